@@ -1,0 +1,19 @@
+// Registration of logbridge's subcommands. Each Add*Commands function adds its subcommands to
+// the CLI11 app; when one of them runs, its callback stores the process exit code (see the
+// README's exit-code table) in *exit_code.
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace logbridge::connector {
+
+// Process exit codes, documented in the README.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;       // the command ran and failed (I/O, network, store)
+inline constexpr int kExitUsage = 2;         // bad command line
+inline constexpr int kExitConfig = 3;        // config or input file invalid
+inline constexpr int kExitFlagged = 4;       // reserved: scored, but flags at or above error remain
+
+}  // namespace logbridge::connector
