@@ -1,0 +1,105 @@
+// Quantities in Chinese free text. FoldText normalizes text once (ICU NFKC, so full-width
+// digits and punctuation become ASCII) and keeps a map back to the original characters;
+// ParseQuantity reads one typed field value; Extractor applies admin-written rules to free
+// text. Every result carries the span of the original text it came from. No logging, no I/O.
+// An Extractor is immutable after Create and safe to share between threads.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "scoring/decimal.h"
+
+namespace logbridge::scoring {
+
+// A half-open range [begin, end) of Unicode code points in the original, unfolded text.
+struct Span {
+  int32_t begin = 0;
+  int32_t end = 0;
+  bool operator==(const Span&) const = default;
+};
+
+enum class QuantityKind {
+  kCount,     // 3个, 两家, 十几次
+  kAmount,    // 5万元, ¥1,200, 3.5w, 壹万贰仟元; normalized to 元
+  kPercent,   // 80%, 百分之八十; normalized to percentage points (80)
+  kDuration,  // 2天, 1.5小时, 30分钟; normalized to hours
+};
+
+// A number read from text. For an approximate quantity (两三个, 十几万, 三千多) low < high
+// and approximate is true; otherwise low == high.
+struct Quantity {
+  Decimal low;
+  Decimal high;
+  bool approximate = false;
+  std::string unit;  // the unit or measure word as written after folding, e.g. "万元", "家"
+  Span span;         // the number and its unit in the original text
+
+  // The single value used for scoring: low for an exact quantity, the midpoint otherwise.
+  Decimal Value() const;
+};
+
+// Whether a quantity reports work done, work planned, or work explicitly not done.
+enum class Aspect { kDone, kPlanned, kNegated };
+
+// Text after NFKC folding, with the original code-point index of each folded code point.
+struct FoldedText {
+  std::string text;                 // UTF-8
+  std::vector<int32_t> origin;      // origin[i] = original code point index of folded cp i
+  int32_t original_length = 0;      // code points in the original text
+};
+
+// Folds full-width forms and compatibility characters with ICU NFKC. Invalid UTF-8 bytes are
+// replaced by U+FFFD, so the result is always valid UTF-8.
+FoldedText FoldText(std::string_view utf8);
+
+// Reads a typed field value such as "5万元", "¥50,000", "4.5", "80%", "2天", "三个".
+// default_unit applies when the text has none (e.g. a field whose config says 万元).
+// Returns nullopt when the text is not one quantity of that kind.
+std::optional<Quantity> ParseQuantity(std::string_view text, QuantityKind kind,
+                                      std::string_view default_unit = {});
+
+// An admin-written extraction rule, as loaded from config.
+struct ExtractionRule {
+  std::string name;                         // for error messages and evidence
+  std::string metric;                       // the metric that receives the value
+  std::string pattern;                      // RE2 pattern for the trigger, e.g. "拜访|走访"
+  QuantityKind kind = QuantityKind::kCount;
+  std::vector<std::string> measure_words;   // counts: 个, 家, 位, 次, 笔; empty = any
+  int max_gap = 8;                          // code points allowed between trigger and number
+};
+
+// One value mined from free text.
+struct Extraction {
+  std::string metric;
+  std::string rule;
+  Quantity quantity;
+  Span span;        // trigger plus quantity, in the original text
+  Aspect aspect = Aspect::kDone;
+};
+
+class Extractor {
+ public:
+  // Compiles every rule's pattern with RE2. On failure the error names the rule, the
+  // pattern and RE2's message, and nothing is returned.
+  static Result<Extractor> Create(std::vector<ExtractionRule> rules);
+
+  Extractor(Extractor&&) noexcept;
+  Extractor& operator=(Extractor&&) noexcept;
+  ~Extractor();
+
+  // Returns every rule match in text, in order of position. Planned and negated matches are
+  // returned with their aspect set, so callers can show them but must not count them.
+  std::vector<Extraction> Extract(std::string_view text) const;
+
+ private:
+  struct Impl;
+  explicit Extractor(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace logbridge::scoring
