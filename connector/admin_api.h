@@ -19,8 +19,8 @@ namespace logbridge::connector {
 
 struct AdminApiOptions {
   std::string bind = "127.0.0.1";
-  int port = 0;                     // 0 picks an ephemeral port
-  std::string bearer_token;         // required; never logged
+  int port = 0;              // 0 picks an ephemeral port
+  std::string bearer_token;  // required; never logged
   int64_t monthly_call_budget = 5000;
 };
 

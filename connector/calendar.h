@@ -53,17 +53,17 @@ struct TimeRange {
 Result<TimeRange> ParsePeriod(std::string_view text);
 
 enum class DayKind {
-  kWorkday,         // Monday to Friday, no holiday
-  kWeekend,         // Saturday or Sunday, not a make-up workday
-  kHoliday,         // a statutory holiday (放假), whatever the weekday
-  kMakeupWorkday,   // a weekend day declared a workday (调休上班)
+  kWorkday,        // Monday to Friday, no holiday
+  kWeekend,        // Saturday or Sunday, not a make-up workday
+  kHoliday,        // a statutory holiday (放假), whatever the weekday
+  kMakeupWorkday,  // a weekend day declared a workday (调休上班)
 };
 
 // One year's official schedule, as published by the State Council each year.
 struct HolidayYear {
   int year = 0;
-  std::string source;                     // where the dates come from, for operators
-  std::map<Date, std::string> holidays;   // date -> holiday name, e.g. "春节"
+  std::string source;                    // where the dates come from, for operators
+  std::map<Date, std::string> holidays;  // date -> holiday name, e.g. "春节"
   std::set<Date> makeup_workdays;
 };
 
@@ -92,9 +92,9 @@ enum class Cadence { kDaily, kWeekly };
 // workday, the deadline moves to the last workday before it in the same Monday-based week, and
 // a week without any workday up to `weekday` has no deadline.
 struct DeadlineRule {
-  std::string template_name;   // e.g. "日报"
+  std::string template_name;  // e.g. "日报"
   Cadence cadence = Cadence::kDaily;
-  unsigned weekday = 5;        // kWeekly only
+  unsigned weekday = 5;  // kWeekly only
   int hour = 20;
   int minute = 0;
 };

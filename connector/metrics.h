@@ -19,15 +19,15 @@ struct MetricsInputs {
   EpochMs now;
   int64_t calls_used_this_month = 0;
   int64_t monthly_call_budget = 0;
-  int64_t outbox_depth = 0;          // pending messages
-  int64_t outbox_failed = 0;         // messages that failed for good
+  int64_t outbox_depth = 0;   // pending messages
+  int64_t outbox_failed = 0;  // messages that failed for good
 };
 
 // Outcome of the latest sync runs.
 struct SyncState {
   std::optional<EpochMs> last_success;
   std::optional<EpochMs> last_failure;
-  std::string last_error_kind;       // empty after a success
+  std::string last_error_kind;  // empty after a success
 };
 
 // Projects the calls used by the end of the current Shanghai month, assuming the rate so far

@@ -27,16 +27,16 @@ namespace logbridge::connector {
 // A message as the dispatcher hands it to the platform.
 struct OutgoingMessage {
   int64_t id = 0;
-  std::string idempotency_key;   // stable across retries; use it as outTrackId or msgUuid
+  std::string idempotency_key;  // stable across retries; use it as outTrackId or msgUuid
   MessageKind kind = MessageKind::kWorkNotification;
   std::string recipient;
   std::string payload_json;
-  int32_t attempt = 0;           // 1 for the first platform call
+  int32_t attempt = 0;  // 1 for the first platform call
 };
 
 // What the platform returned for an accepted message.
 struct SendReceipt {
-  std::string platform_ref;      // task_id, processQueryKey or outTrackId
+  std::string platform_ref;  // task_id, processQueryKey or outTrackId
 };
 
 enum class DeliveryCheck { kDelivered, kNotDelivered, kUnknown };
@@ -62,8 +62,8 @@ struct OutboxOptions {
   // Internal apps may send 500 work notifications per user per day; the default stays below.
   int per_recipient_per_day = 100;
   int per_recipient_per_minute = 5;
-  int total_per_minute = 20;      // the webhook robot allows 20 messages per minute
-  int max_attempts = 8;           // then the message fails for good
+  int total_per_minute = 20;  // the webhook robot allows 20 messages per minute
+  int max_attempts = 8;       // then the message fails for good
   std::chrono::milliseconds initial_backoff{std::chrono::seconds(30)};
   std::chrono::milliseconds max_backoff{std::chrono::hours(1)};
   std::chrono::milliseconds sending_lease{std::chrono::minutes(5)};
@@ -86,8 +86,8 @@ struct NewMessage {
 struct DispatchReport {
   int sent = 0;
   int retried = 0;
-  int failed = 0;       // failed for good
-  int deferred = 0;     // held back by a rate limit
+  int failed = 0;    // failed for good
+  int deferred = 0;  // held back by a rate limit
 };
 
 class Outbox {
@@ -124,7 +124,7 @@ class Outbox {
   const Clock& clock_;
   const OutboxOptions options_;
 
-  std::mutex dispatch_mutex_;   // one DispatchDue or RecoverInterrupted at a time
+  std::mutex dispatch_mutex_;  // one DispatchDue or RecoverInterrupted at a time
 };
 
 // Appends "\n\n日期：2026-02-14" to text unless it already contains that date. Exposed for

@@ -30,35 +30,35 @@ inline constexpr std::string_view kEnvSecretsFile = "LOGBRIDGE_SECRETS_FILE";
 struct DingTalkSettings {
   std::string oapi_base_url = "https://oapi.dingtalk.com";
   std::string api_base_url = "https://api.dingtalk.com";
-  std::string app_key;              // the app's Client ID; its secret is LOGBRIDGE_APP_SECRET
-  int64_t agent_id = 0;             // for work notifications
-  std::string robot_code;           // for robot messages and cards
-  std::string card_template_id;     // approval and score cards
+  std::string app_key;           // the app's Client ID; its secret is LOGBRIDGE_APP_SECRET
+  int64_t agent_id = 0;          // for work notifications
+  std::string robot_code;        // for robot messages and cards
+  std::string card_template_id;  // approval and score cards
 };
 
 struct SyncSettings {
-  std::vector<std::string> templates;             // template names to poll, e.g. "日报"
-  int64_t monthly_call_budget = 5000;             // metered calls per month, all families
+  std::vector<std::string> templates;  // template names to poll, e.g. "日报"
+  int64_t monthly_call_budget = 5000;  // metered calls per month, all families
   std::chrono::minutes min_poll_interval{15};
   std::chrono::minutes max_poll_interval{360};
-  std::chrono::hours overlap_window{48};          // re-polled to catch late logs and edits
+  std::chrono::hours overlap_window{48};  // re-polled to catch late logs and edits
 };
 
 struct ReminderSettings {
   bool enabled = true;
-  std::vector<DeadlineRule> deadlines;            // one per template
-  std::chrono::minutes grace{30};                 // after the deadline, before reminding
+  std::vector<DeadlineRule> deadlines;  // one per template
+  std::chrono::minutes grace{30};       // after the deadline, before reminding
   int manager_digest_after_misses = 3;
 };
 
 struct ApprovalSettings {
   bool enabled = true;
-  bool flagged = true;                            // logs with a warning or error flag
-  std::string amount_field;                       // empty: no amount rule
-  std::string amount_over;                        // exact decimal, e.g. "50000"
-  std::vector<std::string> roles;                 // every log of people with these titles
+  bool flagged = true;             // logs with a warning or error flag
+  std::string amount_field;        // empty: no amount rule
+  std::string amount_over;         // exact decimal, e.g. "50000"
+  std::vector<std::string> roles;  // every log of people with these titles
   std::chrono::hours expire_after{48};
-  int max_escalations = 1;                        // then the approval expires
+  int max_escalations = 1;  // then the approval expires
 };
 
 enum class ScorePeriod { kWeek, kMonth };
@@ -66,8 +66,8 @@ enum class ScorePeriod { kWeek, kMonth };
 struct ScoreCardSettings {
   bool enabled = true;
   ScorePeriod period = ScorePeriod::kWeek;
-  unsigned send_weekday = 1;                      // kWeek: 0 = Sunday ... 6 = Saturday
-  unsigned send_day = 1;                          // kMonth: day of the month
+  unsigned send_weekday = 1;  // kWeek: 0 = Sunday ... 6 = Saturday
+  unsigned send_day = 1;      // kMonth: day of the month
   int send_hour = 9;
   int send_minute = 0;
 };
@@ -78,7 +78,7 @@ struct ListenSettings {
 };
 
 struct ServiceConfig {
-  std::string source_path;                        // the file this was read from
+  std::string source_path;  // the file this was read from
   std::string store_path = "/var/lib/logbridge/logbridge.db";
   std::string log_level = "info";
   DingTalkSettings dingtalk;
@@ -93,7 +93,7 @@ struct ServiceConfig {
   std::string scoring_config_path;
   std::string holidays_dir = "/etc/logbridge/holidays";
   std::vector<LeaveRange> leaves;
-  std::string secrets_file;                       // empty: environment variables only
+  std::string secrets_file;  // empty: environment variables only
 };
 
 // Reads and validates a config file. The error lists every problem, one per line, as
@@ -108,9 +108,9 @@ Result<ServiceConfig> ParseServiceConfig(std::string_view toml_text, std::string
 struct Secrets {
   std::string app_secret;
   std::string callback_token;
-  std::string callback_aes_key;     // 43 characters, DingTalk's EncodingAESKey
-  std::string admin_token;          // bearer token of the admin API
-  std::string card_api_secret;      // optional: signs HTTP card callbacks
+  std::string callback_aes_key;  // 43 characters, DingTalk's EncodingAESKey
+  std::string admin_token;       // bearer token of the admin API
+  std::string card_api_secret;   // optional: signs HTTP card callbacks
 };
 
 // Looks up an environment variable.

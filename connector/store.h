@@ -20,8 +20,8 @@
 namespace logbridge::connector {
 
 struct StoreOptions {
-  std::string path;                 // database file; ":memory:" for a private in-memory store
-  int busy_timeout_ms = 5000;       // how long a write waits for another process's lock
+  std::string path;            // database file; ":memory:" for a private in-memory store
+  int busy_timeout_ms = 5000;  // how long a write waits for another process's lock
 };
 
 // ---- Logs -------------------------------------------------------------------------------
@@ -29,17 +29,17 @@ struct StoreOptions {
 // One version of a work log as received from topapi/report/list.
 struct RawLog {
   std::string report_id;
-  std::string raw_json;             // the data_list item exactly as received
+  std::string raw_json;  // the data_list item exactly as received
   std::string template_name;
-  std::string creator_id;           // DingTalk userid
+  std::string creator_id;  // DingTalk userid
   EpochMs create_time;
   EpochMs modified_time;
 };
 
 enum class UpsertOutcome {
-  kInserted,    // first version of this report_id
-  kChanged,     // raw_json differs from the latest version: stored as a new version
-  kUnchanged,   // identical to the latest version: nothing written
+  kInserted,   // first version of this report_id
+  kChanged,    // raw_json differs from the latest version: stored as a new version
+  kUnchanged,  // identical to the latest version: nothing written
 };
 
 std::string_view UpsertOutcomeName(UpsertOutcome outcome);
@@ -49,26 +49,26 @@ struct StoredLog {
   RawLog raw;
   int64_t version = 0;
   EpochMs received_at;
-  std::string normalized_json;      // empty until SaveAnalysis
-  std::string status;               // "active", or "rejected" after a rejected approval
-  int64_t flag_count = 0;           // flags of this version
+  std::string normalized_json;  // empty until SaveAnalysis
+  std::string status;           // "active", or "rejected" after a rejected approval
+  int64_t flag_count = 0;       // flags of this version
 };
 
 // A value mined from a log field, with where it came from.
 struct ExtractedValue {
-  std::string field_key;            // the template field title, contents[].key
-  std::string metric;               // the metric it feeds
-  std::string value;                // exact decimal as text, e.g. "50000"
+  std::string field_key;  // the template field title, contents[].key
+  std::string metric;     // the metric it feeds
+  std::string value;      // exact decimal as text, e.g. "50000"
   std::string unit;
-  int32_t span_begin = 0;           // code points in the field's original text, half-open
+  int32_t span_begin = 0;  // code points in the field's original text, half-open
   int32_t span_end = 0;
-  std::string rule;                 // extraction rule or "typed field"
+  std::string rule;  // extraction rule or "typed field"
 };
 
 struct FlagRecord {
-  std::string kind;                 // e.g. "missing_field", "amount_outlier"
-  std::string severity;             // "info", "warning" or "error"
-  std::string field_key;            // empty when the flag concerns the whole log
+  std::string kind;       // e.g. "missing_field", "amount_outlier"
+  std::string severity;   // "info", "warning" or "error"
+  std::string field_key;  // empty when the flag concerns the whole log
   std::string message;
   int32_t span_begin = 0;
   int32_t span_end = 0;
@@ -78,7 +78,7 @@ struct FlagRecord {
 struct LogAnalysis {
   std::string report_id;
   int64_t version = 0;
-  std::string normalized_json;      // typed fields
+  std::string normalized_json;  // typed fields
   std::vector<ExtractedValue> values;
   std::vector<FlagRecord> flags;
 };
@@ -87,8 +87,8 @@ struct LogAnalysis {
 struct LogFilter {
   std::optional<std::string> creator_id;
   std::optional<std::string> template_name;
-  std::optional<EpochMs> created_from;   // inclusive
-  std::optional<EpochMs> created_to;     // exclusive
+  std::optional<EpochMs> created_from;  // inclusive
+  std::optional<EpochMs> created_to;    // exclusive
   bool flagged_only = false;
   int limit = 1000;
 };
@@ -99,7 +99,7 @@ struct SyncCheckpoint {
   std::string window;
   EpochMs window_start;
   EpochMs window_end;
-  int64_t cursor = 0;               // next_cursor to resume with; 0 when the window is done
+  int64_t cursor = 0;  // next_cursor to resume with; 0 when the window is done
   EpochMs updated_at;
 };
 
@@ -111,17 +111,17 @@ std::string_view ApprovalStatusName(ApprovalStatus status);
 std::optional<ApprovalStatus> ParseApprovalStatus(std::string_view name);
 
 struct Approval {
-  int64_t id = 0;                   // assigned by CreateApproval
+  int64_t id = 0;  // assigned by CreateApproval
   std::string report_id;
   int64_t report_version = 0;
   std::string author_id;
-  std::string manager_id;           // who must decide; changes on escalation
-  std::string rule;                 // the approval rule that matched, e.g. "flagged"
+  std::string manager_id;  // who must decide; changes on escalation
+  std::string rule;        // the approval rule that matched, e.g. "flagged"
   ApprovalStatus status = ApprovalStatus::kPending;
-  std::string reason;               // rejection reason or expiry note
-  std::string out_track_id;         // the card's outTrackId; unique
+  std::string reason;        // rejection reason or expiry note
+  std::string out_track_id;  // the card's outTrackId; unique
   EpochMs created_at;
-  EpochMs deadline;                 // expires or escalates after this
+  EpochMs deadline;  // expires or escalates after this
   std::optional<EpochMs> decided_at;
   std::string decided_by;
 };
@@ -129,7 +129,7 @@ struct Approval {
 struct ApprovalFilter {
   std::optional<ApprovalStatus> status;
   std::optional<std::string> report_id;
-  std::optional<EpochMs> deadline_before;   // exclusive
+  std::optional<EpochMs> deadline_before;  // exclusive
 };
 
 // A status change of an approval, applied only if the current status is `from`.
@@ -138,9 +138,9 @@ struct ApprovalTransition {
   ApprovalStatus from = ApprovalStatus::kPending;
   ApprovalStatus to = ApprovalStatus::kApproved;
   std::string reason;
-  std::string actor;                // userid, or "system" for expiry
+  std::string actor;  // userid, or "system" for expiry
   EpochMs at;
-  std::string new_manager_id;       // kEscalated only: the next approver
+  std::string new_manager_id;  // kEscalated only: the next approver
   std::optional<EpochMs> new_deadline;
 };
 
@@ -148,10 +148,10 @@ struct ApprovalTransition {
 
 struct ScoreRecord {
   std::string person_id;
-  std::string period;               // e.g. "2026-W07" or "2026-02"
-  std::string total;                // exact decimal as text
-  std::string breakdown_json;       // per-KPI points
-  std::string evidence_json;        // log spans behind the points
+  std::string period;          // e.g. "2026-W07" or "2026-02"
+  std::string total;           // exact decimal as text
+  std::string breakdown_json;  // per-KPI points
+  std::string evidence_json;   // log spans behind the points
   EpochMs computed_at;
 };
 
@@ -164,24 +164,24 @@ std::string_view MessageKindName(MessageKind kind);
 std::string_view MessageStatusName(MessageStatus status);
 
 struct OutboxMessage {
-  int64_t id = 0;                   // assigned by EnqueueMessage
-  std::string idempotency_key;      // unique per logical message, e.g. "reminder/日报/u1/2026-02-14"
+  int64_t id = 0;               // assigned by EnqueueMessage
+  std::string idempotency_key;  // unique per logical message, e.g. "reminder/日报/u1/2026-02-14"
   MessageKind kind = MessageKind::kWorkNotification;
-  std::string recipient;            // userid, or a webhook or conversation id
-  std::string payload_json;         // kind-specific body, built by the caller
+  std::string recipient;     // userid, or a webhook or conversation id
+  std::string payload_json;  // kind-specific body, built by the caller
   MessageStatus status = MessageStatus::kPending;
-  int32_t attempts = 0;             // platform calls started
+  int32_t attempts = 0;  // platform calls started
   EpochMs created_at;
   EpochMs next_attempt_at;
   std::optional<EpochMs> claimed_at;
   std::optional<EpochMs> sent_at;
-  std::string platform_ref;         // task_id, processQueryKey or outTrackId once sent
+  std::string platform_ref;  // task_id, processQueryKey or outTrackId once sent
   std::string last_error;
 };
 
 struct EnqueueOutcome {
   int64_t id = 0;
-  bool inserted = false;            // false: the idempotency key existed; nothing written
+  bool inserted = false;  // false: the idempotency key existed; nothing written
 };
 
 // ---- Roster -------------------------------------------------------------------------------
@@ -191,7 +191,7 @@ struct Person {
   std::string name;
   std::string title;
   std::vector<int64_t> dept_ids;
-  std::string manager_id;           // empty when DingTalk has no direct manager set
+  std::string manager_id;  // empty when DingTalk has no direct manager set
   bool active = true;
 };
 
@@ -207,9 +207,9 @@ struct Department {
 struct AuditEntry {
   int64_t id = 0;
   EpochMs at;
-  std::string actor;                // admin token name, userid or "system"
-  std::string action;               // e.g. "approval.reject", "roster.replace"
-  std::string target;               // e.g. a report_id
+  std::string actor;   // admin token name, userid or "system"
+  std::string action;  // e.g. "approval.reject", "roster.replace"
+  std::string target;  // e.g. a report_id
   std::string detail_json;
 };
 
@@ -276,8 +276,7 @@ class Store {
   // Replaces every score of a period with `scores` in one transaction.
   Status ReplaceScores(std::string_view period, const std::vector<ScoreRecord>& scores);
   Result<std::vector<ScoreRecord>> ListScores(std::string_view period);
-  Result<std::optional<ScoreRecord>> GetScore(std::string_view person_id,
-                                              std::string_view period);
+  Result<std::optional<ScoreRecord>> GetScore(std::string_view person_id, std::string_view period);
 
   // -- Outbox
   // Inserts a pending message due at message.next_attempt_at. An existing idempotency key is
