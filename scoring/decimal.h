@@ -34,13 +34,21 @@ class Decimal {
   constexpr Decimal operator-(Decimal other) const { return Decimal(units_ - other.units_); }
   constexpr Decimal operator-() const { return Decimal(-units_); }
 
-  // Product and quotient rounded half away from zero to four fractional digits.
+  // Product and quotient rounded half away from zero to four fractional digits. A result
+  // outside the int64 range of units saturates to the nearest limit; use the Checked forms
+  // below where overflow must be detected. The inline +, - and unary - do not check.
   // REQUIRES: divisor is not zero.
   Decimal operator*(Decimal other) const;
   Decimal operator/(Decimal other) const;
 
   // Multiplies by an integer factor such as 10000 for 万. Returns nullopt on overflow.
   std::optional<Decimal> Times(int64_t factor) const;
+
+  // Sum, product and quotient (rounded as above) that return nullopt on overflow and, for
+  // CheckedDivide, on a zero divisor.
+  std::optional<Decimal> CheckedAdd(Decimal other) const;
+  std::optional<Decimal> CheckedMultiply(Decimal other) const;
+  std::optional<Decimal> CheckedDivide(Decimal other) const;
 
  private:
   constexpr explicit Decimal(int64_t units) : units_(units) {}

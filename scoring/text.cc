@@ -1,0 +1,292 @@
+// UTF-8 decoding and NFKC folding with a map back to original code points. The table path
+// covers typical Chinese work-log text, which is NFKC apart from full-width punctuation, so
+// most texts never reach ICU.
+#include "scoring/text.h"
+
+#include <algorithm>
+
+#include <unicode/bytestream.h>
+#include <unicode/edits.h>
+#include <unicode/normalizer2.h>
+#include <unicode/stringpiece.h>
+
+namespace logbridge::scoring {
+namespace {
+
+constexpr char32_t kReplacement = 0xFFFD;
+
+// Decodes one code point at bytes[pos]. An ill-formed sequence returns U+FFFD and consumes
+// one byte, so every invalid byte becomes one replacement character.
+char32_t DecodeAt(std::string_view bytes, size_t* pos) {
+  auto byte = [&](size_t i) { return static_cast<unsigned char>(bytes[i]); };
+  unsigned char lead = byte(*pos);
+  if (lead < 0x80) {
+    ++*pos;
+    return lead;
+  }
+  int length = 0;
+  char32_t cp = 0;
+  char32_t min = 0;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2, cp = lead & 0x1F, min = 0x80;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3, cp = lead & 0x0F, min = 0x800;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4, cp = lead & 0x07, min = 0x10000;
+  } else {
+    ++*pos;
+    return kReplacement;
+  }
+  if (*pos + length > bytes.size()) {
+    ++*pos;
+    return kReplacement;
+  }
+  for (int i = 1; i < length; ++i) {
+    unsigned char next = byte(*pos + i);
+    if ((next & 0xC0) != 0x80) {
+      ++*pos;
+      return kReplacement;
+    }
+    cp = (cp << 6) | (next & 0x3F);
+  }
+  // Overlong forms, surrogates and values past U+10FFFF are ill-formed.
+  if (cp < min || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
+    ++*pos;
+    return kReplacement;
+  }
+  *pos += length;
+  return cp;
+}
+
+// Whether NFKC leaves cp unchanged and cp cannot combine with a neighbour. The test suite
+// checks this table against ICU.
+bool IsStableByTable(char32_t cp) {
+  if (cp < 0x80) {
+    return true;
+  }
+  if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF)) {
+    return true;
+  }
+  switch (cp) {
+    case 0x00A5:  // ¥
+    case 0x00B7:  // ·
+    case 0x2014:  // —
+    case 0x2018:
+    case 0x2019:
+    case 0x201C:
+    case 0x201D:
+    case 0x3001:  // 、
+    case 0x3002:  // 。
+      return true;
+    default:
+      return cp >= 0x300A && cp <= 0x3011;  // 《》〈〉「」『』【】
+  }
+}
+
+void SetIdentityOrigin(FoldBuffer* out) {
+  out->origin.resize(out->folded.size());
+  for (size_t i = 0; i < out->origin.size(); ++i) {
+    out->origin[i] = static_cast<int32_t>(i);
+  }
+}
+
+void EncodeFolded(FoldBuffer* out) {
+  out->folded_utf8.clear();
+  for (char32_t cp : out->folded) {
+    AppendUtf8(cp, &out->folded_utf8);
+  }
+  out->utf8 = out->folded_utf8;
+}
+
+// Runs ICU NFKC over the (valid) UTF-8 of out->original and rebuilds folded and origin from
+// the fine-grained edits, which pair each changed source range with its replacement.
+void FoldWithIcu(std::string_view source, FoldBuffer* out) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
+  if (U_FAILURE(status)) {
+    // NOTE: ICU fails here only when its data is missing; the text is then used unfolded.
+    out->folded = out->original;
+    SetIdentityOrigin(out);
+    EncodeFolded(out);
+    return;
+  }
+
+  icu::StringPiece piece(source.data(), static_cast<int32_t>(source.size()));
+  if (nfkc->isNormalizedUTF8(piece, status) && U_SUCCESS(status)) {
+    out->folded = out->original;
+    SetIdentityOrigin(out);
+    out->utf8 = source;
+    return;
+  }
+
+  status = U_ZERO_ERROR;
+  std::string normalized;
+  icu::StringByteSink<std::string> sink(&normalized);
+  icu::Edits edits;
+  nfkc->normalizeUTF8(0, piece, sink, &edits, status);
+  if (U_FAILURE(status)) {
+    normalized.assign(source);
+    edits.reset();
+  }
+
+  // Source byte offset -> original code point index, for mapping edit positions.
+  std::vector<int32_t> source_cp(source.size() + 1, 0);
+  int32_t index = 0;
+  for (size_t pos = 0; pos < source.size();) {
+    size_t start = pos;
+    DecodeAt(source, &pos);
+    for (size_t b = start; b < pos; ++b) {
+      source_cp[b] = index;
+    }
+    ++index;
+  }
+  source_cp[source.size()] = index;
+
+  out->folded.clear();
+  out->origin.clear();
+  auto append_range = [&](int32_t dest_begin, int32_t dest_length, int32_t source_begin,
+                          bool unchanged) {
+    for (size_t pos = dest_begin; pos < static_cast<size_t>(dest_begin + dest_length);) {
+      size_t cp_start = pos;
+      out->folded.push_back(DecodeAt(normalized, &pos));
+      size_t source_byte = unchanged ? source_begin + (cp_start - dest_begin) : source_begin;
+      out->origin.push_back(source_cp[source_byte]);
+    }
+  };
+  if (U_FAILURE(status)) {
+    append_range(0, static_cast<int32_t>(normalized.size()), 0, true);
+  } else {
+    icu::Edits::Iterator it = edits.getFineIterator();
+    UErrorCode iter_status = U_ZERO_ERROR;
+    while (it.next(iter_status) && U_SUCCESS(iter_status)) {
+      append_range(it.destinationIndex(), it.newLength(), it.sourceIndex(), !it.hasChange());
+    }
+  }
+  out->folded_utf8.swap(normalized);
+  out->utf8 = out->folded_utf8;
+}
+
+}  // namespace
+
+void AppendUtf8(char32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+char32_t FullWidthToAscii(char32_t cp) {
+  if (cp >= 0xFF01 && cp <= 0xFF5E) {
+    return cp - 0xFEE0;
+  }
+  if (cp == 0x3000) {
+    return U' ';
+  }
+  if (cp == 0xFFE5) {
+    return 0x00A5;
+  }
+  return 0;
+}
+
+void Fold(std::string_view input, FoldBuffer* out) {
+  out->original.clear();
+  out->folded.clear();
+  out->origin.clear();
+  out->byte_to_cp.clear();
+
+  // Decode, fold by table where possible, and note whether anything changed.
+  bool valid = true;
+  bool by_table = true;
+  bool changed = false;
+  for (size_t pos = 0; pos < input.size();) {
+    size_t start = pos;
+    char32_t cp = DecodeAt(input, &pos);
+    if (cp == kReplacement && !(pos - start == 3 && input.substr(start, 3) == "\xEF\xBF\xBD")) {
+      valid = false;
+    }
+    out->original.push_back(cp);
+    if (!by_table) {
+      continue;
+    }
+    if (IsStableByTable(cp)) {
+      out->folded.push_back(cp);
+    } else if (char32_t ascii = FullWidthToAscii(cp); ascii != 0) {
+      out->folded.push_back(ascii);
+      changed = true;
+    } else {
+      by_table = false;
+    }
+  }
+
+  if (by_table) {
+    SetIdentityOrigin(out);
+    if (changed || !valid) {
+      EncodeFolded(out);
+    } else {
+      out->utf8 = input;
+    }
+    return;
+  }
+
+  if (valid) {
+    FoldWithIcu(input, out);
+    return;
+  }
+  std::string repaired;
+  for (char32_t cp : out->original) {
+    AppendUtf8(cp, &repaired);
+  }
+  FoldWithIcu(repaired, out);
+  // FoldWithIcu may point utf8 at its source; keep a copy that outlives this call.
+  if (out->utf8.data() == repaired.data()) {
+    out->folded_utf8 = std::move(repaired);
+    out->utf8 = out->folded_utf8;
+  }
+}
+
+void IndexBytes(FoldBuffer* out) {
+  out->byte_to_cp.resize(out->utf8.size() + 1);
+  int32_t index = 0;
+  for (size_t pos = 0; pos < out->utf8.size();) {
+    size_t start = pos;
+    DecodeAt(out->utf8, &pos);
+    for (size_t b = start; b < pos; ++b) {
+      out->byte_to_cp[b] = index;
+    }
+    ++index;
+  }
+  out->byte_to_cp[out->utf8.size()] = index;
+}
+
+Span OriginalSpan(const FoldBuffer& text, int32_t begin, int32_t end) {
+  auto original_length = static_cast<int32_t>(text.original.size());
+  auto folded_length = static_cast<int32_t>(text.folded.size());
+  if (begin >= folded_length) {
+    return Span{original_length, original_length};
+  }
+  Span span;
+  span.begin = text.origin[begin];
+  if (end <= begin) {
+    span.end = span.begin;
+  } else if (end >= folded_length) {
+    span.end = original_length;
+  } else {
+    // The next folded code point starts where this range's sources end, unless both came
+    // from one expanded character (… -> ...), in which case the range ends after it.
+    span.end = std::max(text.origin[end], text.origin[end - 1] + 1);
+  }
+  return span;
+}
+
+}  // namespace logbridge::scoring
