@@ -1,0 +1,269 @@
+// Reads DingTalk log records with nlohmann/json. This file is the adapter for nlohmann's parse
+// exceptions: it parses with exceptions off and reports every problem as an Error.
+#include "scoring/log_record.h"
+
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+namespace logbridge::scoring {
+namespace {
+
+using Json = nlohmann::json;
+
+Error FieldError(std::string_view source, size_t index, std::string_view field,
+                 std::string_view problem) {
+  return MakeError(ErrorCode::kInvalidArgument,
+                   std::string(source) + ": record " + std::to_string(index) + ", field \"" +
+                       std::string(field) + "\": " + std::string(problem));
+}
+
+// Reads a string, or a number written as its decimal text.
+bool ReadText(const Json& value, std::string* out) {
+  if (value.is_string()) {
+    *out = value.get<std::string>();
+    return true;
+  }
+  if (value.is_number_integer()) {
+    *out = std::to_string(value.get<int64_t>());
+    return true;
+  }
+  if (value.is_number()) {
+    *out = value.dump();
+    return true;
+  }
+  return value.is_null();
+}
+
+// Reads an integer sent as a number or as a string of digits.
+bool ReadInteger(const Json& value, int64_t* out) {
+  if (value.is_number_integer()) {
+    *out = value.get<int64_t>();
+    return true;
+  }
+  if (value.is_number_float()) {
+    double number = value.get<double>();
+    *out = static_cast<int64_t>(number);
+    return static_cast<double>(*out) == number;
+  }
+  if (!value.is_string()) {
+    return false;
+  }
+  const std::string& text = value.get_ref<const std::string&>();
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), *out);
+  return error == std::errc() && end == text.data() + text.size() && !text.empty();
+}
+
+// The string member of a record that a JSON field name maps to, or nullptr.
+std::string* TextMember(LogRecord& record, std::string_view name) {
+  std::pair<std::string_view, std::string*> members[] = {
+      {"report_id", &record.report_id},         {"template_name", &record.template_name},
+      {"creator_id", &record.creator_id},       {"creator_name", &record.creator_name},
+      {"dept_name", &record.dept_name},         {"remark", &record.remark}};
+  for (const auto& [member_name, member] : members) {
+    if (member_name == name) {
+      return member;
+    }
+  }
+  return nullptr;
+}
+
+Result<LogField> ParseField(const Json& item, std::string_view source, size_t index) {
+  if (!item.is_object()) {
+    return FieldError(source, index, "contents", "each item must be an object with key and value");
+  }
+  LogField field;
+  for (const auto& [name, value] : item.items()) {
+    bool ok = true;
+    if (name == "key") {
+      ok = ReadText(value, &field.key);
+    } else if (name == "value") {
+      ok = ReadText(value, &field.value);
+    } else if (name == "type") {
+      ok = ReadText(value, &field.type);
+    } else if (name == "sort") {
+      int64_t sort = -1;
+      ok = value.is_null() || ReadInteger(value, &sort);
+      field.sort = static_cast<int32_t>(sort);
+    }
+    if (!ok) {
+      return FieldError(source, index, "contents." + name,
+                        "expected a string or number, got " + value.dump());
+    }
+  }
+  return field;
+}
+
+Result<LogRecord> ParseRecord(const Json& item, std::string_view source, size_t index) {
+  if (!item.is_object()) {
+    return FieldError(source, index, "(record)", "expected a JSON object, got " + item.dump());
+  }
+  LogRecord record;
+  Json unknown = Json::object();
+  bool has_modified = false;
+  for (const auto& [name, value] : item.items()) {
+    std::string* text_target = TextMember(record, name);
+    if (text_target != nullptr) {
+      if (!ReadText(value, text_target)) {
+        return FieldError(source, index, name, "expected a string, got " + value.dump());
+      }
+    } else if (name == "create_time" || name == "modified_time") {
+      int64_t ms = 0;
+      if (!ReadInteger(value, &ms)) {
+        return FieldError(source, index, name,
+                          "expected epoch milliseconds as a number, got " + value.dump());
+      }
+      (name == "create_time" ? record.create_time : record.modified_time) = EpochMs(ms);
+      has_modified = has_modified || name == "modified_time";
+    } else if (name == "contents") {
+      if (!value.is_array()) {
+        return FieldError(source, index, name, "expected an array of fields");
+      }
+      for (const Json& field_item : value) {
+        Result<LogField> field = ParseField(field_item, source, index);
+        if (!field.ok()) {
+          return field.error();
+        }
+        record.contents.push_back(std::move(field).value());
+      }
+    } else {
+      unknown[name] = value;
+    }
+  }
+
+  if (record.report_id.empty()) {
+    return FieldError(source, index, "report_id", "missing or empty; every log needs its id");
+  }
+  if (record.creator_id.empty()) {
+    return FieldError(source, index, "creator_id",
+                      "missing or empty in report " + record.report_id +
+                          "; logs are attributed by creator_id only");
+  }
+  if (!has_modified) {
+    record.modified_time = record.create_time;
+  }
+  record.unknown_fields = unknown.dump();
+  return record;
+}
+
+// Appends the records of one parsed JSON value: a response, a data_list array or one record.
+Status AppendRecords(const Json& root, std::string_view source, std::vector<LogRecord>* out) {
+  const Json* list = &root;
+  if (root.is_object() && root.contains("result")) {
+    const Json& result = root["result"];
+    if (!result.is_object() || !result.contains("data_list")) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       std::string(source) +
+                           ": the response has no result.data_list; pass a topapi/report/list "
+                           "response or an array of its data_list items");
+    }
+    list = &result["data_list"];
+  } else if (root.is_object() && root.contains("data_list")) {
+    list = &root["data_list"];
+  }
+
+  if (list->is_object()) {
+    Result<LogRecord> record = ParseRecord(*list, source, out->size());
+    if (!record.ok()) {
+      return record.error();
+    }
+    out->push_back(std::move(record).value());
+    return OkStatus();
+  }
+  if (!list->is_array()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     std::string(source) + ": expected a JSON object or array of log records");
+  }
+  for (const Json& item : *list) {
+    Result<LogRecord> record = ParseRecord(item, source, out->size());
+    if (!record.ok()) {
+      return record.error();
+    }
+    out->push_back(std::move(record).value());
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+const LogField* LogRecord::FindField(std::string_view key, int32_t fallback_sort) const {
+  for (const LogField& field : contents) {
+    if (field.key == key) {
+      return &field;
+    }
+  }
+  if (fallback_sort < 0) {
+    return nullptr;
+  }
+  for (const LogField& field : contents) {
+    if (field.sort == fallback_sort) {
+      return &field;
+    }
+  }
+  return nullptr;
+}
+
+Result<std::vector<LogRecord>> ParseLogRecords(std::string_view json_text,
+                                               std::string_view source) {
+  std::vector<LogRecord> records;
+  Json root = Json::parse(json_text, nullptr, /*allow_exceptions=*/false);
+  if (!root.is_discarded()) {
+    Status status = AppendRecords(root, source, &records);
+    if (!status.ok()) {
+      return status.error();
+    }
+    return records;
+  }
+
+  // Not one JSON value: read it as JSON Lines, reporting the first bad line by number.
+  size_t line_number = 0;
+  size_t start = 0;
+  while (start <= json_text.size()) {
+    size_t end = json_text.find('\n', start);
+    if (end == std::string_view::npos) {
+      end = json_text.size();
+    }
+    std::string_view line = json_text.substr(start, end - start);
+    ++line_number;
+    start = end + 1;
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
+      continue;
+    }
+    Json value = Json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (value.is_discarded()) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       std::string(source) + ": line " + std::to_string(line_number) +
+                           " is not valid JSON; pass one JSON document or one record per line");
+    }
+    Status status = AppendRecords(value, source, &records);
+    if (!status.ok()) {
+      return status.error();
+    }
+  }
+  return records;
+}
+
+std::string LogRecordToJson(const LogRecord& record) {
+  Json item = Json::parse(record.unknown_fields, nullptr, /*allow_exceptions=*/false);
+  if (!item.is_object()) {
+    item = Json::object();
+  }
+  item["report_id"] = record.report_id;
+  item["template_name"] = record.template_name;
+  item["creator_id"] = record.creator_id;
+  item["creator_name"] = record.creator_name;
+  item["dept_name"] = record.dept_name;
+  item["create_time"] = record.create_time.value;
+  item["modified_time"] = record.modified_time.value;
+  item["remark"] = record.remark;
+  Json contents = Json::array();
+  for (const LogField& field : record.contents) {
+    contents.push_back({{"key", field.key},
+                        {"sort", std::to_string(field.sort)},
+                        {"type", field.type},
+                        {"value", field.value}});
+  }
+  item["contents"] = std::move(contents);
+  return item.dump();
+}
+
+}  // namespace logbridge::scoring
