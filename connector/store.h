@@ -232,8 +232,9 @@ class Store {
   Status Ping();
 
   // -- Logs
-  // Stores a new version when raw_json differs from the latest stored one. received_at is
-  // the time of the poll.
+  // Stores a new version when raw_json differs from the latest stored one. A copy whose
+  // modified_time is older than the stored one (a stale re-poll) is kUnchanged. received_at is
+  // the time of the poll. Fails with kInvalidArgument for an empty report_id.
   Result<UpsertOutcome> UpsertLogVersion(const RawLog& log, EpochMs received_at);
 
   // Upserts every log of a page and saves the checkpoint in one transaction: either all of
