@@ -24,6 +24,9 @@ enum class FieldType { kText, kAmount, kCount, kPercent, kDuration, kEnum, kDate
 // "text", "amount", "count", "percent", "duration", "enum", "date".
 std::string_view FieldTypeName(FieldType type);
 
+// The quantity kind a typed field is read as, or nullopt for text, enum and date fields.
+std::optional<QuantityKind> QuantityKindOf(FieldType type);
+
 struct FieldSpec {
   std::string key;     // matched against contents[].key
   int32_t sort = -1;   // fallback: matched against contents[].sort when no key matches
@@ -136,7 +139,7 @@ struct ValidationSpec {
   int32_t unit_slip_min_history = 3;  // earlier amounts of the person needed for a median
   double outlier_threshold = 3.5;     // robust z-score (median and MAD) that marks an outlier
   int32_t outlier_min_samples = 10;   // role values needed before outliers are judged
-  double duplicate_similarity = 0.8;  // estimated Jaccard similarity of character 3-grams
+  double duplicate_similarity = 0.8;  // Jaccard similarity of the text fields' 3-grams
   int32_t duplicate_window = 20;      // earlier logs of the same person compared
   std::string order_metric;           // metric whose values are order amounts; empty: none
   int order_metric_index = -1;

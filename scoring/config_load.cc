@@ -223,17 +223,6 @@ std::optional<int32_t> ParseClock(std::string_view text) {
   return hours * 60 + minutes;
 }
 
-// The quantity kind a typed field is read as, or nullopt for text, enum and date fields.
-std::optional<QuantityKind> QuantityKindOf(FieldType type) {
-  switch (type) {
-    case FieldType::kAmount: return QuantityKind::kAmount;
-    case FieldType::kCount: return QuantityKind::kCount;
-    case FieldType::kPercent: return QuantityKind::kPercent;
-    case FieldType::kDuration: return QuantityKind::kDuration;
-    default: return std::nullopt;
-  }
-}
-
 // The config loader, one method per section. Members are the loader's working state.
 class ConfigBuilder {
  public:

@@ -1,0 +1,286 @@
+// Normalization of one log: field lookup by key (fallback sort), typed parsing, extraction,
+// and the time-saving values computed from planned and actual durations.
+#include "scoring/normalize.h"
+
+#include <utility>
+
+namespace logbridge::scoring {
+namespace {
+
+// Length in bytes of the UTF-8 sequence that starts with this byte; 1 for stray bytes.
+size_t SequenceLength(unsigned char lead) {
+  if (lead < 0x80) {
+    return 1;
+  }
+  if ((lead >> 5) == 0x6) {
+    return 2;
+  }
+  if ((lead >> 4) == 0xE) {
+    return 3;
+  }
+  if ((lead >> 3) == 0x1E) {
+    return 4;
+  }
+  return 1;
+}
+
+int32_t CountCodePoints(std::string_view text) {
+  int32_t count = 0;
+  for (size_t i = 0; i < text.size(); i += SequenceLength(text[i])) {
+    ++count;
+  }
+  return count;
+}
+
+// Counts code points that are not white space (ASCII space, tab, newlines, U+3000).
+int32_t CountContentChars(std::string_view text) {
+  int32_t count = 0;
+  for (size_t i = 0; i < text.size();) {
+    size_t length = SequenceLength(text[i]);
+    std::string_view cp = text.substr(i, length);
+    bool space = cp == " " || cp == "\t" || cp == "\n" || cp == "\r" || cp == "\u3000";
+    count += space ? 0 : 1;
+    i += length;
+  }
+  return count;
+}
+
+// The state of one Normalize call.
+class LogNormalizer {
+ public:
+  LogNormalizer(const Config& config, const LogRecord& record, NormalizedLog* log)
+      : config_(config), record_(record), log_(log), typed_metric_(config.metrics.size(), false) {}
+
+  void ReadField(const FieldSpec& field);
+  void AddTimeSavings();
+  void AddExtractions();
+
+ private:
+  void AddValue(int metric, Decimal value, std::string text, std::string_view field_key,
+                std::string source, Span span, std::string quote);
+  void ReadText(const FieldSpec& field, const LogField& raw, std::string_view value, Span span);
+
+  const Config& config_;
+  const LogRecord& record_;
+  NormalizedLog* log_;
+  std::vector<bool> typed_metric_;  // metrics fed by a typed field of this log
+  std::vector<MetricValue> extracted_;
+  std::vector<std::pair<std::string_view, Decimal>> durations_;  // field key -> hours
+};
+
+void LogNormalizer::AddValue(int metric, Decimal value, std::string text,
+                             std::string_view field_key, std::string source, Span span,
+                             std::string quote) {
+  MetricValue item;
+  item.metric = metric;
+  item.value = value;
+  item.text = std::move(text);
+  item.evidence = {record_.report_id, std::string(field_key), std::move(source), span,
+                   std::move(quote), value};
+  log_->values.push_back(std::move(item));
+}
+
+void LogNormalizer::ReadField(const FieldSpec& field) {
+  const LogField* raw = record_.FindField(field.key, field.sort);
+  std::string_view value = raw != nullptr ? TrimSpace(raw->value) : std::string_view();
+  if (value.empty()) {
+    if (field.required) {
+      log_->missing_fields.push_back(field.key);
+    }
+    return;
+  }
+
+  // The span of the trimmed value within the field's original text.
+  int32_t lead = CountCodePoints(
+      std::string_view(raw->value).substr(0, static_cast<size_t>(value.data() - raw->value.data())));
+  Span whole{lead, lead + CountCodePoints(value)};
+  int metric = field.metric.empty() ? -1 : config_.FindMetric(field.metric);
+
+  if (field.type == FieldType::kText) {
+    ReadText(field, *raw, value, whole);
+    return;
+  }
+  if (field.type == FieldType::kDate) {
+    Result<int64_t> day = ParseDay(value);
+    if (!day.ok()) {
+      log_->unreadable.push_back({field.key, std::string(value), field.type});
+    } else if (field.work_date) {
+      log_->work_day = *day;
+    }
+    return;
+  }
+
+  std::optional<Decimal> number;
+  Span span = whole;
+  if (field.type == FieldType::kEnum) {
+    auto choice = field.choices.find(std::string(value));
+    if (choice != field.choices.end()) {
+      number = choice->second;
+    }
+  } else if (std::optional<Quantity> quantity =
+                 ParseQuantity(value, *QuantityKindOf(field.type), field.unit)) {
+    number = quantity->Value();
+    span = {lead + quantity->span.begin, lead + quantity->span.end};
+  }
+  if (!number) {
+    log_->unreadable.push_back({field.key, std::string(value), field.type});
+    return;
+  }
+  if (field.type == FieldType::kDuration) {
+    durations_.emplace_back(field.key, *number);
+  }
+  if (metric >= 0) {
+    typed_metric_[metric] = true;
+    AddValue(metric, *number, "", field.key, "field", span, std::string(value));
+  }
+}
+
+void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::string_view value,
+                             Span span) {
+  if (field.customer) {
+    log_->customer = std::string(value);
+  }
+  if (!log_->free_text.empty()) {
+    log_->free_text += '\n';
+  }
+  log_->free_text += value;
+  int metric = field.metric.empty() ? -1 : config_.FindMetric(field.metric);
+  if (metric >= 0) {
+    // A text field feeding a metric counts once per log; distinct counts use its text.
+    typed_metric_[metric] = true;
+    AddValue(metric, Decimal::FromInt(1), std::string(value), field.key, "field", span,
+             std::string(value));
+  }
+  if (field.extractor < 0) {
+    return;
+  }
+  for (Extraction& extraction : config_.extractors[field.extractor].Extract(raw.value)) {
+    if (extraction.aspect != Aspect::kDone) {
+      log_->ignored.push_back({field.key, std::move(extraction)});
+      continue;
+    }
+    MetricValue item;
+    item.metric = config_.FindMetric(extraction.metric);
+    item.value = extraction.quantity.Value();
+    item.evidence = {record_.report_id, field.key, extraction.rule, extraction.span,
+                     Utf8Slice(raw.value, extraction.span.begin, extraction.span.end),
+                     item.value};
+    extracted_.push_back(std::move(item));
+  }
+}
+
+void LogNormalizer::AddTimeSavings() {
+  auto duration = [this](std::string_view key) -> std::optional<Decimal> {
+    for (const auto& [field_key, hours] : durations_) {
+      if (field_key == key) {
+        return hours;
+      }
+    }
+    return std::nullopt;
+  };
+  for (size_t i = 0; i < config_.metrics.size(); ++i) {
+    const MetricSpec& metric = config_.metrics[i];
+    if (metric.planned_field.empty()) {
+      continue;
+    }
+    std::optional<Decimal> planned = duration(metric.planned_field);
+    std::optional<Decimal> actual = duration(metric.actual_field);
+    if (!planned || !actual || *planned <= Decimal()) {
+      continue;
+    }
+    Decimal saving = (*planned - *actual) / *planned * Decimal::FromInt(100);
+    std::string quote = metric.planned_field + " " + planned->ToString() + "h, " +
+                        metric.actual_field + " " + actual->ToString() + "h";
+    const LogField* raw = record_.FindField(metric.actual_field);
+    Span span{0, raw != nullptr ? CountCodePoints(raw->value) : 0};
+    AddValue(static_cast<int>(i), saving, "", metric.actual_field, "time_saving", span, quote);
+  }
+}
+
+void LogNormalizer::AddExtractions() {
+  for (MetricValue& item : extracted_) {
+    if (item.metric >= 0 && !typed_metric_[item.metric]) {
+      log_->values.push_back(std::move(item));
+    }
+  }
+}
+
+}  // namespace
+
+std::string Utf8Slice(std::string_view text, int32_t begin, int32_t end) {
+  size_t start_byte = text.size();
+  size_t end_byte = text.size();
+  int32_t index = 0;
+  for (size_t i = 0; i <= text.size(); ++index) {
+    if (index == begin) {
+      start_byte = i;
+    }
+    if (index == end) {
+      end_byte = i;
+      break;
+    }
+    if (i == text.size()) {
+      break;
+    }
+    i += SequenceLength(text[i]);
+    i = std::min(i, text.size());
+  }
+  if (start_byte >= end_byte) {
+    return "";
+  }
+  return std::string(text.substr(start_byte, end_byte - start_byte));
+}
+
+std::string_view TrimSpace(std::string_view text) {
+  static constexpr std::string_view kIdeographicSpace = "\u3000";
+  while (true) {
+    if (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\n' ||
+                          text.front() == '\r')) {
+      text.remove_prefix(1);
+    } else if (text.substr(0, kIdeographicSpace.size()) == kIdeographicSpace) {
+      text.remove_prefix(kIdeographicSpace.size());
+    } else {
+      break;
+    }
+  }
+  while (true) {
+    if (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\n' ||
+                          text.back() == '\r')) {
+      text.remove_suffix(1);
+    } else if (text.size() >= kIdeographicSpace.size() &&
+               text.substr(text.size() - kIdeographicSpace.size()) == kIdeographicSpace) {
+      text.remove_suffix(kIdeographicSpace.size());
+    } else {
+      break;
+    }
+  }
+  return text;
+}
+
+NormalizedLog Normalize(const Config& config, const LogRecord& record) {
+  NormalizedLog log;
+  log.record = &record;
+  log.work_day = ShanghaiDay(record.create_time);
+  log.spec = config.FindTemplate(record.template_name);
+
+  for (const LogField& field : record.contents) {
+    if (!log.text.empty()) {
+      log.text += '\n';
+    }
+    log.text += field.value;
+    log.text_chars += CountContentChars(field.value);
+  }
+  if (log.spec == nullptr) {
+    return log;
+  }
+
+  LogNormalizer normalizer(config, record, &log);
+  for (const FieldSpec& field : log.spec->fields) {
+    normalizer.ReadField(field);
+  }
+  normalizer.AddTimeSavings();
+  normalizer.AddExtractions();
+  return log;
+}
+
+}  // namespace logbridge::scoring

@@ -1,0 +1,72 @@
+// Normalization: one LogRecord read against its template into metric values with evidence.
+// Typed fields are parsed by type, text fields go through the extraction rules, and only work
+// reported as done is counted. Stateless given a Config; safe to call from several threads.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scoring/config.h"
+#include "scoring/extract.h"
+#include "scoring/log_record.h"
+
+namespace logbridge::scoring {
+
+// Where a value came from: the log, the field, the span of the field's text, and the text.
+struct Evidence {
+  std::string report_id;
+  std::string field_key;
+  std::string source;  // "field" for a typed field, "time_saving", or the extraction rule's name
+  Span span;           // code points of the field's original text
+  std::string quote;   // the text of span
+  Decimal value;       // the value this evidence contributed, before any down-weighting
+};
+
+struct MetricValue {
+  int metric = -1;    // index into Config::metrics
+  Decimal value;
+  std::string text;   // the field text, for distinct counts
+  Evidence evidence;
+};
+
+// A typed field whose text did not parse as its type.
+struct UnreadableField {
+  std::string key;
+  std::string value;
+  FieldType type = FieldType::kText;
+};
+
+// An extraction that describes planned or negated work: shown, never counted.
+struct IgnoredExtraction {
+  std::string field_key;
+  Extraction extraction;
+};
+
+struct NormalizedLog {
+  const LogRecord* record = nullptr;         // not owned; must outlive this object
+  const TemplateSpec* spec = nullptr;        // nullptr when the template is not configured
+  int64_t work_day = 0;                      // Shanghai day the log reports on
+  std::vector<MetricValue> values;           // counted values, in field order
+  std::vector<IgnoredExtraction> ignored;
+  std::vector<std::string> missing_fields;   // required fields that are absent or blank
+  std::vector<UnreadableField> unreadable;
+  std::string text;                          // all field values joined by newlines
+  std::string free_text;                     // the configured text fields joined by newlines
+  int32_t text_chars = 0;                    // code points of content, whitespace excluded
+  std::string customer;                      // the customer field's trimmed text, or empty
+};
+
+// Normalizes one record. A record whose template is not in the config comes back with spec
+// nullptr and no values. When a typed field feeds a metric, extractions of that same metric from
+// the log's free text are not counted, so an amount written in both places counts once.
+NormalizedLog Normalize(const Config& config, const LogRecord& record);
+
+// Returns the code points [begin, end) of UTF-8 text; out-of-range bounds are clipped.
+std::string Utf8Slice(std::string_view text, int32_t begin, int32_t end);
+
+// Returns text without leading and trailing ASCII and ideographic white space.
+std::string_view TrimSpace(std::string_view text);
+
+}  // namespace logbridge::scoring

@@ -1,0 +1,281 @@
+// Report serializers. JSON goes through nlohmann/json, whose default object type keeps keys
+// sorted; CSV and the table are written by hand.
+#include "scoring/report_format.h"
+
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
+namespace logbridge::scoring {
+namespace {
+
+using Json = nlohmann::json;
+
+Json DecimalJson(Decimal value) {
+  if (value.units() % Decimal::kScale == 0) {
+    return value.units() / Decimal::kScale;
+  }
+  return value.ToDouble();
+}
+
+Json OptionalJson(const std::optional<Decimal>& value) {
+  return value ? DecimalJson(*value) : Json(nullptr);
+}
+
+Json FlagJson(const Flag& flag) {
+  return {{"code", flag.code},
+          {"severity", SeverityName(flag.severity)},
+          {"field", flag.field},
+          {"message", flag.message}};
+}
+
+Json EvidenceJson(const Evidence& evidence) {
+  return {{"report_id", evidence.report_id},
+          {"field", evidence.field_key},
+          {"source", evidence.source},
+          {"span", {evidence.span.begin, evidence.span.end}},
+          {"quote", evidence.quote},
+          {"value", DecimalJson(evidence.value)}};
+}
+
+Json KpiJson(const KpiScore& kpi) {
+  Json evidence = Json::array();
+  for (const Evidence& item : kpi.evidence) {
+    evidence.push_back(EvidenceJson(item));
+  }
+  return {{"name", kpi.name},
+          {"metric", kpi.metric},
+          {"weight", DecimalJson(kpi.weight)},
+          {"effective_weight", DecimalJson(kpi.effective_weight)},
+          {"has_data", kpi.has_data},
+          {"raw", kpi.has_data ? DecimalJson(kpi.raw) : Json(nullptr)},
+          {"target", OptionalJson(kpi.target)},
+          {"achievement", OptionalJson(kpi.achievement)},
+          {"fraction", DecimalJson(kpi.fraction)},
+          {"points", DecimalJson(kpi.points)},
+          {"value_count", kpi.value_count},
+          {"evidence", std::move(evidence)},
+          {"evidence_omitted", kpi.evidence_omitted}};
+}
+
+Json ReportJson(const ScoreReport& report) {
+  Json kpis = Json::array();
+  for (const KpiScore& kpi : report.kpis) {
+    kpis.push_back(KpiJson(kpi));
+  }
+  Json flagged = Json::array();
+  for (const FlaggedLog& log : report.flagged_logs) {
+    Json flags = Json::array();
+    for (const Flag& flag : log.flags) {
+      flags.push_back(FlagJson(flag));
+    }
+    flagged.push_back({{"report_id", log.report_id},
+                       {"create_time", log.create_time.value},
+                       {"decision", LogDecisionName(log.decision)},
+                       {"flags", std::move(flags)}});
+  }
+  return {{"person_id", report.person_id},
+          {"person_name", report.person_name},
+          {"dept_name", report.dept_name},
+          {"role", report.role},
+          {"period", report.period.Label()},
+          {"period_kind", PeriodKindName(report.period.kind)},
+          {"total", DecimalJson(report.total)},
+          {"logs_counted", report.logs_counted},
+          {"logs_down_weighted", report.logs_down_weighted},
+          {"logs_excluded", report.logs_excluded},
+          {"kpis", std::move(kpis)},
+          {"flagged_logs", std::move(flagged)}};
+}
+
+std::string CsvField(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+    return std::string(text);
+  }
+  std::string quoted = "\"";
+  for (char c : text) {
+    quoted += c;
+    if (c == '"') {
+      quoted += '"';
+    }
+  }
+  return quoted + "\"";
+}
+
+std::string OptionalText(const std::optional<Decimal>& value, int digits) {
+  return value ? FormatFixed(*value, digits) : "";
+}
+
+// Columns a UTF-8 string occupies in a terminal: two for East Asian wide characters.
+size_t DisplayWidth(std::string_view text) {
+  size_t width = 0;
+  for (size_t i = 0; i < text.size();) {
+    unsigned char lead = static_cast<unsigned char>(text[i]);
+    size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : 4;
+    // Three-byte sequences from U+1100 up cover CJK ideographs, kana, Hangul and full-width
+    // forms, which terminals draw two columns wide.
+    width += (length >= 3 && lead >= 0xE1) ? 2 : 1;
+    i += length;
+  }
+  return width;
+}
+
+std::string Pad(std::string_view text, size_t width) {
+  std::string out(text);
+  size_t used = DisplayWidth(text);
+  if (used < width) {
+    out.append(width - used, ' ');
+  }
+  return out;
+}
+
+size_t CountFlags(const ScoreReport& report) {
+  size_t count = 0;
+  for (const FlaggedLog& log : report.flagged_logs) {
+    count += log.flags.size();
+  }
+  return count;
+}
+
+std::string ReportHeading(const ScoreReport& report) {
+  std::string heading = report.period.Label() + "  " + report.person_id;
+  if (!report.person_name.empty() || !report.dept_name.empty()) {
+    heading += " (" + report.person_name +
+               (report.dept_name.empty() ? "" : ", " + report.dept_name) + ")";
+  }
+  heading += report.role.empty() ? "  no role" : "  role " + report.role;
+  return heading + "  total " + FormatFixed(report.total, 2);
+}
+
+void AppendFlagLines(const ScoreReport& report, std::string* out) {
+  for (const FlaggedLog& log : report.flagged_logs) {
+    for (const Flag& flag : log.flags) {
+      *out += "    " + log.report_id + " [" + std::string(LogDecisionName(log.decision)) + "] " +
+              flag.code + " (" + std::string(SeverityName(flag.severity)) + ")" +
+              (flag.field.empty() ? "" : " " + flag.field) + ": " + flag.message + "\n";
+    }
+  }
+}
+
+}  // namespace
+
+std::string FormatFixed(Decimal value, int digits) {
+  int64_t divisor = 1;
+  for (int i = digits; i < 4; ++i) {
+    divisor *= 10;
+  }
+  int64_t units = value.units();
+  int64_t magnitude = std::llabs(units);
+  int64_t rounded = (magnitude + divisor / 2) / divisor;
+  int64_t scale = Decimal::kScale / divisor;
+  std::string text = std::to_string(rounded / scale);
+  if (digits > 0) {
+    std::string fraction = std::to_string(rounded % scale);
+    text += "." + std::string(static_cast<size_t>(digits) - fraction.size(), '0') + fraction;
+  }
+  return (units < 0 && rounded != 0 ? "-" : "") + text;
+}
+
+std::string ReportsToJson(const std::vector<ScoreReport>& reports) {
+  Json list = Json::array();
+  for (const ScoreReport& report : reports) {
+    list.push_back(ReportJson(report));
+  }
+  return Json{{"reports", std::move(list)}}.dump(2) + "\n";
+}
+
+std::string ReportsToCsv(const std::vector<ScoreReport>& reports) {
+  std::string out =
+      "period,person_id,person_name,dept_name,role,kpi,metric,weight,raw,target,achievement,"
+      "points,total,logs_counted,logs_down_weighted,logs_excluded,flags\n";
+  for (const ScoreReport& report : reports) {
+    std::string head = CsvField(report.period.Label()) + "," + CsvField(report.person_id) + "," +
+                       CsvField(report.person_name) + "," + CsvField(report.dept_name) + "," +
+                       CsvField(report.role) + ",";
+    std::string tail = "," + FormatFixed(report.total, 2) + "," +
+                       std::to_string(report.logs_counted) + "," +
+                       std::to_string(report.logs_down_weighted) + "," +
+                       std::to_string(report.logs_excluded) + "," +
+                       std::to_string(CountFlags(report)) + "\n";
+    if (report.kpis.empty()) {
+      out += head + ",,,,,,," + tail.substr(1);
+      continue;
+    }
+    for (const KpiScore& kpi : report.kpis) {
+      out += head + CsvField(kpi.name) + "," + CsvField(kpi.metric) + "," +
+             kpi.weight.ToString() + "," + (kpi.has_data ? kpi.raw.ToString() : "") + "," +
+             OptionalText(kpi.target, 2) + "," + OptionalText(kpi.achievement, 2) + "," +
+             FormatFixed(kpi.points, 2) + tail;
+    }
+  }
+  return out;
+}
+
+std::string ReportsToTable(const std::vector<ScoreReport>& reports) {
+  std::string out;
+  for (const ScoreReport& report : reports) {
+    out += ReportHeading(report) + "\n";
+    if (!report.kpis.empty()) {
+      out += "  " + Pad("KPI", 16) + Pad("raw", 14) + Pad("target", 14) + Pad("achieved", 10) +
+             "points\n";
+    }
+    for (const KpiScore& kpi : report.kpis) {
+      std::string achieved = kpi.achievement ? FormatFixed(*kpi.achievement, 1) + "%" : "-";
+      out += "  " + Pad(kpi.name, 16) + Pad(kpi.has_data ? kpi.raw.ToString() : "no data", 14) +
+             Pad(kpi.target ? kpi.target->ToString() : "-", 14) + Pad(achieved, 10) +
+             FormatFixed(kpi.points, 2) + " / " + FormatFixed(kpi.effective_weight, 2) + "\n";
+    }
+    out += "  logs: " + std::to_string(report.logs_counted) + " counted, " +
+           std::to_string(report.logs_down_weighted) + " down-weighted, " +
+           std::to_string(report.logs_excluded) + " excluded; " +
+           std::to_string(CountFlags(report)) + " flags\n";
+    AppendFlagLines(report, &out);
+    out += "\n";
+  }
+  return out;
+}
+
+std::string ExplainReport(const ScoreReport& report) {
+  std::string out = ReportHeading(report) + " of 100\n";
+  if (report.role.empty()) {
+    out += "  No role applies: the person is not in [people] and no role lists the templates of "
+           "their logs.\n";
+  }
+  for (const KpiScore& kpi : report.kpis) {
+    out += "\nKPI " + kpi.name + " (metric " + kpi.metric + ", weight " + kpi.weight.ToString();
+    if (kpi.effective_weight != kpi.weight) {
+      out += ", re-normalized to " + FormatFixed(kpi.effective_weight, 2);
+    }
+    out += ")\n";
+    if (!kpi.has_data) {
+      out += "  no data in this period: 0 points\n";
+      continue;
+    }
+    out += "  raw value " + kpi.raw.ToString() + " from " + std::to_string(kpi.value_count) +
+           " value(s)";
+    if (kpi.target) {
+      out += ", target " + kpi.target->ToString();
+    }
+    if (kpi.achievement) {
+      out += ", achievement " + FormatFixed(*kpi.achievement, 2) + "%";
+    }
+    out += "\n  curve gives " + FormatFixed(kpi.fraction, 4) + " x " +
+           FormatFixed(kpi.effective_weight, 2) + " = " + FormatFixed(kpi.points, 2) +
+           " points\n";
+    for (const Evidence& item : kpi.evidence) {
+      out += "    " + item.report_id + " " + item.field_key + " [" +
+             std::to_string(item.span.begin) + "," + std::to_string(item.span.end) + ") " +
+             item.source + ": \"" + item.quote + "\" = " + item.value.ToString() + "\n";
+    }
+    if (kpi.evidence_omitted > 0) {
+      out += "    ... and " + std::to_string(kpi.evidence_omitted) + " more\n";
+    }
+  }
+  out += "\nTotal " + FormatFixed(report.total, 2) + "\n";
+  if (!report.flagged_logs.empty()) {
+    out += "\nFlags:\n";
+    AppendFlagLines(report, &out);
+  }
+  return out;
+}
+
+}  // namespace logbridge::scoring

@@ -1,0 +1,308 @@
+// The engine's per person-and-period state and the KPI arithmetic: aggregation into metrics,
+// achievement against targets, curves and re-normalization. All in exact decimals, so the same
+// input and config give the same digits.
+#include "scoring/score.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace logbridge::scoring {
+namespace {
+
+// Running aggregate of one metric for one person and period.
+struct MetricState {
+  Decimal weighted_sum;
+  Decimal weight_total;
+  int64_t count = 0;
+  std::optional<Decimal> min;
+  std::optional<Decimal> max;
+  std::set<std::string> distinct;
+  std::vector<Evidence> evidence;
+  int64_t evidence_omitted = 0;
+};
+
+struct Cell {
+  std::string person_name;
+  std::string dept_name;
+  std::map<std::string, int64_t> role_votes;  // role name -> logs on that role's templates
+  std::vector<MetricState> metrics;
+  int64_t logs_counted = 0;
+  int64_t logs_down_weighted = 0;
+  int64_t logs_excluded = 0;
+  std::vector<FlaggedLog> flagged_logs;
+};
+
+bool EvidenceBefore(const Evidence& a, const Evidence& b) {
+  return std::tie(a.report_id, a.field_key, a.span.begin, a.span.end, a.source) <
+         std::tie(b.report_id, b.field_key, b.span.begin, b.span.end, b.source);
+}
+
+// The metric's value for a cell, or nullopt when nothing fed it.
+std::optional<Decimal> MetricValueOf(const Config& config, const Cell& cell, int index) {
+  const MetricSpec& metric = config.metrics[index];
+  const MetricState& state = cell.metrics[index];
+  if (metric.aggregation == Aggregation::kRatio) {
+    std::optional<Decimal> numerator =
+        MetricValueOf(config, cell, config.FindMetric(metric.numerator));
+    std::optional<Decimal> denominator =
+        MetricValueOf(config, cell, config.FindMetric(metric.denominator));
+    if (!numerator || !denominator || *denominator == Decimal()) {
+      return std::nullopt;
+    }
+    return *numerator * metric.scale / *denominator;
+  }
+  if (state.count == 0) {
+    return std::nullopt;
+  }
+  switch (metric.aggregation) {
+    case Aggregation::kSum: return state.weighted_sum;
+    case Aggregation::kCount: return state.weight_total;
+    case Aggregation::kMean:
+      return state.weight_total == Decimal() ? std::nullopt
+                                             : std::optional(state.weighted_sum / state.weight_total);
+    case Aggregation::kMin: return state.min;
+    case Aggregation::kMax: return state.max;
+    case Aggregation::kDistinct:
+      return Decimal::FromInt(static_cast<int64_t>(state.distinct.size()));
+    case Aggregation::kRatio: break;
+  }
+  return std::nullopt;
+}
+
+// Appends the evidence of a metric (both parts of a ratio) and counts what it omits.
+void CollectEvidence(const Config& config, const Cell& cell, int index, KpiScore* kpi) {
+  const MetricSpec& metric = config.metrics[index];
+  if (metric.aggregation == Aggregation::kRatio) {
+    CollectEvidence(config, cell, config.FindMetric(metric.numerator), kpi);
+    CollectEvidence(config, cell, config.FindMetric(metric.denominator), kpi);
+    return;
+  }
+  const MetricState& state = cell.metrics[index];
+  kpi->evidence.insert(kpi->evidence.end(), state.evidence.begin(), state.evidence.end());
+  kpi->evidence_omitted += state.evidence_omitted;
+  kpi->value_count += state.count;
+}
+
+// Fills achievement, fraction and points of a KPI that has data.
+void ScoreKpi(const KpiSpec& spec, KpiScore* kpi) {
+  if (kpi->target) {
+    if (!spec.lower_is_better) {
+      kpi->achievement = kpi->raw * Decimal::FromInt(100) / *kpi->target;
+    } else if (kpi->raw > Decimal()) {
+      kpi->achievement = *kpi->target * Decimal::FromInt(100) / kpi->raw;
+    }
+  }
+  if (spec.curve.on_achievement && !kpi->achievement) {
+    // Lower is better and the raw value is zero: the best possible result.
+    kpi->fraction = spec.curve.cap;
+  } else {
+    kpi->fraction = spec.curve.Fraction(spec.curve.on_achievement ? *kpi->achievement : kpi->raw);
+  }
+  kpi->points = kpi->fraction * kpi->effective_weight;
+}
+
+ScoreReport BuildReport(const Config& config, const std::string& person, const Period& period,
+                        const Cell& cell) {
+  ScoreReport report;
+  report.person_id = person;
+  report.person_name = cell.person_name;
+  report.dept_name = cell.dept_name;
+  report.period = period;
+  report.logs_counted = cell.logs_counted;
+  report.logs_down_weighted = cell.logs_down_weighted;
+  report.logs_excluded = cell.logs_excluded;
+  report.flagged_logs = cell.flagged_logs;
+  std::sort(report.flagged_logs.begin(), report.flagged_logs.end(),
+            [](const FlaggedLog& a, const FlaggedLog& b) {
+              return std::tie(a.create_time, a.report_id) < std::tie(b.create_time, b.report_id);
+            });
+
+  // The role with the most logs wins; ties go to the first name in order.
+  const RoleSpec* role = nullptr;
+  int64_t best_votes = 0;
+  for (const auto& [name, votes] : cell.role_votes) {
+    if (votes > best_votes) {
+      best_votes = votes;
+      role = config.FindRole(name);
+    }
+  }
+  if (role == nullptr) {
+    return report;
+  }
+  report.role = role->name;
+
+  Decimal present_weight;
+  for (const KpiSpec& spec : role->kpis) {
+    KpiScore kpi;
+    kpi.name = spec.name;
+    kpi.metric = spec.metric;
+    kpi.weight = spec.weight;
+    kpi.target = config.TargetFor(person, spec);
+    std::optional<Decimal> raw = MetricValueOf(config, cell, spec.metric_index);
+    kpi.has_data = raw.has_value();
+    kpi.raw = raw.value_or(Decimal());
+    if (kpi.has_data) {
+      present_weight = present_weight + spec.weight;
+    }
+    CollectEvidence(config, cell, spec.metric_index, &kpi);
+    std::sort(kpi.evidence.begin(), kpi.evidence.end(), EvidenceBefore);
+    report.kpis.push_back(std::move(kpi));
+  }
+
+  for (size_t i = 0; i < role->kpis.size(); ++i) {
+    KpiScore& kpi = report.kpis[i];
+    kpi.effective_weight = kpi.weight;
+    if (role->missing == MissingPolicy::kRenormalize) {
+      kpi.effective_weight = kpi.has_data && present_weight > Decimal()
+                                 ? kpi.weight * Decimal::FromInt(100) / present_weight
+                                 : Decimal();
+    }
+    if (kpi.has_data) {
+      ScoreKpi(role->kpis[i], &kpi);
+    }
+    report.total = report.total + kpi.points;
+  }
+  return report;
+}
+
+}  // namespace
+
+std::string_view LogDecisionName(LogDecision decision) {
+  switch (decision) {
+    case LogDecision::kCounted: return "counted";
+    case LogDecision::kDownWeighted: return "down_weighted";
+    case LogDecision::kExcluded: return "excluded";
+    case LogDecision::kSkipped: return "skipped";
+  }
+  return "counted";
+}
+
+struct Engine::State {
+  explicit State(const Config& config) : validator(config) {}
+  Validator validator;
+  std::set<std::string> excluded_reports;
+  std::map<std::pair<Period, std::string>, Cell> cells;  // (period, person id) -> aggregate
+};
+
+Engine::Engine(std::shared_ptr<const Config> config, EngineOptions options)
+    : config_(std::move(config)),
+      options_(std::move(options)),
+      state_(std::make_unique<State>(*config_)) {
+  if (options_.only_period) {
+    options_.period_kind = options_.only_period->kind;
+  }
+}
+
+Engine::~Engine() = default;
+Engine::Engine(Engine&&) noexcept = default;
+Engine& Engine::operator=(Engine&&) noexcept = default;
+
+void Engine::ExcludeReport(std::string report_id) {
+  state_->excluded_reports.insert(std::move(report_id));
+}
+
+NormalizedLog Engine::Normalize(const LogRecord& record) const {
+  return scoring::Normalize(*config_, record);
+}
+
+std::vector<Flag> Engine::Validate(const NormalizedLog& log) {
+  std::vector<Flag> flags = state_->validator.Check(log);
+  state_->validator.Remember(log);
+  return flags;
+}
+
+LogOutcome Engine::Add(const LogRecord& record) {
+  if (state_->excluded_reports.count(record.report_id) > 0) {
+    LogOutcome outcome;
+    outcome.report_id = record.report_id;
+    outcome.person_id = record.creator_id;
+    outcome.period = PeriodContaining(options_.period_kind, record.create_time);
+    outcome.decision = LogDecision::kSkipped;
+    outcome.skip_reason = "report excluded by id";
+    return outcome;
+  }
+  NormalizedLog log = Normalize(record);
+  std::vector<Flag> flags = Validate(log);
+  return Aggregate(log, std::move(flags));
+}
+
+LogOutcome Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags) {
+  const LogRecord& record = *log.record;
+  LogOutcome outcome;
+  outcome.report_id = record.report_id;
+  outcome.person_id = record.creator_id;
+  outcome.period = PeriodOfDay(options_.period_kind, log.work_day);
+  outcome.flags = std::move(flags);
+  if (log.spec == nullptr) {
+    outcome.decision = LogDecision::kSkipped;
+    outcome.skip_reason = "template \"" + record.template_name + "\" is not in the config";
+    return outcome;
+  }
+  if (options_.only_period && !options_.only_period->ContainsDay(log.work_day)) {
+    outcome.decision = LogDecision::kSkipped;
+    outcome.skip_reason = "outside period " + options_.only_period->Label();
+    return outcome;
+  }
+
+  FlagAction action = ActionForFlags(config_->validation, outcome.flags);
+  outcome.decision = action == FlagAction::kExclude      ? LogDecision::kExcluded
+                     : action == FlagAction::kDownWeight ? LogDecision::kDownWeighted
+                                                         : LogDecision::kCounted;
+
+  Cell& cell = state_->cells[{outcome.period, record.creator_id}];
+  cell.metrics.resize(config_->metrics.size());
+  cell.person_name = record.creator_name;
+  cell.dept_name = record.dept_name;
+  if (const RoleSpec* role = config_->RoleForLog(record.creator_id, record.template_name)) {
+    ++cell.role_votes[role->name];
+  }
+  if (!outcome.flags.empty()) {
+    cell.flagged_logs.push_back(
+        {record.report_id, record.create_time, outcome.decision, outcome.flags});
+  }
+  if (outcome.decision == LogDecision::kExcluded) {
+    ++cell.logs_excluded;
+    return outcome;
+  }
+
+  bool down = outcome.decision == LogDecision::kDownWeighted;
+  Decimal weight = down ? config_->validation.down_weight : Decimal::FromInt(1);
+  ++(down ? cell.logs_down_weighted : cell.logs_counted);
+  for (const MetricValue& value : log.values) {
+    MetricState& state = cell.metrics[value.metric];
+    state.weighted_sum = state.weighted_sum + (down ? value.value * weight : value.value);
+    state.weight_total = state.weight_total + weight;
+    ++state.count;
+    state.min = state.min ? std::min(*state.min, value.value) : value.value;
+    state.max = state.max ? std::max(*state.max, value.value) : value.value;
+    if (config_->metrics[value.metric].aggregation == Aggregation::kDistinct) {
+      state.distinct.insert(value.text.empty() ? value.value.ToString() : value.text);
+    }
+    if (state.evidence.size() < options_.max_evidence_per_kpi) {
+      state.evidence.push_back(value.evidence);
+    } else {
+      ++state.evidence_omitted;
+    }
+  }
+  return outcome;
+}
+
+std::vector<ScoreReport> Engine::Reports() const {
+  std::vector<ScoreReport> reports;
+  reports.reserve(state_->cells.size());
+  for (const auto& [key, cell] : state_->cells) {
+    reports.push_back(BuildReport(*config_, key.second, key.first, cell));
+  }
+  return reports;
+}
+
+std::optional<ScoreReport> Engine::ReportFor(std::string_view person_id,
+                                             const Period& period) const {
+  auto found = state_->cells.find({period, std::string(person_id)});
+  if (found == state_->cells.end()) {
+    return std::nullopt;
+  }
+  return BuildReport(*config_, found->first.second, found->first.first, found->second);
+}
+
+}  // namespace logbridge::scoring

@@ -1,0 +1,132 @@
+// The scoring engine: records are fed one by one through normalization, validation and
+// aggregation, and ScoreReports per person and period come out with every KPI's raw value,
+// achievement, points and evidence. Memory grows with people x periods (and a bounded evidence
+// list per KPI), not with the number of logs. An Engine is not thread-safe; the Config it
+// shares is immutable.
+//
+// Typical use:
+//   Engine engine(config, {.period_kind = PeriodKind::kMonth});
+//   for (const LogRecord& record : records) engine.Add(record);  // oldest first
+//   std::vector<ScoreReport> reports = engine.Reports();
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scoring/config.h"
+#include "scoring/log_record.h"
+#include "scoring/normalize.h"
+#include "scoring/period.h"
+#include "scoring/validate.h"
+
+namespace logbridge::scoring {
+
+struct EngineOptions {
+  PeriodKind period_kind = PeriodKind::kMonth;
+  // When set, only logs whose work date falls in this period are scored (all logs still feed
+  // the validation history). Its kind overrides period_kind.
+  std::optional<Period> only_period;
+  // Evidence items kept per KPI and report; further items are counted in evidence_omitted.
+  size_t max_evidence_per_kpi = 50;
+};
+
+// What happened to one fed log.
+enum class LogDecision {
+  kCounted,       // its values count fully
+  kDownWeighted,  // its values count with the configured down_weight factor
+  kExcluded,      // a flag's action excluded it; its flags still appear in the report
+  kSkipped,       // not scored: excluded by report id, unknown template, or outside the period
+};
+
+// "counted", "down_weighted", "excluded", "skipped".
+std::string_view LogDecisionName(LogDecision decision);
+
+struct LogOutcome {
+  std::string report_id;
+  std::string person_id;
+  Period period;
+  std::vector<Flag> flags;
+  LogDecision decision = LogDecision::kCounted;
+  std::string skip_reason;  // set when decision is kSkipped
+};
+
+// A flagged log within a report.
+struct FlaggedLog {
+  std::string report_id;
+  EpochMs create_time;
+  LogDecision decision = LogDecision::kCounted;
+  std::vector<Flag> flags;
+};
+
+struct KpiScore {
+  std::string name;
+  std::string metric;
+  Decimal weight;            // configured weight
+  Decimal effective_weight;  // after re-normalization for KPIs without data
+  bool has_data = false;
+  Decimal raw;               // the metric's value; 0 when has_data is false
+  std::optional<Decimal> target;
+  std::optional<Decimal> achievement;  // percent of target; target / raw when lower is better
+  Decimal fraction;                    // the curve's output, in [0, cap]
+  Decimal points;                      // fraction x effective_weight
+  int64_t value_count = 0;             // values that fed the metric
+  std::vector<Evidence> evidence;      // sorted by report id, field and span
+  int64_t evidence_omitted = 0;
+};
+
+struct ScoreReport {
+  std::string person_id;
+  std::string person_name;  // the latest creator_name seen, for display only
+  std::string dept_name;
+  std::string role;         // empty when no role applies; then kpis is empty
+  Period period;
+  std::vector<KpiScore> kpis;  // in config order
+  Decimal total;
+  int64_t logs_counted = 0;
+  int64_t logs_down_weighted = 0;
+  int64_t logs_excluded = 0;
+  std::vector<FlaggedLog> flagged_logs;  // sorted by create time, then report id
+};
+
+class Engine {
+ public:
+  Engine(std::shared_ptr<const Config> config, EngineOptions options);
+  ~Engine();
+  Engine(Engine&&) noexcept;
+  Engine& operator=(Engine&&) noexcept;
+
+  // Excludes a report from scoring, for example after its approval was rejected. It applies to
+  // logs fed after this call; to drop a log already fed, rescore the period with a new Engine.
+  void ExcludeReport(std::string report_id);
+
+  // Normalizes, validates and aggregates one record. Feed records in create_time order, because
+  // the history checks compare each log with the logs fed before it.
+  LogOutcome Add(const LogRecord& record);
+
+  // The three stages of Add, exposed for benchmarks and for callers that need a stage's output.
+  NormalizedLog Normalize(const LogRecord& record) const;
+  std::vector<Flag> Validate(const NormalizedLog& log);  // checks, then remembers the log
+  LogOutcome Aggregate(const NormalizedLog& log, std::vector<Flag> flags);
+
+  // Returns a report per person and period fed so far, sorted by period, then person id.
+  std::vector<ScoreReport> Reports() const;
+
+  // Returns the report of one person and period, or nullopt when no log of theirs was fed.
+  std::optional<ScoreReport> ReportFor(std::string_view person_id, const Period& period) const;
+
+  const Config& config() const { return *config_; }
+
+ private:
+  struct State;
+  std::shared_ptr<const Config> config_;
+  EngineOptions options_;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace logbridge::scoring

@@ -1,0 +1,352 @@
+// Engine tests: the worked sales example from config/sales.toml and its sample logs, plus
+// aggregation, down-weighting, exclusion, renormalization and streaming behaviour on small
+// configs written inline.
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "scoring/config.h"
+#include "scoring/log_record.h"
+#include "scoring/report_format.h"
+#include "scoring/score.h"
+
+namespace logbridge::scoring {
+namespace {
+
+std::string ReadSourceFile(const std::string& relative) {
+  std::ifstream file(std::string(LOGBRIDGE_SOURCE_DIR) + "/" + relative);
+  REQUIRE(file.good());
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+std::shared_ptr<const Config> LoadSalesConfig() {
+  Result<Config> config = LoadConfigString(ReadSourceFile("config/sales.toml"), "sales.toml");
+  INFO((config.ok() ? "" : config.error().message));
+  REQUIRE(config.ok());
+  return std::make_shared<const Config>(std::move(config).value());
+}
+
+std::vector<LogRecord> LoadSalesLogs() {
+  Result<std::vector<LogRecord>> records =
+      ParseLogRecords(ReadSourceFile("config/samples/sales_logs.json"), "sales_logs.json");
+  REQUIRE(records.ok());
+  return std::move(records).value();
+}
+
+Decimal Dec(std::string_view text) { return *Decimal::Parse(text); }
+
+const KpiScore& FindKpi(const ScoreReport& report, std::string_view name) {
+  for (const KpiScore& kpi : report.kpis) {
+    if (kpi.name == name) {
+      return kpi;
+    }
+  }
+  FAIL("no KPI named " << name);
+  return report.kpis.front();
+}
+
+ScoreReport ScoreSamples(std::string_view person) {
+  Engine engine(LoadSalesConfig(), {.only_period = *ParsePeriod("2026-11")});
+  for (const LogRecord& record : LoadSalesLogs()) {
+    engine.Add(record);
+  }
+  std::optional<ScoreReport> report = engine.ReportFor(person, *ParsePeriod("2026-11"));
+  REQUIRE(report.has_value());
+  return *report;
+}
+
+TEST_CASE("worked example scores 90", "[engine]") {
+  ScoreReport report = ScoreSamples("zhangsan");
+  CHECK(report.role == "sales");
+
+  const KpiScore& sales = FindKpi(report, "销售额");
+  CHECK(sales.raw == Dec("120000"));
+  CHECK(*sales.achievement == Dec("120"));
+  CHECK(sales.points == Dec("40"));
+
+  const KpiScore& visits = FindKpi(report, "客户拜访");
+  CHECK(visits.raw == Dec("20"));
+  CHECK(visits.points == Dec("30"));
+
+  const KpiScore& satisfaction = FindKpi(report, "客户满意度");
+  CHECK(satisfaction.raw == Dec("4.5"));
+  CHECK(satisfaction.points == Dec("15"));
+
+  const KpiScore& efficiency = FindKpi(report, "效率");
+  CHECK(efficiency.raw == Dec("10"));
+  CHECK(efficiency.points == Dec("5"));
+
+  CHECK(report.total == Dec("90"));
+  CHECK(report.logs_counted == 4);
+  CHECK(report.flagged_logs.empty());
+}
+
+TEST_CASE("worked example evidence quotes text", "[engine]") {
+  ScoreReport report = ScoreSamples("zhangsan");
+  const KpiScore& sales = FindKpi(report, "销售额");
+  // Three logs: two typed amounts and one amount found only in the free text.
+  REQUIRE(sales.evidence.size() == 3);
+  const Evidence& from_text = sales.evidence[1];
+  CHECK(from_text.report_id == "r-zs-1103");
+  CHECK(from_text.field_key == "今日工作");
+  CHECK(from_text.source == "deals_signed");
+  CHECK(from_text.quote.find("3万元") != std::string::npos);
+  CHECK(from_text.value == Dec("30000"));
+
+  const KpiScore& visits = FindKpi(report, "客户拜访");
+  REQUIRE(visits.evidence.size() == 4);
+  for (const Evidence& item : visits.evidence) {
+    CHECK(item.quote.find("计划") == std::string::npos);
+  }
+}
+
+TEST_CASE("typed amount wins over same text amount", "[engine]") {
+  ScoreReport report = ScoreSamples("zhangsan");
+  const KpiScore& sales = FindKpi(report, "销售额");
+  int from_first_log = 0;
+  for (const Evidence& item : sales.evidence) {
+    from_first_log += item.report_id == "r-zs-1102" ? 1 : 0;
+  }
+  CHECK(from_first_log == 1);
+}
+
+std::set<std::string> FlagCodes(const ScoreReport& report) {
+  std::set<std::string> codes;
+  for (const FlaggedLog& log : report.flagged_logs) {
+    for (const Flag& flag : log.flags) {
+      codes.insert(flag.code);
+    }
+  }
+  return codes;
+}
+
+TEST_CASE("sample flags reach the report", "[engine]") {
+  ScoreReport lisi = ScoreSamples("lisi");
+  std::set<std::string> codes = FlagCodes(lisi);
+  CHECK(codes.count("late") == 1);
+  CHECK(codes.count("edited_late") == 1);
+  CHECK(codes.count("unit_slip") == 1);
+  CHECK(codes.count("amount_jump") == 1);
+  CHECK(codes.count("near_duplicate") == 1);
+  CHECK(codes.count("missing_field") == 1);
+  CHECK(*FindKpi(lisi, "销售额").target == Dec("150000"));
+
+  ScoreReport wangwu = ScoreSamples("wangwu");
+  std::set<std::string> wangwu_codes = FlagCodes(wangwu);
+  CHECK(wangwu_codes.count("boilerplate") == 1);
+  CHECK(wangwu_codes.count("too_short") == 1);
+  CHECK(wangwu_codes.count("duplicate_order") == 1);
+  CHECK(wangwu.logs_excluded == 3);
+  CHECK(wangwu.total == Decimal());
+}
+
+TEST_CASE("sample output is byte identical", "[engine]") {
+  auto run = [](bool reversed) {
+    Engine engine(LoadSalesConfig(), {});
+    std::vector<LogRecord> records = LoadSalesLogs();
+    if (reversed) {
+      // Same logs from a second parse: output must not depend on addresses or hash order.
+      records = LoadSalesLogs();
+    }
+    for (const LogRecord& record : records) {
+      engine.Add(record);
+    }
+    std::vector<ScoreReport> reports = engine.Reports();
+    return ReportsToJson(reports) + ReportsToCsv(reports) + ReportsToTable(reports);
+  };
+  CHECK(run(false) == run(true));
+}
+
+constexpr std::string_view kSmallConfig = R"(
+[metrics.tasks]
+aggregation = "sum"
+[metrics.hours]
+aggregation = "sum"
+[metrics.per_hour]
+aggregation = "ratio"
+numerator = "tasks"
+denominator = "hours"
+[metrics.best]
+aggregation = "max"
+[metrics.worst]
+aggregation = "min"
+[metrics.projects]
+aggregation = "distinct"
+[metrics.logs]
+aggregation = "count"
+
+[[templates]]
+name = "日报"
+  [[templates.fields]]
+  key = "任务数"
+  type = "count"
+  metric = "tasks"
+  [[templates.fields]]
+  key = "工时"
+  type = "duration"
+  unit = "小时"
+  metric = "hours"
+  [[templates.fields]]
+  key = "得分"
+  type = "count"
+  metric = "best"
+  [[templates.fields]]
+  key = "最低"
+  type = "count"
+  metric = "worst"
+  [[templates.fields]]
+  key = "项目"
+  type = "text"
+  metric = "projects"
+  [[templates.fields]]
+  key = "内容"
+  type = "text"
+  metric = "logs"
+
+[roles.dev]
+templates = ["日报"]
+missing = "renormalize"
+  [[roles.dev.kpis]]
+  name = "产出"
+  metric = "tasks"
+  weight = 50
+  target = 10
+  [[roles.dev.kpis]]
+  name = "时效"
+  metric = "per_hour"
+  weight = 30
+  target = 1
+  [[roles.dev.kpis]]
+  name = "缺失"
+  metric = "best"
+  weight = 20
+  target = 5
+
+[validation]
+min_chars = 8
+[validation.actions]
+too_short = "down_weight"
+)";
+
+LogRecord SmallLog(std::string id, int64_t day_offset, std::string tasks, std::string hours,
+                   std::string project, std::string text = "正常的工作内容描述") {
+  LogRecord record;
+  record.report_id = std::move(id);
+  record.template_name = "日报";
+  record.creator_id = "dev1";
+  record.create_time = EpochMs(1793615400000 + day_offset * kMsPerDay);
+  record.modified_time = record.create_time;
+  record.contents = {{"任务数", 0, "1", std::move(tasks)},
+                     {"工时", 1, "1", std::move(hours)},
+                     {"项目", 2, "1", std::move(project)},
+                     {"内容", 3, "1", std::move(text)}};
+  return record;
+}
+
+std::shared_ptr<const Config> SmallConfig() {
+  Result<Config> config = LoadConfigString(kSmallConfig, "small.toml");
+  INFO((config.ok() ? "" : config.error().message));
+  REQUIRE(config.ok());
+  return std::make_shared<const Config>(std::move(config).value());
+}
+
+TEST_CASE("aggregations and ratio", "[engine]") {
+  Engine engine(SmallConfig(), {});
+  engine.Add(SmallLog("a", 0, "4", "8", "alpha"));
+  engine.Add(SmallLog("b", 1, "6", "2", "beta"));
+  engine.Add(SmallLog("c", 2, "2", "", "alpha"));
+  std::vector<ScoreReport> reports = engine.Reports();
+  REQUIRE(reports.size() == 1);
+  const ScoreReport& report = reports[0];
+  CHECK(FindKpi(report, "产出").raw == Dec("12"));
+  // 12 tasks over 10 hours.
+  CHECK(FindKpi(report, "时效").raw == Dec("1.2"));
+  CHECK(report.logs_counted == 3);
+}
+
+TEST_CASE("renormalize spreads missing weight", "[engine]") {
+  Engine engine(SmallConfig(), {});
+  engine.Add(SmallLog("a", 0, "10", "10", "alpha"));
+  ScoreReport report = engine.Reports().at(0);
+  const KpiScore& missing = FindKpi(report, "缺失");
+  CHECK_FALSE(missing.has_data);
+  CHECK(missing.effective_weight == Decimal());
+  // 50 and 30 of the 80 present weight become 62.5 and 37.5 of 100; both fully achieved.
+  CHECK(FindKpi(report, "产出").effective_weight == Dec("62.5"));
+  CHECK(FindKpi(report, "时效").effective_weight == Dec("37.5"));
+  CHECK(report.total == Dec("100"));
+}
+
+TEST_CASE("down weighted log counts half", "[engine]") {
+  Engine engine(SmallConfig(), {});
+  engine.Add(SmallLog("a", 0, "4", "4", "alpha"));
+  LogOutcome outcome = engine.Add(SmallLog("b", 1, "4", "4", "beta", "短"));
+  CHECK(outcome.decision == LogDecision::kDownWeighted);
+  ScoreReport report = engine.Reports().at(0);
+  CHECK(FindKpi(report, "产出").raw == Dec("6"));
+  CHECK(report.logs_down_weighted == 1);
+  REQUIRE(report.flagged_logs.size() == 1);
+  CHECK(report.flagged_logs[0].flags[0].code == "too_short");
+}
+
+TEST_CASE("excluded report id is skipped", "[engine]") {
+  Engine engine(SmallConfig(), {});
+  engine.ExcludeReport("b");
+  engine.Add(SmallLog("a", 0, "4", "4", "alpha"));
+  LogOutcome outcome = engine.Add(SmallLog("b", 1, "5", "4", "beta"));
+  CHECK(outcome.decision == LogDecision::kSkipped);
+  CHECK(outcome.skip_reason == "report excluded by id");
+  CHECK(FindKpi(engine.Reports().at(0), "产出").raw == Dec("4"));
+}
+
+TEST_CASE("period filter skips other months", "[engine]") {
+  Engine engine(SmallConfig(), {.only_period = *ParsePeriod("2026-W45")});
+  // 2026-11-02 is the Monday of ISO week 45; seven days later is week 46.
+  CHECK(engine.Add(SmallLog("a", 0, "4", "4", "alpha")).decision == LogDecision::kCounted);
+  LogOutcome later = engine.Add(SmallLog("b", 7, "4", "4", "alpha"));
+  CHECK(later.decision == LogDecision::kSkipped);
+  CHECK(later.skip_reason == "outside period 2026-W45");
+  std::vector<ScoreReport> reports = engine.Reports();
+  REQUIRE(reports.size() == 1);
+  CHECK(reports[0].period.Label() == "2026-W45");
+}
+
+TEST_CASE("reports split by week", "[engine]") {
+  Engine engine(SmallConfig(), {.period_kind = PeriodKind::kWeek});
+  engine.Add(SmallLog("a", 0, "4", "4", "alpha"));
+  engine.Add(SmallLog("b", 7, "6", "4", "alpha"));
+  std::vector<ScoreReport> reports = engine.Reports();
+  REQUIRE(reports.size() == 2);
+  CHECK(reports[0].period.Label() == "2026-W45");
+  CHECK(reports[1].period.Label() == "2026-W46");
+  CHECK(FindKpi(reports[1], "产出").raw == Dec("6"));
+}
+
+TEST_CASE("unknown template is skipped", "[engine]") {
+  Engine engine(SmallConfig(), {});
+  LogRecord record = SmallLog("a", 0, "4", "4", "alpha");
+  record.template_name = "周报";
+  LogOutcome outcome = engine.Add(record);
+  CHECK(outcome.decision == LogDecision::kSkipped);
+  CHECK(outcome.skip_reason == "template \"周报\" is not in the config");
+  CHECK(engine.Reports().empty());
+}
+
+TEST_CASE("evidence list is bounded", "[engine]") {
+  Engine engine(SmallConfig(), {.max_evidence_per_kpi = 2});
+  for (int i = 0; i < 5; ++i) {
+    engine.Add(SmallLog("log" + std::to_string(i), 0, "1", "1", "p", "第" + std::to_string(i) +
+                                                                         "条不同的工作内容描述"));
+  }
+  const KpiScore& output = FindKpi(engine.Reports().at(0), "产出");
+  CHECK(output.raw == Dec("5"));
+  CHECK(output.evidence.size() == 2);
+  CHECK(output.evidence_omitted == 3);
+  CHECK(output.value_count == 5);
+}
+
+}  // namespace
+}  // namespace logbridge::scoring
