@@ -1,0 +1,480 @@
+// Extraction of quantities from free text. Extract folds the text once, scans it for numbers
+// (no regex), and only when numbers exist runs one RE2::Set pass to find which rules' triggers
+// occur; only those rules are then searched for trigger positions. Each number binds to at
+// most one rule: the one whose kind and measure word fit best, then the nearest trigger.
+#include "scoring/extract.h"
+
+#include <algorithm>
+#include <tuple>
+#include <utility>
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include "scoring/numerals.h"
+#include "scoring/text.h"
+
+namespace logbridge::scoring {
+namespace {
+
+const UnitTable& DefaultUnits() {
+  static const UnitTable kUnits;
+  return kUnits;
+}
+
+bool IsAsciiSpace(char32_t cp) { return cp == U' ' || cp == U'\t' || cp == U'\n' || cp == U'\r'; }
+
+// Whether folded[i] ends a clause: ，。；;!? and line breaks. A comma or full stop between
+// two digits belongs to a number.
+bool IsClauseBreak(std::u32string_view folded, size_t i) {
+  char32_t cp = folded[i];
+  switch (cp) {
+    case U'\n':
+    case U'\r':
+    case U';':
+    case U'!':
+    case U'?':
+    case U'。':
+      return true;
+    case U',':
+    case U'.': {
+      auto is_digit = [&](size_t j) {
+        return j < folded.size() && folded[j] >= U'0' && folded[j] <= U'9';
+      };
+      return !(i > 0 && is_digit(i - 1) && is_digit(i + 1));
+    }
+    default:
+      return false;
+  }
+}
+
+bool HasClauseBreak(std::u32string_view folded, int32_t begin, int32_t end) {
+  for (int32_t i = begin; i < end; ++i) {
+    if (IsClauseBreak(folded, i)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// A cue word inside a clause, and words that contain it but are not cues (未来, 无锡).
+struct Cue {
+  std::u32string_view word;
+  Aspect aspect;
+};
+
+constexpr std::u32string_view kNotCues[] = {U"无锡", U"无论", U"无误", U"无数", U"无限",
+                                            U"无线", U"无偿", U"没事", U"并无不"};
+
+constexpr Cue kCues[] = {
+    {U"尚未", Aspect::kNegated},   {U"并未", Aspect::kNegated},   {U"还没", Aspect::kNegated},
+    {U"没有", Aspect::kNegated},   {U"没", Aspect::kNegated},     {U"不曾", Aspect::kNegated},
+    {U"未来", Aspect::kPlanned},   {U"未", Aspect::kNegated},     {U"无", Aspect::kNegated},
+    {U"计划", Aspect::kPlanned},   {U"准备", Aspect::kPlanned},   {U"打算", Aspect::kPlanned},
+    {U"将要", Aspect::kPlanned},   {U"即将", Aspect::kPlanned},   {U"将会", Aspect::kPlanned},
+    {U"预计", Aspect::kPlanned},   {U"预期", Aspect::kPlanned},   {U"明天", Aspect::kPlanned},
+    {U"明日", Aspect::kPlanned},   {U"后天", Aspect::kPlanned},   {U"下周", Aspect::kPlanned},
+    {U"下星期", Aspect::kPlanned}, {U"下个月", Aspect::kPlanned}, {U"下月", Aspect::kPlanned},
+    {U"争取", Aspect::kPlanned},
+};
+
+// Returns the aspect of the clause folded[begin, end): negated if it has a negation cue,
+// else planned if it has a plan cue, else done.
+Aspect ClauseAspect(std::u32string_view folded, int32_t begin, int32_t end) {
+  std::u32string_view clause = folded.substr(begin, end - begin);
+  bool planned = false;
+  for (size_t i = 0; i < clause.size();) {
+    std::u32string_view rest = clause.substr(i);
+    auto not_cue = std::find_if(std::begin(kNotCues), std::end(kNotCues),
+                                [&](std::u32string_view word) { return rest.starts_with(word); });
+    if (not_cue != std::end(kNotCues)) {
+      i += not_cue->size();
+      continue;
+    }
+    auto cue = std::find_if(std::begin(kCues), std::end(kCues),
+                            [&](const Cue& c) { return rest.starts_with(c.word); });
+    if (cue == std::end(kCues)) {
+      ++i;
+      continue;
+    }
+    if (cue->aspect == Aspect::kNegated) {
+      return Aspect::kNegated;
+    }
+    planned = true;
+    i += cue->word.size();
+  }
+  return planned ? Aspect::kPlanned : Aspect::kDone;
+}
+
+// Returns the clause [begin, end) around folded position i.
+std::pair<int32_t, int32_t> ClauseAround(std::u32string_view folded, int32_t i) {
+  int32_t begin = i;
+  while (begin > 0 && !IsClauseBreak(folded, begin - 1)) {
+    --begin;
+  }
+  auto end = static_cast<int32_t>(folded.size());
+  for (int32_t j = i; j < end; ++j) {
+    if (IsClauseBreak(folded, j)) {
+      end = j;
+      break;
+    }
+  }
+  return {begin, end};
+}
+
+Quantity ToQuantity(const FoldBuffer& text, const NumberMatch& number) {
+  Quantity quantity;
+  quantity.low = number.low;
+  quantity.high = number.high;
+  quantity.approximate = number.approximate && number.low < number.high;
+  quantity.unit = number.unit;
+  quantity.span = OriginalSpan(text, number.begin, number.end);
+  return quantity;
+}
+
+// Returns the factor that a default amount unit such as 万元, 千元, 元 or w applies, or
+// nullopt when the unit is not an amount unit.
+std::optional<int64_t> AmountFactor(std::u32string_view unit) {
+  int64_t factor = 1;
+  if (!unit.empty()) {
+    switch (unit.front()) {
+      case U'万': case U'w': case U'W': factor = 10000; unit.remove_prefix(1); break;
+      case U'千': case U'k': case U'K': factor = 1000; unit.remove_prefix(1); break;
+      case U'亿': factor = 100000000; unit.remove_prefix(1); break;
+      default: break;
+    }
+  }
+  if (unit.empty()) {
+    return factor;
+  }
+  const UnitWord* word = DefaultUnits().Match(unit, 0);
+  if (word == nullptr || word->text.size() != unit.size() ||
+      word->unit_class != UnitClass::kCurrency) {
+    return std::nullopt;
+  }
+  return factor;
+}
+
+// Applies a field's default unit to a bare number. Returns false when the unit does not
+// belong to the kind.
+bool ApplyDefaultUnit(QuantityKind kind, std::string_view default_unit, NumberMatch* number) {
+  FoldBuffer folded;
+  Fold(default_unit, &folded);
+  std::u32string_view unit = folded.folded;
+  if (unit.empty()) {
+    return true;
+  }
+  number->unit = std::string(folded.utf8);
+  Decimal factor = Decimal::FromInt(1);
+  Decimal divisor = Decimal::FromInt(1);
+  if (kind == QuantityKind::kAmount) {
+    std::optional<int64_t> amount_factor = AmountFactor(unit);
+    if (!amount_factor) {
+      return false;
+    }
+    factor = Decimal::FromInt(*amount_factor);
+  } else if (kind == QuantityKind::kDuration) {
+    const UnitWord* word = DefaultUnits().Match(unit, 0);
+    if (word == nullptr || word->text.size() != unit.size() ||
+        word->unit_class != UnitClass::kDuration) {
+      return false;
+    }
+    factor = word->hours;
+    divisor = Decimal::FromInt(word->hours_divisor);
+  }
+  auto scale = [&](Decimal value) -> std::optional<Decimal> {
+    std::optional<Decimal> product = value.CheckedMultiply(factor);
+    return product ? product->CheckedDivide(divisor) : std::nullopt;
+  };
+  std::optional<Decimal> low = scale(number->low);
+  std::optional<Decimal> high = scale(number->high);
+  if (!low || !high) {
+    return false;
+  }
+  number->low = *low;
+  number->high = *high;
+  return true;
+}
+
+bool FitsKind(QuantityKind kind, UnitClass unit_class) {
+  switch (kind) {
+    case QuantityKind::kCount:
+      return unit_class == UnitClass::kMeasureWord || unit_class == UnitClass::kNone;
+    case QuantityKind::kAmount:
+      return unit_class == UnitClass::kCurrency || unit_class == UnitClass::kNone;
+    case QuantityKind::kPercent:
+      return unit_class == UnitClass::kPercent || unit_class == UnitClass::kNone;
+    case QuantityKind::kDuration:
+      return unit_class == UnitClass::kDuration || unit_class == UnitClass::kNone;
+  }
+  return false;
+}
+
+// A trigger occurrence in folded code points.
+struct Trigger {
+  int32_t begin = 0;
+  int32_t end = 0;
+  int rule = 0;
+};
+
+}  // namespace
+
+Decimal Quantity::Value() const {
+  if (!approximate) {
+    return low;
+  }
+  return low + (high - low) / Decimal::FromInt(2);
+}
+
+FoldedText FoldText(std::string_view utf8) {
+  FoldBuffer buffer;
+  Fold(utf8, &buffer);
+  FoldedText out;
+  out.text.assign(buffer.utf8);
+  out.origin = std::move(buffer.origin);
+  out.original_length = static_cast<int32_t>(buffer.original.size());
+  return out;
+}
+
+std::optional<Quantity> ParseQuantity(std::string_view text, QuantityKind kind,
+                                      std::string_view default_unit) {
+  FoldBuffer buffer;
+  Fold(text, &buffer);
+  std::u32string_view folded = buffer.folded;
+  int32_t begin = 0;
+  auto end = static_cast<int32_t>(folded.size());
+  while (begin < end && IsAsciiSpace(folded[begin])) {
+    ++begin;
+  }
+  while (end > begin && IsAsciiSpace(folded[end - 1])) {
+    --end;
+  }
+  if (begin == end) {
+    return std::nullopt;
+  }
+
+  ScanOptions options;
+  options.allow_bare_chinese = true;
+  std::optional<NumberMatch> number = ReadOneNumber(buffer, begin, end, DefaultUnits(), options);
+  if (!number || !FitsKind(kind, number->unit_class)) {
+    return std::nullopt;
+  }
+  if (number->unit_class == UnitClass::kNone && number->unit.empty() &&
+      !ApplyDefaultUnit(kind, default_unit, &*number)) {
+    return std::nullopt;
+  }
+  return ToQuantity(buffer, *number);
+}
+
+struct Extractor::Impl {
+  std::vector<ExtractionRule> rules;
+  std::vector<std::unique_ptr<re2::RE2>> patterns;        // one per rule
+  std::vector<std::vector<std::u32string>> measure_words;  // folded, one list per rule
+  std::unique_ptr<re2::RE2::Set> any_trigger;              // all patterns, for one pass
+  UnitTable units;
+
+  explicit Impl(const std::vector<std::string>& extra_measure_words)
+      : units(extra_measure_words) {}
+
+  // Returns how well number fits rule: 2 for its listed unit, 1 for any measure word of an
+  // open count rule or a scaled bare number for an amount, 0 for another bare number, and -1
+  // when it does not fit.
+  int Fit(int rule, const NumberMatch& number) const;
+  void FindTriggers(const FoldBuffer& text, int rule, std::vector<Trigger>* out) const;
+};
+
+int Extractor::Impl::Fit(int rule, const NumberMatch& number) const {
+  QuantityKind kind = rules[rule].kind;
+  if (!FitsKind(kind, number.unit_class)) {
+    return -1;
+  }
+  if (number.unit_class == UnitClass::kNone) {
+    if (kind == QuantityKind::kPercent || kind == QuantityKind::kDuration) {
+      return -1;  // free text needs the % or the time unit
+    }
+    // 5万 and 3w read as money more often than as counts.
+    return number.scaled && kind == QuantityKind::kAmount ? 1 : 0;
+  }
+  if (number.unit_class != UnitClass::kMeasureWord) {
+    return 2;
+  }
+  const std::vector<std::u32string>& words = measure_words[rule];
+  if (words.empty()) {
+    return 1;
+  }
+  bool listed = std::find(words.begin(), words.end(), number.measure_word) != words.end();
+  return listed ? 2 : -1;
+}
+
+void Extractor::Impl::FindTriggers(const FoldBuffer& text, int rule,
+                                   std::vector<Trigger>* out) const {
+  re2::StringPiece input(text.utf8.data(), text.utf8.size());
+  re2::StringPiece match;
+  size_t pos = 0;
+  while (pos <= input.size() &&
+         patterns[rule]->Match(input, pos, input.size(), re2::RE2::UNANCHORED, &match, 1)) {
+    auto begin = static_cast<size_t>(match.data() - input.data());
+    size_t end = begin + match.size();
+    out->push_back(Trigger{text.byte_to_cp[begin], text.byte_to_cp[end], rule});
+    // Create rejects patterns that match empty text, but an empty match is still possible
+    // with anchors; step past it so the loop ends.
+    pos = end > begin ? end : end + 1;
+  }
+}
+
+Extractor::Extractor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Extractor::Extractor(Extractor&&) noexcept = default;
+Extractor& Extractor::operator=(Extractor&&) noexcept = default;
+Extractor::~Extractor() = default;
+
+Result<Extractor> Extractor::Create(std::vector<ExtractionRule> rules) {
+  std::vector<std::string> all_measure_words;
+  for (const ExtractionRule& rule : rules) {
+    all_measure_words.insert(all_measure_words.end(), rule.measure_words.begin(),
+                             rule.measure_words.end());
+  }
+  auto impl = std::make_unique<Impl>(all_measure_words);
+
+  re2::RE2::Options options;
+  options.set_log_errors(false);
+  impl->any_trigger = std::make_unique<re2::RE2::Set>(options, re2::RE2::UNANCHORED);
+  for (const ExtractionRule& rule : rules) {
+    std::string where = "extraction rule \"" + rule.name + "\" (metric \"" + rule.metric +
+                        "\")";
+    if (rule.pattern.empty()) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       where + ": pattern is empty; set it to the trigger words, e.g. 拜访|走访");
+    }
+    if (rule.max_gap < 0 || rule.max_gap > 64) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       where + ": max_gap " + std::to_string(rule.max_gap) +
+                           " is out of range; use 0 to 64 code points");
+    }
+    auto pattern = std::make_unique<re2::RE2>(rule.pattern, options);
+    if (!pattern->ok()) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       where + ": invalid pattern \"" + rule.pattern + "\": " + pattern->error() +
+                           "; fix the RE2 syntax");
+    }
+    if (re2::RE2::PartialMatch("", *pattern)) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       where + ": pattern \"" + rule.pattern +
+                           "\" matches empty text, so it would trigger everywhere; require at "
+                           "least one character");
+    }
+    std::string set_error;
+    if (impl->any_trigger->Add(rule.pattern, &set_error) < 0) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       where + ": invalid pattern \"" + rule.pattern + "\": " + set_error);
+    }
+    impl->patterns.push_back(std::move(pattern));
+
+    std::vector<std::u32string> words;
+    FoldBuffer folded;
+    for (const std::string& word : rule.measure_words) {
+      Fold(word, &folded);
+      if (folded.folded.empty()) {
+        return MakeError(ErrorCode::kInvalidArgument,
+                         where + ": a measure word is empty; remove it or name the word");
+      }
+      words.push_back(folded.folded);
+    }
+    impl->measure_words.push_back(std::move(words));
+  }
+  if (!rules.empty() && !impl->any_trigger->Compile()) {
+    return MakeError(ErrorCode::kResourceExhausted,
+                     "extraction rules: RE2 ran out of memory compiling " +
+                         std::to_string(rules.size()) + " patterns; shorten or merge patterns");
+  }
+  impl->rules = std::move(rules);
+  return Extractor(std::move(impl));
+}
+
+std::vector<Extraction> Extractor::Extract(std::string_view text) const {
+  // Per-thread scratch buffers keep their capacity, so a call allocates only its results.
+  thread_local FoldBuffer buffer;
+  thread_local std::vector<NumberMatch> numbers;
+  thread_local std::vector<int> rules_hit;
+  thread_local std::vector<Trigger> triggers;
+
+  std::vector<Extraction> out;
+  if (impl_->rules.empty()) {
+    return out;
+  }
+  Fold(text, &buffer);
+  numbers.clear();
+  ScanNumbers(buffer, impl_->units, ScanOptions{}, &numbers);
+  if (numbers.empty()) {
+    return out;
+  }
+  rules_hit.clear();
+  if (!impl_->any_trigger->Match(re2::StringPiece(buffer.utf8.data(), buffer.utf8.size()),
+                                 &rules_hit)) {
+    return out;
+  }
+  IndexBytes(&buffer);
+  triggers.clear();
+  for (int rule : rules_hit) {
+    impl_->FindTriggers(buffer, rule, &triggers);
+  }
+
+  std::u32string_view folded = buffer.folded;
+  for (const NumberMatch& number : numbers) {
+    const Trigger* best = nullptr;
+    std::tuple<int, int, int, int> best_score;
+    for (const Trigger& trigger : triggers) {
+      const ExtractionRule& rule = impl_->rules[trigger.rule];
+      int fit = impl_->Fit(trigger.rule, number);
+      if (fit < 0) {
+        continue;
+      }
+      bool trigger_first = trigger.end <= number.begin;
+      if (!trigger_first && trigger.begin < number.end) {
+        continue;  // the trigger overlaps the number
+      }
+      int32_t gap_begin = trigger_first ? trigger.end : number.end;
+      int32_t gap_end = trigger_first ? number.begin : trigger.begin;
+      if (gap_end - gap_begin > rule.max_gap || HasClauseBreak(folded, gap_begin, gap_end)) {
+        continue;
+      }
+      if (!trigger_first) {
+        // A trigger after this number belongs to a number that follows it, if one does
+        // (拜访客户3家签约2家: 签约 takes 2家, not 3家).
+        bool taken = std::any_of(numbers.begin(), numbers.end(), [&](const NumberMatch& next) {
+          return next.begin >= trigger.end && next.begin - trigger.end <= rule.max_gap &&
+                 impl_->Fit(trigger.rule, next) >= 0 &&
+                 !HasClauseBreak(folded, trigger.end, next.begin);
+        });
+        if (taken) {
+          continue;
+        }
+      }
+      std::tuple<int, int, int, int> score{fit, -(gap_end - gap_begin), trigger_first ? 1 : 0,
+                                           -trigger.rule};
+      if (best == nullptr || score > best_score) {
+        best = &trigger;
+        best_score = score;
+      }
+    }
+    if (best == nullptr) {
+      continue;
+    }
+
+    const ExtractionRule& rule = impl_->rules[best->rule];
+    Extraction extraction;
+    extraction.metric = rule.metric;
+    extraction.rule = rule.name;
+    extraction.quantity = ToQuantity(buffer, number);
+    extraction.span = OriginalSpan(buffer, std::min(best->begin, number.begin),
+                                   std::max(best->end, number.end));
+    auto [clause_begin, clause_end] = ClauseAround(folded, number.begin);
+    extraction.aspect = ClauseAspect(folded, clause_begin, clause_end);
+    out.push_back(std::move(extraction));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Extraction& a, const Extraction& b) {
+    return a.span.begin < b.span.begin;
+  });
+  return out;
+}
+
+}  // namespace logbridge::scoring

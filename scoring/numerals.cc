@@ -1,0 +1,793 @@
+// Reads numbers with units from folded text. A number is read in three steps: an optional
+// prefix (¥, RMB, 人民币, 百分之), the numeral core, and the unit word after it; context checks
+// then drop dates, clock times, ordinals, identifiers and idioms.
+#include "scoring/numerals.h"
+
+#include <algorithm>
+#include <array>
+
+namespace logbridge::scoring {
+namespace {
+
+constexpr int64_t kTenThousand = 10000;
+constexpr int64_t kHundredMillion = 100000000;
+// More integer digits than this make a digit run an identifier (phone, order number).
+constexpr int kMaxIntegerDigits = 8;
+
+bool IsAsciiDigit(char32_t cp) { return cp >= U'0' && cp <= U'9'; }
+bool IsAsciiLetter(char32_t cp) { return (cp >= U'a' && cp <= U'z') || (cp >= U'A' && cp <= U'Z'); }
+
+// Returns 0-9 for a Chinese or financial digit, -1 otherwise.
+int ChineseDigit(char32_t cp) {
+  switch (cp) {
+    case U'零': case U'〇': return 0;
+    case U'一': case U'壹': return 1;
+    case U'二': case U'贰': case U'貳': case U'两': case U'兩': case U'俩': return 2;
+    case U'三': case U'叁': case U'叄': case U'參': return 3;
+    case U'四': case U'肆': return 4;
+    case U'五': case U'伍': return 5;
+    case U'六': case U'陆': case U'陸': return 6;
+    case U'七': case U'柒': return 7;
+    case U'八': case U'捌': return 8;
+    case U'九': case U'玖': return 9;
+    default: return -1;
+  }
+}
+
+// Returns the value of a Chinese unit character, or 0.
+int64_t ChineseUnit(char32_t cp) {
+  switch (cp) {
+    case U'十': case U'拾': return 10;
+    case U'百': case U'佰': return 100;
+    case U'千': case U'仟': return 1000;
+    case U'万': case U'萬': return kTenThousand;
+    case U'亿': case U'億': return kHundredMillion;
+    default: return 0;
+  }
+}
+
+// Whether two adjacent digits name an approximate range: 一两, 两三, 三四 ... 八九, and 三五.
+bool IsRangePair(int first, int second) {
+  return (first >= 1 && second == first + 1) || (first == 3 && second == 5);
+}
+
+struct Range {
+  Decimal low;
+  Decimal high;
+};
+
+// Range arithmetic that records overflow in ok instead of wrapping.
+struct RangeMath {
+  bool ok = true;
+
+  Range Add(Range a, Range b) {
+    auto low = a.low.CheckedAdd(b.low);
+    auto high = a.high.CheckedAdd(b.high);
+    if (!low || !high) {
+      ok = false;
+      return a;
+    }
+    return Range{*low, *high};
+  }
+  Range Times(Range a, int64_t factor) {
+    auto low = a.low.Times(factor);
+    auto high = a.high.Times(factor);
+    if (!low || !high) {
+      ok = false;
+      return a;
+    }
+    return Range{*low, *high};
+  }
+  Range Divide(Range a, int64_t divisor) {
+    auto low = a.low.CheckedDivide(Decimal::FromInt(divisor));
+    auto high = a.high.CheckedDivide(Decimal::FromInt(divisor));
+    if (!low || !high) {
+      ok = false;
+      return a;
+    }
+    return Range{*low, *high};
+  }
+  Range Multiply(Range a, Decimal factor) {
+    auto low = a.low.CheckedMultiply(factor);
+    auto high = a.high.CheckedMultiply(factor);
+    if (!low || !high) {
+      ok = false;
+      return a;
+    }
+    return Range{*low, *high};
+  }
+};
+
+Range Exactly(int64_t whole) { return Range{Decimal::FromInt(whole), Decimal::FromInt(whole)}; }
+
+// Words that contain a numeral followed by something that reads like a unit, but are not
+// quantities. Checked at the start of every Chinese numeral.
+const std::vector<std::u32string>& IdiomWords() {
+  static const std::vector<std::u32string> kWords = {
+      U"一次性", U"一口气", U"一条龙", U"一把手", U"一对一", U"一五一十", U"一心一意",
+      U"三心二意", U"三番五次", U"一举两得", U"一模一样", U"一个个", U"一次次", U"一步步",
+      U"一天天", U"七上八下", U"乱七八糟", U"四面八方", U"五花八门", U"万一",
+      U"一些", U"一下", U"一起", U"一直", U"一致", U"一般", U"一样",
+      U"一定", U"一切", U"一同", U"一旦", U"统一", U"唯一", U"同一", U"单一", U"专一",
+      U"逐一", U"之一", U"第一", U"一线", U"一手", U"三天两头", U"百战百胜", U"一半"};
+  return kWords;
+}
+
+bool StartsIdiom(std::u32string_view text, int32_t start) {
+  for (const std::u32string& word : IdiomWords()) {
+    for (size_t k = 0; k < word.size(); ++k) {
+      if (word[k] != text[start] || static_cast<size_t>(start) < k) {
+        continue;
+      }
+      if (text.substr(start - k, word.size()) == word) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+// A run of ASCII digits with optional thousands separators and fraction.
+struct ArabicRun {
+  bool ok = false;
+  int32_t end = 0;      // one past the run when ok; where the scan resumes otherwise
+  Decimal value;
+  bool single_digit = false;  // one digit, no fraction: 3万2 reads as 32000
+  bool integer = false;
+};
+
+// Reads the numeral core: digits, units, ranges, 多, and w/k shorthands.
+struct Core {
+  bool ok = false;
+  int32_t end = 0;      // one past the numeral when ok; where the scan resumes otherwise
+  Range value;
+  bool approximate = false;
+  bool has_digit = false;        // a written digit, 几 or 数, not only an implied 一 before 十
+  bool scaled = false;           // the numeral ends with 万, 亿, w or k
+  bool large = false;            // the numeral has 万 or 亿 anywhere (一万二)
+  int32_t scale_begin = -1;      // start of that trailing scale
+  bool chinese_decimal = false;  // 点 used as a decimal point (三点五万)
+};
+
+class NumberReader {
+ public:
+  NumberReader(const FoldBuffer& text, int32_t limit, const UnitTable& units,
+               const ScanOptions& options)
+      : buffer_(text),
+        text_(std::u32string_view(text.folded).substr(0, limit)),
+        units_(units),
+        options_(options) {}
+
+  // Reads the number starting at begin. On failure sets *resume past the rejected run.
+  std::optional<NumberMatch> ReadAt(int32_t begin, int32_t* resume) const;
+
+ private:
+  char32_t At(int32_t i) const {
+    return i >= 0 && i < static_cast<int32_t>(text_.size()) ? text_[i] : 0;
+  }
+  bool HasAt(int32_t i, std::u32string_view word) const {
+    return i >= 0 && text_.substr(i, word.size()) == word;
+  }
+  bool IsThousandsComma(int32_t i) const;
+  int32_t SkipDigitRun(int32_t i) const;
+  ArabicRun ReadArabic(int32_t begin) const;
+  Core ReadCore(int32_t begin) const;
+  bool IsIdentifierContext(int32_t begin) const;
+
+  const FoldBuffer& buffer_;
+  std::u32string_view text_;
+  const UnitTable& units_;
+  const ScanOptions& options_;
+};
+
+// A comma groups thousands when it is ASCII, or full-width between full-width digits; a
+// full-width comma after an ASCII digit separates clauses (拜访3，签约2).
+bool NumberReader::IsThousandsComma(int32_t i) const {
+  char32_t original = buffer_.original[buffer_.origin[i]];
+  if (original == U',') {
+    return true;
+  }
+  char32_t before = buffer_.original[buffer_.origin[i - 1]];
+  return original == 0xFF0C && before >= 0xFF10 && before <= 0xFF19;
+}
+
+// Returns the end of a run of digits joined by . , : / - ~, so a rejected date, clock time or
+// version is skipped as a whole.
+int32_t NumberReader::SkipDigitRun(int32_t i) const {
+  while (IsAsciiDigit(At(i)) || (std::u32string_view(U".,:/-~").find(At(i)) !=
+                                     std::u32string_view::npos &&
+                                 IsAsciiDigit(At(i + 1)))) {
+    ++i;
+  }
+  return i;
+}
+
+ArabicRun NumberReader::ReadArabic(int32_t begin) const {
+  ArabicRun run;
+  std::string digits;
+  int32_t i = begin;
+  while (IsAsciiDigit(At(i))) {
+    digits.push_back(static_cast<char>(At(i++)));
+  }
+  // Thousands groups: at most three leading digits, then exactly three after each comma.
+  while (At(i) == U',' && static_cast<int>(digits.size()) <= kMaxIntegerDigits && IsAsciiDigit(At(i + 1)) &&
+         IsAsciiDigit(At(i + 2)) && IsAsciiDigit(At(i + 3)) && !IsAsciiDigit(At(i + 4)) &&
+         IsThousandsComma(i) && (i - begin <= 3 || At(i - 4) == U',')) {
+    digits.append({static_cast<char>(At(i + 1)), static_cast<char>(At(i + 2)),
+                   static_cast<char>(At(i + 3))});
+    i += 4;
+  }
+  size_t integer_digits = digits.size();
+  if (At(i) == U'.' && IsAsciiDigit(At(i + 1))) {
+    digits.push_back('.');
+    ++i;
+    while (IsAsciiDigit(At(i))) {
+      digits.push_back(static_cast<char>(At(i++)));
+    }
+  }
+  run.end = SkipDigitRun(begin);
+
+  // Versions (2.3.1), dates (2026-11-03, 11/03), clock times (14:30), identifiers and
+  // numbers with leading zeros are not quantities.
+  bool joined = std::u32string_view(U".:/-~").find(At(i)) != std::u32string_view::npos &&
+                IsAsciiDigit(At(i + 1));
+  bool leading_zero = digits.size() > 1 && digits[0] == '0' && digits[1] != '.';
+  if (joined || leading_zero || static_cast<int>(integer_digits) > kMaxIntegerDigits) {
+    return run;
+  }
+  auto value = Decimal::Parse(digits);
+  if (!value) {
+    return run;
+  }
+  run.ok = true;
+  run.end = i;
+  run.value = *value;
+  run.integer = integer_digits == digits.size();
+  run.single_digit = run.integer && integer_digits == 1;
+  return run;
+}
+
+Core NumberReader::ReadCore(int32_t begin) const {
+  enum class Last { kNone, kDigit, kUnit, kZero, kMore };
+  Core core;
+  RangeMath math;
+  Range upper;    // the 亿 group
+  Range middle;   // the 万 group
+  Range section;  // below 万
+  std::optional<Range> digit;
+  bool digit_single = false;      // the pending digit may scale by the unit before it
+  bool digit_after_unit = false;
+  bool digit_arabic = false;
+  bool digit_arabic_integer = false;
+  int previous_chinese_digit = -1;
+  bool digit_is_range = false;
+  int64_t last_unit = 0;
+  int64_t section_unit = 0;
+  bool section_used = false;
+  bool middle_used = false;
+  bool upper_used = false;
+  bool more_used = false;
+  Last last = Last::kNone;
+  int32_t i = begin;
+  core.end = begin + 1;
+
+  auto take_digit = [&](Range value, bool single) {
+    digit = value;
+    digit_single = single;
+    digit_after_unit = last == Last::kUnit;
+    digit_is_range = false;
+    digit_arabic = false;
+    digit_arabic_integer = false;
+    last = Last::kDigit;
+    core.has_digit = true;
+  };
+  // Applies a unit character; returns false when it cannot follow what came before.
+  auto apply_unit = [&](int64_t unit) {
+    if (unit < kTenThousand) {
+      if (!digit) {
+        if (unit != 10 || last == Last::kMore || last == Last::kDigit) {
+          return false;
+        }
+        digit = Exactly(1);  // 十二, 一百十: 十 stands for 一十
+      }
+      if (section_unit != 0 && unit >= section_unit) {
+        return false;
+      }
+      section = math.Add(section, math.Times(*digit, unit));
+      section_unit = unit;
+      section_used = true;
+    } else if (unit == kTenThousand) {
+      if ((!digit && !section_used) || middle_used) {
+        return false;
+      }
+      middle = math.Times(math.Add(section, digit.value_or(Range{})), unit);
+      section = Range{};
+      section_unit = 0;
+      section_used = false;
+      middle_used = true;
+    } else {
+      if ((!digit && !section_used && !middle_used) || upper_used) {
+        return false;
+      }
+      Range below = math.Add(math.Add(middle, section), digit.value_or(Range{}));
+      upper = math.Times(math.Add(upper, below), unit);
+      middle = section = Range{};
+      section_unit = 0;
+      section_used = middle_used = false;
+      upper_used = true;
+    }
+    digit.reset();
+    last_unit = unit;
+    last = Last::kUnit;
+    return true;
+  };
+
+  while (i < static_cast<int32_t>(text_.size())) {
+    char32_t cp = text_[i];
+    if (IsAsciiDigit(cp)) {
+      if (last == Last::kDigit) {
+        break;
+      }
+      ArabicRun run = ReadArabic(i);
+      if (!run.ok) {
+        if (i == begin) {
+          core.end = run.end;
+          return core;
+        }
+        break;
+      }
+      take_digit(Range{run.value, run.value}, run.single_digit);
+      digit_arabic = true;
+      digit_arabic_integer = run.integer;
+      previous_chinese_digit = -1;
+      i = core.end = run.end;
+      continue;
+    }
+
+    int chinese_digit = ChineseDigit(cp);
+    if (chinese_digit >= 0) {
+      if (last == Last::kDigit) {
+        // 两三, 一两, 七八: an approximate range of two adjacent digits.
+        if (previous_chinese_digit < 0 || digit_is_range ||
+            !IsRangePair(previous_chinese_digit, chinese_digit)) {
+          break;
+        }
+        digit->high = Decimal::FromInt(chinese_digit);
+        digit_is_range = true;
+        core.approximate = true;
+        i = core.end = i + 1;
+        continue;
+      }
+      if (chinese_digit == 0 && last == Last::kUnit) {
+        last = Last::kZero;  // 一千零五: a placeholder, not the end of the number
+        digit_single = false;
+        ++i;
+        continue;
+      }
+      take_digit(Exactly(chinese_digit), last != Last::kZero);
+      previous_chinese_digit = chinese_digit;
+      i = core.end = i + 1;
+      continue;
+    }
+
+    bool unit_follows = ChineseUnit(At(i + 1)) > 0;
+    if ((cp == U'几' && last != Last::kDigit) ||
+        (cp == U'数' && last == Last::kNone && unit_follows)) {
+      // 几 leads as 2-9 (几十 = 20..90) and trails as 1-9 (十几 = 11..19).
+      take_digit(Range{Decimal::FromInt(last == Last::kNone ? 2 : 1), Decimal::FromInt(9)},
+                 true);
+      core.approximate = true;
+      previous_chinese_digit = -1;
+      i = core.end = i + 1;
+      continue;
+    }
+    if (cp == U'上' && last == Last::kNone && unit_follows && At(i + 1) != U'十') {
+      // 上百, 上千, 上万: reaching the unit, read as one to two of it.
+      take_digit(Range{Decimal::FromInt(1), Decimal::FromInt(2)}, false);
+      core.approximate = true;
+      previous_chinese_digit = -1;
+      i = core.end = i + 1;
+      continue;
+    }
+
+    int64_t unit = ChineseUnit(cp);
+    if (unit > 0) {
+      if (!apply_unit(unit)) {
+        break;
+      }
+      core.scale_begin = unit >= kTenThousand ? i : -1;
+      core.large = core.large || unit >= kTenThousand;
+      previous_chinese_digit = -1;
+      i = core.end = i + 1;
+      continue;
+    }
+
+    bool shorthand = cp == U'w' || cp == U'W' || cp == U'k' || cp == U'K';
+    if (shorthand && last == Last::kDigit && digit_arabic && last_unit == 0 &&
+        !IsAsciiLetter(At(i + 1))) {
+      int64_t factor = (cp == U'w' || cp == U'W') ? kTenThousand : 1000;
+      section = math.Times(*digit, factor);
+      section_used = true;
+      digit.reset();
+      core.scale_begin = i;
+      last = Last::kUnit;
+      i = core.end = i + 1;
+      core.scaled = true;
+      break;
+    }
+
+    bool more = cp == U'多' || cp == U'余';
+    if (more && !more_used && (last == Last::kUnit || (last == Last::kDigit &&
+                                                       digit_arabic_integer))) {
+      // 三千多 = 3000..4000, 十多万 = 100000..200000, 3000多 = 3000..4000.
+      if (last == Last::kUnit) {
+        Range* level = last_unit >= kHundredMillion ? &upper
+                       : last_unit >= kTenThousand  ? &middle
+                                                    : &section;
+        level->high = level->high + Decimal::FromInt(last_unit);
+      } else {
+        int64_t whole = digit->low.units() / Decimal::kScale;
+        int64_t magnitude = 1;
+        while (whole != 0 && whole % (magnitude * 10) == 0) {
+          magnitude *= 10;
+        }
+        digit->high = digit->high + Decimal::FromInt(magnitude);
+      }
+      more_used = true;
+      core.approximate = true;
+      last = Last::kMore;
+      i = core.end = i + 1;
+      continue;
+    }
+
+    if (cp == U'点' && last == Last::kDigit && previous_chinese_digit >= 0 && !digit_is_range &&
+        last_unit == 0 && ChineseDigit(At(i + 1)) >= 0) {
+      // 三点五万: 点 as a decimal point. Without a scale or currency after it, the caller
+      // treats the number as a clock time.
+      int64_t fraction = 0;
+      int places = 0;
+      int32_t j = i + 1;
+      for (; ChineseDigit(At(j)) >= 0 && places < 4; ++j, ++places) {
+        fraction = fraction * 10 + ChineseDigit(At(j));
+      }
+      for (int p = places; p < 4; ++p) {
+        fraction *= 10;
+      }
+      digit->low = digit->high = digit->low + Decimal::FromUnits(fraction);
+      digit_single = false;
+      core.chinese_decimal = true;
+      i = core.end = j;
+      continue;
+    }
+    break;
+  }
+
+  if (last == Last::kNone || (last == Last::kUnit && !section_used && !middle_used &&
+                              !upper_used)) {
+    return core;
+  }
+  if (digit) {
+    // 一万二 = 12000, 3万2 = 32000, 十二 = 12: a lone digit after a unit counts in the next
+    // lower place. Anything larger is added as written (3万2500).
+    if (digit_after_unit && digit_single && last_unit >= 10) {
+      *digit = math.Times(*digit, last_unit / 10);
+    } else if (last_unit != 0 && digit->high >= Decimal::FromInt(last_unit)) {
+      return core;
+    }
+  }
+  Range total = math.Add(math.Add(upper, middle), math.Add(section, digit.value_or(Range{})));
+  if (!math.ok) {
+    return core;
+  }
+  core.ok = true;
+  core.value = total;
+  if (!core.scaled) {
+    core.scaled = core.scale_begin >= 0 && last == Last::kUnit;
+  }
+  if (!core.scaled) {
+    core.scale_begin = -1;
+  }
+  return core;
+}
+
+// Whether the digits at begin follow a label such as 订单号, 工号, # or No.
+bool NumberReader::IsIdentifierContext(int32_t begin) const {
+  int32_t i = begin - 1;
+  while (At(i) == U' ' || At(i) == U':') {
+    --i;
+  }
+  char32_t label = At(i);
+  return label == U'号' || label == U'#' || label == U'码' ||
+         ((label == U'o' || label == U'O') && (At(i - 1) == U'N' || At(i - 1) == U'n'));
+}
+
+std::string ToUtf8(std::u32string_view text) {
+  std::string out;
+  for (char32_t cp : text) {
+    AppendUtf8(cp, &out);
+  }
+  return out;
+}
+
+std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) const {
+  *resume = begin + 1;
+  NumberMatch match;
+  match.begin = begin;
+
+  // Prefix: a currency sign or 百分之.
+  int32_t i = begin;
+  bool currency_prefix = false;
+  bool percent_prefix = false;
+  if (At(i) == 0x00A5) {
+    ++i;
+    currency_prefix = true;
+  } else if ((HasAt(i, U"RMB") || HasAt(i, U"rmb")) && !IsAsciiLetter(At(i - 1))) {
+    i += 3;
+    currency_prefix = true;
+  } else if (HasAt(i, U"人民币")) {
+    i += 3;
+    currency_prefix = true;
+  } else if (HasAt(i, U"百分之")) {
+    i += 3;
+    percent_prefix = true;
+  }
+  if (currency_prefix && At(i) == U' ') {
+    ++i;
+  }
+  int32_t core_begin = i;
+  match.chinese = !IsAsciiDigit(At(core_begin));
+
+  // Core: 半 alone (半天, 半小时) or a numeral.
+  Core core;
+  if (At(i) == U'半') {
+    core.ok = true;
+    core.end = i + 1;
+    core.value = Range{*Decimal::Parse("0.5"), *Decimal::Parse("0.5")};
+    core.has_digit = true;
+  } else {
+    core = ReadCore(i);
+  }
+  if (!core.ok) {
+    *resume = std::max(core.end, begin + 1);
+    return std::nullopt;
+  }
+  *resume = core.end;
+
+  // Left context: ordinals (第三), identifiers (V2, 订单号123), weekdays (周三), idioms (统一).
+  char32_t before = At(begin - 1);
+  if (before == U'第') {
+    return std::nullopt;
+  }
+  if (!match.chinese && !currency_prefix && (IsAsciiLetter(before) || IsIdentifierContext(begin))) {
+    return std::nullopt;
+  }
+  if (match.chinese && StartsIdiom(text_, core_begin)) {
+    return std::nullopt;
+  }
+
+  // Unit word after the numeral.
+  int32_t unit_begin = core.end;
+  if (At(unit_begin) == U' ' && units_.Match(text_, unit_begin + 1) != nullptr) {
+    ++unit_begin;
+  }
+  const UnitWord* word = percent_prefix ? nullptr : units_.Match(text_, unit_begin);
+  if (word != nullptr && word->role == UnitWord::Role::kBlocker) {
+    return std::nullopt;
+  }
+  int32_t end = core.end;
+  Range value = core.value;
+  RangeMath math;
+  if (word != nullptr) {
+    end = unit_begin + static_cast<int32_t>(word->text.size());
+    if (IsAsciiLetter(word->text.back()) && IsAsciiLetter(At(end))) {
+      return std::nullopt;  // 2hours, 5kgs: part of a longer word
+    }
+    match.unit_class = word->unit_class;
+    if (word->plus_half) {
+      value = math.Add(value, Range{*Decimal::Parse("0.5"), *Decimal::Parse("0.5")});
+    }
+    if (word->plus_one_approx) {
+      value.high = value.high + Decimal::FromInt(1);
+      match.approximate = true;
+    }
+    if (word->unit_class == UnitClass::kDuration) {
+      value = math.Divide(math.Multiply(value, word->hours), word->hours_divisor);
+    }
+    if (word->unit_class == UnitClass::kMeasureWord) {
+      match.measure_word = text_.substr(unit_begin, word->text.size());
+    }
+  } else if (IsAsciiLetter(At(end)) || (At(end) == U'_')) {
+    return std::nullopt;  // 5G, 3rd, 2x
+  }
+  if (!math.ok) {
+    return std::nullopt;
+  }
+
+  // Prefixes and special cores constrain the unit.
+  if (percent_prefix) {
+    match.unit_class = UnitClass::kPercent;
+  }
+  if (currency_prefix) {
+    if (match.unit_class != UnitClass::kNone && match.unit_class != UnitClass::kCurrency) {
+      return std::nullopt;
+    }
+    match.unit_class = UnitClass::kCurrency;
+  }
+  if (At(core_begin) == U'半' && match.unit_class != UnitClass::kDuration) {
+    return std::nullopt;
+  }
+  bool bare = match.unit_class == UnitClass::kNone;
+  if (core.chinese_decimal && bare && !core.scaled) {
+    return std::nullopt;  // 三点五 without 万 or 元 is a clock time
+  }
+  if (bare && (before == U'周' || before == U'期' || before == U'拜')) {
+    return std::nullopt;  // 周三, 星期一, 礼拜天
+  }
+  if (bare && match.chinese && !options_.allow_bare_chinese &&
+      !((core.scaled || core.large) && (core.has_digit || At(core_begin) == U'十'))) {
+    return std::nullopt;
+  }
+
+  match.end = end;
+  match.low = value.low;
+  match.high = value.high;
+  match.approximate = match.approximate || core.approximate;
+  match.scaled = core.scaled && bare;
+  if (currency_prefix || percent_prefix) {
+    match.unit = ToUtf8(text_.substr(begin, core_begin - begin));
+    while (!match.unit.empty() && match.unit.back() == ' ') {
+      match.unit.pop_back();
+    }
+  }
+  if (core.scale_begin >= 0) {
+    match.unit += ToUtf8(text_.substr(core.scale_begin, core.end - core.scale_begin));
+  }
+  if (word != nullptr) {
+    match.unit += ToUtf8(word->text);
+  }
+  *resume = end;
+  return match;
+}
+
+// Whether a number may start at text[i]; a cheap filter before NumberReader::ReadAt.
+bool MayStartNumber(std::u32string_view text, size_t i) {
+  char32_t cp = text[i];
+  if (IsAsciiDigit(cp) || ChineseDigit(cp) >= 0 || cp == U'几' || cp == U'十' || cp == U'拾' ||
+      cp == 0x00A5) {
+    return true;
+  }
+  char32_t next = i + 1 < text.size() ? text[i + 1] : 0;
+  switch (cp) {
+    case U'上':
+    case U'数':
+      return ChineseUnit(next) > 0;
+    case U'半':
+      return next == U'天' || next == U'小' || next == U'个' || next == U'钟';
+    case U'R':
+    case U'r':
+    case U'人':
+    case U'百':
+      return next == U'M' || next == U'm' || next == U'民' || next == U'分';
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+UnitTable::UnitTable(const std::vector<std::string>& extra_measure_words) {
+  using Role = UnitWord::Role;
+  auto add = [this](std::u32string text, Role role, UnitClass unit_class) -> UnitWord& {
+    words_.push_back(UnitWord{std::move(text), role, unit_class});
+    return words_.back();
+  };
+  for (const char32_t* text :
+       {U"个", U"家", U"位", U"次", U"笔", U"单", U"件", U"份", U"条", U"项", U"台", U"名",
+        U"人", U"场", U"篇", U"套", U"张", U"户", U"组", U"批", U"例", U"通", U"封", U"款",
+        U"支", U"只", U"辆", U"所", U"间", U"座", U"部", U"本", U"页", U"轮", U"趟", U"遍",
+        U"回", U"种", U"类", U"盒", U"箱", U"瓶", U"包", U"吨", U"斤", U"公斤", U"kg",
+        U"米", U"公里", U"km", U"平米", U"平方米", U"人次", U"单元"}) {
+    add(text, Role::kUnit, UnitClass::kMeasureWord);
+  }
+  for (const char32_t* text : {U"元", U"块", U"块钱", U"元钱", U"圆", U"人民币", U"元人民币",
+                               U"RMB", U"rmb"}) {
+    add(text, Role::kUnit, UnitClass::kCurrency);
+  }
+  for (const char32_t* text : {U"%", U"个百分点", U"百分点"}) {
+    add(text, Role::kUnit, UnitClass::kPercent);
+  }
+  for (const char32_t* text : {U"小时", U"个小时", U"钟头", U"个钟头", U"h", U"H"}) {
+    add(text, Role::kUnit, UnitClass::kDuration);
+  }
+  for (const char32_t* text : {U"个半小时", U"个半钟头"}) {
+    add(text, Role::kUnit, UnitClass::kDuration).plus_half = true;
+  }
+  add(U"个多小时", Role::kUnit, UnitClass::kDuration).plus_one_approx = true;
+  add(U"分钟", Role::kUnit, UnitClass::kDuration).hours_divisor = 60;
+  // One day of work is one 8-hour workday.
+  for (const char32_t* text : {U"天", U"个工作日", U"工作日"}) {
+    add(text, Role::kUnit, UnitClass::kDuration).hours = Decimal::FromInt(8);
+  }
+  UnitWord& day_and_half = add(U"天半", Role::kUnit, UnitClass::kDuration);
+  day_and_half.hours = Decimal::FromInt(8);
+  day_and_half.plus_half = true;
+
+  // Dates, clock times, periods, ages, floors, ratios and foreign currencies.
+  for (const char32_t* text :
+       {U"年", U"月", U"个月", U"日", U"号", U"周", U"个周", U"星期", U"个星期", U"礼拜",
+        U"个礼拜", U"季度", U"个季度", U"点", U"点钟", U"时", U"分", U"秒", U"岁", U"楼",
+        U"层", U"倍", U"折", U"期", U"代", U"级", U"届", U"寸", U"栋", U"成", U"线",
+        U"美元", U"美金", U"港元", U"港币", U"日元", U"欧元", U"英镑", U"USD", U"usd",
+        U"刀"}) {
+    add(text, Role::kBlocker, UnitClass::kNone);
+  }
+
+  FoldBuffer folded;
+  for (const std::string& extra : extra_measure_words) {
+    Fold(extra, &folded);
+    if (folded.folded.empty()) {
+      continue;
+    }
+    bool known = std::any_of(words_.begin(), words_.end(),
+                             [&](const UnitWord& word) { return word.text == folded.folded; });
+    if (!known) {
+      add(folded.folded, Role::kUnit, UnitClass::kMeasureWord);
+    }
+  }
+
+  for (size_t i = 0; i < words_.size(); ++i) {
+    by_first_[words_[i].text.front()].push_back(static_cast<uint16_t>(i));
+  }
+  for (auto& [first, indexes] : by_first_) {
+    std::sort(indexes.begin(), indexes.end(), [this](uint16_t a, uint16_t b) {
+      return words_[a].text.size() > words_[b].text.size();
+    });
+  }
+}
+
+const UnitWord* UnitTable::Match(std::u32string_view text, size_t pos) const {
+  if (pos >= text.size()) {
+    return nullptr;
+  }
+  auto it = by_first_.find(text[pos]);
+  if (it == by_first_.end()) {
+    return nullptr;
+  }
+  for (uint16_t index : it->second) {
+    const UnitWord& word = words_[index];
+    if (text.substr(pos, word.text.size()) == word.text) {
+      return &word;
+    }
+  }
+  return nullptr;
+}
+
+void ScanNumbers(const FoldBuffer& text, const UnitTable& units, const ScanOptions& options,
+                 std::vector<NumberMatch>* out) {
+  std::u32string_view folded = text.folded;
+  NumberReader reader(text, static_cast<int32_t>(folded.size()), units, options);
+  for (int32_t i = 0; i < static_cast<int32_t>(folded.size());) {
+    if (!MayStartNumber(folded, i)) {
+      ++i;
+      continue;
+    }
+    int32_t resume = i + 1;
+    if (auto match = reader.ReadAt(i, &resume)) {
+      out->push_back(std::move(*match));
+    }
+    i = std::max(resume, i + 1);
+  }
+}
+
+std::optional<NumberMatch> ReadOneNumber(const FoldBuffer& text, int32_t begin, int32_t end,
+                                         const UnitTable& units, const ScanOptions& options) {
+  NumberReader reader(text, end, units, options);
+  int32_t resume = begin;
+  std::optional<NumberMatch> match = reader.ReadAt(begin, &resume);
+  if (!match || match->end != end) {
+    return std::nullopt;
+  }
+  return match;
+}
+
+}  // namespace logbridge::scoring

@@ -1,0 +1,87 @@
+// Numbers with their units in folded Chinese text: Arabic and Chinese numerals, financial
+// forms, 万/亿/w/k scales, approximate forms (两三, 十几, 三千多, 上百) and the unit or measure
+// word that follows. Private to the text part of scoring. A UnitTable is immutable after
+// construction and safe to share between threads.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "scoring/decimal.h"
+#include "scoring/text.h"
+
+namespace logbridge::scoring {
+
+// What the word after a number makes of it.
+enum class UnitClass : uint8_t {
+  kNone,         // no unit: a bare number, possibly scaled (5万, 3w)
+  kMeasureWord,  // 个, 家, 笔: a count
+  kCurrency,     // 元, 块, ¥, RMB, 人民币: an amount in 元
+  kPercent,      // %, 百分之, 个百分点: percentage points
+  kDuration,     // 小时, 天, 分钟: normalized to hours
+};
+
+// A unit word and how it changes the number before it.
+struct UnitWord {
+  enum class Role : uint8_t {
+    kUnit,     // the number is a quantity of class unit_class
+    kBlocker,  // the number is a date, clock time, ordinal, period or foreign amount: skip it
+  };
+  std::u32string text;
+  Role role = Role::kUnit;
+  UnitClass unit_class = UnitClass::kNone;
+  Decimal hours = Decimal::FromInt(1);  // hours per unit, for durations, divided by
+  int64_t hours_divisor = 1;            // this, so minutes stay exact (30分钟 = 0.5)
+  bool plus_half = false;               // 个半小时, 天半: the number is one half larger
+  bool plus_one_approx = false;         // 个多小时: the number is a range up to one more
+};
+
+// Unit words, measure words and blocker words, matched longest first.
+class UnitTable {
+ public:
+  // The built-in words plus extra measure words, which are added as counts. An extra word
+  // that is already built in keeps its built-in meaning.
+  explicit UnitTable(const std::vector<std::string>& extra_measure_words = {});
+
+  // Returns the longest word that starts at text[pos], or nullptr.
+  const UnitWord* Match(std::u32string_view text, size_t pos) const;
+
+ private:
+  std::vector<UnitWord> words_;
+  std::unordered_map<char32_t, std::vector<uint16_t>> by_first_;  // indexes, longest first
+};
+
+// One number found in folded text, with its unit. Positions are folded code points.
+struct NumberMatch {
+  int32_t begin = 0;  // first code point, including a prefix such as ¥ or 百分之
+  int32_t end = 0;    // one past the unit
+  Decimal low;        // normalized: 元 for amounts, hours for durations, points for percents
+  Decimal high;
+  bool approximate = false;
+  UnitClass unit_class = UnitClass::kNone;
+  bool scaled = false;   // ends with 万, 亿, w or k and has no unit word
+  bool chinese = false;  // the numeral starts with a Chinese character
+  std::string unit;      // prefix, trailing scale and unit word as written after folding
+  std::u32string_view measure_word;  // the measure word, for counts
+};
+
+struct ScanOptions {
+  // Whether a Chinese numeral with no unit and no scale counts ("三" in a typed field). Free
+  // text needs a unit, because words like 统一 and 三心二意 contain numerals.
+  bool allow_bare_chinese = false;
+};
+
+// Appends every number in text.folded to out, in order, skipping dates, clock times,
+// ordinals, weekdays, identifiers, versions and idioms.
+void ScanNumbers(const FoldBuffer& text, const UnitTable& units, const ScanOptions& options,
+                 std::vector<NumberMatch>* out);
+
+// Reads text.folded[begin, end) as exactly one number with its unit, or returns nullopt.
+std::optional<NumberMatch> ReadOneNumber(const FoldBuffer& text, int32_t begin, int32_t end,
+                                         const UnitTable& units, const ScanOptions& options);
+
+}  // namespace logbridge::scoring

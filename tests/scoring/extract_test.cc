@@ -1,0 +1,277 @@
+// Tests for Extractor: rule binding, spans, aspects, false positives and rule errors.
+#include "scoring/extract.h"
+
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+namespace logbridge::scoring {
+namespace {
+
+std::vector<ExtractionRule> SalesRules() {
+  return {
+      {"visits", "customer_visits", "拜访|走访", QuantityKind::kCount, {"个", "家", "位"}, 8},
+      {"orders", "orders_signed", "签订|签约|订单", QuantityKind::kCount, {"笔", "单"}, 8},
+      {"sales", "sales_amount", "签订|签约|订单|成交", QuantityKind::kAmount, {}, 8},
+      {"training", "training_hours", "培训|加班", QuantityKind::kDuration, {}, 8},
+      {"rate", "completion_rate", "完成率|转化率", QuantityKind::kPercent, {}, 8},
+  };
+}
+
+const Extractor& Sales() {
+  static const Extractor kExtractor = std::move(Extractor::Create(SalesRules()).value());
+  return kExtractor;
+}
+
+std::string Describe(const std::vector<Extraction>& found) {
+  std::string out;
+  for (const Extraction& e : found) {
+    out += e.rule + "=" + e.quantity.Value().ToString() + " ";
+  }
+  return out;
+}
+
+TEST_CASE("Extract binds each quantity to one rule", "[extract]") {
+  std::vector<Extraction> found = Sales().Extract("完成3个客户拜访，签订1笔5万元订单");
+  INFO(Describe(found));
+  REQUIRE(found.size() == 3);
+
+  CHECK(found[0].rule == "visits");
+  CHECK(found[0].metric == "customer_visits");
+  CHECK(found[0].quantity.Value().ToString() == "3");
+  CHECK(found[0].quantity.span == Span{2, 4});
+  CHECK(found[0].span == Span{2, 8});
+  CHECK(found[0].aspect == Aspect::kDone);
+
+  CHECK(found[1].rule == "orders");
+  CHECK(found[1].quantity.Value().ToString() == "1");
+  CHECK(found[1].quantity.unit == "笔");
+  CHECK(found[1].quantity.span == Span{11, 13});
+  CHECK(found[1].span == Span{9, 13});
+
+  CHECK(found[2].rule == "sales");
+  CHECK(found[2].quantity.Value().ToString() == "50000");
+  CHECK(found[2].quantity.unit == "万元");
+  CHECK(found[2].quantity.span == Span{13, 16});
+  CHECK(found[2].span == Span{13, 18});
+}
+
+TEST_CASE("Extract counts trigger before or after", "[extract]") {
+  std::vector<Extraction> before = Sales().Extract("拜访客户3家");
+  REQUIRE(before.size() == 1);
+  CHECK(before[0].rule == "visits");
+  CHECK(before[0].quantity.Value().ToString() == "3");
+  CHECK(before[0].span == Span{0, 6});
+
+  std::vector<Extraction> after = Sales().Extract("完成3个客户拜访");
+  REQUIRE(after.size() == 1);
+  CHECK(after[0].rule == "visits");
+  CHECK(after[0].span == Span{2, 8});
+}
+
+TEST_CASE("Extract scopes aspect cues to clauses", "[extract]") {
+  std::vector<Extraction> found = Sales().Extract("今天拜访了3家，明天计划拜访2家");
+  REQUIRE(found.size() == 2);
+  CHECK(found[0].quantity.Value().ToString() == "3");
+  CHECK(found[0].aspect == Aspect::kDone);
+  CHECK(found[1].quantity.Value().ToString() == "2");
+  CHECK(found[1].aspect == Aspect::kPlanned);
+}
+
+TEST_CASE("Extract marks planned and negated work", "[extract]") {
+  struct AspectCase {
+    const char* text;
+    Aspect aspect;
+  };
+  const AspectCase cases[] = {
+      {"明天计划拜访3家", Aspect::kPlanned}, {"下周准备拜访4家", Aspect::kPlanned},
+      {"打算拜访5家", Aspect::kPlanned},     {"将要拜访1家", Aspect::kPlanned},
+      {"预计签约2笔", Aspect::kPlanned},     {"明天拜访2家", Aspect::kPlanned},
+      {"未签约2笔", Aspect::kNegated},       {"没有拜访客户2家", Aspect::kNegated},
+      {"尚未签约3笔", Aspect::kNegated},     {"无签约1笔", Aspect::kNegated},
+      {"拜访了3家", Aspect::kDone},          {"在无锡拜访了3家", Aspect::kDone},
+      {"未来拜访3家", Aspect::kPlanned},     {"拜访3家; 明天签约", Aspect::kDone},
+  };
+  for (const AspectCase& c : cases) {
+    INFO("text: " << c.text);
+    std::vector<Extraction> found = Sales().Extract(c.text);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].aspect == c.aspect);
+  }
+}
+
+TEST_CASE("Extract ignores numerals in words and idioms", "[extract]") {
+  const char* cases[] = {
+      "统一拜访客户",     "一起拜访客户",     "万一签约失败",     "百战百胜签约",
+      "一直在拜访",       "拜访一些客户",     "拜访一下客户",     "十分重要的拜访",
+      "千万别签约",       "一致同意签约",     "第一家拜访",       "一般拜访客户",
+      "一样拜访客户",     "三心二意地拜访",   "一次性签约",       "一对一拜访",
+      "签约一口气",       "拜访过一半客户",
+  };
+  for (const char* text : cases) {
+    INFO("text: " << text);
+    CHECK(Sales().Extract(text).empty());
+  }
+}
+
+TEST_CASE("Extract ignores times dates and identifiers", "[extract]") {
+  const char* cases[] = {
+      "两点半拜访客户",   "3点拜访客户",       "14:30拜访客户",      "14：30拜访客户",
+      "11月3日拜访客户",  "2026-11-03拜访客户", "周三拜访客户",     "星期一拜访客户",
+      "周3拜访客户",      "拜访13812345678",   "订单号20261103001", "订单V2.3.1",
+      "拜访第3家",        "签约2026年",        "拜访3个月",         "签约5G套餐",
+      "订单号: 12345",    "签约No.123",        "订单#123",          "签约5000美元",
+      "三点五拜访客户",   "2026/11/03拜访",    "拜访 3.5.1",
+  };
+  for (const char* text : cases) {
+    INFO("text: " << text);
+    CHECK(Sales().Extract(text).empty());
+  }
+}
+
+TEST_CASE("Extract needs a trigger and fitting unit", "[extract]") {
+  const char* cases[] = {
+      "吃饭3个",             // no trigger
+      "拜访3次",             // 次 is not a visits measure word
+      "拜访了很多很多很多很多客户3家",  // trigger too far away
+      "拜访了，3家",         // the trigger is in another clause
+      "培训3",               // durations need a time unit
+      "完成率80",            // percentages need % or 百分之
+      "拜访三",              // a Chinese numeral needs a unit
+  };
+  for (const char* text : cases) {
+    INFO("text: " << text);
+    CHECK(Sales().Extract(text).empty());
+  }
+}
+
+TEST_CASE("Extract reads every unit class", "[extract]") {
+  struct ValueCase {
+    const char* text;
+    const char* rule;
+    const char* value;
+  };
+  const ValueCase cases[] = {
+      {"拜访客户3", "visits", "3"},
+      {"拜访两三个客户", "visits", "2.5"},
+      {"走访了十几位客户", "visits", "15"},
+      {"拜访上百家", "visits", "150"},
+      {"签约一两笔", "orders", "1.5"},
+      {"签约十几万", "sales", "150000"},
+      {"成交3千多元", "sales", "3500"},
+      {"成交¥1,200", "sales", "1200"},
+      {"成交１，２００元", "sales", "1200"},
+      {"成交3w", "sales", "30000"},
+      {"成交5k", "sales", "5000"},
+      {"成交壹万贰仟元", "sales", "12000"},
+      {"成交RMB 5000", "sales", "5000"},
+      {"签约人民币5万元", "sales", "50000"},
+      {"成交1.5万", "sales", "15000"},
+      {"成交3万2", "sales", "32000"},
+      {"成交一万二", "sales", "12000"},
+      {"培训2天", "training", "16"},
+      {"培训半天", "training", "4"},
+      {"加班3个半小时", "training", "3.5"},
+      {"加班30分钟", "training", "0.5"},
+      {"完成率80%", "rate", "80"},
+      {"完成率百分之八十", "rate", "80"},
+  };
+  for (const ValueCase& c : cases) {
+    INFO("text: " << c.text);
+    std::vector<Extraction> found = Sales().Extract(c.text);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].rule == c.rule);
+    CHECK(found[0].quantity.Value().ToString() == c.value);
+  }
+}
+
+TEST_CASE("Extract marks approximate ranges", "[extract]") {
+  std::vector<Extraction> found = Sales().Extract("拜访两三个客户");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].quantity.approximate);
+  CHECK(found[0].quantity.low.ToString() == "2");
+  CHECK(found[0].quantity.high.ToString() == "3");
+}
+
+TEST_CASE("Extract leaves a following trigger to the next number", "[extract]") {
+  std::vector<ExtractionRule> rules = SalesRules();
+  rules[1].measure_words.push_back("家");
+  Result<Extractor> extractor = Extractor::Create(rules);
+  REQUIRE(extractor.ok());
+  std::vector<Extraction> found = extractor->Extract("拜访客户3家签约2家");
+  REQUIRE(found.size() == 2);
+  CHECK(found[0].rule == "visits");
+  CHECK(found[0].quantity.Value().ToString() == "3");
+  CHECK(found[1].rule == "orders");
+  CHECK(found[1].quantity.Value().ToString() == "2");
+}
+
+TEST_CASE("Extract spans refer to unfolded text", "[extract]") {
+  // The circled digit and the ellipsis each expand when folded.
+  std::vector<Extraction> found = Sales().Extract("…拜访客户３家");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].quantity.span == Span{5, 7});
+  CHECK(found[0].span == Span{1, 7});
+}
+
+TEST_CASE("Extract accepts extra measure words", "[extract]") {
+  std::vector<ExtractionRule> rules = {
+      {"visits", "visits", "拜访", QuantityKind::kCount, {"户"}, 8},
+      {"calls", "calls", "电话", QuantityKind::kCount, {"通"}, 8},
+      {"shops", "shops", "巡店", QuantityKind::kCount, {"门店"}, 8},
+  };
+  Result<Extractor> extractor = Extractor::Create(rules);
+  REQUIRE(extractor.ok());
+  std::vector<Extraction> found = extractor->Extract("拜访3户，打了5通电话，巡店2门店");
+  REQUIRE(found.size() == 3);
+  CHECK(found[0].rule == "visits");
+  CHECK(found[1].rule == "calls");
+  CHECK(found[1].quantity.Value().ToString() == "5");
+  CHECK(found[2].rule == "shops");
+  CHECK(found[2].quantity.unit == "门店");
+}
+
+TEST_CASE("Extract handles empty and invalid text", "[extract]") {
+  CHECK(Sales().Extract("").empty());
+  CHECK(Sales().Extract("\xFF\xFE").empty());
+  std::vector<Extraction> found = Sales().Extract("\xFF拜访3家");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].span == Span{1, 5});
+}
+
+TEST_CASE("Create rejects invalid patterns", "[extract]") {
+  std::vector<ExtractionRule> rules = SalesRules();
+  rules[1].pattern = "签约(";
+  Result<Extractor> extractor = Extractor::Create(rules);
+  REQUIRE_FALSE(extractor.ok());
+  CHECK(extractor.error().code == ErrorCode::kInvalidArgument);
+  const std::string& message = extractor.error().message;
+  CHECK(message.find("\"orders\"") != std::string::npos);
+  CHECK(message.find("签约(") != std::string::npos);
+  CHECK(message.find("missing )") != std::string::npos);
+}
+
+TEST_CASE("Create rejects empty and unbounded rules", "[extract]") {
+  std::vector<ExtractionRule> empty = {{"visits", "visits", "", QuantityKind::kCount, {}, 8}};
+  CHECK_FALSE(Extractor::Create(empty).ok());
+  std::vector<ExtractionRule> matches_empty = {
+      {"visits", "visits", "拜访|", QuantityKind::kCount, {}, 8}};
+  Result<Extractor> result = Extractor::Create(matches_empty);
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().message.find("matches empty text") != std::string::npos);
+  std::vector<ExtractionRule> gap = {{"visits", "visits", "拜访", QuantityKind::kCount, {}, -1}};
+  CHECK_FALSE(Extractor::Create(gap).ok());
+  std::vector<ExtractionRule> blank_word = {
+      {"visits", "visits", "拜访", QuantityKind::kCount, {""}, 8}};
+  CHECK_FALSE(Extractor::Create(blank_word).ok());
+}
+
+TEST_CASE("Extractor with no rules finds nothing", "[extract]") {
+  Result<Extractor> extractor = Extractor::Create({});
+  REQUIRE(extractor.ok());
+  CHECK(extractor->Extract("拜访3家").empty());
+}
+
+}  // namespace
+}  // namespace logbridge::scoring

@@ -1,0 +1,341 @@
+// Tests for text folding and for reading one typed quantity: every numeral form, units,
+// approximate ranges, default units, and values that must not parse.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <catch2/catch.hpp>
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
+
+#include "scoring/extract.h"
+#include "scoring/text.h"
+
+namespace logbridge::scoring {
+namespace {
+
+struct ParseCase {
+  const char* text;
+  QuantityKind kind;
+  const char* low;
+  const char* high;
+  bool approximate;
+  const char* unit;
+};
+
+void CheckParses(const ParseCase& c) {
+  INFO("text: " << c.text);
+  std::optional<Quantity> quantity = ParseQuantity(c.text, c.kind);
+  REQUIRE(quantity.has_value());
+  CHECK(quantity->low.ToString() == c.low);
+  CHECK(quantity->high.ToString() == c.high);
+  CHECK(quantity->approximate == c.approximate);
+  CHECK(quantity->unit == c.unit);
+}
+
+constexpr QuantityKind kCount = QuantityKind::kCount;
+constexpr QuantityKind kAmount = QuantityKind::kAmount;
+constexpr QuantityKind kPercent = QuantityKind::kPercent;
+constexpr QuantityKind kDuration = QuantityKind::kDuration;
+
+TEST_CASE("ParseQuantity reads Arabic numerals", "[extract]") {
+  const ParseCase cases[] = {
+      {"3", kCount, "3", "3", false, ""},
+      {"3个", kCount, "3", "3", false, "个"},
+      {"4.5", kAmount, "4.5", "4.5", false, ""},
+      {"1,200", kAmount, "1200", "1200", false, ""},
+      {"1,234,567元", kAmount, "1234567", "1234567", false, "元"},
+      {"１，２００元", kAmount, "1200", "1200", false, "元"},
+      {"３个", kCount, "3", "3", false, "个"},
+      {"0", kCount, "0", "0", false, ""},
+      {"0.5", kAmount, "0.5", "0.5", false, ""},
+      {" 7家 ", kCount, "7", "7", false, "家"},
+      {"3 家", kCount, "3", "3", false, "家"},
+  };
+  for (const ParseCase& c : cases) {
+    CheckParses(c);
+  }
+}
+
+TEST_CASE("ParseQuantity reads Chinese numerals", "[extract]") {
+  const ParseCase cases[] = {
+      {"三个", kCount, "3", "3", false, "个"},
+      {"两家", kCount, "2", "2", false, "家"},
+      {"十二", kCount, "12", "12", false, ""},
+      {"二十", kCount, "20", "20", false, ""},
+      {"十", kCount, "10", "10", false, ""},
+      {"一百零八", kCount, "108", "108", false, ""},
+      {"一千零五", kCount, "1005", "1005", false, ""},
+      {"一千零五十", kCount, "1050", "1050", false, ""},
+      {"一百一十", kCount, "110", "110", false, ""},
+      {"三千五", kCount, "3500", "3500", false, ""},
+      {"一万二", kAmount, "12000", "12000", false, ""},
+      {"两百五", kCount, "250", "250", false, ""},
+      {"五万", kAmount, "50000", "50000", false, "万"},
+      {"十万", kAmount, "100000", "100000", false, "万"},
+      {"一亿二千万", kAmount, "120000000", "120000000", false, "万"},
+      {"三亿", kAmount, "300000000", "300000000", false, "亿"},
+      {"九千九百九十九", kCount, "9999", "9999", false, ""},
+      {"三点五万元", kAmount, "35000", "35000", false, "万元"},
+  };
+  for (const ParseCase& c : cases) {
+    CheckParses(c);
+  }
+}
+
+TEST_CASE("ParseQuantity reads financial numerals", "[extract]") {
+  const ParseCase cases[] = {
+      {"壹万贰仟元", kAmount, "12000", "12000", false, "元"},
+      {"叁佰肆拾伍元", kAmount, "345", "345", false, "元"},
+      {"伍萬元", kAmount, "50000", "50000", false, "萬元"},
+      {"陆仟柒佰捌拾玖", kAmount, "6789", "6789", false, ""},
+      {"壹拾贰", kCount, "12", "12", false, ""},
+      {"玖佰零贰", kCount, "902", "902", false, ""},
+  };
+  for (const ParseCase& c : cases) {
+    CheckParses(c);
+  }
+}
+
+TEST_CASE("ParseQuantity reads mixed and shorthand forms", "[extract]") {
+  const ParseCase cases[] = {
+      {"1.5万", kAmount, "15000", "15000", false, "万"},
+      {"3万2", kAmount, "32000", "32000", false, ""},
+      {"3万2500", kAmount, "32500", "32500", false, ""},
+      {"5万元", kAmount, "50000", "50000", false, "万元"},
+      {"2.5亿", kAmount, "250000000", "250000000", false, "亿"},
+      {"3千", kCount, "3000", "3000", false, ""},
+      {"3w", kAmount, "30000", "30000", false, "w"},
+      {"3.5W", kAmount, "35000", "35000", false, "W"},
+      {"5k", kAmount, "5000", "5000", false, "k"},
+      {"12K", kAmount, "12000", "12000", false, "K"},
+  };
+  for (const ParseCase& c : cases) {
+    CheckParses(c);
+  }
+}
+
+TEST_CASE("ParseQuantity reads currency marks", "[extract]") {
+  const ParseCase cases[] = {
+      {"¥1,200", kAmount, "1200", "1200", false, "¥"},
+      {"￥50,000", kAmount, "50000", "50000", false, "¥"},
+      {"¥ 300", kAmount, "300", "300", false, "¥"},
+      {"500元", kAmount, "500", "500", false, "元"},
+      {"200块", kAmount, "200", "200", false, "块"},
+      {"200块钱", kAmount, "200", "200", false, "块钱"},
+      {"RMB5000", kAmount, "5000", "5000", false, "RMB"},
+      {"5000RMB", kAmount, "5000", "5000", false, "RMB"},
+      {"人民币3万元", kAmount, "30000", "30000", false, "人民币万元"},
+      {"8000人民币", kAmount, "8000", "8000", false, "人民币"},
+  };
+  for (const ParseCase& c : cases) {
+    CheckParses(c);
+  }
+}
+
+TEST_CASE("ParseQuantity reads percentages", "[extract]") {
+  const ParseCase cases[] = {
+      {"80%", kPercent, "80", "80", false, "%"},
+      {"80％", kPercent, "80", "80", false, "%"},
+      {"12.5%", kPercent, "12.5", "12.5", false, "%"},
+      {"百分之八十", kPercent, "80", "80", false, "百分之"},
+      {"百分之八十五", kPercent, "85", "85", false, "百分之"},
+      {"百分之5", kPercent, "5", "5", false, "百分之"},
+      {"3个百分点", kPercent, "3", "3", false, "个百分点"},
+      {"80", kPercent, "80", "80", false, ""},
+  };
+  for (const ParseCase& c : cases) {
+    CheckParses(c);
+  }
+}
+
+TEST_CASE("ParseQuantity normalizes durations to hours", "[extract]") {
+  const ParseCase cases[] = {
+      {"2天", kDuration, "16", "16", false, "天"},
+      {"半天", kDuration, "4", "4", false, "天"},
+      {"一天半", kDuration, "12", "12", false, "天半"},
+      {"1.5小时", kDuration, "1.5", "1.5", false, "小时"},
+      {"3个小时", kDuration, "3", "3", false, "个小时"},
+      {"半小时", kDuration, "0.5", "0.5", false, "小时"},
+      {"一个半小时", kDuration, "1.5", "1.5", false, "个半小时"},
+      {"30分钟", kDuration, "0.5", "0.5", false, "分钟"},
+      {"20分钟", kDuration, "0.3333", "0.3333", false, "分钟"},
+      {"两个钟头", kDuration, "2", "2", false, "个钟头"},
+      {"2个工作日", kDuration, "16", "16", false, "个工作日"},
+      {"2h", kDuration, "2", "2", false, "h"},
+      {"3个多小时", kDuration, "3", "4", true, "个多小时"},
+  };
+  for (const ParseCase& c : cases) {
+    CheckParses(c);
+  }
+}
+
+TEST_CASE("ParseQuantity reads approximate ranges", "[extract]") {
+  const ParseCase cases[] = {
+      {"两三个", kCount, "2", "3", true, "个"},
+      {"一两笔", kCount, "1", "2", true, "笔"},
+      {"三五家", kCount, "3", "5", true, "家"},
+      {"七八十个", kCount, "70", "80", true, "个"},
+      {"十七八个", kCount, "17", "18", true, "个"},
+      {"五六万", kAmount, "50000", "60000", true, "万"},
+      {"十几万", kAmount, "110000", "190000", true, "万"},
+      {"十几个", kCount, "11", "19", true, "个"},
+      {"二十几个", kCount, "21", "29", true, "个"},
+      {"几十个", kCount, "20", "90", true, "个"},
+      {"几个", kCount, "2", "9", true, "个"},
+      {"几万", kAmount, "20000", "90000", true, "万"},
+      {"三千多", kCount, "3000", "4000", true, ""},
+      {"三千多元", kAmount, "3000", "4000", true, "元"},
+      {"十多个", kCount, "10", "20", true, "个"},
+      {"二十多万", kAmount, "200000", "300000", true, "万"},
+      {"一万多", kAmount, "10000", "20000", true, ""},
+      {"3000多", kAmount, "3000", "4000", true, ""},
+      {"120多个", kCount, "120", "130", true, "个"},
+      {"三千余元", kAmount, "3000", "4000", true, "元"},
+      {"上百家", kCount, "100", "200", true, "家"},
+      {"上千", kCount, "1000", "2000", true, ""},
+      {"上万元", kAmount, "10000", "20000", true, "万元"},
+      {"数十个", kCount, "20", "90", true, "个"},
+      {"数百万", kAmount, "2000000", "9000000", true, "万"},
+  };
+  for (const ParseCase& c : cases) {
+    CheckParses(c);
+  }
+}
+
+TEST_CASE("ParseQuantity applies default units", "[extract]") {
+  std::optional<Quantity> wan = ParseQuantity("5", kAmount, "万元");
+  REQUIRE(wan.has_value());
+  CHECK(wan->Value().ToString() == "50000");
+  CHECK(wan->unit == "万元");
+
+  std::optional<Quantity> yuan = ParseQuantity("4.5", kAmount, "元");
+  REQUIRE(yuan.has_value());
+  CHECK(yuan->Value().ToString() == "4.5");
+
+  std::optional<Quantity> days = ParseQuantity("2", kDuration, "天");
+  REQUIRE(days.has_value());
+  CHECK(days->Value().ToString() == "16");
+
+  std::optional<Quantity> minutes = ParseQuantity("45", kDuration, "分钟");
+  REQUIRE(minutes.has_value());
+  CHECK(minutes->Value().ToString() == "0.75");
+
+  std::optional<Quantity> written = ParseQuantity("3万元", kAmount, "元");
+  REQUIRE(written.has_value());
+  CHECK(written->Value().ToString() == "30000");
+
+  CHECK_FALSE(ParseQuantity("5", kAmount, "家").has_value());
+  CHECK_FALSE(ParseQuantity("5", kDuration, "元").has_value());
+}
+
+TEST_CASE("ParseQuantity rejects other kinds and non-numbers", "[extract]") {
+  struct RejectCase {
+    const char* text;
+    QuantityKind kind;
+  };
+  const RejectCase cases[] = {
+      {"", kCount},          {"  ", kCount},         {"abc", kCount},
+      {"5万元", kCount},     {"3家", kAmount},       {"80%", kAmount},
+      {"2天", kCount},       {"3个", kPercent},      {"11月3日", kCount},
+      {"2026-11-03", kCount}, {"14:30", kDuration},  {"两点半", kDuration},
+      {"3点", kCount},       {"13812345678", kCount}, {"V2.3.1", kCount},
+      {"2.3.1", kCount},     {"一些", kCount},       {"一样", kCount},
+      {"第一", kCount},      {"周三", kCount},       {"星期一", kCount},
+      {"100美元", kAmount},  {"5G", kCount},         {"3个月", kCount},
+      {"2026年", kCount},    {"007", kCount},        {"1.23456", kAmount},
+      {"百", kCount},        {"千万", kAmount},      {"一二三", kCount},
+      {"99999999999999999万", kAmount},              {"3家3家", kCount},
+  };
+  for (const RejectCase& c : cases) {
+    INFO("text: " << c.text);
+    CHECK_FALSE(ParseQuantity(c.text, c.kind).has_value());
+  }
+}
+
+TEST_CASE("ParseQuantity spans original code points", "[extract]") {
+  std::optional<Quantity> quantity = ParseQuantity("  ５万元 ", kAmount);
+  REQUIRE(quantity.has_value());
+  CHECK(quantity->span == Span{2, 5});
+}
+
+TEST_CASE("Quantity value is midpoint when approximate", "[extract]") {
+  std::optional<Quantity> range = ParseQuantity("两三个", kCount);
+  REQUIRE(range.has_value());
+  CHECK(range->Value().ToString() == "2.5");
+  std::optional<Quantity> exact = ParseQuantity("3个", kCount);
+  REQUIRE(exact.has_value());
+  CHECK(exact->Value().ToString() == "3");
+}
+
+TEST_CASE("FoldText maps full-width forms", "[extract]") {
+  FoldedText folded = FoldText("拜访３家，签约１笔");
+  CHECK(folded.text == "拜访3家,签约1笔");
+  CHECK(folded.original_length == 9);
+  REQUIRE(folded.origin.size() == 9);
+  CHECK(folded.origin[2] == 2);
+  CHECK(folded.origin[8] == 8);
+}
+
+TEST_CASE("FoldText keeps NFKC text unchanged", "[extract]") {
+  FoldedText folded = FoldText("今天拜访了3家。");
+  CHECK(folded.text == "今天拜访了3家。");
+  CHECK(folded.original_length == 8);
+  CHECK(folded.origin.back() == 7);
+}
+
+TEST_CASE("FoldText maps expansions and compositions", "[extract]") {
+  // U+2460 CIRCLED DIGIT ONE folds to "1"; U+2026 HORIZONTAL ELLIPSIS folds to "...".
+  FoldedText circled = FoldText("①个…好");
+  CHECK(circled.text == "1个...好");
+  REQUIRE(circled.origin.size() == 6);
+  CHECK(circled.origin[0] == 0);
+  CHECK(circled.origin[2] == 2);
+  CHECK(circled.origin[4] == 2);
+  CHECK(circled.origin[5] == 3);
+
+  // "e" + U+0301 COMBINING ACUTE composes to U+00E9.
+  FoldedText composed = FoldText("e\xCC\x81x");
+  CHECK(composed.text == "\xC3\xA9x");
+  CHECK(composed.original_length == 3);
+  REQUIRE(composed.origin.size() == 2);
+  CHECK(composed.origin[1] == 2);
+}
+
+TEST_CASE("FoldText replaces invalid UTF-8", "[extract]") {
+  FoldedText folded = FoldText("a\xFF\xC3");
+  CHECK(folded.text == "a\xEF\xBF\xBD\xEF\xBF\xBD");
+  CHECK(folded.original_length == 3);
+  FoldedText surrogate = FoldText("\xED\xA0\x80");
+  CHECK(surrogate.original_length == 3);
+  CHECK(surrogate.text == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+TEST_CASE("Fold table agrees with ICU NFKC", "[extract]") {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
+  REQUIRE(U_SUCCESS(status));
+  FoldBuffer buffer;
+  int mismatches = 0;
+  for (char32_t cp = 1; cp < 0x10000; ++cp) {
+    if (cp >= 0xD800 && cp <= 0xDFFF) {
+      continue;
+    }
+    std::string utf8;
+    AppendUtf8(cp, &utf8);
+    Fold(utf8, &buffer);
+    icu::UnicodeString expected;
+    nfkc->normalize(icu::UnicodeString(static_cast<UChar32>(cp)), expected, status);
+    std::string expected_utf8;
+    expected.toUTF8String(expected_utf8);
+    if (std::string(buffer.utf8) != expected_utf8) {
+      ++mismatches;
+      INFO("code point U+" << std::hex << static_cast<uint32_t>(cp));
+      CHECK(std::string(buffer.utf8) == expected_utf8);
+    }
+  }
+  CHECK(mismatches == 0);
+}
+
+}  // namespace
+}  // namespace logbridge::scoring
