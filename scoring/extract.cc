@@ -5,6 +5,7 @@
 #include "scoring/extract.h"
 
 #include <algorithm>
+#include <array>
 #include <tuple>
 #include <utility>
 
@@ -78,12 +79,28 @@ constexpr Cue kCues[] = {
     {U"争取", Aspect::kPlanned},
 };
 
+// Whether cp is the first character of an entry in kCues or kNotCues.
+bool MayStartCue(char32_t cp) {
+  switch (cp) {
+    case U'尚': case U'并': case U'还': case U'没': case U'不': case U'未': case U'无':
+    case U'计': case U'准': case U'打': case U'将': case U'即': case U'预': case U'明':
+    case U'后': case U'下': case U'争':
+      return true;
+    default:
+      return false;
+  }
+}
+
 // Returns the aspect of the clause folded[begin, end): negated if it has a negation cue,
 // else planned if it has a plan cue, else done.
 Aspect ClauseAspect(std::u32string_view folded, int32_t begin, int32_t end) {
   std::u32string_view clause = folded.substr(begin, end - begin);
   bool planned = false;
   for (size_t i = 0; i < clause.size();) {
+    if (!MayStartCue(clause[i])) {
+      ++i;
+      continue;
+    }
     std::u32string_view rest = clause.substr(i);
     auto not_cue = std::find_if(std::begin(kNotCues), std::end(kNotCues),
                                 [&](std::u32string_view word) { return rest.starts_with(word); });
@@ -270,8 +287,19 @@ struct Extractor::Impl {
   std::vector<ExtractionRule> rules;
   std::vector<std::unique_ptr<re2::RE2>> patterns;        // one per rule
   std::vector<std::vector<std::u32string>> measure_words;  // folded, one list per rule
-  std::unique_ptr<re2::RE2::Set> any_trigger;              // all patterns, for one pass
   UnitTable units;
+
+  // Patterns that are plain word lists (拜访|走访) are matched as literals in one pass over
+  // the folded text, sorted by first code point, with a bitmap of those first code points
+  // (low 16 bits) as a filter. Other patterns go through one RE2::Set pass and then RE2.
+  struct Literal {
+    std::u32string text;
+    int rule = 0;
+  };
+  std::vector<Literal> literals;
+  std::array<uint64_t, 1024> literal_starts{};
+  std::unique_ptr<re2::RE2::Set> regex_triggers;  // null when every pattern is literal
+  std::vector<int> regex_rules;                   // set index -> rule index
 
   explicit Impl(const std::vector<std::string>& extra_measure_words)
       : units(extra_measure_words) {}
@@ -280,7 +308,16 @@ struct Extractor::Impl {
   // open count rule or a scaled bare number for an amount, 0 for another bare number, and -1
   // when it does not fit.
   int Fit(int rule, const NumberMatch& number) const;
-  void FindTriggers(const FoldBuffer& text, int rule, std::vector<Trigger>* out) const;
+  void AddLiterals(const std::vector<std::u32string>& words, int rule);
+  bool MayStartLiteral(char32_t cp) const {
+    return (literal_starts[(cp & 0xFFFF) >> 6] >> (cp & 63)) & 1;
+  }
+  // Appends every literal trigger inside folded code points [begin, end).
+  void FindLiteralTriggers(std::u32string_view folded, int32_t begin, int32_t end,
+                           std::vector<Trigger>* out) const;
+  // Appends the matches of rule's pattern inside folded code points [begin, end).
+  void FindTriggers(const FoldBuffer& text, int rule, int32_t begin, int32_t end,
+                    std::vector<Trigger>* out) const;
 };
 
 int Extractor::Impl::Fit(int rule, const NumberMatch& number) const {
@@ -306,19 +343,73 @@ int Extractor::Impl::Fit(int rule, const NumberMatch& number) const {
   return listed ? 2 : -1;
 }
 
-void Extractor::Impl::FindTriggers(const FoldBuffer& text, int rule,
-                                   std::vector<Trigger>* out) const {
+void Extractor::Impl::FindTriggers(const FoldBuffer& text, int rule, int32_t begin,
+                                   int32_t end, std::vector<Trigger>* out) const {
   re2::StringPiece input(text.utf8.data(), text.utf8.size());
   re2::StringPiece match;
-  size_t pos = 0;
-  while (pos <= input.size() &&
-         patterns[rule]->Match(input, pos, input.size(), re2::RE2::UNANCHORED, &match, 1)) {
-    auto begin = static_cast<size_t>(match.data() - input.data());
-    size_t end = begin + match.size();
-    out->push_back(Trigger{text.byte_to_cp[begin], text.byte_to_cp[end], rule});
+  auto pos = static_cast<size_t>(text.cp_byte[begin]);
+  auto end_byte = static_cast<size_t>(text.cp_byte[end]);
+  while (pos <= end_byte &&
+         patterns[rule]->Match(input, pos, end_byte, re2::RE2::UNANCHORED, &match, 1)) {
+    auto match_begin = static_cast<size_t>(match.data() - input.data());
+    size_t match_end = match_begin + match.size();
+    out->push_back(Trigger{CodePointAt(text, match_begin), CodePointAt(text, match_end), rule});
     // Create rejects patterns that match empty text, but an empty match is still possible
     // with anchors; step past it so the loop ends.
-    pos = end > begin ? end : end + 1;
+    pos = match_end > match_begin ? match_end : match_end + 1;
+  }
+}
+
+void Extractor::Impl::AddLiterals(const std::vector<std::u32string>& words, int rule) {
+  for (const std::u32string& word : words) {
+    literals.push_back(Literal{word, rule});
+    char32_t first = word.front() & 0xFFFF;
+    literal_starts[first >> 6] |= uint64_t{1} << (first & 63);
+  }
+  std::stable_sort(literals.begin(), literals.end(), [](const Literal& a, const Literal& b) {
+    return a.text.front() < b.text.front();
+  });
+}
+
+void Extractor::Impl::FindLiteralTriggers(std::u32string_view folded, int32_t begin,
+                                          int32_t end, std::vector<Trigger>* out) const {
+  std::u32string_view clause = folded.substr(0, end);
+  for (int32_t i = begin; i < end; ++i) {
+    char32_t cp = folded[i];
+    if (!MayStartLiteral(cp)) {
+      continue;
+    }
+    auto first = std::lower_bound(literals.begin(), literals.end(), cp,
+                                  [](const Literal& a, char32_t c) { return a.text.front() < c; });
+    for (auto it = first; it != literals.end() && it->text.front() == cp; ++it) {
+      if (clause.substr(i, it->text.size()) == it->text) {
+        out->push_back(Trigger{i, i + static_cast<int32_t>(it->text.size()), it->rule});
+      }
+    }
+  }
+}
+
+// Returns the words of a pattern that is only literal words joined by |, folded, or nullopt
+// when the pattern uses any other regex syntax or folding would change a word.
+std::optional<std::vector<std::u32string>> LiteralWords(const std::string& pattern) {
+  if (pattern.find_first_of("\\.+*?()[]{}^$") != std::string::npos) {
+    return std::nullopt;
+  }
+  std::vector<std::u32string> words;
+  FoldBuffer folded;
+  size_t start = 0;
+  while (true) {
+    size_t bar = pattern.find('|', start);
+    std::string_view word = std::string_view(pattern).substr(start, bar - start);
+    Fold(word, &folded);
+    if (word.empty() || folded.utf8 != word) {
+      return std::nullopt;
+    }
+    words.push_back(folded.folded);
+    if (bar == std::string::npos) {
+      return words;
+    }
+    start = bar + 1;
   }
 }
 
@@ -337,8 +428,9 @@ Result<Extractor> Extractor::Create(std::vector<ExtractionRule> rules) {
 
   re2::RE2::Options options;
   options.set_log_errors(false);
-  impl->any_trigger = std::make_unique<re2::RE2::Set>(options, re2::RE2::UNANCHORED);
+  impl->regex_triggers = std::make_unique<re2::RE2::Set>(options, re2::RE2::UNANCHORED);
   for (const ExtractionRule& rule : rules) {
+    auto rule_index = static_cast<int>(impl->patterns.size());
     std::string where = "extraction rule \"" + rule.name + "\" (metric \"" + rule.metric +
                         "\")";
     if (rule.pattern.empty()) {
@@ -362,10 +454,15 @@ Result<Extractor> Extractor::Create(std::vector<ExtractionRule> rules) {
                            "\" matches empty text, so it would trigger everywhere; require at "
                            "least one character");
     }
-    std::string set_error;
-    if (impl->any_trigger->Add(rule.pattern, &set_error) < 0) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       where + ": invalid pattern \"" + rule.pattern + "\": " + set_error);
+    if (std::optional<std::vector<std::u32string>> words = LiteralWords(rule.pattern)) {
+      impl->AddLiterals(*words, rule_index);
+    } else {
+      std::string set_error;
+      if (impl->regex_triggers->Add(rule.pattern, &set_error) < 0) {
+        return MakeError(ErrorCode::kInvalidArgument,
+                         where + ": invalid pattern \"" + rule.pattern + "\": " + set_error);
+      }
+      impl->regex_rules.push_back(rule_index);
     }
     impl->patterns.push_back(std::move(pattern));
 
@@ -381,10 +478,13 @@ Result<Extractor> Extractor::Create(std::vector<ExtractionRule> rules) {
     }
     impl->measure_words.push_back(std::move(words));
   }
-  if (!rules.empty() && !impl->any_trigger->Compile()) {
+  if (impl->regex_rules.empty()) {
+    impl->regex_triggers.reset();
+  } else if (!impl->regex_triggers->Compile()) {
     return MakeError(ErrorCode::kResourceExhausted,
                      "extraction rules: RE2 ran out of memory compiling " +
-                         std::to_string(rules.size()) + " patterns; shorten or merge patterns");
+                         std::to_string(impl->regex_rules.size()) +
+                         " patterns; shorten or merge patterns");
   }
   impl->rules = std::move(rules);
   return Extractor(std::move(impl));
@@ -396,6 +496,7 @@ std::vector<Extraction> Extractor::Extract(std::string_view text) const {
   thread_local std::vector<NumberMatch> numbers;
   thread_local std::vector<int> rules_hit;
   thread_local std::vector<Trigger> triggers;
+  thread_local std::vector<std::pair<int32_t, int32_t>> clauses;
 
   std::vector<Extraction> out;
   if (impl_->rules.empty()) {
@@ -407,18 +508,39 @@ std::vector<Extraction> Extractor::Extract(std::string_view text) const {
   if (numbers.empty()) {
     return out;
   }
-  rules_hit.clear();
-  if (!impl_->any_trigger->Match(re2::StringPiece(buffer.utf8.data(), buffer.utf8.size()),
-                                 &rules_hit)) {
+
+  // A trigger binds only within its number's clause, so only clauses with numbers are
+  // searched: for literal words in one pass, and for other patterns with the RE2 set
+  // first and then with each pattern that occurs.
+  std::u32string_view folded = buffer.folded;
+  clauses.clear();
+  for (const NumberMatch& number : numbers) {
+    if (clauses.empty() || number.begin >= clauses.back().second) {
+      clauses.push_back(ClauseAround(folded, number.begin));
+    }
+  }
+  triggers.clear();
+  for (auto [clause_begin, clause_end] : clauses) {
+    impl_->FindLiteralTriggers(folded, clause_begin, clause_end, &triggers);
+  }
+  if (impl_->regex_triggers != nullptr) {
+    size_t searched_begin = buffer.cp_byte[clauses.front().first];
+    size_t searched_end = buffer.cp_byte[clauses.back().second];
+    rules_hit.clear();
+    impl_->regex_triggers->Match(
+        re2::StringPiece(buffer.utf8.data() + searched_begin, searched_end - searched_begin),
+        &rules_hit);
+    for (int hit : rules_hit) {
+      for (auto [clause_begin, clause_end] : clauses) {
+        impl_->FindTriggers(buffer, impl_->regex_rules[hit], clause_begin, clause_end,
+                            &triggers);
+      }
+    }
+  }
+  if (triggers.empty()) {
     return out;
   }
-  IndexBytes(&buffer);
-  triggers.clear();
-  for (int rule : rules_hit) {
-    impl_->FindTriggers(buffer, rule, &triggers);
-  }
 
-  std::u32string_view folded = buffer.folded;
   for (const NumberMatch& number : numbers) {
     const Trigger* best = nullptr;
     std::tuple<int, int, int, int> best_score;

@@ -17,7 +17,7 @@ constexpr char32_t kReplacement = 0xFFFD;
 
 // Decodes one code point at bytes[pos]. An ill-formed sequence returns U+FFFD and consumes
 // one byte, so every invalid byte becomes one replacement character.
-char32_t DecodeAt(std::string_view bytes, size_t* pos) {
+inline char32_t DecodeAt(std::string_view bytes, size_t* pos) {
   auto byte = [&](size_t i) { return static_cast<unsigned char>(bytes[i]); };
   unsigned char lead = byte(*pos);
   if (lead < 0x80) {
@@ -88,6 +88,16 @@ void SetIdentityOrigin(FoldBuffer* out) {
   for (size_t i = 0; i < out->origin.size(); ++i) {
     out->origin[i] = static_cast<int32_t>(i);
   }
+}
+
+// Fills out->cp_byte from out->utf8, for the paths that do not compute it while folding.
+void IndexCodePoints(FoldBuffer* out) {
+  out->cp_byte.clear();
+  for (size_t pos = 0; pos < out->utf8.size();) {
+    out->cp_byte.push_back(static_cast<int32_t>(pos));
+    DecodeAt(out->utf8, &pos);
+  }
+  out->cp_byte.push_back(static_cast<int32_t>(out->utf8.size()));
 }
 
 void EncodeFolded(FoldBuffer* out) {
@@ -200,12 +210,21 @@ char32_t FullWidthToAscii(char32_t cp) {
 }
 
 void Fold(std::string_view input, FoldBuffer* out) {
-  out->original.clear();
-  out->folded.clear();
-  out->origin.clear();
-  out->byte_to_cp.clear();
 
-  // Decode, fold by table where possible, and note whether anything changed.
+  // Decode, fold by table where possible, and write the folded UTF-8 in the same pass. The
+  // table only shrinks text (3-byte full-width forms become 1-byte ASCII), so every buffer
+  // sized by the input is large enough. Writes go through raw pointers because this loop
+  // is the hot path of Extract.
+  out->original.resize(input.size());
+  out->folded.resize(input.size());
+  out->folded_utf8.resize(input.size());
+  out->cp_byte.resize(input.size() + 1);
+  int32_t* cp_byte = out->cp_byte.data();
+  char32_t* original = out->original.data();
+  char32_t* folded = out->folded.data();
+  char* folded_bytes = out->folded_utf8.data();
+  size_t count = 0;
+  size_t byte_count = 0;
   bool valid = true;
   bool by_table = true;
   bool changed = false;
@@ -215,32 +234,50 @@ void Fold(std::string_view input, FoldBuffer* out) {
     if (cp == kReplacement && !(pos - start == 3 && input.substr(start, 3) == "\xEF\xBF\xBD")) {
       valid = false;
     }
-    out->original.push_back(cp);
-    if (!by_table) {
-      continue;
+    original[count] = cp;
+    cp_byte[count] = static_cast<int32_t>(byte_count);
+    if (by_table) {
+      if (IsStableByTable(cp)) {
+        folded[count] = cp;
+        for (size_t b = start; b < pos; ++b) {
+          folded_bytes[byte_count++] = input[b];
+        }
+      } else if (char32_t ascii = FullWidthToAscii(cp); ascii != 0) {
+        folded[count] = ascii;
+        if (ascii < 0x80) {
+          folded_bytes[byte_count++] = static_cast<char>(ascii);
+        } else {  // U+FFE5 -> U+00A5
+          folded_bytes[byte_count++] = static_cast<char>(0xC0 | (ascii >> 6));
+          folded_bytes[byte_count++] = static_cast<char>(0x80 | (ascii & 0x3F));
+        }
+        changed = true;
+      } else {
+        by_table = false;
+      }
     }
-    if (IsStableByTable(cp)) {
-      out->folded.push_back(cp);
-    } else if (char32_t ascii = FullWidthToAscii(cp); ascii != 0) {
-      out->folded.push_back(ascii);
-      changed = true;
-    } else {
-      by_table = false;
-    }
+    ++count;
   }
+  out->original.resize(count);
 
-  if (by_table) {
+  if (by_table && valid) {
+    out->folded.resize(count);
+    cp_byte[count] = static_cast<int32_t>(byte_count);
+    out->cp_byte.resize(count + 1);
     SetIdentityOrigin(out);
-    if (changed || !valid) {
-      EncodeFolded(out);
+    if (changed) {
+      out->folded_utf8.resize(byte_count);
+      out->utf8 = out->folded_utf8;
     } else {
       out->utf8 = input;
     }
     return;
   }
 
+  out->folded.clear();
+  out->origin.clear();
   if (valid) {
     FoldWithIcu(input, out);
+    IndexCodePoints(out);
     return;
   }
   std::string repaired;
@@ -253,20 +290,12 @@ void Fold(std::string_view input, FoldBuffer* out) {
     out->folded_utf8 = std::move(repaired);
     out->utf8 = out->folded_utf8;
   }
+  IndexCodePoints(out);
 }
 
-void IndexBytes(FoldBuffer* out) {
-  out->byte_to_cp.resize(out->utf8.size() + 1);
-  int32_t index = 0;
-  for (size_t pos = 0; pos < out->utf8.size();) {
-    size_t start = pos;
-    DecodeAt(out->utf8, &pos);
-    for (size_t b = start; b < pos; ++b) {
-      out->byte_to_cp[b] = index;
-    }
-    ++index;
-  }
-  out->byte_to_cp[out->utf8.size()] = index;
+int32_t CodePointAt(const FoldBuffer& text, size_t byte) {
+  auto it = std::lower_bound(text.cp_byte.begin(), text.cp_byte.end(), static_cast<int32_t>(byte));
+  return static_cast<int32_t>(it - text.cp_byte.begin());
 }
 
 Span OriginalSpan(const FoldBuffer& text, int32_t begin, int32_t end) {

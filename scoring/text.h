@@ -19,7 +19,7 @@ struct FoldBuffer {
   std::vector<int32_t> origin;      // origin[i] = index in original of folded[i]
   std::string folded_utf8;          // storage for utf8 when it differs from the input
   std::string_view utf8;            // folded text as UTF-8: the input itself or folded_utf8
-  std::vector<int32_t> byte_to_cp;  // filled by IndexBytes: utf8 byte offset -> folded index
+  std::vector<int32_t> cp_byte;     // cp_byte[i] = utf8 offset of folded[i]; one extra entry
 };
 
 // Folds input into out, replacing its previous contents. Text made only of ASCII, CJK
@@ -28,8 +28,9 @@ struct FoldBuffer {
 // fails, full NFKC with edit tracking.
 void Fold(std::string_view input, FoldBuffer* out);
 
-// Fills out->byte_to_cp for out->utf8 (size utf8.size() + 1; the last entry is the length).
-void IndexBytes(FoldBuffer* out);
+// Returns the index of the folded code point that starts at utf8 offset byte, or the next one
+// when byte falls inside a code point.
+int32_t CodePointAt(const FoldBuffer& text, size_t byte);
 
 // Maps a half-open range of folded code points to the original code points it came from,
 // including any characters NFKC merged into the range's last code point.

@@ -232,6 +232,24 @@ TEST_CASE("Extract accepts extra measure words", "[extract]") {
   CHECK(found[2].quantity.unit == "门店");
 }
 
+TEST_CASE("Extract matches regex patterns", "[extract]") {
+  std::vector<ExtractionRule> rules = {
+      {"visits", "visits", "(?:拜访|走访)(?:了)?", QuantityKind::kCount, {"家"}, 2},
+      {"demos", "demos", "(?i)demo", QuantityKind::kCount, {"场"}, 2},
+      {"orders", "orders", "签约", QuantityKind::kCount, {"笔"}, 2},
+  };
+  Result<Extractor> extractor = Extractor::Create(rules);
+  REQUIRE(extractor.ok());
+  std::vector<Extraction> found = extractor->Extract("走访了客户3家，做DEMO 2场，签约1笔");
+  REQUIRE(found.size() == 3);
+  CHECK(found[0].rule == "visits");
+  CHECK(found[0].span == Span{0, 7});
+  CHECK(found[1].rule == "demos");
+  CHECK(found[1].quantity.Value().ToString() == "2");
+  CHECK(found[1].span == Span{9, 16});
+  CHECK(found[2].rule == "orders");
+}
+
 TEST_CASE("Extract handles empty and invalid text", "[extract]") {
   CHECK(Sales().Extract("").empty());
   CHECK(Sales().Extract("\xFF\xFE").empty());
