@@ -1,7 +1,7 @@
-// Extraction of quantities from free text. Extract folds the text once, scans it for numbers
-// (no regex), and only when numbers exist runs one RE2::Set pass to find which rules' triggers
-// occur; only those rules are then searched for trigger positions. Each number binds to at
-// most one rule: the one whose kind and measure word fit best, then the nearest trigger.
+// Extraction of quantities from free text. Extract folds the text once and scans it for
+// numbers without regex. Only the clauses that hold numbers are then searched for triggers,
+// in one pass for word-list patterns and with RE2 for the rest. Each number binds to at most
+// one rule: the one whose kind and measure word fit best, then the nearest trigger.
 #include "scoring/extract.h"
 
 #include <algorithm>
@@ -93,6 +93,7 @@ bool MayStartCue(char32_t cp) {
 
 // Returns the aspect of the clause folded[begin, end): negated if it has a negation cue,
 // else planned if it has a plan cue, else done.
+// NOTE: a cue anywhere in the clause counts, so 完成计划的3家 reads as planned.
 Aspect ClauseAspect(std::u32string_view folded, int32_t begin, int32_t end) {
   std::u32string_view clause = folded.substr(begin, end - begin);
   bool planned = false;
@@ -182,6 +183,7 @@ bool ApplyDefaultUnit(QuantityKind kind, std::string_view default_unit, NumberMa
     return true;
   }
   number->unit = std::string(folded.utf8);
+
   Decimal factor = Decimal::FromInt(1);
   Decimal divisor = Decimal::FromInt(1);
   if (kind == QuantityKind::kAmount) {
@@ -199,6 +201,7 @@ bool ApplyDefaultUnit(QuantityKind kind, std::string_view default_unit, NumberMa
     factor = word->hours;
     divisor = Decimal::FromInt(word->hours_divisor);
   }
+
   auto scale = [&](Decimal value) -> std::optional<Decimal> {
     std::optional<Decimal> product = value.CheckedMultiply(factor);
     return product ? product->CheckedDivide(divisor) : std::nullopt;
@@ -304,9 +307,9 @@ struct Extractor::Impl {
   explicit Impl(const std::vector<std::string>& extra_measure_words)
       : units(extra_measure_words) {}
 
-  // Returns how well number fits rule: 2 for its listed unit, 1 for any measure word of an
-  // open count rule or a scaled bare number for an amount, 0 for another bare number, and -1
-  // when it does not fit.
+  // Returns how well number fits rule, higher being better. A unit the rule lists scores 2.
+  // A measure word for a rule that lists none, or a scaled bare number for an amount, scores
+  // 1. Another bare number scores 0, and a number that does not fit scores -1.
   int Fit(int rule, const NumberMatch& number) const;
   void AddLiterals(const std::vector<std::u32string>& words, int rule);
   bool MayStartLiteral(char32_t cp) const {
@@ -593,8 +596,11 @@ std::vector<Extraction> Extractor::Extract(std::string_view text) const {
     extraction.aspect = ClauseAspect(folded, clause_begin, clause_end);
     out.push_back(std::move(extraction));
   }
-  std::stable_sort(out.begin(), out.end(), [](const Extraction& a, const Extraction& b) {
-    return a.span.begin < b.span.begin;
+  // Numbers are unique, so ordering by span and then number position is total; std::sort
+  // avoids the buffer that std::stable_sort allocates.
+  std::sort(out.begin(), out.end(), [](const Extraction& a, const Extraction& b) {
+    return std::pair(a.span.begin, a.quantity.span.begin) <
+           std::pair(b.span.begin, b.quantity.span.begin);
   });
   return out;
 }

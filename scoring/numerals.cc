@@ -1,6 +1,6 @@
 // Reads numbers with units from folded text. A number is read in three steps: an optional
-// prefix (¥, RMB, 人民币, 百分之), the numeral core, and the unit word after it; context checks
-// then drop dates, clock times, ordinals, identifiers and idioms.
+// prefix (¥, RMB, 人民币, 百分之), the numeral core, and the unit word after it. Context
+// checks then drop dates, clock times, ordinals, identifiers and idioms.
 #include "scoring/numerals.h"
 
 #include <algorithm>
@@ -383,6 +383,7 @@ Core NumberReader::ReadCore(int32_t begin) const {
     }
     if (cp == U'上' && last == Last::kNone && unit_follows && At(i + 1) != U'十') {
       // 上百, 上千, 上万: reaching the unit, read as one to two of it.
+      // NOTE: the upper bound is a reading choice; 上百 is as often "a few hundred".
       take_digit(Range{Decimal::FromInt(1), Decimal::FromInt(2)}, false);
       core.approximate = true;
       previous_chinese_digit = -1;
@@ -553,15 +554,12 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) 
   }
   *resume = core.end;
 
-  // Left context: ordinals (第三), identifiers (V2, 订单号123), weekdays (周三), idioms (统一).
+  // Left context: ordinals (第三) and identifiers (V2, 订单号123).
   char32_t before = At(begin - 1);
   if (before == U'第') {
     return std::nullopt;
   }
   if (!match.chinese && !currency_prefix && (IsAsciiLetter(before) || IsIdentifierContext(begin))) {
-    return std::nullopt;
-  }
-  if (match.chinese && StartsIdiom(text_, core_begin)) {
     return std::nullopt;
   }
 
@@ -628,6 +626,11 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) 
     return std::nullopt;
   }
 
+  // Checked last because it is the slowest test and most candidates fail earlier ones.
+  if (match.chinese && StartsIdiom(text_, core_begin)) {
+    return std::nullopt;
+  }
+
   match.end = end;
   match.low = value.low;
   match.high = value.high;
@@ -649,9 +652,32 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) 
   return match;
 }
 
+// Bitmap over the low 16 bits of code points that may start a number; a hit still needs the
+// exact check in MayStartNumber.
+class StartBitmap {
+ public:
+  StartBitmap() {
+    for (char32_t cp = 0; cp < 0x10000; ++cp) {
+      if (IsAsciiDigit(cp) || ChineseDigit(cp) >= 0 || cp == U'几' || cp == U'十' ||
+          cp == U'拾' || cp == 0x00A5 || cp == U'上' || cp == U'数' || cp == U'半' ||
+          cp == U'R' || cp == U'r' || cp == U'人' || cp == U'百') {
+        bits_[cp >> 6] |= uint64_t{1} << (cp & 63);
+      }
+    }
+  }
+  bool MayContain(char32_t cp) const { return (bits_[(cp & 0xFFFF) >> 6] >> (cp & 63)) & 1; }
+
+ private:
+  std::array<uint64_t, 1024> bits_{};
+};
+
 // Whether a number may start at text[i]; a cheap filter before NumberReader::ReadAt.
 bool MayStartNumber(std::u32string_view text, size_t i) {
+  static const StartBitmap kStarts;
   char32_t cp = text[i];
+  if (!kStarts.MayContain(cp)) {
+    return false;
+  }
   if (IsAsciiDigit(cp) || ChineseDigit(cp) >= 0 || cp == U'几' || cp == U'十' || cp == U'拾' ||
       cp == 0x00A5) {
     return true;

@@ -16,7 +16,7 @@
 
 namespace logbridge::scoring {
 
-// What the word after a number makes of it.
+// The class of quantity that a unit word gives the number before it.
 enum class UnitClass : uint8_t {
   kNone,         // no unit: a bare number, possibly scaled (5万, 3w)
   kMeasureWord,  // 个, 家, 笔: a count

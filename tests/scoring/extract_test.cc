@@ -208,7 +208,7 @@ TEST_CASE("Extract leaves a following trigger to the next number", "[extract]") 
 }
 
 TEST_CASE("Extract spans refer to unfolded text", "[extract]") {
-  // The circled digit and the ellipsis each expand when folded.
+  // The ellipsis folds to three code points and the full-width digit to one.
   std::vector<Extraction> found = Sales().Extract("…拜访客户３家");
   REQUIRE(found.size() == 1);
   CHECK(found[0].quantity.span == Span{5, 7});
