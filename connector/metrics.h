@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -12,7 +13,15 @@
 
 #include "base/time.h"
 
+namespace spdlog {
+class logger;
+}
+
 namespace logbridge::connector {
+
+// Returns the spdlog logger of the service subsystem (store, outbox, admin API, scheduler),
+// named "service" and writing to stderr. Created on first use; thread-safe.
+std::shared_ptr<spdlog::logger> ServiceLogger();
 
 // Values read from the store when /metrics is requested.
 struct MetricsInputs {

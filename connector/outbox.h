@@ -71,8 +71,8 @@ struct OutboxOptions {
 };
 
 // A message to enqueue. payload_json is an object; when it has a string member "text" (a
-// markdown or text body), Enqueue appends a line with the Shanghai date of `created_at`, so the
-// same reminder on two days has different content and DingTalk does not drop the second.
+// markdown or text body), Enqueue appends a line with today's Shanghai date, so the same
+// reminder on two days has different content and DingTalk does not drop the second.
 struct NewMessage {
   std::string idempotency_key;
   MessageKind kind = MessageKind::kWorkNotification;
