@@ -553,12 +553,11 @@ std::vector<Extraction> Extractor::Extract(std::string_view text) const {
       if (fit < 0) {
         continue;
       }
-      bool trigger_first = trigger.end <= number.begin;
-      if (!trigger_first && trigger.begin < number.end) {
-        continue;  // the trigger overlaps the number
-      }
-      int32_t gap_begin = trigger_first ? trigger.end : number.end;
-      int32_t gap_end = trigger_first ? number.begin : trigger.begin;
+      // A trigger that overlaps the number (a pattern such as 拜访\d+家) counts as adjacent.
+      bool overlaps = trigger.begin < number.end && number.begin < trigger.end;
+      bool trigger_first = overlaps || trigger.end <= number.begin;
+      int32_t gap_begin = overlaps ? 0 : trigger_first ? trigger.end : number.end;
+      int32_t gap_end = overlaps ? 0 : trigger_first ? number.begin : trigger.begin;
       if (gap_end - gap_begin > rule.max_gap || HasClauseBreak(folded, gap_begin, gap_end)) {
         continue;
       }

@@ -146,6 +146,7 @@ struct Core {
   bool scaled = false;           // the numeral ends with 万, 亿, w or k
   bool large = false;            // the numeral has 万 or 亿 anywhere (一万二)
   int32_t scale_begin = -1;      // start of that trailing scale
+  int64_t scale = 0;             // the value of that trailing scale
   bool chinese_decimal = false;  // 点 used as a decimal point (三点五万)
 };
 
@@ -173,6 +174,7 @@ class NumberReader {
   ArabicRun ReadArabic(int32_t begin) const;
   Core ReadCore(int32_t begin) const;
   bool IsIdentifierContext(int32_t begin) const;
+  bool ReadRangeEnd(Core* core, bool* range) const;
 
   const FoldBuffer& buffer_;
   std::u32string_view text_;
@@ -231,6 +233,15 @@ ArabicRun NumberReader::ReadArabic(int32_t begin) const {
   // numbers with leading zeros are not quantities.
   bool joined = std::u32string_view(U".:/-~").find(At(i)) != std::u32string_view::npos &&
                 IsAsciiDigit(At(i + 1));
+  if (joined && (At(i) == U'-' || At(i) == U'~')) {
+    // 3-5家 may be a range, which ReadAt checks; a third group (2026-11-03) makes a date.
+    int32_t k = i + 1;
+    while (IsAsciiDigit(At(k))) {
+      ++k;
+    }
+    joined = std::u32string_view(U".:/-~").find(At(k)) != std::u32string_view::npos &&
+             IsAsciiDigit(At(k + 1));
+  }
   bool leading_zero = digits.size() > 1 && digits[0] == '0' && digits[1] != '.';
   if (joined || leading_zero || static_cast<int>(integer_digits) > kMaxIntegerDigits) {
     return run;
@@ -397,6 +408,7 @@ Core NumberReader::ReadCore(int32_t begin) const {
         break;
       }
       core.scale_begin = unit >= kTenThousand ? i : -1;
+      core.scale = unit >= kTenThousand ? unit : 0;
       core.large = core.large || unit >= kTenThousand;
       previous_chinese_digit = -1;
       i = core.end = i + 1;
@@ -411,6 +423,7 @@ Core NumberReader::ReadCore(int32_t begin) const {
       section_used = true;
       digit.reset();
       core.scale_begin = i;
+      core.scale = factor;
       last = Last::kUnit;
       i = core.end = i + 1;
       core.scaled = true;
@@ -487,8 +500,52 @@ Core NumberReader::ReadCore(int32_t begin) const {
   }
   if (!core.scaled) {
     core.scale_begin = -1;
+    core.scale = 0;
   }
   return core;
+}
+
+// Extends core over a range's upper end (3-5, 3~5, 3到5, 三至五, 3-5万) and sets *range.
+// Returns false when a range separator is followed by something that is not a valid upper
+// end, so the caller rejects the whole text; core->end is then the place to resume.
+bool NumberReader::ReadRangeEnd(Core* core, bool* range) const {
+  char32_t separator = At(core->end);
+  bool is_separator = separator == U'-' || separator == U'~' || separator == U'到' ||
+                      separator == U'至';
+  if (!is_separator || core->approximate || core->scaled) {
+    return true;
+  }
+  bool ascii_separator = separator == U'-' || separator == U'~';
+  if (!IsAsciiDigit(At(core->end + 1)) && (ascii_separator || ChineseDigit(At(core->end + 1)) < 0)) {
+    return true;  // 3到场, 三至: not a range
+  }
+  Core upper = ReadCore(core->end + 1);
+  if (!upper.ok || upper.approximate) {
+    core->end = std::max(upper.end, core->end + 1);
+    return false;
+  }
+  // The scale of the upper end applies to both: 3-5万 = 30000..50000.
+  Range low = core->value;
+  if (upper.scale != 0) {
+    RangeMath math;
+    low = math.Times(low, upper.scale);
+    if (!math.ok) {
+      core->end = upper.end;
+      return false;
+    }
+  }
+  if (!(low.low < upper.value.low)) {
+    core->end = upper.end;
+    return false;
+  }
+  core->value = Range{low.low, upper.value.high};
+  core->approximate = true;
+  core->end = upper.end;
+  core->scaled = upper.scaled;
+  core->scale_begin = upper.scale_begin;
+  core->scale = upper.scale;
+  *range = true;
+  return true;
 }
 
 // Whether the digits at begin follow a label such as 订单号, 工号, # or No.
@@ -553,6 +610,11 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) 
     return std::nullopt;
   }
   *resume = core.end;
+  bool range = false;
+  if (!ReadRangeEnd(&core, &range)) {
+    *resume = std::max(core.end, begin + 1);
+    return std::nullopt;
+  }
 
   // Left context: ordinals (第三) and identifiers (V2, 订单号123).
   char32_t before = At(begin - 1);
@@ -615,6 +677,9 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) 
     return std::nullopt;
   }
   bool bare = match.unit_class == UnitClass::kNone;
+  if (range && bare && !core.scaled) {
+    return std::nullopt;  // 11-03 without a unit is a date
+  }
   if (core.chinese_decimal && bare && !core.scaled) {
     return std::nullopt;  // 三点五 without 万 or 元 is a clock time
   }

@@ -122,7 +122,8 @@ TEST_CASE("Extract ignores times dates and identifiers", "[extract]") {
       "周3拜访客户",      "拜访13812345678",   "订单号20261103001", "订单V2.3.1",
       "拜访第3家",        "签约2026年",        "拜访3个月",         "签约5G套餐",
       "订单号: 12345",    "签约No.123",        "订单#123",          "签约5000美元",
-      "三点五拜访客户",   "2026/11/03拜访",    "拜访 3.5.1",
+      "三点五拜访客户",   "2026/11/03拜访",    "拜访 3.5.1",         "拜访11-03",
+      "拜访400-800-1234", "3点多拜访客户",     "一个月内拜访客户",
   };
   for (const char* text : cases) {
     INFO("text: " << text);
@@ -176,6 +177,11 @@ TEST_CASE("Extract reads every unit class", "[extract]") {
       {"加班30分钟", "training", "0.5"},
       {"完成率80%", "rate", "80"},
       {"完成率百分之八十", "rate", "80"},
+      {"拜访3-5家", "visits", "4"},
+      {"成交3-5万", "sales", "40000"},
+      {"下午3点半拜访了2家客户", "visits", "2"},
+      {"一个月内拜访客户3家", "visits", "3"},
+      {"拜访了一位客户", "visits", "1"},
   };
   for (const ValueCase& c : cases) {
     INFO("text: " << c.text);
@@ -248,6 +254,17 @@ TEST_CASE("Extract matches regex patterns", "[extract]") {
   CHECK(found[1].quantity.Value().ToString() == "2");
   CHECK(found[1].span == Span{9, 16});
   CHECK(found[2].rule == "orders");
+}
+
+TEST_CASE("Extract accepts triggers overlapping numbers", "[extract]") {
+  std::vector<ExtractionRule> rules = {
+      {"visits", "visits", "拜访\\d+家", QuantityKind::kCount, {"家"}, 0}};
+  Result<Extractor> extractor = Extractor::Create(rules);
+  REQUIRE(extractor.ok());
+  std::vector<Extraction> found = extractor->Extract("今天拜访3家");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].quantity.Value().ToString() == "3");
+  CHECK(found[0].span == Span{2, 6});
 }
 
 TEST_CASE("Extract handles empty and invalid text", "[extract]") {

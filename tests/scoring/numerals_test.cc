@@ -197,6 +197,12 @@ TEST_CASE("ParseQuantity reads approximate ranges", "[extract]") {
       {"上万元", kAmount, "10000", "20000", true, "万元"},
       {"数十个", kCount, "20", "90", true, "个"},
       {"数百万", kAmount, "2000000", "9000000", true, "万"},
+      {"3-5家", kCount, "3", "5", true, "家"},
+      {"3~5个", kCount, "3", "5", true, "个"},
+      {"3到5家", kCount, "3", "5", true, "家"},
+      {"三至五家", kCount, "3", "5", true, "家"},
+      {"3-5万", kAmount, "30000", "50000", true, "万"},
+      {"1-2笔", kCount, "1", "2", true, "笔"},
   };
   for (const ParseCase& c : cases) {
     CheckParses(c);
@@ -246,6 +252,8 @@ TEST_CASE("ParseQuantity rejects other kinds and non-numbers", "[extract]") {
       {"2026年", kCount},    {"007", kCount},        {"1.23456", kAmount},
       {"百", kCount},        {"千万", kAmount},      {"一二三", kCount},
       {"99999999999999999万", kAmount},              {"3家3家", kCount},
+      {"5-3家", kCount},     {"11-03", kCount},      {"400-800-1234", kCount},
+      {"3-几个", kCount},    {"3-", kCount},
   };
   for (const RejectCase& c : cases) {
     INFO("text: " << c.text);
