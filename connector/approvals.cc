@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "connector/service.h"
+#include "connector/metrics.h"
 #include "scoring/decimal.h"
 #include "scoring/log_record.h"
 

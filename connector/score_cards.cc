@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "connector/service.h"
+#include "connector/metrics.h"
 #include "scoring/config.h"
 #include "scoring/log_record.h"
 #include "scoring/period.h"

@@ -6,7 +6,6 @@
 #include <utility>
 
 #include <nlohmann/json.hpp>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "connector/admin_api.h"
@@ -92,14 +91,6 @@ class StoredScoreLookup final : public ScoreLookup {
 std::atomic<bool> g_roster_stale{false};
 
 }  // namespace
-
-std::shared_ptr<spdlog::logger> ServiceLogger() {
-  static std::shared_ptr<spdlog::logger> logger = [] {
-    std::shared_ptr<spdlog::logger> existing = spdlog::get("service");
-    return existing != nullptr ? existing : spdlog::stderr_color_mt("service");
-  }();
-  return logger;
-}
 
 Service::Service(ServiceOptions options)
     : options_(std::move(options)),

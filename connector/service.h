@@ -26,10 +26,6 @@
 #include "connector/store.h"
 #include "connector/sync.h"
 
-namespace spdlog {
-class logger;
-}
-
 namespace logbridge::dingtalk {
 class Client;
 }
@@ -47,10 +43,6 @@ class EventInbox;
 class EventHandler;
 class RobotCommandService;
 class ScoreLookup;
-
-// Returns the "service" logger of the scheduler, poller, reminders, approvals and score cards,
-// registering it with spdlog on first use. Thread-safe.
-std::shared_ptr<spdlog::logger> ServiceLogger();
 
 struct ServiceOptions {
   ServiceConfig config;

@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "connector/service.h"
+#include "connector/metrics.h"
 
 namespace logbridge::connector {
 namespace {
