@@ -49,6 +49,10 @@ ClassifiedResponse ClassifyErrcode(const std::string& path, int64_t errcode,
     case 42001:
       return Make(CallOutcome::kTokenInvalid, ErrorCode::kUnauthenticated,
                   path + ": access token rejected (" + detail + ")");
+    case 40089:
+      return Make(CallOutcome::kFailed, ErrorCode::kUnauthenticated,
+                  path + ": app credentials rejected (" + detail +
+                      "); check app_key and app_secret against the developer console");
     case 60011:
       return Make(CallOutcome::kFailed, ErrorCode::kPermissionDenied,
                   PermissionMessage(path, detail));
@@ -146,6 +150,10 @@ ClassifiedResponse ClassifyV1(const std::string& path, const HttpResponse& respo
   if (status == 401 || (status == 400 && code == "InvalidAuthentication")) {
     result = Make(CallOutcome::kTokenInvalid, ErrorCode::kUnauthenticated,
                   path + ": access token rejected (" + detail + ")");
+  } else if (code == "invalidClientIdOrSecret") {
+    result = Make(CallOutcome::kFailed, ErrorCode::kUnauthenticated,
+                  path + ": app credentials rejected (" + detail +
+                      "); check app_key and app_secret against the developer console");
   } else if (Contains(code, "QpsLimit") || Contains(code, "QpmLimit") || status == 429 ||
              Contains(code, "tooFast") || Contains(code, "too.fast") ||
              Contains(code, "busy") || Contains(code, "Busy")) {

@@ -118,7 +118,7 @@ struct TemplateDetail {
   std::string json;  // the whole result as received
 };
 
-struct ReportComment {
+struct ReportCommentEntry {
   std::string userid;
   std::string content;
   std::string create_time;  // "yyyy-MM-dd HH:mm:ss" in China Standard Time, as sent
@@ -126,13 +126,13 @@ struct ReportComment {
 
 // ---- Contacts ----
 
-struct Department {
+struct DepartmentNode {
   int64_t dept_id = 0;
   int64_t parent_id = 0;
   std::string name;
 };
 
-struct User {
+struct UserProfile {
   std::string userid;
   std::string name;
   std::string title;
@@ -246,15 +246,15 @@ class Client {
                                            const std::string& template_name);
   // Userids a log was shared with (receiver/list, group receivers expanded).
   Result<std::vector<std::string>> ListReportReceivers(const std::string& report_id);
-  Result<std::vector<ReportComment>> ListReportComments(const std::string& report_id);
+  Result<std::vector<ReportCommentEntry>> ListReportComments(const std::string& report_id);
 
   // Contacts (exempt from the monthly quota). The whole department tree below the root
   // department 1, walked breadth-first with listsub; the root itself is not listed.
-  Result<std::vector<Department>> ListDepartments();
+  Result<std::vector<DepartmentNode>> ListDepartments();
   // Direct members of one department (topapi/v2/user/list, 100 a page).
-  Result<std::vector<User>> ListDepartmentUsers(int64_t dept_id);
+  Result<std::vector<UserProfile>> ListDepartmentUsers(int64_t dept_id);
   // One user with manager_userid (topapi/v2/user/get). kNotFound for an unknown userid.
-  Result<User> GetUser(const std::string& userid);
+  Result<UserProfile> GetUser(const std::string& userid);
 
   // Work notification (asyncsend_v2). Userids go 100 a call, dept ids 20 a call; a markdown text
   // that does not fit 2048 bytes is split on line boundaries into several messages, and an

@@ -22,8 +22,8 @@ ApiRequest ContactsRequest(const std::string& path, nlohmann::json body) {
   return request;
 }
 
-User ParseUser(const nlohmann::json& item) {
-  User user;
+UserProfile ParseUser(const nlohmann::json& item) {
+  UserProfile user;
   user.userid = ReadString(item, "userid");
   user.name = ReadString(item, "name");
   user.title = ReadString(item, "title");
@@ -42,8 +42,8 @@ User ParseUser(const nlohmann::json& item) {
 
 }  // namespace
 
-Result<std::vector<Department>> Client::ListDepartments() {
-  std::vector<Department> departments;
+Result<std::vector<DepartmentNode>> Client::ListDepartments() {
+  std::vector<DepartmentNode> departments;
   std::deque<int64_t> pending = {kRootDepartment};
   std::set<int64_t> visited = {kRootDepartment};
   while (!pending.empty()) {
@@ -62,15 +62,15 @@ Result<std::vector<Department>> Client::ListDepartments() {
         continue;
       }
       departments.push_back(
-          Department{*dept_id, ReadInt64(item, "parent_id").value_or(parent), ReadString(item, "name")});
+          DepartmentNode{*dept_id, ReadInt64(item, "parent_id").value_or(parent), ReadString(item, "name")});
       pending.push_back(*dept_id);
     }
   }
   return departments;
 }
 
-Result<std::vector<User>> Client::ListDepartmentUsers(int64_t dept_id) {
-  std::vector<User> users;
+Result<std::vector<UserProfile>> Client::ListDepartmentUsers(int64_t dept_id) {
+  std::vector<UserProfile> users;
   nlohmann::json body = {{"dept_id", dept_id}, {"size", 100}};
   Status listed = ForEachPage(*caller_, ContactsRequest("/topapi/v2/user/list", body), "cursor",
                               [&](const nlohmann::json& result) {
@@ -84,7 +84,7 @@ Result<std::vector<User>> Client::ListDepartmentUsers(int64_t dept_id) {
   return users;
 }
 
-Result<User> Client::GetUser(const std::string& userid) {
+Result<UserProfile> Client::GetUser(const std::string& userid) {
   Result<nlohmann::json> answer = caller_->Call(
       ContactsRequest("/topapi/v2/user/get", nlohmann::json{{"userid", userid}}));
   if (!answer.ok()) {

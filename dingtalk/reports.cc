@@ -224,13 +224,13 @@ Result<std::vector<std::string>> Client::ListReportReceivers(const std::string& 
   return userids;
 }
 
-Result<std::vector<ReportComment>> Client::ListReportComments(const std::string& report_id) {
-  std::vector<ReportComment> comments;
+Result<std::vector<ReportCommentEntry>> Client::ListReportComments(const std::string& report_id) {
+  std::vector<ReportCommentEntry> comments;
   nlohmann::json body = {{"report_id", report_id}, {"size", 20}};
   Status listed = ForEachPage(*caller_, ReportRequest("/topapi/report/comment/list", body),
                               "offset", [&](const nlohmann::json& result) {
                                 for (const nlohmann::json& item : ReadArray(result, "comments")) {
-                                  comments.push_back(ReportComment{ReadString(item, "userid"),
+                                  comments.push_back(ReportCommentEntry{ReadString(item, "userid"),
                                                                    ReadString(item, "content"),
                                                                    ReadString(item, "create_time")});
                                 }

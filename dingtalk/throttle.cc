@@ -18,10 +18,7 @@ double PathThrottle::IntervalMs(const std::string& path) const {
 }
 
 void PathThrottle::Acquire(const std::string& path) {
-  double interval = IntervalMs(path);
-  if (interval <= 0) {
-    return;  // a rate of 0 or less turns throttling off for the path
-  }
+  double interval = IntervalMs(path);  // 0 when the rate is 0: no spacing, pauses still hold
   double send_at = 0;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -29,9 +26,8 @@ void PathThrottle::Acquire(const std::string& path) {
     double& next = next_slot_ms_[path];
     // An idle path may send `burst` calls at once: its slot never lags now by more than that.
     double burst_credit = interval * std::max(0, options_.burst - 1);
-    next = std::max(next, now - burst_credit);
-    send_at = next;
-    next += interval;
+    send_at = std::max(next, now - burst_credit);
+    next = send_at + interval;
   }
   // Sleep until the slot in whole milliseconds, rounding up so no call leaves early.
   while (true) {
