@@ -113,14 +113,6 @@ Decimal Decimal::operator/(Decimal other) const {
   return Decimal(Saturate(DivideRounded(static_cast<Wide>(units_) * kScale, other.units_)));
 }
 
-std::optional<Decimal> Decimal::Times(int64_t factor) const {
-  return CheckedFromWide(static_cast<Wide>(units_) * factor);
-}
-
-std::optional<Decimal> Decimal::CheckedAdd(Decimal other) const {
-  return CheckedFromWide(static_cast<Wide>(units_) + other.units_);
-}
-
 std::optional<Decimal> Decimal::CheckedMultiply(Decimal other) const {
   return CheckedFromWide(DivideRounded(static_cast<Wide>(units_) * other.units_, kScale));
 }

@@ -42,11 +42,23 @@ class Decimal {
   Decimal operator/(Decimal other) const;
 
   // Multiplies by an integer factor such as 10000 for 万. Returns nullopt on overflow.
-  std::optional<Decimal> Times(int64_t factor) const;
+  std::optional<Decimal> Times(int64_t factor) const {
+    int64_t product = 0;
+    if (__builtin_mul_overflow(units_, factor, &product)) {
+      return std::nullopt;
+    }
+    return Decimal(product);
+  }
 
   // Sum, product and quotient (rounded as above) that return nullopt on overflow and, for
   // CheckedDivide, on a zero divisor.
-  std::optional<Decimal> CheckedAdd(Decimal other) const;
+  std::optional<Decimal> CheckedAdd(Decimal other) const {
+    int64_t sum = 0;
+    if (__builtin_add_overflow(units_, other.units_, &sum)) {
+      return std::nullopt;
+    }
+    return Decimal(sum);
+  }
   std::optional<Decimal> CheckedMultiply(Decimal other) const;
   std::optional<Decimal> CheckedDivide(Decimal other) const;
 

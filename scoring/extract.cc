@@ -49,15 +49,6 @@ bool IsClauseBreak(std::u32string_view folded, size_t i) {
   }
 }
 
-bool HasClauseBreak(std::u32string_view folded, int32_t begin, int32_t end) {
-  for (int32_t i = begin; i < end; ++i) {
-    if (IsClauseBreak(folded, i)) {
-      return true;
-    }
-  }
-  return false;
-}
-
 // A cue word inside a clause, and words that contain it but are not cues (未来, 无锡).
 struct Cue {
   std::u32string_view word;
@@ -235,6 +226,18 @@ struct Trigger {
   int32_t begin = 0;
   int32_t end = 0;
   int rule = 0;
+  int clause = 0;  // index into the clauses searched, which are the clauses with numbers
+};
+
+// Scratch state of one Extract call. Kept per thread so that its vectors keep their
+// capacity between calls.
+struct ExtractScratch {
+  FoldBuffer buffer;
+  std::vector<NumberMatch> numbers;
+  std::vector<int> number_clause;                    // clause index of each number
+  std::vector<std::pair<int32_t, int32_t>> clauses;  // clauses that hold numbers, in order
+  std::vector<int> rules_hit;
+  std::vector<Trigger> triggers;
 };
 
 }  // namespace
@@ -318,6 +321,10 @@ struct Extractor::Impl {
   // Appends every literal trigger inside folded code points [begin, end).
   void FindLiteralTriggers(std::u32string_view folded, int32_t begin, int32_t end,
                            std::vector<Trigger>* out) const;
+  // Fills scratch->triggers from the clauses in scratch->clauses.
+  void CollectTriggers(ExtractScratch* scratch) const;
+  // Returns the trigger that the number at index number binds to, or nullptr.
+  const Trigger* BestTrigger(const ExtractScratch& scratch, size_t number) const;
   // Appends the matches of rule's pattern inside folded code points [begin, end).
   void FindTriggers(const FoldBuffer& text, int rule, int32_t begin, int32_t end,
                     std::vector<Trigger>* out) const;
@@ -493,108 +500,132 @@ Result<Extractor> Extractor::Create(std::vector<ExtractionRule> rules) {
   return Extractor(std::move(impl));
 }
 
-std::vector<Extraction> Extractor::Extract(std::string_view text) const {
-  // Per-thread scratch buffers keep their capacity, so a call allocates only its results.
-  thread_local FoldBuffer buffer;
-  thread_local std::vector<NumberMatch> numbers;
-  thread_local std::vector<int> rules_hit;
-  thread_local std::vector<Trigger> triggers;
-  thread_local std::vector<std::pair<int32_t, int32_t>> clauses;
+void Extractor::Impl::CollectTriggers(ExtractScratch* scratch) const {
+  const FoldBuffer& buffer = scratch->buffer;
+  std::vector<Trigger>& triggers = scratch->triggers;
+  triggers.clear();
+  auto clause_count = static_cast<int>(scratch->clauses.size());
+  for (int clause = 0; clause < clause_count; ++clause) {
+    auto [begin, end] = scratch->clauses[clause];
+    size_t first_new = triggers.size();
+    FindLiteralTriggers(buffer.folded, begin, end, &triggers);
+    for (size_t i = first_new; i < triggers.size(); ++i) {
+      triggers[i].clause = clause;
+    }
+  }
+  if (regex_triggers == nullptr) {
+    return;
+  }
 
+  size_t searched_begin = buffer.cp_byte[scratch->clauses.front().first];
+  size_t searched_end = buffer.cp_byte[scratch->clauses.back().second];
+  scratch->rules_hit.clear();
+  regex_triggers->Match(
+      re2::StringPiece(buffer.utf8.data() + searched_begin, searched_end - searched_begin),
+      &scratch->rules_hit);
+  for (int hit : scratch->rules_hit) {
+    for (int clause = 0; clause < clause_count; ++clause) {
+      auto [begin, end] = scratch->clauses[clause];
+      size_t first_new = triggers.size();
+      FindTriggers(buffer, regex_rules[hit], begin, end, &triggers);
+      for (size_t i = first_new; i < triggers.size(); ++i) {
+        triggers[i].clause = clause;
+      }
+    }
+  }
+}
+
+const Trigger* Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number) const {
+  const NumberMatch& quantity = scratch.numbers[number];
+  int clause = scratch.number_clause[number];
+  const Trigger* best = nullptr;
+  std::tuple<int, int, int, int> best_score;
+  for (const Trigger& trigger : scratch.triggers) {
+    int fit = Fit(trigger.rule, quantity);
+    if (fit < 0 || trigger.clause != clause) {
+      continue;
+    }
+    // A trigger that overlaps the number (a pattern such as 拜访\d+家) counts as adjacent.
+    bool overlaps = trigger.begin < quantity.end && quantity.begin < trigger.end;
+    bool trigger_first = overlaps || trigger.end <= quantity.begin;
+    int32_t gap = 0;
+    if (!overlaps) {
+      gap = trigger_first ? quantity.begin - trigger.end : trigger.begin - quantity.end;
+    }
+    int max_gap = rules[trigger.rule].max_gap;
+    if (gap > max_gap) {
+      continue;
+    }
+    if (!trigger_first) {
+      // A trigger after this number belongs to a number that follows it, if one does
+      // (拜访客户3家签约2家: 签约 takes 2家, not 3家).
+      bool claimed = false;
+      for (size_t next = number + 1; next < scratch.numbers.size() && !claimed; ++next) {
+        const NumberMatch& candidate = scratch.numbers[next];
+        claimed = candidate.begin >= trigger.end && candidate.begin - trigger.end <= max_gap &&
+                scratch.number_clause[next] == clause && Fit(trigger.rule, candidate) >= 0;
+      }
+      if (claimed) {
+        continue;
+      }
+    }
+    std::tuple<int, int, int, int> score{fit, -gap, trigger_first ? 1 : 0, -trigger.rule};
+    if (best == nullptr || score > best_score) {
+      best = &trigger;
+      best_score = score;
+    }
+  }
+  return best;
+}
+
+std::vector<Extraction> Extractor::Extract(std::string_view text) const {
+  thread_local ExtractScratch scratch;
   std::vector<Extraction> out;
   if (impl_->rules.empty()) {
     return out;
   }
-  Fold(text, &buffer);
-  numbers.clear();
-  ScanNumbers(buffer, impl_->units, ScanOptions{}, &numbers);
-  if (numbers.empty()) {
+  Fold(text, &scratch.buffer);
+  scratch.numbers.clear();
+  ScanNumbers(scratch.buffer, impl_->units, ScanOptions{}, &scratch.numbers);
+  if (scratch.numbers.empty()) {
     return out;
   }
 
   // A trigger binds only within its number's clause, so only clauses with numbers are
   // searched: for literal words in one pass, and for other patterns with the RE2 set
   // first and then with each pattern that occurs.
-  std::u32string_view folded = buffer.folded;
-  clauses.clear();
-  for (const NumberMatch& number : numbers) {
-    if (clauses.empty() || number.begin >= clauses.back().second) {
-      clauses.push_back(ClauseAround(folded, number.begin));
+  std::u32string_view folded = scratch.buffer.folded;
+  scratch.clauses.clear();
+  scratch.number_clause.clear();
+  for (const NumberMatch& number : scratch.numbers) {
+    if (scratch.clauses.empty() || number.begin >= scratch.clauses.back().second) {
+      scratch.clauses.push_back(ClauseAround(folded, number.begin));
     }
+    scratch.number_clause.push_back(static_cast<int>(scratch.clauses.size()) - 1);
   }
-  triggers.clear();
-  for (auto [clause_begin, clause_end] : clauses) {
-    impl_->FindLiteralTriggers(folded, clause_begin, clause_end, &triggers);
-  }
-  if (impl_->regex_triggers != nullptr) {
-    size_t searched_begin = buffer.cp_byte[clauses.front().first];
-    size_t searched_end = buffer.cp_byte[clauses.back().second];
-    rules_hit.clear();
-    impl_->regex_triggers->Match(
-        re2::StringPiece(buffer.utf8.data() + searched_begin, searched_end - searched_begin),
-        &rules_hit);
-    for (int hit : rules_hit) {
-      for (auto [clause_begin, clause_end] : clauses) {
-        impl_->FindTriggers(buffer, impl_->regex_rules[hit], clause_begin, clause_end,
-                            &triggers);
-      }
-    }
-  }
-  if (triggers.empty()) {
+  impl_->CollectTriggers(&scratch);
+  if (scratch.triggers.empty()) {
     return out;
   }
 
-  for (const NumberMatch& number : numbers) {
-    const Trigger* best = nullptr;
-    std::tuple<int, int, int, int> best_score;
-    for (const Trigger& trigger : triggers) {
-      const ExtractionRule& rule = impl_->rules[trigger.rule];
-      int fit = impl_->Fit(trigger.rule, number);
-      if (fit < 0) {
-        continue;
-      }
-      // A trigger that overlaps the number (a pattern such as 拜访\d+家) counts as adjacent.
-      bool overlaps = trigger.begin < number.end && number.begin < trigger.end;
-      bool trigger_first = overlaps || trigger.end <= number.begin;
-      int32_t gap_begin = overlaps ? 0 : trigger_first ? trigger.end : number.end;
-      int32_t gap_end = overlaps ? 0 : trigger_first ? number.begin : trigger.begin;
-      if (gap_end - gap_begin > rule.max_gap || HasClauseBreak(folded, gap_begin, gap_end)) {
-        continue;
-      }
-      if (!trigger_first) {
-        // A trigger after this number belongs to a number that follows it, if one does
-        // (拜访客户3家签约2家: 签约 takes 2家, not 3家).
-        bool taken = std::any_of(numbers.begin(), numbers.end(), [&](const NumberMatch& next) {
-          return next.begin >= trigger.end && next.begin - trigger.end <= rule.max_gap &&
-                 impl_->Fit(trigger.rule, next) >= 0 &&
-                 !HasClauseBreak(folded, trigger.end, next.begin);
-        });
-        if (taken) {
-          continue;
-        }
-      }
-      std::tuple<int, int, int, int> score{fit, -(gap_end - gap_begin), trigger_first ? 1 : 0,
-                                           -trigger.rule};
-      if (best == nullptr || score > best_score) {
-        best = &trigger;
-        best_score = score;
-      }
-    }
+  for (size_t i = 0; i < scratch.numbers.size(); ++i) {
+    const Trigger* best = impl_->BestTrigger(scratch, i);
     if (best == nullptr) {
       continue;
     }
-
+    const NumberMatch& number = scratch.numbers[i];
     const ExtractionRule& rule = impl_->rules[best->rule];
     Extraction extraction;
     extraction.metric = rule.metric;
     extraction.rule = rule.name;
-    extraction.quantity = ToQuantity(buffer, number);
-    extraction.span = OriginalSpan(buffer, std::min(best->begin, number.begin),
+    extraction.quantity = ToQuantity(scratch.buffer, number);
+    extraction.span = OriginalSpan(scratch.buffer, std::min(best->begin, number.begin),
                                    std::max(best->end, number.end));
-    auto [clause_begin, clause_end] = ClauseAround(folded, number.begin);
+    auto [clause_begin, clause_end] = scratch.clauses[scratch.number_clause[i]];
     extraction.aspect = ClauseAspect(folded, clause_begin, clause_end);
     out.push_back(std::move(extraction));
   }
+
   // Numbers are unique, so ordering by span and then number position is total; std::sort
   // avoids the buffer that std::stable_sort allocates.
   std::sort(out.begin(), out.end(), [](const Extraction& a, const Extraction& b) {

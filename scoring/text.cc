@@ -58,6 +58,27 @@ inline char32_t DecodeAt(std::string_view bytes, size_t* pos) {
   return cp;
 }
 
+// DecodeAt with the two common cases inline: ASCII and a well-formed 3-byte sequence, which
+// covers the CJK ideographs and punctuation of typical work-log text.
+inline char32_t DecodeFast(std::string_view bytes, size_t* pos) {
+  auto lead = static_cast<unsigned char>(bytes[*pos]);
+  if (lead < 0x80) {
+    ++*pos;
+    return lead;
+  }
+  if ((lead & 0xF0) == 0xE0 && *pos + 2 < bytes.size()) {
+    auto second = static_cast<unsigned char>(bytes[*pos + 1]);
+    auto third = static_cast<unsigned char>(bytes[*pos + 2]);
+    char32_t cp = ((lead & 0x0F) << 12) | ((second & 0x3F) << 6) | (third & 0x3F);
+    if ((second & 0xC0) == 0x80 && (third & 0xC0) == 0x80 && cp >= 0x800 &&
+        (cp < 0xD800 || cp > 0xDFFF)) {
+      *pos += 3;
+      return cp;
+    }
+  }
+  return DecodeAt(bytes, pos);
+}
+
 // Whether NFKC leaves cp unchanged and cp cannot combine with a neighbour. The test suite
 // checks this table against ICU.
 bool IsStableByTable(char32_t cp) {
@@ -230,7 +251,7 @@ void Fold(std::string_view input, FoldBuffer* out) {
   bool changed = false;
   for (size_t pos = 0; pos < input.size();) {
     size_t start = pos;
-    char32_t cp = DecodeAt(input, &pos);
+    char32_t cp = DecodeFast(input, &pos);
     if (cp == kReplacement && !(pos - start == 3 && input.substr(start, 3) == "\xEF\xBF\xBD")) {
       valid = false;
     }
