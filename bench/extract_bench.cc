@@ -1,6 +1,7 @@
 // Throughput of Extractor::Extract on one thread over a generated corpus of Chinese work-log
-// fields (30-80 code points, full-width punctuation, numbers in many forms, some fields with
-// no number). Prints fields/s and ns/field. Usage: extract_bench [seconds]
+// fields (about 30-80 code points, full-width punctuation, numbers in many forms, some fields
+// with no number, a few with characters that need ICU). Prints fields/s and ns/field.
+// Usage: extract_bench [seconds]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -44,6 +45,14 @@ const char* const kTemplates[] = {
     "新客户试用{n}次，成交{n}元，另有十几万的意向订单在谈，风险可控。",
     "拜访老客户两三家，了解使用情况，收集改进建议，未发现重大问题。",
     "周三参加行业展会，收集名片{n}张，初步沟通意向客户{n}个，会后逐一跟进。",
+    "上午走访客户{n}家，其中新客户{n}家、老客户回访{n}家；下午与渠道伙伴开会，讨论下季度的联合推广计划和"
+    "费用分摊方式，整体进展顺利。",
+    "今日外呼{n}个电话，有效沟通{n}通，邀约到店{n}位，转化率{n}%，明天计划继续外呼并对昨天的意向客户做二次"
+    "回访。",
+    "完成了华东区域{n}家门店的巡店…发现陈列问题{n}处，已拍照反馈给店长，要求本周内整改完毕并提交整改报告。",
+    "签约新客户{n}家，合同金额共计{n}万元，回款{n}元，另有{n}笔订单处于审批流程中，预计月底前可以全部完成。",
+    "今天主要在处理内部流程，整理了上周的报销单据，参加了部门周会，学习了新的产品知识，没有外出拜访客户。",
+    "①拜访客户{n}家；②签约{n}笔，金额{n}万元；③培训新人{n}小时。明天准备继续拜访剩下的{n}家意向客户。",
 };
 
 std::string NumberText(std::mt19937& random) {
