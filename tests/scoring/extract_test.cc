@@ -1,6 +1,7 @@
 // Tests for Extractor: rule binding, spans, aspects, false positives and rule errors.
 #include "scoring/extract.h"
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -273,6 +274,40 @@ TEST_CASE("Extract handles empty and invalid text", "[extract]") {
   std::vector<Extraction> found = Sales().Extract("\xFF拜访3家");
   REQUIRE(found.size() == 1);
   CHECK(found[0].span == Span{1, 5});
+}
+
+// Code point count of valid UTF-8, counting each invalid byte as one, as FoldText does.
+int32_t CountCodePoints(const std::string& text) {
+  return FoldText(text).original_length;
+}
+
+TEST_CASE("Extract keeps spans inside generated text", "[extract]") {
+  // Pieces chosen to collide: numerals, units, separators, cues, full-width and invalid bytes.
+  const char* pieces[] = {"拜访", "签约", "成交", "培训", "完成率", "3", "0", "12", "1,200",
+                          "３", "，", ",", ".", "-", "~", ":", "一", "两", "十", "百", "千",
+                          "万", "亿", "几", "多", "上", "半", "点", "零", "个", "家", "笔",
+                          "元", "%", "天", "小时", "分钟", "w", "k", "¥", "RMB", "百分之",
+                          "未", "计划", "第", "周", "号", "月", "…", "①", "e\xCC\x81",
+                          "\xFF", "\xE4\xB8", " ", "\n", "。"};
+  std::mt19937 random(7);
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    int length = 1 + static_cast<int>(random() % 12);
+    for (int i = 0; i < length; ++i) {
+      text += pieces[random() % (sizeof(pieces) / sizeof(pieces[0]))];
+    }
+    int32_t code_points = CountCodePoints(text);
+    for (const Extraction& e : Sales().Extract(text)) {
+      INFO("text: " << text);
+      CHECK(e.span.begin >= 0);
+      CHECK(e.span.begin < e.span.end);
+      CHECK(e.span.end <= code_points);
+      CHECK(e.quantity.span.begin >= e.span.begin);
+      CHECK(e.quantity.span.end <= e.span.end);
+      CHECK(e.quantity.low <= e.quantity.high);
+      CHECK(e.quantity.approximate == (e.quantity.low < e.quantity.high));
+    }
+  }
 }
 
 TEST_CASE("Create rejects invalid patterns", "[extract]") {
