@@ -85,7 +85,10 @@ struct Extraction {
 class Extractor {
  public:
   // Compiles every rule's pattern with RE2. On failure the error names the rule, the
-  // pattern and RE2's message, and nothing is returned.
+  // pattern and RE2's message, and nothing is returned. Patterns are matched against the
+  // folded text, so they should use ASCII digits and punctuation. Also rejected: an empty
+  // pattern, a pattern that matches empty text, max_gap outside 0..64 and an empty
+  // measure word (all kInvalidArgument).
   static Result<Extractor> Create(std::vector<ExtractionRule> rules);
 
   Extractor(Extractor&&) noexcept;
@@ -94,6 +97,16 @@ class Extractor {
 
   // Returns every rule match in text, in order of position. Planned and negated matches are
   // returned with their aspect set, so callers can show them but must not count them.
+  //
+  // A number counts for a rule when one of the rule's triggers lies within max_gap code
+  // points before or after it in the same clause (clauses end at ，。；;!? and line breaks)
+  // and its unit fits the rule's kind: a listed measure word or a bare number for counts, a
+  // currency mark or a bare number for amounts, % or 百分之 for percents, a time unit for
+  // durations. A Chinese numeral needs a unit or a 万/亿 scale (so 统一 is no count), and
+  // dates, clock times, ordinals, weekdays, identifiers and idioms are never numbers. Each
+  // number binds to at most one rule: the best unit fit, then the nearest trigger, then a
+  // trigger before the number, then the earlier rule. The aspect comes from cue words in
+  // the number's clause (未, 没有, 无 negate; 计划, 准备, 明天, 下周 plan).
   std::vector<Extraction> Extract(std::string_view text) const;
 
  private:

@@ -98,6 +98,29 @@ struct RangeMath {
   }
 };
 
+// The digit read but not yet placed by a unit. Works like std::optional<Range>, with the
+// value always initialized, which keeps GCC's -Wmaybe-uninitialized quiet.
+class PendingDigit {
+ public:
+  explicit operator bool() const { return present_; }
+  Range& operator*() { return value_; }
+  Range* operator->() { return &value_; }
+  Range value_or(Range fallback) const { return present_ ? value_ : fallback; }
+  PendingDigit& operator=(Range value) {
+    value_ = value;
+    present_ = true;
+    return *this;
+  }
+  void reset() {
+    value_ = Range{};
+    present_ = false;
+  }
+
+ private:
+  Range value_;
+  bool present_ = false;
+};
+
 Range Exactly(int64_t whole) { return Range{Decimal::FromInt(whole), Decimal::FromInt(whole)}; }
 
 // Words that contain a numeral followed by something that reads like a unit, but are not
@@ -265,7 +288,7 @@ Core NumberReader::ReadCore(int32_t begin) const {
   Range upper;    // the 亿 group
   Range middle;   // the 万 group
   Range section;  // below 万
-  std::optional<Range> digit;
+  PendingDigit digit;
   bool digit_single = false;      // the pending digit may scale by the unit before it
   bool digit_after_unit = false;
   bool digit_arabic = false;
