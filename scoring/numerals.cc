@@ -850,25 +850,30 @@ UnitTable::UnitTable(const std::vector<std::string>& extra_measure_words) {
   }
 
   for (size_t i = 0; i < words_.size(); ++i) {
-    by_first_[words_[i].text.front()].push_back(static_cast<uint16_t>(i));
+    order_.push_back(static_cast<uint16_t>(i));
+    char32_t first = words_[i].text.front() & 0xFFFF;
+    first_bits_[first >> 6] |= uint64_t{1} << (first & 63);
   }
-  for (auto& [first, indexes] : by_first_) {
-    std::sort(indexes.begin(), indexes.end(), [this](uint16_t a, uint16_t b) {
-      return words_[a].text.size() > words_[b].text.size();
-    });
-  }
+  std::sort(order_.begin(), order_.end(), [this](uint16_t a, uint16_t b) {
+    const std::u32string& left = words_[a].text;
+    const std::u32string& right = words_[b].text;
+    return std::pair(left.front(), right.size()) < std::pair(right.front(), left.size());
+  });
 }
 
 const UnitWord* UnitTable::Match(std::u32string_view text, size_t pos) const {
   if (pos >= text.size()) {
     return nullptr;
   }
-  auto it = by_first_.find(text[pos]);
-  if (it == by_first_.end()) {
+  char32_t first = text[pos];
+  if (((first_bits_[(first & 0xFFFF) >> 6] >> (first & 63)) & 1) == 0) {
     return nullptr;
   }
-  for (uint16_t index : it->second) {
-    const UnitWord& word = words_[index];
+  auto it = std::lower_bound(order_.begin(), order_.end(), first, [this](uint16_t index, char32_t cp) {
+    return words_[index].text.front() < cp;
+  });
+  for (; it != order_.end() && words_[*it].text.front() == first; ++it) {
+    const UnitWord& word = words_[*it];
     if (text.substr(pos, word.text.size()) == word.text) {
       return &word;
     }

@@ -4,11 +4,11 @@
 // construction and safe to share between threads.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "scoring/decimal.h"
@@ -52,7 +52,8 @@ class UnitTable {
 
  private:
   std::vector<UnitWord> words_;
-  std::unordered_map<char32_t, std::vector<uint16_t>> by_first_;  // indexes, longest first
+  std::vector<uint16_t> order_;              // indexes by first code point, longest first
+  std::array<uint64_t, 1024> first_bits_{};  // first code points (low 16 bits), as a filter
 };
 
 // One number found in folded text, with its unit. Positions are folded code points.

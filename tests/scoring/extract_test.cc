@@ -3,6 +3,7 @@
 
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -307,6 +308,36 @@ TEST_CASE("Extract keeps spans inside generated text", "[extract]") {
       CHECK(e.quantity.low <= e.quantity.high);
       CHECK(e.quantity.approximate == (e.quantity.low < e.quantity.high));
     }
+  }
+}
+
+TEST_CASE("Extractor is shared across threads", "[extract]") {
+  const std::vector<std::string> texts = {"完成3个客户拜访，签订1笔5万元订单",
+                                          "今天拜访了3家，明天计划拜访2家", "培训2天",
+                                          "成交１，２００元", "…拜访客户３家"};
+  std::vector<std::string> expected;
+  for (const std::string& text : texts) {
+    expected.push_back(Describe(Sales().Extract(text)));
+  }
+  // Catch2 assertions are not thread-safe, so workers only record mismatches.
+  std::vector<int> mismatches(4, 0);
+  std::vector<std::thread> workers;
+  for (int worker = 0; worker < 4; ++worker) {
+    workers.emplace_back([&, worker] {
+      for (int round = 0; round < 500; ++round) {
+        size_t i = (round + worker) % texts.size();
+        if (Describe(Sales().Extract(texts[i])) != expected[i]) {
+          ++mismatches[worker];
+        }
+      }
+    });
+  }
+  for (std::thread& thread : workers) {
+    thread.join();
+  }
+  for (int worker = 0; worker < 4; ++worker) {
+    INFO("worker " << worker);
+    CHECK(mismatches[worker] == 0);
   }
 }
 
