@@ -53,8 +53,8 @@ CivilDate CivilFromDays(int64_t days) {
   int64_t month_from_march = (5 * day_of_year + 2) / 153;
   CivilDate date;
   date.day = static_cast<int32_t>(day_of_year - (153 * month_from_march + 2) / 5 + 1);
-  date.month = static_cast<int32_t>(month_from_march < 10 ? month_from_march + 3
-                                                          : month_from_march - 9);
+  date.month =
+      static_cast<int32_t>(month_from_march < 10 ? month_from_march + 3 : month_from_march - 9);
   date.year = static_cast<int32_t>(year_of_era + era * 400 + (date.month <= 2 ? 1 : 0));
   return date;
 }

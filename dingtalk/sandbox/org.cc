@@ -102,8 +102,8 @@ class FieldReader {
     if (!key.empty()) {
       where += (where.empty() ? "" : ".") + std::string(key);
     }
-    *first_error_ = "organization field " + (where.empty() ? "<root>" : where) + " " +
-                    std::string(problem);
+    *first_error_ =
+        "organization field " + (where.empty() ? "<root>" : where) + " " + std::string(problem);
   }
 
   const json& object_;
@@ -219,21 +219,30 @@ json ToJson(const Department& department) {
 }
 
 json ToJson(const User& user) {
-  return {{"userid", user.userid},         {"unionid", user.unionid},
-          {"name", user.name},             {"title", user.title},
-          {"job_number", user.job_number}, {"dept_ids", user.dept_ids},
-          {"manager_userid", user.manager_userid}, {"leader", user.leader},
-          {"active", user.active},         {"hired_date", user.hired_date.value}};
+  return {{"userid", user.userid},
+          {"unionid", user.unionid},
+          {"name", user.name},
+          {"title", user.title},
+          {"job_number", user.job_number},
+          {"dept_ids", user.dept_ids},
+          {"manager_userid", user.manager_userid},
+          {"leader", user.leader},
+          {"active", user.active},
+          {"hired_date", user.hired_date.value}};
 }
 
 json ToJson(const Template& report_template) {
   json fields = json::array();
   for (const TemplateField& field : report_template.fields) {
-    fields.push_back({{"field_name", field.field_name}, {"sort", field.sort}, {"type", field.type}});
+    fields.push_back(
+        {{"field_name", field.field_name}, {"sort", field.sort}, {"type", field.type}});
   }
-  return {{"id", report_template.id},         {"name", report_template.name},
-          {"icon_url", report_template.icon_url}, {"url", report_template.url},
-          {"dept_ids", report_template.dept_ids}, {"fields", std::move(fields)}};
+  return {{"id", report_template.id},
+          {"name", report_template.name},
+          {"icon_url", report_template.icon_url},
+          {"url", report_template.url},
+          {"dept_ids", report_template.dept_ids},
+          {"fields", std::move(fields)}};
 }
 
 json ToJson(const Report& report) {

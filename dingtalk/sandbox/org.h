@@ -91,8 +91,8 @@ struct Anomaly {
 };
 
 inline constexpr std::string_view kAnomalyKinds[] = {
-    "empty",         "boilerplate",   "missing_field", "unit_slip", "inflated_amount",
-    "copy_paste",    "duplicate_order", "late",        "edited",    "skipped_day",
+    "empty",      "boilerplate",     "missing_field", "unit_slip", "inflated_amount",
+    "copy_paste", "duplicate_order", "late",          "edited",    "skipped_day",
 };
 
 struct Organization {

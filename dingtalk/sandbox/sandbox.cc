@@ -10,8 +10,8 @@
 #include <spdlog/spdlog.h>
 
 #include "dingtalk/sandbox/calendar.h"
-#include "dingtalk/sandbox/sandbox_json.h"
 #include "dingtalk/sandbox/sandbox_impl.h"
+#include "dingtalk/sandbox/sandbox_json.h"
 
 namespace logbridge::dingtalk {
 namespace {
@@ -31,14 +31,22 @@ constexpr std::string_view kTruncatedJson =
 // Message texts of the oapi errcodes the sandbox answers with when a fault names only a code.
 std::string OapiMessageFor(int64_t errcode) {
   switch (errcode) {
-    case -1: return "系统繁忙";
-    case 88: return "鉴权异常";
-    case 60011: return "没有调用该接口的权限";
-    case 90002: return "接口调用超过全局限流";
-    case 90018: return "当前应用调用该接口超过每秒限流";
-    case 90019: return "当前企业调用该接口超过每秒限流";
-    case 90020: return "企业接口调用次数超过每月限额";
-    default: return "sandbox injected error";
+    case -1:
+      return "系统繁忙";
+    case 88:
+      return "鉴权异常";
+    case 60011:
+      return "没有调用该接口的权限";
+    case 90002:
+      return "接口调用超过全局限流";
+    case 90018:
+      return "当前应用调用该接口超过每秒限流";
+    case 90019:
+      return "当前企业调用该接口超过每秒限流";
+    case 90020:
+      return "企业接口调用次数超过每月限额";
+    default:
+      return "sandbox injected error";
   }
 }
 
@@ -52,9 +60,9 @@ Status ValidateOptions(const SandboxOptions& options) {
                      "sandbox port " + std::to_string(options.port) + " is outside 0..65535");
   }
   if (options.token_lifetime.count() <= 0) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "token_lifetime " + std::to_string(options.token_lifetime.count()) +
-                         " s must be positive");
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        "token_lifetime " + std::to_string(options.token_lifetime.count()) + " s must be positive");
   }
   if (options.qps_limit < 0 || options.monthly_quota < 0) {
     return MakeError(ErrorCode::kInvalidArgument,
@@ -96,7 +104,8 @@ SandboxReply Sandbox::Impl::V1Ok(json body) {
   return reply;
 }
 
-SandboxReply Sandbox::Impl::V1Error(int32_t status, const std::string& code, const std::string& message) {
+SandboxReply Sandbox::Impl::V1Error(int32_t status, const std::string& code,
+                                    const std::string& message) {
   SandboxReply reply;
   reply.status = status;
   reply.body = {{"code", code}, {"message", message}};
@@ -147,6 +156,9 @@ Sandbox::Impl::Impl(SandboxOptions options)
   org_.reports.clear();
   SynthesizeBulkLogs();
   faults_ = options_.faults;
+  if (options_.callbacks) {
+    pusher_ = std::make_unique<CallbackPusher>(*options_.callbacks, clock_);
+  }
   next_task_id_ = 256000000000 + static_cast<int64_t>(rng_() % 1000000000);
   RegisterRoutes();
 }
@@ -155,8 +167,7 @@ Sandbox::Impl::~Impl() { Stop(); }
 
 Status Sandbox::Impl::Listen() {
   RegisterAdminRoutes();
-  server_.Post("/robot/send", [this](const httplib::Request& request,
-                                     httplib::Response& response) {
+  server_.Post("/robot/send", [this](const httplib::Request& request, httplib::Response& response) {
     ServeWebhook(request, response);
   });
   auto serve = [this](const httplib::Request& request, httplib::Response& response) {
@@ -175,9 +186,9 @@ Status Sandbox::Impl::Listen() {
     port_ = -1;
   }
   if (port_ <= 0) {
-    return MakeError(ErrorCode::kUnavailable,
-                     "sandbox cannot bind " + options_.host + ":" + std::to_string(options_.port) +
-                         "; choose a free port or 0 for an ephemeral one");
+    return MakeError(ErrorCode::kUnavailable, "sandbox cannot bind " + options_.host + ":" +
+                                                  std::to_string(options_.port) +
+                                                  "; choose a free port or 0 for an ephemeral one");
   }
   server_thread_ = std::thread([this] { server_.listen_after_bind(); });
 
@@ -264,8 +275,8 @@ void Sandbox::Impl::Serve(const httplib::Request& request, httplib::Response& re
 
   // The body: JSON, or form fields and query parameters (the official curl examples for the
   // report APIs post a form).
-  bool form_body = request.get_header_value("Content-Type")
-                       .rfind("application/x-www-form-urlencoded", 0) == 0;
+  bool form_body =
+      request.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0;
   if (request.method == "GET" || form_body) {
     call.body = json::object();
     for (const auto& [name, value] : request.params) {
@@ -423,7 +434,7 @@ void Sandbox::Impl::ClearFaults() {
 // Authentication and limits.
 
 std::optional<SandboxReply> Sandbox::Impl::Authenticate(const httplib::Request& request,
-                                                    SandboxCall& call) {
+                                                        SandboxCall& call) {
   bool v1 = call.family == SandboxApi::kV1;
   std::string token = v1 ? request.get_header_value("x-acs-dingtalk-access-token")
                          : request.get_param_value("access_token");
@@ -505,8 +516,9 @@ Result<std::string> Sandbox::Impl::IssueToken(const std::string& app_key,
 }
 
 SandboxReply Sandbox::Impl::GetToken(SandboxCall& call) {
-  Result<std::string> token = IssueToken(SandboxJson::String(call.body, "appkey").value_or(""),
-                                         SandboxJson::String(call.body, "appsecret").value_or(""), call.now);
+  Result<std::string> token =
+      IssueToken(SandboxJson::String(call.body, "appkey").value_or(""),
+                 SandboxJson::String(call.body, "appsecret").value_or(""), call.now);
   if (!token.ok()) {
     // NOTE: 40089 is the code commonly reported for a wrong appkey or appsecret; the fact
     // sheet this sandbox follows does not list it.
@@ -517,8 +529,9 @@ SandboxReply Sandbox::Impl::GetToken(SandboxCall& call) {
 }
 
 SandboxReply Sandbox::Impl::V1AccessToken(SandboxCall& call) {
-  Result<std::string> token = IssueToken(SandboxJson::String(call.body, "appKey").value_or(""),
-                                         SandboxJson::String(call.body, "appSecret").value_or(""), call.now);
+  Result<std::string> token =
+      IssueToken(SandboxJson::String(call.body, "appKey").value_or(""),
+                 SandboxJson::String(call.body, "appSecret").value_or(""), call.now);
   if (!token.ok()) {
     return V1Error(400, "invalidClientIdOrSecret", "无效的clientId或者clientSecret");
   }
@@ -620,6 +633,8 @@ Status Sandbox::SendRobotMessage(const std::string& userid, const std::string& t
   return impl_->SendRobotMessage(userid, text);
 }
 
+Status Sandbox::PushEvent(const std::string& event_json) { return impl_->PushEvent(event_json); }
+CallbackPusher* Sandbox::pusher() { return impl_->pusher(); }
 void Sandbox::ExpireTokens() { impl_->ExpireTokens(); }
 std::vector<RecordedMessage> Sandbox::Messages() const { return impl_->Messages(); }
 std::vector<RecordedCard> Sandbox::Cards() const { return impl_->Cards(); }

@@ -14,6 +14,7 @@
 
 #include "base/result.h"
 #include "base/time.h"
+#include "dingtalk/sandbox/callback_pusher.h"
 #include "dingtalk/sandbox/org.h"
 
 namespace logbridge::dingtalk {
@@ -22,8 +23,8 @@ namespace logbridge::dingtalk {
 struct SandboxApp {
   std::string app_key;
   std::string app_secret;
-  int64_t agent_id = 0;     // must match `agent_id` in work notifications
-  std::string robot_code;   // must match `robotCode` in robot messages and card delivery
+  int64_t agent_id = 0;    // must match `agent_id` in work notifications
+  std::string robot_code;  // must match `robotCode` in robot messages and card delivery
 };
 
 // The app Start registers when SandboxOptions::apps is empty.
@@ -61,34 +62,36 @@ struct Fault {
 
 // Logs the sandbox synthesizes in memory on start, for benchmarks that need volume fast.
 struct BulkLogOptions {
-  int64_t count = 0;            // 0 turns bulk mode off
-  EpochMs end;                  // create times spread over `days` before this; 0 = clock now
+  int64_t count = 0;  // 0 turns bulk mode off
+  EpochMs end;        // create times spread over `days` before this; 0 = clock now
   int32_t days = 90;
 };
 
 struct SandboxOptions {
   std::string host = "127.0.0.1";
-  int32_t port = 0;                  // 0 picks an ephemeral port
-  const Clock* clock = nullptr;      // not owned; must outlive the sandbox; null = system clock
+  int32_t port = 0;              // 0 picks an ephemeral port
+  const Clock* clock = nullptr;  // not owned; must outlive the sandbox; null = system clock
   std::chrono::seconds token_lifetime{7200};
-  int32_t qps_limit = 0;             // calls per app per API path per second; 0 = off
-  int64_t monthly_quota = 0;         // metered calls per calendar month (Asia/Shanghai); 0 = off
+  int32_t qps_limit = 0;      // calls per app per API path per second; 0 = off
+  int64_t monthly_quota = 0;  // metered calls per calendar month (Asia/Shanghai); 0 = off
   int32_t daily_messages_per_user = 500;  // work notifications one user receives per day
-  std::vector<SandboxApp> apps;      // empty registers DefaultSandboxApp()
+  std::vector<SandboxApp> apps;           // empty registers DefaultSandboxApp()
   std::vector<SandboxWebhookRobot> webhook_robots;
   Organization organization;
   std::vector<Fault> faults;
   BulkLogOptions bulk;
-  uint64_t seed = 1;                 // seeds fault probabilities, ids and cursors
+  uint64_t seed = 1;  // seeds fault probabilities, ids and cursors
+  // Where card clicks, robot messages and events are pushed; unset records them only.
+  std::optional<CallbackTargets> callbacks;
 };
 
 // A message the sandbox accepted, from any channel.
 struct RecordedMessage {
-  std::string channel;  // "work_notice", "robot" or "webhook"
-  std::string id;       // task_id, processQueryKey, or a webhook sequence number
-  std::string app_key;  // empty for webhook messages
-  std::string msg_type;            // msgtype or msgKey, such as "markdown" or "sampleMarkdown"
-  std::string content_json;        // the message object as received
+  std::string channel;       // "work_notice", "robot" or "webhook"
+  std::string id;            // task_id, processQueryKey, or a webhook sequence number
+  std::string app_key;       // empty for webhook messages
+  std::string msg_type;      // msgtype or msgKey, such as "markdown" or "sampleMarkdown"
+  std::string content_json;  // the message object as received
   std::vector<std::string> delivered_userids;
   std::vector<std::string> dropped_userids;  // silently not delivered (duplicate or daily cap)
   std::vector<std::string> invalid_userids;
@@ -148,12 +151,21 @@ class Sandbox {
                     const std::vector<std::pair<std::string, std::string>>& fields,
                     std::optional<EpochMs> modified_time = std::nullopt);
 
-  // Records a button click on a card. Fails with kNotFound for an unknown card.
+  // Records a button click on a card and pushes it to the card callback URL, when callbacks
+  // are set. Fails with kNotFound for an unknown card or user.
   Status ClickCard(const std::string& out_track_id, const std::string& userid,
                    const std::string& action_id, const std::map<std::string, std::string>& params);
 
-  // Records a one-to-one robot message from a user. Fails with kNotFound for an unknown user.
+  // Records a one-to-one robot message from a user and pushes it to the robot callback URL,
+  // when callbacks are set. Fails with kNotFound for an unknown user.
   Status SendRobotMessage(const std::string& userid, const std::string& text);
+
+  // Records an event and pushes it encrypted to the event URL, when callbacks are set.
+  // Fails with kInvalidArgument when `event_json` is not a JSON object.
+  Status PushEvent(const std::string& event_json);
+
+  // Returns the callback pusher, or nullptr when SandboxOptions::callbacks is unset.
+  CallbackPusher* pusher();
 
   // Marks every issued token expired, as if the token lifetime had passed.
   void ExpireTokens();

@@ -112,9 +112,10 @@ Result<Fault> ParseFault(const json& body) {
   }
   if (!known) {
     return MakeError(ErrorCode::kInvalidArgument,
-                     "fault kind '" + kind + "' is unknown; use server_error, slow_response, "
-                     "malformed_json, drop_connection, punish, stuck_cursor, permission_denied "
-                     "or error_code");
+                     "fault kind '" + kind +
+                         "' is unknown; use server_error, slow_response, "
+                         "malformed_json, drop_connection, punish, stuck_cursor, permission_denied "
+                         "or error_code");
   }
   fault.path = SandboxJson::String(body, "path").value_or("");
   fault.count = static_cast<int32_t>(SandboxJson::Int64(body, "count").value_or(-1));
@@ -233,10 +234,10 @@ void Impl::RegisterAdminRoutes() {
                  if (!fields.ok()) {
                    return fields.error();
                  }
-                 Result<std::string> report_id = WriteReport(
-                     SandboxJson::String(body, "userid").value_or(""),
-                     SandboxJson::String(body, "template_name").value_or(""), *fields,
-                     ReadTime(body, "create_time"));
+                 Result<std::string> report_id =
+                     WriteReport(SandboxJson::String(body, "userid").value_or(""),
+                                 SandboxJson::String(body, "template_name").value_or(""), *fields,
+                                 ReadTime(body, "create_time"));
                  if (!report_id.ok()) {
                    return report_id.error();
                  }
@@ -263,10 +264,10 @@ void Impl::RegisterAdminRoutes() {
                      params[key] = value.is_string() ? value.get<std::string>() : value.dump();
                    }
                  }
-                 Status clicked = ClickCard(SandboxJson::String(body, "out_track_id").value_or(""),
-                                            SandboxJson::String(body, "userid").value_or(""),
-                                            SandboxJson::String(body, "action_id").value_or(""),
-                                            params);
+                 Status clicked =
+                     ClickCard(SandboxJson::String(body, "out_track_id").value_or(""),
+                               SandboxJson::String(body, "userid").value_or(""),
+                               SandboxJson::String(body, "action_id").value_or(""), params);
                  if (!clicked.ok()) {
                    return clicked.error();
                  }
@@ -293,8 +294,16 @@ void Impl::RegisterAdminRoutes() {
                  return json{{"pushed", true}};
                }));
 
-  server_.Post("/sandbox/tokens/expire", guarded([this](const httplib::Request&,
-                                                        httplib::Response& r) {
+  server_.Get("/sandbox/pushes", guarded([this](const httplib::Request&, httplib::Response& r) {
+                if (!pusher_) {
+                  SendJson(r, 200, {{"pushes", json::array()}});
+                  return;
+                }
+                r.set_content("{\"pushes\":" + pusher_->AttemptsJson() + "}",
+                              "application/json;charset=utf-8");
+              }));
+  server_.Post("/sandbox/tokens/expire",
+               guarded([this](const httplib::Request&, httplib::Response& r) {
                  ExpireTokens();
                  SendJson(r, 200, {{"expired", true}});
                }));
@@ -338,6 +347,9 @@ Status Impl::ClickCard(const std::string& out_track_id, const std::string& useri
                  {"action_id", action_id},
                  {"params", params}};
   actions_.push_back(RecordedAction{"card_click", detail.dump(), Now()});
+  if (pusher_) {
+    pusher_->PushCardAction(out_track_id, userid, action_id, params);
+  }
   return OkStatus();
 }
 
@@ -349,12 +361,22 @@ Status Impl::SendRobotMessage(const std::string& userid, const std::string& text
   }
   json detail = {{"userid", userid}, {"name", user->name}, {"text", text}};
   actions_.push_back(RecordedAction{"robot_message", detail.dump(), Now()});
+  if (pusher_) {
+    pusher_->PushRobotMessage(userid, user->name, text);
+  }
   return OkStatus();
 }
 
 Status Impl::PushEvent(const std::string& event_json) {
+  std::optional<json> event = SandboxJson::Parse(event_json);
+  if (!event || !event->is_object()) {
+    return MakeError(ErrorCode::kInvalidArgument, "event must be a JSON object");
+  }
   std::lock_guard<std::mutex> lock(mu_);
   actions_.push_back(RecordedAction{"event", event_json, Now()});
+  if (pusher_) {
+    pusher_->PushEvent(event_json);
+  }
   return OkStatus();
 }
 

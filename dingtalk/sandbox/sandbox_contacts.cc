@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
-#include "dingtalk/sandbox/sandbox_json.h"
 #include "dingtalk/sandbox/sandbox_impl.h"
+#include "dingtalk/sandbox/sandbox_json.h"
 
 namespace logbridge::dingtalk {
 namespace {

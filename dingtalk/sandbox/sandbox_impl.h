@@ -16,7 +16,6 @@
 #include <vector>
 
 #include <httplib.h>
-
 #include <nlohmann/json.hpp>
 
 #include "base/result.h"
@@ -75,6 +74,7 @@ class Sandbox::Impl {
   int64_t MonthlyUsage() const;
   void SetMonthlyUsage(int64_t calls);
   size_t report_count() const;
+  CallbackPusher* pusher() { return pusher_.get(); }
 
   // Reply builders. InvalidParameter uses the errcode or code the platform answers for a bad
   // parameter in the call's family.
@@ -171,6 +171,7 @@ class Sandbox::Impl {
   httplib::Server server_;
   std::thread server_thread_;
   int32_t port_ = 0;
+  std::unique_ptr<CallbackPusher> pusher_;  // null when no callback targets are set
 
   mutable std::mutex mu_;
   std::map<std::pair<std::string, std::string>, Route> routes_;  // (method, path)
@@ -178,8 +179,8 @@ class Sandbox::Impl {
   Organization org_;  // departments, users and templates; reports live in reports_
   std::unordered_map<std::string, size_t> user_index_;
   std::map<int64_t, size_t> department_index_;
-  std::vector<Report> reports_;          // indexed by sequence number, never removed
-  std::vector<uint32_t> report_order_;   // sequence numbers sorted by (create_time, seq)
+  std::vector<Report> reports_;         // indexed by sequence number, never removed
+  std::vector<uint32_t> report_order_;  // sequence numbers sorted by (create_time, seq)
   std::unordered_map<std::string, uint32_t> report_seq_;  // report_id -> sequence number
   std::unordered_map<std::string, Token> tokens_;
   std::vector<std::string> current_tokens_;  // per app index

@@ -83,8 +83,8 @@ std::optional<std::string> CheckNoticeMsg(const json& msg) {
   if (type == "link" && !HasStrings(*body, {"messageUrl", "title", "text"})) {
     return "link needs messageUrl, title and text";
   }
-  static const std::set<std::string> kKnownTypes = {"markdown", "text", "action_card", "oa",
-                                                    "link",     "image", "voice",      "file"};
+  static const std::set<std::string> kKnownTypes = {"markdown", "text",  "action_card", "oa",
+                                                    "link",     "image", "voice",       "file"};
   if (kKnownTypes.count(type) == 0) {
     return "msgtype " + type + " is not a work notification type";
   }
@@ -175,8 +175,9 @@ SandboxReply Impl::WorkNoticeSend(SandboxCall& call) {
     return InvalidParameter(call.family, "dept_id_list has more than 20 ids");
   }
   if (userids.empty() && dept_texts.empty() && !to_all) {
-    return InvalidParameter(call.family, "no recipients: set userid_list, dept_id_list or "
-                                         "to_all_user");
+    return InvalidParameter(call.family,
+                            "no recipients: set userid_list, dept_id_list or "
+                            "to_all_user");
   }
 
   // The msg may arrive as an object, or as JSON text inside a form body.
@@ -189,8 +190,8 @@ SandboxReply Impl::WorkNoticeSend(SandboxCall& call) {
   }
   std::string msg_text = msg.dump(-1, ' ', false, json::error_handler_t::replace);
   if (msg_text.size() > kMaxNoticeMsgBytes) {
-    return InvalidParameter(call.family, "msg is " + std::to_string(msg_text.size()) +
-                                             " bytes; the limit is 2048");
+    return InvalidParameter(
+        call.family, "msg is " + std::to_string(msg_text.size()) + " bytes; the limit is 2048");
   }
   if (std::optional<std::string> problem = CheckNoticeMsg(msg)) {
     return InvalidParameter(call.family, *problem);
@@ -222,7 +223,7 @@ SandboxReply Impl::WorkNoticeSend(SandboxCall& call) {
   }
   for (const User& user : org_.users) {
     bool in_department = std::any_of(user.dept_ids.begin(), user.dept_ids.end(),
-                                      [&](int64_t id) { return departments.count(id) > 0; });
+                                     [&](int64_t id) { return departments.count(id) > 0; });
     if (to_all || in_department) {
       recipients.insert(user.userid);
     }
@@ -364,8 +365,7 @@ SandboxReply Impl::CardCreateAndDeliver(SandboxCall& call) {
 
   // openSpaceId is "dtv1.card//" followed by SPACETYPE.spaceId parts joined by ';'.
   static constexpr std::string_view kSpacePrefix = "dtv1.card//";
-  static const std::set<std::string> kSpaceTypes = {"IM_GROUP", "IM_SINGLE", "IM_ROBOT",
-                                                    "ONE_BOX"};
+  static const std::set<std::string> kSpaceTypes = {"IM_GROUP", "IM_SINGLE", "IM_ROBOT", "ONE_BOX"};
   std::vector<std::pair<std::string, std::string>> spaces;
   if (open_space_id.rfind(kSpacePrefix, 0) == 0) {
     std::stringstream parts(open_space_id.substr(kSpacePrefix.size()));
@@ -387,8 +387,8 @@ SandboxReply Impl::CardCreateAndDeliver(SandboxCall& call) {
 
   RecordedCard card;
   const json* card_data = SandboxJson::Find(call.body, "cardData");
-  const json* params = card_data != nullptr ? SandboxJson::Find(*card_data, "cardParamMap")
-                                            : nullptr;
+  const json* params =
+      card_data != nullptr ? SandboxJson::Find(*card_data, "cardParamMap") : nullptr;
   if (params == nullptr) {
     return V1Error(400, "invalidParameter.cardData", "cardData.cardParamMap is required");
   }
@@ -416,9 +416,9 @@ SandboxReply Impl::CardCreateAndDeliver(SandboxCall& call) {
   card.created_at = call.now;
   card.updated_at = call.now;
   cards_[out_track_id] = std::move(card);
-  return V1Ok({{"success", true},
-               {"result",
-                {{"outTrackId", out_track_id}, {"deliverResults", std::move(deliver_results)}}}});
+  return V1Ok(
+      {{"success", true},
+       {"result", {{"outTrackId", out_track_id}, {"deliverResults", std::move(deliver_results)}}}});
 }
 
 SandboxReply Impl::CardUpdate(SandboxCall& call) {
@@ -442,8 +442,8 @@ SandboxReply Impl::CardUpdate(SandboxCall& call) {
 
   // Without updateCardDataByKey the new map replaces the old one, as on the platform.
   const json* options = SandboxJson::Find(call.body, "cardUpdateOptions");
-  bool by_key = options != nullptr &&
-                SandboxJson::Bool(*options, "updateCardDataByKey").value_or(false);
+  bool by_key =
+      options != nullptr && SandboxJson::Bool(*options, "updateCardDataByKey").value_or(false);
   RecordedCard& card = it->second;
   if (param_map != nullptr) {
     if (!by_key) {
@@ -484,8 +484,9 @@ void Impl::ServeWebhook(const httplib::Request& request, httplib::Response& resp
   if (token.empty()) {
     return reply(400101, "access_token is missing");
   }
-  auto robot = std::find_if(options_.webhook_robots.begin(), options_.webhook_robots.end(),
-                            [&token](const SandboxWebhookRobot& r) { return r.access_token == token; });
+  auto robot =
+      std::find_if(options_.webhook_robots.begin(), options_.webhook_robots.end(),
+                   [&token](const SandboxWebhookRobot& r) { return r.access_token == token; });
   if (robot == options_.webhook_robots.end()) {
     return reply(400106, "robot not found for this access_token");
   }

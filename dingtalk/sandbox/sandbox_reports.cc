@@ -5,8 +5,8 @@
 #include <algorithm>
 
 #include "dingtalk/sandbox/calendar.h"
-#include "dingtalk/sandbox/sandbox_json.h"
 #include "dingtalk/sandbox/sandbox_impl.h"
+#include "dingtalk/sandbox/sandbox_json.h"
 
 namespace logbridge::dingtalk {
 namespace {
@@ -46,12 +46,9 @@ std::string FormatDateTime(EpochMs time) {
 }
 
 json ReportToJson(const Report& report, bool with_contents) {
-  json item = {{"report_id", report.report_id},
-               {"template_name", report.template_name},
-               {"creator_id", report.creator_id},
-               {"creator_name", report.creator_name},
-               {"dept_name", report.dept_name},
-               {"create_time", report.create_time.value},
+  json item = {{"report_id", report.report_id},   {"template_name", report.template_name},
+               {"creator_id", report.creator_id}, {"creator_name", report.creator_name},
+               {"dept_name", report.dept_name},   {"create_time", report.create_time.value},
                {"remark", report.remark}};
   if (!with_contents) {
     return item;
@@ -69,16 +66,17 @@ json ReportToJson(const Report& report, bool with_contents) {
 }
 
 // Reads an optional page offset and size for the offset-paged report APIs.
-std::optional<SandboxReply> ReadOffsetPage(const SandboxCall& call, int64_t max_size, int64_t* offset,
-                                       int64_t* size) {
+std::optional<SandboxReply> ReadOffsetPage(const SandboxCall& call, int64_t max_size,
+                                           int64_t* offset, int64_t* size) {
   *offset = SandboxJson::Int64(call.body, "offset").value_or(0);
   *size = SandboxJson::Int64(call.body, "size").value_or(max_size);
   if (*offset < 0) {
-    return Sandbox::Impl::InvalidParameter(call.family, "offset " + std::to_string(*offset) + " is negative");
+    return Sandbox::Impl::InvalidParameter(call.family,
+                                           "offset " + std::to_string(*offset) + " is negative");
   }
   if (*size < 1 || *size > max_size) {
-    return Sandbox::Impl::InvalidParameter(call.family, "size " + std::to_string(*size) + " must be 1.." +
-                                             std::to_string(max_size));
+    return Sandbox::Impl::InvalidParameter(
+        call.family, "size " + std::to_string(*size) + " must be 1.." + std::to_string(max_size));
   }
   return std::nullopt;
 }
@@ -174,8 +172,9 @@ SandboxReply Sandbox::Impl::ReportPage(SandboxCall& call, bool with_contents) {
     return InvalidParameter(call.family, "end_time is before start_time");
   }
   if (*end_time - *start_time > kMaxWindowMs) {
-    return InvalidParameter(call.family, "start_time..end_time spans more than 180 days; "
-                                         "split the window");
+    return InvalidParameter(call.family,
+                            "start_time..end_time spans more than 180 days; "
+                            "split the window");
   }
   if (!cursor || *cursor < 0) {
     return InvalidParameter(call.family, "cursor is required: 0 first, then next_cursor");
@@ -198,15 +197,15 @@ SandboxReply Sandbox::Impl::ReportPage(SandboxCall& call, bool with_contents) {
   if (*cursor != 0) {
     std::optional<uint32_t> last_seq = DecodeCursor(*cursor);
     if (!last_seq) {
-      return InvalidParameter(call.family, "cursor " + std::to_string(*cursor) +
-                                               " was not issued by this server");
+      return InvalidParameter(
+          call.family, "cursor " + std::to_string(*cursor) + " was not issued by this server");
     }
     auto last_key = std::make_pair(reports_[*last_seq].create_time, *last_seq);
-    auto after_cursor = std::upper_bound(
-        report_order_.begin(), report_order_.end(), last_key,
-        [this](const std::pair<EpochMs, uint32_t>& key, uint32_t other) {
-          return key < std::make_pair(reports_[other].create_time, other);
-        });
+    auto after_cursor =
+        std::upper_bound(report_order_.begin(), report_order_.end(), last_key,
+                         [this](const std::pair<EpochMs, uint32_t>& key, uint32_t other) {
+                           return key < std::make_pair(reports_[other].create_time, other);
+                         });
     position = std::max(position, after_cursor);
   }
 
@@ -252,7 +251,8 @@ SandboxReply Sandbox::Impl::ReportPage(SandboxCall& call, bool with_contents) {
 SandboxReply Sandbox::Impl::TemplateListByUserid(SandboxCall& call) {
   int64_t offset = 0;
   int64_t size = 0;
-  if (std::optional<SandboxReply> bad = ReadOffsetPage(call, kMaxTemplatePageSize, &offset, &size)) {
+  if (std::optional<SandboxReply> bad =
+          ReadOffsetPage(call, kMaxTemplatePageSize, &offset, &size)) {
     return *bad;
   }
   std::string userid = SandboxJson::String(call.body, "userid").value_or("");
@@ -266,12 +266,12 @@ SandboxReply Sandbox::Impl::TemplateListByUserid(SandboxCall& call) {
 
   json templates = json::array();
   for (const Template& report_template : org_.templates) {
-    bool visible = user == nullptr || report_template.dept_ids.empty() ||
-                   std::any_of(user->dept_ids.begin(), user->dept_ids.end(), [&](int64_t dept) {
-                     return std::find(report_template.dept_ids.begin(),
-                                      report_template.dept_ids.end(),
-                                      dept) != report_template.dept_ids.end();
-                   });
+    bool visible =
+        user == nullptr || report_template.dept_ids.empty() ||
+        std::any_of(user->dept_ids.begin(), user->dept_ids.end(), [&](int64_t dept) {
+          return std::find(report_template.dept_ids.begin(), report_template.dept_ids.end(),
+                           dept) != report_template.dept_ids.end();
+        });
     if (visible) {
       templates.push_back({{"name", report_template.name},
                            {"icon_url", report_template.icon_url},
@@ -302,7 +302,8 @@ SandboxReply Sandbox::Impl::TemplateGetByName(SandboxCall& call) {
 
   json fields = json::array();
   for (const TemplateField& field : report_template->fields) {
-    fields.push_back({{"field_name", field.field_name}, {"sort", field.sort}, {"type", field.type}});
+    fields.push_back(
+        {{"field_name", field.field_name}, {"sort", field.sort}, {"type", field.type}});
   }
   json receivers = json::array();
   if (const User* manager = FindUser(user->manager_userid)) {
@@ -320,7 +321,8 @@ SandboxReply Sandbox::Impl::TemplateGetByName(SandboxCall& call) {
 SandboxReply Sandbox::Impl::ReceiverList(SandboxCall& call) {
   int64_t offset = 0;
   int64_t size = 0;
-  if (std::optional<SandboxReply> bad = ReadOffsetPage(call, kMaxReceiverPageSize, &offset, &size)) {
+  if (std::optional<SandboxReply> bad =
+          ReadOffsetPage(call, kMaxReceiverPageSize, &offset, &size)) {
     return *bad;
   }
   std::string report_id = SandboxJson::String(call.body, "report_id").value_or("");

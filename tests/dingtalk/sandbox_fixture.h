@@ -2,11 +2,11 @@
 // driven by a ManualClock, and a loopback HTTP client that speaks both API families.
 #pragma once
 
-#include <httplib.h>
-
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
 
 #include "base/time.h"
 #include "dingtalk/sandbox/calendar.h"
@@ -63,8 +63,8 @@ class SandboxFixture {
   // Fetches an oapi token for the default app.
   std::string Token() {
     SandboxApp app = DefaultSandboxApp();
-    auto response = client_->Get(("/gettoken?appkey=" + app.app_key + "&appsecret=" +
-                                  app.app_secret).c_str());
+    auto response =
+        client_->Get(("/gettoken?appkey=" + app.app_key + "&appsecret=" + app.app_secret).c_str());
     return nlohmann::json::parse(response->body).value("access_token", "");
   }
 

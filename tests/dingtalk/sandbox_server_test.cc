@@ -1,9 +1,9 @@
 // Sandbox server: tokens, report paging and validation, contacts, limits and faults, over real
 // loopback HTTP with a ManualClock.
 
-#include <catch2/catch.hpp>
-
 #include <set>
+
+#include <catch2/catch.hpp>
 
 #include "tests/dingtalk/sandbox_fixture.h"
 
@@ -124,11 +124,11 @@ TEST_CASE("report list survives inserts while paging", "[sandbox]") {
               .WriteReport("u2", "日报", {{"今日工作", "补写"}},
                            SandboxTestStart() - std::chrono::minutes(5))
               .ok());
-  json second = fixture.Oapi("/topapi/report/list",
-                             ListBody(SandboxTestStart() - std::chrono::hours(1),
-                                      SandboxTestStart() + std::chrono::hours(2),
-                                      first["result"]["next_cursor"], 20),
-                             token);
+  json second = fixture.Oapi(
+      "/topapi/report/list",
+      ListBody(SandboxTestStart() - std::chrono::hours(1),
+               SandboxTestStart() + std::chrono::hours(2), first["result"]["next_cursor"], 20),
+      token);
   CHECK(second["result"]["data_list"].size() == 10);
   CHECK(second["result"]["has_more"] == false);
 }
@@ -142,14 +142,12 @@ TEST_CASE("report list validates parameters", "[sandbox]") {
                               ListBody(start, start + std::chrono::hours(1), 0, 21), token);
   CHECK(too_big["errcode"] == 40035);
 
-  json too_long = fixture.Oapi(
-      "/topapi/report/list",
-      ListBody(start, EpochMs(start.value + 181 * kDayMs), 0, 20), token);
+  json too_long = fixture.Oapi("/topapi/report/list",
+                               ListBody(start, EpochMs(start.value + 181 * kDayMs), 0, 20), token);
   CHECK(too_long["errcode"] == 40035);
 
-  json at_limit = fixture.Oapi(
-      "/topapi/report/list",
-      ListBody(start, EpochMs(start.value + 180 * kDayMs), 0, 20), token);
+  json at_limit = fixture.Oapi("/topapi/report/list",
+                               ListBody(start, EpochMs(start.value + 180 * kDayMs), 0, 20), token);
   CHECK(at_limit["errcode"] == 0);
 
   json forged = fixture.Oapi("/topapi/report/list",
@@ -196,9 +194,9 @@ TEST_CASE("report list filters", "[sandbox]") {
 TEST_CASE("simplelist omits contents and final cursor", "[sandbox]") {
   SandboxFixture fixture;
   WriteLogs(fixture, 3);
-  json body = fixture.Oapi(
-      "/topapi/report/simplelist",
-      ListBody(SandboxTestStart(), SandboxTestStart() + std::chrono::hours(1), 0, 20));
+  json body =
+      fixture.Oapi("/topapi/report/simplelist",
+                   ListBody(SandboxTestStart(), SandboxTestStart() + std::chrono::hours(1), 0, 20));
   REQUIRE(body["errcode"] == 0);
   CHECK(body["result"]["data_list"].size() == 3);
   CHECK_FALSE(body["result"]["data_list"][0].contains("contents"));
@@ -224,13 +222,12 @@ TEST_CASE("templates receivers and comments", "[sandbox]") {
   CHECK(detail["result"]["fields"][1]["sort"] == 1);
   CHECK(detail["result"]["default_receivers"][0]["userid"] == "mgr");
 
-  json receivers =
-      fixture.Oapi("/topapi/report/receiver/list", {{"report_id", report_id}}, token);
+  json receivers = fixture.Oapi("/topapi/report/receiver/list", {{"report_id", report_id}}, token);
   CHECK(receivers["result"]["userid_list"] == json::array({"mgr"}));
   CHECK(receivers["result"]["has_more"] == false);
 
-  json comments = fixture.Oapi("/topapi/report/comment/list",
-                               {{"report_id", report_id}, {"size", 21}}, token);
+  json comments =
+      fixture.Oapi("/topapi/report/comment/list", {{"report_id", report_id}, {"size", 21}}, token);
   CHECK(comments["errcode"] == 40035);
 }
 
@@ -247,13 +244,13 @@ TEST_CASE("contacts tree and managers", "[sandbox]") {
   json department = fixture.Oapi("/topapi/v2/department/get", {{"dept_id", 2}}, token);
   CHECK(department["result"]["dept_manager_userid_list"] == json::array({"mgr"}));
 
-  json page = fixture.Oapi("/topapi/v2/user/list",
-                           {{"dept_id", 2}, {"cursor", 0}, {"size", 2}}, token);
+  json page =
+      fixture.Oapi("/topapi/v2/user/list", {{"dept_id", 2}, {"cursor", 0}, {"size", 2}}, token);
   CHECK(page["result"]["list"].size() == 2);
   CHECK(page["result"]["has_more"] == true);
-  json rest = fixture.Oapi("/topapi/v2/user/list",
-                           {{"dept_id", 2}, {"cursor", page["result"]["next_cursor"]}, {"size", 2}},
-                           token);
+  json rest =
+      fixture.Oapi("/topapi/v2/user/list",
+                   {{"dept_id", 2}, {"cursor", page["result"]["next_cursor"]}, {"size", 2}}, token);
   CHECK(rest["result"]["list"].size() == 1);
   CHECK(rest["result"]["has_more"] == false);
   CHECK(fixture.Oapi("/topapi/v2/user/list", {{"dept_id", 2}, {"cursor", 0}, {"size", 101}},
@@ -426,10 +423,10 @@ TEST_CASE("bulk mode synthesizes logs", "[sandbox]") {
   int64_t cursor = 0;
   size_t total = 0;
   for (int page = 0; page < 1000; ++page) {
-    json body = fixture.Oapi("/topapi/report/simplelist",
-                             ListBody(EpochMs(SandboxTestStart().value - 10 * kDayMs),
-                                      SandboxTestStart(), cursor, 20),
-                             token);
+    json body = fixture.Oapi(
+        "/topapi/report/simplelist",
+        ListBody(EpochMs(SandboxTestStart().value - 10 * kDayMs), SandboxTestStart(), cursor, 20),
+        token);
     total += body["result"]["data_list"].size();
     if (!body["result"]["has_more"].get<bool>()) {
       break;
