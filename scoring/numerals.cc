@@ -185,16 +185,19 @@ class NumberReader {
   // Reads the number starting at begin. On failure sets *resume past the rejected run.
   std::optional<NumberMatch> ReadAt(int32_t begin, int32_t* resume) const;
 
- private:
+  // Returns text[i], or 0 outside the text.
   char32_t At(int32_t i) const {
     return i >= 0 && i < static_cast<int32_t>(text_.size()) ? text_[i] : 0;
   }
+  int32_t size() const { return static_cast<int32_t>(text_.size()); }
+  ArabicRun ReadArabic(int32_t begin) const;
+
+ private:
   bool HasAt(int32_t i, std::u32string_view word) const {
     return i >= 0 && text_.substr(i, word.size()) == word;
   }
   bool IsThousandsComma(int32_t i) const;
   int32_t SkipDigitRun(int32_t i) const;
-  ArabicRun ReadArabic(int32_t begin) const;
   Core ReadCore(int32_t begin) const;
   bool IsIdentifierContext(int32_t begin) const;
   bool ReadRangeEnd(Core* core, bool* range) const;
@@ -281,252 +284,314 @@ ArabicRun NumberReader::ReadArabic(int32_t begin) const {
   return run;
 }
 
-Core NumberReader::ReadCore(int32_t begin) const {
+// Reads one numeral left to right. The value builds up in three groups (亿, 万 and below),
+// and a digit waits in pending_ until a unit places it.
+class NumeralParser {
+ public:
+  NumeralParser(const NumberReader& reader, int32_t begin) : reader_(reader), begin_(begin) {
+    core_.end = begin + 1;
+  }
+
+  Core Parse();
+
+ private:
   enum class Last { kNone, kDigit, kUnit, kZero, kMore };
-  Core core;
-  RangeMath math;
-  Range upper;    // the 亿 group
-  Range middle;   // the 万 group
-  Range section;  // below 万
-  PendingDigit digit;
-  bool digit_single = false;      // the pending digit may scale by the unit before it
-  bool digit_after_unit = false;
-  bool digit_arabic = false;
-  bool digit_arabic_integer = false;
-  int previous_chinese_digit = -1;
-  bool digit_is_range = false;
-  int64_t last_unit = 0;
-  int64_t section_unit = 0;
-  bool section_used = false;
-  bool middle_used = false;
-  bool upper_used = false;
-  bool more_used = false;
-  Last last = Last::kNone;
-  int32_t i = begin;
-  core.end = begin + 1;
+  enum class Step { kNext, kStop, kReject };
 
-  auto take_digit = [&](Range value, bool single) {
-    digit = value;
-    digit_single = single;
-    digit_after_unit = last == Last::kUnit;
-    digit_is_range = false;
-    digit_arabic = false;
-    digit_arabic_integer = false;
-    last = Last::kDigit;
-    core.has_digit = true;
-  };
-  // Applies a unit character; returns false when it cannot follow what came before.
-  auto apply_unit = [&](int64_t unit) {
-    if (unit < kTenThousand) {
-      if (!digit) {
-        if (unit != 10 || last == Last::kMore || last == Last::kDigit) {
-          return false;
-        }
-        digit = Exactly(1);  // 十二, 一百十: 十 stands for 一十
-      }
-      if (section_unit != 0 && unit >= section_unit) {
-        return false;
-      }
-      section = math.Add(section, math.Times(*digit, unit));
-      section_unit = unit;
-      section_used = true;
-    } else if (unit == kTenThousand) {
-      if ((!digit && !section_used) || middle_used) {
-        return false;
-      }
-      middle = math.Times(math.Add(section, digit.value_or(Range{})), unit);
-      section = Range{};
-      section_unit = 0;
-      section_used = false;
-      middle_used = true;
-    } else {
-      if ((!digit && !section_used && !middle_used) || upper_used) {
-        return false;
-      }
-      Range below = math.Add(math.Add(middle, section), digit.value_or(Range{}));
-      upper = math.Times(math.Add(upper, below), unit);
-      middle = section = Range{};
-      section_unit = 0;
-      section_used = middle_used = false;
-      upper_used = true;
-    }
-    digit.reset();
-    last_unit = unit;
-    last = Last::kUnit;
-    return true;
-  };
+  Step ReadToken(char32_t cp);
+  Step TakeArabic();
+  Step TakeChineseDigit(int value);
+  void TakeDigit(Range value, bool single);
+  bool ApplyUnit(int64_t unit);
+  void ApplyShorthand(char32_t cp);
+  void ApplyMore();
+  void ReadChineseDecimal();
+  void Finish();
+  void Advance(int32_t to) { i_ = core_.end = to; }
 
-  while (i < static_cast<int32_t>(text_.size())) {
-    char32_t cp = text_[i];
-    if (IsAsciiDigit(cp)) {
-      if (last == Last::kDigit) {
-        break;
-      }
-      ArabicRun run = ReadArabic(i);
-      if (!run.ok) {
-        if (i == begin) {
-          core.end = run.end;
-          return core;
-        }
-        break;
-      }
-      take_digit(Range{run.value, run.value}, run.single_digit);
-      digit_arabic = true;
-      digit_arabic_integer = run.integer;
-      previous_chinese_digit = -1;
-      i = core.end = run.end;
-      continue;
-    }
+  const NumberReader& reader_;
+  const int32_t begin_;
+  int32_t i_ = 0;
+  Core core_;
+  RangeMath math_;
+  Range upper_;    // the 亿 group
+  Range middle_;   // the 万 group
+  Range section_;  // below 万
+  PendingDigit pending_;
+  bool pending_single_ = false;      // the pending digit may scale by the unit before it
+  bool pending_after_unit_ = false;
+  bool pending_arabic_ = false;
+  bool pending_arabic_integer_ = false;
+  bool pending_is_range_ = false;
+  int previous_chinese_digit_ = -1;
+  int64_t last_unit_ = 0;
+  int64_t section_unit_ = 0;
+  bool section_used_ = false;
+  bool middle_used_ = false;
+  bool upper_used_ = false;
+  bool more_used_ = false;
+  Last last_ = Last::kNone;
+};
 
-    int chinese_digit = ChineseDigit(cp);
-    if (chinese_digit >= 0) {
-      if (last == Last::kDigit) {
-        // 两三, 一两, 七八: an approximate range of two adjacent digits.
-        if (previous_chinese_digit < 0 || digit_is_range ||
-            !IsRangePair(previous_chinese_digit, chinese_digit)) {
-          break;
-        }
-        digit->high = Decimal::FromInt(chinese_digit);
-        digit_is_range = true;
-        core.approximate = true;
-        i = core.end = i + 1;
-        continue;
-      }
-      if (chinese_digit == 0 && last == Last::kUnit) {
-        last = Last::kZero;  // 一千零五: a placeholder, not the end of the number
-        digit_single = false;
-        ++i;
-        continue;
-      }
-      take_digit(Exactly(chinese_digit), last != Last::kZero);
-      previous_chinese_digit = chinese_digit;
-      i = core.end = i + 1;
-      continue;
+Core NumeralParser::Parse() {
+  i_ = begin_;
+  while (i_ < reader_.size()) {
+    Step step = ReadToken(reader_.At(i_));
+    if (step == Step::kReject) {
+      return core_;
     }
-
-    bool unit_follows = ChineseUnit(At(i + 1)) > 0;
-    if ((cp == U'几' && last != Last::kDigit) ||
-        (cp == U'数' && last == Last::kNone && unit_follows)) {
-      // 几 leads as 2-9 (几十 = 20..90) and trails as 1-9 (十几 = 11..19).
-      take_digit(Range{Decimal::FromInt(last == Last::kNone ? 2 : 1), Decimal::FromInt(9)},
-                 true);
-      core.approximate = true;
-      previous_chinese_digit = -1;
-      i = core.end = i + 1;
-      continue;
-    }
-    if (cp == U'上' && last == Last::kNone && unit_follows && At(i + 1) != U'十') {
-      // 上百, 上千, 上万: reaching the unit, read as one to two of it.
-      // NOTE: the upper bound is a reading choice; 上百 is as often "a few hundred".
-      take_digit(Range{Decimal::FromInt(1), Decimal::FromInt(2)}, false);
-      core.approximate = true;
-      previous_chinese_digit = -1;
-      i = core.end = i + 1;
-      continue;
-    }
-
-    int64_t unit = ChineseUnit(cp);
-    if (unit > 0) {
-      if (!apply_unit(unit)) {
-        break;
-      }
-      core.scale_begin = unit >= kTenThousand ? i : -1;
-      core.scale = unit >= kTenThousand ? unit : 0;
-      core.large = core.large || unit >= kTenThousand;
-      previous_chinese_digit = -1;
-      i = core.end = i + 1;
-      continue;
-    }
-
-    bool shorthand = cp == U'w' || cp == U'W' || cp == U'k' || cp == U'K';
-    if (shorthand && last == Last::kDigit && digit_arabic && last_unit == 0 &&
-        !IsAsciiLetter(At(i + 1))) {
-      int64_t factor = (cp == U'w' || cp == U'W') ? kTenThousand : 1000;
-      section = math.Times(*digit, factor);
-      section_used = true;
-      digit.reset();
-      core.scale_begin = i;
-      core.scale = factor;
-      last = Last::kUnit;
-      i = core.end = i + 1;
-      core.scaled = true;
+    if (step == Step::kStop) {
       break;
     }
+  }
+  Finish();
+  return core_;
+}
 
-    bool more = cp == U'多' || cp == U'余';
-    if (more && !more_used && (last == Last::kUnit || (last == Last::kDigit &&
-                                                       digit_arabic_integer))) {
-      // 三千多 = 3000..4000, 十多万 = 100000..200000, 3000多 = 3000..4000.
-      if (last == Last::kUnit) {
-        Range* level = last_unit >= kHundredMillion ? &upper
-                       : last_unit >= kTenThousand  ? &middle
-                                                    : &section;
-        level->high = level->high + Decimal::FromInt(last_unit);
-      } else {
-        int64_t whole = digit->low.units() / Decimal::kScale;
-        int64_t magnitude = 1;
-        while (whole != 0 && whole % (magnitude * 10) == 0) {
-          magnitude *= 10;
-        }
-        digit->high = digit->high + Decimal::FromInt(magnitude);
-      }
-      more_used = true;
-      core.approximate = true;
-      last = Last::kMore;
-      i = core.end = i + 1;
-      continue;
-    }
-
-    if (cp == U'点' && last == Last::kDigit && previous_chinese_digit >= 0 && !digit_is_range &&
-        last_unit == 0 && ChineseDigit(At(i + 1)) >= 0) {
-      // 三点五万: 点 as a decimal point. Without a scale or currency after it, the caller
-      // treats the number as a clock time.
-      int64_t fraction = 0;
-      int places = 0;
-      int32_t j = i + 1;
-      for (; ChineseDigit(At(j)) >= 0 && places < 4; ++j, ++places) {
-        fraction = fraction * 10 + ChineseDigit(At(j));
-      }
-      for (int p = places; p < 4; ++p) {
-        fraction *= 10;
-      }
-      digit->low = digit->high = digit->low + Decimal::FromUnits(fraction);
-      digit_single = false;
-      core.chinese_decimal = true;
-      i = core.end = j;
-      continue;
-    }
-    break;
+NumeralParser::Step NumeralParser::ReadToken(char32_t cp) {
+  if (IsAsciiDigit(cp)) {
+    return TakeArabic();
+  }
+  int chinese_digit = ChineseDigit(cp);
+  if (chinese_digit >= 0) {
+    return TakeChineseDigit(chinese_digit);
   }
 
-  if (last == Last::kNone || (last == Last::kUnit && !section_used && !middle_used &&
-                              !upper_used)) {
-    return core;
+  bool unit_follows = ChineseUnit(reader_.At(i_ + 1)) > 0;
+  if ((cp == U'几' && last_ != Last::kDigit) ||
+      (cp == U'数' && last_ == Last::kNone && unit_follows)) {
+    // 几 leads as 2-9 (几十 = 20..90) and trails as 1-9 (十几 = 11..19).
+    int low = last_ == Last::kNone ? 2 : 1;
+    TakeDigit(Range{Decimal::FromInt(low), Decimal::FromInt(9)}, true);
+    core_.approximate = true;
+    Advance(i_ + 1);
+    return Step::kNext;
   }
-  if (digit) {
+  if (cp == U'上' && last_ == Last::kNone && unit_follows && reader_.At(i_ + 1) != U'十') {
+    // 上百, 上千, 上万: reaching the unit, read as one to two of it.
+    // NOTE: the upper bound is a reading choice; 上百 is as often "a few hundred".
+    TakeDigit(Range{Decimal::FromInt(1), Decimal::FromInt(2)}, false);
+    core_.approximate = true;
+    Advance(i_ + 1);
+    return Step::kNext;
+  }
+
+  int64_t unit = ChineseUnit(cp);
+  if (unit > 0) {
+    if (!ApplyUnit(unit)) {
+      return Step::kStop;
+    }
+    bool large = unit >= kTenThousand;
+    core_.scale_begin = large ? i_ : -1;
+    core_.scale = large ? unit : 0;
+    core_.large = core_.large || large;
+    Advance(i_ + 1);
+    return Step::kNext;
+  }
+
+  bool shorthand = cp == U'w' || cp == U'W' || cp == U'k' || cp == U'K';
+  if (shorthand && last_ == Last::kDigit && pending_arabic_ && last_unit_ == 0 &&
+      !IsAsciiLetter(reader_.At(i_ + 1))) {
+    ApplyShorthand(cp);
+    return Step::kStop;  // nothing follows a shorthand: 3w5 is not 35000
+  }
+  bool more = cp == U'多' || cp == U'余';
+  if (more && !more_used_ &&
+      (last_ == Last::kUnit || (last_ == Last::kDigit && pending_arabic_integer_))) {
+    ApplyMore();
+    return Step::kNext;
+  }
+  if (cp == U'点' && last_ == Last::kDigit && previous_chinese_digit_ >= 0 &&
+      !pending_is_range_ && last_unit_ == 0 && ChineseDigit(reader_.At(i_ + 1)) >= 0) {
+    ReadChineseDecimal();
+    return Step::kNext;
+  }
+  return Step::kStop;
+}
+
+NumeralParser::Step NumeralParser::TakeArabic() {
+  if (last_ == Last::kDigit) {
+    return Step::kStop;
+  }
+  ArabicRun run = reader_.ReadArabic(i_);
+  if (!run.ok) {
+    if (i_ == begin_) {
+      core_.end = run.end;
+      return Step::kReject;
+    }
+    return Step::kStop;
+  }
+  TakeDigit(Range{run.value, run.value}, run.single_digit);
+  pending_arabic_ = true;
+  pending_arabic_integer_ = run.integer;
+  Advance(run.end);
+  return Step::kNext;
+}
+
+NumeralParser::Step NumeralParser::TakeChineseDigit(int value) {
+  if (last_ == Last::kDigit) {
+    // 两三, 一两, 七八: an approximate range of two adjacent digits.
+    if (previous_chinese_digit_ < 0 || pending_is_range_ ||
+        !IsRangePair(previous_chinese_digit_, value)) {
+      return Step::kStop;
+    }
+    pending_->high = Decimal::FromInt(value);
+    pending_is_range_ = true;
+    core_.approximate = true;
+    Advance(i_ + 1);
+    return Step::kNext;
+  }
+  if (value == 0 && last_ == Last::kUnit) {
+    // 一千零五: 零 holds a place and does not end the number, so core_.end stays put.
+    last_ = Last::kZero;
+    ++i_;
+    return Step::kNext;
+  }
+  TakeDigit(Exactly(value), last_ != Last::kZero);
+  previous_chinese_digit_ = value;
+  Advance(i_ + 1);
+  return Step::kNext;
+}
+
+void NumeralParser::TakeDigit(Range value, bool single) {
+  pending_ = value;
+  pending_single_ = single;
+  pending_after_unit_ = last_ == Last::kUnit;
+  pending_is_range_ = false;
+  pending_arabic_ = false;
+  pending_arabic_integer_ = false;
+  previous_chinese_digit_ = -1;
+  last_ = Last::kDigit;
+  core_.has_digit = true;
+}
+
+// Applies a unit character. Returns false when it cannot follow what came before.
+bool NumeralParser::ApplyUnit(int64_t unit) {
+  if (unit < kTenThousand) {
+    if (!pending_) {
+      if (unit != 10 || last_ == Last::kMore || last_ == Last::kDigit) {
+        return false;
+      }
+      pending_ = Exactly(1);  // 十二, 一百十: 十 stands for 一十
+    }
+    if (section_unit_ != 0 && unit >= section_unit_) {
+      return false;
+    }
+    section_ = math_.Add(section_, math_.Times(*pending_, unit));
+    section_unit_ = unit;
+    section_used_ = true;
+  } else if (unit == kTenThousand) {
+    if ((!pending_ && !section_used_) || middle_used_) {
+      return false;
+    }
+    middle_ = math_.Times(math_.Add(section_, pending_.value_or(Range{})), unit);
+    section_ = Range{};
+    section_unit_ = 0;
+    section_used_ = false;
+    middle_used_ = true;
+  } else {
+    if ((!pending_ && !section_used_ && !middle_used_) || upper_used_) {
+      return false;
+    }
+    Range below = math_.Add(math_.Add(middle_, section_), pending_.value_or(Range{}));
+    upper_ = math_.Times(math_.Add(upper_, below), unit);
+    middle_ = section_ = Range{};
+    section_unit_ = 0;
+    section_used_ = middle_used_ = false;
+    upper_used_ = true;
+  }
+  pending_.reset();
+  previous_chinese_digit_ = -1;
+  last_unit_ = unit;
+  last_ = Last::kUnit;
+  return true;
+}
+
+// 3w = 30000, 5k = 5000.
+void NumeralParser::ApplyShorthand(char32_t cp) {
+  int64_t factor = (cp == U'w' || cp == U'W') ? kTenThousand : 1000;
+  section_ = math_.Times(*pending_, factor);
+  section_used_ = true;
+  pending_.reset();
+  core_.scale_begin = i_;
+  core_.scale = factor;
+  core_.scaled = true;
+  last_ = Last::kUnit;
+  Advance(i_ + 1);
+}
+
+// 三千多 = 3000..4000, 十多万 = 100000..200000, 3000多 = 3000..4000.
+void NumeralParser::ApplyMore() {
+  if (last_ == Last::kUnit) {
+    Range* level = &section_;
+    if (last_unit_ >= kHundredMillion) {
+      level = &upper_;
+    } else if (last_unit_ >= kTenThousand) {
+      level = &middle_;
+    }
+    level->high = level->high + Decimal::FromInt(last_unit_);
+  } else {
+    int64_t whole = pending_->low.units() / Decimal::kScale;
+    int64_t magnitude = 1;
+    while (whole != 0 && whole % (magnitude * 10) == 0) {
+      magnitude *= 10;
+    }
+    pending_->high = pending_->high + Decimal::FromInt(magnitude);
+  }
+  more_used_ = true;
+  core_.approximate = true;
+  last_ = Last::kMore;
+  Advance(i_ + 1);
+}
+
+// 三点五万: 点 as a decimal point. Without a scale or currency after it, ReadAt treats the
+// number as a clock time.
+void NumeralParser::ReadChineseDecimal() {
+  int64_t fraction = 0;
+  int places = 0;
+  int32_t j = i_ + 1;
+  for (; ChineseDigit(reader_.At(j)) >= 0 && places < 4; ++j, ++places) {
+    fraction = fraction * 10 + ChineseDigit(reader_.At(j));
+  }
+  for (int p = places; p < 4; ++p) {
+    fraction *= 10;
+  }
+  pending_->low = pending_->high = pending_->low + Decimal::FromUnits(fraction);
+  pending_single_ = false;
+  core_.chinese_decimal = true;
+  Advance(j);
+}
+
+void NumeralParser::Finish() {
+  if (last_ == Last::kNone) {
+    return;
+  }
+  if (pending_) {
     // 一万二 = 12000, 3万2 = 32000, 十二 = 12: a lone digit after a unit counts in the next
     // lower place. Anything larger is added as written (3万2500).
-    if (digit_after_unit && digit_single && last_unit >= 10) {
-      *digit = math.Times(*digit, last_unit / 10);
-    } else if (last_unit != 0 && digit->high >= Decimal::FromInt(last_unit)) {
-      return core;
+    if (pending_after_unit_ && pending_single_ && last_unit_ >= 10) {
+      *pending_ = math_.Times(*pending_, last_unit_ / 10);
+    } else if (last_unit_ != 0 && pending_->high >= Decimal::FromInt(last_unit_)) {
+      return;
     }
   }
-  Range total = math.Add(math.Add(upper, middle), math.Add(section, digit.value_or(Range{})));
-  if (!math.ok) {
-    return core;
+  Range groups = math_.Add(upper_, middle_);
+  Range total = math_.Add(groups, math_.Add(section_, pending_.value_or(Range{})));
+  if (!math_.ok) {
+    return;
   }
-  core.ok = true;
-  core.value = total;
-  if (!core.scaled) {
-    core.scaled = core.scale_begin >= 0 && last == Last::kUnit;
+  core_.ok = true;
+  core_.value = total;
+  if (!core_.scaled) {
+    core_.scaled = core_.scale_begin >= 0 && last_ == Last::kUnit;
   }
-  if (!core.scaled) {
-    core.scale_begin = -1;
-    core.scale = 0;
+  if (!core_.scaled) {
+    core_.scale_begin = -1;
+    core_.scale = 0;
   }
-  return core;
 }
+
+Core NumberReader::ReadCore(int32_t begin) const { return NumeralParser(*this, begin).Parse(); }
 
 // Extends core over a range's upper end (3-5, 3~5, 3到5, 三至五, 3-5万) and sets *range.
 // Returns false when a range separator is followed by something that is not a valid upper
