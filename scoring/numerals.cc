@@ -199,8 +199,20 @@ class NumberReader {
   bool IsThousandsComma(int32_t i) const;
   int32_t SkipDigitRun(int32_t i) const;
   Core ReadCore(int32_t begin) const;
+  // A currency sign or 百分之 before the numeral.
+  struct Prefix {
+    bool currency = false;
+    bool percent = false;
+    int32_t core_begin = 0;  // where the numeral starts
+  };
+
   bool IsIdentifierContext(int32_t begin) const;
   bool ReadRangeEnd(Core* core, bool* range) const;
+  Prefix ReadPrefix(int32_t begin) const;
+  // Applies a unit word's class and factors to value. Returns false on overflow.
+  bool ApplyUnitWord(const UnitWord& word, int32_t unit_begin, Range* value,
+                     NumberMatch* match) const;
+  bool FitsContext(const Prefix& prefix, const Core& core, bool range, NumberMatch* match) const;
 
   const FoldBuffer& buffer_;
   std::u32string_view text_;
@@ -442,7 +454,7 @@ NumeralParser::Step NumeralParser::TakeChineseDigit(int value) {
     return Step::kNext;
   }
   if (value == 0 && last_ == Last::kUnit) {
-    // 一千零五: 零 holds a place and does not end the number, so core_.end stays put.
+    // 一千零五: 零 is a placeholder and does not end the number, so core_.end stays put.
     last_ = Last::kZero;
     ++i_;
     return Step::kNext;
@@ -603,6 +615,7 @@ bool NumberReader::ReadRangeEnd(Core* core, bool* range) const {
   if (!is_separator || core->approximate || core->scaled) {
     return true;
   }
+
   bool ascii_separator = separator == U'-' || separator == U'~';
   if (!IsAsciiDigit(At(core->end + 1)) && (ascii_separator || ChineseDigit(At(core->end + 1)) < 0)) {
     return true;  // 3到场, 三至: not a range
@@ -612,6 +625,7 @@ bool NumberReader::ReadRangeEnd(Core* core, bool* range) const {
     core->end = std::max(upper.end, core->end + 1);
     return false;
   }
+
   // The scale of the upper end applies to both: 3-5万 = 30000..50000.
   Range low = core->value;
   if (upper.scale != 0) {
@@ -655,132 +669,139 @@ std::string ToUtf8(std::u32string_view text) {
   return out;
 }
 
+NumberReader::Prefix NumberReader::ReadPrefix(int32_t begin) const {
+  Prefix prefix;
+  int32_t i = begin;
+  if (At(i) == 0x00A5) {
+    i += 1;
+    prefix.currency = true;
+  } else if ((HasAt(i, U"RMB") || HasAt(i, U"rmb")) && !IsAsciiLetter(At(i - 1))) {
+    i += 3;
+    prefix.currency = true;
+  } else if (HasAt(i, U"人民币")) {
+    i += 3;
+    prefix.currency = true;
+  } else if (HasAt(i, U"百分之")) {
+    i += 3;
+    prefix.percent = true;
+  }
+  if (prefix.currency && At(i) == U' ') {
+    ++i;
+  }
+  prefix.core_begin = i;
+  return prefix;
+}
+
+bool NumberReader::ApplyUnitWord(const UnitWord& word, int32_t unit_begin, Range* value,
+                                 NumberMatch* match) const {
+  RangeMath math;
+  match->unit_class = word.unit_class;
+  if (word.plus_half) {
+    *value = math.Add(*value, Range{*Decimal::Parse("0.5"), *Decimal::Parse("0.5")});
+  }
+  if (word.plus_one_approx) {
+    value->high = value->high + Decimal::FromInt(1);
+    match->approximate = true;
+  }
+  if (word.unit_class == UnitClass::kDuration) {
+    *value = math.Divide(math.Multiply(*value, word.hours), word.hours_divisor);
+  }
+  if (word.unit_class == UnitClass::kMeasureWord) {
+    match->measure_word = text_.substr(unit_begin, word.text.size());
+  }
+  return math.ok;
+}
+
+// Checks what the prefix, the core and the text before them require of the unit class.
+bool NumberReader::FitsContext(const Prefix& prefix, const Core& core, bool range,
+                               NumberMatch* match) const {
+  if (prefix.percent) {
+    match->unit_class = UnitClass::kPercent;
+  }
+  if (prefix.currency) {
+    if (match->unit_class != UnitClass::kNone && match->unit_class != UnitClass::kCurrency) {
+      return false;
+    }
+    match->unit_class = UnitClass::kCurrency;
+  }
+  if (At(prefix.core_begin) == U'半' && match->unit_class != UnitClass::kDuration) {
+    return false;
+  }
+  bool bare = match->unit_class == UnitClass::kNone;
+  if (!bare) {
+    return true;
+  }
+  char32_t before = At(match->begin - 1);
+  if (before == U'周' || before == U'期' || before == U'拜') {
+    return false;  // 周三, 星期一, 礼拜天
+  }
+  if ((range || core.chinese_decimal) && !core.scaled) {
+    return false;  // 11-03 is a date and 三点五 a clock time unless a unit or scale follows
+  }
+  // Free text needs a unit or a 万/亿 scale after a Chinese numeral (统一, 三心二意).
+  return !match->chinese || options_.allow_bare_chinese ||
+         ((core.scaled || core.large) && (core.has_digit || At(prefix.core_begin) == U'十'));
+}
+
 std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) const {
   *resume = begin + 1;
   NumberMatch match;
   match.begin = begin;
+  Prefix prefix = ReadPrefix(begin);
+  match.chinese = !IsAsciiDigit(At(prefix.core_begin));
 
-  // Prefix: a currency sign or 百分之.
-  int32_t i = begin;
-  bool currency_prefix = false;
-  bool percent_prefix = false;
-  if (At(i) == 0x00A5) {
-    ++i;
-    currency_prefix = true;
-  } else if ((HasAt(i, U"RMB") || HasAt(i, U"rmb")) && !IsAsciiLetter(At(i - 1))) {
-    i += 3;
-    currency_prefix = true;
-  } else if (HasAt(i, U"人民币")) {
-    i += 3;
-    currency_prefix = true;
-  } else if (HasAt(i, U"百分之")) {
-    i += 3;
-    percent_prefix = true;
-  }
-  if (currency_prefix && At(i) == U' ') {
-    ++i;
-  }
-  int32_t core_begin = i;
-  match.chinese = !IsAsciiDigit(At(core_begin));
-
-  // Core: 半 alone (半天, 半小时) or a numeral.
+  // Core: 半 alone (半天, 半小时), or a numeral and the upper end of a range.
   Core core;
-  if (At(i) == U'半') {
+  bool range = false;
+  if (At(prefix.core_begin) == U'半') {
     core.ok = true;
-    core.end = i + 1;
+    core.end = prefix.core_begin + 1;
     core.value = Range{*Decimal::Parse("0.5"), *Decimal::Parse("0.5")};
     core.has_digit = true;
   } else {
-    core = ReadCore(i);
+    core = ReadCore(prefix.core_begin);
   }
-  if (!core.ok) {
+  if (!core.ok || !ReadRangeEnd(&core, &range)) {
     *resume = std::max(core.end, begin + 1);
     return std::nullopt;
   }
   *resume = core.end;
-  bool range = false;
-  if (!ReadRangeEnd(&core, &range)) {
-    *resume = std::max(core.end, begin + 1);
-    return std::nullopt;
-  }
 
   // Left context: ordinals (第三) and identifiers (V2, 订单号123).
   char32_t before = At(begin - 1);
   if (before == U'第') {
     return std::nullopt;
   }
-  if (!match.chinese && !currency_prefix && (IsAsciiLetter(before) || IsIdentifierContext(begin))) {
+  if (!match.chinese && !prefix.currency &&
+      (IsAsciiLetter(before) || IsIdentifierContext(begin))) {
     return std::nullopt;
   }
 
-  // Unit word after the numeral.
+  // The unit word after the numeral, if any.
   int32_t unit_begin = core.end;
   if (At(unit_begin) == U' ' && units_.Match(text_, unit_begin + 1) != nullptr) {
     ++unit_begin;
   }
-  const UnitWord* word = percent_prefix ? nullptr : units_.Match(text_, unit_begin);
-  if (word != nullptr && word->role == UnitWord::Role::kBlocker) {
-    return std::nullopt;
-  }
+  const UnitWord* word = prefix.percent ? nullptr : units_.Match(text_, unit_begin);
   int32_t end = core.end;
   Range value = core.value;
-  RangeMath math;
   if (word != nullptr) {
     end = unit_begin + static_cast<int32_t>(word->text.size());
-    if (IsAsciiLetter(word->text.back()) && IsAsciiLetter(At(end))) {
-      return std::nullopt;  // 2hours, 5kgs: part of a longer word
+    if (word->role == UnitWord::Role::kBlocker ||
+        (IsAsciiLetter(word->text.back()) && IsAsciiLetter(At(end)))) {
+      return std::nullopt;  // 3月, 14点, 100美元; 2hours, 5kgs
     }
-    match.unit_class = word->unit_class;
-    if (word->plus_half) {
-      value = math.Add(value, Range{*Decimal::Parse("0.5"), *Decimal::Parse("0.5")});
-    }
-    if (word->plus_one_approx) {
-      value.high = value.high + Decimal::FromInt(1);
-      match.approximate = true;
-    }
-    if (word->unit_class == UnitClass::kDuration) {
-      value = math.Divide(math.Multiply(value, word->hours), word->hours_divisor);
-    }
-    if (word->unit_class == UnitClass::kMeasureWord) {
-      match.measure_word = text_.substr(unit_begin, word->text.size());
-    }
-  } else if (IsAsciiLetter(At(end)) || (At(end) == U'_')) {
-    return std::nullopt;  // 5G, 3rd, 2x
-  }
-  if (!math.ok) {
-    return std::nullopt;
-  }
-
-  // Prefixes and special cores constrain the unit.
-  if (percent_prefix) {
-    match.unit_class = UnitClass::kPercent;
-  }
-  if (currency_prefix) {
-    if (match.unit_class != UnitClass::kNone && match.unit_class != UnitClass::kCurrency) {
+    if (!ApplyUnitWord(*word, unit_begin, &value, &match)) {
       return std::nullopt;
     }
-    match.unit_class = UnitClass::kCurrency;
+  } else if (IsAsciiLetter(At(end)) || At(end) == U'_') {
+    return std::nullopt;  // 5G, 3rd, 2x
   }
-  if (At(core_begin) == U'半' && match.unit_class != UnitClass::kDuration) {
+  if (!FitsContext(prefix, core, range, &match)) {
     return std::nullopt;
   }
-  bool bare = match.unit_class == UnitClass::kNone;
-  if (range && bare && !core.scaled) {
-    return std::nullopt;  // 11-03 without a unit is a date
-  }
-  if (core.chinese_decimal && bare && !core.scaled) {
-    return std::nullopt;  // 三点五 without 万 or 元 is a clock time
-  }
-  if (bare && (before == U'周' || before == U'期' || before == U'拜')) {
-    return std::nullopt;  // 周三, 星期一, 礼拜天
-  }
-  if (bare && match.chinese && !options_.allow_bare_chinese &&
-      !((core.scaled || core.large) && (core.has_digit || At(core_begin) == U'十'))) {
-    return std::nullopt;
-  }
-
   // Checked last because it is the slowest test and most candidates fail earlier ones.
-  if (match.chinese && StartsIdiom(text_, core_begin)) {
+  if (match.chinese && StartsIdiom(text_, prefix.core_begin)) {
     return std::nullopt;
   }
 
@@ -788,9 +809,9 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) 
   match.low = value.low;
   match.high = value.high;
   match.approximate = match.approximate || core.approximate;
-  match.scaled = core.scaled && bare;
-  if (currency_prefix || percent_prefix) {
-    match.unit = ToUtf8(text_.substr(begin, core_begin - begin));
+  match.scaled = core.scaled && match.unit_class == UnitClass::kNone;
+  if (prefix.currency || prefix.percent) {
+    match.unit = ToUtf8(text_.substr(begin, prefix.core_begin - begin));
     while (!match.unit.empty() && match.unit.back() == ' ') {
       match.unit.pop_back();
     }
