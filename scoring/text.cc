@@ -231,24 +231,32 @@ char32_t FullWidthToAscii(char32_t cp) {
 }
 
 void Fold(std::string_view input, FoldBuffer* out) {
-
-  // Decode, fold by table where possible, and write the folded UTF-8 in the same pass. The
-  // table only shrinks text (3-byte full-width forms become 1-byte ASCII), so every buffer
-  // sized by the input is large enough. Writes go through raw pointers because this loop
-  // is the hot path of Extract.
+  // Decode, fold by table where possible, and write the folded UTF-8 in the same pass. No
+  // table entry makes more code points or bytes than its UTF-8 input has (… is 3 bytes and
+  // becomes "..."), so every buffer sized by the input is large enough. Writes go through
+  // raw pointers because this loop is the hot path of Extract.
   out->original.resize(input.size());
   out->folded.resize(input.size());
+  out->origin.resize(input.size());
   out->folded_utf8.resize(input.size());
   out->cp_byte.resize(input.size() + 1);
-  int32_t* cp_byte = out->cp_byte.data();
   char32_t* original = out->original.data();
   char32_t* folded = out->folded.data();
+  int32_t* origin = out->origin.data();
+  int32_t* cp_byte = out->cp_byte.data();
   char* folded_bytes = out->folded_utf8.data();
   size_t count = 0;
+  size_t folded_count = 0;
   size_t byte_count = 0;
   bool valid = true;
   bool by_table = true;
   bool changed = false;
+  auto emit = [&](char32_t cp) {
+    folded[folded_count] = cp;
+    origin[folded_count] = static_cast<int32_t>(count);
+    cp_byte[folded_count] = static_cast<int32_t>(byte_count);
+    ++folded_count;
+  };
   for (size_t pos = 0; pos < input.size();) {
     size_t start = pos;
     char32_t cp = DecodeFast(input, &pos);
@@ -256,35 +264,42 @@ void Fold(std::string_view input, FoldBuffer* out) {
       valid = false;
     }
     original[count] = cp;
-    cp_byte[count] = static_cast<int32_t>(byte_count);
-    if (by_table) {
-      if (IsStableByTable(cp)) {
-        folded[count] = cp;
-        for (size_t b = start; b < pos; ++b) {
-          folded_bytes[byte_count++] = input[b];
-        }
-      } else if (char32_t ascii = FullWidthToAscii(cp); ascii != 0) {
-        folded[count] = ascii;
-        if (ascii < 0x80) {
-          folded_bytes[byte_count++] = static_cast<char>(ascii);
-        } else {  // U+FFE5 -> U+00A5
-          folded_bytes[byte_count++] = static_cast<char>(0xC0 | (ascii >> 6));
-          folded_bytes[byte_count++] = static_cast<char>(0x80 | (ascii & 0x3F));
-        }
-        changed = true;
-      } else {
-        by_table = false;
+    if (!by_table) {
+      ++count;
+      continue;
+    }
+    if (IsStableByTable(cp)) {
+      emit(cp);
+      for (size_t b = start; b < pos; ++b) {
+        folded_bytes[byte_count++] = input[b];
       }
+    } else if (char32_t ascii = FullWidthToAscii(cp); ascii != 0) {
+      emit(ascii);
+      if (ascii < 0x80) {
+        folded_bytes[byte_count++] = static_cast<char>(ascii);
+      } else {  // U+FFE5 -> U+00A5
+        folded_bytes[byte_count++] = static_cast<char>(0xC0 | (ascii >> 6));
+        folded_bytes[byte_count++] = static_cast<char>(0x80 | (ascii & 0x3F));
+      }
+      changed = true;
+    } else if (cp == 0x2026) {  // … (two of them are the Chinese ellipsis) -> "..."
+      for (int dot = 0; dot < 3; ++dot) {
+        emit(U'.');
+        folded_bytes[byte_count++] = '.';
+      }
+      changed = true;
+    } else {
+      by_table = false;
     }
     ++count;
   }
   out->original.resize(count);
 
   if (by_table && valid) {
-    out->folded.resize(count);
-    cp_byte[count] = static_cast<int32_t>(byte_count);
-    out->cp_byte.resize(count + 1);
-    SetIdentityOrigin(out);
+    out->folded.resize(folded_count);
+    out->origin.resize(folded_count);
+    cp_byte[folded_count] = static_cast<int32_t>(byte_count);
+    out->cp_byte.resize(folded_count + 1);
     if (changed) {
       out->folded_utf8.resize(byte_count);
       out->utf8 = out->folded_utf8;

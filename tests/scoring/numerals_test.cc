@@ -310,6 +310,19 @@ TEST_CASE("FoldText maps expansions and compositions", "[extract]") {
   CHECK(composed.origin[1] == 2);
 }
 
+TEST_CASE("FoldText expands the ellipsis by table", "[extract]") {
+  FoldedText folded = FoldText("好……３个");
+  CHECK(folded.text == "好......3个");
+  CHECK(folded.original_length == 5);
+  REQUIRE(folded.origin.size() == 9);
+  CHECK(folded.origin[1] == 1);
+  CHECK(folded.origin[3] == 1);
+  CHECK(folded.origin[4] == 2);
+  CHECK(folded.origin[6] == 2);
+  CHECK(folded.origin[7] == 3);
+  CHECK(folded.origin[8] == 4);
+}
+
 TEST_CASE("FoldText replaces invalid UTF-8", "[extract]") {
   FoldedText folded = FoldText("a\xFF\xC3");
   CHECK(folded.text == "a\xEF\xBF\xBD\xEF\xBF\xBD");
