@@ -72,14 +72,17 @@ constexpr Cue kCues[] = {
 
 // Whether cp is the first character of an entry in kCues or kNotCues.
 bool MayStartCue(char32_t cp) {
-  switch (cp) {
-    case U'尚': case U'并': case U'还': case U'没': case U'不': case U'未': case U'无':
-    case U'计': case U'准': case U'打': case U'将': case U'即': case U'预': case U'明':
-    case U'后': case U'下': case U'争':
-      return true;
-    default:
-      return false;
-  }
+  static const CodePointFilter kStarts = [] {
+    CodePointFilter starts;
+    for (const Cue& cue : kCues) {
+      starts.Add(cue.word.front());
+    }
+    for (std::u32string_view word : kNotCues) {
+      starts.Add(word.front());
+    }
+    return starts;
+  }();
+  return kStarts.MayContain(cp);
 }
 
 // Returns the aspect of the clause folded[begin, end): negated if it has a negation cue,
@@ -236,6 +239,7 @@ struct ExtractScratch {
   std::vector<NumberMatch> numbers;
   std::vector<int> number_clause;                    // clause index of each number
   std::vector<std::pair<int32_t, int32_t>> clauses;  // clauses that hold numbers, in order
+  std::vector<std::optional<Aspect>> clause_aspect;  // computed on first use
   std::vector<int> rules_hit;
   std::vector<Trigger> triggers;
 };
@@ -303,7 +307,7 @@ struct Extractor::Impl {
     int rule = 0;
   };
   std::vector<Literal> literals;
-  std::array<uint64_t, 1024> literal_starts{};
+  CodePointFilter literal_starts;
   std::unique_ptr<re2::RE2::Set> regex_triggers;  // null when every pattern is literal
   std::vector<int> regex_rules;                   // set index -> rule index
 
@@ -316,7 +320,7 @@ struct Extractor::Impl {
   int Fit(int rule, const NumberMatch& number) const;
   void AddLiterals(const std::vector<std::u32string>& words, int rule);
   bool MayStartLiteral(char32_t cp) const {
-    return (literal_starts[(cp & 0xFFFF) >> 6] >> (cp & 63)) & 1;
+    return literal_starts.MayContain(cp);
   }
   // Appends every literal trigger inside folded code points [begin, end).
   void FindLiteralTriggers(std::u32string_view folded, int32_t begin, int32_t end,
@@ -373,8 +377,7 @@ void Extractor::Impl::FindTriggers(const FoldBuffer& text, int rule, int32_t beg
 void Extractor::Impl::AddLiterals(const std::vector<std::u32string>& words, int rule) {
   for (const std::u32string& word : words) {
     literals.push_back(Literal{word, rule});
-    char32_t first = word.front() & 0xFFFF;
-    literal_starts[first >> 6] |= uint64_t{1} << (first & 63);
+    literal_starts.Add(word.front());
   }
   std::stable_sort(literals.begin(), literals.end(), [](const Literal& a, const Literal& b) {
     return a.text.front() < b.text.front();
@@ -603,6 +606,7 @@ std::vector<Extraction> Extractor::Extract(std::string_view text) const {
     }
     scratch.number_clause.push_back(static_cast<int>(scratch.clauses.size()) - 1);
   }
+  scratch.clause_aspect.assign(scratch.clauses.size(), std::nullopt);
   impl_->CollectTriggers(&scratch);
   if (scratch.triggers.empty()) {
     return out;
@@ -621,8 +625,12 @@ std::vector<Extraction> Extractor::Extract(std::string_view text) const {
     extraction.quantity = ToQuantity(scratch.buffer, number);
     extraction.span = OriginalSpan(scratch.buffer, std::min(best->begin, number.begin),
                                    std::max(best->end, number.end));
-    auto [clause_begin, clause_end] = scratch.clauses[scratch.number_clause[i]];
-    extraction.aspect = ClauseAspect(folded, clause_begin, clause_end);
+    int clause = scratch.number_clause[i];
+    std::optional<Aspect>& aspect = scratch.clause_aspect[clause];
+    if (!aspect) {
+      aspect = ClauseAspect(folded, scratch.clauses[clause].first, scratch.clauses[clause].second);
+    }
+    extraction.aspect = *aspect;
     out.push_back(std::move(extraction));
   }
 

@@ -826,28 +826,23 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) 
   return match;
 }
 
-// Bitmap over the low 16 bits of code points that may start a number; a hit still needs the
-// exact check in MayStartNumber.
-class StartBitmap {
- public:
-  StartBitmap() {
-    for (char32_t cp = 0; cp < 0x10000; ++cp) {
-      if (IsAsciiDigit(cp) || ChineseDigit(cp) >= 0 || cp == U'几' || cp == U'十' ||
-          cp == U'拾' || cp == 0x00A5 || cp == U'上' || cp == U'数' || cp == U'半' ||
-          cp == U'R' || cp == U'r' || cp == U'人' || cp == U'百') {
-        bits_[cp >> 6] |= uint64_t{1} << (cp & 63);
-      }
+// Code points that may start a number; a hit still needs the exact check in MayStartNumber.
+CodePointFilter NumberStarts() {
+  CodePointFilter starts;
+  for (char32_t cp = 0; cp < 0x10000; ++cp) {
+    if (IsAsciiDigit(cp) || ChineseDigit(cp) >= 0 || ChineseUnit(cp) == 10) {
+      starts.Add(cp);
     }
   }
-  bool MayContain(char32_t cp) const { return (bits_[(cp & 0xFFFF) >> 6] >> (cp & 63)) & 1; }
-
- private:
-  std::array<uint64_t, 1024> bits_{};
-};
+  for (char32_t cp : std::u32string_view(U"几¥上数半Rr人百")) {
+    starts.Add(cp);
+  }
+  return starts;
+}
 
 // Whether a number may start at text[i]; a cheap filter before NumberReader::ReadAt.
 bool MayStartNumber(std::u32string_view text, size_t i) {
-  static const StartBitmap kStarts;
+  static const CodePointFilter kStarts = NumberStarts();
   char32_t cp = text[i];
   if (!kStarts.MayContain(cp)) {
     return false;
@@ -937,8 +932,7 @@ UnitTable::UnitTable(const std::vector<std::string>& extra_measure_words) {
 
   for (size_t i = 0; i < words_.size(); ++i) {
     order_.push_back(static_cast<uint16_t>(i));
-    char32_t first = words_[i].text.front() & 0xFFFF;
-    first_bits_[first >> 6] |= uint64_t{1} << (first & 63);
+    firsts_.Add(words_[i].text.front());
   }
   std::sort(order_.begin(), order_.end(), [this](uint16_t a, uint16_t b) {
     const std::u32string& left = words_[a].text;
@@ -952,7 +946,7 @@ const UnitWord* UnitTable::Match(std::u32string_view text, size_t pos) const {
     return nullptr;
   }
   char32_t first = text[pos];
-  if (((first_bits_[(first & 0xFFFF) >> 6] >> (first & 63)) & 1) == 0) {
+  if (!firsts_.MayContain(first)) {
     return nullptr;
   }
   auto it = std::lower_bound(order_.begin(), order_.end(), first, [this](uint16_t index, char32_t cp) {

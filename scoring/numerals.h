@@ -4,7 +4,6 @@
 // construction and safe to share between threads.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -53,7 +52,7 @@ class UnitTable {
  private:
   std::vector<UnitWord> words_;
   std::vector<uint16_t> order_;              // indexes by first code point, longest first
-  std::array<uint64_t, 1024> first_bits_{};  // first code points (low 16 bits), as a filter
+  CodePointFilter firsts_;                   // first code points of words_
 };
 
 // One number found in folded text, with its unit. Positions are folded code points.

@@ -4,6 +4,7 @@
 // thread at a time; Fold keeps its capacity so repeated calls do not allocate.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -20,6 +21,18 @@ struct FoldBuffer {
   std::string folded_utf8;          // storage for utf8 when it differs from the input
   std::string_view utf8;            // folded text as UTF-8: the input itself or folded_utf8
   std::vector<int32_t> cp_byte;     // cp_byte[i] = utf8 offset of folded[i]; one extra entry
+};
+
+// A set of code points keyed by their low 16 bits (8 KiB), used to skip characters that
+// cannot start a word of interest. MayContain is exact in the Basic Multilingual Plane and
+// may return true for a code point of another plane.
+class CodePointFilter {
+ public:
+  void Add(char32_t cp) { bits_[(cp & 0xFFFF) >> 6] |= uint64_t{1} << (cp & 63); }
+  bool MayContain(char32_t cp) const { return (bits_[(cp & 0xFFFF) >> 6] >> (cp & 63)) & 1; }
+
+ private:
+  std::array<uint64_t, 1024> bits_{};
 };
 
 // Folds input into out, replacing its previous contents. Text made only of ASCII, CJK
