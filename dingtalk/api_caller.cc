@@ -2,11 +2,11 @@
 // retry, error when a call gives up; the token, the secret and the query string never appear.
 #include "dingtalk/api_caller.h"
 
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 #include <thread>
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 
 #include "dingtalk/json_fields.h"
 #include "dingtalk/signature.h"
@@ -172,8 +172,7 @@ Result<AccessToken> ApiCaller::FetchV1Token() {
   return AccessToken{token, options_.clock->Now() + std::chrono::seconds(*expires_in)};
 }
 
-Result<HttpRequest> ApiCaller::BuildHttpRequest(const ApiRequest& request,
-                                                const std::string& token,
+Result<HttpRequest> ApiCaller::BuildHttpRequest(const ApiRequest& request, const std::string& token,
                                                 HttpTransport** transport,
                                                 std::unique_ptr<HttpTransport>& webhook_transport) {
   HttpRequest http;
@@ -270,8 +269,10 @@ std::chrono::milliseconds ApiCaller::Backoff(std::chrono::milliseconds base, int
                       : std::uniform_real_distribution<double>(0.0, 1.0)(random_engine_);
     factor += options_.retry.jitter * std::clamp(draw, 0.0, 1.0);
   }
-  double exponential = static_cast<double>(base.count()) * static_cast<double>(1LL << std::min(retry - 1, 20));
-  double capped = std::min(exponential * factor, static_cast<double>(options_.retry.max_backoff.count()));
+  double exponential =
+      static_cast<double>(base.count()) * static_cast<double>(1LL << std::min(retry - 1, 20));
+  double capped =
+      std::min(exponential * factor, static_cast<double>(options_.retry.max_backoff.count()));
   return std::chrono::milliseconds(static_cast<int64_t>(capped));
 }
 
@@ -281,8 +282,8 @@ Result<nlohmann::json> ApiCaller::StopForQuota(const ClassifiedResponse& answer)
   if (quota_exhausted_month_ != month) {
     quota_exhausted_month_ = month;
     quota_error_ = answer.error;
-    Logger()->error("{} (request_id={}); {} metered calls made this month",
-                    answer.error.message, answer.request_id, counter_.TotalThisMonth());
+    Logger()->error("{} (request_id={}); {} metered calls made this month", answer.error.message,
+                    answer.request_id, counter_.TotalThisMonth());
   }
   return quota_error_;
 }
@@ -348,9 +349,8 @@ Result<nlohmann::json> ApiCaller::Call(const ApiRequest& request) {
     }
     ++retries;
     bool throttled = answer.outcome == CallOutcome::kThrottled;
-    auto delay = Backoff(throttled ? options_.retry.throttle_backoff
-                                   : options_.retry.initial_backoff,
-                         retries);
+    auto delay = Backoff(
+        throttled ? options_.retry.throttle_backoff : options_.retry.initial_backoff, retries);
     Logger()->warn("{}; retry {} in {} ms (request_id={})", answer.error.message, retries,
                    delay.count(), answer.request_id);
     if (throttled) {
@@ -390,10 +390,9 @@ Status ForEachPage(ApiCaller& caller, ApiRequest request, const std::string& cur
       return OkStatus();  // lists without has_more end when next_cursor is absent
     }
     if (*next_cursor <= cursor) {
-      return MakeError(ErrorCode::kDataLoss, request.path + ": next_cursor " +
-                                                 std::to_string(*next_cursor) +
-                                                 " does not advance past " +
-                                                 std::to_string(cursor));
+      return MakeError(ErrorCode::kDataLoss,
+                       request.path + ": next_cursor " + std::to_string(*next_cursor) +
+                           " does not advance past " + std::to_string(cursor));
     }
     cursor = *next_cursor;
   }

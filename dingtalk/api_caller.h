@@ -3,8 +3,6 @@
 // nlohmann::json): include only from .cc files. Thread-safe.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -13,6 +11,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "base/result.h"
 #include "dingtalk/api_errors.h"

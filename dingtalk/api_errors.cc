@@ -21,9 +21,8 @@ ClassifiedResponse Make(CallOutcome outcome, ErrorCode code, std::string message
 
 std::string PermissionMessage(const std::string& path, const std::string& detail) {
   std::string permission = PermissionFor(path);
-  std::string fix = permission.empty()
-                        ? "grant the app the permission this API needs"
-                        : "grant the app the permission " + permission;
+  std::string fix = permission.empty() ? "grant the app the permission this API needs"
+                                       : "grant the app the permission " + permission;
   return path + ": permission denied (" + detail + "); " + fix +
          " in the developer console (权限管理) and publish the app";
 }
@@ -34,9 +33,8 @@ std::string AllowListMessage(const std::string& path, const std::string& detail)
 }
 
 std::string ScopeMessage(const std::string& path, const std::string& detail, bool department) {
-  return path + ": " + (department ? "department" : "user") +
-         " outside the app's contact scope (" + detail +
-         "); widen the app's contact visibility (通讯录权限范围) to include it";
+  return path + ": " + (department ? "department" : "user") + " outside the app's contact scope (" +
+         detail + "); widen the app's contact visibility (通讯录权限范围) to include it";
 }
 
 // Classifies an oapi or webhook errcode other than 0.
@@ -84,7 +82,8 @@ ClassifiedResponse ClassifyErrcode(const std::string& path, int64_t errcode,
                   path + ": invalid request parameter (" + detail + ")");
     case 60003:
     case 60121:
-      return Make(CallOutcome::kFailed, ErrorCode::kNotFound, path + ": not found (" + detail + ")");
+      return Make(CallOutcome::kFailed, ErrorCode::kNotFound,
+                  path + ": not found (" + detail + ")");
     default:
       break;
   }
@@ -144,8 +143,8 @@ ClassifiedResponse ClassifyV1(const std::string& path, const HttpResponse& respo
     return ok;
   }
   std::string code = ReadString(body, "code");
-  std::string detail = "HTTP " + std::to_string(status) + " " + code + " " +
-                       ReadString(body, "message");
+  std::string detail =
+      "HTTP " + std::to_string(status) + " " + code + " " + ReadString(body, "message");
   ClassifiedResponse result;
   if (status == 401 || (status == 400 && code == "InvalidAuthentication")) {
     result = Make(CallOutcome::kTokenInvalid, ErrorCode::kUnauthenticated,
@@ -155,8 +154,8 @@ ClassifiedResponse ClassifyV1(const std::string& path, const HttpResponse& respo
                   path + ": app credentials rejected (" + detail +
                       "); check app_key and app_secret against the developer console");
   } else if (Contains(code, "QpsLimit") || Contains(code, "QpmLimit") || status == 429 ||
-             Contains(code, "tooFast") || Contains(code, "too.fast") ||
-             Contains(code, "busy") || Contains(code, "Busy")) {
+             Contains(code, "tooFast") || Contains(code, "too.fast") || Contains(code, "busy") ||
+             Contains(code, "Busy")) {
     result = Make(CallOutcome::kThrottled, ErrorCode::kResourceExhausted,
                   path + ": throttled (" + detail + ")");
   } else if (Contains(code, "ApiCountLimitForOrg")) {
@@ -164,16 +163,17 @@ ClassifiedResponse ClassifyV1(const std::string& path, const HttpResponse& respo
                   path + ": the organization's monthly API call quota is used up (" + detail +
                       "); metered calls stop until next month or a higher DingTalk edition");
   } else if (Contains(code, "IpNotInWhiteList")) {
-    result = Make(CallOutcome::kFailed, ErrorCode::kPermissionDenied,
-                  AllowListMessage(path, detail));
+    result =
+        Make(CallOutcome::kFailed, ErrorCode::kPermissionDenied, AllowListMessage(path, detail));
   } else if (status == 403) {
-    result = Make(CallOutcome::kFailed, ErrorCode::kPermissionDenied,
-                  PermissionMessage(path, detail));
+    result =
+        Make(CallOutcome::kFailed, ErrorCode::kPermissionDenied, PermissionMessage(path, detail));
   } else if (status >= 500) {
     result = Make(CallOutcome::kTransient, ErrorCode::kUnavailable,
                   path + ": server error (" + detail + ")");
   } else if (status == 404) {
-    result = Make(CallOutcome::kFailed, ErrorCode::kNotFound, path + ": not found (" + detail + ")");
+    result =
+        Make(CallOutcome::kFailed, ErrorCode::kNotFound, path + ": not found (" + detail + ")");
   } else if (status == 400) {
     result = Make(CallOutcome::kFailed, ErrorCode::kInvalidArgument,
                   path + ": invalid request (" + detail + ")");
@@ -220,9 +220,9 @@ std::string PermissionFor(const std::string& path) {
 ClassifiedResponse ClassifyResponse(ApiFamily family, const std::string& path,
                                     const HttpResponse& response) {
   if (response.status >= 500) {
-    ClassifiedResponse result = Make(CallOutcome::kTransient, ErrorCode::kUnavailable,
-                                     path + ": server error HTTP " +
-                                         std::to_string(response.status));
+    ClassifiedResponse result =
+        Make(CallOutcome::kTransient, ErrorCode::kUnavailable,
+             path + ": server error HTTP " + std::to_string(response.status));
     result.code = "http_" + std::to_string(response.status);
     return result;
   }
@@ -234,17 +234,17 @@ ClassifiedResponse ClassifyResponse(ApiFamily family, const std::string& path,
   // usual shapes; both count as throttling.
   Result<nlohmann::json> body = ParseJson(response.body);
   if (!body.ok() || !body->is_object()) {
-    ClassifiedResponse result = Make(CallOutcome::kThrottled, ErrorCode::kResourceExhausted,
-                                     path + ": answer is not a JSON object (HTTP " +
-                                         std::to_string(response.status) +
-                                         "), taken as throttling");
+    ClassifiedResponse result =
+        Make(CallOutcome::kThrottled, ErrorCode::kResourceExhausted,
+             path + ": answer is not a JSON object (HTTP " + std::to_string(response.status) +
+                 "), taken as throttling");
     result.code = "non_json";
     return result;
   }
   if (body->contains("punish")) {
-    ClassifiedResponse result = Make(CallOutcome::kThrottled, ErrorCode::kResourceExhausted,
-                                     path + ": IP throttled by the platform (punish " +
-                                         ReadString(*body, "punish") + ")");
+    ClassifiedResponse result =
+        Make(CallOutcome::kThrottled, ErrorCode::kResourceExhausted,
+             path + ": IP throttled by the platform (punish " + ReadString(*body, "punish") + ")");
     result.code = "punish";
     return result;
   }

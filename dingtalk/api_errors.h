@@ -4,9 +4,9 @@
 // Internal to the dingtalk client: include only from .cc files. Stateless and thread-safe.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "base/result.h"
 #include "dingtalk/http_transport.h"

@@ -23,7 +23,7 @@ namespace logbridge::dingtalk {
 class ApiCaller;
 
 // Retry policy for transient failures (errcode -1, HTTP 5xx, timeouts, dropped connections) and
-// throttling answers (90018, 90002, 90019, v1.0 403 QpsLimit, non-JSON or "punish" bodies).
+// throttling responses (90018, 90002, 90019, v1.0 403 QpsLimit, non-JSON or "punish" bodies).
 // The n-th retry waits min(max_backoff, base * 2^(n-1) * (1 + jitter * r)) with r uniform in
 // [0, 1), where base is throttle_backoff after a throttling answer and initial_backoff otherwise.
 struct RetryOptions {
@@ -44,7 +44,7 @@ struct ClientOptions {
   int64_t agent_id = 0;    // work notifications
   std::string robot_code;  // robot one-to-one messages and cards
 
-  const Clock* clock = nullptr;  // default: a SystemClock owned by the client
+  const Clock* clock = nullptr;  // not owned; default: the system clock
   std::chrono::milliseconds token_refresh_margin{std::chrono::minutes(5)};
   ThrottleOptions throttle;
   RetryOptions retry;
@@ -57,7 +57,7 @@ struct ClientOptions {
 
 // ---- Work logs ----
 
-// Largest create-time window the client sends in one report/list query; the platform rejects
+// Largest create-time window the client sends in one report/list query. The platform rejects
 // windows over 180 days, so longer queries are split into windows of at most this length.
 inline constexpr std::chrono::milliseconds kMaxReportWindow = std::chrono::days(179);
 inline constexpr int kMaxReportPageSize = 20;
@@ -75,8 +75,8 @@ struct ReportQuery {
   EpochMs end_time;
   std::optional<EpochMs> modified_start_time;  // filter on last-modified time, both or neither
   std::optional<EpochMs> modified_end_time;
-  std::string template_name;  // empty = every template
-  std::string userid;         // empty = every author
+  std::string template_name;               // empty = every template
+  std::string userid;                      // empty = every author
   int page_size = kMaxReportPageSize;      // 1..20
   std::optional<ReportCheckpoint> resume;  // continue after this checkpoint
 };
@@ -147,6 +147,8 @@ struct UserProfile {
 // ---- Messages ----
 
 inline constexpr size_t kMaxWorkNoticeBytes = 2048;  // serialized `msg` object
+// NOTE: the platform documents 5000 characters for work-notice markdown and no limit for robot
+// or webhook markdown; 5000 bytes is applied to all three as a conservative guess.
 inline constexpr size_t kMaxMarkdownTextBytes = 5000;
 inline constexpr size_t kMaxCardValueBytes = 1024;
 inline constexpr size_t kMaxCardKeyBytes = 100;
@@ -211,7 +213,7 @@ struct RobotSendResult {
 // A card sent with createAndDeliver to users' robot chats and/or one group chat.
 struct CardDelivery {
   std::string card_template_id;
-  std::string out_track_id;  // caller-chosen unique id; reusing it updates nothing
+  std::string out_track_id;  // caller-chosen unique id; sending it again makes no second card
   std::map<std::string, std::string> params;  // cardParamMap; values over 1 KB are truncated
   std::vector<std::string> robot_userids;     // IM_ROBOT spaces, by userid
   std::string open_conversation_id;           // IM_GROUP space; empty = none
@@ -235,8 +237,9 @@ class Client {
   // Reports: topapi/report/list over [start_time, end_time], split into windows of at most
   // kMaxReportWindow, each paged with `size` <= 20 until has_more is false. Pages reach
   // `on_page` in order with a checkpoint. Errors: kInvalidArgument for an inverted window or a
-  // bad page size; kDataLoss when a page has has_more but no next_cursor, or a cursor repeats
-  // (the window is abandoned; resume from the last checkpoint); call errors as for every API.
+  // bad page size. kDataLoss when a page has has_more but no next_cursor, or a cursor repeats:
+  // the window is abandoned and the caller resumes from the last checkpoint. Call errors as for
+  // every API.
   Status ListReports(const ReportQuery& query, const ReportPageHandler& on_page);
 
   // Templates visible to `userid` (empty = all), template/listbyuserid paged 100 at a time.
@@ -256,9 +259,10 @@ class Client {
   // One user with manager_userid (topapi/v2/user/get). kNotFound for an unknown userid.
   Result<UserProfile> GetUser(const std::string& userid);
 
-  // Work notification (asyncsend_v2). Userids go 100 a call, dept ids 20 a call; a markdown text
-  // that does not fit 2048 bytes is split on line boundaries into several messages, and an
-  // action card or OA body is truncated on a character boundary. Returns every task_id.
+  // Work notification (asyncsend_v2). Userids go 100 a call and dept ids 20 a call. A markdown
+  // text that does not fit 2048 bytes is split on line boundaries into several messages, while
+  // an action card or OA body is truncated on a line or character boundary. Returns every
+  // task_id.
   // kInvalidArgument when there is no recipient or agent_id is unset.
   Result<std::vector<int64_t>> SendWorkNotice(const WorkNoticeRecipients& to,
                                               const MarkdownMessage& message);

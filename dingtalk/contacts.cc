@@ -61,8 +61,8 @@ Result<std::vector<DepartmentNode>> Client::ListDepartments() {
       if (!dept_id.has_value() || !visited.insert(*dept_id).second) {
         continue;
       }
-      departments.push_back(
-          DepartmentNode{*dept_id, ReadInt64(item, "parent_id").value_or(parent), ReadString(item, "name")});
+      departments.push_back(DepartmentNode{*dept_id, ReadInt64(item, "parent_id").value_or(parent),
+                                           ReadString(item, "name")});
       pending.push_back(*dept_id);
     }
   }
@@ -85,8 +85,8 @@ Result<std::vector<UserProfile>> Client::ListDepartmentUsers(int64_t dept_id) {
 }
 
 Result<UserProfile> Client::GetUser(const std::string& userid) {
-  Result<nlohmann::json> answer = caller_->Call(
-      ContactsRequest("/topapi/v2/user/get", nlohmann::json{{"userid", userid}}));
+  Result<nlohmann::json> answer =
+      caller_->Call(ContactsRequest("/topapi/v2/user/get", nlohmann::json{{"userid", userid}}));
   if (!answer.ok()) {
     return answer.error();
   }

@@ -2,9 +2,9 @@
 // per request), so the pool lends each sender its own client and keeps idle ones for reuse.
 #include "dingtalk/http_transport.h"
 
-#include <httplib.h>
-
 #include <mutex>
+
+#include <httplib.h>
 
 namespace logbridge::dingtalk {
 
@@ -30,6 +30,8 @@ struct HttpTransport::Pool {
     client->set_read_timeout(options.read_timeout);
     client->set_write_timeout(options.read_timeout);
     client->set_keep_alive(true);
+    client->set_tcp_nodelay(
+        true);  // headers and body go in separate writes; Nagle would delay the body
     client->enable_server_certificate_verification(options.verify_certificates);
     if (!options.ca_cert_path.empty()) {
       client->set_ca_cert_path(options.ca_cert_path);
@@ -81,8 +83,8 @@ namespace {
 Error TransportError(httplib::Error error, std::chrono::steady_clock::duration elapsed,
                      const TransportOptions& options) {
   auto elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed);
-  std::string detail = httplib::to_string(error) + " after " +
-                       std::to_string(elapsed_ms.count()) + " ms";
+  std::string detail =
+      httplib::to_string(error) + " after " + std::to_string(elapsed_ms.count()) + " ms";
   switch (error) {
     case httplib::Error::ConnectionTimeout:
       return MakeError(ErrorCode::kDeadlineExceeded, "connecting timed out: " + detail);

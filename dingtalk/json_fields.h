@@ -3,12 +3,12 @@
 // the client. Internal to the dingtalk client: include only from .cc files.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include <nlohmann/json.hpp>
 
 #include "base/result.h"
 

@@ -81,7 +81,7 @@ std::string JoinIds(const std::vector<int64_t>& ids) {
 
 // Recipient fields of each asyncsend_v2 call: userids 100 a call and dept ids 20 a call, paired
 // up so that the number of calls is the larger of the two chunk counts. Empty lists are left out
-// because the platform rejects an empty userid_list.
+// of the request rather than sent as empty strings.
 std::vector<nlohmann::json> RecipientBatches(const WorkNoticeRecipients& to) {
   if (to.to_all_users) {
     return {nlohmann::json{{"to_all_user", true}}};
@@ -209,9 +209,9 @@ Result<std::vector<int64_t>> Client::SendWorkNotice(const WorkNoticeRecipients& 
   }
   std::vector<nlohmann::json> messages;
   for (size_t i = 0; i < parts.size(); ++i) {
-    messages.push_back({{"msgtype", "markdown"},
-                        {"markdown", {{"title", PartTitle(title, i, parts.size())},
-                                      {"text", parts[i]}}}});
+    messages.push_back(
+        {{"msgtype", "markdown"},
+         {"markdown", {{"title", PartTitle(title, i, parts.size())}, {"text", parts[i]}}}});
   }
   return SendNotices(*caller_, to, messages);
 }
@@ -333,9 +333,9 @@ Result<RobotSendResult> Client::SendRobotActionCard(const std::vector<std::strin
       param["actionURL" + std::to_string(i + 1)] = message.buttons[i].url;
     }
   } else {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "robot action card has " + std::to_string(buttons) +
-                         " buttons; the platform allows at most 5");
+    return MakeError(ErrorCode::kInvalidArgument, "robot action card has " +
+                                                      std::to_string(buttons) +
+                                                      " buttons; the platform allows at most 5");
   }
   return SendRobot(*caller_, userids, msg_key, {param});
 }
@@ -343,13 +343,13 @@ Result<RobotSendResult> Client::SendRobotActionCard(const std::vector<std::strin
 Result<std::vector<CardDeliverResult>> Client::CreateAndDeliverCard(const CardDelivery& card) {
   if (card.card_template_id.empty() || card.out_track_id.empty()) {
     return MakeError(ErrorCode::kInvalidArgument,
-                     "card needs card_template_id and out_track_id, got '" +
-                         card.card_template_id + "' and '" + card.out_track_id + "'");
+                     "card needs card_template_id and out_track_id, got '" + card.card_template_id +
+                         "' and '" + card.out_track_id + "'");
   }
   if (card.robot_userids.empty() && card.open_conversation_id.empty()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "card " + card.out_track_id +
-                         " has no space; give robot_userids or open_conversation_id");
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        "card " + card.out_track_id + " has no space; give robot_userids or open_conversation_id");
   }
   if (Status keys = ValidateCardKeys(card.params); !keys.ok()) {
     return keys.error();

@@ -45,8 +45,8 @@ Result<ReportRecord> ParseReportRecord(const nlohmann::json& item) {
   ReportRecord record;
   record.report_id = ReadString(item, "report_id");
   if (record.report_id.empty()) {
-    return MakeError(ErrorCode::kDataLoss, std::string(kReportListPath) +
-                                               ": a record in data_list has no report_id");
+    return MakeError(ErrorCode::kDataLoss,
+                     std::string(kReportListPath) + ": a record in data_list has no report_id");
   }
   record.create_time = EpochMs(ReadInt64(item, "create_time").value_or(0));
   record.modified_time = EpochMs(ReadInt64(item, "modified_time").value_or(0));
@@ -83,8 +83,8 @@ Status ListReportWindow(ApiCaller& caller, const ReportQuery& query, EpochMs win
     }
     auto result = answer->find("result");
     if (result == answer->end() || !result->is_object()) {
-      return MakeError(ErrorCode::kDataLoss,
-                       std::string(kReportListPath) + ": response has no result object in " + window);
+      return MakeError(ErrorCode::kDataLoss, std::string(kReportListPath) +
+                                                 ": response has no result object in " + window);
     }
 
     ReportPage page;
@@ -111,8 +111,8 @@ Status ListReportWindow(ApiCaller& caller, const ReportQuery& query, EpochMs win
                            "; the window was abandoned, resume from the last checkpoint");
     }
 
-    page.checkpoint = ReportCheckpoint{window_start, window_end, has_more ? *next_cursor : 0,
-                                       !has_more};
+    page.checkpoint =
+        ReportCheckpoint{window_start, window_end, has_more ? *next_cursor : 0, !has_more};
     if (Status stored = on_page(page); !stored.ok()) {
       return stored;
     }
@@ -163,15 +163,15 @@ Result<std::vector<ReportTemplate>> Client::ListReportTemplates(const std::strin
     body["userid"] = userid;
   }
   std::vector<ReportTemplate> templates;
-  Status listed = ForEachPage(
-      *caller_, ReportRequest("/topapi/report/template/listbyuserid", body), "offset",
-      [&](const nlohmann::json& result) {
-        for (const nlohmann::json& item : ReadArray(result, "template_list")) {
-          templates.push_back(ReportTemplate{ReadString(item, "name"),
-                                             ReadString(item, "report_code"),
-                                             ReadString(item, "icon_url"), ReadString(item, "url")});
-        }
-      });
+  Status listed =
+      ForEachPage(*caller_, ReportRequest("/topapi/report/template/listbyuserid", body), "offset",
+                  [&](const nlohmann::json& result) {
+                    for (const nlohmann::json& item : ReadArray(result, "template_list")) {
+                      templates.push_back(
+                          ReportTemplate{ReadString(item, "name"), ReadString(item, "report_code"),
+                                         ReadString(item, "icon_url"), ReadString(item, "url")});
+                    }
+                  });
   if (!listed.ok()) {
     return listed.error();
   }
@@ -188,8 +188,8 @@ Result<TemplateDetail> Client::GetReportTemplate(const std::string& userid,
   }
   auto result = answer->find("result");
   if (result == answer->end() || !result->is_object()) {
-    return MakeError(ErrorCode::kNotFound, "report template '" + template_name +
-                                               "' not found for user '" + userid + "'");
+    return MakeError(ErrorCode::kNotFound,
+                     "report template '" + template_name + "' not found for user '" + userid + "'");
   }
 
   TemplateDetail detail;
@@ -230,9 +230,9 @@ Result<std::vector<ReportCommentEntry>> Client::ListReportComments(const std::st
   Status listed = ForEachPage(*caller_, ReportRequest("/topapi/report/comment/list", body),
                               "offset", [&](const nlohmann::json& result) {
                                 for (const nlohmann::json& item : ReadArray(result, "comments")) {
-                                  comments.push_back(ReportCommentEntry{ReadString(item, "userid"),
-                                                                   ReadString(item, "content"),
-                                                                   ReadString(item, "create_time")});
+                                  comments.push_back(ReportCommentEntry{
+                                      ReadString(item, "userid"), ReadString(item, "content"),
+                                      ReadString(item, "create_time")});
                                 }
                               });
   if (!listed.ok()) {

@@ -12,8 +12,8 @@ PathThrottle::PathThrottle(ThrottleOptions options, const Clock* clock, SleepFun
 
 double PathThrottle::IntervalMs(const std::string& path) const {
   auto found = options_.per_path_calls_per_second.find(path);
-  double rate = found != options_.per_path_calls_per_second.end() ? found->second
-                                                                  : options_.calls_per_second;
+  double rate =
+      found != options_.per_path_calls_per_second.end() ? found->second : options_.calls_per_second;
   return rate > 0 ? 1000.0 / rate : 0.0;
 }
 

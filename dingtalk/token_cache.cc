@@ -4,8 +4,7 @@
 
 namespace logbridge::dingtalk {
 
-TokenCache::TokenCache(const Clock* clock, std::chrono::milliseconds refresh_margin,
-                       Fetcher fetch)
+TokenCache::TokenCache(const Clock* clock, std::chrono::milliseconds refresh_margin, Fetcher fetch)
     : clock_(clock), refresh_margin_(refresh_margin), fetch_(std::move(fetch)) {}
 
 Result<std::string> TokenCache::Get() {

@@ -2,10 +2,10 @@
 // the per-path token bucket, the monthly call counter, the error classification table and the
 // webhook signature vector.
 
-#include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "dingtalk/api_errors.h"
 #include "dingtalk/signature.h"
@@ -20,8 +20,11 @@ bool IsValidUtf8(const std::string& text) {
   size_t pos = 0;
   while (pos < text.size()) {
     unsigned char lead = static_cast<unsigned char>(text[pos]);
-    size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3
-                                    : (lead >> 3) == 0x1E ? 4 : 0;
+    size_t length = lead < 0x80           ? 1
+                    : (lead >> 5) == 0x6  ? 2
+                    : (lead >> 4) == 0xE  ? 3
+                    : (lead >> 3) == 0x1E ? 4
+                                          : 0;
     if (length == 0 || pos + length > text.size()) {
       return false;
     }
@@ -107,11 +110,10 @@ TEST_CASE("TruncateToEscapedSize ends on a line", "[client]") {
 TEST_CASE("PathThrottle spaces calls per path", "[client]") {
   ManualClock clock(EpochMs(1'000'000));
   std::vector<int64_t> sleeps;
-  PathThrottle throttle(ThrottleOptions{10.0, 1, {}}, &clock,
-                        [&](std::chrono::milliseconds delay) {
-                          sleeps.push_back(delay.count());
-                          clock.Advance(delay);
-                        });
+  PathThrottle throttle(ThrottleOptions{10.0, 1, {}}, &clock, [&](std::chrono::milliseconds delay) {
+    sleeps.push_back(delay.count());
+    clock.Advance(delay);
+  });
   for (int i = 0; i < 5; ++i) {
     throttle.Acquire("/topapi/report/list");
   }
@@ -137,11 +139,10 @@ TEST_CASE("PathThrottle honours a pause", "[client]") {
 TEST_CASE("PathThrottle allows a burst", "[client]") {
   ManualClock clock(EpochMs(0));
   int sleeps = 0;
-  PathThrottle throttle(ThrottleOptions{20.0, 3, {}}, &clock,
-                        [&](std::chrono::milliseconds delay) {
-                          ++sleeps;
-                          clock.Advance(delay);
-                        });
+  PathThrottle throttle(ThrottleOptions{20.0, 3, {}}, &clock, [&](std::chrono::milliseconds delay) {
+    ++sleeps;
+    clock.Advance(delay);
+  });
   clock.Advance(std::chrono::seconds(10));
   for (int i = 0; i < 3; ++i) {
     throttle.Acquire("/a");
@@ -225,8 +226,8 @@ TEST_CASE("ClassifyResponse maps v1.0 codes", "[client]") {
   for (const Case& c : cases) {
     CAPTURE(c.status, c.code);
     std::string body = R"({"code":")" + c.code + R"(","message":"m","requestid":"r1"})";
-    ClassifiedResponse classified =
-        ClassifyResponse(ApiFamily::kV1, "/v1.0/robot/oToMessages/batchSend", Answer(c.status, body));
+    ClassifiedResponse classified = ClassifyResponse(
+        ApiFamily::kV1, "/v1.0/robot/oToMessages/batchSend", Answer(c.status, body));
     CHECK(classified.outcome == c.outcome);
   }
 }

@@ -3,14 +3,14 @@
 // kind. Client and sandbox share a ManualClock that the client's sleeps advance, so backoff and
 // rate limits cost no real time.
 
-#include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
-
 #include <memory>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "dingtalk/client.h"
 #include "dingtalk/sandbox/sandbox.h"
@@ -212,12 +212,12 @@ TEST_CASE("ListReports resumes from a checkpoint", "[client]") {
 
 TEST_CASE("ListReports filters by modified time", "[client]") {
   auto harness = StartHarness(BulkSandbox(0, 1));
-  Result<std::string> edited =
-      harness->sandbox->WriteReport("u2", "日报", {{"今日完成工作", "初稿"}}, EpochMs(kStartMs - 5 * kDayMs));
+  Result<std::string> edited = harness->sandbox->WriteReport(
+      "u2", "日报", {{"今日完成工作", "初稿"}}, EpochMs(kStartMs - 5 * kDayMs));
   REQUIRE(edited.ok());
-  REQUIRE(harness->sandbox->EditReport(*edited, {{"今日完成工作", "修改后"}},
-                                       EpochMs(kStartMs - 1000))
-              .ok());
+  REQUIRE(
+      harness->sandbox->EditReport(*edited, {{"今日完成工作", "修改后"}}, EpochMs(kStartMs - 1000))
+          .ok());
 
   ReportQuery query = LastDays(30);
   query.modified_start_time = EpochMs(kStartMs - kDayMs);
@@ -338,9 +338,8 @@ TEST_CASE("Concurrent callers share one fetch", "[client]") {
 }
 
 TEST_CASE("Wrong app secret is rejected", "[client]") {
-  auto harness = StartHarness(BulkSandbox(0, 1), [](ClientOptions& client) {
-    client.app_secret = "not-the-secret";
-  });
+  auto harness = StartHarness(BulkSandbox(0, 1),
+                              [](ClientOptions& client) { client.app_secret = "not-the-secret"; });
   auto user = harness->client->GetUser("u1");
   REQUIRE_FALSE(user.ok());
   CHECK(user.error().code == ErrorCode::kUnauthenticated);
@@ -354,9 +353,8 @@ TEST_CASE("Throttled calls back off and recover", "[client]") {
   SandboxOptions options = BulkSandbox(200, 10);
   options.qps_limit = 4;
   // The client's own bucket is off, so the sandbox's limit is what slows it down.
-  auto harness = StartHarness(options, [](ClientOptions& client) {
-    client.throttle.calls_per_second = 0;
-  });
+  auto harness =
+      StartHarness(options, [](ClientOptions& client) { client.throttle.calls_per_second = 0; });
   Listing listing = ListAll(*harness->client, LastDays(10));
   REQUIRE(listing.status.ok());
   CHECK(listing.unique_ids().size() == 200);
@@ -368,13 +366,12 @@ TEST_CASE("Throttled calls back off and recover", "[client]") {
 TEST_CASE("Client bucket stays under the limit", "[client]") {
   SandboxOptions options = BulkSandbox(200, 10);
   options.qps_limit = 4;
-  auto harness = StartHarness(options, [](ClientOptions& client) {
-    client.throttle.calls_per_second = 4;
-  });
+  auto harness =
+      StartHarness(options, [](ClientOptions& client) { client.throttle.calls_per_second = 4; });
   EpochMs started = harness->clock.Now();
   Listing listing = ListAll(*harness->client, LastDays(10));
   REQUIRE(listing.status.ok());
-  CHECK(harness->sandbox->CallCount(kReportList) == 10);  // none rejected
+  CHECK(harness->sandbox->CallCount(kReportList) == 10);                     // none rejected
   CHECK(harness->clock.Now() - started >= std::chrono::milliseconds(2250));  // 9 gaps of 250 ms
 }
 
@@ -406,11 +403,10 @@ TEST_CASE("Each injected fault is retried", "[client]") {
 
 TEST_CASE("Slow response times out and retries", "[client]") {
   SandboxOptions options = BulkSandbox(10, 5);
-  options.faults = {Fault{FaultKind::kSlowResponse, kReportList, 1, 1.0, 200,
-                          std::chrono::milliseconds(1500)}};
-  auto harness = StartHarness(options, [](ClientOptions& client) {
-    client.read_timeout = std::chrono::milliseconds(300);
-  });
+  options.faults = {
+      Fault{FaultKind::kSlowResponse, kReportList, 1, 1.0, 200, std::chrono::milliseconds(1500)}};
+  auto harness = StartHarness(
+      options, [](ClientOptions& client) { client.read_timeout = std::chrono::milliseconds(300); });
   Listing listing = ListAll(*harness->client, LastDays(5));
   REQUIRE(listing.status.ok());
   CHECK(listing.records.size() == 10);
@@ -451,8 +447,8 @@ TEST_CASE("Monthly quota stops metered calls", "[client]") {
 
 TEST_CASE("Permission error names the grant", "[client]") {
   SandboxOptions options = BulkSandbox(10, 5);
-  options.faults = {Fault{FaultKind::kPermissionDenied, kReportList, -1, 1.0, 403, {}, 88,
-                          "60011"}};
+  options.faults = {
+      Fault{FaultKind::kPermissionDenied, kReportList, -1, 1.0, 403, {}, 88, "60011"}};
   auto harness = StartHarness(options);
   Listing listing = ListAll(*harness->client, LastDays(5));
   REQUIRE_FALSE(listing.status.ok());
@@ -528,8 +524,8 @@ TEST_CASE("Work notice splits long markdown", "[client]") {
   for (size_t i = 0; i < messages.size(); ++i) {
     CHECK(messages[i].content_json.size() <= kMaxWorkNoticeBytes);
     if (i % 3 == 0) {
-      joined += nlohmann::json::parse(messages[i].content_json)["markdown"]["text"]
-                    .get<std::string>();
+      joined +=
+          nlohmann::json::parse(messages[i].content_json)["markdown"]["text"].get<std::string>();
       CHECK(messages[i].delivered_userids.size() == 100);
     }
   }
@@ -555,8 +551,8 @@ TEST_CASE("Work notice action card truncated", "[client]") {
 
 TEST_CASE("Work notice needs a recipient", "[client]") {
   auto harness = StartHarness(BulkSandbox(0, 1));
-  auto sent = harness->client->SendWorkNotice(WorkNoticeRecipients{},
-                                              MarkdownMessage{"标题", "正文"});
+  auto sent =
+      harness->client->SendWorkNotice(WorkNoticeRecipients{}, MarkdownMessage{"标题", "正文"});
   REQUIRE_FALSE(sent.ok());
   CHECK(sent.error().code == ErrorCode::kInvalidArgument);
   CHECK(harness->sandbox->Messages().empty());
@@ -570,8 +566,8 @@ TEST_CASE("Work notice OA and send result", "[client]") {
   oa.title = "本周得分待确认";
   oa.form = {{"得分", "86"}, {"排名", "3"}};
   oa.content = "请在周五前确认。";
-  auto sent = harness->client->SendWorkNotice(WorkNoticeRecipients{{"u1", "nobody"}, {}, false},
-                                              oa);
+  auto sent =
+      harness->client->SendWorkNotice(WorkNoticeRecipients{{"u1", "nobody"}, {}, false}, oa);
   REQUIRE(sent.ok());
   REQUIRE(sent->size() == 1);
   auto result = harness->client->GetSendResult((*sent)[0]);
@@ -587,7 +583,8 @@ TEST_CASE("Robot markdown goes twenty a call", "[client]") {
   for (int i = 0; i < 45; ++i) {
     userids.push_back("u" + std::to_string(i));
   }
-  auto sent = harness->client->SendRobotMarkdown(userids, MarkdownMessage{"提醒", "请提交今日日志"});
+  auto sent =
+      harness->client->SendRobotMarkdown(userids, MarkdownMessage{"提醒", "请提交今日日志"});
   REQUIRE(sent.ok());
   CHECK(sent->process_query_keys.size() == 3);
   std::vector<RecordedMessage> messages = harness->sandbox->Messages();
@@ -643,14 +640,15 @@ TEST_CASE("Webhook message is signed", "[client]") {
   auto harness = StartHarness(options);
   std::string url = harness->sandbox->base_url() + "/robot/send?access_token=robot-token";
   REQUIRE(harness->client
-              ->SendWebhookMarkdown(url, "SECtestsecret", MarkdownMessage{"日报汇总", "今日提交率 95%"},
-                                    {"u1"})
+              ->SendWebhookMarkdown(url, "SECtestsecret",
+                                    MarkdownMessage{"日报汇总", "今日提交率 95%"}, {"u1"})
               .ok());
   std::vector<RecordedMessage> messages = harness->sandbox->Messages();
   REQUIRE(messages.size() == 1);
   CHECK(messages[0].channel == "webhook");
 
-  Status wrong = harness->client->SendWebhookMarkdown(url, "SECwrong", MarkdownMessage{"t", "x"}, {});
+  Status wrong =
+      harness->client->SendWebhookMarkdown(url, "SECwrong", MarkdownMessage{"t", "x"}, {});
   REQUIRE_FALSE(wrong.ok());
   CHECK_THAT(wrong.error().message, Catch::Contains("310000"));
   CHECK_THAT(wrong.error().message, !Catch::Contains("robot-token"));
