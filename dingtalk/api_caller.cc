@@ -133,6 +133,21 @@ TokenCache& ApiCaller::TokenCacheFor(ApiFamily family) {
   return family == ApiFamily::kV1 ? *v1_token_ : *oapi_token_;
 }
 
+Result<AccessToken> ApiCaller::ReadToken(Result<nlohmann::json> response,
+                                         std::string_view token_key,
+                                         std::string_view expires_key) const {
+  if (!response.ok()) {
+    return response.error();
+  }
+  std::string token = ReadString(*response, token_key);
+  std::optional<int64_t> expires_in = ReadInt64(*response, expires_key);
+  if (token.empty() || !expires_in.has_value()) {
+    return MakeError(ErrorCode::kDataLoss, "token response lacks " + std::string(token_key) +
+                                               " or " + std::string(expires_key));
+  }
+  return AccessToken{token, options_.clock->Now() + std::chrono::seconds(*expires_in)};
+}
+
 Result<AccessToken> ApiCaller::FetchOapiToken() {
   ApiRequest request;
   request.family = ApiFamily::kOapi;
@@ -140,16 +155,7 @@ Result<AccessToken> ApiCaller::FetchOapiToken() {
   request.path = "/gettoken";
   request.query = {{"appkey", options_.app_key}, {"appsecret", options_.app_secret}};
   request.with_token = false;
-  Result<nlohmann::json> answer = Call(request);
-  if (!answer.ok()) {
-    return answer.error();
-  }
-  std::string token = ReadString(*answer, "access_token");
-  std::optional<int64_t> expires_in = ReadInt64(*answer, "expires_in");
-  if (token.empty() || !expires_in.has_value()) {
-    return MakeError(ErrorCode::kDataLoss, "/gettoken: response lacks access_token or expires_in");
-  }
-  return AccessToken{token, options_.clock->Now() + std::chrono::seconds(*expires_in)};
+  return ReadToken(Call(request), "access_token", "expires_in");
 }
 
 Result<AccessToken> ApiCaller::FetchV1Token() {
@@ -159,17 +165,7 @@ Result<AccessToken> ApiCaller::FetchV1Token() {
   request.path = "/v1.0/oauth2/accessToken";
   request.body = nlohmann::json{{"appKey", options_.app_key}, {"appSecret", options_.app_secret}};
   request.with_token = false;
-  Result<nlohmann::json> answer = Call(request);
-  if (!answer.ok()) {
-    return answer.error();
-  }
-  std::string token = ReadString(*answer, "accessToken");
-  std::optional<int64_t> expires_in = ReadInt64(*answer, "expireIn");
-  if (token.empty() || !expires_in.has_value()) {
-    return MakeError(ErrorCode::kDataLoss,
-                     "/v1.0/oauth2/accessToken: response lacks accessToken or expireIn");
-  }
-  return AccessToken{token, options_.clock->Now() + std::chrono::seconds(*expires_in)};
+  return ReadToken(Call(request), "accessToken", "expireIn");
 }
 
 Result<HttpRequest> ApiCaller::BuildHttpRequest(const ApiRequest& request, const std::string& token,
@@ -360,6 +356,17 @@ Result<nlohmann::json> ApiCaller::Call(const ApiRequest& request) {
       options_.retry.sleep(delay);
     }
   }
+}
+
+ApiRequest JsonRequest(ApiFamily family, HttpMethod method, std::string path, nlohmann::json body,
+                       bool metered) {
+  ApiRequest request;
+  request.family = family;
+  request.method = method;
+  request.path = std::move(path);
+  request.body = std::move(body);
+  request.metered = metered;
+  return request;
 }
 
 Status ForEachPage(ApiCaller& caller, ApiRequest request, const std::string& cursor_field,

@@ -34,6 +34,10 @@ struct ApiRequest {
   std::string webhook_url;  // kWebhook only: the full URL, which carries the robot's token
 };
 
+// Builds a request with a JSON body and the app token.
+ApiRequest JsonRequest(ApiFamily family, HttpMethod method, std::string path, nlohmann::json body,
+                       bool metered);
+
 // Pages a list API whose result object carries `has_more` and `next_cursor`: sends `body` with
 // `cursor_field` set to 0, then to each next_cursor, until has_more is false or next_cursor is
 // absent. `take` receives each page's `result` object. Errors: the call's, or kDataLoss when
@@ -60,6 +64,9 @@ class ApiCaller {
   explicit ApiCaller(ClientOptions options);
 
   Result<AccessToken> FetchOapiToken();
+  // Reads the token and its lifetime in seconds from a token endpoint's response.
+  Result<AccessToken> ReadToken(Result<nlohmann::json> response, std::string_view token_key,
+                                std::string_view expires_key) const;
   Result<AccessToken> FetchV1Token();
   TokenCache& TokenCacheFor(ApiFamily family);
 

@@ -10,17 +10,11 @@
 namespace logbridge::dingtalk {
 namespace {
 
-constexpr int64_t kRootDepartment = 1;
-
-ApiRequest ContactsRequest(const std::string& path, nlohmann::json body) {
-  ApiRequest request;
-  request.family = ApiFamily::kOapi;
-  request.method = HttpMethod::kPost;
-  request.path = path;
-  request.body = std::move(body);
-  request.metered = false;
-  return request;
+ApiRequest ContactsRequest(std::string path, nlohmann::json body) {
+  return JsonRequest(ApiFamily::kOapi, HttpMethod::kPost, std::move(path), std::move(body), false);
 }
+
+constexpr int64_t kRootDepartment = 1;
 
 UserProfile ParseUser(const nlohmann::json& item) {
   UserProfile user;

@@ -20,17 +20,6 @@ constexpr size_t kPartCounterBytes = 12;
 constexpr size_t kMaxTitleBytes = 256;
 constexpr size_t kMinTextBudget = 64;
 
-ApiRequest MessageRequest(ApiFamily family, HttpMethod method, const std::string& path,
-                          nlohmann::json body) {
-  ApiRequest request;
-  request.family = family;
-  request.method = method;
-  request.path = path;
-  request.body = std::move(body);
-  request.metered = true;
-  return request;
-}
-
 // Bytes left for the text at `slot` once the rest of `message` is serialized.
 Result<size_t> TextBudget(nlohmann::json message, const nlohmann::json::json_pointer& slot,
                           size_t limit) {
@@ -116,7 +105,7 @@ Result<std::vector<int64_t>> SendNotices(ApiCaller& caller, const WorkNoticeReci
       body["agent_id"] = caller.options().agent_id;
       body["msg"] = message;
       Result<nlohmann::json> answer = caller.Call(
-          MessageRequest(ApiFamily::kOapi, HttpMethod::kPost, kAsyncSendPath, std::move(body)));
+          JsonRequest(ApiFamily::kOapi, HttpMethod::kPost, kAsyncSendPath, std::move(body), true));
       if (!answer.ok()) {
         return answer.error();
       }
@@ -154,7 +143,7 @@ Result<RobotSendResult> SendRobot(ApiCaller& caller, const std::vector<std::stri
                              {"msgKey", msg_key},
                              {"msgParam", DumpJson(param)}};
       Result<nlohmann::json> answer = caller.Call(
-          MessageRequest(ApiFamily::kV1, HttpMethod::kPost, kBatchSendPath, std::move(body)));
+          JsonRequest(ApiFamily::kV1, HttpMethod::kPost, kBatchSendPath, std::move(body), true));
       if (!answer.ok()) {
         return answer.error();
       }
@@ -277,8 +266,8 @@ Result<std::vector<int64_t>> Client::SendWorkNotice(const WorkNoticeRecipients& 
 Result<SendResult> Client::GetSendResult(int64_t task_id) {
   nlohmann::json body = {{"agent_id", caller_->options().agent_id}, {"task_id", task_id}};
   Result<nlohmann::json> answer = caller_->Call(
-      MessageRequest(ApiFamily::kOapi, HttpMethod::kPost,
-                     "/topapi/message/corpconversation/getsendresult", std::move(body)));
+      JsonRequest(ApiFamily::kOapi, HttpMethod::kPost,
+                  "/topapi/message/corpconversation/getsendresult", std::move(body), true));
   if (!answer.ok()) {
     return answer.error();
   }
@@ -381,7 +370,7 @@ Result<std::vector<CardDeliverResult>> Client::CreateAndDeliverCard(const CardDe
   body["openSpaceId"] = "dtv1.card//" + spaces;
 
   Result<nlohmann::json> answer = caller_->Call(
-      MessageRequest(ApiFamily::kV1, HttpMethod::kPost, kCardDeliverPath, std::move(body)));
+      JsonRequest(ApiFamily::kV1, HttpMethod::kPost, kCardDeliverPath, std::move(body), true));
   if (!answer.ok()) {
     return answer.error();
   }
@@ -410,7 +399,7 @@ Status Client::UpdateCard(const std::string& out_track_id,
                          {"cardUpdateOptions", {{"updateCardDataByKey", by_key}}},
                          {"userIdType", 1}};
   Result<nlohmann::json> answer = caller_->Call(
-      MessageRequest(ApiFamily::kV1, HttpMethod::kPut, kCardUpdatePath, std::move(body)));
+      JsonRequest(ApiFamily::kV1, HttpMethod::kPut, kCardUpdatePath, std::move(body), true));
   if (!answer.ok()) {
     return answer.error();
   }

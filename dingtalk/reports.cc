@@ -12,14 +12,8 @@ namespace {
 
 constexpr char kReportListPath[] = "/topapi/report/list";
 
-ApiRequest ReportRequest(const std::string& path, nlohmann::json body) {
-  ApiRequest request;
-  request.family = ApiFamily::kOapi;
-  request.method = HttpMethod::kPost;
-  request.path = path;
-  request.body = std::move(body);
-  request.metered = true;
-  return request;
+ApiRequest ReportRequest(std::string path, nlohmann::json body) {
+  return JsonRequest(ApiFamily::kOapi, HttpMethod::kPost, std::move(path), std::move(body), true);
 }
 
 Status ValidateReportQuery(const ReportQuery& query) {
