@@ -1,7 +1,7 @@
 // Approvals of work logs by the author's manager. Logs matching a configured rule (flagged, an
 // amount over a limit, every log of some titles) get an approval and an interactive card with
 // the key fields, the flags and approve / reject-with-reason buttons. A click sets the
-// approval's status: a rejected log stops counting for scores and its author is told why. An
+// approval's status: a rejected log stops counting for scores and its author gets the reason. An
 // approval nobody answers before its deadline escalates to the manager's manager, up to
 // max_escalations times, then expires. Approvals borrows the store, outbox, score keeper and
 // clock, which must outlive it. Its methods are thread-safe: one mutex serializes them, since

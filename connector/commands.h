@@ -16,4 +16,7 @@ inline constexpr int kExitUsage = 2;         // bad command line
 inline constexpr int kExitConfig = 3;        // config or input file invalid
 inline constexpr int kExitFlagged = 4;       // reserved: scored, but flags at or above error remain
 
+// Adds serve, sync and demo: the connector service, a one-off backfill, and the sandbox demo.
+void AddServiceCommands(CLI::App& app, int* exit_code);
+
 }  // namespace logbridge::connector

@@ -1,7 +1,7 @@
-// Reminders for missing work logs. For each template's deadlines (workday calendar with
-// statutory holidays, 调休 make-up workdays and leave), once the grace period has passed and a
-// poll has finished after it, every expected author without a log gets a work notification;
-// after N deadlines missed in a row, their manager gets a digest. Expected authors are active
+// Reminders for missing work logs. Deadlines follow each template's rule on the workday
+// calendar (statutory holidays, 调休 make-up workdays, leave). Once a deadline's grace period
+// has passed and a poll has finished after it, every expected author without a log gets a work
+// notification. After N deadlines missed in a row, their manager gets a digest. Expected authors are active
 // people who wrote that template within the history window. A Reminders borrows the store,
 // outbox, calendar and clock, which must outlive it; one thread drives it.
 #pragma once

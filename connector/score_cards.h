@@ -1,7 +1,7 @@
-// Scoring inside the service: each synced log version is analyzed with the scoring engine
-// (normalized fields, extracted values with their spans, flags), its author is told when it has
-// flags, scores are computed per period, and at each period end every person gets a score card
-// and every manager a team summary. A closed period whose scores change afterwards (a late log,
+// Scoring inside the service. Each synced log version is analyzed with the scoring engine
+// (normalized fields, extracted values with their spans, flags), and its author gets a
+// notification when it has flags. Scores are computed per period, and at each period end every
+// person gets a score card and every manager a team summary. A closed period whose scores change afterwards (a late log,
 // an edit, a rejected approval) gets corrections. A ScoreKeeper borrows the store, outbox,
 // calendar and clock, which must outlive it; it is not thread-safe, so one thread drives it.
 #pragma once
@@ -35,7 +35,7 @@ struct ScoreKeeperOptions {
   std::chrono::milliseconds history{std::chrono::days(14)};
   // Logs created this long after a period ends still count for it (late logs).
   std::chrono::milliseconds late_logs{std::chrono::days(14)};
-  // Feedback on a flagged log asks for a fix within this time.
+  // Deadline for fixing a flagged log, stated in the feedback notification.
   std::chrono::milliseconds fix_within{std::chrono::hours(24)};
   bool feedback = true;
 };
@@ -86,9 +86,9 @@ class ScoreKeeper {
   // after an approval decision changes whether the log counts.
   Status MarkLogChanged(std::string_view report_id);
 
-  // Runs due work: after the configured send time following a period's end, scores that period
-  // and enqueues its cards; for periods already sent and marked changed, rescores them and
-  // enqueues a correction to each person whose total changed.
+  // Runs due work. After the configured send time following a period's end, scores that period
+  // and enqueues its cards. Periods already sent and marked changed are rescored, and each
+  // person whose total changed gets a correction.
   Result<ScoreCardReport> RunDue();
 
   // When the cards of the period containing `instant` are due.

@@ -62,7 +62,7 @@ struct ServiceOptions {
   std::chrono::milliseconds dispatch_interval{std::chrono::seconds(30)};
 };
 
-// What the scheduler has done since start; the demo prints it.
+// Counts of the scheduler's work since start, printed by the demo.
 struct ServiceTotals {
   int64_t polls = 0;
   int64_t polls_paused_by_budget = 0;
@@ -121,7 +121,7 @@ class Service {
   // arrive, then dispatches the resulting messages.
   Result<SyncRunReport> Backfill(EpochMs since);
 
-  // Polls now, whatever the cadence says; tests use it to force a poll.
+  // Polls now, ignoring the cadence; tests use it to force a poll.
   Result<SyncRunReport> PollNow();
 
   Store& store() { return *store_; }
