@@ -1,0 +1,259 @@
+// Tests of the admin API over loopback HTTP on an ephemeral port, with a real store.
+#include "connector/admin_api.h"
+
+#include <filesystem>
+#include <string>
+
+#include <catch2/catch.hpp>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+#include <stdlib.h>
+
+#include "connector/calendar.h"
+
+namespace logbridge::connector {
+namespace {
+
+using nlohmann::json;
+
+const std::string kToken = "0123456789abcdef-test-token";
+// 2026-02-14 12:00 Shanghai.
+const EpochMs kNow(1771041600000);
+
+// A store, metrics and a started AdminApi, with a client that sends the token.
+class AdminFixture {
+ public:
+  AdminFixture() : clock_(kNow) {
+    std::string pattern = (std::filesystem::temp_directory_path() / "logbridge-admin-XXXXXX");
+    dir_ = mkdtemp(pattern.data());
+    store_ = std::move(Store::Open(StoreOptions{dir_ + "/admin.db"})).value();
+    api_ = std::make_unique<AdminApi>(AdminApiOptions{"127.0.0.1", 0, kToken, 5000}, *store_,
+                                      metrics_, clock_);
+  }
+  ~AdminFixture() {
+    api_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void Start() {
+    Result<int> port = api_->Start();
+    REQUIRE(port.ok());
+    port_ = *port;
+  }
+
+  httplib::Result Get(const std::string& path, const std::string& token = kToken) {
+    httplib::Client client("127.0.0.1", port_);
+    client.set_connection_timeout(std::chrono::seconds(5));
+    httplib::Headers headers;
+    if (!token.empty()) {
+      headers.emplace("Authorization", "Bearer " + token);
+    }
+    return client.Get(path.c_str(), headers);
+  }
+
+  json GetJson(const std::string& path) {
+    httplib::Result result = Get(path);
+    REQUIRE(result);
+    INFO(result->body);
+    REQUIRE(result->status == 200);
+    return json::parse(result->body);
+  }
+
+  Store& store() { return *store_; }
+  Metrics& metrics() { return metrics_; }
+  AdminApi& api() { return *api_; }
+
+ private:
+  std::string dir_;
+  ManualClock clock_;
+  Metrics metrics_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<AdminApi> api_;
+  int port_ = 0;
+};
+
+void SeedLogs(Store& store) {
+  EpochMs in_week = ShanghaiTime(
+      Date{std::chrono::year(2026), std::chrono::month(2), std::chrono::day(12)}, 19, 0);
+  REQUIRE(store
+              .UpsertLogVersion(RawLog{"r1", R"({"report_id":"r1","remark":"拜访3家"})", "日报",
+                                       "u1", in_week, in_week},
+                                EpochMs(1))
+              .ok());
+  REQUIRE(store
+              .UpsertLogVersion(
+                  RawLog{"r2", R"({"report_id":"r2"})", "日报", "u2", in_week, in_week}, EpochMs(1))
+              .ok());
+  REQUIRE(store
+              .SaveAnalysis(LogAnalysis{
+                  "r1",
+                  1,
+                  R"({"visits":"3"})",
+                  {},
+                  {FlagRecord{"missing_field", "warning", "明日计划", "明日计划 is empty", 0, 0}}})
+              .ok());
+}
+
+TEST_CASE("Health needs no token", "[connector]") {
+  AdminFixture fixture;
+  fixture.Start();
+  httplib::Result health = fixture.Get("/healthz", "");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  CHECK(health->body == "ok\n");
+}
+
+TEST_CASE("API rejects missing or wrong token", "[connector]") {
+  AdminFixture fixture;
+  fixture.Start();
+  for (const std::string& token : {std::string(), std::string("wrong"), kToken + "x"}) {
+    httplib::Result result = fixture.Get("/api/people", token);
+    REQUIRE(result);
+    CHECK(result->status == 401);
+    CHECK(result->get_header_value("WWW-Authenticate") == "Bearer");
+    CHECK(json::parse(result->body)["error"]["code"] == "unauthenticated");
+  }
+  httplib::Result metrics = fixture.Get("/metrics", "");
+  REQUIRE(metrics);
+  CHECK(metrics->status == 401);
+}
+
+TEST_CASE("Start rejects empty token", "[connector]") {
+  ManualClock clock(kNow);
+  Metrics metrics;
+  std::unique_ptr<Store> store = std::move(Store::Open(StoreOptions{":memory:"})).value();
+  AdminApi api(AdminApiOptions{"127.0.0.1", 0, "", 5000}, *store, metrics, clock);
+  Result<int> port = api.Start();
+  REQUIRE_FALSE(port.ok());
+  CHECK(port.error().message.find("LOGBRIDGE_ADMIN_TOKEN") != std::string::npos);
+}
+
+TEST_CASE("Readiness follows last sync", "[connector]") {
+  AdminFixture fixture;
+  fixture.Start();
+  httplib::Result before = fixture.Get("/readyz");
+  REQUIRE(before);
+  CHECK(before->status == 503);
+  CHECK(json::parse(before->body)["sync"] == "no successful sync yet");
+
+  fixture.metrics().RecordSyncSuccess(kNow - std::chrono::minutes(5));
+  CHECK(fixture.Get("/readyz")->status == 200);
+
+  fixture.metrics().RecordSyncFailure(kNow, "network");
+  httplib::Result failed = fixture.Get("/readyz");
+  REQUIRE(failed);
+  CHECK(failed->status == 503);
+  CHECK(json::parse(failed->body)["sync"] == "last sync failed: network");
+}
+
+TEST_CASE("Metrics render Prometheus text", "[connector]") {
+  AdminFixture fixture;
+  REQUIRE(fixture.store().AddApiCalls("2026-02", "report", 1300).ok());
+  REQUIRE(fixture.store().AddApiCalls("2026-01", "report", 999).ok());
+  OutboxMessage message;
+  message.idempotency_key = "k";
+  message.recipient = "u1";
+  message.payload_json = "{}";
+  REQUIRE(fixture.store().EnqueueMessage(message).ok());
+  fixture.metrics().RecordSyncSuccess(kNow - std::chrono::seconds(90));
+  fixture.metrics().CountError("outbox_send");
+  fixture.metrics().CountCallback("card_action");
+  fixture.metrics().CountCallback("card_action");
+  fixture.Start();
+
+  httplib::Result result = fixture.Get("/metrics");
+  REQUIRE(result);
+  CHECK(result->status == 200);
+  CHECK(result->get_header_value("Content-Type").find("text/plain") == 0);
+  const std::string& text = result->body;
+  CHECK(text.find("# TYPE logbridge_sync_lag_seconds gauge\nlogbridge_sync_lag_seconds 90\n") !=
+        std::string::npos);
+  CHECK(text.find("logbridge_api_calls_month_used 1300\n") != std::string::npos);
+  CHECK(text.find("logbridge_api_calls_month_budget 5000\n") != std::string::npos);
+  // 13.5 days of February's 28 have passed: 1300 * 28 / 13.5 = 2696.3.
+  CHECK(text.find("logbridge_api_calls_month_projected 2696\n") != std::string::npos);
+  CHECK(text.find("logbridge_outbox_depth 1\n") != std::string::npos);
+  CHECK(text.find("logbridge_errors_total{kind=\"outbox_send\"} 1\n") != std::string::npos);
+  CHECK(text.find("logbridge_callbacks_received_total{type=\"card_action\"} 2\n") !=
+        std::string::npos);
+}
+
+TEST_CASE("Logs filter by person, period, flags", "[connector]") {
+  AdminFixture fixture;
+  SeedLogs(fixture.store());
+  fixture.Start();
+
+  json all = fixture.GetJson("/api/logs?period=2026-W07");
+  CHECK(all.size() == 2);
+  CHECK(fixture.GetJson("/api/logs?period=2026-W08").empty());
+
+  json flagged = fixture.GetJson("/api/logs?flagged=1");
+  REQUIRE(flagged.size() == 1);
+  CHECK(flagged[0]["report_id"] == "r1");
+  CHECK(flagged[0]["raw"]["remark"] == "拜访3家");
+  CHECK(flagged[0]["normalized"]["visits"] == "3");
+  REQUIRE(flagged[0]["flags"].size() == 1);
+  CHECK(flagged[0]["flags"][0]["kind"] == "missing_field");
+
+  json person = fixture.GetJson("/api/logs?person=u2");
+  REQUIRE(person.size() == 1);
+  CHECK(person[0]["report_id"] == "r2");
+  CHECK(person[0]["flags"].empty());
+
+  httplib::Result bad = fixture.Get("/api/logs?period=last-week");
+  REQUIRE(bad);
+  CHECK(bad->status == 400);
+  CHECK(json::parse(bad->body)["error"]["message"].get<std::string>().find("last-week") !=
+        std::string::npos);
+  CHECK(fixture.Get("/api/logs?limit=0")->status == 400);
+}
+
+TEST_CASE("Scores and people return JSON", "[connector]") {
+  AdminFixture fixture;
+  REQUIRE(
+      fixture.store()
+          .ReplaceScores("2026-W07", {ScoreRecord{"u1", "2026-W07", "82.5", R"({"visits":40})",
+                                                  R"([{"report_id":"r1","span":[2,5]}])", kNow}})
+          .ok());
+  REQUIRE(fixture.store().ReplaceRoster({Person{"u1", "张三", "销售", {2}, "m1", true}}, {}).ok());
+  fixture.Start();
+
+  json scores = fixture.GetJson("/api/scores?period=2026-W07");
+  REQUIRE(scores.size() == 1);
+  CHECK(scores[0]["total"] == "82.5");
+  CHECK(scores[0]["breakdown"]["visits"] == 40);
+  CHECK(scores[0]["evidence"][0]["report_id"] == "r1");
+  CHECK(fixture.Get("/api/scores")->status == 400);
+
+  json people = fixture.GetJson("/api/people");
+  REQUIRE(people.size() == 1);
+  CHECK(people[0]["name"] == "张三");
+  CHECK(people[0]["manager_id"] == "m1");
+}
+
+TEST_CASE("Charts come from the provider", "[connector]") {
+  AdminFixture fixture;
+  fixture.api().SetChartProvider(
+      [](std::string_view chart, std::string_view period) -> Result<std::string> {
+        if (chart != "kpi_distribution") {
+          return MakeError(ErrorCode::kNotFound, "unknown chart " + std::string(chart));
+        }
+        return std::string(R"({"period":")") + std::string(period) + R"("})";
+      });
+  fixture.Start();
+  CHECK(fixture.GetJson("/api/charts/kpi_distribution?period=2026-W07")["period"] == "2026-W07");
+  CHECK(fixture.Get("/api/charts/other")->status == 404);
+  CHECK(fixture.Get("/api/nothing")->status == 404);
+}
+
+TEST_CASE("Constant time compare matches equality", "[connector]") {
+  CHECK(ConstantTimeEquals("abc", "abc"));
+  CHECK_FALSE(ConstantTimeEquals("abc", "abd"));
+  CHECK_FALSE(ConstantTimeEquals("abc", "abcd"));
+  CHECK_FALSE(ConstantTimeEquals("", "a"));
+  CHECK(ConstantTimeEquals("", ""));
+}
+
+}  // namespace
+}  // namespace logbridge::connector
