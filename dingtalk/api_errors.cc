@@ -1,6 +1,7 @@
-// Error codes from the platform's global error code list and its throttling guide: 90018 per-app
-// QPS, 90002 global QPS, 90019 and the other 9000x codes are throttling; 90020 is the monthly
-// call quota; 60011/50002/50004/60020 are permission and allow-list errors; -1 means busy.
+// Error codes from the platform's global error code list and its throttling guide. 90018 (per-app
+// QPS), 90002 (global QPS), 90019 and the other 9000x codes are throttling, and 90020 is the
+// monthly call quota. 60011, 50002, 50004 and 60020 are permission and allow-list errors, and -1
+// means the platform is busy.
 #include "dingtalk/api_errors.h"
 
 #include "dingtalk/json_fields.h"

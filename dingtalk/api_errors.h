@@ -1,6 +1,6 @@
-// Classification of DingTalk answers into what the caller does next: return, refetch the token,
-// back off, stop for the month, or fail. Covers both API families: oapi answers HTTP 200 with an
-// errcode envelope, v1.0 answers non-2xx statuses with {"code", "message", "requestid"}.
+// Classification of DingTalk responses into what the caller does next: return, refetch the token,
+// back off, stop for the month, or fail. Covers both API families: oapi returns HTTP 200 with an
+// errcode envelope, v1.0 returns non-2xx statuses with {"code", "message", "requestid"}.
 // Internal to the dingtalk client: include only from .cc files. Stateless and thread-safe.
 #pragma once
 
@@ -36,7 +36,7 @@ struct ClassifiedResponse {
   Error error;             // set unless outcome is kOk
 };
 
-// Classifies one HTTP answer to a call of `path` (used in messages and permission hints).
+// Classifies one HTTP response to a call of `path` (used in messages and permission hints).
 ClassifiedResponse ClassifyResponse(ApiFamily family, const std::string& path,
                                     const HttpResponse& response);
 

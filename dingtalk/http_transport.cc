@@ -93,10 +93,11 @@ Error TransportError(httplib::Error error, std::chrono::steady_clock::duration e
                        "server certificate verification failed (" + detail +
                            "); set ca_cert_path to a bundle that contains the issuing CA");
     case httplib::Error::Read:
-      // httplib reports a read timeout and a dropped connection alike; the clock tells them
-      // apart.
+      // httplib reports a read timeout and a dropped connection alike, so the elapsed time
+      // separates them.
       if (elapsed_ms >= options.read_timeout) {
-        return MakeError(ErrorCode::kDeadlineExceeded, "no response in time: " + detail);
+        return MakeError(ErrorCode::kDeadlineExceeded,
+                         "timed out waiting for the response: " + detail);
       }
       return MakeError(ErrorCode::kUnavailable, "connection dropped: " + detail);
     default:

@@ -35,7 +35,7 @@ class PathThrottle {
   // Blocks until a call to `path` may be sent.
   void Acquire(const std::string& path);
 
-  // Holds every call to `path` until at least `until`: used after the platform answered with a
+  // Holds every call to `path` until at least `until`: used after the platform returned a
   // throttling code, so all threads back off together.
   void PauseUntil(const std::string& path, EpochMs until);
 

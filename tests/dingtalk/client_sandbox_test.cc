@@ -173,7 +173,7 @@ TEST_CASE("ListReports pages every log once", "[client]") {
 }
 
 TEST_CASE("ListReports splits long windows", "[client]") {
-  // 60 logs over 400 days need three windows of at most 179 days; the sandbox rejects any
+  // 60 logs over 400 days need three windows of at most 179 days. The sandbox rejects any
   // request spanning more than 180 days, so success shows every window was small enough.
   auto harness = StartHarness(BulkSandbox(60, 400));
   Listing listing = ListAll(*harness->client, LastDays(400));
@@ -283,7 +283,7 @@ TEST_CASE("Token expiring mid-sync is refetched", "[client]") {
   int pages = 0;
   Listing listing = ListAll(*harness->client, LastDays(10), [&](const ReportPage&) {
     if (++pages == 2) {
-      harness->sandbox->ExpireTokens();  // the platform drops the token the client still holds
+      harness->sandbox->ExpireTokens();  // the platform drops the token the client has cached
     }
   });
   REQUIRE(listing.status.ok());
@@ -359,7 +359,7 @@ TEST_CASE("Throttled calls back off and recover", "[client]") {
   REQUIRE(listing.status.ok());
   CHECK(listing.unique_ids().size() == 200);
   int64_t calls = harness->sandbox->CallCount(kReportList);
-  CHECK(calls > 10);  // some calls were answered with 90018 and sent again
+  CHECK(calls > 10);  // some calls got errcode 90018 and were sent again
   CHECK_FALSE(harness->sleeps_ms.empty());
 }
 
