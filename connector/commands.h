@@ -16,6 +16,9 @@ inline constexpr int kExitUsage = 2;         // bad command line
 inline constexpr int kExitConfig = 3;        // config or input file invalid
 inline constexpr int kExitFlagged = 4;       // reserved: scored, but flags at or above error remain
 
+// Adds score, explain and check-config: offline scoring of exported logs against a config.
+void AddScoringCommands(CLI::App& app, int* exit_code);
+
 // Adds serve, sync and demo: the connector service, a one-off backfill, and the sandbox demo.
 void AddServiceCommands(CLI::App& app, int* exit_code);
 

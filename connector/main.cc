@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   int exit_code = logbridge::connector::kExitOk;
 
   // Subcommand registrations.
+  logbridge::connector::AddScoringCommands(app, &exit_code);
   logbridge::connector::AddServiceCommands(app, &exit_code);
 
   try {

@@ -97,8 +97,8 @@ struct KpiSpec {
   int line = 0;
 };
 
-// What a KPI without data in the period earns: zero points, or its weight is spread over the
-// KPIs that have data so the total stays out of 100.
+// The policy for a KPI without data in the period: zero points, or its weight spread over the
+// KPIs that have data, so the total is still out of 100.
 enum class MissingPolicy { kZero, kRenormalize };
 
 struct RoleSpec {
@@ -126,7 +126,7 @@ inline constexpr std::string_view kAllFlagCodes[] = {
     kFlagAmountJump, kFlagUnitSlip,      kFlagRoleOutlier,    kFlagNearDuplicate,
     kFlagDuplicateOrder, kFlagLate,      kFlagEditedLate};
 
-// What happens to a flagged log's values. The strongest action among a log's flags applies.
+// The action on a flagged log's values. The strongest action among a log's flags applies.
 enum class FlagAction { kReportOnly, kDownWeight, kExclude };
 
 // "report_only", "down_weight", "exclude".

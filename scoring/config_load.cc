@@ -706,6 +706,7 @@ void ConfigBuilder::LoadKpi(const toml::table& table, const std::string& path, R
     kpi.metric = *metric;
     kpi.metric_index = MetricReference(*metric, table.get("metric"), path + ".metric");
   }
+
   kpi.name = loader_.String(table, path, "name", false).value_or(kpi.metric);
   for (const KpiSpec& other : role->kpis) {
     if (!kpi.name.empty() && other.name == kpi.name) {
@@ -713,6 +714,7 @@ void ConfigBuilder::LoadKpi(const toml::table& table, const std::string& path, R
                       "give each KPI of a role its own name");
     }
   }
+
   kpi.weight = loader_.Number(table, path, "weight", true).value_or(Decimal());
   if (table.get("weight") != nullptr && kpi.weight <= Decimal()) {
     loader_.Problem(table.get("weight"), path + ".weight", "must be greater than 0",
@@ -723,6 +725,7 @@ void ConfigBuilder::LoadKpi(const toml::table& table, const std::string& path, R
     loader_.Problem(table.get("target"), path + ".target", "must be greater than 0",
                     "set a positive target");
   }
+
   kpi.lower_is_better = loader_.Bool(table, path, "lower_is_better").value_or(false);
   kpi.curve.lower_is_better = kpi.lower_is_better;
   if (const toml::table* curve = loader_.Table(table, path, "curve")) {

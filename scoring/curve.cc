@@ -42,7 +42,7 @@ Decimal Curve::Fraction(Decimal x) const {
 
   const CurvePoint& first = points.front();
   const CurvePoint& last = points.back();
-  // The worse end holds its fraction; the better end extends its last segment up to the cap.
+  // The worse end keeps its fraction; the better end extends its last segment up to the cap.
   if (x <= first.x) {
     return Clamp(Falling() ? Interpolate(points[0], points[1], x) : first.fraction, cap);
   }

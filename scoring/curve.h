@@ -26,7 +26,7 @@ struct Curve {
   // already target / value, so it always rises as the KPI improves).
   bool lower_is_better = false;
   // Points in increasing x. Linear: straight lines between points; past the best end the last
-  // segment extends up to the cap, past the worst end the end point's fraction holds. Bands: a
+  // segment extends up to the cap, past the worst end the end point's fraction stays. Bands: a
   // value earns the fraction of the best band whose threshold it reaches.
   std::vector<CurvePoint> points = {{Decimal::FromInt(0), Decimal::FromInt(0)},
                                     {Decimal::FromInt(100), Decimal::FromInt(1)}};

@@ -14,7 +14,7 @@
 
 namespace logbridge::scoring {
 
-// Where a value came from: the log, the field, the span of the field's text, and the text.
+// The origin of a value: the log, the field, the span of the field's text, and the text.
 struct Evidence {
   std::string report_id;
   std::string field_key;

@@ -36,7 +36,7 @@ struct EngineOptions {
   size_t max_evidence_per_kpi = 50;
 };
 
-// What happened to one fed log.
+// The outcome of one fed log.
 enum class LogDecision {
   kCounted,       // its values count fully
   kDownWeighted,  // its values count with the configured down_weight factor

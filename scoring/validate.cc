@@ -232,7 +232,7 @@ void Validator::CheckContent(const NormalizedLog& log, std::vector<Flag>* flags)
   }
   for (const UnreadableField& field : log.unreadable) {
     flags->push_back({std::string(kFlagUnreadableValue), Severity::kWarning, field.key,
-                      "field \"" + field.key + "\" should be a " +
+                      "field \"" + field.key + "\" should be of type " +
                           std::string(FieldTypeName(field.type)) + " but contains \"" +
                           field.value + "\", so it was not counted"});
   }
@@ -285,7 +285,7 @@ void Validator::CheckAmounts(const NormalizedLog& log, std::vector<Flag>* flags)
   }
   double exponent = std::log10(amount->ToDouble() / median);
   double power = std::round(exponent);
-  // Off by at least one power of ten and close to an exact power: 元 written for 万元, say.
+  // Off by at least one power of ten and close to an exact power, as when 元 is written for 万元.
   if (power != 0 && std::fabs(exponent - power) <= 0.15) {
     flags->push_back({std::string(kFlagUnitSlip), Severity::kWarning, field,
                       "amount " + amount->ToString() + " is about 10^" +

@@ -35,7 +35,7 @@ struct Flag {
 FlagAction ActionForFlags(const ValidationSpec& spec, const std::vector<Flag>& flags);
 
 // Estimates the Jaccard similarity of two texts' character 3-gram sets from bottom-k sketches.
-// Exact when both texts have at most kSketchSize distinct 3-grams.
+// Exact when the two texts together have at most kSketchSize distinct 3-grams.
 inline constexpr size_t kSketchSize = 32;
 std::vector<uint64_t> TextSketch(std::string_view text);
 double SketchSimilarity(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b);
@@ -45,8 +45,8 @@ class Validator {
   // REQUIRES: config outlives the Validator.
   explicit Validator(const Config& config) : config_(config) {}
 
-  // Returns the flags of a log against the history so far; the history is not changed, so the
-  // connector can check a newly synced log before deciding to keep it.
+  // Returns the flags of a log against the history so far. The history is not changed, so the
+  // connector can check a newly synced log before it decides to keep it.
   std::vector<Flag> Check(const NormalizedLog& log) const;
 
   // Adds a log to the history that later checks compare with. Memory is bounded per person

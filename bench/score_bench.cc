@@ -1,0 +1,192 @@
+// score_bench: streams generated sales logs through the scoring engine on one thread and
+// prints logs per second for each stage (normalize + extract, validate, aggregate) and peak
+// memory. Logs are generated in batches outside the timed sections.
+// Usage: score_bench [log_count] [people]   (defaults 1000000 and 2000)
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "scoring/config.h"
+#include "scoring/score.h"
+
+namespace {
+
+using logbridge::EpochMs;
+using logbridge::scoring::LogRecord;
+
+constexpr size_t kBatch = 10000;
+
+const char* const kCustomers[] = {"华为", "腾讯", "京东", "美的", "格力", "海尔", "比亚迪",
+                                  "宁德时代", "小米", "联想", "中兴", "顺丰"};
+const char* const kSatisfaction[] = {"非常满意", "满意", "较满意", "一般", "不满意", ""};
+const char* const kOpenings[] = {"上午", "今天", "下午", "全天", "早上先"};
+const char* const kVisitVerbs[] = {"拜访", "走访", "上门拜访"};
+const char* const kVisitWords[] = {"家客户", "位客户", "家经销商", "个门店"};
+const char* const kDealVerbs[] = {"签约", "成交", "签单", "收到订单"};
+const char* const kFillers[] = {
+    "，整理了报价单并发给采购部确认",
+    "，对方对交付周期比较关心，下周再跟进",
+    "，参加了区域销售周会，汇报重点项目进展",
+    "，协助售后处理了一起退货申请",
+    "，明天计划拜访3家新客户",
+    "，阿里的项目暂时未签约，等待预算审批",
+    "，更新了客户档案和联系人信息",
+    "。"};
+const char* const kChineseCounts[] = {"一", "两", "三", "四", "五", "六", "七", "八", "十", "十二"};
+
+// Builds one realistic log: free text with visits and a deal, a customer, a typed amount on
+// most logs, satisfaction and planned and actual hours.
+class LogGenerator {
+ public:
+  LogGenerator(uint64_t seed, int people) : random_(seed), people_(people) {}
+
+  LogRecord Next(int64_t index) {
+    LogRecord record;
+    int person = Pick(people_);
+    record.report_id = "r" + std::to_string(index);
+    record.template_name = "销售日报";
+    record.creator_id = "user" + std::to_string(person);
+    record.creator_name = "员工" + std::to_string(person);
+    record.dept_name = "销售" + std::to_string(person % 20) + "部";
+    // About 2,700 logs a day from 2026-01-01 on, each at a working hour in Shanghai.
+    int64_t day = 20454 + index / 2700;
+    record.create_time = EpochMs(day * 86400000 - 8 * 3600000 + (9 + Pick(12)) * 3600000LL +
+                                 Pick(3600) * 1000LL);
+    record.modified_time = record.create_time;
+
+    const char* customer = kCustomers[Pick(std::size(kCustomers))];
+    int amount = (5 + Pick(200)) * 500;
+    std::string text = std::string(kOpenings[Pick(std::size(kOpenings))]) +
+                       kVisitVerbs[Pick(std::size(kVisitVerbs))];
+    text += Pick(3) == 0 ? kChineseCounts[Pick(std::size(kChineseCounts))]
+                         : std::to_string(1 + Pick(9));
+    text += kVisitWords[Pick(std::size(kVisitWords))];
+    text += "，和" + std::string(customer) + kDealVerbs[Pick(std::size(kDealVerbs))];
+    text += Pick(2) == 0 ? std::to_string(amount / 10000.0).substr(0, 4) + "万元"
+                         : std::to_string(amount) + "元";
+    text += kFillers[Pick(std::size(kFillers))];
+
+    int planned = 2 + Pick(10);
+    int actual = planned - 1 + Pick(3);
+    record.contents = {
+        {"今日工作", 0, "1", std::move(text)},
+        {"客户名称", 1, "1", customer},
+        {"成交金额", 2, "1", Pick(4) == 0 ? "" : std::to_string(amount)},
+        {"客户满意度", 3, "1", kSatisfaction[Pick(std::size(kSatisfaction))]},
+        {"计划用时", 4, "1", std::to_string(planned) + "小时"},
+        {"实际用时", 5, "1", std::to_string(actual) + "小时"},
+    };
+    return record;
+  }
+
+ private:
+  int Pick(size_t bound) {
+    return static_cast<int>(std::uniform_int_distribution<size_t>(0, bound - 1)(random_));
+  }
+
+  std::mt19937_64 random_;
+  int people_;
+};
+
+double Seconds(std::chrono::steady_clock::duration duration) {
+  return std::chrono::duration<double>(duration).count();
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream file(path);
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int64_t total_logs = argc > 1 ? std::atoll(argv[1]) : 1000000;
+  int people = argc > 2 ? std::atoi(argv[2]) : 2000;
+  if (total_logs <= 0 || people <= 0) {
+    std::fprintf(stderr, "usage: score_bench [log_count > 0] [people > 0]\n");
+    return 2;
+  }
+
+  std::string config_path = std::string(LOGBRIDGE_SOURCE_DIR) + "/config/sales.toml";
+  logbridge::Result<logbridge::scoring::Config> config =
+      logbridge::scoring::LoadConfigString(ReadFile(config_path), config_path);
+  if (!config.ok()) {
+    std::fprintf(stderr, "%s\n", config.error().message.c_str());
+    return 3;
+  }
+  logbridge::scoring::Engine engine(
+      std::make_shared<const logbridge::scoring::Config>(std::move(config).value()), {});
+
+  LogGenerator generator(20261103, people);
+  std::chrono::steady_clock::duration normalize_time{};
+  std::chrono::steady_clock::duration validate_time{};
+  std::chrono::steady_clock::duration aggregate_time{};
+  int64_t values = 0;
+  int64_t flags = 0;
+  std::vector<LogRecord> records;
+  std::vector<logbridge::scoring::NormalizedLog> logs;
+  std::vector<std::vector<logbridge::scoring::Flag>> log_flags;
+
+  for (int64_t done = 0; done < total_logs;) {
+    size_t batch = static_cast<size_t>(std::min<int64_t>(kBatch, total_logs - done));
+    records.clear();
+    for (size_t i = 0; i < batch; ++i) {
+      records.push_back(generator.Next(done + static_cast<int64_t>(i)));
+    }
+
+    auto start = std::chrono::steady_clock::now();
+    logs.clear();
+    for (const LogRecord& record : records) {
+      logs.push_back(engine.Normalize(record));
+    }
+    auto normalized = std::chrono::steady_clock::now();
+    log_flags.clear();
+    for (const auto& log : logs) {
+      log_flags.push_back(engine.Validate(log));
+    }
+    auto validated = std::chrono::steady_clock::now();
+    for (size_t i = 0; i < batch; ++i) {
+      values += static_cast<int64_t>(logs[i].values.size());
+      flags += static_cast<int64_t>(log_flags[i].size());
+      engine.Aggregate(logs[i], std::move(log_flags[i]));
+    }
+    auto aggregated = std::chrono::steady_clock::now();
+
+    normalize_time += normalized - start;
+    validate_time += validated - normalized;
+    aggregate_time += aggregated - validated;
+    done += static_cast<int64_t>(batch);
+  }
+
+  auto report_start = std::chrono::steady_clock::now();
+  std::vector<logbridge::scoring::ScoreReport> reports = engine.Reports();
+  double report_seconds = Seconds(std::chrono::steady_clock::now() - report_start);
+
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  double total = Seconds(normalize_time + validate_time + aggregate_time);
+  auto rate = [total_logs](std::chrono::steady_clock::duration time) {
+    return static_cast<double>(total_logs) / Seconds(time);
+  };
+  std::printf("logs: %lld, people: %d, values: %lld, flags: %lld, reports: %zu\n",
+              static_cast<long long>(total_logs), people, static_cast<long long>(values),
+              static_cast<long long>(flags), reports.size());
+  std::printf("normalize + extract: %10.0f logs/s\n", rate(normalize_time));
+  std::printf("validate:            %10.0f logs/s\n", rate(validate_time));
+  std::printf("aggregate:           %10.0f logs/s\n", rate(aggregate_time));
+  std::printf("all three stages:    %10.0f logs/s (%.2f s)\n",
+              static_cast<double>(total_logs) / total, total);
+  std::printf("building reports:    %.3f s\n", report_seconds);
+  std::printf("peak RSS:            %.1f MiB\n", static_cast<double>(usage.ru_maxrss) / 1024.0);
+  return 0;
+}

@@ -1,0 +1,205 @@
+// Config loading: the shipped examples load, and each kind of mistake is reported with its
+// line, key and fix, all problems at once.
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "scoring/config.h"
+
+namespace logbridge::scoring {
+namespace {
+
+constexpr std::string_view kValid = R"(
+[metrics.sales]
+aggregation = "sum"
+
+[[templates]]
+name = "日报"
+  [[templates.fields]]
+  key = "金额"
+  type = "amount"
+  unit = "万元"
+  metric = "sales"
+
+[roles.sales]
+templates = ["日报"]
+  [[roles.sales.kpis]]
+  name = "销售额"
+  metric = "sales"
+  weight = 100
+  target = 100000
+)";
+
+// Returns the problems of a config made from kValid with one text replaced.
+std::vector<ConfigProblem> ProblemsAfter(std::string_view from, std::string_view to) {
+  std::string text(kValid);
+  size_t at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, from.size(), to);
+  return CheckConfigString(text, "test.toml");
+}
+
+bool HasProblem(const std::vector<ConfigProblem>& problems, std::string_view key,
+                std::string_view message_part) {
+  for (const ConfigProblem& problem : problems) {
+    if (problem.key == key && problem.message.find(message_part) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string Describe(const std::vector<ConfigProblem>& problems) {
+  std::string text;
+  for (const ConfigProblem& problem : problems) {
+    text += problem.ToString() + "\n";
+  }
+  return text;
+}
+
+TEST_CASE("valid config loads", "[config]") {
+  Result<Config> config = LoadConfigString(kValid, "test.toml");
+  INFO((config.ok() ? "" : config.error().message));
+  REQUIRE(config.ok());
+  CHECK(config->source == "test.toml");
+  CHECK(config->period == PeriodKind::kMonth);
+  REQUIRE(config->FindTemplate("日报") != nullptr);
+  CHECK(config->FindTemplate("日报")->fields[0].unit == "万元");
+  CHECK(config->FindMetric("sales") == 0);
+  CHECK(config->RoleForLog("anyone", "日报")->name == "sales");
+  CHECK(config->RoleForLog("anyone", "周报") == nullptr);
+  CHECK(config->validation.min_chars == 10);
+  CHECK(config->validation.boilerplate.size() == 2);
+}
+
+TEST_CASE("shipped example configs load", "[config]") {
+  for (std::string_view name : {"sales", "rnd", "admin", "product"}) {
+    std::string path = std::string(LOGBRIDGE_SOURCE_DIR) + "/config/" + std::string(name) + ".toml";
+    std::vector<ConfigProblem> problems = CheckConfigFile(path);
+    INFO(path << "\n" << Describe(problems));
+    CHECK(problems.empty());
+  }
+}
+
+TEST_CASE("weights must sum to 100", "[config]") {
+  std::vector<ConfigProblem> problems = ProblemsAfter("weight = 100", "weight = 90");
+  INFO(Describe(problems));
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].key == "roles.sales.kpis");
+  CHECK(problems[0].message == "weights sum to 90 (90), not 100");
+  CHECK(problems[0].file == "test.toml");
+  CHECK(problems[0].line > 0);
+  CHECK(problems[0].fix.find("100") != std::string::npos);
+}
+
+TEST_CASE("kpi without metric is reported", "[config]") {
+  std::vector<ConfigProblem> problems = ProblemsAfter("  metric = \"sales\"\n  weight", "  weight");
+  INFO(Describe(problems));
+  CHECK(HasProblem(problems, "roles.sales.kpis[0].metric", "no metric"));
+}
+
+TEST_CASE("metric without source is reported", "[config]") {
+  std::vector<ConfigProblem> problems =
+      ProblemsAfter("[metrics.sales]", "[metrics.unused]\naggregation = \"sum\"\n[metrics.sales]");
+  INFO(Describe(problems));
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].key == "metrics.unused");
+  CHECK(problems[0].line == 2);
+  CHECK(problems[0].message.find("no template field and no rule") != std::string::npos);
+}
+
+TEST_CASE("non monotone curve is reported", "[config]") {
+  std::vector<ConfigProblem> problems = ProblemsAfter(
+      "target = 100000", "target = 100000\n  curve = { points = [[0, 0], [50, 0.8], [100, 0.5]] }");
+  INFO(Describe(problems));
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].key == "roles.sales.kpis[0].curve.points");
+  CHECK(problems[0].message.find("not monotone") != std::string::npos);
+
+  std::vector<ConfigProblem> falling = ProblemsAfter(
+      "target = 100000",
+      "target = 100000\n  lower_is_better = true\n  curve = { points = [[1, 1], [5, 0]] }");
+  INFO(Describe(falling));
+  CHECK(falling.empty());
+}
+
+TEST_CASE("invalid pattern is reported", "[config]") {
+  std::vector<ConfigProblem> problems = ProblemsAfter(
+      "[roles.sales]", "[[rules]]\nname = \"bad\"\nmetric = \"sales\"\npattern = \"签约(\"\n"
+                       "kind = \"amount\"\n[roles.sales]");
+  INFO(Describe(problems));
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].key == "rules[0].pattern");
+  CHECK(problems[0].message.find("bad") != std::string::npos);
+  CHECK(problems[0].fix.find("RE2") != std::string::npos);
+}
+
+TEST_CASE("unknown references are reported", "[config]") {
+  std::vector<ConfigProblem> problems =
+      ProblemsAfter("templates = [\"日报\"]", "templates = [\"周报\"]\n[people]\n\"u1\" = \"boss\"");
+  INFO(Describe(problems));
+  CHECK(HasProblem(problems, "roles.sales.templates", "周报"));
+  CHECK(HasProblem(problems, "people.u1", "boss"));
+}
+
+TEST_CASE("misspelled key is reported", "[config]") {
+  std::vector<ConfigProblem> problems = ProblemsAfter("weight = 100", "wieght = 100");
+  INFO(Describe(problems));
+  CHECK(HasProblem(problems, "roles.sales.kpis[0].wieght", "unknown key"));
+  CHECK(HasProblem(problems, "roles.sales.kpis[0].weight", "missing"));
+}
+
+TEST_CASE("every problem is reported at once", "[config]") {
+  std::string text(kValid);
+  text += "\n[validation]\nduplicate_similarity = 1.5\n[validation.actions]\nlate = \"ignore\"\n"
+          "typo = \"exclude\"\n";
+  std::string_view unit = "unit = \"万元\"";
+  text.replace(text.find(unit), unit.size(), "unit = \"公斤\"");
+  std::vector<ConfigProblem> problems = CheckConfigString(text, "test.toml");
+  INFO(Describe(problems));
+  CHECK(HasProblem(problems, "templates[0].fields[0].unit", "公斤"));
+  CHECK(HasProblem(problems, "validation.duplicate_similarity", "at most 1"));
+  CHECK(HasProblem(problems, "validation.actions.late", "invalid action"));
+  CHECK(HasProblem(problems, "validation.actions.typo", "not a flag code"));
+  Result<Config> config = LoadConfigString(text, "test.toml");
+  REQUIRE_FALSE(config.ok());
+  CHECK(config.error().message.find("4 problem(s)") != std::string::npos);
+}
+
+TEST_CASE("toml syntax error names line", "[config]") {
+  std::vector<ConfigProblem> problems = CheckConfigString("period = \"month\"\n[metrics\n", "x.toml");
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].line == 2);
+  CHECK(problems[0].message.find("invalid TOML") != std::string::npos);
+}
+
+TEST_CASE("missing config file is reported", "[config]") {
+  std::vector<ConfigProblem> problems = CheckConfigFile("/nonexistent/scoring.toml");
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].message.find("/nonexistent/scoring.toml") != std::string::npos);
+}
+
+TEST_CASE("person target overrides role", "[config]") {
+  std::string text(kValid);
+  text += "\n[people]\n\"u1\" = \"sales\"\n[targets.u1]\n\"销售额\" = 150000\n";
+  Result<Config> config = LoadConfigString(text, "test.toml");
+  INFO((config.ok() ? "" : config.error().message));
+  REQUIRE(config.ok());
+  const KpiSpec& kpi = config->roles[0].kpis[0];
+  CHECK(*config->TargetFor("u1", kpi) == Decimal::FromInt(150000));
+  CHECK(*config->TargetFor("u2", kpi) == Decimal::FromInt(100000));
+}
+
+TEST_CASE("deadline time is shanghai", "[config]") {
+  Deadline deadline{PeriodKind::kDay, 21 * 60, 0};
+  int64_t day = DaysFromCivil({2026, 11, 3});
+  // 2026-11-03 21:00 in Shanghai is 13:00 UTC.
+  CHECK(deadline.For(day).value == ShanghaiDayStart(day).value + 21 * 3600 * 1000);
+  Deadline weekly{PeriodKind::kWeek, 10 * 60, 1};
+  // The week of Tuesday 2026-11-03 ends Sunday 2026-11-08; one day later is Monday 10:00.
+  CHECK(weekly.For(day).value ==
+        ShanghaiDayStart(DaysFromCivil({2026, 11, 9})).value + 10 * 3600 * 1000);
+}
+
+}  // namespace
+}  // namespace logbridge::scoring

@@ -1,0 +1,99 @@
+// Log record parsing: response and array shapes, numbers sent as strings, unknown fields kept,
+// JSON Lines, and errors that name the record and field.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "scoring/log_record.h"
+
+namespace logbridge::scoring {
+namespace {
+
+constexpr std::string_view kResponse = R"({"errcode":0,"errmsg":"ok","request_id":"x",
+ "result":{"has_more":false,"next_cursor":2862455276,"size":1,"data_list":[
+  {"report_id":"175da","template_name":"日报","creator_id":"user123","creator_name":"张三",
+   "dept_name":"开放平台,市场部","create_time":1605680704000,"modified_time":"1605680705000",
+   "remark":"备注","images":["a.jpg"],"latitude":"31.2",
+   "contents":[{"key":"今日完成工作","sort":"0","type":"1","value":"拜访3家"},
+               {"key":"数量","sort":1,"type":1,"value":42}]}]}})";
+
+TEST_CASE("record from whole response", "[log_record]") {
+  Result<std::vector<LogRecord>> records = ParseLogRecords(kResponse, "response.json");
+  REQUIRE(records.ok());
+  REQUIRE(records->size() == 1);
+  const LogRecord& record = records->front();
+  CHECK(record.report_id == "175da");
+  CHECK(record.creator_id == "user123");
+  CHECK(record.dept_name == "开放平台,市场部");
+  CHECK(record.create_time.value == 1605680704000);
+  CHECK(record.modified_time.value == 1605680705000);
+  REQUIRE(record.contents.size() == 2);
+  CHECK(record.contents[0].sort == 0);
+  CHECK(record.contents[1].sort == 1);
+  CHECK(record.contents[1].type == "1");
+  CHECK(record.contents[1].value == "42");
+}
+
+TEST_CASE("record keeps unknown fields", "[log_record]") {
+  Result<std::vector<LogRecord>> records = ParseLogRecords(kResponse);
+  REQUIRE(records.ok());
+  nlohmann::json unknown = nlohmann::json::parse(records->front().unknown_fields);
+  CHECK(unknown["images"][0] == "a.jpg");
+  CHECK(unknown["latitude"] == "31.2");
+  CHECK_FALSE(unknown.contains("report_id"));
+
+  nlohmann::json round_trip = nlohmann::json::parse(LogRecordToJson(records->front()));
+  CHECK(round_trip["images"][0] == "a.jpg");
+  CHECK(round_trip["contents"][0]["value"] == "拜访3家");
+}
+
+TEST_CASE("record from bare array and lines", "[log_record]") {
+  std::string_view array = R"([{"report_id":"a","creator_id":"u","create_time":1},
+                               {"report_id":"b","creator_id":"u","create_time":2}])";
+  Result<std::vector<LogRecord>> from_array = ParseLogRecords(array);
+  REQUIRE(from_array.ok());
+  CHECK(from_array->size() == 2);
+  // modified_time defaults to create_time when absent.
+  CHECK(from_array->at(1).modified_time.value == 2);
+
+  std::string_view lines = "{\"report_id\":\"a\",\"creator_id\":\"u\",\"create_time\":1}\n\n"
+                           "{\"report_id\":\"b\",\"creator_id\":\"v\",\"create_time\":2}\n";
+  Result<std::vector<LogRecord>> from_lines = ParseLogRecords(lines);
+  REQUIRE(from_lines.ok());
+  REQUIRE(from_lines->size() == 2);
+  CHECK(from_lines->at(1).creator_id == "v");
+}
+
+TEST_CASE("record errors name the field", "[log_record]") {
+  Result<std::vector<LogRecord>> no_creator =
+      ParseLogRecords(R"([{"report_id":"a","create_time":1}])", "logs.json");
+  REQUIRE_FALSE(no_creator.ok());
+  CHECK(no_creator.error().message.find("logs.json: record 0") != std::string::npos);
+  CHECK(no_creator.error().message.find("creator_id") != std::string::npos);
+
+  Result<std::vector<LogRecord>> bad_time =
+      ParseLogRecords(R"([{"report_id":"a","creator_id":"u","create_time":"yesterday"}])");
+  REQUIRE_FALSE(bad_time.ok());
+  CHECK(bad_time.error().message.find("create_time") != std::string::npos);
+  CHECK(bad_time.error().message.find("yesterday") != std::string::npos);
+
+  Result<std::vector<LogRecord>> bad_line = ParseLogRecords(
+      "{\"report_id\":\"a\",\"creator_id\":\"u\",\"create_time\":1}\n{oops\n", "x.jsonl");
+  REQUIRE_FALSE(bad_line.ok());
+  CHECK(bad_line.error().message.find("x.jsonl: line 2") != std::string::npos);
+
+  Result<std::vector<LogRecord>> no_list = ParseLogRecords(R"({"errcode":0,"result":{}})");
+  REQUIRE_FALSE(no_list.ok());
+  CHECK(no_list.error().message.find("data_list") != std::string::npos);
+}
+
+TEST_CASE("find field by key or sort", "[log_record]") {
+  LogRecord record;
+  record.contents = {{"今日工作", 0, "1", "a"}, {"明日计划", 1, "1", "b"}};
+  CHECK(record.FindField("明日计划")->value == "b");
+  CHECK(record.FindField("renamed", 1)->value == "b");
+  CHECK(record.FindField("renamed") == nullptr);
+  CHECK(record.FindField("renamed", 5) == nullptr);
+}
+
+}  // namespace
+}  // namespace logbridge::scoring

@@ -1,0 +1,94 @@
+// Output formats: fixed decimals, JSON fields, CSV quoting, the table and the explanation.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "scoring/report_format.h"
+
+namespace logbridge::scoring {
+namespace {
+
+Decimal Dec(std::string_view text) { return *Decimal::Parse(text); }
+
+ScoreReport SampleReport() {
+  ScoreReport report;
+  report.person_id = "zhangsan";
+  report.person_name = "张三";
+  report.dept_name = "销售部, 华东";
+  report.role = "sales";
+  report.period = *ParsePeriod("2026-11");
+
+  KpiScore kpi;
+  kpi.name = "销售额";
+  kpi.metric = "sales";
+  kpi.weight = Dec("40");
+  kpi.effective_weight = Dec("40");
+  kpi.has_data = true;
+  kpi.raw = Dec("120000");
+  kpi.target = Dec("100000");
+  kpi.achievement = Dec("120");
+  kpi.fraction = Dec("1");
+  kpi.points = Dec("40");
+  kpi.value_count = 1;
+  kpi.evidence.push_back({"r1", "今日工作", "deals_signed", {8, 15}, "签约5万元", Dec("50000")});
+  report.kpis.push_back(kpi);
+
+  KpiScore empty;
+  empty.name = "客户拜访";
+  empty.metric = "visits";
+  empty.weight = Dec("60");
+  empty.effective_weight = Dec("60");
+  report.kpis.push_back(empty);
+  report.total = Dec("40");
+  report.logs_counted = 1;
+  report.flagged_logs.push_back(
+      {"r2", EpochMs(1), LogDecision::kExcluded, {{"too_short", Severity::kWarning, "", "短"}}});
+  return report;
+}
+
+TEST_CASE("fixed decimal formatting", "[report_format]") {
+  CHECK(FormatFixed(Dec("15"), 2) == "15.00");
+  CHECK(FormatFixed(Dec("0.125"), 2) == "0.13");
+  CHECK(FormatFixed(Dec("-0.125"), 2) == "-0.13");
+  CHECK(FormatFixed(Dec("-0.001"), 2) == "0.00");
+  CHECK(FormatFixed(Dec("33.3333"), 4) == "33.3333");
+  CHECK(FormatFixed(Dec("99.95"), 1) == "100.0");
+  CHECK(FormatFixed(Dec("7.5"), 0) == "8");
+}
+
+TEST_CASE("json carries evidence and flags", "[report_format]") {
+  nlohmann::json json = nlohmann::json::parse(ReportsToJson({SampleReport()}));
+  const nlohmann::json& report = json["reports"][0];
+  CHECK(report["period"] == "2026-11");
+  CHECK(report["total"] == 40);
+  CHECK(report["kpis"][0]["achievement"] == 120);
+  CHECK(report["kpis"][0]["evidence"][0]["quote"] == "签约5万元");
+  CHECK(report["kpis"][0]["evidence"][0]["span"][1] == 15);
+  CHECK(report["kpis"][1]["raw"].is_null());
+  CHECK(report["flagged_logs"][0]["decision"] == "excluded");
+  CHECK(report["flagged_logs"][0]["flags"][0]["code"] == "too_short");
+}
+
+TEST_CASE("csv quotes fields with commas", "[report_format]") {
+  std::string csv = ReportsToCsv({SampleReport()});
+  CHECK(csv.find("2026-11,zhangsan,张三,\"销售部, 华东\",sales,销售额,sales,40,120000,"
+                 "100000.00,120.00,40.00,40.00,1,0,0,1\n") != std::string::npos);
+  CHECK(csv.find(",客户拜访,visits,60,,,,0.00,40.00,") != std::string::npos);
+}
+
+TEST_CASE("table and explanation text", "[report_format]") {
+  std::string table = ReportsToTable({SampleReport()});
+  CHECK(table.find("2026-11  zhangsan (张三, 销售部, 华东)  role sales  total 40.00") !=
+        std::string::npos);
+  CHECK(table.find("no data") != std::string::npos);
+  CHECK(table.find("r2 [excluded] too_short (warning): 短") != std::string::npos);
+
+  std::string explanation = ExplainReport(SampleReport());
+  CHECK(explanation.find("r1 今日工作 [8,15) deals_signed: \"签约5万元\" = 50000") !=
+        std::string::npos);
+  CHECK(explanation.find("achievement 120.00%") != std::string::npos);
+  CHECK(explanation.find("curve gives 1.0000 x 40.00 = 40.00 points") != std::string::npos);
+  CHECK(explanation.find("no data in this period: 0 points") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace logbridge::scoring

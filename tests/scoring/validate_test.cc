@@ -1,0 +1,293 @@
+// Validation flags, one case per check, and normalization details the checks rely on:
+// planned and negated work not counted, unreadable typed values, field lookup by sort.
+#include <catch2/catch.hpp>
+
+#include "scoring/config.h"
+#include "scoring/normalize.h"
+#include "scoring/validate.h"
+
+namespace logbridge::scoring {
+namespace {
+
+constexpr std::string_view kConfig = R"(
+[metrics.sales]
+aggregation = "sum"
+[metrics.visits]
+aggregation = "sum"
+
+[[templates]]
+name = "销售日报"
+deadline = { period = "day", time = "21:00" }
+  [[templates.fields]]
+  key = "今日工作"
+  type = "text"
+  required = true
+  [[templates.fields]]
+  key = "客户"
+  type = "text"
+  customer = true
+  extract = false
+  [[templates.fields]]
+  key = "金额"
+  sort = 2
+  type = "amount"
+  unit = "元"
+  metric = "sales"
+  [[templates.fields]]
+  key = "日期"
+  type = "date"
+  work_date = true
+
+[[rules]]
+name = "visits"
+metric = "visits"
+pattern = "拜访"
+kind = "count"
+measure_words = ["家"]
+
+[roles.sales]
+templates = ["销售日报"]
+  [[roles.sales.kpis]]
+  metric = "sales"
+  weight = 100
+  target = 100000
+
+[validation]
+order_metric = "sales"
+outlier_min_samples = 10
+)";
+
+// 2026-11-03 18:00 in Shanghai.
+constexpr int64_t kEvening = 1793700000000;
+
+class Fixture {
+ public:
+  Fixture() {
+    Result<Config> config = LoadConfigString(kConfig, "validate.toml");
+    INFO((config.ok() ? "" : config.error().message));
+    REQUIRE(config.ok());
+    config_ = std::make_unique<Config>(std::move(config).value());
+    validator_ = std::make_unique<Validator>(*config_);
+  }
+
+  // Checks a log against the history, then remembers it, and returns its flag codes.
+  std::vector<std::string> Feed(std::string person, std::string text, std::string customer = "",
+                                std::string amount = "", int64_t create_ms = kEvening,
+                                int64_t modified_ms = 0) {
+    records_.push_back(std::make_unique<LogRecord>());
+    LogRecord& record = *records_.back();
+    record.report_id = "r" + std::to_string(records_.size());
+    record.template_name = "销售日报";
+    record.creator_id = std::move(person);
+    record.create_time = EpochMs(create_ms);
+    record.modified_time = EpochMs(modified_ms == 0 ? create_ms : modified_ms);
+    record.contents = {{"今日工作", 0, "1", std::move(text)},
+                       {"客户", 1, "1", std::move(customer)},
+                       {"金额", 2, "1", std::move(amount)}};
+    NormalizedLog log = Normalize(*config_, record);
+    last_flags_ = validator_->Check(log);
+    validator_->Remember(log);
+    std::vector<std::string> codes;
+    for (const Flag& flag : last_flags_) {
+      codes.push_back(flag.code);
+    }
+    return codes;
+  }
+
+  const std::vector<Flag>& last_flags() const { return last_flags_; }
+  const Config& config() const { return *config_; }
+
+ private:
+  std::unique_ptr<Config> config_;
+  std::unique_ptr<Validator> validator_;
+  std::vector<std::unique_ptr<LogRecord>> records_;
+  std::vector<Flag> last_flags_;
+};
+
+bool Has(const std::vector<std::string>& codes, std::string_view code) {
+  return std::find(codes.begin(), codes.end(), code) != codes.end();
+}
+
+TEST_CASE("clean log has no flags", "[validate]") {
+  Fixture fixture;
+  CHECK(fixture.Feed("a", "拜访3家客户，介绍了新产品方案并约好下周演示。").empty());
+}
+
+TEST_CASE("short and empty logs", "[validate]") {
+  Fixture fixture;
+  std::vector<std::string> codes = fixture.Feed("a", "开会");
+  CHECK(Has(codes, "too_short"));
+  CHECK(fixture.last_flags()[0].message.find("fewer than 10") != std::string::npos);
+  codes = fixture.Feed("a", "   ");
+  CHECK(Has(codes, "too_short"));
+  CHECK(Has(codes, "missing_field"));
+  CHECK(fixture.last_flags()[0].message == "the log is empty");
+}
+
+TEST_CASE("boilerplate phrase with nothing else", "[validate]") {
+  Fixture fixture;
+  CHECK(Has(fixture.Feed("a", "完成日常工作。完成日常工作！"), "boilerplate"));
+  CHECK(Has(fixture.Feed("b", "今日无工作"), "boilerplate"));
+  // The phrase inside a detailed log is not boilerplate.
+  CHECK_FALSE(Has(fixture.Feed("c", "完成日常工作，另外拜访3家客户并整理了报价单和合同草稿。"),
+                  "boilerplate"));
+}
+
+TEST_CASE("unreadable amount is flagged", "[validate]") {
+  Fixture fixture;
+  std::vector<std::string> codes = fixture.Feed("a", "拜访客户并商谈合作细节和后续安排。", "美的",
+                                                "待定");
+  REQUIRE(Has(codes, "unreadable_value"));
+  CHECK(fixture.last_flags()[0].field == "金额");
+  CHECK(fixture.last_flags()[0].message.find("待定") != std::string::npos);
+}
+
+TEST_CASE("amount jump over customer history", "[validate]") {
+  Fixture fixture;
+  std::string text = "与客户商谈续约事宜，确认了合同条款和交付时间。";
+  CHECK(fixture.Feed("a", text + "一", "美的", "20000").empty());
+  CHECK_FALSE(Has(fixture.Feed("a", text + "二", "美的", "40000"), "amount_jump"));
+  std::vector<std::string> codes = fixture.Feed("a", text + "三", "美的", "80001");
+  CHECK(Has(codes, "amount_jump"));
+  // Another customer has no history, so no jump.
+  CHECK_FALSE(Has(fixture.Feed("a", text + "四", "格力", "900000"), "amount_jump"));
+}
+
+TEST_CASE("unit slip against own median", "[validate]") {
+  Fixture fixture;
+  std::string text = "回访老客户并完成本周的续约签字流程，第";
+  for (int i = 0; i < 3; ++i) {
+    CHECK(fixture.Feed("a", text + std::to_string(i) + "单", "客户" + std::to_string(i),
+                       std::to_string(30000 + i * 1000))
+              .empty());
+  }
+  std::vector<std::string> codes = fixture.Feed("a", text + "9单", "客户9", "310000");
+  CHECK(Has(codes, "unit_slip"));
+  CHECK_FALSE(Has(fixture.Feed("a", text + "8单", "客户8", "45000"), "unit_slip"));
+  CHECK(Has(fixture.Feed("a", text + "7单", "客户7", "3.1"), "unit_slip"));
+}
+
+TEST_CASE("same order claimed by two people", "[validate]") {
+  Fixture fixture;
+  CHECK(fixture.Feed("a", "和华为签了年度服务合同，对方非常满意。", "华为", "50000").empty());
+  std::vector<std::string> codes =
+      fixture.Feed("b", "协助跟进华为的年度服务合同，已经完成签约。", "华为", "50000");
+  REQUIRE(Has(codes, "duplicate_order"));
+  CHECK(fixture.last_flags().back().message.find("already claimed by a in report r1") !=
+        std::string::npos);
+  // The same person reporting another order of the same size is not a second claim.
+  CHECK_FALSE(Has(fixture.Feed("a", "华为追加了一份同样金额的服务订单，已签字。", "华为", "50000"),
+                  "duplicate_order"));
+}
+
+TEST_CASE("near duplicate of own earlier log", "[validate]") {
+  Fixture fixture;
+  std::string text = "上午拜访美的总部采购部，讨论第二批配件的交付周期和价格调整方案。";
+  CHECK(fixture.Feed("a", text).empty());
+  std::vector<std::string> codes = fixture.Feed("a", text + "。");
+  REQUIRE(Has(codes, "near_duplicate"));
+  CHECK(fixture.last_flags()[0].message.find("report r1") != std::string::npos);
+  // The same text from another person is not this check's business.
+  CHECK_FALSE(Has(fixture.Feed("b", text), "near_duplicate"));
+  CHECK_FALSE(Has(fixture.Feed("a", "下午整理客户档案，更新了十二家客户的联系人信息和需求。"),
+                  "near_duplicate"));
+}
+
+TEST_CASE("late and edited after deadline", "[validate]") {
+  Fixture fixture;
+  int64_t late = kEvening + 4 * 3600 * 1000;  // 22:00, deadline 21:00
+  std::vector<std::string> codes =
+      fixture.Feed("a", "拜访3家客户，讨论年度框架协议的具体条款。", "", "", late);
+  REQUIRE(Has(codes, "late"));
+  CHECK(fixture.last_flags()[0].message == "submitted 60 minutes after the deadline");
+  codes = fixture.Feed("a", "整理本月回款明细并提交财务部门复核。", "", "", kEvening,
+                      kEvening + 15 * 3600 * 1000);
+  CHECK(Has(codes, "edited_late"));
+  CHECK_FALSE(Has(codes, "late"));
+  codes = fixture.Feed("a", "参加区域销售周会，汇报了重点项目的进展。", "", "", kEvening,
+                      kEvening + 3600 * 1000);
+  CHECK(codes.empty());
+}
+
+TEST_CASE("role outlier after enough samples", "[validate]") {
+  Fixture fixture;
+  for (int i = 0; i < 12; ++i) {
+    std::string person = "p" + std::to_string(i % 4);
+    fixture.Feed(person, "今天拜访" + std::to_string(3 + i % 3) + "家客户，第" + std::to_string(i) +
+                             "轮沟通产品方案细节。");
+  }
+  std::vector<std::string> codes = fixture.Feed("p9", "今天拜访90家客户，沟通产品方案细节。");
+  REQUIRE(Has(codes, "role_outlier"));
+  CHECK(fixture.last_flags()[0].message.find("visits of 90.00") != std::string::npos);
+  CHECK_FALSE(Has(fixture.Feed("p8", "今天拜访4家客户，沟通产品方案细节和报价。"), "role_outlier"));
+}
+
+TEST_CASE("check leaves history unchanged", "[validate]") {
+  Result<Config> config = LoadConfigString(kConfig, "validate.toml");
+  REQUIRE(config.ok());
+  Validator validator(*config);
+  LogRecord record;
+  record.report_id = "r1";
+  record.template_name = "销售日报";
+  record.creator_id = "a";
+  record.create_time = record.modified_time = EpochMs(kEvening);
+  record.contents = {{"今日工作", 0, "1", "上午拜访美的总部采购部，讨论配件交付周期。"}};
+  NormalizedLog log = Normalize(*config, record);
+  CHECK(validator.Check(log).empty());
+  CHECK(validator.Check(log).empty());
+  validator.Remember(log);
+  LogRecord copy = record;
+  copy.report_id = "r2";
+  NormalizedLog second = Normalize(*config, copy);
+  REQUIRE(validator.Check(second).size() == 1);
+  CHECK(validator.Check(second)[0].code == "near_duplicate");
+}
+
+TEST_CASE("planned and negated work not counted", "[validate]") {
+  Result<Config> config = LoadConfigString(kConfig, "validate.toml");
+  REQUIRE(config.ok());
+  LogRecord record;
+  record.report_id = "r1";
+  record.template_name = "销售日报";
+  record.creator_id = "a";
+  record.contents = {{"今日工作", 0, "1", "今天拜访2家客户，明天计划拜访3家"}};
+  NormalizedLog log = Normalize(*config, record);
+  REQUIRE(log.values.size() == 1);
+  CHECK(log.values[0].value == Decimal::FromInt(2));
+  CHECK(log.values[0].evidence.quote.find("2家") != std::string::npos);
+  REQUIRE(log.ignored.size() == 1);
+  CHECK(log.ignored[0].extraction.aspect == Aspect::kPlanned);
+}
+
+TEST_CASE("work date and sort fallback", "[validate]") {
+  Result<Config> config = LoadConfigString(kConfig, "validate.toml");
+  REQUIRE(config.ok());
+  LogRecord record;
+  record.report_id = "r1";
+  record.template_name = "销售日报";
+  record.creator_id = "a";
+  record.create_time = EpochMs(kEvening);
+  // The amount field was renamed in DingTalk; its sort still finds it.
+  record.contents = {{"今日工作", 0, "1", "签约"}, {"成交额（元）", 2, "1", " ¥12,500 "},
+                     {"日期", 3, "1", "2026-11-01"}};
+  NormalizedLog log = Normalize(*config, record);
+  REQUIRE(log.values.size() == 1);
+  CHECK(log.values[0].value == Decimal::FromInt(12500));
+  CHECK(log.values[0].evidence.field_key == "金额");
+  CHECK(log.values[0].evidence.span.begin == 1);
+  CHECK(log.work_day == DaysFromCivil({2026, 11, 1}));
+}
+
+TEST_CASE("sketch similarity estimates jaccard", "[validate]") {
+  CHECK(SketchSimilarity(TextSketch("今天拜访了三家客户"), TextSketch("今天拜访了三家客户")) == 1.0);
+  CHECK(SketchSimilarity(TextSketch("今天拜访了三家客户"), TextSketch("整理报价单和合同")) == 0.0);
+  CHECK(SketchSimilarity(TextSketch(""), TextSketch("abc")) == 0.0);
+  std::string long_text;
+  for (int i = 0; i < 200; ++i) {
+    long_text += "第" + std::to_string(i) + "项";
+  }
+  CHECK(TextSketch(long_text).size() == kSketchSize);
+}
+
+}  // namespace
+}  // namespace logbridge::scoring
