@@ -31,7 +31,7 @@ using ChartProvider =
 
 // Routes, all GET:
 //   /healthz                      200 "ok", no token
-//   /readyz                       200 when the store answers and the latest sync succeeded
+//   /readyz                       200 when a store query succeeds and the latest sync succeeded
 //   /metrics                      Prometheus text
 //   /api/people                   roster
 //   /api/logs?person=&period=&flagged=1   latest log versions with their flags

@@ -50,8 +50,9 @@ void LabeledCounter(std::ostringstream& out, std::string_view name, std::string_
 }  // namespace
 
 std::shared_ptr<spdlog::logger> ServiceLogger() {
-  // A function-local static is initialized once even with concurrent callers, and no other
-  // code registers the name "service", so registration cannot collide.
+  // The function-local static is initialized once even with concurrent callers. Registration
+  // throws only if other code registers "service" at the same moment, and nothing else in
+  // logbridge registers that name.
   static std::shared_ptr<spdlog::logger> logger = [] {
     std::shared_ptr<spdlog::logger> existing = spdlog::get("service");
     return existing != nullptr ? existing : spdlog::stderr_color_mt("service");

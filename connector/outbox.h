@@ -5,8 +5,9 @@
 //
 // Delivery guarantee, at least once with one window: the store records the claim before the
 // platform call and the confirmation after it. A crash between the two leaves the message in
-// kSending. RecoverInterrupted asks the sender whether the call reached DingTalk; when the
-// sender cannot tell, the message is sent again, so it may arrive twice. Sends that DingTalk
+// kSending. RecoverInterrupted calls the sender's CheckDelivered for such a message. When the
+// sender cannot tell whether the call reached DingTalk, the message is sent again and may
+// arrive twice. Sends that DingTalk
 // makes idempotent are safe to repeat: a card reuses its outTrackId, a webhook its msgUuid, and
 // a work notification with the same content to the same user is delivered once per day.
 #pragma once
@@ -34,17 +35,17 @@ struct OutgoingMessage {
   int32_t attempt = 0;  // 1 for the first platform call
 };
 
-// What the platform returned for an accepted message.
+// The platform's reference for an accepted message.
 struct SendReceipt {
   std::string platform_ref;  // task_id, processQueryKey or outTrackId
 };
 
 enum class DeliveryCheck { kDelivered, kNotDelivered, kUnknown };
 
-// Sends messages to DingTalk. Implementations map the error of a failed call onto the codes
-// of base/result.h: kUnavailable, kDeadlineExceeded, kResourceExhausted and kUnauthenticated
-// are retried; kAlreadyExists means the platform already has the message (a card with that
-// outTrackId) and counts as sent; every other code fails the message for good.
+// Sends messages to DingTalk. Implementations map the error of a failed call onto the codes of
+// base/result.h. The outbox retries kUnavailable, kDeadlineExceeded, kResourceExhausted and
+// kUnauthenticated. kAlreadyExists means the platform already has the message (a card with that
+// outTrackId), so it counts as sent. Every other code fails the message for good.
 class MessageSender {
  public:
   virtual ~MessageSender() = default;
@@ -70,9 +71,9 @@ struct OutboxOptions {
   int batch_size = 50;
 };
 
-// A message to enqueue. payload_json is an object; when it has a string member "text" (a
-// markdown or text body), Enqueue appends a line with today's Shanghai date, so the same
-// reminder on two days has different content and DingTalk does not drop the second.
+// A message to enqueue. payload_json must be a JSON object. When it has a string member "text"
+// (a markdown or text body), Enqueue appends a line with today's Shanghai date. The same
+// reminder on two days then has different content, and DingTalk does not drop the second.
 struct NewMessage {
   std::string idempotency_key;
   MessageKind kind = MessageKind::kWorkNotification;

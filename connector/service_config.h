@@ -101,7 +101,7 @@ struct ServiceConfig {
 // api_secret) in the file is itself an error that names the variable to use instead.
 Result<ServiceConfig> LoadServiceConfig(const std::string& path);
 
-// The same for text already in memory; source_name stands in for the path in errors.
+// The same for text already in memory; errors name source_name in place of a path.
 Result<ServiceConfig> ParseServiceConfig(std::string_view toml_text, std::string_view source_name);
 
 // The secrets. Never log these values.
@@ -127,7 +127,7 @@ struct SecretSources {
 
 // Reads the secrets: the environment first, then the secrets file. The file must be a
 // regular file with mode 0600 or 0400 owned by expected_owner_uid, or it is rejected with a
-// message that says how to fix the mode or owner. A missing required secret fails with a
+// message that gives the command to fix the mode or owner. A missing required secret fails with a
 // message naming the variable to set. The callback token and AES key are required only when
 // the callback server is enabled; the card API secret is always optional.
 Result<Secrets> LoadSecrets(const SecretSources& sources, bool callback_enabled);

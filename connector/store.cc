@@ -287,8 +287,10 @@ Approval ReadApproval(SQLite::Statement& query) {
   approval.author_id = query.getColumn(3).getString();
   approval.manager_id = query.getColumn(4).getString();
   approval.rule = query.getColumn(5).getString();
-  // The column is written only from ApprovalStatusName, so parsing cannot fail.
-  approval.status = ParseApprovalStatus(query.getColumn(6).getString()).value();
+  // Only ApprovalStatusName writes this column; a name it cannot produce means a damaged row,
+  // which reads as pending so that a manager can still decide it.
+  approval.status =
+      ParseApprovalStatus(query.getColumn(6).getString()).value_or(ApprovalStatus::kPending);
   approval.reason = query.getColumn(7).getString();
   approval.out_track_id = query.getColumn(8).getString();
   approval.created_at = EpochMs(query.getColumn(9).getInt64());
@@ -426,7 +428,7 @@ std::string_view MessageStatusName(MessageStatus status) {
 
 class Store::Impl {
  public:
-  Impl(const StoreOptions& options)
+  explicit Impl(const StoreOptions& options)
       : path_(options.path),
         db_(options.path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, options.busy_timeout_ms) {}
 

@@ -93,7 +93,7 @@ struct LogFilter {
   int limit = 1000;
 };
 
-// Where a poll of one template stands. window names the pass, e.g. "create" or "modified".
+// The resume point of one template's poll. window names the pass, e.g. "create" or "modified".
 struct SyncCheckpoint {
   std::string template_name;
   std::string window;
@@ -224,7 +224,7 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  // The schema version after migrations, and the newest one this build knows.
+  // The schema version after migrations, and the newest one this build supports.
   int64_t SchemaVersion();
   static int64_t LatestSchemaVersion();
 
@@ -281,7 +281,7 @@ class Store {
 
   // -- Outbox
   // Inserts a pending message due at message.next_attempt_at. An existing idempotency key is
-  // not an error: the outcome says inserted = false and carries the existing id.
+  // not an error: the outcome has inserted = false and carries the existing id.
   Result<EnqueueOutcome> EnqueueMessage(const OutboxMessage& message);
   Result<std::optional<OutboxMessage>> GetMessage(int64_t id);
   // Pending messages with next_attempt_at <= now, oldest due first.
@@ -296,7 +296,7 @@ class Store {
   Status MarkMessageFailed(int64_t id, std::string_view error, std::optional<EpochMs> retry_at);
   // Moves a pending message's next attempt without counting an attempt (rate limits).
   Status DeferMessage(int64_t id, EpochMs retry_at);
-  // Messages to `recipient` sent or being sent with claimed_at in [since, now].
+  // Messages to `recipient`, sent or being sent, whose latest claim was at or after `since`.
   Result<int64_t> CountMessagesClaimedSince(std::string_view recipient, EpochMs since);
   Result<int64_t> CountAllMessagesClaimedSince(EpochMs since);
   Result<int64_t> CountMessages(MessageStatus status);
