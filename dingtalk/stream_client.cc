@@ -587,6 +587,7 @@ ConnectionEnd StreamClient::Impl::Connect(const Ticket& ticket) {
     return {false, "stopped"};
   }
   ConnectionEnd end;
+  // NOTE: no test covers this wss:// branch, because the sandbox gateway serves ws:// only.
   if (target->tls) {
     net::ssl::context tls(net::ssl::context::tls_client);
     tls.set_verify_mode(net::ssl::verify_peer);

@@ -161,7 +161,8 @@ class StreamClient {
   Status Start();
 
   // Closes the connection, abandons any backoff wait and joins the thread. A frame being
-  // handled finishes first. Idempotent.
+  // handled finishes first, and so does a connections/open request in flight (at most
+  // http_timeout). Idempotent.
   void Stop();
 
   // Blocks until `connections` WebSocket handshakes have succeeded since Start, or `timeout`
