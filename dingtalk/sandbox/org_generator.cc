@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "dingtalk/sandbox/org_phrases.h"
@@ -380,13 +381,13 @@ void Generator::PlanAnomalies(const std::vector<int64_t>& workdays) {
 // Logs.
 
 SlotFillers Generator::Slots(const Person& person) {
-  const Person* who = &person;
+  const Person* writer = &person;
   SlotFillers slots;
-  slots["customer"] = [this, who](Dice& dice) {
-    if (who->customers.empty()) {
+  slots["customer"] = [this, writer](Dice& dice) {
+    if (writer->customers.empty()) {
       return customers_[static_cast<size_t>(dice.Between(0, 39))].name;
     }
-    return customers_[dice.Pick(who->customers)].name;
+    return customers_[dice.Pick(writer->customers)].name;
   };
   slots["product"] = [](Dice& dice) { return dice.Pick(kProducts); };
   slots["project"] = [](Dice& dice) { return dice.Pick(kProjects); };

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <thread>
 
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "dingtalk/sandbox/calendar.h"
@@ -20,15 +21,31 @@ using nlohmann::json;
 
 constexpr std::string_view kV1Prefix = "/v1.0/";
 
+// The sandbox's logger, "sandbox". Registration can race with another thread, and spdlog
+// reports that by throwing, so the loser takes the registered logger.
+std::shared_ptr<spdlog::logger> Logger() {
+  static std::shared_ptr<spdlog::logger> logger = [] {
+    if (std::shared_ptr<spdlog::logger> existing = spdlog::get("sandbox")) {
+      return existing;
+    }
+    try {
+      return spdlog::stderr_color_mt("sandbox");
+    } catch (const spdlog::spdlog_ex&) {
+      return spdlog::get("sandbox");
+    }
+  }();
+  return logger;
+}
+
 bool IsLoopbackHost(const std::string& host) {
   return host == "127.0.0.1" || host == "localhost" || host == "::1";
 }
 
-// The start of a JSON answer cut off mid-value, as a failing proxy would deliver it.
+// The start of a JSON response cut off mid-value, as a failing proxy would deliver it.
 constexpr std::string_view kTruncatedJson =
     R"({"errcode":0,"errmsg":"ok","result":{"data_list":[{"report_id":"17)";
 
-// Message texts of the oapi errcodes the sandbox answers with when a fault names only a code.
+// Message texts of the oapi errcodes the sandbox returns when a fault names only a code.
 std::string OapiMessageFor(int64_t errcode) {
   switch (errcode) {
     case -1:
@@ -196,8 +213,8 @@ Status Sandbox::Impl::Listen() {
   while (!server_.is_running()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  spdlog::info("dingtalk sandbox listening on {}:{} with {} reports, {} users", options_.host,
-               port_, reports_.size(), org_.users.size());
+  Logger()->info("dingtalk sandbox listening on {}:{} with {} reports, {} users", options_.host,
+                 port_, reports_.size(), org_.users.size());
   return OkStatus();
 }
 
@@ -205,7 +222,7 @@ void Sandbox::Impl::Stop() {
   if (server_thread_.joinable()) {
     server_.stop();
     server_thread_.join();
-    spdlog::info("dingtalk sandbox on port {} stopped", port_);
+    Logger()->info("dingtalk sandbox on port {} stopped", port_);
   }
 }
 
@@ -289,7 +306,7 @@ void Sandbox::Impl::Serve(const httplib::Request& request, httplib::Response& re
   } else {
     std::optional<json> parsed = SandboxJson::Parse(request.body);
     if (!parsed || !parsed->is_object()) {
-      WriteReply(call.family, InvalidParameter(call.family, "request body is not a JSON object"),
+      WriteReply(call, InvalidParameter(call.family, "request body is not a JSON object"),
                  response);
       return;
     }
@@ -300,22 +317,31 @@ void Sandbox::Impl::Serve(const httplib::Request& request, httplib::Response& re
   call.now = Now();
   if (route.needs_token) {
     if (std::optional<SandboxReply> rejection = Authenticate(request, call)) {
-      WriteReply(call.family, std::move(*rejection), response);
+      WriteReply(call, std::move(*rejection), response);
       return;
     }
     if (std::optional<SandboxReply> rejection = CheckLimits(route, call)) {
-      WriteReply(call.family, std::move(*rejection), response);
+      WriteReply(call, std::move(*rejection), response);
       return;
     }
   }
-  WriteReply(call.family, (this->*route.handler)(call), response);
+  WriteReply(call, (this->*route.handler)(call), response);
 }
 
-void Sandbox::Impl::WriteReply(SandboxApi family, SandboxReply reply, httplib::Response& response) {
-  if (family == SandboxApi::kOapi) {
-    reply.body["request_id"] = NewRequestId();
-  } else if (reply.status >= 400) {
-    reply.body["requestid"] = NewRequestId();
+void Sandbox::Impl::WriteReply(const SandboxCall& call, SandboxReply reply,
+                               httplib::Response& response) {
+  std::string request_id = NewRequestId();
+  bool failed = reply.status >= 400;
+  if (call.family == SandboxApi::kOapi) {
+    reply.body["request_id"] = request_id;
+    failed = failed || SandboxJson::Int64(reply.body, "errcode").value_or(0) != 0;
+  } else if (failed) {
+    reply.body["requestid"] = request_id;
+  }
+  // Rejections are the point of a sandbox, so they log at debug, not warn.
+  if (failed) {
+    Logger()->debug("rejected {} request_id={} status={} body={}", call.path, request_id,
+                    reply.status, reply.body.dump(-1, ' ', false, json::error_handler_t::replace));
   }
   response.status = reply.status;
   response.set_content(reply.body.dump(-1, ' ', false, json::error_handler_t::replace),
@@ -356,6 +382,7 @@ std::optional<Fault> Sandbox::Impl::TakeFault(const std::string& path) {
 // Applies a fault that fired on `call`. Returns true when the response is complete; false when
 // the call should go on (a slow response, or a cursor fault the handler applies).
 bool Sandbox::Impl::ApplyFault(const Fault& fault, SandboxCall& call, httplib::Response& response) {
+  Logger()->debug("injecting fault kind={} on {}", static_cast<int>(fault.kind), call.path);
   switch (fault.kind) {
     case FaultKind::kSlowResponse:
       std::this_thread::sleep_for(fault.delay);
@@ -392,7 +419,7 @@ bool Sandbox::Impl::ApplyFault(const Fault& fault, SandboxCall& call, httplib::R
     case FaultKind::kPermissionDenied: {
       std::lock_guard<std::mutex> lock(mu_);
       if (call.family == SandboxApi::kV1) {
-        WriteReply(call.family,
+        WriteReply(call,
                    V1Error(403, "Forbidden.AccessDenied.AccessTokenPermissionDenied",
                            "没有调用该接口的权限, 请在开发者后台申请接口权限"),
                    response);
@@ -403,7 +430,7 @@ bool Sandbox::Impl::ApplyFault(const Fault& fault, SandboxCall& call, httplib::R
         reply.body["sub_code"] = fault.sub_code.empty() ? "60011" : fault.sub_code;
         reply.body["sub_msg"] = OapiMessageFor(60011);
       }
-      WriteReply(call.family, std::move(reply), response);
+      WriteReply(call, std::move(reply), response);
       return true;
     }
     case FaultKind::kErrorCode: {
@@ -413,7 +440,7 @@ bool Sandbox::Impl::ApplyFault(const Fault& fault, SandboxCall& call, httplib::R
               ? V1Error(fault.http_status, fault.sub_code.empty() ? "systemError" : fault.sub_code,
                         "sandbox injected error")
               : OapiError(fault.errcode, OapiMessageFor(fault.errcode));
-      WriteReply(call.family, std::move(reply), response);
+      WriteReply(call, std::move(reply), response);
       return true;
     }
   }

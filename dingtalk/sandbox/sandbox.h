@@ -37,18 +37,19 @@ struct SandboxWebhookRobot {
 };
 
 enum class FaultKind {
-  kServerError,       // answers `http_status` with a plain-text body
-  kSlowResponse,      // sleeps `delay`, then answers normally
-  kMalformedJson,     // answers 200 with a truncated JSON body
+  kServerError,       // responds `http_status` with a plain-text body
+  kSlowResponse,      // sleeps `delay`, then responds normally
+  kMalformedJson,     // responds 200 with a truncated JSON body
   kDropConnection,    // sends headers, then closes the connection before the body
-  kPunish,            // answers the per-IP ban body {"status":1111,...,"punish":"deny"}
-  kStuckCursor,       // a paged list answers has_more with the request's own cursor
+  kPunish,            // responds with the per-IP ban body {"status":1111,...,"punish":"deny"}
+  kStuckCursor,       // a paged list returns has_more with the request's own cursor
   kPermissionDenied,  // oapi `errcode` (60011, or 88 with `sub_code`); v1.0 403
   kErrorCode,         // oapi `errcode` with its message, such as -1 or 90002; v1.0 `http_status`
 };
 
-// One injected fault. A request matches when its path starts with `path` (empty matches every
-// API path, never /sandbox/); a match fires with `probability` while `count` is not used up.
+// One injected fault. A request matches when its path starts with `path`, and an empty path
+// matches every API path but never /sandbox/. A match fires with `probability` until `count`
+// requests have been faulted.
 struct Fault {
   FaultKind kind = FaultKind::kServerError;
   std::string path;
@@ -81,7 +82,7 @@ struct SandboxOptions {
   std::vector<Fault> faults;
   BulkLogOptions bulk;
   uint64_t seed = 1;  // seeds fault probabilities, ids and cursors
-  // Where card clicks, robot messages and events are pushed; unset records them only.
+  // Push targets of card clicks, robot messages and events. When unset, they are only recorded.
   std::optional<CallbackTargets> callbacks;
 };
 

@@ -1,4 +1,4 @@
-// The sandbox admin endpoint under /sandbox/, answering loopback clients only: recorded
+// The sandbox admin endpoint under /sandbox/, serving loopback clients only: recorded
 // messages and cards, faults, simulated users (logs, edits, card clicks, robot messages),
 // events, tokens and call counters. Bodies are JSON; errors are {"error": "..."}.
 
@@ -117,6 +117,7 @@ Result<Fault> ParseFault(const json& body) {
                          "malformed_json, drop_connection, punish, stuck_cursor, permission_denied "
                          "or error_code");
   }
+
   fault.path = SandboxJson::String(body, "path").value_or("");
   fault.count = static_cast<int32_t>(SandboxJson::Int64(body, "count").value_or(-1));
   const json* probability = SandboxJson::Find(body, "probability");
@@ -126,6 +127,7 @@ Result<Fault> ParseFault(const json& body) {
   if (fault.probability <= 0.0 || fault.probability > 1.0) {
     return MakeError(ErrorCode::kInvalidArgument, "fault probability must be in (0, 1]");
   }
+
   fault.http_status = static_cast<int32_t>(SandboxJson::Int64(body, "http_status").value_or(500));
   fault.delay = std::chrono::milliseconds(SandboxJson::Int64(body, "delay_ms").value_or(0));
   fault.errcode = static_cast<int32_t>(SandboxJson::Int64(body, "errcode").value_or(60011));
@@ -258,9 +260,9 @@ void Impl::RegisterAdminRoutes() {
 
   server_.Post("/sandbox/cards/click", with_body([this](const json& body) -> Result<json> {
                  std::map<std::string, std::string> params;
-                 const json* given = SandboxJson::Find(body, "params");
-                 if (given != nullptr && given->is_object()) {
-                   for (const auto& [key, value] : given->items()) {
+                 const json* params_json = SandboxJson::Find(body, "params");
+                 if (params_json != nullptr && params_json->is_object()) {
+                   for (const auto& [key, value] : params_json->items()) {
                      params[key] = value.is_string() ? value.get<std::string>() : value.dump();
                    }
                  }

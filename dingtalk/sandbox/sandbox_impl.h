@@ -27,8 +27,8 @@ namespace logbridge::dingtalk {
 
 enum class SandboxApi { kOapi, kV1 };
 
-// A handler's answer. For oapi the body holds errcode, errmsg and the result fields, and the
-// dispatcher adds request_id; for v1.0 an error body gets requestid added.
+// A handler's response. For oapi the body contains errcode, errmsg and the result fields, and
+// the dispatcher adds request_id. For v1.0 the dispatcher adds requestid to an error body.
 struct SandboxReply {
   int32_t status = 200;
   nlohmann::json body = nlohmann::json::object();
@@ -76,7 +76,7 @@ class Sandbox::Impl {
   size_t report_count() const;
   CallbackPusher* pusher() { return pusher_.get(); }
 
-  // Reply builders. InvalidParameter uses the errcode or code the platform answers for a bad
+  // Reply builders. InvalidParameter uses the errcode or code the platform returns for a bad
   // parameter in the call's family.
   static SandboxReply OapiOk(nlohmann::json fields = nlohmann::json::object());
   static SandboxReply OapiError(int64_t errcode, const std::string& errmsg);
@@ -113,7 +113,7 @@ class Sandbox::Impl {
   bool ApplyFault(const Fault& fault, SandboxCall& call, httplib::Response& response);
   std::optional<SandboxReply> Authenticate(const httplib::Request& request, SandboxCall& call);
   std::optional<SandboxReply> CheckLimits(const Route& route, SandboxCall& call);
-  void WriteReply(SandboxApi family, SandboxReply reply, httplib::Response& response);
+  void WriteReply(const SandboxCall& call, SandboxReply reply, httplib::Response& response);
   std::string NewRequestId();
   EpochMs Now() const { return clock_->Now(); }
 
@@ -136,6 +136,10 @@ class Sandbox::Impl {
   SandboxReply TemplateGetByName(SandboxCall& call);
   SandboxReply ReceiverList(SandboxCall& call);
   SandboxReply CommentList(SandboxCall& call);
+  // Pages the list `items_of` builds from the report named by report_id (receivers, comments)
+  // with the offset and size of the per-report list APIs.
+  SandboxReply ReportItemPage(SandboxCall& call, int64_t max_size, const char* list_key,
+                              nlohmann::json (*items_of)(const Report& report));
   std::string NewReportId(EpochMs create_time);
 
   // Contacts (sandbox_contacts.cc).

@@ -79,12 +79,12 @@ int main(int argc, char** argv) {
   app.add_option("--robot-secret", callbacks.robot_app_secret, "Robot callback app secret");
   CLI11_PARSE(app, argc, argv);
 
-  std::optional<CivilDate> start = ParseDate(start_text);
-  if (!start) {
-    spdlog::error("--start {} is not a date; write it as YYYY-MM-DD", start_text);
+  Result<int64_t> start_day = scoring::ParseDay(start_text);
+  if (!start_day.ok()) {
+    spdlog::error("--start: {}; write the date as YYYY-MM-DD", start_day.error().message);
     return 2;
   }
-  generator.start = *start;
+  generator.start = CivilFromDays(*start_day);
 
   if (!generate_path.empty() || org_path.empty()) {
     Result<Organization> generated = GenerateOrganization(generator);

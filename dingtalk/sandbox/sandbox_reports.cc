@@ -209,8 +209,8 @@ SandboxReply Sandbox::Impl::ReportPage(SandboxCall& call, bool with_contents) {
     position = std::max(position, after_cursor);
   }
 
-  // NOTE: the window is taken as inclusive at both ends; the platform's documentation does not
-  // say, and a client that deduplicates by report_id is safe either way.
+  // NOTE: the window is taken as inclusive at both ends. The platform's documentation does not
+  // state it, and a client that deduplicates by report_id is safe either way.
   json data_list = json::array();
   std::optional<uint32_t> last_returned;
   bool has_more = false;
@@ -318,11 +318,12 @@ SandboxReply Sandbox::Impl::TemplateGetByName(SandboxCall& call) {
                    {"userid", user->userid}}}});
 }
 
-SandboxReply Sandbox::Impl::ReceiverList(SandboxCall& call) {
+SandboxReply Sandbox::Impl::ReportItemPage(SandboxCall& call, int64_t max_size,
+                                           const char* list_key,
+                                           json (*items_of)(const Report& report)) {
   int64_t offset = 0;
   int64_t size = 0;
-  if (std::optional<SandboxReply> bad =
-          ReadOffsetPage(call, kMaxReceiverPageSize, &offset, &size)) {
+  if (std::optional<SandboxReply> bad = ReadOffsetPage(call, max_size, &offset, &size)) {
     return *bad;
   }
   std::string report_id = SandboxJson::String(call.body, "report_id").value_or("");
@@ -330,32 +331,27 @@ SandboxReply Sandbox::Impl::ReceiverList(SandboxCall& call) {
   if (it == report_seq_.end()) {
     return OapiError(400002, "无效的参数: 日志不存在 report_id=" + report_id);
   }
-  json userids = reports_[it->second].receiver_userids;
-  SandboxReply reply = OapiOk({{"result", OffsetPage(userids, offset, size, "userid_list")}});
+  json items = items_of(reports_[it->second]);
+  SandboxReply reply = OapiOk({{"result", OffsetPage(items, offset, size, list_key)}});
   reply.body["success"] = true;
   return reply;
 }
 
+SandboxReply Sandbox::Impl::ReceiverList(SandboxCall& call) {
+  return ReportItemPage(call, kMaxReceiverPageSize, "userid_list",
+                        [](const Report& report) { return json(report.receiver_userids); });
+}
+
 SandboxReply Sandbox::Impl::CommentList(SandboxCall& call) {
-  int64_t offset = 0;
-  int64_t size = 0;
-  if (std::optional<SandboxReply> bad = ReadOffsetPage(call, kMaxCommentPageSize, &offset, &size)) {
-    return *bad;
-  }
-  std::string report_id = SandboxJson::String(call.body, "report_id").value_or("");
-  auto it = report_seq_.find(report_id);
-  if (it == report_seq_.end()) {
-    return OapiError(400002, "无效的参数: 日志不存在 report_id=" + report_id);
-  }
-  json comments = json::array();
-  for (const ReportComment& comment : reports_[it->second].comments) {
-    comments.push_back({{"content", comment.content},
-                        {"create_time", FormatDateTime(comment.create_time)},
-                        {"userid", comment.userid}});
-  }
-  SandboxReply reply = OapiOk({{"result", OffsetPage(comments, offset, size, "comments")}});
-  reply.body["success"] = true;
-  return reply;
+  return ReportItemPage(call, kMaxCommentPageSize, "comments", [](const Report& report) {
+    json comments = json::array();
+    for (const ReportComment& comment : report.comments) {
+      comments.push_back({{"content", comment.content},
+                          {"create_time", FormatDateTime(comment.create_time)},
+                          {"userid", comment.userid}});
+    }
+    return comments;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ TEST_CASE("duplicate work notice is dropped silently", "[sandbox]") {
   json body = Notice("u1", Markdown("同一条内容"));
   json first = fixture.Oapi("/topapi/message/corpconversation/asyncsend_v2", body, token);
   json second = fixture.Oapi("/topapi/message/corpconversation/asyncsend_v2", body, token);
-  REQUIRE(second["errcode"] == 0);  // the platform answers success
+  REQUIRE(second["errcode"] == 0);  // the platform returns success
 
   json result = fixture.Oapi(
       "/topapi/message/corpconversation/getsendresult",
