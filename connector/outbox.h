@@ -62,9 +62,12 @@ class MessageSender {
 struct OutboxOptions {
   // Internal apps may send 500 work notifications per user per day; the default stays below.
   int per_recipient_per_day = 100;
-  int per_recipient_per_minute = 5;
-  int total_per_minute = 20;  // the webhook robot allows 20 messages per minute
-  int max_attempts = 8;       // then the message fails for good
+  // For a webhook message the recipient is the robot, which DingTalk throttles for 10 minutes
+  // after 20 messages in a minute; the default stays below.
+  int per_recipient_per_minute = 10;
+  // Work notifications may reach 5000 recipients per minute; the default stays well below.
+  int total_per_minute = 1000;
+  int max_attempts = 8;  // then the message fails for good
   std::chrono::milliseconds initial_backoff{std::chrono::seconds(30)};
   std::chrono::milliseconds max_backoff{std::chrono::hours(1)};
   std::chrono::milliseconds sending_lease{std::chrono::minutes(5)};
