@@ -5,6 +5,8 @@
 #include <string>
 
 #include <catch2/catch.hpp>
+#include <stdlib.h>
+#include <time.h>
 
 namespace logbridge::connector {
 namespace {
@@ -26,6 +28,11 @@ const DeadlineRule kDaily{"日报", Cadence::kDaily, 0, 20, 0};
 const DeadlineRule kWeekly{"周报", Cadence::kWeekly, 5, 18, 0};
 
 TEST_CASE("Shanghai date ignores process time zone", "[connector]") {
+  // A process time zone far from Shanghai must not move any result.
+  std::string previous = getenv("TZ") == nullptr ? "" : getenv("TZ");
+  setenv("TZ", "America/Los_Angeles", 1);
+  tzset();
+
   // 2026-02-13T16:30:00Z is 2026-02-14 00:30 in Shanghai.
   EpochMs instant(1771000200000);
   CHECK(FormatDate(ShanghaiDate(instant)) == "2026-02-14");
@@ -35,6 +42,13 @@ TEST_CASE("Shanghai date ignores process time zone", "[connector]") {
   CHECK(ShanghaiMonthKey(ShanghaiStartOfDay(D(2026, 3, 1))) == "2026-03");
   CHECK(ShanghaiMonthKey(ShanghaiStartOfDay(D(2026, 3, 1)) - std::chrono::milliseconds(1)) ==
         "2026-02");
+
+  if (previous.empty()) {
+    unsetenv("TZ");
+  } else {
+    setenv("TZ", previous.c_str(), 1);
+  }
+  tzset();
 }
 
 TEST_CASE("ParseDate rejects malformed dates", "[connector]") {
