@@ -206,9 +206,7 @@ NormalizedLog Engine::Normalize(const LogRecord& record) const {
 }
 
 std::vector<Flag> Engine::Validate(const NormalizedLog& log) {
-  std::vector<Flag> flags = state_->validator.Check(log);
-  state_->validator.Remember(log);
-  return flags;
+  return state_->validator.CheckAndRemember(log);
 }
 
 LogOutcome Engine::Add(const LogRecord& record) {

@@ -188,6 +188,22 @@ void Validator::Distribution::Add(double value) {
 }
 
 std::vector<Flag> Validator::Check(const NormalizedLog& log) const {
+  return CheckWithSketch(log, TextSketch(log.free_text));
+}
+
+void Validator::Remember(const NormalizedLog& log) {
+  RememberWithSketch(log, TextSketch(log.free_text));
+}
+
+std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log) {
+  std::vector<uint64_t> sketch = TextSketch(log.free_text);
+  std::vector<Flag> flags = CheckWithSketch(log, sketch);
+  RememberWithSketch(log, std::move(sketch));
+  return flags;
+}
+
+std::vector<Flag> Validator::CheckWithSketch(const NormalizedLog& log,
+                                             const std::vector<uint64_t>& sketch) const {
   std::vector<Flag> flags;
   CheckContent(log, &flags);
   if (log.spec == nullptr) {
@@ -195,7 +211,7 @@ std::vector<Flag> Validator::Check(const NormalizedLog& log) const {
   }
   CheckAmounts(log, &flags);
   CheckOutliers(log, &flags);
-  CheckDuplicates(log, &flags);
+  CheckDuplicates(log, sketch, &flags);
   CheckDeadline(log, &flags);
   return flags;
 }
@@ -327,7 +343,8 @@ void Validator::CheckOutliers(const NormalizedLog& log, std::vector<Flag>* flags
   }
 }
 
-void Validator::CheckDuplicates(const NormalizedLog& log, std::vector<Flag>* flags) const {
+void Validator::CheckDuplicates(const NormalizedLog& log, const std::vector<uint64_t>& sketch,
+                                std::vector<Flag>* flags) const {
   if (log.text_chars < config_.validation.min_chars || config_.validation.duplicate_window == 0) {
     return;
   }
@@ -335,7 +352,6 @@ void Validator::CheckDuplicates(const NormalizedLog& log, std::vector<Flag>* fla
   if (history == people_.end()) {
     return;
   }
-  std::vector<uint64_t> sketch = TextSketch(log.free_text);
   double best = 0;
   const std::string* best_report = nullptr;
   for (const auto& [report_id, earlier] : history->second.recent) {
@@ -371,7 +387,18 @@ void Validator::CheckDeadline(const NormalizedLog& log, std::vector<Flag>* flags
   }
 }
 
-void Validator::Remember(const NormalizedLog& log) {
+void Validator::RememberOrder(std::string key, OrderClaim claim) {
+  newest_order_ = std::max(newest_order_, claim.create_time);
+  orders_.try_emplace(std::move(key), std::move(claim));
+  if (++orders_since_purge_ < 4096) {
+    return;
+  }
+  orders_since_purge_ = 0;
+  EpochMs oldest = newest_order_ - std::chrono::hours(24 * kOrderWindowDays);
+  std::erase_if(orders_, [oldest](const auto& entry) { return entry.second.create_time < oldest; });
+}
+
+void Validator::RememberWithSketch(const NormalizedLog& log, std::vector<uint64_t> sketch) {
   if (log.spec == nullptr) {
     return;
   }
@@ -380,7 +407,7 @@ void Validator::Remember(const NormalizedLog& log) {
   const ValidationSpec& spec = config_.validation;
 
   if (spec.duplicate_window > 0 && log.text_chars >= spec.min_chars) {
-    history.recent.emplace_back(log.record->report_id, TextSketch(log.free_text));
+    history.recent.emplace_back(log.record->report_id, std::move(sketch));
     if (history.recent.size() > static_cast<size_t>(spec.duplicate_window)) {
       history.recent.pop_front();
     }
@@ -398,8 +425,8 @@ void Validator::Remember(const NormalizedLog& log) {
         if (*amount > largest.first) {
           largest = {*amount, log.record->report_id};
         }
-        orders_.try_emplace(OrderKey(log.customer, *amount),
-                            OrderClaim{person, log.record->report_id});
+        RememberOrder(OrderKey(log.customer, *amount),
+                      OrderClaim{person, log.record->report_id, log.record->create_time});
       }
     }
   }

@@ -40,6 +40,9 @@ inline constexpr size_t kSketchSize = 32;
 std::vector<uint64_t> TextSketch(std::string_view text);
 double SketchSimilarity(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b);
 
+// Days an order claim is remembered for the duplicate_order check.
+inline constexpr int64_t kOrderWindowDays = 92;
+
 class Validator {
  public:
   // REQUIRES: config outlives the Validator.
@@ -51,8 +54,12 @@ class Validator {
 
   // Adds a log to the history that later checks compare with. Memory is bounded per person
   // (duplicate window and the last 64 order amounts), per role and metric (the last 512 values),
-  // per customer (the largest amount) and per distinct order (customer and amount).
+  // per customer (the largest amount) and per distinct order claimed in the last
+  // kOrderWindowDays (customer and amount).
   void Remember(const NormalizedLog& log);
+
+  // Check followed by Remember, computing the text sketch once.
+  std::vector<Flag> CheckAndRemember(const NormalizedLog& log);
 
  private:
   struct PersonHistory {
@@ -70,18 +77,28 @@ class Validator {
   struct OrderClaim {
     std::string person;
     std::string report_id;
+    EpochMs create_time;
   };
 
   void CheckContent(const NormalizedLog& log, std::vector<Flag>* flags) const;
   void CheckAmounts(const NormalizedLog& log, std::vector<Flag>* flags) const;
   void CheckOutliers(const NormalizedLog& log, std::vector<Flag>* flags) const;
-  void CheckDuplicates(const NormalizedLog& log, std::vector<Flag>* flags) const;
+  std::vector<Flag> CheckWithSketch(const NormalizedLog& log,
+                                    const std::vector<uint64_t>& sketch) const;
+  void RememberWithSketch(const NormalizedLog& log, std::vector<uint64_t> sketch);
+  void CheckDuplicates(const NormalizedLog& log, const std::vector<uint64_t>& sketch,
+                       std::vector<Flag>* flags) const;
   void CheckDeadline(const NormalizedLog& log, std::vector<Flag>* flags) const;
+  void RememberOrder(std::string key, OrderClaim claim);
 
   const Config& config_;
   std::unordered_map<std::string, PersonHistory> people_;
   std::unordered_map<std::string, std::pair<Decimal, std::string>> customer_max_;
-  std::unordered_map<std::string, OrderClaim> orders_;  // key: customer, '\x1f', amount
+  // Orders claimed within the last kOrderWindowDays before the newest log; key: customer,
+  // '\x1f', amount. Older claims are dropped, so memory follows the order rate, not the log count.
+  std::unordered_map<std::string, OrderClaim> orders_;
+  EpochMs newest_order_;
+  int64_t orders_since_purge_ = 0;
   std::map<std::pair<std::string, int>, Distribution> role_values_;
 };
 
