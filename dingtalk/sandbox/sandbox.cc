@@ -379,8 +379,8 @@ std::optional<Fault> Sandbox::Impl::TakeFault(const std::string& path) {
   return std::nullopt;
 }
 
-// Applies a fault that fired on `call`. Returns true when the response is complete; false when
-// the call should go on (a slow response, or a cursor fault the handler applies).
+// Applies a fault that fired on `call`. Returns true when the response is complete, and false
+// when the call should go on, as after a slow response or for a cursor fault the handler applies.
 bool Sandbox::Impl::ApplyFault(const Fault& fault, SandboxCall& call, httplib::Response& response) {
   Logger()->debug("injecting fault kind={} on {}", static_cast<int>(fault.kind), call.path);
   switch (fault.kind) {

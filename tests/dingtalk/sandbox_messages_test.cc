@@ -1,6 +1,9 @@
 // Sandbox messages and admin endpoint: work notifications with silent drops, robot messages,
 // cards, signed custom robot webhooks, and simulated users through /sandbox/.
 
+#include <mutex>
+#include <thread>
+
 #include <catch2/catch.hpp>
 
 #include "dingtalk/signature.h"
@@ -345,6 +348,44 @@ TEST_CASE("admin counters and token expiry", "[sandbox]") {
   fixture.Admin("/sandbox/counters", {{"monthly_usage", 0}});
   fixture.Admin("/sandbox/tokens/expire", json::object());
   CHECK(fixture.Oapi("/topapi/report/list", list, token)["errcode"] == 42001);
+}
+
+TEST_CASE("card click is pushed", "[sandbox]") {
+  // A loopback receiver standing in for the connector's card callback URL.
+  httplib::Server receiver;
+  std::mutex received_mutex;
+  std::vector<std::string> received;
+  receiver.Post("/card", [&](const httplib::Request& request, httplib::Response& response) {
+    std::lock_guard<std::mutex> lock(received_mutex);
+    received.push_back(request.body);
+    response.set_content("{}", "application/json");
+  });
+  int port = receiver.bind_to_any_port("127.0.0.1");
+  std::thread receiver_thread([&receiver] { receiver.listen_after_bind(); });
+
+  SandboxOptions options;
+  CallbackTargets targets;
+  targets.card_url = "http://127.0.0.1:" + std::to_string(port) + "/card";
+  options.callbacks = targets;
+  {
+    SandboxFixture fixture(std::move(options));
+    REQUIRE(fixture.sandbox().pusher() != nullptr);
+    fixture.V1("POST", "/v1.0/card/instances/createAndDeliver",
+               {{"cardTemplateId", "t"},
+                {"outTrackId", "approve-7"},
+                {"openSpaceId", "dtv1.card//IM_ROBOT.mgr"},
+                {"cardData", {{"cardParamMap", {{"title", "请审批"}}}}}},
+               fixture.Token());
+    REQUIRE(fixture.sandbox().ClickCard("approve-7", "mgr", "accept", {{"action", "accept"}}).ok());
+    CHECK(fixture.sandbox().pusher()->WaitIdle(std::chrono::seconds(5)));
+  }
+  receiver.stop();
+  receiver_thread.join();
+
+  std::lock_guard<std::mutex> lock(received_mutex);
+  REQUIRE(received.size() == 1);
+  CHECK(received[0].find("approve-7") != std::string::npos);
+  CHECK(received[0].find("accept") != std::string::npos);
 }
 
 }  // namespace
