@@ -149,6 +149,8 @@ class StreamGateway::Impl {
   void OnAck(uint64_t connection_id, const std::string& text);
   void Pump();
   void ScheduleTick();
+  // Sends a ping to every connection when ping_interval has passed since the last round.
+  void PingIfDue();
 
   // Called from any thread.
   std::string Queue(StreamFrame frame);
@@ -176,6 +178,7 @@ class StreamGateway::Impl {
 
   // Used on the io thread only.
   std::map<uint64_t, std::shared_ptr<WsSession>> sessions_;
+  SteadyTime last_ping_;
 
   // Guarded by mutex_.
   mutable std::mutex mutex_;
@@ -600,8 +603,25 @@ void StreamGateway::Impl::ScheduleTick() {
       return;
     }
     Pump();
+    PingIfDue();
     ScheduleTick();
   });
+}
+
+void StreamGateway::Impl::PingIfDue() {
+  SteadyTime now = std::chrono::steady_clock::now();
+  if (options_.ping_interval.count() <= 0 || now - last_ping_ < options_.ping_interval) {
+    return;
+  }
+  last_ping_ = now;
+  for (auto& [id, session] : sessions_) {
+    std::string opaque;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      opaque = NextId("");
+    }
+    session->Send(StreamFrameJson(SystemFrame("ping", DumpJson({{"opaque", opaque}}))));
+  }
 }
 
 std::string StreamGateway::Impl::NextId(std::string_view prefix) {

@@ -36,6 +36,9 @@ struct StreamGatewayOptions {
   // How long after a SYSTEM disconnect frame the gateway closes the connection; DingTalk waits
   // about 10 s.
   std::chrono::milliseconds disconnect_grace{10000};
+  // Every connection gets a SYSTEM ping this often, checked on the redelivery tick; 0 = only
+  // when SendPing is called.
+  std::chrono::milliseconds ping_interval{0};
   uint64_t seed = 1;  // seeds tickets and message ids
 };
 

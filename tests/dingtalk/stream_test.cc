@@ -2,6 +2,7 @@
 // the sandbox gateway over loopback (tickets, events, callbacks, pings, disconnects, drops,
 // redelivery and bad credentials).
 
+#include <atomic>
 #include <mutex>
 #include <thread>
 
@@ -273,6 +274,11 @@ TEST_CASE("stream gateway rejects bad credentials", "[stream]") {
   RecordingHandler handler;
   StreamClientOptions options = FastClient(*gateway);
   options.client_secret = "wrong-secret";
+  std::atomic<int> jitter_draws{0};
+  options.random_unit = [&jitter_draws] {
+    jitter_draws.fetch_add(1);
+    return 0.0;
+  };
   auto client = std::move(StreamClient::Create(options, &handler).value());
   REQUIRE(client->Start().ok());
   CHECK_FALSE(client->WaitForConnections(1, milliseconds(400)));
@@ -283,9 +289,10 @@ TEST_CASE("stream gateway rejects bad credentials", "[stream]") {
   CHECK(stats.last_error.find("authFailed") != std::string::npos);
   CHECK(stats.last_error.find("wrong-secret") == std::string::npos);
   CHECK(gateway->rejected_opens() >= 3);
+  CHECK(jitter_draws.load() == stats.failed_attempts);
 }
 
-TEST_CASE("stream client subscribes to events and callbacks", "[stream]") {
+TEST_CASE("stream client subscribes default topics", "[stream]") {
   Connected connected;
   std::vector<StreamConnectionInfo> connections = connected.gateway->Connections();
   REQUIRE(connections.size() == 1);
@@ -350,6 +357,18 @@ TEST_CASE("stream ping is echoed", "[stream]") {
   CHECK(connected.client->Stats().pings == 1);
 }
 
+TEST_CASE("stream gateway pings on an interval", "[stream]") {
+  StreamGatewayOptions options = FastGateway();
+  options.ping_interval = milliseconds(30);
+  Connected connected(options);
+  REQUIRE(connected.gateway->WaitForAckCount(3, kWait));
+  for (const RecordedStreamAck& recorded : connected.gateway->Acks()) {
+    CHECK(recorded.ack.code == 200);
+    CHECK(json::parse(recorded.ack.data).contains("opaque"));
+  }
+  CHECK(connected.client->Stats().pings >= 3);
+}
+
 TEST_CASE("stream disconnect reconnects with a new ticket", "[stream]") {
   Connected connected;
   connected.gateway->SendDisconnect();
@@ -362,7 +381,7 @@ TEST_CASE("stream disconnect reconnects with a new ticket", "[stream]") {
   CHECK(connected.gateway->WaitForAck(message_id, kWait));
 }
 
-TEST_CASE("stream drop reconnects and delivers queued frames", "[stream]") {
+TEST_CASE("stream drop reconnects and delivers", "[stream]") {
   Connected connected;
   connected.gateway->DropConnections();
   std::string message_id = connected.gateway->PushEvent("org_dept_create", R"({"deptId":[7]})");
@@ -393,7 +412,7 @@ TEST_CASE("stream redelivery of a lost ACK is deduped", "[stream]") {
   CHECK(json::parse(acks[0].data)["response"]["cardData"]["cardParamMap"]["n"] == "1");
 }
 
-TEST_CASE("stream handler failure asks for redelivery", "[stream]") {
+TEST_CASE("stream handler failure acknowledges LATER", "[stream]") {
   Connected connected;
   connected.handler.FailNextEvents(1);
   std::string message_id = connected.gateway->PushEvent("user_add_org", "{}", "evt-later");
@@ -417,7 +436,7 @@ TEST_CASE("stream unsubscribed topic stays queued", "[stream]") {
   CHECK(connected.handler.callbacks().empty());
 }
 
-TEST_CASE("stream unsupported topic is answered 404", "[stream]") {
+TEST_CASE("stream unsupported topic gets 404", "[stream]") {
   std::vector<StreamSubscription> subscriptions = DefaultStreamSubscriptions();
   subscriptions.push_back({"CALLBACK", "/v1.0/unknown"});
   Connected connected(FastGateway(), subscriptions);
