@@ -84,7 +84,7 @@ struct Person {
   std::vector<ReportField> previous_contents;  // the last daily log, for copy-paste
 };
 
-// One (person, workday) daily-log slot and the anomaly planned for it, if any.
+// One (person, workday) daily-log slot. Generator::planned_ maps slots to anomaly kinds.
 struct Slot {
   size_t person = 0;
   int64_t day = 0;
