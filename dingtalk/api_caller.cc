@@ -243,7 +243,9 @@ ClassifiedResponse ApiCaller::SendOnce(const ApiRequest& request, const std::str
 
   ClassifiedResponse answer;
   if (!response.ok()) {
-    answer.outcome = CallOutcome::kTransient;
+    // A rejected certificate will not pass on a retry; other transport failures may.
+    bool retryable = response.error().code != ErrorCode::kFailedPrecondition;
+    answer.outcome = retryable ? CallOutcome::kTransient : CallOutcome::kFailed;
     answer.code = std::string(ErrorCodeName(response.error().code));
     answer.error = MakeError(response.error().code, request.path + ": " + response.error().message);
   } else {

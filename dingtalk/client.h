@@ -294,6 +294,9 @@ class Client {
                              const std::vector<std::string>& at_userids);
 
   // Calls this month (UTC+8) to one metered API path, e.g. "/topapi/report/list", and to all.
+  // Reports and messages are metered, while tokens, contacts and webhooks are not. Once the
+  // platform reports the monthly quota used up (90020), metered calls fail at once with
+  // kResourceExhausted until the month changes or the client is created again.
   int64_t MonthlyCalls(const std::string& path) const;
   int64_t MonthlyCallsTotal() const;
   // Token fetches so far, both families together.
