@@ -14,7 +14,6 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;       // the command ran and failed (I/O, network, store)
 inline constexpr int kExitUsage = 2;         // bad command line
 inline constexpr int kExitConfig = 3;        // config or input file invalid
-inline constexpr int kExitFlagged = 4;       // reserved: scored, but flags at or above error remain
 
 // Adds score, explain and check-config: offline scoring of exported logs against a config.
 void AddScoringCommands(CLI::App& app, int* exit_code);
