@@ -1,7 +1,8 @@
 // score_bench: streams generated sales logs through the scoring engine on one thread and
 // prints logs per second for each stage (normalize + extract, validate, aggregate) and peak
 // memory. Logs are generated in batches outside the timed sections.
-// Usage: score_bench [log_count] [people]   (defaults 1000000 and 2000)
+// Usage: score_bench [log_count] [people] [evidence_per_kpi]
+//        (defaults 1000000, 2000 and the engine's default evidence cap)
 #include <sys/resource.h>
 #include <time.h>
 
@@ -123,8 +124,12 @@ std::string ReadFile(const std::string& path) {
 int main(int argc, char** argv) {
   int64_t total_logs = argc > 1 ? std::atoll(argv[1]) : 1000000;
   int people = argc > 2 ? std::atoi(argv[2]) : 2000;
+  logbridge::scoring::EngineOptions options;
+  if (argc > 3) {
+    options.max_evidence_per_kpi = static_cast<size_t>(std::atoll(argv[3]));
+  }
   if (total_logs <= 0 || people <= 0) {
-    std::fprintf(stderr, "usage: score_bench [log_count > 0] [people > 0]\n");
+    std::fprintf(stderr, "usage: score_bench [log_count > 0] [people > 0] [evidence_per_kpi]\n");
     return 2;
   }
 
@@ -136,7 +141,7 @@ int main(int argc, char** argv) {
     return 3;
   }
   logbridge::scoring::Engine engine(
-      std::make_shared<const logbridge::scoring::Config>(std::move(config).value()), {});
+      std::make_shared<const logbridge::scoring::Config>(std::move(config).value()), options);
 
   LogGenerator generator(20261103, people);
   std::chrono::steady_clock::duration normalize_time{};
@@ -201,9 +206,9 @@ int main(int argc, char** argv) {
   auto rate = [total_logs](std::chrono::steady_clock::duration time) {
     return static_cast<double>(total_logs) / Seconds(time);
   };
-  std::printf("logs: %lld, people: %d, values: %lld, reports: %zu\n",
+  std::printf("logs: %lld, people: %d, values: %lld, reports: %zu, evidence per KPI: %zu\n",
               static_cast<long long>(total_logs), people, static_cast<long long>(values),
-              reports.size());
+              reports.size(), options.max_evidence_per_kpi);
   std::printf("flags:");
   for (const auto& [code, count] : flags_by_code) {
     std::printf(" %s %lld", code.c_str(), static_cast<long long>(count));
