@@ -498,9 +498,9 @@ Result<CardDecision> Approvals::Apply(const CardAction& action) {
   }
   decision.card_data["decided_by"] = action.user_id;
   if (scores_ != nullptr) {
-    // NOTE: this runs on a callback thread while the scheduler may read the same state key;
-    // the store serializes the two writes, but a correction marked in between may wait for the
-    // next change of that period.
+    // NOTE: this runs on a callback thread while the scheduler may clear the same state key.
+    // The store serializes the two writes, so a mark made in between can be lost, and then the
+    // correction waits for the next change of that period.
     Status marked = scores_->MarkLogChanged(approval.report_id);
     if (!marked.ok()) {
       ServiceLogger()->warn("approvals: could not mark the period of log {} for correction: {}",

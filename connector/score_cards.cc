@@ -240,9 +240,18 @@ std::string TeamSummaryText(std::string_view period, const std::vector<const Sco
     best = std::max(best, total);
     worst = std::min(worst, total);
     const double points = total.ToDouble();
-    buckets[points >= 90 ? 0 : points >= 75 ? 1 : points >= 60 ? 2 : 3] += 1;
+    int bucket = 3;
+    if (points >= 90) {
+      bucket = 0;
+    } else if (points >= 75) {
+      bucket = 1;
+    } else if (points >= 60) {
+      bucket = 2;
+    }
+    buckets[bucket] += 1;
     flagged += FlaggedCount(*score);
   }
+
   const scoring::Decimal mean =
       team.empty() ? scoring::Decimal()
                    : sum / scoring::Decimal::FromInt(static_cast<int64_t>(team.size()));

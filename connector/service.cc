@@ -354,6 +354,10 @@ void Service::RunPoll(EpochMs now) {
 
 Result<SyncRunReport> Service::PollNow() {
   const EpochMs now = clock_->Now();
+  Status roster = RefreshRosterIfDue(now);
+  if (!roster.ok()) {
+    return roster.error();
+  }
   Result<SyncRunReport> polled = poller_->PollOnce();
   RecordPoll(polled, now);
   return polled;
@@ -386,7 +390,8 @@ Result<EpochMs> Service::RunDue() {
     return roster.error();
   }
 
-  if (!next_poll_at_.has_value() || now >= *next_poll_at_) {
+  const bool poll_due = !next_poll_at_.has_value() || now >= *next_poll_at_;
+  if (poll_due) {
     RunPoll(now);
   }
 
@@ -399,9 +404,10 @@ Result<EpochMs> Service::RunDue() {
   }
 
   Result<ReminderReport> reminded = reminders_->RunDue(last_poll_finished_);
-  if (reminded.ok() && reminded->needs_poll) {
+  if (reminded.ok() && reminded->needs_poll && !poll_due) {
     // A deadline's grace period ended after the last poll: poll first, so logs written in the
-    // grace period count, then remind.
+    // grace period count, then remind. A poll that just ran and paused for the budget is not
+    // repeated; the reminders wait for the next one.
     RunPoll(now);
     reminded = reminders_->RunDue(last_poll_finished_);
   }

@@ -65,7 +65,7 @@ int Serve(const std::string& config_path) {
     return kExitFailure;
   }
 
-  // SIGTERM or SIGINT asks the scheduler to stop; Run returns once in-flight work is done.
+  // SIGTERM or SIGINT stops the scheduler; Run returns once in-flight work is done.
   Service* running = service->get();
   std::thread signal_thread([signals, running] {
     int received = 0;

@@ -2,7 +2,7 @@
 //
 // Each template has one run state per mode ("poll" or "backfill") in the store's state table:
 // the windows of the run and whether it finished. The checkpoint row (same template, window
-// name = mode) holds the position inside the run; cursor -1 means no page of the run has been
+// name = mode) stores the position inside the run; cursor -1 means no page of the run has been
 // committed yet. A new run first resets the checkpoint, then records its windows, so a crash
 // between the two writes only repeats the start of a run.
 #include "connector/sync.h"

@@ -1,0 +1,377 @@
+// End-to-end tests of the connector service against the in-process sandbox over loopback HTTP,
+// on the demo's generated organization and a ManualClock: sync without loss or duplicates,
+// feedback and approval cards, clicks through the callback endpoint, score cards with the
+// stored numbers, outbox retries under injected failures, and the call budget.
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "connector/calendar.h"
+#include "connector/demo.h"
+#include "connector/service.h"
+#include "dingtalk/sandbox/sandbox.h"
+
+namespace logbridge::connector {
+namespace {
+
+// A data directory removed when the test ends.
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device seed;
+    path_ = (std::filesystem::temp_directory_path() /
+             ("logbridge-e2e-" + std::to_string(seed()) + std::to_string(seed())))
+                .string();
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::unique_ptr<DemoEnvironment> MakeEnvironment(const TempDir& dir,
+                                                 std::function<void(ServiceConfig&)> adjust = {}) {
+  DemoEnvironmentOptions options;
+  options.people = 12;
+  options.months = 1;
+  options.seed = 7;
+  options.data_dir = dir.path();
+  options.holidays_dir = std::string(LOGBRIDGE_SOURCE_DIR) + "/config/holidays";
+  options.adjust = std::move(adjust);
+  options.start_admin_api = false;
+  Result<std::unique_ptr<DemoEnvironment>> environment = DemoEnvironment::Create(options);
+  REQUIRE(environment.ok());
+  REQUIRE((*environment)->StartService().ok());
+  return std::move(*environment);
+}
+
+// Report ids of generated logs the sandbox returns by `now` on a first poll: created and last
+// modified before now.
+std::set<std::string> VisibleReports(const DemoEnvironment& environment, EpochMs now) {
+  std::set<std::string> ids;
+  for (const dingtalk::Report& report : environment.organization().reports) {
+    if (report.create_time <= now && report.modified_time <= now) {
+      ids.insert(report.report_id);
+    }
+  }
+  return ids;
+}
+
+std::vector<StoredLog> AllLogs(Store& store) {
+  LogFilter filter;
+  filter.limit = 1000000;
+  Result<std::vector<StoredLog>> logs = store.ListLogs(filter);
+  REQUIRE(logs.ok());
+  return *logs;
+}
+
+// Messages the sandbox recorded for one user whose content contains `text`.
+int CountMessages(dingtalk::Sandbox& sandbox, const std::string& userid, const std::string& text) {
+  int count = 0;
+  for (const dingtalk::RecordedMessage& message : sandbox.Messages()) {
+    bool to_user = false;
+    for (const std::string& delivered : message.delivered_userids) {
+      to_user = to_user || delivered == userid;
+    }
+    if (to_user && message.content_json.find(text) != std::string::npos) {
+      count += 1;
+    }
+  }
+  return count;
+}
+
+// Runs the scheduler once a minute, so messages held back by the per-minute limits go out.
+void DispatchForMinutes(DemoEnvironment& environment, int minutes) {
+  for (int i = 0; i < minutes; ++i) {
+    environment.clock().Advance(std::chrono::minutes(1));
+    REQUIRE(environment.service().RunDue().ok());
+  }
+}
+
+TEST_CASE("sync stores every visible log once", "[e2e]") {
+  TempDir dir;
+  std::unique_ptr<DemoEnvironment> environment = MakeEnvironment(dir);
+  environment->clock().Set(environment->start() + std::chrono::days(5));
+
+  Result<EpochMs> next = environment->service().RunDue();
+  REQUIRE(next.ok());
+  const std::set<std::string> expected = VisibleReports(*environment, environment->clock().Now());
+  REQUIRE(expected.size() > 20);
+
+  std::vector<StoredLog> logs = AllLogs(environment->service().store());
+  std::set<std::string> stored;
+  for (const StoredLog& log : logs) {
+    stored.insert(log.raw.report_id);
+    CHECK(log.version == 1);
+    CHECK_FALSE(log.normalized_json.empty());
+  }
+  CHECK(stored == expected);
+  CHECK(logs.size() == expected.size());
+
+  // A later poll reads only what changed since; nothing is stored twice.
+  environment->clock().Advance(std::chrono::hours(2));
+  Result<SyncRunReport> again = environment->service().PollNow();
+  REQUIRE(again.ok());
+  CHECK(AllLogs(environment->service().store()).size() ==
+        VisibleReports(*environment, environment->clock().Now()).size());
+}
+
+TEST_CASE("restart after stop between pages loses nothing", "[e2e]") {
+  TempDir dir;
+  std::unique_ptr<DemoEnvironment> environment = MakeEnvironment(dir);
+  environment->clock().Set(environment->start() + std::chrono::days(6));
+
+  // Stop the first poll right after its first committed page, then restart the service.
+  Poller& poller = environment->service().poller();
+  int pages = 0;
+  poller.SetChangeHandler([&](const std::vector<StoredChange>&) {
+    if (++pages == 1) {
+      poller.RequestStop();
+    }
+    return OkStatus();
+  });
+  Result<SyncRunReport> first = poller.PollOnce();
+  REQUIRE(first.ok());
+  CHECK(first->interrupted);
+  CHECK(first->pages == 1);
+  const size_t after_first = AllLogs(environment->service().store()).size();
+  CHECK(after_first > 0);
+
+  environment->StopService();
+  REQUIRE(environment->StartService().ok());
+  Result<SyncRunReport> resumed = environment->service().PollNow();
+  REQUIRE(resumed.ok());
+  CHECK(resumed->complete());
+  CHECK(resumed->unchanged == 0);  // resumed after the committed page, not from the start
+
+  const std::set<std::string> expected = VisibleReports(*environment, environment->clock().Now());
+  std::vector<StoredLog> logs = AllLogs(environment->service().store());
+  std::set<std::string> stored;
+  for (const StoredLog& log : logs) {
+    stored.insert(log.raw.report_id);
+    CHECK(log.version == 1);
+  }
+  CHECK(logs.size() == stored.size());
+  CHECK(stored == expected);
+  CHECK(static_cast<size_t>(first->inserted + resumed->inserted) == expected.size());
+}
+
+TEST_CASE("edited log is stored as a new version", "[e2e]") {
+  TempDir dir;
+  std::unique_ptr<DemoEnvironment> environment = MakeEnvironment(dir);
+  environment->clock().Set(environment->start() + std::chrono::days(3));
+  REQUIRE(environment->service().RunDue().ok());
+  std::vector<StoredLog> logs = AllLogs(environment->service().store());
+  REQUIRE_FALSE(logs.empty());
+  const StoredLog& target = logs.front();
+
+  environment->clock().Advance(std::chrono::hours(1));
+  nlohmann::json raw = nlohmann::json::parse(target.raw.raw_json);
+  const std::string field = raw["contents"][0]["key"].get<std::string>();
+  REQUIRE(environment->sandbox()
+              .EditReport(target.raw.report_id, {{field, "补充了今天拜访的3家客户和签约情况"}},
+                          environment->clock().Now())
+              .ok());
+  environment->clock().Advance(std::chrono::minutes(30));
+  Result<SyncRunReport> polled = environment->service().PollNow();
+  REQUIRE(polled.ok());
+  CHECK(polled->changed == 1);
+
+  Result<std::vector<StoredLog>> history =
+      environment->service().store().GetLogHistory(target.raw.report_id);
+  REQUIRE(history.ok());
+  REQUIRE(history->size() == 2);
+  CHECK((*history)[0].version == 1);
+  CHECK((*history)[1].version == 2);
+  CHECK((*history)[1].raw.raw_json.find("补充了今天拜访的3家客户") != std::string::npos);
+  CHECK_FALSE((*history)[1].normalized_json.empty());
+}
+
+TEST_CASE("flagged logs get feedback and cards", "[e2e]") {
+  TempDir dir;
+  std::unique_ptr<DemoEnvironment> environment = MakeEnvironment(dir);
+  environment->clock().Set(environment->start() + std::chrono::days(9));
+  REQUIRE(environment->service().RunDue().ok());
+  DispatchForMinutes(*environment, 10);
+  Store& store = environment->service().store();
+
+  // Every pending approval's card reached the sandbox, addressed by its outTrackId.
+  ApprovalFilter pending;
+  pending.status = ApprovalStatus::kPending;
+  Result<std::vector<Approval>> approvals = store.ListApprovals(pending);
+  REQUIRE(approvals.ok());
+  REQUIRE_FALSE(approvals->empty());
+  std::set<std::string> cards;
+  for (const dingtalk::RecordedCard& card : environment->sandbox().Cards()) {
+    cards.insert(card.out_track_id);
+  }
+  for (const Approval& approval : *approvals) {
+    CHECK(cards.count(approval.out_track_id) == 1);
+    CHECK_FALSE(approval.manager_id.empty());
+  }
+
+  // Each flagged log's author got a feedback notification.
+  LogFilter flagged;
+  flagged.flagged_only = true;
+  Result<std::vector<StoredLog>> logs = store.ListLogs(flagged);
+  REQUIRE(logs.ok());
+  REQUIRE_FALSE(logs->empty());
+  for (const StoredLog& log : *logs) {
+    CHECK(CountMessages(environment->sandbox(), log.raw.creator_id, "日志需要补充或修改") >= 1);
+  }
+}
+
+TEST_CASE("rejection click through the callback endpoint", "[e2e]") {
+  TempDir dir;
+  std::unique_ptr<DemoEnvironment> environment = MakeEnvironment(dir);
+  environment->clock().Set(environment->start() + std::chrono::days(9));
+  REQUIRE(environment->service().RunDue().ok());
+  Store& store = environment->service().store();
+  ApprovalFilter pending;
+  pending.status = ApprovalStatus::kPending;
+  Result<std::vector<Approval>> approvals = store.ListApprovals(pending);
+  REQUIRE(approvals.ok());
+  REQUIRE(approvals->size() >= 2);
+  const Approval rejected = (*approvals)[0];
+  const Approval approved = (*approvals)[1];
+
+  CHECK(environment->PushCardClick(rejected.out_track_id, rejected.manager_id, kRejectAction,
+                                   {{kReasonParam, "金额与合同不符"}}));
+  CHECK(environment->PushCardClick(approved.out_track_id, approved.manager_id, kApproveAction,
+                                   {}));
+  // Someone other than the approver cannot decide.
+  CHECK_FALSE(environment->PushCardClick(approved.out_track_id, approved.author_id,
+                                         kRejectAction, {{kReasonParam, "x"}}));
+
+  Result<std::optional<Approval>> after = store.GetApproval(rejected.id);
+  REQUIRE(after.ok());
+  REQUIRE(after->has_value());
+  CHECK((*after)->status == ApprovalStatus::kRejected);
+  CHECK((*after)->reason == "金额与合同不符");
+  CHECK((*after)->decided_by == rejected.manager_id);
+  Result<std::optional<StoredLog>> log = store.GetLatestLog(rejected.report_id);
+  REQUIRE(log.ok());
+  CHECK((*log)->status == "rejected");
+  Result<std::optional<Approval>> other = store.GetApproval(approved.id);
+  REQUIRE(other.ok());
+  CHECK((*other)->status == ApprovalStatus::kApproved);
+
+  // The author gets the reason once the outbox dispatches.
+  DispatchForMinutes(*environment, 10);
+  CHECK(CountMessages(environment->sandbox(), rejected.author_id, "金额与合同不符") == 1);
+}
+
+TEST_CASE("score cards carry the stored totals", "[e2e]") {
+  TempDir dir;
+  std::unique_ptr<DemoEnvironment> environment = MakeEnvironment(dir);
+  // 2026-09-01 is a Tuesday; the week 2026-W37 (Sep 7-13) is complete on Monday Sep 14, and
+  // its cards go out at 09:00.
+  environment->clock().Set(environment->start() + std::chrono::days(13) + std::chrono::hours(8));
+  REQUIRE(environment->service().RunDue().ok());
+  environment->clock().Advance(std::chrono::hours(2));
+  REQUIRE(environment->service().RunDue().ok());
+
+  Result<std::vector<ScoreRecord>> scores = environment->service().store().ListScores("2026-W37");
+  REQUIRE(scores.ok());
+  REQUIRE(scores->size() >= 5);
+  for (const ScoreRecord& score : *scores) {
+    CHECK(CountMessages(environment->sandbox(), score.person_id,
+                        "2026-W37 绩效得分：" + score.total) == 1);
+  }
+  CHECK(environment->service().totals().team_summaries >= 1);
+}
+
+TEST_CASE("outbox retries injected send failures", "[e2e]") {
+  TempDir dir;
+  std::unique_ptr<DemoEnvironment> environment = MakeEnvironment(dir);
+  environment->clock().Set(environment->start() + std::chrono::days(1));
+  REQUIRE(environment->service().RunDue().ok());
+
+  // Six failing answers use up the client's own attempts, so the outbox has to retry.
+  dingtalk::Fault fault;
+  fault.kind = dingtalk::FaultKind::kServerError;
+  fault.path = "/topapi/message/corpconversation/asyncsend_v2";
+  fault.count = 6;
+  environment->sandbox().AddFault(fault);
+  Result<std::vector<Person>> people = environment->service().store().ListPeople();
+  REQUIRE(people.ok());
+  REQUIRE_FALSE(people->empty());
+  const std::string recipient = people->front().userid;
+  Result<EnqueueOutcome> queued = environment->service().outbox().Enqueue(
+      NewMessage{"test/retry", MessageKind::kWorkNotification, recipient,
+                 R"({"title":"测试","text":"重试测试消息"})", std::nullopt});
+  REQUIRE(queued.ok());
+
+  REQUIRE(environment->service().RunDue().ok());
+  Result<std::optional<OutboxMessage>> message =
+      environment->service().store().GetMessage(queued->id);
+  REQUIRE(message.ok());
+  CHECK((*message)->status == MessageStatus::kPending);
+  CHECK((*message)->attempts == 1);
+  CHECK(CountMessages(environment->sandbox(), recipient, "重试测试消息") == 0);
+
+  environment->clock().Advance(std::chrono::minutes(10));
+  REQUIRE(environment->service().RunDue().ok());
+  message = environment->service().store().GetMessage(queued->id);
+  REQUIRE(message.ok());
+  CHECK((*message)->status == MessageStatus::kSent);
+  CHECK((*message)->attempts == 2);
+  CHECK(CountMessages(environment->sandbox(), recipient, "重试测试消息") == 1);
+}
+
+TEST_CASE("used budget pauses polling without failing", "[e2e]") {
+  TempDir dir;
+  std::unique_ptr<DemoEnvironment> environment =
+      MakeEnvironment(dir, [](ServiceConfig& config) { config.sync.monthly_call_budget = 100; });
+  environment->clock().Set(environment->start() + std::chrono::days(2));
+  Store& store = environment->service().store();
+  const std::string month = ShanghaiMonthKey(environment->clock().Now());
+  REQUIRE(store.AddApiCalls(month, "report", 95).ok());
+
+  REQUIRE(environment->service().RunDue().ok());
+  const ServiceTotals& totals = environment->service().totals();
+  CHECK(totals.polls_paused_by_budget == 1);
+  CHECK(totals.poll_failures == 0);
+  CHECK(environment->sandbox().CallCount("/topapi/report/list") == 0);
+  REQUIRE(environment->service().next_poll_at().has_value());
+  CHECK(*environment->service().next_poll_at() - environment->clock().Now() >
+        std::chrono::hours(24 * 20));
+
+  Result<int64_t> used = store.ApiCallsInMonth(month);
+  REQUIRE(used.ok());
+  CHECK(*used == 95);
+}
+
+TEST_CASE("budget is spread over the month", "[e2e]") {
+  TempDir dir;
+  std::unique_ptr<DemoEnvironment> environment = MakeEnvironment(dir);
+  environment->clock().Set(environment->start() + std::chrono::days(2));
+  REQUIRE(environment->service().RunDue().ok());
+  CallBudget& budget = environment->service().budget();
+  Result<int64_t> used = budget.UsedThisMonth();
+  REQUIRE(used.ok());
+  CHECK(*used >= 5);  // one report/list call per template at least
+  CHECK(*used == environment->sandbox().MonthlyUsage());
+
+  // 5 calls a poll from 4500 left for polling over 28 days is about one poll every 45 min.
+  Result<std::chrono::milliseconds> interval =
+      budget.PollInterval(5, std::chrono::minutes(15), std::chrono::hours(6));
+  REQUIRE(interval.ok());
+  CHECK(*interval > std::chrono::minutes(30));
+  CHECK(*interval < std::chrono::minutes(60));
+}
+
+}  // namespace
+}  // namespace logbridge::connector

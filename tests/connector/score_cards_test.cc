@@ -1,0 +1,210 @@
+// Tests of the score keeper: analysis of stored logs with feedback, period scores without
+// rejected logs, score cards and team summaries after the period, and corrections when a late
+// log changes a period whose cards were sent.
+
+#include <catch2/catch.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "connector/calendar.h"
+#include "connector/outbox.h"
+#include "connector/score_cards.h"
+#include "connector/store.h"
+#include "scoring/config.h"
+
+namespace logbridge::connector {
+namespace {
+
+constexpr char kRules[] = R"toml(
+period = "week"
+[metrics.sales]
+aggregation = "sum"
+[[templates]]
+name = "销售日报"
+  [[templates.fields]]
+  key = "日期"
+  type = "date"
+  work_date = true
+  [[templates.fields]]
+  key = "签约金额"
+  type = "amount"
+  unit = "元"
+  metric = "sales"
+  [[templates.fields]]
+  key = "今日工作"
+  type = "text"
+  required = true
+  extract = false
+[roles.sales]
+templates = ["销售日报"]
+  [[roles.sales.kpis]]
+  name = "销售额"
+  metric = "sales"
+  weight = 100
+  target = 100000
+[validation]
+min_chars = 10
+)toml";
+
+class UnusedSender final : public MessageSender {
+ public:
+  Result<SendReceipt> Send(const OutgoingMessage&) override {
+    return MakeError(ErrorCode::kInternal, "not used");
+  }
+};
+
+Date Day(int year, unsigned month, unsigned day) {
+  return Date{std::chrono::year(year), std::chrono::month(month), std::chrono::day(day)};
+}
+
+class ScoreFixture {
+ public:
+  ScoreFixture() : clock_(ShanghaiTime(Day(2026, 2, 9), 9, 0)) {
+    Result<std::unique_ptr<Store>> store = Store::Open(StoreOptions{":memory:"});
+    REQUIRE(store.ok());
+    store_ = std::move(*store);
+    outbox_ = std::make_unique<Outbox>(*store_, sender_, clock_);
+    REQUIRE(store_
+                ->ReplaceRoster({Person{"a1", "张三", "销售代表", {2}, "m1", true},
+                                 Person{"m1", "王经理", "销售经理", {2}, "", true}},
+                                {})
+                .ok());
+    Result<scoring::Config> rules = scoring::LoadConfigString(kRules, "test rules");
+    REQUIRE(rules.ok());
+    ScoreKeeperOptions options;
+    options.cards.period = ScorePeriod::kWeek;
+    options.cards.send_weekday = 1;
+    options.cards.send_hour = 9;
+    keeper_ = std::make_unique<ScoreKeeper>(
+        *store_, *outbox_, calendar_, clock_,
+        std::make_shared<const scoring::Config>(std::move(*rules)), options);
+  }
+
+  // Stores a 销售日报 of a1 and analyzes it; returns the change.
+  StoredChange Write(const std::string& id, Date work_date, EpochMs created,
+                     const std::string& amount, const std::string& work) {
+    nlohmann::json record = {
+        {"report_id", id},           {"template_name", "销售日报"},
+        {"creator_id", "a1"},        {"creator_name", "张三"},
+        {"create_time", created.value}, {"modified_time", created.value},
+        {"contents",
+         {{{"key", "日期"}, {"sort", "0"}, {"type", "1"}, {"value", FormatDate(work_date)}},
+          {{"key", "签约金额"}, {"sort", "1"}, {"type", "1"}, {"value", amount}},
+          {{"key", "今日工作"}, {"sort", "2"}, {"type", "1"}, {"value", work}}}}};
+    Result<UpsertOutcome> stored = store_->UpsertLogVersion(
+        RawLog{id, record.dump(), "销售日报", "a1", created, created}, created);
+    REQUIRE(stored.ok());
+    StoredChange change{id, 1, *stored};
+    Result<std::vector<AnalyzedLog>> analyzed = keeper_->Analyze({change});
+    REQUIRE(analyzed.ok());
+    REQUIRE(analyzed->size() == 1);
+    return change;
+  }
+
+  std::vector<OutboxMessage> Queued(const std::string& prefix) {
+    Result<std::vector<OutboxMessage>> due =
+        store_->ListDueMessages(clock_.Now() + std::chrono::days(365), 1000);
+    REQUIRE(due.ok());
+    std::vector<OutboxMessage> matching;
+    for (const OutboxMessage& message : *due) {
+      if (message.idempotency_key.rfind(prefix, 0) == 0) {
+        matching.push_back(message);
+      }
+    }
+    return matching;
+  }
+
+  ManualClock clock_;
+  UnusedSender sender_;
+  WorkdayCalendar calendar_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Outbox> outbox_;
+  std::unique_ptr<ScoreKeeper> keeper_;
+};
+
+constexpr char kWork[] = "拜访了两家客户，完成合同评审并签约";
+
+TEST_CASE_METHOD(ScoreFixture, "period score from stored logs", "[service]") {
+  Write("r1", Day(2026, 2, 9), ShanghaiTime(Day(2026, 2, 9), 18, 0), "50000", kWork);
+  Write("r2", Day(2026, 2, 10), ShanghaiTime(Day(2026, 2, 10), 18, 0), "30000", kWork);
+  Result<std::vector<ScoreRecord>> scores = keeper_->ScorePeriod("2026-W07");
+  REQUIRE(scores.ok());
+  REQUIRE(scores->size() == 1);
+  CHECK((*scores)[0].person_id == "a1");
+  CHECK((*scores)[0].total == "80");
+  CHECK((*scores)[0].evidence_json.find("r1") != std::string::npos);
+
+  // A rejected log leaves the score.
+  REQUIRE(store_->SetLogStatus("r1", "rejected").ok());
+  scores = keeper_->ScorePeriod("2026-W07");
+  REQUIRE(scores.ok());
+  REQUIRE(scores->size() == 1);
+  CHECK((*scores)[0].total == "30");
+}
+
+TEST_CASE_METHOD(ScoreFixture, "flagged new log gets feedback", "[service]") {
+  Write("r1", Day(2026, 2, 9), ShanghaiTime(Day(2026, 2, 9), 18, 0), "", "");  // required blank
+  std::vector<OutboxMessage> feedback = Queued("feedback/");
+  REQUIRE(feedback.size() == 1);
+  CHECK(feedback[0].idempotency_key == "feedback/r1/v1");
+  CHECK(feedback[0].recipient == "a1");
+  CHECK(feedback[0].payload_json.find("2026-02-09") != std::string::npos);
+  Result<std::vector<FlagRecord>> flags = store_->ListFlags("r1", 1);
+  REQUIRE(flags.ok());
+  CHECK_FALSE(flags->empty());
+}
+
+TEST_CASE_METHOD(ScoreFixture, "cards go out after the period", "[service]") {
+  Write("r1", Day(2026, 2, 9), ShanghaiTime(Day(2026, 2, 9), 18, 0), "50000", kWork);
+  clock_.Set(ShanghaiTime(Day(2026, 2, 16), 8, 59));
+  Result<ScoreCardReport> early = keeper_->RunDue();
+  REQUIRE(early.ok());
+  CHECK(early->periods_sent.empty());
+  CHECK(keeper_->NextSendTime() == ShanghaiTime(Day(2026, 2, 16), 9, 0));
+
+  clock_.Set(ShanghaiTime(Day(2026, 2, 16), 9, 5));
+  Result<ScoreCardReport> sent = keeper_->RunDue();
+  REQUIRE(sent.ok());
+  REQUIRE(sent->periods_sent.size() == 1);
+  CHECK(sent->periods_sent[0] == "2026-W07");
+  CHECK(sent->person_cards == 1);
+  CHECK(sent->team_summaries == 1);
+  std::vector<OutboxMessage> cards = Queued("scorecard/2026-W07/a1");
+  REQUIRE(cards.size() == 1);
+  CHECK(cards[0].payload_json.find("绩效得分：50") != std::string::npos);
+  std::vector<OutboxMessage> team = Queued("team/2026-W07/m1");
+  REQUIRE(team.size() == 1);
+  CHECK(team[0].payload_json.find("人数 1") != std::string::npos);
+
+  // Sent once.
+  Result<ScoreCardReport> again = keeper_->RunDue();
+  REQUIRE(again.ok());
+  CHECK(again->periods_sent.empty());
+}
+
+TEST_CASE_METHOD(ScoreFixture, "late log corrects a closed period", "[service]") {
+  Write("r1", Day(2026, 2, 9), ShanghaiTime(Day(2026, 2, 9), 18, 0), "50000", kWork);
+  clock_.Set(ShanghaiTime(Day(2026, 2, 16), 9, 5));
+  REQUIRE(keeper_->RunDue().ok());
+
+  // Written on Tuesday for last Thursday.
+  clock_.Set(ShanghaiTime(Day(2026, 2, 17), 10, 0));
+  Write("r2", Day(2026, 2, 12), clock_.Now(), "50000", kWork);
+  Result<ScoreCardReport> corrected = keeper_->RunDue();
+  REQUIRE(corrected.ok());
+  CHECK(corrected->corrections == 1);
+  std::vector<OutboxMessage> corrections = Queued("correction/2026-W07/a1/");
+  REQUIRE(corrections.size() == 1);
+  CHECK(corrections[0].payload_json.find("50 → 100") != std::string::npos);
+
+  Result<std::optional<ScoreRecord>> stored = store_->GetScore("a1", "2026-W07");
+  REQUIRE(stored.ok());
+  CHECK((*stored)->total == "100");
+}
+
+}  // namespace
+}  // namespace logbridge::connector
