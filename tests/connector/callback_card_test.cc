@@ -130,43 +130,24 @@ TEST_CASE("Card service rejects unknown actions", "[callback]") {
   CHECK(handler.applied() == 0);
 }
 
-// A callback server with only the card route enabled, plus a pusher aimed at it.
-struct CardEndpoint {
-  explicit CardEndpoint(const Clock* clock) {
-    Result<std::unique_ptr<EventInbox>> opened =
-        EventInbox::Open({database.path()}, &events, clock);
-    REQUIRE(opened.ok());
-    inbox = std::move(*opened);
+// A callback endpoint with the card route enabled.
+struct CardEndpoint : testing::CallbackEndpoint {
+  explicit CardEndpoint(const Clock* clock) : CallbackEndpoint(clock) {
     cards = OpenService(database.path(), &handler, clock);
-
     CallbackServerOptions options;
-    options.apps = {{"app-one", testing::kAppOne}};
     options.card_api_secret = kCardSecret;
-    Result<std::unique_ptr<CallbackServer>> created =
-        CallbackServer::Create(options, inbox.get(), cards.get(), nullptr, clock);
-    REQUIRE(created.ok());
-    server = std::move(*created);
-    Result<int> started = server->Start();
-    REQUIRE(started.ok());
-    port = *started;
+    Start(options, cards.get());
   }
 
   CallbackTargets Targets(const std::string& secret) const {
-    CallbackTargets targets;
-    targets.card_url = testing::LoopbackUrl(port, "/dingtalk/card");
+    CallbackTargets targets = FastRetries();
+    targets.card_url = Url("/dingtalk/card");
     targets.card_api_secret = secret;
-    targets.first_retry = milliseconds(5);
-    targets.second_retry = milliseconds(5);
     return targets;
   }
 
-  TempDatabase database;
-  testing::RecordingHandler events;
   FakeCardHandler handler;
-  std::unique_ptr<EventInbox> inbox;
   std::unique_ptr<CardActionService> cards;
-  std::unique_ptr<CallbackServer> server;
-  int port = 0;
 };
 
 TEST_CASE("Card route updates the card", "[callback]") {

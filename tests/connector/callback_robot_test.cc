@@ -18,7 +18,6 @@ using dingtalk::CallbackTargets;
 using dingtalk::PushAttempt;
 using std::chrono::milliseconds;
 using testing::FakeScores;
-using testing::TempDatabase;
 
 constexpr char kRobotSecret[] = "robot-app-secret";
 
@@ -92,43 +91,25 @@ TEST_CASE("Robot message parsing", "[callback]") {
   CHECK(!ParseRobotMessage("[]").ok());
 }
 
-// A callback server with only the robot route enabled.
-struct RobotEndpoint {
-  RobotEndpoint(const Clock* clock, const std::string& webhook_prefix) : robot(&scores) {
-    Result<std::unique_ptr<EventInbox>> opened =
-        EventInbox::Open({database.path()}, &events, clock);
-    REQUIRE(opened.ok());
-    inbox = std::move(*opened);
-
+// A callback endpoint with the robot route enabled.
+struct RobotEndpoint : testing::CallbackEndpoint {
+  RobotEndpoint(const Clock* clock, const std::string& webhook_prefix)
+      : CallbackEndpoint(clock), robot(&scores) {
     CallbackServerOptions options;
-    options.apps = {{"app-one", testing::kAppOne}};
     options.robot_app_secret = kRobotSecret;
     options.session_webhook_prefix = webhook_prefix;
-    Result<std::unique_ptr<CallbackServer>> created =
-        CallbackServer::Create(options, inbox.get(), nullptr, &robot, clock);
-    REQUIRE(created.ok());
-    server = std::move(*created);
-    Result<int> started = server->Start();
-    REQUIRE(started.ok());
-    port = *started;
+    Start(options, nullptr, &robot);
   }
 
   CallbackTargets Targets(const std::string& secret) const {
-    CallbackTargets targets;
-    targets.robot_url = testing::LoopbackUrl(port, "/dingtalk/robot");
+    CallbackTargets targets = FastRetries();
+    targets.robot_url = Url("/dingtalk/robot");
     targets.robot_app_secret = secret;
-    targets.first_retry = milliseconds(5);
-    targets.second_retry = milliseconds(5);
     return targets;
   }
 
-  TempDatabase database;
-  testing::RecordingHandler events;
   FakeScores scores;
   RobotCommandService robot;
-  std::unique_ptr<EventInbox> inbox;
-  std::unique_ptr<CallbackServer> server;
-  int port = 0;
 };
 
 TEST_CASE("Robot route returns the reply", "[callback]") {

@@ -23,35 +23,15 @@ using testing::kAppTwo;
 using testing::RecordingHandler;
 using testing::TempDatabase;
 
-// An inbox, a callback server for apps one and two, and the handler behind them.
-struct EventEndpoint {
-  explicit EventEndpoint(const Clock* server_clock, int port = 0) {
-    EventInboxOptions inbox_options;
-    inbox_options.database_path = database.path();
-    Result<std::unique_ptr<EventInbox>> opened =
-        EventInbox::Open(inbox_options, &handler, server_clock);
-    REQUIRE(opened.ok());
-    inbox = std::move(*opened);
-
+// A callback endpoint for apps one and two on the event route.
+struct EventEndpoint : testing::CallbackEndpoint {
+  explicit EventEndpoint(const Clock* clock, int fixed_port = 0) : CallbackEndpoint(clock) {
     CallbackServerOptions options;
-    options.port = port;
-    options.apps = {{"app-one", kAppOne}, {"app-two", kAppTwo}};
-    Result<std::unique_ptr<CallbackServer>> created =
-        CallbackServer::Create(options, inbox.get(), nullptr, nullptr, server_clock);
-    REQUIRE(created.ok());
-    server = std::move(*created);
-    Result<int> started = server->Start();
-    REQUIRE(started.ok());
-    this->port = *started;
+    options.port = fixed_port;
+    Start(options);
   }
 
-  std::string Url() const { return testing::LoopbackUrl(port, "/dingtalk/events"); }
-
-  TempDatabase database;
-  RecordingHandler handler;
-  std::unique_ptr<EventInbox> inbox;
-  std::unique_ptr<CallbackServer> server;
-  int port = 0;
+  std::string Url() const { return CallbackEndpoint::Url("/dingtalk/events"); }
 };
 
 CallbackTargets TargetsFor(const dingtalk::CallbackCryptoConfig& app, const std::string& url) {
@@ -101,9 +81,9 @@ TEST_CASE("Endpoint stores and processes an event", "[callback]") {
   std::vector<PushAttempt> attempts = pusher.AttemptsOf(id);
   REQUIRE(attempts.size() == 1);
   CHECK(attempts[0].accepted);
-  CHECK(endpoint.handler.CallsFor("id:evt-100") == 1);
-  CHECK(endpoint.handler.AppFor("id:evt-100") == "app-one");
-  CHECK(endpoint.handler.TypeFor("id:evt-100") == "user_add_org");
+  CHECK(endpoint.events.CallsFor("id:evt-100") == 1);
+  CHECK(endpoint.events.AppFor("id:evt-100") == "app-one");
+  CHECK(endpoint.events.TypeFor("id:evt-100") == "user_add_org");
 }
 
 TEST_CASE("Endpoint stores unknown event types", "[callback]") {
@@ -114,7 +94,7 @@ TEST_CASE("Endpoint stores unknown event types", "[callback]") {
   REQUIRE(pusher.WaitIdle(milliseconds(5000)));
   REQUIRE(endpoint.inbox->WaitIdle(milliseconds(5000)));
   CHECK(pusher.AttemptsOf(id).at(0).accepted);
-  CHECK(endpoint.handler.TypeFor("id:new-1") == "brand_new_event");
+  CHECK(endpoint.events.TypeFor("id:new-1") == "brand_new_event");
 }
 
 TEST_CASE("Endpoint dedupes repeated pushes", "[callback]") {
@@ -138,8 +118,8 @@ TEST_CASE("Endpoint dedupes repeated pushes", "[callback]") {
   for (const PushAttempt& attempt : pusher.Attempts()) {
     CHECK(attempt.accepted);
   }
-  CHECK(endpoint.handler.CallsFor("id:dup-1") == 1);
-  CHECK(endpoint.handler.Calls().size() == 2);
+  CHECK(endpoint.events.CallsFor("id:dup-1") == 1);
+  CHECK(endpoint.events.Calls().size() == 2);
   Result<InboxCounts> counts = endpoint.inbox->Counts();
   REQUIRE(counts.ok());
   CHECK(counts->total == 2);
@@ -168,13 +148,13 @@ TEST_CASE("Endpoint receives a retry after downtime", "[callback]") {
   CHECK(!attempts[0].accepted);
   CHECK(attempts[0].http_status == 0);
   CHECK(attempts[1].accepted);
-  CHECK(endpoint.handler.CallsFor("id:late-1") == 1);
+  CHECK(endpoint.events.CallsFor("id:late-1") == 1);
 }
 
 TEST_CASE("Endpoint acknowledges before slow processing", "[callback]") {
   SystemClock clock;
   EventEndpoint endpoint(&clock);
-  endpoint.handler.set_delay(milliseconds(300));
+  endpoint.events.set_delay(milliseconds(300));
   CallbackTargets targets = TargetsFor(kAppOne, endpoint.Url());
   targets.response_timeout = milliseconds(1000);
   CallbackPusher pusher(targets, &clock);
@@ -191,7 +171,7 @@ TEST_CASE("Endpoint acknowledges before slow processing", "[callback]") {
     CHECK(attempt.attempt == 1);
   }
   REQUIRE(endpoint.inbox->WaitIdle(milliseconds(5000)));
-  CHECK(endpoint.handler.Calls().size() == 5);
+  CHECK(endpoint.events.Calls().size() == 5);
 }
 
 TEST_CASE("Endpoint rejects forged requests", "[callback]") {
@@ -247,7 +227,7 @@ TEST_CASE("Endpoint rejects forged requests", "[callback]") {
     CHECK(result->status == 400);
   }
   REQUIRE(endpoint.inbox->WaitIdle(milliseconds(5000)));
-  CHECK(endpoint.handler.Calls().empty());
+  CHECK(endpoint.events.Calls().empty());
 }
 
 TEST_CASE("Endpoint accepts legacy parameter names", "[callback]") {
@@ -324,8 +304,8 @@ TEST_CASE("Endpoint serves several apps", "[callback]") {
 
   CHECK(first.Attempts().at(0).accepted);
   CHECK(second.Attempts().at(0).accepted);
-  CHECK(endpoint.handler.AppFor("id:multi-1") == "app-one");
-  CHECK(endpoint.handler.AppFor("id:multi-2") == "app-two");
+  CHECK(endpoint.events.AppFor("id:multi-1") == "app-one");
+  CHECK(endpoint.events.AppFor("id:multi-2") == "app-two");
 }
 
 TEST_CASE("Endpoint config is validated", "[callback]") {

@@ -6,18 +6,23 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
+#include <catch2/catch.hpp>
 #include <httplib.h>
 
+#include "connector/callback_server.h"
 #include "connector/card_actions.h"
 #include "connector/event_inbox.h"
 #include "connector/robot_commands.h"
 #include "dingtalk/callback_crypto.h"
+#include "dingtalk/sandbox/callback_pusher.h"
 
 namespace logbridge::connector::testing {
 
@@ -160,5 +165,47 @@ class LoopbackServer {
 inline std::string LoopbackUrl(int port, const std::string& path) {
   return "http://127.0.0.1:" + std::to_string(port) + path;
 }
+
+// An event inbox on a fresh database and, after Start, a callback server on a loopback port.
+struct CallbackEndpoint {
+  explicit CallbackEndpoint(const Clock* endpoint_clock) : clock(endpoint_clock) {
+    Result<std::unique_ptr<EventInbox>> opened =
+        EventInbox::Open({database.path()}, &events, clock);
+    REQUIRE(opened.ok());
+    inbox = std::move(*opened);
+  }
+
+  // Starts the server with `options`; apps default to app one and app two.
+  void Start(CallbackServerOptions options, CardActionService* cards = nullptr,
+             RobotCommandService* robot = nullptr) {
+    if (options.apps.empty()) {
+      options.apps = {{"app-one", kAppOne}, {"app-two", kAppTwo}};
+    }
+    Result<std::unique_ptr<CallbackServer>> created =
+        CallbackServer::Create(options, inbox.get(), cards, robot, clock);
+    REQUIRE(created.ok());
+    server = std::move(*created);
+    Result<int> started = server->Start();
+    REQUIRE(started.ok());
+    port = *started;
+  }
+
+  std::string Url(const std::string& path) const { return LoopbackUrl(port, path); }
+
+  // Pusher targets with retries shortened to 5 ms, so failing pushes finish quickly.
+  static dingtalk::CallbackTargets FastRetries() {
+    dingtalk::CallbackTargets targets;
+    targets.first_retry = std::chrono::milliseconds(5);
+    targets.second_retry = std::chrono::milliseconds(5);
+    return targets;
+  }
+
+  const Clock* clock;
+  TempDatabase database;
+  RecordingHandler events;
+  std::unique_ptr<EventInbox> inbox;
+  std::unique_ptr<CallbackServer> server;
+  int port = 0;
+};
 
 }  // namespace logbridge::connector::testing
