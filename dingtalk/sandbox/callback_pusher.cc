@@ -64,6 +64,7 @@ HttpOutcome PostJson(const std::string& url, const std::string& query_suffix,
   }
 
   httplib::Client client(split->origin);
+  client.set_tcp_nodelay(true);
   auto seconds = std::chrono::duration_cast<std::chrono::seconds>(timeout);
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(timeout - seconds);
   client.set_connection_timeout(seconds.count(), micros.count());
