@@ -39,7 +39,7 @@ class TempStore {
   std::unique_ptr<Store> store_;
 };
 
-// Records every send and answers from a script; an empty script means success.
+// Records every send and returns results from a script; an empty script means success.
 class FakeSender final : public MessageSender {
  public:
   Result<SendReceipt> Send(const OutgoingMessage& message) override {
