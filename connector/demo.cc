@@ -263,6 +263,27 @@ std::string RandomAlnum(std::mt19937_64& random, size_t length) {
   return text;
 }
 
+// What a simulated author writes into a blank or too short field: a value of the field's kind.
+std::string FixedValue(const std::string& key) {
+  auto ends_with = [&key](std::string_view suffix) {
+    return key.size() >= suffix.size() &&
+           key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  if (ends_with("数") || ends_with("数量")) {
+    return "1";
+  }
+  if (ends_with("金额")) {
+    return "0元";
+  }
+  if (ends_with("用时") || ends_with("时间")) {
+    return "2小时";
+  }
+  if (ends_with("进度")) {
+    return "50%";
+  }
+  return "已补充：" + key + "的具体内容见今日工作记录，已与负责人确认";
+}
+
 // Simulated people and managers: they act on what the connector sent them.
 class DemoUsers {
  public:
@@ -330,7 +351,7 @@ class DemoUsers {
       std::vector<std::pair<std::string, std::string>> fields;
       for (const scoring::LogField& field : records->front().contents) {
         if (scoring::TrimSpace(field.value).size() < 9) {  // under three CJK characters
-          fields.emplace_back(field.key, "已补充：" + field.key + "的具体内容见今日工作记录，已与负责人确认");
+          fields.emplace_back(field.key, FixedValue(field.key));
         }
       }
       if (fields.empty() && !records->front().contents.empty()) {
@@ -809,13 +830,14 @@ std::string FormatDemoSummary(const DemoSummary& summary) {
                 static_cast<long long>(summary.cards_in_sandbox));
   out << line;
 
-  out << "\nscores for " << summary.score_period << " (top 10 of " << summary.scores.size()
-      << ")\n";
-  size_t shown = 0;
-  for (const DemoScoreRow& row : summary.scores) {
-    if (++shown > 10) {
-      break;
+  // The five highest and the five lowest totals.
+  out << "\nscores for " << summary.score_period << " (highest and lowest 5 of "
+      << summary.scores.size() << ")\n";
+  for (size_t i = 0; i < summary.scores.size(); ++i) {
+    if (i >= 5 && i + 5 < summary.scores.size()) {
+      continue;
     }
+    const DemoScoreRow& row = summary.scores[i];
     std::snprintf(line, sizeof(line), "  %-10s %-8s %8s  ", row.person.c_str(), row.role.c_str(),
                   row.total.c_str());
     out << line;
