@@ -2,7 +2,8 @@
 // over loopback HTTP. It prints logs per second and calls per log, whose floor is 1/20 because a
 // full report/list page holds 20 logs. With the sandbox's per-app QPS limit on, it then prints
 // the achieved call rate against the allowed one and the throttling errors the caller saw.
-// Usage: sync_bench [logs=200000] [throttled_seconds=30] [client_rate=20] [qps_limit=20]
+// Usage: sync_bench [logs=200000] [throttled_seconds=30] [client_rate] [qps_limit=20], where
+// client_rate defaults to the client's own default throttle rate.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -132,7 +133,8 @@ int main(int argc, char** argv) {
   using namespace logbridge;
   int64_t logs = argc > 1 ? std::atoll(argv[1]) : 200000;
   double throttled_seconds = argc > 2 ? std::atof(argv[2]) : 30;
-  double client_rate = argc > 3 ? std::atof(argv[3]) : 20;
+  double client_rate =
+      argc > 3 ? std::atof(argv[3]) : dingtalk::ThrottleOptions{}.calls_per_second;
   int32_t qps_limit = argc > 4 ? std::atoi(argv[4]) : 20;
   if (logs <= 0 || throttled_seconds < 0 || client_rate < 0 || qps_limit <= 0) {
     std::fprintf(stderr,
