@@ -180,7 +180,14 @@ void AddServiceCommands(CLI::App& app, int* exit_code) {
       ->default_val("config/holidays");
   demo->add_flag("--stay", demo_options->stay,
                  "keep the admin API up after the summary until Ctrl-C");
-  demo->callback([demo_options, exit_code] { *exit_code = Demo(*demo_options); });
+  auto demo_verbose = std::make_shared<bool>(false);
+  demo->add_flag("--verbose", *demo_verbose,
+                 "log every sync, approval and message at info level; by default only warnings "
+                 "and errors are logged, so the summary stays readable");
+  demo->callback([demo_options, demo_verbose, exit_code] {
+    spdlog::set_level(*demo_verbose ? spdlog::level::info : spdlog::level::warn);
+    *exit_code = Demo(*demo_options);
+  });
 }
 
 }  // namespace logbridge::connector
