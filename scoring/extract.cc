@@ -263,6 +263,71 @@ FoldedText FoldText(std::string_view utf8) {
   return out;
 }
 
+namespace {
+
+// Hedge words around a typed value, such as 约8小时, 完成约80%, 80%左右. They make the value an
+// estimate but do not change it, so they are skipped. 多 and 余 are not here because they turn
+// the value into a range (三千多), which the number reader handles.
+constexpr std::u32string_view kLeadingHedges[] = {U"已经完成", U"已完成", U"完成了", U"完成",
+                                                  U"差不多", U"大约", U"大概", U"将近",
+                                                  U"接近", U"约", U"近"};
+constexpr std::u32string_view kTrailingHedges[] = {U"左右", U"上下"};
+
+void TrimHedges(std::u32string_view folded, int32_t* begin, int32_t* end) {
+  for (bool trimmed = true; trimmed && *begin < *end;) {
+    trimmed = false;
+    std::u32string_view rest = folded.substr(*begin, *end - *begin);
+    for (std::u32string_view hedge : kLeadingHedges) {
+      if (rest.size() > hedge.size() && rest.substr(0, hedge.size()) == hedge) {
+        *begin += static_cast<int32_t>(hedge.size());
+        trimmed = true;
+        break;
+      }
+    }
+  }
+  std::u32string_view rest = folded.substr(*begin, *end - *begin);
+  for (std::u32string_view hedge : kTrailingHedges) {
+    if (rest.size() > hedge.size() && rest.substr(rest.size() - hedge.size()) == hedge) {
+      *end -= static_cast<int32_t>(hedge.size());
+      break;
+    }
+  }
+  while (*begin < *end && IsAsciiSpace(folded[*begin])) {
+    ++*begin;
+  }
+  while (*end > *begin && IsAsciiSpace(folded[*end - 1])) {
+    --*end;
+  }
+}
+
+// Reads a percentage written in tenths, 八成 or 8成 (80%) or 十成 (100%). Returns nullopt for
+// anything else.
+std::optional<Quantity> ReadTenthsPercent(const FoldBuffer& buffer, int32_t begin, int32_t end) {
+  std::u32string_view folded = buffer.folded;
+  if (end - begin != 2 || folded[end - 1] != U'成') {
+    return std::nullopt;
+  }
+  constexpr std::u32string_view kDigits = U"零一二三四五六七八九十";
+  char32_t digit = folded[begin];
+  int64_t tenths = -1;
+  if (digit >= U'0' && digit <= U'9') {
+    tenths = digit - U'0';
+  } else if (size_t index = kDigits.find(digit); index != std::u32string_view::npos) {
+    tenths = static_cast<int64_t>(index);
+  }
+  if (tenths < 0) {
+    return std::nullopt;
+  }
+  Quantity quantity;
+  quantity.low = Decimal::FromInt(tenths * 10);
+  quantity.high = quantity.low;
+  quantity.unit = "成";
+  quantity.span = {buffer.origin[begin], buffer.origin[end - 1] + 1};
+  return quantity;
+}
+
+}  // namespace
+
 std::optional<Quantity> ParseQuantity(std::string_view text, QuantityKind kind,
                                       std::string_view default_unit) {
   FoldBuffer buffer;
@@ -276,8 +341,14 @@ std::optional<Quantity> ParseQuantity(std::string_view text, QuantityKind kind,
   while (end > begin && IsAsciiSpace(folded[end - 1])) {
     --end;
   }
+  TrimHedges(folded, &begin, &end);
   if (begin == end) {
     return std::nullopt;
+  }
+  if (kind == QuantityKind::kPercent) {
+    if (std::optional<Quantity> tenths = ReadTenthsPercent(buffer, begin, end)) {
+      return tenths;
+    }
   }
 
   ScanOptions options;

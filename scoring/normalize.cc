@@ -32,6 +32,28 @@ int32_t CountCodePoints(std::string_view text) {
   return count;
 }
 
+// Whether a typed field says there is nothing to report, as people write 无, 暂无签约 or 没有 in
+// an amount or duration field. Such a value adds nothing and is not flagged as unreadable.
+bool IsExplicitNone(std::string_view value) {
+  constexpr std::string_view kNoneMarks[] = {"-", "—", "/", "无", "暂无", "没有", "尚无"};
+  constexpr std::string_view kNonePrefixes[] = {"暂无", "没有", "尚无", "暂未", "无"};
+  for (std::string_view mark : kNoneMarks) {
+    if (value == mark) {
+      return true;
+    }
+  }
+  // A short phrase only, so that 无锡客户签约5万 is still read (and then flagged).
+  if (CountCodePoints(value) > 6) {
+    return false;
+  }
+  for (std::string_view prefix : kNonePrefixes) {
+    if (value.substr(0, prefix.size()) == prefix) {
+      return value.find_first_of("0123456789") == std::string_view::npos;
+    }
+  }
+  return false;
+}
+
 // Counts code points that are not white space (ASCII space, tab, newlines, U+3000).
 int32_t CountContentChars(std::string_view text) {
   int32_t count = 0;
@@ -112,6 +134,9 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
 
   std::optional<Decimal> number;
   Span span = whole;
+  if (field.type != FieldType::kEnum && IsExplicitNone(value)) {
+    return;
+  }
   if (field.type == FieldType::kEnum) {
     auto choice = field.choices.find(std::string(value));
     if (choice != field.choices.end()) {

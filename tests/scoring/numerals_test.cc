@@ -235,6 +235,26 @@ TEST_CASE("ParseQuantity applies default units", "[extract]") {
   CHECK_FALSE(ParseQuantity("5", kDuration, "元").has_value());
 }
 
+TEST_CASE("ParseQuantity skips hedge words", "[extract]") {
+  const ParseCase cases[] = {
+      {"约8小时", kDuration, "8", "8", false, "小时"},
+      {"大约 2天", kDuration, "16", "16", false, "天"},
+      {"80％左右", kPercent, "80", "80", false, "%"},
+      {"完成约60%", kPercent, "60", "60", false, "%"},
+      {"已完成百分之九十", kPercent, "90", "90", false, "百分之"},
+      {"八成", kPercent, "80", "80", false, "成"},
+      {"十成", kPercent, "100", "100", false, "成"},
+      {"将近5万元", kAmount, "50000", "50000", false, "万元"},
+  };
+  for (const ParseCase& c : cases) {
+    CheckParses(c);
+  }
+  CHECK_FALSE(ParseQuantity("约", kDuration).has_value());
+  CHECK_FALSE(ParseQuantity("左右", kPercent).has_value());
+  CHECK_FALSE(ParseQuantity("成", kPercent).has_value());
+  CHECK_FALSE(ParseQuantity("八成", kCount).has_value());
+}
+
 TEST_CASE("ParseQuantity rejects other kinds and non-numbers", "[extract]") {
   struct RejectCase {
     const char* text;

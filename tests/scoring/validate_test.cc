@@ -142,6 +142,17 @@ TEST_CASE("unreadable amount is flagged", "[validate]") {
   CHECK(fixture.last_flags()[0].message.find("待定") != std::string::npos);
 }
 
+TEST_CASE("explicit none amount is not flagged", "[validate]") {
+  Fixture fixture;
+  const std::string text = "拜访客户并商谈合作细节和后续安排。";
+  for (const char* none : {"无", "暂无签约", "没有", "—"}) {
+    INFO("amount: " << none);
+    CHECK_FALSE(Has(fixture.Feed("a", text + none, "美的", none), "unreadable_value"));
+  }
+  // A longer value that only starts with 无 is still read, and flagged when unreadable.
+  CHECK(Has(fixture.Feed("a", text + "尾", "美的", "无锡客户待定金额"), "unreadable_value"));
+}
+
 TEST_CASE("amount jump over customer history", "[validate]") {
   Fixture fixture;
   std::string text = "与客户商谈续约事宜，确认了合同条款和交付时间。";
