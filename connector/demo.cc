@@ -773,6 +773,24 @@ Result<DemoSummary> RunDemo(const DemoOptions& options) {
   return summary;
 }
 
+namespace {
+
+// Pads text with spaces to `columns` terminal columns, counting East Asian wide characters
+// (CJK ideographs, kana, Hangul, full-width forms: U+1100 and above, roughly) as two columns,
+// so that Chinese names line up in the score table.
+std::string PadToColumns(const std::string& text, int columns) {
+  int width = 0;
+  for (size_t i = 0; i < text.size();) {
+    auto lead = static_cast<unsigned char>(text[i]);
+    size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : 4;
+    width += length >= 3 ? 2 : 1;
+    i += length;
+  }
+  return text + std::string(static_cast<size_t>(std::max(1, columns - width)), ' ');
+}
+
+}  // namespace
+
 std::string FormatDemoSummary(const DemoSummary& summary) {
   std::ostringstream out;
   char line[256];
@@ -831,16 +849,23 @@ std::string FormatDemoSummary(const DemoSummary& summary) {
   out << line;
 
   // The five highest and the five lowest totals.
+  // People without a scored role (managers who only write 周报, say) have no total to rank.
+  std::vector<const DemoScoreRow*> ranked;
+  for (const DemoScoreRow& row : summary.scores) {
+    if (!row.role.empty()) {
+      ranked.push_back(&row);
+    }
+  }
   out << "\nscores for " << summary.score_period << " (highest and lowest 5 of "
-      << summary.scores.size() << ")\n";
-  for (size_t i = 0; i < summary.scores.size(); ++i) {
-    if (i >= 5 && i + 5 < summary.scores.size()) {
+      << ranked.size() << " people with a scored role; "
+      << summary.scores.size() - ranked.size() << " without one)\n";
+  for (size_t i = 0; i < ranked.size(); ++i) {
+    if (i >= 5 && i + 5 < ranked.size()) {
       continue;
     }
-    const DemoScoreRow& row = summary.scores[i];
-    std::snprintf(line, sizeof(line), "  %-10s %-8s %8s  ", row.person.c_str(), row.role.c_str(),
-                  row.total.c_str());
-    out << line;
+    const DemoScoreRow& row = *ranked[i];
+    std::snprintf(line, sizeof(line), "%-8s %6s  ", row.role.c_str(), row.total.c_str());
+    out << "  " << PadToColumns(row.person, 10) << line;
     for (const auto& [kpi, points] : row.kpis) {
       out << kpi << " " << points << "  ";
     }
