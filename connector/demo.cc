@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <random>
 #include <set>
 #include <sstream>
@@ -24,6 +25,7 @@
 #include "dingtalk/sandbox/org_generator.h"
 #include "dingtalk/sandbox/sandbox.h"
 #include "scoring/config.h"
+#include "scoring/decimal.h"
 #include "scoring/log_record.h"
 #include "scoring/normalize.h"
 
@@ -789,6 +791,25 @@ std::string PadToColumns(const std::string& text, int columns) {
   return text + std::string(static_cast<size_t>(std::max(1, columns - width)), ' ');
 }
 
+// Rounds a stored decimal such as "20.001" to two places for the table ("20"); text that is
+// not a decimal is returned unchanged.
+std::string RoundForDisplay(const std::string& value) {
+  std::optional<scoring::Decimal> number = scoring::Decimal::Parse(value);
+  if (!number) {
+    return value;
+  }
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.2f", number->ToDouble());
+  std::string rounded = buffer;
+  while (rounded.back() == '0') {
+    rounded.pop_back();
+  }
+  if (rounded.back() == '.') {
+    rounded.pop_back();
+  }
+  return rounded == "-0" ? "0" : rounded;
+}
+
 }  // namespace
 
 std::string FormatDemoSummary(const DemoSummary& summary) {
@@ -864,10 +885,11 @@ std::string FormatDemoSummary(const DemoSummary& summary) {
       continue;
     }
     const DemoScoreRow& row = *ranked[i];
-    std::snprintf(line, sizeof(line), "%-8s %6s  ", row.role.c_str(), row.total.c_str());
+    std::snprintf(line, sizeof(line), "%-8s %6s  ", row.role.c_str(),
+                  RoundForDisplay(row.total).c_str());
     out << "  " << PadToColumns(row.person, 10) << line;
     for (const auto& [kpi, points] : row.kpis) {
-      out << kpi << " " << points << "  ";
+      out << kpi << " " << RoundForDisplay(points) << "  ";
     }
     out << "\n";
   }

@@ -676,7 +676,8 @@ Result<Secrets> LoadSecrets(const SecretSources& sources, bool callback_enabled)
   }
   if (!missing.empty()) {
     return MakeError(ErrorCode::kInvalidArgument,
-                     "missing secret " + missing + "; set the environment variable" +
+                     (missing.find(',') == std::string::npos ? "missing secret " : "missing secrets ") +
+                         missing + "; set the environment variable" +
                          (file.empty() ? "" : " or add it to " + file) +
                          " (see deploy/logbridge.env.example)");
   }

@@ -529,8 +529,7 @@ Result<Extractor> Extractor::Create(std::vector<ExtractionRule> rules) {
     auto pattern = std::make_unique<re2::RE2>(rule.pattern, options);
     if (!pattern->ok()) {
       return MakeError(ErrorCode::kInvalidArgument,
-                       where + ": invalid pattern \"" + rule.pattern + "\": " + pattern->error() +
-                           "; fix the RE2 syntax");
+                       where + ": invalid pattern \"" + rule.pattern + "\": " + pattern->error());
     }
     if (re2::RE2::PartialMatch("", *pattern)) {
       return MakeError(ErrorCode::kInvalidArgument,

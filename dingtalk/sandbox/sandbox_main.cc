@@ -61,7 +61,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--app-key", sandbox_app.app_key, "App key the sandbox accepts")
       ->capture_default_str();
-  app.add_option("--app-secret", sandbox_app.app_secret, "App secret the sandbox accepts");
+  app.add_option("--app-secret", sandbox_app.app_secret, "App secret the sandbox accepts")
+      ->capture_default_str();
   app.add_option("--agent-id", sandbox_app.agent_id, "Agent id of the app")->capture_default_str();
   app.add_option("--robot-code", sandbox_app.robot_code, "Robot code of the app")
       ->capture_default_str();
