@@ -43,7 +43,7 @@ constexpr std::string_view ErrorCodeName(ErrorCode code) {
   return "internal";
 }
 
-// Maps an error code to the HTTP status an API of ours answers with.
+// Maps an error code to the HTTP status that logbridge's own HTTP APIs return for it.
 constexpr int HttpStatusFor(ErrorCode code) {
   switch (code) {
     case ErrorCode::kInvalidArgument: return 400;

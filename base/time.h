@@ -45,7 +45,7 @@ class SystemClock final : public Clock {
   }
 };
 
-// A clock that moves only when told to; thread-safe. Used by tests and the demo.
+// A clock that moves only through Set and Advance. Thread-safe; used by tests and the demo.
 class ManualClock final : public Clock {
  public:
   explicit ManualClock(EpochMs start) : now_(start.value) {}

@@ -1,6 +1,6 @@
 // Benchmark of a full work-log sync through the DingTalk client against the in-process sandbox
 // over loopback HTTP. It prints logs per second and calls per log, whose floor is 1/20 because a
-// full report/list page holds 20 logs. With the sandbox's per-app QPS limit on, it then prints
+// full report/list page contains 20 logs. With the sandbox's per-app QPS limit on, it then prints
 // the achieved call rate against the allowed one and the throttling errors the caller saw.
 // Usage: sync_bench [logs=200000] [throttled_seconds=30] [client_rate] [qps_limit=20], where
 // client_rate defaults to the client's own default throttle rate.

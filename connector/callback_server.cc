@@ -184,8 +184,8 @@ Result<int> CallbackServer::Start() {
   // Without TCP_NODELAY, Nagle's algorithm holds back the response body until the peer's
   // delayed ACK, adding about 40 ms to every response on Linux.
   impl.server.set_tcp_nodelay(true);
-  // httplib closes a keep-alive connection after 5 requests by default; a client sending
-  // into the closing connection sees a failure, so connections are reused far longer.
+  // httplib 0.11 closes a keep-alive connection after 5 requests by default, and a client
+  // sending into the closing connection gets a failure. Connections are reused far longer.
   impl.server.set_keep_alive_max_count(kKeepAliveMaxRequests);
 
   impl.server.Post(impl.options.event_path,

@@ -1,6 +1,6 @@
 // Registration of logbridge's subcommands. Each Add*Commands function adds its subcommands to
-// the CLI11 app; when one of them runs, its callback stores the process exit code (see the
-// README's exit-code table) in *exit_code.
+// the CLI11 app. When one of them runs, its callback stores the process exit code in *exit_code,
+// and the README's exit-code table lists those codes.
 #pragma once
 
 namespace CLI {

@@ -265,7 +265,7 @@ std::string RandomAlnum(std::mt19937_64& random, size_t length) {
   return text;
 }
 
-// What a simulated author writes into a blank or too short field: a value of the field's kind.
+// Returns the value a simulated author writes into a blank or too short field, of the field's kind.
 std::string FixedValue(const std::string& key) {
   auto ends_with = [&key](std::string_view suffix) {
     return key.size() >= suffix.size() &&

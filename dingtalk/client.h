@@ -25,7 +25,7 @@ class ApiCaller;
 // Retry policy for transient failures (errcode -1, HTTP 5xx, timeouts, dropped connections) and
 // throttling responses (90018, 90002, 90019, v1.0 403 QpsLimit, non-JSON or "punish" bodies).
 // The n-th retry waits min(max_backoff, base * 2^(n-1) * (1 + jitter * r)) with r uniform in
-// [0, 1), where base is throttle_backoff after a throttling answer and initial_backoff otherwise.
+// [0, 1), where base is throttle_backoff after a throttling response and initial_backoff otherwise.
 struct RetryOptions {
   int max_attempts = 6;  // sends per call, counting the first
   std::chrono::milliseconds initial_backoff{200};

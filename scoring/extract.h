@@ -58,7 +58,7 @@ struct FoldedText {
 FoldedText FoldText(std::string_view utf8);
 
 // Reads a typed field value such as "5万元", "¥50,000", "4.5", "80%", "2天", "三个".
-// default_unit applies when the text has none (e.g. a field whose config says 万元).
+// default_unit applies when the text has none (e.g. a field whose config sets unit 万元).
 // Returns nullopt when the text is not one quantity of that kind.
 std::optional<Quantity> ParseQuantity(std::string_view text, QuantityKind kind,
                                       std::string_view default_unit = {});

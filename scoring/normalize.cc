@@ -32,8 +32,8 @@ int32_t CountCodePoints(std::string_view text) {
   return count;
 }
 
-// Whether a typed field says there is nothing to report, as people write 无, 暂无签约 or 没有 in
-// an amount or duration field. Such a value adds nothing and is not flagged as unreadable.
+// Whether a typed field value means there is nothing to report, as when people write 无,
+// 暂无签约 or 没有 in an amount or duration field. Such a value adds nothing and is not flagged as unreadable.
 bool IsExplicitNone(std::string_view value) {
   constexpr std::string_view kNoneMarks[] = {"-", "—", "/", "无", "暂无", "没有", "尚无"};
   constexpr std::string_view kNonePrefixes[] = {"暂无", "没有", "尚无", "暂未", "无"};

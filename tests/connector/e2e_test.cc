@@ -299,7 +299,7 @@ TEST_CASE("outbox retries injected send failures", "[e2e]") {
   environment->clock().Set(environment->start() + std::chrono::days(1));
   REQUIRE(environment->service().RunDue().ok());
 
-  // Six failing answers use up the client's own attempts, so the outbox has to retry.
+  // Six failing responses use up the client's own attempts, so the outbox has to retry.
   dingtalk::Fault fault;
   fault.kind = dingtalk::FaultKind::kServerError;
   fault.path = "/topapi/message/corpconversation/asyncsend_v2";
