@@ -182,7 +182,7 @@ int main(int argc, char** argv) {
       for (const auto& flag : log_flags[i]) {
         ++flags_by_code[flag.code];
       }
-      engine.Aggregate(logs[i], std::move(log_flags[i]));
+      engine.Aggregate(std::move(logs[i]), std::move(log_flags[i]));
     }
     auto aggregated = std::chrono::steady_clock::now();
     auto aggregated_cpu = ThreadCpuTime();

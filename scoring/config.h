@@ -32,7 +32,7 @@ struct FieldSpec {
   int32_t sort = -1;   // fallback: matched against contents[].sort when no key matches
   FieldType type = FieldType::kText;
   std::string unit;    // default unit of amounts ("元", "万元") and durations ("天", "小时")
-  std::map<std::string, Decimal> choices;  // enum: text -> value, e.g. 满意 -> 5
+  std::map<std::string, Decimal, std::less<>> choices;  // enum: text -> value, e.g. 满意 -> 5
   bool required = false;
   std::string metric;  // the metric this field's value feeds; empty for none
   bool extract = true;     // text fields: apply the extraction rules

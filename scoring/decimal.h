@@ -25,6 +25,7 @@ class Decimal {
 
   constexpr int64_t units() const { return units_; }
   double ToDouble() const { return static_cast<double>(units_) / kScale; }
+  constexpr Decimal Abs() const { return Decimal(units_ < 0 ? -units_ : units_); }
 
   // Shortest exact form: "50000", "4.5", "-0.25".
   std::string ToString() const;

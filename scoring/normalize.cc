@@ -138,7 +138,7 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
     return;
   }
   if (field.type == FieldType::kEnum) {
-    auto choice = field.choices.find(std::string(value));
+    auto choice = field.choices.find(value);
     if (choice != field.choices.end()) {
       number = choice->second;
     }
@@ -288,6 +288,11 @@ NormalizedLog Normalize(const Config& config, const LogRecord& record) {
   log.work_day = ShanghaiDay(record.create_time);
   log.spec = config.FindTemplate(record.template_name);
 
+  size_t text_size = 0;
+  for (const LogField& field : record.contents) {
+    text_size += field.value.size() + 1;
+  }
+  log.text.reserve(text_size);
   for (const LogField& field : record.contents) {
     if (!log.text.empty()) {
       log.text += '\n';
@@ -299,6 +304,8 @@ NormalizedLog Normalize(const Config& config, const LogRecord& record) {
     return log;
   }
 
+  log.role = config.RoleForLog(record.creator_id, record.template_name);
+  log.values.reserve(log.spec->fields.size() + 4);
   LogNormalizer normalizer(config, record, &log);
   for (const FieldSpec& field : log.spec->fields) {
     normalizer.ReadField(field);

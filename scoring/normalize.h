@@ -47,6 +47,7 @@ struct IgnoredExtraction {
 struct NormalizedLog {
   const LogRecord* record = nullptr;         // not owned; must outlive this object
   const TemplateSpec* spec = nullptr;        // nullptr when the template is not configured
+  const RoleSpec* role = nullptr;            // Config::RoleForLog; nullptr without spec or role
   int64_t work_day = 0;                      // Shanghai day the log reports on
   std::vector<MetricValue> values;           // counted values, in field order
   std::vector<IgnoredExtraction> ignored;

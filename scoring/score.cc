@@ -4,7 +4,9 @@
 #include "scoring/score.h"
 
 #include <algorithm>
+#include <functional>
 #include <tuple>
+#include <unordered_map>
 
 namespace logbridge::scoring {
 namespace {
@@ -17,20 +19,48 @@ struct MetricState {
   std::optional<Decimal> min;
   std::optional<Decimal> max;
   std::set<std::string> distinct;
+  // The contributions with the largest absolute values, at most the engine's cap, in no order.
+  // smallest_kept indexes the one that a larger contribution replaces.
   std::vector<Evidence> evidence;
+  size_t smallest_kept = 0;
   int64_t evidence_omitted = 0;
+
+  void Keep(Evidence&& item, size_t cap);
 };
 
 struct Cell {
   std::string person_name;
   std::string dept_name;
-  std::map<std::string, int64_t> role_votes;  // role name -> logs on that role's templates
+  std::vector<int64_t> role_votes;  // logs on each role's templates, by index into Config::roles
   std::vector<MetricState> metrics;
   int64_t logs_counted = 0;
   int64_t logs_down_weighted = 0;
   int64_t logs_excluded = 0;
   std::vector<FlaggedLog> flagged_logs;
 };
+
+void MetricState::Keep(Evidence&& item, size_t cap) {
+  if (evidence.size() < cap) {
+    evidence.push_back(std::move(item));
+  } else if (cap > 0 && item.value.Abs() > evidence[smallest_kept].value.Abs()) {
+    evidence[smallest_kept] = std::move(item);
+    ++evidence_omitted;
+  } else {
+    ++evidence_omitted;
+    return;
+  }
+  if (evidence.size() < cap) {
+    return;
+  }
+  // The list is full, so find the entry that the next larger contribution replaces. Among
+  // equal values it is the later one, so ties keep what was fed first.
+  smallest_kept = 0;
+  for (size_t i = 1; i < evidence.size(); ++i) {
+    if (evidence[i].value.Abs() <= evidence[smallest_kept].value.Abs()) {
+      smallest_kept = i;
+    }
+  }
+}
 
 bool EvidenceBefore(const Evidence& a, const Evidence& b) {
   return std::tie(a.report_id, a.field_key, a.span.begin, a.span.end, a.source) <
@@ -120,10 +150,12 @@ ScoreReport BuildReport(const Config& config, const std::string& person, const P
   // The role with the most logs wins; ties go to the first name in order.
   const RoleSpec* role = nullptr;
   int64_t best_votes = 0;
-  for (const auto& [name, votes] : cell.role_votes) {
-    if (votes > best_votes) {
+  for (size_t i = 0; i < cell.role_votes.size(); ++i) {
+    int64_t votes = cell.role_votes[i];
+    if (votes > best_votes ||
+        (votes == best_votes && votes > 0 && config.roles[i].name < role->name)) {
       best_votes = votes;
-      role = config.FindRole(name);
+      role = &config.roles[i];
     }
   }
   if (role == nullptr) {
@@ -177,11 +209,41 @@ std::string_view LogDecisionName(LogDecision decision) {
   return "counted";
 }
 
+// A person's period, the key of the engine's aggregates.
+struct CellKey {
+  Period period;
+  std::string person;
+  bool operator==(const CellKey&) const = default;
+};
+
+struct CellKeyHash {
+  size_t operator()(const CellKey& key) const {
+    size_t seed = std::hash<std::string>()(key.person);
+    for (int64_t part : {static_cast<int64_t>(key.period.kind), key.period.first_day}) {
+      seed ^= std::hash<int64_t>()(part) + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
+    }
+    return seed;
+  }
+};
+
 struct Engine::State {
   explicit State(const Config& config) : validator(config) {}
   Validator validator;
   std::set<std::string> excluded_reports;
-  std::map<std::pair<Period, std::string>, Cell> cells;  // (period, person id) -> aggregate
+  std::unordered_map<CellKey, Cell, CellKeyHash> cells;
+
+  // Returns the cells sorted by period, then person id, for output.
+  std::vector<const std::pair<const CellKey, Cell>*> SortedCells() const {
+    std::vector<const std::pair<const CellKey, Cell>*> sorted;
+    sorted.reserve(cells.size());
+    for (const auto& entry : cells) {
+      sorted.push_back(&entry);
+    }
+    std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
+      return std::tie(a->first.period, a->first.person) < std::tie(b->first.period, b->first.person);
+    });
+    return sorted;
+  }
 };
 
 Engine::Engine(std::shared_ptr<const Config> config, EngineOptions options)
@@ -221,10 +283,15 @@ LogOutcome Engine::Add(const LogRecord& record) {
   }
   NormalizedLog log = Normalize(record);
   std::vector<Flag> flags = Validate(log);
-  return Aggregate(log, std::move(flags));
+  return Aggregate(std::move(log), std::move(flags));
 }
 
 LogOutcome Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags) {
+  NormalizedLog copy = log;
+  return Aggregate(std::move(copy), std::move(flags));
+}
+
+LogOutcome Engine::Aggregate(NormalizedLog&& log, std::vector<Flag> flags) {
   const LogRecord& record = *log.record;
   LogOutcome outcome;
   outcome.report_id = record.report_id;
@@ -247,12 +314,19 @@ LogOutcome Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags) 
                      : action == FlagAction::kDownWeight ? LogDecision::kDownWeighted
                                                          : LogDecision::kCounted;
 
-  Cell& cell = state_->cells[{outcome.period, record.creator_id}];
-  cell.metrics.resize(config_->metrics.size());
-  cell.person_name = record.creator_name;
-  cell.dept_name = record.dept_name;
-  if (const RoleSpec* role = config_->RoleForLog(record.creator_id, record.template_name)) {
-    ++cell.role_votes[role->name];
+  Cell& cell = state_->cells[CellKey{outcome.period, record.creator_id}];
+  if (cell.metrics.empty()) {
+    cell.metrics.resize(config_->metrics.size());
+    cell.role_votes.resize(config_->roles.size());
+  }
+  if (cell.person_name != record.creator_name) {
+    cell.person_name = record.creator_name;
+  }
+  if (cell.dept_name != record.dept_name) {
+    cell.dept_name = record.dept_name;
+  }
+  if (log.role != nullptr) {
+    ++cell.role_votes[static_cast<size_t>(log.role - config_->roles.data())];
   }
   if (!outcome.flags.empty()) {
     cell.flagged_logs.push_back(
@@ -266,7 +340,7 @@ LogOutcome Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags) 
   bool down = outcome.decision == LogDecision::kDownWeighted;
   Decimal weight = down ? config_->validation.down_weight : Decimal::FromInt(1);
   ++(down ? cell.logs_down_weighted : cell.logs_counted);
-  for (const MetricValue& value : log.values) {
+  for (MetricValue& value : log.values) {
     MetricState& state = cell.metrics[value.metric];
     state.weighted_sum = state.weighted_sum + (down ? value.value * weight : value.value);
     state.weight_total = state.weight_total + weight;
@@ -276,11 +350,7 @@ LogOutcome Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags) 
     if (config_->metrics[value.metric].aggregation == Aggregation::kDistinct) {
       state.distinct.insert(value.text.empty() ? value.value.ToString() : value.text);
     }
-    if (state.evidence.size() < options_.max_evidence_per_kpi) {
-      state.evidence.push_back(value.evidence);
-    } else {
-      ++state.evidence_omitted;
-    }
+    state.Keep(std::move(value.evidence), options_.max_evidence_per_kpi);
   }
   return outcome;
 }
@@ -288,19 +358,19 @@ LogOutcome Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags) 
 std::vector<ScoreReport> Engine::Reports() const {
   std::vector<ScoreReport> reports;
   reports.reserve(state_->cells.size());
-  for (const auto& [key, cell] : state_->cells) {
-    reports.push_back(BuildReport(*config_, key.second, key.first, cell));
+  for (const auto* entry : state_->SortedCells()) {
+    reports.push_back(BuildReport(*config_, entry->first.person, entry->first.period, entry->second));
   }
   return reports;
 }
 
 std::optional<ScoreReport> Engine::ReportFor(std::string_view person_id,
                                              const Period& period) const {
-  auto found = state_->cells.find({period, std::string(person_id)});
+  auto found = state_->cells.find(CellKey{period, std::string(person_id)});
   if (found == state_->cells.end()) {
     return std::nullopt;
   }
-  return BuildReport(*config_, found->first.second, found->first.first, found->second);
+  return BuildReport(*config_, found->first.person, found->first.period, found->second);
 }
 
 }  // namespace logbridge::scoring

@@ -32,8 +32,10 @@ struct EngineOptions {
   // When set, only logs whose work date falls in this period are scored (all logs still feed
   // the validation history). Its kind overrides period_kind.
   std::optional<Period> only_period;
-  // Evidence items kept per KPI and report; further items are counted in evidence_omitted.
-  size_t max_evidence_per_kpi = 50;
+  // Evidence items kept per KPI and report: the contributions with the largest absolute values
+  // (among equals, those fed first). The others are counted in evidence_omitted, so memory
+  // grows with people x periods, not with logs. `explain` raises it for its one person.
+  size_t max_evidence_per_kpi = 10;
 };
 
 // The outcome of one fed log.
@@ -113,6 +115,7 @@ class Engine {
   NormalizedLog Normalize(const LogRecord& record) const;
   std::vector<Flag> Validate(const NormalizedLog& log);  // checks, then remembers the log
   LogOutcome Aggregate(const NormalizedLog& log, std::vector<Flag> flags);
+  LogOutcome Aggregate(NormalizedLog&& log, std::vector<Flag> flags);  // moves the evidence out
 
   // Returns a report per person and period fed so far, sorted by period, then person id.
   std::vector<ScoreReport> Reports() const;

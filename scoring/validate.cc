@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 namespace logbridge::scoring {
 namespace {
@@ -22,27 +23,22 @@ std::string FormatDouble(double value, int digits) {
   return buffer;
 }
 
-// Decodes UTF-8 into code points; a stray byte becomes U+FFFD.
-std::u32string DecodeUtf8(std::string_view text) {
-  std::u32string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size();) {
-    unsigned char lead = static_cast<unsigned char>(text[i]);
-    size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3
-                                      : (lead >> 3) == 0x1E ? 4 : 0;
-    if (length == 0 || i + length > text.size()) {
-      out.push_back(U'\uFFFD');
-      ++i;
-      continue;
-    }
-    char32_t cp = length == 1 ? lead : lead & (0x7F >> length);
-    for (size_t k = 1; k < length; ++k) {
-      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
-    }
-    out.push_back(cp);
-    i += length;
+// Decodes the UTF-8 sequence at *at and moves *at past it. A stray byte becomes U+FFFD.
+char32_t DecodeAt(std::string_view text, size_t* at) {
+  size_t i = *at;
+  unsigned char lead = static_cast<unsigned char>(text[i]);
+  size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3
+                                    : (lead >> 3) == 0x1E ? 4 : 0;
+  if (length == 0 || i + length > text.size()) {
+    *at = i + 1;
+    return U'\uFFFD';
   }
-  return out;
+  char32_t cp = length == 1 ? lead : lead & (0x7F >> length);
+  for (size_t k = 1; k < length; ++k) {
+    cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+  }
+  *at = i + length;
+  return cp;
 }
 
 bool IsSpaceOrPunctuation(char32_t cp) {
@@ -56,8 +52,8 @@ bool IsSpaceOrPunctuation(char32_t cp) {
 
 int32_t CountMeaningfulChars(std::string_view text) {
   int32_t count = 0;
-  for (char32_t cp : DecodeUtf8(text)) {
-    count += IsSpaceOrPunctuation(cp) ? 0 : 1;
+  for (size_t i = 0; i < text.size();) {
+    count += IsSpaceOrPunctuation(DecodeAt(text, &i)) ? 0 : 1;
   }
   return count;
 }
@@ -82,8 +78,74 @@ double Median(std::vector<double> values) {
   return (lower + upper) / 2;
 }
 
-std::string OrderKey(const std::string& customer, Decimal amount) {
-  return customer + '\x1f' + amount.ToString();
+// The median of an ascending, non-empty list.
+double SortedMedian(const std::vector<Decimal>& sorted) {
+  size_t middle = sorted.size() / 2;
+  if (sorted.size() % 2 == 1) {
+    return sorted[middle].ToDouble();
+  }
+  return (sorted[middle - 1].ToDouble() + sorted[middle].ToDouble()) / 2;
+}
+
+// Sets the high bit of every 16-bit lane of word that is not zero, and clears the rest.
+uint64_t NonZeroLanes(uint64_t word) {
+  constexpr uint64_t kLow = 0x7FFF7FFF7FFF7FFFULL;
+  constexpr uint64_t kHigh = 0x8000800080008000ULL;
+  return (((word & kLow) + kLow) | word) & kHigh;
+}
+
+// Counts the lanes whose high bit is set in a NonZeroLanes result, without a popcount
+// instruction (the build targets baseline x86-64, where std::popcount is a library call).
+int CountLanes(uint64_t lanes) {
+  constexpr uint64_t kOnes = 0x0001000100010001ULL;
+  return static_cast<int>((((lanes >> 15) & kOnes) * kOnes) >> 48);
+}
+
+// Loads four fingerprints of a sketch as one word.
+uint64_t LoadLanes(const Sketch& sketch, size_t first) {
+  uint64_t word = 0;
+  std::memcpy(&word, sketch.data() + first, sizeof(word));
+  return word;
+}
+
+}  // namespace
+
+std::optional<double> SimilarityAtLeast(const Sketch& a, const Sketch& b, double threshold) {
+  // Four bins per 64-bit word. A bin is used when either sketch has it; it matches when both
+  // hold the same fingerprint. The estimate can reach the threshold only while the mismatches
+  // stay within (1 - threshold) x kSketchSize, so unrelated texts stop after a few words.
+  constexpr size_t kLanes = sizeof(uint64_t) / sizeof(uint16_t);
+  int allowed_misses = static_cast<int>((1 - threshold) * kSketchSize);
+  int used = 0;
+  int same = 0;
+  for (size_t first = 0; first < kSketchSize; first += kLanes) {
+    uint64_t x = LoadLanes(a, first);
+    uint64_t y = LoadLanes(b, first);
+    uint64_t used_lanes = NonZeroLanes(x | y);
+    uint64_t equal_lanes = ~NonZeroLanes(x ^ y) & used_lanes;
+    used += CountLanes(used_lanes);
+    same += CountLanes(equal_lanes);
+    if (used - same > allowed_misses) {
+      return std::nullopt;
+    }
+  }
+  if (used == 0) {
+    return threshold <= 0 ? std::optional<double>(0) : std::nullopt;
+  }
+  double similarity = static_cast<double>(same) / static_cast<double>(used);
+  return similarity >= threshold ? std::optional(similarity) : std::nullopt;
+}
+
+namespace {
+
+// Returns whether values[index] is the first value of its metric in the log.
+bool FirstOfMetric(const NormalizedLog& log, size_t index) {
+  for (size_t i = 0; i < index; ++i) {
+    if (log.values[i].metric == log.values[index].metric) {
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace
@@ -105,57 +167,46 @@ FlagAction ActionForFlags(const ValidationSpec& spec, const std::vector<Flag>& f
   return strongest;
 }
 
-std::vector<uint64_t> TextSketch(std::string_view text) {
-  std::u32string cps;
-  for (char32_t cp : DecodeUtf8(text)) {
-    if (!IsSpaceOrPunctuation(cp)) {
-      cps.push_back(cp);
+Sketch TextSketch(std::string_view text) {
+  Sketch sketch{};
+  std::array<uint64_t, kSketchSize> smallest;
+  smallest.fill(~uint64_t{0});
+  char32_t previous[2] = {0, 0};
+  size_t seen = 0;
+  auto add = [&](uint64_t hash) {
+    // The low bits pick the bin, and the rest ranks the 3-gram within it.
+    size_t bin = hash % kSketchSize;
+    smallest[bin] = std::min(smallest[bin], hash / kSketchSize);
+  };
+  for (size_t i = 0; i < text.size();) {
+    char32_t cp = DecodeAt(text, &i);
+    if (IsSpaceOrPunctuation(cp)) {
+      continue;
+    }
+    if (seen >= 2) {
+      add(Mix((static_cast<uint64_t>(previous[0]) << 42) ^
+              (static_cast<uint64_t>(previous[1]) << 21) ^ cp));
+    }
+    previous[0] = previous[1];
+    previous[1] = cp;
+    ++seen;
+  }
+  if (seen == 1 || seen == 2) {
+    // Too short for a 3-gram, so the one or two characters represent the text.
+    add(Mix(previous[seen == 1 ? 1 : 0] * 0x10001ULL + (seen == 2 ? previous[1] : 0)));
+  }
+  for (size_t bin = 0; bin < kSketchSize; ++bin) {
+    if (smallest[bin] != ~uint64_t{0}) {
+      // The fingerprint mixes the smallest hash again, because a minimum has small high bits.
+      uint16_t fingerprint = static_cast<uint16_t>(Mix(smallest[bin]));
+      sketch[bin] = fingerprint == 0 ? 1 : fingerprint;
     }
   }
-  std::vector<uint64_t> hashes;
-  if (cps.size() < 3) {
-    if (!cps.empty()) {
-      hashes.push_back(Mix(cps[0] * 0x10001ULL + (cps.size() > 1 ? cps[1] : 0)));
-    }
-    return hashes;
-  }
-  hashes.reserve(cps.size() - 2);
-  for (size_t i = 0; i + 2 < cps.size(); ++i) {
-    uint64_t gram = (static_cast<uint64_t>(cps[i]) << 42) ^
-                    (static_cast<uint64_t>(cps[i + 1]) << 21) ^ cps[i + 2];
-    hashes.push_back(Mix(gram));
-  }
-  std::sort(hashes.begin(), hashes.end());
-  hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
-  if (hashes.size() > kSketchSize) {
-    hashes.resize(kSketchSize);
-  }
-  return hashes;
+  return sketch;
 }
 
-double SketchSimilarity(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
-  if (a.empty() || b.empty()) {
-    return 0;
-  }
-  // Walk the union in increasing order, stopping after kSketchSize elements: the bottom-k of the
-  // union, of which the share present in both sketches estimates the Jaccard similarity.
-  size_t i = 0;
-  size_t j = 0;
-  size_t taken = 0;
-  size_t shared = 0;
-  while (taken < kSketchSize && (i < a.size() || j < b.size())) {
-    if (j == b.size() || (i < a.size() && a[i] < b[j])) {
-      ++i;
-    } else if (i == a.size() || b[j] < a[i]) {
-      ++j;
-    } else {
-      ++shared;
-      ++i;
-      ++j;
-    }
-    ++taken;
-  }
-  return static_cast<double>(shared) / static_cast<double>(taken);
+double SketchSimilarity(const Sketch& a, const Sketch& b) {
+  return SimilarityAtLeast(a, b, 0).value_or(0);
 }
 
 std::optional<Decimal> MetricTotal(const NormalizedLog& log, int metric) {
@@ -173,9 +224,11 @@ void Validator::Distribution::Add(double value) {
   if (values.size() > kDistributionSize) {
     values.pop_front();
   }
-  // Small samples are recomputed on every value; larger ones every kDistributionRefresh values.
-  bool small = values.size() <= 2 * static_cast<size_t>(kDistributionRefresh);
-  if (!small && ++added_since_refresh < kDistributionRefresh) {
+  // Small samples are recomputed on every value. Larger ones wait until a quarter of their
+  // values changed, because that moves a median of hundreds of values very little.
+  size_t refresh = std::max<size_t>(kDistributionRefresh, values.size() / 4);
+  if (values.size() > 2 * kDistributionRefresh &&
+      ++added_since_refresh < static_cast<int64_t>(refresh)) {
     return;
   }
   added_since_refresh = 0;
@@ -187,6 +240,26 @@ void Validator::Distribution::Add(double value) {
   mad = Median(std::move(copy));
 }
 
+size_t Validator::OrderKeyHash::operator()(const OrderKey& key) const {
+  return static_cast<size_t>(Mix(static_cast<uint64_t>(key.units) ^
+                                 (static_cast<uint64_t>(key.customer) << 48)));
+}
+
+Validator::Distribution* Validator::DistributionFor(const RoleSpec& role, int metric) {
+  size_t index = static_cast<size_t>(&role - config_.roles.data()) * config_.metrics.size() +
+                 static_cast<size_t>(metric);
+  if (role_values_.size() <= index) {
+    role_values_.resize(config_.roles.size() * config_.metrics.size());
+  }
+  return &role_values_[index];
+}
+
+const Validator::Distribution* Validator::DistributionFor(const RoleSpec& role, int metric) const {
+  size_t index = static_cast<size_t>(&role - config_.roles.data()) * config_.metrics.size() +
+                 static_cast<size_t>(metric);
+  return index < role_values_.size() ? &role_values_[index] : nullptr;
+}
+
 std::vector<Flag> Validator::Check(const NormalizedLog& log) const {
   return CheckWithSketch(log, TextSketch(log.free_text));
 }
@@ -196,14 +269,13 @@ void Validator::Remember(const NormalizedLog& log) {
 }
 
 std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log) {
-  std::vector<uint64_t> sketch = TextSketch(log.free_text);
+  Sketch sketch = TextSketch(log.free_text);
   std::vector<Flag> flags = CheckWithSketch(log, sketch);
-  RememberWithSketch(log, std::move(sketch));
+  RememberWithSketch(log, sketch);
   return flags;
 }
 
-std::vector<Flag> Validator::CheckWithSketch(const NormalizedLog& log,
-                                             const std::vector<uint64_t>& sketch) const {
+std::vector<Flag> Validator::CheckWithSketch(const NormalizedLog& log, const Sketch& sketch) const {
   std::vector<Flag> flags;
   CheckContent(log, &flags);
   if (log.spec == nullptr) {
@@ -227,19 +299,26 @@ void Validator::CheckContent(const NormalizedLog& log, std::vector<Flag>* flags)
     flags->push_back({std::string(kFlagTooShort), Severity::kWarning, "", message});
   }
 
-  // Boilerplate: a stock phrase with little else around it.
-  std::string rest = log.text;
-  std::string found;
+  // Boilerplate: a stock phrase with little else around it. Most logs hold none of the
+  // phrases, so the text is copied only when one is found.
+  std::string rest;
+  std::string_view found;
   for (const std::string& phrase : spec.boilerplate) {
-    for (size_t at = rest.find(phrase); !phrase.empty() && at != std::string::npos;
-         at = rest.find(phrase)) {
-      rest.erase(at, phrase.size());
-      found = phrase;
+    if (phrase.empty() || log.text.find(phrase) == std::string::npos) {
+      continue;
     }
+    if (found.empty()) {
+      rest = log.text;
+    }
+    for (size_t at = rest.find(phrase); at != std::string::npos; at = rest.find(phrase)) {
+      rest.erase(at, phrase.size());
+    }
+    found = phrase;
   }
   if (!found.empty() && CountMeaningfulChars(rest) < spec.min_chars) {
     flags->push_back({std::string(kFlagBoilerplate), Severity::kWarning, "",
-                      "the log is mostly the stock phrase \"" + found + "\" with no details"});
+                      "the log is mostly the stock phrase \"" + std::string(found) +
+                          "\" with no details"});
   }
 
   for (const std::string& key : log.missing_fields) {
@@ -264,38 +343,35 @@ void Validator::CheckAmounts(const NormalizedLog& log, std::vector<Flag>* flags)
     return;
   }
   const std::string& person = log.record->creator_id;
-  const std::string field = spec.order_metric;
+  const std::string& field = spec.order_metric;
 
   if (!log.customer.empty()) {
-    auto largest = customer_max_.find(log.customer);
-    if (largest != customer_max_.end() && largest->second.first > Decimal() &&
-        *amount > largest->second.first * spec.amount_multiple) {
-      flags->push_back({std::string(kFlagAmountJump), Severity::kWarning, field,
-                        "amount " + amount->ToString() + " for customer \"" + log.customer +
-                            "\" is over " + spec.amount_multiple.ToString() +
-                            " times the largest earlier amount " +
-                            largest->second.first.ToString() + " (report " +
-                            largest->second.second + ")"});
-    }
-    auto claim = orders_.find(OrderKey(log.customer, *amount));
-    if (claim != orders_.end() && claim->second.person != person) {
-      flags->push_back({std::string(kFlagDuplicateOrder), Severity::kError, field,
-                        "the order of " + amount->ToString() + " from customer \"" +
-                            log.customer + "\" was already claimed by " + claim->second.person +
-                            " in report " + claim->second.report_id});
+    auto customer = customers_.find(log.customer);
+    if (customer != customers_.end()) {
+      const Customer& known = customer->second;
+      if (known.largest > Decimal() && *amount > known.largest * spec.amount_multiple) {
+        flags->push_back({std::string(kFlagAmountJump), Severity::kWarning, field,
+                          "amount " + amount->ToString() + " for customer \"" + log.customer +
+                              "\" is over " + spec.amount_multiple.ToString() +
+                              " times the largest earlier amount " + known.largest.ToString() +
+                              " (report " + known.largest_report + ")"});
+      }
+      auto claim = orders_.find(OrderKey{known.id, amount->units()});
+      if (claim != orders_.end() && claim->second.person != person) {
+        flags->push_back({std::string(kFlagDuplicateOrder), Severity::kError, field,
+                          "the order of " + amount->ToString() + " from customer \"" +
+                              log.customer + "\" was already claimed by " +
+                              claim->second.person + " in report " + claim->second.report_id});
+      }
     }
   }
 
   auto history = people_.find(person);
   if (history == people_.end() ||
-      history->second.amounts.size() < static_cast<size_t>(spec.unit_slip_min_history)) {
+      history->second.sorted_amounts.size() < static_cast<size_t>(spec.unit_slip_min_history)) {
     return;
   }
-  std::vector<double> earlier;
-  for (Decimal value : history->second.amounts) {
-    earlier.push_back(value.ToDouble());
-  }
-  double median = Median(std::move(earlier));
+  double median = SortedMedian(history->second.sorted_amounts);
   if (median <= 0) {
     return;
   }
@@ -311,39 +387,38 @@ void Validator::CheckAmounts(const NormalizedLog& log, std::vector<Flag>* flags)
 }
 
 void Validator::CheckOutliers(const NormalizedLog& log, std::vector<Flag>* flags) const {
-  const RoleSpec* role = config_.RoleForLog(log.record->creator_id, log.record->template_name);
-  if (role == nullptr) {
+  if (log.role == nullptr) {
     return;
   }
-  std::vector<int> seen;
-  for (const MetricValue& value : log.values) {
-    if (std::find(seen.begin(), seen.end(), value.metric) != seen.end()) {
+  for (size_t i = 0; i < log.values.size(); ++i) {
+    int metric = log.values[i].metric;
+    if (!FirstOfMetric(log, i)) {
       continue;
     }
-    seen.push_back(value.metric);
-    auto found = role_values_.find({role->name, value.metric});
-    if (found == role_values_.end() ||
-        found->second.values.size() < static_cast<size_t>(config_.validation.outlier_min_samples)) {
+    const Distribution* distribution = DistributionFor(*log.role, metric);
+    if (distribution == nullptr ||
+        distribution->values.size() < static_cast<size_t>(config_.validation.outlier_min_samples)) {
       continue;
     }
-    const Distribution& distribution = found->second;
-    double total = MetricTotal(log, value.metric)->ToDouble();
-    double spread = distribution.mad * kMadToSigma;
+    double spread = distribution->mad * kMadToSigma;
     if (spread <= 0) {
       continue;  // Most values are equal; a robust z-score is undefined.
     }
-    double score = std::fabs(total - distribution.median) / spread;
+    double total = MetricTotal(log, metric)->ToDouble();
+    double score = std::fabs(total - distribution->median) / spread;
     if (score > config_.validation.outlier_threshold) {
-      const std::string& metric = config_.metrics[value.metric].name;
-      flags->push_back({std::string(kFlagRoleOutlier), Severity::kInfo, value.evidence.field_key,
-                        metric + " of " + FormatDouble(total, 2) + " is far from the " +
-                            role->name + " role's usual " + FormatDouble(distribution.median, 2) +
-                            " (robust z-score " + FormatDouble(score, 1) + ")"});
+      const std::string& name = config_.metrics[metric].name;
+      flags->push_back({std::string(kFlagRoleOutlier), Severity::kInfo,
+                        log.values[i].evidence.field_key,
+                        name + " of " + FormatDouble(total, 2) + " is far from the " +
+                            log.role->name + " role's usual " +
+                            FormatDouble(distribution->median, 2) + " (robust z-score " +
+                            FormatDouble(score, 1) + ")"});
     }
   }
 }
 
-void Validator::CheckDuplicates(const NormalizedLog& log, const std::vector<uint64_t>& sketch,
+void Validator::CheckDuplicates(const NormalizedLog& log, const Sketch& sketch,
                                 std::vector<Flag>* flags) const {
   if (log.text_chars < config_.validation.min_chars || config_.validation.duplicate_window == 0) {
     return;
@@ -354,14 +429,15 @@ void Validator::CheckDuplicates(const NormalizedLog& log, const std::vector<uint
   }
   double best = 0;
   const std::string* best_report = nullptr;
-  for (const auto& [report_id, earlier] : history->second.recent) {
-    double similarity = SketchSimilarity(sketch, earlier);
-    if (similarity > best && report_id != log.record->report_id) {
-      best = similarity;
-      best_report = &report_id;
+  for (const RecentText& earlier : history->second.recent) {
+    std::optional<double> similarity =
+        SimilarityAtLeast(sketch, earlier.sketch, config_.validation.duplicate_similarity);
+    if (similarity && *similarity > best && earlier.report_id != log.record->report_id) {
+      best = *similarity;
+      best_report = &earlier.report_id;
     }
   }
-  if (best_report != nullptr && best >= config_.validation.duplicate_similarity) {
+  if (best_report != nullptr) {
     flags->push_back({std::string(kFlagNearDuplicate), Severity::kWarning, "",
                       "the text is " + FormatDouble(best * 100, 0) +
                           "% similar to the same person's earlier report " + *best_report});
@@ -387,27 +463,57 @@ void Validator::CheckDeadline(const NormalizedLog& log, std::vector<Flag>* flags
   }
 }
 
-void Validator::RememberOrder(std::string key, OrderClaim claim) {
-  newest_order_ = std::max(newest_order_, claim.create_time);
-  orders_.try_emplace(std::move(key), std::move(claim));
-  if (++orders_since_purge_ < 4096) {
+void Validator::RememberAmount(const NormalizedLog& log, Decimal amount, PersonHistory* history) {
+  history->amounts.push_back(amount);
+  history->sorted_amounts.insert(std::upper_bound(history->sorted_amounts.begin(),
+                                                  history->sorted_amounts.end(), amount),
+                                 amount);
+  if (history->amounts.size() > kAmountHistory) {
+    auto oldest = std::lower_bound(history->sorted_amounts.begin(),
+                                   history->sorted_amounts.end(), history->amounts.front());
+    history->sorted_amounts.erase(oldest);
+    history->amounts.pop_front();
+  }
+  if (log.customer.empty()) {
     return;
   }
-  orders_since_purge_ = 0;
-  EpochMs oldest = newest_order_ - std::chrono::hours(24 * kOrderWindowDays);
-  std::erase_if(orders_, [oldest](const auto& entry) { return entry.second.create_time < oldest; });
+  auto [entry, added] = customers_.try_emplace(log.customer);
+  Customer& customer = entry->second;
+  if (added) {
+    customer.id = static_cast<int32_t>(customers_.size());
+  }
+  if (amount > customer.largest) {
+    customer.largest = amount;
+    customer.largest_report = log.record->report_id;
+  }
+
+  // Keep the first claim of an order; forget claims older than the window.
+  const LogRecord& record = *log.record;
+  OrderKey key{customer.id, amount.units()};
+  if (orders_.try_emplace(key, OrderClaim{record.creator_id, record.report_id, record.create_time})
+          .second) {
+    order_queue_.emplace_back(record.create_time, key);
+  }
+  EpochMs newest = std::max(record.create_time, order_queue_.back().first);
+  EpochMs oldest = newest - std::chrono::hours(24 * kOrderWindowDays);
+  while (!order_queue_.empty() && order_queue_.front().first < oldest) {
+    auto claim = orders_.find(order_queue_.front().second);
+    if (claim != orders_.end() && claim->second.create_time == order_queue_.front().first) {
+      orders_.erase(claim);
+    }
+    order_queue_.pop_front();
+  }
 }
 
-void Validator::RememberWithSketch(const NormalizedLog& log, std::vector<uint64_t> sketch) {
+void Validator::RememberWithSketch(const NormalizedLog& log, const Sketch& sketch) {
   if (log.spec == nullptr) {
     return;
   }
-  const std::string& person = log.record->creator_id;
-  PersonHistory& history = people_[person];
+  PersonHistory& history = people_[log.record->creator_id];
   const ValidationSpec& spec = config_.validation;
 
   if (spec.duplicate_window > 0 && log.text_chars >= spec.min_chars) {
-    history.recent.emplace_back(log.record->report_id, std::move(sketch));
+    history.recent.push_back({log.record->report_id, sketch});
     if (history.recent.size() > static_cast<size_t>(spec.duplicate_window)) {
       history.recent.pop_front();
     }
@@ -416,30 +522,17 @@ void Validator::RememberWithSketch(const NormalizedLog& log, std::vector<uint64_
   if (spec.order_metric_index >= 0) {
     std::optional<Decimal> amount = MetricTotal(log, spec.order_metric_index);
     if (amount && *amount > Decimal()) {
-      history.amounts.push_back(*amount);
-      if (history.amounts.size() > kAmountHistory) {
-        history.amounts.pop_front();
-      }
-      if (!log.customer.empty()) {
-        auto& largest = customer_max_[log.customer];
-        if (*amount > largest.first) {
-          largest = {*amount, log.record->report_id};
-        }
-        RememberOrder(OrderKey(log.customer, *amount),
-                      OrderClaim{person, log.record->report_id, log.record->create_time});
-      }
+      RememberAmount(log, *amount, &history);
     }
   }
 
-  const RoleSpec* role = config_.RoleForLog(person, log.record->template_name);
-  if (role == nullptr) {
+  if (log.role == nullptr) {
     return;
   }
-  std::vector<int> seen;
-  for (const MetricValue& value : log.values) {
-    if (std::find(seen.begin(), seen.end(), value.metric) == seen.end()) {
-      seen.push_back(value.metric);
-      role_values_[{role->name, value.metric}].Add(MetricTotal(log, value.metric)->ToDouble());
+  for (size_t i = 0; i < log.values.size(); ++i) {
+    if (FirstOfMetric(log, i)) {
+      int metric = log.values[i].metric;
+      DistributionFor(*log.role, metric)->Add(MetricTotal(log, metric)->ToDouble());
     }
   }
 }

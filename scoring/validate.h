@@ -4,9 +4,10 @@
 // thread-safe; use one per thread or guard it.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
-#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -34,11 +35,23 @@ struct Flag {
 // Returns the strongest configured action among the flags; report only when there are none.
 FlagAction ActionForFlags(const ValidationSpec& spec, const std::vector<Flag>& flags);
 
-// Estimates the Jaccard similarity of two texts' character 3-gram sets from bottom-k sketches.
-// Exact when the two texts together have at most kSketchSize distinct 3-grams.
-inline constexpr size_t kSketchSize = 32;
-std::vector<uint64_t> TextSketch(std::string_view text);
-double SketchSimilarity(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b);
+// A fixed-size summary of a text's character 3-grams (white space and punctuation skipped) for
+// estimating the Jaccard similarity of two texts: one-permutation MinHash, where each 3-gram's
+// hash picks one of kSketchSize bins and each bin keeps a 16-bit fingerprint of its smallest
+// hash (0 marks an empty bin). Comparing two sketches costs kSketchSize integer compares, so a
+// log is checked against a person's recent logs without touching their texts.
+inline constexpr size_t kSketchSize = 64;
+using Sketch = std::array<uint16_t, kSketchSize>;
+Sketch TextSketch(std::string_view text);
+
+// The share of bins, among those not empty in both sketches, that hold the same fingerprint:
+// 1 for texts with the same 3-grams, near 0 for unrelated texts, and 0 when either is empty.
+// The estimate's standard error is about sqrt(J(1-J)/64), so 0.04 around J = 0.9.
+double SketchSimilarity(const Sketch& a, const Sketch& b);
+
+// The similarity when it is at least threshold, else nullopt; stops comparing as soon as the
+// threshold is out of reach.
+std::optional<double> SimilarityAtLeast(const Sketch& a, const Sketch& b, double threshold);
 
 // Days an order claim is remembered for the duplicate_order check.
 inline constexpr int64_t kOrderWindowDays = 92;
@@ -55,16 +68,21 @@ class Validator {
   // Adds a log to the history that later checks compare with. Memory is bounded per person
   // (duplicate window and the last 64 order amounts), per role and metric (the last 512 values),
   // per customer (the largest amount) and per distinct order claimed in the last
-  // kOrderWindowDays (customer and amount).
+  // kOrderWindowDays (customer and amount); none of it keeps a log's text.
   void Remember(const NormalizedLog& log);
 
   // Check followed by Remember, computing the text sketch once.
   std::vector<Flag> CheckAndRemember(const NormalizedLog& log);
 
  private:
+  struct RecentText {
+    std::string report_id;
+    Sketch sketch;
+  };
   struct PersonHistory {
-    std::deque<std::pair<std::string, std::vector<uint64_t>>> recent;  // report id, sketch
-    std::deque<Decimal> amounts;
+    std::deque<RecentText> recent;        // the duplicate window, oldest first
+    std::deque<Decimal> amounts;          // the last order amounts, oldest first
+    std::vector<Decimal> sorted_amounts;  // the same amounts, ascending, for the median
   };
   // Recent per-log values of one metric within one role, with a cached median and MAD.
   struct Distribution {
@@ -73,6 +91,20 @@ class Validator {
     double mad = 0;
     int64_t added_since_refresh = 0;
     void Add(double value);
+  };
+  struct Customer {
+    int32_t id = 0;
+    Decimal largest;            // the largest amount claimed so far
+    std::string largest_report;
+  };
+  // An order is a customer (by Customer::id) and an exact amount.
+  struct OrderKey {
+    int32_t customer = 0;
+    int64_t units = 0;
+    bool operator==(const OrderKey&) const = default;
+  };
+  struct OrderKeyHash {
+    size_t operator()(const OrderKey& key) const;
   };
   struct OrderClaim {
     std::string person;
@@ -83,23 +115,25 @@ class Validator {
   void CheckContent(const NormalizedLog& log, std::vector<Flag>* flags) const;
   void CheckAmounts(const NormalizedLog& log, std::vector<Flag>* flags) const;
   void CheckOutliers(const NormalizedLog& log, std::vector<Flag>* flags) const;
-  std::vector<Flag> CheckWithSketch(const NormalizedLog& log,
-                                    const std::vector<uint64_t>& sketch) const;
-  void RememberWithSketch(const NormalizedLog& log, std::vector<uint64_t> sketch);
-  void CheckDuplicates(const NormalizedLog& log, const std::vector<uint64_t>& sketch,
+  std::vector<Flag> CheckWithSketch(const NormalizedLog& log, const Sketch& sketch) const;
+  void RememberWithSketch(const NormalizedLog& log, const Sketch& sketch);
+  void CheckDuplicates(const NormalizedLog& log, const Sketch& sketch,
                        std::vector<Flag>* flags) const;
   void CheckDeadline(const NormalizedLog& log, std::vector<Flag>* flags) const;
-  void RememberOrder(std::string key, OrderClaim claim);
+  void RememberAmount(const NormalizedLog& log, Decimal amount, PersonHistory* history);
+  Distribution* DistributionFor(const RoleSpec& role, int metric);
+  const Distribution* DistributionFor(const RoleSpec& role, int metric) const;
 
   const Config& config_;
   std::unordered_map<std::string, PersonHistory> people_;
-  std::unordered_map<std::string, std::pair<Decimal, std::string>> customer_max_;
-  // Orders claimed within the last kOrderWindowDays before the newest log; key: customer,
-  // '\x1f', amount. Older claims are dropped, so memory follows the order rate, not the log count.
-  std::unordered_map<std::string, OrderClaim> orders_;
-  EpochMs newest_order_;
-  int64_t orders_since_purge_ = 0;
-  std::map<std::pair<std::string, int>, Distribution> role_values_;
+  std::unordered_map<std::string, Customer> customers_;
+  // Orders claimed within the last kOrderWindowDays before the newest claim, and their keys in
+  // the order they were claimed, so expired claims leave from the front. Memory follows the
+  // order rate, not the log count.
+  std::unordered_map<OrderKey, OrderClaim, OrderKeyHash> orders_;
+  std::deque<std::pair<EpochMs, OrderKey>> order_queue_;
+  // Indexed by role index x metric count + metric; empty until the first value arrives.
+  std::vector<Distribution> role_values_;
 };
 
 // The log's total of one metric, or nullopt when the log has no value for it.

@@ -2,6 +2,13 @@
 // planned and negated work not counted, unreadable typed values, field lookup by sort.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "scoring/config.h"
 #include "scoring/normalize.h"
 #include "scoring/validate.h"
@@ -289,6 +296,31 @@ TEST_CASE("work date and sort fallback", "[validate]") {
   CHECK(log.work_day == DaysFromCivil({2026, 11, 1}));
 }
 
+// The exact Jaccard similarity of two texts' sets of 3-code-point sequences.
+double ExactTrigramJaccard(std::string_view a, std::string_view b) {
+  auto grams = [](std::string_view text) {
+    std::vector<std::string> points;
+    for (size_t i = 0; i < text.size();) {
+      unsigned char lead = static_cast<unsigned char>(text[i]);
+      size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+      points.emplace_back(text.substr(i, length));
+      i += length;
+    }
+    std::set<std::string> set;
+    for (size_t i = 0; i + 2 < points.size(); ++i) {
+      set.insert(points[i] + points[i + 1] + points[i + 2]);
+    }
+    return set;
+  };
+  std::set<std::string> first = grams(a);
+  std::set<std::string> second = grams(b);
+  size_t shared = 0;
+  for (const std::string& gram : first) {
+    shared += second.count(gram);
+  }
+  return static_cast<double>(shared) / static_cast<double>(first.size() + second.size() - shared);
+}
+
 TEST_CASE("sketch similarity estimates jaccard", "[validate]") {
   CHECK(SketchSimilarity(TextSketch("今天拜访了三家客户"), TextSketch("今天拜访了三家客户")) == 1.0);
   CHECK(SketchSimilarity(TextSketch("今天拜访了三家客户"), TextSketch("整理报价单和合同")) == 0.0);
@@ -297,7 +329,26 @@ TEST_CASE("sketch similarity estimates jaccard", "[validate]") {
   for (int i = 0; i < 200; ++i) {
     long_text += "第" + std::to_string(i) + "项";
   }
-  CHECK(TextSketch(long_text).size() == kSketchSize);
+  // Long texts fill every bin, and the estimate follows the exact Jaccard similarity of the
+  // 3-gram sets (the texts are ASCII digits and CJK, so splitting by code point is simple).
+  Sketch long_sketch = TextSketch(long_text);
+  CHECK(std::count(long_sketch.begin(), long_sketch.end(), 0) == 0);
+  auto items = [](int first, int last) {
+    std::string text;
+    for (int i = first; i < last; ++i) {
+      text += "第" + std::to_string(i) + "项完成";
+    }
+    return text;
+  };
+  for (auto [first, last] : {std::pair{0, 200}, std::pair{60, 260}, std::pair{150, 350}}) {
+    std::string a = items(0, 200);
+    std::string b = items(first, last);
+    double exact = ExactTrigramJaccard(a, b);
+    double estimate = SketchSimilarity(TextSketch(a), TextSketch(b));
+    INFO("items " << first << ".." << last << ": exact " << exact << ", estimate " << estimate);
+    CHECK(std::fabs(estimate - exact) < 0.15);
+  }
+  CHECK(SketchSimilarity(TextSketch(items(0, 200)), TextSketch(items(0, 200))) == 1.0);
 }
 
 }  // namespace
