@@ -341,11 +341,31 @@ TEST_CASE("evidence list is bounded", "[engine]") {
     engine.Add(SmallLog("log" + std::to_string(i), 0, "1", "1", "p", "第" + std::to_string(i) +
                                                                          "条不同的工作内容描述"));
   }
-  const KpiScore& output = FindKpi(engine.Reports().at(0), "产出");
+  ScoreReport report = engine.Reports().at(0);
+  const KpiScore& output = FindKpi(report, "产出");
   CHECK(output.raw == Dec("5"));
   CHECK(output.evidence.size() == 2);
   CHECK(output.evidence_omitted == 3);
   CHECK(output.value_count == 5);
+}
+
+TEST_CASE("bounded evidence keeps largest values", "[engine]") {
+  Engine engine(SmallConfig(), {.max_evidence_per_kpi = 2});
+  const char* const tasks[] = {"1", "5", "3", "5", "2"};
+  for (int i = 0; i < 5; ++i) {
+    engine.Add(SmallLog("log" + std::to_string(i), 0, tasks[i], "1", "p",
+                        "第" + std::to_string(i) + "条不同的工作内容描述"));
+  }
+  ScoreReport report = engine.Reports().at(0);
+  const KpiScore& output = FindKpi(report, "产出");
+  CHECK(output.raw == Dec("16"));
+  REQUIRE(output.evidence.size() == 2);
+  // Both 5s are kept, sorted by report id; the 1, 3 and 2 are only counted.
+  CHECK(output.evidence[0].report_id == "log1");
+  CHECK(output.evidence[1].report_id == "log3");
+  CHECK(output.evidence[0].value == Dec("5"));
+  CHECK(output.evidence[1].value == Dec("5"));
+  CHECK(output.evidence_omitted == 3);
 }
 
 }  // namespace
