@@ -170,7 +170,7 @@ std::optional<int64_t> AmountFactor(std::u32string_view unit) {
 // Applies a field's default unit to a bare number. Returns false when the unit does not
 // belong to the kind.
 bool ApplyDefaultUnit(QuantityKind kind, std::string_view default_unit, NumberMatch* number) {
-  FoldBuffer folded;
+  thread_local FoldBuffer folded;  // separate from ParseQuantity's buffer, which is in use
   Fold(default_unit, &folded);
   std::u32string_view unit = folded.folded;
   if (unit.empty()) {
@@ -330,7 +330,8 @@ std::optional<Quantity> ReadTenthsPercent(const FoldBuffer& buffer, int32_t begi
 
 std::optional<Quantity> ParseQuantity(std::string_view text, QuantityKind kind,
                                       std::string_view default_unit) {
-  FoldBuffer buffer;
+  // Per thread, so that typed fields reuse the buffers' capacity like Extract does.
+  thread_local FoldBuffer buffer;
   Fold(text, &buffer);
   std::u32string_view folded = buffer.folded;
   int32_t begin = 0;
@@ -682,6 +683,7 @@ std::vector<Extraction> Extractor::Extract(std::string_view text) const {
     return out;
   }
 
+  out.reserve(scratch.numbers.size());
   for (size_t i = 0; i < scratch.numbers.size(); ++i) {
     const Trigger* best = impl_->BestTrigger(scratch, i);
     if (best == nullptr) {

@@ -71,7 +71,10 @@ int32_t CountContentChars(std::string_view text) {
 class LogNormalizer {
  public:
   LogNormalizer(const Config& config, const LogRecord& record, NormalizedLog* log)
-      : config_(config), record_(record), log_(log), typed_metric_(config.metrics.size(), false) {}
+      : config_(config), record_(record), log_(log), typed_metric_(config.metrics.size(), false) {
+    extracted_.reserve(4);
+    durations_.reserve(4);
+  }
 
   void ReadField(const FieldSpec& field);
   void AddTimeSavings();
@@ -305,7 +308,7 @@ NormalizedLog Normalize(const Config& config, const LogRecord& record) {
   }
 
   log.role = config.RoleForLog(record.creator_id, record.template_name);
-  log.values.reserve(log.spec->fields.size() + 4);
+  log.values.reserve(log.spec->fields.size());
   LogNormalizer normalizer(config, record, &log);
   for (const FieldSpec& field : log.spec->fields) {
     normalizer.ReadField(field);

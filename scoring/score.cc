@@ -41,6 +41,9 @@ struct Cell {
 
 void MetricState::Keep(Evidence&& item, size_t cap) {
   if (evidence.size() < cap) {
+    if (evidence.empty()) {
+      evidence.reserve(std::min<size_t>(cap, 16));
+    }
     evidence.push_back(std::move(item));
   } else if (cap > 0 && item.value.Abs() > evidence[smallest_kept].value.Abs()) {
     evidence[smallest_kept] = std::move(item);

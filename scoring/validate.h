@@ -35,22 +35,20 @@ struct Flag {
 // Returns the strongest configured action among the flags; report only when there are none.
 FlagAction ActionForFlags(const ValidationSpec& spec, const std::vector<Flag>& flags);
 
-// A fixed-size summary of a text's character 3-grams (white space and punctuation skipped) for
-// estimating the Jaccard similarity of two texts: one-permutation MinHash, where each 3-gram's
-// hash picks one of kSketchSize bins and each bin keeps a 16-bit fingerprint of its smallest
-// hash (0 marks an empty bin). Comparing two sketches costs kSketchSize integer compares, so a
-// log is checked against a person's recent logs without touching their texts.
+// A fixed-size summary of a text's character 3-grams, white space and punctuation skipped, for
+// estimating how similar two texts are. It is a one-permutation MinHash: each 3-gram's hash
+// picks one of kSketchSize bins, and each bin keeps a 16-bit fingerprint of its smallest hash
+// (0 marks an empty bin). Comparing two sketches costs kSketchSize integer compares.
 inline constexpr size_t kSketchSize = 64;
 using Sketch = std::array<uint16_t, kSketchSize>;
 Sketch TextSketch(std::string_view text);
 
-// The share of bins, among those not empty in both sketches, that hold the same fingerprint:
-// 1 for texts with the same 3-grams, near 0 for unrelated texts, and 0 when either is empty.
-// The estimate's standard error is about sqrt(J(1-J)/64), so 0.04 around J = 0.9.
+// Estimates the Jaccard similarity of the two texts' 3-gram sets as the share of matching
+// fingerprints among the bins used by either sketch. Equal 3-gram sets give 1, and an empty text
+// gives 0. The standard error is about sqrt(J(1-J)/64), which is 0.04 around J = 0.9.
 double SketchSimilarity(const Sketch& a, const Sketch& b);
 
-// The similarity when it is at least threshold, else nullopt; stops comparing as soon as the
-// threshold is out of reach.
+// Returns the similarity when it is at least threshold, else nullopt.
 std::optional<double> SimilarityAtLeast(const Sketch& a, const Sketch& b, double threshold);
 
 // Days an order claim is remembered for the duplicate_order check.
@@ -75,12 +73,12 @@ class Validator {
   std::vector<Flag> CheckAndRemember(const NormalizedLog& log);
 
  private:
-  struct RecentText {
-    std::string report_id;
-    Sketch sketch;
-  };
   struct PersonHistory {
-    std::deque<RecentText> recent;        // the duplicate window, oldest first
+    // The duplicate window as a ring, where slot next_slot is overwritten next. Sketches sit in
+    // one array, so comparing with all of them reads memory in order.
+    std::vector<Sketch> recent_sketches;
+    std::vector<std::string> recent_reports;
+    size_t next_slot = 0;
     std::deque<Decimal> amounts;          // the last order amounts, oldest first
     std::vector<Decimal> sorted_amounts;  // the same amounts, ascending, for the median
   };
