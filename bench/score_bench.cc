@@ -1,11 +1,14 @@
 // score_bench: streams generated sales logs through the scoring engine on one thread and
 // prints logs per second for each stage (normalize + extract, validate, aggregate) and peak
 // memory. Logs are generated in batches outside the timed sections.
-// Usage: score_bench [log_count] [people] [evidence_per_kpi]
-//        (defaults 1000000, 2000 and the engine's default evidence cap)
+// Usage: score_bench [log_count] [people] [evidence_per_kpi] [days]
+//        (defaults 1000000, 2000, the engine's default evidence cap, and 2,700 logs a day)
+// Running twice with the same people and days but twice the logs shows whether memory grows
+// with logs or only with people and periods.
 #include <sys/resource.h>
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -49,7 +52,8 @@ const char* const kChineseCounts[] = {"一", "两", "三", "四", "五", "六", 
 // most logs, satisfaction and planned and actual hours.
 class LogGenerator {
  public:
-  LogGenerator(uint64_t seed, int people) : random_(seed), people_(people) {}
+  LogGenerator(uint64_t seed, int people, int64_t total_logs, int64_t days)
+      : random_(seed), people_(people), total_logs_(total_logs), days_(days) {}
 
   LogRecord Next(int64_t index) {
     LogRecord record;
@@ -59,8 +63,8 @@ class LogGenerator {
     record.creator_id = "user" + std::to_string(person);
     record.creator_name = "员工" + std::to_string(person);
     record.dept_name = "销售" + std::to_string(person % 20) + "部";
-    // About 2,700 logs a day from 2026-01-01 on, each at a working hour in Shanghai.
-    int64_t day = 20454 + index / 2700;
+    // Spread evenly over the days from 2026-01-01 on, each at a working hour in Shanghai.
+    int64_t day = 20454 + index * days_ / total_logs_;
     record.create_time = EpochMs(day * 86400000 - 8 * 3600000 + (9 + Pick(12)) * 3600000LL +
                                  Pick(3600) * 1000LL);
     record.modified_time = record.create_time;
@@ -99,6 +103,8 @@ class LogGenerator {
 
   std::mt19937_64 random_;
   int people_;
+  int64_t total_logs_;
+  int64_t days_;
 };
 
 double Seconds(std::chrono::steady_clock::duration duration) {
@@ -128,8 +134,10 @@ int main(int argc, char** argv) {
   if (argc > 3) {
     options.max_evidence_per_kpi = static_cast<size_t>(std::atoll(argv[3]));
   }
-  if (total_logs <= 0 || people <= 0) {
-    std::fprintf(stderr, "usage: score_bench [log_count > 0] [people > 0] [evidence_per_kpi]\n");
+  int64_t days = argc > 4 ? std::atoll(argv[4]) : std::max<int64_t>(1, total_logs / 2700);
+  if (total_logs <= 0 || people <= 0 || days <= 0) {
+    std::fprintf(stderr,
+                 "usage: score_bench [log_count > 0] [people > 0] [evidence_per_kpi] [days > 0]\n");
     return 2;
   }
 
@@ -143,7 +151,7 @@ int main(int argc, char** argv) {
   logbridge::scoring::Engine engine(
       std::make_shared<const logbridge::scoring::Config>(std::move(config).value()), options);
 
-  LogGenerator generator(20261103, people);
+  LogGenerator generator(20261103, people, total_logs, days);
   std::chrono::steady_clock::duration normalize_time{};
   std::chrono::steady_clock::duration validate_time{};
   std::chrono::steady_clock::duration aggregate_time{};
@@ -206,9 +214,10 @@ int main(int argc, char** argv) {
   auto rate = [total_logs](std::chrono::steady_clock::duration time) {
     return static_cast<double>(total_logs) / Seconds(time);
   };
-  std::printf("logs: %lld, people: %d, values: %lld, reports: %zu, evidence per KPI: %zu\n",
-              static_cast<long long>(total_logs), people, static_cast<long long>(values),
-              reports.size(), options.max_evidence_per_kpi);
+  std::printf("logs: %lld, people: %d, days: %lld, values: %lld, reports: %zu, "
+              "evidence per KPI: %zu\n",
+              static_cast<long long>(total_logs), people, static_cast<long long>(days),
+              static_cast<long long>(values), reports.size(), options.max_evidence_per_kpi);
   std::printf("flags:");
   for (const auto& [code, count] : flags_by_code) {
     std::printf(" %s %lld", code.c_str(), static_cast<long long>(count));

@@ -36,7 +36,9 @@ struct Cell {
   int64_t logs_counted = 0;
   int64_t logs_down_weighted = 0;
   int64_t logs_excluded = 0;
-  std::vector<FlaggedLog> flagged_logs;
+  std::vector<FlaggedLog> flagged_logs;  // the first ones, up to the engine's cap
+  int64_t logs_flagged = 0;
+  std::map<std::string, int64_t, std::less<>> flag_counts;
 };
 
 void MetricState::Keep(Evidence&& item, size_t cap) {
@@ -145,6 +147,8 @@ ScoreReport BuildReport(const Config& config, const std::string& person, const P
   report.logs_down_weighted = cell.logs_down_weighted;
   report.logs_excluded = cell.logs_excluded;
   report.flagged_logs = cell.flagged_logs;
+  report.logs_flagged = cell.logs_flagged;
+  report.flag_counts.insert(cell.flag_counts.begin(), cell.flag_counts.end());
   std::sort(report.flagged_logs.begin(), report.flagged_logs.end(),
             [](const FlaggedLog& a, const FlaggedLog& b) {
               return std::tie(a.create_time, a.report_id) < std::tie(b.create_time, b.report_id);
@@ -332,8 +336,19 @@ LogOutcome Engine::Aggregate(NormalizedLog&& log, std::vector<Flag> flags) {
     ++cell.role_votes[static_cast<size_t>(log.role - config_->roles.data())];
   }
   if (!outcome.flags.empty()) {
-    cell.flagged_logs.push_back(
-        {record.report_id, record.create_time, outcome.decision, outcome.flags});
+    ++cell.logs_flagged;
+    for (const Flag& flag : outcome.flags) {
+      auto count = cell.flag_counts.find(flag.code);
+      if (count == cell.flag_counts.end()) {
+        cell.flag_counts.emplace(flag.code, 1);
+      } else {
+        ++count->second;
+      }
+    }
+    if (cell.flagged_logs.size() < options_.max_flagged_logs_per_report) {
+      cell.flagged_logs.push_back(
+          {record.report_id, record.create_time, outcome.decision, outcome.flags});
+    }
   }
   if (outcome.decision == LogDecision::kExcluded) {
     ++cell.logs_excluded;

@@ -36,6 +36,9 @@ struct EngineOptions {
   // (among equals, those fed first). The others are counted in evidence_omitted, so memory
   // grows with people x periods, not with logs. `explain` raises it for its one person.
   size_t max_evidence_per_kpi = 10;
+  // Flagged logs listed per report, the first ones fed. Every flag is still counted in
+  // ScoreReport::flag_counts and logs_flagged.
+  size_t max_flagged_logs_per_report = 100;
 };
 
 // The outcome of one fed log.
@@ -94,6 +97,8 @@ struct ScoreReport {
   int64_t logs_down_weighted = 0;
   int64_t logs_excluded = 0;
   std::vector<FlaggedLog> flagged_logs;  // sorted by create time, then report id
+  int64_t logs_flagged = 0;              // all flagged logs, listed or not
+  std::map<std::string, int64_t> flag_counts;  // flag code -> flags raised, listed or not
 };
 
 class Engine {

@@ -349,6 +349,19 @@ TEST_CASE("evidence list is bounded", "[engine]") {
   CHECK(output.value_count == 5);
 }
 
+TEST_CASE("flagged log list is bounded", "[engine]") {
+  Engine engine(SmallConfig(), {.max_flagged_logs_per_report = 2});
+  for (int i = 0; i < 5; ++i) {
+    engine.Add(SmallLog("log" + std::to_string(i), 0, "1", "1", "p", "短"));
+  }
+  ScoreReport report = engine.Reports().at(0);
+  REQUIRE(report.flagged_logs.size() == 2);
+  CHECK(report.flagged_logs[0].report_id == "log0");
+  CHECK(report.flagged_logs[1].report_id == "log1");
+  CHECK(report.logs_flagged == 5);
+  CHECK(report.flag_counts.at("too_short") == 5);
+}
+
 TEST_CASE("bounded evidence keeps largest values", "[engine]") {
   Engine engine(SmallConfig(), {.max_evidence_per_kpi = 2});
   const char* const tasks[] = {"1", "5", "3", "5", "2"};
