@@ -206,7 +206,9 @@ class NumberReader {
     int32_t core_begin = 0;  // where the numeral starts
   };
 
-  bool IsIdentifierContext(int32_t begin) const;
+  // Whether the digits at begin follow an identifier label. followed_by_unit is true when a
+  // unit or measure word comes after the digits.
+  bool IsIdentifierContext(int32_t begin, bool followed_by_unit) const;
   bool ReadRangeEnd(Core* core, bool* range) const;
   Prefix ReadPrefix(int32_t begin) const;
   // Applies a unit word's class and factors to value. Returns false on overflow.
@@ -650,14 +652,19 @@ bool NumberReader::ReadRangeEnd(Core* core, bool* range) const {
   return true;
 }
 
-// Whether the digits at begin follow a label such as 订单号, 工号, # or No.
-bool NumberReader::IsIdentifierContext(int32_t begin) const {
+// Whether the digits at begin follow a label such as 订单号, 工号, 验证码, # or No. A word
+// ending in 码 is a label only when no unit follows the digits. So 验证码4321 is a code, but in
+// 提交代码4次 the 码 ends the noun 代码 and 4次 is a count.
+bool NumberReader::IsIdentifierContext(int32_t begin, bool followed_by_unit) const {
   int32_t i = begin - 1;
   while (At(i) == U' ' || At(i) == U':') {
     --i;
   }
   char32_t label = At(i);
-  return label == U'号' || label == U'#' || label == U'码' ||
+  if (label == U'码') {
+    return !followed_by_unit;
+  }
+  return label == U'号' || label == U'#' ||
          ((label == U'o' || label == U'O') && (At(i - 1) == U'N' || At(i - 1) == U'n'));
 }
 
@@ -767,22 +774,23 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) 
   }
   *resume = core.end;
 
-  // Left context: ordinals (第三) and identifiers (V2, 订单号123).
-  char32_t before = At(begin - 1);
-  if (before == U'第') {
-    return std::nullopt;
-  }
-  if (!match.chinese && !prefix.currency &&
-      (IsAsciiLetter(before) || IsIdentifierContext(begin))) {
-    return std::nullopt;
-  }
-
   // The unit word after the numeral, if any.
   int32_t unit_begin = core.end;
   if (At(unit_begin) == U' ' && units_.Match(text_, unit_begin + 1) != nullptr) {
     ++unit_begin;
   }
   const UnitWord* word = prefix.percent ? nullptr : units_.Match(text_, unit_begin);
+
+  // Left context: ordinals (第三) and identifiers (V2, 订单号123).
+  char32_t before = At(begin - 1);
+  if (before == U'第') {
+    return std::nullopt;
+  }
+  bool followed_by_unit = word != nullptr && word->role == UnitWord::Role::kUnit;
+  if (!match.chinese && !prefix.currency &&
+      (IsAsciiLetter(before) || IsIdentifierContext(begin, followed_by_unit))) {
+    return std::nullopt;
+  }
   int32_t end = core.end;
   Range value = core.value;
   if (word != nullptr) {

@@ -258,6 +258,39 @@ TEST_CASE("Extract matches regex patterns", "[extract]") {
   CHECK(found[2].rule == "orders");
 }
 
+TEST_CASE("Extract counts after a noun ending in 码", "[extract]") {
+  std::vector<ExtractionRule> rules = {
+      {"commits", "commits", "提交|合入", QuantityKind::kCount, {"次", "个", "笔"}, 8}};
+  Result<Extractor> extractor = Extractor::Create(rules);
+  REQUIRE(extractor.ok());
+
+  struct CountCase {
+    const char* text;
+    const char* value;
+    Span span;
+  };
+  const CountCase counts[] = {
+      {"提交代码4次", "4", {0, 6}},     {"提交了4次代码", "4", {0, 5}},
+      {"代码提交4次", "4", {2, 6}},     {"提交源码3个", "3", {0, 6}},
+      {"合入代码 2 次", "2", {0, 8}},   {"提交代码十次", "10", {0, 6}},
+  };
+  for (const CountCase& c : counts) {
+    INFO("text: " << c.text);
+    std::vector<Extraction> found = extractor->Extract(c.text);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].quantity.Value().ToString() == c.value);
+    CHECK(found[0].span == c.span);
+  }
+
+  // Digits after a 码 label with no unit are a code, and blockers still block.
+  const char* codes[] = {"提交验证码4321", "提交代码4321", "提交编码 20261103", "提交代码4点",
+                         "提交代码4月",    "提交二维码: 889"};
+  for (const char* text : codes) {
+    INFO("text: " << text);
+    CHECK(extractor->Extract(text).empty());
+  }
+}
+
 TEST_CASE("Extract accepts triggers overlapping numbers", "[extract]") {
   std::vector<ExtractionRule> rules = {
       {"visits", "visits", "拜访\\d+家", QuantityKind::kCount, {"家"}, 0}};
