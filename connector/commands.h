@@ -11,9 +11,9 @@ namespace logbridge::connector {
 
 // Process exit codes, documented in the README.
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailure = 1;       // the command ran and failed (I/O, network, store)
-inline constexpr int kExitUsage = 2;         // bad command line
-inline constexpr int kExitConfig = 3;        // config or input file invalid
+inline constexpr int kExitFailure = 1;  // the command failed (I/O, network, store, no log scored)
+inline constexpr int kExitUsage = 2;    // bad command line
+inline constexpr int kExitConfig = 3;   // config or input file missing, unreadable or invalid
 
 // Adds score, explain and check-config: offline scoring of exported logs against a config.
 void AddScoringCommands(CLI::App& app, int* exit_code);

@@ -37,6 +37,7 @@ using nlohmann::json;
 constexpr char kDemoScoringToml[] = R"toml(
 # Demo scoring rules for the sandbox's generated organization: one role per daily template.
 period = "week"
+target_period = "week"             # the targets below are per week
 
 [metrics.sales]
 aggregation = "sum"

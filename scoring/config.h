@@ -121,10 +121,11 @@ inline constexpr std::string_view kFlagNearDuplicate = "near_duplicate";
 inline constexpr std::string_view kFlagDuplicateOrder = "duplicate_order";
 inline constexpr std::string_view kFlagLate = "late";
 inline constexpr std::string_view kFlagEditedLate = "edited_late";
+inline constexpr std::string_view kFlagApproximateValue = "approximate_value";
 inline constexpr std::string_view kAllFlagCodes[] = {
     kFlagTooShort,  kFlagBoilerplate,    kFlagMissingField,   kFlagUnreadableValue,
     kFlagAmountJump, kFlagUnitSlip,      kFlagRoleOutlier,    kFlagNearDuplicate,
-    kFlagDuplicateOrder, kFlagLate,      kFlagEditedLate};
+    kFlagDuplicateOrder, kFlagLate,      kFlagEditedLate,     kFlagApproximateValue};
 
 // The action on a flagged log's values. The strongest action among a log's flags applies.
 enum class FlagAction { kReportOnly, kDownWeight, kExclude };
@@ -164,6 +165,9 @@ struct ConfigProblem {
 struct Config {
   std::string source;                 // file name or the name given to LoadConfigString
   PeriodKind period = PeriodKind::kMonth;  // default scoring period
+  // The period that KPI targets are set for. Targets of sum and count metrics are scaled to
+  // the scored period by calendar days, so a week scored against a 30-day month gets 7/30.
+  PeriodKind target_period = PeriodKind::kMonth;
   std::vector<TemplateSpec> templates;
   std::vector<RuleSpec> rules;
   std::vector<MetricSpec> metrics;

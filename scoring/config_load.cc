@@ -273,14 +273,19 @@ Config ConfigBuilder::Build(const toml::table& root) {
 
 void ConfigBuilder::LoadTop(const toml::table& root) {
   loader_.CheckKeys(root, "",
-                    {"period", "metrics", "templates", "rules", "roles", "people", "targets",
-                     "validation"});
-  if (std::optional<std::string> period = loader_.String(root, "", "period", false)) {
-    Result<PeriodKind> kind = ParsePeriodKind(*period);
-    if (kind.ok()) {
-      config_.period = *kind;
+                    {"period", "target_period", "metrics", "templates", "rules", "roles",
+                     "people", "targets", "validation"});
+  for (auto [key, kind] : {std::pair{"period", &config_.period},
+                           std::pair{"target_period", &config_.target_period}}) {
+    std::optional<std::string> text = loader_.String(root, "", key, false);
+    if (!text) {
+      continue;
+    }
+    Result<PeriodKind> parsed = ParsePeriodKind(*text);
+    if (parsed.ok()) {
+      *kind = *parsed;
     } else {
-      loader_.Problem(root.get("period"), "period", "invalid value " + Quoted(*period),
+      loader_.Problem(root.get(key), key, "invalid value " + Quoted(*text),
                       "use day, week, month or quarter");
     }
   }

@@ -365,6 +365,19 @@ std::optional<Quantity> ParseQuantity(std::string_view text, QuantityKind kind,
   return ToQuantity(buffer, *number);
 }
 
+bool HasIdentifierDigitRun(std::string_view text) {
+  FoldBuffer buffer;
+  Fold(text, &buffer);
+  int run = 0;
+  for (char32_t cp : buffer.folded) {
+    run = cp >= U'0' && cp <= U'9' ? run + 1 : 0;
+    if (run > kMaxIntegerDigits) {
+      return true;
+    }
+  }
+  return false;
+}
+
 struct Extractor::Impl {
   std::vector<ExtractionRule> rules;
   std::vector<std::unique_ptr<re2::RE2>> patterns;        // one per rule
@@ -636,8 +649,9 @@ const Trigger* Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_
       bool claimed = false;
       for (size_t next = number + 1; next < scratch.numbers.size() && !claimed; ++next) {
         const NumberMatch& candidate = scratch.numbers[next];
-        claimed = candidate.begin >= trigger.end && candidate.begin - trigger.end <= max_gap &&
-                scratch.number_clause[next] == clause && Fit(trigger.rule, candidate) >= 0;
+        claimed = !candidate.identifier && candidate.begin >= trigger.end &&
+                  candidate.begin - trigger.end <= max_gap &&
+                  scratch.number_clause[next] == clause && Fit(trigger.rule, candidate) >= 0;
       }
       if (claimed) {
         continue;
@@ -660,7 +674,9 @@ std::vector<Extraction> Extractor::Extract(std::string_view text) const {
   }
   Fold(text, &scratch.buffer);
   scratch.numbers.clear();
-  ScanNumbers(scratch.buffer, impl_->units, ScanOptions{}, &scratch.numbers);
+  ScanOptions scan_options;
+  scan_options.keep_identifiers = true;
+  ScanNumbers(scratch.buffer, impl_->units, scan_options, &scratch.numbers);
   if (scratch.numbers.empty()) {
     return out;
   }
@@ -703,6 +719,7 @@ std::vector<Extraction> Extractor::Extract(std::string_view text) const {
       aspect = ClauseAspect(folded, scratch.clauses[clause].first, scratch.clauses[clause].second);
     }
     extraction.aspect = *aspect;
+    extraction.identifier = number.identifier;
     out.push_back(std::move(extraction));
   }
 

@@ -57,11 +57,16 @@ struct FoldedText {
 // replaced by U+FFFD, so the result is always valid UTF-8.
 FoldedText FoldText(std::string_view utf8);
 
-// Reads a typed field value such as "5万元", "¥50,000", "4.5", "80%", "2天", "三个".
+// Reads a typed field value such as "5万元", "¥50,000", "4.5", "80%", "2天", "三个". A plain
+// run of more than eight digits (13812345678) is an identifier, so it returns nullopt.
 // default_unit applies when the text has none (e.g. a field whose config sets unit 万元).
 // Returns nullopt when the text is not one quantity of that kind.
 std::optional<Quantity> ParseQuantity(std::string_view text, QuantityKind kind,
                                       std::string_view default_unit = {});
+
+// Whether text, after folding, has a run of more than eight digits, which ParseQuantity and
+// Extract take for an identifier such as a phone or order number.
+bool HasIdentifierDigitRun(std::string_view text);
 
 // An admin-written extraction rule, as loaded from config.
 struct ExtractionRule {
@@ -80,6 +85,9 @@ struct Extraction {
   Quantity quantity;
   Span span;        // trigger plus quantity, in the original text
   Aspect aspect = Aspect::kDone;
+  // A plain digit run of more than eight digits (签约123456789元), read as an identifier such
+  // as a phone or order number: shown, never counted.
+  bool identifier = false;
 };
 
 class Extractor {
@@ -96,14 +104,16 @@ class Extractor {
   ~Extractor();
 
   // Returns every rule match in text, in order of position. Planned and negated matches are
-  // returned with their aspect set, so callers can show them but must not count them.
+  // returned with their aspect set, and identifiers with identifier set, so callers can show
+  // them but must not count them.
   //
   // A number counts for a rule when one of the rule's triggers lies within max_gap code
   // points before or after it in the same clause (clauses end at ，。；;!? and line breaks)
   // and its unit fits the rule's kind: a listed measure word or a bare number for counts, a
   // currency mark or a bare number for amounts, % or 百分之 for percents, a time unit for
   // durations. A Chinese numeral needs a unit or a 万/亿 scale (so 统一 is no count), and
-  // dates, clock times, ordinals, weekdays, identifiers and idioms are never numbers. Each
+  // dates, clock times, ordinals, weekdays, labeled identifiers (订单号123) and idioms are
+  // never numbers. A plain run of more than eight digits is an identifier match. Each
   // number binds to at most one rule: the best unit fit, then the nearest trigger, then a
   // trigger before the number, then the earlier rule. The aspect comes from cue words in
   // the number's clause (未, 没有, 无 negate; 计划, 准备, 明天, 下周 plan).

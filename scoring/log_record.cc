@@ -145,18 +145,46 @@ Result<LogRecord> ParseRecord(const Json& item, std::string_view source, size_t 
   return record;
 }
 
+// Returns an error for a DingTalk error response such as {"errcode": 88, "errmsg": "..."}:
+// a non-zero errcode and no result. Anything else is OK.
+Status CheckErrorResponse(const Json& root, std::string_view source) {
+  if (!root.is_object() || !root.contains("errcode") || root.contains("result") ||
+      root.contains("report_id")) {
+    return OkStatus();
+  }
+  const Json& code = root["errcode"];
+  if (code == 0 || code == "0") {
+    return OkStatus();
+  }
+  std::string message;
+  if (auto found = root.find("errmsg"); found != root.end() && !ReadText(*found, &message)) {
+    message = found->dump();
+  }
+  std::string code_text = code.is_string() ? code.get<std::string>() : code.dump();
+  return MakeError(ErrorCode::kInvalidArgument,
+                   std::string(source) + ": DingTalk returned errcode " + code_text + ": " +
+                       (message.empty() ? "(no errmsg)" : message) +
+                       "; this is an error response, not logs. Fix the request that produced "
+                       "it and export the logs again");
+}
+
 // Appends the records of one parsed JSON value: a response, a data_list array or one record.
 Status AppendRecords(const Json& root, std::string_view source, std::vector<LogRecord>* out) {
+  if (Status error = CheckErrorResponse(root, source); !error.ok()) {
+    return error;
+  }
   const Json* list = &root;
-  if (root.is_object() && root.contains("result")) {
-    const Json& result = root["result"];
-    if (!result.is_object() || !result.contains("data_list")) {
+  bool response = root.is_object() && !root.contains("report_id") &&
+                  (root.contains("result") || root.contains("errcode"));
+  if (response) {
+    const Json* result = root.contains("result") ? &root["result"] : nullptr;
+    if (result == nullptr || !result->is_object() || !result->contains("data_list")) {
       return MakeError(ErrorCode::kInvalidArgument,
                        std::string(source) +
                            ": the response has no result.data_list; pass a topapi/report/list "
                            "response or an array of its data_list items");
     }
-    list = &result["data_list"];
+    list = &(*result)["data_list"];
   } else if (root.is_object() && root.contains("data_list")) {
     list = &root["data_list"];
   }

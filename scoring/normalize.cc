@@ -136,6 +136,7 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
   }
 
   std::optional<Decimal> number;
+  std::optional<ValueRange> approximate;
   Span span = whole;
   if (field.type != FieldType::kEnum && IsExplicitNone(value)) {
     return;
@@ -149,9 +150,17 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
                  ParseQuantity(value, *QuantityKindOf(field.type), field.unit)) {
     number = quantity->Value();
     span = {lead + quantity->span.begin, lead + quantity->span.end};
+    if (quantity->approximate) {
+      approximate = ValueRange{quantity->low, quantity->high};
+    }
   }
   if (!number) {
-    log_->unreadable.push_back({field.key, std::string(value), field.type});
+    std::string hint;
+    if (field.type != FieldType::kEnum && HasIdentifierDigitRun(value)) {
+      hint = "A plain run of more than 8 digits reads as an identifier such as a phone number, "
+             "so write the value with thousands separators (123,456,789) or a scale (1.23亿)";
+    }
+    log_->unreadable.push_back({field.key, std::string(value), field.type, std::move(hint)});
     return;
   }
   if (field.type == FieldType::kDuration) {
@@ -160,6 +169,9 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
   if (metric >= 0) {
     typed_metric_[metric] = true;
     AddValue(metric, *number, "", field.key, "field", span, std::string(value));
+    if (approximate) {
+      log_->values.back().evidence.approximate = approximate;
+    }
   }
 }
 
@@ -183,7 +195,7 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
     return;
   }
   for (Extraction& extraction : config_.extractors[field.extractor].Extract(raw.value)) {
-    if (extraction.aspect != Aspect::kDone) {
+    if (extraction.aspect != Aspect::kDone || extraction.identifier) {
       log_->ignored.push_back({field.key, std::move(extraction)});
       continue;
     }
@@ -193,6 +205,9 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
     item.evidence = {record_.report_id, field.key, extraction.rule, extraction.span,
                      Utf8Slice(raw.value, extraction.span.begin, extraction.span.end),
                      item.value};
+    if (extraction.quantity.approximate) {
+      item.evidence.approximate = ValueRange{extraction.quantity.low, extraction.quantity.high};
+    }
     extracted_.push_back(std::move(item));
   }
 }

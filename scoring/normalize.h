@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,12 @@
 
 namespace logbridge::scoring {
 
+// The range of an approximate quantity such as 十几万 (110000 to 190000).
+struct ValueRange {
+  Decimal low;
+  Decimal high;
+};
+
 // The origin of a value: the log, the field, the span of the field's text, and the text.
 struct Evidence {
   std::string report_id;
@@ -22,6 +29,8 @@ struct Evidence {
   Span span;           // code points of the field's original text
   std::string quote;   // the text of span
   Decimal value;       // the value this evidence contributed, before any down-weighting
+  // Set for an approximate quantity (十几万, 两三个), whose value is the range's midpoint.
+  std::optional<ValueRange> approximate;
 };
 
 struct MetricValue {
@@ -36,9 +45,10 @@ struct UnreadableField {
   std::string key;
   std::string value;
   FieldType type = FieldType::kText;
+  std::string hint;  // why the value did not parse and how to write it, when that is known
 };
 
-// An extraction that describes planned or negated work: shown, never counted.
+// An extraction of planned or negated work, or an identifier: shown, never counted.
 struct IgnoredExtraction {
   std::string field_key;
   Extraction extraction;

@@ -11,8 +11,6 @@ namespace {
 
 constexpr int64_t kTenThousand = 10000;
 constexpr int64_t kHundredMillion = 100000000;
-// More integer digits than this make a digit run an identifier (phone, order number).
-constexpr int kMaxIntegerDigits = 8;
 
 bool IsAsciiDigit(char32_t cp) { return cp >= U'0' && cp <= U'9'; }
 bool IsAsciiLetter(char32_t cp) { return (cp >= U'a' && cp <= U'z') || (cp >= U'A' && cp <= U'Z'); }
@@ -153,6 +151,7 @@ bool StartsIdiom(std::u32string_view text, int32_t start) {
 // A run of ASCII digits with optional thousands separators and fraction.
 struct ArabicRun {
   bool ok = false;
+  bool identifier = false;  // over kMaxIntegerDigits plain digits, kept for keep_identifiers
   int32_t end = 0;      // one past the run when ok; where the scan resumes otherwise
   Decimal value;
   bool single_digit = false;  // one digit, no fraction: 3万2 reads as 32000
@@ -171,6 +170,7 @@ struct Core {
   int32_t scale_begin = -1;      // start of that trailing scale
   int64_t scale = 0;             // the value of that trailing scale
   bool chinese_decimal = false;  // 点 used as a decimal point (三点五万)
+  bool identifier = false;       // the numeral has such a run
 };
 
 class NumberReader {
@@ -206,7 +206,9 @@ class NumberReader {
     int32_t core_begin = 0;  // where the numeral starts
   };
 
-  bool IsIdentifierContext(int32_t begin) const;
+  // Whether the digits at begin follow an identifier label. followed_by_unit is true when a
+  // unit or measure word comes after the digits.
+  bool IsIdentifierContext(int32_t begin, bool followed_by_unit) const;
   bool ReadRangeEnd(Core* core, bool* range) const;
   Prefix ReadPrefix(int32_t begin) const;
   // Applies a unit word's class and factors to value. Returns false on overflow.
@@ -250,12 +252,14 @@ ArabicRun NumberReader::ReadArabic(int32_t begin) const {
     digits.push_back(static_cast<char>(At(i++)));
   }
   // Thousands groups: at most three leading digits, then exactly three after each comma.
-  while (At(i) == U',' && static_cast<int>(digits.size()) <= kMaxIntegerDigits && IsAsciiDigit(At(i + 1)) &&
-         IsAsciiDigit(At(i + 2)) && IsAsciiDigit(At(i + 3)) && !IsAsciiDigit(At(i + 4)) &&
-         IsThousandsComma(i) && (i - begin <= 3 || At(i - 4) == U',')) {
+  bool grouped = false;
+  while (At(i) == U',' && IsAsciiDigit(At(i + 1)) && IsAsciiDigit(At(i + 2)) &&
+         IsAsciiDigit(At(i + 3)) && !IsAsciiDigit(At(i + 4)) && IsThousandsComma(i) &&
+         (i - begin <= 3 || At(i - 4) == U',')) {
     digits.append({static_cast<char>(At(i + 1)), static_cast<char>(At(i + 2)),
                    static_cast<char>(At(i + 3))});
     i += 4;
+    grouped = true;
   }
   size_t integer_digits = digits.size();
   if (At(i) == U'.' && IsAsciiDigit(At(i + 1))) {
@@ -281,7 +285,9 @@ ArabicRun NumberReader::ReadArabic(int32_t begin) const {
              IsAsciiDigit(At(k + 1));
   }
   bool leading_zero = digits.size() > 1 && digits[0] == '0' && digits[1] != '.';
-  if (joined || leading_zero || static_cast<int>(integer_digits) > kMaxIntegerDigits) {
+  // Separators show that a long run is an amount, but a plain one is an identifier.
+  bool long_run = !grouped && static_cast<int>(integer_digits) > kMaxIntegerDigits;
+  if (joined || leading_zero || (long_run && !options_.keep_identifiers)) {
     return run;
   }
   auto value = Decimal::Parse(digits);
@@ -289,6 +295,7 @@ ArabicRun NumberReader::ReadArabic(int32_t begin) const {
     return run;
   }
   run.ok = true;
+  run.identifier = long_run;
   run.end = i;
   run.value = *value;
   run.integer = integer_digits == digits.size();
@@ -434,6 +441,7 @@ NumeralParser::Step NumeralParser::TakeArabic() {
     return Step::kStop;
   }
   TakeDigit(Range{run.value, run.value}, run.single_digit);
+  core_.identifier = core_.identifier || run.identifier;
   pending_arabic_ = true;
   pending_arabic_integer_ = run.integer;
   Advance(run.end);
@@ -641,6 +649,7 @@ bool NumberReader::ReadRangeEnd(Core* core, bool* range) const {
     return false;
   }
   core->value = Range{low.low, upper.value.high};
+  core->identifier = core->identifier || upper.identifier;
   core->approximate = true;
   core->end = upper.end;
   core->scaled = upper.scaled;
@@ -650,14 +659,19 @@ bool NumberReader::ReadRangeEnd(Core* core, bool* range) const {
   return true;
 }
 
-// Whether the digits at begin follow a label such as 订单号, 工号, # or No.
-bool NumberReader::IsIdentifierContext(int32_t begin) const {
+// Whether the digits at begin follow a label such as 订单号, 工号, 验证码, # or No. A word
+// ending in 码 is a label only when no unit follows the digits. So 验证码4321 is a code, but in
+// 提交代码4次 the 码 ends the noun 代码 and 4次 is a count.
+bool NumberReader::IsIdentifierContext(int32_t begin, bool followed_by_unit) const {
   int32_t i = begin - 1;
   while (At(i) == U' ' || At(i) == U':') {
     --i;
   }
   char32_t label = At(i);
-  return label == U'号' || label == U'#' || label == U'码' ||
+  if (label == U'码') {
+    return !followed_by_unit;
+  }
+  return label == U'号' || label == U'#' ||
          ((label == U'o' || label == U'O') && (At(i - 1) == U'N' || At(i - 1) == U'n'));
 }
 
@@ -767,22 +781,23 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) 
   }
   *resume = core.end;
 
-  // Left context: ordinals (第三) and identifiers (V2, 订单号123).
-  char32_t before = At(begin - 1);
-  if (before == U'第') {
-    return std::nullopt;
-  }
-  if (!match.chinese && !prefix.currency &&
-      (IsAsciiLetter(before) || IsIdentifierContext(begin))) {
-    return std::nullopt;
-  }
-
   // The unit word after the numeral, if any.
   int32_t unit_begin = core.end;
   if (At(unit_begin) == U' ' && units_.Match(text_, unit_begin + 1) != nullptr) {
     ++unit_begin;
   }
   const UnitWord* word = prefix.percent ? nullptr : units_.Match(text_, unit_begin);
+
+  // Left context: ordinals (第三) and identifiers (V2, 订单号123).
+  char32_t before = At(begin - 1);
+  if (before == U'第') {
+    return std::nullopt;
+  }
+  bool followed_by_unit = word != nullptr && word->role == UnitWord::Role::kUnit;
+  if (!match.chinese && !prefix.currency &&
+      (IsAsciiLetter(before) || IsIdentifierContext(begin, followed_by_unit))) {
+    return std::nullopt;
+  }
   int32_t end = core.end;
   Range value = core.value;
   if (word != nullptr) {
@@ -810,6 +825,7 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) 
   match.high = value.high;
   match.approximate = match.approximate || core.approximate;
   match.scaled = core.scaled && match.unit_class == UnitClass::kNone;
+  match.identifier = core.identifier;
   if (prefix.currency || prefix.percent) {
     match.unit = ToUtf8(text_.substr(begin, prefix.core_begin - begin));
     while (!match.unit.empty() && match.unit.back() == ' ') {

@@ -67,12 +67,23 @@ struct NumberMatch {
   bool chinese = false;  // the numeral starts with a Chinese character
   std::string unit;      // prefix, trailing scale and unit word as written after folding
   std::u32string_view measure_word;  // the measure word, for counts
+  // A plain digit run of more than kMaxIntegerDigits digits, kept only with
+  // ScanOptions::keep_identifiers. It is most likely a phone or order number, so it is shown
+  // and never counted.
+  bool identifier = false;
 };
+
+// More integer digits than this, written without thousands separators, make a digit run an
+// identifier such as a phone or order number. 123,456,789 and 1.2亿 are still amounts.
+inline constexpr int kMaxIntegerDigits = 8;
 
 struct ScanOptions {
   // Whether a Chinese numeral with no unit and no scale counts ("三" in a typed field). Free
   // text needs a unit, because words like 统一 and 三心二意 contain numerals.
   bool allow_bare_chinese = false;
+  // Whether such a run is returned with identifier set instead of being skipped, so that
+  // callers can show why it did not count.
+  bool keep_identifiers = false;
 };
 
 // Appends every number in text.folded to out, in order, skipping dates, clock times,

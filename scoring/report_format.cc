@@ -29,12 +29,29 @@ Json FlagJson(const Flag& flag) {
 }
 
 Json EvidenceJson(const Evidence& evidence) {
+  Json approximate = nullptr;
+  if (evidence.approximate) {
+    approximate = {{"low", DecimalJson(evidence.approximate->low)},
+                   {"high", DecimalJson(evidence.approximate->high)}};
+  }
   return {{"report_id", evidence.report_id},
           {"field", evidence.field_key},
           {"source", evidence.source},
           {"span", {evidence.span.begin, evidence.span.end}},
           {"quote", evidence.quote},
-          {"value", DecimalJson(evidence.value)}};
+          {"value", DecimalJson(evidence.value)},
+          {"approximate", std::move(approximate)}};
+}
+
+Json IgnoredJson(const IgnoredMatch& match) {
+  return {{"report_id", match.report_id},
+          {"field", match.field_key},
+          {"rule", match.rule},
+          {"metric", match.metric},
+          {"span", {match.span.begin, match.span.end}},
+          {"quote", match.quote},
+          {"reason", match.reason},
+          {"value", DecimalJson(match.value)}};
 }
 
 Json KpiJson(const KpiScore& kpi) {
@@ -48,7 +65,10 @@ Json KpiJson(const KpiScore& kpi) {
           {"effective_weight", DecimalJson(kpi.effective_weight)},
           {"has_data", kpi.has_data},
           {"raw", kpi.has_data ? DecimalJson(kpi.raw) : Json(nullptr)},
+          {"curve_on", kpi.curve_on_achievement ? "achievement" : "value"},
           {"target", OptionalJson(kpi.target)},
+          {"configured_target", OptionalJson(kpi.configured_target)},
+          {"target_share", kpi.target_share.empty() ? Json(nullptr) : Json(kpi.target_share)},
           {"achievement", OptionalJson(kpi.achievement)},
           {"fraction", DecimalJson(kpi.fraction)},
           {"points", DecimalJson(kpi.points)},
@@ -73,6 +93,10 @@ Json ReportJson(const ScoreReport& report) {
                        {"decision", LogDecisionName(log.decision)},
                        {"flags", std::move(flags)}});
   }
+  Json ignored = Json::array();
+  for (const IgnoredMatch& match : report.ignored) {
+    ignored.push_back(IgnoredJson(match));
+  }
   return {{"person_id", report.person_id},
           {"person_name", report.person_name},
           {"dept_name", report.dept_name},
@@ -84,7 +108,9 @@ Json ReportJson(const ScoreReport& report) {
           {"logs_down_weighted", report.logs_down_weighted},
           {"logs_excluded", report.logs_excluded},
           {"kpis", std::move(kpis)},
-          {"flagged_logs", std::move(flagged)}};
+          {"flagged_logs", std::move(flagged)},
+          {"ignored", std::move(ignored)},
+          {"ignored_omitted", report.ignored_omitted}};
 }
 
 std::string CsvField(std::string_view text) {
@@ -156,6 +182,39 @@ void AppendFlagLines(const ScoreReport& report, std::string* out) {
   }
 }
 
+// Returns "target 23333.3333 (month target 100000 x 7/30)", or "target 20" when unscaled.
+std::string TargetText(const KpiScore& kpi, PeriodKind target_period) {
+  std::string text = "target " + kpi.target->ToString();
+  if (kpi.configured_target) {
+    text += " (" + std::string(PeriodKindName(target_period)) + " target " +
+            kpi.configured_target->ToString() + " x " + kpi.target_share + ")";
+  }
+  return text;
+}
+
+std::string EvidenceLine(const Evidence& item) {
+  std::string line = "    " + item.report_id + " " + item.field_key + " [" +
+                     std::to_string(item.span.begin) + "," + std::to_string(item.span.end) +
+                     ") " + item.source + ": \"" + item.quote + "\" = " + item.value.ToString();
+  if (item.approximate) {
+    line += " (approximate: " + item.approximate->low.ToString() + " to " +
+            item.approximate->high.ToString() + ", midpoint counted)";
+  }
+  return line + "\n";
+}
+
+void AppendIgnoredLines(const ScoreReport& report, std::string* out) {
+  for (const IgnoredMatch& match : report.ignored) {
+    *out += "    " + match.report_id + " " + match.field_key + " [" +
+            std::to_string(match.span.begin) + "," + std::to_string(match.span.end) + ") " +
+            match.rule + ": \"" + match.quote + "\" " + match.reason + ", not counted (" +
+            match.metric + " " + match.value.ToString() + ")\n";
+  }
+  if (report.ignored_omitted > 0) {
+    *out += "    ... and " + std::to_string(report.ignored_omitted) + " more\n";
+  }
+}
+
 }  // namespace
 
 std::string FormatFixed(Decimal value, int digits) {
@@ -224,6 +283,14 @@ std::string ReportsToTable(const std::vector<ScoreReport>& reports) {
              Pad(kpi.target ? kpi.target->ToString() : "-", 14) + Pad(achieved, 10) +
              FormatFixed(kpi.points, 2) + " / " + FormatFixed(kpi.effective_weight, 2) + "\n";
     }
+    for (const KpiScore& kpi : report.kpis) {
+      if (kpi.configured_target) {
+        out += "  targets of sum and count KPIs are " +
+               std::string(PeriodKindName(report.target_period)) + " targets x " +
+               kpi.target_share + "\n";
+        break;
+      }
+    }
     out += "  logs: " + std::to_string(report.logs_counted) + " counted, " +
            std::to_string(report.logs_down_weighted) + " down-weighted, " +
            std::to_string(report.logs_excluded) + " excluded; " +
@@ -253,24 +320,26 @@ std::string ExplainReport(const ScoreReport& report) {
     out += "  raw value " + kpi.raw.ToString() + " from " + std::to_string(kpi.value_count) +
            " value(s)";
     if (kpi.target) {
-      out += ", target " + kpi.target->ToString();
+      out += ", " + TargetText(kpi, report.target_period);
     }
     if (kpi.achievement) {
       out += ", achievement " + FormatFixed(*kpi.achievement, 2) + "%";
     }
-    out += "\n  curve gives " + FormatFixed(kpi.fraction, 4) + " x " +
-           FormatFixed(kpi.effective_weight, 2) + " = " + FormatFixed(kpi.points, 2) +
-           " points\n";
+    out += kpi.curve_on_achievement ? "\n  curve gives " : "\n  curve on the raw value gives ";
+    out += FormatFixed(kpi.fraction, 4) + " x " + FormatFixed(kpi.effective_weight, 2) + " = " +
+           FormatFixed(kpi.points, 2) + " points\n";
     for (const Evidence& item : kpi.evidence) {
-      out += "    " + item.report_id + " " + item.field_key + " [" +
-             std::to_string(item.span.begin) + "," + std::to_string(item.span.end) + ") " +
-             item.source + ": \"" + item.quote + "\" = " + item.value.ToString() + "\n";
+      out += EvidenceLine(item);
     }
     if (kpi.evidence_omitted > 0) {
       out += "    ... and " + std::to_string(kpi.evidence_omitted) + " more\n";
     }
   }
   out += "\nTotal " + FormatFixed(report.total, 2) + "\n";
+  if (!report.ignored.empty()) {
+    out += "\nMatched by a rule but not counted:\n";
+    AppendIgnoredLines(report, &out);
+  }
   if (!report.flagged_logs.empty()) {
     out += "\nFlags:\n";
     AppendFlagLines(report, &out);

@@ -20,11 +20,12 @@ std::string ReportsToJson(const std::vector<ScoreReport>& reports);
 std::string ReportsToCsv(const std::vector<ScoreReport>& reports);
 
 // Returns a text table per report: KPIs with raw value, target, achievement and points, the
-// total, and the flagged logs. Columns are aligned for CJK text (two columns per ideograph).
+// total, and the flagged logs. Achievement is "-" for a KPI whose curve is on the raw value.
+// Columns are aligned for CJK text (two columns per ideograph).
 std::string ReportsToTable(const std::vector<ScoreReport>& reports);
 
 // Returns the explanation of one report: every KPI's arithmetic and each evidence item with
-// its report id, field, span and quoted text.
+// its report id, field, span and quoted text, then the matches that did not count and why.
 std::string ExplainReport(const ScoreReport& report);
 
 // Formats a decimal with exactly `digits` fractional digits, rounding half away from zero.

@@ -39,6 +39,8 @@ struct Cell {
   std::vector<FlaggedLog> flagged_logs;  // the first ones, up to the engine's cap
   int64_t logs_flagged = 0;
   std::map<std::string, int64_t, std::less<>> flag_counts;
+  std::vector<IgnoredMatch> ignored;
+  int64_t ignored_omitted = 0;
 };
 
 void MetricState::Keep(Evidence&& item, size_t cap) {
@@ -118,9 +120,46 @@ void CollectEvidence(const Config& config, const Cell& cell, int index, KpiScore
   kpi->value_count += state.count;
 }
 
+// Scales the target of a sum or count KPI from the config's target period to the scored
+// period: target x days / days of the target period, summed over each target period that the
+// scored period overlaps. A week across two months gets target x (1/30 + 6/31).
+// NOTE: a curve on the raw value does not read the target, so its thresholds stay as written.
+void ScaleTarget(const Config& config, const KpiSpec& spec, const Period& period,
+                 KpiScore* kpi) {
+  Aggregation aggregation = config.metrics[spec.metric_index].aggregation;
+  if (!kpi->target || (aggregation != Aggregation::kSum && aggregation != Aggregation::kCount)) {
+    return;
+  }
+  Decimal scaled;
+  int64_t whole_periods = 0;
+  std::string parts;
+  for (int64_t day = period.first_day; day < period.end_day;) {
+    Period target_period = PeriodOfDay(config.target_period, day);
+    int64_t end = std::min(target_period.end_day, period.end_day);
+    int64_t days = end - day;
+    int64_t length = target_period.end_day - target_period.first_day;
+    scaled = scaled + *kpi->target * Decimal::FromInt(days) / Decimal::FromInt(length);
+    if (days == length) {
+      ++whole_periods;
+    } else {
+      parts += (parts.empty() ? "" : " + ") + std::to_string(days) + "/" + std::to_string(length);
+    }
+    day = end;
+  }
+  if (whole_periods == 1 && parts.empty()) {
+    return;  // the scored period is one target period
+  }
+  if (whole_periods > 0) {
+    parts = std::to_string(whole_periods) + (parts.empty() ? "" : " + " + parts);
+  }
+  kpi->configured_target = kpi->target;
+  kpi->target = scaled;
+  kpi->target_share = parts;
+}
+
 // Fills achievement, fraction and points of a KPI that has data.
 void ScoreKpi(const KpiSpec& spec, KpiScore* kpi) {
-  if (kpi->target) {
+  if (kpi->target && spec.curve.on_achievement) {
     if (!spec.lower_is_better) {
       kpi->achievement = kpi->raw * Decimal::FromInt(100) / *kpi->target;
     } else if (kpi->raw > Decimal()) {
@@ -143,6 +182,7 @@ ScoreReport BuildReport(const Config& config, const std::string& person, const P
   report.person_name = cell.person_name;
   report.dept_name = cell.dept_name;
   report.period = period;
+  report.target_period = config.target_period;
   report.logs_counted = cell.logs_counted;
   report.logs_down_weighted = cell.logs_down_weighted;
   report.logs_excluded = cell.logs_excluded;
@@ -152,6 +192,13 @@ ScoreReport BuildReport(const Config& config, const std::string& person, const P
   std::sort(report.flagged_logs.begin(), report.flagged_logs.end(),
             [](const FlaggedLog& a, const FlaggedLog& b) {
               return std::tie(a.create_time, a.report_id) < std::tie(b.create_time, b.report_id);
+            });
+  report.ignored = cell.ignored;
+  report.ignored_omitted = cell.ignored_omitted;
+  std::sort(report.ignored.begin(), report.ignored.end(),
+            [](const IgnoredMatch& a, const IgnoredMatch& b) {
+              return std::tie(a.report_id, a.field_key, a.span.begin, a.span.end) <
+                     std::tie(b.report_id, b.field_key, b.span.begin, b.span.end);
             });
 
   // The role with the most logs wins; ties go to the first name in order.
@@ -176,7 +223,9 @@ ScoreReport BuildReport(const Config& config, const std::string& person, const P
     kpi.name = spec.name;
     kpi.metric = spec.metric;
     kpi.weight = spec.weight;
+    kpi.curve_on_achievement = spec.curve.on_achievement;
     kpi.target = config.TargetFor(person, spec);
+    ScaleTarget(config, spec, period, &kpi);
     std::optional<Decimal> raw = MetricValueOf(config, cell, spec.metric_index);
     kpi.has_data = raw.has_value();
     kpi.raw = raw.value_or(Decimal());
@@ -202,6 +251,50 @@ ScoreReport BuildReport(const Config& config, const std::string& person, const P
     report.total = report.total + kpi.points;
   }
   return report;
+}
+
+// Returns an info flag for each counted value that is an approximate quantity, naming its
+// text, its range and the midpoint that was counted.
+std::vector<Flag> ApproximateValueFlags(const NormalizedLog& log) {
+  std::vector<Flag> flags;
+  for (const MetricValue& value : log.values) {
+    const std::optional<ValueRange>& range = value.evidence.approximate;
+    if (!range) {
+      continue;
+    }
+    flags.push_back({std::string(kFlagApproximateValue), Severity::kInfo,
+                     value.evidence.field_key,
+                     "\"" + value.evidence.quote + "\" is approximate, from " +
+                         range->low.ToString() + " to " + range->high.ToString() +
+                         ", so its midpoint " + value.value.ToString() + " was counted"});
+  }
+  return flags;
+}
+
+// Returns what an ignored extraction would have counted, with the quoted text it came from.
+IgnoredMatch MakeIgnoredMatch(const NormalizedLog& log, const IgnoredExtraction& ignored) {
+  const Extraction& extraction = ignored.extraction;
+  IgnoredMatch match;
+  match.report_id = log.record->report_id;
+  match.field_key = ignored.field_key;
+  match.rule = extraction.rule;
+  match.metric = extraction.metric;
+  match.span = extraction.span;
+  match.value = extraction.quantity.Value();
+  match.reason = extraction.identifier                  ? "identifier"
+                 : extraction.aspect == Aspect::kPlanned ? "planned"
+                                                         : "negated";
+  // The field is found as Normalize found it: by key, else by the configured sort.
+  int32_t sort = -1;
+  for (const FieldSpec& field : log.spec->fields) {
+    if (field.key == ignored.field_key) {
+      sort = field.sort;
+    }
+  }
+  if (const LogField* field = log.record->FindField(ignored.field_key, sort)) {
+    match.quote = Utf8Slice(field->value, extraction.span.begin, extraction.span.end);
+  }
+  return match;
 }
 
 }  // namespace
@@ -275,7 +368,11 @@ NormalizedLog Engine::Normalize(const LogRecord& record) const {
 }
 
 std::vector<Flag> Engine::Validate(const NormalizedLog& log) {
-  return state_->validator.CheckAndRemember(log);
+  std::vector<Flag> flags = state_->validator.CheckAndRemember(log);
+  for (Flag& flag : ApproximateValueFlags(log)) {
+    flags.push_back(std::move(flag));
+  }
+  return flags;
 }
 
 LogOutcome Engine::Add(const LogRecord& record) {
@@ -348,6 +445,13 @@ LogOutcome Engine::Aggregate(NormalizedLog&& log, std::vector<Flag> flags) {
     if (cell.flagged_logs.size() < options_.max_flagged_logs_per_report) {
       cell.flagged_logs.push_back(
           {record.report_id, record.create_time, outcome.decision, outcome.flags});
+    }
+  }
+  for (const IgnoredExtraction& ignored : log.ignored) {
+    if (cell.ignored.size() < options_.max_evidence_per_kpi) {
+      cell.ignored.push_back(MakeIgnoredMatch(log, ignored));
+    } else {
+      ++cell.ignored_omitted;
     }
   }
   if (outcome.decision == LogDecision::kExcluded) {

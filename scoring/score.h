@@ -34,7 +34,8 @@ struct EngineOptions {
   std::optional<Period> only_period;
   // Evidence items kept per KPI and report: the contributions with the largest absolute values
   // (among equals, those fed first). The others are counted in evidence_omitted, so memory
-  // grows with people x periods, not with logs. `explain` raises it for its one person.
+  // grows with people x periods, not with logs. The same cap bounds the ignored matches
+  // kept per report (ignored_omitted counts the rest). `explain` raises it for its one person.
   size_t max_evidence_per_kpi = 10;
   // Flagged logs listed per report, the first ones fed. Every flag is still counted in
   // ScoreReport::flag_counts and logs_flagged.
@@ -69,6 +70,19 @@ struct FlaggedLog {
   std::vector<Flag> flags;
 };
 
+// Text that an extraction rule matched but that did not count, so a reader can see why it
+// added nothing: planned work (明天计划拜访3家), negated work (未签约) or an identifier.
+struct IgnoredMatch {
+  std::string report_id;
+  std::string field_key;
+  std::string rule;
+  std::string metric;
+  Span span;           // code points of the field's original text
+  std::string quote;   // the text of span
+  std::string reason;  // "planned", "negated" or "identifier"
+  Decimal value;       // the value it would have had
+};
+
 struct KpiScore {
   std::string name;
   std::string metric;
@@ -76,8 +90,17 @@ struct KpiScore {
   Decimal effective_weight;  // after re-normalization for KPIs without data
   bool has_data = false;
   Decimal raw;               // the metric's value; 0 when has_data is false
+  bool curve_on_achievement = true;  // false when the curve reads the raw value
+  // The target for the scored period. For a sum or count metric it is the configured target
+  // scaled from the config's target_period by calendar days.
   std::optional<Decimal> target;
-  std::optional<Decimal> achievement;  // percent of target; target / raw when lower is better
+  // Set when target was scaled: the configured target and the share of the target period,
+  // such as "7/30" for a week of a 30-day month, or "1/30 + 6/31" across two months.
+  std::optional<Decimal> configured_target;
+  std::string target_share;
+  // Percent of target (target / raw when lower is better); set only when the curve is on
+  // achievement.
+  std::optional<Decimal> achievement;
   Decimal fraction;                    // the curve's output, in [0, cap]
   Decimal points;                      // fraction x effective_weight
   int64_t value_count = 0;             // values that fed the metric
@@ -91,6 +114,7 @@ struct ScoreReport {
   std::string dept_name;
   std::string role;         // empty when no role applies; then kpis is empty
   Period period;
+  PeriodKind target_period = PeriodKind::kMonth;  // the period configured targets are set for
   std::vector<KpiScore> kpis;  // in config order
   Decimal total;
   int64_t logs_counted = 0;
@@ -99,6 +123,8 @@ struct ScoreReport {
   std::vector<FlaggedLog> flagged_logs;  // sorted by create time, then report id
   int64_t logs_flagged = 0;              // all flagged logs, listed or not
   std::map<std::string, int64_t> flag_counts;  // flag code -> flags raised, listed or not
+  std::vector<IgnoredMatch> ignored;      // sorted by report id, field and span
+  int64_t ignored_omitted = 0;            // matches beyond max_evidence_per_kpi
 };
 
 class Engine {
@@ -118,7 +144,8 @@ class Engine {
 
   // The three stages of Add, exposed for benchmarks and for callers that need a stage's output.
   NormalizedLog Normalize(const LogRecord& record) const;
-  std::vector<Flag> Validate(const NormalizedLog& log);  // checks, then remembers the log
+  // Checks the log, remembers it, and adds an approximate_value flag per approximate value.
+  std::vector<Flag> Validate(const NormalizedLog& log);
   LogOutcome Aggregate(const NormalizedLog& log, std::vector<Flag> flags);
   LogOutcome Aggregate(NormalizedLog&& log, std::vector<Flag> flags);  // moves the evidence out
 
@@ -132,6 +159,7 @@ class Engine {
 
  private:
   struct State;
+
   std::shared_ptr<const Config> config_;
   EngineOptions options_;
   std::unique_ptr<State> state_;

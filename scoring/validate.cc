@@ -320,7 +320,8 @@ void Validator::CheckContent(const NormalizedLog& log, std::vector<Flag>* flags)
     flags->push_back({std::string(kFlagUnreadableValue), Severity::kWarning, field.key,
                       "field \"" + field.key + "\" should be of type " +
                           std::string(FieldTypeName(field.type)) + " but contains \"" +
-                          field.value + "\", so it was not counted"});
+                          field.value + "\", so it was not counted" +
+                          (field.hint.empty() ? "" : ". " + field.hint)});
   }
 }
 

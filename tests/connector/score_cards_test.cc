@@ -21,6 +21,7 @@ namespace {
 
 constexpr char kRules[] = R"toml(
 period = "week"
+target_period = "week"
 [metrics.sales]
 aggregation = "sum"
 [[templates]]

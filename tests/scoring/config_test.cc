@@ -142,6 +142,20 @@ TEST_CASE("unknown references are reported", "[config]") {
   CHECK(HasProblem(problems, "people.u1", "boss"));
 }
 
+TEST_CASE("target period loads and is checked", "[config]") {
+  Result<Config> month = LoadConfigString(kValid);
+  REQUIRE(month.ok());
+  CHECK(month->target_period == PeriodKind::kMonth);
+  Result<Config> week = LoadConfigString("target_period = \"week\"\n" + std::string(kValid));
+  REQUIRE(week.ok());
+  CHECK(week->target_period == PeriodKind::kWeek);
+
+  std::vector<ConfigProblem> problems =
+      CheckConfigString("target_period = \"fortnight\"\n" + std::string(kValid));
+  INFO(Describe(problems));
+  CHECK(HasProblem(problems, "target_period", "invalid value \"fortnight\""));
+}
+
 TEST_CASE("misspelled key is reported", "[config]") {
   std::vector<ConfigProblem> problems = ProblemsAfter("weight = 100", "wieght = 100");
   INFO(Describe(problems));

@@ -379,6 +379,169 @@ TEST_CASE("bounded evidence keeps largest values", "[engine]") {
   CHECK(output.evidence[0].value == Dec("5"));
   CHECK(output.evidence[1].value == Dec("5"));
   CHECK(output.evidence_omitted == 3);
+
+LogRecord SalesLog(std::string id, std::string work, std::string amount = "") {
+  LogRecord record;
+  record.report_id = std::move(id);
+  record.template_name = "销售日报";
+  record.creator_id = "zhangsan";
+  record.create_time = EpochMs(1793615400000);  // 2026-11-02, Shanghai
+  record.modified_time = record.create_time;
+  record.contents = {{"今日工作", 0, "1", std::move(work)}, {"成交金额", 1, "1", std::move(amount)}};
+  return record;
+}
+
+TEST_CASE("uncounted matches reach the report", "[engine]") {
+  Engine engine(LoadSalesConfig(), {});
+  engine.Add(SalesLog("r1", "拜访客户3家，明天计划拜访5家，未签约2万元，回款123456789元"));
+  ScoreReport report = engine.Reports().at(0);
+  CHECK(FindKpi(report, "客户拜访").raw == Dec("3"));
+  CHECK_FALSE(FindKpi(report, "销售额").has_data);
+
+  REQUIRE(report.ignored.size() == 3);
+  const IgnoredMatch& planned = report.ignored[0];
+  CHECK(planned.report_id == "r1");
+  CHECK(planned.field_key == "今日工作");
+  CHECK(planned.rule == "visits_done");
+  CHECK(planned.metric == "visits");
+  CHECK(planned.quote == "拜访5家");
+  CHECK(planned.reason == "planned");
+  CHECK(planned.value == Dec("5"));
+  CHECK(report.ignored[1].quote == "签约2万元");
+  CHECK(report.ignored[1].reason == "negated");
+  CHECK(report.ignored[1].value == Dec("20000"));
+  CHECK(report.ignored[2].quote == "回款123456789元");
+  CHECK(report.ignored[2].reason == "identifier");
+}
+
+TEST_CASE("uncounted matches are bounded", "[engine]") {
+  Engine engine(LoadSalesConfig(), {.max_evidence_per_kpi = 2});
+  engine.Add(SalesLog("r1", "明天拜访3家，明天拜访4家，明天拜访5家"));
+  ScoreReport report = engine.Reports().at(0);
+  CHECK(report.ignored.size() == 2);
+  CHECK(report.ignored_omitted == 1);
+}
+
+TEST_CASE("approximate values are flagged", "[engine]") {
+  Engine engine(LoadSalesConfig(), {});
+  LogOutcome outcome = engine.Add(SalesLog("r1", "拜访两三个客户，签约十几万"));
+  REQUIRE(outcome.flags.size() == 2);
+  for (const Flag& flag : outcome.flags) {
+    CHECK(flag.code == "approximate_value");
+    CHECK(flag.severity == Severity::kInfo);
+    CHECK(flag.field == "今日工作");
+  }
+  CHECK(outcome.flags[0].message.find("\"拜访两三个\" is approximate, from 2 to 3") !=
+        std::string::npos);
+  CHECK(outcome.flags[1].message.find("midpoint 150000 was counted") != std::string::npos);
+
+  ScoreReport report = engine.Reports().at(0);
+  const KpiScore& sales = FindKpi(report, "销售额");
+  CHECK(sales.raw == Dec("150000"));
+  REQUIRE(sales.evidence.size() == 1);
+  REQUIRE(sales.evidence[0].approximate.has_value());
+  CHECK(sales.evidence[0].approximate->low == Dec("110000"));
+  CHECK(sales.evidence[0].approximate->high == Dec("190000"));
+  CHECK(FindKpi(report, "客户拜访").raw == Dec("2.5"));
+
+  // An exact value carries no range and raises no flag; a typed approximate value does.
+  Engine typed(LoadSalesConfig(), {});
+  LogOutcome exact = typed.Add(SalesLog("r2", "拜访客户3家，跟进合同"));
+  CHECK(exact.flags.empty());
+  LogOutcome typed_range = typed.Add(SalesLog("r3", "拜访客户4家，跟进合同细节", "3千多元"));
+  REQUIRE(typed_range.flags.size() == 1);
+  CHECK(typed_range.flags[0].field == "成交金额");
+}
+
+TEST_CASE("approximate value action is configurable", "[engine]") {
+  std::string text = ReadSourceFile("config/sales.toml");
+  text.replace(text.find("[validation.actions]"), std::string("[validation.actions]").size(),
+               "[validation.actions]\napproximate_value = \"exclude\"");
+  Result<Config> config = LoadConfigString(text, "sales.toml");
+  INFO((config.ok() ? "" : config.error().message));
+  REQUIRE(config.ok());
+  Engine engine(std::make_shared<const Config>(std::move(config).value()), {});
+  CHECK(engine.Add(SalesLog("r1", "拜访两三个客户，跟进合同")).decision == LogDecision::kExcluded);
+}
+
+TEST_CASE("typed long digit run is unreadable", "[engine]") {
+  Engine engine(LoadSalesConfig(), {});
+  LogOutcome outcome = engine.Add(SalesLog("r1", "拜访客户3家，跟进合同", "123456789"));
+  REQUIRE(outcome.flags.size() == 1);
+  CHECK(outcome.flags[0].code == "unreadable_value");
+  CHECK(outcome.flags[0].message.find("more than 8 digits") != std::string::npos);
+  CHECK(outcome.flags[0].message.find("123,456,789") != std::string::npos);
+
+  // With separators the same amount is read.
+  LogOutcome grouped = engine.Add(SalesLog("r2", "拜访客户4家，跟进合同细节", "123,456,789"));
+  CHECK(grouped.flags.empty());
+  CHECK(FindKpi(engine.Reports().at(0), "销售额").raw == Dec("123456789"));
+}
+
+TEST_CASE("achievement only for achievement curves", "[engine]") {
+  ScoreReport report = ScoreSamples("zhangsan");
+  const KpiScore& sales = FindKpi(report, "销售额");
+  CHECK(sales.curve_on_achievement);
+  CHECK(sales.achievement.has_value());
+  // Satisfaction's curve reads the raw 1..5 value, so a percent of target means nothing.
+  const KpiScore& satisfaction = FindKpi(report, "客户满意度");
+  CHECK_FALSE(satisfaction.curve_on_achievement);
+  CHECK_FALSE(satisfaction.achievement.has_value());
+  CHECK(satisfaction.points == Dec("15"));
+}
+
+// Scores one small log on the given day offset from 2026-11-02 in a period of the given kind.
+ScoreReport ScoreSmallIn(std::shared_ptr<const Config> config, PeriodKind kind,
+                         int64_t day_offset) {
+  Engine engine(std::move(config), {.period_kind = kind});
+  engine.Add(SmallLog("a", day_offset, "4", "4", "alpha"));
+  return engine.Reports().at(0);
+}
+
+TEST_CASE("targets scale to the scored period", "[engine]") {
+  // 产出 sums tasks with a month target of 10; November has 30 days and December 31.
+  const KpiScore week = FindKpi(ScoreSmallIn(SmallConfig(), PeriodKind::kWeek, 0), "产出");
+  CHECK(*week.configured_target == Dec("10"));
+  CHECK(week.target_share == "7/30");
+  CHECK(*week.target == Dec("10") * Decimal::FromInt(7) / Decimal::FromInt(30));
+  CHECK(*week.achievement == Dec("4") * Decimal::FromInt(100) / *week.target);
+
+  // ISO week 49 runs from Monday 2026-11-30 to 2026-12-06.
+  const KpiScore straddling = FindKpi(ScoreSmallIn(SmallConfig(), PeriodKind::kWeek, 28), "产出");
+  CHECK(straddling.target_share == "1/30 + 6/31");
+  CHECK(*straddling.target == Dec("10") / Decimal::FromInt(30) +
+                                  Dec("10") * Decimal::FromInt(6) / Decimal::FromInt(31));
+
+  const KpiScore day = FindKpi(ScoreSmallIn(SmallConfig(), PeriodKind::kDay, 0), "产出");
+  CHECK(day.target_share == "1/30");
+  const KpiScore quarter = FindKpi(ScoreSmallIn(SmallConfig(), PeriodKind::kQuarter, 0), "产出");
+  CHECK(quarter.target_share == "3");
+  CHECK(*quarter.target == Dec("30"));
+
+  // A month is the target period itself, and ratio and max metrics are never scaled.
+  ScoreReport month = ScoreSmallIn(SmallConfig(), PeriodKind::kMonth, 0);
+  CHECK(*FindKpi(month, "产出").target == Dec("10"));
+  CHECK_FALSE(FindKpi(month, "产出").configured_target.has_value());
+  ScoreReport week_report = ScoreSmallIn(SmallConfig(), PeriodKind::kWeek, 0);
+  CHECK(*FindKpi(week_report, "时效").target == Dec("1"));
+  CHECK_FALSE(FindKpi(week_report, "时效").configured_target.has_value());
+  CHECK(*FindKpi(week_report, "缺失").target == Dec("5"));
+}
+
+TEST_CASE("weekly targets scale to a month", "[engine]") {
+  Result<Config> loaded =
+      LoadConfigString("target_period = \"week\"\n" + std::string(kSmallConfig), "small.toml");
+  REQUIRE(loaded.ok());
+  auto config = std::make_shared<const Config>(std::move(loaded).value());
+  CHECK(config->target_period == PeriodKind::kWeek);
+  // November 2026: weeks 45 to 48 whole, plus Sunday 11-01 and Monday 11-30.
+  const KpiScore month = FindKpi(ScoreSmallIn(config, PeriodKind::kMonth, 0), "产出");
+  CHECK(month.target_share == "4 + 1/7 + 1/7");
+  Decimal expected = Dec("40") + Dec("10") / Decimal::FromInt(7) * Decimal::FromInt(2);
+  CHECK(*month.target == expected);
+  const KpiScore week = FindKpi(ScoreSmallIn(config, PeriodKind::kWeek, 0), "产出");
+  CHECK_FALSE(week.configured_target.has_value());
+  CHECK(*week.target == Dec("10"));
 }
 
 }  // namespace

@@ -121,7 +121,7 @@ TEST_CASE("Extract ignores times dates and identifiers", "[extract]") {
   const char* cases[] = {
       "两点半拜访客户",   "3点拜访客户",       "14:30拜访客户",      "14：30拜访客户",
       "11月3日拜访客户",  "2026-11-03拜访客户", "周三拜访客户",     "星期一拜访客户",
-      "周3拜访客户",      "拜访13812345678",   "订单号20261103001", "订单V2.3.1",
+      "周3拜访客户",      "订单号20261103001", "订单V2.3.1",
       "拜访第3家",        "签约2026年",        "拜访3个月",         "签约5G套餐",
       "订单号: 12345",    "签约No.123",        "订单#123",          "签约5000美元",
       "三点五拜访客户",   "2026/11/03拜访",    "拜访 3.5.1",         "拜访11-03",
@@ -131,6 +131,46 @@ TEST_CASE("Extract ignores times dates and identifiers", "[extract]") {
     INFO("text: " << text);
     CHECK(Sales().Extract(text).empty());
   }
+}
+
+TEST_CASE("Extract marks long digit runs as identifiers", "[extract]") {
+  struct IdentifierCase {
+    const char* text;
+    const char* rule;
+  };
+  const IdentifierCase cases[] = {
+      {"拜访13812345678", "visits"},
+      {"签约123456789元", "sales"},
+      {"成交１２３４５６７８９元", "sales"},
+  };
+  for (const IdentifierCase& c : cases) {
+    INFO("text: " << c.text);
+    std::vector<Extraction> found = Sales().Extract(c.text);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].identifier);
+    CHECK(found[0].rule == c.rule);
+  }
+
+  // Eight digits, separators or a scale make an amount; an identifier does not take the
+  // trigger of the number after it.
+  const char* amounts[] = {"签约12345678元", "签约123,456,789元", "签约1.23亿"};
+  for (const char* text : amounts) {
+    INFO("text: " << text);
+    std::vector<Extraction> found = Sales().Extract(text);
+    REQUIRE(found.size() == 1);
+    CHECK_FALSE(found[0].identifier);
+  }
+  std::vector<Extraction> after = Sales().Extract("13812345678签约5万元");
+  INFO(Describe(after));
+  REQUIRE(after.size() == 2);
+  CHECK(after[0].identifier);
+  CHECK_FALSE(after[1].identifier);
+  CHECK(after[1].quantity.Value().ToString() == "50000");
+
+  CHECK(HasIdentifierDigitRun("电话13812345678"));
+  CHECK(HasIdentifierDigitRun("１２３４５６７８９"));
+  CHECK_FALSE(HasIdentifierDigitRun("12345678"));
+  CHECK_FALSE(HasIdentifierDigitRun("123,456,789"));
 }
 
 TEST_CASE("Extract needs a trigger and fitting unit", "[extract]") {
@@ -256,6 +296,39 @@ TEST_CASE("Extract matches regex patterns", "[extract]") {
   CHECK(found[1].quantity.Value().ToString() == "2");
   CHECK(found[1].span == Span{9, 16});
   CHECK(found[2].rule == "orders");
+}
+
+TEST_CASE("Extract counts after a noun ending in 码", "[extract]") {
+  std::vector<ExtractionRule> rules = {
+      {"commits", "commits", "提交|合入", QuantityKind::kCount, {"次", "个", "笔"}, 8}};
+  Result<Extractor> extractor = Extractor::Create(rules);
+  REQUIRE(extractor.ok());
+
+  struct CountCase {
+    const char* text;
+    const char* value;
+    Span span;
+  };
+  const CountCase counts[] = {
+      {"提交代码4次", "4", {0, 6}},     {"提交了4次代码", "4", {0, 5}},
+      {"代码提交4次", "4", {2, 6}},     {"提交源码3个", "3", {0, 6}},
+      {"合入代码 2 次", "2", {0, 8}},   {"提交代码十次", "10", {0, 6}},
+  };
+  for (const CountCase& c : counts) {
+    INFO("text: " << c.text);
+    std::vector<Extraction> found = extractor->Extract(c.text);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].quantity.Value().ToString() == c.value);
+    CHECK(found[0].span == c.span);
+  }
+
+  // Digits after a 码 label with no unit are a code, and blockers still block.
+  const char* codes[] = {"提交验证码4321", "提交代码4321", "提交编码 20261103", "提交代码4点",
+                         "提交代码4月",    "提交二维码: 889"};
+  for (const char* text : codes) {
+    INFO("text: " << text);
+    CHECK(extractor->Extract(text).empty());
+  }
 }
 
 TEST_CASE("Extract accepts triggers overlapping numbers", "[extract]") {

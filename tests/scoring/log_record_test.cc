@@ -86,6 +86,32 @@ TEST_CASE("record errors name the field", "[log_record]") {
   CHECK(no_list.error().message.find("data_list") != std::string::npos);
 }
 
+TEST_CASE("record rejects DingTalk error responses", "[log_record]") {
+  Result<std::vector<LogRecord>> error = ParseLogRecords(
+      R"({"errcode":88,"errmsg":"ding talk error[subcode=40078,submsg=不存在的临时授权码]",
+          "request_id":"x"})",
+      "export.json");
+  REQUIRE_FALSE(error.ok());
+  const std::string& message = error.error().message;
+  INFO(message);
+  CHECK(message.find("export.json: DingTalk returned errcode 88: ding talk error[subcode=40078") ==
+        0);
+  CHECK(message.find("this is an error response, not logs") != std::string::npos);
+  CHECK(message.find("report_id") == std::string::npos);
+
+  // The code may come as a string, and the error may be one line of a JSON Lines file.
+  Result<std::vector<LogRecord>> string_code =
+      ParseLogRecords("{\"errcode\":\"40014\",\"errmsg\":\"不合法的access_token\"}\n", "x.jsonl");
+  REQUIRE_FALSE(string_code.ok());
+  CHECK(string_code.error().message.find("errcode 40014: 不合法的access_token") !=
+        std::string::npos);
+
+  // errcode 0 is a success: its missing data_list is the problem reported.
+  Result<std::vector<LogRecord>> ok_code = ParseLogRecords(R"({"errcode":0,"errmsg":"ok"})");
+  REQUIRE_FALSE(ok_code.ok());
+  CHECK(ok_code.error().message.find("errcode") == std::string::npos);
+}
+
 TEST_CASE("find field by key or sort", "[log_record]") {
   LogRecord record;
   record.contents = {{"今日工作", 0, "1", "a"}, {"明日计划", 1, "1", "b"}};

@@ -45,6 +45,9 @@ TEST_CASE("ParseQuantity reads Arabic numerals", "[extract]") {
       {"4.5", kAmount, "4.5", "4.5", false, ""},
       {"1,200", kAmount, "1200", "1200", false, ""},
       {"1,234,567元", kAmount, "1234567", "1234567", false, "元"},
+      // Separators make a run of more than eight digits an amount, not an identifier.
+      {"1,000,000,000元", kAmount, "1000000000", "1000000000", false, "元"},
+      {"123,456,789", kAmount, "123456789", "123456789", false, ""},
       {"１，２００元", kAmount, "1200", "1200", false, "元"},
       {"３个", kCount, "3", "3", false, "个"},
       {"0", kCount, "0", "0", false, ""},
@@ -266,6 +269,7 @@ TEST_CASE("ParseQuantity rejects other kinds and non-numbers", "[extract]") {
       {"2天", kCount},       {"3个", kPercent},      {"11月3日", kCount},
       {"2026-11-03", kCount}, {"14:30", kDuration},  {"两点半", kDuration},
       {"3点", kCount},       {"13812345678", kCount}, {"V2.3.1", kCount},
+      {"123456789元", kAmount},                       {"123456789", kAmount},
       {"2.3.1", kCount},     {"一些", kCount},       {"一样", kCount},
       {"第一", kCount},      {"周三", kCount},       {"星期一", kCount},
       {"100美元", kAmount},  {"5G", kCount},         {"3个月", kCount},

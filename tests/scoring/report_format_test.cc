@@ -90,5 +90,67 @@ TEST_CASE("table and explanation text", "[report_format]") {
   CHECK(explanation.find("no data in this period: 0 points") != std::string::npos);
 }
 
+// The sample report with a value-curve KPI, a week's scaled target, an approximate value and
+// a planned match that did not count.
+ScoreReport WeekReport() {
+  ScoreReport report = SampleReport();
+  report.period = *ParsePeriod("2026-W45");
+  KpiScore& sales = report.kpis[0];
+  sales.configured_target = Dec("100000");
+  sales.target = Dec("23333.3333");
+  sales.target_share = "7/30";
+  sales.evidence[0].quote = "签约十几万";
+  sales.evidence[0].approximate = ValueRange{Dec("110000"), Dec("190000")};
+  KpiScore& visits = report.kpis[1];
+  visits.has_data = true;
+  visits.raw = Dec("4");
+  visits.target = Dec("5");
+  visits.curve_on_achievement = false;
+  report.ignored.push_back({"r1", "今日工作", "visits_done", "visits", {10, 14}, "拜访5家",
+                            "planned", Dec("5")});
+  report.ignored_omitted = 2;
+  return report;
+}
+
+TEST_CASE("explanation shows uncounted text", "[report_format]") {
+  std::string explanation = ExplainReport(WeekReport());
+  INFO(explanation);
+  CHECK(explanation.find("Matched by a rule but not counted:\n    r1 今日工作 [10,14) visits_done: "
+                         "\"拜访5家\" planned, not counted (visits 5)\n    ... and 2 more") !=
+        std::string::npos);
+  CHECK(explanation.find("\"签约十几万\" = 50000 (approximate: 110000 to 190000, midpoint "
+                         "counted)") != std::string::npos);
+  CHECK(explanation.find("target 23333.3333 (month target 100000 x 7/30)") !=
+        std::string::npos);
+  CHECK(explanation.find("raw value 4 from 0 value(s), target 5\n  curve on the raw value gives") !=
+        std::string::npos);
+}
+
+TEST_CASE("table hides achievement of value curves", "[report_format]") {
+  std::string table = ReportsToTable({WeekReport()});
+  INFO(table);
+  CHECK(table.find("23333.3333    120.0%") != std::string::npos);
+  CHECK(table.find("4             5             -         ") != std::string::npos);
+  CHECK(table.find("targets of sum and count KPIs are month targets x 7/30") !=
+        std::string::npos);
+}
+
+TEST_CASE("json carries uncounted text and ranges", "[report_format]") {
+  nlohmann::json json = nlohmann::json::parse(ReportsToJson({WeekReport()}));
+  const nlohmann::json& report = json["reports"][0];
+  CHECK(report["ignored"][0]["quote"] == "拜访5家");
+  CHECK(report["ignored"][0]["reason"] == "planned");
+  CHECK(report["ignored"][0]["span"][0] == 10);
+  CHECK(report["ignored_omitted"] == 2);
+  const nlohmann::json& sales = report["kpis"][0];
+  CHECK(sales["evidence"][0]["approximate"]["low"] == 110000);
+  CHECK(sales["evidence"][0]["approximate"]["high"] == 190000);
+  CHECK(sales["configured_target"] == 100000);
+  CHECK(sales["target_share"] == "7/30");
+  CHECK(sales["curve_on"] == "achievement");
+  CHECK(report["kpis"][1]["curve_on"] == "value");
+  CHECK(report["kpis"][1]["achievement"].is_null());
+}
+
 }  // namespace
 }  // namespace logbridge::scoring
