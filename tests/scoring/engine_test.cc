@@ -379,6 +379,7 @@ TEST_CASE("bounded evidence keeps largest values", "[engine]") {
   CHECK(output.evidence[0].value == Dec("5"));
   CHECK(output.evidence[1].value == Dec("5"));
   CHECK(output.evidence_omitted == 3);
+}
 
 LogRecord SalesLog(std::string id, std::string work, std::string amount = "") {
   LogRecord record;
