@@ -316,21 +316,47 @@ struct CellKey {
   bool operator==(const CellKey&) const = default;
 };
 
+// A CellKey that borrows its person id, for lookups that need not copy it.
+struct CellKeyView {
+  Period period;
+  std::string_view person;
+};
+
 struct CellKeyHash {
-  size_t operator()(const CellKey& key) const {
-    size_t seed = std::hash<std::string>()(key.person);
+  using is_transparent = void;
+  size_t operator()(const CellKeyView& key) const {
+    size_t seed = std::hash<std::string_view>()(key.person);
     for (int64_t part : {static_cast<int64_t>(key.period.kind), key.period.first_day}) {
       seed ^= std::hash<int64_t>()(part) + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
     }
     return seed;
   }
+  size_t operator()(const CellKey& key) const { return (*this)(CellKeyView{key.period, key.person}); }
+};
+
+struct CellKeyEqual {
+  using is_transparent = void;
+  bool operator()(const CellKey& a, const CellKey& b) const { return a == b; }
+  bool operator()(const CellKeyView& a, const CellKey& b) const {
+    return a.period == b.period && a.person == b.person;
+  }
+  bool operator()(const CellKey& a, const CellKeyView& b) const { return (*this)(b, a); }
 };
 
 struct Engine::State {
   explicit State(const Config& config) : validator(config) {}
   Validator validator;
   std::set<std::string> excluded_reports;
-  std::unordered_map<CellKey, Cell, CellKeyHash> cells;
+  std::unordered_map<CellKey, Cell, CellKeyHash, CellKeyEqual> cells;
+
+  // Returns the cell of a person's period, adding it on first use.
+  Cell& CellFor(const Period& period, const std::string& person) {
+    auto found = cells.find(CellKeyView{period, person});
+    if (found != cells.end()) {
+      return found->second;
+    }
+    return cells.try_emplace(CellKey{period, person}).first->second;
+  }
 
   // Returns the cells sorted by period, then person id, for output.
   std::vector<const std::pair<const CellKey, Cell>*> SortedCells() const {
@@ -418,7 +444,7 @@ LogOutcome Engine::Aggregate(NormalizedLog&& log, std::vector<Flag> flags) {
                      : action == FlagAction::kDownWeight ? LogDecision::kDownWeighted
                                                          : LogDecision::kCounted;
 
-  Cell& cell = state_->cells[CellKey{outcome.period, record.creator_id}];
+  Cell& cell = state_->CellFor(outcome.period, record.creator_id);
   if (cell.metrics.empty()) {
     cell.metrics.resize(config_->metrics.size());
     cell.role_votes.resize(config_->roles.size());
@@ -488,7 +514,7 @@ std::vector<ScoreReport> Engine::Reports() const {
 
 std::optional<ScoreReport> Engine::ReportFor(std::string_view person_id,
                                              const Period& period) const {
-  auto found = state_->cells.find(CellKey{period, std::string(person_id)});
+  auto found = state_->cells.find(CellKeyView{period, person_id});
   if (found == state_->cells.end()) {
     return std::nullopt;
   }

@@ -252,29 +252,39 @@ const Validator::Distribution* Validator::DistributionFor(const RoleSpec& role, 
 }
 
 std::vector<Flag> Validator::Check(const NormalizedLog& log) const {
-  return CheckWithSketch(log, TextSketch(log.free_text));
+  auto found = people_.find(log.record->creator_id);
+  const PersonHistory* history = found != people_.end() ? &found->second : nullptr;
+  return CheckWithSketch(log, TextSketch(log.free_text), history);
 }
 
 void Validator::Remember(const NormalizedLog& log) {
-  RememberWithSketch(log, TextSketch(log.free_text));
+  if (log.spec != nullptr) {
+    RememberWithSketch(log, TextSketch(log.free_text), &people_[log.record->creator_id]);
+  }
 }
 
 std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log) {
   Sketch sketch = TextSketch(log.free_text);
-  std::vector<Flag> flags = CheckWithSketch(log, sketch);
-  RememberWithSketch(log, sketch);
+  if (log.spec == nullptr) {
+    return CheckWithSketch(log, sketch, nullptr);
+  }
+  // One lookup serves both steps. A new, empty history checks like a missing one.
+  PersonHistory& history = people_[log.record->creator_id];
+  std::vector<Flag> flags = CheckWithSketch(log, sketch, &history);
+  RememberWithSketch(log, sketch, &history);
   return flags;
 }
 
-std::vector<Flag> Validator::CheckWithSketch(const NormalizedLog& log, const Sketch& sketch) const {
+std::vector<Flag> Validator::CheckWithSketch(const NormalizedLog& log, const Sketch& sketch,
+                                             const PersonHistory* history) const {
   std::vector<Flag> flags;
   CheckContent(log, &flags);
   if (log.spec == nullptr) {
     return flags;
   }
-  CheckAmounts(log, &flags);
+  CheckAmounts(log, history, &flags);
   CheckOutliers(log, &flags);
-  CheckDuplicates(log, sketch, &flags);
+  CheckDuplicates(log, sketch, history, &flags);
   CheckDeadline(log, &flags);
   return flags;
 }
@@ -325,7 +335,8 @@ void Validator::CheckContent(const NormalizedLog& log, std::vector<Flag>* flags)
   }
 }
 
-void Validator::CheckAmounts(const NormalizedLog& log, std::vector<Flag>* flags) const {
+void Validator::CheckAmounts(const NormalizedLog& log, const PersonHistory* history,
+                             std::vector<Flag>* flags) const {
   const ValidationSpec& spec = config_.validation;
   if (spec.order_metric_index < 0) {
     return;
@@ -358,12 +369,11 @@ void Validator::CheckAmounts(const NormalizedLog& log, std::vector<Flag>* flags)
     }
   }
 
-  auto history = people_.find(person);
-  if (history == people_.end() ||
-      history->second.sorted_amounts.size() < static_cast<size_t>(spec.unit_slip_min_history)) {
+  if (history == nullptr ||
+      history->sorted_amounts.size() < static_cast<size_t>(spec.unit_slip_min_history)) {
     return;
   }
-  double median = SortedMedian(history->second.sorted_amounts);
+  double median = SortedMedian(history->sorted_amounts);
   if (median <= 0) {
     return;
   }
@@ -411,17 +421,14 @@ void Validator::CheckOutliers(const NormalizedLog& log, std::vector<Flag>* flags
 }
 
 void Validator::CheckDuplicates(const NormalizedLog& log, const Sketch& sketch,
-                                std::vector<Flag>* flags) const {
-  if (log.text_chars < config_.validation.min_chars || config_.validation.duplicate_window == 0) {
-    return;
-  }
-  auto history = people_.find(log.record->creator_id);
-  if (history == people_.end()) {
+                                const PersonHistory* history, std::vector<Flag>* flags) const {
+  if (log.text_chars < config_.validation.min_chars || config_.validation.duplicate_window == 0 ||
+      history == nullptr) {
     return;
   }
   double best = 0;
   const std::string* best_report = nullptr;
-  const PersonHistory& person = history->second;
+  const PersonHistory& person = *history;
   for (size_t slot = 0; slot < person.recent_sketches.size(); ++slot) {
     std::optional<double> similarity = SimilarityAtLeast(sketch, person.recent_sketches[slot],
                                                          config_.validation.duplicate_similarity);
@@ -499,11 +506,9 @@ void Validator::RememberAmount(const NormalizedLog& log, Decimal amount, PersonH
   }
 }
 
-void Validator::RememberWithSketch(const NormalizedLog& log, const Sketch& sketch) {
-  if (log.spec == nullptr) {
-    return;
-  }
-  PersonHistory& history = people_[log.record->creator_id];
+void Validator::RememberWithSketch(const NormalizedLog& log, const Sketch& sketch,
+                                   PersonHistory* person) {
+  PersonHistory& history = *person;
   const ValidationSpec& spec = config_.validation;
 
   if (spec.duplicate_window > 0 && log.text_chars >= spec.min_chars) {

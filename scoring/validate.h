@@ -111,12 +111,16 @@ class Validator {
   };
 
   void CheckContent(const NormalizedLog& log, std::vector<Flag>* flags) const;
-  void CheckAmounts(const NormalizedLog& log, std::vector<Flag>* flags) const;
+  void CheckAmounts(const NormalizedLog& log, const PersonHistory* history,
+                    std::vector<Flag>* flags) const;
   void CheckOutliers(const NormalizedLog& log, std::vector<Flag>* flags) const;
-  std::vector<Flag> CheckWithSketch(const NormalizedLog& log, const Sketch& sketch) const;
-  void RememberWithSketch(const NormalizedLog& log, const Sketch& sketch);
+  // history is the author's, or nullptr when they have none yet.
+  std::vector<Flag> CheckWithSketch(const NormalizedLog& log, const Sketch& sketch,
+                                    const PersonHistory* history) const;
+  // REQUIRES: log.spec is set.
+  void RememberWithSketch(const NormalizedLog& log, const Sketch& sketch, PersonHistory* person);
   void CheckDuplicates(const NormalizedLog& log, const Sketch& sketch,
-                       std::vector<Flag>* flags) const;
+                       const PersonHistory* history, std::vector<Flag>* flags) const;
   void CheckDeadline(const NormalizedLog& log, std::vector<Flag>* flags) const;
   void RememberAmount(const NormalizedLog& log, Decimal amount, PersonHistory* history);
   Distribution* DistributionFor(const RoleSpec& role, int metric);
