@@ -35,6 +35,7 @@ struct FieldSpec {
   std::map<std::string, Decimal, std::less<>> choices;  // enum: text -> value, e.g. 满意 -> 5
   bool required = false;
   std::string metric;  // the metric this field's value feeds; empty for none
+  int metric_index = -1;  // index into Config::metrics of metric; -1 for none
   bool extract = true;     // text fields: apply the extraction rules
   bool work_date = false;  // date fields: the day the log reports on (else create_time's day)
   bool customer = false;   // the field naming the customer, for the order checks

@@ -466,7 +466,7 @@ void ConfigBuilder::LoadField(const toml::table& table, const std::string& path,
   }
   if (std::optional<std::string> metric = loader_.String(table, path, "metric", false)) {
     field.metric = *metric;
-    MetricReference(*metric, table.get("metric"), path + ".metric");
+    field.metric_index = MetricReference(*metric, table.get("metric"), path + ".metric");
     if (field.type == FieldType::kDate) {
       loader_.Problem(table.get("metric"), path + ".metric", "a date field cannot feed a metric",
                       "remove metric, or change the field's type");

@@ -119,7 +119,7 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
   int32_t lead = CountCodePoints(
       std::string_view(raw->value).substr(0, static_cast<size_t>(value.data() - raw->value.data())));
   Span whole{lead, lead + CountCodePoints(value)};
-  int metric = field.metric.empty() ? -1 : config_.FindMetric(field.metric);
+  int metric = field.metric_index;
 
   if (field.type == FieldType::kText) {
     ReadText(field, *raw, value, whole);
@@ -184,7 +184,7 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
     log_->free_text += '\n';
   }
   log_->free_text += value;
-  int metric = field.metric.empty() ? -1 : config_.FindMetric(field.metric);
+  int metric = field.metric_index;
   if (metric >= 0) {
     // A text field feeding a metric counts once per log; distinct counts use its text.
     typed_metric_[metric] = true;

@@ -7,6 +7,7 @@
 #include <functional>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace logbridge::scoring {
 namespace {
@@ -18,7 +19,7 @@ struct MetricState {
   int64_t count = 0;
   std::optional<Decimal> min;
   std::optional<Decimal> max;
-  std::set<std::string> distinct;
+  std::unordered_set<std::string> distinct;
   // The contributions with the largest absolute values, at most the engine's cap, in no order.
   // smallest_kept indexes the one that a larger contribution replaces.
   std::vector<Evidence> evidence;
@@ -496,7 +497,11 @@ LogOutcome Engine::Aggregate(NormalizedLog&& log, std::vector<Flag> flags) {
     state.min = state.min ? std::min(*state.min, value.value) : value.value;
     state.max = state.max ? std::max(*state.max, value.value) : value.value;
     if (config_->metrics[value.metric].aggregation == Aggregation::kDistinct) {
-      state.distinct.insert(value.text.empty() ? value.value.ToString() : value.text);
+      if (value.text.empty()) {
+        state.distinct.insert(value.value.ToString());
+      } else if (!state.distinct.contains(value.text)) {
+        state.distinct.insert(std::move(value.text));
+      }
     }
     state.Keep(std::move(value.evidence), options_.max_evidence_per_kpi);
   }

@@ -39,7 +39,7 @@ struct EngineOptions {
   size_t max_evidence_per_kpi = 10;
   // Flagged logs listed per report, the first ones fed. Every flag is still counted in
   // ScoreReport::flag_counts and logs_flagged.
-  size_t max_flagged_logs_per_report = 100;
+  size_t max_flagged_logs_per_report = 25;
 };
 
 // The outcome of one fed log.
