@@ -174,7 +174,18 @@ json BreakdownJson(const scoring::ScoreReport& report, const std::string& name) 
           {"logs_counted", report.logs_counted},
           {"logs_down_weighted", report.logs_down_weighted},
           {"logs_excluded", report.logs_excluded},
+          {"logs_flagged", report.logs_flagged},
           {"flagged_logs", std::move(flagged)}};
+}
+
+// Returns the number of flagged logs in a stored breakdown. flagged_logs lists only the first
+// ones, and rows written before logs_flagged existed have only the list.
+int FlaggedLogCount(const json& breakdown) {
+  if (breakdown.is_object() && breakdown.contains("logs_flagged") &&
+      breakdown["logs_flagged"].is_number_integer()) {
+    return breakdown["logs_flagged"].get<int>();
+  }
+  return static_cast<int>(ArrayMember(breakdown, "flagged_logs").size());
 }
 
 json EvidenceJson(const scoring::ScoreReport& report) {
@@ -216,15 +227,14 @@ std::string PersonCardText(std::string_view period, const ScoreRecord& score) {
               TextOf(item, "field") + "）\n";
     }
   }
-  const json flagged = ArrayMember(breakdown, "flagged_logs");
-  if (!flagged.empty()) {
-    text += "\n有 " + std::to_string(flagged.size()) + " 篇日志被标记，详见日志反馈。\n";
+  if (int flagged = FlaggedLogCount(breakdown); flagged > 0) {
+    text += "\n有 " + std::to_string(flagged) + " 篇日志被标记，详见日志反馈。\n";
   }
   return text;
 }
 
 int FlaggedCount(const ScoreRecord& score) {
-  return static_cast<int>(ArrayMember(ParseObject(score.breakdown_json), "flagged_logs").size());
+  return FlaggedLogCount(ParseObject(score.breakdown_json));
 }
 
 // The markdown body of a manager's team summary: totals, distribution, flagged logs.
