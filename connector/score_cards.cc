@@ -126,9 +126,9 @@ std::vector<ExtractedValue> ToValues(const scoring::Config& config,
     std::string metric = value.metric >= 0 && value.metric < static_cast<int>(config.metrics.size())
                              ? config.metrics[value.metric].name
                              : "";
-    values.push_back(ExtractedValue{value.evidence.field_key, metric, value.value.ToString(), "",
-                                    value.evidence.span.begin, value.evidence.span.end,
-                                    value.evidence.source});
+    values.push_back(ExtractedValue{std::string(value.evidence.field_key), metric,
+                                    value.value.ToString(), "", value.evidence.span.begin,
+                                    value.evidence.span.end, std::string(value.evidence.source)});
   }
   return values;
 }

@@ -81,9 +81,12 @@ class LogNormalizer {
   void AddExtractions();
 
  private:
-  void AddValue(int metric, Decimal value, std::string text, std::string_view field_key,
-                std::string source, Span span, std::string quote);
+  // text, field_key, source and quote must live as long as the record or the config.
+  void AddValue(int metric, Decimal value, std::string_view text, std::string_view field_key,
+                std::string_view source, Span span, std::string_view quote);
   void ReadText(const FieldSpec& field, const LogField& raw, std::string_view value, Span span);
+  // Returns the config's copy of a rule name, which outlives the extraction that carries it.
+  std::string_view RuleName(std::string_view name) const;
 
   const Config& config_;
   const LogRecord& record_;
@@ -93,16 +96,26 @@ class LogNormalizer {
   std::vector<std::pair<std::string_view, Decimal>> durations_;  // field key -> hours
 };
 
-void LogNormalizer::AddValue(int metric, Decimal value, std::string text,
-                             std::string_view field_key, std::string source, Span span,
-                             std::string quote) {
-  MetricValue item;
+void LogNormalizer::AddValue(int metric, Decimal value, std::string_view text,
+                             std::string_view field_key, std::string_view source, Span span,
+                             std::string_view quote) {
+  MetricValue& item = log_->values.emplace_back();
   item.metric = metric;
   item.value = value;
-  item.text = std::move(text);
-  item.evidence = {record_.report_id, std::string(field_key), std::move(source), span,
-                   std::move(quote), value};
-  log_->values.push_back(std::move(item));
+  item.text = text;
+  item.evidence.field_key = field_key;
+  item.evidence.source = source;
+  item.evidence.span = span;
+  item.evidence.quote = quote;
+}
+
+std::string_view LogNormalizer::RuleName(std::string_view name) const {
+  for (const RuleSpec& rule : config_.rules) {
+    if (rule.rule.name == name) {
+      return rule.rule.name;
+    }
+  }
+  return "rule";  // Not reached, because every extractor is built from config_.rules.
 }
 
 void LogNormalizer::ReadField(const FieldSpec& field) {
@@ -168,7 +181,7 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
   }
   if (metric >= 0) {
     typed_metric_[metric] = true;
-    AddValue(metric, *number, "", field.key, "field", span, std::string(value));
+    AddValue(metric, *number, "", field.key, "field", span, value);
     if (approximate) {
       log_->values.back().evidence.approximate = approximate;
     }
@@ -188,8 +201,7 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
   if (metric >= 0) {
     // A text field feeding a metric counts once per log; distinct counts use its text.
     typed_metric_[metric] = true;
-    AddValue(metric, Decimal::FromInt(1), std::string(value), field.key, "field", span,
-             std::string(value));
+    AddValue(metric, Decimal::FromInt(1), value, field.key, "field", span, value);
   }
   if (field.extractor < 0) {
     return;
@@ -202,9 +214,10 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
     MetricValue item;
     item.metric = config_.FindMetric(extraction.metric);
     item.value = extraction.quantity.Value();
-    item.evidence = {record_.report_id, field.key, extraction.rule, extraction.span,
-                     Utf8Slice(raw.value, extraction.span.begin, extraction.span.end),
-                     item.value};
+    item.evidence.field_key = field.key;
+    item.evidence.source = RuleName(extraction.rule);
+    item.evidence.span = extraction.span;
+    item.evidence.quote = Utf8SliceView(raw.value, extraction.span.begin, extraction.span.end);
     if (extraction.quantity.approximate) {
       item.evidence.approximate = ValueRange{extraction.quantity.low, extraction.quantity.high};
     }
@@ -236,7 +249,8 @@ void LogNormalizer::AddTimeSavings() {
                         metric.actual_field + " " + actual->ToString() + "h";
     const LogField* raw = record_.FindField(metric.actual_field);
     Span span{0, raw != nullptr ? CountCodePoints(raw->value) : 0};
-    AddValue(static_cast<int>(i), saving, "", metric.actual_field, "time_saving", span, quote);
+    AddValue(static_cast<int>(i), saving, "", metric.actual_field, "time_saving", span, "");
+    log_->values.back().evidence.composed_quote = std::move(quote);
   }
 }
 
@@ -251,6 +265,10 @@ void LogNormalizer::AddExtractions() {
 }  // namespace
 
 std::string Utf8Slice(std::string_view text, int32_t begin, int32_t end) {
+  return std::string(Utf8SliceView(text, begin, end));
+}
+
+std::string_view Utf8SliceView(std::string_view text, int32_t begin, int32_t end) {
   size_t start_byte = text.size();
   size_t end_byte = text.size();
   int32_t index = 0;
@@ -269,9 +287,21 @@ std::string Utf8Slice(std::string_view text, int32_t begin, int32_t end) {
     i = std::min(i, text.size());
   }
   if (start_byte >= end_byte) {
-    return "";
+    return {};
   }
-  return std::string(text.substr(start_byte, end_byte - start_byte));
+  return text.substr(start_byte, end_byte - start_byte);
+}
+
+Evidence MetricValue::ToEvidence(std::string_view report_id) const {
+  Evidence owned;
+  owned.report_id = report_id;
+  owned.field_key = evidence.field_key;
+  owned.source = evidence.source;
+  owned.span = evidence.span;
+  owned.quote = evidence.Quote();
+  owned.value = value;
+  owned.approximate = evidence.approximate;
+  return owned;
 }
 
 std::string_view TrimSpace(std::string_view text) {

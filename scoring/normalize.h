@@ -33,11 +33,28 @@ struct Evidence {
   std::optional<ValueRange> approximate;
 };
 
+// The origin of a counted value as Normalize finds it, borrowing its text from the record and
+// the config, so that a log's values cost no copies. Aggregate turns the ones it keeps into
+// Evidence. Valid while the record and the config live.
+struct EvidenceRef {
+  std::string_view field_key;
+  std::string_view source;  // "field", "time_saving", or the extraction rule's name
+  Span span;                // code points of the field's original text
+  std::string_view quote;   // the text of span, in the record
+  std::string composed_quote;  // set instead of quote for a value computed from two fields
+  std::optional<ValueRange> approximate;
+
+  std::string_view Quote() const { return composed_quote.empty() ? quote : composed_quote; }
+};
+
 struct MetricValue {
-  int metric = -1;    // index into Config::metrics
+  int metric = -1;        // index into Config::metrics
   Decimal value;
-  std::string text;   // the field text, for distinct counts
-  Evidence evidence;
+  std::string_view text;  // the field text in the record, for distinct counts
+  EvidenceRef evidence;
+
+  // Returns an owned copy of the evidence, for a report that outlives the record.
+  Evidence ToEvidence(std::string_view report_id) const;
 };
 
 // A typed field whose text did not parse as its type.
@@ -76,6 +93,7 @@ NormalizedLog Normalize(const Config& config, const LogRecord& record);
 
 // Returns the code points [begin, end) of UTF-8 text; out-of-range bounds are clipped.
 std::string Utf8Slice(std::string_view text, int32_t begin, int32_t end);
+std::string_view Utf8SliceView(std::string_view text, int32_t begin, int32_t end);
 
 // Returns text without leading and trailing ASCII and ideographic white space.
 std::string_view TrimSpace(std::string_view text);

@@ -12,6 +12,12 @@
 namespace logbridge::scoring {
 namespace {
 
+// Hashes strings and string views alike, so sets of strings can be searched with a view.
+struct TextHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view text) const { return std::hash<std::string_view>()(text); }
+};
+
 // Running aggregate of one metric for one person and period.
 struct MetricState {
   Decimal weighted_sum;
@@ -19,14 +25,15 @@ struct MetricState {
   int64_t count = 0;
   std::optional<Decimal> min;
   std::optional<Decimal> max;
-  std::unordered_set<std::string> distinct;
+  std::unordered_set<std::string, TextHash, std::equal_to<>> distinct;
   // The contributions with the largest absolute values, at most the engine's cap, in no order.
   // smallest_kept indexes the one that a larger contribution replaces.
   std::vector<Evidence> evidence;
   size_t smallest_kept = 0;
   int64_t evidence_omitted = 0;
 
-  void Keep(Evidence&& item, size_t cap);
+  // Keeps the value's evidence when it is among the cap largest so far.
+  void Keep(const MetricValue& value, std::string_view report_id, size_t cap);
 };
 
 struct Cell {
@@ -44,14 +51,14 @@ struct Cell {
   int64_t ignored_omitted = 0;
 };
 
-void MetricState::Keep(Evidence&& item, size_t cap) {
+void MetricState::Keep(const MetricValue& value, std::string_view report_id, size_t cap) {
   if (evidence.size() < cap) {
     if (evidence.empty()) {
       evidence.reserve(std::min<size_t>(cap, 16));
     }
-    evidence.push_back(std::move(item));
-  } else if (cap > 0 && item.value.Abs() > evidence[smallest_kept].value.Abs()) {
-    evidence[smallest_kept] = std::move(item);
+    evidence.push_back(value.ToEvidence(report_id));
+  } else if (cap > 0 && value.value.Abs() > evidence[smallest_kept].value.Abs()) {
+    evidence[smallest_kept] = value.ToEvidence(report_id);
     ++evidence_omitted;
   } else {
     ++evidence_omitted;
@@ -264,8 +271,8 @@ std::vector<Flag> ApproximateValueFlags(const NormalizedLog& log) {
       continue;
     }
     flags.push_back({std::string(kFlagApproximateValue), Severity::kInfo,
-                     value.evidence.field_key,
-                     "\"" + value.evidence.quote + "\" is approximate, from " +
+                     std::string(value.evidence.field_key),
+                     "\"" + std::string(value.evidence.Quote()) + "\" is approximate, from " +
                          range->low.ToString() + " to " + range->high.ToString() +
                          ", so its midpoint " + value.value.ToString() + " was counted"});
   }
@@ -500,10 +507,10 @@ LogOutcome Engine::Aggregate(NormalizedLog&& log, std::vector<Flag> flags) {
       if (value.text.empty()) {
         state.distinct.insert(value.value.ToString());
       } else if (!state.distinct.contains(value.text)) {
-        state.distinct.insert(std::move(value.text));
+        state.distinct.emplace(value.text);
       }
     }
-    state.Keep(std::move(value.evidence), options_.max_evidence_per_kpi);
+    state.Keep(value, record.report_id, options_.max_evidence_per_kpi);
   }
   return outcome;
 }

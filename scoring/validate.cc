@@ -411,7 +411,7 @@ void Validator::CheckOutliers(const NormalizedLog& log, std::vector<Flag>* flags
     if (score > config_.validation.outlier_threshold) {
       const std::string& name = config_.metrics[metric].name;
       flags->push_back({std::string(kFlagRoleOutlier), Severity::kInfo,
-                        log.values[i].evidence.field_key,
+                        std::string(log.values[i].evidence.field_key),
                         name + " of " + FormatDouble(total, 2) + " is far from the " +
                             log.role->name + " role's usual " +
                             FormatDouble(distribution->median, 2) + " (robust z-score " +
