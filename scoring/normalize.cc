@@ -264,6 +264,24 @@ void LogNormalizer::AddExtractions() {
 
 }  // namespace
 
+int64_t ReportedDay(const TemplateSpec& spec, EpochMs create_time) {
+  int64_t day = ShanghaiDay(create_time);
+  if (!spec.deadline) {
+    return day;
+  }
+  const Deadline& deadline = *spec.deadline;
+  Period current = PeriodOfDay(deadline.period, day);
+  Period previous = PeriodOfDay(deadline.period, current.first_day - 1);
+  EpochMs due = deadline.For(previous.end_day - 1);
+  if (due < current.start()) {
+    return day;  // Due before its period ends, so a log is always about the day it was written.
+  }
+  // A weekly or longer report written in the next period is about the earlier one until a day
+  // after its deadline. A daily log due the next day has no such grace.
+  EpochMs until = deadline.period == PeriodKind::kDay ? due : due + std::chrono::hours(24);
+  return create_time <= until ? previous.end_day - 1 : day;
+}
+
 std::string Utf8Slice(std::string_view text, int32_t begin, int32_t end) {
   return std::string(Utf8SliceView(text, begin, end));
 }
@@ -333,8 +351,9 @@ std::string_view TrimSpace(std::string_view text) {
 NormalizedLog Normalize(const Config& config, const LogRecord& record) {
   NormalizedLog log;
   log.record = &record;
-  log.work_day = ShanghaiDay(record.create_time);
   log.spec = config.FindTemplate(record.template_name);
+  log.work_day = log.spec != nullptr ? ReportedDay(*log.spec, record.create_time)
+                                     : ShanghaiDay(record.create_time);
 
   size_t text_size = 0;
   for (const LogField& field : record.contents) {

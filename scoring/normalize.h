@@ -91,6 +91,13 @@ struct NormalizedLog {
 // the log's free text are not counted, so an amount written in both places counts once.
 NormalizedLog Normalize(const Config& config, const LogRecord& record);
 
+// Returns the Shanghai day a log of this template reports on when it has no work-date field.
+// That is the day it was created, except for a log written after its period ended but before
+// that period's deadline (for weekly and longer periods, until one day after the deadline),
+// which reports on the last day of the earlier period: a 周报 written on Monday morning is
+// about the week before.
+int64_t ReportedDay(const TemplateSpec& spec, EpochMs create_time);
+
 // Returns the code points [begin, end) of UTF-8 text; out-of-range bounds are clipped.
 std::string Utf8Slice(std::string_view text, int32_t begin, int32_t end);
 std::string_view Utf8SliceView(std::string_view text, int32_t begin, int32_t end);

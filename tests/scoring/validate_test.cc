@@ -296,6 +296,31 @@ TEST_CASE("work date and sort fallback", "[validate]") {
   CHECK(log.work_day == DaysFromCivil({2026, 11, 1}));
 }
 
+TEST_CASE("weekly report written monday reports last week", "[normalize]") {
+  TemplateSpec weekly;
+  weekly.deadline = Deadline{PeriodKind::kWeek, 10 * 60, 1};  // Monday 10:00 after the week
+  int64_t sunday = DaysFromCivil({2026, 11, 22});
+  int64_t monday = sunday + 1;
+  auto at = [](int64_t day, int hour, int minute) {
+    return ShanghaiDayStart(day) + std::chrono::minutes(hour * 60 + minute);
+  };
+  CHECK(ReportedDay(weekly, at(monday, 9, 0)) == sunday);
+  CHECK(ReportedDay(weekly, at(monday, 11, 30)) == sunday);  // late, still last week's
+  CHECK(ReportedDay(weekly, at(monday + 1, 9, 59)) == sunday);
+  CHECK(ReportedDay(weekly, at(monday + 1, 10, 1)) == monday + 1);
+  CHECK(ReportedDay(weekly, at(monday + 4, 17, 0)) == monday + 4);
+
+  TemplateSpec daily;
+  daily.deadline = Deadline{PeriodKind::kDay, 21 * 60, 0};
+  CHECK(ReportedDay(daily, at(monday, 0, 30)) == monday);  // due the same evening: no carry
+  daily.deadline = Deadline{PeriodKind::kDay, 9 * 60, 1};
+  CHECK(ReportedDay(daily, at(monday, 8, 0)) == sunday);
+  CHECK(ReportedDay(daily, at(monday, 9, 30)) == monday);  // no grace for daily logs
+
+  TemplateSpec no_deadline;
+  CHECK(ReportedDay(no_deadline, at(monday, 9, 0)) == monday);
+}
+
 // The exact Jaccard similarity of two texts' sets of 3-code-point sequences.
 double ExactTrigramJaccard(std::string_view a, std::string_view b) {
   auto grams = [](std::string_view text) {
