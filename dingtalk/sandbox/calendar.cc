@@ -7,13 +7,16 @@
 namespace logbridge::dingtalk {
 namespace {
 
-// NOTE: the 2026 National Day dates (10-01..10-07 off, Saturday 10-10 worked) follow the usual
-// pattern and were not checked against the State Council notice for 2026.
+// The days around the demo's weeks (September and October 2026), kept equal to
+// config/holidays/2026.toml so that the connector's reminders and the simulated writers agree.
+// NOTE: those dates come from that file, and only its Spring Festival dates were checked against
+// the State Council notice.
 constexpr CivilDate kHolidays[] = {
-    {2026, 10, 1}, {2026, 10, 2}, {2026, 10, 3}, {2026, 10, 4},
+    {2026, 9, 25}, {2026, 9, 26}, {2026, 9, 27},                               // 中秋节
+    {2026, 10, 1}, {2026, 10, 2}, {2026, 10, 3}, {2026, 10, 4},                 // 国庆节
     {2026, 10, 5}, {2026, 10, 6}, {2026, 10, 7},
 };
-constexpr CivilDate kMakeUpWorkdays[] = {{2026, 10, 10}};
+constexpr CivilDate kMakeUpWorkdays[] = {{2026, 9, 20}, {2026, 10, 10}};
 
 }  // namespace
 

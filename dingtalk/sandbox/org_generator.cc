@@ -4,6 +4,7 @@
 #include "dingtalk/sandbox/org_generator.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -503,8 +504,11 @@ std::vector<ReportField> Generator::SalesContents(Person& person, int64_t day,
     work += (dice_.Chance(0.5) ? "；" : "。") + std::string("签下") +
             customers_[order->first].name + "订单" + amount_text;
   }
+  // Quicker people (a higher style) finish a planned 8-hour day in less time: on average 0% to
+  // 16% faster, give or take an hour, in half hours.
   double plan = 8.0;
-  double actual = static_cast<double>(dice_.Between(12, 22)) / 2.0;
+  double usual = plan * (1.0 - 0.04 * static_cast<double>(person.style));
+  double actual = std::round(2.0 * usual + static_cast<double>(dice_.Between(-2, 2))) / 2.0;
   return Fields(
       "销售日报",
       {{"客户名称", names},
