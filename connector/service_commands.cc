@@ -37,7 +37,7 @@ Result<ServiceOptions> LoadOptions(const std::string& config_path) {
   }
   spdlog::set_level(spdlog::level::from_str(config->log_level));
   SecretSources sources{ProcessEnvironment(), config->secrets_file, CurrentUid()};
-  Result<Secrets> secrets = LoadSecrets(sources, config->callback_enabled);
+  Result<Secrets> secrets = LoadSecrets(sources, config->http_callbacks());
   if (!secrets.ok()) {
     return secrets.error();
   }
