@@ -442,7 +442,10 @@ Status CollectSummary(Service& service, dingtalk::Sandbox& sandbox, EpochMs star
   summary.monthly_budget = service.budget().monthly_budget();
 
   Result<std::vector<Person>> people = store.ListPeople();
-  summary.people = people.ok() ? static_cast<int64_t>(people->size()) : 0;
+  if (!people.ok()) {
+    return people.error();
+  }
+  summary.people = static_cast<int64_t>(people->size());
 
   const ServiceTotals& totals = service.totals();
   summary.polls = totals.polls;
@@ -486,6 +489,16 @@ Status CollectSummary(Service& service, dingtalk::Sandbox& sandbox, EpochMs star
       }
     }
     summary.scores.push_back(std::move(row));
+  }
+  // The engine scores only people with logs in the period, so anyone else has no row.
+  std::set<std::string> scored;
+  for (const ScoreRecord& score : *scores) {
+    scored.insert(score.person_id);
+  }
+  for (const Person& person : *people) {
+    if (scored.count(person.userid) == 0) {
+      summary.people_without_score.push_back(person.name.empty() ? person.userid : person.name);
+    }
   }
   std::sort(summary.scores.begin(), summary.scores.end(),
             [](const DemoScoreRow& a, const DemoScoreRow& b) {
@@ -965,7 +978,15 @@ std::string FormatDemoSummary(const DemoSummary& summary) {
   }
   out << "\nscores for " << summary.score_period << " (highest and lowest 5 of "
       << ranked.size() << " people with a scored role; "
-      << summary.scores.size() - ranked.size() << " without one)\n";
+      << summary.scores.size() - ranked.size() << " without one; "
+      << summary.people_without_score.size() << " with no log in the period";
+  for (size_t i = 0; i < summary.people_without_score.size() && i < 5; ++i) {
+    out << (i == 0 ? ": " : ", ") << summary.people_without_score[i];
+  }
+  if (summary.people_without_score.size() > 5) {
+    out << ", ...";
+  }
+  out << ")\n";
   for (size_t i = 0; i < ranked.size(); ++i) {
     if (i >= 5 && i + 5 < ranked.size()) {
       continue;

@@ -132,7 +132,10 @@ struct DemoSummary {
   int64_t messages_in_sandbox = 0;
   int64_t cards_in_sandbox = 0;
   std::string score_period;
-  std::vector<DemoScoreRow> scores;
+  std::vector<DemoScoreRow> scores;  // one per person with a log in score_period
+  // Names of roster people without a score in score_period because they wrote no log in it,
+  // such as the top manager, who has no daily template.
+  std::vector<std::string> people_without_score;
   double wall_seconds = 0;
 };
 

@@ -40,10 +40,26 @@ TEST_CASE("demo week runs end to end", "[e2e]") {
   CHECK(summary->score_cards == static_cast<int64_t>(summary->scores.size()));
   CHECK(std::filesystem::exists(summary->database_path));
 
+  // Everyone in the roster is counted once: scored with a role, scored without one, or
+  // without a score because they wrote no log (the top manager has no template).
+  size_t with_role = 0;
+  size_t without_role = 0;
+  for (const DemoScoreRow& row : summary->scores) {
+    (row.role.empty() ? without_role : with_role) += 1;
+  }
+  CHECK(with_role > 0);
+  CHECK(static_cast<int64_t>(with_role + without_role + summary->people_without_score.size()) ==
+        summary->people);
+  CHECK_FALSE(summary->people_without_score.empty());
+
   const std::string text = FormatDemoSummary(*summary);
   CHECK(text.find("logs synced") != std::string::npos);
   CHECK(text.find(summary->database_path) != std::string::npos);
   CHECK(text.find("scores for " + summary->score_period) != std::string::npos);
+  CHECK(text.find(std::to_string(with_role) + " people with a scored role; " +
+                  std::to_string(without_role) + " without one; " +
+                  std::to_string(summary->people_without_score.size()) +
+                  " with no log in the period") != std::string::npos);
 
   std::error_code ignored;
   std::filesystem::remove_all(dir, ignored);
