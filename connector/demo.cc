@@ -442,7 +442,10 @@ Status CollectSummary(Service& service, dingtalk::Sandbox& sandbox, EpochMs star
   summary.monthly_budget = service.budget().monthly_budget();
 
   Result<std::vector<Person>> people = store.ListPeople();
-  summary.people = people.ok() ? static_cast<int64_t>(people->size()) : 0;
+  if (!people.ok()) {
+    return people.error();
+  }
+  summary.people = static_cast<int64_t>(people->size());
 
   const ServiceTotals& totals = service.totals();
   summary.polls = totals.polls;
@@ -487,12 +490,47 @@ Status CollectSummary(Service& service, dingtalk::Sandbox& sandbox, EpochMs star
     }
     summary.scores.push_back(std::move(row));
   }
+  // The engine scores only people with logs in the period, so anyone else has no row.
+  std::set<std::string> scored;
+  for (const ScoreRecord& score : *scores) {
+    scored.insert(score.person_id);
+  }
+  for (const Person& person : *people) {
+    if (scored.count(person.userid) == 0) {
+      summary.people_without_score.push_back(person.name.empty() ? person.userid : person.name);
+    }
+  }
   std::sort(summary.scores.begin(), summary.scores.end(),
             [](const DemoScoreRow& a, const DemoScoreRow& b) {
               return scoring::Decimal::Parse(a.total).value_or(scoring::Decimal()) >
                      scoring::Decimal::Parse(b.total).value_or(scoring::Decimal());
             });
   return OkStatus();
+}
+
+constexpr char kHolidaysFix[] =
+    "; pass --holidays with a directory of <year>.toml files such as the repository's "
+    "config/holidays";
+
+// Loads the demo's holiday calendar. A calendar without the demo's year would treat every
+// weekday as a workday and remind people on holidays, so that is an error, not a fallback.
+Result<WorkdayCalendar> LoadDemoCalendar(const std::string& directory) {
+  std::error_code error;
+  if (directory.empty() || !std::filesystem::is_directory(directory, error)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "holiday directory \"" + directory + "\" does not exist" + kHolidaysFix);
+  }
+  Result<WorkdayCalendar> calendar = WorkdayCalendar::LoadDirectory(directory);
+  if (!calendar.ok()) {
+    return MakeError(ErrorCode::kInvalidArgument, calendar.error().message);
+  }
+  const int year = static_cast<int>(kDemoStart.year());
+  if (!calendar->Covers(year)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "holiday directory \"" + directory + "\" has no " + std::to_string(year) +
+                         ".toml, the year the demo plays in" + kHolidaysFix);
+  }
+  return calendar;
 }
 
 // Blocks until SIGINT or SIGTERM. The caller blocked both signals before starting threads.
@@ -606,14 +644,11 @@ Result<std::unique_ptr<DemoEnvironment>> DemoEnvironment::Create(DemoEnvironment
     return rules.error();
   }
   env.scoring_ = std::make_shared<const scoring::Config>(std::move(*rules));
-  Result<WorkdayCalendar> calendar = WorkdayCalendar::LoadDirectory(options.holidays_dir);
-  if (calendar.ok()) {
-    env.calendar_ = std::move(*calendar);
-  } else {
-    ServiceLogger()->warn("demo: {}; reminders treat every weekday as a workday",
-                          calendar.error().message);
-    env.calendar_ = WorkdayCalendar();
+  Result<WorkdayCalendar> calendar = LoadDemoCalendar(options.holidays_dir);
+  if (!calendar.ok()) {
+    return calendar.error();
   }
+  env.calendar_ = std::move(*calendar);
   return environment;
 }
 
@@ -681,10 +716,73 @@ bool DemoEnvironment::PushCardClick(const std::string& out_track_id, const std::
   return false;
 }
 
-Result<DemoSummary> RunDemo(const DemoOptions& options) {
+Status ValidateDemoOptions(const DemoOptions& options) {
   if (options.weeks < 1 || options.weeks > 12) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "--weeks is " + std::to_string(options.weeks) + "; use 1 to 12");
+    return MakeError(ErrorCode::kInvalidArgument, "--weeks " + std::to_string(options.weeks) +
+                                                      " is out of range; use 1 to 12");
+  }
+  if (options.people < 10 || options.people > 500) {
+    return MakeError(ErrorCode::kInvalidArgument, "--people " + std::to_string(options.people) +
+                                                      " is out of range; use 10 to 500");
+  }
+  return OkStatus();
+}
+
+std::vector<std::string> DemoHolidaysCandidates(const std::string& executable_path) {
+  std::vector<std::string> candidates;
+  if (!executable_path.empty()) {
+    const std::filesystem::path bin = std::filesystem::path(executable_path).parent_path();
+    candidates.push_back(
+        (bin.parent_path() / LOGBRIDGE_INSTALL_DATADIR / "logbridge" / "holidays").string());
+  }
+  candidates.push_back(LOGBRIDGE_SOURCE_HOLIDAYS_DIR);
+  candidates.push_back("/etc/logbridge/holidays");
+  return candidates;
+}
+
+Result<std::string> ResolveDemoHolidaysDir(const std::string& requested,
+                                           const std::vector<std::string>& candidates) {
+  std::error_code error;
+  std::string directory = requested;
+  if (directory.empty()) {
+    std::string tried;
+    for (const std::string& candidate : candidates) {
+      if (std::filesystem::is_directory(candidate, error)) {
+        directory = candidate;
+        break;
+      }
+      tried += (tried.empty() ? "" : ", ") + candidate;
+    }
+    if (directory.empty()) {
+      return MakeError(ErrorCode::kNotFound, "no holiday directory found (tried " + tried +
+                                                 ")" + std::string(kHolidaysFix));
+    }
+  } else if (!std::filesystem::is_directory(directory, error)) {
+    return MakeError(ErrorCode::kNotFound,
+                     "--holidays " + directory + " is not a directory" + kHolidaysFix);
+  }
+  Result<WorkdayCalendar> calendar = LoadDemoCalendar(directory);
+  if (!calendar.ok()) {
+    return calendar.error();
+  }
+  return directory;
+}
+
+std::string CurrentExecutablePath() {
+  std::error_code error;
+  std::filesystem::path path = std::filesystem::read_symlink("/proc/self/exe", error);
+  return error ? std::string() : path.string();
+}
+
+Result<DemoSummary> RunDemo(const DemoOptions& options) {
+  Status valid = ValidateDemoOptions(options);
+  if (!valid.ok()) {
+    return valid.error();
+  }
+  Result<std::string> holidays_dir = ResolveDemoHolidaysDir(
+      options.holidays_dir, DemoHolidaysCandidates(CurrentExecutablePath()));
+  if (!holidays_dir.ok()) {
+    return holidays_dir.error();
   }
   const auto wall_start = std::chrono::steady_clock::now();
   DemoSummary summary;
@@ -700,7 +798,7 @@ Result<DemoSummary> RunDemo(const DemoOptions& options) {
   environment_options.people = options.people;
   environment_options.months = std::min(12, options.weeks / 4 + 2);
   environment_options.data_dir = summary.data_dir;
-  environment_options.holidays_dir = options.holidays_dir;
+  environment_options.holidays_dir = *holidays_dir;
   Result<std::unique_ptr<DemoEnvironment>> created = DemoEnvironment::Create(environment_options);
   if (!created.ok()) {
     return created.error();
@@ -880,7 +978,15 @@ std::string FormatDemoSummary(const DemoSummary& summary) {
   }
   out << "\nscores for " << summary.score_period << " (highest and lowest 5 of "
       << ranked.size() << " people with a scored role; "
-      << summary.scores.size() - ranked.size() << " without one)\n";
+      << summary.scores.size() - ranked.size() << " without one; "
+      << summary.people_without_score.size() << " with no log in the period";
+  for (size_t i = 0; i < summary.people_without_score.size() && i < 5; ++i) {
+    out << (i == 0 ? ": " : ", ") << summary.people_without_score[i];
+  }
+  if (summary.people_without_score.size() > 5) {
+    out << ", ...";
+  }
+  out << ")\n";
   for (size_t i = 0; i < ranked.size(); ++i) {
     if (i >= 5 && i + 5 < ranked.size()) {
       continue;

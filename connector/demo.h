@@ -33,8 +33,8 @@ struct DemoEnvironmentOptions {
   uint64_t seed = 1;
   int people = 40;                               // 10..500
   int months = 2;                                // months of generated logs, 1..12
-  std::string data_dir;                          // required; the database goes here
-  std::string holidays_dir = "config/holidays";  // weekdays-only calendar when missing
+  std::string data_dir;      // required; the database goes here
+  std::string holidays_dir;  // required; must contain 2026.toml, the year the demo plays in
   // Changes the service settings before each start, e.g. a smaller budget.
   std::function<void(ServiceConfig&)> adjust;
   bool start_admin_api = true;
@@ -43,6 +43,8 @@ struct DemoEnvironmentOptions {
 class DemoEnvironment {
  public:
   // Generates the organization, starts the sandbox and removes any earlier demo database.
+  // Errors: kInvalidArgument for options out of range, a holiday directory that is missing,
+  // unreadable or without 2026.toml, each message naming the value.
   static Result<std::unique_ptr<DemoEnvironment>> Create(DemoEnvironmentOptions options);
   ~DemoEnvironment();
 
@@ -88,7 +90,8 @@ struct DemoOptions {
   int weeks = 4;         // simulated weeks, 1..12
   uint64_t seed = 1;     // the organization, the clicks and the edits follow from it
   int people = 40;       // everyone in the generated organization, 10..500
-  std::string holidays_dir = "config/holidays";  // falls back to weekdays-only when missing
+  // Directory of <year>.toml holiday files; empty searches DemoHolidaysCandidates.
+  std::string holidays_dir;
   bool stay = false;  // keep the admin API up after the summary until SIGINT or SIGTERM
   std::ostream* progress = nullptr;  // one line per simulated week; null for none
 };
@@ -129,7 +132,10 @@ struct DemoSummary {
   int64_t messages_in_sandbox = 0;
   int64_t cards_in_sandbox = 0;
   std::string score_period;
-  std::vector<DemoScoreRow> scores;
+  std::vector<DemoScoreRow> scores;  // one per person with a log in score_period
+  // Names of roster people without a score in score_period because they wrote no log in it,
+  // such as the top manager, who has no daily template.
+  std::vector<std::string> people_without_score;
   double wall_seconds = 0;
 };
 
@@ -140,8 +146,28 @@ std::string DemoScoringConfig();
 // The service settings of the demo against a sandbox at `base_url`, storing in `data_dir`.
 ServiceConfig DemoServiceConfig(const std::string& base_url, const std::string& data_dir);
 
-// Runs the demo. Errors: kInvalidArgument for options out of range, or the error of the
-// sandbox, store or service that stopped it.
+// Checks the ranges of weeks and people, so the command can reject them before it prints
+// anything. Errors: kInvalidArgument naming the option, its value and the range.
+Status ValidateDemoOptions(const DemoOptions& options);
+
+// The holiday directories the demo looks for when --holidays is not given, in order:
+// <executable directory>/../share/logbridge/holidays (what `cmake --install` puts beside
+// bin/logbridge), config/holidays of the source tree the binary was built from, and
+// /etc/logbridge/holidays (the server install of deploy/README.md).
+std::vector<std::string> DemoHolidaysCandidates(const std::string& executable_path);
+
+// Returns the holiday directory to use: `requested`, or the first candidate that is a directory
+// when `requested` is empty, after checking that it loads and has the demo's year.
+// Errors: kNotFound naming the requested path or every candidate tried, with what to pass
+// instead. kInvalidArgument naming the file or directory that does not load or lacks the year.
+Result<std::string> ResolveDemoHolidaysDir(const std::string& requested,
+                                           const std::vector<std::string>& candidates);
+
+// Returns the path of the running executable, or "" when /proc/self/exe cannot be read.
+std::string CurrentExecutablePath();
+
+// Runs the demo. Errors: kInvalidArgument for options out of range, kNotFound when no holiday
+// directory is found, or the error of the sandbox, store or service that stopped it.
 Result<DemoSummary> RunDemo(const DemoOptions& options);
 
 // Formats the summary as the readable report the command prints.

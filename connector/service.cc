@@ -13,7 +13,9 @@
 #include "connector/card_actions.h"
 #include "connector/event_inbox.h"
 #include "connector/robot_commands.h"
+#include "connector/stream_intake.h"
 #include "dingtalk/client.h"
+#include "dingtalk/stream_client.h"
 #include "scoring/config.h"
 
 namespace logbridge::connector {
@@ -162,8 +164,13 @@ Status Service::Build() {
 
   budget_ = std::make_unique<CallBudget>(*store_, *client_, *clock_,
                                          config.sync.monthly_call_budget);
+  // Card clicks come back the way the card was created: over Stream only in pure Stream mode,
+  // because in mode both the HTTP card route is registered and keeps receiving them.
+  const char* card_callback_type =
+      config.dingtalk.callback_mode == CallbackMode::kStream ? "STREAM" : "HTTP";
   sender_ = std::make_unique<DingTalkSender>(
-      *client_, budget_.get(), DingTalkSenderOptions{config.dingtalk.card_template_id, "HTTP"});
+      *client_, budget_.get(),
+      DingTalkSenderOptions{config.dingtalk.card_template_id, card_callback_type});
   outbox_ = std::make_unique<Outbox>(*store_, *sender_, *clock_, config.outbox);
 
   PollerOptions poller_options;
@@ -207,48 +214,22 @@ Status Service::Start() {
   }
 
   if (options_.start_callback_server && config.callback_enabled) {
-    event_handler_ = std::make_unique<ContactEventHandler>(g_roster_stale);
-    EventInboxOptions inbox_options;
-    inbox_options.database_path = config.store_path;
-    Result<std::unique_ptr<EventInbox>> inbox =
-        EventInbox::Open(inbox_options, event_handler_.get(), clock_);
-    if (!inbox.ok()) {
-      return inbox.error();
+    Status intake = StartCallbackIntake();
+    if (!intake.ok()) {
+      return intake;
     }
-    inbox_ = std::move(*inbox);
-    CardActionOptions card_options;
-    card_options.database_path = config.store_path;
-    Result<std::unique_ptr<CardActionService>> cards =
-        CardActionService::Open(card_options, approvals_.get(), clock_);
-    if (!cards.ok()) {
-      return cards.error();
+    if (config.http_callbacks()) {
+      Status server = StartCallbackServer();
+      if (!server.ok()) {
+        return server;
+      }
     }
-    card_actions_ = std::move(*cards);
-    robot_ = std::make_unique<RobotCommandService>(score_lookup_.get());
-
-    CallbackServerOptions server_options;
-    server_options.bind = config.callback.bind;
-    server_options.port = config.callback.port;
-    server_options.apps.push_back(CallbackApp{
-        config.dingtalk.app_key,
-        dingtalk::CallbackCryptoConfig{options_.secrets.callback_token,
-                                       options_.secrets.callback_aes_key,
-                                       config.dingtalk.app_key}});
-    server_options.card_api_secret = options_.secrets.card_api_secret;
-    server_options.robot_app_secret = options_.secrets.app_secret;
-    Result<std::unique_ptr<CallbackServer>> server = CallbackServer::Create(
-        server_options, inbox_.get(), card_actions_.get(), robot_.get(), clock_);
-    if (!server.ok()) {
-      return server.error();
+    if (config.stream_callbacks()) {
+      Status stream = StartStreamClient();
+      if (!stream.ok()) {
+        return stream;
+      }
     }
-    callback_server_ = std::move(*server);
-    Result<int> port = callback_server_->Start();
-    if (!port.ok()) {
-      return port.error();
-    }
-    callback_port_ = *port;
-    ServiceLogger()->info("callback server listening on {}:{}", config.callback.bind,
-                          callback_port_);
   }
 
   if (options_.start_admin_api) {
@@ -265,7 +246,95 @@ Status Service::Start() {
   return OkStatus();
 }
 
+Status Service::StartCallbackIntake() {
+  const ServiceConfig& config = options_.config;
+  event_handler_ = std::make_unique<ContactEventHandler>(g_roster_stale);
+  EventInboxOptions inbox_options;
+  inbox_options.database_path = config.store_path;
+  Result<std::unique_ptr<EventInbox>> inbox =
+      EventInbox::Open(inbox_options, event_handler_.get(), clock_);
+  if (!inbox.ok()) {
+    return inbox.error();
+  }
+  inbox_ = std::move(*inbox);
+  CardActionOptions card_options;
+  card_options.database_path = config.store_path;
+  Result<std::unique_ptr<CardActionService>> cards =
+      CardActionService::Open(card_options, approvals_.get(), clock_);
+  if (!cards.ok()) {
+    return cards.error();
+  }
+  card_actions_ = std::move(*cards);
+  robot_ = std::make_unique<RobotCommandService>(score_lookup_.get());
+  return OkStatus();
+}
+
+Status Service::StartCallbackServer() {
+  const ServiceConfig& config = options_.config;
+  CallbackServerOptions server_options;
+  server_options.bind = config.callback.bind;
+  server_options.port = config.callback.port;
+  server_options.apps.push_back(CallbackApp{
+      config.dingtalk.app_key,
+      dingtalk::CallbackCryptoConfig{options_.secrets.callback_token,
+                                     options_.secrets.callback_aes_key, config.dingtalk.app_key}});
+  server_options.card_api_secret = options_.secrets.card_api_secret;
+  server_options.robot_app_secret = options_.secrets.app_secret;
+  Result<std::unique_ptr<CallbackServer>> server = CallbackServer::Create(
+      server_options, inbox_.get(), card_actions_.get(), robot_.get(), clock_);
+  if (!server.ok()) {
+    return server.error();
+  }
+  callback_server_ = std::move(*server);
+  Result<int> port = callback_server_->Start();
+  if (!port.ok()) {
+    return port.error();
+  }
+  callback_port_ = *port;
+  ServiceLogger()->info("callback server listening on {}:{}", config.callback.bind,
+                        callback_port_);
+  return OkStatus();
+}
+
+Status Service::StartStreamClient() {
+  const DingTalkSettings& dingtalk = options_.config.dingtalk;
+  StreamIntakeOptions intake_options;
+  intake_options.app_name = dingtalk.app_key;
+  // Robot replies go only to a sessionWebhook on the oapi host, where DingTalk's URLs point.
+  intake_options.session_webhook_prefix = dingtalk.oapi_base_url + "/";
+  Result<std::unique_ptr<StreamIntake>> intake = StreamIntake::Create(
+      intake_options, inbox_.get(), card_actions_.get(), robot_.get(), clock_);
+  if (!intake.ok()) {
+    return intake.error();
+  }
+  stream_intake_ = std::move(*intake);
+
+  dingtalk::StreamClientOptions client_options;
+  client_options.api_base_url =
+      dingtalk.stream_base_url.empty() ? dingtalk.api_base_url : dingtalk.stream_base_url;
+  client_options.client_id = dingtalk.app_key;
+  client_options.client_secret = options_.secrets.app_secret;
+  client_options.clock = clock_;
+  Result<std::unique_ptr<dingtalk::StreamClient>> client =
+      dingtalk::StreamClient::Create(std::move(client_options), stream_intake_.get());
+  if (!client.ok()) {
+    return client.error();
+  }
+  stream_client_ = std::move(*client);
+  return stream_client_->Start();
+}
+
 void Service::Shutdown() {
+  // The Stream client stops first because its handler writes to the inbox and card actions.
+  if (stream_client_ != nullptr) {
+    stream_client_->Stop();
+    const dingtalk::StreamClientStats stats = stream_client_->Stats();
+    ServiceLogger()->info(
+        "stream mode: stopped after {} connections, {} frames, {} duplicates, {} handler "
+        "failures",
+        stats.connections, stats.frames_received, stats.duplicates, stats.handler_failures);
+    stream_client_.reset();
+  }
   if (callback_server_ != nullptr) {
     callback_server_->Stop();
   }

@@ -28,7 +28,8 @@
 
 namespace logbridge::dingtalk {
 class Client;
-}
+class StreamClient;
+}  // namespace logbridge::dingtalk
 
 namespace logbridge::scoring {
 struct Config;
@@ -43,6 +44,7 @@ class EventInbox;
 class EventHandler;
 class RobotCommandService;
 class ScoreLookup;
+class StreamIntake;
 
 struct ServiceOptions {
   ServiceConfig config;
@@ -95,8 +97,11 @@ class Service {
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
 
-  // Starts the admin API and callback server when enabled, resolves outbox messages left in
-  // flight by an earlier run, and analyzes logs stored without analysis.
+  // Resolves outbox messages left in flight by an earlier run, analyzes logs stored without
+  // analysis, and starts the admin API and, when callbacks are enabled, the channels of
+  // [dingtalk] callback_mode: the HTTP callback endpoint, the Stream mode client or both. The
+  // Stream client connects in the background and reconnects with backoff, so an unreachable
+  // gateway does not fail Start.
   Status Start();
 
   // Runs every task due now, in order: roster refresh (daily), poll, analysis of new and
@@ -114,7 +119,8 @@ class Service {
   // not async-signal-safe: call it from a thread that waits for signals (sigwait).
   void Stop();
 
-  // Stops the servers; called by Run on its way out and by the destructor.
+  // Stops the Stream client, which closes its connection after the frame in hand, and the
+  // servers. Run calls it on its way out, and so does the destructor. Idempotent.
   void Shutdown();
 
   // Backfills logs created since `since` (`logbridge sync --since`), analyzing them as they
@@ -135,6 +141,8 @@ class Service {
   const ServiceTotals& totals() const { return totals_; }
   int admin_port() const { return admin_port_; }
   int callback_port() const { return callback_port_; }
+  // The Stream mode client, or null when Stream mode is off or the service has not started.
+  dingtalk::StreamClient* stream_client() { return stream_client_.get(); }
   std::optional<EpochMs> next_poll_at() const { return next_poll_at_; }
 
  private:
@@ -145,6 +153,9 @@ class Service {
   void RecordPoll(const Result<SyncRunReport>& polled, EpochMs now);
   Status RefreshRosterIfDue(EpochMs now);
   Status DispatchOutbox();
+  Status StartCallbackIntake();
+  Status StartCallbackServer();
+  Status StartStreamClient();
 
   ServiceOptions options_;
   const Clock* clock_;
@@ -170,6 +181,9 @@ class Service {
   std::unique_ptr<CardActionService> card_actions_;
   std::unique_ptr<RobotCommandService> robot_;
   std::unique_ptr<CallbackServer> callback_server_;
+  std::unique_ptr<StreamIntake> stream_intake_;
+  // Declared after everything its handler reaches, so it is destroyed first.
+  std::unique_ptr<dingtalk::StreamClient> stream_client_;
   std::unique_ptr<AdminApi> admin_api_;
   int admin_port_ = 0;
   int callback_port_ = 0;

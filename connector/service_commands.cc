@@ -37,7 +37,7 @@ Result<ServiceOptions> LoadOptions(const std::string& config_path) {
   }
   spdlog::set_level(spdlog::level::from_str(config->log_level));
   SecretSources sources{ProcessEnvironment(), config->secrets_file, CurrentUid()};
-  Result<Secrets> secrets = LoadSecrets(sources, config->callback_enabled);
+  Result<Secrets> secrets = LoadSecrets(sources, config->http_callbacks());
   if (!secrets.ok()) {
     return secrets.error();
   }
@@ -128,15 +128,31 @@ int Backfill(const std::string& config_path, const std::string& since_text) {
 int Demo(const DemoOptions& options) {
   DemoOptions run = options;
   run.progress = &std::cout;
+
+  // Every option is checked before the banner, so a bad one prints only its error.
+  Status valid = ValidateDemoOptions(run);
+  if (!valid.ok()) {
+    std::cerr << "logbridge demo: " << valid.error().message << "\n";
+    return kExitUsage;
+  }
+  Result<std::string> holidays = ResolveDemoHolidaysDir(
+      run.holidays_dir, DemoHolidaysCandidates(CurrentExecutablePath()));
+  if (!holidays.ok()) {
+    std::cerr << "logbridge demo: " << holidays.error().message << "\n";
+    return kExitConfig;
+  }
+  run.holidays_dir = *holidays;
+
   if (run.stay) {
     BlockTerminationSignals();
   }
   std::cout << "logbridge demo: " << run.people << " people, " << run.weeks
-            << " simulated weeks, seed " << run.seed << "\n"
+            << " simulated weeks, seed " << run.seed << ", holidays from " << run.holidays_dir
+            << "\n"
             << std::flush;
   Result<DemoSummary> summary = RunDemo(run);
   if (!summary.ok()) {
-    std::cerr << "logbridge demo: " << summary.error().ToString() << "\n";
+    std::cerr << "logbridge demo: " << summary.error().message << "\n";
     return summary.error().code == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailure;
   }
   if (!run.stay) {
@@ -176,8 +192,9 @@ void AddServiceCommands(CLI::App& app, int* exit_code) {
   demo->add_option("--people", demo_options->people, "people in the organization, 10 to 500")
       ->default_val(40);
   demo->add_option("--holidays", demo_options->holidays_dir,
-                   "directory of holiday files, one <year>.toml each")
-      ->default_val("config/holidays");
+                   "directory of holiday files, one <year>.toml each; default: the installed "
+                   "share/logbridge/holidays, else the source tree's config/holidays, else "
+                   "/etc/logbridge/holidays");
   demo->add_flag("--stay", demo_options->stay,
                  "keep the admin API up after the summary until Ctrl-C");
   auto demo_verbose = std::make_shared<bool>(false);

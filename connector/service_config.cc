@@ -255,13 +255,36 @@ const toml::table& SectionOrEmpty(const toml::table& root, std::string_view name
   return *node->as_table();
 }
 
+void ReadCallbackMode(const toml::table& table, ConfigReader& reader, CallbackMode& out) {
+  const toml::node* node = table.get("callback_mode");
+  std::string text;
+  reader.String(table, "dingtalk", "callback_mode", text);
+  if (node == nullptr || !node->is_string()) {
+    return;  // an absent key keeps the default, and String reported a non-string value
+  }
+  for (CallbackMode mode : {CallbackMode::kHttp, CallbackMode::kStream, CallbackMode::kBoth}) {
+    if (text == CallbackModeName(mode)) {
+      out = mode;
+      return;
+    }
+  }
+  reader.Problem(TomlLine(*node), "dingtalk.callback_mode",
+                 "invalid mode \"" + text + "\"",
+                 "use \"http\" (callback endpoint), \"stream\" (Stream mode WebSocket) or "
+                 "\"both\"");
+}
+
 void ReadDingTalk(const toml::table& root, ConfigReader& reader, DingTalkSettings& out) {
   const toml::table& table = SectionOrEmpty(root, "dingtalk", reader);
-  reader.CheckKeys(
-      table, "dingtalk",
-      {"oapi_base_url", "api_base_url", "app_key", "agent_id", "robot_code", "card_template_id"});
+  reader.CheckKeys(table, "dingtalk",
+                   {"oapi_base_url", "api_base_url", "stream_base_url", "callback_mode", "app_key",
+                    "agent_id", "robot_code", "card_template_id"});
   reader.Url(table, "dingtalk", "oapi_base_url", out.oapi_base_url);
   reader.Url(table, "dingtalk", "api_base_url", out.api_base_url);
+  if (table.get("stream_base_url") != nullptr) {
+    reader.Url(table, "dingtalk", "stream_base_url", out.stream_base_url);
+  }
+  ReadCallbackMode(table, reader, out.callback_mode);
   reader.String(table, "dingtalk", "app_key", out.app_key, true);
   reader.Int(table, "dingtalk", "agent_id", out.agent_id, 1, INT64_MAX, true);
   reader.String(table, "dingtalk", "robot_code", out.robot_code);
@@ -592,6 +615,18 @@ Result<std::map<std::string, std::string>> ParseSecretsFile(const std::string& p
 
 }  // namespace
 
+std::string_view CallbackModeName(CallbackMode mode) {
+  switch (mode) {
+    case CallbackMode::kHttp:
+      return "http";
+    case CallbackMode::kStream:
+      return "stream";
+    case CallbackMode::kBoth:
+      return "both";
+  }
+  return "http";
+}
+
 Result<ServiceConfig> ParseServiceConfig(std::string_view toml_text, std::string_view source_name) {
   Result<toml::table> parsed = ParseToml(toml_text, source_name);
   if (!parsed.ok()) {
@@ -631,7 +666,7 @@ EnvLookup ProcessEnvironment() {
 
 uint32_t CurrentUid() { return static_cast<uint32_t>(::geteuid()); }
 
-Result<Secrets> LoadSecrets(const SecretSources& sources, bool callback_enabled) {
+Result<Secrets> LoadSecrets(const SecretSources& sources, bool http_callbacks) {
   std::string file = sources.secrets_file;
   if (std::optional<std::string> from_env = sources.env(kEnvSecretsFile);
       from_env && !from_env->empty()) {
@@ -670,7 +705,7 @@ Result<Secrets> LoadSecrets(const SecretSources& sources, bool callback_enabled)
   };
   require(kEnvAppSecret, secrets.app_secret);
   require(kEnvAdminToken, secrets.admin_token);
-  if (callback_enabled) {
+  if (http_callbacks) {
     require(kEnvCallbackToken, secrets.callback_token);
     require(kEnvCallbackAesKey, secrets.callback_aes_key);
   }
@@ -683,7 +718,7 @@ Result<Secrets> LoadSecrets(const SecretSources& sources, bool callback_enabled)
   }
 
   // DingTalk's EncodingAESKey is 43 characters of Base64 without padding.
-  if (callback_enabled && secrets.callback_aes_key.size() != 43) {
+  if (http_callbacks && secrets.callback_aes_key.size() != 43) {
     return MakeError(ErrorCode::kInvalidArgument,
                      std::string(kEnvCallbackAesKey) + " has " +
                          std::to_string(secrets.callback_aes_key.size()) +

@@ -27,9 +27,21 @@ inline constexpr std::string_view kEnvCardApiSecret = "LOGBRIDGE_CARD_API_SECRET
 // Path of the secrets file; overrides [secrets] file in the config.
 inline constexpr std::string_view kEnvSecretsFile = "LOGBRIDGE_SECRETS_FILE";
 
+// The channels that deliver events, card clicks and robot messages when [callback] enabled is
+// true. kHttp: DingTalk pushes to the callback endpoint. kStream: the daemon opens a Stream mode
+// WebSocket to DingTalk and needs no public URL. kBoth: both channels, and the event inbox
+// drops the second copy of an event by its eventId.
+enum class CallbackMode { kHttp, kStream, kBoth };
+
+// Returns "http", "stream" or "both", the value of [dingtalk] callback_mode.
+std::string_view CallbackModeName(CallbackMode mode);
+
 struct DingTalkSettings {
   std::string oapi_base_url = "https://oapi.dingtalk.com";
   std::string api_base_url = "https://api.dingtalk.com";
+  // Base URL that Stream mode posts connections/open to; empty uses api_base_url.
+  std::string stream_base_url;
+  CallbackMode callback_mode = CallbackMode::kHttp;
   std::string app_key;           // the app's Client ID; its secret is LOGBRIDGE_APP_SECRET
   int64_t agent_id = 0;          // for work notifications
   std::string robot_code;        // for robot messages and cards
@@ -94,6 +106,15 @@ struct ServiceConfig {
   std::string holidays_dir = "/etc/logbridge/holidays";
   std::vector<LeaveRange> leaves;
   std::string secrets_file;  // empty: environment variables only
+
+  // Whether the HTTP callback endpoint runs: callbacks enabled in mode http or both.
+  bool http_callbacks() const {
+    return callback_enabled && dingtalk.callback_mode != CallbackMode::kStream;
+  }
+  // Whether the Stream mode client runs: callbacks enabled in mode stream or both.
+  bool stream_callbacks() const {
+    return callback_enabled && dingtalk.callback_mode != CallbackMode::kHttp;
+  }
 };
 
 // Reads and validates a config file. The error lists every problem, one per line, as
@@ -129,8 +150,9 @@ struct SecretSources {
 // regular file with mode 0600 or 0400 owned by expected_owner_uid, or it is rejected with a
 // message that gives the command to fix the mode or owner. A missing required secret fails with a
 // message naming the variable to set. The callback token and AES key are required only when
-// the callback server is enabled; the card API secret is always optional.
-Result<Secrets> LoadSecrets(const SecretSources& sources, bool callback_enabled);
+// `http_callbacks` is true (ServiceConfig::http_callbacks); Stream mode authenticates with the
+// app secret. The card API secret is always optional.
+Result<Secrets> LoadSecrets(const SecretSources& sources, bool http_callbacks);
 
 // The effective uid of this process, the default owner of the secrets file.
 uint32_t CurrentUid();

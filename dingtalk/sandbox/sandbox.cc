@@ -275,12 +275,7 @@ void Sandbox::Impl::Serve(const httplib::Request& request, httplib::Response& re
     call_counts_[request.path] += 1;
     auto it = routes_.find({request.method, request.path});
     if (it == routes_.end()) {
-      response.status = 404;
-      response.set_content(json{{"code", "NotFound"},
-                                {"message", request.method + " " + request.path +
-                                                " is not an API the sandbox serves"}}
-                               .dump(),
-                           "application/json");
+      WriteReply(call, NoRouteReply(call, request.method), response);
       return;
     }
     route = it->second;
@@ -329,6 +324,30 @@ void Sandbox::Impl::Serve(const httplib::Request& request, httplib::Response& re
     }
   }
   WriteReply(call, (this->*route.handler)(call), response);
+}
+
+SandboxReply Sandbox::Impl::NoRouteReply(const SandboxCall& call,
+                                        const std::string& method) const {
+  const std::string request_line = method + " " + call.path;
+  if (call.family == SandboxApi::kV1) {
+    return V1Error(404, "NotFound", request_line + " is not an API the sandbox serves");
+  }
+  // oapi errors carry errcode and errmsg with HTTP 200, so a wrong method or path does too.
+  // NOTE: the documentation of these APIs names no errcode for a wrong method or path. 43001,
+  // 43002 and 404 are the entries of DingTalk's global error code table for "needs GET",
+  // "needs POST" and "URI not found", and the live gateway may respond differently.
+  for (const auto& [key, route] : routes_) {
+    if (key.second != call.path) {
+      continue;
+    }
+    const std::string& expected = key.first;
+    const bool wants_get = expected == "GET";
+    return OapiError(wants_get ? 43001 : 43002,
+                     std::string(wants_get ? "需要GET请求" : "需要POST请求") + ": " +
+                         request_line + " is not allowed; send it as " + expected);
+  }
+  return OapiError(404, "请求的URI地址不存在: " + request_line +
+                            " is not an API the sandbox serves; check the path");
 }
 
 void Sandbox::Impl::WriteReply(const SandboxCall& call, SandboxReply reply,

@@ -113,6 +113,9 @@ class Sandbox::Impl {
   bool ApplyFault(const Fault& fault, SandboxCall& call, httplib::Response& response);
   std::optional<SandboxReply> Authenticate(const httplib::Request& request, SandboxCall& call);
   std::optional<SandboxReply> CheckLimits(const Route& route, SandboxCall& call);
+  // The reply to a method and path without a route: the oapi shape (errcode 43001 or 43002 for
+  // a known path with another method, 404 for an unknown path) or a v1.0 404 NotFound.
+  SandboxReply NoRouteReply(const SandboxCall& call, const std::string& method) const;
   void WriteReply(const SandboxCall& call, SandboxReply reply, httplib::Response& response);
   std::string NewRequestId();
   EpochMs Now() const { return clock_->Now(); }

@@ -65,6 +65,28 @@ json ReportToJson(const Report& report, bool with_contents) {
   return item;
 }
 
+// The JSON text of a request field for an error message, or "(missing)".
+std::string RenderField(const json& body, std::string_view key) {
+  const json* field = SandboxJson::Find(body, key);
+  return field == nullptr ? "(missing)" : field->dump();
+}
+
+// Checks report/list's cursor: required, and 0 or a next_cursor this server issued, which all
+// lie in 0..kCursorMask.
+std::optional<SandboxReply> CheckReportCursor(const SandboxCall& call,
+                                              std::optional<int64_t> cursor) {
+  constexpr char kFix[] = "; send 0 for the first page, then the previous page's next_cursor";
+  if (SandboxJson::Find(call.body, "cursor") == nullptr) {
+    return Sandbox::Impl::InvalidParameter(call.family, std::string("cursor is required") + kFix);
+  }
+  if (!cursor || *cursor < 0 || static_cast<uint64_t>(*cursor) > kCursorMask) {
+    return Sandbox::Impl::InvalidParameter(
+        call.family, "cursor " + RenderField(call.body, "cursor") + " is outside 0.." +
+                         std::to_string(kCursorMask) + kFix);
+  }
+  return std::nullopt;
+}
+
 // Reads an optional page offset and size for the offset-paged report APIs.
 std::optional<SandboxReply> ReadOffsetPage(const SandboxCall& call, int64_t max_size,
                                            int64_t* offset, int64_t* size) {
@@ -176,11 +198,13 @@ SandboxReply Sandbox::Impl::ReportPage(SandboxCall& call, bool with_contents) {
                             "start_time..end_time spans more than 180 days; "
                             "split the window");
   }
-  if (!cursor || *cursor < 0) {
-    return InvalidParameter(call.family, "cursor is required: 0 first, then next_cursor");
+  if (std::optional<SandboxReply> bad = CheckReportCursor(call, cursor)) {
+    return *bad;
   }
   if (!size || *size < 1 || *size > kMaxReportPageSize) {
-    return InvalidParameter(call.family, "size must be 1..20");
+    return InvalidParameter(call.family, "size " + RenderField(call.body, "size") +
+                                             " is outside 1.." +
+                                             std::to_string(kMaxReportPageSize));
   }
   std::string template_name = SandboxJson::String(call.body, "template_name").value_or("");
   std::string userid = SandboxJson::String(call.body, "userid").value_or("");

@@ -1,7 +1,8 @@
 // End-to-end tests of the connector service against the in-process sandbox over loopback HTTP,
 // on the demo's generated organization and a ManualClock: sync without loss or duplicates,
 // feedback and approval cards, clicks through the callback endpoint, score cards with the
-// stored numbers, outbox retries under injected failures, and the call budget.
+// stored numbers, outbox retries under injected failures, the call budget, and Stream mode
+// against the sandbox's Stream gateway.
 
 #include <catch2/catch.hpp>
 
@@ -10,6 +11,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -17,6 +19,8 @@
 #include "connector/demo.h"
 #include "connector/service.h"
 #include "dingtalk/sandbox/sandbox.h"
+#include "dingtalk/sandbox/stream_gateway.h"
+#include "dingtalk/stream_client.h"
 
 namespace logbridge::connector {
 namespace {
@@ -371,6 +375,135 @@ TEST_CASE("budget is spread over the month", "[e2e]") {
   REQUIRE(interval.ok());
   CHECK(*interval > std::chrono::minutes(30));
   CHECK(*interval < std::chrono::minutes(60));
+}
+
+// A Stream gateway on loopback that redelivers quickly, for the Stream mode tests.
+std::unique_ptr<dingtalk::StreamGateway> StartGateway() {
+  dingtalk::StreamGatewayOptions options;
+  options.redelivery_timeout = std::chrono::milliseconds(500);
+  Result<std::unique_ptr<dingtalk::StreamGateway>> gateway =
+      dingtalk::StreamGateway::Start(options);
+  REQUIRE(gateway.ok());
+  return std::move(*gateway);
+}
+
+std::function<void(ServiceConfig&)> UseGateway(const dingtalk::StreamGateway& gateway,
+                                               CallbackMode mode) {
+  const std::string url = gateway.base_url();
+  return [url, mode](ServiceConfig& config) {
+    config.dingtalk.callback_mode = mode;
+    config.dingtalk.stream_base_url = url;
+  };
+}
+
+// The data of a card click as the Stream card topic carries it.
+std::string StreamClickData(const Approval& approval, const std::string& action,
+                            const std::string& reason) {
+  nlohmann::json params = {{kReasonParam, reason}};
+  nlohmann::json content = {{"cardPrivateData", {{"actionIds", {action}}, {"params", params}}}};
+  return nlohmann::json({{"outTrackId", approval.out_track_id},
+                         {"userId", approval.manager_id},
+                         {"corpId", "dingsandboxcorp"},
+                         {"content", content.dump()}})
+      .dump();
+}
+
+TEST_CASE("stream mode service receives events and clicks", "[e2e]") {
+  constexpr std::chrono::milliseconds kWait{5000};
+  std::unique_ptr<dingtalk::StreamGateway> gateway = StartGateway();
+  TempDir dir;
+  std::unique_ptr<DemoEnvironment> environment =
+      MakeEnvironment(dir, UseGateway(*gateway, CallbackMode::kStream));
+  Service& service = environment->service();
+  REQUIRE(service.stream_client() != nullptr);
+  CHECK(service.callback_port() == 0);  // no HTTP endpoint in Stream mode
+  REQUIRE(service.stream_client()->WaitForConnections(1, kWait));
+  REQUIRE(gateway->Connections().size() == 1);
+  CHECK(gateway->Connections()[0].client_id == dingtalk::DefaultSandboxApp().app_key);
+
+  environment->clock().Set(environment->start() + std::chrono::days(9));
+  REQUIRE(service.RunDue().ok());
+  DispatchForMinutes(*environment, 10);
+  const int64_t refreshes = service.totals().roster_refreshes;
+
+  // A contact event is acknowledged, stored and handled: the next run refreshes the roster
+  // although the daily refresh is not due.
+  const std::string event =
+      gateway->PushEvent("user_add_org", R"({"userId":["new-hire"]})", "evt-stream-1");
+  REQUIRE(gateway->WaitForAck(event, kWait));
+  const auto deadline = std::chrono::steady_clock::now() + kWait;
+  while (service.totals().roster_refreshes == refreshes &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    REQUIRE(service.RunDue().ok());
+  }
+  CHECK(service.totals().roster_refreshes == refreshes + 1);
+
+  // Approval cards ask for their clicks over Stream, and a click that arrives there decides.
+  std::vector<dingtalk::RecordedCard> cards = environment->sandbox().Cards();
+  REQUIRE_FALSE(cards.empty());
+  for (const dingtalk::RecordedCard& card : cards) {
+    CHECK(card.callback_type == "STREAM");
+  }
+  ApprovalFilter pending;
+  pending.status = ApprovalStatus::kPending;
+  Result<std::vector<Approval>> approvals = service.store().ListApprovals(pending);
+  REQUIRE(approvals.ok());
+  REQUIRE_FALSE(approvals->empty());
+  const Approval approval = approvals->front();
+  const std::string click =
+      gateway->PushCallback(std::string(dingtalk::kStreamCardTopic),
+                            StreamClickData(approval, kRejectAction, "请补充客户名称"));
+  REQUIRE(gateway->WaitForAck(click, kWait));
+
+  Result<std::optional<Approval>> decided = service.store().GetApproval(approval.id);
+  REQUIRE(decided.ok());
+  REQUIRE(decided->has_value());
+  CHECK((*decided)->status == ApprovalStatus::kRejected);
+  CHECK((*decided)->reason == "请补充客户名称");
+  bool acknowledged = false;
+  for (const dingtalk::RecordedStreamAck& recorded : gateway->Acks()) {
+    if (recorded.ack.message_id != click) {
+      continue;
+    }
+    acknowledged = true;
+    CHECK(recorded.ack.code == 200);
+    nlohmann::json data = nlohmann::json::parse(recorded.ack.data);
+    CHECK(data["response"]["cardData"]["cardParamMap"]["status"] == "已驳回");
+  }
+  CHECK(acknowledged);
+}
+
+TEST_CASE("stream mode stops with the service", "[e2e]") {
+  constexpr std::chrono::milliseconds kWait{5000};
+  std::unique_ptr<dingtalk::StreamGateway> gateway = StartGateway();
+  TempDir dir;
+  std::unique_ptr<DemoEnvironment> environment =
+      MakeEnvironment(dir, UseGateway(*gateway, CallbackMode::kBoth));
+  Service& service = environment->service();
+  CHECK(service.callback_port() > 0);  // mode both keeps the HTTP endpoint
+  REQUIRE(service.stream_client() != nullptr);
+  REQUIRE(service.stream_client()->WaitForConnections(1, kWait));
+
+  // Stop is what the serve command's signal thread calls on SIGTERM.
+  std::thread runner([&service] { CHECK(service.Run().ok()); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  service.Stop();
+  runner.join();
+
+  CHECK(service.stream_client() == nullptr);
+  const auto deadline = std::chrono::steady_clock::now() + kWait;
+  while (!gateway->Connections().empty() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  CHECK(gateway->Connections().empty());
+}
+
+TEST_CASE("http mode starts no stream client", "[e2e]") {
+  TempDir dir;
+  std::unique_ptr<DemoEnvironment> environment = MakeEnvironment(dir);
+  CHECK(environment->service().stream_client() == nullptr);
+  CHECK(environment->service().callback_port() > 0);
 }
 
 }  // namespace

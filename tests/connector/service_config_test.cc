@@ -162,6 +162,95 @@ TEST_CASE("Leave ranges are read from calendar", "[connector]") {
   CHECK(reversed.error().message.find("last is before first") != std::string::npos);
 }
 
+TEST_CASE("Callback mode selects channels", "[connector]") {
+  Result<ServiceConfig> defaults = ParseServiceConfig(kMinimal, "mini.toml");
+  REQUIRE(defaults.ok());
+  CHECK(defaults->dingtalk.callback_mode == CallbackMode::kHttp);
+  CHECK(defaults->dingtalk.stream_base_url.empty());
+  CHECK(defaults->http_callbacks());
+  CHECK_FALSE(defaults->stream_callbacks());
+
+  const std::string stream_text = R"(
+[dingtalk]
+app_key = "dingabc"
+agent_id = 42
+callback_mode = "stream"
+stream_base_url = "http://127.0.0.1:9000"
+
+[sync]
+templates = ["日报"]
+)";
+  Result<ServiceConfig> stream = ParseServiceConfig(stream_text, "stream.toml");
+  REQUIRE(stream.ok());
+  CHECK(stream->dingtalk.callback_mode == CallbackMode::kStream);
+  CHECK(stream->dingtalk.stream_base_url == "http://127.0.0.1:9000");
+  CHECK_FALSE(stream->http_callbacks());
+  CHECK(stream->stream_callbacks());
+
+  std::string both_text = stream_text;
+  both_text.replace(both_text.find("\"stream\""), 8, "\"both\"");
+  Result<ServiceConfig> both = ParseServiceConfig(both_text, "both.toml");
+  REQUIRE(both.ok());
+  CHECK(both->http_callbacks());
+  CHECK(both->stream_callbacks());
+
+  // [callback] enabled = false turns off every channel.
+  Result<ServiceConfig> off =
+      ParseServiceConfig(stream_text + "\n[callback]\nenabled = false\n", "off.toml");
+  REQUIRE(off.ok());
+  CHECK_FALSE(off->http_callbacks());
+  CHECK_FALSE(off->stream_callbacks());
+}
+
+TEST_CASE("Invalid callback mode is named", "[connector]") {
+  const std::string text = R"(
+[dingtalk]
+app_key = "dingabc"
+agent_id = 42
+callback_mode = "websocket"
+stream_base_url = "wss://example"
+
+[sync]
+templates = ["日报"]
+)";
+  Result<ServiceConfig> config = ParseServiceConfig(text, "bad.toml");
+  REQUIRE_FALSE(config.ok());
+  const std::string& message = config.error().message;
+  CHECK(message.find("bad.toml:5: dingtalk.callback_mode: invalid mode \"websocket\"") !=
+        std::string::npos);
+  CHECK(message.find("\"stream\"") != std::string::npos);
+  CHECK(message.find("bad.toml:6: dingtalk.stream_base_url: invalid URL \"wss://example\"") !=
+        std::string::npos);
+
+  std::string number_text = text;
+  number_text.replace(number_text.find("\"websocket\""), 11, "3");
+  Result<ServiceConfig> number = ParseServiceConfig(number_text, "number.toml");
+  REQUIRE_FALSE(number.ok());
+  CHECK(number.error().message.find("number.toml:5: dingtalk.callback_mode: expected a string") !=
+        std::string::npos);
+}
+
+TEST_CASE("Stream mode needs no callback secrets", "[connector]") {
+  SecretSources sources{FakeEnv({{"LOGBRIDGE_APP_SECRET", "app-secret"},
+                                 {"LOGBRIDGE_ADMIN_TOKEN", "0123456789abcdef0123"}}),
+                        "", CurrentUid()};
+  Result<ServiceConfig> config = ParseServiceConfig(R"(
+[dingtalk]
+app_key = "dingabc"
+agent_id = 42
+callback_mode = "stream"
+
+[sync]
+templates = ["日报"]
+)",
+                                                    "stream.toml");
+  REQUIRE(config.ok());
+  Result<Secrets> secrets = LoadSecrets(sources, config->http_callbacks());
+  REQUIRE(secrets.ok());
+  CHECK(secrets->app_secret == "app-secret");
+  CHECK(secrets->callback_token.empty());
+}
+
 TEST_CASE("Secrets come from environment", "[connector]") {
   SecretSources sources{FakeEnv({{"LOGBRIDGE_APP_SECRET", "app-secret"},
                                  {"LOGBRIDGE_ADMIN_TOKEN", "0123456789abcdef0123"},

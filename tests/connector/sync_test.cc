@@ -27,6 +27,7 @@ class SyncFixture {
     options.months = 1;
     options.seed = 11;
     options.data_dir = dir_;
+    options.holidays_dir = std::string(LOGBRIDGE_SOURCE_DIR) + "/config/holidays";
     options.start_admin_api = false;
     Result<std::unique_ptr<DemoEnvironment>> environment = DemoEnvironment::Create(options);
     REQUIRE(environment.ok());

@@ -158,6 +158,71 @@ TEST_CASE("report list validates parameters", "[sandbox]") {
   CHECK(missing["errcode"] == 40035);
 }
 
+TEST_CASE("report list names a bad cursor", "[sandbox]") {
+  SandboxFixture fixture;
+  std::string token = fixture.Token();
+  EpochMs start = SandboxTestStart();
+  json body = ListBody(start, start + std::chrono::hours(1), -7, 20);
+
+  json negative = fixture.Oapi("/topapi/report/list", body, token);
+  CHECK(negative["errcode"] == 40035);
+  std::string message = negative["errmsg"];
+  CHECK(message.find("cursor -7") != std::string::npos);
+  CHECK(message.find("0..4611686018427387903") != std::string::npos);
+  CHECK(message.find("next_cursor") != std::string::npos);
+  CHECK(message.find("required") == std::string::npos);
+
+  body["cursor"] = "abc";
+  json not_a_number = fixture.Oapi("/topapi/report/list", body, token);
+  CHECK(not_a_number["errcode"] == 40035);
+  CHECK(not_a_number["errmsg"].get<std::string>().find("cursor \"abc\"") != std::string::npos);
+
+  body.erase("cursor");
+  json absent = fixture.Oapi("/topapi/report/list", body, token);
+  CHECK(absent["errcode"] == 40035);
+  CHECK(absent["errmsg"].get<std::string>().find("cursor is required") != std::string::npos);
+
+  body["cursor"] = 0;
+  body["size"] = 21;
+  json too_big = fixture.Oapi("/topapi/report/list", body, token);
+  CHECK(too_big["errmsg"].get<std::string>().find("size 21 is outside 1..20") !=
+        std::string::npos);
+}
+
+TEST_CASE("oapi path with wrong method", "[sandbox]") {
+  SandboxFixture fixture;
+  std::string token = fixture.Token();
+
+  auto get = fixture.client().Get(("/topapi/report/list?access_token=" + token).c_str());
+  REQUIRE(get);
+  CHECK(get->status == 200);
+  json body = json::parse(get->body);
+  CHECK(body["errcode"] == 43002);
+  CHECK(body["errmsg"].get<std::string>().find("GET /topapi/report/list") != std::string::npos);
+  CHECK(body["errmsg"].get<std::string>().find("POST") != std::string::npos);
+  CHECK(body.contains("request_id"));
+  CHECK_FALSE(body.contains("code"));
+
+  auto post = fixture.client().Post("/gettoken", "{}", "application/json");
+  REQUIRE(post);
+  CHECK(post->status == 200);
+  CHECK(json::parse(post->body)["errcode"] == 43001);
+
+  auto unknown = fixture.client().Get("/topapi/report/nothing");
+  REQUIRE(unknown);
+  CHECK(unknown->status == 200);
+  CHECK(json::parse(unknown->body)["errcode"] == 404);
+
+  // v1.0 paths keep their own shape: HTTP 404 with code and requestid.
+  auto v1 = fixture.client().Get("/v1.0/card/instances");
+  REQUIRE(v1);
+  CHECK(v1->status == 404);
+  json v1_body = json::parse(v1->body);
+  CHECK(v1_body["code"] == "NotFound");
+  CHECK(v1_body.contains("requestid"));
+  CHECK_FALSE(v1_body.contains("errcode"));
+}
+
 TEST_CASE("report list filters", "[sandbox]") {
   SandboxFixture fixture;
   EpochMs start = SandboxTestStart();
