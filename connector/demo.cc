@@ -455,6 +455,11 @@ Status CollectSummary(Service& service, dingtalk::Sandbox& sandbox, EpochMs star
   summary.team_summaries = totals.team_summaries;
   summary.corrections = totals.corrections;
   summary.messages_sent = totals.messages_sent;
+  Result<std::map<std::string, int64_t>> by_purpose = store.CountSentMessagesByPurpose();
+  if (!by_purpose.ok()) {
+    return by_purpose.error();
+  }
+  summary.messages_by_purpose = std::move(by_purpose).value();
 
   for (const dingtalk::RecordedMessage& message : sandbox.Messages()) {
     summary.messages_in_sandbox += 1;
@@ -943,15 +948,14 @@ std::string FormatDemoSummary(const DemoSummary& summary) {
     out << " " << kind << "=" << count;
   }
   out << "\n";
-  std::snprintf(line, sizeof(line),
-                "messages                   %lld sent (%lld feedback notes, %lld reminders, %lld manager digests, %lld score cards, %lld team summaries, %lld corrections)\n",
-                static_cast<long long>(summary.messages_sent),
-                static_cast<long long>(summary.feedback_messages),
-                static_cast<long long>(summary.reminders), static_cast<long long>(summary.digests),
-                static_cast<long long>(summary.score_cards),
-                static_cast<long long>(summary.team_summaries),
-                static_cast<long long>(summary.corrections));
+  // Every sent message falls in exactly one purpose, so the parts add up to the total.
+  std::snprintf(line, sizeof(line), "messages                   %lld sent:",
+                static_cast<long long>(summary.messages_sent));
   out << line;
+  for (const auto& [purpose, count] : summary.messages_by_purpose) {
+    out << " " << purpose << "=" << count;
+  }
+  out << "\n";
   out << "approvals                 ";
   if (summary.approvals_by_status.empty()) {
     out << " none";

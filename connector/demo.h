@@ -129,6 +129,8 @@ struct DemoSummary {
   int64_t team_summaries = 0;
   int64_t corrections = 0;
   int64_t messages_sent = 0;
+  // Sent messages by the first segment of their idempotency key ("reminder", "scorecard", ...).
+  std::map<std::string, int64_t> messages_by_purpose;
   int64_t messages_in_sandbox = 0;
   int64_t cards_in_sandbox = 0;
   std::string score_period;

@@ -1080,6 +1080,22 @@ Result<std::vector<OutboxMessage>> Store::ListSendingMessages() {
   });
 }
 
+Result<std::map<std::string, int64_t>> Store::CountSentMessagesByPurpose() {
+  using Counts = std::map<std::string, int64_t>;
+  return impl_->Run("count sent messages", [&](SQLite::Database& db) -> Result<Counts> {
+    SQLite::Statement query(db,
+                            "SELECT CASE WHEN instr(idempotency_key, '/') > 0 "
+                            "THEN substr(idempotency_key, 1, instr(idempotency_key, '/') - 1) "
+                            "ELSE idempotency_key END AS purpose, COUNT(*) FROM outbox "
+                            "WHERE status = 'sent' GROUP BY purpose");
+    Counts counts;
+    while (query.executeStep()) {
+      counts[query.getColumn(0).getString()] = query.getColumn(1).getInt64();
+    }
+    return counts;
+  });
+}
+
 Result<bool> Store::ClaimMessage(int64_t id, EpochMs now) {
   return impl_->Run("claim message", [&](SQLite::Database& db) -> Result<bool> {
     SQLite::Statement claim(db,

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -288,6 +289,9 @@ class Store {
   Result<std::vector<OutboxMessage>> ListDueMessages(EpochMs now, int limit);
   // Messages in kSending, left by a dispatcher that stopped between claim and confirmation.
   Result<std::vector<OutboxMessage>> ListSendingMessages();
+  // Counts sent messages by purpose, which is the first segment of the idempotency key
+  // ("reminder", "scorecard", "card" and so on).
+  Result<std::map<std::string, int64_t>> CountSentMessagesByPurpose();
   // Moves a pending message to kSending, counts an attempt and records claimed_at = now.
   // Returns false when another caller claimed it first.
   Result<bool> ClaimMessage(int64_t id, EpochMs now);

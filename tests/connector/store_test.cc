@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <thread>
 
@@ -324,6 +325,34 @@ TEST_CASE("Outbox rows claim once and count", "[connector]") {
   CHECK(sent.platform_ref == "task-9");
   CHECK(sent.sent_at == EpochMs(201));
   CHECK(store->DeferMessage(first.id, EpochMs(999)).error().code == ErrorCode::kFailedPrecondition);
+}
+
+TEST_CASE("Sent messages count by purpose", "[connector]") {
+  TempDir dir;
+  auto store = OpenStore(dir.File("a.db"));
+  auto enqueue = [&](std::string key, bool send) {
+    OutboxMessage message;
+    message.idempotency_key = std::move(key);
+    message.recipient = "u1";
+    message.payload_json = "{}";
+    message.created_at = EpochMs(10);
+    message.next_attempt_at = EpochMs(10);
+    int64_t id = store->EnqueueMessage(message)->id;
+    if (send) {
+      REQUIRE(*store->ClaimMessage(id, EpochMs(20)));
+      REQUIRE(store->MarkMessageSent(id, EpochMs(21), "ref").ok());
+    }
+  };
+  enqueue("reminder/日报/u1/2026-02-14", true);
+  enqueue("reminder/日报/u2/2026-02-14", true);
+  enqueue("scorecard/2026-W07/u1", true);
+  enqueue("scorecard/2026-W07/u2", false);  // still pending, so not counted
+  enqueue("plain-key", true);
+  std::map<std::string, int64_t> counts = *store->CountSentMessagesByPurpose();
+  CHECK(counts.size() == 3);
+  CHECK(counts["reminder"] == 2);
+  CHECK(counts["scorecard"] == 1);
+  CHECK(counts["plain-key"] == 1);
 }
 
 TEST_CASE("Roster, leaves, calls, state, audit round trip", "[connector]") {
