@@ -51,7 +51,7 @@ Json IgnoredJson(const IgnoredMatch& match) {
           {"span", {match.span.begin, match.span.end}},
           {"quote", match.quote},
           {"reason", match.reason},
-          {"value", DecimalJson(match.value)}};
+          {"value", match.reason == "identifier" ? Json(nullptr) : DecimalJson(match.value)}};
 }
 
 Json KpiJson(const KpiScore& kpi) {
@@ -208,7 +208,8 @@ void AppendIgnoredLines(const ScoreReport& report, std::string* out) {
     *out += "    " + match.report_id + " " + match.field_key + " [" +
             std::to_string(match.span.begin) + "," + std::to_string(match.span.end) + ") " +
             match.rule + ": \"" + match.quote + "\" " + match.reason + ", not counted (" +
-            match.metric + " " + match.value.ToString() + ")\n";
+            match.metric +
+            (match.reason == "identifier" ? "" : " " + match.value.ToString()) + ")\n";
   }
   if (report.ignored_omitted > 0) {
     *out += "    ... and " + std::to_string(report.ignored_omitted) + " more\n";

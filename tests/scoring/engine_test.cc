@@ -511,6 +511,21 @@ TEST_CASE("points are rounded once", "[engine]") {
   CHECK(FindKpi(engine.Reports().at(0), "客户拜访").fraction == Dec("0.4167"));
 }
 
+TEST_CASE("long digit runs are listed as identifiers", "[engine]") {
+  const char* texts[] = {"签约99999999999999999999999元订单", "回款单号13812345678，跟进合同"};
+  for (const char* text : texts) {
+    INFO("text: " << text);
+    Engine engine(LoadSalesConfig(), {});
+    engine.Add(SalesLog("r1", text));
+    ScoreReport report = engine.Reports().at(0);
+    CHECK_FALSE(FindKpi(report, "销售额").has_data);
+    REQUIRE(report.ignored.size() == 1);
+    CHECK(report.ignored[0].reason == "identifier");
+    CHECK(report.ignored[0].metric == "sales");
+    CHECK(ExplainReport(report).find("identifier, not counted (sales)") != std::string::npos);
+  }
+}
+
 TEST_CASE("achievement only for achievement curves", "[engine]") {
   ScoreReport report = ScoreSamples("zhangsan");
   const KpiScore& sales = FindKpi(report, "销售额");
