@@ -300,6 +300,7 @@ Evidence MetricValue::ToEvidence(std::string_view report_id) const {
   owned.span = evidence.span;
   owned.quote = evidence.Quote();
   owned.value = value;
+  owned.counted = value;
   owned.approximate = evidence.approximate;
   return owned;
 }

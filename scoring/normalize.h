@@ -29,6 +29,10 @@ struct Evidence {
   Span span;           // code points of the field's original text
   std::string quote;   // the text of span
   Decimal value;       // the value this evidence contributed, before any down-weighting
+  // The factor the log's value counts with: the config's down_weight for a down-weighted log,
+  // else 1. counted is value x weight, so the counted values of a sum add up to the raw value.
+  Decimal weight = Decimal::FromInt(1);
+  Decimal counted;
   // Set for an approximate quantity (十几万, 两三个), whose value is the range's midpoint.
   std::optional<ValueRange> approximate;
 };

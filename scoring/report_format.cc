@@ -40,6 +40,8 @@ Json EvidenceJson(const Evidence& evidence) {
           {"span", {evidence.span.begin, evidence.span.end}},
           {"quote", evidence.quote},
           {"value", DecimalJson(evidence.value)},
+          {"weight", DecimalJson(evidence.weight)},
+          {"counted", DecimalJson(evidence.counted)},
           {"approximate", std::move(approximate)}};
 }
 
@@ -196,6 +198,9 @@ std::string EvidenceLine(const Evidence& item) {
   std::string line = "    " + item.report_id + " " + item.field_key + " [" +
                      std::to_string(item.span.begin) + "," + std::to_string(item.span.end) +
                      ") " + item.source + ": \"" + item.quote + "\" = " + item.value.ToString();
+  if (item.weight != Decimal::FromInt(1)) {
+    line += " x " + item.weight.ToString() + " = " + item.counted.ToString() + " (down_weighted)";
+  }
   if (item.approximate) {
     line += " (approximate: " + item.approximate->low.ToString() + " to " +
             item.approximate->high.ToString() + ", midpoint counted)";

@@ -34,8 +34,9 @@ struct MetricState {
   size_t smallest_kept = 0;
   int64_t evidence_omitted = 0;
 
-  // Keeps the value's evidence when it is among the cap largest so far.
-  void Keep(const MetricValue& value, std::string_view report_id, size_t cap);
+  // Keeps the value's evidence when it is among the cap largest so far. weight is the factor
+  // the log counts with (down_weight or 1); it is recorded only on evidence that is kept.
+  void Keep(const MetricValue& value, std::string_view report_id, Decimal weight, size_t cap);
 };
 
 struct Cell {
@@ -53,18 +54,25 @@ struct Cell {
   int64_t ignored_omitted = 0;
 };
 
-void MetricState::Keep(const MetricValue& value, std::string_view report_id, size_t cap) {
+void MetricState::Keep(const MetricValue& value, std::string_view report_id, Decimal weight,
+                       size_t cap) {
+  Evidence* kept = nullptr;
   if (evidence.size() < cap) {
     if (evidence.empty()) {
       evidence.reserve(std::min<size_t>(cap, 16));
     }
-    evidence.push_back(value.ToEvidence(report_id));
+    kept = &evidence.emplace_back(value.ToEvidence(report_id));
   } else if (cap > 0 && value.value.Abs() > evidence[smallest_kept].value.Abs()) {
-    evidence[smallest_kept] = value.ToEvidence(report_id);
+    kept = &evidence[smallest_kept];
+    *kept = value.ToEvidence(report_id);
     ++evidence_omitted;
   } else {
     ++evidence_omitted;
     return;
+  }
+  if (weight != Decimal::FromInt(1)) {
+    kept->weight = weight;
+    kept->counted = value.value * weight;
   }
   if (evidence.size() < cap) {
     return;
@@ -553,7 +561,7 @@ LogOutcome Engine::Aggregate(NormalizedLog&& log, std::vector<Flag> flags) {
         state.distinct.emplace(value.text);
       }
     }
-    state.Keep(value, record.report_id, options_.max_evidence_per_kpi);
+    state.Keep(value, record.report_id, weight, options_.max_evidence_per_kpi);
   }
   return outcome;
 }

@@ -511,6 +511,30 @@ TEST_CASE("points are rounded once", "[engine]") {
   CHECK(FindKpi(engine.Reports().at(0), "客户拜访").fraction == Dec("0.4167"));
 }
 
+TEST_CASE("down weighted evidence shows counted value", "[engine]") {
+  ScoreReport report = ScoreSamples("lisi");
+  const KpiScore& sales = FindKpi(report, "销售额");
+  CHECK(sales.raw == Dec("225000"));
+  Decimal counted_sum;
+  const Evidence* down = nullptr;
+  for (const Evidence& item : sales.evidence) {
+    counted_sum = counted_sum + item.counted;
+    if (item.report_id == "r-ls-1105") {
+      down = &item;
+    }
+  }
+  CHECK(counted_sum == sales.raw);
+  REQUIRE(down != nullptr);
+  CHECK(down->value == Dec("300000"));
+  CHECK(down->weight == Dec("0.5"));
+  CHECK(down->counted == Dec("150000"));
+
+  std::string explained = ExplainReport(report);
+  CHECK(explained.find("= 300000 x 0.5 = 150000 (down_weighted)") != std::string::npos);
+  std::string json = ReportsToJson({report});
+  CHECK(json.find("\"counted\": 150000") != std::string::npos);
+}
+
 TEST_CASE("long digit runs are listed as identifiers", "[engine]") {
   const char* texts[] = {"签约99999999999999999999999元订单", "回款单号13812345678，跟进合同"};
   for (const char* text : texts) {
