@@ -45,10 +45,14 @@ struct EvidenceRef {
   std::string_view source;  // "field", "time_saving", or the extraction rule's name
   Span span;                // code points of the field's original text
   std::string_view quote;   // the text of span, in the record
-  std::string composed_quote;  // set instead of quote for a value computed from two fields
+  // For a value computed from two fields (a time saving): the other field's key and text,
+  // quoted before this field's. Empty otherwise.
+  std::string_view paired_key;
+  std::string_view paired_quote;
   std::optional<ValueRange> approximate;
 
-  std::string_view Quote() const { return composed_quote.empty() ? quote : composed_quote; }
+  // Returns quote, or for a paired value both texts as written: "计划用时 2天 → 实际用时 1.8天".
+  std::string Quote() const;
 };
 
 struct MetricValue {

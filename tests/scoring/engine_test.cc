@@ -535,6 +535,23 @@ TEST_CASE("down weighted evidence shows counted value", "[engine]") {
   CHECK(json.find("\"counted\": 150000") != std::string::npos);
 }
 
+TEST_CASE("time saving quotes both fields", "[engine]") {
+  ScoreReport report = ScoreSamples("zhangsan");
+  const KpiScore& efficiency = FindKpi(report, "效率");
+  const Evidence* saving = nullptr;
+  for (const Evidence& item : efficiency.evidence) {
+    if (item.report_id == "r-zs-1104") {
+      saving = &item;
+    }
+  }
+  REQUIRE(saving != nullptr);
+  CHECK(saving->source == "time_saving");
+  CHECK(saving->field_key == "实际用时");
+  CHECK(saving->quote == "计划用时 2天 → 实际用时 1.8天");
+  CHECK(saving->span == Span{0, 4});
+  CHECK(saving->value == Dec("10"));
+}
+
 TEST_CASE("long digit runs are listed as identifiers", "[engine]") {
   const char* texts[] = {"签约99999999999999999999999元订单", "回款单号13812345678，跟进合同"};
   for (const char* text : texts) {
@@ -548,6 +565,44 @@ TEST_CASE("long digit runs are listed as identifiers", "[engine]") {
     CHECK(report.ignored[0].metric == "sales");
     CHECK(ExplainReport(report).find("identifier, not counted (sales)") != std::string::npos);
   }
+}
+
+TEST_CASE("unreadable values say why", "[engine]") {
+  struct UnreadableCase {
+    const char* amount;
+    const char* because;
+    bool identifier_hint;
+  };
+  const UnreadableCase cases[] = {
+      {"999,999,999,999,999,999,999", "too large", false},
+      {"999,999,999,999,999,999,999", "922,337,203,685,477", false},
+      {"0.00001", "5 decimal places", false},
+      {"12345678.99999", "round it to 4 decimal places", false},
+      {"-5000", "negative", false},
+      {"1e300", "Scientific notation", false},
+      {"9999999999亿", "too large", false},
+      {"123456789", "more than 8 digits", true},
+  };
+  for (const UnreadableCase& c : cases) {
+    INFO("amount: " << c.amount);
+    Engine engine(LoadSalesConfig(), {});
+    LogOutcome outcome = engine.Add(SalesLog("r1", "拜访客户3家，跟进合同", c.amount));
+    REQUIRE(outcome.flags.size() == 1);
+    CHECK(outcome.flags[0].code == "unreadable_value");
+    INFO("message: " << outcome.flags[0].message);
+    CHECK(outcome.flags[0].message.find(c.because) != std::string::npos);
+    CHECK((outcome.flags[0].message.find("identifier") != std::string::npos) ==
+          c.identifier_hint);
+  }
+
+  Engine engine(LoadSalesConfig(), {});
+  LogRecord record = SalesLog("r1", "拜访客户3家，跟进合同");
+  record.contents.push_back({"客户满意度", 3, "1", "暂停"});
+  LogOutcome outcome = engine.Add(record);
+  REQUIRE(outcome.flags.size() == 1);
+  INFO("message: " << outcome.flags[0].message);
+  CHECK(outcome.flags[0].message.find("allowed choices") != std::string::npos);
+  CHECK(outcome.flags[0].message.find("较满意") != std::string::npos);
 }
 
 TEST_CASE("achievement only for achievement curves", "[engine]") {
