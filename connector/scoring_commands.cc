@@ -388,9 +388,10 @@ void RunCheckConfig(const std::string& path, int* exit_code) {
     return;
   }
   Result<scoring::Config> config = scoring::LoadConfigFile(path);
-  std::cout << path << ": OK (" << config->templates.size() << " templates, "
-            << config->rules.size() << " rules, " << config->metrics.size() << " metrics, "
-            << config->roles.size() << " roles)\n";
+  std::cout << path << ": OK (" << CountOf(config->templates.size(), "template") << ", "
+            << CountOf(config->rules.size(), "rule") << ", "
+            << CountOf(config->metrics.size(), "metric") << ", "
+            << CountOf(config->roles.size(), "role") << ")\n";
   *exit_code = kExitOk;
 }
 
@@ -433,6 +434,11 @@ void AddScoringCommands(CLI::App& app, int* exit_code) {
                    "the period: 2026-11-03, 2026-W45, 2026-11 or 2026-Q4")
       ->required();
   explain->callback([explain_args, exit_code] {
+    if (explain_args->person.empty()) {
+      std::cerr << "error: --person is empty; pass the person's creator_id, such as zhangsan\n";
+      *exit_code = kExitUsage;
+      return;
+    }
     explain_args->period_given = true;
     RunExplain(*explain_args, exit_code);
   });

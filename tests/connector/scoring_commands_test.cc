@@ -218,5 +218,20 @@ TEST_CASE("repeated report ids are noted", "[scoring_commands]") {
   CHECK(Contains(differ.out, ",4,"));  // the 4 visits of the later version
 }
 
+TEST_CASE("check-config counts are pluralized", "[scoring_commands]") {
+  Run run = RunCommand({"check-config", kSalesConfig});
+  INFO(run.err);
+  CHECK(run.exit_code == kExitOk);
+  CHECK(Contains(run.out, "(1 template, 2 rules, 5 metrics, 1 role)"));
+}
+
+TEST_CASE("explain with empty person is usage", "[scoring_commands]") {
+  Run run = RunCommand({"explain", "--config", kSalesConfig, "--input", kSalesLogs, "--person",
+                        "", "--period", "2026-11"});
+  CHECK(run.exit_code == kExitUsage);
+  CHECK(run.out.empty());
+  CHECK(Contains(run.err, "error: --person is empty"));
+}
+
 }  // namespace
 }  // namespace logbridge::connector
