@@ -101,14 +101,14 @@ std::vector<std::string> DescribeRepeats(const std::map<std::string, RepeatedRep
     if (!repeat.differs) {
       continue;
     }
-    const LogRecord& kept = by_id.at(id);
-    std::string why = repeat.same_modified_time
+    const LogRecord& scored = by_id.at(id);
+    std::string reason = repeat.same_modified_time
                           ? "the first one read, because the versions have the same "
                             "modified_time"
                           : "the one with the latest modified_time, " +
-                                ShanghaiMinute(kept.modified_time) + " (Asia/Shanghai)";
+                                ShanghaiMinute(scored.modified_time) + " (Asia/Shanghai)";
     notes.push_back("report " + id + " has versions with different content; scored the "
-                    "version from " + repeat.kept_from + ": " + why);
+                    "version from " + repeat.kept_from + ": " + reason);
   }
   return notes;
 }
@@ -136,7 +136,7 @@ Status CheckReadableFile(const std::string& path, std::string_view label) {
 }
 
 // Reads every input file; duplicates of a report id keep the most recently modified version,
-// and the notes say so. Returns records sorted by create time, then report id, as the engine
+// and input.notes reports each repeat. Returns records sorted by create time, then report id, as the engine
 // expects.
 Result<InputRecords> ReadInputs(const std::vector<std::string>& paths) {
   InputRecords input;

@@ -271,10 +271,10 @@ Error DescribeSyntaxError(std::string_view text, std::string_view source) {
   } catch (const Json::parse_error& error) {
     // byte is 1-based: the position of the character that stopped the parser.
     offset = std::min<size_t>(error.byte > 0 ? error.byte - 1 : 0, text.size());
-    std::string what = error.what();
-    size_t column = what.find("column ");
-    size_t colon = column == std::string::npos ? column : what.find(": ", column);
-    reason = colon == std::string::npos ? what : what.substr(colon + 2);
+    std::string message = error.what();
+    size_t column = message.find("column ");
+    size_t colon = column == std::string::npos ? column : message.find(": ", column);
+    reason = colon == std::string::npos ? message : message.substr(colon + 2);
   }
   size_t line = 1;
   size_t line_start = 0;

@@ -48,11 +48,11 @@ struct LogRecord {
 Result<std::vector<LogRecord>> ParseLogRecords(std::string_view json_text,
                                                std::string_view source = "input");
 
-// The records of one exported file and, when it holds topapi/report/list responses, the paging
-// state of the last one.
+// The records of one exported file and, when it contains topapi/report/list responses, the
+// paging state of the last one.
 struct LogExport {
   std::vector<LogRecord> records;
-  bool has_more = false;    // the last response says more pages follow: the export is partial
+  bool has_more = false;    // the last response has has_more true, so the export is partial
   std::string next_cursor;  // that response's next_cursor, as text; empty when absent
 };
 

@@ -294,8 +294,8 @@ ArabicRun NumberReader::ReadArabic(int32_t begin) const {
   if (!value && !long_run) {
     return run;
   }
-  // An identifier too long for a Decimal (a 20-digit order number) is still shown; its value
-  // is never counted, so 0 stands in for it.
+  // An identifier too long for a Decimal (a 20-digit order number) is still shown. Its value
+  // is never counted, so 0 is stored in its place.
   run.ok = true;
   run.identifier = long_run;
   run.end = i;
@@ -797,7 +797,7 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) 
   }
   bool followed_by_unit = word != nullptr && word->role == UnitWord::Role::kUnit;
   // A labeled long run (订单号20261102001) is kept as an identifier like a plain one, so that
-  // a rule trigger next to it can show it as not counted; a short labeled one is skipped.
+  // a rule trigger next to it can show it as not counted. A short labeled one is skipped.
   if (!match.chinese && !prefix.currency && !core.identifier &&
       (IsAsciiLetter(before) || IsIdentifierContext(begin, followed_by_unit))) {
     return std::nullopt;

@@ -56,23 +56,23 @@ struct Cell {
 
 void MetricState::Keep(const MetricValue& value, std::string_view report_id, Decimal weight,
                        size_t cap) {
-  Evidence* kept = nullptr;
+  Evidence* slot = nullptr;
   if (evidence.size() < cap) {
     if (evidence.empty()) {
       evidence.reserve(std::min<size_t>(cap, 16));
     }
-    kept = &evidence.emplace_back(value.ToEvidence(report_id));
+    slot = &evidence.emplace_back(value.ToEvidence(report_id));
   } else if (cap > 0 && value.value.Abs() > evidence[smallest_kept].value.Abs()) {
-    kept = &evidence[smallest_kept];
-    *kept = value.ToEvidence(report_id);
+    slot = &evidence[smallest_kept];
+    *slot = value.ToEvidence(report_id);
     ++evidence_omitted;
   } else {
     ++evidence_omitted;
     return;
   }
   if (weight != Decimal::FromInt(1)) {
-    kept->weight = weight;
-    kept->counted = value.value * weight;
+    slot->weight = weight;
+    slot->counted = value.value * weight;
   }
   if (evidence.size() < cap) {
     return;

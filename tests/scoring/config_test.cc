@@ -188,7 +188,7 @@ TEST_CASE("config problems quote the value", "[config]") {
   std::vector<ConfigProblem> problems = CheckConfigString(text, "test.toml");
   INFO(Describe(problems));
   CHECK(HasProblem(problems, "validation.actions.late", "invalid action \"ignore\""));
-  // The fix names the units that are read, and says that other currencies are not.
+  // The fix lists the units that are read and states that other currencies are not.
   CHECK(HasProblem(problems, "templates[0].fields[0].unit", "美元"));
   bool names_units = false;
   for (const ConfigProblem& problem : problems) {
