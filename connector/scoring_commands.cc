@@ -2,6 +2,7 @@
 // against a config file. Results go to stdout; errors and notes go to stderr.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -35,11 +36,82 @@ struct ScoringArgs {
   std::string person;
 };
 
-// The records read from the input files, and the files that contain none.
+// The records read from the input files, the files that contain none, and notes about the
+// input for standard error: incomplete exports and report ids given more than once.
 struct InputRecords {
   std::vector<LogRecord> records;
   std::vector<std::string> empty_files;
+  std::vector<std::string> notes;
 };
+
+// Returns "1 log" or "12 logs".
+std::string CountLogs(int64_t count) {
+  return std::to_string(count) + (count == 1 ? " log" : " logs");
+}
+
+// Returns "1 template" or "3 templates" for a count and a singular noun.
+std::string CountOf(size_t count, std::string_view noun) {
+  return std::to_string(count) + " " + std::string(noun) + (count == 1 ? "" : "s");
+}
+
+// Returns a time as "2026-11-03 21:30" in Asia/Shanghai, the zone of every business date.
+std::string ShanghaiMinute(EpochMs time) {
+  constexpr int64_t kMsPerMinute = 60 * 1000;
+  constexpr int64_t kMinutesPerDay = 24 * 60;
+  constexpr int64_t kShanghaiOffsetMinutes = 8 * 60;
+  int64_t day = scoring::ShanghaiDay(time);
+  int64_t minutes = time.value / kMsPerMinute + kShanghaiOffsetMinutes;
+  int64_t minute_of_day = ((minutes % kMinutesPerDay) + kMinutesPerDay) % kMinutesPerDay;
+  char clock[8];
+  std::snprintf(clock, sizeof(clock), "%02d:%02d", static_cast<int>(minute_of_day / 60),
+                static_cast<int>(minute_of_day % 60));
+  return scoring::PeriodOfDay(scoring::PeriodKind::kDay, day).Label() + " " + clock;
+}
+
+// A report id read more than once: how often, and whether the versions differ.
+struct RepeatedReport {
+  std::string kept_from;    // the input file of the version that is scored
+  int64_t copies = 1;
+  bool differs = false;     // some copy's content differs from another's
+  bool same_modified_time = false;  // differing copies with equal modified_time
+};
+
+// Returns the notes about report ids read more than once: one line with the count, and one
+// per report id whose copies differ, naming the version that was kept and why.
+std::vector<std::string> DescribeRepeats(const std::map<std::string, RepeatedReport>& repeats,
+                                         const std::map<std::string, LogRecord>& by_id) {
+  std::vector<std::string> notes;
+  int64_t repeated = 0;
+  int64_t extra_copies = 0;
+  for (const auto& [id, repeat] : repeats) {
+    if (repeat.copies > 1) {
+      ++repeated;
+      extra_copies += repeat.copies - 1;
+    }
+  }
+  if (repeated == 0) {
+    return notes;
+  }
+  notes.push_back(CountOf(static_cast<size_t>(repeated), "report id") +
+                  " appeared more than once in the input (" +
+                  CountOf(static_cast<size_t>(extra_copies), "duplicate") +
+                  ", from a file given twice or overlapping exports); each report was scored "
+                  "once");
+  for (const auto& [id, repeat] : repeats) {
+    if (!repeat.differs) {
+      continue;
+    }
+    const LogRecord& scored = by_id.at(id);
+    std::string reason = repeat.same_modified_time
+                          ? "the first one read, because the versions have the same "
+                            "modified_time"
+                          : "the one with the latest modified_time, " +
+                                ShanghaiMinute(scored.modified_time) + " (Asia/Shanghai)";
+    notes.push_back("report " + id + " has versions with different content; scored the "
+                    "version from " + repeat.kept_from + ": " + reason);
+  }
+  return notes;
+}
 
 // Returns an error naming the file when path does not exist, is a directory or cannot be
 // opened; label names the file in the message, such as "--config file".
@@ -63,11 +135,13 @@ Status CheckReadableFile(const std::string& path, std::string_view label) {
   return OkStatus();
 }
 
-// Reads every input file; duplicates of a report id keep the most recently modified version.
-// Returns records sorted by create time, then report id, as the engine expects.
+// Reads every input file; duplicates of a report id keep the most recently modified version,
+// and input.notes reports each repeat. Returns records sorted by create time, then report id, as the engine
+// expects.
 Result<InputRecords> ReadInputs(const std::vector<std::string>& paths) {
   InputRecords input;
   std::map<std::string, LogRecord> by_id;
+  std::map<std::string, RepeatedReport> repeats;
   for (const std::string& path : paths) {
     std::ifstream file(path, std::ios::binary);
     if (!file) {
@@ -77,20 +151,45 @@ Result<InputRecords> ReadInputs(const std::vector<std::string>& paths) {
     }
     std::ostringstream text;
     text << file.rdbuf();
-    Result<std::vector<LogRecord>> records = scoring::ParseLogRecords(text.str(), path);
-    if (!records.ok()) {
-      return records.error();
+    Result<scoring::LogExport> parsed = scoring::ParseLogExport(text.str(), path);
+    if (!parsed.ok()) {
+      return parsed.error();
     }
-    if (records->empty()) {
+    std::vector<LogRecord>& records = parsed->records;
+    if (records.empty()) {
       input.empty_files.push_back(path);
     }
-    for (LogRecord& record : *records) {
+    if (parsed->has_more) {
+      input.notes.push_back(
+          path + " is an incomplete export: its last response has has_more true" +
+          (parsed->next_cursor.empty() ? std::string()
+                                       : " and next_cursor " + parsed->next_cursor) +
+          ", so later pages are missing from the scores; fetch them from that cursor and pass "
+          "them too");
+    }
+    for (LogRecord& record : records) {
       auto [slot, inserted] = by_id.try_emplace(record.report_id, record);
-      if (!inserted && record.modified_time > slot->second.modified_time) {
+      RepeatedReport& repeat = repeats[record.report_id];
+      if (inserted) {
+        repeat.kept_from = path;
+        continue;
+      }
+      ++repeat.copies;
+      if (scoring::LogRecordToJson(record) == scoring::LogRecordToJson(slot->second)) {
+        continue;
+      }
+      repeat.differs = true;
+      if (record.modified_time > slot->second.modified_time) {
         slot->second = std::move(record);
+        repeat.kept_from = path;
+        repeat.same_modified_time = false;
+      } else if (record.modified_time == slot->second.modified_time) {
+        repeat.same_modified_time = true;
       }
     }
   }
+  std::vector<std::string> repeat_notes = DescribeRepeats(repeats, by_id);
+  input.notes.insert(input.notes.end(), repeat_notes.begin(), repeat_notes.end());
   input.records.reserve(by_id.size());
   for (auto& [id, record] : by_id) {
     input.records.push_back(std::move(record));
@@ -109,11 +208,6 @@ struct SkippedLogs {
   std::map<std::string, int64_t> other;              // the engine's skip reason -> logs
   int64_t unknown_template_total = 0;
 };
-
-// Returns "1 log" or "12 logs".
-std::string CountLogs(int64_t count) {
-  return std::to_string(count) + (count == 1 ? " log" : " logs");
-}
 
 // Returns "12 logs of templates not in the config: 周报 (12), 行政周报 (3)" and the other skip
 // reasons, joined by "; ". When with_fixes is true, each cause ends with what to do about it.
@@ -236,6 +330,9 @@ std::optional<scoring::Engine> ScoreInputs(const ScoringArgs& args, int* exit_co
   for (const std::string& path : input->empty_files) {
     std::cerr << "note: " << path << " contains no log records\n";
   }
+  for (const std::string& note : input->notes) {
+    std::cerr << "note: " << note << "\n";
+  }
   if (std::string notes = DescribeSkipped(skipped, /*with_fixes=*/false); !notes.empty()) {
     std::cerr << "note: not scored: " << notes << "\n";
   }
@@ -291,9 +388,10 @@ void RunCheckConfig(const std::string& path, int* exit_code) {
     return;
   }
   Result<scoring::Config> config = scoring::LoadConfigFile(path);
-  std::cout << path << ": OK (" << config->templates.size() << " templates, "
-            << config->rules.size() << " rules, " << config->metrics.size() << " metrics, "
-            << config->roles.size() << " roles)\n";
+  std::cout << path << ": OK (" << CountOf(config->templates.size(), "template") << ", "
+            << CountOf(config->rules.size(), "rule") << ", "
+            << CountOf(config->metrics.size(), "metric") << ", "
+            << CountOf(config->roles.size(), "role") << ")\n";
   *exit_code = kExitOk;
 }
 
@@ -336,6 +434,11 @@ void AddScoringCommands(CLI::App& app, int* exit_code) {
                    "the period: 2026-11-03, 2026-W45, 2026-11 or 2026-Q4")
       ->required();
   explain->callback([explain_args, exit_code] {
+    if (explain_args->person.empty()) {
+      std::cerr << "error: --person is empty; pass the person's creator_id, such as zhangsan\n";
+      *exit_code = kExitUsage;
+      return;
+    }
     explain_args->period_given = true;
     RunExplain(*explain_args, exit_code);
   });

@@ -442,8 +442,11 @@ void ConfigBuilder::LoadField(const toml::table& table, const std::string& path,
   if (!field.unit.empty() && kind && !ParseQuantity("1", *kind, field.unit)) {
     loader_.Problem(table.get("unit"), path + ".unit",
                     "unit " + Quoted(field.unit) + " is not a known " + type + " unit",
-                    field.type == FieldType::kAmount ? "use 元, 万元 or another currency unit"
-                                                     : "use 天, 小时 or 分钟");
+                    field.type == FieldType::kAmount
+                        ? "amounts are in renminbi only: use 元, 块, 人民币 or RMB, optionally "
+                          "after a scale 千, 万 or 亿 (千元, 万元, 亿元); other currencies such "
+                          "as 美元 are not converted"
+                        : "use 小时 (or h), 分钟, or 天 / 工作日, which count as 8 hours");
   }
   if (field.type == FieldType::kEnum) {
     if (const toml::table* choices = loader_.Table(table, path, "choices")) {
@@ -921,7 +924,10 @@ void ConfigBuilder::LoadValidation(const toml::table* validation) {
       action = EnumByName(node.as_string()->get(), kFlagActions, &FlagActionName);
     }
     if (!action) {
-      loader_.Problem(&node, key, "invalid action",
+      std::string problem = node.is_string()
+                                ? "invalid action " + Quoted(node.as_string()->get())
+                                : "invalid action: expected a string";
+      loader_.Problem(&node, key, problem,
                       "use one of: " + EnumChoices(kFlagActions, &FlagActionName));
       continue;
     }

@@ -1,4 +1,5 @@
-// Curve evaluation in exact decimals, so 4.5 on a 3 -> 0, 5 -> 1 curve is exactly 0.75.
+// Curve evaluation in exact fractions, so 4.5 on a 3 -> 0, 5 -> 1 curve is exactly 0.75 and
+// 5 visits of a target of 12 earn exactly 5/12 of the weight.
 #include "scoring/curve.h"
 
 #include <algorithm>
@@ -6,56 +7,87 @@
 namespace logbridge::scoring {
 namespace {
 
-Decimal Clamp(Decimal value, Decimal cap) {
-  return std::clamp(value, Decimal::FromInt(0), cap);
+// The curve arithmetic, written once for Decimal (rounding after each product and quotient) and
+// for Rational (exact). Number needs +, -, *, /, the comparisons and construction from Decimal.
+template <typename Number>
+Number Clamp(const Number& value, Decimal cap) {
+  Number zero(Decimal::FromInt(0));
+  Number top(cap);
+  if (value < zero) {
+    return zero;
+  }
+  return top < value ? top : value;
 }
 
-Decimal Interpolate(const CurvePoint& a, const CurvePoint& b, Decimal x) {
-  return a.fraction + (x - a.x) * (b.fraction - a.fraction) / (b.x - a.x);
+template <typename Number>
+Number Interpolate(const CurvePoint& a, const CurvePoint& b, const Number& x) {
+  Number ax(a.x);
+  Number fraction(a.fraction);
+  return fraction + (x - ax) * (Number(b.fraction) - fraction) / (Number(b.x) - ax);
 }
 
-Decimal BandFraction(const std::vector<CurvePoint>& bands, bool falling, Decimal x) {
+template <typename Number>
+Number BandFraction(const std::vector<CurvePoint>& bands, bool falling, const Number& x) {
   if (falling) {
     // Lower is better: the first (lowest) threshold that x does not exceed.
     for (const CurvePoint& band : bands) {
-      if (x <= band.x) {
-        return band.fraction;
+      if (x <= Number(band.x)) {
+        return Number(band.fraction);
       }
     }
-    return Decimal::FromInt(0);
+    return Number(Decimal::FromInt(0));
   }
   Decimal fraction = Decimal::FromInt(0);
   for (const CurvePoint& band : bands) {
-    if (x >= band.x) {
+    if (x >= Number(band.x)) {
       fraction = band.fraction;
     }
   }
-  return fraction;
+  return Number(fraction);
 }
 
-}  // namespace
-
-Decimal Curve::Fraction(Decimal x) const {
-  if (kind == Kind::kBands) {
-    return Clamp(BandFraction(points, Falling(), x), cap);
+template <typename Number>
+Number Evaluate(const Curve& curve, const Number& x) {
+  const std::vector<CurvePoint>& points = curve.points;
+  if (curve.kind == Curve::Kind::kBands) {
+    return Clamp(BandFraction(points, curve.Falling(), x), curve.cap);
   }
 
   const CurvePoint& first = points.front();
   const CurvePoint& last = points.back();
   // The worse end keeps its fraction; the better end extends its last segment up to the cap.
-  if (x <= first.x) {
-    return Clamp(Falling() ? Interpolate(points[0], points[1], x) : first.fraction, cap);
+  if (x <= Number(first.x)) {
+    return Clamp(curve.Falling() ? Interpolate(points[0], points[1], x) : Number(first.fraction),
+                 curve.cap);
   }
-  if (x >= last.x) {
+  if (x >= Number(last.x)) {
     size_t n = points.size();
-    return Clamp(Falling() ? last.fraction : Interpolate(points[n - 2], points[n - 1], x), cap);
+    return Clamp(
+        curve.Falling() ? Number(last.fraction) : Interpolate(points[n - 2], points[n - 1], x),
+        curve.cap);
   }
   for (size_t i = 1; i < points.size(); ++i) {
-    if (x <= points[i].x) {
-      return Clamp(Interpolate(points[i - 1], points[i], x), cap);
+    if (x <= Number(points[i].x)) {
+      return Clamp(Interpolate(points[i - 1], points[i], x), curve.cap);
     }
   }
-  return Clamp(last.fraction, cap);
+  return Clamp(Number(last.fraction), curve.cap);
+}
+
+}  // namespace
+
+Decimal Curve::Fraction(Decimal x) const {
+  if (std::optional<Decimal> exact = ExactFraction(Rational(x)).ToDecimal()) {
+    return *exact;
+  }
+  return Evaluate(*this, x);  // an intermediate value overflowed; round at each step instead
+}
+
+Rational Curve::ExactFraction(const Rational& x) const {
+  if (x.overflowed()) {
+    return x;  // comparisons need valid values
+  }
+  return Evaluate(*this, x);
 }
 
 std::optional<std::string> Curve::Check() const {

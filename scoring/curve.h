@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "scoring/decimal.h"
+#include "scoring/rational.h"
 
 namespace logbridge::scoring {
 
@@ -32,9 +33,14 @@ struct Curve {
                                     {Decimal::FromInt(100), Decimal::FromInt(1)}};
   Decimal cap = Decimal::FromInt(1);  // the largest fraction a KPI can earn
 
-  // Returns the fraction of the weight earned at x, within [0, cap].
-  // REQUIRES: Check() returned nullopt.
+  // Returns the fraction of the weight earned at x, within [0, cap], rounded once to four
+  // fractional digits. REQUIRES: Check() returned nullopt.
   Decimal Fraction(Decimal x) const;
+
+  // Returns the exact fraction earned at x, so that a caller can multiply it by a weight
+  // before the one rounding step. The result is overflowed when x is or when an intermediate
+  // value does not fit. REQUIRES: Check() returned nullopt.
+  Rational ExactFraction(const Rational& x) const;
 
   // Returns a description of what is wrong (too few points, x not increasing, fractions not
   // monotone in the KPI's direction, a negative fraction or cap), or nullopt when usable.

@@ -224,6 +224,10 @@ bool FitsKind(QuantityKind kind, UnitClass unit_class) {
   return false;
 }
 
+// How well a number fits a trigger: unit fit, then the smaller gap (negated), then whether the
+// trigger comes first (1) or after the number (0), then the earlier number (negated index).
+using Claim = std::tuple<int, int, int, int>;
+
 // A trigger occurrence in folded code points.
 struct Trigger {
   int32_t begin = 0;
@@ -242,6 +246,9 @@ struct ExtractScratch {
   std::vector<std::optional<Aspect>> clause_aspect;  // computed on first use
   std::vector<int> rules_hit;
   std::vector<Trigger> triggers;
+  std::vector<int> binding;              // trigger index of each number, -1 when unbound
+  std::vector<int> trigger_owner;        // the counting number bound to each trigger, or -1
+  std::vector<Claim> trigger_claim;      // how well the owner fits its trigger
 };
 
 }  // namespace
@@ -412,8 +419,13 @@ struct Extractor::Impl {
                            std::vector<Trigger>* out) const;
   // Fills scratch->triggers from the clauses in scratch->clauses.
   void CollectTriggers(ExtractScratch* scratch) const;
-  // Returns the trigger that the number at index number binds to, or nullptr.
-  const Trigger* BestTrigger(const ExtractScratch& scratch, size_t number) const;
+  // Returns the index of the trigger that the number at index number binds to, or -1, and
+  // sets *claim to the number's claim on it. A counting number skips a trigger that another
+  // number owns with a better claim; an identifier, which never counts, takes any trigger.
+  int BestTrigger(const ExtractScratch& scratch, size_t number, Claim* claim) const;
+  // Binds every number to at most one trigger and every trigger to at most one counting
+  // number, filling scratch->binding.
+  void BindNumbers(ExtractScratch* scratch) const;
   // Appends the matches of rule's pattern inside folded code points [begin, end).
   void FindTriggers(const FoldBuffer& text, int rule, int32_t begin, int32_t end,
                     std::vector<Trigger>* out) const;
@@ -622,12 +634,14 @@ void Extractor::Impl::CollectTriggers(ExtractScratch* scratch) const {
   }
 }
 
-const Trigger* Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number) const {
+int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
+                                 Claim* claim) const {
   const NumberMatch& quantity = scratch.numbers[number];
   int clause = scratch.number_clause[number];
-  const Trigger* best = nullptr;
+  int best = -1;
   std::tuple<int, int, int, int> best_score;
-  for (const Trigger& trigger : scratch.triggers) {
+  for (size_t index = 0; index < scratch.triggers.size(); ++index) {
+    const Trigger& trigger = scratch.triggers[index];
     int fit = Fit(trigger.rule, quantity);
     if (fit < 0 || trigger.clause != clause) {
       continue;
@@ -657,13 +671,48 @@ const Trigger* Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_
         continue;
       }
     }
+    Claim pair{fit, -gap, trigger_first ? 1 : 0, -static_cast<int>(number)};
+    int owner = scratch.trigger_owner[index];
+    if (!quantity.identifier && owner >= 0 && owner != static_cast<int>(number) &&
+        scratch.trigger_claim[index] > pair) {
+      continue;  // a better-fitting number already took this trigger
+    }
     std::tuple<int, int, int, int> score{fit, -gap, trigger_first ? 1 : 0, -trigger.rule};
-    if (best == nullptr || score > best_score) {
-      best = &trigger;
+    if (best < 0 || score > best_score) {
+      best = static_cast<int>(index);
       best_score = score;
+      *claim = pair;
     }
   }
   return best;
+}
+
+// Each number proposes to its best trigger. A trigger keeps the counting number with the best
+// claim, and a number it drops proposes again to its next best trigger, so one trigger never
+// counts twice (拜访客户3家共3次 is 3 visits, not 6). Every step raises some trigger's claim, so
+// the loop ends.
+void Extractor::Impl::BindNumbers(ExtractScratch* scratch) const {
+  scratch->binding.assign(scratch->numbers.size(), -1);
+  scratch->trigger_owner.assign(scratch->triggers.size(), -1);
+  scratch->trigger_claim.resize(scratch->triggers.size());
+  for (size_t first = 0; first < scratch->numbers.size(); ++first) {
+    int number = static_cast<int>(first);
+    while (number >= 0) {
+      Claim claim;
+      int trigger = BestTrigger(*scratch, static_cast<size_t>(number), &claim);
+      scratch->binding[number] = trigger;
+      if (trigger < 0 || scratch->numbers[number].identifier) {
+        break;
+      }
+      int dropped = scratch->trigger_owner[trigger];
+      scratch->trigger_owner[trigger] = number;
+      scratch->trigger_claim[trigger] = claim;
+      if (dropped >= 0) {
+        scratch->binding[dropped] = -1;
+      }
+      number = dropped;
+    }
+  }
 }
 
 std::vector<Extraction> Extractor::Extract(std::string_view text) const {
@@ -699,12 +748,13 @@ std::vector<Extraction> Extractor::Extract(std::string_view text) const {
     return out;
   }
 
+  impl_->BindNumbers(&scratch);
   out.reserve(scratch.numbers.size());
   for (size_t i = 0; i < scratch.numbers.size(); ++i) {
-    const Trigger* best = impl_->BestTrigger(scratch, i);
-    if (best == nullptr) {
+    if (scratch.binding[i] < 0) {
       continue;
     }
+    const Trigger* best = &scratch.triggers[scratch.binding[i]];
     const NumberMatch& number = scratch.numbers[i];
     const ExtractionRule& rule = impl_->rules[best->rule];
     Extraction extraction;

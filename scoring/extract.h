@@ -113,10 +113,13 @@ class Extractor {
   // currency mark or a bare number for amounts, % or 百分之 for percents, a time unit for
   // durations. A Chinese numeral needs a unit or a 万/亿 scale (so 统一 is no count), and
   // dates, clock times, ordinals, weekdays, labeled identifiers (订单号123) and idioms are
-  // never numbers. A plain run of more than eight digits is an identifier match. Each
-  // number binds to at most one rule: the best unit fit, then the nearest trigger, then a
-  // trigger before the number, then the earlier rule. The aspect comes from cue words in
-  // the number's clause (未, 没有, 无 negate; 计划, 准备, 明天, 下周 plan).
+  // never numbers. A run of more than eight digits, plain or after a label (订单号), is an
+  // identifier match. Each number binds to at most one rule: the best unit fit, then the
+  // nearest trigger, then a trigger before the number, then the earlier rule. Each trigger
+  // occurrence counts at most one number, the one that fits it best by the same order (then
+  // the earlier number), so 拜访客户3家共3次 is 3; a number that loses its trigger binds to its
+  // next best. The aspect comes from cue words in the number's clause (未, 没有, 无 negate;
+  // 计划, 准备, 明天, 下周 plan).
   std::vector<Extraction> Extract(std::string_view text) const;
 
  private:

@@ -1,7 +1,9 @@
 // Reads DingTalk log records with nlohmann/json. This file is the adapter for nlohmann's parse
-// exceptions: it parses with exceptions off and reports every problem as an Error.
+// exceptions: it parses with exceptions off and reports every problem as an Error. Only to
+// describe a syntax error does it parse again with exceptions on, and it catches them here.
 #include "scoring/log_record.h"
 
+#include <algorithm>
 #include <charconv>
 #include <nlohmann/json.hpp>
 
@@ -168,8 +170,33 @@ Status CheckErrorResponse(const Json& root, std::string_view source) {
                        "it and export the logs again");
 }
 
+// Whether an object has any member of a data_list item, so that it reads as one record.
+bool HasRecordMember(const Json& object) {
+  for (const char* name : {"report_id", "template_name", "creator_id", "contents",
+                           "create_time"}) {
+    if (object.contains(name)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Reads has_more and next_cursor of a response's result into *out.
+void ReadPaging(const Json& result, LogExport* out) {
+  out->has_more = false;
+  out->next_cursor.clear();
+  if (auto more = result.find("has_more"); more != result.end()) {
+    out->has_more = *more == true || *more == "true";
+  }
+  if (auto cursor = result.find("next_cursor"); cursor != result.end()) {
+    ReadText(*cursor, &out->next_cursor);
+  }
+}
+
 // Appends the records of one parsed JSON value: a response, a data_list array or one record.
-Status AppendRecords(const Json& root, std::string_view source, std::vector<LogRecord>* out) {
+// A response also sets the paging state of *out.
+Status AppendRecords(const Json& root, std::string_view source, LogExport* out_export) {
+  std::vector<LogRecord>* out = &out_export->records;
   if (Status error = CheckErrorResponse(root, source); !error.ok()) {
     return error;
   }
@@ -184,9 +211,16 @@ Status AppendRecords(const Json& root, std::string_view source, std::vector<LogR
                            ": the response has no result.data_list; pass a topapi/report/list "
                            "response or an array of its data_list items");
     }
+    ReadPaging(*result, out_export);
     list = &(*result)["data_list"];
   } else if (root.is_object() && root.contains("data_list")) {
     list = &root["data_list"];
+  } else if (root.is_object() && !HasRecordMember(root)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     std::string(source) +
+                         ": the JSON object is not a report/list response or data_list, nor a "
+                         "log record: it has no result, data_list or report_id. Pass a "
+                         "topapi/report/list response, its data_list array or one record");
   }
 
   if (list->is_object()) {
@@ -211,6 +245,57 @@ Status AppendRecords(const Json& root, std::string_view source, std::vector<LogR
   return OkStatus();
 }
 
+// Whether text reads as JSON Lines: its first non-blank line is a JSON value on its own, or it
+// has no such line (an empty export). The first line of a pretty-printed document ("{" or "[")
+// is not.
+bool LooksLikeJsonLines(std::string_view text) {
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = std::min(text.find('\n', start), text.size());
+    std::string_view line = text.substr(start, end - start);
+    if (line.find_first_not_of(" \t\r") != std::string_view::npos) {
+      return Json::accept(line);
+    }
+    start = end + 1;
+  }
+  return true;
+}
+
+// Returns the error of parsing the whole text as one JSON value, with the line and column (in
+// characters, from 1) where nlohmann's parser stopped and its reason.
+Error DescribeSyntaxError(std::string_view text, std::string_view source) {
+  size_t offset = text.size();
+  std::string reason = "invalid JSON";
+  try {
+    Json ignored = Json::parse(text);
+  } catch (const Json::parse_error& error) {
+    // byte is 1-based: the position of the character that stopped the parser.
+    offset = std::min<size_t>(error.byte > 0 ? error.byte - 1 : 0, text.size());
+    std::string message = error.what();
+    size_t column = message.find("column ");
+    size_t colon = column == std::string::npos ? column : message.find(": ", column);
+    reason = colon == std::string::npos ? message : message.substr(colon + 2);
+  }
+  size_t line = 1;
+  size_t line_start = 0;
+  for (size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  }
+  size_t column = 1;
+  for (size_t i = line_start; i < offset; ++i) {
+    // Count code points: skip UTF-8 continuation bytes.
+    column += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 ? 1 : 0;
+  }
+  return MakeError(ErrorCode::kInvalidArgument,
+                   std::string(source) + ": invalid JSON at line " + std::to_string(line) +
+                       ", column " + std::to_string(column) + ": " + reason +
+                       "; fix the file or export it again (JSON Lines needs one record or "
+                       "response per line)");
+}
+
 }  // namespace
 
 const LogField* LogRecord::FindField(std::string_view key, int32_t fallback_sort) const {
@@ -232,7 +317,15 @@ const LogField* LogRecord::FindField(std::string_view key, int32_t fallback_sort
 
 Result<std::vector<LogRecord>> ParseLogRecords(std::string_view json_text,
                                                std::string_view source) {
-  std::vector<LogRecord> records;
+  Result<LogExport> parsed = ParseLogExport(json_text, source);
+  if (!parsed.ok()) {
+    return parsed.error();
+  }
+  return std::move(parsed->records);
+}
+
+Result<LogExport> ParseLogExport(std::string_view json_text, std::string_view source) {
+  LogExport records;
   Json root = Json::parse(json_text, nullptr, /*allow_exceptions=*/false);
   if (!root.is_discarded()) {
     Status status = AppendRecords(root, source, &records);
@@ -240,6 +333,9 @@ Result<std::vector<LogRecord>> ParseLogRecords(std::string_view json_text,
       return status.error();
     }
     return records;
+  }
+  if (!LooksLikeJsonLines(json_text)) {
+    return DescribeSyntaxError(json_text, source);
   }
 
   // Not one JSON value: read it as JSON Lines, reporting the first bad line by number.

@@ -48,6 +48,19 @@ struct LogRecord {
 Result<std::vector<LogRecord>> ParseLogRecords(std::string_view json_text,
                                                std::string_view source = "input");
 
+// The records of one exported file and, when it contains topapi/report/list responses, the
+// paging state of the last one.
+struct LogExport {
+  std::vector<LogRecord> records;
+  bool has_more = false;    // the last response has has_more true, so the export is partial
+  std::string next_cursor;  // that response's next_cursor, as text; empty when absent
+};
+
+// Parses like ParseLogRecords and also reads result.has_more and result.next_cursor. When the
+// text is neither one JSON value nor JSON Lines (its first line is not a JSON value on its
+// own), the error gives the line, column and reason of the whole-text parse.
+Result<LogExport> ParseLogExport(std::string_view json_text, std::string_view source = "input");
+
 // Serializes one record in the data_list item shape, unknown fields included.
 std::string LogRecordToJson(const LogRecord& record);
 

@@ -2,6 +2,8 @@
 // and the time-saving values computed from planned and actual durations.
 #include "scoring/normalize.h"
 
+#include <algorithm>
+#include <string>
 #include <utility>
 
 namespace logbridge::scoring {
@@ -67,6 +69,111 @@ int32_t CountContentChars(std::string_view text) {
   return count;
 }
 
+// The parts of the first number in a folded typed value, for explaining why it did not parse.
+struct NumberShape {
+  bool found = false;
+  bool negative = false;        // a minus sign right before the digits
+  std::string integer_digits;   // without thousands separators
+  bool grouped = false;         // written with thousands separators
+  size_t fraction_digits = 0;
+  bool exponent = false;        // scientific notation: 1e300, 2.5E6
+  int scale_power = 0;          // a scale right after the number: 万 4, 亿 8, 千 3
+};
+
+int ScalePower(std::string_view unit) {
+  constexpr std::pair<std::string_view, int> kScales[] = {
+      {"亿", 8}, {"万", 4}, {"千", 3}, {"w", 4}, {"W", 4}, {"k", 3}, {"K", 3}};
+  for (const auto& [scale, power] : kScales) {
+    if (unit.substr(0, scale.size()) == scale) {
+      return power;
+    }
+  }
+  return 0;
+}
+
+NumberShape ReadNumberShape(std::string_view folded) {
+  NumberShape shape;
+  auto is_digit = [&](size_t i) { return i < folded.size() && folded[i] >= '0' && folded[i] <= '9'; };
+  size_t i = folded.find_first_of("0123456789");
+  if (i == std::string_view::npos) {
+    return shape;
+  }
+  shape.found = true;
+  shape.negative = i > 0 && folded[i - 1] == '-';
+  while (is_digit(i) || (folded[i] == ',' && is_digit(i + 1))) {
+    shape.grouped = shape.grouped || folded[i] == ',';
+    if (folded[i] != ',') {
+      shape.integer_digits.push_back(folded[i]);
+    }
+    ++i;
+  }
+  if (i < folded.size() && folded[i] == '.' && is_digit(i + 1)) {
+    for (++i; is_digit(i); ++i) {
+      ++shape.fraction_digits;
+    }
+  }
+  if (i < folded.size() && (folded[i] == 'e' || folded[i] == 'E')) {
+    size_t exponent = i + 1;
+    if (exponent < folded.size() && (folded[exponent] == '+' || folded[exponent] == '-')) {
+      ++exponent;
+    }
+    shape.exponent = is_digit(exponent);
+  }
+  shape.scale_power = ScalePower(folded.substr(i));
+  return shape;
+}
+
+// Returns why a typed value did not parse and what to write instead, or "" when no known rule
+// explains it. Runs only for unreadable values, so its copies cost nothing on valid logs.
+std::string UnreadableHint(std::string_view value, const FieldSpec& field) {
+  if (field.type == FieldType::kEnum) {
+    std::string choices;
+    for (const auto& [text, number] : field.choices) {
+      choices += (choices.empty() ? "" : ", ") + text;
+    }
+    return "It is not one of the allowed choices: " + choices +
+           " (matched exactly after trimming spaces); write one of those";
+  }
+  NumberShape shape = ReadNumberShape(FoldText(value).text);
+  if (!shape.found) {
+    return "";
+  }
+  if (shape.negative) {
+    return "It is negative, and typed values must be 0 or more; write 0 or more, and describe "
+           "a refund or correction in the text";
+  }
+  if (shape.exponent) {
+    return "Scientific notation such as 1e300 is not read; write the number in digits, with "
+           "thousands separators (123,456,789) or a scale (1.23亿)";
+  }
+  if (shape.fraction_digits > 4) {
+    return "It has " + std::to_string(shape.fraction_digits) +
+           " decimal places, and values keep at most 4; round it to 4 decimal places";
+  }
+  // Decimal holds up to 922337203685477.5807, so 16 integer digits are always too many. The
+  // field's default unit (万元) scales the value too.
+  std::string_view digits = shape.integer_digits;
+  digits.remove_prefix(std::min(digits.find_first_not_of('0'), digits.size()));
+  int power = shape.scale_power > 0 ? shape.scale_power : ScalePower(field.unit);
+  bool too_large = static_cast<int>(digits.size()) + power > 15;
+  if (!too_large && !digits.empty()) {
+    long double magnitude = std::stold(std::string(digits));  // at most 15 digits: exact
+    for (int i = 0; i < power; ++i) {
+      magnitude *= 10;
+    }
+    too_large = magnitude > 922337203685477.0L;
+  }
+  if (too_large) {
+    return "It is too large: values (after conversion to 元, hours or percentage points) are "
+           "at most 922,337,203,685,477; check it for extra digits";
+  }
+  if (!shape.grouped && shape.scale_power == 0 && HasIdentifierDigitRun(value)) {
+    return "A plain run of more than 8 digits reads as an identifier such as a phone number, "
+           "so write the value with thousands separators (123,456,789) or a scale (1.23亿)";
+  }
+  return "";
+}
+
 // The state of one Normalize call.
 class LogNormalizer {
  public:
@@ -93,7 +200,14 @@ class LogNormalizer {
   NormalizedLog* log_;
   std::vector<bool> typed_metric_;  // metrics fed by a typed field of this log
   std::vector<MetricValue> extracted_;
-  std::vector<std::pair<std::string_view, Decimal>> durations_;  // field key -> hours
+  // The duration fields read so far, for the time-saving metrics.
+  struct Duration {
+    std::string_view key;
+    Decimal hours;
+    std::string_view text;  // the trimmed value, in the record
+    Span span;              // of text, in the field's original text
+  };
+  std::vector<Duration> durations_;
 };
 
 void LogNormalizer::AddValue(int metric, Decimal value, std::string_view text,
@@ -168,16 +282,12 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
     }
   }
   if (!number) {
-    std::string hint;
-    if (field.type != FieldType::kEnum && HasIdentifierDigitRun(value)) {
-      hint = "A plain run of more than 8 digits reads as an identifier such as a phone number, "
-             "so write the value with thousands separators (123,456,789) or a scale (1.23亿)";
-    }
-    log_->unreadable.push_back({field.key, std::string(value), field.type, std::move(hint)});
+    log_->unreadable.push_back(
+        {field.key, std::string(value), field.type, UnreadableHint(value, field)});
     return;
   }
   if (field.type == FieldType::kDuration) {
-    durations_.emplace_back(field.key, *number);
+    durations_.push_back({field.key, *number, value, whole});
   }
   if (metric >= 0) {
     typed_metric_[metric] = true;
@@ -226,31 +336,31 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
 }
 
 void LogNormalizer::AddTimeSavings() {
-  auto duration = [this](std::string_view key) -> std::optional<Decimal> {
-    for (const auto& [field_key, hours] : durations_) {
-      if (field_key == key) {
-        return hours;
+  auto duration = [this](std::string_view key) -> const Duration* {
+    for (const Duration& read : durations_) {
+      if (read.key == key) {
+        return &read;
       }
     }
-    return std::nullopt;
+    return nullptr;
   };
   for (size_t i = 0; i < config_.metrics.size(); ++i) {
     const MetricSpec& metric = config_.metrics[i];
     if (metric.planned_field.empty()) {
       continue;
     }
-    std::optional<Decimal> planned = duration(metric.planned_field);
-    std::optional<Decimal> actual = duration(metric.actual_field);
-    if (!planned || !actual || *planned <= Decimal()) {
+    const Duration* planned = duration(metric.planned_field);
+    const Duration* actual = duration(metric.actual_field);
+    if (planned == nullptr || actual == nullptr || planned->hours <= Decimal()) {
       continue;
     }
-    Decimal saving = (*planned - *actual) / *planned * Decimal::FromInt(100);
-    std::string quote = metric.planned_field + " " + planned->ToString() + "h, " +
-                        metric.actual_field + " " + actual->ToString() + "h";
-    const LogField* raw = record_.FindField(metric.actual_field);
-    Span span{0, raw != nullptr ? CountCodePoints(raw->value) : 0};
-    AddValue(static_cast<int>(i), saving, "", metric.actual_field, "time_saving", span, "");
-    log_->values.back().evidence.composed_quote = std::move(quote);
+    // Both durations are in hours, so 2天 (16 hours) planned and 1.8天 done save 10%.
+    Decimal saving = (planned->hours - actual->hours) / planned->hours * Decimal::FromInt(100);
+    AddValue(static_cast<int>(i), saving, "", actual->key, "time_saving", actual->span,
+             actual->text);
+    EvidenceRef& evidence = log_->values.back().evidence;
+    evidence.paired_key = planned->key;
+    evidence.paired_quote = planned->text;
   }
 }
 
@@ -310,6 +420,14 @@ std::string_view Utf8SliceView(std::string_view text, int32_t begin, int32_t end
   return text.substr(start_byte, end_byte - start_byte);
 }
 
+std::string EvidenceRef::Quote() const {
+  if (paired_key.empty()) {
+    return std::string(quote);
+  }
+  return std::string(paired_key) + " " + std::string(paired_quote) + " → " +
+         std::string(field_key) + " " + std::string(quote);
+}
+
 Evidence MetricValue::ToEvidence(std::string_view report_id) const {
   Evidence owned;
   owned.report_id = report_id;
@@ -318,6 +436,7 @@ Evidence MetricValue::ToEvidence(std::string_view report_id) const {
   owned.span = evidence.span;
   owned.quote = evidence.Quote();
   owned.value = value;
+  owned.counted = value;
   owned.approximate = evidence.approximate;
   return owned;
 }

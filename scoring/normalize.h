@@ -29,6 +29,10 @@ struct Evidence {
   Span span;           // code points of the field's original text
   std::string quote;   // the text of span
   Decimal value;       // the value this evidence contributed, before any down-weighting
+  // The factor the log's value counts with: the config's down_weight for a down-weighted log,
+  // else 1. counted is value x weight, so the counted values of a sum add up to the raw value.
+  Decimal weight = Decimal::FromInt(1);
+  Decimal counted;
   // Set for an approximate quantity (十几万, 两三个), whose value is the range's midpoint.
   std::optional<ValueRange> approximate;
 };
@@ -41,10 +45,14 @@ struct EvidenceRef {
   std::string_view source;  // "field", "time_saving", or the extraction rule's name
   Span span;                // code points of the field's original text
   std::string_view quote;   // the text of span, in the record
-  std::string composed_quote;  // set instead of quote for a value computed from two fields
+  // For a value computed from two fields (a time saving): the other field's key and text,
+  // quoted before this field's. Empty otherwise.
+  std::string_view paired_key;
+  std::string_view paired_quote;
   std::optional<ValueRange> approximate;
 
-  std::string_view Quote() const { return composed_quote.empty() ? quote : composed_quote; }
+  // Returns quote, or for a paired value both texts as written: "计划用时 2天 → 实际用时 1.8天".
+  std::string Quote() const;
 };
 
 struct MetricValue {

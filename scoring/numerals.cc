@@ -291,13 +291,15 @@ ArabicRun NumberReader::ReadArabic(int32_t begin) const {
     return run;
   }
   auto value = Decimal::Parse(digits);
-  if (!value) {
+  if (!value && !long_run) {
     return run;
   }
+  // An identifier too long for a Decimal (a 20-digit order number) is still shown. Its value
+  // is never counted, so 0 is stored in its place.
   run.ok = true;
   run.identifier = long_run;
   run.end = i;
-  run.value = *value;
+  run.value = value.value_or(Decimal());
   run.integer = integer_digits == digits.size();
   run.single_digit = run.integer && integer_digits == 1;
   return run;
@@ -794,7 +796,9 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) 
     return std::nullopt;
   }
   bool followed_by_unit = word != nullptr && word->role == UnitWord::Role::kUnit;
-  if (!match.chinese && !prefix.currency &&
+  // A labeled long run (订单号20261102001) is kept as an identifier like a plain one, so that
+  // a rule trigger next to it can show it as not counted. A short labeled one is skipped.
+  if (!match.chinese && !prefix.currency && !core.identifier &&
       (IsAsciiLetter(before) || IsIdentifierContext(begin, followed_by_unit))) {
     return std::nullopt;
   }

@@ -40,6 +40,8 @@ Json EvidenceJson(const Evidence& evidence) {
           {"span", {evidence.span.begin, evidence.span.end}},
           {"quote", evidence.quote},
           {"value", DecimalJson(evidence.value)},
+          {"weight", DecimalJson(evidence.weight)},
+          {"counted", DecimalJson(evidence.counted)},
           {"approximate", std::move(approximate)}};
 }
 
@@ -51,7 +53,7 @@ Json IgnoredJson(const IgnoredMatch& match) {
           {"span", {match.span.begin, match.span.end}},
           {"quote", match.quote},
           {"reason", match.reason},
-          {"value", DecimalJson(match.value)}};
+          {"value", match.reason == "identifier" ? Json(nullptr) : DecimalJson(match.value)}};
 }
 
 Json KpiJson(const KpiScore& kpi) {
@@ -196,6 +198,9 @@ std::string EvidenceLine(const Evidence& item) {
   std::string line = "    " + item.report_id + " " + item.field_key + " [" +
                      std::to_string(item.span.begin) + "," + std::to_string(item.span.end) +
                      ") " + item.source + ": \"" + item.quote + "\" = " + item.value.ToString();
+  if (item.weight != Decimal::FromInt(1)) {
+    line += " x " + item.weight.ToString() + " = " + item.counted.ToString() + " (down_weighted)";
+  }
   if (item.approximate) {
     line += " (approximate: " + item.approximate->low.ToString() + " to " +
             item.approximate->high.ToString() + ", midpoint counted)";
@@ -208,7 +213,8 @@ void AppendIgnoredLines(const ScoreReport& report, std::string* out) {
     *out += "    " + match.report_id + " " + match.field_key + " [" +
             std::to_string(match.span.begin) + "," + std::to_string(match.span.end) + ") " +
             match.rule + ": \"" + match.quote + "\" " + match.reason + ", not counted (" +
-            match.metric + " " + match.value.ToString() + ")\n";
+            match.metric +
+            (match.reason == "identifier" ? "" : " " + match.value.ToString()) + ")\n";
   }
   if (report.ignored_omitted > 0) {
     *out += "    ... and " + std::to_string(report.ignored_omitted) + " more\n";

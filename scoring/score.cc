@@ -9,6 +9,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "scoring/rational.h"
+
 namespace logbridge::scoring {
 namespace {
 
@@ -32,8 +34,9 @@ struct MetricState {
   size_t smallest_kept = 0;
   int64_t evidence_omitted = 0;
 
-  // Keeps the value's evidence when it is among the cap largest so far.
-  void Keep(const MetricValue& value, std::string_view report_id, size_t cap);
+  // Keeps the value's evidence when it is among the cap largest so far. weight is the factor
+  // the log counts with (down_weight or 1); it is recorded only on evidence that is kept.
+  void Keep(const MetricValue& value, std::string_view report_id, Decimal weight, size_t cap);
 };
 
 struct Cell {
@@ -51,18 +54,25 @@ struct Cell {
   int64_t ignored_omitted = 0;
 };
 
-void MetricState::Keep(const MetricValue& value, std::string_view report_id, size_t cap) {
+void MetricState::Keep(const MetricValue& value, std::string_view report_id, Decimal weight,
+                       size_t cap) {
+  Evidence* slot = nullptr;
   if (evidence.size() < cap) {
     if (evidence.empty()) {
       evidence.reserve(std::min<size_t>(cap, 16));
     }
-    evidence.push_back(value.ToEvidence(report_id));
+    slot = &evidence.emplace_back(value.ToEvidence(report_id));
   } else if (cap > 0 && value.value.Abs() > evidence[smallest_kept].value.Abs()) {
-    evidence[smallest_kept] = value.ToEvidence(report_id);
+    slot = &evidence[smallest_kept];
+    *slot = value.ToEvidence(report_id);
     ++evidence_omitted;
   } else {
     ++evidence_omitted;
     return;
+  }
+  if (weight != Decimal::FromInt(1)) {
+    slot->weight = weight;
+    slot->counted = value.value * weight;
   }
   if (evidence.size() < cap) {
     return;
@@ -130,15 +140,20 @@ void CollectEvidence(const Config& config, const Cell& cell, int index, KpiScore
 
 // Scales the target of a sum or count KPI from the config's target period to the scored
 // period: target x days / days of the target period, summed over each target period that the
-// scored period overlaps. A week across two months gets target x (1/30 + 6/31).
+// scored period overlaps. A week across two months gets target x (1/30 + 6/31). The sum is
+// exact and rounded once; *exact_target receives it unrounded (or the target unchanged).
 // NOTE: a curve on the raw value does not read the target, so its thresholds stay as written.
 void ScaleTarget(const Config& config, const KpiSpec& spec, const Period& period,
-                 KpiScore* kpi) {
+                 KpiScore* kpi, Rational* exact_target) {
+  if (kpi->target) {
+    *exact_target = Rational(*kpi->target);
+  }
   Aggregation aggregation = config.metrics[spec.metric_index].aggregation;
   if (!kpi->target || (aggregation != Aggregation::kSum && aggregation != Aggregation::kCount)) {
     return;
   }
-  Decimal scaled;
+  Rational share;
+  Decimal rounded_sum;  // used only if the exact share overflows
   int64_t whole_periods = 0;
   std::string parts;
   for (int64_t day = period.first_day; day < period.end_day;) {
@@ -146,7 +161,8 @@ void ScaleTarget(const Config& config, const KpiSpec& spec, const Period& period
     int64_t end = std::min(target_period.end_day, period.end_day);
     int64_t days = end - day;
     int64_t length = target_period.end_day - target_period.first_day;
-    scaled = scaled + *kpi->target * Decimal::FromInt(days) / Decimal::FromInt(length);
+    share = share + Rational::FromInt(days) / Rational::FromInt(length);
+    rounded_sum = rounded_sum + *kpi->target * Decimal::FromInt(days) / Decimal::FromInt(length);
     if (days == length) {
       ++whole_periods;
     } else {
@@ -160,26 +176,56 @@ void ScaleTarget(const Config& config, const KpiSpec& spec, const Period& period
   if (whole_periods > 0) {
     parts = std::to_string(whole_periods) + (parts.empty() ? "" : " + " + parts);
   }
+  Rational scaled = Rational(*kpi->target) * share;
   kpi->configured_target = kpi->target;
-  kpi->target = scaled;
+  kpi->target = scaled.ToDecimal().value_or(rounded_sum);
   kpi->target_share = parts;
+  *exact_target = scaled.overflowed() ? Rational(*kpi->target) : scaled;
 }
 
+// The unrounded inputs of a KPI's points, so that achievement, curve and weight are combined
+// exactly and rounded once: 5 of a target of 12 on a weight of 30 is 12.5, not 0.4167 x 30.
+struct ExactKpiInputs {
+  Rational target;            // the scaled target, when the KPI has one
+  Rational effective_weight;  // after re-normalization
+};
+
 // Fills achievement, fraction and points of a KPI that has data.
-void ScoreKpi(const KpiSpec& spec, KpiScore* kpi) {
+void ScoreKpi(const KpiSpec& spec, const ExactKpiInputs& exact, KpiScore* kpi) {
+  Rational hundred = Rational::FromInt(100);
+  std::optional<Rational> achievement;
   if (kpi->target && spec.curve.on_achievement) {
     if (!spec.lower_is_better) {
+      achievement = Rational(kpi->raw) * hundred / exact.target;
       kpi->achievement = kpi->raw * Decimal::FromInt(100) / *kpi->target;
     } else if (kpi->raw > Decimal()) {
+      achievement = exact.target * hundred / Rational(kpi->raw);
       kpi->achievement = *kpi->target * Decimal::FromInt(100) / kpi->raw;
     }
+    if (achievement) {
+      kpi->achievement = achievement->ToDecimal().value_or(*kpi->achievement);
+    }
   }
+
+  Rational fraction;
   if (spec.curve.on_achievement && !kpi->achievement) {
     // Lower is better and the raw value is zero: the best possible result.
-    kpi->fraction = spec.curve.cap;
+    fraction = Rational(spec.curve.cap);
   } else {
-    kpi->fraction = spec.curve.Fraction(spec.curve.on_achievement ? *kpi->achievement : kpi->raw);
+    fraction = spec.curve.ExactFraction(achievement.value_or(Rational(kpi->raw)));
   }
+  std::optional<Decimal> rounded_fraction = fraction.ToDecimal();
+  std::optional<Decimal> points = (fraction * exact.effective_weight).ToDecimal();
+  if (rounded_fraction && points) {
+    kpi->fraction = *rounded_fraction;
+    kpi->points = *points;
+    return;
+  }
+  // An intermediate value overflowed 128 bits: round at each step instead.
+  kpi->fraction = spec.curve.on_achievement && !kpi->achievement
+                      ? spec.curve.cap
+                      : spec.curve.Fraction(spec.curve.on_achievement ? *kpi->achievement
+                                                                      : kpi->raw);
   kpi->points = kpi->fraction * kpi->effective_weight;
 }
 
@@ -226,6 +272,7 @@ ScoreReport BuildReport(const Config& config, const std::string& person, const P
   report.role = role->name;
 
   Decimal present_weight;
+  std::vector<ExactKpiInputs> exact(role->kpis.size());
   for (const KpiSpec& spec : role->kpis) {
     KpiScore kpi;
     kpi.name = spec.name;
@@ -233,7 +280,7 @@ ScoreReport BuildReport(const Config& config, const std::string& person, const P
     kpi.weight = spec.weight;
     kpi.curve_on_achievement = spec.curve.on_achievement;
     kpi.target = config.TargetFor(person, spec);
-    ScaleTarget(config, spec, period, &kpi);
+    ScaleTarget(config, spec, period, &kpi, &exact[report.kpis.size()].target);
     std::optional<Decimal> raw = MetricValueOf(config, cell, spec.metric_index);
     kpi.has_data = raw.has_value();
     kpi.raw = raw.value_or(Decimal());
@@ -248,13 +295,17 @@ ScoreReport BuildReport(const Config& config, const std::string& person, const P
   for (size_t i = 0; i < role->kpis.size(); ++i) {
     KpiScore& kpi = report.kpis[i];
     kpi.effective_weight = kpi.weight;
+    exact[i].effective_weight = Rational(kpi.weight);
     if (role->missing == MissingPolicy::kRenormalize) {
-      kpi.effective_weight = kpi.has_data && present_weight > Decimal()
-                                 ? kpi.weight * Decimal::FromInt(100) / present_weight
-                                 : Decimal();
+      bool share = kpi.has_data && present_weight > Decimal();
+      kpi.effective_weight =
+          share ? kpi.weight * Decimal::FromInt(100) / present_weight : Decimal();
+      exact[i].effective_weight =
+          share ? Rational(kpi.weight) * Rational::FromInt(100) / Rational(present_weight)
+                : Rational();
     }
     if (kpi.has_data) {
-      ScoreKpi(role->kpis[i], &kpi);
+      ScoreKpi(role->kpis[i], exact[i], &kpi);
     }
     report.total = report.total + kpi.points;
   }
@@ -510,7 +561,7 @@ LogOutcome Engine::Aggregate(NormalizedLog&& log, std::vector<Flag> flags) {
         state.distinct.emplace(value.text);
       }
     }
-    state.Keep(value, record.report_id, options_.max_evidence_per_kpi);
+    state.Keep(value, record.report_id, weight, options_.max_evidence_per_kpi);
   }
   return outcome;
 }

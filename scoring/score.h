@@ -80,7 +80,9 @@ struct IgnoredMatch {
   Span span;           // code points of the field's original text
   std::string quote;   // the text of span
   std::string reason;  // "planned", "negated" or "identifier"
-  Decimal value;       // the value it would have had
+  // The value it would have had. An identifier has none (null in JSON), and a digit run too
+  // long for a Decimal has 0 here.
+  Decimal value;
 };
 
 struct KpiScore {

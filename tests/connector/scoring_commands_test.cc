@@ -172,5 +172,66 @@ TEST_CASE("error response input is named", "[scoring_commands]") {
                           "response, not logs"));
 }
 
+TEST_CASE("partial export is noted", "[scoring_commands]") {
+  TempDir dir;
+  std::string page = dir.Write("page1.json", R"({"errcode":0,"result":{"has_more":true,
+      "next_cursor":"c-42","data_list":[{"report_id":"w1","template_name":"销售日报",
+      "creator_id":"u1","create_time":1793615400000,
+      "contents":[{"key":"今日工作","value":"拜访客户3家，跟进合同"}]}]}})");
+  Run run = RunCommand({"score", "--config", kSalesConfig, "--input", page});
+  INFO(run.err);
+  CHECK(run.exit_code == kExitOk);
+  CHECK(Contains(run.err, "note: " + page + " is an incomplete export"));
+  CHECK(Contains(run.err, "next_cursor c-42"));
+
+  Run complete = RunCommand({"score", "--config", kSalesConfig, "--input", kSalesLogs});
+  CHECK_FALSE(Contains(complete.err, "incomplete export"));
+}
+
+TEST_CASE("repeated report ids are noted", "[scoring_commands]") {
+  Run twice =
+      RunCommand({"score", "--config", kSalesConfig, "--input", kSalesLogs, "--input", kSalesLogs});
+  INFO(twice.err);
+  CHECK(twice.exit_code == kExitOk);
+  CHECK(Contains(twice.err, "note: 14 report ids appeared more than once in the input (14 "
+                            "duplicates"));
+  CHECK_FALSE(Contains(twice.err, "different content"));
+
+  TempDir dir;
+  auto log = [](const std::string& text, int64_t modified) {
+    return R"([{"report_id":"w1","template_name":"销售日报","creator_id":"u1",
+        "create_time":1793615400000,"modified_time":)" +
+           std::to_string(modified) + R"(,"contents":[{"key":"今日工作","value":")" + text +
+           R"("}]}])";
+  };
+  std::string old_version = dir.Write("old.json", log("拜访客户3家，跟进合同", 1793615400000));
+  std::string new_version = dir.Write("new.json", log("拜访客户4家，跟进合同", 1793619000000));
+  Run differ =
+      RunCommand({"score", "--config", kSalesConfig, "--input", new_version, "--input",
+                  old_version, "--format", "csv"});
+  INFO(differ.err);
+  CHECK(differ.exit_code == kExitOk);
+  CHECK(Contains(differ.err, "note: 1 report id appeared more than once"));
+  CHECK(Contains(differ.err, "report w1 has versions with different content; scored the version "
+                             "from " + new_version));
+  CHECK(Contains(differ.err, "latest modified_time, 2026-11-02 19:30"));
+  CHECK(Contains(differ.out, ",4,"));  // the 4 visits of the later version
+}
+
+TEST_CASE("check-config counts are pluralized", "[scoring_commands]") {
+  Run run = RunCommand({"check-config", kSalesConfig});
+  INFO(run.err);
+  CHECK(run.exit_code == kExitOk);
+  CHECK(Contains(run.out, "(1 template, 2 rules, 5 metrics, 1 role)"));
+}
+
+TEST_CASE("explain with empty person is usage", "[scoring_commands]") {
+  Run run = RunCommand({"explain", "--config", kSalesConfig, "--input", kSalesLogs, "--person",
+                        "", "--period", "2026-11"});
+  CHECK(run.exit_code == kExitUsage);
+  CHECK(run.out.empty());
+  CHECK(Contains(run.err, "error: --person is empty"));
+}
+
 }  // namespace
 }  // namespace logbridge::connector

@@ -180,6 +180,27 @@ TEST_CASE("every problem is reported at once", "[config]") {
   CHECK(config.error().message.find("4 problem(s)") != std::string::npos);
 }
 
+TEST_CASE("config problems quote the value", "[config]") {
+  std::string text(kValid);
+  text += "\n[validation.actions]\nlate = \"ignore\"\n";
+  std::string_view unit = "unit = \"万元\"";
+  text.replace(text.find(unit), unit.size(), "unit = \"美元\"");
+  std::vector<ConfigProblem> problems = CheckConfigString(text, "test.toml");
+  INFO(Describe(problems));
+  CHECK(HasProblem(problems, "validation.actions.late", "invalid action \"ignore\""));
+  // The fix lists the units that are read and states that other currencies are not.
+  CHECK(HasProblem(problems, "templates[0].fields[0].unit", "美元"));
+  bool names_units = false;
+  for (const ConfigProblem& problem : problems) {
+    if (problem.key == "templates[0].fields[0].unit") {
+      names_units = problem.ToString().find("人民币") != std::string::npos &&
+                    problem.ToString().find("万元") != std::string::npos &&
+                    problem.ToString().find("not converted") != std::string::npos;
+    }
+  }
+  CHECK(names_units);
+}
+
 TEST_CASE("toml syntax error names line", "[config]") {
   std::vector<ConfigProblem> problems = CheckConfigString("period = \"month\"\n[metrics\n", "x.toml");
   REQUIRE(problems.size() == 1);

@@ -479,6 +479,132 @@ TEST_CASE("typed long digit run is unreadable", "[engine]") {
   CHECK(FindKpi(engine.Reports().at(0), "销售额").raw == Dec("123456789"));
 }
 
+// Returns the sales config with one text replaced.
+std::shared_ptr<const Config> SalesConfigWith(std::string_view from, std::string_view to) {
+  std::string text = ReadSourceFile("config/sales.toml");
+  size_t at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, from.size(), to);
+  Result<Config> config = LoadConfigString(text, "sales.toml");
+  INFO((config.ok() ? "" : config.error().message));
+  REQUIRE(config.ok());
+  return std::make_shared<const Config>(std::move(config).value());
+}
+
+TEST_CASE("points are rounded once", "[engine]") {
+  std::shared_ptr<const Config> config = SalesConfigWith("target = 20\n", "target = 12\n");
+  struct VisitsCase {
+    const char* visits;
+    const char* points;  // 30 x visits / 12, exactly
+  };
+  const VisitsCase cases[] = {{"5", "12.5"}, {"11", "27.5"}, {"10", "25"}, {"8", "20"}};
+  for (const VisitsCase& c : cases) {
+    INFO("visits: " << c.visits);
+    Engine engine(config, {});
+    engine.Add(SalesLog("r1", std::string("拜访客户") + c.visits + "家，跟进合同"));
+    const KpiScore& visits = FindKpi(engine.Reports().at(0), "客户拜访");
+    CHECK(visits.raw == Dec(c.visits));
+    CHECK(visits.points == Dec(c.points));
+  }
+  Engine engine(config, {});
+  engine.Add(SalesLog("r1", "拜访客户5家，跟进合同"));
+  CHECK(FindKpi(engine.Reports().at(0), "客户拜访").fraction == Dec("0.4167"));
+}
+
+TEST_CASE("down weighted evidence shows counted value", "[engine]") {
+  ScoreReport report = ScoreSamples("lisi");
+  const KpiScore& sales = FindKpi(report, "销售额");
+  CHECK(sales.raw == Dec("225000"));
+  Decimal counted_sum;
+  const Evidence* down = nullptr;
+  for (const Evidence& item : sales.evidence) {
+    counted_sum = counted_sum + item.counted;
+    if (item.report_id == "r-ls-1105") {
+      down = &item;
+    }
+  }
+  CHECK(counted_sum == sales.raw);
+  REQUIRE(down != nullptr);
+  CHECK(down->value == Dec("300000"));
+  CHECK(down->weight == Dec("0.5"));
+  CHECK(down->counted == Dec("150000"));
+
+  std::string explained = ExplainReport(report);
+  CHECK(explained.find("= 300000 x 0.5 = 150000 (down_weighted)") != std::string::npos);
+  std::string json = ReportsToJson({report});
+  CHECK(json.find("\"counted\": 150000") != std::string::npos);
+}
+
+TEST_CASE("time saving quotes both fields", "[engine]") {
+  ScoreReport report = ScoreSamples("zhangsan");
+  const KpiScore& efficiency = FindKpi(report, "效率");
+  const Evidence* saving = nullptr;
+  for (const Evidence& item : efficiency.evidence) {
+    if (item.report_id == "r-zs-1104") {
+      saving = &item;
+    }
+  }
+  REQUIRE(saving != nullptr);
+  CHECK(saving->source == "time_saving");
+  CHECK(saving->field_key == "实际用时");
+  CHECK(saving->quote == "计划用时 2天 → 实际用时 1.8天");
+  CHECK(saving->span == Span{0, 4});
+  CHECK(saving->value == Dec("10"));
+}
+
+TEST_CASE("long digit runs are listed as identifiers", "[engine]") {
+  const char* texts[] = {"签约99999999999999999999999元订单", "回款单号13812345678，跟进合同"};
+  for (const char* text : texts) {
+    INFO("text: " << text);
+    Engine engine(LoadSalesConfig(), {});
+    engine.Add(SalesLog("r1", text));
+    ScoreReport report = engine.Reports().at(0);
+    CHECK_FALSE(FindKpi(report, "销售额").has_data);
+    REQUIRE(report.ignored.size() == 1);
+    CHECK(report.ignored[0].reason == "identifier");
+    CHECK(report.ignored[0].metric == "sales");
+    CHECK(ExplainReport(report).find("identifier, not counted (sales)") != std::string::npos);
+  }
+}
+
+TEST_CASE("unreadable values say why", "[engine]") {
+  struct UnreadableCase {
+    const char* amount;
+    const char* because;
+    bool identifier_hint;
+  };
+  const UnreadableCase cases[] = {
+      {"999,999,999,999,999,999,999", "too large", false},
+      {"999,999,999,999,999,999,999", "922,337,203,685,477", false},
+      {"0.00001", "5 decimal places", false},
+      {"12345678.99999", "round it to 4 decimal places", false},
+      {"-5000", "negative", false},
+      {"1e300", "Scientific notation", false},
+      {"9999999999亿", "too large", false},
+      {"123456789", "more than 8 digits", true},
+  };
+  for (const UnreadableCase& c : cases) {
+    INFO("amount: " << c.amount);
+    Engine engine(LoadSalesConfig(), {});
+    LogOutcome outcome = engine.Add(SalesLog("r1", "拜访客户3家，跟进合同", c.amount));
+    REQUIRE(outcome.flags.size() == 1);
+    CHECK(outcome.flags[0].code == "unreadable_value");
+    INFO("message: " << outcome.flags[0].message);
+    CHECK(outcome.flags[0].message.find(c.because) != std::string::npos);
+    CHECK((outcome.flags[0].message.find("identifier") != std::string::npos) ==
+          c.identifier_hint);
+  }
+
+  Engine engine(LoadSalesConfig(), {});
+  LogRecord record = SalesLog("r1", "拜访客户3家，跟进合同");
+  record.contents.push_back({"客户满意度", 3, "1", "暂停"});
+  LogOutcome outcome = engine.Add(record);
+  REQUIRE(outcome.flags.size() == 1);
+  INFO("message: " << outcome.flags[0].message);
+  CHECK(outcome.flags[0].message.find("allowed choices") != std::string::npos);
+  CHECK(outcome.flags[0].message.find("较满意") != std::string::npos);
+}
+
 TEST_CASE("achievement only for achievement curves", "[engine]") {
   ScoreReport report = ScoreSamples("zhangsan");
   const KpiScore& sales = FindKpi(report, "销售额");
@@ -505,13 +631,13 @@ TEST_CASE("targets scale to the scored period", "[engine]") {
   CHECK(*week.configured_target == Dec("10"));
   CHECK(week.target_share == "7/30");
   CHECK(*week.target == Dec("10") * Decimal::FromInt(7) / Decimal::FromInt(30));
-  CHECK(*week.achievement == Dec("4") * Decimal::FromInt(100) / *week.target);
+  // 4 x 100 / (10 x 7/30) = 171.42857..., from the exact target rather than 2.3333.
+  CHECK(*week.achievement == Dec("171.4286"));
 
   // ISO week 49 runs from Monday 2026-11-30 to 2026-12-06.
   const KpiScore straddling = FindKpi(ScoreSmallIn(SmallConfig(), PeriodKind::kWeek, 28), "产出");
   CHECK(straddling.target_share == "1/30 + 6/31");
-  CHECK(*straddling.target == Dec("10") / Decimal::FromInt(30) +
-                                  Dec("10") * Decimal::FromInt(6) / Decimal::FromInt(31));
+  CHECK(*straddling.target == Dec("2.2688"));  // 10 x (1/30 + 6/31) = 2.26881...
 
   const KpiScore day = FindKpi(ScoreSmallIn(SmallConfig(), PeriodKind::kDay, 0), "产出");
   CHECK(day.target_share == "1/30");
@@ -538,8 +664,9 @@ TEST_CASE("weekly targets scale to a month", "[engine]") {
   // November 2026: weeks 45 to 48 whole, plus Sunday 11-01 and Monday 11-30.
   const KpiScore month = FindKpi(ScoreSmallIn(config, PeriodKind::kMonth, 0), "产出");
   CHECK(month.target_share == "4 + 1/7 + 1/7");
-  Decimal expected = Dec("40") + Dec("10") / Decimal::FromInt(7) * Decimal::FromInt(2);
-  CHECK(*month.target == expected);
+  // 10 x (4 + 2/7) = 42.857142...: the parts are summed exactly and rounded once, where
+  // rounding each part first would give 40 + 1.4286 + 1.4286 = 42.8572.
+  CHECK(*month.target == Dec("42.8571"));
   const KpiScore week = FindKpi(ScoreSmallIn(config, PeriodKind::kWeek, 0), "产出");
   CHECK_FALSE(week.configured_target.has_value());
   CHECK(*week.target == Dec("10"));

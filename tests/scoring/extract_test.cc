@@ -117,11 +117,46 @@ TEST_CASE("Extract ignores numerals in words and idioms", "[extract]") {
   }
 }
 
+TEST_CASE("Extract counts each trigger once", "[extract]") {
+  std::vector<ExtractionRule> rules = {
+      {"visits", "customer_visits", "拜访", QuantityKind::kCount, {"家", "次"}, 8},
+      {"bugs", "bugs_fixed", "修复", QuantityKind::kCount, {"个"}, 8},
+  };
+  Extractor extractor = std::move(Extractor::Create(rules).value());
+  struct OnceCase {
+    const char* text;
+    const char* rule;
+    const char* value;
+  };
+  // The best-fitting number keeps the trigger: same unit fit, so the nearer one.
+  const OnceCase cases[] = {
+      {"今天拜访客户3家共3次", "visits", "3"},
+      {"修复3个bug中的1个", "bugs", "3"},
+      {"今天拜访客户共3次和2家", "visits", "3"},
+  };
+  for (const OnceCase& c : cases) {
+    INFO("text: " << c.text);
+    std::vector<Extraction> found = extractor.Extract(c.text);
+    INFO(Describe(found));
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].rule == c.rule);
+    CHECK(found[0].quantity.Value().ToString() == c.value);
+  }
+
+  // Two triggers still take two numbers.
+  std::vector<Extraction> both = extractor.Extract("拜访3家，拜访2家");
+  INFO(Describe(both));
+  CHECK(both.size() == 2);
+  std::vector<Extraction> pair = extractor.Extract("拜访3家拜访2次");
+  INFO(Describe(pair));
+  CHECK(pair.size() == 2);
+}
+
 TEST_CASE("Extract ignores times dates and identifiers", "[extract]") {
   const char* cases[] = {
       "两点半拜访客户",   "3点拜访客户",       "14:30拜访客户",      "14：30拜访客户",
       "11月3日拜访客户",  "2026-11-03拜访客户", "周三拜访客户",     "星期一拜访客户",
-      "周3拜访客户",      "订单号20261103001", "订单V2.3.1",
+      "周3拜访客户",      "订单号: 20261103", "订单V2.3.1",
       "拜访第3家",        "签约2026年",        "拜访3个月",         "签约5G套餐",
       "订单号: 12345",    "签约No.123",        "订单#123",          "签约5000美元",
       "三点五拜访客户",   "2026/11/03拜访",    "拜访 3.5.1",         "拜访11-03",
@@ -142,6 +177,9 @@ TEST_CASE("Extract marks long digit runs as identifiers", "[extract]") {
       {"拜访13812345678", "visits"},
       {"签约123456789元", "sales"},
       {"成交１２３４５６７８９元", "sales"},
+      // Labeled long runs and runs too long for a number are identifiers too.
+      {"订单号20261103001", "orders"},
+      {"签约99999999999999999999999元订单", "sales"},
   };
   for (const IdentifierCase& c : cases) {
     INFO("text: " << c.text);

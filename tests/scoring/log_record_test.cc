@@ -86,6 +86,42 @@ TEST_CASE("record errors name the field", "[log_record]") {
   CHECK(no_list.error().message.find("data_list") != std::string::npos);
 }
 
+TEST_CASE("pretty JSON error names its line", "[log_record]") {
+  // A missing comma after "u" on line 3: the parser stops at the next key.
+  std::string_view pretty = "[\n  {\"report_id\": \"a\",\n   \"creator_id\": \"u\"\n"
+                            "   \"create_time\": 1}\n]\n";
+  Result<std::vector<LogRecord>> parsed = ParseLogRecords(pretty, "pretty.json");
+  REQUIRE_FALSE(parsed.ok());
+  const std::string& message = parsed.error().message;
+  INFO(message);
+  // nlohmann reports the column of the end of the token where it stopped.
+  CHECK(message.find("pretty.json: invalid JSON at line 4, column 16: ") == 0);
+  CHECK(message.find("syntax error") != std::string::npos);
+  CHECK(message.find("line 1") == std::string::npos);
+}
+
+TEST_CASE("empty object is not a list", "[log_record]") {
+  Result<std::vector<LogRecord>> parsed = ParseLogRecords("{}", "empty.json");
+  REQUIRE_FALSE(parsed.ok());
+  INFO(parsed.error().message);
+  CHECK(parsed.error().message.find("empty.json: the JSON object is not a report/list response "
+                                    "or data_list") == 0);
+}
+
+TEST_CASE("export reads paging state", "[log_record]") {
+  Result<LogExport> complete = ParseLogExport(kResponse);
+  REQUIRE(complete.ok());
+  CHECK_FALSE(complete->has_more);
+  CHECK(complete->records.size() == 1);
+
+  std::string partial(kResponse);
+  partial.replace(partial.find("\"has_more\":false"), 16, "\"has_more\":true");
+  Result<LogExport> more = ParseLogExport(partial, "page1.json");
+  REQUIRE(more.ok());
+  CHECK(more->has_more);
+  CHECK(more->next_cursor == "2862455276");
+}
+
 TEST_CASE("record rejects DingTalk error responses", "[log_record]") {
   Result<std::vector<LogRecord>> error = ParseLogRecords(
       R"({"errcode":88,"errmsg":"ding talk error[subcode=40078,submsg=不存在的临时授权码]",
