@@ -57,6 +57,10 @@ aggregation = "mean"
 aggregation = "sum"
 [metrics.research]
 aggregation = "sum"
+[metrics.doc_progress]
+aggregation = "max"
+[metrics.prototype_progress]
+aggregation = "max"
 
 [[templates]]
 name = "销售日报"
@@ -219,14 +223,38 @@ templates = ["行政日报"]
   weight = 100
   target = 20
 
+[[rules]]
+name = "doc_progress"
+metric = "doc_progress"
+pattern = "文档完成|需求文档"
+kind = "percent"
+fields = ["需求文档完成情况"]
+
+[[rules]]
+name = "prototype_progress"
+metric = "prototype_progress"
+pattern = "原型完成|原型"
+kind = "percent"
+fields = ["原型设计进度"]
+
 [roles.product]
 templates = ["产品日报"]
 missing = "renormalize"
   [[roles.product.kpis]]
   name = "用户调研"
   metric = "research"
-  weight = 100
+  weight = 50
   target = 5
+  [[roles.product.kpis]]
+  name = "需求文档"
+  metric = "doc_progress"
+  weight = 25
+  target = 100
+  [[roles.product.kpis]]
+  name = "原型设计"
+  metric = "prototype_progress"
+  weight = 25
+  target = 100
 
 [validation]
 min_chars = 10
