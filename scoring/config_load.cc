@@ -5,6 +5,7 @@
 #include "scoring/config.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <set>
@@ -80,9 +81,15 @@ class Loader {
         value = Decimal::FromInt(whole);
       }
     } else if (node.is_floating_point()) {
-      char buffer[64];
-      std::snprintf(buffer, sizeof(buffer), "%.4f", node.as_floating_point()->get());
-      value = Decimal::Parse(buffer);
+      // TOML floats are binary, so 0.1 is read within a tolerance; a fifth decimal place is an
+      // error rather than a silent rounding.
+      double number = node.as_floating_point()->get();
+      double units = number * Decimal::kScale;
+      if (std::fabs(units - std::nearbyint(units)) <= 1e-6 * std::max(1.0, std::fabs(units))) {
+        char buffer[64];
+        std::snprintf(buffer, sizeof(buffer), "%.4f", number);
+        value = Decimal::Parse(buffer);
+      }
     } else if (node.is_string()) {
       value = Decimal::Parse(node.as_string()->get());
     }
@@ -529,7 +536,11 @@ void ConfigBuilder::LoadRules(const toml::node* rules) {
     }
 
     // Compile each pattern alone first, so an invalid one is reported at its own rule.
-    if (!spec.rule.pattern.empty()) {
+    if (spec.rule.pattern.empty() && table->contains("pattern")) {
+      loader_.Problem(table->get("pattern"), path + ".pattern",
+                      "is empty, so the rule would never match",
+                      "set it to the trigger words, e.g. pattern = \"拜访|走访\"");
+    } else if (!spec.rule.pattern.empty()) {
       Result<Extractor> alone = Extractor::Create({spec.rule});
       if (!alone.ok()) {
         loader_.Problem(table->get("pattern"), path + ".pattern", alone.error().message,
@@ -791,7 +802,10 @@ void ConfigBuilder::LoadCurve(const toml::table& table, const std::string& path,
                     "write [[3, 0], [5, 1]]");
     return;
   }
-  if (std::optional<std::string> problem = curve.Check()) {
+  if (curve.cap < Decimal()) {
+    loader_.Problem(table.get("cap"), path + ".cap", "cap " + curve.cap.ToString() + " is negative",
+                    "use a cap of 0 or more, such as 1 for full points or 1.2 for 120%");
+  } else if (std::optional<std::string> problem = curve.Check()) {
     loader_.Problem(list, list_key, *problem,
                     curve.Falling() ? "list x ascending with fractions that never rise"
                                     : "list x ascending with fractions that never fall");

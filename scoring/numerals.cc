@@ -130,7 +130,9 @@ const std::vector<std::u32string>& IdiomWords() {
       U"一天天", U"七上八下", U"乱七八糟", U"四面八方", U"五花八门", U"万一",
       U"一些", U"一下", U"一起", U"一直", U"一致", U"一般", U"一样",
       U"一定", U"一切", U"一同", U"一旦", U"统一", U"唯一", U"同一", U"单一", U"专一",
-      U"逐一", U"之一", U"第一", U"一线", U"一手", U"三天两头", U"百战百胜", U"一半"};
+      U"逐一", U"之一", U"第一", U"一线", U"一手", U"三天两头", U"百战百胜", U"一半",
+      // 一 after a demonstrative is "the next one", "another one", not a count of one.
+      U"下一", U"上一", U"另一", U"每一", U"这一", U"那一", U"哪一"};
   return kWords;
 }
 

@@ -201,6 +201,27 @@ TEST_CASE("config problems quote the value", "[config]") {
   CHECK(names_units);
 }
 
+TEST_CASE("config rejects empty pattern and bad numbers", "[config]") {
+  std::string empty_pattern(kValid);
+  empty_pattern += "\n[[rules]]\nname = \"nothing\"\nmetric = \"sales\"\npattern = \"\"\n";
+  std::vector<ConfigProblem> problems = CheckConfigString(empty_pattern, "test.toml");
+  INFO(Describe(problems));
+  CHECK(HasProblem(problems, "rules[0].pattern", "never match"));
+
+  std::string negative_cap(kValid);
+  negative_cap += "  curve = { points = [[0, 0], [100, 1]], cap = -1 }\n";
+  problems = CheckConfigString(negative_cap, "test.toml");
+  INFO(Describe(problems));
+  CHECK(HasProblem(problems, "roles.sales.kpis[0].curve.cap", "negative"));
+
+  std::string long_weight(kValid);
+  std::string_view weight = "weight = 100";
+  long_weight.replace(long_weight.find(weight), weight.size(), "weight = 40.123456");
+  problems = CheckConfigString(long_weight, "test.toml");
+  INFO(Describe(problems));
+  CHECK(HasProblem(problems, "roles.sales.kpis[0].weight", "not a number"));
+}
+
 TEST_CASE("toml syntax error names line", "[config]") {
   std::vector<ConfigProblem> problems = CheckConfigString("period = \"month\"\n[metrics\n", "x.toml");
   REQUIRE(problems.size() == 1);

@@ -109,12 +109,19 @@ TEST_CASE("Extract ignores numerals in words and idioms", "[extract]") {
       "一直在拜访",       "拜访一些客户",     "拜访一下客户",     "十分重要的拜访",
       "千万别签约",       "一致同意签约",     "第一家拜访",       "一般拜访客户",
       "一样拜访客户",     "三心二意地拜访",   "一次性签约",       "一对一拜访",
-      "签约一口气",       "拜访过一半客户",
+      "签约一口气",       "拜访过一半客户",   "就拜访下一家",     "再拜访另一家",
+      "每一家都拜访了",
   };
   for (const char* text : cases) {
     INFO("text: " << text);
     CHECK(Sales().Extract(text).empty());
   }
+}
+
+TEST_CASE("Extract still counts after a demonstrative", "[extract]") {
+  std::vector<Extraction> found = Sales().Extract("这一周拜访了5家客户");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].quantity.Value() == Decimal::FromInt(5));
 }
 
 TEST_CASE("Extract counts each trigger once", "[extract]") {
