@@ -81,7 +81,7 @@ class Loader {
         value = Decimal::FromInt(whole);
       }
     } else if (node.is_floating_point()) {
-      // TOML floats are binary, so 0.1 is read within a tolerance; a fifth decimal place is an
+      // TOML floats are binary, so 0.1 is read within a tolerance. A fifth decimal place is an
       // error rather than a silent rounding.
       double number = node.as_floating_point()->get();
       double units = number * Decimal::kScale;

@@ -325,6 +325,12 @@ std::string ExplainReport(const ScoreReport& report) {
     }
     out += "  raw value " + kpi.raw.ToString() + " from " + std::to_string(kpi.value_count) +
            " value(s)";
+    if (kpi.aggregation == Aggregation::kMean) {
+      out += " (weighted mean " + kpi.mean_sum.ToString() + " / " + kpi.mean_weight.ToString() +
+             ")";
+    } else if (kpi.aggregation != Aggregation::kSum) {
+      out += " (" + std::string(AggregationName(kpi.aggregation)) + ")";
+    }
     if (kpi.target) {
       out += ", " + TargetText(kpi, report.target_period);
     }

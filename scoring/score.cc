@@ -279,6 +279,11 @@ ScoreReport BuildReport(const Config& config, const std::string& person, const P
     kpi.metric = spec.metric;
     kpi.weight = spec.weight;
     kpi.curve_on_achievement = spec.curve.on_achievement;
+    kpi.aggregation = config.metrics[spec.metric_index].aggregation;
+    if (kpi.aggregation == Aggregation::kMean) {
+      kpi.mean_sum = cell.metrics[spec.metric_index].weighted_sum;
+      kpi.mean_weight = cell.metrics[spec.metric_index].weight_total;
+    }
     kpi.target = config.TargetFor(person, spec);
     ScaleTarget(config, spec, period, &kpi, &exact[report.kpis.size()].target);
     std::optional<Decimal> raw = MetricValueOf(config, cell, spec.metric_index);

@@ -106,6 +106,11 @@ struct KpiScore {
   Decimal fraction;                    // the curve's output, in [0, cap]
   Decimal points;                      // fraction x effective_weight
   int64_t value_count = 0;             // values that fed the metric
+  Aggregation aggregation = Aggregation::kSum;  // how the metric combines its values
+  // For a mean: the weighted sum and the total weight it was divided by. A down-weighted log's
+  // value and weight both count at the down-weight factor.
+  Decimal mean_sum;
+  Decimal mean_weight;
   std::vector<Evidence> evidence;      // sorted by report id, field and span
   int64_t evidence_omitted = 0;
 };

@@ -133,6 +133,12 @@ TEST_CASE("sample flags reach the report", "[engine]") {
   CHECK(codes.count("near_duplicate") == 1);
   CHECK(codes.count("missing_field") == 1);
   CHECK(*FindKpi(lisi, "销售额").target == Dec("150000"));
+  // Satisfaction is a weighted mean; the down-weighted log counts half in both parts.
+  const KpiScore& satisfaction = FindKpi(lisi, "客户满意度");
+  CHECK(satisfaction.aggregation == Aggregation::kMean);
+  CHECK(satisfaction.mean_sum == Dec("14.5"));
+  CHECK(satisfaction.mean_weight == Dec("3.5"));
+  CHECK(ExplainReport(lisi).find("(weighted mean 14.5 / 3.5)") != std::string::npos);
 
   ScoreReport wangwu = ScoreSamples("wangwu");
   std::set<std::string> wangwu_codes = FlagCodes(wangwu);
