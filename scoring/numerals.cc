@@ -983,6 +983,26 @@ const UnitWord* UnitTable::Match(std::u32string_view text, size_t pos) const {
   return nullptr;
 }
 
+namespace {
+
+// Returns whether the number at begin has a minus sign of its own (代码-3次), as opposed to a
+// range dash after another number and its unit (3-5家, 5家-8家, 5万-8万). Work done is never
+// negative, so such a number is not read from free text.
+bool AfterMinusSign(std::u32string_view folded, int32_t begin) {
+  if (begin == 0 || (folded[begin - 1] != U'-' && folded[begin - 1] != U'\u2212')) {
+    return false;
+  }
+  constexpr std::u32string_view kNumerals = U"0123456789零一二两三四五六七八九十百千万亿";
+  for (int32_t i = begin - 2; i >= 0 && i >= begin - 4; --i) {
+    if (kNumerals.find(folded[i]) != std::u32string_view::npos) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 void ScanNumbers(const FoldBuffer& text, const UnitTable& units, const ScanOptions& options,
                  std::vector<NumberMatch>* out) {
   std::u32string_view folded = text.folded;
@@ -993,7 +1013,7 @@ void ScanNumbers(const FoldBuffer& text, const UnitTable& units, const ScanOptio
       continue;
     }
     int32_t resume = i + 1;
-    if (auto match = reader.ReadAt(i, &resume)) {
+    if (auto match = reader.ReadAt(i, &resume); match && !AfterMinusSign(folded, match->begin)) {
       out->push_back(std::move(*match));
     }
     i = std::max(resume, i + 1);

@@ -118,6 +118,18 @@ TEST_CASE("Extract ignores numerals in words and idioms", "[extract]") {
   }
 }
 
+TEST_CASE("Extract skips negative numbers", "[extract]") {
+  CHECK(Sales().Extract("拜访-3家客户").empty());
+  std::vector<Extraction> range = Sales().Extract("拜访3-5家客户");
+  REQUIRE(range.size() == 1);
+  CHECK(range[0].quantity.approximate);
+  // A dash after a number and its scale is no minus sign, so 8万元 is still read.
+  std::vector<Extraction> scaled = Sales().Extract("签约5万-8万元");
+  INFO(Describe(scaled));
+  REQUIRE_FALSE(scaled.empty());
+  CHECK(scaled.back().quantity.high == Decimal::FromInt(80000));
+}
+
 TEST_CASE("Extract still counts after a demonstrative", "[extract]") {
   std::vector<Extraction> found = Sales().Extract("这一周拜访了5家客户");
   REQUIRE(found.size() == 1);
