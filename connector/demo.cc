@@ -630,8 +630,9 @@ Result<std::unique_ptr<DemoEnvironment>> DemoEnvironment::Create(DemoEnvironment
   std::error_code error;
   std::filesystem::create_directories(options.data_dir, error);
   if (error) {
-    return MakeError(ErrorCode::kUnavailable, "cannot create the demo directory " +
-                                                  options.data_dir + ": " + error.message());
+    return MakeError(ErrorCode::kUnavailable,
+                     "cannot create the demo directory " + options.data_dir + ": " +
+                         error.message() + "; pass --data-dir with a directory you can write to");
   }
   std::unique_ptr<DemoEnvironment> environment(
       new DemoEnvironment(options, ShanghaiStartOfDay(kDemoStart)));
@@ -876,9 +877,14 @@ Result<DemoSummary> RunDemo(const DemoOptions& options) {
     if (options.progress != nullptr && week > week_reported) {
       week_reported = week;
       const ServiceTotals& totals = service->totals();
-      *options.progress << "  week " << week << ": " << totals.logs_inserted << " logs synced, "
-                        << totals.approvals_created << " approvals, " << totals.reminders
-                        << " reminders, " << totals.messages_sent << " messages sent\n"
+      auto counted = [](int64_t count, std::string_view noun) {
+        return std::to_string(count) + " " + std::string(noun) + (count == 1 ? "" : "s");
+      };
+      *options.progress << "  after week " << week << " (totals so far): "
+                        << counted(totals.logs_inserted, "log") << " synced, "
+                        << counted(totals.approvals_created, "approval") << ", "
+                        << counted(totals.reminders, "reminder") << ", "
+                        << counted(totals.messages_sent, "message") << " sent\n"
                         << std::flush;
     }
   }

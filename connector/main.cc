@@ -2,6 +2,8 @@
 // subcommand; the subcommands live in the *_command.cc files beside this one.
 #include <CLI/CLI.hpp>
 
+#include <iostream>
+
 #include "connector/commands.h"
 
 int main(int argc, char** argv) {
@@ -12,6 +14,20 @@ int main(int argc, char** argv) {
   // Subcommand registrations.
   logbridge::connector::AddScoringCommands(app, &exit_code);
   logbridge::connector::AddServiceCommands(app, &exit_code);
+
+  // CLI11 reports an unknown word in the command's place as a missing subcommand, so a typo
+  // such as `scroe` is named here instead.
+  if (argc > 1 && argv[1][0] != '-') {
+    bool known = false;
+    for (const CLI::App* command : app.get_subcommands({})) {
+      known = known || command->get_name() == argv[1];
+    }
+    if (!known) {
+      std::cerr << "logbridge: unknown command \"" << argv[1]
+                << "\"; run `logbridge --help` for the list of commands\n";
+      return logbridge::connector::kExitUsage;
+    }
+  }
 
   try {
     app.parse(argc, argv);

@@ -147,8 +147,8 @@ int Demo(const DemoOptions& options) {
     BlockTerminationSignals();
   }
   std::cout << "logbridge demo: " << run.people << " people, " << run.weeks
-            << " simulated weeks, seed " << run.seed << ", holidays from " << run.holidays_dir
-            << "\n"
+            << (run.weeks == 1 ? " simulated week, seed " : " simulated weeks, seed ") << run.seed
+            << ", holidays from " << run.holidays_dir << "\n"
             << std::flush;
   Result<DemoSummary> summary = RunDemo(run);
   if (!summary.ok()) {
@@ -188,6 +188,13 @@ void AddServiceCommands(CLI::App& app, int* exit_code) {
   demo->add_option("--weeks", demo_options->weeks, "simulated weeks, 1 to 12")
       ->default_val(4);
   demo->add_option("--seed", demo_options->seed, "seed of the organization and the simulation")
+      ->check(CLI::Validator(
+          [](const std::string& text) {
+            return !text.empty() && text[0] == '-'
+                       ? "seed " + text + " is negative; use a whole number of 0 or more"
+                       : std::string();
+          },
+          "SEED>=0"))
       ->default_val(1);
   demo->add_option("--people", demo_options->people, "people in the organization, 10 to 500")
       ->default_val(40);
