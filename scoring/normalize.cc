@@ -291,7 +291,9 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
   }
   if (metric >= 0) {
     typed_metric_[metric] = true;
-    AddValue(metric, *number, "", field.key, "field", span, value);
+    // The quote is the text of the span, so a hedge such as 约 in 约5万 stays outside both.
+    AddValue(metric, *number, "", field.key, "field", span,
+             Utf8SliceView(raw->value, span.begin, span.end));
     if (approximate) {
       log_->values.back().evidence.approximate = approximate;
     }

@@ -293,7 +293,24 @@ TEST_CASE("work date and sort fallback", "[validate]") {
   CHECK(log.values[0].value == Decimal::FromInt(12500));
   CHECK(log.values[0].evidence.field_key == "金额");
   CHECK(log.values[0].evidence.span.begin == 1);
+  CHECK(log.values[0].evidence.Quote() == "¥12,500");
   CHECK(log.work_day == DaysFromCivil({2026, 11, 1}));
+}
+
+TEST_CASE("typed field quote matches its span", "[normalize]") {
+  Result<Config> config = LoadConfigString(kConfig, "validate.toml");
+  REQUIRE(config.ok());
+  LogRecord record;
+  record.report_id = "r1";
+  record.template_name = "销售日报";
+  record.creator_id = "a";
+  record.create_time = EpochMs(kEvening);
+  record.contents = {{"今日工作", 0, "1", "签约"}, {"金额", 2, "1", "约5万"}};
+  NormalizedLog log = Normalize(*config, record);
+  REQUIRE(log.values.size() == 1);
+  CHECK(log.values[0].value == Decimal::FromInt(50000));
+  CHECK(log.values[0].evidence.span == Span{1, 3});
+  CHECK(log.values[0].evidence.Quote() == "5万");
 }
 
 TEST_CASE("weekly report written monday reports last week", "[normalize]") {
