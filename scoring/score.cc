@@ -330,7 +330,7 @@ std::vector<Flag> ApproximateValueFlags(const NormalizedLog& log) {
                      std::string(value.evidence.field_key),
                      "\"" + std::string(value.evidence.Quote()) + "\" is approximate, from " +
                          range->low.ToString() + " to " + range->high.ToString() +
-                         ", so its midpoint " + value.value.ToString() + " was counted"});
+                         ", so its midpoint " + value.value.ToString() + " is the value used"});
   }
   return flags;
 }

@@ -381,10 +381,13 @@ void Validator::CheckAmounts(const NormalizedLog& log, const PersonHistory* hist
   double power = std::round(exponent);
   // Off by at least one power of ten and close to an exact power, as when 元 is written for 万元.
   if (power != 0 && std::fabs(exponent - power) <= 0.15) {
+    // "100 times" or "1/100 of", the way a manager would say it.
+    std::string factor = FormatDouble(std::pow(10.0, std::fabs(power)), 0);
+    std::string relation = power > 0 ? "about " + factor + " times" : "about 1/" + factor + " of";
     flags->push_back({std::string(kFlagUnitSlip), Severity::kWarning, field,
-                      "amount " + amount->ToString() + " is about 10^" +
-                          FormatDouble(power, 0) + " times this person's usual " +
-                          FormatDouble(median, 2) + "; check the unit (元 or 万元)"});
+                      "amount " + amount->ToString() + " is " + relation +
+                          " this person's usual " + FormatDouble(median, 2) +
+                          "; check the unit (元 or 万元)"});
   }
 }
 

@@ -440,7 +440,7 @@ TEST_CASE("approximate values are flagged", "[engine]") {
   }
   CHECK(outcome.flags[0].message.find("\"拜访两三个\" is approximate, from 2 to 3") !=
         std::string::npos);
-  CHECK(outcome.flags[1].message.find("midpoint 150000 was counted") != std::string::npos);
+  CHECK(outcome.flags[1].message.find("midpoint 150000 is the value used") != std::string::npos);
 
   ScoreReport report = engine.Reports().at(0);
   const KpiScore& sales = FindKpi(report, "销售额");

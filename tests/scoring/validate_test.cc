@@ -181,8 +181,11 @@ TEST_CASE("unit slip against own median", "[validate]") {
   }
   std::vector<std::string> codes = fixture.Feed("a", text + "9单", "客户9", "310000");
   CHECK(Has(codes, "unit_slip"));
+  CHECK(fixture.last_flags()[0].message.find("about 10 times this person's usual 31000.00") !=
+        std::string::npos);
   CHECK_FALSE(Has(fixture.Feed("a", text + "8单", "客户8", "45000"), "unit_slip"));
   CHECK(Has(fixture.Feed("a", text + "7单", "客户7", "3.1"), "unit_slip"));
+  CHECK(fixture.last_flags()[0].message.find("about 1/10000 of") != std::string::npos);
 }
 
 TEST_CASE("same order claimed by two people", "[validate]") {
