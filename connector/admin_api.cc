@@ -129,6 +129,7 @@ class AdminApi::Impl {
   }
 
   ChartProvider chart_provider_;
+  StreamStatsProvider stream_stats_provider_;
 
  private:
   httplib::Server::HandlerResponse Authorize(const httplib::Request& request,
@@ -192,12 +193,19 @@ class AdminApi::Impl {
     SyncState sync = metrics_.sync_state();
     bool sync_ok =
         sync.last_success && (!sync.last_failure || *sync.last_failure < *sync.last_success);
-    json body = {{"ready", store.ok() && sync_ok},
-                 {"store", store.ok() ? "ok" : store.error().ToString()},
+    bool ready = store.ok() && sync_ok;
+    json body = {{"store", store.ok() ? "ok" : store.error().ToString()},
                  {"sync", sync_ok             ? "ok"
                           : sync.last_success ? "last sync failed: " + sync.last_error_kind
                                               : "no successful sync yet"}};
-    response.status = store.ok() && sync_ok ? 200 : 503;
+    if (stream_stats_provider_) {
+      StreamReadiness stream = EvaluateStreamReadiness(stream_stats_provider_(), clock_.Now(),
+                                                       options_.stream_grace);
+      ready = ready && stream.ready;
+      body["stream"] = stream.reason;
+    }
+    body["ready"] = ready;
+    response.status = ready ? 200 : 503;
     SendJson(response, body);
   }
 
@@ -219,6 +227,9 @@ class AdminApi::Impl {
     inputs.calls_used_this_month = *calls;
     inputs.outbox_depth = *depth;
     inputs.outbox_failed = *failed;
+    if (stream_stats_provider_) {
+      inputs.stream = stream_stats_provider_();
+    }
     response.set_content(metrics_.RenderPrometheus(inputs), "text/plain; version=0.0.4");
   }
 
@@ -357,6 +368,10 @@ AdminApi::~AdminApi() = default;
 
 void AdminApi::SetChartProvider(ChartProvider provider) {
   impl_->chart_provider_ = std::move(provider);
+}
+
+void AdminApi::SetStreamStatsProvider(StreamStatsProvider provider) {
+  impl_->stream_stats_provider_ = std::move(provider);
 }
 
 Result<int> AdminApi::Start() { return impl_->Start(); }

@@ -4,6 +4,7 @@
 // on its own thread; it borrows the store, metrics and clock, which must outlive it.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -22,7 +23,13 @@ struct AdminApiOptions {
   int port = 0;              // 0 picks an ephemeral port
   std::string bearer_token;  // required; never logged
   int64_t monthly_call_budget = 5000;
+  // How long /readyz stays ready after the Stream mode connection drops, while the client
+  // reconnects (its backoff starts at 1 s and doubles, so about 4 attempts fit in 30 s).
+  std::chrono::milliseconds stream_grace{30000};
 };
+
+// Returns the Stream mode client's current counters.
+using StreamStatsProvider = std::function<dingtalk::StreamClientStats()>;
 
 // Produces the JSON of one analysis chart, e.g. chart "kpi_distribution" for period
 // "2026-W07". Fails with kNotFound for an unknown chart.
@@ -31,8 +38,9 @@ using ChartProvider =
 
 // Routes, all GET:
 //   /healthz                      200 "ok", no token
-//   /readyz                       200 when a store query succeeds and the latest sync succeeded
-//   /metrics                      Prometheus text
+//   /readyz                       200 when a store query succeeds, the latest sync succeeded
+//                                 and, with a StreamStatsProvider, EvaluateStreamReadiness is ready
+//   /metrics                      Prometheus text, with logbridge_stream_* given a provider
 //   /api/people                   roster
 //   /api/logs?person=&period=&flagged=1   latest log versions with their flags
 //   /api/scores?period=           scores with breakdown and evidence
@@ -48,6 +56,8 @@ class AdminApi {
 
   // Call before Start.
   void SetChartProvider(ChartProvider provider);
+  // Call before Start, in Stream mode only; the provider is called on the server's thread.
+  void SetStreamStatsProvider(StreamStatsProvider provider);
 
   // Binds and starts serving on a background thread. Returns the bound port. Fails with
   // kInvalidArgument for an empty token and kUnavailable when the address cannot be bound.

@@ -47,7 +47,77 @@ void LabeledCounter(std::ostringstream& out, std::string_view name, std::string_
   }
 }
 
+void Counter(std::ostringstream& out, std::string_view name, std::string_view help,
+             int64_t value) {
+  Describe(out, name, "counter", help);
+  out << name << ' ' << value << '\n';
+}
+
+// Cuts `text` to at most `max_bytes` without splitting a UTF-8 sequence.
+std::string_view TruncateUtf8(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) {
+    return text;
+  }
+  size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+    --end;
+  }
+  return text.substr(0, end);
+}
+
+// Maximum bytes of the last-error label value; a longer reason is cut to keep scrapes small.
+constexpr size_t kMaxErrorLabelBytes = 200;
+
+void RenderStream(std::ostringstream& out, const dingtalk::StreamClientStats& stream,
+                  EpochMs now) {
+  Gauge(out, "logbridge_stream_connected", "1 while the Stream mode connection is open, else 0.",
+        stream.connected ? 1 : 0);
+  if (stream.disconnected_since) {
+    Gauge(out, "logbridge_stream_disconnected_seconds",
+          "Seconds since the Stream mode client was last connected, or since it started.",
+          static_cast<double>((now - *stream.disconnected_since).count()) / 1000.0);
+  }
+  Counter(out, "logbridge_stream_connections_total",
+          "Stream mode WebSocket handshakes that succeeded.", stream.connections);
+  Counter(out, "logbridge_stream_failed_attempts_total",
+          "Stream mode connection attempts that failed.", stream.failed_attempts);
+  Gauge(out, "logbridge_stream_consecutive_failures",
+        "Stream mode attempts failed since the latest successful connection.",
+        static_cast<double>(stream.consecutive_failures));
+  Counter(out, "logbridge_stream_frames_received_total", "Stream mode frames received.",
+          stream.frames_received);
+  if (!stream.last_error.empty()) {
+    Describe(out, "logbridge_stream_last_error_info", "gauge",
+             "The latest Stream mode failure (secret redacted) in the error label; always 1.");
+    out << "logbridge_stream_last_error_info{error=\""
+        << EscapeLabel(TruncateUtf8(stream.last_error, kMaxErrorLabelBytes)) << "\"} 1\n";
+  }
+}
+
 }  // namespace
+
+StreamReadiness EvaluateStreamReadiness(const dingtalk::StreamClientStats& stats, EpochMs now,
+                                        std::chrono::milliseconds grace) {
+  if (stats.connected) {
+    return {true, "connected"};
+  }
+  std::string error = stats.last_error.empty() ? "" : "; last error: " + stats.last_error;
+  if (!stats.disconnected_since) {
+    return {false, "stream client is not running" + error};
+  }
+  if (stats.connections == 0) {
+    return {false, "not connected yet, " + std::to_string(stats.failed_attempts) +
+                       " attempts failed" + error};
+  }
+  const int64_t seconds = (now - *stats.disconnected_since).count() / 1000;
+  const std::string down = "disconnected for " + std::to_string(seconds) + " s, " +
+                           std::to_string(stats.consecutive_failures) + " failed reconnects";
+  if (now - *stats.disconnected_since <= grace) {
+    return {true, "reconnecting: " + down + error};
+  }
+  return {false, down + " (longer than the " + std::to_string(grace.count() / 1000) +
+                     " s grace)" + error};
+}
 
 std::shared_ptr<spdlog::logger> ServiceLogger() {
   // The function-local static is initialized once even with concurrent callers. Registration
@@ -131,6 +201,9 @@ std::string Metrics::RenderPrometheus(const MetricsInputs& inputs) const {
   LabeledCounter(out, "logbridge_errors_total", "Errors by kind.", "kind", errors_by_kind_);
   LabeledCounter(out, "logbridge_callbacks_received_total", "Callbacks received by type.", "type",
                  callbacks_by_type_);
+  if (inputs.stream) {
+    RenderStream(out, *inputs.stream, inputs.now);
+  }
   return out.str();
 }
 

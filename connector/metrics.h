@@ -3,6 +3,7 @@
 // store (calls used, outbox depth) are passed in at render time. Thread-safe.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -12,6 +13,7 @@
 #include <string_view>
 
 #include "base/time.h"
+#include "dingtalk/stream_client.h"
 
 namespace spdlog {
 class logger;
@@ -30,7 +32,22 @@ struct MetricsInputs {
   int64_t monthly_call_budget = 0;
   int64_t outbox_depth = 0;   // pending messages
   int64_t outbox_failed = 0;  // messages that failed for good
+  // The Stream mode client's counters; empty when Stream mode is off, which omits the
+  // logbridge_stream_* metrics.
+  std::optional<dingtalk::StreamClientStats> stream;
 };
+
+// Whether the Stream mode client counts as ready, with the reason /readyz shows.
+struct StreamReadiness {
+  bool ready = false;
+  std::string reason;  // "connected", or why not; contains no secret
+};
+
+// Ready while connected, and for `grace` after a connection that had been up ends, so a
+// reconnect within the backoff's first steps does not flap /readyz. Not ready before the first
+// connection, after Stop, or once disconnected longer than `grace` (measured with `now`).
+StreamReadiness EvaluateStreamReadiness(const dingtalk::StreamClientStats& stats, EpochMs now,
+                                        std::chrono::milliseconds grace);
 
 // Outcome of the latest sync runs.
 struct SyncState {

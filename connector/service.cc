@@ -236,6 +236,11 @@ Status Service::Start() {
     AdminApiOptions admin_options{config.admin.bind, config.admin.port,
                                   options_.secrets.admin_token, config.sync.monthly_call_budget};
     admin_api_ = std::make_unique<AdminApi>(admin_options, *store_, metrics_, *clock_);
+    if (stream_client_ != nullptr) {
+      // Shutdown stops the admin API before it destroys the client this pointer refers to.
+      dingtalk::StreamClient* client = stream_client_.get();
+      admin_api_->SetStreamStatsProvider([client] { return client->Stats(); });
+    }
     Result<int> port = admin_api_->Start();
     if (!port.ok()) {
       return port.error();
@@ -333,7 +338,6 @@ void Service::Shutdown() {
         "stream mode: stopped after {} connections, {} frames, {} duplicates, {} handler "
         "failures",
         stats.connections, stats.frames_received, stats.duplicates, stats.handler_failures);
-    stream_client_.reset();
   }
   if (callback_server_ != nullptr) {
     callback_server_->Stop();
@@ -341,6 +345,7 @@ void Service::Shutdown() {
   if (admin_api_ != nullptr) {
     admin_api_->Stop();
   }
+  stream_client_.reset();
 }
 
 Status Service::HandleChanges(const std::vector<StoredChange>& changes) {

@@ -56,6 +56,20 @@ std::shared_ptr<spdlog::logger> Logger() {
   return logger;
 }
 
+// Replaces every occurrence of `secret` in `text` with "<redacted>". A server may echo the
+// request, and failure text goes to logs and /metrics.
+std::string RedactSecret(std::string text, const std::string& secret) {
+  if (secret.empty()) {
+    return text;
+  }
+  constexpr std::string_view kRedacted = "<redacted>";
+  for (size_t at = text.find(secret); at != std::string::npos;
+       at = text.find(secret, at + kRedacted.size())) {
+    text.replace(at, secret.size(), kRedacted);
+  }
+  return text;
+}
+
 std::optional<StreamFrameType> FrameTypeFromName(std::string_view name) {
   if (name == "SYSTEM") {
     return StreamFrameType::kSystem;
@@ -385,7 +399,8 @@ struct StreamClient::Impl {
   void Detach();
   double NextRandomUnit();
   void Count(int64_t StreamClientStats::*counter);
-  void RecordFailure(const std::string& reason);
+  // Counts a failed attempt and stores its reason with the secret redacted; returns that text.
+  std::string RecordFailure(const std::string& reason);
   bool SleepUnlessStopped(std::chrono::milliseconds delay);
 };
 
@@ -446,6 +461,7 @@ Status StreamClient::Start() {
   }
   impl_->started = true;
   impl_->stopping = false;
+  impl_->stats.disconnected_since = impl_->clock->Now();
   impl_->worker = std::thread([impl = impl_.get()] { impl->Run(); });
   return OkStatus();
 }
@@ -467,6 +483,7 @@ void StreamClient::Stop() {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   impl_->started = false;
   impl_->stats.connected = false;
+  impl_->stats.disconnected_since.reset();
 }
 
 bool StreamClient::WaitForConnections(int64_t connections,
@@ -494,6 +511,9 @@ void StreamClient::Impl::Run() {
     }
     {
       std::lock_guard<std::mutex> lock(mutex);
+      if (stats.connected) {
+        stats.disconnected_since = clock->Now();
+      }
       stats.connected = false;
       if (stopping) {
         break;
@@ -508,9 +528,9 @@ void StreamClient::Impl::Run() {
       Logger()->info("stream client {}: connection ended ({}); reconnecting in {} ms",
                      options.client_id, end.reason, delay.count());
     } else {
-      RecordFailure(end.reason);
+      std::string reason = RecordFailure(end.reason);
       Logger()->warn("stream client {}: attempt {} failed: {}; retrying in {} ms",
-                     options.client_id, failures, end.reason, delay.count());
+                     options.client_id, failures, reason, delay.count());
     }
     if (!SleepUnlessStopped(delay)) {
       break;
@@ -686,6 +706,8 @@ ConnectionEnd StreamClient::Impl::Session(net::io_context& io, WebSocket& ws,
     std::lock_guard<std::mutex> lock(mutex);
     ++stats.connections;
     stats.connected = true;
+    stats.consecutive_failures = 0;
+    stats.disconnected_since.reset();
   }
   changed.notify_all();
   Logger()->info("stream client {} connected to {}:{}", options.client_id, target.host,
@@ -816,10 +838,12 @@ void StreamClient::Impl::Count(int64_t StreamClientStats::*counter) {
   ++(stats.*counter);
 }
 
-void StreamClient::Impl::RecordFailure(const std::string& reason) {
+std::string StreamClient::Impl::RecordFailure(const std::string& reason) {
   std::lock_guard<std::mutex> lock(mutex);
   ++stats.failed_attempts;
-  stats.last_error = reason;
+  ++stats.consecutive_failures;
+  stats.last_error = RedactSecret(reason, options.client_secret);
+  return stats.last_error;
 }
 
 bool StreamClient::Impl::SleepUnlessStopped(std::chrono::milliseconds delay) {

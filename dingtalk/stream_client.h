@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -139,8 +140,15 @@ struct StreamClientStats {
   int64_t pings = 0;             // SYSTEM ping frames echoed
   int64_t disconnects = 0;       // SYSTEM disconnect frames received
   int64_t failed_attempts = 0;   // open or connect attempts that failed
+  // Attempts that failed since the latest successful handshake, or since Start before one.
+  int64_t consecutive_failures = 0;
   bool connected = false;
-  std::string last_error;  // the latest failure, "" when none
+  // When the client was last without a connection: Start before the first handshake, then the
+  // end of the latest connection. Empty while connected and before Start. Read from `clock`.
+  std::optional<EpochMs> disconnected_since;
+  // The latest failure, "" when none. Any occurrence of the client secret is replaced with
+  // "<redacted>", so the text can go to logs and metrics.
+  std::string last_error;
 };
 
 class StreamClient {

@@ -1,5 +1,6 @@
 // dingtalk-sandbox: runs the offline DingTalk platform standalone on loopback, seeded from an
-// organization file or a generated one, or writes a generated organization file and exits.
+// organization file or a generated one, with its Stream mode gateway on a second port, or
+// writes a generated organization file and exits.
 
 #include <atomic>
 #include <chrono>
@@ -11,6 +12,7 @@
 
 #include "dingtalk/sandbox/org_generator.h"
 #include "dingtalk/sandbox/sandbox.h"
+#include "dingtalk/sandbox/sandbox_program.h"
 
 namespace {
 
@@ -30,8 +32,11 @@ int main(int argc, char** argv) {
   std::string start_text = "2026-09-01";
   OrgGeneratorOptions generator;
   generator.seed = 20260901;
-  SandboxOptions options;
+  SandboxProgramOptions program_options;
+  SandboxOptions& options = program_options.sandbox;
   options.port = 8790;
+  program_options.stream_port = 8791;
+  bool no_stream_gateway = false;
   int64_t token_lifetime_s = 7200;
   SandboxApp sandbox_app = DefaultSandboxApp();
   SandboxWebhookRobot webhook{"sandbox-webhook-token", ""};
@@ -40,6 +45,12 @@ int main(int argc, char** argv) {
   app.add_option("--org", org_path, "Organization JSON file to serve (default: generate one)");
   app.add_option("--port", options.port, "TCP port on 127.0.0.1; 0 picks a free one")
       ->capture_default_str();
+  app.add_option("--stream-port", program_options.stream_port,
+                 "TCP port on 127.0.0.1 of the Stream mode gateway (connections/open and the "
+                 "WebSocket); set the service's stream_base_url to its URL; 0 picks a free one")
+      ->capture_default_str();
+  app.add_flag("--no-stream-gateway", no_stream_gateway,
+               "Do not serve the Stream mode gateway");
   app.add_option("--generate-org", generate_path,
                  "Write a generated organization JSON file to this path and exit");
   app.add_option("--seed", generator.seed, "Generator seed")->capture_default_str();
@@ -121,18 +132,23 @@ int main(int argc, char** argv) {
     options.callbacks = callbacks;
   }
 
-  Result<std::unique_ptr<Sandbox>> sandbox = Sandbox::Start(std::move(options));
-  if (!sandbox.ok()) {
-    spdlog::error("{}", sandbox.error().ToString());
+  program_options.stream_gateway = !no_stream_gateway;
+  Result<SandboxProgram> program = StartSandboxProgram(std::move(program_options));
+  if (!program.ok()) {
+    spdlog::error("{}", program.error().ToString());
     return 1;
   }
   std::signal(SIGINT, RequestStop);
   std::signal(SIGTERM, RequestStop);
   spdlog::info("serving {} (admin endpoint under /sandbox/); stop with Ctrl-C",
-               (*sandbox)->base_url());
+               program->sandbox->base_url());
+  if (program->gateway != nullptr) {
+    spdlog::info("serving the Stream mode gateway on {}; set [dingtalk] stream_base_url to it",
+                 program->gateway->base_url());
+  }
   while (!stop_requested) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
-  (*sandbox)->Stop();
+  program->Stop();
   return 0;
 }

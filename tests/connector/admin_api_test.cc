@@ -2,6 +2,7 @@
 #include "connector/admin_api.h"
 
 #include <filesystem>
+#include <mutex>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -177,6 +178,125 @@ TEST_CASE("Metrics render Prometheus text", "[connector]") {
   CHECK(text.find("logbridge_errors_total{kind=\"outbox_send\"} 1\n") != std::string::npos);
   CHECK(text.find("logbridge_callbacks_received_total{type=\"card_action\"} 2\n") !=
         std::string::npos);
+}
+
+// Stream client counters that a test changes while the admin API serves them.
+class StreamStatsSource {
+ public:
+  void Set(dingtalk::StreamClientStats stats) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stats_ = std::move(stats);
+  }
+  dingtalk::StreamClientStats Get() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return stats_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  dingtalk::StreamClientStats stats_;
+};
+
+dingtalk::StreamClientStats NeverConnected() {
+  dingtalk::StreamClientStats stats;
+  stats.failed_attempts = 3;
+  stats.consecutive_failures = 3;
+  stats.disconnected_since = kNow - std::chrono::seconds(5);
+  stats.last_error = "connecting to 127.0.0.1:9 failed: Connection refused";
+  return stats;
+}
+
+TEST_CASE("Readiness follows stream connection", "[connector]") {
+  AdminFixture fixture;
+  StreamStatsSource source;
+  source.Set(NeverConnected());
+  fixture.api().SetStreamStatsProvider([&source] { return source.Get(); });
+  fixture.metrics().RecordSyncSuccess(kNow - std::chrono::minutes(1));
+  fixture.Start();
+
+  httplib::Result never = fixture.Get("/readyz");
+  REQUIRE(never);
+  CHECK(never->status == 503);
+  json never_body = json::parse(never->body);
+  CHECK(never_body["ready"] == false);
+  CHECK(never_body["sync"] == "ok");
+  std::string reason = never_body["stream"];
+  CHECK(reason.find("not connected yet, 3 attempts failed") == 0);
+  CHECK(reason.find("Connection refused") != std::string::npos);
+
+  dingtalk::StreamClientStats connected;
+  connected.connections = 1;
+  connected.connected = true;
+  source.Set(connected);
+  httplib::Result up = fixture.Get("/readyz");
+  REQUIRE(up);
+  CHECK(up->status == 200);
+  CHECK(json::parse(up->body)["stream"] == "connected");
+
+  // Dropped 10 s ago: inside the 30 s grace, so still ready while it reconnects.
+  dingtalk::StreamClientStats dropped = connected;
+  dropped.connected = false;
+  dropped.consecutive_failures = 2;
+  dropped.disconnected_since = kNow - std::chrono::seconds(10);
+  source.Set(dropped);
+  httplib::Result recent = fixture.Get("/readyz");
+  REQUIRE(recent);
+  CHECK(recent->status == 200);
+  CHECK(json::parse(recent->body)["stream"].get<std::string>().find("reconnecting") == 0);
+
+  dropped.disconnected_since = kNow - std::chrono::seconds(45);
+  source.Set(dropped);
+  httplib::Result long_gone = fixture.Get("/readyz");
+  REQUIRE(long_gone);
+  CHECK(long_gone->status == 503);
+  CHECK(json::parse(long_gone->body)["stream"].get<std::string>().find(
+            "disconnected for 45 s, 2 failed reconnects (longer than the 30 s grace)") == 0);
+}
+
+TEST_CASE("Readiness ignores stream without provider", "[connector]") {
+  AdminFixture fixture;
+  fixture.metrics().RecordSyncSuccess(kNow - std::chrono::minutes(1));
+  fixture.Start();
+  httplib::Result result = fixture.Get("/readyz");
+  REQUIRE(result);
+  CHECK(result->status == 200);
+  CHECK_FALSE(json::parse(result->body).contains("stream"));
+  CHECK(fixture.Get("/metrics")->body.find("logbridge_stream_") == std::string::npos);
+}
+
+TEST_CASE("Metrics show stream state", "[connector]") {
+  AdminFixture fixture;
+  StreamStatsSource source;
+  dingtalk::StreamClientStats stats = NeverConnected();
+  stats.last_error = "HTTP 400 \"bad\"\nsecond line";
+  source.Set(stats);
+  fixture.api().SetStreamStatsProvider([&source] { return source.Get(); });
+  fixture.Start();
+
+  httplib::Result down = fixture.Get("/metrics");
+  REQUIRE(down);
+  REQUIRE(down->status == 200);
+  const std::string& text = down->body;
+  CHECK(text.find("logbridge_stream_connected 0\n") != std::string::npos);
+  CHECK(text.find("logbridge_stream_disconnected_seconds 5\n") != std::string::npos);
+  CHECK(text.find("logbridge_stream_connections_total 0\n") != std::string::npos);
+  CHECK(text.find("logbridge_stream_failed_attempts_total 3\n") != std::string::npos);
+  CHECK(text.find("logbridge_stream_consecutive_failures 3\n") != std::string::npos);
+  CHECK(text.find("logbridge_stream_last_error_info{error=\"HTTP 400 \\\"bad\\\"\\nsecond "
+                  "line\"} 1\n") != std::string::npos);
+
+  stats.connected = true;
+  stats.connections = 2;
+  stats.consecutive_failures = 0;
+  stats.disconnected_since.reset();
+  stats.last_error.clear();
+  source.Set(stats);
+  httplib::Result up = fixture.Get("/metrics");
+  REQUIRE(up);
+  CHECK(up->body.find("logbridge_stream_connected 1\n") != std::string::npos);
+  CHECK(up->body.find("logbridge_stream_connections_total 2\n") != std::string::npos);
+  CHECK(up->body.find("logbridge_stream_disconnected_seconds") == std::string::npos);
+  CHECK(up->body.find("logbridge_stream_last_error_info") == std::string::npos);
 }
 
 TEST_CASE("Logs filter by person, period, flags", "[connector]") {

@@ -447,5 +447,86 @@ TEST_CASE("stream unsupported topic gets 404", "[stream]") {
   CHECK(acks[0].code == 404);
 }
 
+
+// Polls Stats until `done` returns true or kWait passes.
+template <typename Predicate>
+StreamClientStats WaitForStats(const StreamClient& client, Predicate done) {
+  auto deadline = std::chrono::steady_clock::now() + kWait;
+  StreamClientStats stats = client.Stats();
+  while (!done(stats) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(10));
+    stats = client.Stats();
+  }
+  return stats;
+}
+
+TEST_CASE("stream stats track disconnected time", "[stream]") {
+  const EpochMs start(1771041600000);
+  ManualClock clock(start);
+  auto gateway = std::move(StreamGateway::Start(FastGateway()).value());
+  RecordingHandler handler;
+  StreamClientOptions options = FastClient(*gateway);
+  options.clock = &clock;
+  auto client = std::move(StreamClient::Create(options, &handler).value());
+  CHECK_FALSE(client->Stats().disconnected_since.has_value());  // not started
+
+  REQUIRE(client->Start().ok());
+  REQUIRE(client->WaitForConnections(1, kWait));
+  StreamClientStats connected = client->Stats();
+  CHECK(connected.connected);
+  CHECK_FALSE(connected.disconnected_since.has_value());
+  CHECK(connected.consecutive_failures == 0);
+
+  // The gateway goes away: the client records when it lost the connection and counts retries.
+  clock.Advance(milliseconds(30000));
+  gateway->Stop();
+  StreamClientStats lost =
+      WaitForStats(*client, [](const StreamClientStats& stats) {
+        return stats.consecutive_failures >= 2;
+      });
+  CHECK_FALSE(lost.connected);
+  REQUIRE(lost.disconnected_since.has_value());
+  CHECK(*lost.disconnected_since == start + milliseconds(30000));
+  CHECK(lost.consecutive_failures >= 2);
+  CHECK_FALSE(lost.last_error.empty());
+  client->Stop();
+  CHECK_FALSE(client->Stats().disconnected_since.has_value());
+}
+
+TEST_CASE("stream failure text redacts the secret", "[stream]") {
+  // A server that echoes the request body, secret included, in its error message.
+  httplib::Server server;
+  server.Post("/v1.0/gateway/connections/open",
+              [](const httplib::Request& request, httplib::Response& response) {
+                response.status = 400;
+                json body = {{"code", "invalidParameter"}, {"message", request.body}};
+                response.set_content(body.dump(), "application/json");
+              });
+  int port = server.bind_to_any_port("127.0.0.1");
+  REQUIRE(port > 0);
+  std::thread serving([&server] { server.listen_after_bind(); });
+
+  RecordingHandler handler;
+  StreamClientOptions options;
+  options.api_base_url = "http://127.0.0.1:" + std::to_string(port);
+  options.client_id = "echo-key";
+  options.client_secret = "echoed-secret-value";
+  options.backoff.initial = milliseconds(20);
+  options.backoff.max = milliseconds(100);
+  auto client = std::move(StreamClient::Create(options, &handler).value());
+  REQUIRE(client->Start().ok());
+  StreamClientStats stats = WaitForStats(
+      *client, [](const StreamClientStats& current) { return current.failed_attempts >= 1; });
+  client->Stop();
+  server.stop();
+  serving.join();
+
+  REQUIRE(stats.failed_attempts >= 1);
+  INFO(stats.last_error);
+  CHECK(stats.last_error.find("invalidParameter") != std::string::npos);
+  CHECK(stats.last_error.find("echoed-secret-value") == std::string::npos);
+  CHECK(stats.last_error.find("<redacted>") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace logbridge::dingtalk
