@@ -517,7 +517,11 @@ Status CollectSummary(Service& service, dingtalk::Sandbox& sandbox, EpochMs star
       }
       if (breakdown.contains("kpis") && breakdown["kpis"].is_array()) {
         for (const json& kpi : breakdown["kpis"]) {
-          row.kpis.emplace_back(kpi.value("kpi", std::string()), kpi.value("points", std::string()));
+          // A KPI without data carries no weight after re-normalization, so "-" reads better
+          // than a 0 that looks like a failed target.
+          bool has_data = kpi.value("has_data", true);
+          row.kpis.emplace_back(kpi.value("kpi", std::string()),
+                                has_data ? kpi.value("points", std::string()) : "-");
         }
       }
     }
