@@ -2,9 +2,9 @@
 // prints logs per second for each stage (normalize + extract, validate, aggregate) and peak
 // memory. Logs are generated in batches outside the timed sections.
 // Usage: score_bench [log_count] [people] [evidence_per_kpi] [days]
-//        (defaults 1000000, 2000, the engine's default evidence cap, and 2,700 logs a day)
-// Running twice with the same people and days but twice the logs shows whether memory grows
-// with logs or only with people and periods.
+// The defaults are 1000000 logs, 2000 people, the engine's evidence cap and 2,700 logs a day.
+// Two runs with the same people and days but twice the logs show whether memory grows with the
+// logs or only with people and periods.
 #include <sys/resource.h>
 #include <time.h>
 

@@ -114,7 +114,7 @@ std::vector<std::string> DescribeRepeats(const std::map<std::string, RepeatedRep
 }
 
 // Returns an error naming the file when path does not exist, is a directory or cannot be
-// opened; label names the file in the message, such as "--config file".
+// opened. The message calls the file by label, such as "--config file".
 Status CheckReadableFile(const std::string& path, std::string_view label) {
   std::error_code error;
   std::filesystem::file_status status = std::filesystem::status(path, error);

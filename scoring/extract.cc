@@ -224,8 +224,8 @@ bool FitsKind(QuantityKind kind, UnitClass unit_class) {
   return false;
 }
 
-// How well a number fits a trigger: unit fit, then the smaller gap (negated), then whether the
-// trigger comes first (1) or after the number (0), then the earlier number (negated index).
+// The rank of a number for a trigger, compared in order: unit fit, the smaller gap (negated),
+// the trigger coming first (1) or after the number (0), and the earlier number (negated index).
 using Claim = std::tuple<int, int, int, int>;
 
 // A trigger occurrence in folded code points.

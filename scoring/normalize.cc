@@ -134,10 +134,12 @@ std::string UnreadableHint(std::string_view value, const FieldSpec& field) {
     return "It is not one of the allowed choices: " + choices +
            " (matched exactly after trimming spaces); write one of those";
   }
+
   NumberShape shape = ReadNumberShape(FoldText(value).text);
   if (!shape.found) {
     return "";
   }
+
   if (shape.negative) {
     return "It is negative, and typed values must be 0 or more; write 0 or more, and describe "
            "a refund or correction in the text";
@@ -150,6 +152,7 @@ std::string UnreadableHint(std::string_view value, const FieldSpec& field) {
     return "It has " + std::to_string(shape.fraction_digits) +
            " decimal places, and values keep at most 4; round it to 4 decimal places";
   }
+
   // Decimal holds up to 922337203685477.5807, so 16 integer digits are always too many. The
   // field's default unit (万元) scales the value too.
   std::string_view digits = shape.integer_digits;
@@ -167,6 +170,7 @@ std::string UnreadableHint(std::string_view value, const FieldSpec& field) {
     return "It is too large: values (after conversion to 元, hours or percentage points) are "
            "at most 922,337,203,685,477; check it for extra digits";
   }
+
   if (!shape.grouped && shape.scale_power == 0 && HasIdentifierDigitRun(value)) {
     return "A plain run of more than 8 digits reads as an identifier such as a phone number, "
            "so write the value with thousands separators (123,456,789) or a scale (1.23亿)";

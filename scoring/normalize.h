@@ -100,9 +100,9 @@ struct NormalizedLog {
 NormalizedLog Normalize(const Config& config, const LogRecord& record);
 
 // Returns the Shanghai day a log of this template reports on when it has no work-date field.
-// That is the day it was created, except for a log written after its period ended but before
-// that period's deadline (for weekly and longer periods, until one day after the deadline),
-// which reports on the last day of the earlier period: a 周报 written on Monday morning is
+// That is usually the day it was created. A log written after its period ended but before that
+// period's deadline reports on the last day of the earlier period, and for weekly and longer
+// periods this holds until one day after the deadline. So a 周报 written on Monday morning is
 // about the week before.
 int64_t ReportedDay(const TemplateSpec& spec, EpochMs create_time);
 

@@ -31,7 +31,8 @@ class Rational {
   Rational operator*(const Rational& other) const;
   Rational operator/(const Rational& other) const;
 
-  // Exact comparison; never overflows. REQUIRES: neither value is overflowed.
+  // Compares exactly through continued fractions, so no product overflows.
+  // REQUIRES: neither value is overflowed.
   bool operator<(const Rational& other) const { return Compare(other) < 0; }
   bool operator<=(const Rational& other) const { return Compare(other) <= 0; }
   bool operator>(const Rational& other) const { return Compare(other) > 0; }

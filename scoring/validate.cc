@@ -381,7 +381,7 @@ void Validator::CheckAmounts(const NormalizedLog& log, const PersonHistory* hist
   double power = std::round(exponent);
   // Off by at least one power of ten and close to an exact power, as when 元 is written for 万元.
   if (power != 0 && std::fabs(exponent - power) <= 0.15) {
-    // "100 times" or "1/100 of", the way a manager would say it.
+    // The relation reads "about 100 times" or "about 1/100 of" in the message.
     std::string factor = FormatDouble(std::pow(10.0, std::fabs(power)), 0);
     std::string relation = power > 0 ? "about " + factor + " times" : "about 1/" + factor + " of";
     flags->push_back({std::string(kFlagUnitSlip), Severity::kWarning, field,

@@ -347,7 +347,14 @@ double ExactTrigramJaccard(std::string_view a, std::string_view b) {
     std::vector<std::string> points;
     for (size_t i = 0; i < text.size();) {
       unsigned char lead = static_cast<unsigned char>(text[i]);
-      size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+      size_t length = 4;
+      if (lead < 0x80) {
+        length = 1;
+      } else if (lead < 0xE0) {
+        length = 2;
+      } else if (lead < 0xF0) {
+        length = 3;
+      }
       points.emplace_back(text.substr(i, length));
       i += length;
     }
