@@ -101,6 +101,7 @@ Result<LogRecord> ParseRecord(const Json& item, std::string_view source, size_t 
   }
   LogRecord record;
   Json unknown = Json::object();
+  bool has_create = false;
   bool has_modified = false;
   for (const auto& [name, value] : item.items()) {
     std::string* text_target = TextMember(record, name);
@@ -114,7 +115,14 @@ Result<LogRecord> ParseRecord(const Json& item, std::string_view source, size_t 
         return FieldError(source, index, name,
                           "expected epoch milliseconds as a number, got " + value.dump());
       }
+      if (ms < 0) {
+        return FieldError(source, index, name,
+                          "negative value " + value.dump() +
+                              "; write epoch milliseconds, such as 1764547200000 for "
+                              "2025-12-01 08:00 in Shanghai");
+      }
       (name == "create_time" ? record.create_time : record.modified_time) = EpochMs(ms);
+      has_create = has_create || name == "create_time";
       has_modified = has_modified || name == "modified_time";
     } else if (name == "contents") {
       if (!value.is_array()) {
@@ -139,6 +147,12 @@ Result<LogRecord> ParseRecord(const Json& item, std::string_view source, size_t 
     return FieldError(source, index, "creator_id",
                       "missing or empty in report " + record.report_id +
                           "; logs are attributed by creator_id only");
+  }
+  if (!has_create) {
+    return FieldError(source, index, "create_time",
+                      "missing in report " + record.report_id +
+                          "; the scored period comes from it, so export logs with create_time "
+                          "(epoch milliseconds)");
   }
   if (!has_modified) {
     record.modified_time = record.create_time;

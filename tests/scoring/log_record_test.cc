@@ -76,6 +76,18 @@ TEST_CASE("record errors name the field", "[log_record]") {
   CHECK(bad_time.error().message.find("create_time") != std::string::npos);
   CHECK(bad_time.error().message.find("yesterday") != std::string::npos);
 
+  Result<std::vector<LogRecord>> negative = ParseLogRecords(
+      R"([{"report_id":"a","creator_id":"u","create_time":1,"modified_time":-1}])");
+  REQUIRE_FALSE(negative.ok());
+  CHECK(negative.error().message.find("\"modified_time\": negative value -1") !=
+        std::string::npos);
+
+  Result<std::vector<LogRecord>> no_time =
+      ParseLogRecords(R"([{"report_id":"a","creator_id":"u"}])");
+  REQUIRE_FALSE(no_time.ok());
+  CHECK(no_time.error().message.find("\"create_time\": missing in report a") !=
+        std::string::npos);
+
   Result<std::vector<LogRecord>> bad_line = ParseLogRecords(
       "{\"report_id\":\"a\",\"creator_id\":\"u\",\"create_time\":1}\n{oops\n", "x.jsonl");
   REQUIRE_FALSE(bad_line.ok());
