@@ -750,7 +750,8 @@ void ConfigBuilder::LoadKpi(const toml::table& table, const std::string& path, R
   if (const toml::table* curve = loader_.Table(table, path, "curve")) {
     LoadCurve(*curve, path + ".curve", &kpi);
   }
-  if (kpi.curve.on_achievement && !kpi.target) {
+  // A target that is present but invalid was reported above, so it is not also called missing.
+  if (kpi.curve.on_achievement && !kpi.target && table.get("target") == nullptr) {
     loader_.Problem(&table, path + ".target",
                     "the curve is on achievement, which needs a target",
                     "add target = <number>, or set curve.on = \"value\" with points in raw units");

@@ -222,6 +222,17 @@ TEST_CASE("config rejects empty pattern and bad numbers", "[config]") {
   CHECK(HasProblem(problems, "roles.sales.kpis[0].weight", "not a number"));
 }
 
+TEST_CASE("invalid target is reported once", "[config]") {
+  for (std::string_view target : {"target = 1e300", "target = \"abc\""}) {
+    std::vector<ConfigProblem> problems = ProblemsAfter("target = 100000", target);
+    INFO(Describe(problems));
+    CHECK(HasProblem(problems, "roles.sales.kpis[0].target", "not a number"));
+    CHECK(problems.size() == 1);
+  }
+  std::vector<ConfigProblem> missing = ProblemsAfter("target = 100000", "");
+  CHECK(HasProblem(missing, "roles.sales.kpis[0].target", "needs a target"));
+}
+
 TEST_CASE("toml syntax error names line", "[config]") {
   std::vector<ConfigProblem> problems = CheckConfigString("period = \"month\"\n[metrics\n", "x.toml");
   REQUIRE(problems.size() == 1);
