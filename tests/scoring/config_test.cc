@@ -5,6 +5,8 @@
 #include <sstream>
 
 #include "scoring/config.h"
+#include "scoring/log_record.h"
+#include "scoring/normalize.h"
 
 namespace logbridge::scoring {
 namespace {
@@ -79,6 +81,25 @@ TEST_CASE("shipped example configs load", "[config]") {
     INFO(path << "\n" << Describe(problems));
     CHECK(problems.empty());
   }
+}
+
+TEST_CASE("product example counts people interviewed", "[config]") {
+  std::string path = std::string(LOGBRIDGE_SOURCE_DIR) + "/config/product.toml";
+  std::ifstream file(path);
+  std::ostringstream text;
+  text << file.rdbuf();
+  Result<Config> config = LoadConfigString(text.str(), path);
+  REQUIRE(config.ok());
+  Result<std::vector<LogRecord>> records = ParseLogRecords(
+      R"([{"report_id":"p1","template_name":"产品周报","creator_id":"u1","create_time":1,
+          "contents":[{"key":"用户调研结果","value":"访谈5个用户，调研了3个竞品，回访2位客户"}]}])");
+  REQUIRE(records.ok());
+  NormalizedLog log = Normalize(*config, records->front());
+  std::vector<std::string_view> quotes;
+  for (const MetricValue& value : log.values) {
+    quotes.push_back(value.evidence.quote);
+  }
+  CHECK(quotes == std::vector<std::string_view>{"访谈5个用户", "回访2位"});
 }
 
 TEST_CASE("weights must sum to 100", "[config]") {
