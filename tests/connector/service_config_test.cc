@@ -205,20 +205,12 @@ templates = ["日报"]
 }
 
 TEST_CASE("Stream readiness grace is configurable", "[connector]") {
-  const std::string text = R"(
-[dingtalk]
-app_key = "dingabc"
-agent_id = 42
-callback_mode = "stream"
-stream_ready_grace_seconds = GRACE
-
-[sync]
-templates = ["日报"]
-)";
-  auto parse = [&](std::string_view grace) {
-    std::string replaced = text;
-    replaced.replace(replaced.find("GRACE"), 5, grace);
-    return ParseServiceConfig(replaced, "grace.toml");
+  // The mode and the grace follow kMinimal's agent_id, so the grace is on line 6.
+  auto parse = [](std::string_view grace) {
+    std::string text = kMinimal;
+    text.insert(text.find("\n\n[sync]"),
+                "\ncallback_mode = \"stream\"\nstream_ready_grace_seconds = " + std::string(grace));
+    return ParseServiceConfig(text, "grace.toml");
   };
   Result<ServiceConfig> five = parse("5");
   REQUIRE(five.ok());
