@@ -91,7 +91,7 @@ TEST_CASE("product example counts people interviewed", "[config]") {
   Result<Config> config = LoadConfigString(text.str(), path);
   REQUIRE(config.ok());
   Result<std::vector<LogRecord>> records = ParseLogRecords(
-      R"([{"report_id":"p1","template_name":"产品周报","creator_id":"u1","create_time":1,
+      R"([{"report_id":"p1","template_name":"产品周报","creator_id":"u1","create_time":1764547200000,
           "contents":[{"key":"用户调研结果","value":"访谈5个用户，调研了3个竞品，回访2位客户"}]}])");
   REQUIRE(records.ok());
   NormalizedLog log = Normalize(*config, records->front());
