@@ -163,6 +163,28 @@ TEST_CASE("unknown references are reported", "[config]") {
   CHECK(HasProblem(problems, "people.u1", "boss"));
 }
 
+TEST_CASE("undefined person role hides target checks", "[config]") {
+  std::string text(kValid);
+  text += "[people]\n\"u1\" = \"salse\"\n[targets.u1]\n\"销售额\" = 150000\n";
+  std::vector<ConfigProblem> problems = CheckConfigString(text, "test.toml");
+  INFO(Describe(problems));
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].key == "people.u1");
+  CHECK(problems[0].message == "names role \"salse\", which is not defined");
+}
+
+TEST_CASE("invalid values are quoted", "[config]") {
+  std::string text(kValid);
+  text += "[validation]\ndown_weight = 2\nmin_chars = \"x\"\n";
+  std::vector<ConfigProblem> problems = CheckConfigString(text, "test.toml");
+  INFO(Describe(problems));
+  CHECK(HasProblem(problems, "validation.down_weight", "invalid value 2: must be from 0 to 1"));
+  CHECK(HasProblem(problems, "validation.min_chars",
+                   "invalid value \"x\": must be a whole number from 0 to 10000"));
+  std::vector<ConfigProblem> zero = ProblemsAfter("target = 100000", "target = 0");
+  CHECK(HasProblem(zero, "roles.sales.kpis[0].target", "invalid value 0: must be greater than 0"));
+}
+
 TEST_CASE("target period loads and is checked", "[config]") {
   Result<Config> month = LoadConfigString(kValid);
   REQUIRE(month.ok());
