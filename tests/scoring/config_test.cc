@@ -41,6 +41,11 @@ std::vector<ConfigProblem> ProblemsAfter(std::string_view from, std::string_view
   return CheckConfigString(text, "test.toml");
 }
 
+// Returns the problems of kValid with text appended.
+std::vector<ConfigProblem> ProblemsWith(std::string_view appended) {
+  return CheckConfigString(std::string(kValid) + std::string(appended), "test.toml");
+}
+
 bool HasProblem(const std::vector<ConfigProblem>& problems, std::string_view key,
                 std::string_view message_part) {
   for (const ConfigProblem& problem : problems) {
@@ -164,9 +169,8 @@ TEST_CASE("unknown references are reported", "[config]") {
 }
 
 TEST_CASE("undefined person role hides target checks", "[config]") {
-  std::string text(kValid);
-  text += "[people]\n\"u1\" = \"salse\"\n[targets.u1]\n\"销售额\" = 150000\n";
-  std::vector<ConfigProblem> problems = CheckConfigString(text, "test.toml");
+  std::vector<ConfigProblem> problems =
+      ProblemsWith("[people]\n\"u1\" = \"salse\"\n[targets.u1]\n\"销售额\" = 150000\n");
   INFO(Describe(problems));
   REQUIRE(problems.size() == 1);
   CHECK(problems[0].key == "people.u1");
@@ -174,9 +178,8 @@ TEST_CASE("undefined person role hides target checks", "[config]") {
 }
 
 TEST_CASE("invalid values are quoted", "[config]") {
-  std::string text(kValid);
-  text += "[validation]\ndown_weight = 2\nmin_chars = \"x\"\n";
-  std::vector<ConfigProblem> problems = CheckConfigString(text, "test.toml");
+  std::vector<ConfigProblem> problems =
+      ProblemsWith("[validation]\ndown_weight = 2\nmin_chars = \"x\"\n");
   INFO(Describe(problems));
   CHECK(HasProblem(problems, "validation.down_weight", "invalid value 2: must be from 0 to 1"));
   CHECK(HasProblem(problems, "validation.min_chars",
