@@ -301,7 +301,7 @@ std::string ReportsToTable(const std::vector<ScoreReport>& reports) {
     out += "  logs: " + std::to_string(report.logs_counted) + " counted, " +
            std::to_string(report.logs_down_weighted) + " down-weighted, " +
            std::to_string(report.logs_excluded) + " excluded; " +
-           std::to_string(CountFlags(report)) + " flags\n";
+           std::to_string(CountFlags(report)) + (CountFlags(report) == 1 ? " flag\n" : " flags\n");
     if (int64_t uncounted = static_cast<int64_t>(report.ignored.size()) + report.ignored_omitted;
         uncounted > 0) {
       out += "  " + std::to_string(uncounted) +

@@ -81,6 +81,7 @@ TEST_CASE("table and explanation text", "[report_format]") {
         std::string::npos);
   CHECK(table.find("no data") != std::string::npos);
   CHECK(table.find("r2 [excluded] too_short (warning): 短") != std::string::npos);
+  CHECK(table.find(" excluded; 1 flag\n") != std::string::npos);
 
   std::string explanation = ExplainReport(SampleReport());
   CHECK(explanation.find("r1 今日工作 [8,15) deals_signed: \"签约5万元\" = 50000") !=
