@@ -112,6 +112,12 @@ Result<LogField> ParseField(const Json& item, std::string_view source, size_t in
                         "expected a string or number, got " + value.dump());
     }
   }
+  if (field.key.empty() && field.sort < 0) {
+    return FieldError(source, index, "contents",
+                      "the item " + item.dump() +
+                          " has neither key nor sort, so no template field matches it; export "
+                          "the logs with each field's key");
+  }
   return field;
 }
 

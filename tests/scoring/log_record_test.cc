@@ -89,6 +89,13 @@ TEST_CASE("record errors name the field", "[log_record]") {
         "logs.json: record 0, field \"create_time\": 1764547200 looks like epoch seconds, and "
         "DingTalk times are epoch milliseconds; multiply it by 1000");
 
+  Result<std::vector<LogRecord>> no_key = ParseLogRecords(
+      R"([{"report_id":"a","creator_id":"u","create_time":1760000000001,
+           "contents":[{"value":"拜访3家"}]}])");
+  REQUIRE_FALSE(no_key.ok());
+  CHECK(no_key.error().message.find("{\"value\":\"拜访3家\"} has neither key nor sort") !=
+        std::string::npos);
+
   Result<std::vector<LogRecord>> no_time =
       ParseLogRecords(R"([{"report_id":"a","creator_id":"u"}])");
   REQUIRE_FALSE(no_time.ok());
