@@ -4,6 +4,7 @@
 #include "scoring/validate.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -67,7 +68,8 @@ uint64_t Mix(uint64_t value) {
   return value;
 }
 
-double Median(std::vector<double> values) {
+// The median of a non-empty list, which it reorders. The result does not depend on the order.
+double MedianInPlace(std::vector<double>& values) {
   size_t middle = values.size() / 2;
   std::nth_element(values.begin(), values.begin() + static_cast<ptrdiff_t>(middle), values.end());
   double upper = values[middle];
@@ -76,6 +78,13 @@ double Median(std::vector<double> values) {
   }
   double lower = *std::max_element(values.begin(), values.begin() + static_cast<ptrdiff_t>(middle));
   return (lower + upper) / 2;
+}
+
+// Returns whether text contains phrase. glibc's memmem skips ahead by byte pairs, where
+// std::string::find compares at every occurrence of the phrase's first byte, and in UTF-8
+// Chinese text that lead byte recurs every few characters.
+bool Contains(std::string_view text, std::string_view phrase) {
+  return memmem(text.data(), text.size(), phrase.data(), phrase.size()) != nullptr;
 }
 
 // The median of an ascending, non-empty list.
@@ -98,9 +107,13 @@ BinVector LoadBins(const Sketch& sketch, size_t first) {
   return bins;
 }
 
-}  // namespace
+// The bins that either of two sketches uses, and among them those holding the same fingerprint.
+struct BinCounts {
+  int used = 0;
+  int same = 0;
+};
 
-std::optional<double> SimilarityAtLeast(const Sketch& a, const Sketch& b, double threshold) {
+BinCounts CountBins(const Sketch& a, const Sketch& b) {
   // A bin is used when either sketch has it, and matches when both hold the same fingerprint.
   // Comparisons give all-ones lanes, so subtracting them counts per lane.
   BinVector used{};
@@ -114,12 +127,28 @@ std::optional<double> SimilarityAtLeast(const Sketch& a, const Sketch& b, double
     used -= used_lanes;
     same -= equal_lanes;
   }
-  int used_total = 0;
-  int same_total = 0;
+  BinCounts counts;
   for (size_t lane = 0; lane < kBinsPerVector; ++lane) {
-    used_total += used[lane];
-    same_total += same[lane];
+    counts.used += used[lane];
+    counts.same += same[lane];
   }
+  return counts;
+}
+
+// Returns a mask with bit b set when the sketch uses bin b.
+uint64_t UsedBins(const Sketch& sketch) {
+  static_assert(kSketchSize == 64, "one bit per bin");
+  uint64_t bins = 0;
+  for (size_t bin = 0; bin < kSketchSize; ++bin) {
+    bins |= static_cast<uint64_t>(sketch[bin] != 0) << bin;
+  }
+  return bins;
+}
+
+}  // namespace
+
+std::optional<double> SimilarityAtLeast(const Sketch& a, const Sketch& b, double threshold) {
+  auto [used_total, same_total] = CountBins(a, b);
   if (used_total == 0) {
     return threshold <= 0 ? std::optional<double>(0) : std::nullopt;
   }
@@ -210,10 +239,12 @@ std::optional<Decimal> MetricTotal(const NormalizedLog& log, int metric) {
   return total;
 }
 
-void Validator::Distribution::Add(double value) {
-  values.push_back(value);
-  if (values.size() > kDistributionSize) {
-    values.pop_front();
+void Validator::Distribution::Add(double value, std::vector<double>* scratch) {
+  if (values.size() < kDistributionSize) {
+    values.push_back(value);
+  } else {
+    values[next] = value;
+    next = (next + 1) % kDistributionSize;
   }
   // Small samples are recomputed on every value. Larger ones wait until half of their values
   // changed, because a median of hundreds of values moves little in that time.
@@ -223,12 +254,12 @@ void Validator::Distribution::Add(double value) {
     return;
   }
   added_since_refresh = 0;
-  std::vector<double> copy(values.begin(), values.end());
-  median = Median(copy);
-  for (double& item : copy) {
+  scratch->assign(values.begin(), values.end());
+  median = MedianInPlace(*scratch);
+  for (double& item : *scratch) {
     item = std::fabs(item - median);
   }
-  mad = Median(std::move(copy));
+  mad = MedianInPlace(*scratch);
 }
 
 size_t Validator::OrderKeyHash::operator()(const OrderKey& key) const {
@@ -251,40 +282,93 @@ const Validator::Distribution* Validator::DistributionFor(const RoleSpec& role, 
   return index < role_values_.size() ? &role_values_[index] : nullptr;
 }
 
+Validator::Validator(const Config& config) : config_(config) {
+  // The same division SimilarityAtLeast makes, so the integer compare agrees with it exactly. A
+  // similarity of 0 never flags, so at least one bin must match.
+  double threshold = config_.validation.duplicate_similarity;
+  for (int used = 0; used <= static_cast<int>(kSketchSize); ++used) {
+    int same = 1;
+    while (same <= used && static_cast<double>(same) / static_cast<double>(used) < threshold) {
+      ++same;
+    }
+    min_same_[static_cast<size_t>(used)] = static_cast<uint8_t>(same);
+  }
+}
+
+Validator::LogFacts Validator::FactsOf(const NormalizedLog& log) const {
+  LogFacts facts;
+  const ValidationSpec& spec = config_.validation;
+  if (spec.duplicate_window > 0 && log.text_chars >= spec.min_chars) {
+    facts.sketch = TextSketch(log.free_text);
+  }
+  if (spec.order_metric_index >= 0) {
+    std::optional<Decimal> amount = MetricTotal(log, spec.order_metric_index);
+    if (amount && *amount > Decimal()) {
+      facts.order_amount = amount;
+    }
+  }
+  return facts;
+}
+
+Validator::Customer* Validator::FindCustomer(const NormalizedLog& log) {
+  if (log.customer.empty()) {
+    return nullptr;
+  }
+  auto found = customers_.find(log.customer);
+  return found != customers_.end() ? &found->second : nullptr;
+}
+
+const Validator::Customer* Validator::FindCustomer(const NormalizedLog& log) const {
+  return const_cast<Validator*>(this)->FindCustomer(log);
+}
+
 std::vector<Flag> Validator::Check(const NormalizedLog& log) const {
+  if (log.spec == nullptr) {
+    std::vector<Flag> flags;
+    CheckContent(log, &flags);
+    return flags;
+  }
   auto found = people_.find(log.record->creator_id);
   const PersonHistory* history = found != people_.end() ? &found->second : nullptr;
-  return CheckWithSketch(log, TextSketch(log.free_text), history);
+  LogFacts facts = FactsOf(log);
+  const Customer* customer = facts.order_amount ? FindCustomer(log) : nullptr;
+  return CheckWithFacts(log, facts, customer, history);
 }
 
 void Validator::Remember(const NormalizedLog& log) {
-  if (log.spec != nullptr) {
-    RememberWithSketch(log, TextSketch(log.free_text), &people_[log.record->creator_id]);
+  if (log.spec == nullptr) {
+    return;
   }
+  LogFacts facts = FactsOf(log);
+  Customer* customer = facts.order_amount ? FindCustomer(log) : nullptr;
+  RememberWithFacts(log, facts, customer, &people_[log.record->creator_id]);
 }
 
 std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log) {
-  Sketch sketch = TextSketch(log.free_text);
   if (log.spec == nullptr) {
-    return CheckWithSketch(log, sketch, nullptr);
+    std::vector<Flag> flags;
+    CheckContent(log, &flags);
+    return flags;
   }
   // One lookup serves both steps. A new, empty history checks like a missing one.
   PersonHistory& history = people_[log.record->creator_id];
-  std::vector<Flag> flags = CheckWithSketch(log, sketch, &history);
-  RememberWithSketch(log, sketch, &history);
+  LogFacts facts = FactsOf(log);
+  Customer* customer = facts.order_amount ? FindCustomer(log) : nullptr;
+  std::vector<Flag> flags = CheckWithFacts(log, facts, customer, &history);
+  RememberWithFacts(log, facts, customer, &history);
   return flags;
 }
 
-std::vector<Flag> Validator::CheckWithSketch(const NormalizedLog& log, const Sketch& sketch,
-                                             const PersonHistory* history) const {
+std::vector<Flag> Validator::CheckWithFacts(const NormalizedLog& log, const LogFacts& facts,
+                                            const Customer* customer,
+                                            const PersonHistory* history) const {
   std::vector<Flag> flags;
   CheckContent(log, &flags);
-  if (log.spec == nullptr) {
-    return flags;
+  if (facts.order_amount) {
+    CheckAmounts(log, *facts.order_amount, customer, history, &flags);
   }
-  CheckAmounts(log, history, &flags);
   CheckOutliers(log, &flags);
-  CheckDuplicates(log, sketch, history, &flags);
+  CheckDuplicates(log, facts.sketch, history, &flags);
   CheckDeadline(log, &flags);
   return flags;
 }
@@ -305,7 +389,7 @@ void Validator::CheckContent(const NormalizedLog& log, std::vector<Flag>* flags)
   std::string rest;
   std::string_view found;
   for (const std::string& phrase : spec.boilerplate) {
-    if (phrase.empty() || log.text.find(phrase) == std::string::npos) {
+    if (phrase.empty() || !Contains(log.text, phrase)) {
       continue;
     }
     if (found.empty()) {
@@ -335,37 +419,27 @@ void Validator::CheckContent(const NormalizedLog& log, std::vector<Flag>* flags)
   }
 }
 
-void Validator::CheckAmounts(const NormalizedLog& log, const PersonHistory* history,
-                             std::vector<Flag>* flags) const {
+void Validator::CheckAmounts(const NormalizedLog& log, Decimal amount, const Customer* customer,
+                             const PersonHistory* history, std::vector<Flag>* flags) const {
   const ValidationSpec& spec = config_.validation;
-  if (spec.order_metric_index < 0) {
-    return;
-  }
-  std::optional<Decimal> amount = MetricTotal(log, spec.order_metric_index);
-  if (!amount || *amount <= Decimal()) {
-    return;
-  }
   const std::string& person = log.record->creator_id;
   const std::string& field = spec.order_metric;
 
-  if (!log.customer.empty()) {
-    auto customer = customers_.find(log.customer);
-    if (customer != customers_.end()) {
-      const Customer& known = customer->second;
-      if (known.largest > Decimal() && *amount > known.largest * spec.amount_multiple) {
-        flags->push_back({std::string(kFlagAmountJump), Severity::kWarning, field,
-                          "amount " + amount->ToString() + " for customer \"" + log.customer +
-                              "\" is over " + spec.amount_multiple.ToString() +
-                              " times the largest earlier amount " + known.largest.ToString() +
-                              " (report " + known.largest_report + ")"});
-      }
-      auto claim = orders_.find(OrderKey{known.id, amount->units()});
-      if (claim != orders_.end() && claim->second.person != person) {
-        flags->push_back({std::string(kFlagDuplicateOrder), Severity::kError, field,
-                          "the order of " + amount->ToString() + " from customer \"" +
-                              log.customer + "\" was already claimed by " +
-                              claim->second.person + " in report " + claim->second.report_id});
-      }
+  if (customer != nullptr) {
+    const Customer& known = *customer;
+    if (known.largest > Decimal() && amount > known.largest * spec.amount_multiple) {
+      flags->push_back({std::string(kFlagAmountJump), Severity::kWarning, field,
+                        "amount " + amount.ToString() + " for customer \"" + log.customer +
+                            "\" is over " + spec.amount_multiple.ToString() +
+                            " times the largest earlier amount " + known.largest.ToString() +
+                            " (report " + known.largest_report + ")"});
+    }
+    auto claim = orders_.find(OrderKey{known.id, amount.units()});
+    if (claim != orders_.end() && claim->second.person != person) {
+      flags->push_back({std::string(kFlagDuplicateOrder), Severity::kError, field,
+                        "the order of " + amount.ToString() + " from customer \"" +
+                            log.customer + "\" was already claimed by " +
+                            claim->second.person + " in report " + claim->second.report_id});
     }
   }
 
@@ -377,7 +451,7 @@ void Validator::CheckAmounts(const NormalizedLog& log, const PersonHistory* hist
   if (median <= 0) {
     return;
   }
-  double exponent = std::log10(amount->ToDouble() / median);
+  double exponent = std::log10(amount.ToDouble() / median);
   double power = std::round(exponent);
   // Off by at least one power of ten and close to an exact power, as when 元 is written for 万元.
   if (power != 0 && std::fabs(exponent - power) <= 0.15) {
@@ -385,7 +459,7 @@ void Validator::CheckAmounts(const NormalizedLog& log, const PersonHistory* hist
     std::string factor = FormatDouble(std::pow(10.0, std::fabs(power)), 0);
     std::string relation = power > 0 ? "about " + factor + " times" : "about 1/" + factor + " of";
     flags->push_back({std::string(kFlagUnitSlip), Severity::kWarning, field,
-                      "amount " + amount->ToString() + " is " + relation +
+                      "amount " + amount.ToString() + " is " + relation +
                           " this person's usual " + FormatDouble(median, 2) +
                           "; check the unit (元 or 万元)"});
   }
@@ -429,15 +503,27 @@ void Validator::CheckDuplicates(const NormalizedLog& log, const Sketch& sketch,
       history == nullptr) {
     return;
   }
+  // The bin counts decide most slots. Only a slot that passes the threshold pays for the
+  // division and the report id compare, and the first of equally similar slots wins.
   double best = 0;
   const std::string* best_report = nullptr;
   const PersonHistory& person = *history;
+  uint64_t bins = UsedBins(sketch);
   for (size_t slot = 0; slot < person.recent_sketches.size(); ++slot) {
-    std::optional<double> similarity = SimilarityAtLeast(sketch, person.recent_sketches[slot],
-                                                         config_.validation.duplicate_similarity);
+    // The used bins are exact, and bins used by both bound the equal ones from above.
+    uint64_t recent_bins = person.recent_bins[slot];
+    int either = std::popcount(bins | recent_bins);
+    if (std::popcount(bins & recent_bins) < min_same_[static_cast<size_t>(either)]) {
+      continue;
+    }
+    auto [used, same] = CountBins(sketch, person.recent_sketches[slot]);
+    if (same < min_same_[static_cast<size_t>(used)]) {
+      continue;
+    }
+    double similarity = static_cast<double>(same) / static_cast<double>(used);
     const std::string& report_id = person.recent_reports[slot];
-    if (similarity && *similarity > best && report_id != log.record->report_id) {
-      best = *similarity;
+    if (similarity > best && report_id != log.record->report_id) {
+      best = similarity;
       best_report = &report_id;
     }
   }
@@ -467,33 +553,37 @@ void Validator::CheckDeadline(const NormalizedLog& log, std::vector<Flag>* flags
   }
 }
 
-void Validator::RememberAmount(const NormalizedLog& log, Decimal amount, PersonHistory* history) {
-  history->amounts.push_back(amount);
+void Validator::RememberAmount(const NormalizedLog& log, Decimal amount, Customer* customer,
+                               PersonHistory* history) {
+  // Insert the new amount before removing the oldest, so an equal pair leaves one of them.
   history->sorted_amounts.insert(std::upper_bound(history->sorted_amounts.begin(),
                                                   history->sorted_amounts.end(), amount),
                                  amount);
-  if (history->amounts.size() > kAmountHistory) {
-    auto oldest = std::lower_bound(history->sorted_amounts.begin(),
-                                   history->sorted_amounts.end(), history->amounts.front());
-    history->sorted_amounts.erase(oldest);
-    history->amounts.pop_front();
+  if (history->amounts.size() < kAmountHistory) {
+    history->amounts.push_back(amount);
+  } else {
+    Decimal& oldest = history->amounts[history->next_amount];
+    history->sorted_amounts.erase(std::lower_bound(history->sorted_amounts.begin(),
+                                                   history->sorted_amounts.end(), oldest));
+    oldest = amount;
+    history->next_amount = (history->next_amount + 1) % kAmountHistory;
   }
   if (log.customer.empty()) {
     return;
   }
-  auto [entry, added] = customers_.try_emplace(log.customer);
-  Customer& customer = entry->second;
-  if (added) {
-    customer.id = static_cast<int32_t>(customers_.size());
+  if (customer == nullptr) {
+    customer = &customers_.try_emplace(log.customer).first->second;
+    customer->id = static_cast<int32_t>(customers_.size());
   }
-  if (amount > customer.largest) {
-    customer.largest = amount;
-    customer.largest_report = log.record->report_id;
+  if (amount > customer->largest) {
+    customer->largest = amount;
+    customer->largest_report = log.record->report_id;
   }
+  RememberOrder(*log.record, OrderKey{customer->id, amount.units()});
+}
 
+void Validator::RememberOrder(const LogRecord& record, const OrderKey& key) {
   // Keep the first claim of an order, and forget claims older than the window.
-  const LogRecord& record = *log.record;
-  OrderKey key{customer.id, amount.units()};
   if (orders_.try_emplace(key, OrderClaim{record.creator_id, record.report_id, record.create_time})
           .second) {
     order_queue_.emplace_back(record.create_time, key);
@@ -509,27 +599,26 @@ void Validator::RememberAmount(const NormalizedLog& log, Decimal amount, PersonH
   }
 }
 
-void Validator::RememberWithSketch(const NormalizedLog& log, const Sketch& sketch,
-                                   PersonHistory* person) {
+void Validator::RememberWithFacts(const NormalizedLog& log, const LogFacts& facts,
+                                  Customer* customer, PersonHistory* person) {
   PersonHistory& history = *person;
   const ValidationSpec& spec = config_.validation;
 
   if (spec.duplicate_window > 0 && log.text_chars >= spec.min_chars) {
     if (history.recent_sketches.size() < static_cast<size_t>(spec.duplicate_window)) {
-      history.recent_sketches.push_back(sketch);
+      history.recent_bins.push_back(UsedBins(facts.sketch));
+      history.recent_sketches.push_back(facts.sketch);
       history.recent_reports.push_back(log.record->report_id);
     } else {
-      history.recent_sketches[history.next_slot] = sketch;
+      history.recent_bins[history.next_slot] = UsedBins(facts.sketch);
+      history.recent_sketches[history.next_slot] = facts.sketch;
       history.recent_reports[history.next_slot] = log.record->report_id;
       history.next_slot = (history.next_slot + 1) % history.recent_sketches.size();
     }
   }
 
-  if (spec.order_metric_index >= 0) {
-    std::optional<Decimal> amount = MetricTotal(log, spec.order_metric_index);
-    if (amount && *amount > Decimal()) {
-      RememberAmount(log, *amount, &history);
-    }
+  if (facts.order_amount) {
+    RememberAmount(log, *facts.order_amount, customer, &history);
   }
 
   if (log.role == nullptr) {
@@ -538,7 +627,8 @@ void Validator::RememberWithSketch(const NormalizedLog& log, const Sketch& sketc
   for (size_t i = 0; i < log.values.size(); ++i) {
     if (FirstOfMetric(log, i)) {
       int metric = log.values[i].metric;
-      DistributionFor(*log.role, metric)->Add(MetricTotal(log, metric)->ToDouble());
+      DistributionFor(*log.role, metric)
+          ->Add(MetricTotal(log, metric)->ToDouble(), &median_scratch_);
     }
   }
 }

@@ -56,8 +56,8 @@ inline constexpr int64_t kOrderWindowDays = 92;
 
 class Validator {
  public:
-  // REQUIRES: config outlives the Validator.
-  explicit Validator(const Config& config) : config_(config) {}
+  // REQUIRES: config outlives the Validator and does not change while it lives.
+  explicit Validator(const Config& config);
 
   // Returns the flags of a log against the history so far. The history is not changed, so the
   // connector can check a newly synced log before it decides to keep it.
@@ -69,26 +69,34 @@ class Validator {
   // kOrderWindowDays (customer and amount); none of it keeps a log's text.
   void Remember(const NormalizedLog& log);
 
-  // Check followed by Remember, computing the text sketch once.
+  // Check followed by Remember, computing the text sketch and looking up the author and the
+  // customer once.
   std::vector<Flag> CheckAndRemember(const NormalizedLog& log);
 
  private:
   struct PersonHistory {
-    // The duplicate window as a ring, where slot next_slot is overwritten next. Sketches sit in
-    // one array, so comparing with all of them reads memory in order.
+    // The duplicate window as a ring, where slot next_slot is overwritten next. recent_bins[i]
+    // has bit b set when recent_sketches[i] uses bin b, so most slots are ruled out from 8 bytes
+    // without reading their sketch.
+    std::vector<uint64_t> recent_bins;
     std::vector<Sketch> recent_sketches;
     std::vector<std::string> recent_reports;
     size_t next_slot = 0;
-    std::deque<Decimal> amounts;          // the last order amounts, oldest first
+    // The last order amounts as a ring; once it is full, slot next_amount is the oldest.
+    std::vector<Decimal> amounts;
+    size_t next_amount = 0;
     std::vector<Decimal> sorted_amounts;  // the same amounts, ascending, for the median
   };
   // Recent per-log values of one metric within one role, with a cached median and MAD.
   struct Distribution {
-    std::deque<double> values;
+    // The values as a ring; once it is full, slot next is the oldest.
+    std::vector<double> values;
+    size_t next = 0;
     double median = 0;
     double mad = 0;
     int64_t added_since_refresh = 0;
-    void Add(double value);
+    // scratch is reused for the median, so a refresh allocates nothing once it has grown.
+    void Add(double value, std::vector<double>* scratch);
   };
   struct Customer {
     int32_t id = 0;
@@ -109,24 +117,46 @@ class Validator {
     std::string report_id;
     EpochMs create_time;
   };
+  // Per-log values that both the checks and the history update use, computed once.
+  struct LogFacts {
+    // The sketch of the free text. All bins are empty when the log takes no part in the
+    // near-duplicate check, because it is too short or the window is off.
+    Sketch sketch{};
+    std::optional<Decimal> order_amount;  // the order metric's total when it is positive
+  };
+
+  LogFacts FactsOf(const NormalizedLog& log) const;
+  // Returns the customer named in the log, or nullptr when it has none or is new.
+  Customer* FindCustomer(const NormalizedLog& log);
+  const Customer* FindCustomer(const NormalizedLog& log) const;
 
   void CheckContent(const NormalizedLog& log, std::vector<Flag>* flags) const;
-  void CheckAmounts(const NormalizedLog& log, const PersonHistory* history,
-                    std::vector<Flag>* flags) const;
+  void CheckAmounts(const NormalizedLog& log, Decimal amount, const Customer* customer,
+                    const PersonHistory* history, std::vector<Flag>* flags) const;
   void CheckOutliers(const NormalizedLog& log, std::vector<Flag>* flags) const;
   // history is the author's, or nullptr when they have none yet.
-  std::vector<Flag> CheckWithSketch(const NormalizedLog& log, const Sketch& sketch,
-                                    const PersonHistory* history) const;
-  // REQUIRES: log.spec is set.
-  void RememberWithSketch(const NormalizedLog& log, const Sketch& sketch, PersonHistory* person);
+  std::vector<Flag> CheckWithFacts(const NormalizedLog& log, const LogFacts& facts,
+                                   const Customer* customer,
+                                   const PersonHistory* history) const;
+  // REQUIRES: log.spec is set. customer is the log's customer, or nullptr when it is not known
+  // yet (it is added then).
+  void RememberWithFacts(const NormalizedLog& log, const LogFacts& facts, Customer* customer,
+                         PersonHistory* person);
   void CheckDuplicates(const NormalizedLog& log, const Sketch& sketch,
                        const PersonHistory* history, std::vector<Flag>* flags) const;
   void CheckDeadline(const NormalizedLog& log, std::vector<Flag>* flags) const;
-  void RememberAmount(const NormalizedLog& log, Decimal amount, PersonHistory* history);
+  void RememberAmount(const NormalizedLog& log, Decimal amount, Customer* customer,
+                      PersonHistory* history);
+  void RememberOrder(const LogRecord& record, const OrderKey& key);
   Distribution* DistributionFor(const RoleSpec& role, int metric);
   const Distribution* DistributionFor(const RoleSpec& role, int metric) const;
 
   const Config& config_;
+  // min_same_[used] is the least number of equal bins, out of used bins, that makes a sketch
+  // similar enough for a near_duplicate flag (used + 1 when none does). It turns the threshold
+  // into an integer compare with the same result as the division.
+  std::array<uint8_t, kSketchSize + 1> min_same_{};
+
   std::unordered_map<std::string, PersonHistory> people_;
   std::unordered_map<std::string, Customer> customers_;
   // Orders claimed within the last kOrderWindowDays before the newest claim, and their keys in
@@ -136,6 +166,7 @@ class Validator {
   std::deque<std::pair<EpochMs, OrderKey>> order_queue_;
   // Indexed by role index x metric count + metric; empty until the first value arrives.
   std::vector<Distribution> role_values_;
+  std::vector<double> median_scratch_;
 };
 
 // The log's total of one metric, or nullopt when the log has no value for it.
