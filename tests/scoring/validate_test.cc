@@ -403,5 +403,104 @@ TEST_CASE("sketch similarity estimates jaccard", "[validate]") {
   CHECK(SketchSimilarity(TextSketch(items(0, 200)), TextSketch(items(0, 200))) == 1.0);
 }
 
+// The sketch as the header describes it, written plainly: code points decoded one at a time
+// (a stray byte as U+FFFD), white space and punctuation skipped, each 3-gram hashed into a bin.
+Sketch ReferenceSketch(std::string_view text) {
+  auto mix = [](uint64_t value) {
+    value ^= value >> 33;
+    value *= 0xff51afd7ed558ccdULL;
+    value ^= value >> 33;
+    value *= 0xc4ceb9fe1a85ec53ULL;
+    value ^= value >> 33;
+    return value;
+  };
+  auto skipped = [](char32_t cp) {
+    if (cp < 0x80) {
+      return !((cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'));
+    }
+    return (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF01 && cp <= 0xFF0F) ||
+           (cp >= 0xFF1A && cp <= 0xFF20) || (cp >= 0x2000 && cp <= 0x206F);
+  };
+  std::vector<char32_t> points;
+  for (size_t i = 0; i < text.size();) {
+    unsigned char lead = static_cast<unsigned char>(text[i]);
+    size_t length = 0;
+    if (lead < 0x80) {
+      length = 1;
+    } else if ((lead >> 5) == 0x6) {
+      length = 2;
+    } else if ((lead >> 4) == 0xE) {
+      length = 3;
+    } else if ((lead >> 3) == 0x1E) {
+      length = 4;
+    }
+    if (length == 0 || i + length > text.size()) {
+      points.push_back(U'\uFFFD');
+      i += 1;
+      continue;
+    }
+    char32_t cp = length == 1 ? lead : lead & (0x7F >> length);
+    for (size_t k = 1; k < length; ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    }
+    if (!skipped(cp)) {
+      points.push_back(cp);
+    }
+    i += length;
+  }
+  std::vector<uint64_t> hashes;
+  for (size_t i = 2; i < points.size(); ++i) {
+    hashes.push_back(mix((static_cast<uint64_t>(points[i - 2]) << 42) ^
+                         (static_cast<uint64_t>(points[i - 1]) << 21) ^ points[i]));
+  }
+  if (points.size() == 1) {
+    hashes.push_back(mix(points[0] * 0x10001ULL));
+  } else if (points.size() == 2) {
+    hashes.push_back(mix(points[0] * 0x10001ULL + points[1]));
+  }
+  Sketch sketch{};
+  for (size_t bin = 0; bin < kSketchSize; ++bin) {
+    bool used = false;
+    uint64_t smallest = 0;
+    for (uint64_t hash : hashes) {
+      if (hash % kSketchSize == bin && (!used || hash / kSketchSize < smallest)) {
+        smallest = hash / kSketchSize;
+        used = true;
+      }
+    }
+    if (used) {
+      uint16_t fingerprint = static_cast<uint16_t>(mix(smallest));
+      sketch[bin] = fingerprint == 0 ? 1 : fingerprint;
+    }
+  }
+  return sketch;
+}
+
+TEST_CASE("sketch matches plain reference", "[validate]") {
+  std::string long_text;
+  for (int i = 0; i < 300; ++i) {
+    long_text += "第" + std::to_string(i) + "项，拜访客户";
+  }
+  const std::vector<std::string> texts = {
+      "",
+      "a",
+      "拜",
+      "拜访",
+      "，。！",
+      "今天拜访了三家客户",
+      "上午拜访3家客户，和客户12签约5.00万元，整理了报价单并发给采购部确认",
+      "Visited 3 customers; signed ABC-123 for 5000 yuan.",
+      "签约 \xF0\x9F\x98\x80 表情和 \xC3\xA9 重音",
+      "stray \x80\xFF bytes \xE6\x8B",
+      "truncated at the end \xE6",
+      "全角：ＡＢＣ１２３，半角 abc",
+      long_text,
+  };
+  for (const std::string& text : texts) {
+    INFO("text: " << text);
+    CHECK(TextSketch(text) == ReferenceSketch(text));
+  }
+}
+
 }  // namespace
 }  // namespace logbridge::scoring
