@@ -283,11 +283,6 @@ void Validator::Distribution::Add(double value, std::vector<double>* scratch) {
   mad = MedianInPlace(*scratch);
 }
 
-size_t Validator::OrderKeyHash::operator()(const OrderKey& key) const {
-  return static_cast<size_t>(Mix(static_cast<uint64_t>(key.units) ^
-                                 (static_cast<uint64_t>(key.customer) << 48)));
-}
-
 Validator::Distribution* Validator::DistributionFor(const RoleSpec& role, int metric) {
   size_t index = static_cast<size_t>(&role - config_.roles.data()) * config_.metrics.size() +
                  static_cast<size_t>(metric);
@@ -303,7 +298,8 @@ const Validator::Distribution* Validator::DistributionFor(const RoleSpec& role, 
   return index < role_values_.size() ? &role_values_[index] : nullptr;
 }
 
-Validator::Validator(const Config& config) : config_(config) {
+Validator::Validator(const Config& config)
+    : config_(config), orders_(std::chrono::hours(24 * kOrderWindowDays)) {
   // The same division SimilarityAtLeast makes, so the integer compare agrees with it exactly. A
   // similarity of 0 never flags, so at least one bin must match.
   double threshold = config_.validation.duplicate_similarity;
@@ -331,12 +327,27 @@ Validator::LogFacts Validator::FactsOf(const NormalizedLog& log) const {
   return facts;
 }
 
+int32_t Validator::FindPerson(const NormalizedLog& log) const {
+  auto found = person_index_.find(log.record->creator_id);
+  return found != person_index_.end() ? found->second : -1;
+}
+
+int32_t Validator::AddPerson(const NormalizedLog& log) {
+  auto [entry, added] =
+      person_index_.try_emplace(log.record->creator_id, static_cast<int32_t>(people_.size()));
+  if (added) {
+    people_.emplace_back().id = log.record->creator_id;
+  }
+  return entry->second;
+}
+
 Validator::Customer* Validator::FindCustomer(const NormalizedLog& log) {
   if (log.customer.empty()) {
     return nullptr;
   }
-  auto found = customers_.find(log.customer);
-  return found != customers_.end() ? &found->second : nullptr;
+  auto found = customer_index_.find(log.customer);
+  return found != customer_index_.end() ? &customers_[static_cast<size_t>(found->second)]
+                                        : nullptr;
 }
 
 const Validator::Customer* Validator::FindCustomer(const NormalizedLog& log) const {
@@ -349,11 +360,9 @@ std::vector<Flag> Validator::Check(const NormalizedLog& log) const {
     CheckContent(log, &flags);
     return flags;
   }
-  auto found = people_.find(log.record->creator_id);
-  const PersonHistory* history = found != people_.end() ? &found->second : nullptr;
   LogFacts facts = FactsOf(log);
   const Customer* customer = facts.order_amount ? FindCustomer(log) : nullptr;
-  return CheckWithFacts(log, facts, customer, history);
+  return CheckWithFacts(log, facts, customer, FindPerson(log));
 }
 
 void Validator::Remember(const NormalizedLog& log) {
@@ -362,7 +371,7 @@ void Validator::Remember(const NormalizedLog& log) {
   }
   LogFacts facts = FactsOf(log);
   Customer* customer = facts.order_amount ? FindCustomer(log) : nullptr;
-  RememberWithFacts(log, facts, customer, &people_[log.record->creator_id]);
+  RememberWithFacts(log, facts, customer, AddPerson(log));
 }
 
 std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log) {
@@ -372,21 +381,21 @@ std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log) {
     return flags;
   }
   // One lookup serves both steps. A new, empty history checks like a missing one.
-  PersonHistory& history = people_[log.record->creator_id];
+  int32_t person = AddPerson(log);
   LogFacts facts = FactsOf(log);
   Customer* customer = facts.order_amount ? FindCustomer(log) : nullptr;
-  std::vector<Flag> flags = CheckWithFacts(log, facts, customer, &history);
-  RememberWithFacts(log, facts, customer, &history);
+  std::vector<Flag> flags = CheckWithFacts(log, facts, customer, person);
+  RememberWithFacts(log, facts, customer, person);
   return flags;
 }
 
 std::vector<Flag> Validator::CheckWithFacts(const NormalizedLog& log, const LogFacts& facts,
-                                            const Customer* customer,
-                                            const PersonHistory* history) const {
+                                            const Customer* customer, int32_t person) const {
+  const PersonHistory* history = person >= 0 ? &people_[static_cast<size_t>(person)] : nullptr;
   std::vector<Flag> flags;
   CheckContent(log, &flags);
   if (facts.order_amount) {
-    CheckAmounts(log, *facts.order_amount, customer, history, &flags);
+    CheckAmounts(log, *facts.order_amount, customer, person, &flags);
   }
   CheckOutliers(log, &flags);
   CheckDuplicates(log, facts.sketch, history, &flags);
@@ -441,9 +450,8 @@ void Validator::CheckContent(const NormalizedLog& log, std::vector<Flag>* flags)
 }
 
 void Validator::CheckAmounts(const NormalizedLog& log, Decimal amount, const Customer* customer,
-                             const PersonHistory* history, std::vector<Flag>* flags) const {
+                             int32_t person, std::vector<Flag>* flags) const {
   const ValidationSpec& spec = config_.validation;
-  const std::string& person = log.record->creator_id;
   const std::string& field = spec.order_metric;
 
   if (customer != nullptr) {
@@ -455,15 +463,18 @@ void Validator::CheckAmounts(const NormalizedLog& log, Decimal amount, const Cus
                             " times the largest earlier amount " + known.largest.ToString() +
                             " (report " + known.largest_report + ")"});
     }
-    auto claim = orders_.find(OrderKey{known.id, amount.units()});
-    if (claim != orders_.end() && claim->second.person != person) {
+    // Interned ids compare as the person ids do, and an unknown author has claimed nothing.
+    const OrderClaims::Claim* claim = orders_.Find(OrderKey{known.id, amount.units()});
+    if (claim != nullptr && claim->person != person) {
       flags->push_back({std::string(kFlagDuplicateOrder), Severity::kError, field,
                         "the order of " + amount.ToString() + " from customer \"" +
                             log.customer + "\" was already claimed by " +
-                            claim->second.person + " in report " + claim->second.report_id});
+                            people_[static_cast<size_t>(claim->person)].id + " in report " +
+                            claim->report_id});
     }
   }
 
+  const PersonHistory* history = person >= 0 ? &people_[static_cast<size_t>(person)] : nullptr;
   if (history == nullptr ||
       history->sorted_amounts.size() < static_cast<size_t>(spec.unit_slip_min_history)) {
     return;
@@ -575,8 +586,9 @@ void Validator::CheckDeadline(const NormalizedLog& log, std::vector<Flag>* flags
 }
 
 void Validator::RememberAmount(const NormalizedLog& log, Decimal amount, Customer* customer,
-                               PersonHistory* history) {
+                               int32_t person) {
   // Insert the new amount before removing the oldest, so an equal pair leaves one of them.
+  PersonHistory* history = &people_[static_cast<size_t>(person)];
   history->sorted_amounts.insert(std::upper_bound(history->sorted_amounts.begin(),
                                                   history->sorted_amounts.end(), amount),
                                  amount);
@@ -593,36 +605,21 @@ void Validator::RememberAmount(const NormalizedLog& log, Decimal amount, Custome
     return;
   }
   if (customer == nullptr) {
-    customer = &customers_.try_emplace(log.customer).first->second;
+    customer_index_.try_emplace(log.customer, static_cast<int32_t>(customers_.size()));
+    customer = &customers_.emplace_back();
     customer->id = static_cast<int32_t>(customers_.size());
   }
   if (amount > customer->largest) {
     customer->largest = amount;
     customer->largest_report = log.record->report_id;
   }
-  RememberOrder(*log.record, OrderKey{customer->id, amount.units()});
-}
-
-void Validator::RememberOrder(const LogRecord& record, const OrderKey& key) {
-  // Keep the first claim of an order, and forget claims older than the window.
-  if (orders_.try_emplace(key, OrderClaim{record.creator_id, record.report_id, record.create_time})
-          .second) {
-    order_queue_.emplace_back(record.create_time, key);
-  }
-  EpochMs newest = std::max(record.create_time, order_queue_.back().first);
-  EpochMs oldest = newest - std::chrono::hours(24 * kOrderWindowDays);
-  while (!order_queue_.empty() && order_queue_.front().first < oldest) {
-    auto claim = orders_.find(order_queue_.front().second);
-    if (claim != orders_.end() && claim->second.create_time == order_queue_.front().first) {
-      orders_.erase(claim);
-    }
-    order_queue_.pop_front();
-  }
+  orders_.Add(OrderKey{customer->id, amount.units()}, person, log.record->report_id,
+              log.record->create_time);
 }
 
 void Validator::RememberWithFacts(const NormalizedLog& log, const LogFacts& facts,
-                                  Customer* customer, PersonHistory* person) {
-  PersonHistory& history = *person;
+                                  Customer* customer, int32_t person) {
+  PersonHistory& history = people_[static_cast<size_t>(person)];
   const ValidationSpec& spec = config_.validation;
 
   if (spec.duplicate_window > 0 && log.text_chars >= spec.min_chars) {
@@ -639,7 +636,7 @@ void Validator::RememberWithFacts(const NormalizedLog& log, const LogFacts& fact
   }
 
   if (facts.order_amount) {
-    RememberAmount(log, *facts.order_amount, customer, &history);
+    RememberAmount(log, *facts.order_amount, customer, person);
   }
 
   if (log.role == nullptr) {

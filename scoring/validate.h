@@ -6,7 +6,6 @@
 
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +15,7 @@
 
 #include "scoring/config.h"
 #include "scoring/normalize.h"
+#include "scoring/order_claims.h"
 
 namespace logbridge::scoring {
 
@@ -75,6 +75,7 @@ class Validator {
 
  private:
   struct PersonHistory {
+    std::string id;  // LogRecord::creator_id
     // The duplicate window as a ring, where slot next_slot is overwritten next. recent_bins[i]
     // has bit b set when recent_sketches[i] uses bin b, so most slots are ruled out from 8 bytes
     // without reading their sketch.
@@ -82,14 +83,14 @@ class Validator {
     std::vector<Sketch> recent_sketches;
     std::vector<std::string> recent_reports;
     size_t next_slot = 0;
-    // The last order amounts as a ring; once it is full, slot next_amount is the oldest.
+    // The last order amounts as a ring. Once it is full, slot next_amount is the oldest.
     std::vector<Decimal> amounts;
     size_t next_amount = 0;
     std::vector<Decimal> sorted_amounts;  // the same amounts, ascending, for the median
   };
   // Recent per-log values of one metric within one role, with a cached median and MAD.
   struct Distribution {
-    // The values as a ring; once it is full, slot next is the oldest.
+    // The values as a ring. Once it is full, slot next is the oldest.
     std::vector<double> values;
     size_t next = 0;
     double median = 0;
@@ -99,23 +100,9 @@ class Validator {
     void Add(double value, std::vector<double>* scratch);
   };
   struct Customer {
-    int32_t id = 0;
+    int32_t id = 0;             // OrderKey::customer: the index in customers_ plus one
     Decimal largest;            // the largest amount claimed so far
     std::string largest_report;
-  };
-  // An order is a customer (by Customer::id) and an exact amount.
-  struct OrderKey {
-    int32_t customer = 0;
-    int64_t units = 0;
-    bool operator==(const OrderKey&) const = default;
-  };
-  struct OrderKeyHash {
-    size_t operator()(const OrderKey& key) const;
-  };
-  struct OrderClaim {
-    std::string person;
-    std::string report_id;
-    EpochMs create_time;
   };
   // Per-log values that both the checks and the history update use, computed once.
   struct LogFacts {
@@ -126,28 +113,31 @@ class Validator {
   };
 
   LogFacts FactsOf(const NormalizedLog& log) const;
+  // Returns the index of the log's author in people_, or -1 when they are new.
+  int32_t FindPerson(const NormalizedLog& log) const;
+  // Returns the index of the log's author in people_, adding them when they are new.
+  int32_t AddPerson(const NormalizedLog& log);
   // Returns the customer named in the log, or nullptr when it has none or is new.
   Customer* FindCustomer(const NormalizedLog& log);
   const Customer* FindCustomer(const NormalizedLog& log) const;
 
   void CheckContent(const NormalizedLog& log, std::vector<Flag>* flags) const;
+  // person is the author's index in people_, or -1 when they have none.
   void CheckAmounts(const NormalizedLog& log, Decimal amount, const Customer* customer,
-                    const PersonHistory* history, std::vector<Flag>* flags) const;
+                    int32_t person, std::vector<Flag>* flags) const;
   void CheckOutliers(const NormalizedLog& log, std::vector<Flag>* flags) const;
-  // history is the author's, or nullptr when they have none yet.
+  // person is the author's index in people_, or -1 when they have no history yet.
   std::vector<Flag> CheckWithFacts(const NormalizedLog& log, const LogFacts& facts,
-                                   const Customer* customer,
-                                   const PersonHistory* history) const;
-  // REQUIRES: log.spec is set. customer is the log's customer, or nullptr when it is not known
-  // yet (it is added then).
+                                   const Customer* customer, int32_t person) const;
+  // REQUIRES: log.spec is set, and person is the author's index in people_. customer is the
+  // log's customer, or nullptr when it is not known yet (it is added then).
   void RememberWithFacts(const NormalizedLog& log, const LogFacts& facts, Customer* customer,
-                         PersonHistory* person);
+                         int32_t person);
   void CheckDuplicates(const NormalizedLog& log, const Sketch& sketch,
                        const PersonHistory* history, std::vector<Flag>* flags) const;
   void CheckDeadline(const NormalizedLog& log, std::vector<Flag>* flags) const;
   void RememberAmount(const NormalizedLog& log, Decimal amount, Customer* customer,
-                      PersonHistory* history);
-  void RememberOrder(const LogRecord& record, const OrderKey& key);
+                      int32_t person);
   Distribution* DistributionFor(const RoleSpec& role, int metric);
   const Distribution* DistributionFor(const RoleSpec& role, int metric) const;
 
@@ -157,13 +147,14 @@ class Validator {
   // into an integer compare with the same result as the division.
   std::array<uint8_t, kSketchSize + 1> min_same_{};
 
-  std::unordered_map<std::string, PersonHistory> people_;
-  std::unordered_map<std::string, Customer> customers_;
-  // Orders claimed within the last kOrderWindowDays before the newest claim, and their keys in
-  // the order they were claimed, so expired claims leave from the front. Memory follows the
-  // order rate, not the log count.
-  std::unordered_map<OrderKey, OrderClaim, OrderKeyHash> orders_;
-  std::deque<std::pair<EpochMs, OrderKey>> order_queue_;
+  // People and customers are interned. Each map gives an index into its vector, which keeps
+  // one record per person or customer in the order they were first seen.
+  std::vector<PersonHistory> people_;
+  std::unordered_map<std::string, int32_t> person_index_;
+  std::vector<Customer> customers_;
+  std::unordered_map<std::string, int32_t> customer_index_;
+  // Orders claimed within the last kOrderWindowDays, by people_ index.
+  OrderClaims orders_;
   // Indexed by role index x metric count + metric; empty until the first value arrives.
   std::vector<Distribution> role_values_;
   std::vector<double> median_scratch_;
