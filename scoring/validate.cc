@@ -152,6 +152,15 @@ BinCounts CountBins(const Sketch& a, const Sketch& b) {
   return counts;
 }
 
+// Returns the number of set bits. std::popcount compiles to a libgcc call on the x86-64
+// baseline, which lacks the POPCNT instruction, and this runs per duplicate-window slot.
+int CountSetBits(uint64_t bits) {
+  bits -= (bits >> 1) & 0x5555555555555555ULL;
+  bits = (bits & 0x3333333333333333ULL) + ((bits >> 2) & 0x3333333333333333ULL);
+  bits = (bits + (bits >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+  return static_cast<int>((bits * 0x0101010101010101ULL) >> 56);
+}
+
 // Returns a mask with bit b set when the sketch uses bin b.
 uint64_t UsedBins(const Sketch& sketch) {
   static_assert(kSketchSize == 64, "one bit per bin");
@@ -544,8 +553,8 @@ void Validator::CheckDuplicates(const NormalizedLog& log, const Sketch& sketch,
   for (size_t slot = 0; slot < person.recent_sketches.size(); ++slot) {
     // The used bins are exact, and bins used by both bound the equal ones from above.
     uint64_t recent_bins = person.recent_bins[slot];
-    int either = std::popcount(bins | recent_bins);
-    if (std::popcount(bins & recent_bins) < min_same_[static_cast<size_t>(either)]) {
+    int either = CountSetBits(bins | recent_bins);
+    if (CountSetBits(bins & recent_bins) < min_same_[static_cast<size_t>(either)]) {
       continue;
     }
     auto [used, same] = CountBins(sketch, person.recent_sketches[slot]);

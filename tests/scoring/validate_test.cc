@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <deque>
+#include <random>
 #include <set>
 #include <string>
 #include <string_view>
@@ -339,6 +342,72 @@ TEST_CASE("weekly report written monday reports last week", "[normalize]") {
 
   TemplateSpec no_deadline;
   CHECK(ReportedDay(no_deadline, at(monday, 9, 0)) == monday);
+}
+
+TEST_CASE("near duplicate names most similar", "[validate]") {
+  Result<Config> config = LoadConfigString(kConfig, "validate.toml");
+  REQUIRE(config.ok());
+  const ValidationSpec& spec = config->validation;
+  Validator validator(*config);
+  std::mt19937 random(5);
+  const std::vector<std::string> pieces = {"拜访客户并介绍方案", "整理报价单", "跟进合同条款",
+                                           "参加区域周会", "处理退货申请", "更新客户档案"};
+  // The remembered logs of the one author, oldest first, as report id and sketch.
+  std::deque<std::pair<std::string, Sketch>> window;
+  int flagged = 0;
+  for (int i = 0; i < 400; ++i) {
+    std::string text;
+    for (int piece = 0; piece < 3; ++piece) {
+      text += pieces[random() % 4] + "，";
+    }
+    text += pieces[4 + random() % 2];
+    LogRecord record;
+    record.report_id = "r" + std::to_string(i);
+    record.template_name = "销售日报";
+    record.creator_id = "a";
+    record.create_time = record.modified_time = EpochMs(kEvening);
+    record.contents = {{"今日工作", 0, "1", text}};
+    NormalizedLog log = Normalize(*config, record);
+    REQUIRE(log.text_chars >= spec.min_chars);
+
+    // Every remembered log that reaches the threshold, and the highest similarity among them.
+    Sketch sketch = TextSketch(log.free_text);
+    double best = 0;
+    std::set<std::string> best_reports;
+    for (const auto& [report_id, other] : window) {
+      double similarity = SketchSimilarity(sketch, other);
+      if (similarity < spec.duplicate_similarity || similarity < best) {
+        continue;
+      }
+      if (similarity > best) {
+        best_reports.clear();
+      }
+      best = similarity;
+      best_reports.insert(report_id);
+    }
+
+    std::vector<Flag> flags = validator.CheckAndRemember(log);
+    INFO("log " << i << ": " << text);
+    if (best_reports.empty()) {
+      CHECK(flags.empty());
+    } else {
+      REQUIRE(flags.size() == 1);
+      CHECK(flags[0].code == "near_duplicate");
+      char percent[16];
+      std::snprintf(percent, sizeof(percent), "%.0f", best * 100);
+      CHECK(flags[0].message.find(std::string("the text is ") + percent + "% similar") == 0);
+      std::string named = flags[0].message.substr(flags[0].message.rfind(' ') + 1);
+      CHECK(best_reports.count(named) == 1);
+      ++flagged;
+    }
+    window.emplace_back(record.report_id, sketch);
+    if (window.size() > static_cast<size_t>(spec.duplicate_window)) {
+      window.pop_front();
+    }
+  }
+  // The pieces repeat often enough that the check is exercised both ways.
+  CHECK(flagged > 20);
+  CHECK(flagged < 380);
 }
 
 // The exact Jaccard similarity of two texts' sets of 3-code-point sequences.
