@@ -16,16 +16,16 @@ size_t OrderKeyHash::operator()(const OrderKey& key) const {
 }
 
 const OrderClaims::Claim* OrderClaims::Find(const OrderKey& key) const {
-  auto found = sequence_of_.find(key);
-  if (found == sequence_of_.end()) {
+  const uint64_t* sequence = sequence_of_.Find(key);
+  if (sequence == nullptr) {
     return nullptr;
   }
-  return &slots_[found->second & (slots_.size() - 1)];
+  return &slots_[*sequence & (slots_.size() - 1)];
 }
 
 void OrderClaims::Add(const OrderKey& key, int32_t person, std::string_view report_id,
                       EpochMs create_time) {
-  auto [entry, added] = sequence_of_.try_emplace(key, end_);
+  bool added = sequence_of_.TryEmplace(key, end_).second;
   if (added) {
     if (size() == slots_.size()) {
       Grow();
@@ -41,7 +41,7 @@ void OrderClaims::Add(const OrderKey& key, int32_t person, std::string_view repo
   EpochMs newest = std::max(create_time, SlotOf(end_ - 1).create_time);
   EpochMs oldest = newest - window_;
   while (begin_ != end_ && SlotOf(begin_).create_time < oldest) {
-    sequence_of_.erase(SlotOf(begin_).key);
+    sequence_of_.Erase(SlotOf(begin_).key);
     ++begin_;
   }
 }

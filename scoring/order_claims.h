@@ -8,10 +8,10 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "base/time.h"
+#include "scoring/flat_table.h"
 
 namespace logbridge::scoring {
 
@@ -60,7 +60,7 @@ class OrderClaims {
   std::vector<Claim> slots_;
   uint64_t begin_ = 0;
   uint64_t end_ = 0;
-  std::unordered_map<OrderKey, uint64_t, OrderKeyHash> sequence_of_;
+  FlatTable<OrderKey, uint64_t, OrderKeyHash> sequence_of_;
 };
 
 }  // namespace logbridge::scoring

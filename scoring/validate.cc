@@ -337,26 +337,25 @@ Validator::LogFacts Validator::FactsOf(const NormalizedLog& log) const {
 }
 
 int32_t Validator::FindPerson(const NormalizedLog& log) const {
-  auto found = person_index_.find(log.record->creator_id);
-  return found != person_index_.end() ? found->second : -1;
+  const int32_t* found = person_index_.Find(log.record->creator_id);
+  return found != nullptr ? *found : -1;
 }
 
 int32_t Validator::AddPerson(const NormalizedLog& log) {
-  auto [entry, added] =
-      person_index_.try_emplace(log.record->creator_id, static_cast<int32_t>(people_.size()));
+  auto [index, added] =
+      person_index_.TryEmplace(log.record->creator_id, static_cast<int32_t>(people_.size()));
   if (added) {
     people_.emplace_back().id = log.record->creator_id;
   }
-  return entry->second;
+  return *index;
 }
 
 Validator::Customer* Validator::FindCustomer(const NormalizedLog& log) {
   if (log.customer.empty()) {
     return nullptr;
   }
-  auto found = customer_index_.find(log.customer);
-  return found != customer_index_.end() ? &customers_[static_cast<size_t>(found->second)]
-                                        : nullptr;
+  const int32_t* found = customer_index_.Find(log.customer);
+  return found != nullptr ? &customers_[static_cast<size_t>(*found)] : nullptr;
 }
 
 const Validator::Customer* Validator::FindCustomer(const NormalizedLog& log) const {
@@ -614,7 +613,7 @@ void Validator::RememberAmount(const NormalizedLog& log, Decimal amount, Custome
     return;
   }
   if (customer == nullptr) {
-    customer_index_.try_emplace(log.customer, static_cast<int32_t>(customers_.size()));
+    customer_index_.TryEmplace(log.customer, static_cast<int32_t>(customers_.size()));
     customer = &customers_.emplace_back();
     customer->id = static_cast<int32_t>(customers_.size());
   }

@@ -6,14 +6,15 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "scoring/config.h"
+#include "scoring/flat_table.h"
 #include "scoring/normalize.h"
 #include "scoring/order_claims.h"
 
@@ -104,6 +105,10 @@ class Validator {
     Decimal largest;            // the largest amount claimed so far
     std::string largest_report;
   };
+  // Hashes a person or customer id, and a string_view of one alike.
+  struct IdHash {
+    size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
+  };
   // Per-log values that both the checks and the history update use, computed once.
   struct LogFacts {
     // The sketch of the free text. All bins are empty when the log takes no part in the
@@ -150,9 +155,9 @@ class Validator {
   // People and customers are interned. Each map gives an index into its vector, which keeps
   // one record per person or customer in the order they were first seen.
   std::vector<PersonHistory> people_;
-  std::unordered_map<std::string, int32_t> person_index_;
+  FlatTable<std::string, int32_t, IdHash> person_index_;
   std::vector<Customer> customers_;
-  std::unordered_map<std::string, int32_t> customer_index_;
+  FlatTable<std::string, int32_t, IdHash> customer_index_;
   // Orders claimed within the last kOrderWindowDays, by people_ index.
   OrderClaims orders_;
   // Indexed by role index x metric count + metric; empty until the first value arrives.
