@@ -326,6 +326,7 @@ Validator::LogFacts Validator::FactsOf(const NormalizedLog& log) const {
   const ValidationSpec& spec = config_.validation;
   if (spec.duplicate_window > 0 && log.text_chars >= spec.min_chars) {
     facts.sketch = TextSketch(log.free_text);
+    facts.used_bins = UsedBins(facts.sketch);
   }
   if (spec.order_metric_index >= 0) {
     std::optional<Decimal> amount = MetricTotal(log, spec.order_metric_index);
@@ -406,7 +407,7 @@ std::vector<Flag> Validator::CheckWithFacts(const NormalizedLog& log, const LogF
     CheckAmounts(log, *facts.order_amount, customer, person, &flags);
   }
   CheckOutliers(log, &flags);
-  CheckDuplicates(log, facts.sketch, history, &flags);
+  CheckDuplicates(log, facts, history, &flags);
   CheckDeadline(log, &flags);
   return flags;
 }
@@ -491,7 +492,13 @@ void Validator::CheckAmounts(const NormalizedLog& log, Decimal amount, const Cus
   if (median <= 0) {
     return;
   }
-  double exponent = std::log10(amount.ToDouble() / median);
+  double ratio = amount.ToDouble() / median;
+  // Within a factor of 3 either way the exponent is below 0.48 in size and rounds to 0, so most
+  // amounts need no logarithm.
+  if (ratio > 0.35 && ratio < 3.0) {
+    return;
+  }
+  double exponent = std::log10(ratio);
   double power = std::round(exponent);
   // Off by at least one power of ten and close to an exact power, as when 元 is written for 万元.
   if (power != 0 && std::fabs(exponent - power) <= 0.15) {
@@ -537,7 +544,7 @@ void Validator::CheckOutliers(const NormalizedLog& log, std::vector<Flag>* flags
   }
 }
 
-void Validator::CheckDuplicates(const NormalizedLog& log, const Sketch& sketch,
+void Validator::CheckDuplicates(const NormalizedLog& log, const LogFacts& facts,
                                 const PersonHistory* history, std::vector<Flag>* flags) const {
   if (log.text_chars < config_.validation.min_chars || config_.validation.duplicate_window == 0 ||
       history == nullptr) {
@@ -548,15 +555,14 @@ void Validator::CheckDuplicates(const NormalizedLog& log, const Sketch& sketch,
   double best = 0;
   const std::string* best_report = nullptr;
   const PersonHistory& person = *history;
-  uint64_t bins = UsedBins(sketch);
   for (size_t slot = 0; slot < person.recent_sketches.size(); ++slot) {
     // The used bins are exact, and bins used by both bound the equal ones from above.
     uint64_t recent_bins = person.recent_bins[slot];
-    int either = CountSetBits(bins | recent_bins);
-    if (CountSetBits(bins & recent_bins) < min_same_[static_cast<size_t>(either)]) {
+    int either = CountSetBits(facts.used_bins | recent_bins);
+    if (CountSetBits(facts.used_bins & recent_bins) < min_same_[static_cast<size_t>(either)]) {
       continue;
     }
-    auto [used, same] = CountBins(sketch, person.recent_sketches[slot]);
+    auto [used, same] = CountBins(facts.sketch, person.recent_sketches[slot]);
     if (same < min_same_[static_cast<size_t>(used)]) {
       continue;
     }
@@ -632,11 +638,11 @@ void Validator::RememberWithFacts(const NormalizedLog& log, const LogFacts& fact
 
   if (spec.duplicate_window > 0 && log.text_chars >= spec.min_chars) {
     if (history.recent_sketches.size() < static_cast<size_t>(spec.duplicate_window)) {
-      history.recent_bins.push_back(UsedBins(facts.sketch));
+      history.recent_bins.push_back(facts.used_bins);
       history.recent_sketches.push_back(facts.sketch);
       history.recent_reports.push_back(log.record->report_id);
     } else {
-      history.recent_bins[history.next_slot] = UsedBins(facts.sketch);
+      history.recent_bins[history.next_slot] = facts.used_bins;
       history.recent_sketches[history.next_slot] = facts.sketch;
       history.recent_reports[history.next_slot] = log.record->report_id;
       history.next_slot = (history.next_slot + 1) % history.recent_sketches.size();

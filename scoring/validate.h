@@ -114,6 +114,7 @@ class Validator {
     // The sketch of the free text. All bins are empty when the log takes no part in the
     // near-duplicate check, because it is too short or the window is off.
     Sketch sketch{};
+    uint64_t used_bins = 0;               // bit b set when the sketch uses bin b
     std::optional<Decimal> order_amount;  // the order metric's total when it is positive
   };
 
@@ -138,7 +139,7 @@ class Validator {
   // log's customer, or nullptr when it is not known yet (it is added then).
   void RememberWithFacts(const NormalizedLog& log, const LogFacts& facts, Customer* customer,
                          int32_t person);
-  void CheckDuplicates(const NormalizedLog& log, const Sketch& sketch,
+  void CheckDuplicates(const NormalizedLog& log, const LogFacts& facts,
                        const PersonHistory* history, std::vector<Flag>* flags) const;
   void CheckDeadline(const NormalizedLog& log, std::vector<Flag>* flags) const;
   void RememberAmount(const NormalizedLog& log, Decimal amount, Customer* customer,
