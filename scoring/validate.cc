@@ -4,6 +4,7 @@
 #include "scoring/validate.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -41,6 +42,23 @@ char32_t DecodeAt(std::string_view text, size_t* at) {
   return cp;
 }
 
+// DecodeAt with its two common cases inline: ASCII, and the 3-byte sequences of CJK text.
+inline char32_t DecodeCommonAt(std::string_view text, size_t* at) {
+  size_t i = *at;
+  unsigned char lead = static_cast<unsigned char>(text[i]);
+  if (lead < 0x80) {
+    *at = i + 1;
+    return lead;
+  }
+  if ((lead >> 4) == 0xE && i + 3 <= text.size()) {
+    *at = i + 3;
+    return (static_cast<char32_t>(lead & 0x0F) << 12) |
+           (static_cast<char32_t>(static_cast<unsigned char>(text[i + 1]) & 0x3F) << 6) |
+           (static_cast<unsigned char>(text[i + 2]) & 0x3F);
+  }
+  return DecodeAt(text, at);
+}
+
 bool IsSpaceOrPunctuation(char32_t cp) {
   if (cp < 0x80) {
     return !((cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'));
@@ -67,7 +85,8 @@ uint64_t Mix(uint64_t value) {
   return value;
 }
 
-double Median(std::vector<double> values) {
+// The median of a non-empty list, which it reorders. The result does not depend on the order.
+double MedianInPlace(std::vector<double>& values) {
   size_t middle = values.size() / 2;
   std::nth_element(values.begin(), values.begin() + static_cast<ptrdiff_t>(middle), values.end());
   double upper = values[middle];
@@ -76,6 +95,13 @@ double Median(std::vector<double> values) {
   }
   double lower = *std::max_element(values.begin(), values.begin() + static_cast<ptrdiff_t>(middle));
   return (lower + upper) / 2;
+}
+
+// Returns whether text contains phrase. glibc's memmem skips ahead by byte pairs, where
+// std::string::find compares at every occurrence of the phrase's first byte, and in UTF-8
+// Chinese text that lead byte recurs every few characters.
+bool Contains(std::string_view text, std::string_view phrase) {
+  return memmem(text.data(), text.size(), phrase.data(), phrase.size()) != nullptr;
 }
 
 // The median of an ascending, non-empty list.
@@ -98,9 +124,13 @@ BinVector LoadBins(const Sketch& sketch, size_t first) {
   return bins;
 }
 
-}  // namespace
+// The bins that either of two sketches uses, and among them those holding the same fingerprint.
+struct BinCounts {
+  int used = 0;
+  int same = 0;
+};
 
-std::optional<double> SimilarityAtLeast(const Sketch& a, const Sketch& b, double threshold) {
+BinCounts CountBins(const Sketch& a, const Sketch& b) {
   // A bin is used when either sketch has it, and matches when both hold the same fingerprint.
   // Comparisons give all-ones lanes, so subtracting them counts per lane.
   BinVector used{};
@@ -114,12 +144,37 @@ std::optional<double> SimilarityAtLeast(const Sketch& a, const Sketch& b, double
     used -= used_lanes;
     same -= equal_lanes;
   }
-  int used_total = 0;
-  int same_total = 0;
+  BinCounts counts;
   for (size_t lane = 0; lane < kBinsPerVector; ++lane) {
-    used_total += used[lane];
-    same_total += same[lane];
+    counts.used += used[lane];
+    counts.same += same[lane];
   }
+  return counts;
+}
+
+// Returns the number of set bits. std::popcount compiles to a libgcc call on the x86-64
+// baseline, which lacks the POPCNT instruction, and this runs per duplicate-window slot.
+int CountSetBits(uint64_t bits) {
+  bits -= (bits >> 1) & 0x5555555555555555ULL;
+  bits = (bits & 0x3333333333333333ULL) + ((bits >> 2) & 0x3333333333333333ULL);
+  bits = (bits + (bits >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+  return static_cast<int>((bits * 0x0101010101010101ULL) >> 56);
+}
+
+// Returns a mask with bit b set when the sketch uses bin b.
+uint64_t UsedBins(const Sketch& sketch) {
+  static_assert(kSketchSize == 64, "one bit per bin");
+  uint64_t bins = 0;
+  for (size_t bin = 0; bin < kSketchSize; ++bin) {
+    bins |= static_cast<uint64_t>(sketch[bin] != 0) << bin;
+  }
+  return bins;
+}
+
+}  // namespace
+
+std::optional<double> SimilarityAtLeast(const Sketch& a, const Sketch& b, double threshold) {
+  auto [used_total, same_total] = CountBins(a, b);
   if (used_total == 0) {
     return threshold <= 0 ? std::optional<double>(0) : std::nullopt;
   }
@@ -162,15 +217,17 @@ Sketch TextSketch(std::string_view text) {
   Sketch sketch{};
   std::array<uint64_t, kSketchSize> smallest;
   smallest.fill(~uint64_t{0});
+  uint64_t used_bins = 0;
   char32_t previous[2] = {0, 0};
   size_t seen = 0;
   auto add = [&](uint64_t hash) {
     // The low bits pick the bin, and the rest ranks the 3-gram within it.
     size_t bin = hash % kSketchSize;
     smallest[bin] = std::min(smallest[bin], hash / kSketchSize);
+    used_bins |= uint64_t{1} << bin;
   };
   for (size_t i = 0; i < text.size();) {
-    char32_t cp = DecodeAt(text, &i);
+    char32_t cp = DecodeCommonAt(text, &i);
     if (IsSpaceOrPunctuation(cp)) {
       continue;
     }
@@ -186,12 +243,14 @@ Sketch TextSketch(std::string_view text) {
     // Too short for a 3-gram, so the one or two characters represent the text.
     add(Mix(previous[seen == 1 ? 1 : 0] * 0x10001ULL + (seen == 2 ? previous[1] : 0)));
   }
-  for (size_t bin = 0; bin < kSketchSize; ++bin) {
-    if (smallest[bin] != ~uint64_t{0}) {
-      // The fingerprint mixes the smallest hash again, because a minimum has small high bits.
-      uint16_t fingerprint = static_cast<uint16_t>(Mix(smallest[bin]));
-      sketch[bin] = fingerprint == 0 ? 1 : fingerprint;
-    }
+  // Visiting only the used bins spares a branch per bin, which mispredicts often because a short
+  // text uses about half of the bins.
+  static_assert(kSketchSize == 64, "one bit per bin");
+  for (uint64_t rest = used_bins; rest != 0; rest &= rest - 1) {
+    size_t bin = static_cast<size_t>(std::countr_zero(rest));
+    // The fingerprint mixes the smallest hash again, because a minimum has small high bits.
+    uint16_t fingerprint = static_cast<uint16_t>(Mix(smallest[bin]));
+    sketch[bin] = fingerprint == 0 ? 1 : fingerprint;
   }
   return sketch;
 }
@@ -210,10 +269,12 @@ std::optional<Decimal> MetricTotal(const NormalizedLog& log, int metric) {
   return total;
 }
 
-void Validator::Distribution::Add(double value) {
-  values.push_back(value);
-  if (values.size() > kDistributionSize) {
-    values.pop_front();
+void Validator::Distribution::Add(double value, std::vector<double>* scratch) {
+  if (values.size() < kDistributionSize) {
+    values.push_back(value);
+  } else {
+    values[next] = value;
+    next = (next + 1) % kDistributionSize;
   }
   // Small samples are recomputed on every value. Larger ones wait until half of their values
   // changed, because a median of hundreds of values moves little in that time.
@@ -223,17 +284,12 @@ void Validator::Distribution::Add(double value) {
     return;
   }
   added_since_refresh = 0;
-  std::vector<double> copy(values.begin(), values.end());
-  median = Median(copy);
-  for (double& item : copy) {
+  scratch->assign(values.begin(), values.end());
+  median = MedianInPlace(*scratch);
+  for (double& item : *scratch) {
     item = std::fabs(item - median);
   }
-  mad = Median(std::move(copy));
-}
-
-size_t Validator::OrderKeyHash::operator()(const OrderKey& key) const {
-  return static_cast<size_t>(Mix(static_cast<uint64_t>(key.units) ^
-                                 (static_cast<uint64_t>(key.customer) << 48)));
+  mad = MedianInPlace(*scratch);
 }
 
 Validator::Distribution* Validator::DistributionFor(const RoleSpec& role, int metric) {
@@ -251,40 +307,107 @@ const Validator::Distribution* Validator::DistributionFor(const RoleSpec& role, 
   return index < role_values_.size() ? &role_values_[index] : nullptr;
 }
 
+Validator::Validator(const Config& config)
+    : config_(config), orders_(std::chrono::hours(24 * kOrderWindowDays)) {
+  // The same division SimilarityAtLeast makes, so the integer compare agrees with it exactly. A
+  // similarity of 0 never flags, so at least one bin must match.
+  double threshold = config_.validation.duplicate_similarity;
+  for (int used = 0; used <= static_cast<int>(kSketchSize); ++used) {
+    int same = 1;
+    while (same <= used && static_cast<double>(same) / static_cast<double>(used) < threshold) {
+      ++same;
+    }
+    min_same_[static_cast<size_t>(used)] = static_cast<uint8_t>(same);
+  }
+}
+
+Validator::LogFacts Validator::FactsOf(const NormalizedLog& log) const {
+  LogFacts facts;
+  const ValidationSpec& spec = config_.validation;
+  if (spec.duplicate_window > 0 && log.text_chars >= spec.min_chars) {
+    facts.sketch = TextSketch(log.free_text);
+    facts.used_bins = UsedBins(facts.sketch);
+  }
+  if (spec.order_metric_index >= 0) {
+    std::optional<Decimal> amount = MetricTotal(log, spec.order_metric_index);
+    if (amount && *amount > Decimal()) {
+      facts.order_amount = amount;
+    }
+  }
+  return facts;
+}
+
+int32_t Validator::FindPerson(const NormalizedLog& log) const {
+  const int32_t* found = person_index_.Find(log.record->creator_id);
+  return found != nullptr ? *found : -1;
+}
+
+int32_t Validator::AddPerson(const NormalizedLog& log) {
+  auto [index, added] =
+      person_index_.TryEmplace(log.record->creator_id, static_cast<int32_t>(people_.size()));
+  if (added) {
+    people_.emplace_back().id = log.record->creator_id;
+  }
+  return *index;
+}
+
+Validator::Customer* Validator::FindCustomer(const NormalizedLog& log) {
+  if (log.customer.empty()) {
+    return nullptr;
+  }
+  const int32_t* found = customer_index_.Find(log.customer);
+  return found != nullptr ? &customers_[static_cast<size_t>(*found)] : nullptr;
+}
+
+const Validator::Customer* Validator::FindCustomer(const NormalizedLog& log) const {
+  return const_cast<Validator*>(this)->FindCustomer(log);
+}
+
 std::vector<Flag> Validator::Check(const NormalizedLog& log) const {
-  auto found = people_.find(log.record->creator_id);
-  const PersonHistory* history = found != people_.end() ? &found->second : nullptr;
-  return CheckWithSketch(log, TextSketch(log.free_text), history);
+  if (log.spec == nullptr) {
+    std::vector<Flag> flags;
+    CheckContent(log, &flags);
+    return flags;
+  }
+  LogFacts facts = FactsOf(log);
+  const Customer* customer = facts.order_amount ? FindCustomer(log) : nullptr;
+  return CheckWithFacts(log, facts, customer, FindPerson(log));
 }
 
 void Validator::Remember(const NormalizedLog& log) {
-  if (log.spec != nullptr) {
-    RememberWithSketch(log, TextSketch(log.free_text), &people_[log.record->creator_id]);
+  if (log.spec == nullptr) {
+    return;
   }
+  LogFacts facts = FactsOf(log);
+  Customer* customer = facts.order_amount ? FindCustomer(log) : nullptr;
+  RememberWithFacts(log, facts, customer, AddPerson(log));
 }
 
 std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log) {
-  Sketch sketch = TextSketch(log.free_text);
   if (log.spec == nullptr) {
-    return CheckWithSketch(log, sketch, nullptr);
+    std::vector<Flag> flags;
+    CheckContent(log, &flags);
+    return flags;
   }
   // One lookup serves both steps. A new, empty history checks like a missing one.
-  PersonHistory& history = people_[log.record->creator_id];
-  std::vector<Flag> flags = CheckWithSketch(log, sketch, &history);
-  RememberWithSketch(log, sketch, &history);
+  int32_t person = AddPerson(log);
+  LogFacts facts = FactsOf(log);
+  Customer* customer = facts.order_amount ? FindCustomer(log) : nullptr;
+  std::vector<Flag> flags = CheckWithFacts(log, facts, customer, person);
+  RememberWithFacts(log, facts, customer, person);
   return flags;
 }
 
-std::vector<Flag> Validator::CheckWithSketch(const NormalizedLog& log, const Sketch& sketch,
-                                             const PersonHistory* history) const {
+std::vector<Flag> Validator::CheckWithFacts(const NormalizedLog& log, const LogFacts& facts,
+                                            const Customer* customer, int32_t person) const {
+  const PersonHistory* history = person >= 0 ? &people_[static_cast<size_t>(person)] : nullptr;
   std::vector<Flag> flags;
   CheckContent(log, &flags);
-  if (log.spec == nullptr) {
-    return flags;
+  if (facts.order_amount) {
+    CheckAmounts(log, *facts.order_amount, customer, person, &flags);
   }
-  CheckAmounts(log, history, &flags);
   CheckOutliers(log, &flags);
-  CheckDuplicates(log, sketch, history, &flags);
+  CheckDuplicates(log, facts, history, &flags);
   CheckDeadline(log, &flags);
   return flags;
 }
@@ -305,7 +428,7 @@ void Validator::CheckContent(const NormalizedLog& log, std::vector<Flag>* flags)
   std::string rest;
   std::string_view found;
   for (const std::string& phrase : spec.boilerplate) {
-    if (phrase.empty() || log.text.find(phrase) == std::string::npos) {
+    if (phrase.empty() || !Contains(log.text, phrase)) {
       continue;
     }
     if (found.empty()) {
@@ -335,40 +458,32 @@ void Validator::CheckContent(const NormalizedLog& log, std::vector<Flag>* flags)
   }
 }
 
-void Validator::CheckAmounts(const NormalizedLog& log, const PersonHistory* history,
-                             std::vector<Flag>* flags) const {
+void Validator::CheckAmounts(const NormalizedLog& log, Decimal amount, const Customer* customer,
+                             int32_t person, std::vector<Flag>* flags) const {
   const ValidationSpec& spec = config_.validation;
-  if (spec.order_metric_index < 0) {
-    return;
-  }
-  std::optional<Decimal> amount = MetricTotal(log, spec.order_metric_index);
-  if (!amount || *amount <= Decimal()) {
-    return;
-  }
-  const std::string& person = log.record->creator_id;
   const std::string& field = spec.order_metric;
 
-  if (!log.customer.empty()) {
-    auto customer = customers_.find(log.customer);
-    if (customer != customers_.end()) {
-      const Customer& known = customer->second;
-      if (known.largest > Decimal() && *amount > known.largest * spec.amount_multiple) {
-        flags->push_back({std::string(kFlagAmountJump), Severity::kWarning, field,
-                          "amount " + amount->ToString() + " for customer \"" + log.customer +
-                              "\" is over " + spec.amount_multiple.ToString() +
-                              " times the largest earlier amount " + known.largest.ToString() +
-                              " (report " + known.largest_report + ")"});
-      }
-      auto claim = orders_.find(OrderKey{known.id, amount->units()});
-      if (claim != orders_.end() && claim->second.person != person) {
-        flags->push_back({std::string(kFlagDuplicateOrder), Severity::kError, field,
-                          "the order of " + amount->ToString() + " from customer \"" +
-                              log.customer + "\" was already claimed by " +
-                              claim->second.person + " in report " + claim->second.report_id});
-      }
+  if (customer != nullptr) {
+    const Customer& known = *customer;
+    if (known.largest > Decimal() && amount > known.largest * spec.amount_multiple) {
+      flags->push_back({std::string(kFlagAmountJump), Severity::kWarning, field,
+                        "amount " + amount.ToString() + " for customer \"" + log.customer +
+                            "\" is over " + spec.amount_multiple.ToString() +
+                            " times the largest earlier amount " + known.largest.ToString() +
+                            " (report " + known.largest_report + ")"});
+    }
+    // Interned ids compare as the person ids do, and an unknown author has claimed nothing.
+    const OrderClaims::Claim* claim = orders_.Find(OrderKey{known.id, amount.units()});
+    if (claim != nullptr && claim->person != person) {
+      flags->push_back({std::string(kFlagDuplicateOrder), Severity::kError, field,
+                        "the order of " + amount.ToString() + " from customer \"" +
+                            log.customer + "\" was already claimed by " +
+                            people_[static_cast<size_t>(claim->person)].id + " in report " +
+                            claim->report_id});
     }
   }
 
+  const PersonHistory* history = person >= 0 ? &people_[static_cast<size_t>(person)] : nullptr;
   if (history == nullptr ||
       history->sorted_amounts.size() < static_cast<size_t>(spec.unit_slip_min_history)) {
     return;
@@ -377,7 +492,13 @@ void Validator::CheckAmounts(const NormalizedLog& log, const PersonHistory* hist
   if (median <= 0) {
     return;
   }
-  double exponent = std::log10(amount->ToDouble() / median);
+  double ratio = amount.ToDouble() / median;
+  // Within a factor of 3 either way the exponent is below 0.48 in size and rounds to 0, so most
+  // amounts need no logarithm.
+  if (ratio > 0.35 && ratio < 3.0) {
+    return;
+  }
+  double exponent = std::log10(ratio);
   double power = std::round(exponent);
   // Off by at least one power of ten and close to an exact power, as when 元 is written for 万元.
   if (power != 0 && std::fabs(exponent - power) <= 0.15) {
@@ -385,7 +506,7 @@ void Validator::CheckAmounts(const NormalizedLog& log, const PersonHistory* hist
     std::string factor = FormatDouble(std::pow(10.0, std::fabs(power)), 0);
     std::string relation = power > 0 ? "about " + factor + " times" : "about 1/" + factor + " of";
     flags->push_back({std::string(kFlagUnitSlip), Severity::kWarning, field,
-                      "amount " + amount->ToString() + " is " + relation +
+                      "amount " + amount.ToString() + " is " + relation +
                           " this person's usual " + FormatDouble(median, 2) +
                           "; check the unit (元 or 万元)"});
   }
@@ -423,21 +544,32 @@ void Validator::CheckOutliers(const NormalizedLog& log, std::vector<Flag>* flags
   }
 }
 
-void Validator::CheckDuplicates(const NormalizedLog& log, const Sketch& sketch,
+void Validator::CheckDuplicates(const NormalizedLog& log, const LogFacts& facts,
                                 const PersonHistory* history, std::vector<Flag>* flags) const {
   if (log.text_chars < config_.validation.min_chars || config_.validation.duplicate_window == 0 ||
       history == nullptr) {
     return;
   }
+  // The bin counts decide most slots. Only a slot that passes the threshold pays for the
+  // division and the report id compare, and the first of equally similar slots wins.
   double best = 0;
   const std::string* best_report = nullptr;
   const PersonHistory& person = *history;
   for (size_t slot = 0; slot < person.recent_sketches.size(); ++slot) {
-    std::optional<double> similarity = SimilarityAtLeast(sketch, person.recent_sketches[slot],
-                                                         config_.validation.duplicate_similarity);
+    // The used bins are exact, and bins used by both bound the equal ones from above.
+    uint64_t recent_bins = person.recent_bins[slot];
+    int either = CountSetBits(facts.used_bins | recent_bins);
+    if (CountSetBits(facts.used_bins & recent_bins) < min_same_[static_cast<size_t>(either)]) {
+      continue;
+    }
+    auto [used, same] = CountBins(facts.sketch, person.recent_sketches[slot]);
+    if (same < min_same_[static_cast<size_t>(used)]) {
+      continue;
+    }
+    double similarity = static_cast<double>(same) / static_cast<double>(used);
     const std::string& report_id = person.recent_reports[slot];
-    if (similarity && *similarity > best && report_id != log.record->report_id) {
-      best = *similarity;
+    if (similarity > best && report_id != log.record->report_id) {
+      best = similarity;
       best_report = &report_id;
     }
   }
@@ -467,69 +599,58 @@ void Validator::CheckDeadline(const NormalizedLog& log, std::vector<Flag>* flags
   }
 }
 
-void Validator::RememberAmount(const NormalizedLog& log, Decimal amount, PersonHistory* history) {
-  history->amounts.push_back(amount);
+void Validator::RememberAmount(const NormalizedLog& log, Decimal amount, Customer* customer,
+                               int32_t person) {
+  // Insert the new amount before removing the oldest, so an equal pair leaves one of them.
+  PersonHistory* history = &people_[static_cast<size_t>(person)];
   history->sorted_amounts.insert(std::upper_bound(history->sorted_amounts.begin(),
                                                   history->sorted_amounts.end(), amount),
                                  amount);
-  if (history->amounts.size() > kAmountHistory) {
-    auto oldest = std::lower_bound(history->sorted_amounts.begin(),
-                                   history->sorted_amounts.end(), history->amounts.front());
-    history->sorted_amounts.erase(oldest);
-    history->amounts.pop_front();
+  if (history->amounts.size() < kAmountHistory) {
+    history->amounts.push_back(amount);
+  } else {
+    Decimal& oldest = history->amounts[history->next_amount];
+    history->sorted_amounts.erase(std::lower_bound(history->sorted_amounts.begin(),
+                                                   history->sorted_amounts.end(), oldest));
+    oldest = amount;
+    history->next_amount = (history->next_amount + 1) % kAmountHistory;
   }
   if (log.customer.empty()) {
     return;
   }
-  auto [entry, added] = customers_.try_emplace(log.customer);
-  Customer& customer = entry->second;
-  if (added) {
-    customer.id = static_cast<int32_t>(customers_.size());
+  if (customer == nullptr) {
+    customer_index_.TryEmplace(log.customer, static_cast<int32_t>(customers_.size()));
+    customer = &customers_.emplace_back();
+    customer->id = static_cast<int32_t>(customers_.size());
   }
-  if (amount > customer.largest) {
-    customer.largest = amount;
-    customer.largest_report = log.record->report_id;
+  if (amount > customer->largest) {
+    customer->largest = amount;
+    customer->largest_report = log.record->report_id;
   }
-
-  // Keep the first claim of an order, and forget claims older than the window.
-  const LogRecord& record = *log.record;
-  OrderKey key{customer.id, amount.units()};
-  if (orders_.try_emplace(key, OrderClaim{record.creator_id, record.report_id, record.create_time})
-          .second) {
-    order_queue_.emplace_back(record.create_time, key);
-  }
-  EpochMs newest = std::max(record.create_time, order_queue_.back().first);
-  EpochMs oldest = newest - std::chrono::hours(24 * kOrderWindowDays);
-  while (!order_queue_.empty() && order_queue_.front().first < oldest) {
-    auto claim = orders_.find(order_queue_.front().second);
-    if (claim != orders_.end() && claim->second.create_time == order_queue_.front().first) {
-      orders_.erase(claim);
-    }
-    order_queue_.pop_front();
-  }
+  orders_.Add(OrderKey{customer->id, amount.units()}, person, log.record->report_id,
+              log.record->create_time);
 }
 
-void Validator::RememberWithSketch(const NormalizedLog& log, const Sketch& sketch,
-                                   PersonHistory* person) {
-  PersonHistory& history = *person;
+void Validator::RememberWithFacts(const NormalizedLog& log, const LogFacts& facts,
+                                  Customer* customer, int32_t person) {
+  PersonHistory& history = people_[static_cast<size_t>(person)];
   const ValidationSpec& spec = config_.validation;
 
   if (spec.duplicate_window > 0 && log.text_chars >= spec.min_chars) {
     if (history.recent_sketches.size() < static_cast<size_t>(spec.duplicate_window)) {
-      history.recent_sketches.push_back(sketch);
+      history.recent_bins.push_back(facts.used_bins);
+      history.recent_sketches.push_back(facts.sketch);
       history.recent_reports.push_back(log.record->report_id);
     } else {
-      history.recent_sketches[history.next_slot] = sketch;
+      history.recent_bins[history.next_slot] = facts.used_bins;
+      history.recent_sketches[history.next_slot] = facts.sketch;
       history.recent_reports[history.next_slot] = log.record->report_id;
       history.next_slot = (history.next_slot + 1) % history.recent_sketches.size();
     }
   }
 
-  if (spec.order_metric_index >= 0) {
-    std::optional<Decimal> amount = MetricTotal(log, spec.order_metric_index);
-    if (amount && *amount > Decimal()) {
-      RememberAmount(log, *amount, &history);
-    }
+  if (facts.order_amount) {
+    RememberAmount(log, *facts.order_amount, customer, person);
   }
 
   if (log.role == nullptr) {
@@ -538,7 +659,8 @@ void Validator::RememberWithSketch(const NormalizedLog& log, const Sketch& sketc
   for (size_t i = 0; i < log.values.size(); ++i) {
     if (FirstOfMetric(log, i)) {
       int metric = log.values[i].metric;
-      DistributionFor(*log.role, metric)->Add(MetricTotal(log, metric)->ToDouble());
+      DistributionFor(*log.role, metric)
+          ->Add(MetricTotal(log, metric)->ToDouble(), &median_scratch_);
     }
   }
 }

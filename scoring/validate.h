@@ -6,16 +6,17 @@
 
 #include <array>
 #include <cstdint>
-#include <deque>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "scoring/config.h"
+#include "scoring/flat_table.h"
 #include "scoring/normalize.h"
+#include "scoring/order_claims.h"
 
 namespace logbridge::scoring {
 
@@ -56,8 +57,8 @@ inline constexpr int64_t kOrderWindowDays = 92;
 
 class Validator {
  public:
-  // REQUIRES: config outlives the Validator.
-  explicit Validator(const Config& config) : config_(config) {}
+  // REQUIRES: config outlives the Validator and does not change while it lives.
+  explicit Validator(const Config& config);
 
   // Returns the flags of a log against the history so far. The history is not changed, so the
   // connector can check a newly synced log before it decides to keep it.
@@ -69,73 +70,100 @@ class Validator {
   // kOrderWindowDays (customer and amount); none of it keeps a log's text.
   void Remember(const NormalizedLog& log);
 
-  // Check followed by Remember, computing the text sketch once.
+  // Check followed by Remember, computing the text sketch and looking up the author and the
+  // customer once.
   std::vector<Flag> CheckAndRemember(const NormalizedLog& log);
 
  private:
   struct PersonHistory {
-    // The duplicate window as a ring, where slot next_slot is overwritten next. Sketches sit in
-    // one array, so comparing with all of them reads memory in order.
+    std::string id;  // LogRecord::creator_id
+    // The duplicate window as a ring, where slot next_slot is overwritten next. recent_bins[i]
+    // has bit b set when recent_sketches[i] uses bin b, so most slots are ruled out from 8 bytes
+    // without reading their sketch.
+    std::vector<uint64_t> recent_bins;
     std::vector<Sketch> recent_sketches;
     std::vector<std::string> recent_reports;
     size_t next_slot = 0;
-    std::deque<Decimal> amounts;          // the last order amounts, oldest first
+    // The last order amounts as a ring. Once it is full, slot next_amount is the oldest.
+    std::vector<Decimal> amounts;
+    size_t next_amount = 0;
     std::vector<Decimal> sorted_amounts;  // the same amounts, ascending, for the median
   };
   // Recent per-log values of one metric within one role, with a cached median and MAD.
   struct Distribution {
-    std::deque<double> values;
+    // The values as a ring. Once it is full, slot next is the oldest.
+    std::vector<double> values;
+    size_t next = 0;
     double median = 0;
     double mad = 0;
     int64_t added_since_refresh = 0;
-    void Add(double value);
+    // scratch is reused for the median, so a refresh allocates nothing once it has grown.
+    void Add(double value, std::vector<double>* scratch);
   };
   struct Customer {
-    int32_t id = 0;
+    int32_t id = 0;             // OrderKey::customer: the index in customers_ plus one
     Decimal largest;            // the largest amount claimed so far
     std::string largest_report;
   };
-  // An order is a customer (by Customer::id) and an exact amount.
-  struct OrderKey {
-    int32_t customer = 0;
-    int64_t units = 0;
-    bool operator==(const OrderKey&) const = default;
+  // Hashes a person or customer id, and a string_view of one alike.
+  struct IdHash {
+    size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
   };
-  struct OrderKeyHash {
-    size_t operator()(const OrderKey& key) const;
-  };
-  struct OrderClaim {
-    std::string person;
-    std::string report_id;
-    EpochMs create_time;
+  // Per-log values that both the checks and the history update use, computed once.
+  struct LogFacts {
+    // The sketch of the free text. All bins are empty when the log takes no part in the
+    // near-duplicate check, because it is too short or the window is off.
+    Sketch sketch{};
+    uint64_t used_bins = 0;               // bit b set when the sketch uses bin b
+    std::optional<Decimal> order_amount;  // the order metric's total when it is positive
   };
 
+  LogFacts FactsOf(const NormalizedLog& log) const;
+  // Returns the index of the log's author in people_, or -1 when they are new.
+  int32_t FindPerson(const NormalizedLog& log) const;
+  // Returns the index of the log's author in people_, adding them when they are new.
+  int32_t AddPerson(const NormalizedLog& log);
+  // Returns the customer named in the log, or nullptr when it has none or is new.
+  Customer* FindCustomer(const NormalizedLog& log);
+  const Customer* FindCustomer(const NormalizedLog& log) const;
+
   void CheckContent(const NormalizedLog& log, std::vector<Flag>* flags) const;
-  void CheckAmounts(const NormalizedLog& log, const PersonHistory* history,
-                    std::vector<Flag>* flags) const;
+  // person is the author's index in people_, or -1 when they have none.
+  void CheckAmounts(const NormalizedLog& log, Decimal amount, const Customer* customer,
+                    int32_t person, std::vector<Flag>* flags) const;
   void CheckOutliers(const NormalizedLog& log, std::vector<Flag>* flags) const;
-  // history is the author's, or nullptr when they have none yet.
-  std::vector<Flag> CheckWithSketch(const NormalizedLog& log, const Sketch& sketch,
-                                    const PersonHistory* history) const;
-  // REQUIRES: log.spec is set.
-  void RememberWithSketch(const NormalizedLog& log, const Sketch& sketch, PersonHistory* person);
-  void CheckDuplicates(const NormalizedLog& log, const Sketch& sketch,
+  // person is the author's index in people_, or -1 when they have no history yet.
+  std::vector<Flag> CheckWithFacts(const NormalizedLog& log, const LogFacts& facts,
+                                   const Customer* customer, int32_t person) const;
+  // REQUIRES: log.spec is set, and person is the author's index in people_. customer is the
+  // log's customer, or nullptr when it is not known yet (it is added then).
+  void RememberWithFacts(const NormalizedLog& log, const LogFacts& facts, Customer* customer,
+                         int32_t person);
+  void CheckDuplicates(const NormalizedLog& log, const LogFacts& facts,
                        const PersonHistory* history, std::vector<Flag>* flags) const;
   void CheckDeadline(const NormalizedLog& log, std::vector<Flag>* flags) const;
-  void RememberAmount(const NormalizedLog& log, Decimal amount, PersonHistory* history);
+  void RememberAmount(const NormalizedLog& log, Decimal amount, Customer* customer,
+                      int32_t person);
   Distribution* DistributionFor(const RoleSpec& role, int metric);
   const Distribution* DistributionFor(const RoleSpec& role, int metric) const;
 
   const Config& config_;
-  std::unordered_map<std::string, PersonHistory> people_;
-  std::unordered_map<std::string, Customer> customers_;
-  // Orders claimed within the last kOrderWindowDays before the newest claim, and their keys in
-  // the order they were claimed, so expired claims leave from the front. Memory follows the
-  // order rate, not the log count.
-  std::unordered_map<OrderKey, OrderClaim, OrderKeyHash> orders_;
-  std::deque<std::pair<EpochMs, OrderKey>> order_queue_;
+  // min_same_[used] is the least number of equal bins, out of used bins, that makes a sketch
+  // similar enough for a near_duplicate flag (used + 1 when none does). It turns the threshold
+  // into an integer compare with the same result as the division.
+  std::array<uint8_t, kSketchSize + 1> min_same_{};
+
+  // People and customers are interned. Each map gives an index into its vector, which keeps
+  // one record per person or customer in the order they were first seen.
+  std::vector<PersonHistory> people_;
+  FlatTable<std::string, int32_t, IdHash> person_index_;
+  std::vector<Customer> customers_;
+  FlatTable<std::string, int32_t, IdHash> customer_index_;
+  // Orders claimed within the last kOrderWindowDays, by people_ index.
+  OrderClaims orders_;
   // Indexed by role index x metric count + metric; empty until the first value arrives.
   std::vector<Distribution> role_values_;
+  std::vector<double> median_scratch_;
 };
 
 // The log's total of one metric, or nullopt when the log has no value for it.

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <deque>
+#include <random>
 #include <set>
 #include <string>
 #include <string_view>
@@ -341,6 +344,72 @@ TEST_CASE("weekly report written monday reports last week", "[normalize]") {
   CHECK(ReportedDay(no_deadline, at(monday, 9, 0)) == monday);
 }
 
+TEST_CASE("near duplicate names most similar", "[validate]") {
+  Result<Config> config = LoadConfigString(kConfig, "validate.toml");
+  REQUIRE(config.ok());
+  const ValidationSpec& spec = config->validation;
+  Validator validator(*config);
+  std::mt19937 random(5);
+  const std::vector<std::string> pieces = {"拜访客户并介绍方案", "整理报价单", "跟进合同条款",
+                                           "参加区域周会", "处理退货申请", "更新客户档案"};
+  // The remembered logs of the one author, oldest first, as report id and sketch.
+  std::deque<std::pair<std::string, Sketch>> window;
+  int flagged = 0;
+  for (int i = 0; i < 400; ++i) {
+    std::string text;
+    for (int piece = 0; piece < 3; ++piece) {
+      text += pieces[random() % 4] + "，";
+    }
+    text += pieces[4 + random() % 2];
+    LogRecord record;
+    record.report_id = "r" + std::to_string(i);
+    record.template_name = "销售日报";
+    record.creator_id = "a";
+    record.create_time = record.modified_time = EpochMs(kEvening);
+    record.contents = {{"今日工作", 0, "1", text}};
+    NormalizedLog log = Normalize(*config, record);
+    REQUIRE(log.text_chars >= spec.min_chars);
+
+    // Every remembered log that reaches the threshold, and the highest similarity among them.
+    Sketch sketch = TextSketch(log.free_text);
+    double best = 0;
+    std::set<std::string> best_reports;
+    for (const auto& [report_id, other] : window) {
+      double similarity = SketchSimilarity(sketch, other);
+      if (similarity < spec.duplicate_similarity || similarity < best) {
+        continue;
+      }
+      if (similarity > best) {
+        best_reports.clear();
+      }
+      best = similarity;
+      best_reports.insert(report_id);
+    }
+
+    std::vector<Flag> flags = validator.CheckAndRemember(log);
+    INFO("log " << i << ": " << text);
+    if (best_reports.empty()) {
+      CHECK(flags.empty());
+    } else {
+      REQUIRE(flags.size() == 1);
+      CHECK(flags[0].code == "near_duplicate");
+      char percent[16];
+      std::snprintf(percent, sizeof(percent), "%.0f", best * 100);
+      CHECK(flags[0].message.find(std::string("the text is ") + percent + "% similar") == 0);
+      std::string named = flags[0].message.substr(flags[0].message.rfind(' ') + 1);
+      CHECK(best_reports.count(named) == 1);
+      ++flagged;
+    }
+    window.emplace_back(record.report_id, sketch);
+    if (window.size() > static_cast<size_t>(spec.duplicate_window)) {
+      window.pop_front();
+    }
+  }
+  // The pieces repeat often enough that the check is exercised both ways.
+  CHECK(flagged > 20);
+  CHECK(flagged < 380);
+}
+
 // The exact Jaccard similarity of two texts' sets of 3-code-point sequences.
 double ExactTrigramJaccard(std::string_view a, std::string_view b) {
   auto grams = [](std::string_view text) {
@@ -401,6 +470,105 @@ TEST_CASE("sketch similarity estimates jaccard", "[validate]") {
     CHECK(std::fabs(estimate - exact) < 0.15);
   }
   CHECK(SketchSimilarity(TextSketch(items(0, 200)), TextSketch(items(0, 200))) == 1.0);
+}
+
+// The sketch as the header describes it, written plainly: code points decoded one at a time
+// (a stray byte as U+FFFD), white space and punctuation skipped, each 3-gram hashed into a bin.
+Sketch ReferenceSketch(std::string_view text) {
+  auto mix = [](uint64_t value) {
+    value ^= value >> 33;
+    value *= 0xff51afd7ed558ccdULL;
+    value ^= value >> 33;
+    value *= 0xc4ceb9fe1a85ec53ULL;
+    value ^= value >> 33;
+    return value;
+  };
+  auto skipped = [](char32_t cp) {
+    if (cp < 0x80) {
+      return !((cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'));
+    }
+    return (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF01 && cp <= 0xFF0F) ||
+           (cp >= 0xFF1A && cp <= 0xFF20) || (cp >= 0x2000 && cp <= 0x206F);
+  };
+  std::vector<char32_t> points;
+  for (size_t i = 0; i < text.size();) {
+    unsigned char lead = static_cast<unsigned char>(text[i]);
+    size_t length = 0;
+    if (lead < 0x80) {
+      length = 1;
+    } else if ((lead >> 5) == 0x6) {
+      length = 2;
+    } else if ((lead >> 4) == 0xE) {
+      length = 3;
+    } else if ((lead >> 3) == 0x1E) {
+      length = 4;
+    }
+    if (length == 0 || i + length > text.size()) {
+      points.push_back(U'\uFFFD');
+      i += 1;
+      continue;
+    }
+    char32_t cp = length == 1 ? lead : lead & (0x7F >> length);
+    for (size_t k = 1; k < length; ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    }
+    if (!skipped(cp)) {
+      points.push_back(cp);
+    }
+    i += length;
+  }
+  std::vector<uint64_t> hashes;
+  for (size_t i = 2; i < points.size(); ++i) {
+    hashes.push_back(mix((static_cast<uint64_t>(points[i - 2]) << 42) ^
+                         (static_cast<uint64_t>(points[i - 1]) << 21) ^ points[i]));
+  }
+  if (points.size() == 1) {
+    hashes.push_back(mix(points[0] * 0x10001ULL));
+  } else if (points.size() == 2) {
+    hashes.push_back(mix(points[0] * 0x10001ULL + points[1]));
+  }
+  Sketch sketch{};
+  for (size_t bin = 0; bin < kSketchSize; ++bin) {
+    bool used = false;
+    uint64_t smallest = 0;
+    for (uint64_t hash : hashes) {
+      if (hash % kSketchSize == bin && (!used || hash / kSketchSize < smallest)) {
+        smallest = hash / kSketchSize;
+        used = true;
+      }
+    }
+    if (used) {
+      uint16_t fingerprint = static_cast<uint16_t>(mix(smallest));
+      sketch[bin] = fingerprint == 0 ? 1 : fingerprint;
+    }
+  }
+  return sketch;
+}
+
+TEST_CASE("sketch matches plain reference", "[validate]") {
+  std::string long_text;
+  for (int i = 0; i < 300; ++i) {
+    long_text += "第" + std::to_string(i) + "项，拜访客户";
+  }
+  const std::vector<std::string> texts = {
+      "",
+      "a",
+      "拜",
+      "拜访",
+      "，。！",
+      "今天拜访了三家客户",
+      "上午拜访3家客户，和客户12签约5.00万元，整理了报价单并发给采购部确认",
+      "Visited 3 customers; signed ABC-123 for 5000 yuan.",
+      "签约 \xF0\x9F\x98\x80 表情和 \xC3\xA9 重音",
+      "stray \x80\xFF bytes \xE6\x8B",
+      "truncated at the end \xE6",
+      "全角：ＡＢＣ１２３，半角 abc",
+      long_text,
+  };
+  for (const std::string& text : texts) {
+    INFO("text: " << text);
+    CHECK(TextSketch(text) == ReferenceSketch(text));
+  }
 }
 
 }  // namespace

@@ -1,0 +1,106 @@
+// Order claims: the first claim of an order wins, claims expire in the order they were made,
+// and the ring keeps every live claim while it grows and reuses slots.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <string>
+
+#include "scoring/order_claims.h"
+
+namespace logbridge::scoring {
+namespace {
+
+constexpr int64_t kDayMs = 24LL * 3600 * 1000;
+
+EpochMs Day(int64_t day) { return EpochMs(1790000000000 + day * kDayMs); }
+
+TEST_CASE("first claim of an order wins", "[order_claims]") {
+  OrderClaims claims(std::chrono::hours(24 * 10));
+  CHECK(claims.Find({1, 500}) == nullptr);
+  claims.Add({1, 500}, 7, "r1", Day(0));
+  claims.Add({1, 500}, 8, "r2", Day(1));
+  const OrderClaims::Claim* claim = claims.Find({1, 500});
+  REQUIRE(claim != nullptr);
+  CHECK(claim->person == 7);
+  CHECK(claim->report_id == "r1");
+  CHECK(claim->create_time == Day(0));
+  CHECK(claims.size() == 1);
+  // Another customer or another amount is another order.
+  CHECK(claims.Find({2, 500}) == nullptr);
+  CHECK(claims.Find({1, 501}) == nullptr);
+}
+
+TEST_CASE("claims expire after the window", "[order_claims]") {
+  OrderClaims claims(std::chrono::hours(24 * 10));
+  claims.Add({1, 100}, 1, "r1", Day(0));
+  claims.Add({2, 100}, 1, "r2", Day(5));
+  claims.Add({3, 100}, 1, "r3", Day(10));
+  CHECK(claims.size() == 3);  // a claim exactly one window old stays
+  claims.Add({4, 100}, 1, "r4", Day(11));
+  CHECK(claims.Find({1, 100}) == nullptr);
+  CHECK(claims.Find({2, 100}) != nullptr);
+  CHECK(claims.size() == 3);
+  // A repeated claim of a remembered order moves the window too.
+  claims.Add({4, 100}, 2, "r5", Day(16));
+  CHECK(claims.Find({2, 100}) == nullptr);
+  CHECK(claims.Find({3, 100}) != nullptr);
+  // An expired order can be claimed again, by someone else.
+  claims.Add({1, 100}, 3, "r6", Day(17));
+  REQUIRE(claims.Find({1, 100}) != nullptr);
+  CHECK(claims.Find({1, 100})->person == 3);
+}
+
+TEST_CASE("late claim leaves from the front", "[order_claims]") {
+  OrderClaims claims(std::chrono::hours(24 * 10));
+  claims.Add({1, 100}, 1, "r1", Day(20));
+  // Fed after a newer claim, an old claim still waits behind it in the ring.
+  claims.Add({2, 100}, 1, "r2", Day(0));
+  CHECK(claims.size() == 2);
+  CHECK(claims.Find({2, 100}) != nullptr);
+  claims.Add({3, 100}, 1, "r3", Day(31));
+  CHECK(claims.size() == 1);
+  CHECK(claims.Find({1, 100}) == nullptr);
+  CHECK(claims.Find({2, 100}) == nullptr);
+  CHECK(claims.Find({3, 100}) != nullptr);
+}
+
+TEST_CASE("ring grows and reuses slots", "[order_claims]") {
+  OrderClaims claims(std::chrono::hours(24 * 100));
+  // 1,000 live claims force several growths while the front also moves.
+  for (int day = 0; day < 1000; ++day) {
+    std::string report = "report-with-a-long-identifier-" + std::to_string(day);
+    claims.Add({day % 7, day}, day, report, Day(day));
+  }
+  CHECK(claims.size() == 101);
+  for (int day = 0; day < 1000; ++day) {
+    const OrderClaims::Claim* claim = claims.Find({day % 7, day});
+    INFO("day " << day);
+    if (day < 899) {
+      CHECK(claim == nullptr);
+      continue;
+    }
+    REQUIRE(claim != nullptr);
+    CHECK(claim->person == day);
+    CHECK(claim->report_id == "report-with-a-long-identifier-" + std::to_string(day));
+    CHECK(claim->create_time == Day(day));
+  }
+}
+
+TEST_CASE("many live claims survive growth", "[order_claims]") {
+  OrderClaims claims(std::chrono::hours(24 * 1000));
+  for (int i = 0; i < 5000; ++i) {
+    claims.Add({i % 13, i}, i, "r" + std::to_string(i), Day(0));
+  }
+  CHECK(claims.size() == 5000);
+  int found = 0;
+  for (int i = 0; i < 5000; ++i) {
+    const OrderClaims::Claim* claim = claims.Find({i % 13, i});
+    if (claim != nullptr && claim->person == i && claim->report_id == "r" + std::to_string(i)) {
+      ++found;
+    }
+  }
+  CHECK(found == 5000);
+}
+
+}  // namespace
+}  // namespace logbridge::scoring
