@@ -4,12 +4,14 @@
 #include "scoring/score.h"
 
 #include <algorithm>
+#include <array>
 #include <functional>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "scoring/rational.h"
+#include "scoring/top_evidence.h"
 
 namespace logbridge::scoring {
 namespace {
@@ -28,15 +30,7 @@ struct MetricState {
   std::optional<Decimal> min;
   std::optional<Decimal> max;
   std::unordered_set<std::string, TextHash, std::equal_to<>> distinct;
-  // The contributions with the largest absolute values, at most the engine's cap, in no order.
-  // smallest_kept indexes the one that a larger contribution replaces.
-  std::vector<Evidence> evidence;
-  size_t smallest_kept = 0;
-  int64_t evidence_omitted = 0;
-
-  // Keeps the value's evidence when it is among the cap largest so far. weight is the factor
-  // the log counts with (down_weight or 1); it is recorded only on evidence that is kept.
-  void Keep(const MetricValue& value, std::string_view report_id, Decimal weight, size_t cap);
+  TopEvidence evidence;
 };
 
 struct Cell {
@@ -49,43 +43,12 @@ struct Cell {
   int64_t logs_excluded = 0;
   std::vector<FlaggedLog> flagged_logs;  // the first ones, up to the engine's cap
   int64_t logs_flagged = 0;
-  std::map<std::string, int64_t, std::less<>> flag_counts;
+  // Flags raised per code: codes of kAllFlagCodes by their index, any other code by name.
+  std::array<int64_t, std::size(kAllFlagCodes)> known_flag_counts{};
+  std::map<std::string, int64_t, std::less<>> other_flag_counts;
   std::vector<IgnoredMatch> ignored;
   int64_t ignored_omitted = 0;
 };
-
-void MetricState::Keep(const MetricValue& value, std::string_view report_id, Decimal weight,
-                       size_t cap) {
-  Evidence* slot = nullptr;
-  if (evidence.size() < cap) {
-    if (evidence.empty()) {
-      evidence.reserve(std::min<size_t>(cap, 16));
-    }
-    slot = &evidence.emplace_back(value.ToEvidence(report_id));
-  } else if (cap > 0 && value.value.Abs() > evidence[smallest_kept].value.Abs()) {
-    slot = &evidence[smallest_kept];
-    *slot = value.ToEvidence(report_id);
-    ++evidence_omitted;
-  } else {
-    ++evidence_omitted;
-    return;
-  }
-  if (weight != Decimal::FromInt(1)) {
-    slot->weight = weight;
-    slot->counted = value.value * weight;
-  }
-  if (evidence.size() < cap) {
-    return;
-  }
-  // The list is full, so find the entry that the next larger contribution replaces. Among
-  // equal values it is the later one, so ties keep what was fed first.
-  smallest_kept = 0;
-  for (size_t i = 1; i < evidence.size(); ++i) {
-    if (evidence[i].value.Abs() <= evidence[smallest_kept].value.Abs()) {
-      smallest_kept = i;
-    }
-  }
-}
 
 bool EvidenceBefore(const Evidence& a, const Evidence& b) {
   return std::tie(a.report_id, a.field_key, a.span.begin, a.span.end, a.source) <
@@ -133,8 +96,8 @@ void CollectEvidence(const Config& config, const Cell& cell, int index, KpiScore
     return;
   }
   const MetricState& state = cell.metrics[index];
-  kpi->evidence.insert(kpi->evidence.end(), state.evidence.begin(), state.evidence.end());
-  kpi->evidence_omitted += state.evidence_omitted;
+  state.evidence.AppendTo(config.validation.down_weight, &kpi->evidence);
+  kpi->evidence_omitted += state.evidence.omitted();
   kpi->value_count += state.count;
 }
 
@@ -242,7 +205,12 @@ ScoreReport BuildReport(const Config& config, const std::string& person, const P
   report.logs_excluded = cell.logs_excluded;
   report.flagged_logs = cell.flagged_logs;
   report.logs_flagged = cell.logs_flagged;
-  report.flag_counts.insert(cell.flag_counts.begin(), cell.flag_counts.end());
+  for (size_t i = 0; i < cell.known_flag_counts.size(); ++i) {
+    if (cell.known_flag_counts[i] > 0) {
+      report.flag_counts.emplace(kAllFlagCodes[i], cell.known_flag_counts[i]);
+    }
+  }
+  report.flag_counts.insert(cell.other_flag_counts.begin(), cell.other_flag_counts.end());
   std::sort(report.flagged_logs.begin(), report.flagged_logs.end(),
             [](const FlaggedLog& a, const FlaggedLog& b) {
               return std::tie(a.create_time, a.report_id) < std::tie(b.create_time, b.report_id);
@@ -361,6 +329,16 @@ IgnoredMatch MakeIgnoredMatch(const NormalizedLog& log, const IgnoredExtraction&
   return match;
 }
 
+// Returns the index of a code in kAllFlagCodes, or -1 for any other code.
+int KnownFlagIndex(std::string_view code) {
+  for (size_t i = 0; i < std::size(kAllFlagCodes); ++i) {
+    if (kAllFlagCodes[i] == code) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
 }  // namespace
 
 std::string_view LogDecisionName(LogDecision decision) {
@@ -408,9 +386,17 @@ struct CellKeyEqual {
 };
 
 struct Engine::State {
-  explicit State(const Config& config) : validator(config) {}
+  explicit State(const Config& config) : validator(config) {
+    for (size_t i = 0; i < std::size(kAllFlagCodes); ++i) {
+      known_actions[i] = config.validation.ActionFor(kAllFlagCodes[i]);
+    }
+  }
   Validator validator;
   std::set<std::string> excluded_reports;
+  // The configured action of each code of kAllFlagCodes, so a flag's action costs no lookup.
+  std::array<FlagAction, std::size(kAllFlagCodes)> known_actions{};
+  // KnownFlagIndex of each flag of the log being aggregated; kept to reuse its buffer.
+  std::vector<int> flag_indexes;
   std::unordered_map<CellKey, Cell, CellKeyHash, CellKeyEqual> cells;
 
   // Returns the cell of a person's period, adding it on first use.
@@ -480,12 +466,12 @@ LogOutcome Engine::Add(const LogRecord& record) {
   return Aggregate(std::move(log), std::move(flags));
 }
 
-LogOutcome Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags) {
-  NormalizedLog copy = log;
-  return Aggregate(std::move(copy), std::move(flags));
+LogOutcome Engine::Aggregate(NormalizedLog&& log, std::vector<Flag> flags) {
+  const NormalizedLog& borrowed = log;
+  return Aggregate(borrowed, std::move(flags));
 }
 
-LogOutcome Engine::Aggregate(NormalizedLog&& log, std::vector<Flag> flags) {
+LogOutcome Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags) {
   const LogRecord& record = *log.record;
   LogOutcome outcome;
   outcome.report_id = record.report_id;
@@ -503,7 +489,16 @@ LogOutcome Engine::Aggregate(NormalizedLog&& log, std::vector<Flag> flags) {
     return outcome;
   }
 
-  FlagAction action = ActionForFlags(config_->validation, outcome.flags);
+  // The strongest action among the flags, as ActionForFlags returns it.
+  std::vector<int>& flag_indexes = state_->flag_indexes;
+  flag_indexes.clear();
+  FlagAction action = FlagAction::kReportOnly;
+  for (const Flag& flag : outcome.flags) {
+    int index = KnownFlagIndex(flag.code);
+    flag_indexes.push_back(index);
+    action = std::max(action, index >= 0 ? state_->known_actions[static_cast<size_t>(index)]
+                                         : config_->validation.ActionFor(flag.code));
+  }
   outcome.decision = action == FlagAction::kExclude      ? LogDecision::kExcluded
                      : action == FlagAction::kDownWeight ? LogDecision::kDownWeighted
                                                          : LogDecision::kCounted;
@@ -524,10 +519,15 @@ LogOutcome Engine::Aggregate(NormalizedLog&& log, std::vector<Flag> flags) {
   }
   if (!outcome.flags.empty()) {
     ++cell.logs_flagged;
-    for (const Flag& flag : outcome.flags) {
-      auto count = cell.flag_counts.find(flag.code);
-      if (count == cell.flag_counts.end()) {
-        cell.flag_counts.emplace(flag.code, 1);
+    for (size_t i = 0; i < outcome.flags.size(); ++i) {
+      int index = flag_indexes[i];
+      if (index >= 0) {
+        ++cell.known_flag_counts[static_cast<size_t>(index)];
+        continue;
+      }
+      auto count = cell.other_flag_counts.find(outcome.flags[i].code);
+      if (count == cell.other_flag_counts.end()) {
+        cell.other_flag_counts.emplace(outcome.flags[i].code, 1);
       } else {
         ++count->second;
       }
@@ -552,7 +552,7 @@ LogOutcome Engine::Aggregate(NormalizedLog&& log, std::vector<Flag> flags) {
   bool down = outcome.decision == LogDecision::kDownWeighted;
   Decimal weight = down ? config_->validation.down_weight : Decimal::FromInt(1);
   ++(down ? cell.logs_down_weighted : cell.logs_counted);
-  for (MetricValue& value : log.values) {
+  for (const MetricValue& value : log.values) {
     MetricState& state = cell.metrics[value.metric];
     state.weighted_sum = state.weighted_sum + (down ? value.value * weight : value.value);
     state.weight_total = state.weight_total + weight;
@@ -566,7 +566,7 @@ LogOutcome Engine::Aggregate(NormalizedLog&& log, std::vector<Flag> flags) {
         state.distinct.emplace(value.text);
       }
     }
-    state.Keep(value, record.report_id, weight, options_.max_evidence_per_kpi);
+    state.evidence.Offer(value, record.report_id, down, options_.max_evidence_per_kpi);
   }
   return outcome;
 }
