@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "scoring/packed_strings.h"
 #include "scoring/rational.h"
 #include "scoring/top_evidence.h"
 
@@ -33,6 +34,14 @@ struct MetricState {
   TopEvidence evidence;
 };
 
+// An IgnoredMatch with its texts packed, so that keeping one allocates nothing.
+struct IgnoredItem {
+  Span span;
+  Decimal value;
+  std::string_view reason;  // a string literal: "planned", "negated" or "identifier"
+  PackedStrings<5> texts;   // report id, field key, rule, metric, quote
+};
+
 struct Cell {
   std::string person_name;
   std::string dept_name;
@@ -46,7 +55,7 @@ struct Cell {
   // Flags raised per code: codes of kAllFlagCodes by their index, any other code by name.
   std::array<int64_t, std::size(kAllFlagCodes)> known_flag_counts{};
   std::map<std::string, int64_t, std::less<>> other_flag_counts;
-  std::vector<IgnoredMatch> ignored;
+  std::vector<IgnoredItem> ignored;
   int64_t ignored_omitted = 0;
 };
 
@@ -215,7 +224,18 @@ ScoreReport BuildReport(const Config& config, const std::string& person, const P
             [](const FlaggedLog& a, const FlaggedLog& b) {
               return std::tie(a.create_time, a.report_id) < std::tie(b.create_time, b.report_id);
             });
-  report.ignored = cell.ignored;
+  report.ignored.reserve(cell.ignored.size());
+  for (const IgnoredItem& item : cell.ignored) {
+    IgnoredMatch& match = report.ignored.emplace_back();
+    match.report_id = item.texts.Part(0);
+    match.field_key = item.texts.Part(1);
+    match.rule = item.texts.Part(2);
+    match.metric = item.texts.Part(3);
+    match.span = item.span;
+    match.quote = item.texts.Part(4);
+    match.reason = item.reason;
+    match.value = item.value;
+  }
   report.ignored_omitted = cell.ignored_omitted;
   std::sort(report.ignored.begin(), report.ignored.end(),
             [](const IgnoredMatch& a, const IgnoredMatch& b) {
@@ -303,17 +323,14 @@ std::vector<Flag> ApproximateValueFlags(const NormalizedLog& log) {
   return flags;
 }
 
-// Returns what an ignored extraction would have counted, with the quoted text it came from.
-IgnoredMatch MakeIgnoredMatch(const NormalizedLog& log, const IgnoredExtraction& ignored) {
+// Fills an item with what an ignored extraction would have counted and the quoted text it came
+// from; the item's buffers are reused.
+void FillIgnoredItem(const NormalizedLog& log, const IgnoredExtraction& ignored,
+                     IgnoredItem* item) {
   const Extraction& extraction = ignored.extraction;
-  IgnoredMatch match;
-  match.report_id = log.record->report_id;
-  match.field_key = ignored.field_key;
-  match.rule = extraction.rule;
-  match.metric = extraction.metric;
-  match.span = extraction.span;
-  match.value = extraction.quantity.Value();
-  match.reason = extraction.identifier                  ? "identifier"
+  item->span = extraction.span;
+  item->value = extraction.quantity.Value();
+  item->reason = extraction.identifier                  ? "identifier"
                  : extraction.aspect == Aspect::kPlanned ? "planned"
                                                          : "negated";
   // The field is found as Normalize found it: by key, else by the configured sort.
@@ -323,10 +340,12 @@ IgnoredMatch MakeIgnoredMatch(const NormalizedLog& log, const IgnoredExtraction&
       sort = field.sort;
     }
   }
+  std::string_view quote;
   if (const LogField* field = log.record->FindField(ignored.field_key, sort)) {
-    match.quote = Utf8Slice(field->value, extraction.span.begin, extraction.span.end);
+    quote = Utf8SliceView(field->value, extraction.span.begin, extraction.span.end);
   }
-  return match;
+  item->texts.Assign(
+      {log.record->report_id, ignored.field_key, extraction.rule, extraction.metric, quote});
 }
 
 // Returns the index of a code in kAllFlagCodes, or -1 for any other code.
@@ -539,7 +558,7 @@ LogOutcome Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags) 
   }
   for (const IgnoredExtraction& ignored : log.ignored) {
     if (cell.ignored.size() < options_.max_evidence_per_kpi) {
-      cell.ignored.push_back(MakeIgnoredMatch(log, ignored));
+      FillIgnoredItem(log, ignored, &cell.ignored.emplace_back());
     } else {
       ++cell.ignored_omitted;
     }

@@ -3,33 +3,8 @@
 #include "scoring/top_evidence.h"
 
 #include <algorithm>
-#include <cstring>
 
 namespace logbridge::scoring {
-
-void PackedStrings::Assign(const std::array<std::string_view, kParts>& parts) {
-  size_t total = 0;
-  for (size_t i = 0; i < kParts; ++i) {
-    total += parts[i].size();
-    ends_[i] = static_cast<uint32_t>(total);
-  }
-  char* out = inline_.data();
-  if (total > kInlineBytes) {
-    heap_.resize(total);
-    out = heap_.data();
-  }
-  for (std::string_view part : parts) {
-    if (!part.empty()) {
-      std::memcpy(out, part.data(), part.size());
-      out += part.size();
-    }
-  }
-}
-
-std::string_view PackedStrings::Part(size_t index) const {
-  uint32_t begin = index == 0 ? 0 : ends_[index - 1];
-  return std::string_view(data() + begin, ends_[index] - begin);
-}
 
 void TopEvidence::Offer(const MetricValue& value, std::string_view report_id, bool down_weighted,
                         size_t cap) {

@@ -4,38 +4,18 @@
 // thread-safe.
 #pragma once
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <string>
 #include <string_view>
 #include <vector>
 
 #include "scoring/decimal.h"
 #include "scoring/extract.h"
 #include "scoring/normalize.h"
+#include "scoring/packed_strings.h"
 
 namespace logbridge::scoring {
-
-// A fixed number of strings stored back to back: inline when their total fits kInlineBytes,
-// else in one heap buffer that later assignments reuse.
-class PackedStrings {
- public:
-  static constexpr size_t kParts = 6;
-  static constexpr size_t kInlineBytes = 64;
-
-  void Assign(const std::array<std::string_view, kParts>& parts);
-  // REQUIRES: index < kParts.
-  std::string_view Part(size_t index) const;
-
- private:
-  const char* data() const { return ends_.back() <= kInlineBytes ? inline_.data() : heap_.data(); }
-
-  std::array<uint32_t, kParts> ends_{};  // the end offset of each part
-  std::array<char, kInlineBytes> inline_{};
-  std::string heap_;  // used when the parts do not fit inline
-};
 
 class TopEvidence {
  public:
@@ -60,7 +40,7 @@ class TopEvidence {
     bool down_weighted = false;
     std::optional<ValueRange> approximate;
     // report id, field key, source, quote, paired key and paired quote.
-    PackedStrings texts;
+    PackedStrings<6> texts;
   };
 
   // Fills an item from a value; the item's buffers are reused.

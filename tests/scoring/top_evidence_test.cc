@@ -1,8 +1,7 @@
-// TopEvidence and PackedStrings: which contributions a bounded evidence list keeps, how ties
-// and replacements are counted, and that texts survive inline and on the heap unchanged.
+// TopEvidence: which contributions a bounded evidence list keeps, how ties and replacements are
+// counted, and what Evidence it gives back.
 #include "scoring/top_evidence.h"
 
-#include <array>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,36 +28,6 @@ std::vector<Evidence> KeptEvidence(const TopEvidence& top,
   std::vector<Evidence> kept;
   top.AppendTo(down_weight, &kept);
   return kept;
-}
-
-TEST_CASE("packed strings round trip inline", "[top_evidence]") {
-  PackedStrings packed;
-  packed.Assign({"r1", "今日工作", "", "拜访3家", "", "x"});
-  CHECK(packed.Part(0) == "r1");
-  CHECK(packed.Part(1) == "今日工作");
-  CHECK(packed.Part(2).empty());
-  CHECK(packed.Part(3) == "拜访3家");
-  CHECK(packed.Part(4).empty());
-  CHECK(packed.Part(5) == "x");
-}
-
-TEST_CASE("packed strings spill to heap and back", "[top_evidence]") {
-  std::string long_text(PackedStrings::kInlineBytes, 'a');
-  PackedStrings packed;
-  packed.Assign({"report", long_text, "field", "", "", "tail"});
-  CHECK(packed.Part(0) == "report");
-  CHECK(packed.Part(1) == long_text);
-  CHECK(packed.Part(2) == "field");
-  CHECK(packed.Part(5) == "tail");
-
-  packed.Assign({"short", "", "", "", "", ""});
-  CHECK(packed.Part(0) == "short");
-  CHECK(packed.Part(1).empty());
-  CHECK(packed.Part(5).empty());
-
-  std::string exact(PackedStrings::kInlineBytes, 'b');
-  packed.Assign({exact, "", "", "", "", ""});
-  CHECK(packed.Part(0) == exact);
 }
 
 TEST_CASE("top evidence keeps all below cap", "[top_evidence]") {
