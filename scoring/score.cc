@@ -416,6 +416,17 @@ struct Engine::State {
   std::array<FlagAction, std::size(kAllFlagCodes)> known_actions{};
   // KnownFlagIndex of each flag of the log being aggregated; kept to reuse its buffer.
   std::vector<int> flag_indexes;
+  // The period of the last log aggregated. Logs come in time order, so the next log's work day
+  // is usually in it, and the periods of one kind do not overlap.
+  std::optional<Period> last_period;
+
+  // Returns PeriodOfDay(kind, day), reusing the last result when it contains the day.
+  Period PeriodFor(PeriodKind kind, int64_t day) {
+    if (!last_period || last_period->kind != kind || !last_period->ContainsDay(day)) {
+      last_period = PeriodOfDay(kind, day);
+    }
+    return *last_period;
+  }
   std::unordered_map<CellKey, Cell, CellKeyHash, CellKeyEqual> cells;
 
   // Returns the cell of a person's period, adding it on first use.
@@ -495,7 +506,7 @@ LogOutcome Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags) 
   LogOutcome outcome;
   outcome.report_id = record.report_id;
   outcome.person_id = record.creator_id;
-  outcome.period = PeriodOfDay(options_.period_kind, log.work_day);
+  outcome.period = state_->PeriodFor(options_.period_kind, log.work_day);
   outcome.flags = std::move(flags);
   if (log.spec == nullptr) {
     outcome.decision = LogDecision::kSkipped;
