@@ -5,11 +5,11 @@
 
 #include <algorithm>
 #include <array>
+#include <deque>
 #include <functional>
 #include <tuple>
-#include <unordered_map>
-#include <unordered_set>
 
+#include "scoring/flat_table.h"
 #include "scoring/packed_strings.h"
 #include "scoring/rational.h"
 #include "scoring/top_evidence.h"
@@ -23,6 +23,13 @@ struct TextHash {
   size_t operator()(std::string_view text) const { return std::hash<std::string_view>()(text); }
 };
 
+// The value of a FlatTable used as a set.
+struct Present {};
+
+struct IdHash {
+  size_t operator()(uint32_t id) const { return id; }
+};
+
 // Running aggregate of one metric for one person and period.
 struct MetricState {
   Decimal weighted_sum;
@@ -30,7 +37,9 @@ struct MetricState {
   int64_t count = 0;
   std::optional<Decimal> min;
   std::optional<Decimal> max;
-  std::unordered_set<std::string, TextHash, std::equal_to<>> distinct;
+  // Ids of the distinct texts seen, from Engine::State::TextId; empty unless the metric counts
+  // distinct values.
+  FlatTable<uint32_t, Present, IdHash> distinct;
   TopEvidence evidence;
 };
 
@@ -42,7 +51,10 @@ struct IgnoredItem {
   PackedStrings<5> texts;   // report id, field key, rule, metric, quote
 };
 
+// The aggregates of one person's period.
 struct Cell {
+  uint32_t person = 0;  // index into Engine::State::person_ids
+  Period period;
   std::string person_name;
   std::string dept_name;
   std::vector<int64_t> role_votes;  // logs on each role's templates, by index into Config::roles
@@ -201,8 +213,8 @@ void ScoreKpi(const KpiSpec& spec, const ExactKpiInputs& exact, KpiScore* kpi) {
   kpi->points = kpi->fraction * kpi->effective_weight;
 }
 
-ScoreReport BuildReport(const Config& config, const std::string& person, const Period& period,
-                        const Cell& cell) {
+ScoreReport BuildReport(const Config& config, const std::string& person, const Cell& cell) {
+  const Period& period = cell.period;
   ScoreReport report;
   report.person_id = person;
   report.person_name = cell.person_name;
@@ -370,38 +382,21 @@ std::string_view LogDecisionName(LogDecision decision) {
   return "counted";
 }
 
-// A person's period, the key of the engine's aggregates.
+// A person's period by the person's index: the key of the engine's cells.
 struct CellKey {
+  uint32_t person = 0;
   Period period;
-  std::string person;
   bool operator==(const CellKey&) const = default;
 };
 
-// A CellKey that borrows its person id, for lookups that need not copy it.
-struct CellKeyView {
-  Period period;
-  std::string_view person;
-};
-
 struct CellKeyHash {
-  using is_transparent = void;
-  size_t operator()(const CellKeyView& key) const {
-    size_t seed = std::hash<std::string_view>()(key.person);
+  size_t operator()(const CellKey& key) const {
+    size_t seed = key.person;
     for (int64_t part : {static_cast<int64_t>(key.period.kind), key.period.first_day}) {
       seed ^= std::hash<int64_t>()(part) + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
     }
     return seed;
   }
-  size_t operator()(const CellKey& key) const { return (*this)(CellKeyView{key.period, key.person}); }
-};
-
-struct CellKeyEqual {
-  using is_transparent = void;
-  bool operator()(const CellKey& a, const CellKey& b) const { return a == b; }
-  bool operator()(const CellKeyView& a, const CellKey& b) const {
-    return a.period == b.period && a.person == b.person;
-  }
-  bool operator()(const CellKey& a, const CellKeyView& b) const { return (*this)(b, a); }
 };
 
 struct Engine::State {
@@ -427,26 +422,67 @@ struct Engine::State {
     }
     return *last_period;
   }
-  std::unordered_map<CellKey, Cell, CellKeyHash, CellKeyEqual> cells;
+
+  // Person ids by index, and the index of each id, so cells store a small integer.
+  std::vector<std::string> person_ids;
+  FlatTable<std::string, uint32_t, TextHash> person_indexes;
+  // The cells in the order they were added, and the index of each person's period. A deque
+  // never moves its elements, so references to a cell stay valid.
+  std::deque<Cell> cells;
+  FlatTable<CellKey, uint32_t, CellKeyHash> cell_indexes;
+  // The texts of distinct-count values by id, so each cell keeps a set of small integers. It
+  // grows with the number of distinct texts, not with the number of logs.
+  FlatTable<std::string, uint32_t, TextHash> text_ids;
+
+  // Returns the index of a person id, adding it on first use.
+  uint32_t PersonIndex(std::string_view person) {
+    auto [index, added] =
+        person_indexes.TryEmplace(person, static_cast<uint32_t>(person_ids.size()));
+    if (added) {
+      person_ids.emplace_back(person);
+    }
+    return *index;
+  }
+
+  // Returns the id of a distinct-count text, adding it on first use.
+  uint32_t TextId(std::string_view text) {
+    return *text_ids.TryEmplace(text, static_cast<uint32_t>(text_ids.size())).first;
+  }
 
   // Returns the cell of a person's period, adding it on first use.
-  Cell& CellFor(const Period& period, const std::string& person) {
-    auto found = cells.find(CellKeyView{period, person});
-    if (found != cells.end()) {
-      return found->second;
+  Cell& CellFor(const Period& period, std::string_view person_id) {
+    uint32_t person = PersonIndex(person_id);
+    auto [index, added] =
+        cell_indexes.TryEmplace(CellKey{person, period}, static_cast<uint32_t>(cells.size()));
+    if (!added) {
+      return cells[*index];
     }
-    return cells.try_emplace(CellKey{period, person}).first->second;
+    Cell& cell = cells.emplace_back();
+    cell.person = person;
+    cell.period = period;
+    return cell;
+  }
+
+  // Returns the cell of a person's period, or nullptr when no log of theirs was aggregated.
+  const Cell* FindCell(std::string_view person_id, const Period& period) const {
+    const uint32_t* person = person_indexes.Find(person_id);
+    if (person == nullptr) {
+      return nullptr;
+    }
+    const uint32_t* index = cell_indexes.Find(CellKey{*person, period});
+    return index == nullptr ? nullptr : &cells[*index];
   }
 
   // Returns the cells sorted by period, then person id, for output.
-  std::vector<const std::pair<const CellKey, Cell>*> SortedCells() const {
-    std::vector<const std::pair<const CellKey, Cell>*> sorted;
+  std::vector<const Cell*> SortedCells() const {
+    std::vector<const Cell*> sorted;
     sorted.reserve(cells.size());
-    for (const auto& entry : cells) {
-      sorted.push_back(&entry);
+    for (const Cell& cell : cells) {
+      sorted.push_back(&cell);
     }
-    std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
-      return std::tie(a->first.period, a->first.person) < std::tie(b->first.period, b->first.person);
+    std::sort(sorted.begin(), sorted.end(), [this](const Cell* a, const Cell* b) {
+      return std::tie(a->period, person_ids[a->person]) <
+             std::tie(b->period, person_ids[b->person]);
     });
     return sorted;
   }
@@ -590,11 +626,8 @@ LogOutcome Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags) 
     state.min = state.min ? std::min(*state.min, value.value) : value.value;
     state.max = state.max ? std::max(*state.max, value.value) : value.value;
     if (config_->metrics[value.metric].aggregation == Aggregation::kDistinct) {
-      if (value.text.empty()) {
-        state.distinct.insert(value.value.ToString());
-      } else if (!state.distinct.contains(value.text)) {
-        state.distinct.emplace(value.text);
-      }
+      state.distinct.TryEmplace(value.text.empty() ? state_->TextId(value.value.ToString())
+                                                   : state_->TextId(value.text));
     }
     state.evidence.Offer(value, record.report_id, down, options_.max_evidence_per_kpi);
   }
@@ -604,19 +637,19 @@ LogOutcome Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags) 
 std::vector<ScoreReport> Engine::Reports() const {
   std::vector<ScoreReport> reports;
   reports.reserve(state_->cells.size());
-  for (const auto* entry : state_->SortedCells()) {
-    reports.push_back(BuildReport(*config_, entry->first.person, entry->first.period, entry->second));
+  for (const Cell* cell : state_->SortedCells()) {
+    reports.push_back(BuildReport(*config_, state_->person_ids[cell->person], *cell));
   }
   return reports;
 }
 
 std::optional<ScoreReport> Engine::ReportFor(std::string_view person_id,
                                              const Period& period) const {
-  auto found = state_->cells.find(CellKeyView{period, person_id});
-  if (found == state_->cells.end()) {
+  const Cell* cell = state_->FindCell(person_id, period);
+  if (cell == nullptr) {
     return std::nullopt;
   }
-  return BuildReport(*config_, found->first.person, found->first.period, found->second);
+  return BuildReport(*config_, state_->person_ids[cell->person], *cell);
 }
 
 }  // namespace logbridge::scoring
