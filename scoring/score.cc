@@ -4,12 +4,15 @@
 #include "scoring/score.h"
 
 #include <algorithm>
+#include <array>
+#include <deque>
 #include <functional>
 #include <tuple>
-#include <unordered_map>
-#include <unordered_set>
 
+#include "scoring/flat_table.h"
+#include "scoring/packed_strings.h"
 #include "scoring/rational.h"
+#include "scoring/top_evidence.h"
 
 namespace logbridge::scoring {
 namespace {
@@ -20,6 +23,13 @@ struct TextHash {
   size_t operator()(std::string_view text) const { return std::hash<std::string_view>()(text); }
 };
 
+// The value of a FlatTable used as a set.
+struct Present {};
+
+struct IdHash {
+  size_t operator()(uint32_t id) const { return id; }
+};
+
 // Running aggregate of one metric for one person and period.
 struct MetricState {
   Decimal weighted_sum;
@@ -27,19 +37,24 @@ struct MetricState {
   int64_t count = 0;
   std::optional<Decimal> min;
   std::optional<Decimal> max;
-  std::unordered_set<std::string, TextHash, std::equal_to<>> distinct;
-  // The contributions with the largest absolute values, at most the engine's cap, in no order.
-  // smallest_kept indexes the one that a larger contribution replaces.
-  std::vector<Evidence> evidence;
-  size_t smallest_kept = 0;
-  int64_t evidence_omitted = 0;
-
-  // Keeps the value's evidence when it is among the cap largest so far. weight is the factor
-  // the log counts with (down_weight or 1); it is recorded only on evidence that is kept.
-  void Keep(const MetricValue& value, std::string_view report_id, Decimal weight, size_t cap);
+  // Ids of the distinct texts seen, from Engine::State::TextId; empty unless the metric counts
+  // distinct values.
+  FlatTable<uint32_t, Present, IdHash> distinct;
+  TopEvidence evidence;
 };
 
+// An IgnoredMatch with its texts packed, so that keeping one allocates nothing.
+struct IgnoredItem {
+  Span span;
+  Decimal value;
+  std::string_view reason;  // a string literal: "planned", "negated" or "identifier"
+  PackedStrings<5> texts;   // report id, field key, rule, metric, quote
+};
+
+// The aggregates of one person's period.
 struct Cell {
+  uint32_t person = 0;  // index into Engine::State::person_ids
+  Period period;
   std::string person_name;
   std::string dept_name;
   std::vector<int64_t> role_votes;  // logs on each role's templates, by index into Config::roles
@@ -49,43 +64,12 @@ struct Cell {
   int64_t logs_excluded = 0;
   std::vector<FlaggedLog> flagged_logs;  // the first ones, up to the engine's cap
   int64_t logs_flagged = 0;
-  std::map<std::string, int64_t, std::less<>> flag_counts;
-  std::vector<IgnoredMatch> ignored;
+  // Flags raised per code: codes of kAllFlagCodes by their index, any other code by name.
+  std::array<int64_t, std::size(kAllFlagCodes)> known_flag_counts{};
+  std::map<std::string, int64_t, std::less<>> other_flag_counts;
+  std::vector<IgnoredItem> ignored;
   int64_t ignored_omitted = 0;
 };
-
-void MetricState::Keep(const MetricValue& value, std::string_view report_id, Decimal weight,
-                       size_t cap) {
-  Evidence* slot = nullptr;
-  if (evidence.size() < cap) {
-    if (evidence.empty()) {
-      evidence.reserve(std::min<size_t>(cap, 16));
-    }
-    slot = &evidence.emplace_back(value.ToEvidence(report_id));
-  } else if (cap > 0 && value.value.Abs() > evidence[smallest_kept].value.Abs()) {
-    slot = &evidence[smallest_kept];
-    *slot = value.ToEvidence(report_id);
-    ++evidence_omitted;
-  } else {
-    ++evidence_omitted;
-    return;
-  }
-  if (weight != Decimal::FromInt(1)) {
-    slot->weight = weight;
-    slot->counted = value.value * weight;
-  }
-  if (evidence.size() < cap) {
-    return;
-  }
-  // The list is full, so find the entry that the next larger contribution replaces. Among
-  // equal values it is the later one, so ties keep what was fed first.
-  smallest_kept = 0;
-  for (size_t i = 1; i < evidence.size(); ++i) {
-    if (evidence[i].value.Abs() <= evidence[smallest_kept].value.Abs()) {
-      smallest_kept = i;
-    }
-  }
-}
 
 bool EvidenceBefore(const Evidence& a, const Evidence& b) {
   return std::tie(a.report_id, a.field_key, a.span.begin, a.span.end, a.source) <
@@ -133,8 +117,8 @@ void CollectEvidence(const Config& config, const Cell& cell, int index, KpiScore
     return;
   }
   const MetricState& state = cell.metrics[index];
-  kpi->evidence.insert(kpi->evidence.end(), state.evidence.begin(), state.evidence.end());
-  kpi->evidence_omitted += state.evidence_omitted;
+  state.evidence.AppendTo(config.validation.down_weight, &kpi->evidence);
+  kpi->evidence_omitted += state.evidence.omitted();
   kpi->value_count += state.count;
 }
 
@@ -229,8 +213,8 @@ void ScoreKpi(const KpiSpec& spec, const ExactKpiInputs& exact, KpiScore* kpi) {
   kpi->points = kpi->fraction * kpi->effective_weight;
 }
 
-ScoreReport BuildReport(const Config& config, const std::string& person, const Period& period,
-                        const Cell& cell) {
+ScoreReport BuildReport(const Config& config, const std::string& person, const Cell& cell) {
+  const Period& period = cell.period;
   ScoreReport report;
   report.person_id = person;
   report.person_name = cell.person_name;
@@ -242,12 +226,28 @@ ScoreReport BuildReport(const Config& config, const std::string& person, const P
   report.logs_excluded = cell.logs_excluded;
   report.flagged_logs = cell.flagged_logs;
   report.logs_flagged = cell.logs_flagged;
-  report.flag_counts.insert(cell.flag_counts.begin(), cell.flag_counts.end());
+  for (size_t i = 0; i < cell.known_flag_counts.size(); ++i) {
+    if (cell.known_flag_counts[i] > 0) {
+      report.flag_counts.emplace(kAllFlagCodes[i], cell.known_flag_counts[i]);
+    }
+  }
+  report.flag_counts.insert(cell.other_flag_counts.begin(), cell.other_flag_counts.end());
   std::sort(report.flagged_logs.begin(), report.flagged_logs.end(),
             [](const FlaggedLog& a, const FlaggedLog& b) {
               return std::tie(a.create_time, a.report_id) < std::tie(b.create_time, b.report_id);
             });
-  report.ignored = cell.ignored;
+  report.ignored.reserve(cell.ignored.size());
+  for (const IgnoredItem& item : cell.ignored) {
+    IgnoredMatch& match = report.ignored.emplace_back();
+    match.report_id = item.texts.Part(0);
+    match.field_key = item.texts.Part(1);
+    match.rule = item.texts.Part(2);
+    match.metric = item.texts.Part(3);
+    match.span = item.span;
+    match.quote = item.texts.Part(4);
+    match.reason = item.reason;
+    match.value = item.value;
+  }
   report.ignored_omitted = cell.ignored_omitted;
   std::sort(report.ignored.begin(), report.ignored.end(),
             [](const IgnoredMatch& a, const IgnoredMatch& b) {
@@ -335,17 +335,14 @@ std::vector<Flag> ApproximateValueFlags(const NormalizedLog& log) {
   return flags;
 }
 
-// Returns what an ignored extraction would have counted, with the quoted text it came from.
-IgnoredMatch MakeIgnoredMatch(const NormalizedLog& log, const IgnoredExtraction& ignored) {
+// Fills an item with what an ignored extraction would have counted and the quoted text it came
+// from; the item's buffers are reused.
+void FillIgnoredItem(const NormalizedLog& log, const IgnoredExtraction& ignored,
+                     IgnoredItem* item) {
   const Extraction& extraction = ignored.extraction;
-  IgnoredMatch match;
-  match.report_id = log.record->report_id;
-  match.field_key = ignored.field_key;
-  match.rule = extraction.rule;
-  match.metric = extraction.metric;
-  match.span = extraction.span;
-  match.value = extraction.quantity.Value();
-  match.reason = extraction.identifier                  ? "identifier"
+  item->span = extraction.span;
+  item->value = extraction.quantity.Value();
+  item->reason = extraction.identifier                  ? "identifier"
                  : extraction.aspect == Aspect::kPlanned ? "planned"
                                                          : "negated";
   // The field is found as Normalize found it: by key, else by the configured sort.
@@ -355,10 +352,22 @@ IgnoredMatch MakeIgnoredMatch(const NormalizedLog& log, const IgnoredExtraction&
       sort = field.sort;
     }
   }
+  std::string_view quote;
   if (const LogField* field = log.record->FindField(ignored.field_key, sort)) {
-    match.quote = Utf8Slice(field->value, extraction.span.begin, extraction.span.end);
+    quote = Utf8SliceView(field->value, extraction.span.begin, extraction.span.end);
   }
-  return match;
+  item->texts.Assign(
+      {log.record->report_id, ignored.field_key, extraction.rule, extraction.metric, quote});
+}
+
+// Returns the index of a code in kAllFlagCodes, or -1 for any other code.
+int KnownFlagIndex(std::string_view code) {
+  for (size_t i = 0; i < std::size(kAllFlagCodes); ++i) {
+    if (kAllFlagCodes[i] == code) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
 }
 
 }  // namespace
@@ -373,64 +382,107 @@ std::string_view LogDecisionName(LogDecision decision) {
   return "counted";
 }
 
-// A person's period, the key of the engine's aggregates.
+// A person's period by the person's index: the key of the engine's cells.
 struct CellKey {
+  uint32_t person = 0;
   Period period;
-  std::string person;
   bool operator==(const CellKey&) const = default;
 };
 
-// A CellKey that borrows its person id, for lookups that need not copy it.
-struct CellKeyView {
-  Period period;
-  std::string_view person;
-};
-
 struct CellKeyHash {
-  using is_transparent = void;
-  size_t operator()(const CellKeyView& key) const {
-    size_t seed = std::hash<std::string_view>()(key.person);
+  size_t operator()(const CellKey& key) const {
+    size_t seed = key.person;
     for (int64_t part : {static_cast<int64_t>(key.period.kind), key.period.first_day}) {
       seed ^= std::hash<int64_t>()(part) + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
     }
     return seed;
   }
-  size_t operator()(const CellKey& key) const { return (*this)(CellKeyView{key.period, key.person}); }
-};
-
-struct CellKeyEqual {
-  using is_transparent = void;
-  bool operator()(const CellKey& a, const CellKey& b) const { return a == b; }
-  bool operator()(const CellKeyView& a, const CellKey& b) const {
-    return a.period == b.period && a.person == b.person;
-  }
-  bool operator()(const CellKey& a, const CellKeyView& b) const { return (*this)(b, a); }
 };
 
 struct Engine::State {
-  explicit State(const Config& config) : validator(config) {}
+  explicit State(const Config& config) : validator(config) {
+    for (size_t i = 0; i < std::size(kAllFlagCodes); ++i) {
+      known_actions[i] = config.validation.ActionFor(kAllFlagCodes[i]);
+    }
+  }
   Validator validator;
   std::set<std::string> excluded_reports;
-  std::unordered_map<CellKey, Cell, CellKeyHash, CellKeyEqual> cells;
+  // The configured action of each code of kAllFlagCodes, so a flag's action costs no lookup.
+  std::array<FlagAction, std::size(kAllFlagCodes)> known_actions{};
+  // KnownFlagIndex of each flag of the log being aggregated; kept to reuse its buffer.
+  std::vector<int> flag_indexes;
+  // The period of the last log aggregated. Logs come in time order, so the next log's work day
+  // is usually in it, and the periods of one kind do not overlap.
+  std::optional<Period> last_period;
+
+  // Returns PeriodOfDay(kind, day), reusing the last result when it contains the day.
+  Period PeriodFor(PeriodKind kind, int64_t day) {
+    if (!last_period || last_period->kind != kind || !last_period->ContainsDay(day)) {
+      last_period = PeriodOfDay(kind, day);
+    }
+    return *last_period;
+  }
+
+  // Person ids by index, and the index of each id, so cells store a small integer.
+  std::vector<std::string> person_ids;
+  FlatTable<std::string, uint32_t, TextHash> person_indexes;
+  // The cells in the order they were added, and the index of each person's period. A deque
+  // never moves its elements, so references to a cell stay valid.
+  std::deque<Cell> cells;
+  FlatTable<CellKey, uint32_t, CellKeyHash> cell_indexes;
+  // The texts of distinct-count values by id, so each cell keeps a set of small integers. It
+  // grows with the number of distinct texts, not with the number of logs.
+  FlatTable<std::string, uint32_t, TextHash> text_ids;
+
+  // Returns the index of a person id, adding it on first use.
+  uint32_t PersonIndex(std::string_view person) {
+    auto [index, added] =
+        person_indexes.TryEmplace(person, static_cast<uint32_t>(person_ids.size()));
+    if (added) {
+      person_ids.emplace_back(person);
+    }
+    return *index;
+  }
+
+  // Returns the id of a distinct-count text, adding it on first use.
+  uint32_t TextId(std::string_view text) {
+    return *text_ids.TryEmplace(text, static_cast<uint32_t>(text_ids.size())).first;
+  }
 
   // Returns the cell of a person's period, adding it on first use.
-  Cell& CellFor(const Period& period, const std::string& person) {
-    auto found = cells.find(CellKeyView{period, person});
-    if (found != cells.end()) {
-      return found->second;
+  Cell& CellFor(const Period& period, std::string_view person_id) {
+    uint32_t person = PersonIndex(person_id);
+    auto [index, added] =
+        cell_indexes.TryEmplace(CellKey{person, period}, static_cast<uint32_t>(cells.size()));
+    if (!added) {
+      return cells[*index];
     }
-    return cells.try_emplace(CellKey{period, person}).first->second;
+    Cell& cell = cells.emplace_back();
+    cell.person = person;
+    cell.period = period;
+    return cell;
+  }
+
+  // Returns the cell of a person's period, or nullptr when no log of theirs was aggregated.
+  const Cell* FindCell(std::string_view person_id, const Period& period) const {
+    const uint32_t* person = person_indexes.Find(person_id);
+    if (person == nullptr) {
+      return nullptr;
+    }
+    const uint32_t* index = cell_indexes.Find(CellKey{*person, period});
+    return index == nullptr ? nullptr : &cells[*index];
   }
 
   // Returns the cells sorted by period, then person id, for output.
-  std::vector<const std::pair<const CellKey, Cell>*> SortedCells() const {
-    std::vector<const std::pair<const CellKey, Cell>*> sorted;
+  std::vector<const Cell*> SortedCells() const {
+    std::vector<const Cell*> sorted;
     sorted.reserve(cells.size());
-    for (const auto& entry : cells) {
-      sorted.push_back(&entry);
+    for (const Cell& cell : cells) {
+      sorted.push_back(&cell);
     }
-    std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
-      return std::tie(a->first.period, a->first.person) < std::tie(b->first.period, b->first.person);
+    std::sort(sorted.begin(), sorted.end(), [this](const Cell* a, const Cell* b) {
+      return std::tie(a->period, person_ids[a->person]) <
+             std::tie(b->period, person_ids[b->person]);
     });
     return sorted;
   }
@@ -480,17 +532,17 @@ LogOutcome Engine::Add(const LogRecord& record) {
   return Aggregate(std::move(log), std::move(flags));
 }
 
-LogOutcome Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags) {
-  NormalizedLog copy = log;
-  return Aggregate(std::move(copy), std::move(flags));
+LogOutcome Engine::Aggregate(NormalizedLog&& log, std::vector<Flag> flags) {
+  const NormalizedLog& borrowed = log;
+  return Aggregate(borrowed, std::move(flags));
 }
 
-LogOutcome Engine::Aggregate(NormalizedLog&& log, std::vector<Flag> flags) {
+LogOutcome Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags) {
   const LogRecord& record = *log.record;
   LogOutcome outcome;
   outcome.report_id = record.report_id;
   outcome.person_id = record.creator_id;
-  outcome.period = PeriodOfDay(options_.period_kind, log.work_day);
+  outcome.period = state_->PeriodFor(options_.period_kind, log.work_day);
   outcome.flags = std::move(flags);
   if (log.spec == nullptr) {
     outcome.decision = LogDecision::kSkipped;
@@ -503,7 +555,16 @@ LogOutcome Engine::Aggregate(NormalizedLog&& log, std::vector<Flag> flags) {
     return outcome;
   }
 
-  FlagAction action = ActionForFlags(config_->validation, outcome.flags);
+  // The strongest action among the flags, as ActionForFlags returns it.
+  std::vector<int>& flag_indexes = state_->flag_indexes;
+  flag_indexes.clear();
+  FlagAction action = FlagAction::kReportOnly;
+  for (const Flag& flag : outcome.flags) {
+    int index = KnownFlagIndex(flag.code);
+    flag_indexes.push_back(index);
+    action = std::max(action, index >= 0 ? state_->known_actions[static_cast<size_t>(index)]
+                                         : config_->validation.ActionFor(flag.code));
+  }
   outcome.decision = action == FlagAction::kExclude      ? LogDecision::kExcluded
                      : action == FlagAction::kDownWeight ? LogDecision::kDownWeighted
                                                          : LogDecision::kCounted;
@@ -524,10 +585,15 @@ LogOutcome Engine::Aggregate(NormalizedLog&& log, std::vector<Flag> flags) {
   }
   if (!outcome.flags.empty()) {
     ++cell.logs_flagged;
-    for (const Flag& flag : outcome.flags) {
-      auto count = cell.flag_counts.find(flag.code);
-      if (count == cell.flag_counts.end()) {
-        cell.flag_counts.emplace(flag.code, 1);
+    for (size_t i = 0; i < outcome.flags.size(); ++i) {
+      int index = flag_indexes[i];
+      if (index >= 0) {
+        ++cell.known_flag_counts[static_cast<size_t>(index)];
+        continue;
+      }
+      auto count = cell.other_flag_counts.find(outcome.flags[i].code);
+      if (count == cell.other_flag_counts.end()) {
+        cell.other_flag_counts.emplace(outcome.flags[i].code, 1);
       } else {
         ++count->second;
       }
@@ -539,7 +605,7 @@ LogOutcome Engine::Aggregate(NormalizedLog&& log, std::vector<Flag> flags) {
   }
   for (const IgnoredExtraction& ignored : log.ignored) {
     if (cell.ignored.size() < options_.max_evidence_per_kpi) {
-      cell.ignored.push_back(MakeIgnoredMatch(log, ignored));
+      FillIgnoredItem(log, ignored, &cell.ignored.emplace_back());
     } else {
       ++cell.ignored_omitted;
     }
@@ -552,7 +618,7 @@ LogOutcome Engine::Aggregate(NormalizedLog&& log, std::vector<Flag> flags) {
   bool down = outcome.decision == LogDecision::kDownWeighted;
   Decimal weight = down ? config_->validation.down_weight : Decimal::FromInt(1);
   ++(down ? cell.logs_down_weighted : cell.logs_counted);
-  for (MetricValue& value : log.values) {
+  for (const MetricValue& value : log.values) {
     MetricState& state = cell.metrics[value.metric];
     state.weighted_sum = state.weighted_sum + (down ? value.value * weight : value.value);
     state.weight_total = state.weight_total + weight;
@@ -560,13 +626,10 @@ LogOutcome Engine::Aggregate(NormalizedLog&& log, std::vector<Flag> flags) {
     state.min = state.min ? std::min(*state.min, value.value) : value.value;
     state.max = state.max ? std::max(*state.max, value.value) : value.value;
     if (config_->metrics[value.metric].aggregation == Aggregation::kDistinct) {
-      if (value.text.empty()) {
-        state.distinct.insert(value.value.ToString());
-      } else if (!state.distinct.contains(value.text)) {
-        state.distinct.emplace(value.text);
-      }
+      state.distinct.TryEmplace(value.text.empty() ? state_->TextId(value.value.ToString())
+                                                   : state_->TextId(value.text));
     }
-    state.Keep(value, record.report_id, weight, options_.max_evidence_per_kpi);
+    state.evidence.Offer(value, record.report_id, down, options_.max_evidence_per_kpi);
   }
   return outcome;
 }
@@ -574,19 +637,19 @@ LogOutcome Engine::Aggregate(NormalizedLog&& log, std::vector<Flag> flags) {
 std::vector<ScoreReport> Engine::Reports() const {
   std::vector<ScoreReport> reports;
   reports.reserve(state_->cells.size());
-  for (const auto* entry : state_->SortedCells()) {
-    reports.push_back(BuildReport(*config_, entry->first.person, entry->first.period, entry->second));
+  for (const Cell* cell : state_->SortedCells()) {
+    reports.push_back(BuildReport(*config_, state_->person_ids[cell->person], *cell));
   }
   return reports;
 }
 
 std::optional<ScoreReport> Engine::ReportFor(std::string_view person_id,
                                              const Period& period) const {
-  auto found = state_->cells.find(CellKeyView{period, person_id});
-  if (found == state_->cells.end()) {
+  const Cell* cell = state_->FindCell(person_id, period);
+  if (cell == nullptr) {
     return std::nullopt;
   }
-  return BuildReport(*config_, found->first.person, found->first.period, found->second);
+  return BuildReport(*config_, state_->person_ids[cell->person], *cell);
 }
 
 }  // namespace logbridge::scoring

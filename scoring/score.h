@@ -154,7 +154,7 @@ class Engine {
   // Checks the log, remembers it, and adds an approximate_value flag per approximate value.
   std::vector<Flag> Validate(const NormalizedLog& log);
   LogOutcome Aggregate(const NormalizedLog& log, std::vector<Flag> flags);
-  LogOutcome Aggregate(NormalizedLog&& log, std::vector<Flag> flags);  // moves the evidence out
+  LogOutcome Aggregate(NormalizedLog&& log, std::vector<Flag> flags);  // same as the above
 
   // Returns a report per person and period fed so far, sorted by period, then person id.
   std::vector<ScoreReport> Reports() const;

@@ -1,0 +1,73 @@
+// PackedStrings: parts come back unchanged whether they are stored inline or on the heap, and
+// across assignments that move between the two.
+#include "scoring/packed_strings.h"
+
+#include <string>
+
+#include <catch2/catch.hpp>
+
+namespace logbridge::scoring {
+namespace {
+
+TEST_CASE("packed strings round trip inline", "[packed_strings]") {
+  PackedStrings<6> packed;
+  packed.Assign({"r1", "今日工作", "", "拜访3家", "", "x"});
+  CHECK(packed.Part(0) == "r1");
+  CHECK(packed.Part(1) == "今日工作");
+  CHECK(packed.Part(2).empty());
+  CHECK(packed.Part(3) == "拜访3家");
+  CHECK(packed.Part(4).empty());
+  CHECK(packed.Part(5) == "x");
+}
+
+TEST_CASE("packed strings start empty", "[packed_strings]") {
+  PackedStrings<3> packed;
+  CHECK(packed.Part(0).empty());
+  CHECK(packed.Part(2).empty());
+}
+
+TEST_CASE("packed strings spill to heap and back", "[packed_strings]") {
+  PackedStrings<3, 8> packed;
+  packed.Assign({"report", "0123456789", "end"});
+  CHECK(packed.Part(0) == "report");
+  CHECK(packed.Part(1) == "0123456789");
+  CHECK(packed.Part(2) == "end");
+
+  packed.Assign({"short", "", "x"});
+  CHECK(packed.Part(0) == "short");
+  CHECK(packed.Part(1).empty());
+  CHECK(packed.Part(2) == "x");
+
+  packed.Assign({"", "a much longer text than before", ""});
+  CHECK(packed.Part(0).empty());
+  CHECK(packed.Part(1) == "a much longer text than before");
+  CHECK(packed.Part(2).empty());
+}
+
+TEST_CASE("packed strings fill inline buffer exactly", "[packed_strings]") {
+  PackedStrings<2, 8> packed;
+  packed.Assign({"1234", "5678"});
+  CHECK(packed.Part(0) == "1234");
+  CHECK(packed.Part(1) == "5678");
+  packed.Assign({"1234", "56789"});
+  CHECK(packed.Part(0) == "1234");
+  CHECK(packed.Part(1) == "56789");
+}
+
+TEST_CASE("packed strings copy keeps parts", "[packed_strings]") {
+  PackedStrings<2, 4> inline_copy;
+  inline_copy.Assign({"ab", "cd"});
+  PackedStrings<2, 4> heap_copy;
+  heap_copy.Assign({"abc", "defgh"});
+  PackedStrings<2, 4> first = inline_copy;
+  PackedStrings<2, 4> second = heap_copy;
+  inline_copy.Assign({"zz", "zz"});
+  heap_copy.Assign({"zzzz", "zzzz"});
+  CHECK(first.Part(0) == "ab");
+  CHECK(first.Part(1) == "cd");
+  CHECK(second.Part(0) == "abc");
+  CHECK(second.Part(1) == "defgh");
+}
+
+}  // namespace
+}  // namespace logbridge::scoring
