@@ -170,13 +170,23 @@ std::optional<int64_t> AmountFactor(std::u32string_view unit) {
 // Applies a field's default unit to a bare number. Returns false when the unit does not
 // belong to the kind.
 bool ApplyDefaultUnit(QuantityKind kind, std::string_view default_unit, NumberMatch* number) {
-  thread_local FoldBuffer folded;  // separate from ParseQuantity's buffer, which is in use
-  Fold(default_unit, &folded);
+  // Separate from ParseQuantity's buffer, which is in use. A typed field passes the same
+  // default unit for every log, so the last one folded is kept with its UTF-8 form.
+  thread_local FoldBuffer folded;
+  thread_local std::string folded_input;
+  thread_local std::string folded_utf8;
+  thread_local bool has_folded = false;
+  if (!has_folded || default_unit != folded_input) {
+    Fold(default_unit, &folded);
+    folded_input.assign(default_unit);
+    folded_utf8.assign(folded.utf8);
+    has_folded = true;
+  }
   std::u32string_view unit = folded.folded;
   if (unit.empty()) {
     return true;
   }
-  number->unit = std::string(folded.utf8);
+  number->unit = folded_utf8;
 
   Decimal factor = Decimal::FromInt(1);
   Decimal divisor = Decimal::FromInt(1);
@@ -196,6 +206,9 @@ bool ApplyDefaultUnit(QuantityKind kind, std::string_view default_unit, NumberMa
     divisor = Decimal::FromInt(word->hours_divisor);
   }
 
+  if (factor == Decimal::FromInt(1) && divisor == Decimal::FromInt(1)) {
+    return true;  // a unit such as 元 or 小时 leaves the value as it is
+  }
   auto scale = [&](Decimal value) -> std::optional<Decimal> {
     std::optional<Decimal> product = value.CheckedMultiply(factor);
     return product ? product->CheckedDivide(divisor) : std::nullopt;
@@ -716,10 +729,16 @@ void Extractor::Impl::BindNumbers(ExtractScratch* scratch) const {
 }
 
 std::vector<Extraction> Extractor::Extract(std::string_view text) const {
-  thread_local ExtractScratch scratch;
   std::vector<Extraction> out;
+  ExtractInto(text, &out);
+  return out;
+}
+
+void Extractor::ExtractInto(std::string_view text, std::vector<Extraction>* out) const {
+  thread_local ExtractScratch scratch;
+  out->clear();
   if (impl_->rules.empty()) {
-    return out;
+    return;
   }
   Fold(text, &scratch.buffer);
   scratch.numbers.clear();
@@ -727,7 +746,7 @@ std::vector<Extraction> Extractor::Extract(std::string_view text) const {
   scan_options.keep_identifiers = true;
   ScanNumbers(scratch.buffer, impl_->units, scan_options, &scratch.numbers);
   if (scratch.numbers.empty()) {
-    return out;
+    return;
   }
 
   // A trigger binds only within its number's clause, so only clauses with numbers are
@@ -745,11 +764,11 @@ std::vector<Extraction> Extractor::Extract(std::string_view text) const {
   scratch.clause_aspect.assign(scratch.clauses.size(), std::nullopt);
   impl_->CollectTriggers(&scratch);
   if (scratch.triggers.empty()) {
-    return out;
+    return;
   }
 
   impl_->BindNumbers(&scratch);
-  out.reserve(scratch.numbers.size());
+  out->reserve(scratch.numbers.size());
   for (size_t i = 0; i < scratch.numbers.size(); ++i) {
     if (scratch.binding[i] < 0) {
       continue;
@@ -757,7 +776,7 @@ std::vector<Extraction> Extractor::Extract(std::string_view text) const {
     const Trigger* best = &scratch.triggers[scratch.binding[i]];
     const NumberMatch& number = scratch.numbers[i];
     const ExtractionRule& rule = impl_->rules[best->rule];
-    Extraction extraction;
+    Extraction& extraction = out->emplace_back();
     extraction.metric = rule.metric;
     extraction.rule = rule.name;
     extraction.quantity = ToQuantity(scratch.buffer, number);
@@ -770,16 +789,14 @@ std::vector<Extraction> Extractor::Extract(std::string_view text) const {
     }
     extraction.aspect = *aspect;
     extraction.identifier = number.identifier;
-    out.push_back(std::move(extraction));
   }
 
   // Numbers are unique, so ordering by span and then number position is total; std::sort
   // avoids the buffer that std::stable_sort allocates.
-  std::sort(out.begin(), out.end(), [](const Extraction& a, const Extraction& b) {
+  std::sort(out->begin(), out->end(), [](const Extraction& a, const Extraction& b) {
     return std::pair(a.span.begin, a.quantity.span.begin) <
            std::pair(b.span.begin, b.quantity.span.begin);
   });
-  return out;
 }
 
 }  // namespace logbridge::scoring

@@ -56,15 +56,24 @@ bool IsExplicitNone(std::string_view value) {
   return false;
 }
 
-// Counts code points that are not white space (ASCII space, tab, newlines, U+3000).
+// Counts code points that are not white space (ASCII space, tab, newlines, U+3000). Steps by
+// the lead byte's sequence length like CountCodePoints, so stray bytes count one each.
 int32_t CountContentChars(std::string_view text) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  size_t size = text.size();
   int32_t count = 0;
-  for (size_t i = 0; i < text.size();) {
-    size_t length = SequenceLength(text[i]);
-    std::string_view cp = text.substr(i, length);
-    bool space = cp == " " || cp == "\t" || cp == "\n" || cp == "\r" || cp == "\u3000";
+  for (size_t i = 0; i < size;) {
+    unsigned char lead = bytes[i];
+    if (lead < 0x80) {
+      bool space = lead == ' ' || lead == '\t' || lead == '\n' || lead == '\r';
+      count += space ? 0 : 1;
+      ++i;
+      continue;
+    }
+    // U+3000 is E3 80 80; a sequence cut short by the end of the text is not a space.
+    bool space = lead == 0xE3 && i + 2 < size && bytes[i + 1] == 0x80 && bytes[i + 2] == 0x80;
     count += space ? 0 : 1;
-    i += length;
+    i += SequenceLength(lead);
   }
   return count;
 }
@@ -178,18 +187,42 @@ std::string UnreadableHint(std::string_view value, const FieldSpec& field) {
   return "";
 }
 
-// The state of one Normalize call.
+// The duration fields read so far, for the time-saving metrics.
+struct Duration {
+  std::string_view key;
+  Decimal hours;
+  std::string_view text;  // the trimmed value, in the record
+  Span span;              // of text, in the field's original text
+};
+
+// Buffers of one Normalize call. Kept per thread so that a log costs no allocations beyond
+// those of the NormalizedLog it returns.
+struct NormalizeScratch {
+  std::vector<char> typed_metric;  // metrics fed by a typed field of this log, by index
+  std::vector<MetricValue> values;
+  std::vector<MetricValue> extracted;
+  std::vector<Duration> durations;
+  std::vector<Extraction> extractions;
+};
+
+// The state of one Normalize call. Values collect in the scratch buffers, and Finish copies
+// them into the log, so that log->values is allocated once at its final size.
 class LogNormalizer {
  public:
-  LogNormalizer(const Config& config, const LogRecord& record, NormalizedLog* log)
-      : config_(config), record_(record), log_(log), typed_metric_(config.metrics.size(), false) {
-    extracted_.reserve(4);
-    durations_.reserve(4);
+  LogNormalizer(const Config& config, const LogRecord& record, NormalizedLog* log,
+                NormalizeScratch* scratch)
+      : config_(config), record_(record), log_(log), scratch_(*scratch) {
+    scratch_.typed_metric.assign(config.metrics.size(), 0);
+    scratch_.values.clear();
+    scratch_.extracted.clear();
+    scratch_.durations.clear();
   }
 
   void ReadField(const FieldSpec& field);
   void AddTimeSavings();
   void AddExtractions();
+  // Moves the values found into the log.
+  void Finish();
 
  private:
   // text, field_key, source and quote must live as long as the record or the config.
@@ -202,22 +235,13 @@ class LogNormalizer {
   const Config& config_;
   const LogRecord& record_;
   NormalizedLog* log_;
-  std::vector<bool> typed_metric_;  // metrics fed by a typed field of this log
-  std::vector<MetricValue> extracted_;
-  // The duration fields read so far, for the time-saving metrics.
-  struct Duration {
-    std::string_view key;
-    Decimal hours;
-    std::string_view text;  // the trimmed value, in the record
-    Span span;              // of text, in the field's original text
-  };
-  std::vector<Duration> durations_;
+  NormalizeScratch& scratch_;
 };
 
 void LogNormalizer::AddValue(int metric, Decimal value, std::string_view text,
                              std::string_view field_key, std::string_view source, Span span,
                              std::string_view quote) {
-  MetricValue& item = log_->values.emplace_back();
+  MetricValue& item = scratch_.values.emplace_back();
   item.metric = metric;
   item.value = value;
   item.text = text;
@@ -291,15 +315,15 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
     return;
   }
   if (field.type == FieldType::kDuration) {
-    durations_.push_back({field.key, *number, value, whole});
+    scratch_.durations.push_back({field.key, *number, value, whole});
   }
   if (metric >= 0) {
-    typed_metric_[metric] = true;
+    scratch_.typed_metric[metric] = 1;
     // The quote is the text of the span, so a hedge such as 约 in 约5万 stays outside both.
     AddValue(metric, *number, "", field.key, "field", span,
              Utf8SliceView(raw->value, span.begin, span.end));
     if (approximate) {
-      log_->values.back().evidence.approximate = approximate;
+      scratch_.values.back().evidence.approximate = approximate;
     }
   }
 }
@@ -309,20 +333,24 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
   if (field.customer) {
     log_->customer = std::string(value);
   }
-  if (!log_->free_text.empty()) {
+  if (log_->free_text.empty()) {
+    // The joined text of all fields bounds the joined text fields, so one allocation fits.
+    log_->free_text.reserve(log_->text.size());
+  } else {
     log_->free_text += '\n';
   }
   log_->free_text += value;
   int metric = field.metric_index;
   if (metric >= 0) {
     // A text field feeding a metric counts once per log; distinct counts use its text.
-    typed_metric_[metric] = true;
+    scratch_.typed_metric[metric] = 1;
     AddValue(metric, Decimal::FromInt(1), value, field.key, "field", span, value);
   }
   if (field.extractor < 0) {
     return;
   }
-  for (Extraction& extraction : config_.extractors[field.extractor].Extract(raw.value)) {
+  config_.extractors[field.extractor].ExtractInto(raw.value, &scratch_.extractions);
+  for (Extraction& extraction : scratch_.extractions) {
     if (extraction.aspect != Aspect::kDone || extraction.identifier) {
       log_->ignored.push_back({field.key, std::move(extraction)});
       continue;
@@ -337,13 +365,13 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
     if (extraction.quantity.approximate) {
       item.evidence.approximate = ValueRange{extraction.quantity.low, extraction.quantity.high};
     }
-    extracted_.push_back(std::move(item));
+    scratch_.extracted.push_back(item);
   }
 }
 
 void LogNormalizer::AddTimeSavings() {
   auto duration = [this](std::string_view key) -> const Duration* {
-    for (const Duration& read : durations_) {
+    for (const Duration& read : scratch_.durations) {
       if (read.key == key) {
         return &read;
       }
@@ -364,18 +392,22 @@ void LogNormalizer::AddTimeSavings() {
     Decimal saving = (planned->hours - actual->hours) / planned->hours * Decimal::FromInt(100);
     AddValue(static_cast<int>(i), saving, "", actual->key, "time_saving", actual->span,
              actual->text);
-    EvidenceRef& evidence = log_->values.back().evidence;
+    EvidenceRef& evidence = scratch_.values.back().evidence;
     evidence.paired_key = planned->key;
     evidence.paired_quote = planned->text;
   }
 }
 
 void LogNormalizer::AddExtractions() {
-  for (MetricValue& item : extracted_) {
-    if (item.metric >= 0 && !typed_metric_[item.metric]) {
-      log_->values.push_back(std::move(item));
+  for (const MetricValue& item : scratch_.extracted) {
+    if (item.metric >= 0 && scratch_.typed_metric[item.metric] == 0) {
+      scratch_.values.push_back(item);
     }
   }
+}
+
+void LogNormalizer::Finish() {
+  log_->values.assign(scratch_.values.begin(), scratch_.values.end());
 }
 
 }  // namespace
@@ -497,13 +529,14 @@ NormalizedLog Normalize(const Config& config, const LogRecord& record) {
   }
 
   log.role = config.RoleForLog(record.creator_id, record.template_name);
-  log.values.reserve(log.spec->fields.size());
-  LogNormalizer normalizer(config, record, &log);
+  thread_local NormalizeScratch scratch;
+  LogNormalizer normalizer(config, record, &log, &scratch);
   for (const FieldSpec& field : log.spec->fields) {
     normalizer.ReadField(field);
   }
   normalizer.AddTimeSavings();
   normalizer.AddExtractions();
+  normalizer.Finish();
   return log;
 }
 

@@ -11,6 +11,7 @@ namespace {
 
 constexpr int64_t kTenThousand = 10000;
 constexpr int64_t kHundredMillion = 100000000;
+constexpr Decimal kHalf = Decimal::FromUnits(Decimal::kScale / 2);
 
 bool IsAsciiDigit(char32_t cp) { return cp >= U'0' && cp <= U'9'; }
 bool IsAsciiLetter(char32_t cp) { return (cp >= U'a' && cp <= U'z') || (cp >= U'A' && cp <= U'Z'); }
@@ -193,6 +194,8 @@ class NumberReader {
   }
   int32_t size() const { return static_cast<int32_t>(text_.size()); }
   ArabicRun ReadArabic(int32_t begin) const;
+  std::optional<Decimal> ParseDigits(int32_t begin, int32_t integer_end, int32_t end,
+                                     int integer_digits, int fraction_digits) const;
 
  private:
   bool HasAt(int32_t i, std::u32string_view word) const {
@@ -248,27 +251,29 @@ int32_t NumberReader::SkipDigitRun(int32_t i) const {
 
 ArabicRun NumberReader::ReadArabic(int32_t begin) const {
   ArabicRun run;
-  std::string digits;
   int32_t i = begin;
   while (IsAsciiDigit(At(i))) {
-    digits.push_back(static_cast<char>(At(i++)));
+    ++i;
   }
   // Thousands groups: at most three leading digits, then exactly three after each comma.
   bool grouped = false;
+  int groups = 0;
   while (At(i) == U',' && IsAsciiDigit(At(i + 1)) && IsAsciiDigit(At(i + 2)) &&
          IsAsciiDigit(At(i + 3)) && !IsAsciiDigit(At(i + 4)) && IsThousandsComma(i) &&
          (i - begin <= 3 || At(i - 4) == U',')) {
-    digits.append({static_cast<char>(At(i + 1)), static_cast<char>(At(i + 2)),
-                   static_cast<char>(At(i + 3))});
     i += 4;
     grouped = true;
+    ++groups;
   }
-  size_t integer_digits = digits.size();
-  if (At(i) == U'.' && IsAsciiDigit(At(i + 1))) {
-    digits.push_back('.');
+  int32_t integer_end = i;
+  int integer_digits = integer_end - begin - groups;
+  int fraction_digits = 0;
+  bool fraction = At(i) == U'.' && IsAsciiDigit(At(i + 1));
+  if (fraction) {
     ++i;
     while (IsAsciiDigit(At(i))) {
-      digits.push_back(static_cast<char>(At(i++)));
+      ++i;
+      ++fraction_digits;
     }
   }
   run.end = SkipDigitRun(begin);
@@ -286,13 +291,14 @@ ArabicRun NumberReader::ReadArabic(int32_t begin) const {
     joined = std::u32string_view(U".:/-~").find(At(k)) != std::u32string_view::npos &&
              IsAsciiDigit(At(k + 1));
   }
-  bool leading_zero = digits.size() > 1 && digits[0] == '0' && digits[1] != '.';
+  bool leading_zero = At(begin) == U'0' && integer_digits > 1;
   // Separators show that a long run is an amount, but a plain one is an identifier.
-  bool long_run = !grouped && static_cast<int>(integer_digits) > kMaxIntegerDigits;
+  bool long_run = !grouped && integer_digits > kMaxIntegerDigits;
   if (joined || leading_zero || (long_run && !options_.keep_identifiers)) {
     return run;
   }
-  auto value = Decimal::Parse(digits);
+  std::optional<Decimal> value = ParseDigits(begin, integer_end, i, integer_digits,
+                                             fraction_digits);
   if (!value && !long_run) {
     return run;
   }
@@ -302,9 +308,40 @@ ArabicRun NumberReader::ReadArabic(int32_t begin) const {
   run.identifier = long_run;
   run.end = i;
   run.value = value.value_or(Decimal());
-  run.integer = integer_digits == digits.size();
+  run.integer = !fraction;
   run.single_digit = run.integer && integer_digits == 1;
   return run;
+}
+
+// Parses text[begin, end) as Decimal::Parse parses it with the thousands commas removed. The
+// integer part is text[begin, integer_end), and a fraction follows its '.'. Up to 14 integer
+// and 4 fraction digits always fit in a Decimal and are read directly.
+std::optional<Decimal> NumberReader::ParseDigits(int32_t begin, int32_t integer_end,
+                                                 int32_t end, int integer_digits,
+                                                 int fraction_digits) const {
+  constexpr int kFastIntegerDigits = 14;
+  if (integer_digits <= kFastIntegerDigits && fraction_digits <= 4) {
+    int64_t units = 0;
+    for (int32_t k = begin; k < integer_end; ++k) {
+      if (text_[k] != U',') {
+        units = units * 10 + (text_[k] - U'0');
+      }
+    }
+    for (int32_t k = integer_end + 1; k < end; ++k) {
+      units = units * 10 + (text_[k] - U'0');
+    }
+    for (int places = fraction_digits; places < 4; ++places) {
+      units *= 10;
+    }
+    return Decimal::FromUnits(units);
+  }
+  std::string digits;
+  for (int32_t k = begin; k < end; ++k) {
+    if (text_[k] != U',') {
+      digits.push_back(static_cast<char>(text_[k]));
+    }
+  }
+  return Decimal::Parse(digits);
 }
 
 // Reads one numeral left to right. The value builds up in three groups (亿, 万 and below),
@@ -679,12 +716,10 @@ bool NumberReader::IsIdentifierContext(int32_t begin, bool followed_by_unit) con
          ((label == U'o' || label == U'O') && (At(i - 1) == U'N' || At(i - 1) == U'n'));
 }
 
-std::string ToUtf8(std::u32string_view text) {
-  std::string out;
+void AppendCodePoints(std::u32string_view text, std::string* out) {
   for (char32_t cp : text) {
-    AppendUtf8(cp, &out);
+    AppendUtf8(cp, out);
   }
-  return out;
 }
 
 NumberReader::Prefix NumberReader::ReadPrefix(int32_t begin) const {
@@ -715,14 +750,18 @@ bool NumberReader::ApplyUnitWord(const UnitWord& word, int32_t unit_begin, Range
   RangeMath math;
   match->unit_class = word.unit_class;
   if (word.plus_half) {
-    *value = math.Add(*value, Range{*Decimal::Parse("0.5"), *Decimal::Parse("0.5")});
+    *value = math.Add(*value, Range{kHalf, kHalf});
   }
   if (word.plus_one_approx) {
     value->high = value->high + Decimal::FromInt(1);
     match->approximate = true;
   }
-  if (word.unit_class == UnitClass::kDuration) {
-    *value = math.Divide(math.Multiply(*value, word.hours), word.hours_divisor);
+  // Multiplying or dividing by 1 changes nothing, so hours (the common unit) skips both.
+  if (word.unit_class == UnitClass::kDuration && word.hours != Decimal::FromInt(1)) {
+    *value = math.Multiply(*value, word.hours);
+  }
+  if (word.unit_class == UnitClass::kDuration && word.hours_divisor != 1) {
+    *value = math.Divide(*value, word.hours_divisor);
   }
   if (word.unit_class == UnitClass::kMeasureWord) {
     match->measure_word = text_.substr(unit_begin, word.text.size());
@@ -774,7 +813,7 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) 
   if (At(prefix.core_begin) == U'半') {
     core.ok = true;
     core.end = prefix.core_begin + 1;
-    core.value = Range{*Decimal::Parse("0.5"), *Decimal::Parse("0.5")};
+    core.value = Range{kHalf, kHalf};
     core.has_digit = true;
   } else {
     core = ReadCore(prefix.core_begin);
@@ -833,16 +872,16 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) 
   match.scaled = core.scaled && match.unit_class == UnitClass::kNone;
   match.identifier = core.identifier;
   if (prefix.currency || prefix.percent) {
-    match.unit = ToUtf8(text_.substr(begin, prefix.core_begin - begin));
+    AppendCodePoints(text_.substr(begin, prefix.core_begin - begin), &match.unit);
     while (!match.unit.empty() && match.unit.back() == ' ') {
       match.unit.pop_back();
     }
   }
   if (core.scale_begin >= 0) {
-    match.unit += ToUtf8(text_.substr(core.scale_begin, core.end - core.scale_begin));
+    AppendCodePoints(text_.substr(core.scale_begin, core.end - core.scale_begin), &match.unit);
   }
   if (word != nullptr) {
-    match.unit += ToUtf8(word->text);
+    AppendCodePoints(word->text, &match.unit);
   }
   *resume = end;
   return match;

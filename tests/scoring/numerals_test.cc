@@ -60,6 +60,26 @@ TEST_CASE("ParseQuantity reads Arabic numerals", "[extract]") {
   }
 }
 
+TEST_CASE("ParseQuantity reads digits up to the Decimal limit", "[extract]") {
+  // 14 integer digits are read directly, 15 through Decimal::Parse; both must agree with it.
+  const ParseCase cases[] = {
+      {"99,999,999,999,999", kAmount, "99999999999999", "99999999999999", false, ""},
+      {"99,999,999,999,999.9999", kAmount, "99999999999999.9999", "99999999999999.9999",
+       false, ""},
+      {"922,337,203,685,477.5807", kAmount, "922337203685477.5807", "922337203685477.5807",
+       false, ""},
+      {"1,234.5678元", kAmount, "1234.5678", "1234.5678", false, "元"},
+      {"12345678", kCount, "12345678", "12345678", false, ""},
+      {"0.0001", kAmount, "0.0001", "0.0001", false, ""},
+  };
+  for (const ParseCase& c : cases) {
+    CheckParses(c);
+  }
+  CHECK_FALSE(ParseQuantity("922,337,203,685,478", kAmount).has_value());
+  CHECK_FALSE(ParseQuantity("1,000,000,000,000,000", kAmount).has_value());
+  CHECK_FALSE(ParseQuantity("99,999,999,999,999.99999", kAmount).has_value());
+}
+
 TEST_CASE("ParseQuantity reads Chinese numerals", "[extract]") {
   const ParseCase cases[] = {
       {"三个", kCount, "3", "3", false, "个"},
