@@ -27,8 +27,11 @@ bool IsAsciiSpace(char32_t cp) { return cp == U' ' || cp == U'\t' || cp == U'\n'
 
 // Whether folded[i] ends a clause: ，。；;!? and line breaks. A comma or full stop between
 // two digits belongs to a number.
-bool IsClauseBreak(std::u32string_view folded, size_t i) {
+inline bool IsClauseBreak(std::u32string_view folded, size_t i) {
   char32_t cp = folded[i];
+  if (cp > U'?') {
+    return cp == U'。';  // the other breaks are ASCII punctuation and controls
+  }
   switch (cp) {
     case U'\n':
     case U'\r':
@@ -792,11 +795,15 @@ void Extractor::ExtractInto(std::string_view text, std::vector<Extraction>* out)
   }
 
   // Numbers are unique, so ordering by span and then number position is total; std::sort
-  // avoids the buffer that std::stable_sort allocates.
-  std::sort(out->begin(), out->end(), [](const Extraction& a, const Extraction& b) {
+  // avoids the buffer that std::stable_sort allocates. Matches usually come out in order
+  // already, and checking that moves no strings.
+  auto by_position = [](const Extraction& a, const Extraction& b) {
     return std::pair(a.span.begin, a.quantity.span.begin) <
            std::pair(b.span.begin, b.quantity.span.begin);
-  });
+  };
+  if (!std::is_sorted(out->begin(), out->end(), by_position)) {
+    std::sort(out->begin(), out->end(), by_position);
+  }
 }
 
 }  // namespace logbridge::scoring

@@ -3,27 +3,19 @@
 #include "scoring/normalize.h"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <utility>
 
 namespace logbridge::scoring {
 namespace {
 
-// Length in bytes of the UTF-8 sequence that starts with this byte; 1 for stray bytes.
+// Length in bytes of the UTF-8 sequence that starts with this byte; 1 for stray bytes. The
+// table is indexed by the top five bits: 110xxxxx leads 2 bytes, 1110xxxx 3 and 11110xxx 4.
 size_t SequenceLength(unsigned char lead) {
-  if (lead < 0x80) {
-    return 1;
-  }
-  if ((lead >> 5) == 0x6) {
-    return 2;
-  }
-  if ((lead >> 4) == 0xE) {
-    return 3;
-  }
-  if ((lead >> 3) == 0x1E) {
-    return 4;
-  }
-  return 1;
+  static constexpr uint8_t kLengths[32] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+                                           1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 4, 1};
+  return kLengths[lead >> 3];
 }
 
 int32_t CountCodePoints(std::string_view text) {
@@ -32,6 +24,34 @@ int32_t CountCodePoints(std::string_view text) {
     ++count;
   }
   return count;
+}
+
+// Whether two keys are equal. Keys of one template often have the same length, so the first
+// eight bytes are compared inline before the call to memcmp.
+bool KeysEqual(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  if (a.size() >= sizeof(uint64_t)) {
+    uint64_t a_prefix = 0;
+    uint64_t b_prefix = 0;
+    std::memcpy(&a_prefix, a.data(), sizeof(a_prefix));
+    std::memcpy(&b_prefix, b.data(), sizeof(b_prefix));
+    if (a_prefix != b_prefix) {
+      return false;
+    }
+  }
+  return a == b;
+}
+
+// Returns the same field as record.FindField(key, fallback_sort).
+const LogField* FindField(const LogRecord& record, std::string_view key, int32_t fallback_sort) {
+  for (const LogField& field : record.contents) {
+    if (KeysEqual(field.key, key)) {
+      return &field;
+    }
+  }
+  return fallback_sort >= 0 ? record.FindField(key, fallback_sort) : nullptr;
 }
 
 // Whether a typed field value means there is nothing to report, as when people write 无,
@@ -221,14 +241,16 @@ class LogNormalizer {
   void ReadField(const FieldSpec& field);
   void AddTimeSavings();
   void AddExtractions();
-  // Moves the values found into the log.
+  // Copies the values found into the log.
   void Finish();
 
  private:
   // text, field_key, source and quote must live as long as the record or the config.
   void AddValue(int metric, Decimal value, std::string_view text, std::string_view field_key,
                 std::string_view source, Span span, std::string_view quote);
-  void ReadText(const FieldSpec& field, const LogField& raw, std::string_view value, Span span);
+  // lead is the code point where value, the trimmed text, starts in the field's text.
+  void ReadText(const FieldSpec& field, const LogField& raw, std::string_view value,
+                int32_t lead);
   // Returns the config's copy of a rule name, which outlives the extraction that carries it.
   std::string_view RuleName(std::string_view name) const;
 
@@ -261,7 +283,7 @@ std::string_view LogNormalizer::RuleName(std::string_view name) const {
 }
 
 void LogNormalizer::ReadField(const FieldSpec& field) {
-  const LogField* raw = record_.FindField(field.key, field.sort);
+  const LogField* raw = FindField(record_, field.key, field.sort);
   std::string_view value = raw != nullptr ? TrimSpace(raw->value) : std::string_view();
   if (value.empty()) {
     if (field.required) {
@@ -273,13 +295,13 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
   // The span of the trimmed value within the field's original text.
   int32_t lead = CountCodePoints(
       std::string_view(raw->value).substr(0, static_cast<size_t>(value.data() - raw->value.data())));
+  if (field.type == FieldType::kText) {
+    ReadText(field, *raw, value, lead);
+    return;
+  }
   Span whole{lead, lead + CountCodePoints(value)};
   int metric = field.metric_index;
 
-  if (field.type == FieldType::kText) {
-    ReadText(field, *raw, value, whole);
-    return;
-  }
   if (field.type == FieldType::kDate) {
     Result<int64_t> day = ParseDay(value);
     if (!day.ok()) {
@@ -329,7 +351,7 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
 }
 
 void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::string_view value,
-                             Span span) {
+                             int32_t lead) {
   if (field.customer) {
     log_->customer = std::string(value);
   }
@@ -344,7 +366,8 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
   if (metric >= 0) {
     // A text field feeding a metric counts once per log; distinct counts use its text.
     scratch_.typed_metric[metric] = 1;
-    AddValue(metric, Decimal::FromInt(1), value, field.key, "field", span, value);
+    Span whole{lead, lead + CountCodePoints(value)};
+    AddValue(metric, Decimal::FromInt(1), value, field.key, "field", whole, value);
   }
   if (field.extractor < 0) {
     return;
@@ -412,22 +435,60 @@ void LogNormalizer::Finish() {
 
 }  // namespace
 
+namespace {
+
+// The window after a period in which a log written on a given day still reports on the
+// earlier period's last day.
+struct GraceWindow {
+  bool open = false;  // false when the deadline falls before the day's period ends
+  EpochMs until;      // the last instant of the window
+  int64_t earlier_day = 0;
+};
+
+GraceWindow GraceWindowOf(const Deadline& deadline, int64_t day) {
+  Period current = PeriodOfDay(deadline.period, day);
+  Period previous = PeriodOfDay(deadline.period, current.first_day - 1);
+  EpochMs due = deadline.For(previous.end_day - 1);
+  GraceWindow window;
+  if (due < current.start()) {
+    return window;  // Due before its period ends, so a log is always about the day it was written.
+  }
+  // A weekly or longer report written in the next period is about the earlier one until a day
+  // after its deadline. A daily log due the next day has no such grace.
+  window.open = true;
+  window.until = deadline.period == PeriodKind::kDay ? due : due + std::chrono::hours(24);
+  window.earlier_day = previous.end_day - 1;
+  return window;
+}
+
+}  // namespace
+
 int64_t ReportedDay(const TemplateSpec& spec, EpochMs create_time) {
   int64_t day = ShanghaiDay(create_time);
   if (!spec.deadline) {
     return day;
   }
+  // Logs arrive in create-time order, so the window of the last day and deadline is kept per
+  // thread. It is keyed by the deadline's values, not its address, which a later config may
+  // reuse.
+  struct CachedWindow {
+    bool valid = false;
+    Deadline deadline;
+    int64_t day = 0;
+    GraceWindow window;
+  };
+  thread_local CachedWindow cached;
   const Deadline& deadline = *spec.deadline;
-  Period current = PeriodOfDay(deadline.period, day);
-  Period previous = PeriodOfDay(deadline.period, current.first_day - 1);
-  EpochMs due = deadline.For(previous.end_day - 1);
-  if (due < current.start()) {
-    return day;  // Due before its period ends, so a log is always about the day it was written.
+  if (!cached.valid || cached.day != day || cached.deadline.period != deadline.period ||
+      cached.deadline.minute_of_day != deadline.minute_of_day ||
+      cached.deadline.days_after != deadline.days_after) {
+    cached.window = GraceWindowOf(deadline, day);
+    cached.deadline = deadline;
+    cached.day = day;
+    cached.valid = true;
   }
-  // A weekly or longer report written in the next period is about the earlier one until a day
-  // after its deadline. A daily log due the next day has no such grace.
-  EpochMs until = deadline.period == PeriodKind::kDay ? due : due + std::chrono::hours(24);
-  return create_time <= until ? previous.end_day - 1 : day;
+  const GraceWindow& window = cached.window;
+  return window.open && create_time <= window.until ? window.earlier_day : day;
 }
 
 std::string Utf8Slice(std::string_view text, int32_t begin, int32_t end) {

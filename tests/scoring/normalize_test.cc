@@ -11,6 +11,7 @@
 
 #include "scoring/config.h"
 #include "scoring/log_record.h"
+#include "scoring/period.h"
 
 namespace logbridge::scoring {
 namespace {
@@ -103,6 +104,30 @@ TEST_CASE("Normalize shares nothing between logs", "[normalize]") {
   NormalizedLog again = Normalize(SalesConfig(), busy);
   CHECK(DescribeValues(again) == expected);
   CHECK(again.ignored.size() == 1);
+}
+
+TEST_CASE("ReportedDay alternates deadlines on one day", "[normalize]") {
+  TemplateSpec weekly;
+  weekly.deadline = Deadline{PeriodKind::kWeek, 10 * 60, 1};  // Monday 10:00 after the week
+  TemplateSpec next_morning;
+  next_morning.deadline = Deadline{PeriodKind::kDay, 9 * 60, 1};
+  TemplateSpec same_evening;
+  same_evening.deadline = Deadline{PeriodKind::kDay, 21 * 60, 0};
+  int64_t sunday = DaysFromCivil({2026, 11, 22});
+  int64_t monday = sunday + 1;
+  auto at = [](int64_t day, int hour, int minute) {
+    return ShanghaiDayStart(day) + std::chrono::minutes(hour * 60 + minute);
+  };
+  for (int round = 0; round < 2; ++round) {
+    INFO("round " << round);
+    CHECK(ReportedDay(weekly, at(monday, 9, 0)) == sunday);
+    CHECK(ReportedDay(next_morning, at(monday, 8, 0)) == sunday);
+    CHECK(ReportedDay(same_evening, at(monday, 8, 0)) == monday);
+    CHECK(ReportedDay(next_morning, at(monday, 9, 30)) == monday);
+    CHECK(ReportedDay(weekly, at(monday, 11, 30)) == sunday);
+    CHECK(ReportedDay(weekly, at(monday + 1, 10, 1)) == monday + 1);
+    CHECK(ReportedDay(next_morning, at(monday + 1, 8, 59)) == monday);
+  }
 }
 
 }  // namespace
