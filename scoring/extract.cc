@@ -349,10 +349,9 @@ std::optional<Quantity> ReadTenthsPercent(const FoldBuffer& buffer, int32_t begi
   return quantity;
 }
 
-}  // namespace
-
-std::optional<Quantity> ParseQuantity(std::string_view text, QuantityKind kind,
-                                      std::string_view default_unit) {
+// ParseQuantity without the memo.
+std::optional<Quantity> ReadQuantity(std::string_view text, QuantityKind kind,
+                                     std::string_view default_unit) {
   // Per thread, so that typed fields reuse the buffers' capacity like Extract does.
   thread_local FoldBuffer buffer;
   Fold(text, &buffer);
@@ -386,6 +385,68 @@ std::optional<Quantity> ParseQuantity(std::string_view text, QuantityKind kind,
     return std::nullopt;
   }
   return ToQuantity(buffer, *number);
+}
+
+// Recent ParseQuantity results of one thread. Typed fields repeat a few values (8小时, 2天),
+// so a hit skips folding and number reading. The memo is direct-mapped by a hash of the
+// inputs and compares every input in full, so a hit returns what ReadQuantity would.
+class QuantityMemo {
+ public:
+  // Values longer than this are always read; a typed value is usually a few characters.
+  static constexpr size_t kMaxTextBytes = 32;
+
+  std::optional<Quantity> Parse(std::string_view text, QuantityKind kind,
+                                std::string_view default_unit) {
+    if (text.size() > kMaxTextBytes) {
+      return ReadQuantity(text, kind, default_unit);
+    }
+    Entry& entry = entries_[Hash(text, kind, default_unit) % entries_.size()];
+    if (!entry.used || entry.kind != kind || entry.text != text ||
+        entry.default_unit != default_unit) {
+      entry.result = ReadQuantity(text, kind, default_unit);
+      entry.text.assign(text);
+      entry.default_unit.assign(default_unit);
+      entry.kind = kind;
+      entry.used = true;
+    }
+    return entry.result;
+  }
+
+ private:
+  struct Entry {
+    bool used = false;
+    QuantityKind kind = QuantityKind::kCount;
+    std::string text;
+    std::string default_unit;
+    std::optional<Quantity> result;
+  };
+
+  // FNV-1a over both texts, with the kind between them.
+  static uint64_t Hash(std::string_view text, QuantityKind kind, std::string_view default_unit) {
+    uint64_t hash = 0xCBF29CE484222325;
+    auto mix = [&hash](unsigned char byte) {
+      hash ^= byte;
+      hash *= 0x100000001B3;
+    };
+    for (char c : text) {
+      mix(static_cast<unsigned char>(c));
+    }
+    mix(static_cast<unsigned char>(kind));
+    for (char c : default_unit) {
+      mix(static_cast<unsigned char>(c));
+    }
+    return hash;
+  }
+
+  std::array<Entry, 64> entries_;
+};
+
+}  // namespace
+
+std::optional<Quantity> ParseQuantity(std::string_view text, QuantityKind kind,
+                                      std::string_view default_unit) {
+  thread_local QuantityMemo memo;
+  return memo.Parse(text, kind, default_unit);
 }
 
 bool HasIdentifierDigitRun(std::string_view text) {

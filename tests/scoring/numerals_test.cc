@@ -80,6 +80,46 @@ TEST_CASE("ParseQuantity reads digits up to the Decimal limit", "[extract]") {
   CHECK_FALSE(ParseQuantity("99,999,999,999,999.99999", kAmount).has_value());
 }
 
+TEST_CASE("ParseQuantity memo keeps inputs apart", "[extract]") {
+  // The same text under another kind or default unit must not return a remembered result.
+  for (int round = 0; round < 2; ++round) {
+    INFO("round " << round);
+    std::optional<Quantity> wan = ParseQuantity("5", kAmount, "万元");
+    REQUIRE(wan.has_value());
+    CHECK(wan->low == Decimal::FromInt(50000));
+    CHECK(wan->unit == "万元");
+    std::optional<Quantity> plain = ParseQuantity("5", kAmount);
+    REQUIRE(plain.has_value());
+    CHECK(plain->low == Decimal::FromInt(5));
+    CHECK(plain->unit.empty());
+    std::optional<Quantity> days = ParseQuantity("5", kDuration, "天");
+    REQUIRE(days.has_value());
+    CHECK(days->low == Decimal::FromInt(40));
+    std::optional<Quantity> hours = ParseQuantity("5", kDuration);
+    REQUIRE(hours.has_value());
+    CHECK(hours->low == Decimal::FromInt(5));
+    CHECK_FALSE(ParseQuantity("5", kDuration, "元").has_value());
+  }
+}
+
+TEST_CASE("ParseQuantity memo survives collisions", "[extract]") {
+  // More distinct values than the memo has entries, read twice, in both directions.
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 1000; ++i) {
+      int n = round == 0 ? i : 999 - i;
+      std::string text = std::to_string(n) + "家";
+      std::optional<Quantity> quantity = ParseQuantity(text, kCount);
+      INFO("text: " << text);
+      REQUIRE(quantity.has_value());
+      CHECK(quantity->low == Decimal::FromInt(n));
+      CHECK(quantity->span == Span{0, static_cast<int32_t>(std::to_string(n).size()) + 1});
+    }
+  }
+  std::string long_text(40, '1');  // longer than the memo keeps, and an identifier
+  CHECK_FALSE(ParseQuantity(long_text, kAmount).has_value());
+  CHECK_FALSE(ParseQuantity(long_text, kAmount).has_value());
+}
+
 TEST_CASE("ParseQuantity reads Chinese numerals", "[extract]") {
   const ParseCase cases[] = {
       {"三个", kCount, "3", "3", false, "个"},
