@@ -16,6 +16,11 @@ constexpr Decimal kHalf = Decimal::FromUnits(Decimal::kScale / 2);
 bool IsAsciiDigit(char32_t cp) { return cp >= U'0' && cp <= U'9'; }
 bool IsAsciiLetter(char32_t cp) { return (cp >= U'a' && cp <= U'z') || (cp >= U'A' && cp <= U'Z'); }
 
+// Whether cp joins two digit groups into a version, date, clock time or range: . : / - ~
+bool IsDigitJoiner(char32_t cp) {
+  return cp == U'.' || cp == U':' || cp == U'/' || cp == U'-' || cp == U'~';
+}
+
 // Returns 0-9 for a Chinese or financial digit, -1 otherwise.
 int ChineseDigit(char32_t cp) {
   switch (cp) {
@@ -137,15 +142,46 @@ const std::vector<std::u32string>& IdiomWords() {
   return kWords;
 }
 
+// A code point of an idiom word and where it stands in the word.
+struct IdiomAnchor {
+  char32_t cp = 0;
+  uint16_t word = 0;    // index into IdiomWords()
+  uint16_t offset = 0;  // position of cp in that word
+};
+
+// Every code point of every idiom word, sorted by code point, so that StartsIdiom only tries
+// the words that contain the numeral's first character.
+const std::vector<IdiomAnchor>& IdiomAnchors() {
+  static const std::vector<IdiomAnchor> kAnchors = [] {
+    std::vector<IdiomAnchor> anchors;
+    const std::vector<std::u32string>& words = IdiomWords();
+    for (size_t word = 0; word < words.size(); ++word) {
+      for (size_t offset = 0; offset < words[word].size(); ++offset) {
+        anchors.push_back(IdiomAnchor{words[word][offset], static_cast<uint16_t>(word),
+                                      static_cast<uint16_t>(offset)});
+      }
+    }
+    std::stable_sort(anchors.begin(), anchors.end(),
+                     [](const IdiomAnchor& a, const IdiomAnchor& b) { return a.cp < b.cp; });
+    return anchors;
+  }();
+  return kAnchors;
+}
+
+// Whether text[start] lies inside an idiom word written in text.
 bool StartsIdiom(std::u32string_view text, int32_t start) {
-  for (const std::u32string& word : IdiomWords()) {
-    for (size_t k = 0; k < word.size(); ++k) {
-      if (word[k] != text[start] || static_cast<size_t>(start) < k) {
-        continue;
-      }
-      if (text.substr(start - k, word.size()) == word) {
-        return true;
-      }
+  const std::vector<std::u32string>& words = IdiomWords();
+  const std::vector<IdiomAnchor>& anchors = IdiomAnchors();
+  char32_t cp = text[start];
+  auto anchor = std::lower_bound(anchors.begin(), anchors.end(), cp,
+                                 [](const IdiomAnchor& a, char32_t c) { return a.cp < c; });
+  for (; anchor != anchors.end() && anchor->cp == cp; ++anchor) {
+    if (start < anchor->offset) {
+      continue;
+    }
+    const std::u32string& word = words[anchor->word];
+    if (text.substr(start - anchor->offset, word.size()) == word) {
+      return true;
     }
   }
   return false;
@@ -241,8 +277,7 @@ bool NumberReader::IsThousandsComma(int32_t i) const {
 // Returns the end of a run of digits joined by . , : / - ~, so a rejected date, clock time or
 // version is skipped as a whole.
 int32_t NumberReader::SkipDigitRun(int32_t i) const {
-  while (IsAsciiDigit(At(i)) || (std::u32string_view(U".,:/-~").find(At(i)) !=
-                                     std::u32string_view::npos &&
+  while (IsAsciiDigit(At(i)) || ((IsDigitJoiner(At(i)) || At(i) == U',') &&
                                  IsAsciiDigit(At(i + 1)))) {
     ++i;
   }
@@ -280,16 +315,14 @@ ArabicRun NumberReader::ReadArabic(int32_t begin) const {
 
   // Versions (2.3.1), dates (2026-11-03, 11/03), clock times (14:30), identifiers and
   // numbers with leading zeros are not quantities.
-  bool joined = std::u32string_view(U".:/-~").find(At(i)) != std::u32string_view::npos &&
-                IsAsciiDigit(At(i + 1));
+  bool joined = IsDigitJoiner(At(i)) && IsAsciiDigit(At(i + 1));
   if (joined && (At(i) == U'-' || At(i) == U'~')) {
     // 3-5家 may be a range, which ReadAt checks; a third group (2026-11-03) makes a date.
     int32_t k = i + 1;
     while (IsAsciiDigit(At(k))) {
       ++k;
     }
-    joined = std::u32string_view(U".:/-~").find(At(k)) != std::u32string_view::npos &&
-             IsAsciiDigit(At(k + 1));
+    joined = IsDigitJoiner(At(k)) && IsAsciiDigit(At(k + 1));
   }
   bool leading_zero = At(begin) == U'0' && integer_digits > 1;
   // Separators show that a long run is an amount, but a plain one is an identifier.
