@@ -496,27 +496,23 @@ std::string Utf8Slice(std::string_view text, int32_t begin, int32_t end) {
 }
 
 std::string_view Utf8SliceView(std::string_view text, int32_t begin, int32_t end) {
-  size_t start_byte = text.size();
-  size_t end_byte = text.size();
-  int32_t index = 0;
-  for (size_t i = 0; i <= text.size(); ++index) {
-    if (index == begin) {
-      start_byte = i;
-    }
-    if (index == end) {
-      end_byte = i;
-      break;
-    }
-    if (i == text.size()) {
-      break;
-    }
-    i += SequenceLength(text[i]);
-    i = std::min(i, text.size());
-  }
-  if (start_byte >= end_byte) {
+  if (begin < 0 || end <= begin) {
     return {};
   }
-  return text.substr(start_byte, end_byte - start_byte);
+  size_t size = text.size();
+  size_t byte = 0;
+  int32_t index = 0;
+  for (; index < begin && byte < size; ++index) {
+    byte = std::min(byte + SequenceLength(text[byte]), size);
+  }
+  if (index < begin || byte >= size) {
+    return {};  // the slice starts at or past the end of the text
+  }
+  size_t start = byte;
+  for (; index < end && byte < size; ++index) {
+    byte = std::min(byte + SequenceLength(text[byte]), size);
+  }
+  return text.substr(start, byte - start);
 }
 
 std::string EvidenceRef::Quote() const {

@@ -142,7 +142,7 @@ const std::vector<std::u32string>& IdiomWords() {
   return kWords;
 }
 
-// A code point of an idiom word and where it stands in the word.
+// A code point of an idiom word and its position in the word.
 struct IdiomAnchor {
   char32_t cp = 0;
   uint16_t word = 0;    // index into IdiomWords()
@@ -685,7 +685,33 @@ void NumeralParser::Finish() {
   }
 }
 
-Core NumberReader::ReadCore(int32_t begin) const { return NumeralParser(*this, begin).Parse(); }
+// Whether cp after an Arabic number lets NumeralParser read on: a unit character (3万, 5千),
+// a shorthand (3w, 5k) or 多 and 余 (3000多).
+bool ContinuesArabic(char32_t cp) {
+  return ChineseUnit(cp) > 0 || cp == U'w' || cp == U'W' || cp == U'k' || cp == U'K' ||
+         cp == U'多' || cp == U'余';
+}
+
+Core NumberReader::ReadCore(int32_t begin) const {
+  // A plain Arabic number (3, 1,200, 4.5) is the common case. NumeralParser would read it as
+  // one pending digit and stop at the next code point, so its result is built directly here.
+  if (IsAsciiDigit(At(begin))) {
+    ArabicRun run = ReadArabic(begin);
+    Core core;
+    core.end = run.end;
+    if (!run.ok) {
+      return core;
+    }
+    if (!ContinuesArabic(At(run.end))) {
+      core.ok = true;
+      core.value = Range{run.value, run.value};
+      core.has_digit = true;
+      core.identifier = run.identifier;
+      return core;
+    }
+  }
+  return NumeralParser(*this, begin).Parse();
+}
 
 // Extends core over a range's upper end (3-5, 3~5, 3到5, 三至五, 3-5万) and sets *range.
 // Returns false when a range separator is followed by something that is not a valid upper

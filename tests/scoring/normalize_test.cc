@@ -106,6 +106,35 @@ TEST_CASE("Normalize shares nothing between logs", "[normalize]") {
   CHECK(again.ignored.size() == 1);
 }
 
+TEST_CASE("Utf8SliceView clips code point ranges", "[normalize]") {
+  struct SliceCase {
+    std::string text;
+    int32_t begin;
+    int32_t end;
+    std::string expected;
+  };
+  const SliceCase cases[] = {
+      {"a中b", 0, 1, "a"},
+      {"a中b", 1, 2, "中"},
+      {"a中b", 0, 3, "a中b"},
+      {"a中b", 2, 5, "b"},         // an end past the text is clipped
+      {"a中b", 3, 4, ""},          // a start at the end is empty
+      {"a中b", -1, 2, ""},
+      {"a中b", 2, 2, ""},
+      {"a中b", 2, 1, ""},
+      {"", 0, 1, ""},
+      {"\xE4" "a", 0, 1, "\xE4" "a"},  // a lead byte claims its length, cut at the end
+      {"\xE4" "a", 1, 2, ""},
+      {"\x80\x80中", 0, 1, "\x80"},  // a stray continuation byte is one code point
+      {"\x80\x80中", 2, 3, "中"},
+  };
+  for (const SliceCase& c : cases) {
+    INFO("text: " << c.text << " [" << c.begin << ", " << c.end << ")");
+    CHECK(Utf8SliceView(c.text, c.begin, c.end) == c.expected);
+    CHECK(Utf8Slice(c.text, c.begin, c.end) == c.expected);
+  }
+}
+
 TEST_CASE("ReportedDay alternates deadlines on one day", "[normalize]") {
   TemplateSpec weekly;
   weekly.deadline = Deadline{PeriodKind::kWeek, 10 * 60, 1};  // Monday 10:00 after the week
