@@ -373,6 +373,7 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
     return;
   }
   config_.extractors[field.extractor].ExtractInto(raw.value, &scratch_.extractions);
+  Utf8Slicer quotes(raw.value);  // extractions come sorted by span start
   for (Extraction& extraction : scratch_.extractions) {
     if (extraction.aspect != Aspect::kDone || extraction.identifier) {
       log_->ignored.push_back({field.key, std::move(extraction)});
@@ -384,7 +385,7 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
     item.evidence.field_key = field.key;
     item.evidence.source = RuleName(extraction.rule);
     item.evidence.span = extraction.span;
-    item.evidence.quote = Utf8SliceView(raw.value, extraction.span.begin, extraction.span.end);
+    item.evidence.quote = quotes.Slice(extraction.span.begin, extraction.span.end);
     if (extraction.quantity.approximate) {
       item.evidence.approximate = ValueRange{extraction.quantity.low, extraction.quantity.high};
     }
@@ -496,23 +497,29 @@ std::string Utf8Slice(std::string_view text, int32_t begin, int32_t end) {
 }
 
 std::string_view Utf8SliceView(std::string_view text, int32_t begin, int32_t end) {
+  return Utf8Slicer(text).Slice(begin, end);
+}
+
+std::string_view Utf8Slicer::Slice(int32_t begin, int32_t end) {
   if (begin < 0 || end <= begin) {
     return {};
   }
-  size_t size = text.size();
-  size_t byte = 0;
-  int32_t index = 0;
-  for (; index < begin && byte < size; ++index) {
-    byte = std::min(byte + SequenceLength(text[byte]), size);
+  if (begin < index_) {
+    index_ = 0;
+    byte_ = 0;
   }
-  if (index < begin || byte >= size) {
+  size_t size = text_.size();
+  for (; index_ < begin && byte_ < size; ++index_) {
+    byte_ = std::min(byte_ + SequenceLength(text_[byte_]), size);
+  }
+  if (index_ < begin || byte_ >= size) {
     return {};  // the slice starts at or past the end of the text
   }
-  size_t start = byte;
-  for (; index < end && byte < size; ++index) {
-    byte = std::min(byte + SequenceLength(text[byte]), size);
+  size_t byte = byte_;
+  for (int32_t index = index_; index < end && byte < size; ++index) {
+    byte = std::min(byte + SequenceLength(text_[byte]), size);
   }
-  return text.substr(start, byte - start);
+  return text_.substr(byte_, byte - byte_);
 }
 
 std::string EvidenceRef::Quote() const {

@@ -135,6 +135,25 @@ TEST_CASE("Utf8SliceView clips code point ranges", "[normalize]") {
   }
 }
 
+TEST_CASE("Utf8Slicer matches Utf8SliceView in any order", "[normalize]") {
+  const std::string texts[] = {"上午拜访3家客户，签约2.5万元", "a\xE4" "b\x80中文", ""};
+  const std::pair<int32_t, int32_t> ranges[] = {{0, 2},  {2, 5},  {4, 6},   {4, 4}, {9, 30},
+                                                {1, 3},  {-1, 3}, {12, 14}, {3, 1}, {30, 31},
+                                                {0, 40}, {5, 7}};
+  for (const std::string& text : texts) {
+    Utf8Slicer slicer(text);
+    for (auto [begin, end] : ranges) {
+      INFO("text: " << text << " [" << begin << ", " << end << ")");
+      CHECK(slicer.Slice(begin, end) == Utf8SliceView(text, begin, end));
+    }
+  }
+  // The ranges above go backwards several times; check one case by hand too.
+  Utf8Slicer slicer(texts[0]);
+  CHECK(slicer.Slice(4, 6) == "3家");
+  CHECK(slicer.Slice(0, 2) == "上午");
+  CHECK(slicer.Slice(11, 16) == "2.5万元");
+}
+
 TEST_CASE("ReportedDay alternates deadlines on one day", "[normalize]") {
   TemplateSpec weekly;
   weekly.deadline = Deadline{PeriodKind::kWeek, 10 * 60, 1};  // Monday 10:00 after the week
