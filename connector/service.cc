@@ -234,7 +234,8 @@ Status Service::Start() {
 
   if (options_.start_admin_api) {
     AdminApiOptions admin_options{config.admin.bind, config.admin.port,
-                                  options_.secrets.admin_token, config.sync.monthly_call_budget};
+                                  options_.secrets.admin_token, config.sync.monthly_call_budget,
+                                  config.dingtalk.stream_ready_grace};
     admin_api_ = std::make_unique<AdminApi>(admin_options, *store_, metrics_, *clock_);
     if (stream_client_ != nullptr) {
       // Shutdown stops the admin API before it destroys the client this pointer refers to.

@@ -277,14 +277,17 @@ void ReadCallbackMode(const toml::table& table, ConfigReader& reader, CallbackMo
 void ReadDingTalk(const toml::table& root, ConfigReader& reader, DingTalkSettings& out) {
   const toml::table& table = SectionOrEmpty(root, "dingtalk", reader);
   reader.CheckKeys(table, "dingtalk",
-                   {"oapi_base_url", "api_base_url", "stream_base_url", "callback_mode", "app_key",
-                    "agent_id", "robot_code", "card_template_id"});
+                   {"oapi_base_url", "api_base_url", "stream_base_url", "callback_mode",
+                    "stream_ready_grace_seconds", "app_key", "agent_id", "robot_code",
+                    "card_template_id"});
   reader.Url(table, "dingtalk", "oapi_base_url", out.oapi_base_url);
   reader.Url(table, "dingtalk", "api_base_url", out.api_base_url);
   if (table.get("stream_base_url") != nullptr) {
     reader.Url(table, "dingtalk", "stream_base_url", out.stream_base_url);
   }
   ReadCallbackMode(table, reader, out.callback_mode);
+  reader.DurationIn(table, "dingtalk", "stream_ready_grace_seconds", out.stream_ready_grace, 0,
+                    3600);
   reader.String(table, "dingtalk", "app_key", out.app_key, true);
   reader.Int(table, "dingtalk", "agent_id", out.agent_id, 1, INT64_MAX, true);
   reader.String(table, "dingtalk", "robot_code", out.robot_code);

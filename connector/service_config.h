@@ -42,6 +42,8 @@ struct DingTalkSettings {
   // Base URL that Stream mode posts connections/open to; empty uses api_base_url.
   std::string stream_base_url;
   CallbackMode callback_mode = CallbackMode::kHttp;
+  // How long /readyz stays ready after the Stream mode connection drops, while it reconnects.
+  std::chrono::seconds stream_ready_grace{30};
   std::string app_key;           // the app's Client ID; its secret is LOGBRIDGE_APP_SECRET
   int64_t agent_id = 0;          // for work notifications
   std::string robot_code;        // for robot messages and cards

@@ -17,6 +17,20 @@ namespace {
 
 std::string Quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
 
+// Returns "invalid value V: " with the node's value as TOML writes it (strings quoted), or ""
+// for a missing node, to start a message about a value the config gave.
+std::string InvalidValue(const toml::node* node) {
+  if (node == nullptr) {
+    return "";
+  }
+  if (const toml::value<std::string>* text = node->as_string()) {
+    return "invalid value " + Quoted(text->get()) + ": ";
+  }
+  std::ostringstream text;
+  node->visit([&text](const auto& value) { text << value; });
+  return "invalid value " + text.str() + ": ";
+}
+
 // Collects problems and reads typed values, each read naming its dotted key on failure.
 class Loader {
  public:
@@ -55,7 +69,8 @@ class Loader {
       return std::nullopt;
     }
     if (!node->is_string()) {
-      Problem(node, Join(path, name), "must be a string", "write it in double quotes");
+      Problem(node, Join(path, name), InvalidValue(node) + "must be a string",
+              "write it in double quotes");
       return std::nullopt;
     }
     return std::string(node->as_string()->get());
@@ -94,7 +109,7 @@ class Loader {
       value = Decimal::Parse(node.as_string()->get());
     }
     if (!value) {
-      Problem(&node, key, "is not a number within range",
+      Problem(&node, key, InvalidValue(&node) + "not a number within range",
               "write a number such as 40 or 4.5 (at most four decimal places)");
     }
     return value;
@@ -107,7 +122,8 @@ class Loader {
       return std::nullopt;
     }
     if (!node->is_boolean()) {
-      Problem(node, Join(path, name), "must be true or false", "write true or false, unquoted");
+      Problem(node, Join(path, name), InvalidValue(node) + "must be true or false",
+              "write true or false, unquoted");
       return std::nullopt;
     }
     return node->as_boolean()->get();
@@ -121,8 +137,9 @@ class Loader {
     }
     if (!node->is_integer() || node->as_integer()->get() < min ||
         node->as_integer()->get() > max) {
-      Problem(node, Join(path, name), "must be a whole number from " + std::to_string(min) +
-                                          " to " + std::to_string(max),
+      Problem(node, Join(path, name),
+              InvalidValue(node) + "must be a whole number from " + std::to_string(min) + " to " +
+                  std::to_string(max),
               "write a whole number in that range");
       return std::nullopt;
     }
@@ -736,12 +753,14 @@ void ConfigBuilder::LoadKpi(const toml::table& table, const std::string& path, R
 
   kpi.weight = loader_.Number(table, path, "weight", true).value_or(Decimal());
   if (table.get("weight") != nullptr && kpi.weight <= Decimal()) {
-    loader_.Problem(table.get("weight"), path + ".weight", "must be greater than 0",
+    loader_.Problem(table.get("weight"), path + ".weight",
+                    InvalidValue(table.get("weight")) + "must be greater than 0",
                     "give the KPI a positive weight or remove it");
   }
   kpi.target = loader_.Number(table, path, "target", false);
   if (kpi.target && *kpi.target <= Decimal()) {
-    loader_.Problem(table.get("target"), path + ".target", "must be greater than 0",
+    loader_.Problem(table.get("target"), path + ".target",
+                    InvalidValue(table.get("target")) + "must be greater than 0",
                     "set a positive target");
   }
 
@@ -750,7 +769,8 @@ void ConfigBuilder::LoadKpi(const toml::table& table, const std::string& path, R
   if (const toml::table* curve = loader_.Table(table, path, "curve")) {
     LoadCurve(*curve, path + ".curve", &kpi);
   }
-  if (kpi.curve.on_achievement && !kpi.target) {
+  // A target that is present but invalid was reported above, so it is not also called missing.
+  if (kpi.curve.on_achievement && !kpi.target && table.get("target") == nullptr) {
     loader_.Problem(&table, path + ".target",
                     "the curve is on achievement, which needs a target",
                     "add target = <number>, or set curve.on = \"value\" with points in raw units");
@@ -840,9 +860,13 @@ void ConfigBuilder::LoadPeople(const toml::table* people, const toml::table* tar
       continue;
     }
     auto mapped = config_.person_roles.find(std::string(person.str()));
+    // A person mapped to an undefined role was reported above, and their KPI names cannot be
+    // checked against it.
+    bool role_defined = mapped == config_.person_roles.end() ||
+                        config_.FindRole(mapped->second) != nullptr;
     for (const auto& [kpi_name, value] : *table) {
       std::string key = path + "." + std::string(kpi_name.str());
-      bool known = false;
+      bool known = !role_defined;
       for (const RoleSpec& role : config_.roles) {
         if (mapped != config_.person_roles.end() && role.name != mapped->second) {
           continue;
@@ -858,7 +882,8 @@ void ConfigBuilder::LoadPeople(const toml::table* people, const toml::table* tar
       }
       std::optional<Decimal> target = loader_.NodeDecimal(value, key);
       if (target && *target <= Decimal()) {
-        loader_.Problem(&value, key, "must be greater than 0", "set a positive target");
+        loader_.Problem(&value, key, InvalidValue(&value) + "must be greater than 0",
+                        "set a positive target");
       } else if (target) {
         config_.person_targets[std::string(person.str())][std::string(kpi_name.str())] = *target;
       }
@@ -899,7 +924,9 @@ void ConfigBuilder::LoadValidation(const toml::table* validation) {
           .ToDouble();
   if (spec.duplicate_similarity <= 0 || spec.duplicate_similarity > 1) {
     loader_.Problem(validation->get("duplicate_similarity"), path + ".duplicate_similarity",
-                    "must be above 0 and at most 1", "use a similarity such as 0.8");
+                    InvalidValue(validation->get("duplicate_similarity")) +
+                        "must be above 0 and at most 1",
+                    "use a similarity such as 0.8");
   }
   spec.duplicate_window = static_cast<int32_t>(
       loader_.Integer(*validation, path, "duplicate_window", 0, 1000)
@@ -908,7 +935,8 @@ void ConfigBuilder::LoadValidation(const toml::table* validation) {
       loader_.Number(*validation, path, "down_weight", false).value_or(spec.down_weight);
   if (spec.down_weight < Decimal() || spec.down_weight > Decimal::FromInt(1)) {
     loader_.Problem(validation->get("down_weight"), path + ".down_weight",
-                    "must be from 0 to 1", "use a factor such as 0.5");
+                    InvalidValue(validation->get("down_weight")) + "must be from 0 to 1",
+                    "use a factor such as 0.5");
   }
   if (std::optional<std::string> metric =
           loader_.String(*validation, path, "order_metric", false)) {

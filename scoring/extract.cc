@@ -58,19 +58,36 @@ struct Cue {
   Aspect aspect;
 };
 
-constexpr std::u32string_view kNotCues[] = {U"无锡", U"无论", U"无误", U"无数", U"无限",
-                                            U"无线", U"无偿", U"没事", U"并无不"};
+// Single characters such as 待 and 拟 are cues only outside these words: 接待了3位客户 is done
+// work, and so is 完成目标5万.
+constexpr std::u32string_view kNotCues[] = {
+    U"无锡", U"无论", U"无误", U"无数", U"无限", U"无线", U"无偿", U"没事", U"并无不",
+    U"接待", U"招待", U"款待", U"对待", U"看待", U"优待", U"善待", U"待遇", U"模拟", U"虚拟",
+    U"草拟", U"拟定", U"比拟", U"完成目标", U"达成目标", U"实现目标", U"超额完成目标"};
 
+// Negation covers work that was refused, cancelled or withdrawn. Deferred work (推迟, 延期) and
+// intentions (希望, 有望, 力争, 目标, 意向) count as planned: neither is done work.
 constexpr Cue kCues[] = {
     {U"尚未", Aspect::kNegated},   {U"并未", Aspect::kNegated},   {U"还没", Aspect::kNegated},
     {U"没有", Aspect::kNegated},   {U"没", Aspect::kNegated},     {U"不曾", Aspect::kNegated},
     {U"未来", Aspect::kPlanned},   {U"未", Aspect::kNegated},     {U"无", Aspect::kNegated},
+    {U"拒绝", Aspect::kNegated},   {U"被拒", Aspect::kNegated},   {U"取消", Aspect::kNegated},
+    {U"放弃", Aspect::kNegated},   {U"终止", Aspect::kNegated},   {U"撤销", Aspect::kNegated},
+    {U"撤回", Aspect::kNegated},   {U"退回", Aspect::kNegated},   {U"作废", Aspect::kNegated},
+    {U"不签", Aspect::kNegated},   {U"不拜访", Aspect::kNegated}, {U"不成交", Aspect::kNegated},
+    {U"不下单", Aspect::kNegated}, {U"不续约", Aspect::kNegated}, {U"不合作", Aspect::kNegated},
     {U"计划", Aspect::kPlanned},   {U"准备", Aspect::kPlanned},   {U"打算", Aspect::kPlanned},
     {U"将要", Aspect::kPlanned},   {U"即将", Aspect::kPlanned},   {U"将会", Aspect::kPlanned},
-    {U"预计", Aspect::kPlanned},   {U"预期", Aspect::kPlanned},   {U"明天", Aspect::kPlanned},
-    {U"明日", Aspect::kPlanned},   {U"后天", Aspect::kPlanned},   {U"下周", Aspect::kPlanned},
-    {U"下星期", Aspect::kPlanned}, {U"下个月", Aspect::kPlanned}, {U"下月", Aspect::kPlanned},
-    {U"争取", Aspect::kPlanned},
+    {U"将于", Aspect::kPlanned},   {U"将在", Aspect::kPlanned},   {U"推迟", Aspect::kPlanned},
+    {U"延期", Aspect::kPlanned},   {U"延后", Aspect::kPlanned},   {U"待", Aspect::kPlanned},
+    {U"拟", Aspect::kPlanned},     {U"希望", Aspect::kPlanned},   {U"可能", Aspect::kPlanned},
+    {U"有望", Aspect::kPlanned},   {U"应该", Aspect::kPlanned},   {U"期望", Aspect::kPlanned},
+    {U"力争", Aspect::kPlanned},   {U"需要", Aspect::kPlanned},   {U"预约", Aspect::kPlanned},
+    {U"约好", Aspect::kPlanned},   {U"目标", Aspect::kPlanned},   {U"意向", Aspect::kPlanned},
+    {U"要去", Aspect::kPlanned},   {U"还要", Aspect::kPlanned},   {U"预计", Aspect::kPlanned},
+    {U"预期", Aspect::kPlanned},   {U"明天", Aspect::kPlanned},   {U"明日", Aspect::kPlanned},
+    {U"后天", Aspect::kPlanned},   {U"下周", Aspect::kPlanned},   {U"下星期", Aspect::kPlanned},
+    {U"下个月", Aspect::kPlanned}, {U"下月", Aspect::kPlanned},   {U"争取", Aspect::kPlanned},
 };
 
 // Whether cp is the first character of an entry in kCues or kNotCues.

@@ -69,6 +69,26 @@ std::string* TextMember(LogRecord& record, std::string_view name) {
   return nullptr;
 }
 
+// DingTalk sends times in epoch milliseconds, and no DingTalk log predates 2000-01-01 (this
+// bound in milliseconds, Shanghai midnight). A value between this bound divided by 1000 and
+// 10^11 is a time in seconds: 10^11 ms is only 1973, while 10^11 s is the year 5138.
+constexpr int64_t kEarliestLogMs = 946656000000;
+
+// Returns an error naming the value when ms cannot be a DingTalk log time.
+Status CheckEpochMs(int64_t ms, const std::string& text) {
+  if (ms >= kEarliestLogMs) {
+    return OkStatus();
+  }
+  if (ms >= kEarliestLogMs / 1000 && ms < 100000000000) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     text + " looks like epoch seconds, and DingTalk times are epoch "
+                            "milliseconds; multiply it by 1000");
+  }
+  return MakeError(ErrorCode::kInvalidArgument,
+                   text + " is before 2000-01-01, so it is no DingTalk time; write epoch "
+                          "milliseconds, such as 1764547200000 for 2025-12-01 08:00 in Shanghai");
+}
+
 Result<LogField> ParseField(const Json& item, std::string_view source, size_t index) {
   if (!item.is_object()) {
     return FieldError(source, index, "contents", "each item must be an object with key and value");
@@ -92,6 +112,12 @@ Result<LogField> ParseField(const Json& item, std::string_view source, size_t in
                         "expected a string or number, got " + value.dump());
     }
   }
+  if (field.key.empty() && field.sort < 0) {
+    return FieldError(source, index, "contents",
+                      "the item " + item.dump() +
+                          " has neither key nor sort, so no template field matches it; export "
+                          "the logs with each field's key");
+  }
   return field;
 }
 
@@ -101,6 +127,7 @@ Result<LogRecord> ParseRecord(const Json& item, std::string_view source, size_t 
   }
   LogRecord record;
   Json unknown = Json::object();
+  bool has_create = false;
   bool has_modified = false;
   for (const auto& [name, value] : item.items()) {
     std::string* text_target = TextMember(record, name);
@@ -114,7 +141,11 @@ Result<LogRecord> ParseRecord(const Json& item, std::string_view source, size_t 
         return FieldError(source, index, name,
                           "expected epoch milliseconds as a number, got " + value.dump());
       }
+      if (Status plausible = CheckEpochMs(ms, value.dump()); !plausible.ok()) {
+        return FieldError(source, index, name, plausible.error().message);
+      }
       (name == "create_time" ? record.create_time : record.modified_time) = EpochMs(ms);
+      has_create = has_create || name == "create_time";
       has_modified = has_modified || name == "modified_time";
     } else if (name == "contents") {
       if (!value.is_array()) {
@@ -139,6 +170,12 @@ Result<LogRecord> ParseRecord(const Json& item, std::string_view source, size_t 
     return FieldError(source, index, "creator_id",
                       "missing or empty in report " + record.report_id +
                           "; logs are attributed by creator_id only");
+  }
+  if (!has_create) {
+    return FieldError(source, index, "create_time",
+                      "missing in report " + record.report_id +
+                          "; the scored period comes from it, so export logs with create_time "
+                          "(epoch milliseconds)");
   }
   if (!has_modified) {
     record.modified_time = record.create_time;

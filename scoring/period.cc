@@ -192,9 +192,15 @@ Result<Period> ParsePeriod(std::string_view text) {
 
   int32_t number = 0;
   if (ConsumePrefix(rest, "W") || ConsumePrefix(rest, "w")) {
-    if (!ReadNumber(rest, 2, &number) || !rest.empty() || number < 1 ||
-        number > IsoWeeksInYear(year)) {
+    if (!ReadNumber(rest, 2, &number) || !rest.empty() || number < 1) {
       return BadPeriod(text);
+    }
+    if (number > IsoWeeksInYear(year)) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "invalid period \"" + std::string(text) + "\": ISO year " +
+                           std::to_string(year) + " has " + std::to_string(IsoWeeksInYear(year)) +
+                           " weeks; its last week is " + std::to_string(year) + "-W" +
+                           std::to_string(IsoWeeksInYear(year)));
     }
     int64_t monday = IsoYearStart(year) + int64_t{number - 1} * 7;
     return Period{PeriodKind::kWeek, monday, monday + 7};

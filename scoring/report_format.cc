@@ -268,7 +268,8 @@ std::string ReportsToCsv(const std::vector<ScoreReport>& reports) {
     for (const KpiScore& kpi : report.kpis) {
       out += head + CsvField(kpi.name) + "," + CsvField(kpi.metric) + "," +
              kpi.weight.ToString() + "," + (kpi.has_data ? kpi.raw.ToString() : "") + "," +
-             OptionalText(kpi.target, 2) + "," + OptionalText(kpi.achievement, 2) + "," +
+             (kpi.target ? kpi.target->ToString() : "") + "," + OptionalText(kpi.achievement, 2) +
+             "," +
              FormatFixed(kpi.points, 2) + tail;
     }
   }
@@ -300,7 +301,12 @@ std::string ReportsToTable(const std::vector<ScoreReport>& reports) {
     out += "  logs: " + std::to_string(report.logs_counted) + " counted, " +
            std::to_string(report.logs_down_weighted) + " down-weighted, " +
            std::to_string(report.logs_excluded) + " excluded; " +
-           std::to_string(CountFlags(report)) + " flags\n";
+           std::to_string(CountFlags(report)) + (CountFlags(report) == 1 ? " flag\n" : " flags\n");
+    if (int64_t uncounted = static_cast<int64_t>(report.ignored.size()) + report.ignored_omitted;
+        uncounted > 0) {
+      out += "  " + std::to_string(uncounted) +
+             " rule match(es) not counted (planned, negated or identifier); explain lists them\n";
+    }
     AppendFlagLines(report, &out);
     out += "\n";
   }

@@ -10,16 +10,14 @@
 #include "connector/approvals.h"
 #include "connector/outbox.h"
 #include "connector/store.h"
+#include "tests/connector/outbox_test_support.h"
 
 namespace logbridge::connector {
 namespace {
 
-class UnusedSender final : public MessageSender {
- public:
-  Result<SendReceipt> Send(const OutgoingMessage&) override {
-    return MakeError(ErrorCode::kInternal, "not used");
-  }
-};
+using testing::OpenMemoryStore;
+using testing::QueuedWithPrefix;
+using testing::UnusedSender;
 
 constexpr char kRawLog[] =
     R"({"report_id":"r1","template_name":"销售日报","creator_id":"a1","creator_name":"张三",)"
@@ -29,9 +27,7 @@ constexpr char kRawLog[] =
 class ApprovalsFixture {
  public:
   explicit ApprovalsFixture(ApprovalSettings settings = {}) : clock_(EpochMs(1771059600000)) {
-    Result<std::unique_ptr<Store>> store = Store::Open(StoreOptions{":memory:"});
-    REQUIRE(store.ok());
-    store_ = std::move(*store);
+    store_ = OpenMemoryStore();
     outbox_ = std::make_unique<Outbox>(*store_, sender_, clock_);
     std::vector<Person> people = {
         Person{"a1", "张三", "销售代表", {2}, "m1", true},
@@ -66,16 +62,7 @@ class ApprovalsFixture {
   }
 
   std::vector<OutboxMessage> Queued(const std::string& prefix) {
-    Result<std::vector<OutboxMessage>> due =
-        store_->ListDueMessages(clock_.Now() + std::chrono::days(365), 1000);
-    REQUIRE(due.ok());
-    std::vector<OutboxMessage> matching;
-    for (const OutboxMessage& message : *due) {
-      if (message.idempotency_key.rfind(prefix, 0) == 0) {
-        matching.push_back(message);
-      }
-    }
-    return matching;
+    return QueuedWithPrefix(*store_, clock_.Now(), prefix);
   }
 
   Approval Only() {

@@ -11,28 +11,20 @@
 #include "connector/outbox.h"
 #include "connector/reminders.h"
 #include "connector/store.h"
+#include "tests/connector/outbox_test_support.h"
 
 namespace logbridge::connector {
 namespace {
 
-// Never called: these tests read the queued messages from the store.
-class UnusedSender final : public MessageSender {
- public:
-  Result<SendReceipt> Send(const OutgoingMessage&) override {
-    return MakeError(ErrorCode::kInternal, "not used");
-  }
-};
-
-Date Day(int year, unsigned month, unsigned day) {
-  return Date{std::chrono::year(year), std::chrono::month(month), std::chrono::day(day)};
-}
+using testing::Day;
+using testing::OpenMemoryStore;
+using testing::QueuedWithPrefix;
+using testing::UnusedSender;
 
 class RemindersFixture {
  public:
   RemindersFixture() : clock_(ShanghaiTime(Day(2026, 2, 10), 9, 0)) {
-    Result<std::unique_ptr<Store>> store = Store::Open(StoreOptions{":memory:"});
-    REQUIRE(store.ok());
-    store_ = std::move(*store);
+    store_ = OpenMemoryStore();
     Result<WorkdayCalendar> calendar =
         WorkdayCalendar::LoadDirectory(std::string(LOGBRIDGE_SOURCE_DIR) + "/config/holidays");
     REQUIRE(calendar.ok());
@@ -60,18 +52,8 @@ class RemindersFixture {
     REQUIRE(store_->UpsertLogVersion(RawLog{id, "{}", "日报", userid, at, at}, at).ok());
   }
 
-  // Queued messages whose idempotency key starts with `prefix`.
   std::vector<OutboxMessage> Queued(const std::string& prefix) {
-    Result<std::vector<OutboxMessage>> due =
-        store_->ListDueMessages(clock_.Now() + std::chrono::days(365), 1000);
-    REQUIRE(due.ok());
-    std::vector<OutboxMessage> matching;
-    for (const OutboxMessage& message : *due) {
-      if (message.idempotency_key.rfind(prefix, 0) == 0) {
-        matching.push_back(message);
-      }
-    }
-    return matching;
+    return QueuedWithPrefix(*store_, clock_.Now(), prefix);
   }
 
   ReminderReport RunAt(Date date, int hour, int minute) {

@@ -14,10 +14,16 @@
 #include "connector/outbox.h"
 #include "connector/score_cards.h"
 #include "connector/store.h"
+#include "tests/connector/outbox_test_support.h"
 #include "scoring/config.h"
 
 namespace logbridge::connector {
 namespace {
+
+using testing::Day;
+using testing::OpenMemoryStore;
+using testing::QueuedWithPrefix;
+using testing::UnusedSender;
 
 constexpr char kRules[] = R"toml(
 period = "week"
@@ -51,23 +57,10 @@ templates = ["销售日报"]
 min_chars = 10
 )toml";
 
-class UnusedSender final : public MessageSender {
- public:
-  Result<SendReceipt> Send(const OutgoingMessage&) override {
-    return MakeError(ErrorCode::kInternal, "not used");
-  }
-};
-
-Date Day(int year, unsigned month, unsigned day) {
-  return Date{std::chrono::year(year), std::chrono::month(month), std::chrono::day(day)};
-}
-
 class ScoreFixture {
  public:
   ScoreFixture() : clock_(ShanghaiTime(Day(2026, 2, 9), 9, 0)) {
-    Result<std::unique_ptr<Store>> store = Store::Open(StoreOptions{":memory:"});
-    REQUIRE(store.ok());
-    store_ = std::move(*store);
+    store_ = OpenMemoryStore();
     outbox_ = std::make_unique<Outbox>(*store_, sender_, clock_);
     REQUIRE(store_
                 ->ReplaceRoster({Person{"a1", "张三", "销售代表", {2}, "m1", true},
@@ -107,16 +100,7 @@ class ScoreFixture {
   }
 
   std::vector<OutboxMessage> Queued(const std::string& prefix) {
-    Result<std::vector<OutboxMessage>> due =
-        store_->ListDueMessages(clock_.Now() + std::chrono::days(365), 1000);
-    REQUIRE(due.ok());
-    std::vector<OutboxMessage> matching;
-    for (const OutboxMessage& message : *due) {
-      if (message.idempotency_key.rfind(prefix, 0) == 0) {
-        matching.push_back(message);
-      }
-    }
-    return matching;
+    return QueuedWithPrefix(*store_, clock_.Now(), prefix);
   }
 
   ManualClock clock_;

@@ -1,6 +1,7 @@
 // Tests of the daemon config and secret loading, including the shipped example config.
 #include "connector/service_config.h"
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -184,6 +185,7 @@ templates = ["日报"]
   REQUIRE(stream.ok());
   CHECK(stream->dingtalk.callback_mode == CallbackMode::kStream);
   CHECK(stream->dingtalk.stream_base_url == "http://127.0.0.1:9000");
+  CHECK(stream->dingtalk.stream_ready_grace == std::chrono::seconds(30));
   CHECK_FALSE(stream->http_callbacks());
   CHECK(stream->stream_callbacks());
 
@@ -200,6 +202,25 @@ templates = ["日报"]
   REQUIRE(off.ok());
   CHECK_FALSE(off->http_callbacks());
   CHECK_FALSE(off->stream_callbacks());
+}
+
+TEST_CASE("Stream readiness grace is configurable", "[connector]") {
+  // The mode and the grace follow kMinimal's agent_id, so the grace is on line 6.
+  auto parse = [](std::string_view grace) {
+    std::string text = kMinimal;
+    text.insert(text.find("\n\n[sync]"),
+                "\ncallback_mode = \"stream\"\nstream_ready_grace_seconds = " + std::string(grace));
+    return ParseServiceConfig(text, "grace.toml");
+  };
+  Result<ServiceConfig> five = parse("5");
+  REQUIRE(five.ok());
+  CHECK(five->dingtalk.stream_ready_grace == std::chrono::seconds(5));
+
+  Result<ServiceConfig> negative = parse("-1");
+  REQUIRE_FALSE(negative.ok());
+  CHECK(negative.error().message.find("grace.toml:6: dingtalk.stream_ready_grace_seconds: "
+                                      "invalid value -1; use an integer from 0 to 3600") !=
+        std::string::npos);
 }
 
 TEST_CASE("Invalid callback mode is named", "[connector]") {

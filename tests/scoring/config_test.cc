@@ -5,6 +5,8 @@
 #include <sstream>
 
 #include "scoring/config.h"
+#include "scoring/log_record.h"
+#include "scoring/normalize.h"
 
 namespace logbridge::scoring {
 namespace {
@@ -37,6 +39,11 @@ std::vector<ConfigProblem> ProblemsAfter(std::string_view from, std::string_view
   REQUIRE(at != std::string::npos);
   text.replace(at, from.size(), to);
   return CheckConfigString(text, "test.toml");
+}
+
+// Returns the problems of kValid with text appended.
+std::vector<ConfigProblem> ProblemsWith(std::string_view appended) {
+  return CheckConfigString(std::string(kValid) + std::string(appended), "test.toml");
 }
 
 bool HasProblem(const std::vector<ConfigProblem>& problems, std::string_view key,
@@ -79,6 +86,25 @@ TEST_CASE("shipped example configs load", "[config]") {
     INFO(path << "\n" << Describe(problems));
     CHECK(problems.empty());
   }
+}
+
+TEST_CASE("product example counts people interviewed", "[config]") {
+  std::string path = std::string(LOGBRIDGE_SOURCE_DIR) + "/config/product.toml";
+  std::ifstream file(path);
+  std::ostringstream text;
+  text << file.rdbuf();
+  Result<Config> config = LoadConfigString(text.str(), path);
+  REQUIRE(config.ok());
+  Result<std::vector<LogRecord>> records = ParseLogRecords(
+      R"([{"report_id":"p1","template_name":"产品周报","creator_id":"u1","create_time":1764547200000,
+          "contents":[{"key":"用户调研结果","value":"访谈5个用户，调研了3个竞品，回访2位客户"}]}])");
+  REQUIRE(records.ok());
+  NormalizedLog log = Normalize(*config, records->front());
+  std::vector<std::string_view> quotes;
+  for (const MetricValue& value : log.values) {
+    quotes.push_back(value.evidence.quote);
+  }
+  CHECK(quotes == std::vector<std::string_view>{"访谈5个用户", "回访2位"});
 }
 
 TEST_CASE("weights must sum to 100", "[config]") {
@@ -140,6 +166,26 @@ TEST_CASE("unknown references are reported", "[config]") {
   INFO(Describe(problems));
   CHECK(HasProblem(problems, "roles.sales.templates", "周报"));
   CHECK(HasProblem(problems, "people.u1", "boss"));
+}
+
+TEST_CASE("undefined person role hides target checks", "[config]") {
+  std::vector<ConfigProblem> problems =
+      ProblemsWith("[people]\n\"u1\" = \"salse\"\n[targets.u1]\n\"销售额\" = 150000\n");
+  INFO(Describe(problems));
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].key == "people.u1");
+  CHECK(problems[0].message == "names role \"salse\", which is not defined");
+}
+
+TEST_CASE("invalid values are quoted", "[config]") {
+  std::vector<ConfigProblem> problems =
+      ProblemsWith("[validation]\ndown_weight = 2\nmin_chars = \"x\"\n");
+  INFO(Describe(problems));
+  CHECK(HasProblem(problems, "validation.down_weight", "invalid value 2: must be from 0 to 1"));
+  CHECK(HasProblem(problems, "validation.min_chars",
+                   "invalid value \"x\": must be a whole number from 0 to 10000"));
+  std::vector<ConfigProblem> zero = ProblemsAfter("target = 100000", "target = 0");
+  CHECK(HasProblem(zero, "roles.sales.kpis[0].target", "invalid value 0: must be greater than 0"));
 }
 
 TEST_CASE("target period loads and is checked", "[config]") {
@@ -220,6 +266,17 @@ TEST_CASE("config rejects empty pattern and bad numbers", "[config]") {
   problems = CheckConfigString(long_weight, "test.toml");
   INFO(Describe(problems));
   CHECK(HasProblem(problems, "roles.sales.kpis[0].weight", "not a number"));
+}
+
+TEST_CASE("invalid target is reported once", "[config]") {
+  for (std::string_view target : {"target = 1e300", "target = \"abc\""}) {
+    std::vector<ConfigProblem> problems = ProblemsAfter("target = 100000", target);
+    INFO(Describe(problems));
+    CHECK(HasProblem(problems, "roles.sales.kpis[0].target", "not a number"));
+    CHECK(problems.size() == 1);
+  }
+  std::vector<ConfigProblem> missing = ProblemsAfter("target = 100000", "");
+  CHECK(HasProblem(missing, "roles.sales.kpis[0].target", "needs a target"));
 }
 
 TEST_CASE("toml syntax error names line", "[config]") {

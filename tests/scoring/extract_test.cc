@@ -103,6 +103,32 @@ TEST_CASE("Extract marks planned and negated work", "[extract]") {
   }
 }
 
+TEST_CASE("Extract reads refusals and intentions as not done", "[extract]") {
+  struct AspectCase {
+    const char* text;
+    Aspect aspect;
+  };
+  const AspectCase cases[] = {
+      {"客户拒绝签约5万元订单", Aspect::kNegated}, {"订单被拒，签约2笔作废", Aspect::kNegated},
+      {"取消拜访3家", Aspect::kNegated},           {"客户放弃签约1笔", Aspect::kNegated},
+      {"终止签约2笔", Aspect::kNegated},           {"撤销订单1笔", Aspect::kNegated},
+      {"客户不签约2笔", Aspect::kNegated},         {"这周不拜访3家", Aspect::kNegated},
+      {"签约2笔推迟到月底", Aspect::kPlanned},     {"待签约2笔", Aspect::kPlanned},
+      {"拟签约1笔", Aspect::kPlanned},             {"希望拜访3家", Aspect::kPlanned},
+      {"可能签约1笔", Aspect::kPlanned},           {"有望签约2笔", Aspect::kPlanned},
+      {"力争拜访5家", Aspect::kPlanned},           {"需要拜访3家", Aspect::kPlanned},
+      {"预约拜访2家", Aspect::kPlanned},           {"目标签约10笔", Aspect::kPlanned},
+      {"接待并拜访了3位", Aspect::kDone},          {"草拟合同后签约2笔", Aspect::kDone},
+      {"模拟演示后签约1笔", Aspect::kDone},        {"完成目标后签约3笔", Aspect::kDone},
+  };
+  for (const AspectCase& c : cases) {
+    INFO("text: " << c.text);
+    std::vector<Extraction> found = Sales().Extract(c.text);
+    REQUIRE_FALSE(found.empty());
+    CHECK(found[0].aspect == c.aspect);
+  }
+}
+
 TEST_CASE("Extract ignores numerals in words and idioms", "[extract]") {
   const char* cases[] = {
       "统一拜访客户",     "一起拜访客户",     "万一签约失败",     "百战百胜签约",

@@ -47,16 +47,16 @@ TEST_CASE("record keeps unknown fields", "[log_record]") {
 }
 
 TEST_CASE("record from bare array and lines", "[log_record]") {
-  std::string_view array = R"([{"report_id":"a","creator_id":"u","create_time":1},
-                               {"report_id":"b","creator_id":"u","create_time":2}])";
+  std::string_view array = R"([{"report_id":"a","creator_id":"u","create_time":1760000000001},
+                               {"report_id":"b","creator_id":"u","create_time":1760000000002}])";
   Result<std::vector<LogRecord>> from_array = ParseLogRecords(array);
   REQUIRE(from_array.ok());
   CHECK(from_array->size() == 2);
   // modified_time defaults to create_time when absent.
-  CHECK(from_array->at(1).modified_time.value == 2);
+  CHECK(from_array->at(1).modified_time.value == 1760000000002);
 
-  std::string_view lines = "{\"report_id\":\"a\",\"creator_id\":\"u\",\"create_time\":1}\n\n"
-                           "{\"report_id\":\"b\",\"creator_id\":\"v\",\"create_time\":2}\n";
+  std::string_view lines = "{\"report_id\":\"a\",\"creator_id\":\"u\",\"create_time\":1760000000001}\n\n"
+                           "{\"report_id\":\"b\",\"creator_id\":\"v\",\"create_time\":1760000000002}\n";
   Result<std::vector<LogRecord>> from_lines = ParseLogRecords(lines);
   REQUIRE(from_lines.ok());
   REQUIRE(from_lines->size() == 2);
@@ -65,7 +65,7 @@ TEST_CASE("record from bare array and lines", "[log_record]") {
 
 TEST_CASE("record errors name the field", "[log_record]") {
   Result<std::vector<LogRecord>> no_creator =
-      ParseLogRecords(R"([{"report_id":"a","create_time":1}])", "logs.json");
+      ParseLogRecords(R"([{"report_id":"a","create_time":1760000000001}])", "logs.json");
   REQUIRE_FALSE(no_creator.ok());
   CHECK(no_creator.error().message.find("logs.json: record 0") != std::string::npos);
   CHECK(no_creator.error().message.find("creator_id") != std::string::npos);
@@ -76,8 +76,34 @@ TEST_CASE("record errors name the field", "[log_record]") {
   CHECK(bad_time.error().message.find("create_time") != std::string::npos);
   CHECK(bad_time.error().message.find("yesterday") != std::string::npos);
 
+  Result<std::vector<LogRecord>> negative = ParseLogRecords(
+      R"([{"report_id":"a","creator_id":"u","create_time":1760000000001,"modified_time":-1}])");
+  REQUIRE_FALSE(negative.ok());
+  CHECK(negative.error().message.find("\"modified_time\": -1 is before 2000-01-01") !=
+        std::string::npos);
+
+  Result<std::vector<LogRecord>> seconds = ParseLogRecords(
+      R"([{"report_id":"a","creator_id":"u","create_time":1764547200}])", "logs.json");
+  REQUIRE_FALSE(seconds.ok());
+  CHECK(seconds.error().message ==
+        "logs.json: record 0, field \"create_time\": 1764547200 looks like epoch seconds, and "
+        "DingTalk times are epoch milliseconds; multiply it by 1000");
+
+  Result<std::vector<LogRecord>> no_key = ParseLogRecords(
+      R"([{"report_id":"a","creator_id":"u","create_time":1760000000001,
+           "contents":[{"value":"拜访3家"}]}])");
+  REQUIRE_FALSE(no_key.ok());
+  CHECK(no_key.error().message.find("{\"value\":\"拜访3家\"} has neither key nor sort") !=
+        std::string::npos);
+
+  Result<std::vector<LogRecord>> no_time =
+      ParseLogRecords(R"([{"report_id":"a","creator_id":"u"}])");
+  REQUIRE_FALSE(no_time.ok());
+  CHECK(no_time.error().message.find("\"create_time\": missing in report a") !=
+        std::string::npos);
+
   Result<std::vector<LogRecord>> bad_line = ParseLogRecords(
-      "{\"report_id\":\"a\",\"creator_id\":\"u\",\"create_time\":1}\n{oops\n", "x.jsonl");
+      "{\"report_id\":\"a\",\"creator_id\":\"u\",\"create_time\":1760000000001}\n{oops\n", "x.jsonl");
   REQUIRE_FALSE(bad_line.ok());
   CHECK(bad_line.error().message.find("x.jsonl: line 2") != std::string::npos);
 
@@ -89,7 +115,7 @@ TEST_CASE("record errors name the field", "[log_record]") {
 TEST_CASE("pretty JSON error names its line", "[log_record]") {
   // A missing comma after "u" on line 3: the parser stops at the next key.
   std::string_view pretty = "[\n  {\"report_id\": \"a\",\n   \"creator_id\": \"u\"\n"
-                            "   \"create_time\": 1}\n]\n";
+                            "   \"create_time\": 1760000000001}\n]\n";
   Result<std::vector<LogRecord>> parsed = ParseLogRecords(pretty, "pretty.json");
   REQUIRE_FALSE(parsed.ok());
   const std::string& message = parsed.error().message;

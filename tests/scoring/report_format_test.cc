@@ -71,7 +71,7 @@ TEST_CASE("json carries evidence and flags", "[report_format]") {
 TEST_CASE("csv quotes fields with commas", "[report_format]") {
   std::string csv = ReportsToCsv({SampleReport()});
   CHECK(csv.find("2026-11,zhangsan,张三,\"销售部, 华东\",sales,销售额,sales,40,120000,"
-                 "100000.00,120.00,40.00,40.00,1,0,0,1\n") != std::string::npos);
+                 "100000,120.00,40.00,40.00,1,0,0,1\n") != std::string::npos);
   CHECK(csv.find(",客户拜访,visits,60,,,,0.00,40.00,") != std::string::npos);
 }
 
@@ -81,6 +81,7 @@ TEST_CASE("table and explanation text", "[report_format]") {
         std::string::npos);
   CHECK(table.find("no data") != std::string::npos);
   CHECK(table.find("r2 [excluded] too_short (warning): 短") != std::string::npos);
+  CHECK(table.find(" excluded; 1 flag\n") != std::string::npos);
 
   std::string explanation = ExplainReport(SampleReport());
   CHECK(explanation.find("r1 今日工作 [8,15) deals_signed: \"签约5万元\" = 50000") !=
@@ -133,6 +134,14 @@ TEST_CASE("table hides achievement of value curves", "[report_format]") {
   CHECK(table.find("4             5             -         ") != std::string::npos);
   CHECK(table.find("targets of sum and count KPIs are month targets x 7/30") !=
         std::string::npos);
+  CHECK(table.find("  3 rule match(es) not counted (planned, negated or identifier); explain "
+                   "lists them\n") != std::string::npos);
+  CHECK(ReportsToTable({SampleReport()}).find("not counted") == std::string::npos);
+}
+
+TEST_CASE("csv keeps scaled targets exact", "[report_format]") {
+  std::string csv = ReportsToCsv({WeekReport()});
+  CHECK(csv.find(",sales,40,120000,23333.3333,120.00,") != std::string::npos);
 }
 
 TEST_CASE("json carries uncounted text and ranges", "[report_format]") {
