@@ -27,8 +27,11 @@ bool IsAsciiSpace(char32_t cp) { return cp == U' ' || cp == U'\t' || cp == U'\n'
 
 // Whether folded[i] ends a clause: ，。；;!? and line breaks. A comma or full stop between
 // two digits belongs to a number.
-bool IsClauseBreak(std::u32string_view folded, size_t i) {
+inline bool IsClauseBreak(std::u32string_view folded, size_t i) {
   char32_t cp = folded[i];
+  if (cp > U'?') {
+    return cp == U'。';  // the other breaks are ASCII punctuation and controls
+  }
   switch (cp) {
     case U'\n':
     case U'\r':
@@ -187,13 +190,23 @@ std::optional<int64_t> AmountFactor(std::u32string_view unit) {
 // Applies a field's default unit to a bare number. Returns false when the unit does not
 // belong to the kind.
 bool ApplyDefaultUnit(QuantityKind kind, std::string_view default_unit, NumberMatch* number) {
-  thread_local FoldBuffer folded;  // separate from ParseQuantity's buffer, which is in use
-  Fold(default_unit, &folded);
+  // Separate from ParseQuantity's buffer, which is in use. A typed field passes the same
+  // default unit for every log, so the last one folded is kept with its UTF-8 form.
+  thread_local FoldBuffer folded;
+  thread_local std::string folded_input;
+  thread_local std::string folded_utf8;
+  thread_local bool has_folded = false;
+  if (!has_folded || default_unit != folded_input) {
+    Fold(default_unit, &folded);
+    folded_input.assign(default_unit);
+    folded_utf8.assign(folded.utf8);
+    has_folded = true;
+  }
   std::u32string_view unit = folded.folded;
   if (unit.empty()) {
     return true;
   }
-  number->unit = std::string(folded.utf8);
+  number->unit = folded_utf8;
 
   Decimal factor = Decimal::FromInt(1);
   Decimal divisor = Decimal::FromInt(1);
@@ -213,6 +226,9 @@ bool ApplyDefaultUnit(QuantityKind kind, std::string_view default_unit, NumberMa
     divisor = Decimal::FromInt(word->hours_divisor);
   }
 
+  if (factor == Decimal::FromInt(1) && divisor == Decimal::FromInt(1)) {
+    return true;  // a unit such as 元 or 小时 leaves the value as it is
+  }
   auto scale = [&](Decimal value) -> std::optional<Decimal> {
     std::optional<Decimal> product = value.CheckedMultiply(factor);
     return product ? product->CheckedDivide(divisor) : std::nullopt;
@@ -350,10 +366,9 @@ std::optional<Quantity> ReadTenthsPercent(const FoldBuffer& buffer, int32_t begi
   return quantity;
 }
 
-}  // namespace
-
-std::optional<Quantity> ParseQuantity(std::string_view text, QuantityKind kind,
-                                      std::string_view default_unit) {
+// ParseQuantity without the memo.
+std::optional<Quantity> ReadQuantity(std::string_view text, QuantityKind kind,
+                                     std::string_view default_unit) {
   // Per thread, so that typed fields reuse the buffers' capacity like Extract does.
   thread_local FoldBuffer buffer;
   Fold(text, &buffer);
@@ -387,6 +402,68 @@ std::optional<Quantity> ParseQuantity(std::string_view text, QuantityKind kind,
     return std::nullopt;
   }
   return ToQuantity(buffer, *number);
+}
+
+// Recent ParseQuantity results of one thread. Typed fields repeat a few values (8小时, 2天),
+// so a hit skips folding and number reading. The memo is direct-mapped by a hash of the
+// inputs and compares every input in full, so a hit returns what ReadQuantity would.
+class QuantityMemo {
+ public:
+  // Values longer than this are always read; a typed value is usually a few characters.
+  static constexpr size_t kMaxTextBytes = 32;
+
+  std::optional<Quantity> Parse(std::string_view text, QuantityKind kind,
+                                std::string_view default_unit) {
+    if (text.size() > kMaxTextBytes) {
+      return ReadQuantity(text, kind, default_unit);
+    }
+    Entry& entry = entries_[Hash(text, kind, default_unit) % entries_.size()];
+    if (!entry.used || entry.kind != kind || entry.text != text ||
+        entry.default_unit != default_unit) {
+      entry.result = ReadQuantity(text, kind, default_unit);
+      entry.text.assign(text);
+      entry.default_unit.assign(default_unit);
+      entry.kind = kind;
+      entry.used = true;
+    }
+    return entry.result;
+  }
+
+ private:
+  struct Entry {
+    bool used = false;
+    QuantityKind kind = QuantityKind::kCount;
+    std::string text;
+    std::string default_unit;
+    std::optional<Quantity> result;
+  };
+
+  // FNV-1a over both texts, with the kind between them.
+  static uint64_t Hash(std::string_view text, QuantityKind kind, std::string_view default_unit) {
+    uint64_t hash = 0xCBF29CE484222325;
+    auto mix = [&hash](unsigned char byte) {
+      hash ^= byte;
+      hash *= 0x100000001B3;
+    };
+    for (char c : text) {
+      mix(static_cast<unsigned char>(c));
+    }
+    mix(static_cast<unsigned char>(kind));
+    for (char c : default_unit) {
+      mix(static_cast<unsigned char>(c));
+    }
+    return hash;
+  }
+
+  std::array<Entry, 64> entries_;
+};
+
+}  // namespace
+
+std::optional<Quantity> ParseQuantity(std::string_view text, QuantityKind kind,
+                                      std::string_view default_unit) {
+  thread_local QuantityMemo memo;
+  return memo.Parse(text, kind, default_unit);
 }
 
 bool HasIdentifierDigitRun(std::string_view text) {
@@ -733,10 +810,16 @@ void Extractor::Impl::BindNumbers(ExtractScratch* scratch) const {
 }
 
 std::vector<Extraction> Extractor::Extract(std::string_view text) const {
-  thread_local ExtractScratch scratch;
   std::vector<Extraction> out;
+  ExtractInto(text, &out);
+  return out;
+}
+
+void Extractor::ExtractInto(std::string_view text, std::vector<Extraction>* out) const {
+  thread_local ExtractScratch scratch;
+  out->clear();
   if (impl_->rules.empty()) {
-    return out;
+    return;
   }
   Fold(text, &scratch.buffer);
   scratch.numbers.clear();
@@ -744,7 +827,7 @@ std::vector<Extraction> Extractor::Extract(std::string_view text) const {
   scan_options.keep_identifiers = true;
   ScanNumbers(scratch.buffer, impl_->units, scan_options, &scratch.numbers);
   if (scratch.numbers.empty()) {
-    return out;
+    return;
   }
 
   // A trigger binds only within its number's clause, so only clauses with numbers are
@@ -762,11 +845,11 @@ std::vector<Extraction> Extractor::Extract(std::string_view text) const {
   scratch.clause_aspect.assign(scratch.clauses.size(), std::nullopt);
   impl_->CollectTriggers(&scratch);
   if (scratch.triggers.empty()) {
-    return out;
+    return;
   }
 
   impl_->BindNumbers(&scratch);
-  out.reserve(scratch.numbers.size());
+  out->reserve(scratch.numbers.size());
   for (size_t i = 0; i < scratch.numbers.size(); ++i) {
     if (scratch.binding[i] < 0) {
       continue;
@@ -774,7 +857,7 @@ std::vector<Extraction> Extractor::Extract(std::string_view text) const {
     const Trigger* best = &scratch.triggers[scratch.binding[i]];
     const NumberMatch& number = scratch.numbers[i];
     const ExtractionRule& rule = impl_->rules[best->rule];
-    Extraction extraction;
+    Extraction& extraction = out->emplace_back();
     extraction.metric = rule.metric;
     extraction.rule = rule.name;
     extraction.quantity = ToQuantity(scratch.buffer, number);
@@ -787,16 +870,18 @@ std::vector<Extraction> Extractor::Extract(std::string_view text) const {
     }
     extraction.aspect = *aspect;
     extraction.identifier = number.identifier;
-    out.push_back(std::move(extraction));
   }
 
   // Numbers are unique, so ordering by span and then number position is total; std::sort
-  // avoids the buffer that std::stable_sort allocates.
-  std::sort(out.begin(), out.end(), [](const Extraction& a, const Extraction& b) {
+  // avoids the buffer that std::stable_sort allocates. Matches usually come out in order
+  // already, and checking that moves no strings.
+  auto by_position = [](const Extraction& a, const Extraction& b) {
     return std::pair(a.span.begin, a.quantity.span.begin) <
            std::pair(b.span.begin, b.quantity.span.begin);
-  });
-  return out;
+  };
+  if (!std::is_sorted(out->begin(), out->end(), by_position)) {
+    std::sort(out->begin(), out->end(), by_position);
+  }
 }
 
 }  // namespace logbridge::scoring

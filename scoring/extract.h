@@ -122,6 +122,10 @@ class Extractor {
   // 计划, 准备, 明天, 下周 plan).
   std::vector<Extraction> Extract(std::string_view text) const;
 
+  // Replaces the contents of *out with what Extract(text) returns. Reuses the capacity of
+  // *out, so a caller that keeps the vector between calls does not allocate it per text.
+  void ExtractInto(std::string_view text, std::vector<Extraction>* out) const;
+
  private:
   struct Impl;
   explicit Extractor(std::unique_ptr<Impl> impl);

@@ -3,27 +3,19 @@
 #include "scoring/normalize.h"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <utility>
 
 namespace logbridge::scoring {
 namespace {
 
-// Length in bytes of the UTF-8 sequence that starts with this byte; 1 for stray bytes.
+// Length in bytes of the UTF-8 sequence that starts with this byte; 1 for stray bytes. The
+// table is indexed by the top five bits: 110xxxxx leads 2 bytes, 1110xxxx 3 and 11110xxx 4.
 size_t SequenceLength(unsigned char lead) {
-  if (lead < 0x80) {
-    return 1;
-  }
-  if ((lead >> 5) == 0x6) {
-    return 2;
-  }
-  if ((lead >> 4) == 0xE) {
-    return 3;
-  }
-  if ((lead >> 3) == 0x1E) {
-    return 4;
-  }
-  return 1;
+  static constexpr uint8_t kLengths[32] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+                                           1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 4, 1};
+  return kLengths[lead >> 3];
 }
 
 int32_t CountCodePoints(std::string_view text) {
@@ -32,6 +24,34 @@ int32_t CountCodePoints(std::string_view text) {
     ++count;
   }
   return count;
+}
+
+// Whether two keys are equal. Keys of one template often have the same length, so the first
+// eight bytes are compared inline before the call to memcmp.
+bool KeysEqual(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  if (a.size() >= sizeof(uint64_t)) {
+    uint64_t a_prefix = 0;
+    uint64_t b_prefix = 0;
+    std::memcpy(&a_prefix, a.data(), sizeof(a_prefix));
+    std::memcpy(&b_prefix, b.data(), sizeof(b_prefix));
+    if (a_prefix != b_prefix) {
+      return false;
+    }
+  }
+  return a == b;
+}
+
+// Returns the same field as record.FindField(key, fallback_sort).
+const LogField* FindField(const LogRecord& record, std::string_view key, int32_t fallback_sort) {
+  for (const LogField& field : record.contents) {
+    if (KeysEqual(field.key, key)) {
+      return &field;
+    }
+  }
+  return fallback_sort >= 0 ? record.FindField(key, fallback_sort) : nullptr;
 }
 
 // Whether a typed field value means there is nothing to report, as when people write 无,
@@ -56,15 +76,24 @@ bool IsExplicitNone(std::string_view value) {
   return false;
 }
 
-// Counts code points that are not white space (ASCII space, tab, newlines, U+3000).
+// Counts code points that are not white space (ASCII space, tab, newlines, U+3000). Steps by
+// the lead byte's sequence length like CountCodePoints, so stray bytes count one each.
 int32_t CountContentChars(std::string_view text) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  size_t size = text.size();
   int32_t count = 0;
-  for (size_t i = 0; i < text.size();) {
-    size_t length = SequenceLength(text[i]);
-    std::string_view cp = text.substr(i, length);
-    bool space = cp == " " || cp == "\t" || cp == "\n" || cp == "\r" || cp == "\u3000";
+  for (size_t i = 0; i < size;) {
+    unsigned char lead = bytes[i];
+    if (lead < 0x80) {
+      bool space = lead == ' ' || lead == '\t' || lead == '\n' || lead == '\r';
+      count += space ? 0 : 1;
+      ++i;
+      continue;
+    }
+    // U+3000 is E3 80 80; a sequence cut short by the end of the text is not a space.
+    bool space = lead == 0xE3 && i + 2 < size && bytes[i + 1] == 0x80 && bytes[i + 2] == 0x80;
     count += space ? 0 : 1;
-    i += length;
+    i += SequenceLength(lead);
   }
   return count;
 }
@@ -178,46 +207,63 @@ std::string UnreadableHint(std::string_view value, const FieldSpec& field) {
   return "";
 }
 
-// The state of one Normalize call.
+// The duration fields read so far, for the time-saving metrics.
+struct Duration {
+  std::string_view key;
+  Decimal hours;
+  std::string_view text;  // the trimmed value, in the record
+  Span span;              // of text, in the field's original text
+};
+
+// Buffers of one Normalize call. Kept per thread so that a log costs no allocations beyond
+// those of the NormalizedLog it returns.
+struct NormalizeScratch {
+  std::vector<char> typed_metric;  // metrics fed by a typed field of this log, by index
+  std::vector<MetricValue> values;
+  std::vector<MetricValue> extracted;
+  std::vector<Duration> durations;
+  std::vector<Extraction> extractions;
+};
+
+// The state of one Normalize call. Values collect in the scratch buffers, and Finish copies
+// them into the log, so that log->values is allocated once at its final size.
 class LogNormalizer {
  public:
-  LogNormalizer(const Config& config, const LogRecord& record, NormalizedLog* log)
-      : config_(config), record_(record), log_(log), typed_metric_(config.metrics.size(), false) {
-    extracted_.reserve(4);
-    durations_.reserve(4);
+  LogNormalizer(const Config& config, const LogRecord& record, NormalizedLog* log,
+                NormalizeScratch* scratch)
+      : config_(config), record_(record), log_(log), scratch_(*scratch) {
+    scratch_.typed_metric.assign(config.metrics.size(), 0);
+    scratch_.values.clear();
+    scratch_.extracted.clear();
+    scratch_.durations.clear();
   }
 
   void ReadField(const FieldSpec& field);
   void AddTimeSavings();
   void AddExtractions();
+  // Copies the values found into the log.
+  void Finish();
 
  private:
   // text, field_key, source and quote must live as long as the record or the config.
   void AddValue(int metric, Decimal value, std::string_view text, std::string_view field_key,
                 std::string_view source, Span span, std::string_view quote);
-  void ReadText(const FieldSpec& field, const LogField& raw, std::string_view value, Span span);
+  // lead is the code point where value, the trimmed text, starts in the field's text.
+  void ReadText(const FieldSpec& field, const LogField& raw, std::string_view value,
+                int32_t lead);
   // Returns the config's copy of a rule name, which outlives the extraction that carries it.
   std::string_view RuleName(std::string_view name) const;
 
   const Config& config_;
   const LogRecord& record_;
   NormalizedLog* log_;
-  std::vector<bool> typed_metric_;  // metrics fed by a typed field of this log
-  std::vector<MetricValue> extracted_;
-  // The duration fields read so far, for the time-saving metrics.
-  struct Duration {
-    std::string_view key;
-    Decimal hours;
-    std::string_view text;  // the trimmed value, in the record
-    Span span;              // of text, in the field's original text
-  };
-  std::vector<Duration> durations_;
+  NormalizeScratch& scratch_;
 };
 
 void LogNormalizer::AddValue(int metric, Decimal value, std::string_view text,
                              std::string_view field_key, std::string_view source, Span span,
                              std::string_view quote) {
-  MetricValue& item = log_->values.emplace_back();
+  MetricValue& item = scratch_.values.emplace_back();
   item.metric = metric;
   item.value = value;
   item.text = text;
@@ -237,7 +283,7 @@ std::string_view LogNormalizer::RuleName(std::string_view name) const {
 }
 
 void LogNormalizer::ReadField(const FieldSpec& field) {
-  const LogField* raw = record_.FindField(field.key, field.sort);
+  const LogField* raw = FindField(record_, field.key, field.sort);
   std::string_view value = raw != nullptr ? TrimSpace(raw->value) : std::string_view();
   if (value.empty()) {
     if (field.required) {
@@ -249,13 +295,13 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
   // The span of the trimmed value within the field's original text.
   int32_t lead = CountCodePoints(
       std::string_view(raw->value).substr(0, static_cast<size_t>(value.data() - raw->value.data())));
+  if (field.type == FieldType::kText) {
+    ReadText(field, *raw, value, lead);
+    return;
+  }
   Span whole{lead, lead + CountCodePoints(value)};
   int metric = field.metric_index;
 
-  if (field.type == FieldType::kText) {
-    ReadText(field, *raw, value, whole);
-    return;
-  }
   if (field.type == FieldType::kDate) {
     Result<int64_t> day = ParseDay(value);
     if (!day.ok()) {
@@ -291,38 +337,44 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
     return;
   }
   if (field.type == FieldType::kDuration) {
-    durations_.push_back({field.key, *number, value, whole});
+    scratch_.durations.push_back({field.key, *number, value, whole});
   }
   if (metric >= 0) {
-    typed_metric_[metric] = true;
+    scratch_.typed_metric[metric] = 1;
     // The quote is the text of the span, so a hedge such as 约 in 约5万 stays outside both.
     AddValue(metric, *number, "", field.key, "field", span,
              Utf8SliceView(raw->value, span.begin, span.end));
     if (approximate) {
-      log_->values.back().evidence.approximate = approximate;
+      scratch_.values.back().evidence.approximate = approximate;
     }
   }
 }
 
 void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::string_view value,
-                             Span span) {
+                             int32_t lead) {
   if (field.customer) {
     log_->customer = std::string(value);
   }
-  if (!log_->free_text.empty()) {
+  if (log_->free_text.empty()) {
+    // The joined text of all fields bounds the joined text fields, so one allocation fits.
+    log_->free_text.reserve(log_->text.size());
+  } else {
     log_->free_text += '\n';
   }
   log_->free_text += value;
   int metric = field.metric_index;
   if (metric >= 0) {
     // A text field feeding a metric counts once per log; distinct counts use its text.
-    typed_metric_[metric] = true;
-    AddValue(metric, Decimal::FromInt(1), value, field.key, "field", span, value);
+    scratch_.typed_metric[metric] = 1;
+    Span whole{lead, lead + CountCodePoints(value)};
+    AddValue(metric, Decimal::FromInt(1), value, field.key, "field", whole, value);
   }
   if (field.extractor < 0) {
     return;
   }
-  for (Extraction& extraction : config_.extractors[field.extractor].Extract(raw.value)) {
+  config_.extractors[field.extractor].ExtractInto(raw.value, &scratch_.extractions);
+  Utf8Slicer quotes(raw.value);  // extractions come sorted by span start
+  for (Extraction& extraction : scratch_.extractions) {
     if (extraction.aspect != Aspect::kDone || extraction.identifier) {
       log_->ignored.push_back({field.key, std::move(extraction)});
       continue;
@@ -333,17 +385,17 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
     item.evidence.field_key = field.key;
     item.evidence.source = RuleName(extraction.rule);
     item.evidence.span = extraction.span;
-    item.evidence.quote = Utf8SliceView(raw.value, extraction.span.begin, extraction.span.end);
+    item.evidence.quote = quotes.Slice(extraction.span.begin, extraction.span.end);
     if (extraction.quantity.approximate) {
       item.evidence.approximate = ValueRange{extraction.quantity.low, extraction.quantity.high};
     }
-    extracted_.push_back(std::move(item));
+    scratch_.extracted.push_back(item);
   }
 }
 
 void LogNormalizer::AddTimeSavings() {
   auto duration = [this](std::string_view key) -> const Duration* {
-    for (const Duration& read : durations_) {
+    for (const Duration& read : scratch_.durations) {
       if (read.key == key) {
         return &read;
       }
@@ -364,18 +416,50 @@ void LogNormalizer::AddTimeSavings() {
     Decimal saving = (planned->hours - actual->hours) / planned->hours * Decimal::FromInt(100);
     AddValue(static_cast<int>(i), saving, "", actual->key, "time_saving", actual->span,
              actual->text);
-    EvidenceRef& evidence = log_->values.back().evidence;
+    EvidenceRef& evidence = scratch_.values.back().evidence;
     evidence.paired_key = planned->key;
     evidence.paired_quote = planned->text;
   }
 }
 
 void LogNormalizer::AddExtractions() {
-  for (MetricValue& item : extracted_) {
-    if (item.metric >= 0 && !typed_metric_[item.metric]) {
-      log_->values.push_back(std::move(item));
+  for (const MetricValue& item : scratch_.extracted) {
+    if (item.metric >= 0 && scratch_.typed_metric[item.metric] == 0) {
+      scratch_.values.push_back(item);
     }
   }
+}
+
+void LogNormalizer::Finish() {
+  log_->values.assign(scratch_.values.begin(), scratch_.values.end());
+}
+
+}  // namespace
+
+namespace {
+
+// The window after a period in which a log written on a given day still reports on the
+// earlier period's last day.
+struct GraceWindow {
+  bool open = false;  // false when the deadline falls before the day's period ends
+  EpochMs until;      // the last instant of the window
+  int64_t earlier_day = 0;
+};
+
+GraceWindow GraceWindowOf(const Deadline& deadline, int64_t day) {
+  Period current = PeriodOfDay(deadline.period, day);
+  Period previous = PeriodOfDay(deadline.period, current.first_day - 1);
+  EpochMs due = deadline.For(previous.end_day - 1);
+  GraceWindow window;
+  if (due < current.start()) {
+    return window;  // Due before its period ends, so a log is always about the day it was written.
+  }
+  // A weekly or longer report written in the next period is about the earlier one until a day
+  // after its deadline. A daily log due the next day has no such grace.
+  window.open = true;
+  window.until = deadline.period == PeriodKind::kDay ? due : due + std::chrono::hours(24);
+  window.earlier_day = previous.end_day - 1;
+  return window;
 }
 
 }  // namespace
@@ -385,17 +469,27 @@ int64_t ReportedDay(const TemplateSpec& spec, EpochMs create_time) {
   if (!spec.deadline) {
     return day;
   }
+  // Logs arrive in create-time order, so the window of the last day and deadline is kept per
+  // thread. It is keyed by the deadline's values, not its address, which a later config may
+  // reuse.
+  struct CachedWindow {
+    bool valid = false;
+    Deadline deadline;
+    int64_t day = 0;
+    GraceWindow window;
+  };
+  thread_local CachedWindow cached;
   const Deadline& deadline = *spec.deadline;
-  Period current = PeriodOfDay(deadline.period, day);
-  Period previous = PeriodOfDay(deadline.period, current.first_day - 1);
-  EpochMs due = deadline.For(previous.end_day - 1);
-  if (due < current.start()) {
-    return day;  // Due before its period ends, so a log is always about the day it was written.
+  if (!cached.valid || cached.day != day || cached.deadline.period != deadline.period ||
+      cached.deadline.minute_of_day != deadline.minute_of_day ||
+      cached.deadline.days_after != deadline.days_after) {
+    cached.window = GraceWindowOf(deadline, day);
+    cached.deadline = deadline;
+    cached.day = day;
+    cached.valid = true;
   }
-  // A weekly or longer report written in the next period is about the earlier one until a day
-  // after its deadline. A daily log due the next day has no such grace.
-  EpochMs until = deadline.period == PeriodKind::kDay ? due : due + std::chrono::hours(24);
-  return create_time <= until ? previous.end_day - 1 : day;
+  const GraceWindow& window = cached.window;
+  return window.open && create_time <= window.until ? window.earlier_day : day;
 }
 
 std::string Utf8Slice(std::string_view text, int32_t begin, int32_t end) {
@@ -403,27 +497,29 @@ std::string Utf8Slice(std::string_view text, int32_t begin, int32_t end) {
 }
 
 std::string_view Utf8SliceView(std::string_view text, int32_t begin, int32_t end) {
-  size_t start_byte = text.size();
-  size_t end_byte = text.size();
-  int32_t index = 0;
-  for (size_t i = 0; i <= text.size(); ++index) {
-    if (index == begin) {
-      start_byte = i;
-    }
-    if (index == end) {
-      end_byte = i;
-      break;
-    }
-    if (i == text.size()) {
-      break;
-    }
-    i += SequenceLength(text[i]);
-    i = std::min(i, text.size());
-  }
-  if (start_byte >= end_byte) {
+  return Utf8Slicer(text).Slice(begin, end);
+}
+
+std::string_view Utf8Slicer::Slice(int32_t begin, int32_t end) {
+  if (begin < 0 || end <= begin) {
     return {};
   }
-  return text.substr(start_byte, end_byte - start_byte);
+  if (begin < index_) {
+    index_ = 0;
+    byte_ = 0;
+  }
+  size_t size = text_.size();
+  for (; index_ < begin && byte_ < size; ++index_) {
+    byte_ = std::min(byte_ + SequenceLength(text_[byte_]), size);
+  }
+  if (index_ < begin || byte_ >= size) {
+    return {};  // the slice starts at or past the end of the text
+  }
+  size_t byte = byte_;
+  for (int32_t index = index_; index < end && byte < size; ++index) {
+    byte = std::min(byte + SequenceLength(text_[byte]), size);
+  }
+  return text_.substr(byte_, byte - byte_);
 }
 
 std::string EvidenceRef::Quote() const {
@@ -497,13 +593,14 @@ NormalizedLog Normalize(const Config& config, const LogRecord& record) {
   }
 
   log.role = config.RoleForLog(record.creator_id, record.template_name);
-  log.values.reserve(log.spec->fields.size());
-  LogNormalizer normalizer(config, record, &log);
+  thread_local NormalizeScratch scratch;
+  LogNormalizer normalizer(config, record, &log, &scratch);
   for (const FieldSpec& field : log.spec->fields) {
     normalizer.ReadField(field);
   }
   normalizer.AddTimeSavings();
   normalizer.AddExtractions();
+  normalizer.Finish();
   return log;
 }
 

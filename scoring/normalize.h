@@ -110,6 +110,21 @@ int64_t ReportedDay(const TemplateSpec& spec, EpochMs create_time);
 std::string Utf8Slice(std::string_view text, int32_t begin, int32_t end);
 std::string_view Utf8SliceView(std::string_view text, int32_t begin, int32_t end);
 
+// Slices one text at code point ranges, returning what Utf8SliceView returns. It keeps its
+// place between calls, so a run of slices whose starts do not decrease walks the text once;
+// a slice that starts earlier walks from the text's start again. The text must outlive it.
+class Utf8Slicer {
+ public:
+  explicit Utf8Slicer(std::string_view text) : text_(text) {}
+
+  std::string_view Slice(int32_t begin, int32_t end);
+
+ private:
+  std::string_view text_;
+  int32_t index_ = 0;  // the code point where the last slice started, or 0
+  size_t byte_ = 0;    // the byte offset of index_
+};
+
 // Returns text without leading and trailing ASCII and ideographic white space.
 std::string_view TrimSpace(std::string_view text);
 

@@ -11,9 +11,15 @@ namespace {
 
 constexpr int64_t kTenThousand = 10000;
 constexpr int64_t kHundredMillion = 100000000;
+constexpr Decimal kHalf = Decimal::FromUnits(Decimal::kScale / 2);
 
 bool IsAsciiDigit(char32_t cp) { return cp >= U'0' && cp <= U'9'; }
 bool IsAsciiLetter(char32_t cp) { return (cp >= U'a' && cp <= U'z') || (cp >= U'A' && cp <= U'Z'); }
+
+// Whether cp joins two digit groups into a version, date, clock time or range: . : / - ~
+bool IsDigitJoiner(char32_t cp) {
+  return cp == U'.' || cp == U':' || cp == U'/' || cp == U'-' || cp == U'~';
+}
 
 // Returns 0-9 for a Chinese or financial digit, -1 otherwise.
 int ChineseDigit(char32_t cp) {
@@ -136,15 +142,46 @@ const std::vector<std::u32string>& IdiomWords() {
   return kWords;
 }
 
+// A code point of an idiom word and its position in the word.
+struct IdiomAnchor {
+  char32_t cp = 0;
+  uint16_t word = 0;    // index into IdiomWords()
+  uint16_t offset = 0;  // position of cp in that word
+};
+
+// Every code point of every idiom word, sorted by code point, so that StartsIdiom only tries
+// the words that contain the numeral's first character.
+const std::vector<IdiomAnchor>& IdiomAnchors() {
+  static const std::vector<IdiomAnchor> kAnchors = [] {
+    std::vector<IdiomAnchor> anchors;
+    const std::vector<std::u32string>& words = IdiomWords();
+    for (size_t word = 0; word < words.size(); ++word) {
+      for (size_t offset = 0; offset < words[word].size(); ++offset) {
+        anchors.push_back(IdiomAnchor{words[word][offset], static_cast<uint16_t>(word),
+                                      static_cast<uint16_t>(offset)});
+      }
+    }
+    std::stable_sort(anchors.begin(), anchors.end(),
+                     [](const IdiomAnchor& a, const IdiomAnchor& b) { return a.cp < b.cp; });
+    return anchors;
+  }();
+  return kAnchors;
+}
+
+// Whether text[start] lies inside an idiom word written in text.
 bool StartsIdiom(std::u32string_view text, int32_t start) {
-  for (const std::u32string& word : IdiomWords()) {
-    for (size_t k = 0; k < word.size(); ++k) {
-      if (word[k] != text[start] || static_cast<size_t>(start) < k) {
-        continue;
-      }
-      if (text.substr(start - k, word.size()) == word) {
-        return true;
-      }
+  const std::vector<std::u32string>& words = IdiomWords();
+  const std::vector<IdiomAnchor>& anchors = IdiomAnchors();
+  char32_t cp = text[start];
+  auto anchor = std::lower_bound(anchors.begin(), anchors.end(), cp,
+                                 [](const IdiomAnchor& a, char32_t c) { return a.cp < c; });
+  for (; anchor != anchors.end() && anchor->cp == cp; ++anchor) {
+    if (start < anchor->offset) {
+      continue;
+    }
+    const std::u32string& word = words[anchor->word];
+    if (text.substr(start - anchor->offset, word.size()) == word) {
+      return true;
     }
   }
   return false;
@@ -193,6 +230,8 @@ class NumberReader {
   }
   int32_t size() const { return static_cast<int32_t>(text_.size()); }
   ArabicRun ReadArabic(int32_t begin) const;
+  std::optional<Decimal> ParseDigits(int32_t begin, int32_t integer_end, int32_t end,
+                                     int integer_digits, int fraction_digits) const;
 
  private:
   bool HasAt(int32_t i, std::u32string_view word) const {
@@ -238,8 +277,7 @@ bool NumberReader::IsThousandsComma(int32_t i) const {
 // Returns the end of a run of digits joined by . , : / - ~, so a rejected date, clock time or
 // version is skipped as a whole.
 int32_t NumberReader::SkipDigitRun(int32_t i) const {
-  while (IsAsciiDigit(At(i)) || (std::u32string_view(U".,:/-~").find(At(i)) !=
-                                     std::u32string_view::npos &&
+  while (IsAsciiDigit(At(i)) || ((IsDigitJoiner(At(i)) || At(i) == U',') &&
                                  IsAsciiDigit(At(i + 1)))) {
     ++i;
   }
@@ -248,51 +286,52 @@ int32_t NumberReader::SkipDigitRun(int32_t i) const {
 
 ArabicRun NumberReader::ReadArabic(int32_t begin) const {
   ArabicRun run;
-  std::string digits;
   int32_t i = begin;
   while (IsAsciiDigit(At(i))) {
-    digits.push_back(static_cast<char>(At(i++)));
+    ++i;
   }
   // Thousands groups: at most three leading digits, then exactly three after each comma.
   bool grouped = false;
+  int groups = 0;
   while (At(i) == U',' && IsAsciiDigit(At(i + 1)) && IsAsciiDigit(At(i + 2)) &&
          IsAsciiDigit(At(i + 3)) && !IsAsciiDigit(At(i + 4)) && IsThousandsComma(i) &&
          (i - begin <= 3 || At(i - 4) == U',')) {
-    digits.append({static_cast<char>(At(i + 1)), static_cast<char>(At(i + 2)),
-                   static_cast<char>(At(i + 3))});
     i += 4;
     grouped = true;
+    ++groups;
   }
-  size_t integer_digits = digits.size();
-  if (At(i) == U'.' && IsAsciiDigit(At(i + 1))) {
-    digits.push_back('.');
+  int32_t integer_end = i;
+  int integer_digits = integer_end - begin - groups;
+  int fraction_digits = 0;
+  bool fraction = At(i) == U'.' && IsAsciiDigit(At(i + 1));
+  if (fraction) {
     ++i;
     while (IsAsciiDigit(At(i))) {
-      digits.push_back(static_cast<char>(At(i++)));
+      ++i;
+      ++fraction_digits;
     }
   }
   run.end = SkipDigitRun(begin);
 
   // Versions (2.3.1), dates (2026-11-03, 11/03), clock times (14:30), identifiers and
   // numbers with leading zeros are not quantities.
-  bool joined = std::u32string_view(U".:/-~").find(At(i)) != std::u32string_view::npos &&
-                IsAsciiDigit(At(i + 1));
+  bool joined = IsDigitJoiner(At(i)) && IsAsciiDigit(At(i + 1));
   if (joined && (At(i) == U'-' || At(i) == U'~')) {
     // 3-5家 may be a range, which ReadAt checks; a third group (2026-11-03) makes a date.
     int32_t k = i + 1;
     while (IsAsciiDigit(At(k))) {
       ++k;
     }
-    joined = std::u32string_view(U".:/-~").find(At(k)) != std::u32string_view::npos &&
-             IsAsciiDigit(At(k + 1));
+    joined = IsDigitJoiner(At(k)) && IsAsciiDigit(At(k + 1));
   }
-  bool leading_zero = digits.size() > 1 && digits[0] == '0' && digits[1] != '.';
+  bool leading_zero = At(begin) == U'0' && integer_digits > 1;
   // Separators show that a long run is an amount, but a plain one is an identifier.
-  bool long_run = !grouped && static_cast<int>(integer_digits) > kMaxIntegerDigits;
+  bool long_run = !grouped && integer_digits > kMaxIntegerDigits;
   if (joined || leading_zero || (long_run && !options_.keep_identifiers)) {
     return run;
   }
-  auto value = Decimal::Parse(digits);
+  std::optional<Decimal> value = ParseDigits(begin, integer_end, i, integer_digits,
+                                             fraction_digits);
   if (!value && !long_run) {
     return run;
   }
@@ -302,9 +341,40 @@ ArabicRun NumberReader::ReadArabic(int32_t begin) const {
   run.identifier = long_run;
   run.end = i;
   run.value = value.value_or(Decimal());
-  run.integer = integer_digits == digits.size();
+  run.integer = !fraction;
   run.single_digit = run.integer && integer_digits == 1;
   return run;
+}
+
+// Parses text[begin, end) as Decimal::Parse parses it with the thousands commas removed. The
+// integer part is text[begin, integer_end), and a fraction follows its '.'. Up to 14 integer
+// and 4 fraction digits always fit in a Decimal and are read directly.
+std::optional<Decimal> NumberReader::ParseDigits(int32_t begin, int32_t integer_end,
+                                                 int32_t end, int integer_digits,
+                                                 int fraction_digits) const {
+  constexpr int kFastIntegerDigits = 14;
+  if (integer_digits <= kFastIntegerDigits && fraction_digits <= 4) {
+    int64_t units = 0;
+    for (int32_t k = begin; k < integer_end; ++k) {
+      if (text_[k] != U',') {
+        units = units * 10 + (text_[k] - U'0');
+      }
+    }
+    for (int32_t k = integer_end + 1; k < end; ++k) {
+      units = units * 10 + (text_[k] - U'0');
+    }
+    for (int places = fraction_digits; places < 4; ++places) {
+      units *= 10;
+    }
+    return Decimal::FromUnits(units);
+  }
+  std::string digits;
+  for (int32_t k = begin; k < end; ++k) {
+    if (text_[k] != U',') {
+      digits.push_back(static_cast<char>(text_[k]));
+    }
+  }
+  return Decimal::Parse(digits);
 }
 
 // Reads one numeral left to right. The value builds up in three groups (亿, 万 and below),
@@ -615,7 +685,33 @@ void NumeralParser::Finish() {
   }
 }
 
-Core NumberReader::ReadCore(int32_t begin) const { return NumeralParser(*this, begin).Parse(); }
+// Whether cp after an Arabic number lets NumeralParser read on: a unit character (3万, 5千),
+// a shorthand (3w, 5k) or 多 and 余 (3000多).
+bool ContinuesArabic(char32_t cp) {
+  return ChineseUnit(cp) > 0 || cp == U'w' || cp == U'W' || cp == U'k' || cp == U'K' ||
+         cp == U'多' || cp == U'余';
+}
+
+Core NumberReader::ReadCore(int32_t begin) const {
+  // A plain Arabic number (3, 1,200, 4.5) is the common case. NumeralParser would read it as
+  // one pending digit and stop at the next code point, so its result is built directly here.
+  if (IsAsciiDigit(At(begin))) {
+    ArabicRun run = ReadArabic(begin);
+    Core core;
+    core.end = run.end;
+    if (!run.ok) {
+      return core;
+    }
+    if (!ContinuesArabic(At(run.end))) {
+      core.ok = true;
+      core.value = Range{run.value, run.value};
+      core.has_digit = true;
+      core.identifier = run.identifier;
+      return core;
+    }
+  }
+  return NumeralParser(*this, begin).Parse();
+}
 
 // Extends core over a range's upper end (3-5, 3~5, 3到5, 三至五, 3-5万) and sets *range.
 // Returns false when a range separator is followed by something that is not a valid upper
@@ -679,12 +775,10 @@ bool NumberReader::IsIdentifierContext(int32_t begin, bool followed_by_unit) con
          ((label == U'o' || label == U'O') && (At(i - 1) == U'N' || At(i - 1) == U'n'));
 }
 
-std::string ToUtf8(std::u32string_view text) {
-  std::string out;
+void AppendCodePoints(std::u32string_view text, std::string* out) {
   for (char32_t cp : text) {
-    AppendUtf8(cp, &out);
+    AppendUtf8(cp, out);
   }
-  return out;
 }
 
 NumberReader::Prefix NumberReader::ReadPrefix(int32_t begin) const {
@@ -715,14 +809,18 @@ bool NumberReader::ApplyUnitWord(const UnitWord& word, int32_t unit_begin, Range
   RangeMath math;
   match->unit_class = word.unit_class;
   if (word.plus_half) {
-    *value = math.Add(*value, Range{*Decimal::Parse("0.5"), *Decimal::Parse("0.5")});
+    *value = math.Add(*value, Range{kHalf, kHalf});
   }
   if (word.plus_one_approx) {
     value->high = value->high + Decimal::FromInt(1);
     match->approximate = true;
   }
-  if (word.unit_class == UnitClass::kDuration) {
-    *value = math.Divide(math.Multiply(*value, word.hours), word.hours_divisor);
+  // Multiplying or dividing by 1 changes nothing, so hours (the common unit) skips both.
+  if (word.unit_class == UnitClass::kDuration && word.hours != Decimal::FromInt(1)) {
+    *value = math.Multiply(*value, word.hours);
+  }
+  if (word.unit_class == UnitClass::kDuration && word.hours_divisor != 1) {
+    *value = math.Divide(*value, word.hours_divisor);
   }
   if (word.unit_class == UnitClass::kMeasureWord) {
     match->measure_word = text_.substr(unit_begin, word.text.size());
@@ -774,7 +872,7 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) 
   if (At(prefix.core_begin) == U'半') {
     core.ok = true;
     core.end = prefix.core_begin + 1;
-    core.value = Range{*Decimal::Parse("0.5"), *Decimal::Parse("0.5")};
+    core.value = Range{kHalf, kHalf};
     core.has_digit = true;
   } else {
     core = ReadCore(prefix.core_begin);
@@ -833,16 +931,16 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) 
   match.scaled = core.scaled && match.unit_class == UnitClass::kNone;
   match.identifier = core.identifier;
   if (prefix.currency || prefix.percent) {
-    match.unit = ToUtf8(text_.substr(begin, prefix.core_begin - begin));
+    AppendCodePoints(text_.substr(begin, prefix.core_begin - begin), &match.unit);
     while (!match.unit.empty() && match.unit.back() == ' ') {
       match.unit.pop_back();
     }
   }
   if (core.scale_begin >= 0) {
-    match.unit += ToUtf8(text_.substr(core.scale_begin, core.end - core.scale_begin));
+    AppendCodePoints(text_.substr(core.scale_begin, core.end - core.scale_begin), &match.unit);
   }
   if (word != nullptr) {
-    match.unit += ToUtf8(word->text);
+    AppendCodePoints(word->text, &match.unit);
   }
   *resume = end;
   return match;

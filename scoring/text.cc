@@ -258,6 +258,16 @@ void Fold(std::string_view input, FoldBuffer* out) {
     ++folded_count;
   };
   for (size_t pos = 0; pos < input.size();) {
+    auto lead = static_cast<unsigned char>(input[pos]);
+    if (lead < 0x80 && by_table) {
+      // ASCII folds to itself, one byte for one code point.
+      original[count] = lead;
+      emit(lead);
+      folded_bytes[byte_count++] = static_cast<char>(lead);
+      ++count;
+      ++pos;
+      continue;
+    }
     size_t start = pos;
     char32_t cp = DecodeFast(input, &pos);
     if (cp == kReplacement && !(pos - start == 3 && input.substr(start, 3) == "\xEF\xBF\xBD")) {
@@ -270,9 +280,17 @@ void Fold(std::string_view input, FoldBuffer* out) {
     }
     if (IsStableByTable(cp)) {
       emit(cp);
-      for (size_t b = start; b < pos; ++b) {
-        folded_bytes[byte_count++] = input[b];
+      size_t length = pos - start;
+      folded_bytes[byte_count] = input[start];
+      if (length == 3) {  // CJK ideographs and punctuation, the common case
+        folded_bytes[byte_count + 1] = input[start + 1];
+        folded_bytes[byte_count + 2] = input[start + 2];
+      } else {
+        for (size_t b = 1; b < length; ++b) {
+          folded_bytes[byte_count + b] = input[start + b];
+        }
       }
+      byte_count += length;
     } else if (char32_t ascii = FullWidthToAscii(cp); ascii != 0) {
       emit(ascii);
       if (ascii < 0x80) {

@@ -433,6 +433,29 @@ TEST_CASE("Extract handles empty and invalid text", "[extract]") {
   CHECK(found[0].span == Span{1, 5});
 }
 
+TEST_CASE("ExtractInto replaces earlier results", "[extract]") {
+  const std::string texts[] = {"完成3个客户拜访，签订1笔5万元订单", "", "明天计划拜访3家",
+                               "没有数字的一天", "拜访客户3家共3次，签约123456789元"};
+  std::vector<Extraction> reused = Sales().Extract("拜访2家，签约3笔，成交8万元，培训2小时");
+  REQUIRE(reused.size() == 4);
+  for (const std::string& text : texts) {
+    INFO("text: " << text);
+    std::vector<Extraction> fresh = Sales().Extract(text);
+    Sales().ExtractInto(text, &reused);
+    REQUIRE(reused.size() == fresh.size());
+    for (size_t i = 0; i < fresh.size(); ++i) {
+      CHECK(reused[i].rule == fresh[i].rule);
+      CHECK(reused[i].metric == fresh[i].metric);
+      CHECK(reused[i].span == fresh[i].span);
+      CHECK(reused[i].quantity.span == fresh[i].quantity.span);
+      CHECK(reused[i].quantity.Value() == fresh[i].quantity.Value());
+      CHECK(reused[i].quantity.unit == fresh[i].quantity.unit);
+      CHECK(reused[i].aspect == fresh[i].aspect);
+      CHECK(reused[i].identifier == fresh[i].identifier);
+    }
+  }
+}
+
 // Code point count of valid UTF-8, counting each invalid byte as one, as FoldText does.
 int32_t CountCodePoints(const std::string& text) {
   return FoldText(text).original_length;

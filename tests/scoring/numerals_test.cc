@@ -60,6 +60,66 @@ TEST_CASE("ParseQuantity reads Arabic numerals", "[extract]") {
   }
 }
 
+TEST_CASE("ParseQuantity reads digits up to the Decimal limit", "[extract]") {
+  // 14 integer digits are read directly, 15 through Decimal::Parse; both must agree with it.
+  const ParseCase cases[] = {
+      {"99,999,999,999,999", kAmount, "99999999999999", "99999999999999", false, ""},
+      {"99,999,999,999,999.9999", kAmount, "99999999999999.9999", "99999999999999.9999",
+       false, ""},
+      {"922,337,203,685,477.5807", kAmount, "922337203685477.5807", "922337203685477.5807",
+       false, ""},
+      {"1,234.5678元", kAmount, "1234.5678", "1234.5678", false, "元"},
+      {"12345678", kCount, "12345678", "12345678", false, ""},
+      {"0.0001", kAmount, "0.0001", "0.0001", false, ""},
+  };
+  for (const ParseCase& c : cases) {
+    CheckParses(c);
+  }
+  CHECK_FALSE(ParseQuantity("922,337,203,685,478", kAmount).has_value());
+  CHECK_FALSE(ParseQuantity("1,000,000,000,000,000", kAmount).has_value());
+  CHECK_FALSE(ParseQuantity("99,999,999,999,999.99999", kAmount).has_value());
+}
+
+TEST_CASE("ParseQuantity memo keeps inputs apart", "[extract]") {
+  // The same text under another kind or default unit must not return a remembered result.
+  for (int round = 0; round < 2; ++round) {
+    INFO("round " << round);
+    std::optional<Quantity> wan = ParseQuantity("5", kAmount, "万元");
+    REQUIRE(wan.has_value());
+    CHECK(wan->low == Decimal::FromInt(50000));
+    CHECK(wan->unit == "万元");
+    std::optional<Quantity> plain = ParseQuantity("5", kAmount);
+    REQUIRE(plain.has_value());
+    CHECK(plain->low == Decimal::FromInt(5));
+    CHECK(plain->unit.empty());
+    std::optional<Quantity> days = ParseQuantity("5", kDuration, "天");
+    REQUIRE(days.has_value());
+    CHECK(days->low == Decimal::FromInt(40));
+    std::optional<Quantity> hours = ParseQuantity("5", kDuration);
+    REQUIRE(hours.has_value());
+    CHECK(hours->low == Decimal::FromInt(5));
+    CHECK_FALSE(ParseQuantity("5", kDuration, "元").has_value());
+  }
+}
+
+TEST_CASE("ParseQuantity memo survives collisions", "[extract]") {
+  // More distinct values than the memo has entries, read twice, in both directions.
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 1000; ++i) {
+      int n = round == 0 ? i : 999 - i;
+      std::string text = std::to_string(n) + "家";
+      std::optional<Quantity> quantity = ParseQuantity(text, kCount);
+      INFO("text: " << text);
+      REQUIRE(quantity.has_value());
+      CHECK(quantity->low == Decimal::FromInt(n));
+      CHECK(quantity->span == Span{0, static_cast<int32_t>(std::to_string(n).size()) + 1});
+    }
+  }
+  std::string long_text(40, '1');  // longer than the memo keeps, and an identifier
+  CHECK_FALSE(ParseQuantity(long_text, kAmount).has_value());
+  CHECK_FALSE(ParseQuantity(long_text, kAmount).has_value());
+}
+
 TEST_CASE("ParseQuantity reads Chinese numerals", "[extract]") {
   const ParseCase cases[] = {
       {"三个", kCount, "3", "3", false, "个"},

@@ -1,0 +1,182 @@
+// Tests for Normalize on the sales config: content character counts, joined texts, and logs
+// normalized one after another sharing nothing.
+#include "scoring/normalize.h"
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "scoring/config.h"
+#include "scoring/log_record.h"
+#include "scoring/period.h"
+
+namespace logbridge::scoring {
+namespace {
+
+const Config& SalesConfig() {
+  static const Config kConfig = [] {
+    std::ifstream file(std::string(LOGBRIDGE_SOURCE_DIR) + "/config/sales.toml");
+    std::ostringstream text;
+    text << file.rdbuf();
+    Result<Config> config = LoadConfigString(text.str(), "sales.toml");
+    if (!config.ok()) {
+      FAIL(config.error().message);
+    }
+    return std::move(config).value();
+  }();
+  return kConfig;
+}
+
+LogRecord SalesLog(std::string work, std::string customer, std::string amount) {
+  LogRecord record;
+  record.report_id = "r1";
+  record.template_name = "销售日报";
+  record.creator_id = "zhangsan";
+  record.create_time = EpochMs(1793000000000);
+  record.contents = {
+      {"今日工作", 0, "1", std::move(work)},
+      {"客户名称", 1, "1", std::move(customer)},
+      {"成交金额", 2, "1", std::move(amount)},
+      {"客户满意度", 3, "1", "满意"},
+      {"计划用时", 4, "1", "2天"},
+      {"实际用时", 5, "1", "1.5天"},
+  };
+  return record;
+}
+
+// One line per value: metric, value, source, span and quote.
+std::vector<std::string> DescribeValues(const NormalizedLog& log) {
+  std::vector<std::string> lines;
+  for (const MetricValue& value : log.values) {
+    lines.push_back(std::to_string(value.metric) + " " + value.value.ToString() + " " +
+                    std::string(value.evidence.source) + " " +
+                    std::to_string(value.evidence.span.begin) + "-" +
+                    std::to_string(value.evidence.span.end) + " " + value.evidence.Quote());
+  }
+  return lines;
+}
+
+TEST_CASE("Normalize counts content characters", "[normalize]") {
+  struct CharCase {
+    std::string work;
+    int32_t expected;  // plus 2 for 满意, 2 for 2天 and 4 for 1.5天
+  };
+  const CharCase cases[] = {
+      {"a b\tc\r\n", 3},
+      {"\u3000拜访\u3000", 2},
+      {"\xFF拜访", 3},             // a stray byte counts as one character
+      {"x\xE3\x80", 2},            // U+3000 cut short is not white space
+      {"x\xE3\x80\x80", 1},
+      {"", 0},
+  };
+  for (const CharCase& c : cases) {
+    INFO("text: " << c.work);
+    NormalizedLog log = Normalize(SalesConfig(), SalesLog(c.work, "", ""));
+    CHECK(log.text_chars == c.expected + 8);
+  }
+}
+
+TEST_CASE("Normalize joins field texts", "[normalize]") {
+  NormalizedLog log = Normalize(SalesConfig(), SalesLog(" 拜访3家 ", "华为", "5000"));
+  CHECK(log.free_text == "拜访3家\n华为");
+  CHECK(log.text == " 拜访3家 \n华为\n5000\n满意\n2天\n1.5天");
+  CHECK(log.customer == "华为");
+}
+
+TEST_CASE("Normalize shares nothing between logs", "[normalize]") {
+  LogRecord busy = SalesLog("拜访客户3家，签约2万元，明天计划拜访5家", "华为", "");
+  LogRecord quiet = SalesLog("整理资料", "", "");
+  quiet.contents.pop_back();
+
+  NormalizedLog first = Normalize(SalesConfig(), busy);
+  std::vector<std::string> expected = DescribeValues(first);
+  REQUIRE(expected.size() == 5);  // visits, sales, customer, satisfaction, time saving
+  REQUIRE(first.ignored.size() == 1);
+
+  NormalizedLog between = Normalize(SalesConfig(), quiet);
+  CHECK(between.values.size() == 1);  // satisfaction only
+  CHECK(between.ignored.empty());
+  CHECK(between.customer.empty());
+
+  NormalizedLog again = Normalize(SalesConfig(), busy);
+  CHECK(DescribeValues(again) == expected);
+  CHECK(again.ignored.size() == 1);
+}
+
+TEST_CASE("Utf8SliceView clips code point ranges", "[normalize]") {
+  struct SliceCase {
+    std::string text;
+    int32_t begin;
+    int32_t end;
+    std::string expected;
+  };
+  const SliceCase cases[] = {
+      {"a中b", 0, 1, "a"},
+      {"a中b", 1, 2, "中"},
+      {"a中b", 0, 3, "a中b"},
+      {"a中b", 2, 5, "b"},         // an end past the text is clipped
+      {"a中b", 3, 4, ""},          // a start at the end is empty
+      {"a中b", -1, 2, ""},
+      {"a中b", 2, 2, ""},
+      {"a中b", 2, 1, ""},
+      {"", 0, 1, ""},
+      {"\xE4" "a", 0, 1, "\xE4" "a"},  // a lead byte claims its length, cut at the end
+      {"\xE4" "a", 1, 2, ""},
+      {"\x80\x80中", 0, 1, "\x80"},  // a stray continuation byte is one code point
+      {"\x80\x80中", 2, 3, "中"},
+  };
+  for (const SliceCase& c : cases) {
+    INFO("text: " << c.text << " [" << c.begin << ", " << c.end << ")");
+    CHECK(Utf8SliceView(c.text, c.begin, c.end) == c.expected);
+    CHECK(Utf8Slice(c.text, c.begin, c.end) == c.expected);
+  }
+}
+
+TEST_CASE("Utf8Slicer matches Utf8SliceView in any order", "[normalize]") {
+  const std::string texts[] = {"上午拜访3家客户，签约2.5万元", "a\xE4" "b\x80中文", ""};
+  const std::pair<int32_t, int32_t> ranges[] = {{0, 2},  {2, 5},  {4, 6},   {4, 4}, {9, 30},
+                                                {1, 3},  {-1, 3}, {12, 14}, {3, 1}, {30, 31},
+                                                {0, 40}, {5, 7}};
+  for (const std::string& text : texts) {
+    Utf8Slicer slicer(text);
+    for (auto [begin, end] : ranges) {
+      INFO("text: " << text << " [" << begin << ", " << end << ")");
+      CHECK(slicer.Slice(begin, end) == Utf8SliceView(text, begin, end));
+    }
+  }
+  // The ranges above go backwards several times; check one case by hand too.
+  Utf8Slicer slicer(texts[0]);
+  CHECK(slicer.Slice(4, 6) == "3家");
+  CHECK(slicer.Slice(0, 2) == "上午");
+  CHECK(slicer.Slice(11, 16) == "2.5万元");
+}
+
+TEST_CASE("ReportedDay alternates deadlines on one day", "[normalize]") {
+  TemplateSpec weekly;
+  weekly.deadline = Deadline{PeriodKind::kWeek, 10 * 60, 1};  // Monday 10:00 after the week
+  TemplateSpec next_morning;
+  next_morning.deadline = Deadline{PeriodKind::kDay, 9 * 60, 1};
+  TemplateSpec same_evening;
+  same_evening.deadline = Deadline{PeriodKind::kDay, 21 * 60, 0};
+  int64_t sunday = DaysFromCivil({2026, 11, 22});
+  int64_t monday = sunday + 1;
+  auto at = [](int64_t day, int hour, int minute) {
+    return ShanghaiDayStart(day) + std::chrono::minutes(hour * 60 + minute);
+  };
+  for (int round = 0; round < 2; ++round) {
+    INFO("round " << round);
+    CHECK(ReportedDay(weekly, at(monday, 9, 0)) == sunday);
+    CHECK(ReportedDay(next_morning, at(monday, 8, 0)) == sunday);
+    CHECK(ReportedDay(same_evening, at(monday, 8, 0)) == monday);
+    CHECK(ReportedDay(next_morning, at(monday, 9, 30)) == monday);
+    CHECK(ReportedDay(weekly, at(monday, 11, 30)) == sunday);
+    CHECK(ReportedDay(weekly, at(monday + 1, 10, 1)) == monday + 1);
+    CHECK(ReportedDay(next_morning, at(monday + 1, 8, 59)) == monday);
+  }
+}
+
+}  // namespace
+}  // namespace logbridge::scoring
