@@ -120,13 +120,16 @@ inline constexpr std::string_view kFlagUnitSlip = "unit_slip";
 inline constexpr std::string_view kFlagRoleOutlier = "role_outlier";
 inline constexpr std::string_view kFlagNearDuplicate = "near_duplicate";
 inline constexpr std::string_view kFlagDuplicateOrder = "duplicate_order";
+inline constexpr std::string_view kFlagReusedText = "reused_text";
+inline constexpr std::string_view kFlagRepeatedOrder = "repeated_order";
 inline constexpr std::string_view kFlagLate = "late";
 inline constexpr std::string_view kFlagEditedLate = "edited_late";
 inline constexpr std::string_view kFlagApproximateValue = "approximate_value";
 inline constexpr std::string_view kAllFlagCodes[] = {
     kFlagTooShort,  kFlagBoilerplate,    kFlagMissingField,   kFlagUnreadableValue,
     kFlagAmountJump, kFlagUnitSlip,      kFlagRoleOutlier,    kFlagNearDuplicate,
-    kFlagDuplicateOrder, kFlagLate,      kFlagEditedLate,     kFlagApproximateValue};
+    kFlagDuplicateOrder, kFlagLate,      kFlagEditedLate,     kFlagApproximateValue,
+    kFlagReusedText,     kFlagRepeatedOrder};
 
 // The action on a flagged log's values. The strongest action among a log's flags applies.
 enum class FlagAction { kReportOnly, kDownWeight, kExclude };

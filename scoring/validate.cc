@@ -328,6 +328,10 @@ Validator::LogFacts Validator::FactsOf(const NormalizedLog& log) const {
     facts.sketch = TextSketch(log.free_text);
     facts.used_bins = UsedBins(facts.sketch);
   }
+  for (const MetricValue& value : log.values) {
+    facts.values_print += Mix((static_cast<uint64_t>(value.metric) << 56) ^
+                              static_cast<uint64_t>(value.value.units()));
+  }
   if (spec.order_metric_index >= 0) {
     std::optional<Decimal> amount = MetricTotal(log, spec.order_metric_index);
     if (amount && *amount > Decimal()) {
@@ -480,6 +484,12 @@ void Validator::CheckAmounts(const NormalizedLog& log, Decimal amount, const Cus
                             log.customer + "\" was already claimed by " +
                             people_[static_cast<size_t>(claim->person)].id + " in report " +
                             claim->report_id});
+    } else if (claim != nullptr && claim->report_id != log.record->report_id) {
+      // The same person again: a new order of the same amount is possible, so it is a warning.
+      flags->push_back({std::string(kFlagRepeatedOrder), Severity::kWarning, field,
+                        "the order of " + amount.ToString() + " from customer \"" +
+                            log.customer + "\" was already claimed by the same person in report " +
+                            claim->report_id + "; check that it is a new order"});
     }
   }
 
@@ -552,8 +562,12 @@ void Validator::CheckDuplicates(const NormalizedLog& log, const LogFacts& facts,
   }
   // The bin counts decide most slots. Only a slot that passes the threshold pays for the
   // division and the report id compare, and the first of equally similar slots wins.
+  // A copy repeats the values too. The most similar slot with the log's values wins, and
+  // without one, the most similar slot at all marks reused text.
   double best = 0;
   const std::string* best_report = nullptr;
+  double best_copy = 0;
+  const std::string* copy_report = nullptr;
   const PersonHistory& person = *history;
   for (size_t slot = 0; slot < person.recent_sketches.size(); ++slot) {
     // The used bins are exact, and bins used by both bound the equal ones from above.
@@ -568,15 +582,27 @@ void Validator::CheckDuplicates(const NormalizedLog& log, const LogFacts& facts,
     }
     double similarity = static_cast<double>(same) / static_cast<double>(used);
     const std::string& report_id = person.recent_reports[slot];
-    if (similarity > best && report_id != log.record->report_id) {
+    if (report_id == log.record->report_id) {
+      continue;
+    }
+    if (similarity > best) {
       best = similarity;
       best_report = &report_id;
     }
+    if (similarity > best_copy && person.recent_values[slot] == facts.values_print) {
+      best_copy = similarity;
+      copy_report = &report_id;
+    }
   }
-  if (best_report != nullptr) {
+  if (copy_report != nullptr) {
     flags->push_back({std::string(kFlagNearDuplicate), Severity::kWarning, "",
+                      "the text is " + FormatDouble(best_copy * 100, 0) +
+                          "% similar to the same person's earlier report " + *copy_report});
+  } else if (best_report != nullptr) {
+    flags->push_back({std::string(kFlagReusedText), Severity::kInfo, "",
                       "the text is " + FormatDouble(best * 100, 0) +
-                          "% similar to the same person's earlier report " + *best_report});
+                          "% similar to the same person's earlier report " + *best_report +
+                          ", but its counted values differ, so it is not taken for a copy"});
   }
 }
 
@@ -641,10 +667,12 @@ void Validator::RememberWithFacts(const NormalizedLog& log, const LogFacts& fact
       history.recent_bins.push_back(facts.used_bins);
       history.recent_sketches.push_back(facts.sketch);
       history.recent_reports.push_back(log.record->report_id);
+      history.recent_values.push_back(facts.values_print);
     } else {
       history.recent_bins[history.next_slot] = facts.used_bins;
       history.recent_sketches[history.next_slot] = facts.sketch;
       history.recent_reports[history.next_slot] = log.record->report_id;
+      history.recent_values[history.next_slot] = facts.values_print;
       history.next_slot = (history.next_slot + 1) % history.recent_sketches.size();
     }
   }

@@ -83,6 +83,7 @@ class Validator {
     std::vector<uint64_t> recent_bins;
     std::vector<Sketch> recent_sketches;
     std::vector<std::string> recent_reports;
+    std::vector<uint64_t> recent_values;  // LogFacts::values_print of each slot
     size_t next_slot = 0;
     // The last order amounts as a ring. Once it is full, slot next_amount is the oldest.
     std::vector<Decimal> amounts;
@@ -116,6 +117,9 @@ class Validator {
     Sketch sketch{};
     uint64_t used_bins = 0;               // bit b set when the sketch uses bin b
     std::optional<Decimal> order_amount;  // the order metric's total when it is positive
+    // A hash of the counted values (metric and amount), equal for logs with the same values in
+    // any order. A similar text with other values is a reused template, not a copy.
+    uint64_t values_print = 0;
   };
 
   LogFacts FactsOf(const NormalizedLog& log) const;

@@ -199,9 +199,23 @@ TEST_CASE("same order claimed by two people", "[validate]") {
   REQUIRE(Has(codes, "duplicate_order"));
   CHECK(fixture.last_flags().back().message.find("already claimed by a in report r1") !=
         std::string::npos);
-  // The same person reporting another order of the same size is not a second claim.
+  // The same person reporting another order of the same size is not someone else's claim.
   CHECK_FALSE(Has(fixture.Feed("a", "华为追加了一份同样金额的服务订单，已签字。", "华为", "50000"),
                   "duplicate_order"));
+}
+
+TEST_CASE("same order repeated by one person", "[validate]") {
+  Fixture fixture;
+  CHECK(fixture.Feed("a", "和美的签了配件采购合同，对方很满意。", "美的", "50000").empty());
+  std::vector<std::string> codes =
+      fixture.Feed("a", "美的的订单补充材料已经提交给法务审核。", "美的", "50000");
+  REQUIRE(codes == std::vector<std::string>{"repeated_order"});
+  CHECK(fixture.last_flags()[0].severity == Severity::kWarning);
+  CHECK(fixture.last_flags()[0].message ==
+        "the order of 50000 from customer \"美的\" was already claimed by the same person in "
+        "report r1; check that it is a new order");
+  // Another amount from the same customer is another order.
+  CHECK(fixture.Feed("a", "美的追加了一批配件订单，金额不同。", "美的", "30000").empty());
 }
 
 TEST_CASE("near duplicate of own earlier log", "[validate]") {
@@ -215,6 +229,21 @@ TEST_CASE("near duplicate of own earlier log", "[validate]") {
   CHECK_FALSE(Has(fixture.Feed("b", text), "near_duplicate"));
   CHECK_FALSE(Has(fixture.Feed("a", "下午整理客户档案，更新了十二家客户的联系人信息和需求。"),
                   "near_duplicate"));
+}
+
+TEST_CASE("similar text with new values is reused", "[validate]") {
+  Fixture fixture;
+  std::string opening = "上午拜访美的总部采购部，讨论第二批配件的交付周期和价格调整方案，";
+  CHECK(fixture.Feed("a", opening + "拜访3家").empty());
+  // The same wording with another count is a template filled in again, not a copy.
+  std::vector<std::string> codes = fixture.Feed("a", opening + "拜访4家");
+  REQUIRE(codes == std::vector<std::string>{"reused_text"});
+  CHECK(fixture.last_flags()[0].severity == Severity::kInfo);
+  CHECK(fixture.last_flags()[0].message.find("report r1, but its counted values differ") !=
+        std::string::npos);
+  // Repeating the first log's values as well is a copy of it, even though r2 is as similar.
+  CHECK(fixture.Feed("a", opening + "拜访3家") == std::vector<std::string>{"near_duplicate"});
+  CHECK(fixture.last_flags()[0].message.find("earlier report r1") != std::string::npos);
 }
 
 TEST_CASE("late and edited after deadline", "[validate]") {
