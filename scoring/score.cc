@@ -108,6 +108,28 @@ std::optional<Decimal> MetricValueOf(const Config& config, const Cell& cell, int
   return std::nullopt;
 }
 
+// Returns the value of a metric as an exact fraction, so that a mean or a ratio reaches the
+// curve unrounded: 4 of 7 is 0.571428..., not 0.5714. Other aggregations are exact decimals.
+std::optional<Rational> ExactMetricValueOf(const Config& config, const Cell& cell, int index) {
+  std::optional<Decimal> rounded = MetricValueOf(config, cell, index);
+  if (!rounded) {
+    return std::nullopt;
+  }
+  const MetricSpec& metric = config.metrics[index];
+  const MetricState& state = cell.metrics[index];
+  if (metric.aggregation == Aggregation::kMean) {
+    return Rational(state.weighted_sum) / Rational(state.weight_total);
+  }
+  if (metric.aggregation == Aggregation::kRatio) {
+    // A ratio has a value only when both of its parts have one.
+    auto part = [&](const std::string& name) {
+      return *ExactMetricValueOf(config, cell, config.FindMetric(name));
+    };
+    return part(metric.numerator) * Rational(metric.scale) / part(metric.denominator);
+  }
+  return Rational(*rounded);
+}
+
 // Appends the evidence of a metric (both parts of a ratio) and counts what it omits.
 void CollectEvidence(const Config& config, const Cell& cell, int index, KpiScore* kpi) {
   const MetricSpec& metric = config.metrics[index];
@@ -170,6 +192,7 @@ void ScaleTarget(const Config& config, const KpiSpec& spec, const Period& period
 // The unrounded inputs of a KPI's points, so that achievement, curve and weight are combined
 // exactly and rounded once: 5 of a target of 12 on a weight of 30 is 12.5, not 0.4167 x 30.
 struct ExactKpiInputs {
+  Rational raw;               // the metric's value, unrounded for a mean or a ratio
   Rational target;            // the scaled target, when the KPI has one
   Rational effective_weight;  // after re-normalization
 };
@@ -180,10 +203,10 @@ void ScoreKpi(const KpiSpec& spec, const ExactKpiInputs& exact, KpiScore* kpi) {
   std::optional<Rational> achievement;
   if (kpi->target && spec.curve.on_achievement) {
     if (!spec.lower_is_better) {
-      achievement = Rational(kpi->raw) * hundred / exact.target;
+      achievement = exact.raw * hundred / exact.target;
       kpi->achievement = kpi->raw * Decimal::FromInt(100) / *kpi->target;
     } else if (kpi->raw > Decimal()) {
-      achievement = exact.target * hundred / Rational(kpi->raw);
+      achievement = exact.target * hundred / exact.raw;
       kpi->achievement = *kpi->target * Decimal::FromInt(100) / kpi->raw;
     }
     if (achievement) {
@@ -196,7 +219,7 @@ void ScoreKpi(const KpiSpec& spec, const ExactKpiInputs& exact, KpiScore* kpi) {
     // Lower is better and the raw value is zero: the best possible result.
     fraction = Rational(spec.curve.cap);
   } else {
-    fraction = spec.curve.ExactFraction(achievement.value_or(Rational(kpi->raw)));
+    fraction = spec.curve.ExactFraction(achievement.value_or(exact.raw));
   }
   std::optional<Decimal> rounded_fraction = fraction.ToDecimal();
   std::optional<Decimal> points = (fraction * exact.effective_weight).ToDecimal();
@@ -289,6 +312,8 @@ ScoreReport BuildReport(const Config& config, const std::string& person, const C
     std::optional<Decimal> raw = MetricValueOf(config, cell, spec.metric_index);
     kpi.has_data = raw.has_value();
     kpi.raw = raw.value_or(Decimal());
+    exact[report.kpis.size()].raw = ExactMetricValueOf(config, cell, spec.metric_index)
+                                        .value_or(Rational(kpi.raw));
     if (kpi.has_data) {
       present_weight = present_weight + spec.weight;
     }

@@ -517,6 +517,26 @@ TEST_CASE("points are rounded once", "[engine]") {
   CHECK(FindKpi(engine.Reports().at(0), "客户拜访").fraction == Dec("0.4167"));
 }
 
+TEST_CASE("mean reaches the curve unrounded", "[engine]") {
+  // Satisfaction 较满意, 较满意, 非常满意 is 13/3 on a curve from 3 (0) to 5 (full) worth 20:
+  // exactly 40/3 points. Rounding the mean to 4.3333 first would give 13.333.
+  Engine engine(LoadSalesConfig(), {});
+  const char* ratings[] = {"较满意", "较满意", "非常满意"};
+  const char* work[] = {"拜访客户2家，跟进合同", "整理报价单并发给采购部确认", "参加区域销售周会"};
+  for (int i = 0; i < 3; ++i) {
+    LogRecord record = SalesLog("r" + std::to_string(i), work[i]);
+    record.contents.push_back({"客户满意度", 2, "1", ratings[i]});
+    engine.Add(record);
+  }
+  const KpiScore& satisfaction = FindKpi(engine.Reports().at(0), "客户满意度");
+  INFO("raw " << satisfaction.raw.ToString() << ", fraction " << satisfaction.fraction.ToString()
+              << ", points " << satisfaction.points.ToString() << ", values "
+              << satisfaction.value_count);
+  CHECK(satisfaction.raw == Dec("4.3333"));
+  CHECK(satisfaction.fraction == Dec("0.6667"));
+  CHECK(satisfaction.points == Dec("13.3333"));
+}
+
 TEST_CASE("down weighted evidence shows counted value", "[engine]") {
   ScoreReport report = ScoreSamples("lisi");
   const KpiScore& sales = FindKpi(report, "销售额");
