@@ -115,6 +115,44 @@ std::string CheckEventReply(const CallbackCrypto& crypto, const std::string& bod
 
 }  // namespace
 
+std::string CardActionJson(const std::string& out_track_id, const std::string& corp_id,
+                           const std::string& user_id, const std::string& action_id,
+                           const std::map<std::string, std::string>& params) {
+  // The platform sends the button's data as a JSON string inside the JSON body, in "content".
+  nlohmann::json content = {
+      {"cardPrivateData", {{"actionIds", nlohmann::json::array({action_id})}, {"params", params}}}};
+  nlohmann::json body = {{"type", "actionCallback"},
+                         {"outTrackId", out_track_id},
+                         {"corpId", corp_id},
+                         {"userId", user_id},
+                         {"userIdType", 1},
+                         {"spaceType", "im"},
+                         {"content", content.dump()}};
+  return body.dump();
+}
+
+std::string RobotMessageJson(const RobotMessageFields& fields) {
+  nlohmann::json body = {
+      {"msgtype", "text"},
+      {"text", {{"content", fields.text}}},
+      {"msgId", "msg" + RandomAlphanumeric(20)},
+      {"createAt", fields.now.value},
+      {"conversationType", "1"},
+      {"conversationId", "cid" + RandomAlphanumeric(16)},
+      {"senderId", "$:LWCP_v1:$" + fields.sender_staff_id},
+      {"senderNick", fields.sender_nick},
+      {"senderStaffId", fields.sender_staff_id},
+      {"senderCorpId", fields.corp_id},
+      {"sessionWebhook", fields.session_webhook},
+      {"sessionWebhookExpiredTime", (fields.now + std::chrono::minutes(90)).value},
+      {"isAdmin", false},
+      {"chatbotCorpId", fields.corp_id},
+      {"chatbotUserId", "$:LWCP_v1:$robot"},
+      {"isInAtList", true},
+      {"robotCode", fields.robot_code}};
+  return body.dump();
+}
+
 std::string_view PushKindName(PushKind kind) {
   switch (kind) {
     case PushKind::kEvent:
@@ -161,40 +199,21 @@ uint64_t CallbackPusher::PushEvent(std::string event_json) {
 uint64_t CallbackPusher::PushCardAction(std::string out_track_id, std::string user_id,
                                         std::string action_id,
                                         std::map<std::string, std::string> params) {
-  // The platform sends the button's data as a JSON string inside the JSON body, in "content".
-  nlohmann::json content = {
-      {"cardPrivateData", {{"actionIds", nlohmann::json::array({action_id})}, {"params", params}}}};
-  nlohmann::json body = {{"type", "actionCallback"},
-                         {"outTrackId", out_track_id},
-                         {"corpId", targets_.owner_key},
-                         {"userId", user_id},
-                         {"userIdType", 1},
-                         {"spaceType", "im"},
-                         {"content", content.dump()}};
-  return Enqueue(PushKind::kCardAction, body.dump());
+  return Enqueue(PushKind::kCardAction,
+                 CardActionJson(out_track_id, targets_.owner_key, user_id, action_id, params));
 }
 
 uint64_t CallbackPusher::PushRobotMessage(std::string sender_staff_id, std::string sender_nick,
                                           std::string text) {
-  EpochMs now = clock_->Now();
-  nlohmann::json body = {{"msgtype", "text"},
-                         {"text", {{"content", text}}},
-                         {"msgId", "msg" + RandomAlphanumeric(20)},
-                         {"createAt", now.value},
-                         {"conversationType", "1"},
-                         {"conversationId", "cid" + RandomAlphanumeric(16)},
-                         {"senderId", "$:LWCP_v1:$" + sender_staff_id},
-                         {"senderNick", sender_nick},
-                         {"senderStaffId", sender_staff_id},
-                         {"senderCorpId", targets_.owner_key},
-                         {"sessionWebhook", targets_.robot_session_webhook},
-                         {"sessionWebhookExpiredTime", (now + std::chrono::minutes(90)).value},
-                         {"isAdmin", false},
-                         {"chatbotCorpId", targets_.owner_key},
-                         {"chatbotUserId", "$:LWCP_v1:$robot"},
-                         {"isInAtList", true},
-                         {"robotCode", targets_.robot_code}};
-  return Enqueue(PushKind::kRobotMessage, body.dump());
+  RobotMessageFields fields;
+  fields.sender_staff_id = std::move(sender_staff_id);
+  fields.sender_nick = std::move(sender_nick);
+  fields.text = std::move(text);
+  fields.corp_id = targets_.owner_key;
+  fields.session_webhook = targets_.robot_session_webhook;
+  fields.robot_code = targets_.robot_code;
+  fields.now = clock_->Now();
+  return Enqueue(PushKind::kRobotMessage, RobotMessageJson(fields));
 }
 
 uint64_t CallbackPusher::Enqueue(PushKind kind, std::string payload) {

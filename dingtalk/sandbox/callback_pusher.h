@@ -41,6 +41,27 @@ struct CallbackTargets {
   int sender_threads = 4;
 };
 
+// Returns the JSON body of a card button click as the platform sends it, both as the HTTP
+// callback body and as the data of a Stream CALLBACK frame. `corp_id` fills corpId.
+std::string CardActionJson(const std::string& out_track_id, const std::string& corp_id,
+                           const std::string& user_id, const std::string& action_id,
+                           const std::map<std::string, std::string>& params);
+
+// The sender and robot of a one-to-one text message to a robot.
+struct RobotMessageFields {
+  std::string sender_staff_id;
+  std::string sender_nick;
+  std::string text;
+  std::string corp_id;          // senderCorpId and chatbotCorpId
+  std::string session_webhook;  // where the receiver may post a reply; may be empty
+  std::string robot_code;
+  EpochMs now;  // createAt; the sessionWebhook expires 90 minutes later
+};
+
+// Returns the JSON body of a robot message as the platform sends it over HTTP and as the data
+// of a Stream CALLBACK frame, with a fresh random msgId and conversationId.
+std::string RobotMessageJson(const RobotMessageFields& fields);
+
 enum class PushKind { kEvent, kCardAction, kRobotMessage };
 
 // Returns "event", "card_action" or "robot_message".

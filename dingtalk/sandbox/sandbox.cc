@@ -13,6 +13,7 @@
 #include "dingtalk/sandbox/calendar.h"
 #include "dingtalk/sandbox/sandbox_impl.h"
 #include "dingtalk/sandbox/sandbox_json.h"
+#include "dingtalk/sandbox/stream_gateway.h"
 
 namespace logbridge::dingtalk {
 namespace {
@@ -20,6 +21,7 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kV1Prefix = "/v1.0/";
+constexpr std::string_view kStreamOpenPath = "/v1.0/gateway/connections/open";
 
 // The sandbox's logger, "sandbox". Registration can race with another thread, and spdlog
 // reports that by throwing, so the loser takes the registered logger.
@@ -187,6 +189,10 @@ Status Sandbox::Impl::Listen() {
   server_.Post("/robot/send", [this](const httplib::Request& request, httplib::Response& response) {
     ServeWebhook(request, response);
   });
+  server_.Post(std::string(kStreamOpenPath),
+               [this](const httplib::Request& request, httplib::Response& response) {
+                 ServeStreamOpen(request, response);
+               });
   auto serve = [this](const httplib::Request& request, httplib::Response& response) {
     Serve(request, response);
   };
@@ -324,6 +330,25 @@ void Sandbox::Impl::Serve(const httplib::Request& request, httplib::Response& re
     }
   }
   WriteReply(call, (this->*route.handler)(call), response);
+}
+
+void Sandbox::Impl::ServeStreamOpen(const httplib::Request& request, httplib::Response& response) {
+  StreamGateway* gateway = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    gateway = gateway_;
+    if (gateway != nullptr) {
+      call_counts_[request.path] += 1;
+    }
+  }
+  if (gateway == nullptr) {
+    Serve(request, response);
+    return;
+  }
+  // NOTE: faults do not apply to this route, because the gateway's own route has none.
+  StreamOpenResponse answer = gateway->OpenConnection(request.body);
+  response.status = answer.status;
+  response.set_content(answer.body, "application/json");
 }
 
 SandboxReply Sandbox::Impl::NoRouteReply(const SandboxCall& call,
@@ -683,6 +708,7 @@ Status Sandbox::SendRobotMessage(const std::string& userid, const std::string& t
 }
 
 Status Sandbox::PushEvent(const std::string& event_json) { return impl_->PushEvent(event_json); }
+void Sandbox::SetStreamGateway(StreamGateway* gateway) { impl_->SetStreamGateway(gateway); }
 CallbackPusher* Sandbox::pusher() { return impl_->pusher(); }
 void Sandbox::ExpireTokens() { impl_->ExpireTokens(); }
 std::vector<RecordedMessage> Sandbox::Messages() const { return impl_->Messages(); }

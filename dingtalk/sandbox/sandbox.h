@@ -19,12 +19,22 @@
 
 namespace logbridge::dingtalk {
 
+class StreamGateway;
+
+// The channel of an app's events and of the messages users send to its robot, which DingTalk
+// sets on the event subscription and robot pages of the developer console.
+enum class SandboxPushMode {
+  kHttp,    // to the URLs of SandboxOptions::callbacks
+  kStream,  // as Stream frames through the attached StreamGateway (Sandbox::SetStreamGateway)
+};
+
 // An internal app registered with the sandbox.
 struct SandboxApp {
   std::string app_key;
   std::string app_secret;
   int64_t agent_id = 0;    // must match `agent_id` in work notifications
   std::string robot_code;  // must match `robotCode` in robot messages and card delivery
+  SandboxPushMode push_mode = SandboxPushMode::kHttp;
 };
 
 // The app Start registers when SandboxOptions::apps is empty.
@@ -152,17 +162,33 @@ class Sandbox {
                     const std::vector<std::pair<std::string, std::string>>& fields,
                     std::optional<EpochMs> modified_time = std::nullopt);
 
-  // Records a button click on a card and pushes it to the card callback URL, when callbacks
-  // are set. Fails with kNotFound for an unknown card or user.
+  // Attaches the Stream gateway. This sandbox's port then serves
+  // POST /v1.0/gateway/connections/open too, with the gateway's credentials, tickets and errors
+  // and its WebSocket endpoint, and the simulated user actions below use the gateway for Stream
+  // deliveries. Null detaches it. Not owned: the gateway must stay alive until it is detached or
+  // this sandbox stops.
+  void SetStreamGateway(StreamGateway* gateway);
+
+  // Records a button click on a card and delivers it the way the card asked for. A card
+  // created with callbackType STREAM (the default when the request names none) goes out as a
+  // CALLBACK frame on the card callback topic to the connections of the app that created it,
+  // when a gateway is attached. Every other click goes to the card callback URL, when
+  // callbacks are set. Fails with kNotFound for an unknown card or user.
   Status ClickCard(const std::string& out_track_id, const std::string& userid,
                    const std::string& action_id, const std::map<std::string, std::string>& params);
 
-  // Records a one-to-one robot message from a user and pushes it to the robot callback URL,
-  // when callbacks are set. Fails with kNotFound for an unknown user.
+  // Records a one-to-one text message from a user to the robot of the first app and delivers
+  // it: as a CALLBACK frame on the robot topic when that app's push_mode is kStream and a
+  // gateway is attached, otherwise to the robot callback URL when callbacks are set.
+  // Fails with kNotFound for an unknown user.
   Status SendRobotMessage(const std::string& userid, const std::string& text);
 
-  // Records an event and pushes it encrypted to the event URL, when callbacks are set.
-  // Fails with kInvalidArgument when `event_json` is not a JSON object.
+  // Records an event and delivers it to every app. An app whose push_mode is kStream gets an
+  // EVENT frame through the attached gateway: headers eventType and eventId come from the
+  // event's EventType and eventId (a fresh id when absent), and the data is the event without
+  // those two keys. When any other app remains and callbacks are set, the event goes encrypted
+  // to the event URL, once. Fails with kInvalidArgument when `event_json` is not a JSON object,
+  // or has no string EventType while an app receives by Stream.
   Status PushEvent(const std::string& event_json);
 
   // Returns the callback pusher, or nullptr when SandboxOptions::callbacks is unset.

@@ -5,6 +5,8 @@
 #include "dingtalk/sandbox/calendar.h"
 #include "dingtalk/sandbox/sandbox_impl.h"
 #include "dingtalk/sandbox/sandbox_json.h"
+#include "dingtalk/sandbox/stream_gateway.h"
+#include "dingtalk/stream_client.h"
 
 namespace logbridge::dingtalk {
 namespace {
@@ -338,7 +340,8 @@ Status Impl::ClickCard(const std::string& out_track_id, const std::string& useri
                        const std::string& action_id,
                        const std::map<std::string, std::string>& params) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (cards_.count(out_track_id) == 0) {
+  auto card = cards_.find(out_track_id);
+  if (card == cards_.end()) {
     return MakeError(ErrorCode::kNotFound, "no card with out_track_id " + out_track_id);
   }
   if (FindUser(userid) == nullptr) {
@@ -349,7 +352,11 @@ Status Impl::ClickCard(const std::string& out_track_id, const std::string& useri
                  {"action_id", action_id},
                  {"params", params}};
   actions_.push_back(RecordedAction{"card_click", detail.dump(), Now()});
-  if (pusher_) {
+  if (card->second.callback_type == "STREAM" && gateway_ != nullptr) {
+    gateway_->PushCallback(std::string(kStreamCardTopic),
+                           CardActionJson(out_track_id, org_.corp_id, userid, action_id, params),
+                           card->second.app_key);
+  } else if (pusher_) {
     pusher_->PushCardAction(out_track_id, userid, action_id, params);
   }
   return OkStatus();
@@ -363,7 +370,20 @@ Status Impl::SendRobotMessage(const std::string& userid, const std::string& text
   }
   json detail = {{"userid", userid}, {"name", user->name}, {"text", text}};
   actions_.push_back(RecordedAction{"robot_message", detail.dump(), Now()});
-  if (pusher_) {
+  if (PushesByStream(0)) {
+    RobotMessageFields fields;
+    fields.sender_staff_id = userid;
+    fields.sender_nick = user->name;
+    fields.text = text;
+    fields.corp_id = org_.corp_id;
+    if (options_.callbacks) {
+      fields.session_webhook = options_.callbacks->robot_session_webhook;
+    }
+    fields.robot_code = apps_.front().robot_code;
+    fields.now = Now();
+    gateway_->PushCallback(std::string(kStreamRobotTopic), RobotMessageJson(fields),
+                           apps_.front().app_key);
+  } else if (pusher_) {
     pusher_->PushRobotMessage(userid, user->name, text);
   }
   return OkStatus();
@@ -375,11 +395,43 @@ Status Impl::PushEvent(const std::string& event_json) {
     return MakeError(ErrorCode::kInvalidArgument, "event must be a JSON object");
   }
   std::lock_guard<std::mutex> lock(mu_);
+  bool any_stream = false;
+  bool any_http = false;
+  for (size_t i = 0; i < apps_.size(); ++i) {
+    (PushesByStream(i) ? any_stream : any_http) = true;
+  }
+
+  // A Stream EVENT frame carries the type and id as headers and the other fields as data.
+  std::string event_type = SandboxJson::String(*event, "EventType").value_or("");
+  std::string event_id = SandboxJson::String(*event, "eventId").value_or("");
+  if (any_stream && event_type.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "event has no string EventType, which a Stream EVENT frame needs as its "
+                     "eventType header");
+  }
+  json data = *event;
+  data.erase("EventType");
+  data.erase("eventId");
+
   actions_.push_back(RecordedAction{"event", event_json, Now()});
-  if (pusher_) {
+  for (size_t i = 0; i < apps_.size(); ++i) {
+    if (PushesByStream(i)) {
+      gateway_->PushEvent(event_type, data.dump(), event_id, apps_[i].app_key);
+    }
+  }
+  if (any_http && pusher_) {
     pusher_->PushEvent(event_json);
   }
   return OkStatus();
+}
+
+bool Impl::PushesByStream(size_t app_index) const {
+  return gateway_ != nullptr && apps_[app_index].push_mode == SandboxPushMode::kStream;
+}
+
+void Impl::SetStreamGateway(StreamGateway* gateway) {
+  std::lock_guard<std::mutex> lock(mu_);
+  gateway_ = gateway;
 }
 
 std::vector<RecordedAction> Impl::Actions() const {

@@ -66,6 +66,7 @@ class Sandbox::Impl {
                    const std::string& action_id, const std::map<std::string, std::string>& params);
   Status SendRobotMessage(const std::string& userid, const std::string& text);
   Status PushEvent(const std::string& event_json);
+  void SetStreamGateway(StreamGateway* gateway);
   void ExpireTokens();
   std::vector<RecordedMessage> Messages() const;
   std::vector<RecordedCard> Cards() const;
@@ -117,6 +118,9 @@ class Sandbox::Impl {
   // a known path with another method, 404 for an unknown path) or a v1.0 404 NotFound.
   SandboxReply NoRouteReply(const SandboxCall& call, const std::string& method) const;
   void WriteReply(const SandboxCall& call, SandboxReply reply, httplib::Response& response);
+  // Serves POST /v1.0/gateway/connections/open through the attached Stream gateway. Without one
+  // the dispatcher replies, as for any path the sandbox does not serve.
+  void ServeStreamOpen(const httplib::Request& request, httplib::Response& response);
   std::string NewRequestId();
   EpochMs Now() const { return clock_->Now(); }
 
@@ -162,6 +166,10 @@ class Sandbox::Impl {
   // Admin endpoint under /sandbox/ (sandbox_admin.cc).
   void RegisterAdminRoutes();
 
+  // Returns whether the app at `app_index` receives events and robot messages by Stream now:
+  // its push_mode is kStream and a gateway is attached. Requires mu_ held.
+  bool PushesByStream(size_t app_index) const;
+
   const User* FindUser(const std::string& userid) const;
   const Department* FindDepartment(int64_t dept_id) const;
   const Template* FindTemplate(const std::string& name) const;
@@ -203,6 +211,7 @@ class Sandbox::Impl {
   std::map<std::string, RecordedCard> cards_;
   std::vector<RecordedAction> actions_;
   std::map<std::string, WebhookState> webhooks_;
+  StreamGateway* gateway_ = nullptr;  // not owned; see Sandbox::SetStreamGateway
   int64_t next_task_id_ = 0;
   int64_t webhook_sequence_ = 0;
 };

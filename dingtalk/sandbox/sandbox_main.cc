@@ -47,10 +47,18 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--stream-port", program_options.stream_port,
                  "TCP port on 127.0.0.1 of the Stream mode gateway (connections/open and the "
-                 "WebSocket); set the service's stream_base_url to its URL; 0 picks a free one")
+                 "WebSocket); --port serves connections/open too and returns this port's "
+                 "WebSocket endpoint; 0 picks a free one")
       ->capture_default_str();
   app.add_flag("--no-stream-gateway", no_stream_gateway,
-               "Do not serve the Stream mode gateway");
+               "Do not serve the Stream mode gateway; connections/open then gets 404 on --port");
+  std::string push_mode = "http";
+  app.add_option("--push-mode", push_mode,
+                 "How the app receives events and robot messages: http (to --event-url and "
+                 "--robot-url) or stream (as Stream frames through the gateway). Card clicks "
+                 "follow each card's callbackType instead")
+      ->check(CLI::IsMember({"http", "stream"}))
+      ->capture_default_str();
   app.add_option("--generate-org", generate_path,
                  "Write a generated organization JSON file to this path and exit");
   app.add_option("--seed", generator.seed, "Generator seed")->capture_default_str();
@@ -125,6 +133,11 @@ int main(int argc, char** argv) {
   }
 
   options.token_lifetime = std::chrono::seconds(token_lifetime_s);
+  sandbox_app.push_mode = push_mode == "stream" ? SandboxPushMode::kStream : SandboxPushMode::kHttp;
+  if (sandbox_app.push_mode == SandboxPushMode::kStream && no_stream_gateway) {
+    spdlog::error("--push-mode stream needs the Stream gateway; drop --no-stream-gateway");
+    return 2;
+  }
   options.apps = {sandbox_app};
   options.webhook_robots = {webhook};
   if (!callbacks.event_url.empty() || !callbacks.card_url.empty() || !callbacks.robot_url.empty()) {
@@ -143,8 +156,9 @@ int main(int argc, char** argv) {
   spdlog::info("serving {} (admin endpoint under /sandbox/); stop with Ctrl-C",
                program->sandbox->base_url());
   if (program->gateway != nullptr) {
-    spdlog::info("serving the Stream mode gateway on {}; set [dingtalk] stream_base_url to it",
-                 program->gateway->base_url());
+    spdlog::info("serving the Stream mode gateway on {}, and connections/open on both ports; "
+                 "events and robot messages go out by {}",
+                 program->gateway->base_url(), push_mode);
   }
   while (!stop_requested) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));

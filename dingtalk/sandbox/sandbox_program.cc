@@ -6,6 +6,9 @@
 namespace logbridge::dingtalk {
 
 void SandboxProgram::Stop() {
+  if (sandbox != nullptr) {
+    sandbox->SetStreamGateway(nullptr);
+  }
   if (gateway != nullptr) {
     gateway->Stop();
   }
@@ -43,6 +46,7 @@ Result<SandboxProgram> StartSandboxProgram(SandboxProgramOptions options) {
     return gateway.error();
   }
   program.gateway = std::move(*gateway);
+  program.sandbox->SetStreamGateway(program.gateway.get());
   return program;
 }
 

@@ -15,20 +15,24 @@ namespace logbridge::dingtalk {
 
 struct SandboxProgramOptions {
   SandboxOptions sandbox;
-  bool stream_gateway = true;  // serve connections/open and the WebSocket for Stream mode
+  // Serve connections/open (on both ports) and the WebSocket for Stream mode.
+  bool stream_gateway = true;
   int32_t stream_port = 0;     // the gateway's port on sandbox.host; 0 picks an ephemeral port
 };
 
 struct SandboxProgram {
-  std::unique_ptr<Sandbox> sandbox;
+  // Declared before the sandbox, so it is destroyed after the sandbox that points to it.
   std::unique_ptr<StreamGateway> gateway;  // null when the gateway is turned off
+  std::unique_ptr<Sandbox> sandbox;
 
-  // Stops the gateway, then the sandbox; idempotent.
+  // Detaches the gateway from the sandbox, stops the gateway, then the sandbox; idempotent.
   void Stop();
 };
 
 // Starts the sandbox and then the gateway, which accepts every app of options.sandbox.apps
-// (DefaultSandboxApp() when empty). Errors: those of Sandbox::Start and StreamGateway::Start;
+// (DefaultSandboxApp() when empty), and attaches the gateway to the sandbox: the sandbox's port
+// then serves connections/open too, and apps and cards that ask for Stream get their simulated
+// user actions through the gateway. Errors: those of Sandbox::Start and StreamGateway::Start;
 // nothing keeps running after an error.
 Result<SandboxProgram> StartSandboxProgram(SandboxProgramOptions options);
 

@@ -136,8 +136,9 @@ class StreamGateway::Impl {
   Status Listen();
   void Shutdown();
 
-  // HTTP side, on the io thread.
+  // HTTP side: OpenConnection runs on the io thread, Open on any thread.
   http::response<http::string_body> OpenConnection(const http::request<http::string_body>& request);
+  StreamOpenResponse Open(const std::string& request_body);
   // Returns the ticket's owner and subscriptions, removing the ticket; nullopt when the ticket
   // is unknown, already used or expired.
   std::optional<StreamConnectionInfo> RedeemTicket(const std::string& ticket);
@@ -152,8 +153,8 @@ class StreamGateway::Impl {
   // Sends a ping to every connection when ping_interval has passed since the last round.
   void PingIfDue();
 
-  // Called from any thread.
-  std::string Queue(StreamFrame frame);
+  // Called from any thread. A non-empty `client_id` limits delivery to that app's connections.
+  std::string Queue(StreamFrame frame, std::string client_id);
   std::string NextId(std::string_view prefix);
   StreamFrame SystemFrame(const std::string& topic, std::string data);
 
@@ -161,6 +162,7 @@ class StreamGateway::Impl {
     StreamFrame frame;
     StreamDeliveryState state;
     SteadyTime last_sent;
+    std::string client_id;  // the only app whose connections may receive it; empty = any
   };
 
   // Immutable after construction.
@@ -450,17 +452,22 @@ void StreamGateway::Impl::Shutdown() {
 
 http::response<http::string_body> StreamGateway::Impl::OpenConnection(
     const http::request<http::string_body>& request) {
-  http::response<http::string_body> response{http::status::ok, request.version()};
+  StreamOpenResponse answer = Open(request.body());
+  http::response<http::string_body> response{static_cast<http::status>(answer.status),
+                                             request.version()};
   response.set(http::field::content_type, "application/json");
   response.keep_alive(request.keep_alive());
-  auto answer = [&](http::status status, json body) {
-    response.result(status);
-    response.body() = DumpJson(body);
-    response.prepare_payload();
-    return response;
+  response.body() = std::move(answer.body);
+  response.prepare_payload();
+  return response;
+}
+
+StreamOpenResponse StreamGateway::Impl::Open(const std::string& request_body) {
+  auto answer = [](http::status status, const json& body) {
+    return StreamOpenResponse{static_cast<int32_t>(status), DumpJson(body)};
   };
 
-  Result<json> body = ParseJson(request.body());
+  Result<json> body = ParseJson(request_body);
   std::vector<StreamSubscription> subscriptions;
   if (body.ok() && body->is_object()) {
     for (const json& item : ReadArray(*body, "subscriptions")) {
@@ -581,7 +588,9 @@ void StreamGateway::Impl::Pump() {
       continue;
     }
     auto session = std::find_if(sessions_.begin(), sessions_.end(), [&](const auto& entry) {
-      return Subscribes(entry.second->info().subscriptions, pending.frame);
+      const StreamConnectionInfo& info = entry.second->info();
+      return (pending.client_id.empty() || info.client_id == pending.client_id) &&
+             Subscribes(info.subscriptions, pending.frame);
     });
     if (session == sessions_.end()) {
       continue;  // stays queued until a subscribed connection opens
@@ -638,12 +647,12 @@ std::string StreamGateway::Impl::NextId(std::string_view prefix) {
   return id;
 }
 
-std::string StreamGateway::Impl::Queue(StreamFrame frame) {
+std::string StreamGateway::Impl::Queue(StreamFrame frame, std::string client_id) {
   std::string message_id;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     message_id = frame.message_id();
-    PendingFrame pending{std::move(frame), {}, SteadyTime()};
+    PendingFrame pending{std::move(frame), {}, SteadyTime(), std::move(client_id)};
     pending.state.message_id = message_id;
     pending.state.type = pending.frame.type;
     frames_.emplace(message_id, std::move(pending));
@@ -696,8 +705,12 @@ std::string StreamGateway::base_url() const {
   return "http://" + impl_->options_.host + ":" + std::to_string(impl_->port_);
 }
 
+StreamOpenResponse StreamGateway::OpenConnection(const std::string& request_body) {
+  return impl_->Open(request_body);
+}
+
 std::string StreamGateway::PushEvent(const std::string& event_type, const std::string& data_json,
-                                     const std::string& event_id) {
+                                     const std::string& event_id, const std::string& client_id) {
   StreamFrame frame;
   frame.type = StreamFrameType::kEvent;
   std::string now = std::to_string(impl_->clock_->Now().value);
@@ -711,13 +724,15 @@ std::string StreamGateway::PushEvent(const std::string& event_type, const std::s
                      {"eventId", event_id.empty() ? impl_->NextId("evt-") : event_id},
                      {"eventBornTime", now},
                      {"eventCorpId", kCorpId},
-                     {"eventUnifiedAppId", impl_->apps_.front().client_id}};
+                     {"eventUnifiedAppId",
+                      client_id.empty() ? impl_->apps_.front().client_id : client_id}};
   }
   frame.data = data_json;
-  return impl_->Queue(std::move(frame));
+  return impl_->Queue(std::move(frame), client_id);
 }
 
-std::string StreamGateway::PushCallback(const std::string& topic, const std::string& data_json) {
+std::string StreamGateway::PushCallback(const std::string& topic, const std::string& data_json,
+                                        const std::string& client_id) {
   StreamFrame frame;
   frame.type = StreamFrameType::kCallback;
   {
@@ -726,10 +741,10 @@ std::string StreamGateway::PushCallback(const std::string& topic, const std::str
                      {"messageId", impl_->NextId("msg-")},
                      {"contentType", "application/json"},
                      {"time", std::to_string(impl_->clock_->Now().value)},
-                     {"appId", impl_->apps_.front().client_id}};
+                     {"appId", client_id.empty() ? impl_->apps_.front().client_id : client_id}};
   }
   frame.data = data_json;
-  return impl_->Queue(std::move(frame));
+  return impl_->Queue(std::move(frame), client_id);
 }
 
 std::vector<StreamFrame> StreamGateway::SendPing() {

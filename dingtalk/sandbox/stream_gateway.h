@@ -58,6 +58,12 @@ struct StreamDeliveryState {
   bool abandoned = false;     // max_deliveries reached without a successful ACK
 };
 
+// The response to a connections/open request: the HTTP status and the JSON body.
+struct StreamOpenResponse {
+  int32_t status = 200;
+  std::string body;
+};
+
 // A live WebSocket connection.
 struct StreamConnectionInfo {
   uint64_t connection_id = 0;
@@ -81,15 +87,25 @@ class StreamGateway {
   int32_t port() const;
   std::string base_url() const;  // "http://127.0.0.1:<port>", the client's api_base_url
 
-  // Queues an EVENT frame (topic "*") with headers eventType, eventId (generated when empty),
-  // eventBornTime and eventCorpId, and `data_json` as its data. It goes to one connection
-  // subscribed to EVENT, now or when one connects. Returns the frame's messageId.
-  std::string PushEvent(const std::string& event_type, const std::string& data_json,
-                        const std::string& event_id = "");
+  // Handles the body of a POST /v1.0/gateway/connections/open as this gateway's own route does
+  // and issues a ticket on success. The response names this gateway's WebSocket URL, so the
+  // sandbox's API port can serve the open call as api.dingtalk.com does.
+  StreamOpenResponse OpenConnection(const std::string& request_body);
 
-  // Queues a CALLBACK frame on `topic` for a connection subscribed to that topic. Returns the
+  // Queues an EVENT frame (topic "*") with headers eventType, eventId (generated when empty),
+  // eventBornTime, eventCorpId and eventUnifiedAppId, and `data_json` as its data. It goes to
+  // one connection subscribed to EVENT, now or when one connects. A non-empty `client_id`
+  // limits it to connections opened by that app and fills eventUnifiedAppId. An empty one lets
+  // any subscribed connection take it, and eventUnifiedAppId is the first app. Returns the
   // frame's messageId.
-  std::string PushCallback(const std::string& topic, const std::string& data_json);
+  std::string PushEvent(const std::string& event_type, const std::string& data_json,
+                        const std::string& event_id = "", const std::string& client_id = "");
+
+  // Queues a CALLBACK frame on `topic` for a connection subscribed to that topic, with
+  // `client_id` routing and naming the app (header appId) as for PushEvent. Returns the
+  // frame's messageId.
+  std::string PushCallback(const std::string& topic, const std::string& data_json,
+                           const std::string& client_id = "");
 
   // Sends a SYSTEM ping with a fresh opaque value to every connection; returns the frames sent.
   std::vector<StreamFrame> SendPing();
