@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "connector/log_feedback.h"
 #include "connector/metrics.h"
 #include "scoring/config.h"
 #include "scoring/log_record.h"
@@ -403,21 +404,23 @@ Result<std::vector<AnalyzedLog>> ScoreKeeper::AnalyzeVersions(
 }
 
 Status ScoreKeeper::SendFeedback(const AnalyzedLog& log) {
-  if (!options_.feedback) {
+  const FeedbackSettings& feedback = options_.feedback;
+  const EpochMs now = clock_.Now();
+  // A log older than the window comes from a backfill or a long outage. Requesting an edit of
+  // it now would only spend the monthly call budget.
+  if (!feedback.enabled || now - log.create_time > feedback.max_log_age) {
     return OkStatus();
   }
-  const EpochMs fix_by = clock_.Now() + options_.fix_within;
-  std::string text = "### 日志需要补充或修改\n\n你 " + log.work_date + " 的" + log.template_name +
-                     "有以下问题：\n\n";
-  for (const FlagRecord& flag : log.flags) {
-    text += "- " + flag.message + "\n";
+  std::optional<std::string> text = FeedbackText(FeedbackRequest{
+      log.work_date, log.template_name, log.flags, MinuteText(now + feedback.fix_within)});
+  if (!text.has_value()) {
+    return OkStatus();
   }
-  text += "\n请在 " + MinuteText(fix_by) + " 前修改这篇日志，修改后会重新评分。";
   NewMessage message;
   message.idempotency_key = "feedback/" + log.report_id + "/v" + std::to_string(log.version);
   message.kind = MessageKind::kWorkNotification;
   message.recipient = log.creator_id;
-  message.payload_json = MarkdownPayload("日志需要修改", text);
+  message.payload_json = MarkdownPayload("日志需要修改", *text);
   Result<EnqueueOutcome> queued = outbox_.Enqueue(message);
   if (!queued.ok()) {
     return queued.error();

@@ -35,9 +35,8 @@ struct ScoreKeeperOptions {
   std::chrono::milliseconds history{std::chrono::days(14)};
   // Logs created this long after a period ends still count for it (late logs).
   std::chrono::milliseconds late_logs{std::chrono::days(14)};
-  // Deadline for fixing a flagged log, stated in the feedback notification.
-  std::chrono::milliseconds fix_within{std::chrono::hours(24)};
-  bool feedback = true;
+  // Whether a flagged new log gets a notice, how old it may be, and the edit deadline.
+  FeedbackSettings feedback;
 };
 
 // One analyzed log version.
@@ -70,8 +69,9 @@ class ScoreKeeper {
 
   // Analyzes the given log versions and saves each analysis. Logs of the last `history` are
   // replayed through one engine first, in create order, so history checks see them. Enqueues a
-  // feedback notification for each inserted log that has flags, and marks closed periods that
-  // a change touches for correction.
+  // feedback notice for each inserted log that has a flag an edit can clear (EditCanClear),
+  // unless feedback is disabled or the log was created more than feedback.max_log_age ago.
+  // Marks closed periods that a change touches for correction.
   Result<std::vector<AnalyzedLog>> Analyze(const std::vector<StoredChange>& changes);
 
   // Analyzes stored logs created since `from` that have no analysis yet (the service stopped

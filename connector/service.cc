@@ -182,6 +182,7 @@ Status Service::Build() {
 
   ScoreKeeperOptions score_options;
   score_options.cards = config.score_cards;
+  score_options.feedback = config.feedback;
   scores_ = std::make_unique<ScoreKeeper>(*store_, *outbox_, calendar_, *clock_, scoring_,
                                           score_options);
   approvals_ = std::make_unique<Approvals>(

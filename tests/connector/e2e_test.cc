@@ -17,6 +17,8 @@
 
 #include "connector/calendar.h"
 #include "connector/demo.h"
+#include "connector/log_feedback.h"
+#include "connector/metrics.h"
 #include "connector/service.h"
 #include "dingtalk/sandbox/sandbox.h"
 #include "dingtalk/sandbox/stream_gateway.h"
@@ -205,7 +207,11 @@ TEST_CASE("edited log is stored as a new version", "[e2e]") {
 
 TEST_CASE("flagged logs get feedback and cards", "[e2e]") {
   TempDir dir;
-  std::unique_ptr<DemoEnvironment> environment = MakeEnvironment(dir);
+  // The first poll reads a week back. The feedback window covers all of it here, so each
+  // flagged log counts as new. The default window's cut-off is tested in sync_test.cc.
+  const std::chrono::hours window(24 * 10);
+  std::unique_ptr<DemoEnvironment> environment = MakeEnvironment(
+      dir, [window](ServiceConfig& config) { config.feedback.max_log_age = window; });
   environment->clock().Set(environment->start() + std::chrono::days(9));
   REQUIRE(environment->service().RunDue().ok());
   DispatchForMinutes(*environment, 10);
@@ -226,20 +232,45 @@ TEST_CASE("flagged logs get feedback and cards", "[e2e]") {
     CHECK_FALSE(approval.manager_id.empty());
   }
 
-  // Each flagged log's author got a feedback notification.
+  // Each flagged log whose flags an edit can clear got a notice. A log flagged only for
+  // lateness got none, since no edit changes when it was submitted.
   LogFilter flagged;
   flagged.flagged_only = true;
   Result<std::vector<StoredLog>> logs = store.ListLogs(flagged);
   REQUIRE(logs.ok());
   REQUIRE_FALSE(logs->empty());
+  const EpochMs now = environment->clock().Now();
+  int64_t fixable_logs = 0;
+  int64_t late_only_logs = 0;
   for (const StoredLog& log : *logs) {
-    CHECK(CountMessages(environment->sandbox(), log.raw.creator_id, "日志需要补充或修改") >= 1);
+    REQUIRE(now - log.raw.create_time <= window);
+    Result<std::vector<FlagRecord>> flags = store.ListFlags(log.raw.report_id, log.version);
+    REQUIRE(flags.ok());
+    bool fixable = false;
+    for (const FlagRecord& flag : *flags) {
+      fixable = fixable || EditCanClear(flag.kind);
+    }
+    if (fixable) {
+      fixable_logs += 1;
+      CHECK(CountMessages(environment->sandbox(), log.raw.creator_id, "日志需要补充或修改") >= 1);
+    } else {
+      late_only_logs += 1;
+    }
   }
+  CHECK(late_only_logs > 0);
+  Result<std::map<std::string, int64_t>> sent = store.CountSentMessagesByPurpose();
+  REQUIRE(sent.ok());
+  const int64_t feedback_sent = sent->count("feedback") == 1 ? sent->at("feedback") : 0;
+  CHECK(feedback_sent == fixable_logs);
 }
 
 TEST_CASE("rejection click through the callback endpoint", "[e2e]") {
   TempDir dir;
-  std::unique_ptr<DemoEnvironment> environment = MakeEnvironment(dir);
+  // The first poll reads a week back. The feedback window covers all of it here, so each
+  // flagged log counts as new. The default window's cut-off is tested in sync_test.cc.
+  const std::chrono::hours window(24 * 10);
+  std::unique_ptr<DemoEnvironment> environment = MakeEnvironment(
+      dir, [window](ServiceConfig& config) { config.feedback.max_log_age = window; });
   environment->clock().Set(environment->start() + std::chrono::days(9));
   REQUIRE(environment->service().RunDue().ok());
   Store& store = environment->service().store();
