@@ -469,7 +469,8 @@ Status ScoreKeeper::MarkLogChanged(std::string_view report_id) {
   return MarkPeriodChanged(period);
 }
 
-Result<std::vector<ScoreRecord>> ScoreKeeper::ScorePeriod(std::string_view period_label) {
+Result<std::vector<scoring::ScoreReport>> ScoreKeeper::ComputePeriod(
+    std::string_view period_label) const {
   Result<scoring::Period> period = scoring::ParsePeriod(period_label);
   if (!period.ok()) {
     return period.error();
@@ -498,15 +499,27 @@ Result<std::vector<ScoreRecord>> ScoreKeeper::ScorePeriod(std::string_view perio
   for (const Person& person : *people) {
     names[person.userid] = person.name;
   }
+  std::vector<scoring::ScoreReport> reports = engine.Reports();
+  for (scoring::ScoreReport& report : reports) {
+    auto name = names.find(report.person_id);
+    if (name != names.end()) {
+      report.person_name = name->second;
+    }
+  }
+  return reports;
+}
 
+Result<std::vector<ScoreRecord>> ScoreKeeper::ScorePeriod(std::string_view period_label) {
+  Result<std::vector<scoring::ScoreReport>> reports = ComputePeriod(period_label);
+  if (!reports.ok()) {
+    return reports.error();
+  }
   std::vector<ScoreRecord> records;
   const EpochMs now = clock_.Now();
-  for (const scoring::ScoreReport& report : engine.Reports()) {
-    std::string name = names.count(report.person_id) > 0 ? names[report.person_id]
-                                                        : report.person_name;
+  for (const scoring::ScoreReport& report : *reports) {
     records.push_back(ScoreRecord{report.person_id, std::string(period_label),
                                   report.total.ToString(),
-                                  BreakdownJson(report, name).dump(),
+                                  BreakdownJson(report, report.person_name).dump(),
                                   EvidenceJson(report).dump(), now});
   }
   std::sort(records.begin(), records.end(), [](const ScoreRecord& a, const ScoreRecord& b) {

@@ -1,9 +1,10 @@
 // Scoring inside the service. Each synced log version is analyzed with the scoring engine
-// (normalized fields, extracted values with their spans, flags), and its author gets a
-// notification when it has flags. Scores are computed per period, and at each period end every
-// person gets a score card and every manager a team summary. A closed period whose scores change afterwards (a late log,
-// an edit, a rejected approval) gets corrections. A ScoreKeeper borrows the store, outbox,
-// calendar and clock, which must outlive it; it is not thread-safe, so one thread drives it.
+// (normalized fields, extracted values with their spans, flags), and the author of a new log
+// gets a notice when it has flags that an edit can clear. Scores are computed per period, and
+// at each period end every person gets a score card and every manager a team summary. A closed
+// period whose scores change afterwards (a late log, an edit, a rejected approval) gets
+// corrections. A ScoreKeeper borrows the store, outbox, calendar and clock, which must outlive
+// it. It is not thread-safe, so one thread drives it; ComputePeriod is the one exception.
 #pragma once
 
 #include <chrono>
@@ -21,10 +22,7 @@
 #include "connector/service_config.h"
 #include "connector/store.h"
 #include "connector/sync.h"
-
-namespace logbridge::scoring {
-struct Config;
-}
+#include "scoring/score.h"
 
 namespace logbridge::connector {
 
@@ -78,8 +76,15 @@ class ScoreKeeper {
   // between committing a page and analyzing it). Feedback goes out as for Analyze.
   Result<std::vector<AnalyzedLog>> AnalyzePending(EpochMs from);
 
-  // Recomputes and stores the scores of one period ("2026-W07" or "2026-02"). Rejected logs are
-  // left out. Returns the stored records, sorted by person.
+  // Computes the score reports of one period ("2026-02-14", "2026-W07", "2026-02" or
+  // "2026-Q1") from the stored logs, without storing them. Rejected logs are left out, and
+  // person_name is the roster's name when the roster has the person. It reads only the store
+  // (thread-safe) and the immutable config, so the admin API's thread may call it while the
+  // scheduler's thread drives the rest. Fails with kInvalidArgument for a malformed label.
+  Result<std::vector<scoring::ScoreReport>> ComputePeriod(std::string_view period_label) const;
+
+  // Recomputes the scores of one period with ComputePeriod and stores them. Returns the stored
+  // records, sorted by person.
   Result<std::vector<ScoreRecord>> ScorePeriod(std::string_view period_label);
 
   // Marks the period of a stored log for correction, if its cards were already sent; called

@@ -238,6 +238,9 @@ Status Service::Start() {
                                   options_.secrets.admin_token, config.sync.monthly_call_budget,
                                   config.dingtalk.stream_ready_grace};
     admin_api_ = std::make_unique<AdminApi>(admin_options, *store_, metrics_, *clock_);
+    ScoreKeeper* scores = scores_.get();
+    admin_api_->SetScoreReportProvider(
+        [scores](std::string_view period) { return scores->ComputePeriod(period); });
     if (stream_client_ != nullptr) {
       // Shutdown stops the admin API before it destroys the client this pointer refers to.
       dingtalk::StreamClient* client = stream_client_.get();

@@ -1,8 +1,8 @@
 // End-to-end tests of the connector service against the in-process sandbox over loopback HTTP,
 // on the demo's generated organization and a ManualClock: sync without loss or duplicates,
 // feedback and approval cards, clicks through the callback endpoint, score cards with the
-// stored numbers, outbox retries under injected failures, the call budget, and Stream mode
-// against the sandbox's Stream gateway.
+// stored numbers, scores over the admin API before any card run, outbox retries under injected
+// failures, the call budget, and Stream mode against the sandbox's Stream gateway.
 
 #include <catch2/catch.hpp>
 
@@ -13,6 +13,7 @@
 #include <string>
 #include <thread>
 
+#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include "connector/calendar.h"
@@ -48,7 +49,8 @@ class TempDir {
 };
 
 std::unique_ptr<DemoEnvironment> MakeEnvironment(const TempDir& dir,
-                                                 std::function<void(ServiceConfig&)> adjust = {}) {
+                                                 std::function<void(ServiceConfig&)> adjust = {},
+                                                 bool start_admin_api = false) {
   DemoEnvironmentOptions options;
   options.people = 12;
   options.months = 1;
@@ -56,7 +58,7 @@ std::unique_ptr<DemoEnvironment> MakeEnvironment(const TempDir& dir,
   options.data_dir = dir.path();
   options.holidays_dir = std::string(LOGBRIDGE_SOURCE_DIR) + "/config/holidays";
   options.adjust = std::move(adjust);
-  options.start_admin_api = false;
+  options.start_admin_api = start_admin_api;
   Result<std::unique_ptr<DemoEnvironment>> environment = DemoEnvironment::Create(options);
   REQUIRE(environment.ok());
   REQUIRE((*environment)->StartService().ok());
@@ -266,11 +268,7 @@ TEST_CASE("flagged logs get feedback and cards", "[e2e]") {
 
 TEST_CASE("rejection click through the callback endpoint", "[e2e]") {
   TempDir dir;
-  // The first poll reads a week back. The feedback window covers all of it here, so each
-  // flagged log counts as new. The default window's cut-off is tested in sync_test.cc.
-  const std::chrono::hours window(24 * 10);
-  std::unique_ptr<DemoEnvironment> environment = MakeEnvironment(
-      dir, [window](ServiceConfig& config) { config.feedback.max_log_age = window; });
+  std::unique_ptr<DemoEnvironment> environment = MakeEnvironment(dir);
   environment->clock().Set(environment->start() + std::chrono::days(9));
   REQUIRE(environment->service().RunDue().ok());
   Store& store = environment->service().store();
@@ -535,6 +533,33 @@ TEST_CASE("http mode starts no stream client", "[e2e]") {
   std::unique_ptr<DemoEnvironment> environment = MakeEnvironment(dir);
   CHECK(environment->service().stream_client() == nullptr);
   CHECK(environment->service().callback_port() > 0);
+}
+
+TEST_CASE("admin API scores a period without cards", "[e2e]") {
+  TempDir dir;
+  std::unique_ptr<DemoEnvironment> environment = MakeEnvironment(dir, {}, true);
+  // Thursday of the first full week, whose cards are not due until next Monday.
+  environment->clock().Set(environment->start() + std::chrono::days(9));
+  REQUIRE(environment->service().RunDue().ok());
+  const std::string week = environment->service().scores().PeriodLabelAt(
+      environment->clock().Now());
+  Result<std::vector<ScoreRecord>> stored = environment->service().store().ListScores(week);
+  REQUIRE(stored.ok());
+  REQUIRE(stored->empty());
+
+  httplib::Client client("127.0.0.1", environment->service().admin_port());
+  client.set_connection_timeout(std::chrono::seconds(5));
+  httplib::Headers headers{{"Authorization", "Bearer " + environment->admin_token()}};
+  httplib::Result result = client.Get(("/api/scores?period=" + week).c_str(), headers);
+  REQUIRE(result);
+  INFO(result->body);
+  REQUIRE(result->status == 200);
+  nlohmann::json body = nlohmann::json::parse(result->body);
+  REQUIRE(body["reports"].size() >= 5);
+  for (const nlohmann::json& report : body["reports"]) {
+    CHECK(report["period"] == week);
+    CHECK(report["total"].is_number());
+  }
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // Tests of the score keeper: analysis of stored logs with feedback, sent only for recent logs
-// and never when turned off. Period scores without rejected logs. Score
+// and never when turned off. Period scores without rejected logs, computed or stored. Score
 // cards and team summaries after the period, and corrections when a late log changes a period
 // whose cards were sent.
 
@@ -181,6 +181,25 @@ TEST_CASE_METHOD(NoFeedbackFixture, "disabled feedback sends nothing", "[service
   Result<std::vector<FlagRecord>> flags = store_->ListFlags("r1", 1);
   REQUIRE(flags.ok());
   CHECK_FALSE(flags->empty());
+}
+
+TEST_CASE_METHOD(ScoreFixture, "period computed without storing", "[service]") {
+  Write("r1", Day(2026, 2, 9), ShanghaiTime(Day(2026, 2, 9), 18, 0), "50000", kWork);
+  Write("r2", Day(2026, 2, 10), ShanghaiTime(Day(2026, 2, 10), 18, 0), "30000", kWork);
+  REQUIRE(store_->SetLogStatus("r2", "rejected").ok());
+
+  Result<std::vector<scoring::ScoreReport>> reports = keeper_->ComputePeriod("2026-W07");
+  REQUIRE(reports.ok());
+  REQUIRE(reports->size() == 1);
+  CHECK((*reports)[0].person_id == "a1");
+  CHECK((*reports)[0].person_name == "张三");
+  CHECK((*reports)[0].period.Label() == "2026-W07");
+  CHECK((*reports)[0].total.ToString() == "50");
+  Result<std::vector<ScoreRecord>> stored = store_->ListScores("2026-W07");
+  REQUIRE(stored.ok());
+  CHECK(stored->empty());
+
+  CHECK_FALSE(keeper_->ComputePeriod("February").ok());
 }
 
 TEST_CASE_METHOD(ScoreFixture, "cards go out after the period", "[service]") {
