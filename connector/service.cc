@@ -251,7 +251,6 @@ Status Service::Start() {
       return port.error();
     }
     admin_port_ = *port;
-    ServiceLogger()->info("admin API listening on {}:{}", config.admin.bind, admin_port_);
   }
   return OkStatus();
 }

@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <random>
@@ -15,6 +16,8 @@
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
 
 #include "connector/calendar.h"
 #include "connector/demo.h"
@@ -99,6 +102,35 @@ int CountMessages(dingtalk::Sandbox& sandbox, const std::string& userid, const s
   }
   return count;
 }
+
+// Copies the service logger's lines at info level and above while it lives.
+class ServiceLogCapture {
+ public:
+  ServiceLogCapture()
+      : sink_(std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(10000)),
+        level_(ServiceLogger()->level()) {
+    ServiceLogger()->sinks().push_back(sink_);
+    ServiceLogger()->set_level(spdlog::level::info);
+  }
+  ~ServiceLogCapture() {
+    std::vector<spdlog::sink_ptr>& sinks = ServiceLogger()->sinks();
+    sinks.erase(std::remove(sinks.begin(), sinks.end(), sink_), sinks.end());
+    ServiceLogger()->set_level(level_);
+  }
+
+  // Returns the number of captured lines that contain `text`.
+  int CountLines(const std::string& text) const {
+    int count = 0;
+    for (const std::string& line : sink_->last_formatted()) {
+      count += line.find(text) != std::string::npos ? 1 : 0;
+    }
+    return count;
+  }
+
+ private:
+  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_;
+  spdlog::level::level_enum level_;
+};
 
 // Runs the scheduler once a minute, so messages held back by the per-minute limits go out.
 void DispatchForMinutes(DemoEnvironment& environment, int minutes) {
@@ -537,7 +569,12 @@ TEST_CASE("http mode starts no stream client", "[e2e]") {
 
 TEST_CASE("admin API scores a period without cards", "[e2e]") {
   TempDir dir;
-  std::unique_ptr<DemoEnvironment> environment = MakeEnvironment(dir, {}, true);
+  std::unique_ptr<DemoEnvironment> environment;
+  {
+    ServiceLogCapture log;
+    environment = MakeEnvironment(dir, {}, true);
+    CHECK(log.CountLines("admin API listening on 127.0.0.1:") == 1);
+  }
   // Thursday of the first full week, whose cards are not due until next Monday.
   environment->clock().Set(environment->start() + std::chrono::days(9));
   REQUIRE(environment->service().RunDue().ok());
