@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "connector/calendar.h"
+#include "scoring/report_format.h"
 
 namespace logbridge::connector {
 namespace {
@@ -51,15 +52,6 @@ json FlagJson(const FlagRecord& flag) {
           {"field_key", flag.field_key},
           {"message", flag.message},
           {"span", {flag.span_begin, flag.span_end}}};
-}
-
-json ScoreJson(const ScoreRecord& score) {
-  return {{"person_id", score.person_id},
-          {"period", score.period},
-          {"total", score.total},
-          {"breakdown", Embed(score.breakdown_json)},
-          {"evidence", Embed(score.evidence_json)},
-          {"computed_at_ms", score.computed_at.value}};
 }
 
 bool IsTrue(const std::string& value) { return value == "1" || value == "true" || value == "yes"; }
@@ -129,6 +121,7 @@ class AdminApi::Impl {
   }
 
   ChartProvider chart_provider_;
+  ScoreReportProvider score_report_provider_;
   StreamStatsProvider stream_stats_provider_;
 
  private:
@@ -316,6 +309,8 @@ class AdminApi::Impl {
     SendJson(response, body);
   }
 
+  // Scores are computed from the stored logs on each request, not read from the scores that
+  // a score card run stored, so every period with logs has them, sent or not.
   void Scores(const httplib::Request& request, httplib::Response& response) {
     std::string period = request.get_param_value("period");
     if (period.empty()) {
@@ -323,16 +318,27 @@ class AdminApi::Impl {
                                     "missing period; add ?period=2026-W07 or ?period=2026-02"));
       return;
     }
-    Result<std::vector<ScoreRecord>> scores = store_.ListScores(period);
-    if (!scores.ok()) {
-      SendError(response, scores.error());
+    // The same forms as /api/logs: a day, an ISO week or a month.
+    Result<TimeRange> range = ParsePeriod(period);
+    if (!range.ok()) {
+      SendError(response, range.error());
       return;
     }
-    json body = json::array();
-    for (const ScoreRecord& score : *scores) {
-      body.push_back(ScoreJson(score));
+    if (!score_report_provider_) {
+      SendError(response, MakeError(ErrorCode::kNotFound,
+                                    "scores are not available: no scoring config is loaded"));
+      return;
     }
-    SendJson(response, body);
+    Result<std::vector<scoring::ScoreReport>> reports = score_report_provider_(period);
+    if (!reports.ok()) {
+      if (reports.error().code != ErrorCode::kInvalidArgument) {
+        ServiceLogger()->error("admin API /api/scores?period={} failed: {}", period,
+                               reports.error().ToString());
+      }
+      SendError(response, reports.error());
+      return;
+    }
+    response.set_content(scoring::ReportsToJson(*reports), "application/json");
   }
 
   void Chart(const httplib::Request& request, httplib::Response& response) {
@@ -368,6 +374,10 @@ AdminApi::~AdminApi() = default;
 
 void AdminApi::SetChartProvider(ChartProvider provider) {
   impl_->chart_provider_ = std::move(provider);
+}
+
+void AdminApi::SetScoreReportProvider(ScoreReportProvider provider) {
+  impl_->score_report_provider_ = std::move(provider);
 }
 
 void AdminApi::SetStreamStatsProvider(StreamStatsProvider provider) {

@@ -10,11 +10,13 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.h"
 #include "base/time.h"
 #include "connector/metrics.h"
 #include "connector/store.h"
+#include "scoring/score.h"
 
 namespace logbridge::connector {
 
@@ -31,6 +33,11 @@ struct AdminApiOptions {
 // Returns the Stream mode client's current counters.
 using StreamStatsProvider = std::function<dingtalk::StreamClientStats()>;
 
+// Computes the score reports of one period from the stored logs, e.g.
+// ScoreKeeper::ComputePeriod. Called on the server's thread.
+using ScoreReportProvider =
+    std::function<Result<std::vector<scoring::ScoreReport>>(std::string_view period)>;
+
 // Produces the JSON of one analysis chart, e.g. chart "kpi_distribution" for period
 // "2026-W07". Fails with kNotFound for an unknown chart.
 using ChartProvider =
@@ -43,7 +50,9 @@ using ChartProvider =
 //   /metrics                      Prometheus text, with logbridge_stream_* given a provider
 //   /api/people                   roster
 //   /api/logs?person=&period=&flagged=1   latest log versions with their flags
-//   /api/scores?period=           scores with breakdown and evidence
+//   /api/scores?period=           {"reports": [...]} computed on each request by the
+//                                 ScoreReportProvider, in the JSON of `logbridge score --format
+//                                 json` (scoring::ReportsToJson); 404 without a provider
 //   /api/charts/<name>?period=    from the ChartProvider; 404 without one
 // Errors are JSON {"error": {"code": "...", "message": "..."}} with HttpStatusFor(code).
 class AdminApi {
@@ -56,6 +65,8 @@ class AdminApi {
 
   // Call before Start.
   void SetChartProvider(ChartProvider provider);
+  // Call before Start.
+  void SetScoreReportProvider(ScoreReportProvider provider);
   // Call before Start, in Stream mode only; the provider is called on the server's thread.
   void SetStreamStatsProvider(StreamStatsProvider provider);
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "connector/log_feedback.h"
 #include "connector/metrics.h"
 #include "scoring/config.h"
 #include "scoring/log_record.h"
@@ -403,21 +404,23 @@ Result<std::vector<AnalyzedLog>> ScoreKeeper::AnalyzeVersions(
 }
 
 Status ScoreKeeper::SendFeedback(const AnalyzedLog& log) {
-  if (!options_.feedback) {
+  const FeedbackSettings& feedback = options_.feedback;
+  const EpochMs now = clock_.Now();
+  // A log older than the window comes from a backfill or a long outage. Requesting an edit of
+  // it now would only spend the monthly call budget.
+  if (!feedback.enabled || now - log.create_time > feedback.max_log_age) {
     return OkStatus();
   }
-  const EpochMs fix_by = clock_.Now() + options_.fix_within;
-  std::string text = "### 日志需要补充或修改\n\n你 " + log.work_date + " 的" + log.template_name +
-                     "有以下问题：\n\n";
-  for (const FlagRecord& flag : log.flags) {
-    text += "- " + flag.message + "\n";
+  std::optional<std::string> text = FeedbackText(FeedbackRequest{
+      log.work_date, log.template_name, log.flags, MinuteText(now + feedback.fix_within)});
+  if (!text.has_value()) {
+    return OkStatus();
   }
-  text += "\n请在 " + MinuteText(fix_by) + " 前修改这篇日志，修改后会重新评分。";
   NewMessage message;
   message.idempotency_key = "feedback/" + log.report_id + "/v" + std::to_string(log.version);
   message.kind = MessageKind::kWorkNotification;
   message.recipient = log.creator_id;
-  message.payload_json = MarkdownPayload("日志需要修改", text);
+  message.payload_json = MarkdownPayload("日志需要修改", *text);
   Result<EnqueueOutcome> queued = outbox_.Enqueue(message);
   if (!queued.ok()) {
     return queued.error();
@@ -466,7 +469,8 @@ Status ScoreKeeper::MarkLogChanged(std::string_view report_id) {
   return MarkPeriodChanged(period);
 }
 
-Result<std::vector<ScoreRecord>> ScoreKeeper::ScorePeriod(std::string_view period_label) {
+Result<std::vector<scoring::ScoreReport>> ScoreKeeper::ComputePeriod(
+    std::string_view period_label) const {
   Result<scoring::Period> period = scoring::ParsePeriod(period_label);
   if (!period.ok()) {
     return period.error();
@@ -495,15 +499,27 @@ Result<std::vector<ScoreRecord>> ScoreKeeper::ScorePeriod(std::string_view perio
   for (const Person& person : *people) {
     names[person.userid] = person.name;
   }
+  std::vector<scoring::ScoreReport> reports = engine.Reports();
+  for (scoring::ScoreReport& report : reports) {
+    auto name = names.find(report.person_id);
+    if (name != names.end()) {
+      report.person_name = name->second;
+    }
+  }
+  return reports;
+}
 
+Result<std::vector<ScoreRecord>> ScoreKeeper::ScorePeriod(std::string_view period_label) {
+  Result<std::vector<scoring::ScoreReport>> reports = ComputePeriod(period_label);
+  if (!reports.ok()) {
+    return reports.error();
+  }
   std::vector<ScoreRecord> records;
   const EpochMs now = clock_.Now();
-  for (const scoring::ScoreReport& report : engine.Reports()) {
-    std::string name = names.count(report.person_id) > 0 ? names[report.person_id]
-                                                        : report.person_name;
+  for (const scoring::ScoreReport& report : *reports) {
     records.push_back(ScoreRecord{report.person_id, std::string(period_label),
                                   report.total.ToString(),
-                                  BreakdownJson(report, name).dump(),
+                                  BreakdownJson(report, report.person_name).dump(),
                                   EvidenceJson(report).dump(), now});
   }
   std::sort(records.begin(), records.end(), [](const ScoreRecord& a, const ScoreRecord& b) {

@@ -1,9 +1,10 @@
 // Scoring inside the service. Each synced log version is analyzed with the scoring engine
-// (normalized fields, extracted values with their spans, flags), and its author gets a
-// notification when it has flags. Scores are computed per period, and at each period end every
-// person gets a score card and every manager a team summary. A closed period whose scores change afterwards (a late log,
-// an edit, a rejected approval) gets corrections. A ScoreKeeper borrows the store, outbox,
-// calendar and clock, which must outlive it; it is not thread-safe, so one thread drives it.
+// (normalized fields, extracted values with their spans, flags), and the author of a new log
+// gets a notice when it has flags that an edit can clear. Scores are computed per period, and
+// at each period end every person gets a score card and every manager a team summary. A closed
+// period whose scores change afterwards (a late log, an edit, a rejected approval) gets
+// corrections. A ScoreKeeper borrows the store, outbox, calendar and clock, which must outlive
+// it. It is not thread-safe, so one thread drives it; ComputePeriod is the one exception.
 #pragma once
 
 #include <chrono>
@@ -21,10 +22,7 @@
 #include "connector/service_config.h"
 #include "connector/store.h"
 #include "connector/sync.h"
-
-namespace logbridge::scoring {
-struct Config;
-}
+#include "scoring/score.h"
 
 namespace logbridge::connector {
 
@@ -35,9 +33,8 @@ struct ScoreKeeperOptions {
   std::chrono::milliseconds history{std::chrono::days(14)};
   // Logs created this long after a period ends still count for it (late logs).
   std::chrono::milliseconds late_logs{std::chrono::days(14)};
-  // Deadline for fixing a flagged log, stated in the feedback notification.
-  std::chrono::milliseconds fix_within{std::chrono::hours(24)};
-  bool feedback = true;
+  // Whether a flagged new log gets a notice, how old it may be, and the edit deadline.
+  FeedbackSettings feedback;
 };
 
 // One analyzed log version.
@@ -70,16 +67,24 @@ class ScoreKeeper {
 
   // Analyzes the given log versions and saves each analysis. Logs of the last `history` are
   // replayed through one engine first, in create order, so history checks see them. Enqueues a
-  // feedback notification for each inserted log that has flags, and marks closed periods that
-  // a change touches for correction.
+  // feedback notice for each inserted log that has a flag an edit can clear (EditCanClear),
+  // unless feedback is disabled or the log was created more than feedback.max_log_age ago.
+  // Marks closed periods that a change touches for correction.
   Result<std::vector<AnalyzedLog>> Analyze(const std::vector<StoredChange>& changes);
 
   // Analyzes stored logs created since `from` that have no analysis yet (the service stopped
   // between committing a page and analyzing it). Feedback goes out as for Analyze.
   Result<std::vector<AnalyzedLog>> AnalyzePending(EpochMs from);
 
-  // Recomputes and stores the scores of one period ("2026-W07" or "2026-02"). Rejected logs are
-  // left out. Returns the stored records, sorted by person.
+  // Computes the score reports of one period ("2026-02-14", "2026-W07", "2026-02" or
+  // "2026-Q1") from the stored logs, without storing them. Rejected logs are left out, and
+  // person_name is the roster's name when the roster has the person. It reads only the store
+  // (thread-safe) and the immutable config, so the admin API's thread may call it while the
+  // scheduler's thread drives the rest. Fails with kInvalidArgument for a malformed label.
+  Result<std::vector<scoring::ScoreReport>> ComputePeriod(std::string_view period_label) const;
+
+  // Recomputes the scores of one period with ComputePeriod and stores them. Returns the stored
+  // records, sorted by person.
   Result<std::vector<ScoreRecord>> ScorePeriod(std::string_view period_label);
 
   // Marks the period of a stored log for correction, if its cards were already sent; called

@@ -182,6 +182,7 @@ Status Service::Build() {
 
   ScoreKeeperOptions score_options;
   score_options.cards = config.score_cards;
+  score_options.feedback = config.feedback;
   scores_ = std::make_unique<ScoreKeeper>(*store_, *outbox_, calendar_, *clock_, scoring_,
                                           score_options);
   approvals_ = std::make_unique<Approvals>(
@@ -237,6 +238,9 @@ Status Service::Start() {
                                   options_.secrets.admin_token, config.sync.monthly_call_budget,
                                   config.dingtalk.stream_ready_grace};
     admin_api_ = std::make_unique<AdminApi>(admin_options, *store_, metrics_, *clock_);
+    ScoreKeeper* scores = scores_.get();
+    admin_api_->SetScoreReportProvider(
+        [scores](std::string_view period) { return scores->ComputePeriod(period); });
     if (stream_client_ != nullptr) {
       // Shutdown stops the admin API before it destroys the client this pointer refers to.
       dingtalk::StreamClient* client = stream_client_.get();
@@ -247,7 +251,6 @@ Status Service::Start() {
       return port.error();
     }
     admin_port_ = *port;
-    ServiceLogger()->info("admin API listening on {}:{}", config.admin.bind, admin_port_);
   }
   return OkStatus();
 }

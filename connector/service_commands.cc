@@ -91,6 +91,12 @@ int Backfill(const std::string& config_path, const std::string& since_text) {
     std::cerr << "logbridge sync: --since: " << since.error().message << "\n";
     return kExitUsage;
   }
+  // The backfill reads [since, now), so a day that starts after now leaves nothing to read.
+  if (ShanghaiStartOfDay(*since) > SystemClock().Now()) {
+    std::cerr << "logbridge sync: --since " << since_text
+              << " is in the future; give a past date\n";
+    return kExitUsage;
+  }
   Result<ServiceOptions> options = LoadOptions(config_path);
   if (!options.ok()) {
     std::cerr << "logbridge sync: " << options.error().message << "\n";

@@ -428,6 +428,14 @@ void ReadScoreCards(const toml::table& root, ConfigReader& reader, ScoreCardSett
   reader.TimeOfDay(table, "score_cards", "send_time", out.send_hour, out.send_minute);
 }
 
+void ReadFeedback(const toml::table& root, ConfigReader& reader, FeedbackSettings& out) {
+  const toml::table& table = SectionOrEmpty(root, "feedback", reader);
+  reader.CheckKeys(table, "feedback", {"enabled", "max_log_age_hours", "fix_within_hours"});
+  reader.Bool(table, "feedback", "enabled", out.enabled);
+  reader.DurationIn(table, "feedback", "max_log_age_hours", out.max_log_age, 1, 24 * 30);
+  reader.DurationIn(table, "feedback", "fix_within_hours", out.fix_within, 1, 24 * 7);
+}
+
 void ReadOutbox(const toml::table& root, ConfigReader& reader, OutboxOptions& out) {
   const toml::table& table = SectionOrEmpty(root, "outbox", reader);
   reader.CheckKeys(table, "outbox",
@@ -492,7 +500,7 @@ void ReadAll(const toml::table& root, ConfigReader& reader, ServiceConfig& confi
   RejectSecrets(root, "", reader);
   reader.CheckKeys(root, "",
                    {"store", "log", "dingtalk", "sync", "reminders", "approvals", "score_cards",
-                    "outbox", "admin", "callback", "scoring", "calendar", "secrets"});
+                    "feedback", "outbox", "admin", "callback", "scoring", "calendar", "secrets"});
 
   const toml::table& store = SectionOrEmpty(root, "store", reader);
   reader.CheckKeys(store, "store", {"path"});
@@ -512,6 +520,7 @@ void ReadAll(const toml::table& root, ConfigReader& reader, ServiceConfig& confi
   ReadReminders(root, config.sync.templates, reader, config.reminders);
   ReadApprovals(root, reader, config.approvals);
   ReadScoreCards(root, reader, config.score_cards);
+  ReadFeedback(root, reader, config.feedback);
   ReadOutbox(root, reader, config.outbox);
 
   const toml::table& admin = SectionOrEmpty(root, "admin", reader);

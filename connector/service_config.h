@@ -86,6 +86,17 @@ struct ScoreCardSettings {
   int send_minute = 0;
 };
 
+// Work notices to the author of a flagged log, asking for an edit. Each notice is one metered
+// call of the monthly budget.
+struct FeedbackSettings {
+  bool enabled = true;
+  // Only logs created this recently when they are analyzed get a notice, so a backfill of
+  // older logs sends none. Keep it above sync.max_poll_interval, or logs that a slow poll
+  // finds get none either.
+  std::chrono::hours max_log_age{48};
+  std::chrono::hours fix_within{24};  // the edit deadline that the notice states
+};
+
 struct ListenSettings {
   std::string bind = "127.0.0.1";
   int port = 0;
@@ -100,6 +111,7 @@ struct ServiceConfig {
   ReminderSettings reminders;
   ApprovalSettings approvals;
   ScoreCardSettings score_cards;
+  FeedbackSettings feedback;
   OutboxOptions outbox;
   ListenSettings admin{"127.0.0.1", 8787};
   bool callback_enabled = true;

@@ -106,7 +106,16 @@ void Poller::SetChangeHandler(ChangeHandler handler) { on_changes_ = std::move(h
 
 Result<SyncRunReport> Poller::PollOnce() { return RunAll("poll", std::nullopt); }
 
-Result<SyncRunReport> Poller::Backfill(EpochMs since) { return RunAll("backfill", since); }
+Result<SyncRunReport> Poller::Backfill(EpochMs since) {
+  // Checked before a checkpoint is saved, because a future start would store a run whose
+  // windows end before they begin, and every resume would fail on it.
+  if (since > clock_.Now()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "backfill start " + FormatDate(ShanghaiDate(since)) +
+                         " is in the future; give a past date");
+  }
+  return RunAll("backfill", since);
+}
 
 Result<SyncRunReport> Poller::RunAll(std::string_view mode, std::optional<EpochMs> since) {
   stop_requested_.store(false);

@@ -80,7 +80,7 @@ class Poller {
 
   // Reads every log created in [since, now) on the configured templates, with no modified
   // filter: `logbridge sync --since`. Resumable like PollOnce; a new Backfill with a different
-  // `since` starts over.
+  // `since` starts over. A `since` after now fails with kInvalidArgument before any call.
   Result<SyncRunReport> Backfill(EpochMs since);
 
   // Replaces the stored roster with the contacts tree: departments, their members, and each

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "connector/calendar.h"
+#include "scoring/report_format.h"
 
 namespace logbridge::connector {
 namespace {
@@ -329,22 +330,82 @@ TEST_CASE("Logs filter by person, period, flags", "[connector]") {
   CHECK(fixture.Get("/api/logs?limit=0")->status == 400);
 }
 
-TEST_CASE("Scores and people return JSON", "[connector]") {
+// A report of u1 for 2026-W07 with one KPI that has data and one that has none.
+scoring::ScoreReport SampleReport() {
+  scoring::ScoreReport report;
+  report.person_id = "u1";
+  report.person_name = "张三";
+  report.role = "sales";
+  report.period = *scoring::ParsePeriod("2026-W07");
+  scoring::KpiScore visits;
+  visits.name = "拜访";
+  visits.metric = "visits";
+  visits.weight = scoring::Decimal::FromInt(60);
+  visits.effective_weight = visits.weight;
+  visits.has_data = true;
+  visits.raw = scoring::Decimal::FromInt(3);
+  visits.points = *scoring::Decimal::Parse("82.5");
+  scoring::KpiScore orders = visits;
+  orders.name = "签单";
+  orders.metric = "orders";
+  orders.has_data = false;
+  orders.raw = scoring::Decimal();
+  orders.points = scoring::Decimal();
+  report.kpis = {visits, orders};
+  report.total = visits.points;
+  return report;
+}
+
+TEST_CASE("Scores come from the provider as CLI JSON", "[connector]") {
   AdminFixture fixture;
-  REQUIRE(
-      fixture.store()
-          .ReplaceScores("2026-W07", {ScoreRecord{"u1", "2026-W07", "82.5", R"({"visits":40})",
-                                                  R"([{"report_id":"r1","span":[2,5]}])", kNow}})
-          .ok());
-  REQUIRE(fixture.store().ReplaceRoster({Person{"u1", "张三", "销售", {2}, "m1", true}}, {}).ok());
+  std::vector<std::string> requested;
+  std::mutex requested_mutex;
+  fixture.api().SetScoreReportProvider(
+      [&](std::string_view period) -> Result<std::vector<scoring::ScoreReport>> {
+        std::lock_guard<std::mutex> lock(requested_mutex);
+        requested.emplace_back(period);
+        return std::vector<scoring::ScoreReport>{SampleReport()};
+      });
   fixture.Start();
 
-  json scores = fixture.GetJson("/api/scores?period=2026-W07");
-  REQUIRE(scores.size() == 1);
-  CHECK(scores[0]["total"] == "82.5");
-  CHECK(scores[0]["breakdown"]["visits"] == 40);
-  CHECK(scores[0]["evidence"][0]["report_id"] == "r1");
+  httplib::Result result = fixture.Get("/api/scores?period=2026-W07");
+  REQUIRE(result);
+  REQUIRE(result->status == 200);
+  CHECK(result->body == scoring::ReportsToJson({SampleReport()}));
+  json scores = json::parse(result->body);
+  REQUIRE(scores["reports"].size() == 1);
+  const json& report = scores["reports"][0];
+  CHECK(report["total"] == 82.5);
+  CHECK(report["kpis"][0]["raw"] == 3);
+  CHECK(report["kpis"][0]["points"] == 82.5);
+  CHECK(report["kpis"][1]["raw"].is_null());
+  CHECK(report["kpis"][1]["points"] == 0);
+
+  // /api/logs and /api/scores accept the same forms, so a quarter is rejected by both.
+  httplib::Result quarter = fixture.Get("/api/scores?period=2026-Q4");
+  REQUIRE(quarter);
+  CHECK(quarter->status == 400);
+  CHECK(json::parse(quarter->body)["error"]["message"].get<std::string>().find("2026-Q4") !=
+        std::string::npos);
+  CHECK(fixture.Get("/api/logs?period=2026-Q4")->status == 400);
   CHECK(fixture.Get("/api/scores")->status == 400);
+  std::lock_guard<std::mutex> lock(requested_mutex);
+  CHECK(requested == std::vector<std::string>{"2026-W07"});
+}
+
+TEST_CASE("Scores fail without a provider", "[connector]") {
+  AdminFixture fixture;
+  fixture.Start();
+  httplib::Result result = fixture.Get("/api/scores?period=2026-W07");
+  REQUIRE(result);
+  CHECK(result->status == 404);
+  CHECK(json::parse(result->body)["error"]["code"] == "not_found");
+}
+
+TEST_CASE("People return JSON", "[connector]") {
+  AdminFixture fixture;
+  REQUIRE(fixture.store().ReplaceRoster({Person{"u1", "张三", "销售", {2}, "m1", true}}, {}).ok());
+  fixture.Start();
 
   json people = fixture.GetJson("/api/people");
   REQUIRE(people.size() == 1);

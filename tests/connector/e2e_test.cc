@@ -1,11 +1,12 @@
 // End-to-end tests of the connector service against the in-process sandbox over loopback HTTP,
 // on the demo's generated organization and a ManualClock: sync without loss or duplicates,
 // feedback and approval cards, clicks through the callback endpoint, score cards with the
-// stored numbers, outbox retries under injected failures, the call budget, and Stream mode
-// against the sandbox's Stream gateway.
+// stored numbers, scores over the admin API before any card run, outbox retries under injected
+// failures, the call budget, and Stream mode against the sandbox's Stream gateway.
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <random>
@@ -13,10 +14,15 @@
 #include <string>
 #include <thread>
 
+#include <httplib.h>
 #include <nlohmann/json.hpp>
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
 
 #include "connector/calendar.h"
 #include "connector/demo.h"
+#include "connector/log_feedback.h"
+#include "connector/metrics.h"
 #include "connector/service.h"
 #include "dingtalk/sandbox/sandbox.h"
 #include "dingtalk/sandbox/stream_gateway.h"
@@ -46,7 +52,8 @@ class TempDir {
 };
 
 std::unique_ptr<DemoEnvironment> MakeEnvironment(const TempDir& dir,
-                                                 std::function<void(ServiceConfig&)> adjust = {}) {
+                                                 std::function<void(ServiceConfig&)> adjust = {},
+                                                 bool start_admin_api = false) {
   DemoEnvironmentOptions options;
   options.people = 12;
   options.months = 1;
@@ -54,7 +61,7 @@ std::unique_ptr<DemoEnvironment> MakeEnvironment(const TempDir& dir,
   options.data_dir = dir.path();
   options.holidays_dir = std::string(LOGBRIDGE_SOURCE_DIR) + "/config/holidays";
   options.adjust = std::move(adjust);
-  options.start_admin_api = false;
+  options.start_admin_api = start_admin_api;
   Result<std::unique_ptr<DemoEnvironment>> environment = DemoEnvironment::Create(options);
   REQUIRE(environment.ok());
   REQUIRE((*environment)->StartService().ok());
@@ -95,6 +102,35 @@ int CountMessages(dingtalk::Sandbox& sandbox, const std::string& userid, const s
   }
   return count;
 }
+
+// Copies the service logger's lines at info level and above while it lives.
+class ServiceLogCapture {
+ public:
+  ServiceLogCapture()
+      : sink_(std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(10000)),
+        level_(ServiceLogger()->level()) {
+    ServiceLogger()->sinks().push_back(sink_);
+    ServiceLogger()->set_level(spdlog::level::info);
+  }
+  ~ServiceLogCapture() {
+    std::vector<spdlog::sink_ptr>& sinks = ServiceLogger()->sinks();
+    sinks.erase(std::remove(sinks.begin(), sinks.end(), sink_), sinks.end());
+    ServiceLogger()->set_level(level_);
+  }
+
+  // Returns the number of captured lines that contain `text`.
+  int CountLines(const std::string& text) const {
+    int count = 0;
+    for (const std::string& line : sink_->last_formatted()) {
+      count += line.find(text) != std::string::npos ? 1 : 0;
+    }
+    return count;
+  }
+
+ private:
+  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_;
+  spdlog::level::level_enum level_;
+};
 
 // Runs the scheduler once a minute, so messages held back by the per-minute limits go out.
 void DispatchForMinutes(DemoEnvironment& environment, int minutes) {
@@ -205,7 +241,11 @@ TEST_CASE("edited log is stored as a new version", "[e2e]") {
 
 TEST_CASE("flagged logs get feedback and cards", "[e2e]") {
   TempDir dir;
-  std::unique_ptr<DemoEnvironment> environment = MakeEnvironment(dir);
+  // The first poll reads a week back. The feedback window covers all of it here, so each
+  // flagged log counts as new. The default window's cut-off is tested in sync_test.cc.
+  const std::chrono::hours window(24 * 10);
+  std::unique_ptr<DemoEnvironment> environment = MakeEnvironment(
+      dir, [window](ServiceConfig& config) { config.feedback.max_log_age = window; });
   environment->clock().Set(environment->start() + std::chrono::days(9));
   REQUIRE(environment->service().RunDue().ok());
   DispatchForMinutes(*environment, 10);
@@ -226,15 +266,36 @@ TEST_CASE("flagged logs get feedback and cards", "[e2e]") {
     CHECK_FALSE(approval.manager_id.empty());
   }
 
-  // Each flagged log's author got a feedback notification.
+  // Each flagged log whose flags an edit can clear got a notice. A log flagged only for
+  // lateness got none, since no edit changes when it was submitted.
   LogFilter flagged;
   flagged.flagged_only = true;
   Result<std::vector<StoredLog>> logs = store.ListLogs(flagged);
   REQUIRE(logs.ok());
   REQUIRE_FALSE(logs->empty());
+  const EpochMs now = environment->clock().Now();
+  int64_t fixable_logs = 0;
+  int64_t late_only_logs = 0;
   for (const StoredLog& log : *logs) {
-    CHECK(CountMessages(environment->sandbox(), log.raw.creator_id, "日志需要补充或修改") >= 1);
+    REQUIRE(now - log.raw.create_time <= window);
+    Result<std::vector<FlagRecord>> flags = store.ListFlags(log.raw.report_id, log.version);
+    REQUIRE(flags.ok());
+    bool fixable = false;
+    for (const FlagRecord& flag : *flags) {
+      fixable = fixable || EditCanClear(flag.kind);
+    }
+    if (fixable) {
+      fixable_logs += 1;
+      CHECK(CountMessages(environment->sandbox(), log.raw.creator_id, "日志需要补充或修改") >= 1);
+    } else {
+      late_only_logs += 1;
+    }
   }
+  CHECK(late_only_logs > 0);
+  Result<std::map<std::string, int64_t>> sent = store.CountSentMessagesByPurpose();
+  REQUIRE(sent.ok());
+  const int64_t feedback_sent = sent->count("feedback") == 1 ? sent->at("feedback") : 0;
+  CHECK(feedback_sent == fixable_logs);
 }
 
 TEST_CASE("rejection click through the callback endpoint", "[e2e]") {
@@ -504,6 +565,38 @@ TEST_CASE("http mode starts no stream client", "[e2e]") {
   std::unique_ptr<DemoEnvironment> environment = MakeEnvironment(dir);
   CHECK(environment->service().stream_client() == nullptr);
   CHECK(environment->service().callback_port() > 0);
+}
+
+TEST_CASE("admin API scores a period without cards", "[e2e]") {
+  TempDir dir;
+  std::unique_ptr<DemoEnvironment> environment;
+  {
+    ServiceLogCapture log;
+    environment = MakeEnvironment(dir, {}, true);
+    CHECK(log.CountLines("admin API listening on 127.0.0.1:") == 1);
+  }
+  // Thursday of the first full week, whose cards are not due until next Monday.
+  environment->clock().Set(environment->start() + std::chrono::days(9));
+  REQUIRE(environment->service().RunDue().ok());
+  const std::string week = environment->service().scores().PeriodLabelAt(
+      environment->clock().Now());
+  Result<std::vector<ScoreRecord>> stored = environment->service().store().ListScores(week);
+  REQUIRE(stored.ok());
+  REQUIRE(stored->empty());
+
+  httplib::Client client("127.0.0.1", environment->service().admin_port());
+  client.set_connection_timeout(std::chrono::seconds(5));
+  httplib::Headers headers{{"Authorization", "Bearer " + environment->admin_token()}};
+  httplib::Result result = client.Get(("/api/scores?period=" + week).c_str(), headers);
+  REQUIRE(result);
+  INFO(result->body);
+  REQUIRE(result->status == 200);
+  nlohmann::json body = nlohmann::json::parse(result->body);
+  REQUIRE(body["reports"].size() >= 5);
+  for (const nlohmann::json& report : body["reports"]) {
+    CHECK(report["period"] == week);
+    CHECK(report["total"].is_number());
+  }
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
-// Tests of the score keeper: analysis of stored logs with feedback, period scores without
-// rejected logs, score cards and team summaries after the period, and corrections when a late
-// log changes a period whose cards were sent.
+// Tests of the score keeper: analysis of stored logs with feedback, sent only for recent logs
+// and never when turned off. Period scores without rejected logs, computed or stored. Score
+// cards and team summaries after the period, and corrections when a late log changes a period
+// whose cards were sent.
 
 #include <catch2/catch.hpp>
 
@@ -59,7 +60,8 @@ min_chars = 10
 
 class ScoreFixture {
  public:
-  ScoreFixture() : clock_(ShanghaiTime(Day(2026, 2, 9), 9, 0)) {
+  explicit ScoreFixture(FeedbackSettings feedback = {})
+      : clock_(ShanghaiTime(Day(2026, 2, 9), 9, 0)) {
     store_ = OpenMemoryStore();
     outbox_ = std::make_unique<Outbox>(*store_, sender_, clock_);
     REQUIRE(store_
@@ -73,6 +75,7 @@ class ScoreFixture {
     options.cards.period = ScorePeriod::kWeek;
     options.cards.send_weekday = 1;
     options.cards.send_hour = 9;
+    options.feedback = feedback;
     keeper_ = std::make_unique<ScoreKeeper>(
         *store_, *outbox_, calendar_, clock_,
         std::make_shared<const scoring::Config>(std::move(*rules)), options);
@@ -111,6 +114,12 @@ class ScoreFixture {
   std::unique_ptr<ScoreKeeper> keeper_;
 };
 
+// The fixture with feedback notices turned off, as [feedback] enabled = false does.
+class NoFeedbackFixture : public ScoreFixture {
+ public:
+  NoFeedbackFixture() : ScoreFixture(FeedbackSettings{false}) {}
+};
+
 constexpr char kWork[] = "拜访了两家客户，完成合同评审并签约";
 
 TEST_CASE_METHOD(ScoreFixture, "period score from stored logs", "[service]") {
@@ -141,6 +150,56 @@ TEST_CASE_METHOD(ScoreFixture, "flagged new log gets feedback", "[service]") {
   Result<std::vector<FlagRecord>> flags = store_->ListFlags("r1", 1);
   REQUIRE(flags.ok());
   CHECK_FALSE(flags->empty());
+
+  // The notice is in Chinese, and the English flag messages stay in the store.
+  CHECK(feedback[0].payload_json.find("必填项「今日工作」缺失或为空。") != std::string::npos);
+  for (const FlagRecord& flag : *flags) {
+    INFO(flag.message);
+    CHECK(feedback[0].payload_json.find(flag.message) == std::string::npos);
+  }
+}
+
+TEST_CASE_METHOD(ScoreFixture, "old flagged log gets no feedback", "[service]") {
+  // Analyzed 11 days after it was written, as a backfill does.
+  clock_.Set(ShanghaiTime(Day(2026, 2, 20), 9, 0));
+  Write("r1", Day(2026, 2, 9), ShanghaiTime(Day(2026, 2, 9), 18, 0), "", "");
+  CHECK(Queued("feedback/").empty());
+  Result<std::vector<FlagRecord>> flags = store_->ListFlags("r1", 1);
+  REQUIRE(flags.ok());
+  CHECK_FALSE(flags->empty());
+
+  // A log written within the window still gets one.
+  Write("r2", Day(2026, 2, 19), ShanghaiTime(Day(2026, 2, 19), 18, 0), "", "");
+  std::vector<OutboxMessage> feedback = Queued("feedback/");
+  REQUIRE(feedback.size() == 1);
+  CHECK(feedback[0].idempotency_key == "feedback/r2/v1");
+}
+
+TEST_CASE_METHOD(NoFeedbackFixture, "disabled feedback sends nothing", "[service]") {
+  Write("r1", Day(2026, 2, 9), ShanghaiTime(Day(2026, 2, 9), 18, 0), "", "");
+  CHECK(Queued("feedback/").empty());
+  Result<std::vector<FlagRecord>> flags = store_->ListFlags("r1", 1);
+  REQUIRE(flags.ok());
+  CHECK_FALSE(flags->empty());
+}
+
+TEST_CASE_METHOD(ScoreFixture, "period computed without storing", "[service]") {
+  Write("r1", Day(2026, 2, 9), ShanghaiTime(Day(2026, 2, 9), 18, 0), "50000", kWork);
+  Write("r2", Day(2026, 2, 10), ShanghaiTime(Day(2026, 2, 10), 18, 0), "30000", kWork);
+  REQUIRE(store_->SetLogStatus("r2", "rejected").ok());
+
+  Result<std::vector<scoring::ScoreReport>> reports = keeper_->ComputePeriod("2026-W07");
+  REQUIRE(reports.ok());
+  REQUIRE(reports->size() == 1);
+  CHECK((*reports)[0].person_id == "a1");
+  CHECK((*reports)[0].person_name == "张三");
+  CHECK((*reports)[0].period.Label() == "2026-W07");
+  CHECK((*reports)[0].total.ToString() == "50");
+  Result<std::vector<ScoreRecord>> stored = store_->ListScores("2026-W07");
+  REQUIRE(stored.ok());
+  CHECK(stored->empty());
+
+  CHECK_FALSE(keeper_->ComputePeriod("February").ok());
 }
 
 TEST_CASE_METHOD(ScoreFixture, "cards go out after the period", "[service]") {

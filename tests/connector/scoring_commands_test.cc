@@ -1,5 +1,6 @@
-// Tests of the score, explain and check-config subcommands run through CLI11 as the logbridge
-// binary runs them: exit codes and the messages on standard error for bad input.
+// Tests of the score, explain and check-config subcommands, and of sync's argument checks, run
+// through CLI11 as the logbridge binary runs them: exit codes and the messages on standard
+// error for bad input.
 #include "connector/commands.h"
 
 #include <stdlib.h>
@@ -13,6 +14,9 @@
 
 #include <CLI/CLI.hpp>
 #include <catch2/catch.hpp>
+
+#include "base/time.h"
+#include "connector/calendar.h"
 
 namespace logbridge::connector {
 namespace {
@@ -49,7 +53,7 @@ struct Run {
   std::string err;
 };
 
-// Parses and runs a scoring subcommand the way main does, capturing stdout and stderr.
+// Parses and runs a subcommand the way main does, capturing stdout and stderr.
 Run RunCommand(std::vector<std::string> args) {
   args.insert(args.begin(), "logbridge");
   std::vector<const char*> argv;
@@ -65,6 +69,7 @@ Run RunCommand(std::vector<std::string> args) {
   app.require_subcommand(1);
   run.exit_code = kExitOk;
   AddScoringCommands(app, &run.exit_code);
+  AddServiceCommands(app, &run.exit_code);
   try {
     app.parse(static_cast<int>(argv.size()), argv.data());
   } catch (const CLI::ParseError& error) {
@@ -231,6 +236,18 @@ TEST_CASE("explain with empty person is usage", "[scoring_commands]") {
   CHECK(run.exit_code == kExitUsage);
   CHECK(run.out.empty());
   CHECK(Contains(run.err, "error: --person is empty"));
+}
+
+TEST_CASE("sync rejects a future since date", "[scoring_commands]") {
+  // Tomorrow in Shanghai time, whatever the real date is when the test runs. The check comes
+  // before the config is read, so the config path need not exist.
+  const std::chrono::sys_days today(ShanghaiDate(SystemClock().Now()));
+  const std::string tomorrow = FormatDate(Date(today + std::chrono::days(1)));
+  Run run = RunCommand({"sync", "--config", "/nonexistent/logbridge.toml", "--since", tomorrow});
+  CHECK(run.exit_code == kExitUsage);
+  CHECK(run.err ==
+        "logbridge sync: --since " + tomorrow + " is in the future; give a past date\n");
+  CHECK(run.out.empty());
 }
 
 }  // namespace

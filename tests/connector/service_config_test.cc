@@ -120,6 +120,39 @@ time = "25:00"
   CHECK(message.find("\"月报\" is not in sync.templates") != std::string::npos);
 }
 
+TEST_CASE("Feedback section sets notices", "[connector]") {
+  Result<ServiceConfig> defaults = ParseServiceConfig(kMinimal, "minimal.toml");
+  REQUIRE(defaults.ok());
+  CHECK(defaults->feedback.enabled);
+  CHECK(defaults->feedback.max_log_age == std::chrono::hours(48));
+  CHECK(defaults->feedback.fix_within == std::chrono::hours(24));
+
+  Result<ServiceConfig> off = ParseServiceConfig(kMinimal + R"(
+[feedback]
+enabled = false
+max_log_age_hours = 6
+fix_within_hours = 72
+)",
+                                                 "off.toml");
+  REQUIRE(off.ok());
+  CHECK_FALSE(off->feedback.enabled);
+  CHECK(off->feedback.max_log_age == std::chrono::hours(6));
+  CHECK(off->feedback.fix_within == std::chrono::hours(72));
+
+  Result<ServiceConfig> bad = ParseServiceConfig(kMinimal + R"(
+[feedback]
+max_log_age_hours = 0
+send = true
+)",
+                                                 "bad.toml");
+  REQUIRE_FALSE(bad.ok());
+  const std::string& message = bad.error().message;
+  INFO(message);
+  CHECK(message.find("bad.toml:10: feedback.max_log_age_hours: invalid value 0; use an integer "
+                     "from 1 to 720") != std::string::npos);
+  CHECK(message.find("bad.toml:11: feedback.send: unknown key") != std::string::npos);
+}
+
 TEST_CASE("Config rejects secrets with variable name", "[connector]") {
   const std::string text = kMinimal + R"(
 [dingtalk.extra]

@@ -1,14 +1,18 @@
 // Tests of the poller against the sandbox: checkpoints saved with each page, a failing change
-// handler that leaves the page committed, and backfill of logs older than the first poll.
+// handler that leaves the page committed, backfill of logs older than the first poll with no
+// feedback about them, and a future backfill start rejected before any call.
 
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <map>
 #include <random>
 #include <set>
 #include <string>
 
 #include "connector/demo.h"
+#include "connector/log_feedback.h"
+#include "connector/service.h"
 #include "connector/sync.h"
 #include "dingtalk/sandbox/sandbox.h"
 
@@ -122,6 +126,73 @@ TEST_CASE_METHOD(SyncFixture, "backfill reads older logs", "[service]") {
     expected += report.create_time <= environment_->clock().Now() ? 1 : 0;
   }
   CHECK(StoredLogs() == expected);
+}
+
+TEST_CASE_METHOD(SyncFixture, "backfill sends no feedback on old logs", "[service]") {
+  environment_->clock().Set(environment_->start() + std::chrono::days(20));
+  const EpochMs now = environment_->clock().Now();
+  Store& store = environment_->service().store();
+  Result<SyncRunReport> filled = environment_->service().Backfill(environment_->start());
+  REQUIRE(filled.ok());
+
+  // Only the flagged logs created within the feedback window, with a flag an edit can clear,
+  // got a notice. Backfill dispatches the outbox, so notices are sent or still queued.
+  const std::chrono::hours window = FeedbackSettings().max_log_age;
+  LogFilter flagged;
+  flagged.flagged_only = true;
+  flagged.limit = 1000000;
+  Result<std::vector<StoredLog>> logs = store.ListLogs(flagged);
+  REQUIRE(logs.ok());
+  int64_t old_fixable = 0;
+  int64_t recent_fixable = 0;
+  for (const StoredLog& log : *logs) {
+    Result<std::vector<FlagRecord>> flags = store.ListFlags(log.raw.report_id, log.version);
+    REQUIRE(flags.ok());
+    bool fixable = false;
+    for (const FlagRecord& flag : *flags) {
+      fixable = fixable || EditCanClear(flag.kind);
+    }
+    if (!fixable) {
+      continue;
+    }
+    if (now - log.raw.create_time > window) {
+      old_fixable += 1;
+    } else {
+      recent_fixable += 1;
+    }
+  }
+  REQUIRE(old_fixable > 0);
+
+  Result<std::map<std::string, int64_t>> sent = store.CountSentMessagesByPurpose();
+  REQUIRE(sent.ok());
+  int64_t notices = sent->count("feedback") == 1 ? sent->at("feedback") : 0;
+  Result<std::vector<OutboxMessage>> queued =
+      store.ListDueMessages(now + std::chrono::days(365), 100000);
+  REQUIRE(queued.ok());
+  for (const OutboxMessage& message : *queued) {
+    notices += message.idempotency_key.rfind("feedback/", 0) == 0 ? 1 : 0;
+  }
+  CHECK(notices == recent_fixable);
+}
+
+TEST_CASE_METHOD(SyncFixture, "backfill rejects a future start", "[service]") {
+  environment_->clock().Set(environment_->start() + std::chrono::days(20));
+  Service& service = environment_->service();
+  Result<int64_t> calls_before = service.budget().ReportCallsThisMonth();
+  REQUIRE(calls_before.ok());
+  Result<SyncRunReport> future =
+      service.Backfill(environment_->clock().Now() + std::chrono::days(1));
+  REQUIRE_FALSE(future.ok());
+  CHECK(future.error().code == ErrorCode::kInvalidArgument);
+  CHECK(future.error().message.find("is in the future; give a past date") != std::string::npos);
+  Result<int64_t> calls_after = service.budget().ReportCallsThisMonth();
+  REQUIRE(calls_after.ok());
+  CHECK(*calls_after == *calls_before);
+
+  // No checkpoint of the rejected run is left behind to fail the next backfill.
+  Result<SyncRunReport> filled = service.Backfill(environment_->start());
+  REQUIRE(filled.ok());
+  CHECK(filled->inserted > 0);
 }
 
 }  // namespace
