@@ -27,10 +27,6 @@ struct TextHash {
 // The value of a FlatTable used as a set.
 struct Present {};
 
-struct IdHash {
-  size_t operator()(uint32_t id) const { return id; }
-};
-
 // Running aggregate of one metric for one person and period.
 struct MetricState {
   Decimal weighted_sum;
@@ -38,9 +34,8 @@ struct MetricState {
   int64_t count = 0;
   std::optional<Decimal> min;
   std::optional<Decimal> max;
-  // Ids of the distinct texts seen, from Engine::State::TextId; empty unless the metric counts
-  // distinct values.
-  FlatTable<uint32_t, Present, IdHash> distinct;
+  // The distinct texts seen; empty unless the metric counts distinct values.
+  FlatTable<std::string, Present, TextHash> distinct;
   TopEvidence evidence;
 };
 
@@ -446,10 +441,6 @@ struct Engine::State {
   size_t role_count;
   std::vector<MetricState> metric_states;
   std::vector<int64_t> role_votes;
-  // The texts of distinct-count values by id, so each cell keeps a set of small integers. It
-  // grows with the number of distinct texts, not with the number of logs.
-  FlatTable<std::string, uint32_t, TextHash> text_ids;
-
   // Returns the index of a person id, adding it on first use.
   uint32_t PersonIndex(std::string_view person) {
     auto [index, added] =
@@ -459,11 +450,6 @@ struct Engine::State {
       last_cells.push_back(kNoCell);
     }
     return *index;
-  }
-
-  // Returns the id of a distinct-count text, adding it on first use.
-  uint32_t TextId(std::string_view text) {
-    return *text_ids.TryEmplace(text, static_cast<uint32_t>(text_ids.size())).first;
   }
 
   // Returns the index of the cell of a person's period, adding the cell on first use.
@@ -663,8 +649,11 @@ LogOutcome Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags) 
     state.min = state.min ? std::min(*state.min, value.value) : value.value;
     state.max = state.max ? std::max(*state.max, value.value) : value.value;
     if (config_->metrics[value.metric].aggregation == Aggregation::kDistinct) {
-      state.distinct.TryEmplace(value.text.empty() ? state_->TextId(value.value.ToString())
-                                                   : state_->TextId(value.text));
+      if (value.text.empty()) {
+        state.distinct.TryEmplace(value.value.ToString());
+      } else {
+        state.distinct.TryEmplace(value.text);
+      }
     }
     state.evidence.Offer(value, record.report_id, down, options_.max_evidence_per_kpi);
   }
