@@ -441,6 +441,7 @@ struct Engine::State {
   size_t role_count;
   std::vector<MetricState> metric_states;
   std::vector<int64_t> role_votes;
+
   // Returns the index of a person id, adding it on first use.
   uint32_t PersonIndex(std::string_view person) {
     auto [index, added] =
