@@ -7,6 +7,7 @@
 #include <array>
 #include <deque>
 #include <functional>
+#include <span>
 #include <tuple>
 
 #include "scoring/flat_table.h"
@@ -26,10 +27,6 @@ struct TextHash {
 // The value of a FlatTable used as a set.
 struct Present {};
 
-struct IdHash {
-  size_t operator()(uint32_t id) const { return id; }
-};
-
 // Running aggregate of one metric for one person and period.
 struct MetricState {
   Decimal weighted_sum;
@@ -37,9 +34,8 @@ struct MetricState {
   int64_t count = 0;
   std::optional<Decimal> min;
   std::optional<Decimal> max;
-  // Ids of the distinct texts seen, from Engine::State::TextId; empty unless the metric counts
-  // distinct values.
-  FlatTable<uint32_t, Present, IdHash> distinct;
+  // The distinct texts seen; empty unless the metric counts distinct values.
+  FlatTable<std::string, Present, TextHash> distinct;
   TopEvidence evidence;
 };
 
@@ -57,8 +53,6 @@ struct Cell {
   Period period;
   std::string person_name;
   std::string dept_name;
-  std::vector<int64_t> role_votes;  // logs on each role's templates, by index into Config::roles
-  std::vector<MetricState> metrics;
   int64_t logs_counted = 0;
   int64_t logs_down_weighted = 0;
   int64_t logs_excluded = 0;
@@ -77,14 +71,15 @@ bool EvidenceBefore(const Evidence& a, const Evidence& b) {
 }
 
 // The metric's value for a cell, or nullopt when nothing fed it.
-std::optional<Decimal> MetricValueOf(const Config& config, const Cell& cell, int index) {
+std::optional<Decimal> MetricValueOf(const Config& config, std::span<const MetricState> metrics,
+                                     int index) {
   const MetricSpec& metric = config.metrics[index];
-  const MetricState& state = cell.metrics[index];
+  const MetricState& state = metrics[index];
   if (metric.aggregation == Aggregation::kRatio) {
     std::optional<Decimal> numerator =
-        MetricValueOf(config, cell, config.FindMetric(metric.numerator));
+        MetricValueOf(config, metrics, config.FindMetric(metric.numerator));
     std::optional<Decimal> denominator =
-        MetricValueOf(config, cell, config.FindMetric(metric.denominator));
+        MetricValueOf(config, metrics, config.FindMetric(metric.denominator));
     if (!numerator || !denominator || *denominator == Decimal()) {
       return std::nullopt;
     }
@@ -131,14 +126,15 @@ std::optional<Rational> ExactMetricValueOf(const Config& config, const Cell& cel
 }
 
 // Appends the evidence of a metric (both parts of a ratio) and counts what it omits.
-void CollectEvidence(const Config& config, const Cell& cell, int index, KpiScore* kpi) {
+void CollectEvidence(const Config& config, std::span<const MetricState> metrics, int index,
+                     KpiScore* kpi) {
   const MetricSpec& metric = config.metrics[index];
   if (metric.aggregation == Aggregation::kRatio) {
-    CollectEvidence(config, cell, config.FindMetric(metric.numerator), kpi);
-    CollectEvidence(config, cell, config.FindMetric(metric.denominator), kpi);
+    CollectEvidence(config, metrics, config.FindMetric(metric.numerator), kpi);
+    CollectEvidence(config, metrics, config.FindMetric(metric.denominator), kpi);
     return;
   }
-  const MetricState& state = cell.metrics[index];
+  const MetricState& state = metrics[index];
   state.evidence.AppendTo(config.validation.down_weight, &kpi->evidence);
   kpi->evidence_omitted += state.evidence.omitted();
   kpi->value_count += state.count;
@@ -236,7 +232,9 @@ void ScoreKpi(const KpiSpec& spec, const ExactKpiInputs& exact, KpiScore* kpi) {
   kpi->points = kpi->fraction * kpi->effective_weight;
 }
 
-ScoreReport BuildReport(const Config& config, const std::string& person, const Cell& cell) {
+// role_votes and metrics are the cell's, as Engine::State stores them apart from the cell.
+ScoreReport BuildReport(const Config& config, const std::string& person, const Cell& cell,
+                        std::span<const int64_t> role_votes, std::span<const MetricState> metrics) {
   const Period& period = cell.period;
   ScoreReport report;
   report.person_id = person;
@@ -281,8 +279,8 @@ ScoreReport BuildReport(const Config& config, const std::string& person, const C
   // The role with the most logs wins; ties go to the first name in order.
   const RoleSpec* role = nullptr;
   int64_t best_votes = 0;
-  for (size_t i = 0; i < cell.role_votes.size(); ++i) {
-    int64_t votes = cell.role_votes[i];
+  for (size_t i = 0; i < role_votes.size(); ++i) {
+    int64_t votes = role_votes[i];
     if (votes > best_votes ||
         (votes == best_votes && votes > 0 && config.roles[i].name < role->name)) {
       best_votes = votes;
@@ -304,12 +302,12 @@ ScoreReport BuildReport(const Config& config, const std::string& person, const C
     kpi.curve_on_achievement = spec.curve.on_achievement;
     kpi.aggregation = config.metrics[spec.metric_index].aggregation;
     if (kpi.aggregation == Aggregation::kMean) {
-      kpi.mean_sum = cell.metrics[spec.metric_index].weighted_sum;
-      kpi.mean_weight = cell.metrics[spec.metric_index].weight_total;
+      kpi.mean_sum = metrics[spec.metric_index].weighted_sum;
+      kpi.mean_weight = metrics[spec.metric_index].weight_total;
     }
     kpi.target = config.TargetFor(person, spec);
     ScaleTarget(config, spec, period, &kpi, &exact[report.kpis.size()].target);
-    std::optional<Decimal> raw = MetricValueOf(config, cell, spec.metric_index);
+    std::optional<Decimal> raw = MetricValueOf(config, metrics, spec.metric_index);
     kpi.has_data = raw.has_value();
     kpi.raw = raw.value_or(Decimal());
     exact[report.kpis.size()].raw = ExactMetricValueOf(config, cell, spec.metric_index)
@@ -317,7 +315,7 @@ ScoreReport BuildReport(const Config& config, const std::string& person, const C
     if (kpi.has_data) {
       present_weight = present_weight + spec.weight;
     }
-    CollectEvidence(config, cell, spec.metric_index, &kpi);
+    CollectEvidence(config, metrics, spec.metric_index, &kpi);
     std::sort(kpi.evidence.begin(), kpi.evidence.end(), EvidenceBefore);
     report.kpis.push_back(std::move(kpi));
   }
@@ -407,6 +405,9 @@ std::string_view LogDecisionName(LogDecision decision) {
   return "counted";
 }
 
+// Marks a person without a cell yet, or a cell not found.
+constexpr uint32_t kNoCell = ~uint32_t{0};
+
 // A person's period by the person's index: the key of the engine's cells.
 struct CellKey {
   uint32_t person = 0;
@@ -425,7 +426,8 @@ struct CellKeyHash {
 };
 
 struct Engine::State {
-  explicit State(const Config& config) : validator(config) {
+  explicit State(const Config& config)
+      : validator(config), metric_count(config.metrics.size()), role_count(config.roles.size()) {
     for (size_t i = 0; i < std::size(kAllFlagCodes); ++i) {
       known_actions[i] = config.validation.ActionFor(kAllFlagCodes[i]);
     }
@@ -451,13 +453,19 @@ struct Engine::State {
   // Person ids by index, and the index of each id, so cells store a small integer.
   std::vector<std::string> person_ids;
   FlatTable<std::string, uint32_t, TextHash> person_indexes;
+  // The cell each person's last log went to. Logs come in time order, so it is usually
+  // the cell of the person's next log, which then needs no lookup in cell_indexes.
+  std::vector<uint32_t> last_cells;
   // The cells in the order they were added, and the index of each person's period. A deque
   // never moves its elements, so references to a cell stay valid.
   std::deque<Cell> cells;
   FlatTable<CellKey, uint32_t, CellKeyHash> cell_indexes;
-  // The texts of distinct-count values by id, so each cell keeps a set of small integers. It
-  // grows with the number of distinct texts, not with the number of logs.
-  FlatTable<std::string, uint32_t, TextHash> text_ids;
+  // The metric states and role votes of cell i at [i x count, (i + 1) x count). Their address
+  // follows from the cell index alone, so reading them need not wait for the cell's memory.
+  size_t metric_count;
+  size_t role_count;
+  std::vector<MetricState> metric_states;
+  std::vector<int64_t> role_votes;
 
   // Returns the index of a person id, adding it on first use.
   uint32_t PersonIndex(std::string_view person) {
@@ -465,49 +473,67 @@ struct Engine::State {
         person_indexes.TryEmplace(person, static_cast<uint32_t>(person_ids.size()));
     if (added) {
       person_ids.emplace_back(person);
+      last_cells.push_back(kNoCell);
     }
     return *index;
   }
 
-  // Returns the id of a distinct-count text, adding it on first use.
-  uint32_t TextId(std::string_view text) {
-    return *text_ids.TryEmplace(text, static_cast<uint32_t>(text_ids.size())).first;
-  }
-
-  // Returns the cell of a person's period, adding it on first use.
-  Cell& CellFor(const Period& period, std::string_view person_id) {
+  // Returns the index of the cell of a person's period, adding the cell on first use.
+  uint32_t CellFor(const Period& period, std::string_view person_id) {
     uint32_t person = PersonIndex(person_id);
+    uint32_t last = last_cells[person];
+    if (last != kNoCell && cells[last].period == period) {
+      return last;
+    }
     auto [index, added] =
         cell_indexes.TryEmplace(CellKey{person, period}, static_cast<uint32_t>(cells.size()));
+    last_cells[person] = *index;
     if (!added) {
-      return cells[*index];
+      return *index;
     }
     Cell& cell = cells.emplace_back();
     cell.person = person;
     cell.period = period;
-    return cell;
+    metric_states.resize(cells.size() * metric_count);
+    role_votes.resize(cells.size() * role_count);
+    return *index;
   }
 
-  // Returns the cell of a person's period, or nullptr when no log of theirs was aggregated.
-  const Cell* FindCell(std::string_view person_id, const Period& period) const {
+  std::span<MetricState> MetricsOf(uint32_t cell) {
+    return std::span(metric_states).subspan(cell * metric_count, metric_count);
+  }
+  std::span<int64_t> RoleVotesOf(uint32_t cell) {
+    return std::span(role_votes).subspan(cell * role_count, role_count);
+  }
+
+  // Returns the report of a cell by its index.
+  ScoreReport Report(const Config& config, uint32_t index) const {
+    const Cell& cell = cells[index];
+    return BuildReport(config, person_ids[cell.person], cell,
+                       std::span(role_votes).subspan(index * role_count, role_count),
+                       std::span(metric_states).subspan(index * metric_count, metric_count));
+  }
+
+  // Returns the index of the cell of a person's period, or kNoCell when no log of theirs was
+  // aggregated.
+  uint32_t FindCell(std::string_view person_id, const Period& period) const {
     const uint32_t* person = person_indexes.Find(person_id);
     if (person == nullptr) {
-      return nullptr;
+      return kNoCell;
     }
     const uint32_t* index = cell_indexes.Find(CellKey{*person, period});
-    return index == nullptr ? nullptr : &cells[*index];
+    return index == nullptr ? kNoCell : *index;
   }
 
-  // Returns the cells sorted by period, then person id, for output.
-  std::vector<const Cell*> SortedCells() const {
-    std::vector<const Cell*> sorted;
-    sorted.reserve(cells.size());
-    for (const Cell& cell : cells) {
-      sorted.push_back(&cell);
+  // Returns the cell indexes sorted by period, then person id, for output.
+  std::vector<uint32_t> SortedCells() const {
+    std::vector<uint32_t> sorted(cells.size());
+    for (size_t i = 0; i < sorted.size(); ++i) {
+      sorted[i] = static_cast<uint32_t>(i);
     }
-    std::sort(sorted.begin(), sorted.end(), [this](const Cell* a, const Cell* b) {
-      return std::tie(a->period, person_ids[a->person]) <
-             std::tie(b->period, person_ids[b->person]);
+    std::sort(sorted.begin(), sorted.end(), [this](uint32_t a, uint32_t b) {
+      return std::tie(cells[a].period, person_ids[cells[a].person]) <
+             std::tie(cells[b].period, person_ids[cells[b].person]);
     });
     return sorted;
   }
@@ -594,11 +620,9 @@ LogOutcome Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags) 
                      : action == FlagAction::kDownWeight ? LogDecision::kDownWeighted
                                                          : LogDecision::kCounted;
 
-  Cell& cell = state_->CellFor(outcome.period, record.creator_id);
-  if (cell.metrics.empty()) {
-    cell.metrics.resize(config_->metrics.size());
-    cell.role_votes.resize(config_->roles.size());
-  }
+  uint32_t cell_index = state_->CellFor(outcome.period, record.creator_id);
+  Cell& cell = state_->cells[cell_index];
+  std::span<MetricState> metrics = state_->MetricsOf(cell_index);
   if (cell.person_name != record.creator_name) {
     cell.person_name = record.creator_name;
   }
@@ -606,7 +630,7 @@ LogOutcome Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags) 
     cell.dept_name = record.dept_name;
   }
   if (log.role != nullptr) {
-    ++cell.role_votes[static_cast<size_t>(log.role - config_->roles.data())];
+    ++state_->RoleVotesOf(cell_index)[static_cast<size_t>(log.role - config_->roles.data())];
   }
   if (!outcome.flags.empty()) {
     ++cell.logs_flagged;
@@ -644,15 +668,18 @@ LogOutcome Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags) 
   Decimal weight = down ? config_->validation.down_weight : Decimal::FromInt(1);
   ++(down ? cell.logs_down_weighted : cell.logs_counted);
   for (const MetricValue& value : log.values) {
-    MetricState& state = cell.metrics[value.metric];
+    MetricState& state = metrics[value.metric];
     state.weighted_sum = state.weighted_sum + (down ? value.value * weight : value.value);
     state.weight_total = state.weight_total + weight;
     ++state.count;
     state.min = state.min ? std::min(*state.min, value.value) : value.value;
     state.max = state.max ? std::max(*state.max, value.value) : value.value;
     if (config_->metrics[value.metric].aggregation == Aggregation::kDistinct) {
-      state.distinct.TryEmplace(value.text.empty() ? state_->TextId(value.value.ToString())
-                                                   : state_->TextId(value.text));
+      if (value.text.empty()) {
+        state.distinct.TryEmplace(value.value.ToString());
+      } else {
+        state.distinct.TryEmplace(value.text);
+      }
     }
     state.evidence.Offer(value, record.report_id, down, options_.max_evidence_per_kpi);
   }
@@ -662,19 +689,19 @@ LogOutcome Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags) 
 std::vector<ScoreReport> Engine::Reports() const {
   std::vector<ScoreReport> reports;
   reports.reserve(state_->cells.size());
-  for (const Cell* cell : state_->SortedCells()) {
-    reports.push_back(BuildReport(*config_, state_->person_ids[cell->person], *cell));
+  for (uint32_t cell : state_->SortedCells()) {
+    reports.push_back(state_->Report(*config_, cell));
   }
   return reports;
 }
 
 std::optional<ScoreReport> Engine::ReportFor(std::string_view person_id,
                                              const Period& period) const {
-  const Cell* cell = state_->FindCell(person_id, period);
-  if (cell == nullptr) {
+  uint32_t cell = state_->FindCell(person_id, period);
+  if (cell == kNoCell) {
     return std::nullopt;
   }
-  return BuildReport(*config_, state_->person_ids[cell->person], *cell);
+  return state_->Report(*config_, cell);
 }
 
 }  // namespace logbridge::scoring

@@ -1,5 +1,5 @@
-// The bounded evidence list of one metric: offers compare with a cached smallest kept value
-// before touching any text, and kept texts are copied into reused buffers.
+// The bounded evidence list of one metric: an offer is compared with the kept absolute values
+// before any text is copied, and kept texts are copied into reused buffers.
 #include "scoring/top_evidence.h"
 
 #include <algorithm>

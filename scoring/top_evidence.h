@@ -46,8 +46,8 @@ class TopEvidence {
   // Fills an item from a value; the item's buffers are reused.
   static void Fill(const MetricValue& value, std::string_view report_id, bool down_weighted,
                    Item* item);
-  // Finds the item that the next larger value replaces: the last one with the smallest
-  // absolute value, so that among equal values the earlier kept ones stay.
+  // Finds the item that the next larger value replaces: the last one, in slot order, with the
+  // smallest absolute value.
   void FindSmallest();
 
   std::vector<Item> items_;
