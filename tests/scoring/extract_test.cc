@@ -94,6 +94,11 @@ TEST_CASE("Extract marks planned and negated work", "[extract]") {
       {"尚未签约3笔", Aspect::kNegated},     {"无签约1笔", Aspect::kNegated},
       {"拜访了3家", Aspect::kDone},          {"在无锡拜访了3家", Aspect::kDone},
       {"未来拜访3家", Aspect::kPlanned},     {"拜访3家; 明天签约", Aspect::kDone},
+      // Words that start like a cue (没事 and 没, 并无不 and 并未) or contain one (接待 and
+      // 待) are checked before the cue.
+      {"没事就拜访了3家", Aspect::kDone},    {"没拜访3家", Aspect::kNegated},
+      {"并无不妥地拜访了3家", Aspect::kDone}, {"并未拜访3家", Aspect::kNegated},
+      {"无锡未拜访3家", Aspect::kNegated},   {"接待后待拜访3家", Aspect::kPlanned},
   };
   for (const AspectCase& c : cases) {
     INFO("text: " << c.text);
