@@ -894,6 +894,10 @@ void Extractor::ExtractInto(std::string_view text, std::vector<Extraction>* out)
     extraction.quantity = ToQuantity(scratch.buffer, number);
     extraction.span = OriginalSpan(scratch.buffer, std::min(best->begin, number.begin),
                                    std::max(best->end, number.end));
+    if (scratch.buffer.well_formed) {
+      extraction.span_begin_byte = scratch.buffer.original_byte[extraction.span.begin];
+      extraction.span_end_byte = scratch.buffer.original_byte[extraction.span.end];
+    }
     int clause = scratch.number_clause[i];
     std::optional<Aspect>& aspect = scratch.clause_aspect[clause];
     if (!aspect) {
