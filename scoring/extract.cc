@@ -397,9 +397,43 @@ std::optional<Quantity> ReadTenthsPercent(const FoldBuffer& buffer, int32_t begi
   return quantity;
 }
 
+// Returns the value of text when it is only a plain integer of 1 to kMaxIntegerDigits ASCII
+// digits without a leading zero, as typed amounts and counts usually are.
+std::optional<int64_t> PlainInteger(std::string_view text) {
+  if (text.empty() || text.size() > static_cast<size_t>(kMaxIntegerDigits) ||
+      (text.front() == '0' && text.size() > 1)) {
+    return std::nullopt;
+  }
+  int64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') {
+      return std::nullopt;
+    }
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+
 // ParseQuantity without the memo.
 std::optional<Quantity> ReadQuantity(std::string_view text, QuantityKind kind,
                                      std::string_view default_unit) {
+  // The number reader takes a plain integer as a bare number over the whole text, which then
+  // gets the default unit, so that result is built directly.
+  if (std::optional<int64_t> integer = PlainInteger(text)) {
+    NumberMatch number;
+    number.end = static_cast<int32_t>(text.size());
+    number.low = number.high = Decimal::FromInt(*integer);
+    if (!ApplyDefaultUnit(kind, default_unit, &number)) {
+      return std::nullopt;
+    }
+    Quantity quantity;
+    quantity.low = number.low;
+    quantity.high = number.high;
+    quantity.unit = std::move(number.unit);
+    quantity.span = Span{0, number.end};
+    return quantity;
+  }
+
   // Per thread, so that typed fields reuse the buffers' capacity like Extract does.
   thread_local FoldBuffer buffer;
   Fold(text, &buffer);
