@@ -397,21 +397,14 @@ std::optional<Quantity> ReadTenthsPercent(const FoldBuffer& buffer, int32_t begi
   return quantity;
 }
 
-// Returns the value of text when it is only a plain integer of 1 to kMaxIntegerDigits ASCII
-// digits without a leading zero, as typed amounts and counts usually are.
-std::optional<int64_t> PlainInteger(std::string_view text) {
+// Whether text is only a plain integer of 1 to kMaxIntegerDigits ASCII digits without a
+// leading zero, as typed amounts and counts usually are.
+bool IsPlainInteger(std::string_view text) {
   if (text.empty() || text.size() > static_cast<size_t>(kMaxIntegerDigits) ||
       (text.front() == '0' && text.size() > 1)) {
-    return std::nullopt;
+    return false;
   }
-  int64_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') {
-      return std::nullopt;
-    }
-    value = value * 10 + (c - '0');
-  }
-  return value;
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // ParseQuantity without the memo.
@@ -419,10 +412,10 @@ std::optional<Quantity> ReadQuantity(std::string_view text, QuantityKind kind,
                                      std::string_view default_unit) {
   // The number reader takes a plain integer as a bare number over the whole text, which then
   // gets the default unit, so that result is built directly.
-  if (std::optional<int64_t> integer = PlainInteger(text)) {
+  if (IsPlainInteger(text)) {
     NumberMatch number;
     number.end = static_cast<int32_t>(text.size());
-    number.low = number.high = Decimal::FromInt(*integer);
+    number.low = number.high = Decimal::Parse(text).value();  // at most 8 digits: always fits
     if (!ApplyDefaultUnit(kind, default_unit, &number)) {
       return std::nullopt;
     }
