@@ -90,50 +90,81 @@ constexpr Cue kCues[] = {
     {U"下个月", Aspect::kPlanned}, {U"下月", Aspect::kPlanned},   {U"争取", Aspect::kPlanned},
 };
 
-// Whether cp is the first character of an entry in kCues or kNotCues.
-bool MayStartCue(char32_t cp) {
-  static const CodePointFilter kStarts = [] {
-    CodePointFilter starts;
-    for (const Cue& cue : kCues) {
-      starts.Add(cue.word.front());
+// The entries of kNotCues and kCues by first code point. For one code point the words of
+// kNotCues come first, then those of kCues, each group in array order, so a search over one
+// code point's entries finds what a search over the whole arrays would.
+class CueTable {
+ public:
+  struct Entry {
+    char32_t first = 0;
+    bool not_cue = false;  // an entry of kNotCues, else of kCues
+    uint16_t index = 0;    // into kNotCues or kCues
+  };
+
+  CueTable() {
+    for (size_t i = 0; i < std::size(kNotCues); ++i) {
+      entries_.push_back(Entry{kNotCues[i].front(), true, static_cast<uint16_t>(i)});
+      starts_.Add(kNotCues[i].front());
     }
-    for (std::u32string_view word : kNotCues) {
-      starts.Add(word.front());
+    for (size_t i = 0; i < std::size(kCues); ++i) {
+      entries_.push_back(Entry{kCues[i].word.front(), false, static_cast<uint16_t>(i)});
+      starts_.Add(kCues[i].word.front());
     }
-    return starts;
-  }();
-  return kStarts.MayContain(cp);
-}
+    std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
+      return std::tuple(a.first, !a.not_cue, a.index) < std::tuple(b.first, !b.not_cue, b.index);
+    });
+  }
+
+  // Returns the entries whose word starts with cp, in search order.
+  std::pair<const Entry*, const Entry*> StartingWith(char32_t cp) const {
+    if (!starts_.MayContain(cp)) {
+      return {nullptr, nullptr};
+    }
+    auto begin = std::lower_bound(entries_.begin(), entries_.end(), cp,
+                                  [](const Entry& e, char32_t c) { return e.first < c; });
+    auto end = begin;
+    while (end != entries_.end() && end->first == cp) {
+      ++end;
+    }
+    return {entries_.data() + (begin - entries_.begin()), entries_.data() + (end - entries_.begin())};
+  }
+
+ private:
+  std::vector<Entry> entries_;
+  CodePointFilter starts_;
+};
 
 // Returns the aspect of the clause folded[begin, end): negated if it has a negation cue,
-// else planned if it has a plan cue, else done.
+// else planned if it has a plan cue, else done. At each code point a word of kNotCues is
+// skipped whole, and otherwise the first word of kCues that starts there is the cue.
 // NOTE: a cue anywhere in the clause counts, so 完成计划的3家 reads as planned.
 Aspect ClauseAspect(std::u32string_view folded, int32_t begin, int32_t end) {
+  static const CueTable kTable;
   std::u32string_view clause = folded.substr(begin, end - begin);
   bool planned = false;
   for (size_t i = 0; i < clause.size();) {
-    if (!MayStartCue(clause[i])) {
-      ++i;
-      continue;
-    }
+    auto [first, last] = kTable.StartingWith(clause[i]);
     std::u32string_view rest = clause.substr(i);
-    auto not_cue = std::find_if(std::begin(kNotCues), std::end(kNotCues),
-                                [&](std::u32string_view word) { return rest.starts_with(word); });
-    if (not_cue != std::end(kNotCues)) {
-      i += not_cue->size();
-      continue;
+    size_t step = 1;
+    for (const CueTable::Entry* entry = first; entry != last; ++entry) {
+      if (entry->not_cue) {
+        if (rest.starts_with(kNotCues[entry->index])) {
+          step = kNotCues[entry->index].size();
+          break;
+        }
+        continue;
+      }
+      const Cue& cue = kCues[entry->index];
+      if (rest.starts_with(cue.word)) {
+        if (cue.aspect == Aspect::kNegated) {
+          return Aspect::kNegated;
+        }
+        planned = true;
+        step = cue.word.size();
+        break;
+      }
     }
-    auto cue = std::find_if(std::begin(kCues), std::end(kCues),
-                            [&](const Cue& c) { return rest.starts_with(c.word); });
-    if (cue == std::end(kCues)) {
-      ++i;
-      continue;
-    }
-    if (cue->aspect == Aspect::kNegated) {
-      return Aspect::kNegated;
-    }
-    planned = true;
-    i += cue->word.size();
+    i += step;
   }
   return planned ? Aspect::kPlanned : Aspect::kDone;
 }
@@ -366,9 +397,36 @@ std::optional<Quantity> ReadTenthsPercent(const FoldBuffer& buffer, int32_t begi
   return quantity;
 }
 
+// Whether text is only a plain integer of 1 to kMaxIntegerDigits ASCII digits without a
+// leading zero, as typed amounts and counts usually are.
+bool IsPlainInteger(std::string_view text) {
+  if (text.empty() || text.size() > static_cast<size_t>(kMaxIntegerDigits) ||
+      (text.front() == '0' && text.size() > 1)) {
+    return false;
+  }
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 // ParseQuantity without the memo.
 std::optional<Quantity> ReadQuantity(std::string_view text, QuantityKind kind,
                                      std::string_view default_unit) {
+  // The number reader takes a plain integer as a bare number over the whole text, which then
+  // gets the default unit, so that result is built directly.
+  if (IsPlainInteger(text)) {
+    NumberMatch number;
+    number.end = static_cast<int32_t>(text.size());
+    number.low = number.high = Decimal::Parse(text).value();  // at most 8 digits: always fits
+    if (!ApplyDefaultUnit(kind, default_unit, &number)) {
+      return std::nullopt;
+    }
+    Quantity quantity;
+    quantity.low = number.low;
+    quantity.high = number.high;
+    quantity.unit = std::move(number.unit);
+    quantity.span = Span{0, number.end};
+    return quantity;
+  }
+
   // Per thread, so that typed fields reuse the buffers' capacity like Extract does.
   thread_local FoldBuffer buffer;
   Fold(text, &buffer);
@@ -863,6 +921,10 @@ void Extractor::ExtractInto(std::string_view text, std::vector<Extraction>* out)
     extraction.quantity = ToQuantity(scratch.buffer, number);
     extraction.span = OriginalSpan(scratch.buffer, std::min(best->begin, number.begin),
                                    std::max(best->end, number.end));
+    if (scratch.buffer.well_formed) {
+      extraction.span_begin_byte = scratch.buffer.original_byte[extraction.span.begin];
+      extraction.span_end_byte = scratch.buffer.original_byte[extraction.span.end];
+    }
     int clause = scratch.number_clause[i];
     std::optional<Aspect>& aspect = scratch.clause_aspect[clause];
     if (!aspect) {

@@ -84,6 +84,11 @@ struct Extraction {
   std::string rule;
   Quantity quantity;
   Span span;        // trigger plus quantity, in the original text
+  // The bytes [span_begin_byte, span_end_byte) of span in the text passed to Extract. Both are
+  // -1 when that text is not valid UTF-8, because then a code point's byte offset depends on
+  // how a reader steps over invalid bytes.
+  int32_t span_begin_byte = -1;
+  int32_t span_end_byte = -1;
   Aspect aspect = Aspect::kDone;
   // A plain digit run of more than eight digits (签约123456789元), read as an identifier such
   // as a phone or order number: shown, never counted.

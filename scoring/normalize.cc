@@ -373,7 +373,7 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
     return;
   }
   config_.extractors[field.extractor].ExtractInto(raw.value, &scratch_.extractions);
-  Utf8Slicer quotes(raw.value);  // extractions come sorted by span start
+  Utf8Slicer quotes(raw.value);  // for invalid UTF-8; extractions come sorted by span start
   for (Extraction& extraction : scratch_.extractions) {
     if (extraction.aspect != Aspect::kDone || extraction.identifier) {
       log_->ignored.push_back({field.key, std::move(extraction)});
@@ -385,7 +385,12 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
     item.evidence.field_key = field.key;
     item.evidence.source = RuleName(extraction.rule);
     item.evidence.span = extraction.span;
-    item.evidence.quote = quotes.Slice(extraction.span.begin, extraction.span.end);
+    if (extraction.span_begin_byte >= 0) {
+      item.evidence.quote = std::string_view(raw.value).substr(
+          extraction.span_begin_byte, extraction.span_end_byte - extraction.span_begin_byte);
+    } else {
+      item.evidence.quote = quotes.Slice(extraction.span.begin, extraction.span.end);
+    }
     if (extraction.quantity.approximate) {
       item.evidence.approximate = ValueRange{extraction.quantity.low, extraction.quantity.high};
     }

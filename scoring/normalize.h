@@ -111,8 +111,8 @@ std::string Utf8Slice(std::string_view text, int32_t begin, int32_t end);
 std::string_view Utf8SliceView(std::string_view text, int32_t begin, int32_t end);
 
 // Slices one text at code point ranges, returning what Utf8SliceView returns. It keeps its
-// place between calls, so a run of slices whose starts do not decrease walks the text once;
-// a slice that starts earlier walks from the text's start again. The text must outlive it.
+// place between calls, so a run of slices whose starts do not decrease walks the text once.
+// A slice that starts earlier walks from the text's start again. The text must outlive it.
 class Utf8Slicer {
  public:
   explicit Utf8Slicer(std::string_view text) : text_(text) {}

@@ -240,7 +240,9 @@ void Fold(std::string_view input, FoldBuffer* out) {
   out->origin.resize(input.size());
   out->folded_utf8.resize(input.size());
   out->cp_byte.resize(input.size() + 1);
+  out->original_byte.resize(input.size() + 1);
   char32_t* original = out->original.data();
+  int32_t* original_byte = out->original_byte.data();
   char32_t* folded = out->folded.data();
   int32_t* origin = out->origin.data();
   int32_t* cp_byte = out->cp_byte.data();
@@ -262,6 +264,7 @@ void Fold(std::string_view input, FoldBuffer* out) {
     if (lead < 0x80 && by_table) {
       // ASCII folds to itself, one byte for one code point.
       original[count] = lead;
+      original_byte[count] = static_cast<int32_t>(pos);
       emit(lead);
       folded_bytes[byte_count++] = static_cast<char>(lead);
       ++count;
@@ -274,6 +277,7 @@ void Fold(std::string_view input, FoldBuffer* out) {
       valid = false;
     }
     original[count] = cp;
+    original_byte[count] = static_cast<int32_t>(start);
     if (!by_table) {
       ++count;
       continue;
@@ -312,6 +316,9 @@ void Fold(std::string_view input, FoldBuffer* out) {
     ++count;
   }
   out->original.resize(count);
+  original_byte[count] = static_cast<int32_t>(input.size());
+  out->original_byte.resize(count + 1);
+  out->well_formed = valid;
 
   if (by_table && valid) {
     out->folded.resize(folded_count);

@@ -21,6 +21,9 @@ struct FoldBuffer {
   std::string folded_utf8;          // storage for utf8 when it differs from the input
   std::string_view utf8;            // folded text as UTF-8: the input itself or folded_utf8
   std::vector<int32_t> cp_byte;     // cp_byte[i] = utf8 offset of folded[i]; one extra entry
+  // original_byte[i] = input offset of original[i], with one extra entry: the input's size.
+  std::vector<int32_t> original_byte;
+  bool well_formed = true;          // the input was valid UTF-8
 };
 
 // A set of code points keyed by their low 16 bits (8 KiB), used to skip characters that

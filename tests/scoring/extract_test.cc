@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "scoring/normalize.h"
+
 namespace logbridge::scoring {
 namespace {
 
@@ -94,6 +96,11 @@ TEST_CASE("Extract marks planned and negated work", "[extract]") {
       {"尚未签约3笔", Aspect::kNegated},     {"无签约1笔", Aspect::kNegated},
       {"拜访了3家", Aspect::kDone},          {"在无锡拜访了3家", Aspect::kDone},
       {"未来拜访3家", Aspect::kPlanned},     {"拜访3家; 明天签约", Aspect::kDone},
+      // Words that start like a cue (没事 and 没, 并无不 and 并未) or contain one (接待 and
+      // 待) are checked before the cue.
+      {"没事就拜访了3家", Aspect::kDone},    {"没拜访3家", Aspect::kNegated},
+      {"并无不妥地拜访了3家", Aspect::kDone}, {"并未拜访3家", Aspect::kNegated},
+      {"无锡未拜访3家", Aspect::kNegated},   {"接待后待拜访3家", Aspect::kPlanned},
   };
   for (const AspectCase& c : cases) {
     INFO("text: " << c.text);
@@ -431,6 +438,30 @@ TEST_CASE("Extract handles empty and invalid text", "[extract]") {
   std::vector<Extraction> found = Sales().Extract("\xFF拜访3家");
   REQUIRE(found.size() == 1);
   CHECK(found[0].span == Span{1, 5});
+}
+
+TEST_CASE("Extract gives span bytes of valid text", "[extract]") {
+  // Folding changes the code point count or byte length of full-width forms, the ellipsis,
+  // ¥ and text that needs ICU. The bytes must still be those of the original span.
+  const std::string texts[] = {"上午拜访３家客户，签约２万元", "……拜访3家，签约￥20,000",
+                               "①拜访3家㎡，签约2笔5万元", "拜访 3 家 and 签约 1 笔",
+                               "签约1笔5万元订单"};
+  for (const std::string& text : texts) {
+    INFO("text: " << text);
+    std::vector<Extraction> found = Sales().Extract(text);
+    REQUIRE_FALSE(found.empty());
+    for (const Extraction& extraction : found) {
+      REQUIRE(extraction.span_begin_byte >= 0);
+      REQUIRE(extraction.span_end_byte >= extraction.span_begin_byte);
+      std::string_view bytes = std::string_view(text).substr(
+          extraction.span_begin_byte, extraction.span_end_byte - extraction.span_begin_byte);
+      CHECK(bytes == Utf8SliceView(text, extraction.span.begin, extraction.span.end));
+    }
+  }
+  std::vector<Extraction> invalid = Sales().Extract("\xFF拜访3家");
+  REQUIRE(invalid.size() == 1);
+  CHECK(invalid[0].span_begin_byte == -1);
+  CHECK(invalid[0].span_end_byte == -1);
 }
 
 TEST_CASE("ExtractInto replaces earlier results", "[extract]") {

@@ -75,6 +75,12 @@ TEST_CASE("ParseQuantity reads digits up to the Decimal limit", "[extract]") {
   for (const ParseCase& c : cases) {
     CheckParses(c);
   }
+  std::optional<Quantity> scaled = ParseQuantity("5000", kAmount, "万元");
+  REQUIRE(scaled.has_value());
+  CHECK(scaled->low == Decimal::FromInt(50000000));
+  CHECK(scaled->unit == "万元");
+  CHECK(scaled->span == Span{0, 4});
+  CHECK_FALSE(ParseQuantity("99999999", kAmount, "亿元").has_value());  // past the Decimal limit
   CHECK_FALSE(ParseQuantity("922,337,203,685,478", kAmount).has_value());
   CHECK_FALSE(ParseQuantity("1,000,000,000,000,000", kAmount).has_value());
   CHECK_FALSE(ParseQuantity("99,999,999,999,999.99999", kAmount).has_value());
