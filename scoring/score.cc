@@ -105,20 +105,21 @@ std::optional<Decimal> MetricValueOf(const Config& config, std::span<const Metri
 
 // Returns the value of a metric as an exact fraction, so that a mean or a ratio reaches the
 // curve unrounded: 4 of 7 is 0.571428..., not 0.5714. Other aggregations are exact decimals.
-std::optional<Rational> ExactMetricValueOf(const Config& config, const Cell& cell, int index) {
-  std::optional<Decimal> rounded = MetricValueOf(config, cell, index);
+std::optional<Rational> ExactMetricValueOf(const Config& config,
+                                           std::span<const MetricState> metrics, int index) {
+  std::optional<Decimal> rounded = MetricValueOf(config, metrics, index);
   if (!rounded) {
     return std::nullopt;
   }
   const MetricSpec& metric = config.metrics[index];
-  const MetricState& state = cell.metrics[index];
+  const MetricState& state = metrics[index];
   if (metric.aggregation == Aggregation::kMean) {
     return Rational(state.weighted_sum) / Rational(state.weight_total);
   }
   if (metric.aggregation == Aggregation::kRatio) {
     // A ratio has a value only when both of its parts have one.
     auto part = [&](const std::string& name) {
-      return *ExactMetricValueOf(config, cell, config.FindMetric(name));
+      return *ExactMetricValueOf(config, metrics, config.FindMetric(name));
     };
     return part(metric.numerator) * Rational(metric.scale) / part(metric.denominator);
   }
@@ -310,7 +311,7 @@ ScoreReport BuildReport(const Config& config, const std::string& person, const C
     std::optional<Decimal> raw = MetricValueOf(config, metrics, spec.metric_index);
     kpi.has_data = raw.has_value();
     kpi.raw = raw.value_or(Decimal());
-    exact[report.kpis.size()].raw = ExactMetricValueOf(config, cell, spec.metric_index)
+    exact[report.kpis.size()].raw = ExactMetricValueOf(config, metrics, spec.metric_index)
                                         .value_or(Rational(kpi.raw));
     if (kpi.has_data) {
       present_weight = present_weight + spec.weight;
