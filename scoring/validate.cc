@@ -324,15 +324,22 @@ Validator::Validator(const Config& config)
 Validator::LogFacts Validator::FactsOf(const NormalizedLog& log) const {
   LogFacts facts;
   const ValidationSpec& spec = config_.validation;
-  if (spec.duplicate_window > 0 && log.text_chars >= spec.min_chars) {
-    facts.sketch = TextSketch(log.free_text);
-    facts.used_bins = UsedBins(facts.sketch);
-  }
   if (spec.order_metric_index >= 0) {
     std::optional<Decimal> amount = MetricTotal(log, spec.order_metric_index);
     if (amount && *amount > Decimal()) {
       facts.order_amount = amount;
+      facts.customer = FindCustomer(log);
     }
+  }
+  if (facts.customer >= 0) {
+    // With a window of many claims the order index is mostly out of cache, so its loads start
+    // before the sketch is computed.
+    const Customer& customer = customers_[static_cast<size_t>(facts.customer)];
+    orders_.Prefetch(OrderKey{customer.id, facts.order_amount->units()});
+  }
+  if (spec.duplicate_window > 0 && log.text_chars >= spec.min_chars) {
+    facts.sketch = TextSketch(log.free_text);
+    facts.used_bins = UsedBins(facts.sketch);
   }
   return facts;
 }
@@ -351,16 +358,22 @@ int32_t Validator::AddPerson(const NormalizedLog& log) {
   return *index;
 }
 
-Validator::Customer* Validator::FindCustomer(const NormalizedLog& log) {
-  if (log.customer.empty()) {
-    return nullptr;
+void Validator::PrefetchHistory(const PersonHistory& history) {
+  // The duplicate window's masks are read in full, and the amounts around the median.
+  for (size_t offset = 0; offset < history.recent_bins.size(); offset += 8) {
+    __builtin_prefetch(history.recent_bins.data() + offset);
   }
-  const int32_t* found = customer_index_.Find(log.customer);
-  return found != nullptr ? &customers_[static_cast<size_t>(*found)] : nullptr;
+  if (!history.sorted_amounts.empty()) {
+    __builtin_prefetch(history.sorted_amounts.data() + history.sorted_amounts.size() / 2);
+  }
 }
 
-const Validator::Customer* Validator::FindCustomer(const NormalizedLog& log) const {
-  return const_cast<Validator*>(this)->FindCustomer(log);
+int32_t Validator::FindCustomer(const NormalizedLog& log) const {
+  if (log.customer.empty()) {
+    return -1;
+  }
+  const int32_t* found = customer_index_.Find(log.customer);
+  return found != nullptr ? *found : -1;
 }
 
 std::vector<Flag> Validator::Check(const NormalizedLog& log) const {
@@ -370,7 +383,8 @@ std::vector<Flag> Validator::Check(const NormalizedLog& log) const {
     return flags;
   }
   LogFacts facts = FactsOf(log);
-  const Customer* customer = facts.order_amount ? FindCustomer(log) : nullptr;
+  const Customer* customer =
+      facts.customer >= 0 ? &customers_[static_cast<size_t>(facts.customer)] : nullptr;
   return CheckWithFacts(log, facts, customer, FindPerson(log));
 }
 
@@ -379,7 +393,8 @@ void Validator::Remember(const NormalizedLog& log) {
     return;
   }
   LogFacts facts = FactsOf(log);
-  Customer* customer = facts.order_amount ? FindCustomer(log) : nullptr;
+  Customer* customer =
+      facts.customer >= 0 ? &customers_[static_cast<size_t>(facts.customer)] : nullptr;
   RememberWithFacts(log, facts, customer, AddPerson(log));
 }
 
@@ -391,8 +406,10 @@ std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log) {
   }
   // One lookup serves both steps. A new, empty history checks like a missing one.
   int32_t person = AddPerson(log);
+  PrefetchHistory(people_[static_cast<size_t>(person)]);
   LogFacts facts = FactsOf(log);
-  Customer* customer = facts.order_amount ? FindCustomer(log) : nullptr;
+  Customer* customer =
+      facts.customer >= 0 ? &customers_[static_cast<size_t>(facts.customer)] : nullptr;
   std::vector<Flag> flags = CheckWithFacts(log, facts, customer, person);
   RememberWithFacts(log, facts, customer, person);
   return flags;
@@ -493,8 +510,8 @@ void Validator::CheckAmounts(const NormalizedLog& log, Decimal amount, const Cus
     return;
   }
   double ratio = amount.ToDouble() / median;
-  // Within a factor of 3 either way the exponent is below 0.48 in size and rounds to 0, so most
-  // amounts need no logarithm.
+  // Within a factor of 3 either way the exponent is below 0.48 in size and rounds to 0, so
+  // amounts near the usual one need no logarithm.
   if (ratio > 0.35 && ratio < 3.0) {
     return;
   }
