@@ -177,16 +177,6 @@ int CountSetBits(uint64_t bits) {
   return static_cast<int>((bits * 0x0101010101010101ULL) >> 56);
 }
 
-// Returns a mask with bit b set when the sketch uses bin b.
-uint64_t UsedBins(const Sketch& sketch) {
-  static_assert(kSketchSize == 64, "one bit per bin");
-  uint64_t bins = 0;
-  for (size_t bin = 0; bin < kSketchSize; ++bin) {
-    bins |= static_cast<uint64_t>(sketch[bin] != 0) << bin;
-  }
-  return bins;
-}
-
 }  // namespace
 
 std::optional<double> SimilarityAtLeast(const Sketch& a, const Sketch& b, double threshold) {
@@ -229,7 +219,10 @@ FlagAction ActionForFlags(const ValidationSpec& spec, const std::vector<Flag>& f
   return strongest;
 }
 
-Sketch TextSketch(std::string_view text) {
+namespace {
+
+// TextSketch, which also sets *bins to the mask of the bins it used.
+Sketch SketchWithBins(std::string_view text, uint64_t* bins) {
   Sketch sketch{};
   std::array<uint64_t, kSketchSize> smallest;
   smallest.fill(~uint64_t{0});
@@ -268,7 +261,15 @@ Sketch TextSketch(std::string_view text) {
     uint16_t fingerprint = static_cast<uint16_t>(Mix(smallest[bin]));
     sketch[bin] = fingerprint == 0 ? 1 : fingerprint;
   }
+  *bins = used_bins;
   return sketch;
+}
+
+}  // namespace
+
+Sketch TextSketch(std::string_view text) {
+  uint64_t bins = 0;
+  return SketchWithBins(text, &bins);
 }
 
 double SketchSimilarity(const Sketch& a, const Sketch& b) {
@@ -354,8 +355,7 @@ Validator::LogFacts Validator::FactsOf(const NormalizedLog& log) const {
     orders_.Prefetch(OrderKey{customer.id, facts.order_amount->units()});
   }
   if (spec.duplicate_window > 0 && log.text_chars >= spec.min_chars) {
-    facts.sketch = TextSketch(log.free_text);
-    facts.used_bins = UsedBins(facts.sketch);
+    facts.sketch = SketchWithBins(log.free_text, &facts.used_bins);
   }
   return facts;
 }
