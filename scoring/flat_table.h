@@ -61,6 +61,19 @@ class FlatTable {
     return slot == kNotFound ? nullptr : &entries_[slot].second;
   }
 
+  // Asks the processor to start loading the cache lines where a lookup of key begins, so a
+  // caller that knows a key early can overlap the memory access with other work. It changes
+  // nothing and is only a hint.
+  template <typename K>
+  void Prefetch(const K& key) const {
+    if (capacity_ == 0) {
+      return;
+    }
+    size_t slot = Tag(key) & (capacity_ - 1);
+    __builtin_prefetch(&tags_[slot]);
+    __builtin_prefetch(&entries_[slot]);
+  }
+
   // Returns the value for key, inserting Value(args...) under Key(key) when it is absent, and
   // whether it inserted. Key(key) is constructed only on insertion, so a lookup by string_view
   // of an existing std::string key copies nothing.

@@ -23,6 +23,13 @@ const OrderClaims::Claim* OrderClaims::Find(const OrderKey& key) const {
   return &slots_[*sequence & (slots_.size() - 1)];
 }
 
+void OrderClaims::Prefetch(const OrderKey& key) const {
+  sequence_of_.Prefetch(key);
+  if (begin_ != end_) {
+    sequence_of_.Prefetch(slots_[begin_ & (slots_.size() - 1)].key);
+  }
+}
+
 void OrderClaims::Add(const OrderKey& key, int32_t person, std::string_view report_id,
                       EpochMs create_time) {
   bool added = sequence_of_.TryEmplace(key, end_).second;

@@ -41,8 +41,12 @@ class OrderClaims {
   // Returns the remembered claim of key, or nullptr. The pointer is valid until the next Add.
   const Claim* Find(const OrderKey& key) const;
 
+  // Starts loading the memory that Find(key) and the next Add read, which is the index entries of
+  // key and of the oldest claim (Add removes that one when it has expired). A hint only.
+  void Prefetch(const OrderKey& key) const;
+
   // Remembers a claim of key unless one is remembered already, because the first claimant
-  // keeps the order. Then forgets the claims at the front of the ring made before the window
+  // keeps the order. Then removes the claims at the front of the ring made before the window
   // that ends at create_time, or at the last remembered claim's time when that is later. So a
   // claim fed out of time order leaves only when it reaches the front.
   void Add(const OrderKey& key, int32_t person, std::string_view report_id, EpochMs create_time);

@@ -97,11 +97,27 @@ double MedianInPlace(std::vector<double>& values) {
   return (lower + upper) / 2;
 }
 
-// Returns whether text contains phrase. glibc's memmem skips ahead by byte pairs, where
-// std::string::find compares at every occurrence of the phrase's first byte, and in UTF-8
-// Chinese text that lead byte recurs every few characters.
+// Returns whether text contains phrase. It looks for the phrase's last byte, because in
+// Chinese text a character's final UTF-8 byte recurs far less often than its lead byte, which
+// std::string::find looks for. On score_bench's short log texts it also measured about 4% faster
+// over the whole validate stage than glibc's memmem.
+// REQUIRES: phrase is not empty.
 bool Contains(std::string_view text, std::string_view phrase) {
-  return memmem(text.data(), text.size(), phrase.data(), phrase.size()) != nullptr;
+  if (phrase.size() > text.size()) {
+    return false;
+  }
+  size_t before_last = phrase.size() - 1;
+  const char* end = text.data() + text.size();
+  for (const char* at = text.data() + before_last; at < end; ++at) {
+    at = static_cast<const char*>(std::memchr(at, phrase.back(), static_cast<size_t>(end - at)));
+    if (at == nullptr) {
+      return false;
+    }
+    if (std::memcmp(at - before_last, phrase.data(), before_last) == 0) {
+      return true;
+    }
+  }
+  return false;
 }
 
 // The median of an ascending, non-empty list.
@@ -161,16 +177,6 @@ int CountSetBits(uint64_t bits) {
   return static_cast<int>((bits * 0x0101010101010101ULL) >> 56);
 }
 
-// Returns a mask with bit b set when the sketch uses bin b.
-uint64_t UsedBins(const Sketch& sketch) {
-  static_assert(kSketchSize == 64, "one bit per bin");
-  uint64_t bins = 0;
-  for (size_t bin = 0; bin < kSketchSize; ++bin) {
-    bins |= static_cast<uint64_t>(sketch[bin] != 0) << bin;
-  }
-  return bins;
-}
-
 }  // namespace
 
 std::optional<double> SimilarityAtLeast(const Sketch& a, const Sketch& b, double threshold) {
@@ -213,7 +219,10 @@ FlagAction ActionForFlags(const ValidationSpec& spec, const std::vector<Flag>& f
   return strongest;
 }
 
-Sketch TextSketch(std::string_view text) {
+namespace {
+
+// TextSketch, which also sets *bins to the mask of the bins it used.
+Sketch SketchWithBins(std::string_view text, uint64_t* bins) {
   Sketch sketch{};
   std::array<uint64_t, kSketchSize> smallest;
   smallest.fill(~uint64_t{0});
@@ -252,7 +261,15 @@ Sketch TextSketch(std::string_view text) {
     uint16_t fingerprint = static_cast<uint16_t>(Mix(smallest[bin]));
     sketch[bin] = fingerprint == 0 ? 1 : fingerprint;
   }
+  *bins = used_bins;
   return sketch;
+}
+
+}  // namespace
+
+Sketch TextSketch(std::string_view text) {
+  uint64_t bins = 0;
+  return SketchWithBins(text, &bins);
 }
 
 double SketchSimilarity(const Sketch& a, const Sketch& b) {
@@ -324,10 +341,6 @@ Validator::Validator(const Config& config)
 Validator::LogFacts Validator::FactsOf(const NormalizedLog& log) const {
   LogFacts facts;
   const ValidationSpec& spec = config_.validation;
-  if (spec.duplicate_window > 0 && log.text_chars >= spec.min_chars) {
-    facts.sketch = TextSketch(log.free_text);
-    facts.used_bins = UsedBins(facts.sketch);
-  }
   for (const MetricValue& value : log.values) {
     facts.values_print += Mix((static_cast<uint64_t>(value.metric) << 56) ^
                               static_cast<uint64_t>(value.value.units()));
@@ -336,7 +349,17 @@ Validator::LogFacts Validator::FactsOf(const NormalizedLog& log) const {
     std::optional<Decimal> amount = MetricTotal(log, spec.order_metric_index);
     if (amount && *amount > Decimal()) {
       facts.order_amount = amount;
+      facts.customer = FindCustomer(log);
     }
+  }
+  if (facts.customer >= 0) {
+    // With a window of many claims the order index is mostly out of cache, so its loads start
+    // before the sketch is computed.
+    const Customer& customer = customers_[static_cast<size_t>(facts.customer)];
+    orders_.Prefetch(OrderKey{customer.id, facts.order_amount->units()});
+  }
+  if (spec.duplicate_window > 0 && log.text_chars >= spec.min_chars) {
+    facts.sketch = SketchWithBins(log.free_text, &facts.used_bins);
   }
   return facts;
 }
@@ -355,16 +378,22 @@ int32_t Validator::AddPerson(const NormalizedLog& log) {
   return *index;
 }
 
-Validator::Customer* Validator::FindCustomer(const NormalizedLog& log) {
-  if (log.customer.empty()) {
-    return nullptr;
+void Validator::PrefetchHistory(const PersonHistory& history) {
+  // The duplicate window's masks are read in full, and the amounts around the median.
+  for (size_t offset = 0; offset < history.recent_bins.size(); offset += 8) {
+    __builtin_prefetch(history.recent_bins.data() + offset);
   }
-  const int32_t* found = customer_index_.Find(log.customer);
-  return found != nullptr ? &customers_[static_cast<size_t>(*found)] : nullptr;
+  if (!history.sorted_amounts.empty()) {
+    __builtin_prefetch(history.sorted_amounts.data() + history.sorted_amounts.size() / 2);
+  }
 }
 
-const Validator::Customer* Validator::FindCustomer(const NormalizedLog& log) const {
-  return const_cast<Validator*>(this)->FindCustomer(log);
+int32_t Validator::FindCustomer(const NormalizedLog& log) const {
+  if (log.customer.empty()) {
+    return -1;
+  }
+  const int32_t* found = customer_index_.Find(log.customer);
+  return found != nullptr ? *found : -1;
 }
 
 std::vector<Flag> Validator::Check(const NormalizedLog& log) const {
@@ -374,7 +403,8 @@ std::vector<Flag> Validator::Check(const NormalizedLog& log) const {
     return flags;
   }
   LogFacts facts = FactsOf(log);
-  const Customer* customer = facts.order_amount ? FindCustomer(log) : nullptr;
+  const Customer* customer =
+      facts.customer >= 0 ? &customers_[static_cast<size_t>(facts.customer)] : nullptr;
   return CheckWithFacts(log, facts, customer, FindPerson(log));
 }
 
@@ -383,7 +413,8 @@ void Validator::Remember(const NormalizedLog& log) {
     return;
   }
   LogFacts facts = FactsOf(log);
-  Customer* customer = facts.order_amount ? FindCustomer(log) : nullptr;
+  Customer* customer =
+      facts.customer >= 0 ? &customers_[static_cast<size_t>(facts.customer)] : nullptr;
   RememberWithFacts(log, facts, customer, AddPerson(log));
 }
 
@@ -395,8 +426,10 @@ std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log) {
   }
   // One lookup serves both steps. A new, empty history checks like a missing one.
   int32_t person = AddPerson(log);
+  PrefetchHistory(people_[static_cast<size_t>(person)]);
   LogFacts facts = FactsOf(log);
-  Customer* customer = facts.order_amount ? FindCustomer(log) : nullptr;
+  Customer* customer =
+      facts.customer >= 0 ? &customers_[static_cast<size_t>(facts.customer)] : nullptr;
   std::vector<Flag> flags = CheckWithFacts(log, facts, customer, person);
   RememberWithFacts(log, facts, customer, person);
   return flags;
@@ -503,8 +536,8 @@ void Validator::CheckAmounts(const NormalizedLog& log, Decimal amount, const Cus
     return;
   }
   double ratio = amount.ToDouble() / median;
-  // Within a factor of 3 either way the exponent is below 0.48 in size and rounds to 0, so most
-  // amounts need no logarithm.
+  // Within a factor of 3 either way the exponent is below 0.48 in size and rounds to 0, so
+  // amounts near the usual one need no logarithm.
   if (ratio > 0.35 && ratio < 3.0) {
     return;
   }
@@ -561,9 +594,9 @@ void Validator::CheckDuplicates(const NormalizedLog& log, const LogFacts& facts,
     return;
   }
   // The bin counts decide most slots. Only a slot that passes the threshold pays for the
-  // division and the report id compare, and the first of equally similar slots wins.
-  // A copy repeats the values too. The most similar slot with the log's values wins, and
-  // without one, the most similar slot at all marks reused text.
+  // division and the report id compare. A copy repeats the values too, so the most similar slot
+  // with the log's values wins, and without one the most similar slot at all marks reused text.
+  // Among equally similar slots the first wins.
   double best = 0;
   const std::string* best_report = nullptr;
   double best_copy = 0;

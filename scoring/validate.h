@@ -117,6 +117,7 @@ class Validator {
     Sketch sketch{};
     uint64_t used_bins = 0;               // bit b set when the sketch uses bin b
     std::optional<Decimal> order_amount;  // the order metric's total when it is positive
+    int32_t customer = -1;  // with an order amount, the index of a known customer in customers_
     // A hash of the counted values (metric and amount), equal for logs with the same values in
     // any order. A similar text with other values is a reused template, not a copy.
     uint64_t values_print = 0;
@@ -127,9 +128,11 @@ class Validator {
   int32_t FindPerson(const NormalizedLog& log) const;
   // Returns the index of the log's author in people_, adding them when they are new.
   int32_t AddPerson(const NormalizedLog& log);
-  // Returns the customer named in the log, or nullptr when it has none or is new.
-  Customer* FindCustomer(const NormalizedLog& log);
-  const Customer* FindCustomer(const NormalizedLog& log) const;
+  // Starts loading the parts of a history that the checks of the next log read first.
+  static void PrefetchHistory(const PersonHistory& history);
+  // Returns the index in customers_ of the customer named in the log, or -1 when it names none
+  // or a new one.
+  int32_t FindCustomer(const NormalizedLog& log) const;
 
   void CheckContent(const NormalizedLog& log, std::vector<Flag>* flags) const;
   // person is the author's index in people_, or -1 when they have none.

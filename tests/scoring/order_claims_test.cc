@@ -102,5 +102,18 @@ TEST_CASE("many live claims survive growth", "[order_claims]") {
   CHECK(found == 5000);
 }
 
+TEST_CASE("prefetch changes no claim", "[order_claims]") {
+  OrderClaims claims(std::chrono::hours(24 * 10));
+  claims.Prefetch({1, 100});  // empty: no table and no ring yet
+  CHECK(claims.size() == 0);
+  claims.Add({1, 100}, 4, "r1", Day(0));
+  claims.Prefetch({1, 100});
+  claims.Prefetch({2, 100});
+  CHECK(claims.size() == 1);
+  REQUIRE(claims.Find({1, 100}) != nullptr);
+  CHECK(claims.Find({1, 100})->person == 4);
+  CHECK(claims.Find({2, 100}) == nullptr);
+}
+
 }  // namespace
 }  // namespace logbridge::scoring
