@@ -14,7 +14,8 @@ std::string Subject(const FlagRecord& flag, std::string_view whole_log) {
 }  // namespace
 
 bool EditCanClear(std::string_view flag_code) {
-  return flag_code != scoring::kFlagLate && flag_code != scoring::kFlagEditedLate;
+  return flag_code != scoring::kFlagLate && flag_code != scoring::kFlagEditedLate &&
+         flag_code != scoring::kFlagReusedText;
 }
 
 std::string FeedbackSentence(const FlagRecord& flag) {
@@ -43,12 +44,18 @@ std::string FeedbackSentence(const FlagRecord& flag) {
   if (code == scoring::kFlagDuplicateOrder) {
     return "这笔订单已经出现在其他同事的日志里，请核对客户和金额。";
   }
+  if (code == scoring::kFlagRepeatedOrder) {
+    return "同一客户、同样金额的订单你之前已经报过，如果是新订单请注明，否则请删除重复的金额。";
+  }
 
   if (code == scoring::kFlagRoleOutlier) {
     return Subject(flag, "有一项") + "的数值与同岗位的常见水平相差很大，请核对。";
   }
   if (code == scoring::kFlagNearDuplicate) {
     return "内容与你之前的一篇日志几乎相同，请写这一次的实际工作。";
+  }
+  if (code == scoring::kFlagReusedText) {
+    return "内容与你之前的一篇日志很相似，但数字不同，已按这次的数字计分。";
   }
   if (code == scoring::kFlagApproximateValue) {
     return Subject(flag, "有一项") + "写的是约数，按区间中值计分；如有确切数字，请改成确切数字。";

@@ -14,7 +14,8 @@
 namespace logbridge::connector {
 
 // Returns whether editing the log can clear a flag with this code. A log's lateness ("late",
-// "edited_late") is fixed by the time it was submitted or edited, so no edit clears it.
+// "edited_late") is fixed by the time it was submitted or edited, so no edit clears it, and
+// "reused_text" needs no edit because the log's own values counted.
 bool EditCanClear(std::string_view flag_code);
 
 // Returns the notice sentence for one flag, e.g. "必填项「客户名称」缺失或为空。". A code that

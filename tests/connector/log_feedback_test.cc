@@ -37,11 +37,12 @@ TEST_CASE("every flag code has a Chinese sentence", "[connector]") {
         "必填项「客户名称」缺失或为空。");
 }
 
-TEST_CASE("only lateness is beyond an edit", "[connector]") {
+TEST_CASE("lateness and reused text need no edit", "[connector]") {
   for (std::string_view code : scoring::kAllFlagCodes) {
     INFO(code);
-    const bool lateness = code == scoring::kFlagLate || code == scoring::kFlagEditedLate;
-    CHECK(EditCanClear(code) == !lateness);
+    const bool no_edit = code == scoring::kFlagLate || code == scoring::kFlagEditedLate ||
+                         code == scoring::kFlagReusedText;
+    CHECK(EditCanClear(code) == !no_edit);
   }
 }
 
