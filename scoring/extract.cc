@@ -154,6 +154,35 @@ std::pair<int32_t, int32_t> ClauseAround(std::u32string_view folded, int32_t i) 
   return {begin, end};
 }
 
+// Whether the clause [begin, end) and the clause before it are separated by a comma only, so
+// that a trigger in the earlier clause may bind a number with a unit in the later one.
+bool FollowsComma(std::u32string_view folded, int32_t begin) {
+  return begin > 0 && folded[begin - 1] == U',';
+}
+
+// Appends the clause that ends at the comma before folded[clause_begin], unless it is empty or
+// already the last one in *clauses, so its triggers are searched too.
+void AddClauseBeforeComma(std::u32string_view folded, int32_t clause_begin,
+                          std::vector<std::pair<int32_t, int32_t>>* clauses) {
+  if (!FollowsComma(folded, clause_begin)) {
+    return;
+  }
+  std::pair<int32_t, int32_t> before = ClauseAround(folded, clause_begin - 1);
+  if (before.first == before.second ||
+      (!clauses->empty() && clauses->back().first == before.first)) {
+    return;
+  }
+  clauses->push_back(before);
+}
+
+// Returns the stronger of two clause aspects: negated, then planned, then done.
+Aspect CombineAspects(Aspect a, Aspect b) {
+  if (a == Aspect::kNegated || b == Aspect::kNegated) {
+    return Aspect::kNegated;
+  }
+  return a == Aspect::kPlanned || b == Aspect::kPlanned ? Aspect::kPlanned : Aspect::kDone;
+}
+
 Quantity ToQuantity(const FoldBuffer& text, const NumberMatch& number) {
   Quantity quantity;
   quantity.low = number.low;
@@ -283,6 +312,16 @@ struct ExtractScratch {
   std::vector<int> trigger_owner;        // the counting number bound to each trigger, or -1
   std::vector<Claim> trigger_claim;      // how well the owner fits its trigger
 };
+
+// Returns the aspect of scratch->clauses[clause], computed on first use.
+Aspect CachedClauseAspect(ExtractScratch* scratch, int clause) {
+  std::optional<Aspect>& aspect = scratch->clause_aspect[clause];
+  if (!aspect) {
+    auto [begin, end] = scratch->clauses[clause];
+    aspect = ClauseAspect(scratch->buffer.folded, begin, end);
+  }
+  return *aspect;
+}
 
 }  // namespace
 
@@ -513,6 +552,11 @@ struct Extractor::Impl {
                            std::vector<Trigger>* out) const;
   // Fills scratch->triggers from the clauses in scratch->clauses.
   void CollectTriggers(ExtractScratch* scratch) const;
+  // Whether the number at index number may bind to trigger in the clause before its own: only
+  // a comma separates the clauses, the number has a unit word or mark, and no trigger of the
+  // same rule lies in the number's own clause. The caller still checks fit and max_gap.
+  bool BindsAcrossComma(const ExtractScratch& scratch, size_t number,
+                        const Trigger& trigger) const;
   // Returns the index of the trigger that the number at index number binds to, or -1, and
   // sets *claim to the number's claim on it. A counting number skips a trigger that another
   // number owns with a better claim; an identifier, which never counts, takes any trigger.
@@ -728,6 +772,20 @@ void Extractor::Impl::CollectTriggers(ExtractScratch* scratch) const {
   }
 }
 
+bool Extractor::Impl::BindsAcrossComma(const ExtractScratch& scratch, size_t number,
+                                       const Trigger& trigger) const {
+  const NumberMatch& quantity = scratch.numbers[number];
+  int clause = scratch.number_clause[number];
+  if (trigger.clause != clause - 1 || quantity.unit_class == UnitClass::kNone ||
+      scratch.clauses[clause - 1].second + 1 != scratch.clauses[clause].first ||
+      !FollowsComma(scratch.buffer.folded, scratch.clauses[clause].first)) {
+    return false;
+  }
+  return std::none_of(scratch.triggers.begin(), scratch.triggers.end(), [&](const Trigger& t) {
+    return t.clause == clause && t.rule == trigger.rule;
+  });
+}
+
 int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
                                  Claim* claim) const {
   const NumberMatch& quantity = scratch.numbers[number];
@@ -737,7 +795,8 @@ int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
   for (size_t index = 0; index < scratch.triggers.size(); ++index) {
     const Trigger& trigger = scratch.triggers[index];
     int fit = Fit(trigger.rule, quantity);
-    if (fit < 0 || trigger.clause != clause) {
+    if (fit < 0 ||
+        (trigger.clause != clause && !BindsAcrossComma(scratch, number, trigger))) {
       continue;
     }
     // A trigger that overlaps the number (a pattern such as 拜访\d+家) counts as adjacent.
@@ -757,7 +816,8 @@ int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
       bool claimed = false;
       for (size_t next = number + 1; next < scratch.numbers.size() && !claimed; ++next) {
         const NumberMatch& candidate = scratch.numbers[next];
-        claimed = !candidate.identifier && candidate.begin >= trigger.end &&
+        claimed = !candidate.identifier && !candidate.unreadable &&
+                  candidate.begin >= trigger.end &&
                   candidate.begin - trigger.end <= max_gap &&
                   scratch.number_clause[next] == clause && Fit(trigger.rule, candidate) >= 0;
       }
@@ -767,7 +827,8 @@ int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
     }
     Claim pair{fit, -gap, trigger_first ? 1 : 0, -static_cast<int>(number)};
     int owner = scratch.trigger_owner[index];
-    if (!quantity.identifier && owner >= 0 && owner != static_cast<int>(number) &&
+    bool counts = !quantity.identifier && !quantity.unreadable;
+    if (counts && owner >= 0 && owner != static_cast<int>(number) &&
         scratch.trigger_claim[index] > pair) {
       continue;  // a better-fitting number already took this trigger
     }
@@ -795,7 +856,8 @@ void Extractor::Impl::BindNumbers(ExtractScratch* scratch) const {
       Claim claim;
       int trigger = BestTrigger(*scratch, static_cast<size_t>(number), &claim);
       scratch->binding[number] = trigger;
-      if (trigger < 0 || scratch->numbers[number].identifier) {
+      const NumberMatch& match = scratch->numbers[number];
+      if (trigger < 0 || match.identifier || match.unreadable) {
         break;
       }
       int dropped = scratch->trigger_owner[trigger];
@@ -838,7 +900,9 @@ void Extractor::ExtractInto(std::string_view text, std::vector<Extraction>* out)
   scratch.number_clause.clear();
   for (const NumberMatch& number : scratch.numbers) {
     if (scratch.clauses.empty() || number.begin >= scratch.clauses.back().second) {
-      scratch.clauses.push_back(ClauseAround(folded, number.begin));
+      std::pair<int32_t, int32_t> clause = ClauseAround(folded, number.begin);
+      AddClauseBeforeComma(folded, clause.first, &scratch.clauses);
+      scratch.clauses.push_back(clause);
     }
     scratch.number_clause.push_back(static_cast<int>(scratch.clauses.size()) - 1);
   }
@@ -863,13 +927,14 @@ void Extractor::ExtractInto(std::string_view text, std::vector<Extraction>* out)
     extraction.quantity = ToQuantity(scratch.buffer, number);
     extraction.span = OriginalSpan(scratch.buffer, std::min(best->begin, number.begin),
                                    std::max(best->end, number.end));
-    int clause = scratch.number_clause[i];
-    std::optional<Aspect>& aspect = scratch.clause_aspect[clause];
-    if (!aspect) {
-      aspect = ClauseAspect(folded, scratch.clauses[clause].first, scratch.clauses[clause].second);
+    // A trigger in the clause before the comma adds that clause's cues (明天计划签约，金额5万元).
+    extraction.aspect = CachedClauseAspect(&scratch, scratch.number_clause[i]);
+    if (best->clause != scratch.number_clause[i]) {
+      extraction.aspect =
+          CombineAspects(extraction.aspect, CachedClauseAspect(&scratch, best->clause));
     }
-    extraction.aspect = *aspect;
     extraction.identifier = number.identifier;
+    extraction.unreadable = number.unreadable;
   }
 
   // Numbers are unique, so ordering by span and then number position is total; std::sort

@@ -375,7 +375,7 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
   config_.extractors[field.extractor].ExtractInto(raw.value, &scratch_.extractions);
   Utf8Slicer quotes(raw.value);  // extractions come sorted by span start
   for (Extraction& extraction : scratch_.extractions) {
-    if (extraction.aspect != Aspect::kDone || extraction.identifier) {
+    if (extraction.aspect != Aspect::kDone || extraction.identifier || extraction.unreadable) {
       log_->ignored.push_back({field.key, std::move(extraction)});
       continue;
     }

@@ -191,6 +191,7 @@ bool StartsIdiom(std::u32string_view text, int32_t start) {
 struct ArabicRun {
   bool ok = false;
   bool identifier = false;  // over kMaxIntegerDigits plain digits, kept for keep_identifiers
+  bool unreadable = false;  // digits with misplaced separators (5,00), kept for keep_identifiers
   int32_t end = 0;      // one past the run when ok; where the scan resumes otherwise
   Decimal value;
   bool single_digit = false;  // one digit, no fraction: 3万2 reads as 32000
@@ -210,6 +211,7 @@ struct Core {
   int64_t scale = 0;             // the value of that trailing scale
   bool chinese_decimal = false;  // 点 used as a decimal point (三点五万)
   bool identifier = false;       // the numeral has such a run
+  bool unreadable = false;       // the numeral has a run with misplaced separators
 };
 
 class NumberReader {
@@ -238,6 +240,7 @@ class NumberReader {
     return i >= 0 && text_.substr(i, word.size()) == word;
   }
   bool IsThousandsComma(int32_t i) const;
+  int32_t ReadDigitGroups(int32_t begin, int32_t i, int* groups) const;
   int32_t SkipDigitRun(int32_t i) const;
   Core ReadCore(int32_t begin) const;
   // A currency sign or 百分之 before the numeral.
@@ -284,22 +287,49 @@ int32_t NumberReader::SkipDigitRun(int32_t i) const {
   return i;
 }
 
+// Reads digit groups after the leading digits text[begin, i) and returns the end of the
+// integer part. Groups of three follow a thousands comma, a space or an apostrophe
+// (12,000, 12 000, 12'000) after at most three leading digits, and groups of four follow a
+// comma after at most four (1,2000, the 万 grouping). One separator is used throughout.
+// Sets *groups to the number of separators read.
+int32_t NumberReader::ReadDigitGroups(int32_t begin, int32_t i, int* groups) const {
+  *groups = 0;
+  char32_t separator = At(i);
+  bool comma = separator == U',' && IsAsciiDigit(At(i + 1)) && IsThousandsComma(i);
+  if (!comma && separator != U' ' && separator != U'\'' && separator != U'\u2019') {
+    return i;
+  }
+  auto group_size = [&](int32_t at) {
+    int32_t k = at + 1;
+    while (IsAsciiDigit(At(k))) {
+      ++k;
+    }
+    return k - at - 1;
+  };
+  int32_t leading = i - begin;
+  int size = group_size(i);
+  if (size != 3 && !(comma && size == 4)) {
+    return i;
+  }
+  if (leading > size) {
+    return i;
+  }
+  while (At(i) == separator && group_size(i) == size) {
+    i += size + 1;
+    ++*groups;
+  }
+  return i;
+}
+
 ArabicRun NumberReader::ReadArabic(int32_t begin) const {
   ArabicRun run;
   int32_t i = begin;
   while (IsAsciiDigit(At(i))) {
     ++i;
   }
-  // Thousands groups: at most three leading digits, then exactly three after each comma.
-  bool grouped = false;
   int groups = 0;
-  while (At(i) == U',' && IsAsciiDigit(At(i + 1)) && IsAsciiDigit(At(i + 2)) &&
-         IsAsciiDigit(At(i + 3)) && !IsAsciiDigit(At(i + 4)) && IsThousandsComma(i) &&
-         (i - begin <= 3 || At(i - 4) == U',')) {
-    i += 4;
-    grouped = true;
-    ++groups;
-  }
+  i = ReadDigitGroups(begin, i, &groups);
+  bool grouped = groups > 0;
   int32_t integer_end = i;
   int integer_digits = integer_end - begin - groups;
   int fraction_digits = 0;
@@ -325,6 +355,17 @@ ArabicRun NumberReader::ReadArabic(int32_t begin) const {
     joined = IsDigitJoiner(At(k)) && IsAsciiDigit(At(k + 1));
   }
   bool leading_zero = At(begin) == U'0' && integer_digits > 1;
+  // A thousands comma left over after the groups (5,00, 1.200,50, 1,200,50) makes the whole
+  // run unreadable, and no number starts inside it.
+  bool malformed = !joined && At(i) == U',' && IsAsciiDigit(At(i + 1)) && IsThousandsComma(i);
+  if (malformed) {
+    if (options_.keep_identifiers) {
+      run.ok = true;
+      run.unreadable = true;
+      run.end = SkipDigitRun(begin);
+    }
+    return run;
+  }
   // Separators show that a long run is an amount, but a plain one is an identifier.
   bool long_run = !grouped && integer_digits > kMaxIntegerDigits;
   if (joined || leading_zero || (long_run && !options_.keep_identifiers)) {
@@ -346,7 +387,7 @@ ArabicRun NumberReader::ReadArabic(int32_t begin) const {
   return run;
 }
 
-// Parses text[begin, end) as Decimal::Parse parses it with the thousands commas removed. The
+// Parses text[begin, end) as Decimal::Parse parses it with the group separators removed. The
 // integer part is text[begin, integer_end), and a fraction follows its '.'. Up to 14 integer
 // and 4 fraction digits always fit in a Decimal and are read directly.
 std::optional<Decimal> NumberReader::ParseDigits(int32_t begin, int32_t integer_end,
@@ -356,7 +397,7 @@ std::optional<Decimal> NumberReader::ParseDigits(int32_t begin, int32_t integer_
   if (integer_digits <= kFastIntegerDigits && fraction_digits <= 4) {
     int64_t units = 0;
     for (int32_t k = begin; k < integer_end; ++k) {
-      if (text_[k] != U',') {
+      if (IsAsciiDigit(text_[k])) {
         units = units * 10 + (text_[k] - U'0');
       }
     }
@@ -370,7 +411,7 @@ std::optional<Decimal> NumberReader::ParseDigits(int32_t begin, int32_t integer_
   }
   std::string digits;
   for (int32_t k = begin; k < end; ++k) {
-    if (text_[k] != U',') {
+    if (IsAsciiDigit(text_[k]) || text_[k] == U'.') {
       digits.push_back(static_cast<char>(text_[k]));
     }
   }
@@ -516,6 +557,7 @@ NumeralParser::Step NumeralParser::TakeArabic() {
   }
   TakeDigit(Range{run.value, run.value}, run.single_digit);
   core_.identifier = core_.identifier || run.identifier;
+  core_.unreadable = core_.unreadable || run.unreadable;
   pending_arabic_ = true;
   pending_arabic_integer_ = run.integer;
   Advance(run.end);
@@ -707,6 +749,7 @@ Core NumberReader::ReadCore(int32_t begin) const {
       core.value = Range{run.value, run.value};
       core.has_digit = true;
       core.identifier = run.identifier;
+      core.unreadable = run.unreadable;
       return core;
     }
   }
@@ -750,6 +793,7 @@ bool NumberReader::ReadRangeEnd(Core* core, bool* range) const {
   }
   core->value = Range{low.low, upper.value.high};
   core->identifier = core->identifier || upper.identifier;
+  core->unreadable = core->unreadable || upper.unreadable;
   core->approximate = true;
   core->end = upper.end;
   core->scaled = upper.scaled;
@@ -930,6 +974,7 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) 
   match.approximate = match.approximate || core.approximate;
   match.scaled = core.scaled && match.unit_class == UnitClass::kNone;
   match.identifier = core.identifier;
+  match.unreadable = core.unreadable;
   if (prefix.currency || prefix.percent) {
     AppendCodePoints(text_.substr(begin, prefix.core_begin - begin), &match.unit);
     while (!match.unit.empty() && match.unit.back() == ' ') {

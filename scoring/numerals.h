@@ -71,6 +71,9 @@ struct NumberMatch {
   // ScanOptions::keep_identifiers. It is most likely a phone or order number, so it is shown
   // and never counted.
   bool identifier = false;
+  // Digits whose separators fit no grouping (5,00, 1.200,50), kept only with
+  // ScanOptions::keep_identifiers. Its value is 0, so it is shown and never counted.
+  bool unreadable = false;
 };
 
 // More integer digits than this, written without thousands separators, make a digit run an
@@ -81,8 +84,9 @@ struct ScanOptions {
   // Whether a Chinese numeral with no unit and no scale counts ("三" in a typed field). Free
   // text needs a unit, because words like 统一 and 三心二意 contain numerals.
   bool allow_bare_chinese = false;
-  // Whether such a run is returned with identifier set instead of being skipped, so that
-  // callers can show why it did not count.
+  // Whether a plain run of more than kMaxIntegerDigits digits, or a run with misplaced
+  // separators (5,00), is returned with identifier or unreadable set instead of being
+  // skipped, so that callers can show why it did not count.
   bool keep_identifiers = false;
 };
 

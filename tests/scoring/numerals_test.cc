@@ -442,5 +442,29 @@ TEST_CASE("Fold table agrees with ICU NFKC", "[extract]") {
   CHECK(mismatches == 0);
 }
 
+TEST_CASE("ParseQuantity reads digit group separators", "[extract]") {
+  const ParseCase cases[] = {
+      {"12 000元", kAmount, "12000", "12000", false, "元"},
+      {"1 234 567", kAmount, "1234567", "1234567", false, ""},
+      {"12'000元", kAmount, "12000", "12000", false, "元"},
+      {"12’000", kAmount, "12000", "12000", false, ""},
+      {"1,2000元", kAmount, "12000", "12000", false, "元"},
+      {"1234,5678", kAmount, "12345678", "12345678", false, ""},
+      {"12,000.5", kAmount, "12000.5", "12000.5", false, ""},
+  };
+  for (const ParseCase& c : cases) {
+    CheckParses(c);
+  }
+}
+
+TEST_CASE("ParseQuantity rejects misplaced separators", "[extract]") {
+  const char* cases[] = {"5,00",     "1.200,50元", "1,200,50", "12,34,567",
+                         "1234 567", "12 00",      "12,000 000"};
+  for (const char* text : cases) {
+    INFO("text: " << text);
+    CHECK_FALSE(ParseQuantity(text, kAmount).has_value());
+  }
+}
+
 }  // namespace
 }  // namespace logbridge::scoring
