@@ -207,6 +207,7 @@ struct Core {
   bool has_digit = false;        // a written digit, 几 or 数, not only an implied 一 before 十
   bool scaled = false;           // the numeral ends with 万, 亿, w or k
   bool large = false;            // the numeral has 万 or 亿 anywhere (一万二)
+  bool hundreds = false;         // the numeral has 百 or 千 anywhere (两百, 一千零一)
   int32_t scale_begin = -1;      // start of that trailing scale
   int64_t scale = 0;             // the value of that trailing scale
   bool chinese_decimal = false;  // 点 used as a decimal point (三点五万)
@@ -254,6 +255,7 @@ class NumberReader {
   // unit or measure word comes after the digits.
   bool IsIdentifierContext(int32_t begin, bool followed_by_unit) const;
   bool ReadRangeEnd(Core* core, bool* range) const;
+  bool ReadListedRangeEnd(Core* core, bool* range) const;
   Prefix ReadPrefix(int32_t begin) const;
   // Applies a unit word's class and factors to value. Returns false on overflow.
   bool ApplyUnitWord(const UnitWord& word, int32_t unit_begin, Range* value,
@@ -614,6 +616,7 @@ bool NumeralParser::ApplyUnit(int64_t unit) {
       return false;
     }
     section_ = math_.Add(section_, math_.Times(*pending_, unit));
+    core_.hundreds = core_.hundreds || unit >= 100;
     section_unit_ = unit;
     section_used_ = true;
   } else if (unit == kTenThousand) {
@@ -762,9 +765,12 @@ Core NumberReader::ReadCore(int32_t begin) const {
 bool NumberReader::ReadRangeEnd(Core* core, bool* range) const {
   char32_t separator = At(core->end);
   bool is_separator = separator == U'-' || separator == U'~' || separator == U'到' ||
-                      separator == U'至';
+                      separator == U'至' || separator == U'、';
   if (!is_separator || core->approximate || core->scaled) {
     return true;
+  }
+  if (separator == U'、') {
+    return ReadListedRangeEnd(core, range);
   }
 
   bool ascii_separator = separator == U'-' || separator == U'~';
@@ -799,6 +805,26 @@ bool NumberReader::ReadRangeEnd(Core* core, bool* range) const {
   core->scaled = upper.scaled;
   core->scale_begin = upper.scale_begin;
   core->scale = upper.scale;
+  *range = true;
+  return true;
+}
+
+// Extends core over 4 in 3、4家, which names the range 3 to 4 like 三四家. Unlike the other
+// range separators, 、 also lists numbers, so anything that is not a higher plain number
+// before a non-list character leaves core as it is and returns true.
+bool NumberReader::ReadListedRangeEnd(Core* core, bool* range) const {
+  int32_t upper_begin = core->end + 1;
+  if (!IsAsciiDigit(At(upper_begin)) && ChineseDigit(At(upper_begin)) < 0) {
+    return true;
+  }
+  Core upper = ReadCore(upper_begin);
+  if (!upper.ok || upper.approximate || upper.scale != 0 || upper.identifier ||
+      upper.unreadable || At(upper.end) == U'、' || !(core->value.low < upper.value.low)) {
+    return true;
+  }
+  core->value = Range{core->value.low, upper.value.high};
+  core->approximate = true;
+  core->end = upper.end;
   *range = true;
   return true;
 }
@@ -898,9 +924,12 @@ bool NumberReader::FitsContext(const Prefix& prefix, const Core& core, bool rang
   if ((range || core.chinese_decimal) && !core.scaled) {
     return false;  // 11-03 is a date and 三点五 a clock time unless a unit or scale follows
   }
-  // Free text needs a unit or a 万/亿 scale after a Chinese numeral (统一, 三心二意).
+  // Free text needs a unit, a 万/亿 scale or a 百/千 place in a Chinese numeral (统一,
+  // 三心二意). A numeral with only 百/千 is kept for amounts (签约两百), see hundreds_only.
+  match->hundreds_only = match->chinese && core.hundreds && !core.scaled && !core.large;
   return !match->chinese || options_.allow_bare_chinese ||
-         ((core.scaled || core.large) && (core.has_digit || At(prefix.core_begin) == U'十'));
+         ((core.scaled || core.large || core.hundreds) &&
+          (core.has_digit || At(prefix.core_begin) == U'十'));
 }
 
 std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) const {
@@ -1056,14 +1085,18 @@ UnitTable::UnitTable(const std::vector<std::string>& extra_measure_words) {
   for (const char32_t* text : {U"%", U"个百分点", U"百分点"}) {
     add(text, Role::kUnit, UnitClass::kPercent);
   }
-  for (const char32_t* text : {U"小时", U"个小时", U"钟头", U"个钟头", U"h", U"H"}) {
+  for (const char32_t* text :
+       {U"小时", U"个小时", U"钟头", U"个钟头", U"h", U"H", U"hr", U"hrs"}) {
     add(text, Role::kUnit, UnitClass::kDuration);
   }
   for (const char32_t* text : {U"个半小时", U"个半钟头"}) {
     add(text, Role::kUnit, UnitClass::kDuration).plus_half = true;
   }
   add(U"个多小时", Role::kUnit, UnitClass::kDuration).plus_one_approx = true;
-  add(U"分钟", Role::kUnit, UnitClass::kDuration).hours_divisor = 60;
+  for (const char32_t* text : {U"分钟", U"min", U"mins", U"m"}) {
+    add(text, Role::kUnit, UnitClass::kDuration).hours_divisor = 60;
+  }
+  add(U"刻钟", Role::kUnit, UnitClass::kDuration).hours_divisor = 4;  // 一刻钟 is 15 minutes
   // One day of work is one 8-hour workday.
   for (const char32_t* text : {U"天", U"个工作日", U"工作日"}) {
     add(text, Role::kUnit, UnitClass::kDuration).hours = Decimal::FromInt(8);
@@ -1144,6 +1177,50 @@ bool AfterMinusSign(std::u32string_view folded, int32_t begin) {
   return true;
 }
 
+// Hedge words that make the number after them an estimate, longest first.
+constexpr std::u32string_view kLeadingHedges[] = {U"差不多", U"大约", U"大概", U"将近",
+                                                  U"接近", U"约", U"近"};
+// Words that end in 约 or 近 but are no hedge: 签约5万元 is exact, and so is 最近3天.
+constexpr std::u32string_view kNotHedges[] = {
+    U"签约", U"预约", U"合约", U"续约", U"解约", U"履约", U"违约", U"契约", U"公约", U"条约",
+    U"节约", U"特约", U"邀约", U"相约", U"失约", U"赴约", U"制约", U"订约", U"缔约", U"应约",
+    U"毁约", U"爽约", U"守约", U"最近", U"附近", U"邻近", U"靠近", U"临近", U"就近"};
+// Hedge words after a number. 上下 is left out because 3家上下游 lists suppliers, and + before
+// another number is an addition (5万+3万).
+constexpr std::u32string_view kTrailingHedges[] = {U"左右", U"+"};
+
+bool EndsWithAt(std::u32string_view text, int32_t end, std::u32string_view word) {
+  auto size = static_cast<int32_t>(word.size());
+  return end >= size && text.substr(end - size, word.size()) == word;
+}
+
+// Extends match over a hedge word right before or after it and sets hedged.
+void MarkHedge(std::u32string_view folded, NumberMatch* match) {
+  for (std::u32string_view hedge : kLeadingHedges) {
+    if (!EndsWithAt(folded, match->begin, hedge)) {
+      continue;
+    }
+    int32_t hedge_begin = match->begin - static_cast<int32_t>(hedge.size());
+    bool part_of_word = std::any_of(
+        std::begin(kNotHedges), std::end(kNotHedges),
+        [&](std::u32string_view word) { return EndsWithAt(folded, match->begin, word); });
+    if (!part_of_word) {
+      match->begin = hedge_begin;
+      match->hedged = true;
+    }
+    break;
+  }
+  for (std::u32string_view hedge : kTrailingHedges) {
+    auto after = static_cast<size_t>(match->end) + hedge.size();
+    bool addition = hedge == U"+" && after < folded.size() && MayStartNumber(folded, after);
+    if (folded.substr(match->end, hedge.size()) == hedge && !addition) {
+      match->end += static_cast<int32_t>(hedge.size());
+      match->hedged = true;
+      break;
+    }
+  }
+}
+
 }  // namespace
 
 void ScanNumbers(const FoldBuffer& text, const UnitTable& units, const ScanOptions& options,
@@ -1157,6 +1234,8 @@ void ScanNumbers(const FoldBuffer& text, const UnitTable& units, const ScanOptio
     }
     int32_t resume = i + 1;
     if (auto match = reader.ReadAt(i, &resume); match && !AfterMinusSign(folded, match->begin)) {
+      MarkHedge(folded, &*match);
+      resume = std::max(resume, match->end);
       out->push_back(std::move(*match));
     }
     i = std::max(resume, i + 1);

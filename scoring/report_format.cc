@@ -206,7 +206,9 @@ std::string EvidenceLine(const Evidence& item) {
   if (item.weight != Decimal::FromInt(1)) {
     line += " x " + item.weight.ToString() + " = " + item.counted.ToString() + " (down_weighted)";
   }
-  if (item.approximate) {
+  if (item.approximate && item.approximate->low == item.approximate->high) {
+    line += " (approximate: written as about " + item.approximate->low.ToString() + ")";
+  } else if (item.approximate) {
     line += " (approximate: " + item.approximate->low.ToString() + " to " +
             item.approximate->high.ToString() + ", midpoint counted)";
   }

@@ -694,5 +694,21 @@ TEST_CASE("misplaced separators are listed unreadable", "[engine]") {
   CHECK(json.compare(json.find("\"value\": ", reason), 13, "\"value\": null") == 0);
 }
 
+TEST_CASE("hedged amounts are flagged", "[engine]") {
+  Engine engine(LoadSalesConfig(), {});
+  LogOutcome outcome = engine.Add(SalesLog("r1", "拜访客户3家，签约约5万元"));
+  REQUIRE(outcome.flags.size() == 1);
+  CHECK(outcome.flags[0].code == "approximate_value");
+  ScoreReport report = engine.Reports().at(0);
+  const KpiScore& sales = FindKpi(report, "销售额");
+  CHECK(sales.raw == Dec("50000"));
+  REQUIRE(sales.evidence.size() == 1);
+  CHECK(sales.evidence[0].quote == "签约约5万元");
+  std::string explained = ExplainReport(report);
+  INFO(explained);
+  CHECK(explained.find("\"签约约5万元\" = 50000 (approximate: written as about 50000)") !=
+        std::string::npos);
+}
+
 }  // namespace
 }  // namespace logbridge::scoring

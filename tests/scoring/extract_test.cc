@@ -685,5 +685,85 @@ TEST_CASE("Extract marks misplaced separators unreadable", "[extract]") {
   CHECK(Sales().Extract("拜访3，签约2笔").size() == 2);
 }
 
+TEST_CASE("Extract reads a listed range", "[extract]") {
+  std::vector<Extraction> found = Sales().Extract("拜访了3、4家");
+  INFO(Describe(found));
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].quantity.approximate);
+  CHECK(found[0].quantity.low.ToString() == "3");
+  CHECK(found[0].quantity.high.ToString() == "4");
+  CHECK(found[0].quantity.Value().ToString() == "3.5");
+
+  // A lower second number is a list, so only the number with the unit counts.
+  std::vector<Extraction> list = Sales().Extract("拜访了4、3家");
+  INFO(Describe(list));
+  REQUIRE(list.size() == 1);
+  CHECK_FALSE(list[0].quantity.approximate);
+  CHECK(list[0].quantity.Value().ToString() == "3");
+}
+
+TEST_CASE("Extract marks hedged quantities approximate", "[extract]") {
+  struct HedgeCase {
+    const char* text;
+    const char* low;
+    const char* high;
+    int32_t begin;  // the quantity's span, hedge words included
+    int32_t end;
+  };
+  const HedgeCase cases[] = {
+      {"签约约5万", "50000", "50000", 2, 5},     {"签约大约3万元", "30000", "30000", 2, 7},
+      {"签约近5万", "50000", "50000", 2, 5},     {"签约5万+", "50000", "50000", 2, 5},
+      {"签约5000左右", "5000", "5000", 2, 8},    {"培训2小时左右", "2", "2", 2, 7},
+      {"签约5万余", "50000", "60000", 2, 5},     {"签约5万多", "50000", "60000", 2, 5},
+  };
+  for (const HedgeCase& c : cases) {
+    INFO("text: " << c.text);
+    std::vector<Extraction> found = Sales().Extract(c.text);
+    INFO(Describe(found));
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].quantity.approximate);
+    CHECK(found[0].quantity.low.ToString() == c.low);
+    CHECK(found[0].quantity.high.ToString() == c.high);
+    CHECK(found[0].quantity.span.begin == c.begin);
+    CHECK(found[0].quantity.span.end == c.end);
+  }
+
+  // 约 and 近 that end a word are no hedge.
+  const char* exact[] = {"签约5万元", "预约拜访3家", "最近3家拜访", "拜访3家上下游客户",
+                         "签约5万+3万"};
+  for (const char* text : exact) {
+    INFO("text: " << text);
+    std::vector<Extraction> found = Sales().Extract(text);
+    INFO(Describe(found));
+    REQUIRE_FALSE(found.empty());
+    for (const Extraction& extraction : found) {
+      CHECK_FALSE(extraction.quantity.approximate);
+    }
+  }
+}
+
+TEST_CASE("Extract reads Chinese hundreds as amounts", "[extract]") {
+  struct HundredsCase {
+    const char* text;
+    const char* value;
+  };
+  const HundredsCase cases[] = {
+      {"签约两百", "200"},
+      {"签约一千零一", "1001"},
+      {"签约三千五", "3500"},
+  };
+  for (const HundredsCase& c : cases) {
+    INFO("text: " << c.text);
+    std::vector<Extraction> found = Sales().Extract(c.text);
+    INFO(Describe(found));
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].rule == "sales");
+    CHECK(found[0].quantity.Value().ToString() == c.value);
+  }
+  // Counts still need a measure word.
+  CHECK(Sales().Extract("拜访两百").empty());
+  CHECK(Sales().Extract("拜访两百家").size() == 1);
+}
+
 }  // namespace
 }  // namespace logbridge::scoring

@@ -127,6 +127,16 @@ TEST_CASE("explanation shows uncounted text", "[report_format]") {
         std::string::npos);
 }
 
+TEST_CASE("explanation shows hedged values", "[report_format]") {
+  ScoreReport report = SampleReport();
+  report.kpis[0].evidence[0].quote = "签约约5万元";
+  report.kpis[0].evidence[0].approximate = ValueRange{Dec("50000"), Dec("50000")};
+  std::string explanation = ExplainReport(report);
+  INFO(explanation);
+  CHECK(explanation.find("\"签约约5万元\" = 50000 (approximate: written as about 50000)") !=
+        std::string::npos);
+}
+
 TEST_CASE("table hides achievement of value curves", "[report_format]") {
   std::string table = ReportsToTable({WeekReport()});
   INFO(table);
