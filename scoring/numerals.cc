@@ -1196,6 +1196,14 @@ bool EndsWithAt(std::u32string_view text, int32_t end, std::u32string_view word)
 
 // Extends match over a hedge word right before or after it and sets hedged.
 void MarkHedge(std::u32string_view folded, NumberMatch* match) {
+  // Most numbers have no hedge, so the last code point of each leading hedge and the first of
+  // each trailing one are checked before the word lists.
+  char32_t before = match->begin > 0 ? folded[match->begin - 1] : 0;
+  char32_t after = static_cast<size_t>(match->end) < folded.size() ? folded[match->end] : 0;
+  bool may_lead = before == U'约' || before == U'近' || before == U'概' || before == U'多';
+  if (!may_lead && after != U'左' && after != U'+') {
+    return;
+  }
   for (std::u32string_view hedge : kLeadingHedges) {
     if (!EndsWithAt(folded, match->begin, hedge)) {
       continue;
@@ -1211,8 +1219,8 @@ void MarkHedge(std::u32string_view folded, NumberMatch* match) {
     break;
   }
   for (std::u32string_view hedge : kTrailingHedges) {
-    auto after = static_cast<size_t>(match->end) + hedge.size();
-    bool addition = hedge == U"+" && after < folded.size() && MayStartNumber(folded, after);
+    auto next = static_cast<size_t>(match->end) + hedge.size();
+    bool addition = hedge == U"+" && next < folded.size() && MayStartNumber(folded, next);
     if (folded.substr(match->end, hedge.size()) == hedge && !addition) {
       match->end += static_cast<int32_t>(hedge.size());
       match->hedged = true;
