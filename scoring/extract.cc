@@ -1001,10 +1001,20 @@ void Extractor::ExtractInto(std::string_view text, std::vector<Extraction>* out)
   std::u32string_view folded = scratch.buffer.folded;
   scratch.clauses.clear();
   scratch.number_clause.clear();
-  for (const NumberMatch& number : scratch.numbers) {
+  for (size_t i = 0; i < scratch.numbers.size(); ++i) {
+    const NumberMatch& number = scratch.numbers[i];
     if (scratch.clauses.empty() || number.begin >= scratch.clauses.back().second) {
       std::pair<int32_t, int32_t> clause = ClauseAround(folded, number.begin);
-      AddClauseBeforeComma(folded, clause.first, &scratch.clauses);
+      // Only a number with a unit binds across a comma, so only then is the clause before
+      // the comma searched too.
+      bool has_unit = false;
+      for (size_t j = i; j < scratch.numbers.size() && scratch.numbers[j].begin < clause.second;
+           ++j) {
+        has_unit = has_unit || scratch.numbers[j].unit_class != UnitClass::kNone;
+      }
+      if (has_unit) {
+        AddClauseBeforeComma(folded, clause.first, &scratch.clauses);
+      }
       scratch.clauses.push_back(clause);
     }
     scratch.number_clause.push_back(static_cast<int>(scratch.clauses.size()) - 1);

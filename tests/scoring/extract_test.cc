@@ -584,6 +584,11 @@ TEST_CASE("Extract binds a unit across a comma", "[extract]") {
   CHECK(two[1].quantity.Value().ToString() == "50000");
   CHECK(Sales().Extract("拜访，3家").size() == 1);
   CHECK(Sales().Extract("拜访了，3家").size() == 1);
+  // A bare number before the unit in the same clause does not hide the unit.
+  std::vector<Extraction> after_bare = Sales().Extract("签约，A类3 金额1万元");
+  INFO(Describe(after_bare));
+  REQUIRE(after_bare.size() == 1);
+  CHECK(after_bare[0].quantity.Value().ToString() == "10000");
   CHECK(Sales().Extract("培训，2小时").size() == 1);
   CHECK(Sales().Extract("转化率，80%").size() == 1);
 }
