@@ -122,11 +122,11 @@ class Extractor {
   // occurrence counts at most one number, the one that fits it best by the same order (then
   // the earlier number), so 拜访客户3家共3次 is 3; a number that loses its trigger binds to its
   // next best. A number with a unit word or mark of the rule's kind (1万元, 2家, 3小时, 80%)
-  // may also bind to a trigger in the clause just before its own when only a comma separates
-  // the two clauses, its own clause has no trigger of that rule, and the gap, comma included,
-  // is within max_gap (签约，金额1万元). The aspect comes from cue words in the number's clause
-  // (未, 没有, 无 negate; 计划, 准备, 明天, 下周 plan), and for such a binding from the
-  // trigger's clause too.
+  // may also bind to a trigger in the clause just before its own (签约，金额1万元). Only a
+  // comma may separate the two clauses, the number's own clause must have no trigger of that
+  // rule, and the gap, comma included, must be within max_gap. The aspect comes from cue
+  // words in the number's clause (未, 没有, 无 negate; 计划, 准备, 明天, 下周 plan), and for
+  // such a binding from the trigger's clause too.
   std::vector<Extraction> Extract(std::string_view text) const;
 
   // Replaces the contents of *out with what Extract(text) returns. Reuses the capacity of
