@@ -185,11 +185,40 @@ std::pair<int32_t, int32_t> ClauseAround(std::u32string_view folded, int32_t i) 
   return {begin, end};
 }
 
+// Whether the clause [begin, end) and the clause before it are separated by a comma only, so
+// that a trigger in the earlier clause may bind a number with a unit in the later one.
+bool FollowsComma(std::u32string_view folded, int32_t begin) {
+  return begin > 0 && folded[begin - 1] == U',';
+}
+
+// Appends the clause that ends at the comma before folded[clause_begin], unless it is empty or
+// already the last one in *clauses, so its triggers are searched too.
+void AddClauseBeforeComma(std::u32string_view folded, int32_t clause_begin,
+                          std::vector<std::pair<int32_t, int32_t>>* clauses) {
+  if (!FollowsComma(folded, clause_begin)) {
+    return;
+  }
+  std::pair<int32_t, int32_t> before = ClauseAround(folded, clause_begin - 1);
+  if (before.first == before.second ||
+      (!clauses->empty() && clauses->back().first == before.first)) {
+    return;
+  }
+  clauses->push_back(before);
+}
+
+// Returns the stronger of two clause aspects: negated, then planned, then done.
+Aspect CombineAspects(Aspect a, Aspect b) {
+  if (a == Aspect::kNegated || b == Aspect::kNegated) {
+    return Aspect::kNegated;
+  }
+  return a == Aspect::kPlanned || b == Aspect::kPlanned ? Aspect::kPlanned : Aspect::kDone;
+}
+
 Quantity ToQuantity(const FoldBuffer& text, const NumberMatch& number) {
   Quantity quantity;
   quantity.low = number.low;
   quantity.high = number.high;
-  quantity.approximate = number.approximate && number.low < number.high;
+  quantity.approximate = (number.approximate && number.low < number.high) || number.hedged;
   quantity.unit = number.unit;
   quantity.span = OriginalSpan(text, number.begin, number.end);
   return quantity;
@@ -315,6 +344,16 @@ struct ExtractScratch {
   std::vector<Claim> trigger_claim;      // how well the owner fits its trigger
 };
 
+// Returns the aspect of scratch->clauses[clause], computed on first use.
+Aspect CachedClauseAspect(ExtractScratch* scratch, int clause) {
+  std::optional<Aspect>& aspect = scratch->clause_aspect[clause];
+  if (!aspect) {
+    auto [begin, end] = scratch->clauses[clause];
+    aspect = ClauseAspect(scratch->buffer.folded, begin, end);
+  }
+  return *aspect;
+}
+
 }  // namespace
 
 Decimal Quantity::Value() const {
@@ -336,21 +375,27 @@ FoldedText FoldText(std::string_view utf8) {
 
 namespace {
 
-// Hedge words around a typed value, such as 约8小时, 完成约80%, 80%左右. They make the value an
-// estimate but do not change it, so they are skipped. 多 and 余 are not here because they turn
-// the value into a range (三千多), which the number reader handles.
-constexpr std::u32string_view kLeadingHedges[] = {U"已经完成", U"已完成", U"完成了", U"完成",
-                                                  U"差不多", U"大约", U"大概", U"将近",
-                                                  U"接近", U"约", U"近"};
-constexpr std::u32string_view kTrailingHedges[] = {U"左右", U"上下"};
+// Words around a typed value, such as 约8小时, 完成约80%, 80%左右. The words before
+// kFirstHedge only state that the work is done. The others are hedges, which make the value an
+// estimate without changing it. 多 and 余 are not here because they turn the value into a
+// range (三千多), which the number reader handles.
+constexpr std::u32string_view kLeadingWords[] = {U"已经完成", U"已完成", U"完成了", U"完成",
+                                                 U"差不多",   U"大约",   U"大概",   U"将近",
+                                                 U"接近",     U"约",     U"近"};
+constexpr size_t kFirstHedge = 4;
+constexpr std::u32string_view kTrailingHedges[] = {U"左右", U"上下", U"+"};
 
-void TrimHedges(std::u32string_view folded, int32_t* begin, int32_t* end) {
+// Trims the words around a typed value and returns whether a hedge was among them.
+bool TrimHedges(std::u32string_view folded, int32_t* begin, int32_t* end) {
+  bool hedged = false;
   for (bool trimmed = true; trimmed && *begin < *end;) {
     trimmed = false;
     std::u32string_view rest = folded.substr(*begin, *end - *begin);
-    for (std::u32string_view hedge : kLeadingHedges) {
-      if (rest.size() > hedge.size() && rest.substr(0, hedge.size()) == hedge) {
-        *begin += static_cast<int32_t>(hedge.size());
+    for (size_t i = 0; i < std::size(kLeadingWords); ++i) {
+      std::u32string_view word = kLeadingWords[i];
+      if (rest.size() > word.size() && rest.substr(0, word.size()) == word) {
+        *begin += static_cast<int32_t>(word.size());
+        hedged = hedged || i >= kFirstHedge;
         trimmed = true;
         break;
       }
@@ -360,6 +405,7 @@ void TrimHedges(std::u32string_view folded, int32_t* begin, int32_t* end) {
   for (std::u32string_view hedge : kTrailingHedges) {
     if (rest.size() > hedge.size() && rest.substr(rest.size() - hedge.size()) == hedge) {
       *end -= static_cast<int32_t>(hedge.size());
+      hedged = true;
       break;
     }
   }
@@ -369,6 +415,7 @@ void TrimHedges(std::u32string_view folded, int32_t* begin, int32_t* end) {
   while (*end > *begin && IsAsciiSpace(folded[*end - 1])) {
     --*end;
   }
+  return hedged;
 }
 
 // Reads a percentage written in tenths, 八成 or 8成 (80%) or 十成 (100%). Returns nullopt for
@@ -407,6 +454,89 @@ bool IsPlainInteger(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// Reads a duration written in two parts, such as 1小时30分钟 or 2h30m, as their sum. Returns
+// nullopt unless both parts are exact durations.
+std::optional<NumberMatch> ReadDurationSum(const FoldBuffer& buffer, int32_t begin,
+                                           int32_t end, const ScanOptions& options) {
+  auto is_exact_duration = [](const std::optional<NumberMatch>& part) {
+    return part && part->unit_class == UnitClass::kDuration && !part->approximate;
+  };
+  for (int32_t split = begin + 1; split < end; ++split) {
+    std::optional<NumberMatch> first = ReadOneNumber(buffer, begin, split, DefaultUnits(), options);
+    if (!is_exact_duration(first)) {
+      continue;
+    }
+    // The second part is folded on its own, because in 2h30m the letter before 30 would mark
+    // it as an identifier (V2).
+    thread_local FoldBuffer second_part;
+    auto second_byte = static_cast<size_t>(buffer.cp_byte[split]);
+    Fold(std::string_view(buffer.utf8).substr(second_byte, buffer.cp_byte[end] - second_byte),
+         &second_part);
+    auto second_end = static_cast<int32_t>(second_part.folded.size());
+    int32_t second_begin = 0;
+    while (second_begin < second_end && IsAsciiSpace(second_part.folded[second_begin])) {
+      ++second_begin;
+    }
+    std::optional<NumberMatch> second =
+        ReadOneNumber(second_part, second_begin, second_end, DefaultUnits(), options);
+    std::optional<Decimal> sum =
+        is_exact_duration(second) ? first->low.CheckedAdd(second->low) : std::nullopt;
+    if (!sum) {
+      return std::nullopt;
+    }
+    first->low = first->high = *sum;
+    first->end = end;
+    first->unit += second->unit;
+    return first;
+  }
+  return std::nullopt;
+}
+
+// Reads a typed range whose ends are written in full, such as 5千-6千, 五千到六千 or 80%-90%,
+// as an approximate quantity. Both ends must be exact and of one unit class, or the first
+// bare and the second a count or amount (3千-5千元). Returns nullopt otherwise.
+std::optional<NumberMatch> ReadTypedRange(const FoldBuffer& buffer, int32_t begin, int32_t end,
+                                          const ScanOptions& options) {
+  constexpr std::u32string_view kSeparators = U"-~到至";
+  for (int32_t split = begin + 1; split + 1 < end; ++split) {
+    if (kSeparators.find(buffer.folded[split]) == std::u32string_view::npos) {
+      continue;
+    }
+    std::optional<NumberMatch> low = ReadOneNumber(buffer, begin, split, DefaultUnits(), options);
+    std::optional<NumberMatch> high =
+        ReadOneNumber(buffer, split + 1, end, DefaultUnits(), options);
+    if (!low || !high || low->approximate || high->approximate || !(low->low < high->low)) {
+      return std::nullopt;
+    }
+    bool bare_low = low->unit_class == UnitClass::kNone &&
+                    (high->unit_class == UnitClass::kCurrency ||
+                     high->unit_class == UnitClass::kMeasureWord);
+    if (low->unit_class != high->unit_class && !bare_low) {
+      return std::nullopt;
+    }
+    high->begin = low->begin;
+    high->low = low->low;
+    high->approximate = true;
+    return high;
+  }
+  return std::nullopt;
+}
+
+// Moves *end before a parenthesised note at the end of a typed value, as in 5000（含税）.
+void TrimNote(std::u32string_view folded, int32_t begin, int32_t* end) {
+  if (*end - begin < 2 || folded[*end - 1] != U')') {
+    return;
+  }
+  size_t open = folded.substr(0, *end).rfind(U'(');
+  if (open == std::u32string_view::npos || static_cast<int32_t>(open) <= begin) {
+    return;
+  }
+  *end = static_cast<int32_t>(open);
+  while (*end > begin && IsAsciiSpace(folded[*end - 1])) {
+    --*end;
+  }
+}
+
 // ParseQuantity without the memo.
 std::optional<Quantity> ReadQuantity(std::string_view text, QuantityKind kind,
                                      std::string_view default_unit) {
@@ -439,12 +569,14 @@ std::optional<Quantity> ReadQuantity(std::string_view text, QuantityKind kind,
   while (end > begin && IsAsciiSpace(folded[end - 1])) {
     --end;
   }
-  TrimHedges(folded, &begin, &end);
+  TrimNote(folded, begin, &end);
+  bool hedged = TrimHedges(folded, &begin, &end);
   if (begin == end) {
     return std::nullopt;
   }
   if (kind == QuantityKind::kPercent) {
     if (std::optional<Quantity> tenths = ReadTenthsPercent(buffer, begin, end)) {
+      tenths->approximate = hedged;
       return tenths;
     }
   }
@@ -452,6 +584,12 @@ std::optional<Quantity> ReadQuantity(std::string_view text, QuantityKind kind,
   ScanOptions options;
   options.allow_bare_chinese = true;
   std::optional<NumberMatch> number = ReadOneNumber(buffer, begin, end, DefaultUnits(), options);
+  if (!number && kind == QuantityKind::kDuration) {
+    number = ReadDurationSum(buffer, begin, end, options);
+  }
+  if (!number) {
+    number = ReadTypedRange(buffer, begin, end, options);
+  }
   if (!number || !FitsKind(kind, number->unit_class)) {
     return std::nullopt;
   }
@@ -459,6 +597,7 @@ std::optional<Quantity> ReadQuantity(std::string_view text, QuantityKind kind,
       !ApplyDefaultUnit(kind, default_unit, &*number)) {
     return std::nullopt;
   }
+  number->hedged = hedged;
   return ToQuantity(buffer, *number);
 }
 
@@ -571,6 +710,11 @@ struct Extractor::Impl {
                            std::vector<Trigger>* out) const;
   // Fills scratch->triggers from the clauses in scratch->clauses.
   void CollectTriggers(ExtractScratch* scratch) const;
+  // Whether the number at index number may bind to trigger in the clause before its own. Only
+  // a comma may separate the clauses, and the number needs a unit word or mark. No trigger of
+  // the same rule may lie in the number's own clause. The caller still checks fit and max_gap.
+  bool BindsAcrossComma(const ExtractScratch& scratch, size_t number,
+                        const Trigger& trigger) const;
   // Returns the index of the trigger that the number at index number binds to, or -1, and
   // sets *claim to the number's claim on it. A counting number skips a trigger that another
   // number owns with a better claim; an identifier, which never counts, takes any trigger.
@@ -591,6 +735,9 @@ int Extractor::Impl::Fit(int rule, const NumberMatch& number) const {
   if (number.unit_class == UnitClass::kNone) {
     if (kind == QuantityKind::kPercent || kind == QuantityKind::kDuration) {
       return -1;  // free text needs the % or the time unit
+    }
+    if (number.hundreds_only && kind != QuantityKind::kAmount) {
+      return -1;
     }
     // 5万 and 3w read as money more often than as counts.
     return number.scaled && kind == QuantityKind::kAmount ? 1 : 0;
@@ -786,6 +933,20 @@ void Extractor::Impl::CollectTriggers(ExtractScratch* scratch) const {
   }
 }
 
+bool Extractor::Impl::BindsAcrossComma(const ExtractScratch& scratch, size_t number,
+                                       const Trigger& trigger) const {
+  const NumberMatch& quantity = scratch.numbers[number];
+  int clause = scratch.number_clause[number];
+  if (trigger.clause != clause - 1 || quantity.unit_class == UnitClass::kNone ||
+      scratch.clauses[clause - 1].second + 1 != scratch.clauses[clause].first ||
+      !FollowsComma(scratch.buffer.folded, scratch.clauses[clause].first)) {
+    return false;
+  }
+  return std::none_of(scratch.triggers.begin(), scratch.triggers.end(), [&](const Trigger& t) {
+    return t.clause == clause && t.rule == trigger.rule;
+  });
+}
+
 int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
                                  Claim* claim) const {
   const NumberMatch& quantity = scratch.numbers[number];
@@ -795,7 +956,8 @@ int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
   for (size_t index = 0; index < scratch.triggers.size(); ++index) {
     const Trigger& trigger = scratch.triggers[index];
     int fit = Fit(trigger.rule, quantity);
-    if (fit < 0 || trigger.clause != clause) {
+    if (fit < 0 ||
+        (trigger.clause != clause && !BindsAcrossComma(scratch, number, trigger))) {
       continue;
     }
     // A trigger that overlaps the number (a pattern such as 拜访\d+家) counts as adjacent.
@@ -815,7 +977,8 @@ int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
       bool claimed = false;
       for (size_t next = number + 1; next < scratch.numbers.size() && !claimed; ++next) {
         const NumberMatch& candidate = scratch.numbers[next];
-        claimed = !candidate.identifier && candidate.begin >= trigger.end &&
+        claimed = !candidate.identifier && !candidate.unreadable &&
+                  candidate.begin >= trigger.end &&
                   candidate.begin - trigger.end <= max_gap &&
                   scratch.number_clause[next] == clause && Fit(trigger.rule, candidate) >= 0;
       }
@@ -825,7 +988,8 @@ int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
     }
     Claim pair{fit, -gap, trigger_first ? 1 : 0, -static_cast<int>(number)};
     int owner = scratch.trigger_owner[index];
-    if (!quantity.identifier && owner >= 0 && owner != static_cast<int>(number) &&
+    bool counts = !quantity.identifier && !quantity.unreadable;
+    if (counts && owner >= 0 && owner != static_cast<int>(number) &&
         scratch.trigger_claim[index] > pair) {
       continue;  // a better-fitting number already took this trigger
     }
@@ -853,7 +1017,8 @@ void Extractor::Impl::BindNumbers(ExtractScratch* scratch) const {
       Claim claim;
       int trigger = BestTrigger(*scratch, static_cast<size_t>(number), &claim);
       scratch->binding[number] = trigger;
-      if (trigger < 0 || scratch->numbers[number].identifier) {
+      const NumberMatch& match = scratch->numbers[number];
+      if (trigger < 0 || match.identifier || match.unreadable) {
         break;
       }
       int dropped = scratch->trigger_owner[trigger];
@@ -894,9 +1059,21 @@ void Extractor::ExtractInto(std::string_view text, std::vector<Extraction>* out)
   std::u32string_view folded = scratch.buffer.folded;
   scratch.clauses.clear();
   scratch.number_clause.clear();
-  for (const NumberMatch& number : scratch.numbers) {
+  for (size_t i = 0; i < scratch.numbers.size(); ++i) {
+    const NumberMatch& number = scratch.numbers[i];
     if (scratch.clauses.empty() || number.begin >= scratch.clauses.back().second) {
-      scratch.clauses.push_back(ClauseAround(folded, number.begin));
+      std::pair<int32_t, int32_t> clause = ClauseAround(folded, number.begin);
+      // Only a number with a unit binds across a comma, so only then is the clause before
+      // the comma searched too.
+      bool has_unit = false;
+      for (size_t j = i; j < scratch.numbers.size() && scratch.numbers[j].begin < clause.second;
+           ++j) {
+        has_unit = has_unit || scratch.numbers[j].unit_class != UnitClass::kNone;
+      }
+      if (has_unit) {
+        AddClauseBeforeComma(folded, clause.first, &scratch.clauses);
+      }
+      scratch.clauses.push_back(clause);
     }
     scratch.number_clause.push_back(static_cast<int>(scratch.clauses.size()) - 1);
   }
@@ -925,13 +1102,14 @@ void Extractor::ExtractInto(std::string_view text, std::vector<Extraction>* out)
       extraction.span_begin_byte = scratch.buffer.original_byte[extraction.span.begin];
       extraction.span_end_byte = scratch.buffer.original_byte[extraction.span.end];
     }
-    int clause = scratch.number_clause[i];
-    std::optional<Aspect>& aspect = scratch.clause_aspect[clause];
-    if (!aspect) {
-      aspect = ClauseAspect(folded, scratch.clauses[clause].first, scratch.clauses[clause].second);
+    // A trigger in the clause before the comma adds that clause's cues (明天计划签约，金额5万元).
+    extraction.aspect = CachedClauseAspect(&scratch, scratch.number_clause[i]);
+    if (best->clause != scratch.number_clause[i]) {
+      extraction.aspect =
+          CombineAspects(extraction.aspect, CachedClauseAspect(&scratch, best->clause));
     }
-    extraction.aspect = *aspect;
     extraction.identifier = number.identifier;
+    extraction.unreadable = number.unreadable;
   }
 
   // Numbers are unique, so ordering by span and then number position is total; std::sort

@@ -93,6 +93,9 @@ struct Extraction {
   // A plain digit run of more than eight digits (签约123456789元), read as an identifier such
   // as a phone or order number: shown, never counted.
   bool identifier = false;
+  // Digits whose separators fit no grouping (签约5,00元, 1.200,50): shown with value 0, never
+  // counted.
+  bool unreadable = false;
 };
 
 class Extractor {
@@ -109,8 +112,8 @@ class Extractor {
   ~Extractor();
 
   // Returns every rule match in text, in order of position. Planned and negated matches are
-  // returned with their aspect set, and identifiers with identifier set, so callers can show
-  // them but must not count them.
+  // returned with their aspect set, identifiers with identifier set and malformed numbers
+  // with unreadable set, so callers can show them but must not count them.
   //
   // A number counts for a rule when one of the rule's triggers lies within max_gap code
   // points before or after it in the same clause (clauses end at ，。；;!? and line breaks)
@@ -123,8 +126,12 @@ class Extractor {
   // nearest trigger, then a trigger before the number, then the earlier rule. Each trigger
   // occurrence counts at most one number, the one that fits it best by the same order (then
   // the earlier number), so 拜访客户3家共3次 is 3; a number that loses its trigger binds to its
-  // next best. The aspect comes from cue words in the number's clause (未, 没有, 无 negate;
-  // 计划, 准备, 明天, 下周 plan).
+  // next best. A number with a unit word or mark of the rule's kind (1万元, 2家, 3小时, 80%)
+  // may also bind to a trigger in the clause just before its own (签约，金额1万元). Only a
+  // comma may separate the two clauses, the number's own clause must have no trigger of that
+  // rule, and the gap, comma included, must be within max_gap. The aspect comes from cue
+  // words in the number's clause (未, 没有, 无 negate; 计划, 准备, 明天, 下周 plan), and for
+  // such a binding from the trigger's clause too.
   std::vector<Extraction> Extract(std::string_view text) const;
 
   // Replaces the contents of *out with what Extract(text) returns. Reuses the capacity of

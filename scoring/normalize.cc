@@ -207,6 +207,13 @@ std::string UnreadableHint(std::string_view value, const FieldSpec& field) {
   return "";
 }
 
+// Whether a percent value is a bare fraction such as 0.8, which the writer most likely meant
+// as 80%: a number in (0, 1] with a fraction part and no unit.
+bool LooksLikeFraction(std::string_view value, const Quantity& quantity) {
+  return quantity.unit.empty() && quantity.low > Decimal() &&
+         quantity.high <= Decimal::FromInt(1) && value.find('.') != std::string_view::npos;
+}
+
 // The duration fields read so far, for the time-saving metrics.
 struct Duration {
   std::string_view key;
@@ -325,6 +332,12 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
     }
   } else if (std::optional<Quantity> quantity =
                  ParseQuantity(value, *QuantityKindOf(field.type), field.unit)) {
+    if (field.type == FieldType::kPercent && LooksLikeFraction(value, *quantity)) {
+      log_->unreadable.push_back({field.key, std::string(value), field.type,
+                                  std::string(value) + " looks like a fraction; write " +
+                                      quantity->low.Times(100)->ToString() + "%"});
+      return;
+    }
     number = quantity->Value();
     span = {lead + quantity->span.begin, lead + quantity->span.end};
     if (quantity->approximate) {
@@ -375,7 +388,7 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
   config_.extractors[field.extractor].ExtractInto(raw.value, &scratch_.extractions);
   Utf8Slicer quotes(raw.value);  // for invalid UTF-8; extractions come sorted by span start
   for (Extraction& extraction : scratch_.extractions) {
-    if (extraction.aspect != Aspect::kDone || extraction.identifier) {
+    if (extraction.aspect != Aspect::kDone || extraction.identifier || extraction.unreadable) {
       log_->ignored.push_back({field.key, std::move(extraction)});
       continue;
     }

@@ -73,7 +73,8 @@ struct UnreadableField {
   std::string hint;  // why the value did not parse and how to write it, when that is known
 };
 
-// An extraction of planned or negated work, or an identifier: shown, never counted.
+// An extraction of planned or negated work, an identifier or an unreadable number: shown,
+// never counted.
 struct IgnoredExtraction {
   std::string field_key;
   Extraction extraction;

@@ -191,6 +191,7 @@ bool StartsIdiom(std::u32string_view text, int32_t start) {
 struct ArabicRun {
   bool ok = false;
   bool identifier = false;  // over kMaxIntegerDigits plain digits, kept for keep_identifiers
+  bool unreadable = false;  // digits with misplaced separators (5,00), kept for keep_identifiers
   int32_t end = 0;      // one past the run when ok; where the scan resumes otherwise
   Decimal value;
   bool single_digit = false;  // one digit, no fraction: 3万2 reads as 32000
@@ -206,10 +207,12 @@ struct Core {
   bool has_digit = false;        // a written digit, 几 or 数, not only an implied 一 before 十
   bool scaled = false;           // the numeral ends with 万, 亿, w or k
   bool large = false;            // the numeral has 万 or 亿 anywhere (一万二)
+  bool hundreds = false;         // the numeral has 百 or 千 anywhere (两百, 一千零一)
   int32_t scale_begin = -1;      // start of that trailing scale
   int64_t scale = 0;             // the value of that trailing scale
   bool chinese_decimal = false;  // 点 used as a decimal point (三点五万)
   bool identifier = false;       // the numeral has such a run
+  bool unreadable = false;       // the numeral has a run with misplaced separators
 };
 
 class NumberReader {
@@ -238,6 +241,7 @@ class NumberReader {
     return i >= 0 && text_.substr(i, word.size()) == word;
   }
   bool IsThousandsComma(int32_t i) const;
+  int32_t ReadDigitGroups(int32_t begin, int32_t i, int* groups) const;
   int32_t SkipDigitRun(int32_t i) const;
   Core ReadCore(int32_t begin) const;
   // A currency sign or 百分之 before the numeral.
@@ -251,6 +255,7 @@ class NumberReader {
   // unit or measure word comes after the digits.
   bool IsIdentifierContext(int32_t begin, bool followed_by_unit) const;
   bool ReadRangeEnd(Core* core, bool* range) const;
+  bool ReadListedRangeEnd(Core* core, bool* range) const;
   Prefix ReadPrefix(int32_t begin) const;
   // Applies a unit word's class and factors to value. Returns false on overflow.
   bool ApplyUnitWord(const UnitWord& word, int32_t unit_begin, Range* value,
@@ -284,22 +289,49 @@ int32_t NumberReader::SkipDigitRun(int32_t i) const {
   return i;
 }
 
+// Reads digit groups after the leading digits text[begin, i) and returns the end of the
+// integer part. Groups of three follow a thousands comma, a space or an apostrophe
+// (12,000, 12 000, 12'000) after at most three leading digits, and groups of four follow a
+// comma after at most four (1,2000, the 万 grouping). One separator is used throughout.
+// Sets *groups to the number of separators read.
+int32_t NumberReader::ReadDigitGroups(int32_t begin, int32_t i, int* groups) const {
+  *groups = 0;
+  char32_t separator = At(i);
+  bool comma = separator == U',' && IsAsciiDigit(At(i + 1)) && IsThousandsComma(i);
+  if (!comma && separator != U' ' && separator != U'\'' && separator != U'\u2019') {
+    return i;
+  }
+  auto group_size = [&](int32_t at) {
+    int32_t k = at + 1;
+    while (IsAsciiDigit(At(k))) {
+      ++k;
+    }
+    return k - at - 1;
+  };
+  int32_t leading = i - begin;
+  int size = group_size(i);
+  if (size != 3 && !(comma && size == 4)) {
+    return i;
+  }
+  if (leading > size) {
+    return i;
+  }
+  while (At(i) == separator && group_size(i) == size) {
+    i += size + 1;
+    ++*groups;
+  }
+  return i;
+}
+
 ArabicRun NumberReader::ReadArabic(int32_t begin) const {
   ArabicRun run;
   int32_t i = begin;
   while (IsAsciiDigit(At(i))) {
     ++i;
   }
-  // Thousands groups: at most three leading digits, then exactly three after each comma.
-  bool grouped = false;
   int groups = 0;
-  while (At(i) == U',' && IsAsciiDigit(At(i + 1)) && IsAsciiDigit(At(i + 2)) &&
-         IsAsciiDigit(At(i + 3)) && !IsAsciiDigit(At(i + 4)) && IsThousandsComma(i) &&
-         (i - begin <= 3 || At(i - 4) == U',')) {
-    i += 4;
-    grouped = true;
-    ++groups;
-  }
+  i = ReadDigitGroups(begin, i, &groups);
+  bool grouped = groups > 0;
   int32_t integer_end = i;
   int integer_digits = integer_end - begin - groups;
   int fraction_digits = 0;
@@ -325,6 +357,17 @@ ArabicRun NumberReader::ReadArabic(int32_t begin) const {
     joined = IsDigitJoiner(At(k)) && IsAsciiDigit(At(k + 1));
   }
   bool leading_zero = At(begin) == U'0' && integer_digits > 1;
+  // A thousands comma left over after the groups (5,00, 1.200,50, 1,200,50) makes the whole
+  // run unreadable, and no number starts inside it.
+  bool malformed = !joined && At(i) == U',' && IsAsciiDigit(At(i + 1)) && IsThousandsComma(i);
+  if (malformed) {
+    if (options_.keep_identifiers) {
+      run.ok = true;
+      run.unreadable = true;
+      run.end = SkipDigitRun(begin);
+    }
+    return run;
+  }
   // Separators show that a long run is an amount, but a plain one is an identifier.
   bool long_run = !grouped && integer_digits > kMaxIntegerDigits;
   if (joined || leading_zero || (long_run && !options_.keep_identifiers)) {
@@ -346,7 +389,7 @@ ArabicRun NumberReader::ReadArabic(int32_t begin) const {
   return run;
 }
 
-// Parses text[begin, end) as Decimal::Parse parses it with the thousands commas removed. The
+// Parses text[begin, end) as Decimal::Parse parses it with the group separators removed. The
 // integer part is text[begin, integer_end), and a fraction follows its '.'. Up to 14 integer
 // and 4 fraction digits always fit in a Decimal and are read directly.
 std::optional<Decimal> NumberReader::ParseDigits(int32_t begin, int32_t integer_end,
@@ -356,7 +399,7 @@ std::optional<Decimal> NumberReader::ParseDigits(int32_t begin, int32_t integer_
   if (integer_digits <= kFastIntegerDigits && fraction_digits <= 4) {
     int64_t units = 0;
     for (int32_t k = begin; k < integer_end; ++k) {
-      if (text_[k] != U',') {
+      if (IsAsciiDigit(text_[k])) {
         units = units * 10 + (text_[k] - U'0');
       }
     }
@@ -370,7 +413,7 @@ std::optional<Decimal> NumberReader::ParseDigits(int32_t begin, int32_t integer_
   }
   std::string digits;
   for (int32_t k = begin; k < end; ++k) {
-    if (text_[k] != U',') {
+    if (IsAsciiDigit(text_[k]) || text_[k] == U'.') {
       digits.push_back(static_cast<char>(text_[k]));
     }
   }
@@ -516,6 +559,7 @@ NumeralParser::Step NumeralParser::TakeArabic() {
   }
   TakeDigit(Range{run.value, run.value}, run.single_digit);
   core_.identifier = core_.identifier || run.identifier;
+  core_.unreadable = core_.unreadable || run.unreadable;
   pending_arabic_ = true;
   pending_arabic_integer_ = run.integer;
   Advance(run.end);
@@ -572,6 +616,7 @@ bool NumeralParser::ApplyUnit(int64_t unit) {
       return false;
     }
     section_ = math_.Add(section_, math_.Times(*pending_, unit));
+    core_.hundreds = core_.hundreds || unit >= 100;
     section_unit_ = unit;
     section_used_ = true;
   } else if (unit == kTenThousand) {
@@ -707,6 +752,7 @@ Core NumberReader::ReadCore(int32_t begin) const {
       core.value = Range{run.value, run.value};
       core.has_digit = true;
       core.identifier = run.identifier;
+      core.unreadable = run.unreadable;
       return core;
     }
   }
@@ -719,9 +765,12 @@ Core NumberReader::ReadCore(int32_t begin) const {
 bool NumberReader::ReadRangeEnd(Core* core, bool* range) const {
   char32_t separator = At(core->end);
   bool is_separator = separator == U'-' || separator == U'~' || separator == U'到' ||
-                      separator == U'至';
+                      separator == U'至' || separator == U'、';
   if (!is_separator || core->approximate || core->scaled) {
     return true;
+  }
+  if (separator == U'、') {
+    return ReadListedRangeEnd(core, range);
   }
 
   bool ascii_separator = separator == U'-' || separator == U'~';
@@ -750,11 +799,32 @@ bool NumberReader::ReadRangeEnd(Core* core, bool* range) const {
   }
   core->value = Range{low.low, upper.value.high};
   core->identifier = core->identifier || upper.identifier;
+  core->unreadable = core->unreadable || upper.unreadable;
   core->approximate = true;
   core->end = upper.end;
   core->scaled = upper.scaled;
   core->scale_begin = upper.scale_begin;
   core->scale = upper.scale;
+  *range = true;
+  return true;
+}
+
+// Extends core over 4 in 3、4家, which names the range 3 to 4 like 三四家. Unlike the other
+// range separators, 、 also lists numbers, so anything that is not a higher plain number
+// before a non-list character leaves core as it is and returns true.
+bool NumberReader::ReadListedRangeEnd(Core* core, bool* range) const {
+  int32_t upper_begin = core->end + 1;
+  if (!IsAsciiDigit(At(upper_begin)) && ChineseDigit(At(upper_begin)) < 0) {
+    return true;
+  }
+  Core upper = ReadCore(upper_begin);
+  if (!upper.ok || upper.approximate || upper.scale != 0 || upper.identifier ||
+      upper.unreadable || At(upper.end) == U'、' || !(core->value.low < upper.value.low)) {
+    return true;
+  }
+  core->value = Range{core->value.low, upper.value.high};
+  core->approximate = true;
+  core->end = upper.end;
   *range = true;
   return true;
 }
@@ -854,9 +924,12 @@ bool NumberReader::FitsContext(const Prefix& prefix, const Core& core, bool rang
   if ((range || core.chinese_decimal) && !core.scaled) {
     return false;  // 11-03 is a date and 三点五 a clock time unless a unit or scale follows
   }
-  // Free text needs a unit or a 万/亿 scale after a Chinese numeral (统一, 三心二意).
+  // Free text needs a unit, a 万/亿 scale or a 百/千 place in a Chinese numeral (统一,
+  // 三心二意). A numeral with only 百/千 is kept for amounts (签约两百), see hundreds_only.
+  match->hundreds_only = match->chinese && core.hundreds && !core.scaled && !core.large;
   return !match->chinese || options_.allow_bare_chinese ||
-         ((core.scaled || core.large) && (core.has_digit || At(prefix.core_begin) == U'十'));
+         ((core.scaled || core.large || core.hundreds) &&
+          (core.has_digit || At(prefix.core_begin) == U'十'));
 }
 
 std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) const {
@@ -930,6 +1003,7 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) 
   match.approximate = match.approximate || core.approximate;
   match.scaled = core.scaled && match.unit_class == UnitClass::kNone;
   match.identifier = core.identifier;
+  match.unreadable = core.unreadable;
   if (prefix.currency || prefix.percent) {
     AppendCodePoints(text_.substr(begin, prefix.core_begin - begin), &match.unit);
     while (!match.unit.empty() && match.unit.back() == ' ') {
@@ -1011,14 +1085,18 @@ UnitTable::UnitTable(const std::vector<std::string>& extra_measure_words) {
   for (const char32_t* text : {U"%", U"个百分点", U"百分点"}) {
     add(text, Role::kUnit, UnitClass::kPercent);
   }
-  for (const char32_t* text : {U"小时", U"个小时", U"钟头", U"个钟头", U"h", U"H"}) {
+  for (const char32_t* text :
+       {U"小时", U"个小时", U"钟头", U"个钟头", U"h", U"H", U"hr", U"hrs"}) {
     add(text, Role::kUnit, UnitClass::kDuration);
   }
   for (const char32_t* text : {U"个半小时", U"个半钟头"}) {
     add(text, Role::kUnit, UnitClass::kDuration).plus_half = true;
   }
   add(U"个多小时", Role::kUnit, UnitClass::kDuration).plus_one_approx = true;
-  add(U"分钟", Role::kUnit, UnitClass::kDuration).hours_divisor = 60;
+  for (const char32_t* text : {U"分钟", U"min", U"mins", U"m"}) {
+    add(text, Role::kUnit, UnitClass::kDuration).hours_divisor = 60;
+  }
+  add(U"刻钟", Role::kUnit, UnitClass::kDuration).hours_divisor = 4;  // 一刻钟 is 15 minutes
   // One day of work is one 8-hour workday.
   for (const char32_t* text : {U"天", U"个工作日", U"工作日"}) {
     add(text, Role::kUnit, UnitClass::kDuration).hours = Decimal::FromInt(8);
@@ -1099,6 +1177,58 @@ bool AfterMinusSign(std::u32string_view folded, int32_t begin) {
   return true;
 }
 
+// Hedge words that make the number after them an estimate, longest first.
+constexpr std::u32string_view kLeadingHedges[] = {U"差不多", U"大约", U"大概", U"将近",
+                                                  U"接近", U"约", U"近"};
+// Words that end in 约 or 近 but are no hedge: 签约5万元 is exact, and so is 最近3天.
+constexpr std::u32string_view kNotHedges[] = {
+    U"签约", U"预约", U"合约", U"续约", U"解约", U"履约", U"违约", U"契约", U"公约", U"条约",
+    U"节约", U"特约", U"邀约", U"相约", U"失约", U"赴约", U"制约", U"订约", U"缔约", U"应约",
+    U"毁约", U"爽约", U"守约", U"最近", U"附近", U"邻近", U"靠近", U"临近", U"就近"};
+// Hedge words after a number. 上下 is left out because 3家上下游 lists suppliers, and + before
+// another number is an addition (5万+3万).
+constexpr std::u32string_view kTrailingHedges[] = {U"左右", U"+"};
+
+bool EndsWithAt(std::u32string_view text, int32_t end, std::u32string_view word) {
+  auto size = static_cast<int32_t>(word.size());
+  return end >= size && text.substr(end - size, word.size()) == word;
+}
+
+// Extends match over a hedge word right before or after it and sets hedged.
+void MarkHedge(std::u32string_view folded, NumberMatch* match) {
+  // Most numbers have no hedge, so the last code point of each leading hedge and the first of
+  // each trailing one are checked before the word lists.
+  char32_t before = match->begin > 0 ? folded[match->begin - 1] : 0;
+  char32_t after = static_cast<size_t>(match->end) < folded.size() ? folded[match->end] : 0;
+  bool may_lead = before == U'约' || before == U'近' || before == U'概' || before == U'多';
+  if (!may_lead && after != U'左' && after != U'+') {
+    return;
+  }
+  for (std::u32string_view hedge : kLeadingHedges) {
+    if (!EndsWithAt(folded, match->begin, hedge)) {
+      continue;
+    }
+    int32_t hedge_begin = match->begin - static_cast<int32_t>(hedge.size());
+    bool part_of_word = std::any_of(
+        std::begin(kNotHedges), std::end(kNotHedges),
+        [&](std::u32string_view word) { return EndsWithAt(folded, match->begin, word); });
+    if (!part_of_word) {
+      match->begin = hedge_begin;
+      match->hedged = true;
+    }
+    break;
+  }
+  for (std::u32string_view hedge : kTrailingHedges) {
+    auto next = static_cast<size_t>(match->end) + hedge.size();
+    bool addition = hedge == U"+" && next < folded.size() && MayStartNumber(folded, next);
+    if (folded.substr(match->end, hedge.size()) == hedge && !addition) {
+      match->end += static_cast<int32_t>(hedge.size());
+      match->hedged = true;
+      break;
+    }
+  }
+}
+
 }  // namespace
 
 void ScanNumbers(const FoldBuffer& text, const UnitTable& units, const ScanOptions& options,
@@ -1112,6 +1242,8 @@ void ScanNumbers(const FoldBuffer& text, const UnitTable& units, const ScanOptio
     }
     int32_t resume = i + 1;
     if (auto match = reader.ReadAt(i, &resume); match && !AfterMinusSign(folded, match->begin)) {
+      MarkHedge(folded, &*match);
+      resume = std::max(resume, match->end);
       out->push_back(std::move(*match));
     }
     i = std::max(resume, i + 1);

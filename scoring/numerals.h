@@ -65,12 +65,20 @@ struct NumberMatch {
   UnitClass unit_class = UnitClass::kNone;
   bool scaled = false;   // ends with 万, 亿, w or k and has no unit word
   bool chinese = false;  // the numeral starts with a Chinese character
+  // A Chinese numeral with 百 or 千 but no unit word and no 万/亿 scale (两百, 一千零一). Free
+  // text reads it only for amount rules, so a count rule still needs a measure word (拜访三百家).
+  bool hundreds_only = false;
   std::string unit;      // prefix, trailing scale and unit word as written after folding
   std::u32string_view measure_word;  // the measure word, for counts
   // A plain digit run of more than kMaxIntegerDigits digits, kept only with
   // ScanOptions::keep_identifiers. It is most likely a phone or order number, so it is shown
   // and never counted.
   bool identifier = false;
+  // Written with a hedge word (约5万, 5000左右, 5万+): approximate, though low == high.
+  bool hedged = false;
+  // Digits whose separators fit no grouping (5,00, 1.200,50), kept only with
+  // ScanOptions::keep_identifiers. Its value is 0, so it is shown and never counted.
+  bool unreadable = false;
 };
 
 // More integer digits than this, written without thousands separators, make a digit run an
@@ -81,13 +89,16 @@ struct ScanOptions {
   // Whether a Chinese numeral with no unit and no scale counts ("三" in a typed field). Free
   // text needs a unit, because words like 统一 and 三心二意 contain numerals.
   bool allow_bare_chinese = false;
-  // Whether such a run is returned with identifier set instead of being skipped, so that
-  // callers can show why it did not count.
+  // Whether a plain run of more than kMaxIntegerDigits digits, or a run with misplaced
+  // separators (5,00), is returned with identifier or unreadable set instead of being
+  // skipped, so that callers can show why it did not count.
   bool keep_identifiers = false;
 };
 
 // Appends every number in text.folded to out, in order, skipping dates, clock times,
-// ordinals, weekdays, identifiers, versions and idioms.
+// ordinals, weekdays, identifiers, versions and idioms. A hedge word right before or after a
+// number (约, 大约, 近, 左右, and + before no other number) is added to its span and sets
+// hedged.
 void ScanNumbers(const FoldBuffer& text, const UnitTable& units, const ScanOptions& options,
                  std::vector<NumberMatch>* out);
 

@@ -45,6 +45,11 @@ Json EvidenceJson(const Evidence& evidence) {
           {"approximate", std::move(approximate)}};
 }
 
+// Whether an ignored match has no value to show: an identifier or an unreadable number.
+bool HasNoValue(const IgnoredMatch& match) {
+  return match.reason == "identifier" || match.reason == "unreadable";
+}
+
 Json IgnoredJson(const IgnoredMatch& match) {
   return {{"report_id", match.report_id},
           {"field", match.field_key},
@@ -53,7 +58,7 @@ Json IgnoredJson(const IgnoredMatch& match) {
           {"span", {match.span.begin, match.span.end}},
           {"quote", match.quote},
           {"reason", match.reason},
-          {"value", match.reason == "identifier" ? Json(nullptr) : DecimalJson(match.value)}};
+          {"value", HasNoValue(match) ? Json(nullptr) : DecimalJson(match.value)}};
 }
 
 Json KpiJson(const KpiScore& kpi) {
@@ -201,7 +206,9 @@ std::string EvidenceLine(const Evidence& item) {
   if (item.weight != Decimal::FromInt(1)) {
     line += " x " + item.weight.ToString() + " = " + item.counted.ToString() + " (down_weighted)";
   }
-  if (item.approximate) {
+  if (item.approximate && item.approximate->low == item.approximate->high) {
+    line += " (approximate: written as about " + item.approximate->low.ToString() + ")";
+  } else if (item.approximate) {
     line += " (approximate: " + item.approximate->low.ToString() + " to " +
             item.approximate->high.ToString() + ", midpoint counted)";
   }
@@ -214,7 +221,7 @@ void AppendIgnoredLines(const ScoreReport& report, std::string* out) {
             std::to_string(match.span.begin) + "," + std::to_string(match.span.end) + ") " +
             match.rule + ": \"" + match.quote + "\" " + match.reason + ", not counted (" +
             match.metric +
-            (match.reason == "identifier" ? "" : " " + match.value.ToString()) + ")\n";
+            (HasNoValue(match) ? "" : " " + match.value.ToString()) + ")\n";
   }
   if (report.ignored_omitted > 0) {
     *out += "    ... and " + std::to_string(report.ignored_omitted) + " more\n";
@@ -305,7 +312,8 @@ std::string ReportsToTable(const std::vector<ScoreReport>& reports) {
     if (int64_t uncounted = static_cast<int64_t>(report.ignored.size()) + report.ignored_omitted;
         uncounted > 0) {
       out += "  " + std::to_string(uncounted) +
-             " rule match(es) not counted (planned, negated or identifier); explain lists them\n";
+             " rule match(es) not counted (planned, negated, identifier or unreadable); explain "
+                 "lists them\n";
     }
     AppendFlagLines(report, &out);
     out += "\n";

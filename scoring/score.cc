@@ -43,7 +43,8 @@ struct MetricState {
 struct IgnoredItem {
   Span span;
   Decimal value;
-  std::string_view reason;  // a string literal: "planned", "negated" or "identifier"
+  // A string literal: "planned", "negated", "identifier" or "unreadable".
+  std::string_view reason;
   PackedStrings<5> texts;   // report id, field key, rule, metric, quote
 };
 
@@ -367,6 +368,7 @@ void FillIgnoredItem(const NormalizedLog& log, const IgnoredExtraction& ignored,
   item->span = extraction.span;
   item->value = extraction.quantity.Value();
   item->reason = extraction.identifier                  ? "identifier"
+                 : extraction.unreadable                 ? "unreadable"
                  : extraction.aspect == Aspect::kPlanned ? "planned"
                                                          : "negated";
   // The field is found as Normalize found it: by key, else by the configured sort.

@@ -71,7 +71,8 @@ struct FlaggedLog {
 };
 
 // Text that an extraction rule matched but that did not count, so a reader can see why it
-// added nothing: planned work (明天计划拜访3家), negated work (未签约) or an identifier.
+// added nothing: planned work (明天计划拜访3家), negated work (未签约), an identifier or an
+// unreadable number (签约5,00元).
 struct IgnoredMatch {
   std::string report_id;
   std::string field_key;
@@ -79,9 +80,9 @@ struct IgnoredMatch {
   std::string metric;
   Span span;           // code points of the field's original text
   std::string quote;   // the text of span
-  std::string reason;  // "planned", "negated" or "identifier"
-  // The value it would have had. An identifier has none (null in JSON), and a digit run too
-  // long for a Decimal has 0 here.
+  std::string reason;  // "planned", "negated", "identifier" or "unreadable"
+  // The value it would have had. An identifier or an unreadable number has none (null in
+  // JSON). An unreadable number, and a digit run too long for a Decimal, has 0 here.
   Decimal value;
 };
 

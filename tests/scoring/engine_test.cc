@@ -698,5 +698,37 @@ TEST_CASE("weekly targets scale to a month", "[engine]") {
   CHECK(*week.target == Dec("10"));
 }
 
+TEST_CASE("misplaced separators are listed unreadable", "[engine]") {
+  Engine engine(LoadSalesConfig(), {});
+  engine.Add(SalesLog("r1", "拜访客户3家，签约5,00元"));
+  ScoreReport report = engine.Reports().at(0);
+  CHECK_FALSE(FindKpi(report, "销售额").has_data);
+  REQUIRE(report.ignored.size() == 1);
+  CHECK(report.ignored[0].reason == "unreadable");
+  CHECK(report.ignored[0].quote == "签约5,00元");
+  std::string explained = ExplainReport(report);
+  CHECK(explained.find("\"签约5,00元\" unreadable, not counted (sales)\n") != std::string::npos);
+  std::string json = ReportsToJson({report});
+  size_t reason = json.find("\"reason\": \"unreadable\"");
+  REQUIRE(reason != std::string::npos);
+  CHECK(json.compare(json.find("\"value\": ", reason), 13, "\"value\": null") == 0);
+}
+
+TEST_CASE("hedged amounts are flagged", "[engine]") {
+  Engine engine(LoadSalesConfig(), {});
+  LogOutcome outcome = engine.Add(SalesLog("r1", "拜访客户3家，签约约5万元"));
+  REQUIRE(outcome.flags.size() == 1);
+  CHECK(outcome.flags[0].code == "approximate_value");
+  ScoreReport report = engine.Reports().at(0);
+  const KpiScore& sales = FindKpi(report, "销售额");
+  CHECK(sales.raw == Dec("50000"));
+  REQUIRE(sales.evidence.size() == 1);
+  CHECK(sales.evidence[0].quote == "签约约5万元");
+  std::string explained = ExplainReport(report);
+  INFO(explained);
+  CHECK(explained.find("\"签约约5万元\" = 50000 (approximate: written as about 50000)") !=
+        std::string::npos);
+}
+
 }  // namespace
 }  // namespace logbridge::scoring

@@ -268,7 +268,8 @@ TEST_CASE("Extract needs a trigger and fitting unit", "[extract]") {
       "吃饭3个",             // no trigger
       "拜访3次",             // 次 is not a visits measure word
       "拜访了很多很多很多很多客户3家",  // trigger too far away
-      "拜访了，3家",         // the trigger is in another clause
+      "拜访了，3",           // a bare number needs the trigger in its own clause
+      "拜访了。3家",         // a full stop ends the clause for every number
       "培训3",               // durations need a time unit
       "完成率80",            // percentages need % or 百分之
       "拜访三",              // a Chinese numeral needs a unit
@@ -582,6 +583,222 @@ TEST_CASE("Extractor with no rules finds nothing", "[extract]") {
   Result<Extractor> extractor = Extractor::Create({});
   REQUIRE(extractor.ok());
   CHECK(extractor->Extract("拜访3家").empty());
+}
+
+TEST_CASE("Extract binds a unit across a comma", "[extract]") {
+  struct CommaCase {
+    const char* text;
+    const char* value;
+  };
+  const CommaCase cases[] = {
+      {"今天顺利签约，金额1万元", "10000"},   {"签约，1万元", "10000"},
+      {"签约,金额1万元", "10000"},            {"下午3点签约，金额1万元", "10000"},
+      {"签约一年期合同，金额5万元", "50000"}, {"与2家客户签约，共5万元", "50000"},
+      {"订单2个，总金额3万元", "30000"},
+  };
+  for (const CommaCase& c : cases) {
+    INFO("text: " << c.text);
+    std::vector<Extraction> found = Sales().Extract(c.text);
+    INFO(Describe(found));
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].rule == "sales");
+    CHECK(found[0].quantity.Value().ToString() == c.value);
+    CHECK(found[0].aspect == Aspect::kDone);
+  }
+
+  std::vector<Extraction> two = Sales().Extract("签约2单，合计5万元");
+  INFO(Describe(two));
+  REQUIRE(two.size() == 2);
+  CHECK(two[0].rule == "orders");
+  CHECK(two[0].quantity.Value().ToString() == "2");
+  CHECK(two[1].rule == "sales");
+  CHECK(two[1].quantity.Value().ToString() == "50000");
+  CHECK(Sales().Extract("拜访，3家").size() == 1);
+  CHECK(Sales().Extract("拜访了，3家").size() == 1);
+  // A bare number before the unit in the same clause does not hide the unit.
+  std::vector<Extraction> after_bare = Sales().Extract("签约，A类3 金额1万元");
+  INFO(Describe(after_bare));
+  REQUIRE(after_bare.size() == 1);
+  CHECK(after_bare[0].quantity.Value().ToString() == "10000");
+  CHECK(Sales().Extract("培训，2小时").size() == 1);
+  CHECK(Sales().Extract("转化率，80%").size() == 1);
+}
+
+TEST_CASE("Extract keeps bare numbers in their clause", "[extract]") {
+  const char* cases[] = {
+      "签约，10000",                // no unit
+      "签约，5万",                  // a scale is not a unit
+      "签约。金额1万元",            // a full stop ends the binding
+      "签约；金额1万元",            // so does a semicolon
+      "签约了一份非常重要的年度合同，金额1万元",  // beyond max_gap
+      "签约，客户，1万元",          // two clauses away
+  };
+  for (const char* text : cases) {
+    INFO("text: " << text);
+    CHECK(Sales().Extract(text).empty());
+  }
+}
+
+TEST_CASE("Extract prefers a trigger in its own clause", "[extract]") {
+  std::vector<Extraction> found = Sales().Extract("签约5万元，回款订单3万元");
+  INFO(Describe(found));
+  REQUIRE(found.size() == 2);
+  CHECK(found[0].quantity.Value().ToString() == "50000");
+  CHECK(found[1].quantity.Value().ToString() == "30000");
+  CHECK(found[1].span.begin == 8);
+
+  // One trigger still counts one number.
+  std::vector<Extraction> once = Sales().Extract("签约5万元，另1万元");
+  INFO(Describe(once));
+  REQUIRE(once.size() == 1);
+  CHECK(once[0].quantity.Value().ToString() == "50000");
+}
+
+TEST_CASE("Extract takes aspect from both clauses", "[extract]") {
+  std::vector<Extraction> planned = Sales().Extract("明天计划签约，金额5万元");
+  REQUIRE(planned.size() == 1);
+  CHECK(planned[0].aspect == Aspect::kPlanned);
+  std::vector<Extraction> negated = Sales().Extract("签约，金额5万元未到账");
+  REQUIRE(negated.size() == 1);
+  CHECK(negated[0].aspect == Aspect::kNegated);
+  std::vector<Extraction> visit = Sales().Extract("拜访3家，明天签约");
+  REQUIRE(visit.size() == 1);
+  CHECK(visit[0].aspect == Aspect::kDone);
+}
+
+TEST_CASE("Extract reads digit group separators", "[extract]") {
+  struct GroupCase {
+    const char* text;
+    const char* value;
+  };
+  const GroupCase cases[] = {
+      {"签约12 000元", "12000"},
+      {"签约12'000元", "12000"},
+      {"签约1,2000元", "12000"},
+      {"签约１２，０００元", "12000"},
+  };
+  for (const GroupCase& c : cases) {
+    INFO("text: " << c.text);
+    std::vector<Extraction> found = Sales().Extract(c.text);
+    INFO(Describe(found));
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].quantity.Value().ToString() == c.value);
+    CHECK(found[0].quantity.span.begin == 2);
+    CHECK(found[0].quantity.span.end == FoldText(c.text).original_length);
+    CHECK_FALSE(found[0].unreadable);
+  }
+}
+
+TEST_CASE("Extract marks misplaced separators unreadable", "[extract]") {
+  struct UnreadableCase {
+    const char* text;
+    int32_t end;  // one past the unit in the original text
+  };
+  const UnreadableCase cases[] = {
+      {"签约5,00元", 7},
+      {"签约1.200,50元", 11},
+      {"签约1,200,50元", 11},
+  };
+  for (const UnreadableCase& c : cases) {
+    INFO("text: " << c.text);
+    std::vector<Extraction> found = Sales().Extract(c.text);
+    INFO(Describe(found));
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].unreadable);
+    CHECK(found[0].rule == "sales");
+    CHECK(found[0].span.begin == 0);
+    CHECK(found[0].span.end == c.end);
+  }
+
+  // An unreadable number does not take the trigger from a readable one after it.
+  std::vector<Extraction> after = Sales().Extract("签约5,00元和3万元");
+  INFO(Describe(after));
+  REQUIRE(after.size() == 2);
+  CHECK(after[0].unreadable);
+  CHECK(after[1].quantity.Value().ToString() == "30000");
+  CHECK_FALSE(after[1].unreadable);
+  // A full-width comma after an ASCII digit still ends the clause.
+  CHECK(Sales().Extract("拜访3，签约2笔").size() == 2);
+}
+
+TEST_CASE("Extract reads a listed range", "[extract]") {
+  std::vector<Extraction> found = Sales().Extract("拜访了3、4家");
+  INFO(Describe(found));
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].quantity.approximate);
+  CHECK(found[0].quantity.low.ToString() == "3");
+  CHECK(found[0].quantity.high.ToString() == "4");
+  CHECK(found[0].quantity.Value().ToString() == "3.5");
+
+  // A lower second number is a list, so only the number with the unit counts.
+  std::vector<Extraction> list = Sales().Extract("拜访了4、3家");
+  INFO(Describe(list));
+  REQUIRE(list.size() == 1);
+  CHECK_FALSE(list[0].quantity.approximate);
+  CHECK(list[0].quantity.Value().ToString() == "3");
+}
+
+TEST_CASE("Extract marks hedged quantities approximate", "[extract]") {
+  struct HedgeCase {
+    const char* text;
+    const char* low;
+    const char* high;
+    int32_t begin;  // the quantity's span, hedge words included
+    int32_t end;
+  };
+  const HedgeCase cases[] = {
+      {"签约约5万", "50000", "50000", 2, 5},     {"签约大约3万元", "30000", "30000", 2, 7},
+      {"签约近5万", "50000", "50000", 2, 5},     {"签约5万+", "50000", "50000", 2, 5},
+      {"签约5000左右", "5000", "5000", 2, 8},    {"培训2小时左右", "2", "2", 2, 7},
+      {"签约5万余", "50000", "60000", 2, 5},     {"签约5万多", "50000", "60000", 2, 5},
+  };
+  for (const HedgeCase& c : cases) {
+    INFO("text: " << c.text);
+    std::vector<Extraction> found = Sales().Extract(c.text);
+    INFO(Describe(found));
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].quantity.approximate);
+    CHECK(found[0].quantity.low.ToString() == c.low);
+    CHECK(found[0].quantity.high.ToString() == c.high);
+    CHECK(found[0].quantity.span.begin == c.begin);
+    CHECK(found[0].quantity.span.end == c.end);
+  }
+
+  // 约 and 近 that end a word are no hedge.
+  const char* exact[] = {"签约5万元", "预约拜访3家", "最近3家拜访", "拜访3家上下游客户",
+                         "签约5万+3万"};
+  for (const char* text : exact) {
+    INFO("text: " << text);
+    std::vector<Extraction> found = Sales().Extract(text);
+    INFO(Describe(found));
+    REQUIRE_FALSE(found.empty());
+    for (const Extraction& extraction : found) {
+      CHECK_FALSE(extraction.quantity.approximate);
+    }
+  }
+}
+
+TEST_CASE("Extract reads Chinese hundreds as amounts", "[extract]") {
+  struct HundredsCase {
+    const char* text;
+    const char* value;
+  };
+  const HundredsCase cases[] = {
+      {"签约两百", "200"},
+      {"签约一千零一", "1001"},
+      {"签约三千五", "3500"},
+  };
+  for (const HundredsCase& c : cases) {
+    INFO("text: " << c.text);
+    std::vector<Extraction> found = Sales().Extract(c.text);
+    INFO(Describe(found));
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].rule == "sales");
+    CHECK(found[0].quantity.Value().ToString() == c.value);
+  }
+  // Counts still need a measure word.
+  CHECK(Sales().Extract("拜访两百").empty());
+  CHECK(Sales().Extract("拜访两百家").size() == 1);
 }
 
 }  // namespace

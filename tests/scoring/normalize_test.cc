@@ -178,5 +178,40 @@ TEST_CASE("ReportedDay alternates deadlines on one day", "[normalize]") {
   }
 }
 
+TEST_CASE("Normalize rejects a fraction as percent", "[normalize]") {
+  std::ifstream file(std::string(LOGBRIDGE_SOURCE_DIR) + "/config/rnd.toml");
+  std::ostringstream text;
+  text << file.rdbuf();
+  Result<Config> config = LoadConfigString(text.str(), "rnd.toml");
+  REQUIRE(config.ok());
+  auto progress_log = [](std::string progress) {
+    LogRecord record;
+    record.report_id = "r1";
+    record.template_name = "研发日报";
+    record.creator_id = "lisi";
+    record.create_time = EpochMs(1793000000000);
+    record.contents = {{"完成进度", 0, "1", std::move(progress)}};
+    return record;
+  };
+
+  NormalizedLog fraction = Normalize(*config, progress_log("0.8"));
+  CHECK(fraction.values.empty());
+  REQUIRE(fraction.unreadable.size() == 1);
+  CHECK(fraction.unreadable[0].key == "完成进度");
+  CHECK(fraction.unreadable[0].hint == "0.8 looks like a fraction; write 80%");
+  NormalizedLog one = Normalize(*config, progress_log("1.0"));
+  REQUIRE(one.unreadable.size() == 1);
+  CHECK(one.unreadable[0].hint == "1.0 looks like a fraction; write 100%");
+
+  // A % sign, a whole number or a value above 1 is read as written.
+  for (const char* written : {"0.8%", "1", "80", "1.5", "0"}) {
+    INFO("progress: " << written);
+    NormalizedLog log = Normalize(*config, progress_log(written));
+    CHECK(log.unreadable.empty());
+    REQUIRE(log.values.size() == 1);
+    CHECK(log.values[0].evidence.field_key == "完成进度");
+  }
+}
+
 }  // namespace
 }  // namespace logbridge::scoring

@@ -233,10 +233,44 @@ TEST_CASE("ParseQuantity normalizes durations to hours", "[extract]") {
       {"2个工作日", kDuration, "16", "16", false, "个工作日"},
       {"2h", kDuration, "2", "2", false, "h"},
       {"3个多小时", kDuration, "3", "4", true, "个多小时"},
+      {"1.5hrs", kDuration, "1.5", "1.5", false, "hrs"},
+      {"1hr", kDuration, "1", "1", false, "hr"},
+      {"45min", kDuration, "0.75", "0.75", false, "min"},
+      {"一刻钟", kDuration, "0.25", "0.25", false, "刻钟"},
+      {"1小时30分钟", kDuration, "1.5", "1.5", false, "小时分钟"},
+      {"1小时 30分钟", kDuration, "1.5", "1.5", false, "小时分钟"},
+      {"2h30m", kDuration, "2.5", "2.5", false, "hm"},
   };
   for (const ParseCase& c : cases) {
     CheckParses(c);
   }
+}
+
+TEST_CASE("ParseQuantity reads typed ranges and notes", "[extract]") {
+  const ParseCase cases[] = {
+      {"5千-6千", kAmount, "5000", "6000", true, ""},
+      {"五千到六千", kAmount, "5000", "6000", true, ""},
+      {"3千-5千元", kAmount, "3000", "5000", true, "元"},
+      {"80%-90%", kPercent, "80", "90", true, "%"},
+      {"3-5", kCount, "3", "5", true, ""},
+      {"5000（含税）", kAmount, "5000", "5000", false, ""},
+      {"5000 (含税)", kAmount, "5000", "5000", false, ""},
+  };
+  for (const ParseCase& c : cases) {
+    CheckParses(c);
+  }
+  const char* rejected[] = {"6千-5千", "3-5-7", "80%-5家", "2026-11-03", "(含税)", "5000（"};
+  for (const char* text : rejected) {
+    INFO("text: " << text);
+    CHECK_FALSE(ParseQuantity(text, kAmount).has_value());
+  }
+}
+
+TEST_CASE("ParseQuantity rejects uneven duration parts", "[extract]") {
+  CHECK_FALSE(ParseQuantity("1小时30", kDuration).has_value());
+  CHECK_FALSE(ParseQuantity("1小时3家", kDuration).has_value());
+  CHECK_FALSE(ParseQuantity("两三小时30分钟", kDuration).has_value());
+  CHECK_FALSE(ParseQuantity("2hours", kDuration).has_value());
 }
 
 TEST_CASE("ParseQuantity reads approximate ranges", "[extract]") {
@@ -304,16 +338,19 @@ TEST_CASE("ParseQuantity applies default units", "[extract]") {
   CHECK_FALSE(ParseQuantity("5", kDuration, "元").has_value());
 }
 
-TEST_CASE("ParseQuantity skips hedge words", "[extract]") {
+TEST_CASE("ParseQuantity marks hedge words approximate", "[extract]") {
   const ParseCase cases[] = {
-      {"约8小时", kDuration, "8", "8", false, "小时"},
-      {"大约 2天", kDuration, "16", "16", false, "天"},
-      {"80％左右", kPercent, "80", "80", false, "%"},
-      {"完成约60%", kPercent, "60", "60", false, "%"},
+      {"约8小时", kDuration, "8", "8", true, "小时"},
+      {"大约 2天", kDuration, "16", "16", true, "天"},
+      {"80％左右", kPercent, "80", "80", true, "%"},
+      {"完成约60%", kPercent, "60", "60", true, "%"},
+      {"完成60%", kPercent, "60", "60", false, "%"},
+      {"5万+", kAmount, "50000", "50000", true, "万"},
+      {"约八成", kPercent, "80", "80", true, "成"},
       {"已完成百分之九十", kPercent, "90", "90", false, "百分之"},
       {"八成", kPercent, "80", "80", false, "成"},
       {"十成", kPercent, "100", "100", false, "成"},
-      {"将近5万元", kAmount, "50000", "50000", false, "万元"},
+      {"将近5万元", kAmount, "50000", "50000", true, "万元"},
   };
   for (const ParseCase& c : cases) {
     CheckParses(c);
@@ -446,6 +483,43 @@ TEST_CASE("Fold table agrees with ICU NFKC", "[extract]") {
     }
   }
   CHECK(mismatches == 0);
+}
+
+TEST_CASE("ParseQuantity reads digit group separators", "[extract]") {
+  const ParseCase cases[] = {
+      {"12 000元", kAmount, "12000", "12000", false, "元"},
+      {"1 234 567", kAmount, "1234567", "1234567", false, ""},
+      {"12'000元", kAmount, "12000", "12000", false, "元"},
+      {"12’000", kAmount, "12000", "12000", false, ""},
+      {"1,2000元", kAmount, "12000", "12000", false, "元"},
+      {"1234,5678", kAmount, "12345678", "12345678", false, ""},
+      {"12,000.5", kAmount, "12000.5", "12000.5", false, ""},
+  };
+  for (const ParseCase& c : cases) {
+    CheckParses(c);
+  }
+}
+
+TEST_CASE("ParseQuantity rejects misplaced separators", "[extract]") {
+  const char* cases[] = {"5,00",     "1.200,50元", "1,200,50", "12,34,567",
+                         "1234 567", "12 00",      "12,000 000"};
+  for (const char* text : cases) {
+    INFO("text: " << text);
+    CHECK_FALSE(ParseQuantity(text, kAmount).has_value());
+  }
+}
+
+TEST_CASE("ParseQuantity reads listed ranges", "[extract]") {
+  const ParseCase cases[] = {
+      {"3、4家", kCount, "3", "4", true, "家"},
+      {"三、四家", kCount, "3", "4", true, "家"},
+  };
+  for (const ParseCase& c : cases) {
+    CheckParses(c);
+  }
+  CHECK_FALSE(ParseQuantity("3、4", kCount).has_value());
+  CHECK_FALSE(ParseQuantity("4、3家", kCount).has_value());
+  CHECK_FALSE(ParseQuantity("1、2、3家", kCount).has_value());
 }
 
 }  // namespace

@@ -127,6 +127,16 @@ TEST_CASE("explanation shows uncounted text", "[report_format]") {
         std::string::npos);
 }
 
+TEST_CASE("explanation shows hedged values", "[report_format]") {
+  ScoreReport report = SampleReport();
+  report.kpis[0].evidence[0].quote = "签约约5万元";
+  report.kpis[0].evidence[0].approximate = ValueRange{Dec("50000"), Dec("50000")};
+  std::string explanation = ExplainReport(report);
+  INFO(explanation);
+  CHECK(explanation.find("\"签约约5万元\" = 50000 (approximate: written as about 50000)") !=
+        std::string::npos);
+}
+
 TEST_CASE("table hides achievement of value curves", "[report_format]") {
   std::string table = ReportsToTable({WeekReport()});
   INFO(table);
@@ -134,8 +144,8 @@ TEST_CASE("table hides achievement of value curves", "[report_format]") {
   CHECK(table.find("4             5             -         ") != std::string::npos);
   CHECK(table.find("targets of sum and count KPIs are month targets x 7/30") !=
         std::string::npos);
-  CHECK(table.find("  3 rule match(es) not counted (planned, negated or identifier); explain "
-                   "lists them\n") != std::string::npos);
+  CHECK(table.find("  3 rule match(es) not counted (planned, negated, identifier or "
+                   "unreadable); explain lists them\n") != std::string::npos);
   CHECK(ReportsToTable({SampleReport()}).find("not counted") == std::string::npos);
 }
 
