@@ -63,7 +63,8 @@ struct Cue {
 constexpr std::u32string_view kNotCues[] = {
     U"无锡", U"无论", U"无误", U"无数", U"无限", U"无线", U"无偿", U"没事", U"并无不",
     U"接待", U"招待", U"款待", U"对待", U"看待", U"优待", U"善待", U"待遇", U"模拟", U"虚拟",
-    U"草拟", U"拟定", U"比拟", U"完成目标", U"达成目标", U"实现目标", U"超额完成目标"};
+    U"草拟", U"拟定", U"比拟", U"完成目标", U"达成目标", U"实现目标", U"超额完成目标",
+    U"主要", U"重要", U"只要", U"必要"};
 
 // Negation covers work that was refused, cancelled or withdrawn. Deferred work (推迟, 延期) and
 // intentions (希望, 有望, 力争, 目标, 意向) count as planned: neither is done work.
@@ -84,7 +85,8 @@ constexpr Cue kCues[] = {
     {U"有望", Aspect::kPlanned},   {U"应该", Aspect::kPlanned},   {U"期望", Aspect::kPlanned},
     {U"力争", Aspect::kPlanned},   {U"需要", Aspect::kPlanned},   {U"预约", Aspect::kPlanned},
     {U"约好", Aspect::kPlanned},   {U"目标", Aspect::kPlanned},   {U"意向", Aspect::kPlanned},
-    {U"要去", Aspect::kPlanned},   {U"还要", Aspect::kPlanned},   {U"预计", Aspect::kPlanned},
+    {U"要去", Aspect::kPlanned},   {U"还要", Aspect::kPlanned},   {U"要签", Aspect::kPlanned},
+    {U"要拜访", Aspect::kPlanned}, {U"将签", Aspect::kPlanned},   {U"将拜访", Aspect::kPlanned},   {U"预计", Aspect::kPlanned},
     {U"预期", Aspect::kPlanned},   {U"明天", Aspect::kPlanned},   {U"明日", Aspect::kPlanned},
     {U"后天", Aspect::kPlanned},   {U"下周", Aspect::kPlanned},   {U"下星期", Aspect::kPlanned},
     {U"下个月", Aspect::kPlanned}, {U"下月", Aspect::kPlanned},   {U"争取", Aspect::kPlanned},

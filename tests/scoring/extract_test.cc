@@ -127,6 +127,8 @@ TEST_CASE("Extract reads refusals and intentions as not done", "[extract]") {
       {"预约拜访2家", Aspect::kPlanned},           {"目标签约10笔", Aspect::kPlanned},
       {"接待并拜访了3位", Aspect::kDone},          {"草拟合同后签约2笔", Aspect::kDone},
       {"模拟演示后签约1笔", Aspect::kDone},        {"完成目标后签约3笔", Aspect::kDone},
+      {"将签约5笔", Aspect::kPlanned},             {"要拜访3家", Aspect::kPlanned},
+      {"主要签约了2笔", Aspect::kDone},            {"重要客户签约1笔", Aspect::kDone},
   };
   for (const AspectCase& c : cases) {
     INFO("text: " << c.text);
