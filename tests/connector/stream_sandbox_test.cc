@@ -67,6 +67,7 @@ TEST_CASE("sandbox card click reaches approval over stream", "[stream]") {
   REQUIRE(service.stream_client() != nullptr);
   REQUIRE(service.stream_client()->WaitForConnections(1, kWait));
   CHECK(environment.sandbox().CallCount("/v1.0/gateway/connections/open") >= 1);
+  REQUIRE((*gateway)->WaitForConnections(1, kWait));
   CHECK((*gateway)->Connections().size() == 1);
 
   environment.clock().Set(environment.start() + std::chrono::days(9));

@@ -51,6 +51,7 @@ TEST_CASE("Sandbox program serves stream gateway", "[sandbox]") {
   REQUIRE(client->Start().ok());
   REQUIRE(client->WaitForConnections(1, kWait));
   CHECK(client->Stats().connected);
+  REQUIRE(program->gateway->WaitForConnections(1, kWait));
   REQUIRE(program->gateway->Connections().size() == 1);
   CHECK(program->gateway->Connections()[0].client_id == "program-key");
 

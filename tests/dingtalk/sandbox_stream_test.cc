@@ -196,6 +196,7 @@ TEST_CASE("sandbox API port opens stream connections", "[sandbox]") {
   RecordingHandler handler;
   std::unique_ptr<StreamClient> client = ConnectedClient(program.sandbox->base_url(), &handler);
   CHECK(client->Stats().connected);
+  REQUIRE(program.gateway->WaitForConnections(1, kWait));
   REQUIRE(program.gateway->Connections().size() == 1);
   CHECK(program.gateway->Connections()[0].client_id == DefaultSandboxApp().app_key);
   CHECK(program.sandbox->CallCount("/v1.0/gateway/connections/open") >= 1);
