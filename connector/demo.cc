@@ -239,7 +239,7 @@ fields = ["原型设计进度"]
 
 [roles.product]
 templates = ["产品日报"]
-missing = "renormalize"
+missing = "zero"  # a KPI without data scores 0: a week without doc progress is not full marks
   [[roles.product.kpis]]
   name = "用户调研"
   metric = "research"

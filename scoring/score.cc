@@ -342,13 +342,15 @@ ScoreReport BuildReport(const Config& config, const std::string& person, const C
   return report;
 }
 
-// Returns an info flag for each counted value that is an approximate quantity, naming its
-// text, its range and the midpoint that was counted.
+// Returns an info flag for each counted value that is a range (十几万, 两三个), naming its
+// text, its range and the midpoint that was counted. A hedged value such as 约5万 counts as
+// written, so its evidence is marked approximate but it raises no flag: the flag feeds the
+// authors' edit requests, and asking people to drop 约 from 约8小时 is noise.
 std::vector<Flag> ApproximateValueFlags(const NormalizedLog& log) {
   std::vector<Flag> flags;
   for (const MetricValue& value : log.values) {
     const std::optional<ValueRange>& range = value.evidence.approximate;
-    if (!range) {
+    if (!range || range->low == range->high) {
       continue;
     }
     flags.push_back({std::string(kFlagApproximateValue), Severity::kInfo,
