@@ -572,6 +572,11 @@ std::optional<Quantity> ReadQuantity(std::string_view text, QuantityKind kind,
     --end;
   }
   TrimNote(folded, begin, &end);
+  // 整 after the currency word, as on invoices and cheques (5000元整, 伍万元整), means "exactly".
+  if (kind == QuantityKind::kAmount && end - begin >= 2 && folded[end - 1] == U'整' &&
+      (folded[end - 2] == U'元' || folded[end - 2] == U'圆' || folded[end - 2] == U'块')) {
+    --end;
+  }
   bool hedged = TrimHedges(folded, &begin, &end);
   if (begin == end) {
     return std::nullopt;

@@ -427,7 +427,17 @@ void LogNormalizer::AddTimeSavings() {
     }
     const Duration* planned = duration(metric.planned_field);
     const Duration* actual = duration(metric.actual_field);
-    if (planned == nullptr || actual == nullptr || planned->hours <= Decimal()) {
+    if (planned == nullptr || actual == nullptr) {
+      continue;
+    }
+    if (planned->hours <= Decimal()) {
+      // No saving is defined against a plan of nothing, and without a flag the metric would
+      // just have one value fewer.
+      log_->unreadable.push_back({std::string(planned->key), std::string(planned->text),
+                                  FieldType::kDuration,
+                                  "A planned time of 0 leaves no time saving to compute, so " +
+                                      metric.name + " got no value from this log; write the "
+                                      "time the task was planned to take"});
       continue;
     }
     // Both durations are in hours, so 2天 (16 hours) planned and 1.8天 done save 10%.

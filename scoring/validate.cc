@@ -488,10 +488,11 @@ void Validator::CheckContent(const NormalizedLog& log, std::vector<Flag>* flags)
   }
   for (const UnreadableField& field : log.unreadable) {
     flags->push_back({std::string(kFlagUnreadableValue), Severity::kWarning, field.key,
-                      "field \"" + field.key + "\" should be of type " +
-                          std::string(FieldTypeName(field.type)) + " but contains \"" +
-                          field.value + "\", so it was not counted" +
-                          (field.hint.empty() ? "" : ". " + field.hint)});
+                      "field \"" + field.key + "\" (type " +
+                          std::string(FieldTypeName(field.type)) + ") contains \"" + field.value +
+                          "\", which was not counted" +
+                          (field.hint.empty() ? ", because it does not read as that type"
+                                              : ". " + field.hint)});
   }
 }
 

@@ -561,6 +561,20 @@ TEST_CASE("down weighted evidence shows counted value", "[engine]") {
   CHECK(json.find("\"counted\": 150000") != std::string::npos);
 }
 
+TEST_CASE("zero planned time is unreadable", "[engine]") {
+  Engine engine(LoadSalesConfig(), {});
+  LogRecord record = SalesLog("r1", "拜访客户2家，跟进合同");
+  record.contents.push_back({"计划用时", 4, "1", "0小时"});
+  record.contents.push_back({"实际用时", 5, "1", "2小时"});
+  LogOutcome outcome = engine.Add(record);
+  REQUIRE(outcome.flags.size() == 1);
+  CHECK(outcome.flags[0].code == "unreadable_value");
+  CHECK(outcome.flags[0].field == "计划用时");
+  CHECK(outcome.flags[0].message.find("A planned time of 0 leaves no time saving to compute") !=
+        std::string::npos);
+  CHECK_FALSE(FindKpi(engine.Reports().at(0), "效率").has_data);
+}
+
 TEST_CASE("time saving quotes both fields", "[engine]") {
   ScoreReport report = ScoreSamples("zhangsan");
   const KpiScore& efficiency = FindKpi(report, "效率");

@@ -126,6 +126,18 @@ TEST_CASE("ParseQuantity memo survives collisions", "[extract]") {
   CHECK_FALSE(ParseQuantity(long_text, kAmount).has_value());
 }
 
+TEST_CASE("ParseQuantity reads amounts ending in 整", "[extract]") {
+  std::optional<Quantity> arabic = ParseQuantity("5000元整", QuantityKind::kAmount);
+  REQUIRE(arabic.has_value());
+  CHECK(arabic->Value().ToString() == "5000");
+  CHECK(arabic->span == Span{0, 5});
+  std::optional<Quantity> financial = ParseQuantity("伍万元整", QuantityKind::kAmount);
+  REQUIRE(financial.has_value());
+  CHECK(financial->Value().ToString() == "50000");
+  // Only after a currency word: a count of 5个整 is no amount.
+  CHECK_FALSE(ParseQuantity("5个整", QuantityKind::kCount).has_value());
+}
+
 TEST_CASE("ParseQuantity reads Chinese numerals", "[extract]") {
   const ParseCase cases[] = {
       {"三个", kCount, "3", "3", false, "个"},
