@@ -646,16 +646,24 @@ void Validator::CheckDeadline(const NormalizedLog& log, std::vector<Flag>* flags
   }
   EpochMs due = log.spec->deadline->For(log.work_day);
   const LogRecord& record = *log.record;
-  auto minutes_after = [due](EpochMs when) { return std::to_string((when - due).count() / 60000); };
+  // Up to a day in minutes, as a deadline slip usually is; longer ones in days and hours, so a
+  // month-old edit does not read as 46581 minutes.
+  auto time_after = [due](EpochMs when) {
+    int64_t minutes = (when - due).count() / 60000;
+    if (minutes < 24 * 60) {
+      return std::to_string(minutes) + " minutes";
+    }
+    int64_t hours = minutes / 60;
+    return std::to_string(hours / 24) + (hours / 24 == 1 ? " day" : " days") +
+           (hours % 24 == 0 ? "" : " " + std::to_string(hours % 24) + " hours");
+  };
   if (record.create_time > due) {
     flags->push_back({std::string(kFlagLate), Severity::kInfo, "",
-                      "submitted " + minutes_after(record.create_time) +
-                          " minutes after the deadline"});
+                      "submitted " + time_after(record.create_time) + " after the deadline"});
   }
   if (record.modified_time > due && record.modified_time > record.create_time) {
     flags->push_back({std::string(kFlagEditedLate), Severity::kWarning, "",
-                      "edited " + minutes_after(record.modified_time) +
-                          " minutes after the deadline"});
+                      "edited " + time_after(record.modified_time) + " after the deadline"});
   }
 }
 

@@ -257,6 +257,11 @@ TEST_CASE("late and edited after deadline", "[validate]") {
                       kEvening + 15 * 3600 * 1000);
   CHECK(Has(codes, "edited_late"));
   CHECK_FALSE(Has(codes, "late"));
+  CHECK(fixture.last_flags()[0].message == "edited 720 minutes after the deadline");
+  codes = fixture.Feed("a", "复核上月的费用报销单并补齐了缺失的发票。", "", "", kEvening,
+                      kEvening + int64_t{32 * 24 + 3} * 3600 * 1000);
+  REQUIRE(Has(codes, "edited_late"));
+  CHECK(fixture.last_flags()[0].message == "edited 32 days after the deadline");
   codes = fixture.Feed("a", "参加区域销售周会，汇报了重点项目的进展。", "", "", kEvening,
                       kEvening + 3600 * 1000);
   CHECK(codes.empty());
