@@ -646,7 +646,7 @@ void Validator::CheckDeadline(const NormalizedLog& log, std::vector<Flag>* flags
   }
   EpochMs due = log.spec->deadline->For(log.work_day);
   const LogRecord& record = *log.record;
-  // Up to a day in minutes, as a deadline slip usually is; longer ones in days and hours, so a
+  // A slip under a day is given in minutes. A longer one is given in days and hours, so that a
   // month-old edit does not read as 46581 minutes.
   auto time_after = [due](EpochMs when) {
     int64_t minutes = (when - due).count() / 60000;
