@@ -479,7 +479,7 @@ TEST_CASE("stream mode service receives events and clicks", "[e2e]") {
   REQUIRE(service.stream_client() != nullptr);
   CHECK(service.callback_port() == 0);  // no HTTP endpoint in Stream mode
   REQUIRE(service.stream_client()->WaitForConnections(1, kWait));
-  // The client counts its connection when the upgrade answer arrives, which can be before the
+  // The client counts its connection when the upgrade response arrives, which can be before the
   // gateway's thread records it, so the gateway side is waited for too.
   REQUIRE(gateway->WaitForConnections(1, kWait));
   REQUIRE(gateway->Connections().size() == 1);

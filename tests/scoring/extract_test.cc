@@ -36,6 +36,21 @@ std::string Describe(const std::vector<Extraction>& found) {
   return out;
 }
 
+// A text and the one value expected from it.
+struct TextValue {
+  const char* text;
+  const char* value;
+};
+
+// Returns the extractions of text with the sales rules, requiring exactly one.
+std::vector<Extraction> ExtractOne(const char* text) {
+  INFO("text: " << text);
+  std::vector<Extraction> found = Sales().Extract(text);
+  INFO(Describe(found));
+  REQUIRE(found.size() == 1);
+  return found;
+}
+
 TEST_CASE("Extract binds each quantity to one rule", "[extract]") {
   std::vector<Extraction> found = Sales().Extract("完成3个客户拜访，签订1笔5万元订单");
   INFO(Describe(found));
@@ -669,21 +684,15 @@ TEST_CASE("Extract takes aspect from both clauses", "[extract]") {
 }
 
 TEST_CASE("Extract reads digit group separators", "[extract]") {
-  struct GroupCase {
-    const char* text;
-    const char* value;
-  };
-  const GroupCase cases[] = {
+  const TextValue cases[] = {
       {"签约12 000元", "12000"},
       {"签约12'000元", "12000"},
       {"签约1,2000元", "12000"},
       {"签约１２，０００元", "12000"},
   };
-  for (const GroupCase& c : cases) {
+  for (const TextValue& c : cases) {
     INFO("text: " << c.text);
-    std::vector<Extraction> found = Sales().Extract(c.text);
-    INFO(Describe(found));
-    REQUIRE(found.size() == 1);
+    std::vector<Extraction> found = ExtractOne(c.text);
     CHECK(found[0].quantity.Value().ToString() == c.value);
     CHECK(found[0].quantity.span.begin == 2);
     CHECK(found[0].quantity.span.end == FoldText(c.text).original_length);
@@ -781,20 +790,14 @@ TEST_CASE("Extract marks hedged quantities approximate", "[extract]") {
 }
 
 TEST_CASE("Extract reads Chinese hundreds as amounts", "[extract]") {
-  struct HundredsCase {
-    const char* text;
-    const char* value;
-  };
-  const HundredsCase cases[] = {
+  const TextValue cases[] = {
       {"签约两百", "200"},
       {"签约一千零一", "1001"},
       {"签约三千五", "3500"},
   };
-  for (const HundredsCase& c : cases) {
+  for (const TextValue& c : cases) {
     INFO("text: " << c.text);
-    std::vector<Extraction> found = Sales().Extract(c.text);
-    INFO(Describe(found));
-    REQUIRE(found.size() == 1);
+    std::vector<Extraction> found = ExtractOne(c.text);
     CHECK(found[0].rule == "sales");
     CHECK(found[0].quantity.Value().ToString() == c.value);
   }

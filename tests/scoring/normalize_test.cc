@@ -199,9 +199,9 @@ TEST_CASE("Normalize rejects a fraction as percent", "[normalize]") {
   REQUIRE(fraction.unreadable.size() == 1);
   CHECK(fraction.unreadable[0].key == "完成进度");
   CHECK(fraction.unreadable[0].hint == "0.8 looks like a fraction; write 80%");
-  NormalizedLog one = Normalize(*config, progress_log("1.0"));
-  REQUIRE(one.unreadable.size() == 1);
-  CHECK(one.unreadable[0].hint == "1.0 looks like a fraction; write 100%");
+  NormalizedLog whole_fraction = Normalize(*config, progress_log("1.0"));
+  REQUIRE(whole_fraction.unreadable.size() == 1);
+  CHECK(whole_fraction.unreadable[0].hint == "1.0 looks like a fraction; write 100%");
 
   // A % sign, a whole number or a value above 1 is read as written.
   for (const char* written : {"0.8%", "1", "80", "1.5", "0"}) {

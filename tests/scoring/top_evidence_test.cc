@@ -25,25 +25,25 @@ MetricValue MakeValue(int64_t whole, std::string_view quote) {
 
 std::vector<Evidence> KeptEvidence(const TopEvidence& top,
                                    Decimal down_weight = Decimal::FromInt(1)) {
-  std::vector<Evidence> kept;
-  top.AppendTo(down_weight, &kept);
-  return kept;
+  std::vector<Evidence> evidence;
+  top.AppendTo(down_weight, &evidence);
+  return evidence;
 }
 
 TEST_CASE("top evidence keeps all below cap", "[top_evidence]") {
   TopEvidence top;
   top.Offer(MakeValue(3, "三"), "r1", false, 4);
   top.Offer(MakeValue(-8, "负八"), "r2", false, 4);
-  std::vector<Evidence> kept = KeptEvidence(top);
-  REQUIRE(kept.size() == 2);
-  CHECK(kept[0].report_id == "r1");
-  CHECK(kept[0].field_key == "今日工作");
-  CHECK(kept[0].source == "visits_done");
-  CHECK(kept[0].quote == "三");
-  CHECK(kept[0].value == Decimal::FromInt(3));
-  CHECK(kept[0].counted == Decimal::FromInt(3));
-  CHECK(kept[1].report_id == "r2");
-  CHECK(kept[1].value == Decimal::FromInt(-8));
+  std::vector<Evidence> evidence = KeptEvidence(top);
+  REQUIRE(evidence.size() == 2);
+  CHECK(evidence[0].report_id == "r1");
+  CHECK(evidence[0].field_key == "今日工作");
+  CHECK(evidence[0].source == "visits_done");
+  CHECK(evidence[0].quote == "三");
+  CHECK(evidence[0].value == Decimal::FromInt(3));
+  CHECK(evidence[0].counted == Decimal::FromInt(3));
+  CHECK(evidence[1].report_id == "r2");
+  CHECK(evidence[1].value == Decimal::FromInt(-8));
   CHECK(top.omitted() == 0);
 }
 
@@ -53,14 +53,14 @@ TEST_CASE("top evidence replaces smallest absolute", "[top_evidence]") {
   top.Offer(MakeValue(1, "b"), "r2", false, 3);
   top.Offer(MakeValue(-4, "c"), "r3", false, 3);
   top.Offer(MakeValue(2, "d"), "r4", false, 3);   // larger than 1, replaces r2 in its slot
-  top.Offer(MakeValue(-2, "e"), "r5", false, 3);  // equal to the smallest kept: not kept
+  top.Offer(MakeValue(-2, "e"), "r5", false, 3);  // equal to the smallest kept value: not kept
   top.Offer(MakeValue(1, "f"), "r6", false, 3);   // smaller: not kept
-  std::vector<Evidence> kept = KeptEvidence(top);
-  REQUIRE(kept.size() == 3);
-  CHECK(kept[0].report_id == "r1");
-  CHECK(kept[1].report_id == "r4");
-  CHECK(kept[1].quote == "d");
-  CHECK(kept[2].report_id == "r3");
+  std::vector<Evidence> evidence = KeptEvidence(top);
+  REQUIRE(evidence.size() == 3);
+  CHECK(evidence[0].report_id == "r1");
+  CHECK(evidence[1].report_id == "r4");
+  CHECK(evidence[1].quote == "d");
+  CHECK(evidence[2].report_id == "r3");
   CHECK(top.omitted() == 3);
 }
 
@@ -71,11 +71,11 @@ TEST_CASE("top evidence evicts last of equal smallest", "[top_evidence]") {
   top.Offer(MakeValue(2, "c"), "r3", false, 3);
   top.Offer(MakeValue(9, "d"), "r4", false, 3);
   top.Offer(MakeValue(7, "e"), "r5", false, 3);
-  std::vector<Evidence> kept = KeptEvidence(top);
-  REQUIRE(kept.size() == 3);
-  CHECK(kept[0].report_id == "r1");
-  CHECK(kept[1].report_id == "r5");
-  CHECK(kept[2].report_id == "r4");
+  std::vector<Evidence> evidence = KeptEvidence(top);
+  REQUIRE(evidence.size() == 3);
+  CHECK(evidence[0].report_id == "r1");
+  CHECK(evidence[1].report_id == "r5");
+  CHECK(evidence[2].report_id == "r4");
   CHECK(top.omitted() == 2);
 }
 
@@ -92,12 +92,12 @@ TEST_CASE("top evidence weights down weighted items", "[top_evidence]") {
   TopEvidence top;
   top.Offer(MakeValue(4, "a"), "r1", true, 2);
   top.Offer(MakeValue(6, "b"), "r2", false, 2);
-  std::vector<Evidence> kept = KeptEvidence(top, Decimal::FromUnits(5000));
-  REQUIRE(kept.size() == 2);
-  CHECK(kept[0].weight == Decimal::FromUnits(5000));
-  CHECK(kept[0].counted == Decimal::FromInt(2));
-  CHECK(kept[1].weight == Decimal::FromInt(1));
-  CHECK(kept[1].counted == Decimal::FromInt(6));
+  std::vector<Evidence> evidence = KeptEvidence(top, Decimal::FromUnits(5000));
+  REQUIRE(evidence.size() == 2);
+  CHECK(evidence[0].weight == Decimal::FromUnits(5000));
+  CHECK(evidence[0].counted == Decimal::FromInt(2));
+  CHECK(evidence[1].weight == Decimal::FromInt(1));
+  CHECK(evidence[1].counted == Decimal::FromInt(6));
 
   std::vector<Evidence> unit = KeptEvidence(top, Decimal::FromInt(1));
   CHECK(unit[0].weight == Decimal::FromInt(1));
@@ -113,15 +113,15 @@ TEST_CASE("top evidence composes paired quote", "[top_evidence]") {
   value.evidence.approximate = ValueRange{Decimal::FromInt(10), Decimal::FromInt(30)};
   TopEvidence top;
   top.Offer(value, "a-report-id-long-enough-to-leave-the-inline-buffer-behind", false, 1);
-  std::vector<Evidence> kept = KeptEvidence(top);
-  REQUIRE(kept.size() == 1);
-  CHECK(kept[0].report_id == "a-report-id-long-enough-to-leave-the-inline-buffer-behind");
-  CHECK(kept[0].quote == value.evidence.Quote());
-  CHECK(kept[0].quote == "计划用时 2小时 → 实际用时 1.6小时");
-  CHECK(kept[0].span == value.evidence.span);
-  REQUIRE(kept[0].approximate.has_value());
-  CHECK(kept[0].approximate->low == Decimal::FromInt(10));
-  CHECK(kept[0].approximate->high == Decimal::FromInt(30));
+  std::vector<Evidence> evidence = KeptEvidence(top);
+  REQUIRE(evidence.size() == 1);
+  CHECK(evidence[0].report_id == "a-report-id-long-enough-to-leave-the-inline-buffer-behind");
+  CHECK(evidence[0].quote == value.evidence.Quote());
+  CHECK(evidence[0].quote == "计划用时 2小时 → 实际用时 1.6小时");
+  CHECK(evidence[0].span == value.evidence.span);
+  REQUIRE(evidence[0].approximate.has_value());
+  CHECK(evidence[0].approximate->low == Decimal::FromInt(10));
+  CHECK(evidence[0].approximate->high == Decimal::FromInt(30));
 }
 
 }  // namespace
