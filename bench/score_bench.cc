@@ -1,8 +1,11 @@
 // score_bench: streams generated sales logs through the scoring engine on one thread and
 // prints logs per second for each stage (normalize + extract, validate, aggregate) and peak
 // memory. Logs are generated in batches outside the timed sections.
-// Usage: score_bench [log_count] [people] [evidence_per_kpi] [days]
+// Usage: score_bench [log_count] [people] [evidence_per_kpi] [days] [digest]
 // The defaults are 1000000 logs, 2000 people, the engine's evidence cap and 2,700 logs a day.
+// With a fifth argument "digest" it also prints a hash of every flag, every log's decision and
+// the JSON of all reports, so that two builds can be shown to give the same results. Hashing
+// happens outside the timed sections.
 // Two runs with the same people and days but twice the logs show whether memory grows with the
 // logs or only with people and periods.
 #include <sys/resource.h>
@@ -18,9 +21,11 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scoring/config.h"
+#include "scoring/report_format.h"
 #include "scoring/score.h"
 
 namespace {
@@ -118,6 +123,22 @@ std::chrono::nanoseconds ThreadCpuTime() {
   return std::chrono::seconds(now.tv_sec) + std::chrono::nanoseconds(now.tv_nsec);
 }
 
+// 64-bit FNV-1a, enough to tell two result streams apart.
+class Fnv1a {
+ public:
+  void Add(std::string_view bytes) {
+    for (unsigned char byte : bytes) {
+      hash_ = (hash_ ^ byte) * 0x100000001b3ULL;
+    }
+    // A separator, so that "ab" + "c" and "a" + "bc" hash differently.
+    hash_ = (hash_ ^ 0xffU) * 0x100000001b3ULL;
+  }
+  uint64_t value() const { return hash_; }
+
+ private:
+  uint64_t hash_ = 0xcbf29ce484222325ULL;
+};
+
 std::string ReadFile(const std::string& path) {
   std::ifstream file(path);
   std::ostringstream text;
@@ -135,9 +156,10 @@ int main(int argc, char** argv) {
     options.max_evidence_per_kpi = static_cast<size_t>(std::atoll(argv[3]));
   }
   int64_t days = argc > 4 ? std::atoll(argv[4]) : std::max<int64_t>(1, total_logs / 2700);
-  if (total_logs <= 0 || people <= 0 || days <= 0) {
-    std::fprintf(stderr,
-                 "usage: score_bench [log_count > 0] [people > 0] [evidence_per_kpi] [days > 0]\n");
+  bool digest = argc > 5 && std::string_view(argv[5]) == "digest";
+  if (total_logs <= 0 || people <= 0 || days <= 0 || (argc > 5 && !digest)) {
+    std::fprintf(stderr, "usage: score_bench [log_count > 0] [people > 0] [evidence_per_kpi] "
+                         "[days > 0] [digest]\n");
     return 2;
   }
 
@@ -163,6 +185,8 @@ int main(int argc, char** argv) {
   std::vector<LogRecord> records;
   std::vector<logbridge::scoring::NormalizedLog> logs;
   std::vector<std::vector<logbridge::scoring::Flag>> log_flags;
+  std::vector<logbridge::scoring::LogOutcome> outcomes;
+  Fnv1a results;
 
   for (int64_t done = 0; done < total_logs;) {
     size_t batch = static_cast<size_t>(std::min<int64_t>(kBatch, total_logs - done));
@@ -185,15 +209,29 @@ int main(int argc, char** argv) {
     }
     auto validated = std::chrono::steady_clock::now();
     auto validated_cpu = ThreadCpuTime();
+    outcomes.clear();
     for (size_t i = 0; i < batch; ++i) {
       values += static_cast<int64_t>(logs[i].values.size());
       for (const auto& flag : log_flags[i]) {
         ++flags_by_code[flag.code];
       }
-      engine.Aggregate(std::move(logs[i]), std::move(log_flags[i]));
+      outcomes.push_back(engine.Aggregate(std::move(logs[i]), std::move(log_flags[i])));
     }
     auto aggregated = std::chrono::steady_clock::now();
     auto aggregated_cpu = ThreadCpuTime();
+    if (digest) {
+      for (const auto& outcome : outcomes) {
+        results.Add(outcome.report_id);
+        results.Add(std::to_string(static_cast<int>(outcome.decision)));
+        results.Add(outcome.skip_reason);
+        for (const auto& flag : outcome.flags) {
+          results.Add(flag.code);
+          results.Add(std::to_string(static_cast<int>(flag.severity)));
+          results.Add(flag.field);
+          results.Add(flag.message);
+        }
+      }
+    }
     normalize_cpu += normalized_cpu - start_cpu;
     validate_cpu += validated_cpu - normalized_cpu;
     aggregate_cpu += aggregated_cpu - validated_cpu;
@@ -233,6 +271,10 @@ int main(int argc, char** argv) {
               static_cast<double>(total_logs) / total,
               rate(normalize_cpu + validate_cpu + aggregate_cpu), total);
   std::printf("building reports:    %.3f s\n", report_seconds);
+  if (digest) {
+    results.Add(logbridge::scoring::ReportsToJson(reports));
+    std::printf("digest:              %016llx\n", static_cast<unsigned long long>(results.value()));
+  }
   std::printf("peak RSS:            %.1f MiB (%.1f MiB before building reports)\n",
               static_cast<double>(usage.ru_maxrss) / 1024.0,
               static_cast<double>(before_reports.ru_maxrss) / 1024.0);
