@@ -599,15 +599,30 @@ std::string_view TrimSpace(std::string_view text) {
 
 NormalizedLog Normalize(const Config& config, const LogRecord& record) {
   NormalizedLog log;
+  Normalize(config, record, &log);
+  return log;
+}
+
+void Normalize(const Config& config, const LogRecord& record, NormalizedLog* out) {
+  NormalizedLog& log = *out;
   log.record = &record;
   log.spec = config.FindTemplate(record.template_name);
+  log.role = nullptr;
   log.work_day = log.spec != nullptr ? ReportedDay(*log.spec, record.create_time)
                                      : ShanghaiDay(record.create_time);
+  log.values.clear();
+  log.ignored.clear();
+  log.missing_fields.clear();
+  log.unreadable.clear();
+  log.free_text.clear();
+  log.text_chars = 0;
+  log.customer.clear();
 
   size_t text_size = 0;
   for (const LogField& field : record.contents) {
     text_size += field.value.size() + 1;
   }
+  log.text.clear();
   log.text.reserve(text_size);
   for (const LogField& field : record.contents) {
     if (!log.text.empty()) {
@@ -617,7 +632,7 @@ NormalizedLog Normalize(const Config& config, const LogRecord& record) {
     log.text_chars += CountContentChars(field.value);
   }
   if (log.spec == nullptr) {
-    return log;
+    return;
   }
 
   log.role = config.RoleForLog(record.creator_id, record.template_name);
@@ -629,7 +644,6 @@ NormalizedLog Normalize(const Config& config, const LogRecord& record) {
   normalizer.AddTimeSavings();
   normalizer.AddExtractions();
   normalizer.Finish();
-  return log;
 }
 
 }  // namespace logbridge::scoring

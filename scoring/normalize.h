@@ -100,6 +100,11 @@ struct NormalizedLog {
 // the log's free text are not counted, so an amount written in both places counts once.
 NormalizedLog Normalize(const Config& config, const LogRecord& record);
 
+// Normalizes one record into *out, replacing all of its previous contents. The vectors and
+// strings of *out keep their capacity, so a caller that reuses one NormalizedLog per slot does
+// not allocate them again for every log.
+void Normalize(const Config& config, const LogRecord& record, NormalizedLog* out);
+
 // Returns the Shanghai day a log of this template reports on when it has no work-date field.
 // That is usually the day it was created. A log written after its period ended but before that
 // period's deadline reports on the last day of the earlier period, and for weekly and longer

@@ -565,6 +565,10 @@ NormalizedLog Engine::Normalize(const LogRecord& record) const {
   return scoring::Normalize(*config_, record);
 }
 
+void Engine::Normalize(const LogRecord& record, NormalizedLog* out) const {
+  scoring::Normalize(*config_, record, out);
+}
+
 std::vector<Flag> Engine::Validate(const NormalizedLog& log) {
   std::vector<Flag> flags = state_->validator.CheckAndRemember(log);
   for (Flag& flag : ApproximateValueFlags(log)) {

@@ -152,6 +152,8 @@ class Engine {
 
   // The three stages of Add, exposed for benchmarks and for callers that need a stage's output.
   NormalizedLog Normalize(const LogRecord& record) const;
+  // Normalizes into *out, reusing its capacity; see scoring::Normalize.
+  void Normalize(const LogRecord& record, NormalizedLog* out) const;
   // Checks the log, remembers it, and adds an approximate_value flag per approximate value.
   std::vector<Flag> Validate(const NormalizedLog& log);
   LogOutcome Aggregate(const NormalizedLog& log, std::vector<Flag> flags);

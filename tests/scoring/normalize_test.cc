@@ -106,6 +106,59 @@ TEST_CASE("Normalize shares nothing between logs", "[normalize]") {
   CHECK(again.ignored.size() == 1);
 }
 
+// Every output of a normalized log, so that two logs can be compared whole.
+std::vector<std::string> DescribeLog(const NormalizedLog& log) {
+  std::vector<std::string> lines = DescribeValues(log);
+  lines.push_back("spec " + std::to_string(log.spec != nullptr) + " role " +
+                  std::to_string(log.role != nullptr) + " day " + std::to_string(log.work_day));
+  for (const IgnoredExtraction& ignored : log.ignored) {
+    lines.push_back("ignored " + ignored.field_key + " " + ignored.extraction.rule + " " +
+                    ignored.extraction.quantity.Value().ToString() + " " +
+                    ignored.extraction.quantity.unit);
+  }
+  for (const std::string& key : log.missing_fields) {
+    lines.push_back("missing " + key);
+  }
+  for (const UnreadableField& field : log.unreadable) {
+    lines.push_back("unreadable " + field.key + " " + field.value + " " + field.hint);
+  }
+  lines.push_back("text " + log.text);
+  lines.push_back("free text " + log.free_text);
+  lines.push_back("chars " + std::to_string(log.text_chars));
+  lines.push_back("customer " + log.customer);
+  return lines;
+}
+
+TEST_CASE("Normalize into a reused log", "[normalize]") {
+  LogRecord busy = SalesLog("拜访客户3家，签约2万元，明天计划拜访5家，顺便回访了老客户", "华为",
+                            "12000");
+  LogRecord unreadable = SalesLog("整理资料", "腾讯", "很多");
+  unreadable.contents[4].value = "0小时";
+  LogRecord quiet = SalesLog("", "", "");
+  quiet.contents.pop_back();
+  LogRecord unknown = busy;
+  unknown.template_name = "周报";
+  unknown.create_time = EpochMs(1795000000000);
+  const LogRecord* order[] = {&busy, &unreadable, &quiet, &unknown, &busy, &quiet, &unreadable};
+
+  NormalizedLog reused;
+  for (const LogRecord* record : order) {
+    INFO("template " << record->template_name << ", work " << record->contents[0].value);
+    Normalize(SalesConfig(), *record, &reused);
+    NormalizedLog fresh = Normalize(SalesConfig(), *record);
+    CHECK(reused.record == record);
+    CHECK(DescribeLog(reused) == DescribeLog(fresh));
+  }
+
+  // The last log had unreadable fields; the busy one after it has none, and a longer text.
+  Normalize(SalesConfig(), busy, &reused);
+  CHECK(reused.unreadable.empty());
+  CHECK(reused.missing_fields.empty());
+  CHECK(reused.customer == "华为");
+  CHECK(reused.values.size() == 5);
+  CHECK(reused.ignored.size() == 1);
+}
+
 TEST_CASE("Utf8SliceView clips code point ranges", "[normalize]") {
   struct SliceCase {
     std::string text;
