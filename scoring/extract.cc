@@ -264,7 +264,7 @@ bool ApplyDefaultUnit(QuantityKind kind, std::string_view default_unit, NumberMa
     folded_utf8.assign(folded.utf8);
     has_folded = true;
   }
-  std::u32string_view unit = folded.folded;
+  std::u32string_view unit = View(folded.folded);
   if (unit.empty()) {
     return true;
   }
@@ -351,7 +351,7 @@ Aspect CachedClauseAspect(ExtractScratch* scratch, int clause) {
   std::optional<Aspect>& aspect = scratch->clause_aspect[clause];
   if (!aspect) {
     auto [begin, end] = scratch->clauses[clause];
-    aspect = ClauseAspect(scratch->buffer.folded, begin, end);
+    aspect = ClauseAspect(View(scratch->buffer.folded), begin, end);
   }
   return *aspect;
 }
@@ -370,7 +370,7 @@ FoldedText FoldText(std::string_view utf8) {
   Fold(utf8, &buffer);
   FoldedText out;
   out.text.assign(buffer.utf8);
-  out.origin = std::move(buffer.origin);
+  out.origin.assign(buffer.origin.begin(), buffer.origin.end());
   out.original_length = static_cast<int32_t>(buffer.original.size());
   return out;
 }
@@ -423,7 +423,7 @@ bool TrimHedges(std::u32string_view folded, int32_t* begin, int32_t* end) {
 // Reads a percentage written in tenths, 八成 or 8成 (80%) or 十成 (100%). Returns nullopt for
 // anything else.
 std::optional<Quantity> ReadTenthsPercent(const FoldBuffer& buffer, int32_t begin, int32_t end) {
-  std::u32string_view folded = buffer.folded;
+  std::u32string_view folded = View(buffer.folded);
   if (end - begin != 2 || folded[end - 1] != U'成') {
     return std::nullopt;
   }
@@ -562,7 +562,7 @@ std::optional<Quantity> ReadQuantity(std::string_view text, QuantityKind kind,
   // Per thread, so that typed fields reuse the buffers' capacity like Extract does.
   thread_local FoldBuffer buffer;
   Fold(text, &buffer);
-  std::u32string_view folded = buffer.folded;
+  std::u32string_view folded = View(buffer.folded);
   int32_t begin = 0;
   auto end = static_cast<int32_t>(folded.size());
   while (begin < end && IsAsciiSpace(folded[begin])) {
@@ -666,6 +666,11 @@ class QuantityMemo {
 
 std::optional<Quantity> ParseQuantity(std::string_view text, QuantityKind kind,
                                       std::string_view default_unit) {
+  // A plain integer is read directly, without folding, and typed amounts vary too much for
+  // the memo to keep them.
+  if (IsPlainInteger(text)) {
+    return ReadQuantity(text, kind, default_unit);
+  }
   thread_local QuantityMemo memo;
   return memo.Parse(text, kind, default_unit);
 }
@@ -821,7 +826,7 @@ std::optional<std::vector<std::u32string>> LiteralWords(const std::string& patte
     if (word.empty() || folded.utf8 != word) {
       return std::nullopt;
     }
-    words.push_back(folded.folded);
+    words.emplace_back(View(folded.folded));
     if (bar == std::string::npos) {
       return words;
     }
@@ -889,7 +894,7 @@ Result<Extractor> Extractor::Create(std::vector<ExtractionRule> rules) {
         return MakeError(ErrorCode::kInvalidArgument,
                          where + ": a measure word is empty; remove it or name the word");
       }
-      words.push_back(folded.folded);
+      words.emplace_back(View(folded.folded));
     }
     impl->measure_words.push_back(std::move(words));
   }
@@ -913,7 +918,7 @@ void Extractor::Impl::CollectTriggers(ExtractScratch* scratch) const {
   for (int clause = 0; clause < clause_count; ++clause) {
     auto [begin, end] = scratch->clauses[clause];
     size_t first_new = triggers.size();
-    FindLiteralTriggers(buffer.folded, begin, end, &triggers);
+    FindLiteralTriggers(View(buffer.folded), begin, end, &triggers);
     for (size_t i = first_new; i < triggers.size(); ++i) {
       triggers[i].clause = clause;
     }
@@ -946,7 +951,7 @@ bool Extractor::Impl::BindsAcrossComma(const ExtractScratch& scratch, size_t num
   int clause = scratch.number_clause[number];
   if (trigger.clause != clause - 1 || quantity.unit_class == UnitClass::kNone ||
       scratch.clauses[clause - 1].second + 1 != scratch.clauses[clause].first ||
-      !FollowsComma(scratch.buffer.folded, scratch.clauses[clause].first)) {
+      !FollowsComma(View(scratch.buffer.folded), scratch.clauses[clause].first)) {
     return false;
   }
   return std::none_of(scratch.triggers.begin(), scratch.triggers.end(), [&](const Trigger& t) {
@@ -1063,7 +1068,7 @@ void Extractor::ExtractInto(std::string_view text, std::vector<Extraction>* out)
   // A trigger binds only within its number's clause, so only clauses with numbers are
   // searched: for literal words in one pass, and for other patterns with the RE2 set
   // first and then with each pattern that occurs.
-  std::u32string_view folded = scratch.buffer.folded;
+  std::u32string_view folded = View(scratch.buffer.folded);
   scratch.clauses.clear();
   scratch.number_clause.clear();
   for (size_t i = 0; i < scratch.numbers.size(); ++i) {

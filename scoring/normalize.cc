@@ -59,6 +59,10 @@ const LogField* FindField(const LogRecord& record, std::string_view key, int32_t
 bool IsExplicitNone(std::string_view value) {
   constexpr std::string_view kNoneMarks[] = {"-", "—", "/", "无", "暂无", "没有", "尚无"};
   constexpr std::string_view kNonePrefixes[] = {"暂无", "没有", "尚无", "暂未", "无"};
+  // Most typed values are numbers, and no mark or prefix starts with a digit.
+  if (!value.empty() && value.front() >= '0' && value.front() <= '9') {
+    return false;
+  }
   for (std::string_view mark : kNoneMarks) {
     if (value == mark) {
       return true;
@@ -222,6 +226,15 @@ struct Duration {
   Span span;              // of text, in the field's original text
 };
 
+// The config's rule name and metric index for an extraction's rule and metric names.
+struct RuleLookup {
+  std::string_view source;  // the config's copy of the rule name, or "rule"
+  int metric = -1;          // index into Config::metrics, or -1
+  // Whether source and metric name are the names looked up, so that a later extraction with
+  // equal names may reuse this lookup. False when a name was not found in the config.
+  bool reusable = false;
+};
+
 // Buffers of one Normalize call. Kept per thread so that a log costs no allocations beyond
 // those of the NormalizedLog it returns.
 struct NormalizeScratch {
@@ -260,11 +273,16 @@ class LogNormalizer {
                 int32_t lead);
   // Returns the config's copy of a rule name, which outlives the extraction that carries it.
   std::string_view RuleName(std::string_view name) const;
+  // Returns the metric index and rule name of a counted extraction. Extractions of one rule
+  // usually follow each other, so the last lookup is kept.
+  const RuleLookup& LookUpRule(const Extraction& extraction);
 
   const Config& config_;
   const LogRecord& record_;
   NormalizedLog* log_;
   NormalizeScratch& scratch_;
+  // The last lookup of LookUpRule, for as long as this log is read.
+  RuleLookup last_rule_;
 };
 
 void LogNormalizer::AddValue(int metric, Decimal value, std::string_view text,
@@ -287,6 +305,17 @@ std::string_view LogNormalizer::RuleName(std::string_view name) const {
     }
   }
   return "rule";  // Not reached, because every extractor is built from config_.rules.
+}
+
+const RuleLookup& LogNormalizer::LookUpRule(const Extraction& extraction) {
+  if (last_rule_.reusable && extraction.rule == last_rule_.source &&
+      extraction.metric == config_.metrics[last_rule_.metric].name) {
+    return last_rule_;
+  }
+  last_rule_.source = RuleName(extraction.rule);
+  last_rule_.metric = config_.FindMetric(extraction.metric);
+  last_rule_.reusable = last_rule_.metric >= 0 && last_rule_.source == extraction.rule;
+  return last_rule_;
 }
 
 void LogNormalizer::ReadField(const FieldSpec& field) {
@@ -366,7 +395,7 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
 void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::string_view value,
                              int32_t lead) {
   if (field.customer) {
-    log_->customer = std::string(value);
+    log_->customer.assign(value);
   }
   if (log_->free_text.empty()) {
     // The joined text of all fields bounds the joined text fields, so one allocation fits.
@@ -392,11 +421,12 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
       log_->ignored.push_back({field.key, std::move(extraction)});
       continue;
     }
+    const RuleLookup& rule = LookUpRule(extraction);
     MetricValue item;
-    item.metric = config_.FindMetric(extraction.metric);
+    item.metric = rule.metric;
     item.value = extraction.quantity.Value();
     item.evidence.field_key = field.key;
-    item.evidence.source = RuleName(extraction.rule);
+    item.evidence.source = rule.source;
     item.evidence.span = extraction.span;
     if (extraction.span_begin_byte >= 0) {
       item.evidence.quote = std::string_view(raw.value).substr(

@@ -220,7 +220,7 @@ class NumberReader {
   NumberReader(const FoldBuffer& text, int32_t limit, const UnitTable& units,
                const ScanOptions& options)
       : buffer_(text),
-        text_(std::u32string_view(text.folded).substr(0, limit)),
+        text_(View(text.folded).substr(0, limit)),
         units_(units),
         options_(options) {}
 
@@ -1121,10 +1121,11 @@ UnitTable::UnitTable(const std::vector<std::string>& extra_measure_words) {
     if (folded.folded.empty()) {
       continue;
     }
+    std::u32string_view folded_word = View(folded.folded);
     bool known = std::any_of(words_.begin(), words_.end(),
-                             [&](const UnitWord& word) { return word.text == folded.folded; });
+                             [&](const UnitWord& word) { return word.text == folded_word; });
     if (!known) {
-      add(folded.folded, Role::kUnit, UnitClass::kMeasureWord);
+      add(std::u32string(folded_word), Role::kUnit, UnitClass::kMeasureWord);
     }
   }
 
@@ -1233,7 +1234,7 @@ void MarkHedge(std::u32string_view folded, NumberMatch* match) {
 
 void ScanNumbers(const FoldBuffer& text, const UnitTable& units, const ScanOptions& options,
                  std::vector<NumberMatch>* out) {
-  std::u32string_view folded = text.folded;
+  std::u32string_view folded = View(text.folded);
   NumberReader reader(text, static_cast<int32_t>(folded.size()), units, options);
   for (int32_t i = 0; i < static_cast<int32_t>(folded.size());) {
     if (!MayStartNumber(folded, i)) {

@@ -6,23 +6,59 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "scoring/extract.h"
 
 namespace logbridge::scoring {
 
+// An allocator whose construct() without arguments leaves a trivial element uninitialized,
+// so that vector::resize() does not zero it. Fold sizes its buffers by the input and then
+// writes every element it keeps, so zeroing them first would be wasted work.
+template <typename T>
+struct UninitializedAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = UninitializedAllocator<U>;
+  };
+
+  UninitializedAllocator() = default;
+  template <typename U>
+  explicit UninitializedAllocator(const UninitializedAllocator<U>& /*other*/) noexcept {}
+
+  template <typename U>
+  void construct(U* place) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(place)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* place, Args&&... args) {
+    std::allocator_traits<std::allocator<T>>::construct(*this, place,
+                                                        std::forward<Args>(args)...);
+  }
+};
+
+// Code points, and per code point offsets, that resize() does not zero.
+using CodePointBuffer = std::vector<char32_t, UninitializedAllocator<char32_t>>;
+using OffsetBuffer = std::vector<int32_t, UninitializedAllocator<int32_t>>;
+
+inline std::u32string_view View(const CodePointBuffer& code_points) {
+  return {code_points.data(), code_points.size()};
+}
+
 struct FoldBuffer {
-  std::u32string original;          // original code points; invalid UTF-8 bytes as U+FFFD
-  std::u32string folded;            // code points after NFKC
-  std::vector<int32_t> origin;      // origin[i] = index in original of folded[i]
+  CodePointBuffer original;         // original code points; invalid UTF-8 bytes as U+FFFD
+  CodePointBuffer folded;           // code points after NFKC
+  OffsetBuffer origin;              // origin[i] = index in original of folded[i]
   std::string folded_utf8;          // storage for utf8 when it differs from the input
   std::string_view utf8;            // folded text as UTF-8: the input itself or folded_utf8
-  std::vector<int32_t> cp_byte;     // cp_byte[i] = utf8 offset of folded[i]; one extra entry
+  OffsetBuffer cp_byte;             // cp_byte[i] = utf8 offset of folded[i]; one extra entry
   // original_byte[i] = input offset of original[i], with one extra entry: the input's size.
-  std::vector<int32_t> original_byte;
+  OffsetBuffer original_byte;
   bool well_formed = true;          // the input was valid UTF-8
 };
 

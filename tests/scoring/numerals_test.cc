@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 #include <unicode/normalizer2.h>
@@ -87,24 +88,26 @@ TEST_CASE("ParseQuantity reads digits up to the Decimal limit", "[extract]") {
 }
 
 TEST_CASE("ParseQuantity memo keeps inputs apart", "[extract]") {
-  // The same text under another kind or default unit must not return a remembered result.
-  for (int round = 0; round < 2; ++round) {
+  // The same text under another kind or default unit must not return a remembered result. A
+  // plain integer such as 5 is read without the memo, and 5.0 goes through it.
+  for (int round = 0; round < 4; ++round) {
+    const char* five = round < 2 ? "5" : "5.0";
     INFO("round " << round);
-    std::optional<Quantity> wan = ParseQuantity("5", kAmount, "万元");
+    std::optional<Quantity> wan = ParseQuantity(five, kAmount, "万元");
     REQUIRE(wan.has_value());
     CHECK(wan->low == Decimal::FromInt(50000));
     CHECK(wan->unit == "万元");
-    std::optional<Quantity> plain = ParseQuantity("5", kAmount);
+    std::optional<Quantity> plain = ParseQuantity(five, kAmount);
     REQUIRE(plain.has_value());
     CHECK(plain->low == Decimal::FromInt(5));
     CHECK(plain->unit.empty());
-    std::optional<Quantity> days = ParseQuantity("5", kDuration, "天");
+    std::optional<Quantity> days = ParseQuantity(five, kDuration, "天");
     REQUIRE(days.has_value());
     CHECK(days->low == Decimal::FromInt(40));
-    std::optional<Quantity> hours = ParseQuantity("5", kDuration);
+    std::optional<Quantity> hours = ParseQuantity(five, kDuration);
     REQUIRE(hours.has_value());
     CHECK(hours->low == Decimal::FromInt(5));
-    CHECK_FALSE(ParseQuantity("5", kDuration, "元").has_value());
+    CHECK_FALSE(ParseQuantity(five, kDuration, "元").has_value());
   }
 }
 
@@ -469,6 +472,55 @@ TEST_CASE("FoldText replaces invalid UTF-8", "[extract]") {
   FoldedText surrogate = FoldText("\xED\xA0\x80");
   CHECK(surrogate.original_length == 3);
   CHECK(surrogate.text == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+TEST_CASE("Fold reuses a buffer between texts", "[extract]") {
+  // Longer, shorter and invalid texts in turn, each compared with a fresh buffer's result.
+  const std::string texts[] = {"上午拜访３家客户，签约２.５万元……明天再跟进", "ａ1",
+                               "", "x\xFF中\xE4", "①②③ 拜访３家", "拜访3家客户"};
+  FoldBuffer reused;
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string& text : texts) {
+      INFO("round " << round << ", text: " << text);
+      Fold(text, &reused);
+      FoldBuffer fresh;
+      Fold(text, &fresh);
+      CHECK(View(reused.original) == View(fresh.original));
+      CHECK(View(reused.folded) == View(fresh.folded));
+      CHECK(std::vector<int32_t>(reused.origin.begin(), reused.origin.end()) ==
+            std::vector<int32_t>(fresh.origin.begin(), fresh.origin.end()));
+      CHECK(std::vector<int32_t>(reused.cp_byte.begin(), reused.cp_byte.end()) ==
+            std::vector<int32_t>(fresh.cp_byte.begin(), fresh.cp_byte.end()));
+      CHECK(std::vector<int32_t>(reused.original_byte.begin(), reused.original_byte.end()) ==
+            std::vector<int32_t>(fresh.original_byte.begin(), fresh.original_byte.end()));
+      CHECK(reused.utf8 == fresh.utf8);
+      CHECK(reused.well_formed == fresh.well_formed);
+      CHECK(reused.cp_byte.size() == reused.folded.size() + 1);
+      CHECK(reused.original_byte.size() == reused.original.size() + 1);
+    }
+  }
+}
+
+TEST_CASE("UninitializedAllocator keeps vector semantics", "[extract]") {
+  OffsetBuffer offsets;
+  CHECK(offsets.empty());
+  offsets.resize(3, 7);  // a value given is still written
+  CHECK(offsets == OffsetBuffer{7, 7, 7});
+  offsets.push_back(9);
+  offsets.insert(offsets.begin(), 1);
+  CHECK(offsets == OffsetBuffer{1, 7, 7, 7, 9});
+  offsets.resize(2);
+  CHECK(offsets == OffsetBuffer{1, 7});
+  offsets.resize(40);  // grows past the capacity; the first elements move along
+  REQUIRE(offsets.size() == 40);
+  CHECK(offsets[0] == 1);
+  CHECK(offsets[1] == 7);
+  offsets.assign(5, 0);
+  CHECK(offsets == OffsetBuffer(5, 0));
+  CodePointBuffer code_points(2, U'中');
+  CHECK(View(code_points) == U"中中");
+  code_points.clear();
+  CHECK(View(code_points).empty());
 }
 
 TEST_CASE("Fold table agrees with ICU NFKC", "[extract]") {
