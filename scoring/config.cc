@@ -101,9 +101,11 @@ const RoleSpec* Config::FindRole(std::string_view name) const {
 
 const RoleSpec* Config::RoleForLog(std::string_view creator_id,
                                    std::string_view template_name) const {
-  auto mapped = person_roles.find(std::string(creator_id));
-  if (mapped != person_roles.end()) {
-    return FindRole(mapped->second);
+  if (!person_roles.empty()) {
+    auto mapped = person_roles.find(creator_id);
+    if (mapped != person_roles.end()) {
+      return FindRole(mapped->second);
+    }
   }
   for (const RoleSpec& role : roles) {
     if (std::find(role.templates.begin(), role.templates.end(), template_name) !=
@@ -115,7 +117,7 @@ const RoleSpec* Config::RoleForLog(std::string_view creator_id,
 }
 
 std::optional<Decimal> Config::TargetFor(std::string_view creator_id, const KpiSpec& kpi) const {
-  auto person = person_targets.find(std::string(creator_id));
+  auto person = person_targets.find(creator_id);
   if (person != person_targets.end()) {
     auto target = person->second.find(kpi.name);
     if (target != person->second.end()) {

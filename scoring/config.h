@@ -176,9 +176,11 @@ struct Config {
   std::vector<RuleSpec> rules;
   std::vector<MetricSpec> metrics;
   std::vector<RoleSpec> roles;
-  std::map<std::string, std::string> person_roles;  // creator_id -> role name
+  // creator_id -> role name. The comparator is transparent, so a lookup by string_view builds
+  // no std::string.
+  std::map<std::string, std::string, std::less<>> person_roles;
   // creator_id -> KPI name -> target, overriding the role's target.
-  std::map<std::string, std::map<std::string, Decimal>> person_targets;
+  std::map<std::string, std::map<std::string, Decimal, std::less<>>, std::less<>> person_targets;
   ValidationSpec validation;
   std::vector<Extractor> extractors;  // compiled rule sets, shared by fields with equal rules
 

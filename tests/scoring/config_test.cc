@@ -303,6 +303,24 @@ TEST_CASE("person target overrides role", "[config]") {
   CHECK(*config->TargetFor("u2", kpi) == Decimal::FromInt(100000));
 }
 
+TEST_CASE("person role looked up by view", "[config]") {
+  std::string text(kValid);
+  text += "\n[people]\n\"u1\" = \"sales\"\n";
+  Result<Config> config = LoadConfigString(text, "test.toml");
+  INFO((config.ok() ? "" : config.error().message));
+  REQUIRE(config.ok());
+  // No role lists 周报, so only the person's own role gives one. The views are not
+  // null-terminated, so a lookup that read past their end would miss.
+  std::string ids = "u1x";
+  const RoleSpec* role = config->RoleForLog(std::string_view(ids).substr(0, 2), "周报");
+  REQUIRE(role != nullptr);
+  CHECK(role->name == "sales");
+  CHECK(config->RoleForLog(std::string_view(ids).substr(0, 1), "周报") == nullptr);
+  CHECK(config->RoleForLog(ids, "周报") == nullptr);
+  CHECK(*config->TargetFor(std::string_view(ids).substr(0, 2), config->roles[0].kpis[0]) ==
+        Decimal::FromInt(100000));
+}
+
 TEST_CASE("deadline time is shanghai", "[config]") {
   Deadline deadline{PeriodKind::kDay, 21 * 60, 0};
   int64_t day = DaysFromCivil({2026, 11, 3});

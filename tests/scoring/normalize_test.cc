@@ -159,6 +159,30 @@ TEST_CASE("Normalize into a reused log", "[normalize]") {
   CHECK(reused.ignored.size() == 1);
 }
 
+TEST_CASE("Normalize keeps other reused logs", "[normalize]") {
+  LogRecord busy = SalesLog("拜访客户3家，签约2万元，明天计划拜访5家，顺便回访了老客户", "华为",
+                            "12000");
+  LogRecord small = SalesLog("拜访客户1家", "腾讯", "300");
+  NormalizedLog first;
+  NormalizedLog second;
+  std::vector<std::string> busy_expected = DescribeLog(Normalize(SalesConfig(), busy));
+  std::vector<std::string> small_expected = DescribeLog(Normalize(SalesConfig(), small));
+
+  // Each call hands the scratch buffer of the call before to its log, so a later call into
+  // another slot must not write over values that an earlier slot still holds.
+  for (int round = 0; round < 3; ++round) {
+    INFO("round " << round);
+    Normalize(SalesConfig(), busy, &first);
+    Normalize(SalesConfig(), small, &second);
+    CHECK(DescribeLog(first) == busy_expected);
+    CHECK(DescribeLog(second) == small_expected);
+    Normalize(SalesConfig(), small, &first);
+    Normalize(SalesConfig(), busy, &second);
+    CHECK(DescribeLog(first) == small_expected);
+    CHECK(DescribeLog(second) == busy_expected);
+  }
+}
+
 TEST_CASE("Utf8SliceView clips code point ranges", "[normalize]") {
   struct SliceCase {
     std::string text;
