@@ -18,16 +18,6 @@ std::string_view FieldTypeName(FieldType type) {
   return "text";
 }
 
-std::optional<QuantityKind> QuantityKindOf(FieldType type) {
-  switch (type) {
-    case FieldType::kAmount: return QuantityKind::kAmount;
-    case FieldType::kCount: return QuantityKind::kCount;
-    case FieldType::kPercent: return QuantityKind::kPercent;
-    case FieldType::kDuration: return QuantityKind::kDuration;
-    default: return std::nullopt;
-  }
-}
-
 std::string_view AggregationName(Aggregation aggregation) {
   switch (aggregation) {
     case Aggregation::kSum: return "sum";

@@ -25,7 +25,16 @@ enum class FieldType { kText, kAmount, kCount, kPercent, kDuration, kEnum, kDate
 std::string_view FieldTypeName(FieldType type);
 
 // The quantity kind a typed field is read as, or nullopt for text, enum and date fields.
-std::optional<QuantityKind> QuantityKindOf(FieldType type);
+// Inline because Normalize calls it for every typed field.
+inline std::optional<QuantityKind> QuantityKindOf(FieldType type) {
+  switch (type) {
+    case FieldType::kAmount: return QuantityKind::kAmount;
+    case FieldType::kCount: return QuantityKind::kCount;
+    case FieldType::kPercent: return QuantityKind::kPercent;
+    case FieldType::kDuration: return QuantityKind::kDuration;
+    default: return std::nullopt;
+  }
+}
 
 struct FieldSpec {
   std::string key;     // matched against contents[].key

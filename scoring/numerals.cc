@@ -1020,7 +1020,7 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) 
   return match;
 }
 
-// Code points that may start a number; a hit still needs the exact check in MayStartNumber.
+// Code points that may start a number; a hit still needs the exact check in PassesNumberStart.
 CodePointFilter NumberStarts() {
   CodePointFilter starts;
   for (char32_t cp = 0; cp < 0x10000; ++cp) {
@@ -1034,13 +1034,15 @@ CodePointFilter NumberStarts() {
   return starts;
 }
 
-// Whether a number may start at text[i]; a cheap filter before NumberReader::ReadAt.
-bool MayStartNumber(std::u32string_view text, size_t i) {
+const CodePointFilter& NumberStartFilter() {
   static const CodePointFilter kStarts = NumberStarts();
+  return kStarts;
+}
+
+// Whether a number may start at text[i], given that NumberStartFilter contains text[i]. The
+// filter rejects most code points, so ScanNumbers tests it inline and calls this only on a hit.
+bool PassesNumberStart(std::u32string_view text, size_t i) {
   char32_t cp = text[i];
-  if (!kStarts.MayContain(cp)) {
-    return false;
-  }
   if (IsAsciiDigit(cp) || ChineseDigit(cp) >= 0 || cp == U'几' || cp == U'十' || cp == U'拾' ||
       cp == 0x00A5) {
     return true;
@@ -1060,6 +1062,11 @@ bool MayStartNumber(std::u32string_view text, size_t i) {
     default:
       return false;
   }
+}
+
+// Whether a number may start at text[i]; a cheap filter before NumberReader::ReadAt.
+bool MayStartNumber(std::u32string_view text, size_t i) {
+  return NumberStartFilter().MayContain(text[i]) && PassesNumberStart(text, i);
 }
 
 }  // namespace
@@ -1138,6 +1145,9 @@ UnitTable::UnitTable(const std::vector<std::string>& extra_measure_words) {
     const std::u32string& right = words_[b].text;
     return std::pair(left.front(), right.size()) < std::pair(right.front(), left.size());
   });
+  for (uint16_t index : order_) {
+    order_firsts_.push_back(words_[index].text.front());
+  }
 }
 
 const UnitWord* UnitTable::Match(std::u32string_view text, size_t pos) const {
@@ -1148,11 +1158,10 @@ const UnitWord* UnitTable::Match(std::u32string_view text, size_t pos) const {
   if (!firsts_.MayContain(first)) {
     return nullptr;
   }
-  auto it = std::lower_bound(order_.begin(), order_.end(), first, [this](uint16_t index, char32_t cp) {
-    return words_[index].text.front() < cp;
-  });
-  for (; it != order_.end() && words_[*it].text.front() == first; ++it) {
-    const UnitWord& word = words_[*it];
+  auto it = std::lower_bound(order_firsts_.begin(), order_firsts_.end(), first);
+  for (auto k = static_cast<size_t>(it - order_firsts_.begin());
+       k < order_.size() && order_firsts_[k] == first; ++k) {
+    const UnitWord& word = words_[order_[k]];
     if (text.substr(pos, word.text.size()) == word.text) {
       return &word;
     }
@@ -1236,8 +1245,9 @@ void ScanNumbers(const FoldBuffer& text, const UnitTable& units, const ScanOptio
                  std::vector<NumberMatch>* out) {
   std::u32string_view folded = View(text.folded);
   NumberReader reader(text, static_cast<int32_t>(folded.size()), units, options);
+  const CodePointFilter& starts = NumberStartFilter();
   for (int32_t i = 0; i < static_cast<int32_t>(folded.size());) {
-    if (!MayStartNumber(folded, i)) {
+    if (!starts.MayContain(folded[i]) || !PassesNumberStart(folded, i)) {
       ++i;
       continue;
     }

@@ -52,6 +52,7 @@ class UnitTable {
  private:
   std::vector<UnitWord> words_;
   std::vector<uint16_t> order_;              // indexes by first code point, longest first
+  std::vector<char32_t> order_firsts_;       // the first code point of each word in order_
   CodePointFilter firsts_;                   // first code points of words_
 };
 

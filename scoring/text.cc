@@ -238,7 +238,11 @@ void Fold(std::string_view input, FoldBuffer* out) {
   out->original.resize(input.size());
   out->folded.resize(input.size());
   out->origin.resize(input.size());
-  out->folded_utf8.resize(input.size());
+  // folded_utf8 only grows here, because std::string::resize zeroes what it adds; utf8 marks
+  // the bytes in use.
+  if (out->folded_utf8.size() < input.size()) {
+    out->folded_utf8.resize(input.size());
+  }
   out->cp_byte.resize(input.size() + 1);
   out->original_byte.resize(input.size() + 1);
   char32_t* original = out->original.data();
@@ -326,8 +330,7 @@ void Fold(std::string_view input, FoldBuffer* out) {
     cp_byte[folded_count] = static_cast<int32_t>(byte_count);
     out->cp_byte.resize(folded_count + 1);
     if (changed) {
-      out->folded_utf8.resize(byte_count);
-      out->utf8 = out->folded_utf8;
+      out->utf8 = std::string_view(out->folded_utf8.data(), byte_count);
     } else {
       out->utf8 = input;
     }

@@ -54,7 +54,8 @@ struct FoldBuffer {
   CodePointBuffer original;         // original code points; invalid UTF-8 bytes as U+FFFD
   CodePointBuffer folded;           // code points after NFKC
   OffsetBuffer origin;              // origin[i] = index in original of folded[i]
-  std::string folded_utf8;          // storage for utf8 when it differs from the input
+  std::string folded_utf8;          // storage for utf8 when it differs from the input; may be
+                                    // longer than utf8
   std::string_view utf8;            // folded text as UTF-8: the input itself or folded_utf8
   OffsetBuffer cp_byte;             // cp_byte[i] = utf8 offset of folded[i]; one extra entry
   // original_byte[i] = input offset of original[i], with one extra entry: the input's size.

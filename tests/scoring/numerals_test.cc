@@ -10,6 +10,7 @@
 #include <unicode/unistr.h>
 
 #include "scoring/extract.h"
+#include "scoring/numerals.h"
 #include "scoring/text.h"
 
 namespace logbridge::scoring {
@@ -499,6 +500,44 @@ TEST_CASE("Fold reuses a buffer between texts", "[extract]") {
       CHECK(reused.original_byte.size() == reused.original.size() + 1);
     }
   }
+}
+
+TEST_CASE("UnitTable matches the longest word", "[extract]") {
+  UnitTable units({"个体", "箩"});
+  std::u32string_view text = U"3个半小时个体户个人箩筐天x";
+
+  // Words that share a first code point: 个半小时, 个体 and 个 each win where they fit.
+  const UnitWord* word = units.Match(text, 1);
+  REQUIRE(word != nullptr);
+  CHECK(word->text == U"个半小时");
+  CHECK(word->unit_class == UnitClass::kDuration);
+  CHECK(word->plus_half);
+  word = units.Match(text, 5);
+  REQUIRE(word != nullptr);
+  CHECK(word->text == U"个体");
+  CHECK(word->unit_class == UnitClass::kMeasureWord);
+  word = units.Match(text, 8);
+  REQUIRE(word != nullptr);
+  CHECK(word->text == U"个");
+
+  // An extra word with a first code point of its own, a built-in one, and no word.
+  word = units.Match(text, 10);
+  REQUIRE(word != nullptr);
+  CHECK(word->text == U"箩");
+  word = units.Match(text, 12);
+  REQUIRE(word != nullptr);
+  CHECK(word->text == U"天");
+  CHECK(units.Match(text, 11) == nullptr);  // 筐
+  CHECK(units.Match(text, 13) == nullptr);  // x
+  CHECK(units.Match(text, text.size()) == nullptr);
+  CHECK(units.Match(U"", 0) == nullptr);
+
+  // Without the extra words, 个体 reads as 个 and 箩 is no unit.
+  UnitTable plain;
+  word = plain.Match(text, 5);
+  REQUIRE(word != nullptr);
+  CHECK(word->text == U"个");
+  CHECK(plain.Match(text, 10) == nullptr);
 }
 
 TEST_CASE("UninitializedAllocator keeps vector semantics", "[extract]") {
