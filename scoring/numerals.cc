@@ -343,7 +343,11 @@ ArabicRun NumberReader::ReadArabic(int32_t begin) const {
       ++fraction_digits;
     }
   }
-  run.end = SkipDigitRun(begin);
+  // Where the scan resumes after a rejected run; a read number ends at i instead.
+  auto reject = [&] {
+    run.end = SkipDigitRun(begin);
+    return run;
+  };
 
   // Versions (2.3.1), dates (2026-11-03, 11/03), clock times (14:30), identifiers and
   // numbers with leading zeros are not quantities.
@@ -364,19 +368,18 @@ ArabicRun NumberReader::ReadArabic(int32_t begin) const {
     if (options_.keep_identifiers) {
       run.ok = true;
       run.unreadable = true;
-      run.end = SkipDigitRun(begin);
     }
-    return run;
+    return reject();
   }
   // Separators show that a long run is an amount, but a plain one is an identifier.
   bool long_run = !grouped && integer_digits > kMaxIntegerDigits;
   if (joined || leading_zero || (long_run && !options_.keep_identifiers)) {
-    return run;
+    return reject();
   }
   std::optional<Decimal> value = ParseDigits(begin, integer_end, i, integer_digits,
                                              fraction_digits);
   if (!value && !long_run) {
-    return run;
+    return reject();
   }
   // An identifier too long for a Decimal (a 20-digit order number) is still shown. Its value
   // is never counted, so 0 is stored in its place.
