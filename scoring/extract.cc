@@ -200,6 +200,11 @@ void AddClauseBeforeComma(std::u32string_view folded, int32_t clause_begin,
   if (!FollowsComma(folded, clause_begin)) {
     return;
   }
+  // A clause that ends at the comma is the one ClauseAround would find, so the walk back over
+  // it is skipped.
+  if (!clauses->empty() && clauses->back().second == clause_begin - 1) {
+    return;
+  }
   std::pair<int32_t, int32_t> before = ClauseAround(folded, clause_begin - 1);
   if (before.first == before.second ||
       (!clauses->empty() && clauses->back().first == before.first)) {

@@ -632,6 +632,16 @@ TEST_CASE("Extract binds a unit across a comma", "[extract]") {
   CHECK(two[1].quantity.Value().ToString() == "50000");
   CHECK(Sales().Extract("拜访，3家").size() == 1);
   CHECK(Sales().Extract("拜访了，3家").size() == 1);
+  // The clause before the comma already holds a number, or another clause lies between.
+  std::vector<Extraction> next_to = Sales().Extract("签约2单，5万元");
+  INFO(Describe(next_to));
+  REQUIRE(next_to.size() == 2);
+  CHECK(next_to[1].rule == "sales");
+  CHECK(next_to[1].quantity.Value().ToString() == "50000");
+  std::vector<Extraction> between = Sales().Extract("签约2单，客户，1万元");
+  INFO(Describe(between));
+  REQUIRE(between.size() == 1);
+  CHECK(between[0].rule == "orders");
   // A bare number before the unit in the same clause does not hide the unit.
   std::vector<Extraction> after_bare = Sales().Extract("签约，A类3 金额1万元");
   INFO(Describe(after_bare));
