@@ -221,13 +221,19 @@ Aspect CombineAspects(Aspect a, Aspect b) {
   return a == Aspect::kPlanned || b == Aspect::kPlanned ? Aspect::kPlanned : Aspect::kDone;
 }
 
+// Sets every member of *quantity from number. Assigning in place lets a reused Quantity keep
+// the capacity of its unit string.
+void FillQuantity(const FoldBuffer& text, const NumberMatch& number, Quantity* quantity) {
+  quantity->low = number.low;
+  quantity->high = number.high;
+  quantity->approximate = (number.approximate && number.low < number.high) || number.hedged;
+  quantity->unit = number.unit;
+  quantity->span = OriginalSpan(text, number.begin, number.end);
+}
+
 Quantity ToQuantity(const FoldBuffer& text, const NumberMatch& number) {
   Quantity quantity;
-  quantity.low = number.low;
-  quantity.high = number.high;
-  quantity.approximate = (number.approximate && number.low < number.high) || number.hedged;
-  quantity.unit = number.unit;
-  quantity.span = OriginalSpan(text, number.begin, number.end);
+  FillQuantity(text, number, &quantity);
   return quantity;
 }
 
@@ -1112,7 +1118,7 @@ void Extractor::ExtractInto(std::string_view text, std::vector<Extraction>* out)
     Extraction& extraction = out->emplace_back();
     extraction.metric = rule.metric;
     extraction.rule = rule.name;
-    extraction.quantity = ToQuantity(scratch.buffer, number);
+    FillQuantity(scratch.buffer, number, &extraction.quantity);
     extraction.span = OriginalSpan(scratch.buffer, std::min(best->begin, number.begin),
                                    std::max(best->end, number.end));
     if (scratch.buffer.well_formed) {
