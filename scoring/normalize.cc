@@ -245,8 +245,8 @@ struct NormalizeScratch {
   std::vector<Extraction> extractions;
 };
 
-// The state of one Normalize call. Values collect in the scratch buffers, and Finish moves
-// them into the log.
+// The state of one Normalize call. Values collect in the scratch buffers, and Finish copies
+// them into the log, so that log->values is allocated once at its final size.
 class LogNormalizer {
  public:
   LogNormalizer(const Config& config, const LogRecord& record, NormalizedLog* log,
@@ -489,14 +489,7 @@ void LogNormalizer::AddExtractions() {
 }
 
 void LogNormalizer::Finish() {
-  // A fresh log gets one allocation of the final size, and the scratch keeps its buffer. A
-  // reused log trades buffers with the scratch instead of copying, and each buffer keeps the
-  // capacity it grew to.
-  if (log_->values.capacity() == 0) {
-    log_->values.assign(scratch_.values.begin(), scratch_.values.end());
-  } else {
-    log_->values.swap(scratch_.values);
-  }
+  log_->values.assign(scratch_.values.begin(), scratch_.values.end());
 }
 
 }  // namespace
