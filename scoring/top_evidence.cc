@@ -12,7 +12,8 @@ void TopEvidence::Append(const MetricValue& value, int64_t abs_units, std::strin
   if (size_ == capacity_) {
     // Slots grow as a vector's would, from 16, so a large cap costs memory only when used.
     size_t grown = std::min<size_t>(cap, capacity_ == 0 ? 16 : 2 * size_t{capacity_});
-    auto items = std::make_unique<Item[]>(grown);
+    // Not value-initialized, so the inline text buffers are not zeroed before their first fill.
+    auto items = std::make_unique_for_overwrite<Item[]>(grown);
     auto abs_units_grown = std::make_unique<int64_t[]>(grown);
     for (uint32_t i = 0; i < size_; ++i) {
       items[i] = std::move(items_[i]);
@@ -43,7 +44,10 @@ void TopEvidence::Fill(const MetricValue& value, std::string_view report_id, boo
   item->value = value.value;
   item->span = origin.span;
   item->down_weighted = down_weighted;
-  item->approximate = origin.approximate;
+  item->has_approximate = origin.approximate.has_value();
+  if (item->has_approximate) {
+    item->approximate = *origin.approximate;
+  }
   item->texts.Assign({report_id, origin.field_key, origin.source, origin.quote, origin.paired_key,
                       origin.paired_quote});
 }
@@ -70,7 +74,9 @@ void TopEvidence::AppendTo(Decimal down_weight, std::vector<Evidence>* out) cons
     value.evidence.quote = item.texts.Part(3);
     value.evidence.paired_key = item.texts.Part(4);
     value.evidence.paired_quote = item.texts.Part(5);
-    value.evidence.approximate = item.approximate;
+    if (item.has_approximate) {
+      value.evidence.approximate = item.approximate;
+    }
     Evidence& evidence = out->emplace_back(value.ToEvidence(item.texts.Part(0)));
     if (item.down_weighted && down_weight != Decimal::FromInt(1)) {
       evidence.weight = down_weight;
