@@ -369,14 +369,26 @@ void FillIgnoredItem(const NormalizedLog& log, const IgnoredExtraction& ignored,
                                                          : "negated";
   // The field is found as Normalize found it: by key, else by the configured sort.
   int32_t sort = -1;
+  int fields_with_key = 0;
   for (const FieldSpec& field : log.spec->fields) {
     if (field.key == ignored.field_key) {
       sort = field.sort;
+      ++fields_with_key;
     }
   }
   std::string_view quote;
   if (const LogField* field = log.record->FindField(ignored.field_key, sort)) {
-    quote = Utf8SliceView(field->value, extraction.span.begin, extraction.span.end);
+    // The extraction's byte offsets are into the text it was extracted from, which is this
+    // field's only when one field of the template has the key. Then they save walking the text.
+    bool offsets_apply = fields_with_key == 1 && extraction.span_begin_byte >= 0 &&
+                         extraction.span_begin_byte <= extraction.span_end_byte &&
+                         static_cast<size_t>(extraction.span_end_byte) <= field->value.size();
+    quote = offsets_apply
+                ? std::string_view(field->value)
+                      .substr(static_cast<size_t>(extraction.span_begin_byte),
+                              static_cast<size_t>(extraction.span_end_byte -
+                                                  extraction.span_begin_byte))
+                : Utf8SliceView(field->value, extraction.span.begin, extraction.span.end);
   }
   item->texts.Assign(
       {log.record->report_id, ignored.field_key, extraction.rule, extraction.metric, quote});
