@@ -1,7 +1,7 @@
 // IdSet: a set of 32-bit ids for counting distinct values that an engine-wide table has already
-// turned into small integers. The first kInlineIds ids sit inside the object, in two cache lines,
-// and a lookup scans them; a larger set moves to an open-addressing array on the heap. Move-only
-// value type; a moved-from set must be assigned before use. Not thread-safe.
+// turned into small integers. The first kInlineIds ids are stored inside the object, in two cache
+// lines, and a lookup scans them. A larger set moves to an open-addressing array on the heap.
+// Move-only value type; a moved-from set must be assigned before use. Not thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -60,8 +60,8 @@ class alignas(64) IdSet {
   size_t size() const { return size_; }
 
  private:
-  // Returns the heap slot that holds id, or the empty slot where it belongs. Linear probing from
-  // a multiplicative hash; the array is never full, so the loop ends.
+  // Returns the heap slot that contains id, or the empty slot where it belongs, probing linearly
+  // from a multiplicative hash. The array is never full, so the loop ends.
   static uint32_t* FindSlot(uint32_t* slots, uint32_t capacity, uint32_t id) {
     uint32_t mask = capacity - 1;
     uint32_t index = static_cast<uint32_t>((uint64_t{id} * 0x9E3779B97F4A7C15ULL) >> 32) & mask;
@@ -91,7 +91,7 @@ class alignas(64) IdSet {
   }
 
   uint32_t size_ = 0;
-  uint32_t capacity_ = 0;  // heap slots, a power of two; 0 while the ids are inline
+  uint32_t capacity_ = 0;  // heap slots, a power of two, or 0 while the ids are inline
   uint32_t inline_[kInlineIds] = {};  // [0, size_) in use while heap_ is null
   std::unique_ptr<uint32_t[]> heap_;  // id + 1 per used slot, 0 when empty
 };

@@ -1,7 +1,8 @@
 // PackedStrings: a fixed number of short strings stored back to back, inline when they fit and
 // in one reused heap buffer when they do not, so that a record kept per person and period can
 // be overwritten without allocating. Inline parts end at one-byte offsets, so the object is the
-// inline buffer plus 16 bytes for up to 7 parts. Value type; not thread-safe.
+// inline buffer plus 16 bytes for up to 7 parts. Value type; a moved-from object must be assigned
+// before Part is called. Not thread-safe.
 #pragma once
 
 #include <array>

@@ -20,7 +20,7 @@ namespace logbridge::scoring {
 namespace {
 
 // Running aggregate of one metric for one person and period, kept small because each log
-// updates several of them and they rarely stay in cache between two logs of one person.
+// updates several of them and they are often out of cache between two logs of one person.
 struct MetricState {
   Decimal weighted_sum;
   Decimal weight_total;
@@ -489,7 +489,7 @@ struct Engine::State {
   std::vector<int64_t> role_votes;
 
   // Every text counted by a distinct metric, by index. One table for all cells, so that a
-  // cell's set stores 4-byte ids and a lookup reads a table that most logs keep in cache.
+  // cell's set stores 4-byte ids instead of strings.
   FlatTable<std::string, uint32_t, TextHash> distinct_ids;
   // The position of each metric among the distinct metrics, or -1 for other metrics.
   std::vector<int> distinct_positions;

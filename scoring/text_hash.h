@@ -10,9 +10,9 @@
 
 namespace logbridge::scoring {
 
-// Returns a 64-bit hash of the bytes of text. The same bytes give the same hash in every run
-// and on every machine of one byte order; there is no seed, so it is no defence against keys
-// chosen to collide.
+// Returns a 64-bit hash of the bytes of text. The same bytes give the same hash in every run and
+// on every machine of one byte order. There is no seed, so it is no defence against keys chosen
+// to collide.
 inline uint64_t HashText(std::string_view text) {
   // Multiplies two words and folds the 128-bit product, so every input bit reaches the result.
   auto mix = [](uint64_t a, uint64_t b) {

@@ -52,8 +52,8 @@ class TopEvidence {
   int64_t omitted() const { return omitted_; }
 
  private:
-  // Two cache lines, so that a fill writes no more. The texts of one value of a DingTalk log
-  // usually fit in the inline 72 bytes, and a longer set moves to the item's reused heap buffer.
+  // Two cache lines, so that a fill writes no more. Texts longer than 72 bytes in total move to
+  // the item's reused heap buffer.
   struct alignas(64) Item {
     Decimal value;
     Span span;

@@ -20,7 +20,7 @@ TEST_CASE("text hash equal for equal bytes", "[text_hash]") {
 }
 
 TEST_CASE("text hash separates lengths", "[text_hash]") {
-  // Zero bytes read as zero padding in a tail, so only the length tells these apart.
+  // Zero bytes read like the zero padding of a tail, so only the length separates these.
   std::set<uint64_t> hashes;
   std::string text;
   for (int i = 0; i <= 24; ++i) {
@@ -43,7 +43,7 @@ TEST_CASE("text hash covers every byte", "[text_hash]") {
 }
 
 TEST_CASE("text hash spreads short ids", "[text_hash]") {
-  // Ids such as the bench's user0..user9999 differ in few bits; none may collide.
+  // Ids such as user0..user9999 differ in few bits, and none may collide.
   std::set<uint64_t> hashes;
   std::set<uint64_t> low_bits;
   for (int i = 0; i < 10000; ++i) {
