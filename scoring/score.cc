@@ -9,8 +9,8 @@
 #include <span>
 #include <tuple>
 
+#include "scoring/distinct_texts.h"
 #include "scoring/flat_table.h"
-#include "scoring/id_set.h"
 #include "scoring/packed_strings.h"
 #include "scoring/rational.h"
 #include "scoring/text_hash.h"
@@ -488,24 +488,16 @@ struct Engine::State {
   std::vector<MetricState> metric_states;
   std::vector<int64_t> role_votes;
 
-  // Every text counted by a distinct metric, by index. One table for all cells, so that a
-  // cell's set stores 4-byte ids instead of strings.
-  FlatTable<std::string, uint32_t, TextHash> distinct_ids;
   // The position of each metric among the distinct metrics, or -1 for other metrics.
   std::vector<int> distinct_positions;
   size_t distinct_metric_count = 0;
-  // The sets of texts (distinct_ids) of cell i's distinct metrics, at [i x distinct_metric_count,
-  // (i + 1) x distinct_metric_count). Like metric_states, addressed from the cell index alone.
-  std::vector<IdSet> distinct_sets;
+  // The texts counted by cell i's distinct metrics, at [i x distinct_metric_count, (i + 1) x
+  // distinct_metric_count). Like metric_states, addressed from the cell index alone.
+  std::vector<DistinctTexts> distinct_sets;
 
-  IdSet& DistinctSetOf(uint32_t cell, int metric) {
+  DistinctTexts& DistinctSetOf(uint32_t cell, int metric) {
     return distinct_sets[cell * distinct_metric_count +
                          static_cast<size_t>(distinct_positions[static_cast<size_t>(metric)])];
-  }
-
-  // Returns the index of a distinct text, adding it on first use.
-  uint32_t DistinctId(std::string_view text) {
-    return *distinct_ids.TryEmplace(text, static_cast<uint32_t>(distinct_ids.size())).first;
   }
 
   // Returns the index of a person id, adding it on first use.
@@ -717,9 +709,10 @@ LogOutcome Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags) 
     state.min = state.count > 1 ? std::min(state.min, value.value) : value.value;
     state.max = state.count > 1 ? std::max(state.max, value.value) : value.value;
     if (config_->metrics[value.metric].aggregation == Aggregation::kDistinct) {
-      uint32_t id = value.text.empty() ? state_->DistinctId(value.value.ToString())
-                                       : state_->DistinctId(value.text);
-      if (state_->DistinctSetOf(cell_index, value.metric).Insert(id)) {
+      DistinctTexts& seen = state_->DistinctSetOf(cell_index, value.metric);
+      bool added = value.text.empty() ? seen.Insert(value.value.ToString())
+                                      : seen.Insert(value.text);
+      if (added) {
         ++state.distinct_count;
       }
     }
