@@ -79,6 +79,19 @@ TEST_CASE("packed strings take max inline size", "[packed_strings]") {
   CHECK(packed.Part(1) == second);
 }
 
+TEST_CASE("packed strings copy every length", "[packed_strings]") {
+  // Lengths 0 to 40 take each copy path: bytes, two 4-byte words, two 8-byte words, memcpy.
+  const std::string source = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFG";
+  for (size_t length = 0; length <= 40; ++length) {
+    PackedStrings<3, 128> packed;
+    std::string part = source.substr(1, length);
+    packed.Assign({"<", part, ">"});
+    CHECK(packed.Part(0) == "<");
+    CHECK(packed.Part(1) == part);
+    CHECK(packed.Part(2) == ">");
+  }
+}
+
 TEST_CASE("packed strings fill inline buffer exactly", "[packed_strings]") {
   PackedStrings<2, 8> packed;
   packed.Assign({"1234", "5678"});
