@@ -32,6 +32,26 @@ TEST_CASE("distinct texts insert once", "[distinct_texts]") {
   CHECK_FALSE(texts.Contains("华为技术"));
 }
 
+TEST_CASE("distinct texts compare every length", "[distinct_texts]") {
+  // For each length up to 20, texts that differ only in their first or their last byte are
+  // both kept, so each compare path looks at both ends.
+  for (size_t length = 1; length <= 20; ++length) {
+    DistinctTexts texts;
+    std::string base(length, 'a');
+    std::string first_differs = base;
+    first_differs.front() = 'b';
+    std::string last_differs = base;
+    last_differs.back() = 'c';
+    CHECK(texts.Insert(base));
+    CHECK(texts.Insert(first_differs));
+    CHECK(texts.Insert(last_differs));
+    CHECK_FALSE(texts.Insert(base));
+    CHECK_FALSE(texts.Insert(first_differs));
+    CHECK_FALSE(texts.Insert(last_differs));
+    CHECK(texts.size() == 3);
+  }
+}
+
 TEST_CASE("distinct texts overflow to heap", "[distinct_texts]") {
   // 100 texts of 10 bytes fill the inline bytes after about 21; the rest go to the heap table.
   DistinctTexts texts;
