@@ -5,37 +5,31 @@
 
 #include <algorithm>
 #include <array>
-#include <deque>
 #include <functional>
 #include <span>
 #include <tuple>
 
+#include "scoring/distinct_texts.h"
 #include "scoring/flat_table.h"
 #include "scoring/packed_strings.h"
 #include "scoring/rational.h"
+#include "scoring/text_hash.h"
 #include "scoring/top_evidence.h"
 
 namespace logbridge::scoring {
 namespace {
 
-// Hashes strings and string views alike, so sets of strings can be searched with a view.
-struct TextHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view text) const { return std::hash<std::string_view>()(text); }
-};
-
-// The value of a FlatTable used as a set.
-struct Present {};
-
-// Running aggregate of one metric for one person and period.
+// Running aggregate of one metric for one person and period, kept small because each log
+// updates several of them and they are often out of cache between two logs of one person.
 struct MetricState {
   Decimal weighted_sum;
   Decimal weight_total;
   int64_t count = 0;
-  std::optional<Decimal> min;
-  std::optional<Decimal> max;
-  // The distinct texts seen; empty unless the metric counts distinct values.
-  FlatTable<std::string, Present, TextHash> distinct;
+  Decimal min;  // valid when count > 0
+  Decimal max;  // valid when count > 0
+  // The number of distinct texts seen, for a metric that counts distinct values. The texts
+  // themselves are in Engine::State::distinct_sets.
+  int64_t distinct_count = 0;
   TopEvidence evidence;
 };
 
@@ -98,7 +92,7 @@ std::optional<Decimal> MetricValueOf(const Config& config, std::span<const Metri
     case Aggregation::kMin: return state.min;
     case Aggregation::kMax: return state.max;
     case Aggregation::kDistinct:
-      return Decimal::FromInt(static_cast<int64_t>(state.distinct.size()));
+      return Decimal::FromInt(state.distinct_count);
     case Aggregation::kRatio: break;
   }
   return std::nullopt;
@@ -375,14 +369,26 @@ void FillIgnoredItem(const NormalizedLog& log, const IgnoredExtraction& ignored,
                                                          : "negated";
   // The field is found as Normalize found it: by key, else by the configured sort.
   int32_t sort = -1;
+  int fields_with_key = 0;
   for (const FieldSpec& field : log.spec->fields) {
     if (field.key == ignored.field_key) {
       sort = field.sort;
+      ++fields_with_key;
     }
   }
   std::string_view quote;
   if (const LogField* field = log.record->FindField(ignored.field_key, sort)) {
-    quote = Utf8SliceView(field->value, extraction.span.begin, extraction.span.end);
+    // The extraction's byte offsets are into the text it was extracted from, which is this
+    // field's only when one field of the template has the key. Then they save walking the text.
+    bool offsets_apply = fields_with_key == 1 && extraction.span_begin_byte >= 0 &&
+                         extraction.span_begin_byte <= extraction.span_end_byte &&
+                         static_cast<size_t>(extraction.span_end_byte) <= field->value.size();
+    quote = offsets_apply
+                ? std::string_view(field->value)
+                      .substr(static_cast<size_t>(extraction.span_begin_byte),
+                              static_cast<size_t>(extraction.span_end_byte -
+                                                  extraction.span_begin_byte))
+                : Utf8SliceView(field->value, extraction.span.begin, extraction.span.end);
   }
   item->texts.Assign(
       {log.record->report_id, ignored.field_key, extraction.rule, extraction.metric, quote});
@@ -436,6 +442,11 @@ struct Engine::State {
     for (size_t i = 0; i < std::size(kAllFlagCodes); ++i) {
       known_actions[i] = config.validation.ActionFor(kAllFlagCodes[i]);
     }
+    for (const MetricSpec& metric : config.metrics) {
+      bool distinct = metric.aggregation == Aggregation::kDistinct;
+      distinct_positions.push_back(distinct ? static_cast<int>(distinct_metric_count) : -1);
+      distinct_metric_count += distinct ? 1 : 0;
+    }
   }
   Validator validator;
   std::set<std::string> excluded_reports;
@@ -458,12 +469,17 @@ struct Engine::State {
   // Person ids by index, and the index of each id, so cells store a small integer.
   std::vector<std::string> person_ids;
   FlatTable<std::string, uint32_t, TextHash> person_indexes;
-  // The cell each person's last log went to. Logs come in time order, so it is usually
-  // the cell of the person's next log, which then needs no lookup in cell_indexes.
-  std::vector<uint32_t> last_cells;
-  // The cells in the order they were added, and the index of each person's period. A deque
-  // never moves its elements, so references to a cell stay valid.
-  std::deque<Cell> cells;
+  // The cell each person's last log went to, with its period. Logs come in time order, so it
+  // is usually the cell of the person's next log, which then needs no lookup in cell_indexes
+  // and no read of the cell itself.
+  struct LastCell {
+    uint32_t cell = kNoCell;
+    Period period;
+  };
+  std::vector<LastCell> last_cells;
+  // The cells in the order they were added, and the index of each person's period. Adding a
+  // cell may move the others, so callers hold cell indexes, not references, across CellFor.
+  std::vector<Cell> cells;
   FlatTable<CellKey, uint32_t, CellKeyHash> cell_indexes;
   // The metric states and role votes of cell i at [i x count, (i + 1) x count). Their address
   // follows from the cell index alone, so reading them need not wait for the cell's memory.
@@ -472,13 +488,25 @@ struct Engine::State {
   std::vector<MetricState> metric_states;
   std::vector<int64_t> role_votes;
 
+  // The position of each metric among the distinct metrics, or -1 for other metrics.
+  std::vector<int> distinct_positions;
+  size_t distinct_metric_count = 0;
+  // The texts counted by cell i's distinct metrics, at [i x distinct_metric_count, (i + 1) x
+  // distinct_metric_count). Like metric_states, addressed from the cell index alone.
+  std::vector<DistinctTexts> distinct_sets;
+
+  DistinctTexts& DistinctSetOf(uint32_t cell, int metric) {
+    return distinct_sets[cell * distinct_metric_count +
+                         static_cast<size_t>(distinct_positions[static_cast<size_t>(metric)])];
+  }
+
   // Returns the index of a person id, adding it on first use.
   uint32_t PersonIndex(std::string_view person) {
     auto [index, added] =
         person_indexes.TryEmplace(person, static_cast<uint32_t>(person_ids.size()));
     if (added) {
       person_ids.emplace_back(person);
-      last_cells.push_back(kNoCell);
+      last_cells.emplace_back();
     }
     return *index;
   }
@@ -486,13 +514,13 @@ struct Engine::State {
   // Returns the index of the cell of a person's period, adding the cell on first use.
   uint32_t CellFor(const Period& period, std::string_view person_id) {
     uint32_t person = PersonIndex(person_id);
-    uint32_t last = last_cells[person];
-    if (last != kNoCell && cells[last].period == period) {
-      return last;
+    LastCell& last = last_cells[person];
+    if (last.cell != kNoCell && last.period == period) {
+      return last.cell;
     }
     auto [index, added] =
         cell_indexes.TryEmplace(CellKey{person, period}, static_cast<uint32_t>(cells.size()));
-    last_cells[person] = *index;
+    last = {*index, period};
     if (!added) {
       return *index;
     }
@@ -500,6 +528,7 @@ struct Engine::State {
     cell.person = person;
     cell.period = period;
     metric_states.resize(cells.size() * metric_count);
+    distinct_sets.resize(cells.size() * distinct_metric_count);
     role_votes.resize(cells.size() * role_count);
     return *index;
   }
@@ -681,13 +710,14 @@ LogOutcome Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags) 
     state.weighted_sum = state.weighted_sum + (down ? value.value * weight : value.value);
     state.weight_total = state.weight_total + weight;
     ++state.count;
-    state.min = state.min ? std::min(*state.min, value.value) : value.value;
-    state.max = state.max ? std::max(*state.max, value.value) : value.value;
+    state.min = state.count > 1 ? std::min(state.min, value.value) : value.value;
+    state.max = state.count > 1 ? std::max(state.max, value.value) : value.value;
     if (config_->metrics[value.metric].aggregation == Aggregation::kDistinct) {
-      if (value.text.empty()) {
-        state.distinct.TryEmplace(value.value.ToString());
-      } else {
-        state.distinct.TryEmplace(value.text);
+      DistinctTexts& seen = state_->DistinctSetOf(cell_index, value.metric);
+      bool added = value.text.empty() ? seen.Insert(value.value.ToString())
+                                      : seen.Insert(value.text);
+      if (added) {
+        ++state.distinct_count;
       }
     }
     state.evidence.Offer(value, record.report_id, down, options_.max_evidence_per_kpi);

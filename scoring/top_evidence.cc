@@ -1,30 +1,38 @@
-// The bounded evidence list of one metric: an offer is compared with the kept absolute values
-// before any text is copied, and kept texts are copied into reused buffers.
+// The bounded evidence list of one metric: an offer is compared with the smallest kept absolute
+// value before any text is copied, and kept texts are copied into reused buffers.
 #include "scoring/top_evidence.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace logbridge::scoring {
 
-void TopEvidence::Offer(const MetricValue& value, std::string_view report_id, bool down_weighted,
-                        size_t cap) {
-  int64_t abs_units = value.value.Abs().units();
-  if (items_.size() < cap) {
-    if (items_.empty()) {
-      items_.reserve(std::min<size_t>(cap, 16));
-      abs_units_.reserve(std::min<size_t>(cap, 16));
+void TopEvidence::Append(const MetricValue& value, int64_t abs_units, std::string_view report_id,
+                         bool down_weighted, size_t cap) {
+  if (size_ == capacity_) {
+    // Slots grow as a vector's would, from 16, so a large cap costs memory only when used.
+    size_t grown = std::min<size_t>(cap, capacity_ == 0 ? 16 : 2 * size_t{capacity_});
+    // Not value-initialized, so the inline text buffers are not zeroed before their first fill.
+    auto items = std::make_unique_for_overwrite<Item[]>(grown);
+    auto abs_units_grown = std::make_unique<int64_t[]>(grown);
+    for (uint32_t i = 0; i < size_; ++i) {
+      items[i] = std::move(items_[i]);
+      abs_units_grown[i] = abs_units_[i];
     }
-    Fill(value, report_id, down_weighted, &items_.emplace_back());
-    abs_units_.push_back(abs_units);
-    if (items_.size() == cap) {
-      FindSmallest();
-    }
-    return;
+    items_ = std::move(items);
+    abs_units_ = std::move(abs_units_grown);
+    capacity_ = static_cast<uint32_t>(grown);
   }
-  ++omitted_;
-  if (cap == 0 || abs_units <= abs_units_[smallest_]) {
-    return;
+  Fill(value, report_id, down_weighted, &items_[size_]);
+  abs_units_[size_] = abs_units;
+  ++size_;
+  if (size_ == cap) {
+    FindSmallest();
   }
+}
+
+void TopEvidence::Replace(const MetricValue& value, int64_t abs_units, std::string_view report_id,
+                          bool down_weighted) {
   Fill(value, report_id, down_weighted, &items_[smallest_]);
   abs_units_[smallest_] = abs_units;
   FindSmallest();
@@ -36,22 +44,27 @@ void TopEvidence::Fill(const MetricValue& value, std::string_view report_id, boo
   item->value = value.value;
   item->span = origin.span;
   item->down_weighted = down_weighted;
-  item->approximate = origin.approximate;
+  item->has_approximate = origin.approximate.has_value();
+  if (item->has_approximate) {
+    item->approximate = *origin.approximate;
+  }
   item->texts.Assign({report_id, origin.field_key, origin.source, origin.quote, origin.paired_key,
                       origin.paired_quote});
 }
 
 void TopEvidence::FindSmallest() {
   smallest_ = 0;
-  for (size_t i = 1; i < abs_units_.size(); ++i) {
+  for (uint32_t i = 1; i < size_; ++i) {
     if (abs_units_[i] <= abs_units_[smallest_]) {
       smallest_ = i;
     }
   }
+  smallest_units_ = abs_units_[smallest_];
 }
 
 void TopEvidence::AppendTo(Decimal down_weight, std::vector<Evidence>* out) const {
-  for (const Item& item : items_) {
+  for (uint32_t i = 0; i < size_; ++i) {
+    const Item& item = items_[i];
     // Rebuilt as Normalize found it, so ToEvidence composes the quote as it always does.
     MetricValue value;
     value.value = item.value;
@@ -61,7 +74,9 @@ void TopEvidence::AppendTo(Decimal down_weight, std::vector<Evidence>* out) cons
     value.evidence.quote = item.texts.Part(3);
     value.evidence.paired_key = item.texts.Part(4);
     value.evidence.paired_quote = item.texts.Part(5);
-    value.evidence.approximate = item.approximate;
+    if (item.has_approximate) {
+      value.evidence.approximate = item.approximate;
+    }
     Evidence& evidence = out->emplace_back(value.ToEvidence(item.texts.Part(0)));
     if (item.down_weighted && down_weight != Decimal::FromInt(1)) {
       evidence.weight = down_weight;

@@ -421,6 +421,17 @@ TEST_CASE("uncounted matches reach the report", "[engine]") {
   CHECK(report.ignored[2].reason == "identifier");
 }
 
+TEST_CASE("uncounted match quoted from invalid utf8", "[engine]") {
+  // An invalid byte leaves the extraction without byte offsets, so the quote is cut by code
+  // points instead; both ways give the same text.
+  Engine engine(LoadSalesConfig(), {});
+  engine.Add(SalesLog("r1", "拜访客户3家\xff，明天计划拜访5家"));
+  ScoreReport report = engine.Reports().at(0);
+  REQUIRE(report.ignored.size() == 1);
+  CHECK(report.ignored[0].quote == "拜访5家");
+  CHECK(report.ignored[0].reason == "planned");
+}
+
 TEST_CASE("uncounted matches are bounded", "[engine]") {
   Engine engine(LoadSalesConfig(), {.max_evidence_per_kpi = 2});
   engine.Add(SalesLog("r1", "明天拜访3家，明天拜访4家，明天拜访5家"));

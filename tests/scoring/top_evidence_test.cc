@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -77,6 +78,57 @@ TEST_CASE("top evidence evicts last of equal smallest", "[top_evidence]") {
   CHECK(evidence[1].report_id == "r5");
   CHECK(evidence[2].report_id == "r4");
   CHECK(top.omitted() == 2);
+}
+
+TEST_CASE("top evidence grows past first slots", "[top_evidence]") {
+  // 40 values, more than the 16 slots allocated first, kept in the order offered.
+  TopEvidence top;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 40; ++i) {
+    ids.push_back("report-" + std::to_string(i));
+  }
+  for (int i = 0; i < 40; ++i) {
+    top.Offer(MakeValue(i + 1, "q"), ids[static_cast<size_t>(i)], false, 40);
+  }
+  std::vector<Evidence> evidence = KeptEvidence(top);
+  REQUIRE(evidence.size() == 40);
+  for (size_t i = 0; i < evidence.size(); ++i) {
+    CHECK(evidence[i].report_id == ids[i]);
+    CHECK(evidence[i].value == Decimal::FromInt(static_cast<int64_t>(i) + 1));
+  }
+  CHECK(top.omitted() == 0);
+
+  // Full now: 41 replaces 1, the smallest, and a second 2 equals the new smallest.
+  top.Offer(MakeValue(41, "q"), "report-41", false, 40);
+  top.Offer(MakeValue(2, "q"), "report-2-again", false, 40);
+  evidence = KeptEvidence(top);
+  REQUIRE(evidence.size() == 40);
+  CHECK(evidence[0].report_id == "report-41");
+  CHECK(evidence[1].report_id == "report-1");
+  CHECK(top.omitted() == 2);
+}
+
+TEST_CASE("top evidence moves with its items", "[top_evidence]") {
+  TopEvidence top;
+  top.Offer(MakeValue(3, "三"), "r1", false, 2);
+  top.Offer(MakeValue(5, "五"), "r2", false, 2);
+  top.Offer(MakeValue(4, "四"), "r3", false, 2);
+  TopEvidence moved = std::move(top);
+  std::vector<Evidence> evidence = KeptEvidence(moved);
+  REQUIRE(evidence.size() == 2);
+  CHECK(evidence[0].report_id == "r3");
+  CHECK(evidence[1].report_id == "r2");
+  CHECK(moved.omitted() == 1);
+
+  // The smallest kept value moved too: 4 is not kept again, 6 replaces it.
+  moved.Offer(MakeValue(4, "四"), "r4", false, 2);
+  moved.Offer(MakeValue(6, "六"), "r5", false, 2);
+  evidence = KeptEvidence(moved);
+  REQUIRE(evidence.size() == 2);
+  CHECK(evidence[0].report_id == "r5");
+  CHECK(evidence[0].quote == "六");
+  CHECK(evidence[1].report_id == "r2");
+  CHECK(moved.omitted() == 3);
 }
 
 TEST_CASE("top evidence with zero cap counts only", "[top_evidence]") {
