@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <span>
 
 namespace logbridge::scoring {
 namespace {
@@ -121,7 +122,7 @@ bool Contains(std::string_view text, std::string_view phrase) {
 }
 
 // The median of an ascending, non-empty list.
-double SortedMedian(const std::vector<Decimal>& sorted) {
+double SortedMedian(std::span<const Decimal> sorted) {
   size_t middle = sorted.size() / 2;
   if (sorted.size() % 2 == 1) {
     return sorted[middle].ToDouble();
@@ -325,7 +326,10 @@ const Validator::Distribution* Validator::DistributionFor(const RoleSpec& role, 
 }
 
 Validator::Validator(const Config& config)
-    : config_(config), orders_(std::chrono::hours(24 * kOrderWindowDays)) {
+    : config_(config),
+      histories_(static_cast<size_t>(std::max(0, config.validation.duplicate_window)),
+                 kAmountHistory),
+      orders_(std::chrono::hours(24 * kOrderWindowDays)) {
   // The same division SimilarityAtLeast makes, so the integer compare agrees with it exactly. A
   // similarity of 0 never flags, so at least one bin must match.
   double threshold = config_.validation.duplicate_similarity;
@@ -374,19 +378,10 @@ int32_t Validator::AddPerson(const NormalizedLog& log) {
   auto [index, added] =
       person_index_.TryEmplace(log.record->creator_id, static_cast<int32_t>(people_.size()));
   if (added) {
-    people_.emplace_back().id = log.record->creator_id;
+    people_.push_back(log.record->creator_id);
+    histories_.Add();
   }
   return *index;
-}
-
-void Validator::PrefetchHistory(const PersonHistory& history) {
-  // The duplicate window's masks are read in full, and the amounts around the median.
-  for (size_t offset = 0; offset < history.recent_bins.size(); offset += 8) {
-    __builtin_prefetch(history.recent_bins.data() + offset);
-  }
-  if (!history.sorted_amounts.empty()) {
-    __builtin_prefetch(history.sorted_amounts.data() + history.sorted_amounts.size() / 2);
-  }
 }
 
 int32_t Validator::FindCustomer(const NormalizedLog& log) const {
@@ -427,7 +422,7 @@ std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log) {
   }
   // One lookup serves both steps. A new, empty history checks like a missing one.
   int32_t person = AddPerson(log);
-  PrefetchHistory(people_[static_cast<size_t>(person)]);
+  histories_.Prefetch(person);
   LogFacts facts = FactsOf(log);
   Customer* customer =
       facts.customer >= 0 ? &customers_[static_cast<size_t>(facts.customer)] : nullptr;
@@ -438,14 +433,13 @@ std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log) {
 
 std::vector<Flag> Validator::CheckWithFacts(const NormalizedLog& log, const LogFacts& facts,
                                             const Customer* customer, int32_t person) const {
-  const PersonHistory* history = person >= 0 ? &people_[static_cast<size_t>(person)] : nullptr;
   std::vector<Flag> flags;
   CheckContent(log, &flags);
   if (facts.order_amount) {
     CheckAmounts(log, *facts.order_amount, customer, person, &flags);
   }
   CheckOutliers(log, &flags);
-  CheckDuplicates(log, facts, history, &flags);
+  CheckDuplicates(log, facts, person, &flags);
   CheckDeadline(log, &flags);
   return flags;
 }
@@ -517,7 +511,7 @@ void Validator::CheckAmounts(const NormalizedLog& log, Decimal amount, const Cus
       flags->push_back({std::string(kFlagDuplicateOrder), Severity::kError, field,
                         "the order of " + amount.ToString() + " from customer \"" +
                             log.customer + "\" was already claimed by " +
-                            people_[static_cast<size_t>(claim->person)].id + " in report " +
+                            people_[static_cast<size_t>(claim->person)] + " in report " +
                             claim->report_id});
     } else if (claim != nullptr && claim->report_id != log.record->report_id) {
       // The same person again: a new order of the same amount is possible, so it is a warning.
@@ -528,12 +522,15 @@ void Validator::CheckAmounts(const NormalizedLog& log, Decimal amount, const Cus
     }
   }
 
-  const PersonHistory* history = person >= 0 ? &people_[static_cast<size_t>(person)] : nullptr;
-  if (history == nullptr ||
-      history->sorted_amounts.size() < static_cast<size_t>(spec.unit_slip_min_history)) {
+  if (person < 0) {
     return;
   }
-  double median = SortedMedian(history->sorted_amounts);
+  std::span<const Decimal> sorted_amounts = histories_.sorted_amounts(person);
+  if (sorted_amounts.empty() ||
+      sorted_amounts.size() < static_cast<size_t>(spec.unit_slip_min_history)) {
+    return;
+  }
+  double median = SortedMedian(sorted_amounts);
   if (median <= 0) {
     return;
   }
@@ -589,10 +586,10 @@ void Validator::CheckOutliers(const NormalizedLog& log, std::vector<Flag>* flags
   }
 }
 
-void Validator::CheckDuplicates(const NormalizedLog& log, const LogFacts& facts,
-                                const PersonHistory* history, std::vector<Flag>* flags) const {
+void Validator::CheckDuplicates(const NormalizedLog& log, const LogFacts& facts, int32_t person,
+                                std::vector<Flag>* flags) const {
   if (log.text_chars < config_.validation.min_chars || config_.validation.duplicate_window == 0 ||
-      history == nullptr) {
+      person < 0) {
     return;
   }
   // The bin counts decide most slots. Only a slot that passes the threshold pays for the
@@ -603,20 +600,21 @@ void Validator::CheckDuplicates(const NormalizedLog& log, const LogFacts& facts,
   const std::string* best_report = nullptr;
   double best_copy = 0;
   const std::string* copy_report = nullptr;
-  const PersonHistory& person = *history;
-  for (size_t slot = 0; slot < person.recent_sketches.size(); ++slot) {
+  std::span<const uint64_t> all_bins = histories_.recent_bins(person);
+  for (size_t slot = 0; slot < all_bins.size(); ++slot) {
     // The used bins are exact, and bins used by both bound the equal ones from above.
-    uint64_t recent_bins = person.recent_bins[slot];
+    uint64_t recent_bins = all_bins[slot];
     int either = CountSetBits(facts.used_bins | recent_bins);
     if (CountSetBits(facts.used_bins & recent_bins) < min_same_[static_cast<size_t>(either)]) {
       continue;
     }
-    auto [used, same] = CountBins(facts.sketch, person.recent_sketches[slot]);
+    PersonHistories::Recent recent = histories_.recent(person, slot);
+    auto [used, same] = CountBins(facts.sketch, *recent.sketch);
     if (same < min_same_[static_cast<size_t>(used)]) {
       continue;
     }
     double similarity = static_cast<double>(same) / static_cast<double>(used);
-    const std::string& report_id = person.recent_reports[slot];
+    const std::string& report_id = *recent.report_id;
     if (report_id == log.record->report_id) {
       continue;
     }
@@ -624,7 +622,7 @@ void Validator::CheckDuplicates(const NormalizedLog& log, const LogFacts& facts,
       best = similarity;
       best_report = &report_id;
     }
-    if (similarity > best_copy && person.recent_values[slot] == facts.values_print) {
+    if (similarity > best_copy && recent.values == facts.values_print) {
       best_copy = similarity;
       copy_report = &report_id;
     }
@@ -670,20 +668,7 @@ void Validator::CheckDeadline(const NormalizedLog& log, std::vector<Flag>* flags
 
 void Validator::RememberAmount(const NormalizedLog& log, Decimal amount, Customer* customer,
                                int32_t person) {
-  // Insert the new amount before removing the oldest, so an equal pair leaves one of them.
-  PersonHistory* history = &people_[static_cast<size_t>(person)];
-  history->sorted_amounts.insert(std::upper_bound(history->sorted_amounts.begin(),
-                                                  history->sorted_amounts.end(), amount),
-                                 amount);
-  if (history->amounts.size() < kAmountHistory) {
-    history->amounts.push_back(amount);
-  } else {
-    Decimal& oldest = history->amounts[history->next_amount];
-    history->sorted_amounts.erase(std::lower_bound(history->sorted_amounts.begin(),
-                                                   history->sorted_amounts.end(), oldest));
-    oldest = amount;
-    history->next_amount = (history->next_amount + 1) % kAmountHistory;
-  }
+  histories_.AddAmount(person, amount);
   if (log.customer.empty()) {
     return;
   }
@@ -702,22 +687,11 @@ void Validator::RememberAmount(const NormalizedLog& log, Decimal amount, Custome
 
 void Validator::RememberWithFacts(const NormalizedLog& log, const LogFacts& facts,
                                   Customer* customer, int32_t person) {
-  PersonHistory& history = people_[static_cast<size_t>(person)];
   const ValidationSpec& spec = config_.validation;
 
   if (spec.duplicate_window > 0 && log.text_chars >= spec.min_chars) {
-    if (history.recent_sketches.size() < static_cast<size_t>(spec.duplicate_window)) {
-      history.recent_bins.push_back(facts.used_bins);
-      history.recent_sketches.push_back(facts.sketch);
-      history.recent_reports.push_back(log.record->report_id);
-      history.recent_values.push_back(facts.values_print);
-    } else {
-      history.recent_bins[history.next_slot] = facts.used_bins;
-      history.recent_sketches[history.next_slot] = facts.sketch;
-      history.recent_reports[history.next_slot] = log.record->report_id;
-      history.recent_values[history.next_slot] = facts.values_print;
-      history.next_slot = (history.next_slot + 1) % history.recent_sketches.size();
-    }
+    histories_.AddRecent(person, facts.used_bins, facts.values_print, facts.sketch,
+                         log.record->report_id);
   }
 
   if (facts.order_amount) {
