@@ -40,10 +40,20 @@ const OrderClaims::Claim* OrderClaims::Find(const OrderKey& key) const {
   return IsLive(entry->sequence) ? &SlotOf(entry->sequence) : nullptr;
 }
 
+void OrderClaims::PrefetchIndex(int32_t customer) const {
+  if (static_cast<size_t>(customer) < customers_.size()) {
+    __builtin_prefetch(&customers_[static_cast<size_t>(customer)]);
+  }
+}
+
 void OrderClaims::Prefetch(const OrderKey& key) const {
   size_t customer = static_cast<size_t>(key.customer);
-  if (customer < customers_.size()) {
-    __builtin_prefetch(&customers_[customer]);
+  if (customer >= customers_.size()) {
+    return;
+  }
+  const CustomerIndex& index = customers_[customer];
+  if (index.capacity != 0) {
+    __builtin_prefetch(&index.entries[HomeSlot(key.units) & (index.capacity - 1)]);
   }
 }
 

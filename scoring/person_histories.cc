@@ -34,6 +34,20 @@ void PersonHistories::Prefetch(int32_t person) const {
   __builtin_prefetch(sorted_end - 1);
 }
 
+void PersonHistories::PrefetchNextRecent(int32_t person) const {
+  if (window_ == 0) {
+    return;
+  }
+  uint64_t header = Header(person)[0];
+  uint64_t count = header & 0xFFFFFFFF;
+  size_t slot = static_cast<size_t>(count < window_ ? count : header >> 32);
+  size_t at = static_cast<size_t>(person) * window_ + slot;
+  const char* sketch = reinterpret_cast<const char*>(&sketches_[at]);
+  __builtin_prefetch(sketch, 1);
+  __builtin_prefetch(sketch + sizeof(Sketch) - 1, 1);
+  __builtin_prefetch(&reports_[at], 1);
+}
+
 PersonHistories::Recent PersonHistories::recent(int32_t person, size_t slot) const {
   const uint64_t* hot = Hot(person);
   size_t first = static_cast<size_t>(person) * window_;

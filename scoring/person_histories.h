@@ -48,6 +48,9 @@ class PersonHistories {
   // Starts loading the duplicate window's bins and value hashes and the sorted amounts of a
   // person. A hint only.
   void Prefetch(int32_t person) const;
+  // Starts loading the duplicate window slot that AddRecent writes next. It reads the record's
+  // header, so it is best called a while after Prefetch. A hint only.
+  void PrefetchNextRecent(int32_t person) const;
 
   // The number of used duplicate window slots of a person, at most window.
   size_t recent_count(int32_t person) const { return Header(person)[0] & 0xFFFFFFFF; }

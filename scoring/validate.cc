@@ -361,10 +361,14 @@ Validator::LogFacts Validator::FactsOf(const NormalizedLog& log) const {
     // before the sketch is computed. Customer ids are indexes plus one, so the key needs no
     // load of the record.
     __builtin_prefetch(&customers_[static_cast<size_t>(facts.customer)]);
-    orders_.Prefetch(OrderKey{facts.customer + 1, facts.order_amount->units()});
+    orders_.PrefetchIndex(facts.customer + 1);
   }
   if (spec.duplicate_window > 0 && log.text_chars >= spec.min_chars) {
     facts.sketch = SketchWithBins(log.free_text, &facts.used_bins);
+  }
+  if (facts.customer >= 0) {
+    // By now the index header has arrived, and the content checks run while the entry loads.
+    orders_.Prefetch(OrderKey{facts.customer + 1, facts.order_amount->units()});
   }
   return facts;
 }
@@ -420,10 +424,16 @@ std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log) {
     CheckContent(log, &flags);
     return flags;
   }
+  // Both index lookups miss the cache often, so they start together.
+  person_index_.Prefetch(log.record->creator_id);
+  if (!log.customer.empty()) {
+    customer_index_.Prefetch(log.customer);
+  }
   // One lookup serves both steps. A new, empty history checks like a missing one.
   int32_t person = AddPerson(log);
   histories_.Prefetch(person);
   LogFacts facts = FactsOf(log);
+  histories_.PrefetchNextRecent(person);
   Customer* customer =
       facts.customer >= 0 ? &customers_[static_cast<size_t>(facts.customer)] : nullptr;
   std::vector<Flag> flags = CheckWithFacts(log, facts, customer, person);
