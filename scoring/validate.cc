@@ -43,23 +43,6 @@ char32_t DecodeAt(std::string_view text, size_t* at) {
   return cp;
 }
 
-// DecodeAt with its two common cases inline: ASCII, and the 3-byte sequences of CJK text.
-inline char32_t DecodeCommonAt(std::string_view text, size_t* at) {
-  size_t i = *at;
-  unsigned char lead = static_cast<unsigned char>(text[i]);
-  if (lead < 0x80) {
-    *at = i + 1;
-    return lead;
-  }
-  if ((lead >> 4) == 0xE && i + 3 <= text.size()) {
-    *at = i + 3;
-    return (static_cast<char32_t>(lead & 0x0F) << 12) |
-           (static_cast<char32_t>(static_cast<unsigned char>(text[i + 1]) & 0x3F) << 6) |
-           (static_cast<unsigned char>(text[i + 2]) & 0x3F);
-  }
-  return DecodeAt(text, at);
-}
-
 bool IsSpaceOrPunctuation(char32_t cp) {
   if (cp < 0x80) {
     return !((cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'));
@@ -222,40 +205,76 @@ FlagAction ActionForFlags(const ValidationSpec& spec, const std::vector<Flag>& f
 
 namespace {
 
+// Returns whether an ASCII character is skipped: everything but letters and digits.
+bool IsAsciiSkipped(unsigned char c) {
+  // Bit c of the pair is set for '0'-'9', 'A'-'Z' and 'a'-'z'.
+  constexpr uint64_t kKept[2] = {0x03FF000000000000ULL, 0x07FFFFFE07FFFFFEULL};
+  return ((kKept[c >> 6] >> (c & 63)) & 1) == 0;
+}
+
+// IsSpaceOrPunctuation for a code point from U+0080 to U+FFFF.
+bool IsWideSkipped(char32_t cp) {
+  return cp - 0x3000 < 0x40 || cp - 0x2000 < 0x70 || cp - 0xFF01 < 0x0F || cp - 0xFF1A < 0x07;
+}
+
 // TextSketch, which also sets *bins to the mask of the bins it used.
 Sketch SketchWithBins(std::string_view text, uint64_t* bins) {
-  Sketch sketch{};
   std::array<uint64_t, kSketchSize> smallest;
   smallest.fill(~uint64_t{0});
   uint64_t used_bins = 0;
-  char32_t previous[2] = {0, 0};
-  size_t seen = 0;
   auto add = [&](uint64_t hash) {
     // The low bits pick the bin, and the rest ranks the 3-gram within it.
     size_t bin = hash % kSketchSize;
     smallest[bin] = std::min(smallest[bin], hash / kSketchSize);
     used_bins |= uint64_t{1} << bin;
   };
-  for (size_t i = 0; i < text.size();) {
-    char32_t cp = DecodeCommonAt(text, &i);
-    if (IsSpaceOrPunctuation(cp)) {
-      continue;
+
+  // key holds the last three kept code points, 21 bits each, oldest highest, which is the
+  // value a 3-gram hashes. The common cases, ASCII and 3-byte sequences, decode inline.
+  constexpr uint64_t kKeyMask = (uint64_t{1} << 63) - 1;
+  uint64_t key = 0;
+  size_t seen = 0;
+  const unsigned char* data = reinterpret_cast<const unsigned char*>(text.data());
+  size_t size = text.size();
+  for (size_t i = 0; i < size;) {
+    unsigned char lead = data[i];
+    char32_t cp = 0;
+    if (lead < 0x80) {
+      i += 1;
+      if (IsAsciiSkipped(lead)) {
+        continue;
+      }
+      cp = lead;
+    } else if ((lead >> 4) == 0xE && i + 3 <= size) {
+      cp = (static_cast<char32_t>(lead & 0x0F) << 12) |
+           (static_cast<char32_t>(data[i + 1] & 0x3F) << 6) | (data[i + 2] & 0x3F);
+      i += 3;
+      // An overlong sequence can encode ASCII, which follows the ASCII rule.
+      if (cp < 0x80 ? IsAsciiSkipped(static_cast<unsigned char>(cp)) : IsWideSkipped(cp)) {
+        continue;
+      }
+    } else {
+      cp = DecodeAt(text, &i);
+      if (IsSpaceOrPunctuation(cp)) {
+        continue;
+      }
     }
-    if (seen >= 2) {
-      add(Mix((static_cast<uint64_t>(previous[0]) << 42) ^
-              (static_cast<uint64_t>(previous[1]) << 21) ^ cp));
+    key = ((key << 21) | cp) & kKeyMask;
+    if (++seen >= 3) {
+      add(Mix(key));
     }
-    previous[0] = previous[1];
-    previous[1] = cp;
-    ++seen;
   }
   if (seen == 1 || seen == 2) {
     // Too short for a 3-gram, so the one or two characters represent the text.
-    add(Mix(previous[seen == 1 ? 1 : 0] * 0x10001ULL + (seen == 2 ? previous[1] : 0)));
+    uint64_t last = key & 0x1FFFFF;
+    uint64_t before = (key >> 21) & 0x1FFFFF;
+    add(Mix(seen == 1 ? last * 0x10001ULL : before * 0x10001ULL + last));
   }
+
   // Visiting only the used bins spares a branch per bin, which mispredicts often because a short
   // text uses about half of the bins.
   static_assert(kSketchSize == 64, "one bit per bin");
+  Sketch sketch{};
   for (uint64_t rest = used_bins; rest != 0; rest &= rest - 1) {
     size_t bin = static_cast<size_t>(std::countr_zero(rest));
     // The fingerprint mixes the smallest hash again, because a minimum has small high bits.

@@ -596,6 +596,7 @@ TEST_CASE("sketch matches plain reference", "[validate]") {
       "签约 \xF0\x9F\x98\x80 表情和 \xC3\xA9 重音",
       "stray \x80\xFF bytes \xE6\x8B",
       "truncated at the end \xE6",
+      "overlong \xE0\x80\xA0space and \xE0\x81\x81letter",
       "全角：ＡＢＣ１２３，半角 abc",
       long_text,
   };
