@@ -77,29 +77,29 @@ OrderClaims::Entry* OrderClaims::EntryFor(CustomerIndex* index, int64_t units) {
   return entry;
 }
 
-void OrderClaims::Rebuild(CustomerIndex* index) const {
-  uint32_t live = 0;
+void OrderClaims::Rebuild(CustomerIndex* index) {
+  live_entries_.clear();
   for (uint32_t i = 0; i < index->capacity; ++i) {
-    live += IsLive(index->entries[i].sequence) ? 1 : 0;
-  }
-  // After a rebuild at most half of the entries are used, so the next rebuild comes after at
-  // least capacity / 4 additions.
-  uint32_t capacity = kMinIndexCapacity;
-  while ((live + 1) * 2 > capacity) {
-    capacity *= 2;
-  }
-  CustomerIndex rebuilt;
-  rebuilt.entries = std::make_unique<Entry[]>(capacity);
-  rebuilt.capacity = capacity;
-  std::fill_n(rebuilt.entries.get(), capacity, Entry{0, kEmptySlot});
-  for (uint32_t i = 0; i < index->capacity; ++i) {
-    const Entry& entry = index->entries[i];
-    if (IsLive(entry.sequence)) {
-      *Probe(rebuilt, entry.units) = entry;
-      ++rebuilt.occupied;
+    if (IsLive(index->entries[i].sequence)) {
+      live_entries_.push_back(index->entries[i]);
     }
   }
-  *index = std::move(rebuilt);
+  // After a rebuild at most half of the entries are used, so the next rebuild comes after at
+  // least capacity / 4 additions. An index whose size stays keeps its array.
+  uint32_t capacity = kMinIndexCapacity;
+  while ((live_entries_.size() + 1) * 2 > capacity) {
+    capacity *= 2;
+  }
+  if (capacity != index->capacity) {
+    index->entries = std::make_unique_for_overwrite<Entry[]>(capacity);
+    index->capacity = capacity;
+  }
+  std::fill_n(index->entries.get(), capacity, Entry{0, kEmptySlot});
+  index->occupied = 0;
+  for (const Entry& entry : live_entries_) {
+    *Probe(*index, entry.units) = entry;
+    ++index->occupied;
+  }
 }
 
 void OrderClaims::Add(const OrderKey& key, int32_t person, std::string_view report_id,

@@ -84,7 +84,7 @@ class OrderClaims {
   // Returns the entry of units, adding a free one (sequence kEmptySlot) when it has none.
   Entry* EntryFor(CustomerIndex* index, int64_t units);
   // Rebuilds index with its live entries only, in an array sized for them and the next one.
-  void Rebuild(CustomerIndex* index) const;
+  void Rebuild(CustomerIndex* index);
   void Grow();
 
   const std::chrono::milliseconds window_;
@@ -95,6 +95,7 @@ class OrderClaims {
   uint64_t end_ = 0;
   // Indexed by OrderKey::customer.
   std::vector<CustomerIndex> customers_;
+  std::vector<Entry> live_entries_;  // Rebuild's scratch, reused
 };
 
 }  // namespace logbridge::scoring
