@@ -15,6 +15,7 @@
 
 #include "scoring/config.h"
 #include "scoring/flat_table.h"
+#include "scoring/median_spread.h"
 #include "scoring/normalize.h"
 #include "scoring/order_claims.h"
 #include "scoring/person_histories.h"
@@ -74,13 +75,13 @@ class Validator {
   // Recent per-log values of one metric within one role, with a cached median and MAD.
   struct Distribution {
     // The values as a ring. Once it is full, slot next is the oldest.
-    std::vector<double> values;
+    std::vector<Decimal> values;
     size_t next = 0;
     double median = 0;
     double mad = 0;
     int64_t added_since_refresh = 0;
     // scratch is reused for the median, so a refresh allocates nothing once it has grown.
-    void Add(double value, std::vector<double>* scratch);
+    void Add(Decimal value, MedianScratch* scratch);
   };
   struct Customer {
     int32_t id = 0;             // OrderKey::customer: the index in customers_ plus one
@@ -152,7 +153,7 @@ class Validator {
   OrderClaims orders_;
   // Indexed by role index x metric count + metric; empty until the first value arrives.
   std::vector<Distribution> role_values_;
-  std::vector<double> median_scratch_;
+  MedianScratch median_scratch_;
 };
 
 // The log's total of one metric, or nullopt when the log has no value for it.
