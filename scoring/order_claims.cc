@@ -10,8 +10,6 @@
 namespace logbridge::scoring {
 namespace {
 
-constexpr uint32_t kMinIndexCapacity = 8;
-
 // The home slot of an amount before masking. Amounts are often round, so their low bits vary
 // little; the multiply by an odd constant and the fold spread them over the low bits.
 size_t HomeSlot(int64_t units) {
@@ -21,29 +19,23 @@ size_t HomeSlot(int64_t units) {
 
 }  // namespace
 
-OrderClaims::Entry* OrderClaims::Probe(const CustomerIndex& index, int64_t units) {
-  size_t mask = index.capacity - 1;
+size_t OrderClaims::Probe(const Entry* entries, uint32_t capacity, int64_t units) {
+  size_t mask = capacity - 1;
   for (size_t slot = HomeSlot(units) & mask;; slot = (slot + 1) & mask) {
-    Entry& entry = index.entries[slot];
-    if (entry.sequence == kEmptySlot || entry.units == units) {
-      return &entry;
+    if (entries[slot].sequence == kEmptySlot || entries[slot].units == units) {
+      return slot;
     }
   }
 }
 
 const OrderClaims::Claim* OrderClaims::Find(const OrderKey& key) const {
   size_t customer = static_cast<size_t>(key.customer);
-  if (customer >= customers_.size() || customers_[customer].capacity == 0) {
+  if (customer >= customers_.size()) {
     return nullptr;
   }
-  const Entry* entry = Probe(customers_[customer], key.units);
-  return IsLive(entry->sequence) ? &SlotOf(entry->sequence) : nullptr;
-}
-
-void OrderClaims::PrefetchIndex(int32_t customer) const {
-  if (static_cast<size_t>(customer) < customers_.size()) {
-    __builtin_prefetch(&customers_[static_cast<size_t>(customer)]);
-  }
+  const Entry* entries = EntriesOf(customer);
+  const Entry& entry = entries[Probe(entries, customers_[customer].capacity, key.units)];
+  return IsLive(entry.sequence) ? &SlotOf(entry.sequence) : nullptr;
 }
 
 void OrderClaims::Prefetch(const OrderKey& key) const {
@@ -51,54 +43,57 @@ void OrderClaims::Prefetch(const OrderKey& key) const {
   if (customer >= customers_.size()) {
     return;
   }
-  const CustomerIndex& index = customers_[customer];
-  if (index.capacity != 0) {
-    __builtin_prefetch(&index.entries[HomeSlot(key.units) & (index.capacity - 1)]);
-  }
+  // Both addresses follow from the key, so the two loads overlap.
+  __builtin_prefetch(&customers_[customer]);
+  __builtin_prefetch(
+      &inline_entries_[customer * kInlineEntries + (HomeSlot(key.units) & (kInlineEntries - 1))]);
 }
 
-OrderClaims::Entry* OrderClaims::EntryFor(CustomerIndex* index, int64_t units) {
-  if (index->capacity != 0) {
-    Entry* entry = Probe(*index, units);
-    if (entry->sequence != kEmptySlot) {
-      return entry;
-    }
-    // At most 3/4 of the entries are in use, so probe runs stay short and one is always free.
-    if ((index->occupied + 1) * 4 <= index->capacity * 3) {
-      entry->units = units;
-      ++index->occupied;
-      return entry;
-    }
+OrderClaims::Entry* OrderClaims::EntryFor(size_t customer, int64_t units) {
+  CustomerIndex& index = customers_[customer];
+  Entry* entries = EntriesOf(customer);
+  Entry* entry = &entries[Probe(entries, index.capacity, units)];
+  if (entry->sequence != kEmptySlot) {
+    return entry;
   }
-  Rebuild(index);
-  Entry* entry = Probe(*index, units);
+  // At most 3/4 of the entries are in use, so probe runs stay short and one is always free.
+  if ((index.occupied + 1) * 4 > index.capacity * 3) {
+    Rebuild(customer);
+    entries = EntriesOf(customer);
+    entry = &entries[Probe(entries, index.capacity, units)];
+  }
   entry->units = units;
-  ++index->occupied;
+  ++index.occupied;
   return entry;
 }
 
-void OrderClaims::Rebuild(CustomerIndex* index) {
+void OrderClaims::Rebuild(size_t customer) {
+  CustomerIndex& index = customers_[customer];
+  const Entry* entries = EntriesOf(customer);
   live_entries_.clear();
-  for (uint32_t i = 0; i < index->capacity; ++i) {
-    if (IsLive(index->entries[i].sequence)) {
-      live_entries_.push_back(index->entries[i]);
+  for (uint32_t i = 0; i < index.capacity; ++i) {
+    if (IsLive(entries[i].sequence)) {
+      live_entries_.push_back(entries[i]);
     }
   }
   // After a rebuild at most half of the entries are used, so the next rebuild comes after at
   // least capacity / 4 additions. An index whose size stays keeps its array.
-  uint32_t capacity = kMinIndexCapacity;
+  uint32_t capacity = kInlineEntries;
   while ((live_entries_.size() + 1) * 2 > capacity) {
     capacity *= 2;
   }
-  if (capacity != index->capacity) {
-    index->entries = std::make_unique_for_overwrite<Entry[]>(capacity);
-    index->capacity = capacity;
+  if (capacity == kInlineEntries) {
+    index.spilled.reset();
+  } else if (capacity != index.capacity || !index.spilled) {
+    index.spilled = std::make_unique_for_overwrite<Entry[]>(capacity);
   }
-  std::fill_n(index->entries.get(), capacity, Entry{0, kEmptySlot});
-  index->occupied = 0;
+  index.capacity = capacity;
+  Entry* rebuilt = EntriesOf(customer);
+  std::fill_n(rebuilt, capacity, Entry{});
+  index.occupied = 0;
   for (const Entry& entry : live_entries_) {
-    *Probe(*index, entry.units) = entry;
-    ++index->occupied;
+    rebuilt[Probe(rebuilt, capacity, entry.units)] = entry;
+    ++index.occupied;
   }
 }
 
@@ -107,8 +102,9 @@ void OrderClaims::Add(const OrderKey& key, int32_t person, std::string_view repo
   size_t customer = static_cast<size_t>(key.customer);
   if (customer >= customers_.size()) {
     customers_.resize(customer + 1);
+    inline_entries_.resize(customers_.size() * kInlineEntries);
   }
-  Entry* entry = EntryFor(&customers_[customer], key.units);
+  Entry* entry = EntryFor(customer, key.units);
   if (!IsLive(entry->sequence)) {
     if (size() == slots_.size()) {
       Grow();

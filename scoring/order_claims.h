@@ -42,9 +42,8 @@ class OrderClaims {
   const Claim* Find(const OrderKey& key) const;
 
   // Starts loading the memory that Find(key) reads: the customer's index header, and the
-  // index entry where the probe for key starts. The entry's address is in the header, so a
-  // caller that can call PrefetchIndex well before saves a wait. Hints only.
-  void PrefetchIndex(int32_t customer) const;
+  // index entry where the probe for key starts unless the customer has many claims. A hint
+  // only.
   void Prefetch(const OrderKey& key) const;
 
   // Remembers a claim of key unless one is remembered already, because the first claimant
@@ -60,16 +59,20 @@ class OrderClaims {
   // An index entry: an amount and the sequence number of its claim. A claim that left the ring
   // keeps its entry until the customer's index is rebuilt, so an entry counts only while its
   // sequence number lies in [begin_, end_). kEmptySlot marks an unused entry.
+  static constexpr uint64_t kEmptySlot = ~uint64_t{0};
   struct Entry {
     int64_t units = 0;
-    uint64_t sequence = 0;
+    uint64_t sequence = kEmptySlot;
   };
-  static constexpr uint64_t kEmptySlot = ~uint64_t{0};
+  // Entries each customer has in inline_entries_. A customer whose index needs more moves it
+  // to a heap array of its own.
+  static constexpr uint32_t kInlineEntries = 32;
   // One customer's index: linear probing over a power-of-two array, where occupied counts the
-  // entries in use, expired ones included.
+  // entries in use, expired ones included. The array is the customer's inline block unless
+  // spilled is set.
   struct CustomerIndex {
-    std::unique_ptr<Entry[]> entries;
-    uint32_t capacity = 0;
+    std::unique_ptr<Entry[]> spilled;
+    uint32_t capacity = kInlineEntries;
     uint32_t occupied = 0;
   };
 
@@ -78,13 +81,23 @@ class OrderClaims {
     return slots_[sequence & (slots_.size() - 1)];
   }
   bool IsLive(uint64_t sequence) const { return sequence - begin_ < end_ - begin_; }
-  // Returns the entry of units in index, or the free entry where it belongs when it has none.
-  // REQUIRES: index.capacity > 0.
-  static Entry* Probe(const CustomerIndex& index, int64_t units);
+  const Entry* EntriesOf(size_t customer) const {
+    const CustomerIndex& index = customers_[customer];
+    return index.spilled ? index.spilled.get() : &inline_entries_[customer * kInlineEntries];
+  }
+  Entry* EntriesOf(size_t customer) {
+    CustomerIndex& index = customers_[customer];
+    return index.spilled ? index.spilled.get() : &inline_entries_[customer * kInlineEntries];
+  }
+  // Returns the position of units among capacity entries, or of the free entry where it
+  // belongs when it has none.
+  static size_t Probe(const Entry* entries, uint32_t capacity, int64_t units);
   // Returns the entry of units, adding a free one (sequence kEmptySlot) when it has none.
-  Entry* EntryFor(CustomerIndex* index, int64_t units);
-  // Rebuilds index with its live entries only, in an array sized for them and the next one.
-  void Rebuild(CustomerIndex* index);
+  Entry* EntryFor(size_t customer, int64_t units);
+  // Rebuilds a customer's index with its live entries only, in an array sized for them and
+  // the next one.
+  void Rebuild(size_t customer);
+
   void Grow();
 
   const std::chrono::milliseconds window_;
@@ -93,8 +106,10 @@ class OrderClaims {
   std::vector<Claim> slots_;
   uint64_t begin_ = 0;
   uint64_t end_ = 0;
-  // Indexed by OrderKey::customer.
+  // Indexed by OrderKey::customer. inline_entries_ has kInlineEntries per customer, so the
+  // start of a probe has an address known from the key alone.
   std::vector<CustomerIndex> customers_;
+  std::vector<Entry> inline_entries_;
   std::vector<Entry> live_entries_;  // Rebuild's scratch, reused
 };
 

@@ -383,14 +383,10 @@ Validator::LogFacts Validator::FactsOf(const NormalizedLog& log) const {
     // before the sketch is computed. Customer ids are indexes plus one, so the key needs no
     // load of the record.
     __builtin_prefetch(&customers_[static_cast<size_t>(facts.customer)]);
-    orders_.PrefetchIndex(facts.customer + 1);
+    orders_.Prefetch(OrderKey{facts.customer + 1, facts.order_amount->units()});
   }
   if (spec.duplicate_window > 0 && log.text_chars >= spec.min_chars) {
     facts.sketch = SketchWithBins(log.free_text, &facts.used_bins);
-  }
-  if (facts.customer >= 0) {
-    // By now the index header has arrived, and the content checks run while the entry loads.
-    orders_.Prefetch(OrderKey{facts.customer + 1, facts.order_amount->units()});
   }
   return facts;
 }

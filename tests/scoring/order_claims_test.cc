@@ -180,5 +180,32 @@ TEST_CASE("amounts colliding in one index", "[order_claims]") {
   CHECK(claims.Find({1, 250000}) == nullptr);
 }
 
+TEST_CASE("spilled index moves back inline", "[order_claims]") {
+  OrderClaims claims(std::chrono::hours(24 * 10));
+  // 200 claims on one day move customer 3's index out of its inline block.
+  for (int i = 0; i < 200; ++i) {
+    claims.Add({3, i}, i, "a" + std::to_string(i), Day(0));
+  }
+  CHECK(claims.size() == 200);
+  // Then one claim a day for customers 3 and 4: expired entries pile up until a rebuild finds
+  // few live ones and moves the index back into the block next to customer 4's.
+  for (int day = 20; day < 600; ++day) {
+    claims.Add({3, 1000 + day}, day, "b" + std::to_string(day), Day(day));
+    claims.Add({4, 1000 + day}, -day, "c" + std::to_string(day), Day(day));
+  }
+  CHECK(claims.size() == 22);
+  CHECK(claims.Find({3, 5}) == nullptr);
+  for (int day = 589; day < 600; ++day) {
+    INFO("day " << day);
+    const OrderClaims::Claim* mine = claims.Find({3, 1000 + day});
+    const OrderClaims::Claim* neighbor = claims.Find({4, 1000 + day});
+    REQUIRE(mine != nullptr);
+    REQUIRE(neighbor != nullptr);
+    CHECK(mine->person == day);
+    CHECK(neighbor->person == -day);
+  }
+  CHECK(claims.Find({3, 1000 + 588}) == nullptr);
+}
+
 }  // namespace
 }  // namespace logbridge::scoring
