@@ -62,9 +62,10 @@ class Validator {
   std::vector<Flag> Check(const NormalizedLog& log) const;
 
   // Adds a log to the history that later checks compare with. Memory is bounded per person
-  // (duplicate window and the last 64 order amounts), per role and metric (the last 512 values),
-  // per customer (the largest amount) and per distinct order claimed in the last
-  // kOrderWindowDays (customer and amount); none of it keeps a log's text.
+  // (duplicate window and the last 64 order amounts, allocated when the person is first seen),
+  // per role and metric (the last 512 values), per customer (the largest amount and a block of
+  // 32 order index entries) and per distinct order claimed in the last kOrderWindowDays
+  // (customer and amount); none of it keeps a log's text.
   void Remember(const NormalizedLog& log);
 
   // Check followed by Remember, computing the text sketch and looking up the author and the
