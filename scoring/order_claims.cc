@@ -1,42 +1,115 @@
-// The claim ring and its index. A slot is overwritten rather than destroyed when its claim
-// expires, so a report id reuses the buffer of the claim that held the slot before.
+// The claim ring and the per-customer indexes. A slot is overwritten rather than destroyed when
+// its claim expires, so a report id reuses the buffer of the claim that held the slot before.
+// Expiry only moves the front of the ring: index entries of expired claims stop counting at
+// once and leave their index at its next rebuild, so expiry reads no index.
 #include "scoring/order_claims.h"
 
 #include <algorithm>
 #include <utility>
 
 namespace logbridge::scoring {
+namespace {
 
-size_t OrderKeyHash::operator()(const OrderKey& key) const {
-  // Multiplying by odd constants and folding the high half down spreads both fields over the
-  // bits that a power-of-two table uses.
-  uint64_t value = static_cast<uint64_t>(key.units) * 0x9E3779B97F4A7C15ULL ^
-                   static_cast<uint64_t>(static_cast<uint32_t>(key.customer)) * 0xC2B2AE3D27D4EB4FULL;
-  return static_cast<size_t>(value ^ (value >> 29));
+// The home slot of an amount before masking. Amounts are often round, so their low bits vary
+// little; the multiply by an odd constant and the fold spread them over the low bits.
+size_t HomeSlot(int64_t units) {
+  uint64_t mixed = static_cast<uint64_t>(units) * 0x9E3779B97F4A7C15ULL;
+  return static_cast<size_t>(mixed ^ (mixed >> 32));
+}
+
+}  // namespace
+
+size_t OrderClaims::Probe(const Entry* entries, uint32_t capacity, int64_t units) {
+  size_t mask = capacity - 1;
+  for (size_t slot = HomeSlot(units) & mask;; slot = (slot + 1) & mask) {
+    if (entries[slot].sequence == kEmptySlot || entries[slot].units == units) {
+      return slot;
+    }
+  }
 }
 
 const OrderClaims::Claim* OrderClaims::Find(const OrderKey& key) const {
-  const uint64_t* sequence = sequence_of_.Find(key);
-  if (sequence == nullptr) {
+  size_t customer = static_cast<size_t>(key.customer);
+  if (customer >= customers_.size()) {
     return nullptr;
   }
-  return &slots_[*sequence & (slots_.size() - 1)];
+  const Entry* entries = EntriesOf(customer);
+  const Entry& entry = entries[Probe(entries, customers_[customer].capacity, key.units)];
+  return IsLive(entry.sequence) ? &SlotOf(entry.sequence) : nullptr;
 }
 
 void OrderClaims::Prefetch(const OrderKey& key) const {
-  sequence_of_.Prefetch(key);
-  if (begin_ != end_) {
-    sequence_of_.Prefetch(slots_[begin_ & (slots_.size() - 1)].key);
+  size_t customer = static_cast<size_t>(key.customer);
+  if (customer >= customers_.size()) {
+    return;
+  }
+  // Both addresses follow from the key, so the two loads overlap.
+  __builtin_prefetch(&customers_[customer]);
+  __builtin_prefetch(
+      &inline_entries_[customer * kInlineEntries + (HomeSlot(key.units) & (kInlineEntries - 1))]);
+}
+
+OrderClaims::Entry* OrderClaims::EntryFor(size_t customer, int64_t units) {
+  CustomerIndex& index = customers_[customer];
+  Entry* entries = EntriesOf(customer);
+  Entry* entry = &entries[Probe(entries, index.capacity, units)];
+  if (entry->sequence != kEmptySlot) {
+    return entry;
+  }
+  // At most 3/4 of the entries are in use, so probe runs stay short and one is always free.
+  if ((index.occupied + 1) * 4 > index.capacity * 3) {
+    Rebuild(customer);
+    entries = EntriesOf(customer);
+    entry = &entries[Probe(entries, index.capacity, units)];
+  }
+  entry->units = units;
+  ++index.occupied;
+  return entry;
+}
+
+void OrderClaims::Rebuild(size_t customer) {
+  CustomerIndex& index = customers_[customer];
+  const Entry* entries = EntriesOf(customer);
+  live_entries_.clear();
+  for (uint32_t i = 0; i < index.capacity; ++i) {
+    if (IsLive(entries[i].sequence)) {
+      live_entries_.push_back(entries[i]);
+    }
+  }
+  // After a rebuild at most half of the entries are used, so the next rebuild comes after at
+  // least capacity / 4 additions. An index whose size stays keeps its array.
+  uint32_t capacity = kInlineEntries;
+  while ((live_entries_.size() + 1) * 2 > capacity) {
+    capacity *= 2;
+  }
+  if (capacity == kInlineEntries) {
+    index.spilled.reset();
+  } else if (capacity != index.capacity || !index.spilled) {
+    index.spilled = std::make_unique_for_overwrite<Entry[]>(capacity);
+  }
+  index.capacity = capacity;
+  Entry* rebuilt = EntriesOf(customer);
+  std::fill_n(rebuilt, capacity, Entry{});
+  index.occupied = 0;
+  for (const Entry& entry : live_entries_) {
+    rebuilt[Probe(rebuilt, capacity, entry.units)] = entry;
+    ++index.occupied;
   }
 }
 
 void OrderClaims::Add(const OrderKey& key, int32_t person, std::string_view report_id,
                       EpochMs create_time) {
-  bool added = sequence_of_.TryEmplace(key, end_).second;
-  if (added) {
+  size_t customer = static_cast<size_t>(key.customer);
+  if (customer >= customers_.size()) {
+    customers_.resize(customer + 1);
+    inline_entries_.resize(customers_.size() * kInlineEntries);
+  }
+  Entry* entry = EntryFor(customer, key.units);
+  if (!IsLive(entry->sequence)) {
     if (size() == slots_.size()) {
       Grow();
     }
+    entry->sequence = end_;
     Claim& claim = SlotOf(end_);
     claim.key = key;
     claim.person = person;
@@ -48,13 +121,13 @@ void OrderClaims::Add(const OrderKey& key, int32_t person, std::string_view repo
   EpochMs newest = std::max(create_time, SlotOf(end_ - 1).create_time);
   EpochMs oldest = newest - window_;
   while (begin_ != end_ && SlotOf(begin_).create_time < oldest) {
-    sequence_of_.Erase(SlotOf(begin_).key);
     ++begin_;
   }
 }
 
 void OrderClaims::Grow() {
-  // Each live claim moves to its slot in the larger ring, and its sequence number stays.
+  // Each live claim moves to its slot in the larger ring, and its sequence number stays, so
+  // the index entries stay valid.
   std::vector<Claim> larger(std::max<size_t>(16, 2 * slots_.size()));
   for (uint64_t sequence = begin_; sequence != end_; ++sequence) {
     larger[sequence & (larger.size() - 1)] = std::move(SlotOf(sequence));

@@ -1,29 +1,28 @@
 // Order claims for the duplicate_order check: the first claim of each order (a customer and an
 // exact amount) within a sliding window of days. Claims live in a ring in the order they were
 // made, so expired ones leave from the front and their slots, report id buffers included, are
-// reused. Memory follows the claims in the window, not the log count. Not thread-safe.
+// reused. Each customer has its own small index from amount to claim, so a lookup reads the
+// few cache lines of one customer instead of a table of every claim in the window. Memory
+// follows the claims in the window and the customer count, not the log count. Not thread-safe.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/time.h"
-#include "scoring/flat_table.h"
 
 namespace logbridge::scoring {
 
-// An order: a customer by its interned id and an exact amount in Decimal units.
+// An order: a customer by its interned id and an exact amount in Decimal units. Customer ids
+// are small non-negative integers, because they index a vector.
 struct OrderKey {
   int32_t customer = 0;
   int64_t units = 0;
   bool operator==(const OrderKey&) const = default;
-};
-
-struct OrderKeyHash {
-  size_t operator()(const OrderKey& key) const;
 };
 
 class OrderClaims {
@@ -39,10 +38,12 @@ class OrderClaims {
   explicit OrderClaims(std::chrono::milliseconds window) : window_(window) {}
 
   // Returns the remembered claim of key, or nullptr. The pointer is valid until the next Add.
+  // REQUIRES: key.customer >= 0, here and in every member below.
   const Claim* Find(const OrderKey& key) const;
 
-  // Starts loading the memory that Find(key) and the next Add read, which is the index entries of
-  // key and of the oldest claim (Add removes that one when it has expired). A hint only.
+  // Starts loading the memory that Find(key) reads: the customer's index header, and the
+  // index entry where the probe for key starts unless the customer has many claims. A hint
+  // only.
   void Prefetch(const OrderKey& key) const;
 
   // Remembers a claim of key unless one is remembered already, because the first claimant
@@ -55,7 +56,48 @@ class OrderClaims {
   size_t size() const { return static_cast<size_t>(end_ - begin_); }
 
  private:
+  // An index entry: an amount and the sequence number of its claim. A claim that left the ring
+  // keeps its entry until the customer's index is rebuilt, so an entry counts only while its
+  // sequence number lies in [begin_, end_). kEmptySlot marks an unused entry.
+  static constexpr uint64_t kEmptySlot = ~uint64_t{0};
+  struct Entry {
+    int64_t units = 0;
+    uint64_t sequence = kEmptySlot;
+  };
+  // Entries each customer has in inline_entries_. A customer whose index needs more moves it
+  // to a heap array of its own.
+  static constexpr uint32_t kInlineEntries = 32;
+  // One customer's index: linear probing over a power-of-two array, where occupied counts the
+  // entries in use, expired ones included. The array is the customer's inline block unless
+  // spilled is set.
+  struct CustomerIndex {
+    std::unique_ptr<Entry[]> spilled;
+    uint32_t capacity = kInlineEntries;
+    uint32_t occupied = 0;
+  };
+
   Claim& SlotOf(uint64_t sequence) { return slots_[sequence & (slots_.size() - 1)]; }
+  const Claim& SlotOf(uint64_t sequence) const {
+    return slots_[sequence & (slots_.size() - 1)];
+  }
+  bool IsLive(uint64_t sequence) const { return sequence - begin_ < end_ - begin_; }
+  const Entry* EntriesOf(size_t customer) const {
+    const CustomerIndex& index = customers_[customer];
+    return index.spilled ? index.spilled.get() : &inline_entries_[customer * kInlineEntries];
+  }
+  Entry* EntriesOf(size_t customer) {
+    CustomerIndex& index = customers_[customer];
+    return index.spilled ? index.spilled.get() : &inline_entries_[customer * kInlineEntries];
+  }
+  // Returns the position of units among capacity entries, or of the free entry where it
+  // belongs when it has none.
+  static size_t Probe(const Entry* entries, uint32_t capacity, int64_t units);
+  // Returns the entry of units, adding a free one (sequence kEmptySlot) when it has none.
+  Entry* EntryFor(size_t customer, int64_t units);
+  // Rebuilds a customer's index with its live entries only, in an array sized for them and
+  // the next one.
+  void Rebuild(size_t customer);
+
   void Grow();
 
   const std::chrono::milliseconds window_;
@@ -64,7 +106,11 @@ class OrderClaims {
   std::vector<Claim> slots_;
   uint64_t begin_ = 0;
   uint64_t end_ = 0;
-  FlatTable<OrderKey, uint64_t, OrderKeyHash> sequence_of_;
+  // Indexed by OrderKey::customer. inline_entries_ has kInlineEntries per customer, so the
+  // start of a probe has an address known from the key alone.
+  std::vector<CustomerIndex> customers_;
+  std::vector<Entry> inline_entries_;
+  std::vector<Entry> live_entries_;  // Rebuild's scratch, reused
 };
 
 }  // namespace logbridge::scoring

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <span>
 
 namespace logbridge::scoring {
 namespace {
@@ -42,23 +43,6 @@ char32_t DecodeAt(std::string_view text, size_t* at) {
   return cp;
 }
 
-// DecodeAt with its two common cases inline: ASCII, and the 3-byte sequences of CJK text.
-inline char32_t DecodeCommonAt(std::string_view text, size_t* at) {
-  size_t i = *at;
-  unsigned char lead = static_cast<unsigned char>(text[i]);
-  if (lead < 0x80) {
-    *at = i + 1;
-    return lead;
-  }
-  if ((lead >> 4) == 0xE && i + 3 <= text.size()) {
-    *at = i + 3;
-    return (static_cast<char32_t>(lead & 0x0F) << 12) |
-           (static_cast<char32_t>(static_cast<unsigned char>(text[i + 1]) & 0x3F) << 6) |
-           (static_cast<unsigned char>(text[i + 2]) & 0x3F);
-  }
-  return DecodeAt(text, at);
-}
-
 bool IsSpaceOrPunctuation(char32_t cp) {
   if (cp < 0x80) {
     return !((cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'));
@@ -85,18 +69,6 @@ uint64_t Mix(uint64_t value) {
   return value;
 }
 
-// The median of a non-empty list, which it reorders. The result does not depend on the order.
-double MedianInPlace(std::vector<double>& values) {
-  size_t middle = values.size() / 2;
-  std::nth_element(values.begin(), values.begin() + static_cast<ptrdiff_t>(middle), values.end());
-  double upper = values[middle];
-  if (values.size() % 2 == 1) {
-    return upper;
-  }
-  double lower = *std::max_element(values.begin(), values.begin() + static_cast<ptrdiff_t>(middle));
-  return (lower + upper) / 2;
-}
-
 // Returns whether text contains phrase. It looks for the phrase's last byte, because in
 // Chinese text a character's final UTF-8 byte recurs far less often than its lead byte, which
 // std::string::find looks for. On score_bench's short log texts it also measured about 4% faster
@@ -120,8 +92,49 @@ bool Contains(std::string_view text, std::string_view phrase) {
   return false;
 }
 
+// Returns a mask with bit i set when text contains phrases[i], for the first 64 phrases. Phrases
+// that end in the same byte share one memchr scan for that byte, where Contains would scan once
+// per phrase. Stock phrases often end in the same character, such as 作.
+uint64_t ContainedPhrases(std::string_view text, const std::vector<std::string>& phrases) {
+  size_t count = std::min<size_t>(phrases.size(), 64);
+  uint64_t contained = 0;
+  uint64_t scanned = 0;
+  for (size_t first = 0; first < count; ++first) {
+    if ((scanned >> first) & 1 || phrases[first].empty()) {
+      continue;
+    }
+    char last = phrases[first].back();
+    uint64_t pending = 0;
+    for (size_t i = first; i < count; ++i) {
+      if (!phrases[i].empty() && phrases[i].back() == last) {
+        pending |= uint64_t{1} << i;
+      }
+    }
+    scanned |= pending;
+
+    const char* end = text.data() + text.size();
+    for (const char* at = text.data(); pending != 0 && at < end; ++at) {
+      at = static_cast<const char*>(std::memchr(at, last, static_cast<size_t>(end - at)));
+      if (at == nullptr) {
+        break;
+      }
+      size_t length = static_cast<size_t>(at - text.data()) + 1;  // the text up to this byte
+      for (uint64_t rest = pending; rest != 0; rest &= rest - 1) {
+        size_t i = static_cast<size_t>(std::countr_zero(rest));
+        const std::string& phrase = phrases[i];
+        if (phrase.size() <= length &&
+            std::memcmp(at + 1 - phrase.size(), phrase.data(), phrase.size()) == 0) {
+          contained |= uint64_t{1} << i;
+          pending &= ~(uint64_t{1} << i);
+        }
+      }
+    }
+  }
+  return contained;
+}
+
 // The median of an ascending, non-empty list.
-double SortedMedian(const std::vector<Decimal>& sorted) {
+double SortedMedian(std::span<const Decimal> sorted) {
   size_t middle = sorted.size() / 2;
   if (sorted.size() % 2 == 1) {
     return sorted[middle].ToDouble();
@@ -200,6 +213,24 @@ bool FirstOfMetric(const NormalizedLog& log, size_t index) {
   return true;
 }
 
+// Starts loading the parts of a log that validation reads, so that they load together rather
+// than one after another as the checks reach them. A caller that normalizes many logs before
+// validating them, as a batch does, finds them out of cache.
+void PrefetchLog(const NormalizedLog& log) {
+  const char* record = reinterpret_cast<const char*>(log.record);
+  __builtin_prefetch(record);
+  __builtin_prefetch(record + sizeof(LogRecord) / 2);
+  auto prefetch_range = [](const void* data, size_t size) {
+    const char* begin = static_cast<const char*>(data);
+    for (size_t offset = 0; offset < size; offset += 64) {
+      __builtin_prefetch(begin + offset);
+    }
+  };
+  prefetch_range(log.values.data(), log.values.size() * sizeof(MetricValue));
+  prefetch_range(log.free_text.data(), log.free_text.size());
+  prefetch_range(log.text.data(), log.text.size());
+}
+
 }  // namespace
 
 std::string_view SeverityName(Severity severity) {
@@ -221,40 +252,76 @@ FlagAction ActionForFlags(const ValidationSpec& spec, const std::vector<Flag>& f
 
 namespace {
 
+// Returns whether an ASCII character is skipped: everything but letters and digits.
+bool IsAsciiSkipped(unsigned char c) {
+  // Bit c of the pair is set for '0'-'9', 'A'-'Z' and 'a'-'z'.
+  constexpr uint64_t kKept[2] = {0x03FF000000000000ULL, 0x07FFFFFE07FFFFFEULL};
+  return ((kKept[c >> 6] >> (c & 63)) & 1) == 0;
+}
+
+// IsSpaceOrPunctuation for a code point from U+0080 to U+FFFF.
+bool IsWideSkipped(char32_t cp) {
+  return cp - 0x3000 < 0x40 || cp - 0x2000 < 0x70 || cp - 0xFF01 < 0x0F || cp - 0xFF1A < 0x07;
+}
+
 // TextSketch, which also sets *bins to the mask of the bins it used.
 Sketch SketchWithBins(std::string_view text, uint64_t* bins) {
-  Sketch sketch{};
   std::array<uint64_t, kSketchSize> smallest;
   smallest.fill(~uint64_t{0});
   uint64_t used_bins = 0;
-  char32_t previous[2] = {0, 0};
-  size_t seen = 0;
   auto add = [&](uint64_t hash) {
     // The low bits pick the bin, and the rest ranks the 3-gram within it.
     size_t bin = hash % kSketchSize;
     smallest[bin] = std::min(smallest[bin], hash / kSketchSize);
     used_bins |= uint64_t{1} << bin;
   };
-  for (size_t i = 0; i < text.size();) {
-    char32_t cp = DecodeCommonAt(text, &i);
-    if (IsSpaceOrPunctuation(cp)) {
-      continue;
+
+  // key contains the last three kept code points, 21 bits each, oldest highest, which is the
+  // value a 3-gram hashes. The common cases, ASCII and 3-byte sequences, decode inline.
+  constexpr uint64_t kKeyMask = (uint64_t{1} << 63) - 1;
+  uint64_t key = 0;
+  size_t seen = 0;
+  const unsigned char* data = reinterpret_cast<const unsigned char*>(text.data());
+  size_t size = text.size();
+  for (size_t i = 0; i < size;) {
+    unsigned char lead = data[i];
+    char32_t cp = 0;
+    if (lead < 0x80) {
+      i += 1;
+      if (IsAsciiSkipped(lead)) {
+        continue;
+      }
+      cp = lead;
+    } else if ((lead >> 4) == 0xE && i + 3 <= size) {
+      cp = (static_cast<char32_t>(lead & 0x0F) << 12) |
+           (static_cast<char32_t>(data[i + 1] & 0x3F) << 6) | (data[i + 2] & 0x3F);
+      i += 3;
+      // An overlong sequence can encode ASCII, which follows the ASCII rule.
+      if (cp < 0x80 ? IsAsciiSkipped(static_cast<unsigned char>(cp)) : IsWideSkipped(cp)) {
+        continue;
+      }
+    } else {
+      cp = DecodeAt(text, &i);
+      if (IsSpaceOrPunctuation(cp)) {
+        continue;
+      }
     }
-    if (seen >= 2) {
-      add(Mix((static_cast<uint64_t>(previous[0]) << 42) ^
-              (static_cast<uint64_t>(previous[1]) << 21) ^ cp));
+    key = ((key << 21) | cp) & kKeyMask;
+    if (++seen >= 3) {
+      add(Mix(key));
     }
-    previous[0] = previous[1];
-    previous[1] = cp;
-    ++seen;
   }
   if (seen == 1 || seen == 2) {
     // Too short for a 3-gram, so the one or two characters represent the text.
-    add(Mix(previous[seen == 1 ? 1 : 0] * 0x10001ULL + (seen == 2 ? previous[1] : 0)));
+    uint64_t last = key & 0x1FFFFF;
+    uint64_t before = (key >> 21) & 0x1FFFFF;
+    add(Mix(seen == 1 ? last * 0x10001ULL : before * 0x10001ULL + last));
   }
+
   // Visiting only the used bins spares a branch per bin, which mispredicts often because a short
   // text uses about half of the bins.
   static_assert(kSketchSize == 64, "one bit per bin");
+  Sketch sketch{};
   for (uint64_t rest = used_bins; rest != 0; rest &= rest - 1) {
     size_t bin = static_cast<size_t>(std::countr_zero(rest));
     // The fingerprint mixes the smallest hash again, because a minimum has small high bits.
@@ -286,7 +353,7 @@ std::optional<Decimal> MetricTotal(const NormalizedLog& log, int metric) {
   return total;
 }
 
-void Validator::Distribution::Add(double value, std::vector<double>* scratch) {
+void Validator::Distribution::Add(Decimal value, MedianScratch* scratch) {
   if (values.size() < kDistributionSize) {
     values.push_back(value);
   } else {
@@ -301,12 +368,9 @@ void Validator::Distribution::Add(double value, std::vector<double>* scratch) {
     return;
   }
   added_since_refresh = 0;
-  scratch->assign(values.begin(), values.end());
-  median = MedianInPlace(*scratch);
-  for (double& item : *scratch) {
-    item = std::fabs(item - median);
-  }
-  mad = MedianInPlace(*scratch);
+  MedianSpread spread = MedianAndSpread(values, scratch);
+  median = spread.median;
+  mad = spread.mad;
 }
 
 Validator::Distribution* Validator::DistributionFor(const RoleSpec& role, int metric) {
@@ -325,7 +389,10 @@ const Validator::Distribution* Validator::DistributionFor(const RoleSpec& role, 
 }
 
 Validator::Validator(const Config& config)
-    : config_(config), orders_(std::chrono::hours(24 * kOrderWindowDays)) {
+    : config_(config),
+      histories_(static_cast<size_t>(std::max(0, config.validation.duplicate_window)),
+                 kAmountHistory),
+      orders_(std::chrono::hours(24 * kOrderWindowDays)) {
   // The same division SimilarityAtLeast makes, so the integer compare agrees with it exactly. A
   // similarity of 0 never flags, so at least one bin must match.
   double threshold = config_.validation.duplicate_similarity;
@@ -353,10 +420,11 @@ Validator::LogFacts Validator::FactsOf(const NormalizedLog& log) const {
     }
   }
   if (facts.customer >= 0) {
-    // With a window of many claims the order index is mostly out of cache, so its loads start
-    // before the sketch is computed.
-    const Customer& customer = customers_[static_cast<size_t>(facts.customer)];
-    orders_.Prefetch(OrderKey{customer.id, facts.order_amount->units()});
+    // The customer record and its order index are mostly out of cache, so their loads start
+    // before the sketch is computed. Customer ids are indexes plus one, so the key needs no
+    // load of the record.
+    __builtin_prefetch(&customers_[static_cast<size_t>(facts.customer)]);
+    orders_.Prefetch(OrderKey{facts.customer + 1, facts.order_amount->units()});
   }
   if (spec.duplicate_window > 0 && log.text_chars >= spec.min_chars) {
     facts.sketch = SketchWithBins(log.free_text, &facts.used_bins);
@@ -373,19 +441,10 @@ int32_t Validator::AddPerson(const NormalizedLog& log) {
   auto [index, added] =
       person_index_.TryEmplace(log.record->creator_id, static_cast<int32_t>(people_.size()));
   if (added) {
-    people_.emplace_back().id = log.record->creator_id;
+    people_.push_back(log.record->creator_id);
+    histories_.Add();
   }
   return *index;
-}
-
-void Validator::PrefetchHistory(const PersonHistory& history) {
-  // The duplicate window's masks are read in full, and the amounts around the median.
-  for (size_t offset = 0; offset < history.recent_bins.size(); offset += 8) {
-    __builtin_prefetch(history.recent_bins.data() + offset);
-  }
-  if (!history.sorted_amounts.empty()) {
-    __builtin_prefetch(history.sorted_amounts.data() + history.sorted_amounts.size() / 2);
-  }
 }
 
 int32_t Validator::FindCustomer(const NormalizedLog& log) const {
@@ -424,10 +483,17 @@ std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log) {
     CheckContent(log, &flags);
     return flags;
   }
+  PrefetchLog(log);
+  // Both index lookups miss the cache often, so they start together.
+  person_index_.Prefetch(log.record->creator_id);
+  if (!log.customer.empty()) {
+    customer_index_.Prefetch(log.customer);
+  }
   // One lookup serves both steps. A new, empty history checks like a missing one.
   int32_t person = AddPerson(log);
-  PrefetchHistory(people_[static_cast<size_t>(person)]);
+  histories_.Prefetch(person);
   LogFacts facts = FactsOf(log);
+  histories_.PrefetchNextRecent(person);
   Customer* customer =
       facts.customer >= 0 ? &customers_[static_cast<size_t>(facts.customer)] : nullptr;
   std::vector<Flag> flags = CheckWithFacts(log, facts, customer, person);
@@ -437,14 +503,13 @@ std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log) {
 
 std::vector<Flag> Validator::CheckWithFacts(const NormalizedLog& log, const LogFacts& facts,
                                             const Customer* customer, int32_t person) const {
-  const PersonHistory* history = person >= 0 ? &people_[static_cast<size_t>(person)] : nullptr;
   std::vector<Flag> flags;
   CheckContent(log, &flags);
   if (facts.order_amount) {
     CheckAmounts(log, *facts.order_amount, customer, person, &flags);
   }
   CheckOutliers(log, &flags);
-  CheckDuplicates(log, facts, history, &flags);
+  CheckDuplicates(log, facts, person, &flags);
   CheckDeadline(log, &flags);
   return flags;
 }
@@ -464,8 +529,11 @@ void Validator::CheckContent(const NormalizedLog& log, std::vector<Flag>* flags)
   // phrases, so the text is copied only when one is found.
   std::string rest;
   std::string_view found;
-  for (const std::string& phrase : spec.boilerplate) {
-    if (phrase.empty() || !Contains(log.text, phrase)) {
+  uint64_t contained = ContainedPhrases(log.text, spec.boilerplate);
+  for (size_t i = 0; i < spec.boilerplate.size(); ++i) {
+    const std::string& phrase = spec.boilerplate[i];
+    bool has = i < 64 ? ((contained >> i) & 1) != 0 : !phrase.empty() && Contains(log.text, phrase);
+    if (!has) {
       continue;
     }
     if (found.empty()) {
@@ -516,7 +584,7 @@ void Validator::CheckAmounts(const NormalizedLog& log, Decimal amount, const Cus
       flags->push_back({std::string(kFlagDuplicateOrder), Severity::kError, field,
                         "the order of " + amount.ToString() + " from customer \"" +
                             log.customer + "\" was already claimed by " +
-                            people_[static_cast<size_t>(claim->person)].id + " in report " +
+                            people_[static_cast<size_t>(claim->person)] + " in report " +
                             claim->report_id});
     } else if (claim != nullptr && claim->report_id != log.record->report_id) {
       // The same person again: a new order of the same amount is possible, so it is a warning.
@@ -527,12 +595,15 @@ void Validator::CheckAmounts(const NormalizedLog& log, Decimal amount, const Cus
     }
   }
 
-  const PersonHistory* history = person >= 0 ? &people_[static_cast<size_t>(person)] : nullptr;
-  if (history == nullptr ||
-      history->sorted_amounts.size() < static_cast<size_t>(spec.unit_slip_min_history)) {
+  if (person < 0) {
     return;
   }
-  double median = SortedMedian(history->sorted_amounts);
+  std::span<const Decimal> sorted_amounts = histories_.sorted_amounts(person);
+  if (sorted_amounts.empty() ||
+      sorted_amounts.size() < static_cast<size_t>(spec.unit_slip_min_history)) {
+    return;
+  }
+  double median = SortedMedian(sorted_amounts);
   if (median <= 0) {
     return;
   }
@@ -588,10 +659,10 @@ void Validator::CheckOutliers(const NormalizedLog& log, std::vector<Flag>* flags
   }
 }
 
-void Validator::CheckDuplicates(const NormalizedLog& log, const LogFacts& facts,
-                                const PersonHistory* history, std::vector<Flag>* flags) const {
+void Validator::CheckDuplicates(const NormalizedLog& log, const LogFacts& facts, int32_t person,
+                                std::vector<Flag>* flags) const {
   if (log.text_chars < config_.validation.min_chars || config_.validation.duplicate_window == 0 ||
-      history == nullptr) {
+      person < 0) {
     return;
   }
   // The bin counts decide most slots. Only a slot that passes the threshold pays for the
@@ -602,20 +673,21 @@ void Validator::CheckDuplicates(const NormalizedLog& log, const LogFacts& facts,
   const std::string* best_report = nullptr;
   double best_copy = 0;
   const std::string* copy_report = nullptr;
-  const PersonHistory& person = *history;
-  for (size_t slot = 0; slot < person.recent_sketches.size(); ++slot) {
+  std::span<const uint64_t> all_bins = histories_.recent_bins(person);
+  for (size_t slot = 0; slot < all_bins.size(); ++slot) {
     // The used bins are exact, and bins used by both bound the equal ones from above.
-    uint64_t recent_bins = person.recent_bins[slot];
+    uint64_t recent_bins = all_bins[slot];
     int either = CountSetBits(facts.used_bins | recent_bins);
     if (CountSetBits(facts.used_bins & recent_bins) < min_same_[static_cast<size_t>(either)]) {
       continue;
     }
-    auto [used, same] = CountBins(facts.sketch, person.recent_sketches[slot]);
+    PersonHistories::Recent recent = histories_.recent(person, slot);
+    auto [used, same] = CountBins(facts.sketch, *recent.sketch);
     if (same < min_same_[static_cast<size_t>(used)]) {
       continue;
     }
     double similarity = static_cast<double>(same) / static_cast<double>(used);
-    const std::string& report_id = person.recent_reports[slot];
+    const std::string& report_id = *recent.report_id;
     if (report_id == log.record->report_id) {
       continue;
     }
@@ -623,7 +695,7 @@ void Validator::CheckDuplicates(const NormalizedLog& log, const LogFacts& facts,
       best = similarity;
       best_report = &report_id;
     }
-    if (similarity > best_copy && person.recent_values[slot] == facts.values_print) {
+    if (similarity > best_copy && recent.values == facts.values_print) {
       best_copy = similarity;
       copy_report = &report_id;
     }
@@ -669,20 +741,7 @@ void Validator::CheckDeadline(const NormalizedLog& log, std::vector<Flag>* flags
 
 void Validator::RememberAmount(const NormalizedLog& log, Decimal amount, Customer* customer,
                                int32_t person) {
-  // Insert the new amount before removing the oldest, so an equal pair leaves one of them.
-  PersonHistory* history = &people_[static_cast<size_t>(person)];
-  history->sorted_amounts.insert(std::upper_bound(history->sorted_amounts.begin(),
-                                                  history->sorted_amounts.end(), amount),
-                                 amount);
-  if (history->amounts.size() < kAmountHistory) {
-    history->amounts.push_back(amount);
-  } else {
-    Decimal& oldest = history->amounts[history->next_amount];
-    history->sorted_amounts.erase(std::lower_bound(history->sorted_amounts.begin(),
-                                                   history->sorted_amounts.end(), oldest));
-    oldest = amount;
-    history->next_amount = (history->next_amount + 1) % kAmountHistory;
-  }
+  histories_.AddAmount(person, amount);
   if (log.customer.empty()) {
     return;
   }
@@ -701,22 +760,11 @@ void Validator::RememberAmount(const NormalizedLog& log, Decimal amount, Custome
 
 void Validator::RememberWithFacts(const NormalizedLog& log, const LogFacts& facts,
                                   Customer* customer, int32_t person) {
-  PersonHistory& history = people_[static_cast<size_t>(person)];
   const ValidationSpec& spec = config_.validation;
 
   if (spec.duplicate_window > 0 && log.text_chars >= spec.min_chars) {
-    if (history.recent_sketches.size() < static_cast<size_t>(spec.duplicate_window)) {
-      history.recent_bins.push_back(facts.used_bins);
-      history.recent_sketches.push_back(facts.sketch);
-      history.recent_reports.push_back(log.record->report_id);
-      history.recent_values.push_back(facts.values_print);
-    } else {
-      history.recent_bins[history.next_slot] = facts.used_bins;
-      history.recent_sketches[history.next_slot] = facts.sketch;
-      history.recent_reports[history.next_slot] = log.record->report_id;
-      history.recent_values[history.next_slot] = facts.values_print;
-      history.next_slot = (history.next_slot + 1) % history.recent_sketches.size();
-    }
+    histories_.AddRecent(person, facts.used_bins, facts.values_print, facts.sketch,
+                         log.record->report_id);
   }
 
   if (facts.order_amount) {
@@ -729,8 +777,7 @@ void Validator::RememberWithFacts(const NormalizedLog& log, const LogFacts& fact
   for (size_t i = 0; i < log.values.size(); ++i) {
     if (FirstOfMetric(log, i)) {
       int metric = log.values[i].metric;
-      DistributionFor(*log.role, metric)
-          ->Add(MetricTotal(log, metric)->ToDouble(), &median_scratch_);
+      DistributionFor(*log.role, metric)->Add(*MetricTotal(log, metric), &median_scratch_);
     }
   }
 }

@@ -15,8 +15,10 @@
 
 #include "scoring/config.h"
 #include "scoring/flat_table.h"
+#include "scoring/median_spread.h"
 #include "scoring/normalize.h"
 #include "scoring/order_claims.h"
+#include "scoring/person_histories.h"
 
 namespace logbridge::scoring {
 
@@ -36,12 +38,7 @@ struct Flag {
 // Returns the strongest configured action among the flags; report only when there are none.
 FlagAction ActionForFlags(const ValidationSpec& spec, const std::vector<Flag>& flags);
 
-// A fixed-size summary of a text's character 3-grams, white space and punctuation skipped, for
-// estimating how similar two texts are. It is a one-permutation MinHash: each 3-gram's hash
-// picks one of kSketchSize bins, and each bin keeps a 16-bit fingerprint of its smallest hash
-// (0 marks an empty bin). Comparing two sketches costs kSketchSize integer compares.
-inline constexpr size_t kSketchSize = 64;
-using Sketch = std::array<uint16_t, kSketchSize>;
+// Returns the Sketch (defined in scoring/person_histories.h) of a text's character 3-grams.
 Sketch TextSketch(std::string_view text);
 
 // Estimates the Jaccard similarity of the two texts' 3-gram sets as the share of matching
@@ -65,9 +62,10 @@ class Validator {
   std::vector<Flag> Check(const NormalizedLog& log) const;
 
   // Adds a log to the history that later checks compare with. Memory is bounded per person
-  // (duplicate window and the last 64 order amounts), per role and metric (the last 512 values),
-  // per customer (the largest amount) and per distinct order claimed in the last
-  // kOrderWindowDays (customer and amount); none of it keeps a log's text.
+  // (duplicate window and the last 64 order amounts, allocated when the person is first seen),
+  // per role and metric (the last 512 values), per customer (the largest amount and a block of
+  // 32 order index entries) and per distinct order claimed in the last kOrderWindowDays
+  // (customer and amount); none of it keeps a log's text.
   void Remember(const NormalizedLog& log);
 
   // Check followed by Remember, computing the text sketch and looking up the author and the
@@ -75,31 +73,16 @@ class Validator {
   std::vector<Flag> CheckAndRemember(const NormalizedLog& log);
 
  private:
-  struct PersonHistory {
-    std::string id;  // LogRecord::creator_id
-    // The duplicate window as a ring, where slot next_slot is overwritten next. recent_bins[i]
-    // has bit b set when recent_sketches[i] uses bin b, so most slots are ruled out from 8 bytes
-    // without reading their sketch.
-    std::vector<uint64_t> recent_bins;
-    std::vector<Sketch> recent_sketches;
-    std::vector<std::string> recent_reports;
-    std::vector<uint64_t> recent_values;  // LogFacts::values_print of each slot
-    size_t next_slot = 0;
-    // The last order amounts as a ring. Once it is full, slot next_amount is the oldest.
-    std::vector<Decimal> amounts;
-    size_t next_amount = 0;
-    std::vector<Decimal> sorted_amounts;  // the same amounts, ascending, for the median
-  };
   // Recent per-log values of one metric within one role, with a cached median and MAD.
   struct Distribution {
     // The values as a ring. Once it is full, slot next is the oldest.
-    std::vector<double> values;
+    std::vector<Decimal> values;
     size_t next = 0;
     double median = 0;
     double mad = 0;
     int64_t added_since_refresh = 0;
     // scratch is reused for the median, so a refresh allocates nothing once it has grown.
-    void Add(double value, std::vector<double>* scratch);
+    void Add(Decimal value, MedianScratch* scratch);
   };
   struct Customer {
     int32_t id = 0;             // OrderKey::customer: the index in customers_ plus one
@@ -128,8 +111,6 @@ class Validator {
   int32_t FindPerson(const NormalizedLog& log) const;
   // Returns the index of the log's author in people_, adding them when they are new.
   int32_t AddPerson(const NormalizedLog& log);
-  // Starts loading the parts of a history that the checks of the next log read first.
-  static void PrefetchHistory(const PersonHistory& history);
   // Returns the index in customers_ of the customer named in the log, or -1 when it names none
   // or a new one.
   int32_t FindCustomer(const NormalizedLog& log) const;
@@ -146,8 +127,9 @@ class Validator {
   // log's customer, or nullptr when it is not known yet (it is added then).
   void RememberWithFacts(const NormalizedLog& log, const LogFacts& facts, Customer* customer,
                          int32_t person);
-  void CheckDuplicates(const NormalizedLog& log, const LogFacts& facts,
-                       const PersonHistory* history, std::vector<Flag>* flags) const;
+  // person is the author's index in people_, or -1 when they have no history yet.
+  void CheckDuplicates(const NormalizedLog& log, const LogFacts& facts, int32_t person,
+                       std::vector<Flag>* flags) const;
   void CheckDeadline(const NormalizedLog& log, std::vector<Flag>* flags) const;
   void RememberAmount(const NormalizedLog& log, Decimal amount, Customer* customer,
                       int32_t person);
@@ -161,8 +143,10 @@ class Validator {
   std::array<uint8_t, kSketchSize + 1> min_same_{};
 
   // People and customers are interned. Each map gives an index into its vector, which keeps
-  // one record per person or customer in the order they were first seen.
-  std::vector<PersonHistory> people_;
+  // one record per person or customer in the order they were first seen. people_ contains the
+  // LogRecord::creator_id of each person, and histories_ their histories by the same index.
+  std::vector<std::string> people_;
+  PersonHistories histories_;
   FlatTable<std::string, int32_t, IdHash> person_index_;
   std::vector<Customer> customers_;
   FlatTable<std::string, int32_t, IdHash> customer_index_;
@@ -170,7 +154,7 @@ class Validator {
   OrderClaims orders_;
   // Indexed by role index x metric count + metric; empty until the first value arrives.
   std::vector<Distribution> role_values_;
-  std::vector<double> median_scratch_;
+  MedianScratch median_scratch_;
 };
 
 // The log's total of one metric, or nullopt when the log has no value for it.

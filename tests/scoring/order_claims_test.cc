@@ -115,5 +115,97 @@ TEST_CASE("prefetch changes no claim", "[order_claims]") {
   CHECK(claims.Find({2, 100}) == nullptr);
 }
 
+TEST_CASE("one customer's index rebuilds", "[order_claims]") {
+  OrderClaims claims(std::chrono::hours(24 * 10));
+  // One claim a day for one customer: expired entries pile up in its index until a rebuild
+  // drops them, and the live ones must survive every rebuild.
+  for (int day = 0; day < 400; ++day) {
+    claims.Add({0, 1000 + day}, day, "r" + std::to_string(day), Day(day));
+  }
+  CHECK(claims.size() == 11);
+  for (int day = 0; day < 400; ++day) {
+    INFO("day " << day);
+    const OrderClaims::Claim* claim = claims.Find({0, 1000 + day});
+    if (day < 389) {
+      CHECK(claim == nullptr);
+      continue;
+    }
+    REQUIRE(claim != nullptr);
+    CHECK(claim->person == day);
+    CHECK(claim->report_id == "r" + std::to_string(day));
+  }
+}
+
+TEST_CASE("expired order reclaimed in place", "[order_claims]") {
+  OrderClaims claims(std::chrono::hours(24 * 10));
+  claims.Add({5, 700}, 1, "r1", Day(0));
+  claims.Add({5, 800}, 1, "r2", Day(20));  // r1 expires, but its index entry stays
+  CHECK(claims.Find({5, 700}) == nullptr);
+  // The stale entry of 700 is reused, and a second claim of it does not replace the first.
+  claims.Add({5, 700}, 2, "r3", Day(21));
+  claims.Add({5, 700}, 3, "r4", Day(22));
+  REQUIRE(claims.Find({5, 700}) != nullptr);
+  CHECK(claims.Find({5, 700})->person == 2);
+  CHECK(claims.Find({5, 700})->report_id == "r3");
+  CHECK(claims.size() == 2);
+}
+
+TEST_CASE("unseen customer ids find nothing", "[order_claims]") {
+  OrderClaims claims(std::chrono::hours(24 * 10));
+  CHECK(claims.Find({0, 100}) == nullptr);
+  claims.Add({40, 100}, 1, "r1", Day(0));
+  // Ids below the largest one seen have empty indexes, and larger ones have none.
+  CHECK(claims.Find({0, 100}) == nullptr);
+  CHECK(claims.Find({39, 100}) == nullptr);
+  CHECK(claims.Find({41, 100}) == nullptr);
+  REQUIRE(claims.Find({40, 100}) != nullptr);
+  CHECK(claims.Find({40, 100})->key == OrderKey{40, 100});
+}
+
+TEST_CASE("amounts colliding in one index", "[order_claims]") {
+  OrderClaims claims(std::chrono::hours(24 * 1000));
+  // Round amounts and negative ones share low bits, so they test the probe runs.
+  for (int64_t i = 0; i < 3000; ++i) {
+    int64_t units = (i % 2 == 0 ? 1 : -1) * i * 500000;
+    claims.Add({1, units}, static_cast<int32_t>(i), "r" + std::to_string(i), Day(0));
+  }
+  CHECK(claims.size() == 3000);
+  for (int64_t i = 0; i < 3000; ++i) {
+    int64_t units = (i % 2 == 0 ? 1 : -1) * i * 500000;
+    const OrderClaims::Claim* claim = claims.Find({1, units});
+    INFO("amount " << units);
+    REQUIRE(claim != nullptr);
+    CHECK(claim->person == i);
+  }
+  CHECK(claims.Find({1, 250000}) == nullptr);
+}
+
+TEST_CASE("spilled index moves back inline", "[order_claims]") {
+  OrderClaims claims(std::chrono::hours(24 * 10));
+  // 200 claims on one day move customer 3's index out of its inline block.
+  for (int i = 0; i < 200; ++i) {
+    claims.Add({3, i}, i, "a" + std::to_string(i), Day(0));
+  }
+  CHECK(claims.size() == 200);
+  // Then one claim a day for customers 3 and 4: expired entries pile up until a rebuild finds
+  // few live ones and moves the index back into the block next to customer 4's.
+  for (int day = 20; day < 600; ++day) {
+    claims.Add({3, 1000 + day}, day, "b" + std::to_string(day), Day(day));
+    claims.Add({4, 1000 + day}, -day, "c" + std::to_string(day), Day(day));
+  }
+  CHECK(claims.size() == 22);
+  CHECK(claims.Find({3, 5}) == nullptr);
+  for (int day = 589; day < 600; ++day) {
+    INFO("day " << day);
+    const OrderClaims::Claim* mine = claims.Find({3, 1000 + day});
+    const OrderClaims::Claim* neighbor = claims.Find({4, 1000 + day});
+    REQUIRE(mine != nullptr);
+    REQUIRE(neighbor != nullptr);
+    CHECK(mine->person == day);
+    CHECK(neighbor->person == -day);
+  }
+  CHECK(claims.Find({3, 1000 + 588}) == nullptr);
+}
+
 }  // namespace
 }  // namespace logbridge::scoring

@@ -72,8 +72,8 @@ constexpr int64_t kEvening = 1793700000000;
 
 class Fixture {
  public:
-  Fixture() {
-    Result<Config> config = LoadConfigString(kConfig, "validate.toml");
+  explicit Fixture(std::string_view config_text = kConfig) {
+    Result<Config> config = LoadConfigString(config_text, "validate.toml");
     INFO((config.ok() ? "" : config.error().message));
     REQUIRE(config.ok());
     config_ = std::make_unique<Config>(std::move(config).value());
@@ -141,6 +141,28 @@ TEST_CASE("boilerplate phrase with nothing else", "[validate]") {
   // The phrase inside a detailed log is not boilerplate.
   CHECK_FALSE(Has(fixture.Feed("c", "完成日常工作，另外拜访3家客户并整理了报价单和合同草稿。"),
                   "boilerplate"));
+}
+
+TEST_CASE("many boilerplate phrases", "[validate]") {
+  // 66 phrases ending in the same character as two real ones, so one scan serves many, and a
+  // 67th beyond the first 64.
+  std::string phrases = "\"占位0作\", \"完成日常工作\"";
+  for (int i = 2; i < 66; ++i) {
+    phrases += ", \"占位" + std::to_string(i) + "作\"";
+  }
+  phrases += ", \"今日无工作\"";
+  std::string config_text = std::string(kConfig) + "boilerplate = [" + phrases + "]\n";
+  Fixture fixture(config_text);
+
+  CHECK(Has(fixture.Feed("a", "今日无工作"), "boilerplate"));
+  CHECK(Has(fixture.Feed("b", "完成日常工作。"), "boilerplate"));
+  // With two phrases found, the message names the later one in the list.
+  REQUIRE(Has(fixture.Feed("c", "完成日常工作，占位7作"), "boilerplate"));
+  CHECK(fixture.last_flags()[0].message.find("占位7作") != std::string::npos);
+  CHECK_FALSE(Has(fixture.Feed("d", "完成日常工作，另外拜访3家客户并整理了报价单和合同草稿。"),
+                  "boilerplate"));
+  // A phrase that would start before the text is not found.
+  CHECK_FALSE(Has(fixture.Feed("e", "位7作，拜访3家客户并整理了报价单和合同草稿。"), "boilerplate"));
 }
 
 TEST_CASE("unreadable amount is flagged", "[validate]") {
@@ -596,6 +618,7 @@ TEST_CASE("sketch matches plain reference", "[validate]") {
       "签约 \xF0\x9F\x98\x80 表情和 \xC3\xA9 重音",
       "stray \x80\xFF bytes \xE6\x8B",
       "truncated at the end \xE6",
+      "overlong \xE0\x80\xA0space and \xE0\x81\x81letter",
       "全角：ＡＢＣ１２３，半角 abc",
       long_text,
   };

@@ -1,0 +1,133 @@
+// Person histories in fixed-size records. The records are value-initialized when a person is
+// added, so an empty history is all zeros and needs no further set-up.
+#include "scoring/person_histories.h"
+
+#include <algorithm>
+
+namespace logbridge::scoring {
+namespace {
+
+// Returns the first position in sorted[0, count) whose value is not below amount (kUpper
+// false) or is above it (kUpper true), as std::lower_bound and std::upper_bound do. The halving
+// chooses its side without a branch (GCC emits a conditional move), because amounts arrive in
+// random order and a branch there mispredicts about every other step.
+template <bool kUpper>
+Decimal* Bound(Decimal* sorted, size_t count, Decimal amount) {
+  if (count == 0) {
+    return sorted;
+  }
+  Decimal* base = sorted;
+  while (count > 1) {
+    size_t half = count / 2;
+    bool right = kUpper ? !(amount < base[half]) : base[half] < amount;
+    base = right ? base + half : base;
+    count -= half;
+  }
+  bool past = kUpper ? !(amount < *base) : *base < amount;
+  return base + (past ? 1 : 0);
+}
+
+}  // namespace
+
+PersonHistories::PersonHistories(size_t window, size_t amount_capacity)
+    : window_(window),
+      amount_capacity_(amount_capacity),
+      hot_stride_(kHeaderWords + 2 * window) {}
+
+int32_t PersonHistories::Add() {
+  hot_.resize(hot_.size() + hot_stride_);
+  amounts_.resize(amounts_.size() + 2 * amount_capacity_);
+  sketches_.resize(sketches_.size() + window_);
+  reports_.resize(reports_.size() + window_);
+  return static_cast<int32_t>(size_++);
+}
+
+void PersonHistories::Prefetch(int32_t person) const {
+  const char* hot = reinterpret_cast<const char*>(Hot(person));
+  const char* hot_end = hot + hot_stride_ * sizeof(uint64_t);
+  for (const char* line = hot; line < hot_end; line += 64) {
+    __builtin_prefetch(line);
+  }
+  __builtin_prefetch(hot_end - 1);
+  const char* sorted = reinterpret_cast<const char*>(Amounts(person) + amount_capacity_);
+  const char* sorted_end = sorted + amount_capacity_ * sizeof(Decimal);
+  for (const char* line = sorted; line < sorted_end; line += 64) {
+    __builtin_prefetch(line);
+  }
+  __builtin_prefetch(sorted_end - 1);
+}
+
+void PersonHistories::PrefetchNextRecent(int32_t person) const {
+  if (window_ == 0) {
+    return;
+  }
+  uint64_t header = Header(person)[0];
+  uint64_t count = header & 0xFFFFFFFF;
+  size_t slot = static_cast<size_t>(count < window_ ? count : header >> 32);
+  size_t at = static_cast<size_t>(person) * window_ + slot;
+  const char* sketch = reinterpret_cast<const char*>(&sketches_[at]);
+  __builtin_prefetch(sketch, 1);
+  __builtin_prefetch(sketch + sizeof(Sketch) - 1, 1);
+  __builtin_prefetch(&reports_[at], 1);
+}
+
+PersonHistories::Recent PersonHistories::recent(int32_t person, size_t slot) const {
+  const uint64_t* hot = Hot(person);
+  size_t first = static_cast<size_t>(person) * window_;
+  return Recent{hot[kHeaderWords + slot], hot[kHeaderWords + window_ + slot],
+                &sketches_[first + slot], &reports_[first + slot]};
+}
+
+void PersonHistories::AddRecent(int32_t person, uint64_t bins, uint64_t values,
+                                const Sketch& sketch, std::string_view report_id) {
+  uint64_t* hot = Hot(person);
+  uint64_t count = hot[0] & 0xFFFFFFFF;
+  uint64_t next = hot[0] >> 32;
+  size_t slot = 0;
+  if (count < window_) {
+    slot = static_cast<size_t>(count);
+    ++count;
+  } else {
+    slot = static_cast<size_t>(next);
+    next = (next + 1) % window_;
+  }
+  hot[0] = count | (next << 32);
+  hot[kHeaderWords + slot] = bins;
+  hot[kHeaderWords + window_ + slot] = values;
+  size_t first = static_cast<size_t>(person) * window_;
+  sketches_[first + slot] = sketch;
+  reports_[first + slot].assign(report_id);
+}
+
+void PersonHistories::AddAmount(int32_t person, Decimal amount) {
+  uint64_t* hot = Hot(person);
+  uint64_t count = hot[1] & 0xFFFFFFFF;
+  uint64_t next = hot[1] >> 32;
+  Decimal* ring = Amounts(person);
+  Decimal* sorted = ring + amount_capacity_;
+  if (count < amount_capacity_) {
+    Decimal* at = Bound<true>(sorted, count, amount);
+    std::copy_backward(at, sorted + count, sorted + count + 1);
+    *at = amount;
+    ring[count] = amount;
+    hot[1] = (count + 1) | (next << 32);
+    return;
+  }
+
+  // Full: the oldest amount leaves and the new one enters, so only the values between their
+  // two positions move, by one.
+  Decimal oldest = ring[next];
+  ring[next] = amount;
+  hot[1] = count | (((next + 1) % amount_capacity_) << 32);
+  Decimal* leaving = Bound<false>(sorted, amount_capacity_, oldest);
+  Decimal* after = Bound<true>(sorted, amount_capacity_, amount);
+  if (after > leaving) {
+    std::copy(leaving + 1, after, leaving);
+    *(after - 1) = amount;
+  } else {
+    std::copy_backward(after, leaving, leaving + 1);
+    *after = amount;
+  }
+}
+
+}  // namespace logbridge::scoring

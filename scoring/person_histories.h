@@ -1,0 +1,103 @@
+// PersonHistories: what the Validator remembers of each person, in fixed-size records at
+// offsets computed from the person index alone. So every part of a history can be prefetched
+// as soon as the author is known, without first loading a header that contains pointers. A
+// person's duplicate window (bins, value hashes, sketches, report ids) and their last order
+// amounts each sit in one contiguous record. Not thread-safe.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scoring/decimal.h"
+
+namespace logbridge::scoring {
+
+// A fixed-size summary of a text's character 3-grams, white space and punctuation skipped, for
+// estimating how similar two texts are. It is a one-permutation MinHash: each 3-gram's hash
+// picks one of kSketchSize bins, and each bin keeps a 16-bit fingerprint of its smallest hash
+// (0 marks an empty bin). Comparing two sketches costs kSketchSize integer compares.
+inline constexpr size_t kSketchSize = 64;
+using Sketch = std::array<uint16_t, kSketchSize>;
+
+class PersonHistories {
+ public:
+  // One slot of the duplicate window.
+  struct Recent {
+    uint64_t bins = 0;    // bit b set when the sketch uses bin b
+    uint64_t values = 0;  // a hash of the log's counted values
+    const Sketch* sketch = nullptr;
+    const std::string* report_id = nullptr;
+  };
+
+  // window is the number of duplicate window slots (0 turns the window off), and
+  // amount_capacity the number of last amounts kept.
+  // REQUIRES: amount_capacity > 0.
+  PersonHistories(size_t window, size_t amount_capacity);
+
+  size_t size() const { return size_; }
+
+  // Appends an empty history and returns its index. Pointers and spans from the accessors
+  // below are invalidated.
+  int32_t Add();
+
+  // Starts loading the duplicate window's bins and value hashes and the sorted amounts of a
+  // person. A hint only.
+  void Prefetch(int32_t person) const;
+  // Starts loading the duplicate window slot that AddRecent writes next. It reads the record's
+  // header, so it is best called a while after Prefetch. A hint only.
+  void PrefetchNextRecent(int32_t person) const;
+
+  // The number of used duplicate window slots of a person, at most window.
+  size_t recent_count(int32_t person) const { return Header(person)[0] & 0xFFFFFFFF; }
+  // The bins of the used slots, in slot order, so a check can rule slots out from 8 bytes each.
+  std::span<const uint64_t> recent_bins(int32_t person) const {
+    return {Hot(person) + kHeaderWords, recent_count(person)};
+  }
+  Recent recent(int32_t person, size_t slot) const;
+  // Stores a slot: while the window has room the next one, after that the oldest.
+  // REQUIRES: the window is on.
+  void AddRecent(int32_t person, uint64_t bins, uint64_t values, const Sketch& sketch,
+                 std::string_view report_id);
+
+  // The person's last amount_capacity amounts (fewer before that many arrived), ascending.
+  std::span<const Decimal> sorted_amounts(int32_t person) const {
+    return {Amounts(person) + amount_capacity_, static_cast<size_t>(Header(person)[1] & 0xFFFFFFFF)};
+  }
+  // Adds an amount and drops the oldest one when amount_capacity are kept already.
+  void AddAmount(int32_t person, Decimal amount);
+
+ private:
+  // A hot record starts with two header words: the used window slots in the low half and the
+  // next slot to overwrite in the high half, then the amount count and the oldest amount's
+  // ring position likewise. The window's bins and value hashes follow.
+  static constexpr size_t kHeaderWords = 2;
+
+  const uint64_t* Hot(int32_t person) const {
+    return hot_.data() + static_cast<size_t>(person) * hot_stride_;
+  }
+  uint64_t* Hot(int32_t person) { return hot_.data() + static_cast<size_t>(person) * hot_stride_; }
+  const uint64_t* Header(int32_t person) const { return Hot(person); }
+  // A person's amounts: a ring of amount_capacity in arrival order, then the same ascending.
+  const Decimal* Amounts(int32_t person) const {
+    return amounts_.data() + static_cast<size_t>(person) * 2 * amount_capacity_;
+  }
+  Decimal* Amounts(int32_t person) {
+    return amounts_.data() + static_cast<size_t>(person) * 2 * amount_capacity_;
+  }
+
+  const size_t window_;
+  const size_t amount_capacity_;
+  const size_t hot_stride_;  // kHeaderWords + 2 * window_
+  size_t size_ = 0;
+  std::vector<uint64_t> hot_;
+  std::vector<Decimal> amounts_;
+  std::vector<Sketch> sketches_;      // window_ per person
+  std::vector<std::string> reports_;  // window_ per person
+};
+
+}  // namespace logbridge::scoring
