@@ -359,6 +359,10 @@ Result<std::vector<AnalyzedLog>> ScoreKeeper::AnalyzeVersions(
   scoring::EngineOptions engine_options;
   engine_options.period_kind = PeriodKindOf(options_.cards.period);
   scoring::Engine engine(config_, engine_options);
+  Status allowed = AllowRequestedEdits(engine);
+  if (!allowed.ok()) {
+    return allowed.error();
+  }
 
   std::vector<AnalyzedLog> analyzed;
   for (const LoadedLog& log : *logs) {
@@ -428,6 +432,27 @@ Status ScoreKeeper::SendFeedback(const AnalyzedLog& log) {
   return OkStatus();
 }
 
+Status ScoreKeeper::AllowRequestedEdits(scoring::Engine& engine) const {
+  constexpr std::string_view kPrefix = "feedback/";
+  Result<std::vector<std::pair<std::string, EpochMs>>> notices =
+      store_.ListSentMessageTimes(kPrefix);
+  if (!notices.ok()) {
+    return notices.error();
+  }
+  // A notice's key is "feedback/<report id>/v<version>" (SendFeedback), and the deadline it
+  // stated was its creation time plus fix_within.
+  // NOTE: a fix_within changed since a notice was sent moves that notice's deadline too.
+  for (const auto& [key, created_at] : *notices) {
+    size_t version = key.rfind("/v");
+    if (version == std::string::npos || version <= kPrefix.size()) {
+      continue;
+    }
+    engine.AllowEditsUntil(key.substr(kPrefix.size(), version - kPrefix.size()),
+                           created_at + options_.feedback.fix_within);
+  }
+  return OkStatus();
+}
+
 Status ScoreKeeper::MarkPeriodChanged(const std::string& period) {
   Result<std::optional<std::string>> sent = store_.GetState(SentKey(period));
   if (!sent.ok()) {
@@ -484,6 +509,10 @@ Result<std::vector<scoring::ScoreReport>> ScoreKeeper::ComputePeriod(
   scoring::EngineOptions engine_options;
   engine_options.only_period = *period;
   scoring::Engine engine(config_, engine_options);
+  Status allowed = AllowRequestedEdits(engine);
+  if (!allowed.ok()) {
+    return allowed.error();
+  }
   for (const LoadedLog& log : *logs) {
     if (log.stored.status == "rejected") {
       engine.ExcludeReport(log.stored.raw.report_id);

@@ -111,6 +111,9 @@ class ScoreKeeper {
   Result<std::vector<AnalyzedLog>> AnalyzeVersions(
       const std::vector<StoredChange>& changes);
   Status SendFeedback(const AnalyzedLog& log);
+  // Lets the engine accept, without edited_late, each edit made before the deadline that a sent
+  // feedback notice gave the log's author.
+  Status AllowRequestedEdits(scoring::Engine& engine) const;
   Status MarkPeriodChanged(const std::string& period);
   Result<int> SendCards(const std::string& period, const std::vector<ScoreRecord>& scores,
                         ScoreCardReport& report);

@@ -1096,6 +1096,26 @@ Result<std::map<std::string, int64_t>> Store::CountSentMessagesByPurpose() {
   });
 }
 
+Result<std::vector<std::pair<std::string, EpochMs>>> Store::ListSentMessageTimes(
+    std::string_view key_prefix) {
+  using Times = std::vector<std::pair<std::string, EpochMs>>;
+  return impl_->Run("list sent messages", [&](SQLite::Database& db) -> Result<Times> {
+    // A key range instead of LIKE, so that the unique index on the key serves the query and
+    // '%' or '_' in the prefix match only themselves. "\xff" sorts after every UTF-8 byte.
+    SQLite::Statement query(db,
+                            "SELECT idempotency_key, created_at_ms FROM outbox "
+                            "WHERE idempotency_key >= ? AND idempotency_key < ? "
+                            "AND status = 'sent' ORDER BY idempotency_key");
+    query.bind(1, std::string(key_prefix));
+    query.bind(2, std::string(key_prefix) + "\xff");
+    Times times;
+    while (query.executeStep()) {
+      times.emplace_back(query.getColumn(0).getString(), EpochMs(query.getColumn(1).getInt64()));
+    }
+    return times;
+  });
+}
+
 Result<bool> Store::ClaimMessage(int64_t id, EpochMs now) {
   return impl_->Run("claim message", [&](SQLite::Database& db) -> Result<bool> {
     SQLite::Statement claim(db,

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/result.h"
@@ -292,6 +293,10 @@ class Store {
   // Counts sent messages by purpose, which is the first segment of the idempotency key
   // ("reminder", "scorecard", "card" and so on).
   Result<std::map<std::string, int64_t>> CountSentMessagesByPurpose();
+  // Returns the idempotency key and created_at of each sent message whose key starts with
+  // key_prefix, in key order.
+  Result<std::vector<std::pair<std::string, EpochMs>>> ListSentMessageTimes(
+      std::string_view key_prefix);
   // Moves a pending message to kSending, counts an attempt and records claimed_at = now.
   // Returns false when another caller claimed it first.
   Result<bool> ClaimMessage(int64_t id, EpochMs now);

@@ -590,6 +590,10 @@ void Engine::ExcludeReport(std::string report_id) {
   state_->excluded_reports.insert(std::move(report_id));
 }
 
+void Engine::AllowEditsUntil(std::string report_id, EpochMs until) {
+  state_->validator.AllowEditsUntil(std::move(report_id), until);
+}
+
 NormalizedLog Engine::Normalize(const LogRecord& record) const {
   return scoring::Normalize(*config_, record);
 }

@@ -733,10 +733,23 @@ void Validator::CheckDeadline(const NormalizedLog& log, std::vector<Flag>* flags
     flags->push_back({std::string(kFlagLate), Severity::kInfo, "",
                       "submitted " + time_after(record.create_time) + " after the deadline"});
   }
-  if (record.modified_time > due && record.modified_time > record.create_time) {
+  if (record.modified_time > due && record.modified_time > record.create_time &&
+      !EditAllowed(record.report_id, record.modified_time)) {
     flags->push_back({std::string(kFlagEditedLate), Severity::kWarning, "",
                       "edited " + time_after(record.modified_time) + " after the deadline"});
   }
+}
+
+void Validator::AllowEditsUntil(std::string report_id, EpochMs until) {
+  auto [entry, inserted] = edits_allowed_until_.try_emplace(std::move(report_id), until);
+  if (!inserted && entry->second < until) {
+    entry->second = until;
+  }
+}
+
+bool Validator::EditAllowed(std::string_view report_id, EpochMs when) const {
+  auto entry = edits_allowed_until_.find(report_id);
+  return entry != edits_allowed_until_.end() && when <= entry->second;
 }
 
 void Validator::RememberAmount(const NormalizedLog& log, Decimal amount, Customer* customer,

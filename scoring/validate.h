@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,16 +62,21 @@ class Validator {
   // connector can check a newly synced log before it decides to keep it.
   std::vector<Flag> Check(const NormalizedLog& log) const;
 
-  // Adds a log to the history that later checks compare with. Memory is bounded per person
-  // (duplicate window and the last 64 order amounts, allocated when the person is first seen),
-  // per role and metric (the last 512 values), per customer (the largest amount and a block of
-  // 32 order index entries) and per distinct order claimed in the last kOrderWindowDays
-  // (customer and amount); none of it keeps a log's text.
+  // Adds a log to the history that later checks compare with. Memory is bounded per person:
+  // the duplicate window and the last 64 order amounts, allocated when the person is first
+  // seen. It is also bounded per role and metric (the last 512 values), per customer (the
+  // largest amount and a block of 32 order index entries) and per distinct order claimed in
+  // the last kOrderWindowDays (customer and amount). None of it keeps a log's text.
   void Remember(const NormalizedLog& log);
 
   // Check followed by Remember, computing the text sketch and looking up the author and the
   // customer once.
   std::vector<Flag> CheckAndRemember(const NormalizedLog& log);
+
+  // Accepts edits of a report up to `until` without an edited_late flag, because someone asked
+  // its author to correct it (a feedback notice states such a deadline). A later call for the
+  // same report keeps the later time. The check runs only for a log edited after its deadline.
+  void AllowEditsUntil(std::string report_id, EpochMs until);
 
  private:
   // Recent per-log values of one metric within one role, with a cached median and MAD.
@@ -131,6 +137,8 @@ class Validator {
   void CheckDuplicates(const NormalizedLog& log, const LogFacts& facts, int32_t person,
                        std::vector<Flag>* flags) const;
   void CheckDeadline(const NormalizedLog& log, std::vector<Flag>* flags) const;
+  // Returns true when a requested correction allows an edit of report_id at `when`.
+  bool EditAllowed(std::string_view report_id, EpochMs when) const;
   void RememberAmount(const NormalizedLog& log, Decimal amount, Customer* customer,
                       int32_t person);
   Distribution* DistributionFor(const RoleSpec& role, int metric);
@@ -155,6 +163,8 @@ class Validator {
   // Indexed by role index x metric count + metric; empty until the first value arrives.
   std::vector<Distribution> role_values_;
   MedianScratch median_scratch_;
+  // Report id -> the time until which edits were requested (AllowEditsUntil).
+  std::map<std::string, EpochMs, std::less<>> edits_allowed_until_;
 };
 
 // The log's total of one metric, or nullopt when the log has no value for it.

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,7 +61,7 @@ min_chars = 10
 
 class ScoreFixture {
  public:
-  explicit ScoreFixture(FeedbackSettings feedback = {})
+  explicit ScoreFixture(FeedbackSettings feedback = {}, const std::string& rules_text = kRules)
       : clock_(ShanghaiTime(Day(2026, 2, 9), 9, 0)) {
     store_ = OpenMemoryStore();
     outbox_ = std::make_unique<Outbox>(*store_, sender_, clock_);
@@ -69,7 +70,7 @@ class ScoreFixture {
                                  Person{"m1", "王经理", "销售经理", {2}, "", true}},
                                 {})
                 .ok());
-    Result<scoring::Config> rules = scoring::LoadConfigString(kRules, "test rules");
+    Result<scoring::Config> rules = scoring::LoadConfigString(rules_text, "test rules");
     REQUIRE(rules.ok());
     ScoreKeeperOptions options;
     options.cards.period = ScorePeriod::kWeek;
@@ -81,21 +82,24 @@ class ScoreFixture {
         std::make_shared<const scoring::Config>(std::move(*rules)), options);
   }
 
-  // Stores a 销售日报 of a1 and analyzes it; returns the change.
+  // Stores a 销售日报 of a1, or a new version of it when `modified` is set, and analyzes it.
+  // Returns the change.
   StoredChange Write(const std::string& id, Date work_date, EpochMs created,
-                     const std::string& amount, const std::string& work) {
+                     const std::string& amount, const std::string& work,
+                     std::optional<EpochMs> modified = std::nullopt, int32_t version = 1) {
+    EpochMs modified_time = modified.value_or(created);
     nlohmann::json record = {
         {"report_id", id},           {"template_name", "销售日报"},
         {"creator_id", "a1"},        {"creator_name", "张三"},
-        {"create_time", created.value}, {"modified_time", created.value},
+        {"create_time", created.value}, {"modified_time", modified_time.value},
         {"contents",
          {{{"key", "日期"}, {"sort", "0"}, {"type", "1"}, {"value", FormatDate(work_date)}},
           {{"key", "签约金额"}, {"sort", "1"}, {"type", "1"}, {"value", amount}},
           {{"key", "今日工作"}, {"sort", "2"}, {"type", "1"}, {"value", work}}}}};
     Result<UpsertOutcome> stored = store_->UpsertLogVersion(
-        RawLog{id, record.dump(), "销售日报", "a1", created, created}, created);
+        RawLog{id, record.dump(), "销售日报", "a1", created, modified_time}, modified_time);
     REQUIRE(stored.ok());
-    StoredChange change{id, 1, *stored};
+    StoredChange change{id, version, *stored};
     Result<std::vector<AnalyzedLog>> analyzed = keeper_->Analyze({change});
     REQUIRE(analyzed.ok());
     REQUIRE(analyzed->size() == 1);
@@ -113,6 +117,15 @@ class ScoreFixture {
   std::unique_ptr<Outbox> outbox_;
   std::unique_ptr<ScoreKeeper> keeper_;
 };
+
+// The rules with a 21:00 deadline on the 销售日报, for the edited_late checks.
+std::string RulesWithDeadline() {
+  std::string rules = kRules;
+  const std::string anchor = "name = \"销售日报\"\n";
+  rules.insert(rules.find(anchor) + anchor.size(),
+               "deadline = { period = \"day\", time = \"21:00\" }\n");
+  return rules;
+}
 
 // The fixture with feedback notices turned off, as [feedback] enabled = false does.
 class NoFeedbackFixture : public ScoreFixture {
@@ -181,6 +194,68 @@ TEST_CASE_METHOD(NoFeedbackFixture, "disabled feedback sends nothing", "[service
   Result<std::vector<FlagRecord>> flags = store_->ListFlags("r1", 1);
   REQUIRE(flags.ok());
   CHECK_FALSE(flags->empty());
+}
+
+// The fixture with a deadline, so that edits can be late.
+class DeadlineFixture : public ScoreFixture {
+ public:
+  DeadlineFixture() : ScoreFixture(FeedbackSettings{}, RulesWithDeadline()) {}
+
+  // Marks every queued feedback notice sent, as the dispatcher does once DingTalk accepts it.
+  void SendNotices() {
+    for (const OutboxMessage& message : Queued("feedback/")) {
+      REQUIRE(store_->ClaimMessage(message.id, clock_.Now()).ok());
+      REQUIRE(store_->MarkMessageSent(message.id, clock_.Now(), "task-1").ok());
+    }
+  }
+
+  bool EditedLate(const std::string& id, int32_t version) {
+    Result<std::vector<FlagRecord>> flags = store_->ListFlags(id, version);
+    REQUIRE(flags.ok());
+    for (const FlagRecord& flag : *flags) {
+      if (flag.kind == "edited_late") {
+        return true;
+      }
+    }
+    return false;
+  }
+};
+
+TEST_CASE_METHOD(DeadlineFixture, "edit a notice requested is not late", "[service]") {
+  // r1 and r2 are missing their work text, so each gets a notice at 18:05 that gives the
+  // default 24 hours to fix it. r3 has no flag and gets none.
+  EpochMs evening = ShanghaiTime(Day(2026, 2, 9), 18, 0);
+  clock_.Set(ShanghaiTime(Day(2026, 2, 9), 18, 5));
+  Write("r1", Day(2026, 2, 9), evening, "50000", "");
+  Write("r2", Day(2026, 2, 9), evening, "40000", "");
+  Write("r3", Day(2026, 2, 9), evening, "30000", kWork);
+  REQUIRE(Queued("feedback/").size() == 2);
+  SendNotices();
+
+  // r1 and r3 are edited the next morning, r2 two days later, all after the 21:00 deadline.
+  clock_.Set(ShanghaiTime(Day(2026, 2, 10), 10, 0));
+  Write("r1", Day(2026, 2, 9), evening, "50000", kWork, clock_.Now(), 2);
+  Write("r3", Day(2026, 2, 9), evening, "35000", kWork, clock_.Now(), 2);
+  clock_.Set(ShanghaiTime(Day(2026, 2, 11), 10, 0));
+  Write("r2", Day(2026, 2, 9), evening, "40000", kWork, clock_.Now(), 2);
+
+  CHECK_FALSE(EditedLate("r1", 2));
+  CHECK(EditedLate("r2", 2));
+  CHECK(EditedLate("r3", 2));
+
+  // The period's scores agree: only r2 and r3 are flagged edited_late.
+  Result<std::vector<scoring::ScoreReport>> reports = keeper_->ComputePeriod("2026-W07");
+  REQUIRE(reports.ok());
+  REQUIRE(reports->size() == 1);
+  std::vector<std::string> edited_late;
+  for (const scoring::FlaggedLog& log : (*reports)[0].flagged_logs) {
+    for (const scoring::Flag& flag : log.flags) {
+      if (flag.code == "edited_late") {
+        edited_late.push_back(log.report_id);
+      }
+    }
+  }
+  CHECK(edited_late == std::vector<std::string>{"r2", "r3"});
 }
 
 TEST_CASE_METHOD(ScoreFixture, "period computed without storing", "[service]") {

@@ -355,6 +355,41 @@ TEST_CASE("Sent messages count by purpose", "[connector]") {
   CHECK(counts["plain-key"] == 1);
 }
 
+TEST_CASE("Sent message times by key prefix", "[connector]") {
+  TempDir dir;
+  auto store = OpenStore(dir.File("a.db"));
+  auto enqueue = [&](std::string key, int64_t created, bool send) {
+    OutboxMessage message;
+    message.idempotency_key = std::move(key);
+    message.recipient = "u1";
+    message.payload_json = "{}";
+    message.created_at = EpochMs(created);
+    message.next_attempt_at = EpochMs(created);
+    int64_t id = store->EnqueueMessage(message)->id;
+    if (send) {
+      REQUIRE(*store->ClaimMessage(id, EpochMs(created + 1)));
+      REQUIRE(store->MarkMessageSent(id, EpochMs(created + 2), "ref").ok());
+    }
+  };
+  enqueue("feedback/r2/v1", 30, true);
+  enqueue("feedback/r1/v1", 10, true);
+  enqueue("feedback/r3/v1", 40, false);  // still pending, so not listed
+  enqueue("feedbackx/r4/v1", 50, true);  // another purpose that shares the first letters
+  enqueue("reminder/日报/u1/2026-02-14", 60, true);
+  enqueue("feedback%/r5/v1", 70, true);  // '%' in a key is not a wildcard
+
+  auto times = store->ListSentMessageTimes("feedback/");
+  REQUIRE(times.ok());
+  REQUIRE(times->size() == 2);
+  CHECK((*times)[0].first == "feedback/r1/v1");
+  CHECK((*times)[0].second == EpochMs(10));
+  CHECK((*times)[1].first == "feedback/r2/v1");
+  CHECK((*times)[1].second == EpochMs(30));
+  REQUIRE(store->ListSentMessageTimes("feedback%").ok());
+  CHECK(store->ListSentMessageTimes("feedback%")->size() == 1);
+  CHECK(store->ListSentMessageTimes("nothing/")->empty());
+}
+
 TEST_CASE("Roster, leaves, calls, state, audit round trip", "[connector]") {
   TempDir dir;
   auto store = OpenStore(dir.File("a.db"));

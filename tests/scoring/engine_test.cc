@@ -123,6 +123,20 @@ std::set<std::string> FlagCodes(const ScoreReport& report) {
   return codes;
 }
 
+TEST_CASE("requested edit is not edited_late", "[engine]") {
+  Engine engine(LoadSalesConfig(), {.only_period = *ParsePeriod("2026-11")});
+  // r-ls-1105 was edited at 1793928600000, after its deadline.
+  engine.AllowEditsUntil("r-ls-1105", EpochMs(1793928600000));
+  for (const LogRecord& record : LoadSalesLogs()) {
+    engine.Add(record);
+  }
+  std::optional<ScoreReport> report = engine.ReportFor("lisi", *ParsePeriod("2026-11"));
+  REQUIRE(report.has_value());
+  CHECK(FlagCodes(*report).count("edited_late") == 0);
+  CHECK(FlagCodes(*report).count("late") == 1);
+  CHECK(FlagCodes(ScoreSamples("lisi")).count("edited_late") == 1);
+}
+
 TEST_CASE("sample flags reach the report", "[engine]") {
   ScoreReport lisi = ScoreSamples("lisi");
   std::set<std::string> codes = FlagCodes(lisi);

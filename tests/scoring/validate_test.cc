@@ -106,6 +106,7 @@ class Fixture {
 
   const std::vector<Flag>& last_flags() const { return last_flags_; }
   const Config& config() const { return *config_; }
+  Validator& validator() { return *validator_; }
 
  private:
   std::unique_ptr<Config> config_;
@@ -287,6 +288,35 @@ TEST_CASE("late and edited after deadline", "[validate]") {
   codes = fixture.Feed("a", "参加区域销售周会，汇报了重点项目的进展。", "", "", kEvening,
                       kEvening + 3600 * 1000);
   CHECK(codes.empty());
+}
+
+TEST_CASE("requested edits are not late", "[validate]") {
+  Fixture fixture;
+  constexpr int64_t kHour = 3600 * 1000;
+  // Report ids follow the feed order: r1, r2, ...
+  fixture.validator().AllowEditsUntil("r1", EpochMs(kEvening + 20 * kHour));
+  fixture.validator().AllowEditsUntil("r3", EpochMs(kEvening + 14 * kHour));
+  // An earlier allowance for the same report does not shorten the later one.
+  fixture.validator().AllowEditsUntil("r3", EpochMs(kEvening + 10 * kHour));
+  fixture.validator().AllowEditsUntil("r4", EpochMs(kEvening + 25 * kHour));
+
+  std::vector<std::string> codes = fixture.Feed("a", "拜访3家客户，讨论年度框架协议的具体条款。",
+                                                "", "", kEvening, kEvening + 15 * kHour);
+  CHECK_FALSE(Has(codes, "edited_late"));
+  // The same edit without an allowance is late.
+  codes = fixture.Feed("b", "整理本月回款明细并提交财务部门复核。", "", "", kEvening,
+                      kEvening + 15 * kHour);
+  CHECK(Has(codes, "edited_late"));
+  // An edit after the allowance ends is late again.
+  codes = fixture.Feed("c", "复核上月的费用报销单并补齐了缺失的发票。", "", "", kEvening,
+                      kEvening + 15 * kHour);
+  REQUIRE(Has(codes, "edited_late"));
+  CHECK(fixture.last_flags()[0].message == "edited 720 minutes after the deadline");
+  // The allowance covers edits only: a log created after its deadline is still late.
+  codes = fixture.Feed("d", "参加区域销售周会，汇报了重点项目的进展。", "", "",
+                      kEvening + 4 * kHour, kEvening + 15 * kHour);
+  CHECK(Has(codes, "late"));
+  CHECK_FALSE(Has(codes, "edited_late"));
 }
 
 TEST_CASE("role outlier after enough samples", "[validate]") {
