@@ -550,9 +550,69 @@ void TrimNote(std::u32string_view folded, int32_t begin, int32_t* end) {
   }
 }
 
-// ParseQuantity without the memo.
-std::optional<Quantity> ReadQuantity(std::string_view text, QuantityKind kind,
-                                     std::string_view default_unit) {
+// A typed value with the spaces between a number and its scale word taken out.
+struct JoinedScale {
+  std::string text;
+  // For each space taken out, the code point index in text of the scale word it preceded.
+  std::vector<int32_t> removed_before;
+};
+
+// Returns text without the spaces between a digit and the scale word after it ("5 万" becomes
+// "5万", "1.5 k" becomes "1.5k"), or nullopt when there are none. A typed value contains one
+// quantity, so such a space cannot separate two numbers.
+std::optional<JoinedScale> JoinSpacedScale(std::string_view text) {
+  constexpr std::string_view kIdeographicSpace = "\u3000";
+  constexpr std::string_view kScales[] = {"万", "千", "百", "亿", "w", "W", "k", "K"};
+  auto is_digit_before = [&text](size_t at) {
+    if (at >= 1 && text[at - 1] >= '0' && text[at - 1] <= '9') {
+      return true;
+    }
+    // Full-width digits are EF BC 90 to EF BC 99.
+    return at >= 3 && static_cast<unsigned char>(text[at - 3]) == 0xEF &&
+           static_cast<unsigned char>(text[at - 2]) == 0xBC &&
+           static_cast<unsigned char>(text[at - 1]) >= 0x90 &&
+           static_cast<unsigned char>(text[at - 1]) <= 0x99;
+  };
+  auto space_length = [&text, kIdeographicSpace](size_t at) -> size_t {
+    if (text[at] == ' ') {
+      return 1;
+    }
+    return text.substr(at).starts_with(kIdeographicSpace) ? kIdeographicSpace.size() : 0;
+  };
+
+  JoinedScale joined;
+  int32_t code_points = 0;
+  for (size_t at = 0; at < text.size();) {
+    size_t run = at;
+    while (run < text.size() && space_length(run) > 0) {
+      run += space_length(run);
+    }
+    if (run > at && run < text.size() && is_digit_before(at)) {
+      bool scale_follows = false;
+      for (std::string_view scale : kScales) {
+        scale_follows = scale_follows || text.substr(run).starts_with(scale);
+      }
+      if (scale_follows) {
+        for (size_t space = at; space < run; space += space_length(space)) {
+          joined.removed_before.push_back(code_points);
+        }
+        at = run;
+        continue;
+      }
+    }
+    joined.text += text[at];
+    code_points += (static_cast<unsigned char>(text[at]) & 0xC0) != 0x80 ? 1 : 0;
+    ++at;
+  }
+  if (joined.removed_before.empty()) {
+    return std::nullopt;
+  }
+  return joined;
+}
+
+// ParseQuantity without the memo, reading the text as written.
+std::optional<Quantity> ReadQuantityAsWritten(std::string_view text, QuantityKind kind,
+                                              std::string_view default_unit) {
   // The number reader takes a plain integer as a bare number over the whole text, which then
   // gets the default unit, so that result is built directly.
   if (IsPlainInteger(text)) {
@@ -617,6 +677,33 @@ std::optional<Quantity> ReadQuantity(std::string_view text, QuantityKind kind,
   }
   number->hedged = hedged;
   return ToQuantity(buffer, *number);
+}
+
+// ParseQuantity without the memo. A value that does not read as written is read once more
+// without the spaces before its scale word, so that an amount typed as "5 万" reads as 50000.
+std::optional<Quantity> ReadQuantity(std::string_view text, QuantityKind kind,
+                                     std::string_view default_unit) {
+  std::optional<Quantity> quantity = ReadQuantityAsWritten(text, kind, default_unit);
+  if (quantity) {
+    return quantity;
+  }
+  std::optional<JoinedScale> joined = JoinSpacedScale(text);
+  if (!joined) {
+    return std::nullopt;
+  }
+  quantity = ReadQuantityAsWritten(joined->text, kind, default_unit);
+  if (quantity) {
+    // Map the span back to text: each space taken out before a position shifts it by one.
+    auto shift = [&joined](int32_t index, bool inclusive) {
+      int32_t removed = 0;
+      for (int32_t before : joined->removed_before) {
+        removed += before < index || (inclusive && before == index) ? 1 : 0;
+      }
+      return index + removed;
+    };
+    quantity->span = Span{shift(quantity->span.begin, true), shift(quantity->span.end, false)};
+  }
+  return quantity;
 }
 
 // Recent ParseQuantity results of one thread. Typed fields repeat a few values (8小时, 2天),

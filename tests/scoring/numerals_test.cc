@@ -142,6 +142,36 @@ TEST_CASE("ParseQuantity reads amounts ending in 整", "[extract]") {
   CHECK_FALSE(ParseQuantity("5个整", QuantityKind::kCount).has_value());
 }
 
+TEST_CASE("ParseQuantity reads a spaced scale word", "[extract]") {
+  struct SpacedCase {
+    const char* text;
+    const char* value;
+    Span span;
+  };
+  const SpacedCase cases[] = {
+      {"5 万", "50000", {0, 3}},
+      {"5 万元", "50000", {0, 4}},
+      {"1.5  万元", "15000", {0, 7}},
+      {"3 k", "3000", {0, 3}},
+      {"１２　万", "120000", {0, 4}},  // full-width digits and an ideographic space
+      {" 2 千元 ", "2000", {1, 5}},
+  };
+  for (const SpacedCase& c : cases) {
+    INFO("text: " << c.text);
+    std::optional<Quantity> quantity = ParseQuantity(c.text, QuantityKind::kAmount);
+    REQUIRE(quantity.has_value());
+    CHECK(quantity->Value().ToString() == c.value);
+    CHECK(quantity->span == c.span);
+  }
+  // Spaces elsewhere still leave two numbers, which are no single quantity.
+  CHECK_FALSE(ParseQuantity("5 6万", QuantityKind::kAmount).has_value());
+  CHECK_FALSE(ParseQuantity("5 万 3", QuantityKind::kAmount).has_value());
+  // A count has no scale word: 3 个 reads as before.
+  std::optional<Quantity> count = ParseQuantity("3 个", QuantityKind::kCount);
+  REQUIRE(count.has_value());
+  CHECK(count->Value().ToString() == "3");
+}
+
 TEST_CASE("ParseQuantity reads Chinese numerals", "[extract]") {
   const ParseCase cases[] = {
       {"三个", kCount, "3", "3", false, "个"},
