@@ -129,6 +129,39 @@ void EncodeFolded(FoldBuffer* out) {
   out->utf8 = out->folded_utf8;
 }
 
+// Drops the spaces between a digit and a following 万, 亿 or 千 from out->folded, so that
+// "5 万元" reads like "5万元" and a quote still shows the text as written. Rebuilds utf8 and
+// cp_byte when a space was dropped, and returns whether one was.
+bool DropSpacesBeforeScale(FoldBuffer* out) {
+  CodePointBuffer& folded = out->folded;
+  auto is_digit = [](char32_t cp) { return cp >= U'0' && cp <= U'9'; };
+  auto is_scale = [](char32_t cp) { return cp == U'万' || cp == U'亿' || cp == U'千'; };
+  size_t kept_length = 0;
+  for (size_t i = 0; i < folded.size(); ++i) {
+    if (folded[i] == U' ' && kept_length > 0 && is_digit(folded[kept_length - 1])) {
+      size_t next = i;
+      while (next < folded.size() && folded[next] == U' ') {
+        ++next;
+      }
+      if (next < folded.size() && is_scale(folded[next])) {
+        i = next - 1;
+        continue;
+      }
+    }
+    folded[kept_length] = folded[i];
+    out->origin[kept_length] = out->origin[i];
+    ++kept_length;
+  }
+  if (kept_length == folded.size()) {
+    return false;
+  }
+  folded.resize(kept_length);
+  out->origin.resize(kept_length);
+  EncodeFolded(out);
+  IndexCodePoints(out);
+  return true;
+}
+
 // Runs ICU NFKC over the (valid) UTF-8 of out->original and rebuilds folded and origin from
 // the fine-grained edits, which pair each changed source range with its replacement.
 void FoldWithIcu(std::string_view source, FoldBuffer* out) {
@@ -257,6 +290,7 @@ void Fold(std::string_view input, FoldBuffer* out) {
   bool valid = true;
   bool by_table = true;
   bool changed = false;
+  bool saw_space = false;  // DropSpacesBeforeScale has work only after a space
   auto emit = [&](char32_t cp) {
     folded[folded_count] = cp;
     origin[folded_count] = static_cast<int32_t>(count);
@@ -267,6 +301,7 @@ void Fold(std::string_view input, FoldBuffer* out) {
     auto lead = static_cast<unsigned char>(input[pos]);
     if (lead < 0x80 && by_table) {
       // ASCII folds to itself, one byte for one code point.
+      saw_space = saw_space || lead == ' ';
       original[count] = lead;
       original_byte[count] = static_cast<int32_t>(pos);
       emit(lead);
@@ -300,6 +335,7 @@ void Fold(std::string_view input, FoldBuffer* out) {
       }
       byte_count += length;
     } else if (char32_t ascii = FullWidthToAscii(cp); ascii != 0) {
+      saw_space = saw_space || ascii == U' ';
       emit(ascii);
       if (ascii < 0x80) {
         folded_bytes[byte_count++] = static_cast<char>(ascii);
@@ -334,6 +370,9 @@ void Fold(std::string_view input, FoldBuffer* out) {
     } else {
       out->utf8 = input;
     }
+    if (saw_space) {
+      DropSpacesBeforeScale(out);
+    }
     return;
   }
 
@@ -341,7 +380,9 @@ void Fold(std::string_view input, FoldBuffer* out) {
   out->origin.clear();
   if (valid) {
     FoldWithIcu(input, out);
-    IndexCodePoints(out);
+    if (!DropSpacesBeforeScale(out)) {
+      IndexCodePoints(out);
+    }
     return;
   }
   std::string repaired;
@@ -354,7 +395,9 @@ void Fold(std::string_view input, FoldBuffer* out) {
     out->folded_utf8 = std::move(repaired);
     out->utf8 = out->folded_utf8;
   }
-  IndexCodePoints(out);
+  if (!DropSpacesBeforeScale(out)) {
+    IndexCodePoints(out);
+  }
 }
 
 int32_t CodePointAt(const FoldBuffer& text, size_t byte) {

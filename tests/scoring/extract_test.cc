@@ -89,6 +89,26 @@ TEST_CASE("Extract counts trigger before or after", "[extract]") {
   CHECK(after[0].span == Span{2, 8});
 }
 
+TEST_CASE("Extract reads a scale after a space", "[extract]") {
+  std::vector<Extraction> amount = ExtractOne("今天签约5 万元");
+  CHECK(amount[0].rule == "sales");
+  CHECK(amount[0].quantity.Value().ToString() == "50000");
+  CHECK(amount[0].span == Span{2, 8});  // the quote keeps the space: 签约5 万元
+
+  // An ideographic space and a run of spaces are dropped too, before 亿 and 千 as well.
+  CHECK(ExtractOne("成交1.5\u3000万元")[0].quantity.Value().ToString() == "15000");
+  CHECK(ExtractOne("成交2  千元")[0].quantity.Value().ToString() == "2000");
+  CHECK(ExtractOne("签约1 亿元")[0].quantity.Value().ToString() == "100000000");
+  // A non-ASCII character elsewhere sends the text through ICU, which must agree.
+  CHECK(ExtractOne("成交5 万元（含税）ﬁ")[0].quantity.Value().ToString() == "50000");
+
+  // A space before another word still ends the number.
+  std::vector<Extraction> visits = ExtractOne("拜访3 家客户");
+  CHECK(visits[0].quantity.Value().ToString() == "3");
+  // A space after a Chinese numeral is not dropped: 五 万 stays two words.
+  CHECK(Describe(Sales().Extract("签约五 万元")).find("50000") == std::string::npos);
+}
+
 TEST_CASE("Extract scopes aspect cues to clauses", "[extract]") {
   std::vector<Extraction> found = Sales().Extract("今天拜访了3家，明天计划拜访2家");
   REQUIRE(found.size() == 2);
