@@ -359,7 +359,7 @@ Result<std::vector<AnalyzedLog>> ScoreKeeper::AnalyzeVersions(
   scoring::EngineOptions engine_options;
   engine_options.period_kind = PeriodKindOf(options_.cards.period);
   scoring::Engine engine(config_, engine_options);
-  Status allowed = AllowRequestedEdits(engine);
+  Status allowed = AllowRequestedEdits(engine, earliest - options_.history);
   if (!allowed.ok()) {
     return allowed.error();
   }
@@ -432,23 +432,23 @@ Status ScoreKeeper::SendFeedback(const AnalyzedLog& log) {
   return OkStatus();
 }
 
-Status ScoreKeeper::AllowRequestedEdits(scoring::Engine& engine) const {
+Status ScoreKeeper::AllowRequestedEdits(scoring::Engine& engine, EpochMs since) const {
   constexpr std::string_view kPrefix = "feedback/";
-  Result<std::vector<std::pair<std::string, EpochMs>>> notices =
-      store_.ListSentMessageTimes(kPrefix);
+  Result<std::vector<SentMessageTimes>> notices = store_.ListSentMessageTimes(kPrefix, since);
   if (!notices.ok()) {
     return notices.error();
   }
   // A notice's key is "feedback/<report id>/v<version>" (SendFeedback), and the deadline it
-  // stated was its creation time plus fix_within.
+  // stated was its creation time plus fix_within. Edits count from its delivery on.
   // NOTE: a fix_within changed since a notice was sent moves that notice's deadline too.
-  for (const auto& [key, created_at] : *notices) {
+  for (const SentMessageTimes& notice : *notices) {
+    const std::string& key = notice.idempotency_key;
     size_t version = key.rfind("/v");
     if (version == std::string::npos || version <= kPrefix.size()) {
       continue;
     }
-    engine.AllowEditsUntil(key.substr(kPrefix.size(), version - kPrefix.size()),
-                           created_at + options_.feedback.fix_within);
+    engine.AllowEdits(key.substr(kPrefix.size(), version - kPrefix.size()), notice.sent_at,
+                      notice.created_at + options_.feedback.fix_within);
   }
   return OkStatus();
 }
@@ -509,7 +509,7 @@ Result<std::vector<scoring::ScoreReport>> ScoreKeeper::ComputePeriod(
   scoring::EngineOptions engine_options;
   engine_options.only_period = *period;
   scoring::Engine engine(config_, engine_options);
-  Status allowed = AllowRequestedEdits(engine);
+  Status allowed = AllowRequestedEdits(engine, period->start() - options_.history);
   if (!allowed.ok()) {
     return allowed.error();
   }

@@ -111,9 +111,9 @@ class ScoreKeeper {
   Result<std::vector<AnalyzedLog>> AnalyzeVersions(
       const std::vector<StoredChange>& changes);
   Status SendFeedback(const AnalyzedLog& log);
-  // Lets the engine accept, without edited_late, each edit made before the deadline that a sent
-  // feedback notice gave the log's author.
-  Status AllowRequestedEdits(scoring::Engine& engine) const;
+  // Lets the engine accept, without edited_late, each edit made after a feedback notice reached
+  // the log's author and before the deadline it gave. Reads notices created since `since`.
+  Status AllowRequestedEdits(scoring::Engine& engine, EpochMs since) const;
   Status MarkPeriodChanged(const std::string& period);
   Result<int> SendCards(const std::string& period, const std::vector<ScoreRecord>& scores,
                         ScoreCardReport& report);

@@ -1096,21 +1096,24 @@ Result<std::map<std::string, int64_t>> Store::CountSentMessagesByPurpose() {
   });
 }
 
-Result<std::vector<std::pair<std::string, EpochMs>>> Store::ListSentMessageTimes(
-    std::string_view key_prefix) {
-  using Times = std::vector<std::pair<std::string, EpochMs>>;
+Result<std::vector<SentMessageTimes>> Store::ListSentMessageTimes(std::string_view key_prefix,
+                                                                 EpochMs since) {
+  using Times = std::vector<SentMessageTimes>;
   return impl_->Run("list sent messages", [&](SQLite::Database& db) -> Result<Times> {
     // A key range instead of LIKE, so that the unique index on the key serves the query and
     // '%' or '_' in the prefix match only themselves. "\xff" sorts after every UTF-8 byte.
     SQLite::Statement query(db,
-                            "SELECT idempotency_key, created_at_ms FROM outbox "
+                            "SELECT idempotency_key, created_at_ms, sent_at_ms FROM outbox "
                             "WHERE idempotency_key >= ? AND idempotency_key < ? "
-                            "AND status = 'sent' ORDER BY idempotency_key");
+                            "AND status = 'sent' AND created_at_ms >= ? "
+                            "ORDER BY idempotency_key");
     query.bind(1, std::string(key_prefix));
     query.bind(2, std::string(key_prefix) + "\xff");
+    query.bind(3, since.value);
     Times times;
     while (query.executeStep()) {
-      times.emplace_back(query.getColumn(0).getString(), EpochMs(query.getColumn(1).getInt64()));
+      times.push_back({query.getColumn(0).getString(), EpochMs(query.getColumn(1).getInt64()),
+                       EpochMs(query.getColumn(2).getInt64())});
     }
     return times;
   });

@@ -181,6 +181,13 @@ struct OutboxMessage {
   std::string last_error;
 };
 
+// When an outbox message was created and when the platform accepted it.
+struct SentMessageTimes {
+  std::string idempotency_key;
+  EpochMs created_at;
+  EpochMs sent_at;
+};
+
 struct EnqueueOutcome {
   int64_t id = 0;
   bool inserted = false;  // false: the idempotency key existed; nothing written
@@ -293,10 +300,10 @@ class Store {
   // Counts sent messages by purpose, which is the first segment of the idempotency key
   // ("reminder", "scorecard", "card" and so on).
   Result<std::map<std::string, int64_t>> CountSentMessagesByPurpose();
-  // Returns the idempotency key and created_at of each sent message whose key starts with
-  // key_prefix, in key order.
-  Result<std::vector<std::pair<std::string, EpochMs>>> ListSentMessageTimes(
-      std::string_view key_prefix);
+  // Returns the times of each sent message whose key starts with key_prefix and that was
+  // created at or after `since`, in key order.
+  Result<std::vector<SentMessageTimes>> ListSentMessageTimes(std::string_view key_prefix,
+                                                             EpochMs since);
   // Moves a pending message to kSending, counts an attempt and records claimed_at = now.
   // Returns false when another caller claimed it first.
   Result<bool> ClaimMessage(int64_t id, EpochMs now);

@@ -590,8 +590,8 @@ void Engine::ExcludeReport(std::string report_id) {
   state_->excluded_reports.insert(std::move(report_id));
 }
 
-void Engine::AllowEditsUntil(std::string report_id, EpochMs until) {
-  state_->validator.AllowEditsUntil(std::move(report_id), until);
+void Engine::AllowEdits(std::string report_id, EpochMs from, EpochMs until) {
+  state_->validator.AllowEdits(std::move(report_id), from, until);
 }
 
 NormalizedLog Engine::Normalize(const LogRecord& record) const {

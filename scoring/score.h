@@ -146,10 +146,10 @@ class Engine {
   // logs fed after this call; to drop a log already fed, rescore the period with a new Engine.
   void ExcludeReport(std::string report_id);
 
-  // Accepts edits of a report made up to `until` without an edited_late flag, for example
-  // because a feedback notice asked its author to correct the log by then. Like ExcludeReport,
-  // it applies to logs fed after this call.
-  void AllowEditsUntil(std::string report_id, EpochMs until);
+  // Accepts edits of a report made from `from` to `until` without an edited_late flag, for
+  // example because a feedback notice delivered at `from` asked its author to correct the log
+  // by `until`. Like ExcludeReport, it applies to logs fed after this call.
+  void AllowEdits(std::string report_id, EpochMs from, EpochMs until);
 
   // Normalizes, validates and aggregates one record. Feed records in create_time order, because
   // the history checks compare each log with the logs fed before it.

@@ -129,21 +129,74 @@ void EncodeFolded(FoldBuffer* out) {
   out->utf8 = out->folded_utf8;
 }
 
+// Whether cp may follow a scale word that ends a number: a currency word, 多, 余, 左 (左右),
+// another scale, punctuation or a space. Other characters mean the scale character starts a
+// word instead, as in 万科, 万达 or 千克.
+bool EndsScaledNumber(char32_t cp) {
+  constexpr std::u32string_view kFollowers = U"元块圆多余左万亿千百";
+  if (kFollowers.find(cp) != std::u32string_view::npos) {
+    return true;
+  }
+  if (cp < 0x80) {
+    return !(cp >= U'0' && cp <= U'9') && !(cp >= U'a' && cp <= U'z') &&
+           !(cp >= U'A' && cp <= U'Z');
+  }
+  return cp >= 0x3000 && cp <= 0x303F;  // CJK punctuation, such as 、 and 。
+}
+
 // Drops the spaces between a digit and a following 万, 亿 or 千 from out->folded, so that
-// "5 万元" reads like "5万元" and a quote still shows the text as written. Rebuilds utf8 and
-// cp_byte when a space was dropped, and returns whether one was.
+// "5 万元" reads like "5万元" and a quote still shows the text as written. The scale must end
+// the number (EndsScaledNumber), and no digit may follow it after spaces or precede the number
+// across spaces, so 2026 万科 and 2 万 3 千元 stay as written. Rebuilds utf8 and cp_byte when a
+// space was dropped, and returns whether one was.
 bool DropSpacesBeforeScale(FoldBuffer* out) {
   CodePointBuffer& folded = out->folded;
   auto is_digit = [](char32_t cp) { return cp >= U'0' && cp <= U'9'; };
-  auto is_scale = [](char32_t cp) { return cp == U'万' || cp == U'亿' || cp == U'千'; };
+  auto is_scale = [&folded, &is_digit](size_t at) {
+    char32_t cp = folded[at];
+    if (cp != U'万' && cp != U'亿' && cp != U'千') {
+      return false;
+    }
+    size_t next = at + 1;
+    if (next == folded.size()) {
+      return true;
+    }
+    if (!EndsScaledNumber(folded[next])) {
+      return false;
+    }
+    while (next < folded.size() && folded[next] == U' ') {
+      ++next;
+    }
+    return next == folded.size() || !is_digit(folded[next]);
+  };
+
+  // Whether the number ending before folded[end] follows a scale word across spaces, as the 3
+  // of 2 万 3 千元 does. Joining only its second part would read 3000.
+  auto after_scale = [&folded, &is_digit](size_t end) {
+    size_t at = end;
+    while (at > 0 && (is_digit(folded[at - 1]) || folded[at - 1] == U'.')) {
+      --at;
+    }
+    size_t before = at;
+    while (before > 0 && folded[before - 1] == U' ') {
+      --before;
+    }
+    if (before == at || before == 0) {
+      return false;
+    }
+    char32_t cp = folded[before - 1];
+    return cp == U'万' || cp == U'亿' || cp == U'千' || cp == U'百';
+  };
+
   size_t kept_length = 0;
   for (size_t i = 0; i < folded.size(); ++i) {
-    if (folded[i] == U' ' && kept_length > 0 && is_digit(folded[kept_length - 1])) {
+    if (folded[i] == U' ' && kept_length > 0 && is_digit(folded[kept_length - 1]) &&
+        !after_scale(kept_length)) {
       size_t next = i;
       while (next < folded.size() && folded[next] == U' ') {
         ++next;
       }
-      if (next < folded.size() && is_scale(folded[next])) {
+      if (next < folded.size() && is_scale(next)) {
         i = next - 1;
         continue;
       }
@@ -152,6 +205,7 @@ bool DropSpacesBeforeScale(FoldBuffer* out) {
     out->origin[kept_length] = out->origin[i];
     ++kept_length;
   }
+
   if (kept_length == folded.size()) {
     return false;
   }

@@ -740,16 +740,21 @@ void Validator::CheckDeadline(const NormalizedLog& log, std::vector<Flag>* flags
   }
 }
 
-void Validator::AllowEditsUntil(std::string report_id, EpochMs until) {
-  auto [entry, inserted] = edits_allowed_until_.try_emplace(std::move(report_id), until);
-  if (!inserted && entry->second < until) {
-    entry->second = until;
-  }
+void Validator::AllowEdits(std::string report_id, EpochMs from, EpochMs until) {
+  edit_windows_[std::move(report_id)].emplace_back(from, until);
 }
 
 bool Validator::EditAllowed(std::string_view report_id, EpochMs when) const {
-  auto entry = edits_allowed_until_.find(report_id);
-  return entry != edits_allowed_until_.end() && when <= entry->second;
+  auto entry = edit_windows_.find(report_id);
+  if (entry == edit_windows_.end()) {
+    return false;
+  }
+  for (const auto& [from, until] : entry->second) {
+    if (from <= when && when <= until) {
+      return true;
+    }
+  }
+  return false;
 }
 
 void Validator::RememberAmount(const NormalizedLog& log, Decimal amount, Customer* customer,

@@ -73,10 +73,11 @@ class Validator {
   // customer once.
   std::vector<Flag> CheckAndRemember(const NormalizedLog& log);
 
-  // Accepts edits of a report up to `until` without an edited_late flag, because someone asked
-  // its author to correct it (a feedback notice states such a deadline). A later call for the
-  // same report keeps the later time. The check runs only for a log edited after its deadline.
-  void AllowEditsUntil(std::string report_id, EpochMs until);
+  // Accepts edits of a report made from `from` to `until` without an edited_late flag, because
+  // someone asked its author to correct it then (a feedback notice, delivered at `from`, states
+  // the deadline `until`). Each call adds a window. An edit made before any request is still
+  // late. The check runs only for a log edited after its deadline.
+  void AllowEdits(std::string report_id, EpochMs from, EpochMs until);
 
  private:
   // Recent per-log values of one metric within one role, with a cached median and MAD.
@@ -163,8 +164,8 @@ class Validator {
   // Indexed by role index x metric count + metric; empty until the first value arrives.
   std::vector<Distribution> role_values_;
   MedianScratch median_scratch_;
-  // Report id -> the time until which edits were requested (AllowEditsUntil).
-  std::map<std::string, EpochMs, std::less<>> edits_allowed_until_;
+  // Report id -> the [from, until] windows in which edits were requested (AllowEdits).
+  std::map<std::string, std::vector<std::pair<EpochMs, EpochMs>>, std::less<>> edit_windows_;
 };
 
 // The log's total of one metric, or nullopt when the log has no value for it.

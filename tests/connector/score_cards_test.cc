@@ -232,6 +232,13 @@ TEST_CASE_METHOD(DeadlineFixture, "edit a notice requested is not late", "[servi
   REQUIRE(Queued("feedback/").size() == 2);
   SendNotices();
 
+  // r4 was edited at 08:00, before the service first saw it at 08:30, so its notice cannot have
+  // asked for that edit.
+  clock_.Set(ShanghaiTime(Day(2026, 2, 10), 8, 30));
+  Write("r4", Day(2026, 2, 9), evening, "20000", "", ShanghaiTime(Day(2026, 2, 10), 8, 0));
+  REQUIRE(Queued("feedback/").size() == 1);
+  SendNotices();
+
   // r1 and r3 are edited the next morning, r2 two days later, all after the 21:00 deadline.
   clock_.Set(ShanghaiTime(Day(2026, 2, 10), 10, 0));
   Write("r1", Day(2026, 2, 9), evening, "50000", kWork, clock_.Now(), 2);
@@ -242,8 +249,9 @@ TEST_CASE_METHOD(DeadlineFixture, "edit a notice requested is not late", "[servi
   CHECK_FALSE(EditedLate("r1", 2));
   CHECK(EditedLate("r2", 2));
   CHECK(EditedLate("r3", 2));
+  CHECK(EditedLate("r4", 1));
 
-  // The period's scores agree: only r2 and r3 are flagged edited_late.
+  // The period's scores agree: r1 alone is not flagged edited_late.
   Result<std::vector<scoring::ScoreReport>> reports = keeper_->ComputePeriod("2026-W07");
   REQUIRE(reports.ok());
   REQUIRE(reports->size() == 1);
@@ -255,7 +263,7 @@ TEST_CASE_METHOD(DeadlineFixture, "edit a notice requested is not late", "[servi
       }
     }
   }
-  CHECK(edited_late == std::vector<std::string>{"r2", "r3"});
+  CHECK(edited_late == std::vector<std::string>{"r2", "r3", "r4"});
 }
 
 TEST_CASE_METHOD(ScoreFixture, "period computed without storing", "[service]") {

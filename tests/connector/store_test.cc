@@ -378,16 +378,22 @@ TEST_CASE("Sent message times by key prefix", "[connector]") {
   enqueue("reminder/日报/u1/2026-02-14", 60, true);
   enqueue("feedback%/r5/v1", 70, true);  // '%' in a key is not a wildcard
 
-  auto times = store->ListSentMessageTimes("feedback/");
+  auto times = store->ListSentMessageTimes("feedback/", EpochMs(0));
   REQUIRE(times.ok());
   REQUIRE(times->size() == 2);
-  CHECK((*times)[0].first == "feedback/r1/v1");
-  CHECK((*times)[0].second == EpochMs(10));
-  CHECK((*times)[1].first == "feedback/r2/v1");
-  CHECK((*times)[1].second == EpochMs(30));
-  REQUIRE(store->ListSentMessageTimes("feedback%").ok());
-  CHECK(store->ListSentMessageTimes("feedback%")->size() == 1);
-  CHECK(store->ListSentMessageTimes("nothing/")->empty());
+  CHECK((*times)[0].idempotency_key == "feedback/r1/v1");
+  CHECK((*times)[0].created_at == EpochMs(10));
+  CHECK((*times)[0].sent_at == EpochMs(12));
+  CHECK((*times)[1].idempotency_key == "feedback/r2/v1");
+  CHECK((*times)[1].created_at == EpochMs(30));
+  // Messages created before `since` are left out.
+  auto recent = store->ListSentMessageTimes("feedback/", EpochMs(20));
+  REQUIRE(recent.ok());
+  REQUIRE(recent->size() == 1);
+  CHECK((*recent)[0].idempotency_key == "feedback/r2/v1");
+  REQUIRE(store->ListSentMessageTimes("feedback%", EpochMs(0)).ok());
+  CHECK(store->ListSentMessageTimes("feedback%", EpochMs(0))->size() == 1);
+  CHECK(store->ListSentMessageTimes("nothing/", EpochMs(0))->empty());
 }
 
 TEST_CASE("Roster, leaves, calls, state, audit round trip", "[connector]") {

@@ -126,7 +126,7 @@ std::set<std::string> FlagCodes(const ScoreReport& report) {
 TEST_CASE("requested edit is not edited_late", "[engine]") {
   Engine engine(LoadSalesConfig(), {.only_period = *ParsePeriod("2026-11")});
   // r-ls-1105 was edited at 1793928600000, after its deadline.
-  engine.AllowEditsUntil("r-ls-1105", EpochMs(1793928600000));
+  engine.AllowEdits("r-ls-1105", EpochMs(1793872800000), EpochMs(1793928600000));
   for (const LogRecord& record : LoadSalesLogs()) {
     engine.Add(record);
   }

@@ -105,6 +105,18 @@ TEST_CASE("Extract reads a scale after a space", "[extract]") {
   // A space before another word still ends the number.
   std::vector<Extraction> visits = ExtractOne("拜访3 家客户");
   CHECK(visits[0].quantity.Value().ToString() == "3");
+  // A scale character that starts a word (万科, 千禧, 千克) is not joined to the number.
+  for (const char* text : {"签约2026 万科项目", "回款100 万达集团的货款", "签约3 千克样品订单"}) {
+    INFO("text: " << text);
+    std::string found = Describe(Sales().Extract(text));
+    CHECK(found.find("000000") == std::string::npos);
+    CHECK(found.find("3000 ") == std::string::npos);
+  }
+  CHECK(ExtractOne("拜访3 千禧酒店客户2家")[0].quantity.Value().ToString() == "2");
+  // Nor is a scale with a digit after it, which would read 2 万 3 千元 as 3000.
+  CHECK(Describe(Sales().Extract("签约2 万 3 千元")).find("=3000 ") == std::string::npos);
+  // 千万 still joins: the scale ends the number.
+  CHECK(ExtractOne("签约5 千万元")[0].quantity.Value().ToString() == "50000000");
   // A space after a Chinese numeral is not dropped: 五 万 stays two words.
   CHECK(Describe(Sales().Extract("签约五 万元")).find("50000") == std::string::npos);
 }

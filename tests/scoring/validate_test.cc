@@ -294,11 +294,16 @@ TEST_CASE("requested edits are not late", "[validate]") {
   Fixture fixture;
   constexpr int64_t kHour = 3600 * 1000;
   // Report ids follow the feed order: r1, r2, ...
-  fixture.validator().AllowEditsUntil("r1", EpochMs(kEvening + 20 * kHour));
-  fixture.validator().AllowEditsUntil("r3", EpochMs(kEvening + 14 * kHour));
-  // An earlier allowance for the same report does not shorten the later one.
-  fixture.validator().AllowEditsUntil("r3", EpochMs(kEvening + 10 * kHour));
-  fixture.validator().AllowEditsUntil("r4", EpochMs(kEvening + 25 * kHour));
+  Validator& validator = fixture.validator();
+  auto at = [](int64_t hours) { return EpochMs(kEvening + hours * kHour); };
+  validator.AllowEdits("r1", at(5), at(20));
+  validator.AllowEdits("r3", at(5), at(14));
+  validator.AllowEdits("r4", at(5), at(25));
+  // The edit at +15 hours came before this request, so the request does not excuse it.
+  validator.AllowEdits("r5", at(16), at(40));
+  // A second window for r6 covers its edit although the first does not.
+  validator.AllowEdits("r6", at(5), at(10));
+  validator.AllowEdits("r6", at(12), at(36));
 
   std::vector<std::string> codes = fixture.Feed("a", "拜访3家客户，讨论年度框架协议的具体条款。",
                                                 "", "", kEvening, kEvening + 15 * kHour);
@@ -316,6 +321,13 @@ TEST_CASE("requested edits are not late", "[validate]") {
   codes = fixture.Feed("d", "参加区域销售周会，汇报了重点项目的进展。", "", "",
                       kEvening + 4 * kHour, kEvening + 15 * kHour);
   CHECK(Has(codes, "late"));
+  CHECK_FALSE(Has(codes, "edited_late"));
+
+  codes = fixture.Feed("e", "核对了本周的发货单并更新了库存台账。", "", "", kEvening,
+                      kEvening + 15 * kHour);
+  CHECK(Has(codes, "edited_late"));
+  codes = fixture.Feed("f", "与物流公司确认了下周两批货物的到货时间。", "", "", kEvening,
+                      kEvening + 15 * kHour);
   CHECK_FALSE(Has(codes, "edited_late"));
 }
 
