@@ -9,8 +9,8 @@ namespace {
 
 // Returns the first position in sorted[0, count) whose value is not below amount (kUpper
 // false) or is above it (kUpper true), as std::lower_bound and std::upper_bound do. The halving
-// chooses its side without a branch (GCC emits a conditional move), because amounts arrive in
-// random order and a branch there mispredicts about every other step.
+// chooses its side with a select the compiler can turn into a conditional move, because amounts
+// arrive in random order and a branch there would mispredict about every other step.
 template <bool kUpper>
 Decimal* Bound(Decimal* sorted, size_t count, Decimal amount) {
   if (count == 0) {

@@ -664,7 +664,7 @@ TEST_CASE("Extract binds a unit across a comma", "[extract]") {
   CHECK(two[1].quantity.Value().ToString() == "50000");
   CHECK(Sales().Extract("拜访，3家").size() == 1);
   CHECK(Sales().Extract("拜访了，3家").size() == 1);
-  // The clause before the comma already holds a number, or another clause lies between.
+  // The clause before the comma already contains a number, or another clause lies between.
   std::vector<Extraction> next_to = Sales().Extract("签约2单，5万元");
   INFO(Describe(next_to));
   REQUIRE(next_to.size() == 2);

@@ -163,7 +163,7 @@ TEST_CASE("ParseQuantity reads a spaced scale word", "[extract]") {
     CHECK(quantity->Value().ToString() == c.value);
     CHECK(quantity->span == c.span);
   }
-  // Spaces elsewhere still leave two numbers, which are no single quantity.
+  // Spaces elsewhere still leave two numbers, which do not make one quantity.
   CHECK_FALSE(ParseQuantity("5 6万", QuantityKind::kAmount).has_value());
   CHECK_FALSE(ParseQuantity("5 万 3", QuantityKind::kAmount).has_value());
   // A count has no scale word: 3 个 reads as before.

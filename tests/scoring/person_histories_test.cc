@@ -72,12 +72,12 @@ TEST_CASE("amounts stay last ones sorted", "[person_histories]") {
     }
     std::vector<int64_t> expected(last.begin(), last.end());
     std::sort(expected.begin(), expected.end());
-    std::vector<int64_t> kept;
+    std::vector<int64_t> remembered;
     for (Decimal amount : histories.sorted_amounts(person)) {
-      kept.push_back(amount.units());
+      remembered.push_back(amount.units());
     }
     INFO("after amount " << i);
-    REQUIRE(kept == expected);
+    REQUIRE(remembered == expected);
   }
 }
 
@@ -108,9 +108,9 @@ TEST_CASE("window off keeps amounts", "[person_histories]") {
   histories.AddAmount(person, Decimal::FromInt(1));
   histories.AddAmount(person, Decimal::FromInt(3));
   CHECK(histories.recent_count(person) == 0);
-  std::vector<Decimal> kept(histories.sorted_amounts(person).begin(),
-                            histories.sorted_amounts(person).end());
-  CHECK(kept == std::vector<Decimal>{Decimal::FromInt(1), Decimal::FromInt(3)});
+  std::vector<Decimal> remembered(histories.sorted_amounts(person).begin(),
+                                  histories.sorted_amounts(person).end());
+  CHECK(remembered == std::vector<Decimal>{Decimal::FromInt(1), Decimal::FromInt(3)});
 }
 
 }  // namespace

@@ -305,30 +305,41 @@ TEST_CASE("requested edits are not late", "[validate]") {
   validator.AllowEdits("r6", at(5), at(10));
   validator.AllowEdits("r6", at(12), at(36));
 
-  std::vector<std::string> codes = fixture.Feed("a", "拜访3家客户，讨论年度框架协议的具体条款。",
-                                                "", "", kEvening, kEvening + 15 * kHour);
-  CHECK_FALSE(Has(codes, "edited_late"));
-  // The same edit without an allowance is late.
-  codes = fixture.Feed("b", "整理本月回款明细并提交财务部门复核。", "", "", kEvening,
-                      kEvening + 15 * kHour);
-  CHECK(Has(codes, "edited_late"));
-  // An edit after the allowance ends is late again.
-  codes = fixture.Feed("c", "复核上月的费用报销单并补齐了缺失的发票。", "", "", kEvening,
-                      kEvening + 15 * kHour);
-  REQUIRE(Has(codes, "edited_late"));
+  // Each log is written at 18:00 and edited at 09:00 the next day, 12 hours after the deadline.
+  struct EditCase {
+    const char* person;
+    const char* text;
+    bool edited_late;
+  };
+  const EditCase cases[] = {
+      {"a", "拜访3家客户，讨论年度框架协议的具体条款。", false},  // r1: inside its window
+      {"b", "整理本月回款明细并提交财务部门复核。", true},        // r2: no window
+      {"c", "复核上月的费用报销单并补齐了缺失的发票。", true},    // r3: the window ended
+  };
+  for (const EditCase& edit : cases) {
+    INFO("person " << edit.person);
+    std::vector<std::string> codes =
+        fixture.Feed(edit.person, edit.text, "", "", kEvening, kEvening + 15 * kHour);
+    CHECK(Has(codes, "edited_late") == edit.edited_late);
+  }
+  REQUIRE_FALSE(fixture.last_flags().empty());
   CHECK(fixture.last_flags()[0].message == "edited 720 minutes after the deadline");
+
   // The allowance covers edits only: a log created after its deadline is still late.
-  codes = fixture.Feed("d", "参加区域销售周会，汇报了重点项目的进展。", "", "",
-                      kEvening + 4 * kHour, kEvening + 15 * kHour);
+  std::vector<std::string> codes = fixture.Feed("d", "参加区域销售周会，汇报了重点项目的进展。",
+                                                "", "", kEvening + 4 * kHour, kEvening + 15 * kHour);
   CHECK(Has(codes, "late"));
   CHECK_FALSE(Has(codes, "edited_late"));
 
-  codes = fixture.Feed("e", "核对了本周的发货单并更新了库存台账。", "", "", kEvening,
-                      kEvening + 15 * kHour);
-  CHECK(Has(codes, "edited_late"));
-  codes = fixture.Feed("f", "与物流公司确认了下周两批货物的到货时间。", "", "", kEvening,
-                      kEvening + 15 * kHour);
-  CHECK_FALSE(Has(codes, "edited_late"));
+  const EditCase windows[] = {
+      {"e", "核对了本周的发货单并更新了库存台账。", true},          // r5: the window opened later
+      {"f", "与物流公司确认了下周两批货物的到货时间。", false},    // r6: the second window
+  };
+  for (const EditCase& edit : windows) {
+    INFO("person " << edit.person);
+    codes = fixture.Feed(edit.person, edit.text, "", "", kEvening, kEvening + 15 * kHour);
+    CHECK(Has(codes, "edited_late") == edit.edited_late);
+  }
 }
 
 TEST_CASE("role outlier after enough samples", "[validate]") {
