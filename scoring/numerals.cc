@@ -256,6 +256,7 @@ class NumberReader {
   bool IsIdentifierContext(int32_t begin, bool followed_by_unit) const;
   bool ReadRangeEnd(Core* core, bool* range) const;
   bool ReadListedRangeEnd(Core* core, bool* range) const;
+  bool ReadScaledRangeEnd(Core* core, bool* range) const;
   Prefix ReadPrefix(int32_t begin) const;
   // Applies a unit word's class and factors to value. Returns false on overflow.
   bool ApplyUnitWord(const UnitWord& word, int32_t unit_begin, Range* value,
@@ -769,8 +770,11 @@ bool NumberReader::ReadRangeEnd(Core* core, bool* range) const {
   char32_t separator = At(core->end);
   bool is_separator = separator == U'-' || separator == U'~' || separator == U'到' ||
                       separator == U'至' || separator == U'、';
-  if (!is_separator || core->approximate || core->scaled) {
+  if (!is_separator || core->approximate) {
     return true;
+  }
+  if (core->scaled) {
+    return ReadScaledRangeEnd(core, range);
   }
   if (separator == U'、') {
     return ReadListedRangeEnd(core, range);
@@ -815,6 +819,30 @@ bool NumberReader::ReadRangeEnd(Core* core, bool* range) const {
 // Extends core over 4 in 3、4家, which names the range 3 to 4 like 三四家. Unlike the other
 // range separators, 、 also lists numbers, so anything that is not a higher plain number
 // before a non-list character leaves core as it is and returns true.
+bool NumberReader::ReadScaledRangeEnd(Core* core, bool* range) const {
+  // Both ends carry the same scale: 3万-5万, 1.5万到2万. A list (3万、5万) names two
+  // amounts, and an end without the scale (3万-5) is left as the number before the separator.
+  char32_t separator = At(core->end);
+  if (separator == U'、' || !(IsAsciiDigit(At(core->end + 1)) ||
+                               (separator != U'-' && separator != U'~' &&
+                                ChineseDigit(At(core->end + 1)) >= 0))) {
+    return true;
+  }
+  Core upper = ReadCore(core->end + 1);
+  if (!upper.ok || upper.approximate || !upper.scaled || upper.scale != core->scale ||
+      !(core->value.low < upper.value.low)) {
+    return true;
+  }
+  core->value = Range{core->value.low, upper.value.high};
+  core->identifier = core->identifier || upper.identifier;
+  core->unreadable = core->unreadable || upper.unreadable;
+  core->approximate = true;
+  core->end = upper.end;
+  core->scale_begin = upper.scale_begin;
+  *range = true;
+  return true;
+}
+
 bool NumberReader::ReadListedRangeEnd(Core* core, bool* range) const {
   int32_t upper_begin = core->end + 1;
   if (!IsAsciiDigit(At(upper_begin)) && ChineseDigit(At(upper_begin)) < 0) {

@@ -351,6 +351,9 @@ TEST_CASE("ParseQuantity reads approximate ranges", "[extract]") {
       {"3到5家", kCount, "3", "5", true, "家"},
       {"三至五家", kCount, "3", "5", true, "家"},
       {"3-5万", kAmount, "30000", "50000", true, "万"},
+      {"3万-5万", kAmount, "30000", "50000", true, "万"},
+      {"1.5万到2万元", kAmount, "15000", "20000", true, "万元"},
+      {"三万至五万", kAmount, "30000", "50000", true, "万"},
       {"1-2笔", kCount, "1", "2", true, "笔"},
   };
   for (const ParseCase& c : cases) {
