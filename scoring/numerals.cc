@@ -816,12 +816,9 @@ bool NumberReader::ReadRangeEnd(Core* core, bool* range) const {
   return true;
 }
 
-// Extends core over 4 in 3、4家, which names the range 3 to 4 like 三四家. Unlike the other
-// range separators, 、 also lists numbers, so anything that is not a higher plain number
-// before a non-list character leaves core as it is and returns true.
+// Extends a scaled core over an upper end with the same scale: 3万-5万, 1.5万到2万. A list
+// (3万、5万) names two amounts, and an upper end without the scale (3万-5) leaves core as it is.
 bool NumberReader::ReadScaledRangeEnd(Core* core, bool* range) const {
-  // Both ends carry the same scale: 3万-5万, 1.5万到2万. A list (3万、5万) names two
-  // amounts, and an end without the scale (3万-5) is left as the number before the separator.
   char32_t separator = At(core->end);
   if (separator == U'、' || !(IsAsciiDigit(At(core->end + 1)) ||
                                (separator != U'-' && separator != U'~' &&
@@ -843,6 +840,9 @@ bool NumberReader::ReadScaledRangeEnd(Core* core, bool* range) const {
   return true;
 }
 
+// Extends core over 4 in 3、4家, which names the range 3 to 4 like 三四家. Unlike the other
+// range separators, 、 also lists numbers, so anything that is not a higher plain number
+// before a non-list character leaves core as it is and returns true.
 bool NumberReader::ReadListedRangeEnd(Core* core, bool* range) const {
   int32_t upper_begin = core->end + 1;
   if (!IsAsciiDigit(At(upper_begin)) && ChineseDigit(At(upper_begin)) < 0) {
