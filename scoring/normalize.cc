@@ -7,6 +7,8 @@
 #include <string>
 #include <utility>
 
+#include "scoring/utf8_count.h"
+
 namespace logbridge::scoring {
 namespace {
 
@@ -18,6 +20,8 @@ size_t SequenceLength(unsigned char lead) {
   return kLengths[lead >> 3];
 }
 
+// Counts code points by stepping over lead bytes. Typed values and the white space before a
+// value are a few bytes long, so this beats the word-at-a-time CountCodePoints on them.
 int32_t CountCodePoints(std::string_view text) {
   int32_t count = 0;
   for (size_t i = 0; i < text.size(); i += SequenceLength(text[i])) {
@@ -78,28 +82,6 @@ bool IsExplicitNone(std::string_view value) {
     }
   }
   return false;
-}
-
-// Counts code points that are not white space (ASCII space, tab, newlines, U+3000). Steps by
-// the lead byte's sequence length like CountCodePoints, so stray bytes count one each.
-int32_t CountContentChars(std::string_view text) {
-  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-  size_t size = text.size();
-  int32_t count = 0;
-  for (size_t i = 0; i < size;) {
-    unsigned char lead = bytes[i];
-    if (lead < 0x80) {
-      bool space = lead == ' ' || lead == '\t' || lead == '\n' || lead == '\r';
-      count += space ? 0 : 1;
-      ++i;
-      continue;
-    }
-    // U+3000 is E3 80 80; a sequence cut short by the end of the text is not a space.
-    bool space = lead == 0xE3 && i + 2 < size && bytes[i + 1] == 0x80 && bytes[i + 2] == 0x80;
-    count += space ? 0 : 1;
-    i += SequenceLength(lead);
-  }
-  return count;
 }
 
 // The parts of the first number in a folded typed value, for explaining why it did not parse.
@@ -659,7 +641,7 @@ void Normalize(const Config& config, const LogRecord& record, NormalizedLog* out
       log.text += '\n';
     }
     log.text += field.value;
-    log.text_chars += CountContentChars(field.value);
+    log.text_chars += scoring::CountCodePoints(field.value).content;
   }
   if (log.spec == nullptr) {
     return;
