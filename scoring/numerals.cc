@@ -229,7 +229,8 @@ class NumberReader {
 
   // Returns text[i], or 0 outside the text.
   char32_t At(int32_t i) const {
-    return i >= 0 && i < static_cast<int32_t>(text_.size()) ? text_[i] : 0;
+    // One unsigned comparison rejects both a negative index and one past the end.
+    return static_cast<size_t>(static_cast<uint32_t>(i)) < text_.size() ? text_[i] : 0;
   }
   int32_t size() const { return static_cast<int32_t>(text_.size()); }
   ArabicRun ReadArabic(int32_t begin) const;
@@ -857,7 +858,12 @@ void AppendCodePoints(std::u32string_view text, std::string* out) {
 NumberReader::Prefix NumberReader::ReadPrefix(int32_t begin) const {
   Prefix prefix;
   int32_t i = begin;
-  if (At(i) == 0x00A5) {
+  char32_t first = At(i);
+  if (first != 0x00A5 && first != U'R' && first != U'r' && first != U'人' && first != U'百') {
+    prefix.core_begin = i;  // no prefix starts with anything else, digits included
+    return prefix;
+  }
+  if (first == 0x00A5) {
     i += 1;
     prefix.currency = true;
   } else if ((HasAt(i, U"RMB") || HasAt(i, U"rmb")) && !IsAsciiLetter(At(i - 1))) {
