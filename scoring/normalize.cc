@@ -20,16 +20,6 @@ size_t SequenceLength(unsigned char lead) {
   return kLengths[lead >> 3];
 }
 
-// Counts code points by stepping over lead bytes. Typed values and the white space before a
-// value are a few bytes long, so this beats the word-at-a-time CountCodePoints on them.
-int32_t CountCodePoints(std::string_view text) {
-  int32_t count = 0;
-  for (size_t i = 0; i < text.size(); i += SequenceLength(text[i])) {
-    ++count;
-  }
-  return count;
-}
-
 // Whether two keys are equal. Keys of one template often have the same length, so the first
 // eight bytes are compared inline before the call to memcmp.
 bool KeysEqual(std::string_view a, std::string_view b) {
@@ -73,7 +63,7 @@ bool IsExplicitNone(std::string_view value) {
     }
   }
   // A short phrase only, so that 无锡客户签约5万 is still read (and then flagged).
-  if (CountCodePoints(value) > 6) {
+  if (CountCodePointsByStep(value).code_points > 6) {
     return false;
   }
   for (std::string_view prefix : kNonePrefixes) {
@@ -231,9 +221,11 @@ struct NormalizeScratch {
 // them into the log, so that log->values is allocated once at its final size.
 class LogNormalizer {
  public:
+  // regular_text tells whether CountCodePoints found the record's joined field values regular.
   LogNormalizer(const Config& config, const LogRecord& record, NormalizedLog* log,
-                NormalizeScratch* scratch)
-      : config_(config), record_(record), log_(log), scratch_(*scratch) {
+                NormalizeScratch* scratch, bool regular_text)
+      : config_(config), record_(record), log_(log), scratch_(*scratch),
+        regular_text_(regular_text) {
     scratch_.typed_metric.assign(config.metrics.size(), 0);
     scratch_.values.clear();
     scratch_.extracted.clear();
@@ -253,6 +245,10 @@ class LogNormalizer {
   // lead is the code point where value, the trimmed text, starts in the field's text.
   void ReadText(const FieldSpec& field, const LogField& raw, std::string_view value,
                 int32_t lead);
+  // Counts the code points of part of a field value that starts at a code point.
+  int32_t CodePointsOf(std::string_view part) const {
+    return regular_text_ ? CountLeadBytes(part) : CountCodePointsByStep(part).code_points;
+  }
   // Returns the config's copy of a rule name, which outlives the extraction that carries it.
   std::string_view RuleName(std::string_view name) const;
   // Returns the metric index and rule name of a counted extraction. Extractions of one rule
@@ -265,6 +261,7 @@ class LogNormalizer {
   NormalizeScratch& scratch_;
   // The last lookup of LookUpRule, for as long as this log is read.
   RuleLookup last_rule_;
+  const bool regular_text_;
 };
 
 void LogNormalizer::AddValue(int metric, Decimal value, std::string_view text,
@@ -311,13 +308,13 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
   }
 
   // The span of the trimmed value within the field's original text.
-  int32_t lead = CountCodePoints(
+  int32_t lead = CodePointsOf(
       std::string_view(raw->value).substr(0, static_cast<size_t>(value.data() - raw->value.data())));
   if (field.type == FieldType::kText) {
     ReadText(field, *raw, value, lead);
     return;
   }
-  Span whole{lead, lead + CountCodePoints(value)};
+  Span whole{lead, lead + CodePointsOf(value)};
   int metric = field.metric_index;
 
   if (field.type == FieldType::kDate) {
@@ -390,7 +387,7 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
   if (metric >= 0) {
     // A text field feeding a metric counts once per log; distinct counts use its text.
     scratch_.typed_metric[metric] = 1;
-    Span whole{lead, lead + CountCodePoints(value)};
+    Span whole{lead, lead + CodePointsOf(value)};
     AddValue(metric, Decimal::FromInt(1), value, field.key, "field", whole, value);
   }
   if (field.extractor < 0) {
@@ -641,7 +638,17 @@ void Normalize(const Config& config, const LogRecord& record, NormalizedLog* out
       log.text += '\n';
     }
     log.text += field.value;
-    log.text_chars += scoring::CountCodePoints(field.value).content;
+  }
+  // The newlines that join the fields are white space, so on regular text one count of the
+  // joined text equals the sum of the fields' counts. Otherwise an invalid sequence at the end
+  // of one field could swallow the start of the next, so each field is counted alone.
+  CodePointCounts counts = scoring::CountCodePoints(log.text);
+  if (counts.regular) {
+    log.text_chars = counts.content;
+  } else {
+    for (const LogField& field : record.contents) {
+      log.text_chars += CountCodePointsByStep(field.value).content;
+    }
   }
   if (log.spec == nullptr) {
     return;
@@ -649,7 +656,7 @@ void Normalize(const Config& config, const LogRecord& record, NormalizedLog* out
 
   log.role = config.RoleForLog(record.creator_id, record.template_name);
   thread_local NormalizeScratch scratch;
-  LogNormalizer normalizer(config, record, &log, &scratch);
+  LogNormalizer normalizer(config, record, &log, &scratch, counts.regular);
   for (const FieldSpec& field : log.spec->fields) {
     normalizer.ReadField(field);
   }

@@ -1,4 +1,4 @@
-// The block count relies on one fact: when every continuation byte (10xxxxxx) sits exactly
+// The chunked count relies on one fact: when every continuation byte (10xxxxxx) sits exactly
 // where a preceding lead byte announces one, and nowhere else, a reader stepping by lead
 // lengths lands on every other byte. The count is then the number of bytes that are not
 // continuation bytes, which needs no walk from one sequence to the next.
@@ -14,51 +14,27 @@ namespace logbridge::scoring {
 namespace {
 
 #if defined(__SSE2__)
-// Bit masks over 64 bytes of text, bit i for byte i.
-struct BlockMasks {
-  uint64_t continuation = 0;  // 80..BF
-  uint64_t lead2 = 0;         // C0..FF: announces at least one continuation byte
-  uint64_t lead3 = 0;         // E0..FF: at least two
-  uint64_t lead4 = 0;         // F0..FF: three
-  uint64_t invalid = 0;       // F8..FF: one-byte sequences for the stepping reader
-  uint64_t space = 0;         // ASCII space, tab, line feed, carriage return
-  uint64_t e3 = 0;            // E3, the lead byte of U+3000
-  uint64_t x80 = 0;           // 80, its continuation bytes
-};
-
-BlockMasks Classify(const unsigned char* block) {
-  BlockMasks masks;
-  const __m128i zero = _mm_setzero_si128();
-  for (int part = 0; part < 4; ++part) {
-    __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * part));
-    auto bits = [part](__m128i lanes) {
-      return static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(lanes)))
-             << (16 * part);
-    };
-    // As signed bytes, 80..BF are -128..-65 and C0..FF are -64..-1.
-    __m128i negative = _mm_cmplt_epi8(bytes, zero);
-    auto at_least = [&](int threshold) {
-      return bits(_mm_and_si128(_mm_cmpgt_epi8(bytes, _mm_set1_epi8(static_cast<char>(threshold - 1))),
-                                negative));
-    };
-    masks.continuation |= bits(_mm_cmplt_epi8(bytes, _mm_set1_epi8(-64)));
-    masks.lead2 |= at_least(-64);
-    masks.lead3 |= at_least(-32);
-    masks.lead4 |= at_least(-16);
-    masks.invalid |= at_least(-8);
-    __m128i space = _mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(' ')),
-                     _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\t'))),
-        _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\n')),
-                     _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\r'))));
-    masks.space |= bits(space);
-    masks.e3 |= bits(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(static_cast<char>(0xE3))));
-    masks.x80 |= bits(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(static_cast<char>(0x80))));
-  }
-  return masks;
+// 0xFF in each byte of value that is threshold or more, as unsigned bytes; 0 in the others.
+inline __m128i AtLeast(__m128i value, unsigned char threshold) {
+  return _mm_cmpeq_epi8(_mm_max_epu8(value, _mm_set1_epi8(static_cast<char>(threshold))), value);
 }
 
-int CountBits(uint64_t bits) { return __builtin_popcountll(bits); }
+// Continuation bytes that the lead bytes before them announce. Byte j of back1, back2 and
+// back3 is the byte one, two and three places before byte j.
+inline __m128i Announced(__m128i back1, __m128i back2, __m128i back3) {
+  return _mm_or_si128(_mm_or_si128(AtLeast(back1, 0xC0), AtLeast(back2, 0xE0)),
+                      AtLeast(back3, 0xF0));
+}
+
+// Adds the number of bytes of mask that are 0xFF to the two 64-bit lanes of sum.
+inline __m128i AddCount(__m128i sum, __m128i mask) {
+  return _mm_add_epi64(sum, _mm_sad_epu8(_mm_and_si128(mask, _mm_set1_epi8(1)),
+                                         _mm_setzero_si128()));
+}
+
+inline int64_t LaneTotal(__m128i sum) {
+  return _mm_cvtsi128_si64(sum) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(sum, sum));
+}
 #endif
 
 // Length in bytes of the UTF-8 sequence that starts with this byte; 1 for stray bytes.
@@ -91,53 +67,72 @@ CodePointCounts CountCodePoints(std::string_view text) {
 #if !defined(__SSE2__)
   return CountCodePointsByStep(text);
 #else
-  // Below this the block setup costs more than stepping.
+  // Below this the chunk setup costs more than stepping.
   if (text.size() < 24) {
     return CountCodePointsByStep(text);
   }
-  // Each block's lead bytes check the continuation bytes of the next, so the masks of the
-  // last three bytes carry over. The last block is padded with zero bytes, and after it the
-  // carried leads must announce nothing.
+  // Each chunk of 16 bytes is read with the three bytes before it (from the chunk before, or
+  // zero before the text), so that a lead byte checks the continuation bytes after it even
+  // across chunks. The last chunk is padded with zero bytes, and after it the leads of the
+  // last chunk must announce nothing.
   size_t size = text.size();
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-  uint64_t broken = 0;
-  uint64_t carried_expected = 0;  // continuation bits the last block announces for this one
-  uint64_t carried_e3 = 0;        // bits 0..1: E3 two or one byte before this block
-  uint64_t carried_x80 = 0;       // bit 0: 80 right before this block
-  int non_continuation = 0;
-  int spaces = 0;
+  const __m128i zero = _mm_setzero_si128();
+  __m128i previous = zero;
+  __m128i broken = zero;
+  __m128i non_continuation = zero;
+  __m128i spaces = zero;
   size_t padding = 0;
 
-  for (size_t offset = 0; offset < size; offset += 64) {
-    unsigned char padded[64];
-    const unsigned char* block = bytes + offset;
-    if (size - offset < 64) {
-      std::memset(padded, 0, sizeof(padded));
-      std::memcpy(padded, block, size - offset);
-      block = padded;
-      padding = 64 - (size - offset);
+  for (size_t offset = 0; offset < size; offset += 16) {
+    __m128i chunk;
+    if (size - offset >= 16) {
+      chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + offset));
+    } else {
+      unsigned char padded[16] = {};
+      std::memcpy(padded, bytes + offset, size - offset);
+      chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(padded));
+      padding = 16 - (size - offset);
     }
+    __m128i back1 = _mm_or_si128(_mm_slli_si128(chunk, 1), _mm_srli_si128(previous, 15));
+    __m128i back2 = _mm_or_si128(_mm_slli_si128(chunk, 2), _mm_srli_si128(previous, 14));
+    __m128i back3 = _mm_or_si128(_mm_slli_si128(chunk, 3), _mm_srli_si128(previous, 13));
 
-    BlockMasks masks = Classify(block);
-    uint64_t expected = carried_expected | (masks.lead2 << 1) | (masks.lead3 << 2) |
-                        (masks.lead4 << 3);
-    broken |= (expected ^ masks.continuation) | masks.invalid;
-    uint64_t ideographic_space = ((masks.e3 << 2) | carried_e3) &
-                                 ((masks.x80 << 1) | carried_x80) & masks.x80;
-    non_continuation += CountBits(~masks.continuation);
-    spaces += CountBits(masks.space) + CountBits(ideographic_space);
-    carried_expected = (masks.lead2 >> 63) | (masks.lead3 >> 62) | (masks.lead4 >> 61);
-    carried_e3 = masks.e3 >> 62;
-    carried_x80 = masks.x80 >> 63;
+    // As signed bytes, the continuation bytes 80..BF are -128..-65. F8..FF are one-byte
+    // sequences for the stepping reader but would announce three continuation bytes here.
+    __m128i continuation = _mm_cmplt_epi8(chunk, _mm_set1_epi8(-64));
+    broken = _mm_or_si128(broken, _mm_xor_si128(continuation, Announced(back1, back2, back3)));
+    broken = _mm_or_si128(broken, AtLeast(chunk, 0xF8));
+    non_continuation = AddCount(non_continuation, _mm_andnot_si128(continuation, _mm_set1_epi8(-1)));
+
+    __m128i space = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(chunk, _mm_set1_epi8(' ')),
+                     _mm_cmpeq_epi8(chunk, _mm_set1_epi8('\t'))),
+        _mm_or_si128(_mm_cmpeq_epi8(chunk, _mm_set1_epi8('\n')),
+                     _mm_cmpeq_epi8(chunk, _mm_set1_epi8('\r'))));
+    // U+3000 is E3 80 80, counted at its last byte.
+    __m128i x80 = _mm_set1_epi8(static_cast<char>(0x80));
+    __m128i ideographic_space =
+        _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(back2, _mm_set1_epi8(static_cast<char>(0xE3))),
+                                    _mm_cmpeq_epi8(back1, x80)),
+                      _mm_cmpeq_epi8(chunk, x80));
+    spaces = AddCount(spaces, _mm_or_si128(space, ideographic_space));
+    previous = chunk;
   }
 
-  if (broken != 0 || carried_expected != 0) {
+  __m128i announced_after_end = Announced(_mm_srli_si128(previous, 15),
+                                          _mm_srli_si128(previous, 14),
+                                          _mm_srli_si128(previous, 13));
+  broken = _mm_or_si128(broken, announced_after_end);
+  if (_mm_movemask_epi8(broken) != 0) {
     return CountCodePointsByStep(text);
   }
   // The zero padding bytes are not continuation bytes, so they were counted too.
   CodePointCounts counts;
-  counts.code_points = non_continuation - static_cast<int>(padding);
-  counts.content = counts.code_points - spaces;
+  counts.code_points = static_cast<int32_t>(LaneTotal(non_continuation) -
+                                            static_cast<int64_t>(padding));
+  counts.content = counts.code_points - static_cast<int32_t>(LaneTotal(spaces));
+  counts.regular = true;
   return counts;
 #endif
 }

@@ -1,5 +1,5 @@
-// CountCodePoints: the block count agrees with the stepping reference on valid text of every
-// length around the block size, on white space and on invalid UTF-8 anywhere in a block.
+// CountCodePoints: the chunked count agrees with the stepping reference on valid text of every
+// length around the chunk size, on white space and on invalid UTF-8 anywhere in a chunk.
 #include "scoring/utf8_count.h"
 
 #include <string>
@@ -10,11 +10,11 @@ namespace logbridge::scoring {
 namespace {
 
 void CheckAgainstStepping(const std::string& text) {
-  CodePointCounts block = CountCodePoints(text);
+  CodePointCounts chunked = CountCodePoints(text);
   CodePointCounts step = CountCodePointsByStep(text);
   INFO("text of " << text.size() << " bytes");
-  CHECK(block.code_points == step.code_points);
-  CHECK(block.content == step.content);
+  CHECK(chunked.code_points == step.code_points);
+  CHECK(chunked.content == step.content);
 }
 
 TEST_CASE("utf8 count of valid text", "[utf8_count]") {
@@ -28,9 +28,9 @@ TEST_CASE("utf8 count of valid text", "[utf8_count]") {
   CHECK(counts.content == 24);
 }
 
-TEST_CASE("utf8 count across block edges", "[utf8_count]") {
+TEST_CASE("utf8 count across chunk edges", "[utf8_count]") {
   // Mixed 1-, 2-, 3- and 4-byte sequences and white space, cut at every code point, so that
-  // sequences and U+3000 straddle the 64-byte block edges.
+  // sequences and U+3000 straddle the edges of 16-byte chunks.
   std::string unit = "a\u00e9\t中\u3000\U0001F600 \n\r,";
   std::string text;
   while (text.size() < 200) {
@@ -59,6 +59,21 @@ TEST_CASE("utf8 count of invalid text", "[utf8_count]") {
       CheckAgainstStepping(base.substr(0, at) + bad);
     }
   }
+}
+
+TEST_CASE("utf8 count marks regular text", "[utf8_count]") {
+  std::string text = "拜访 3家客户\u3000签约 ok 拜访 3家客户";
+  CodePointCounts counts = CountCodePoints(text);
+  CHECK(counts.regular);
+  CHECK(CountLeadBytes(text) == counts.code_points);
+  CHECK(CountLeadBytes(std::string_view(text).substr(3, 8)) == 4);  // 访, space, 3 and 家
+
+  CHECK_FALSE(CountCodePoints(text + "\x80").regular);
+  CHECK_FALSE(CountCodePoints("\xE4" + text).regular);
+  CHECK_FALSE(CountCodePoints(text + "\xE4").regular);
+  CHECK_FALSE(CountCodePoints("short").regular);  // stepped, not checked
+  CHECK_FALSE(CountCodePointsByStep(text).regular);
+  CHECK(CountLeadBytes("") == 0);
 }
 
 TEST_CASE("utf8 count steps like a reader", "[utf8_count]") {
