@@ -211,14 +211,14 @@ struct RuleLookup {
 // those of the NormalizedLog it returns.
 struct NormalizeScratch {
   std::vector<char> typed_metric;  // metrics fed by a typed field of this log, by index
-  std::vector<MetricValue> values;
   std::vector<MetricValue> extracted;
   std::vector<Duration> durations;
   std::vector<Extraction> extractions;
 };
 
-// The state of one Normalize call. Values collect in the scratch buffers, and Finish copies
-// them into the log, so that log->values is allocated once at its final size.
+// The state of one Normalize call. Typed values and time savings go straight into the log.
+// Extracted values wait in the scratch buffers until every typed field is read, because a
+// typed field of the same metric drops them.
 class LogNormalizer {
  public:
   // regular_text tells whether CountCodePoints found the record's joined field values regular.
@@ -227,7 +227,6 @@ class LogNormalizer {
       : config_(config), record_(record), log_(log), scratch_(*scratch),
         regular_text_(regular_text) {
     scratch_.typed_metric.assign(config.metrics.size(), 0);
-    scratch_.values.clear();
     scratch_.extracted.clear();
     scratch_.durations.clear();
   }
@@ -235,8 +234,6 @@ class LogNormalizer {
   void ReadField(const FieldSpec& field);
   void AddTimeSavings();
   void AddExtractions();
-  // Copies the values found into the log.
-  void Finish();
 
  private:
   // text, field_key, source and quote must live as long as the record or the config.
@@ -267,7 +264,7 @@ class LogNormalizer {
 void LogNormalizer::AddValue(int metric, Decimal value, std::string_view text,
                              std::string_view field_key, std::string_view source, Span span,
                              std::string_view quote) {
-  MetricValue& item = scratch_.values.emplace_back();
+  MetricValue& item = log_->values.emplace_back();
   item.metric = metric;
   item.value = value;
   item.text = text;
@@ -366,7 +363,7 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
     AddValue(metric, *number, "", field.key, "field", span,
              Utf8SliceView(raw->value, span.begin, span.end));
     if (approximate) {
-      scratch_.values.back().evidence.approximate = approximate;
+      log_->values.back().evidence.approximate = approximate;
     }
   }
 }
@@ -453,7 +450,7 @@ void LogNormalizer::AddTimeSavings() {
     Decimal saving = (planned->hours - actual->hours) / planned->hours * Decimal::FromInt(100);
     AddValue(static_cast<int>(i), saving, "", actual->key, "time_saving", actual->span,
              actual->text);
-    EvidenceRef& evidence = scratch_.values.back().evidence;
+    EvidenceRef& evidence = log_->values.back().evidence;
     evidence.paired_key = planned->key;
     evidence.paired_quote = planned->text;
   }
@@ -462,13 +459,9 @@ void LogNormalizer::AddTimeSavings() {
 void LogNormalizer::AddExtractions() {
   for (const MetricValue& item : scratch_.extracted) {
     if (item.metric >= 0 && scratch_.typed_metric[item.metric] == 0) {
-      scratch_.values.push_back(item);
+      log_->values.push_back(item);
     }
   }
-}
-
-void LogNormalizer::Finish() {
-  log_->values.assign(scratch_.values.begin(), scratch_.values.end());
 }
 
 }  // namespace
@@ -655,6 +648,11 @@ void Normalize(const Config& config, const LogRecord& record, NormalizedLog* out
   }
 
   log.role = config.RoleForLog(record.creator_id, record.template_name);
+  // A new log gets one allocation that fits a value per field and per metric, so that filling
+  // it rarely grows it again.
+  if (log.values.capacity() == 0) {
+    log.values.reserve(log.spec->fields.size() + config.metrics.size());
+  }
   thread_local NormalizeScratch scratch;
   LogNormalizer normalizer(config, record, &log, &scratch, counts.regular);
   for (const FieldSpec& field : log.spec->fields) {
@@ -662,7 +660,6 @@ void Normalize(const Config& config, const LogRecord& record, NormalizedLog* out
   }
   normalizer.AddTimeSavings();
   normalizer.AddExtractions();
-  normalizer.Finish();
 }
 
 }  // namespace logbridge::scoring
