@@ -157,6 +157,30 @@ TEST_CASE("Extract marks planned and negated work", "[extract]") {
   }
 }
 
+TEST_CASE("Extract reads cues around triggers", "[extract]") {
+  // The cue search and the trigger search share one pass over each clause. Cue words that
+  // contain a trigger (要拜访), follow a skipped word (接待), sit in the clause before a comma
+  // or come after the number must still read as a separate cue search reads them.
+  struct AspectCase {
+    const char* text;
+    Aspect aspect;
+  };
+  const AspectCase cases[] = {
+      {"要拜访3家", Aspect::kPlanned},         {"将拜访3家", Aspect::kPlanned},
+      {"不拜访3家", Aspect::kNegated},         {"拜访3家，明天", Aspect::kDone},
+      {"拜访3家明天再说", Aspect::kPlanned},   {"接待拜访3家", Aspect::kDone},
+      {"接待待拜访3家", Aspect::kPlanned},     {"无锡无锡拜访3家", Aspect::kDone},
+      {"明天签约，金额5万元", Aspect::kPlanned}, {"签约，未收款5万元", Aspect::kNegated},
+      {"计划拜访3家没有", Aspect::kNegated},   {"没事拜访了3家没事", Aspect::kDone},
+  };
+  for (const AspectCase& c : cases) {
+    INFO("text: " << c.text);
+    std::vector<Extraction> found = Sales().Extract(c.text);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].aspect == c.aspect);
+  }
+}
+
 TEST_CASE("Extract reads refusals and intentions as not done", "[extract]") {
   struct AspectCase {
     const char* text;
