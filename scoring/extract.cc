@@ -1198,8 +1198,8 @@ std::vector<Extraction> Extractor::Extract(std::string_view text) const {
 
 void Extractor::ExtractInto(std::string_view text, std::vector<Extraction>* out) const {
   thread_local ExtractScratch scratch;
-  out->clear();
   if (impl_->rules.empty()) {
+    out->clear();
     return;
   }
   Fold(text, &scratch.buffer);
@@ -1208,6 +1208,7 @@ void Extractor::ExtractInto(std::string_view text, std::vector<Extraction>* out)
   scan_options.keep_identifiers = true;
   ScanNumbers(scratch.buffer, impl_->units, scan_options, &scratch.numbers);
   if (scratch.numbers.empty()) {
+    out->clear();
     return;
   }
 
@@ -1238,11 +1239,14 @@ void Extractor::ExtractInto(std::string_view text, std::vector<Extraction>* out)
   scratch.clause_aspect.assign(scratch.clauses.size(), std::nullopt);
   impl_->CollectTriggers(&scratch);
   if (scratch.triggers.empty()) {
+    out->clear();
     return;
   }
 
   impl_->BindNumbers(&scratch);
-  out->reserve(scratch.numbers.size());
+  // Every member of an element left in *out by an earlier call is overwritten in place, so its
+  // strings keep their buffers. Elements left over are removed at the end.
+  size_t count = 0;
   for (size_t i = 0; i < scratch.numbers.size(); ++i) {
     if (scratch.binding[i] < 0) {
       continue;
@@ -1250,12 +1254,15 @@ void Extractor::ExtractInto(std::string_view text, std::vector<Extraction>* out)
     const Trigger* best = &scratch.triggers[scratch.binding[i]];
     const NumberMatch& number = scratch.numbers[i];
     const ExtractionRule& rule = impl_->rules[best->rule];
-    Extraction& extraction = out->emplace_back();
+    Extraction& extraction = count < out->size() ? (*out)[count] : out->emplace_back();
+    ++count;
     extraction.metric = rule.metric;
     extraction.rule = rule.name;
     FillQuantity(scratch.buffer, number, &extraction.quantity);
     extraction.span = OriginalSpan(scratch.buffer, std::min(best->begin, number.begin),
                                    std::max(best->end, number.end));
+    extraction.span_begin_byte = -1;
+    extraction.span_end_byte = -1;
     if (scratch.buffer.well_formed) {
       extraction.span_begin_byte = scratch.buffer.original_byte[extraction.span.begin];
       extraction.span_end_byte = scratch.buffer.original_byte[extraction.span.end];
@@ -1269,6 +1276,7 @@ void Extractor::ExtractInto(std::string_view text, std::vector<Extraction>* out)
     extraction.identifier = number.identifier;
     extraction.unreadable = number.unreadable;
   }
+  out->resize(count);
 
   // Numbers are unique, so ordering by span and then number position is total; std::sort
   // avoids the buffer that std::stable_sort allocates. Matches usually come out in order

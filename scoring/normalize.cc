@@ -221,7 +221,7 @@ struct NormalizeScratch {
 // typed field of the same metric drops them.
 class LogNormalizer {
  public:
-  // regular_text tells whether CountCodePoints found the record's joined field values regular.
+  // regular_text is whether CountCodePoints found the record's joined field values regular.
   LogNormalizer(const Config& config, const LogRecord& record, NormalizedLog* log,
                 NormalizeScratch* scratch, bool regular_text)
       : config_(config), record_(record), log_(log), scratch_(*scratch),
@@ -398,7 +398,7 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
       continue;
     }
     const RuleLookup& rule = LookUpRule(extraction);
-    MetricValue item;
+    MetricValue& item = scratch_.extracted.emplace_back();
     item.metric = rule.metric;
     item.value = extraction.quantity.Value();
     item.evidence.field_key = field.key;
@@ -413,7 +413,6 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
     if (extraction.quantity.approximate) {
       item.evidence.approximate = ValueRange{extraction.quantity.low, extraction.quantity.high};
     }
-    scratch_.extracted.push_back(item);
   }
 }
 

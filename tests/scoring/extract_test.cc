@@ -539,8 +539,12 @@ TEST_CASE("Extract gives span bytes of valid text", "[extract]") {
 }
 
 TEST_CASE("ExtractInto replaces earlier results", "[extract]") {
+  // Results are overwritten in place, so each member must be reset: byte offsets after
+  // invalid UTF-8, ranges after exact values, flags after an identifier or unreadable number.
   const std::string texts[] = {"完成3个客户拜访，签订1笔5万元订单", "", "明天计划拜访3家",
-                               "没有数字的一天", "拜访客户3家共3次，签约123456789元"};
+                               "没有数字的一天", "拜访客户3家共3次，签约123456789元",
+                               "\xFF拜访3家，签约5,00元", "拜访两三家，签约十几万元",
+                               "拜访3家，签约2万元"};
   std::vector<Extraction> reused = Sales().Extract("拜访2家，签约3笔，成交8万元，培训2小时");
   REQUIRE(reused.size() == 4);
   for (const std::string& text : texts) {
@@ -557,6 +561,12 @@ TEST_CASE("ExtractInto replaces earlier results", "[extract]") {
       CHECK(reused[i].quantity.unit == fresh[i].quantity.unit);
       CHECK(reused[i].aspect == fresh[i].aspect);
       CHECK(reused[i].identifier == fresh[i].identifier);
+      CHECK(reused[i].unreadable == fresh[i].unreadable);
+      CHECK(reused[i].span_begin_byte == fresh[i].span_begin_byte);
+      CHECK(reused[i].span_end_byte == fresh[i].span_end_byte);
+      CHECK(reused[i].quantity.low == fresh[i].quantity.low);
+      CHECK(reused[i].quantity.high == fresh[i].quantity.high);
+      CHECK(reused[i].quantity.approximate == fresh[i].quantity.approximate);
     }
   }
 }
