@@ -6,14 +6,14 @@
 
 #include <cstring>
 
-#if defined(__SSE2__)
+#if defined(__x86_64__)
 #include <emmintrin.h>  // every x86-64 processor has SSE2
 #endif
 
 namespace logbridge::scoring {
 namespace {
 
-#if defined(__SSE2__)
+#if defined(__x86_64__)
 // 0xFF in each byte of value that is threshold or more, as unsigned bytes; 0 in the others.
 inline __m128i AtLeast(__m128i value, unsigned char threshold) {
   return _mm_cmpeq_epi8(_mm_max_epu8(value, _mm_set1_epi8(static_cast<char>(threshold))), value);
@@ -64,7 +64,7 @@ CodePointCounts CountCodePointsByStep(std::string_view text) {
 }
 
 CodePointCounts CountCodePoints(std::string_view text) {
-#if !defined(__SSE2__)
+#if !defined(__x86_64__)
   return CountCodePointsByStep(text);
 #else
   // Below this the chunk setup costs more than stepping.

@@ -1,5 +1,5 @@
-// Code point counts of UTF-8 text, 16 bytes at a time with SSE2. Pure functions, safe from any
-// thread.
+// Code point counts of UTF-8 text, 16 bytes at a time with SSE2 on x86-64 and byte by byte
+// elsewhere. Pure functions, safe from any thread.
 #pragma once
 
 #include <cstdint>
