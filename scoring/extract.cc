@@ -117,6 +117,9 @@ class CueTable {
     });
   }
 
+  // Whether a word of either list may start with cp.
+  bool MayStart(char32_t cp) const { return starts_.MayContain(cp); }
+
   // Returns the entries whose word starts with cp, in search order.
   std::pair<const Entry*, const Entry*> StartingWith(char32_t cp) const {
     if (!starts_.MayContain(cp)) {
@@ -136,39 +139,60 @@ class CueTable {
   CodePointFilter starts_;
 };
 
-// Returns the aspect of the clause folded[begin, end): negated if it has a negation cue,
-// else planned if it has a plan cue, else done. At each code point a word of kNotCues is
-// skipped whole, and otherwise the first word of kCues that starts there is the cue.
-// NOTE: a cue anywhere in the clause counts, so 完成计划的3家 reads as planned.
-Aspect ClauseAspect(std::u32string_view folded, int32_t begin, int32_t end) {
+const CueTable& Cues() {
   static const CueTable kTable;
-  std::u32string_view clause = folded.substr(begin, end - begin);
-  bool planned = false;
-  for (size_t i = 0; i < clause.size();) {
-    auto [first, last] = kTable.StartingWith(clause[i]);
-    std::u32string_view rest = clause.substr(i);
-    size_t step = 1;
-    for (const CueTable::Entry* entry = first; entry != last; ++entry) {
-      if (entry->not_cue) {
-        if (rest.starts_with(kNotCues[entry->index])) {
-          step = kNotCues[entry->index].size();
-          break;
-        }
-        continue;
-      }
-      const Cue& cue = kCues[entry->index];
-      if (rest.starts_with(cue.word)) {
-        if (cue.aspect == Aspect::kNegated) {
-          return Aspect::kNegated;
-        }
-        planned = true;
-        step = cue.word.size();
+  return kTable;
+}
+
+// The state of a left-to-right search for cue words in one clause. At each code point it
+// visits, a word of kNotCues is skipped whole, and otherwise the first word of kCues that
+// starts there is the cue.
+struct CueScan {
+  int32_t next = 0;      // the next code point to visit
+  bool planned = false;  // a plan cue was found
+  bool negated = false;  // a negation cue was found, which decides the aspect
+};
+
+// Visits rest, the clause from the code point scan->next on, and moves scan->next past the
+// word found there or by one.
+void VisitCue(std::u32string_view rest, CueScan* scan) {
+  auto [first, last] = Cues().StartingWith(rest.front());
+  size_t step = 1;
+  for (const CueTable::Entry* entry = first; entry != last; ++entry) {
+    if (entry->not_cue) {
+      if (rest.starts_with(kNotCues[entry->index])) {
+        step = kNotCues[entry->index].size();
         break;
       }
+      continue;
     }
-    i += step;
+    const Cue& cue = kCues[entry->index];
+    if (rest.starts_with(cue.word)) {
+      scan->negated = scan->negated || cue.aspect == Aspect::kNegated;
+      scan->planned = true;
+      step = cue.word.size();
+      break;
+    }
   }
-  return planned ? Aspect::kPlanned : Aspect::kDone;
+  scan->next += static_cast<int32_t>(step);
+}
+
+Aspect AspectOf(const CueScan& scan) {
+  if (scan.negated) {
+    return Aspect::kNegated;
+  }
+  return scan.planned ? Aspect::kPlanned : Aspect::kDone;
+}
+
+// Returns the aspect of the clause folded[begin, end): negated if it has a negation cue,
+// else planned if it has a plan cue, else done.
+// NOTE: a cue anywhere in the clause counts, so 完成计划的3家 reads as planned.
+Aspect ClauseAspect(std::u32string_view folded, int32_t begin, int32_t end) {
+  CueScan scan{begin};
+  while (scan.next < end && !scan.negated) {
+    VisitCue(folded.substr(scan.next, end - scan.next), &scan);
+  }
+  return AspectOf(scan);
 }
 
 // Returns the clause [begin, end) around folded position i.
@@ -801,6 +825,9 @@ struct Extractor::Impl {
   };
   std::vector<Literal> literals;
   CodePointFilter literal_starts;
+  // First code points of the literals and of the cue words, so that one test skips a code
+  // point that starts neither.
+  CodePointFilter clause_starts;
   std::unique_ptr<re2::RE2::Set> regex_triggers;  // null when every pattern is literal
   std::vector<int> regex_rules;                   // set index -> rule index
 
@@ -815,9 +842,10 @@ struct Extractor::Impl {
   bool MayStartLiteral(char32_t cp) const {
     return literal_starts.MayContain(cp);
   }
-  // Appends every literal trigger inside folded code points [begin, end).
-  void FindLiteralTriggers(std::u32string_view folded, int32_t begin, int32_t end,
-                           std::vector<Trigger>* out) const;
+  // Appends every literal trigger inside folded code points [begin, end), and in the same
+  // pass searches that clause for cue words from cues->next on, as ClauseAspect would.
+  void ScanClause(std::u32string_view folded, int32_t begin, int32_t end,
+                  std::vector<Trigger>* out, CueScan* cues) const;
   // Fills scratch->triggers from the clauses in scratch->clauses.
   void CollectTriggers(ExtractScratch* scratch) const;
   // Whether the number at index number may bind to trigger in the clause before its own. Only
@@ -890,11 +918,20 @@ void Extractor::Impl::AddLiterals(const std::vector<std::u32string>& words, int 
   });
 }
 
-void Extractor::Impl::FindLiteralTriggers(std::u32string_view folded, int32_t begin,
-                                          int32_t end, std::vector<Trigger>* out) const {
+void Extractor::Impl::ScanClause(std::u32string_view folded, int32_t begin, int32_t end,
+                                 std::vector<Trigger>* out, CueScan* cues) const {
   std::u32string_view clause = folded.substr(0, end);
   for (int32_t i = begin; i < end; ++i) {
     char32_t cp = folded[i];
+    if (!clause_starts.MayContain(cp)) {
+      continue;
+    }
+    // The cue search steps one code point at a time past code points that start no cue word,
+    // so it may skip them and resume here, unless a word it read reaches past i.
+    if (!cues->negated && cues->next <= i && Cues().MayStart(cp)) {
+      cues->next = i;
+      VisitCue(folded.substr(i, end - i), cues);
+    }
     if (!MayStartLiteral(cp)) {
       continue;
     }
@@ -974,6 +1011,9 @@ Result<Extractor> Extractor::Create(std::vector<ExtractionRule> rules) {
     }
     if (std::optional<std::vector<std::u32string>> words = LiteralWords(rule.pattern)) {
       impl->AddLiterals(*words, rule_index);
+      for (const std::u32string& word : *words) {
+        impl->clause_starts.Add(word.front());
+      }
     } else {
       std::string set_error;
       if (impl->regex_triggers->Add(rule.pattern, &set_error) < 0) {
@@ -1004,6 +1044,12 @@ Result<Extractor> Extractor::Create(std::vector<ExtractionRule> rules) {
                          std::to_string(impl->regex_rules.size()) +
                          " patterns; shorten or merge patterns");
   }
+  for (std::u32string_view word : kNotCues) {
+    impl->clause_starts.Add(word.front());
+  }
+  for (const Cue& cue : kCues) {
+    impl->clause_starts.Add(cue.word.front());
+  }
   impl->rules = std::move(rules);
   return Extractor(std::move(impl));
 }
@@ -1016,7 +1062,9 @@ void Extractor::Impl::CollectTriggers(ExtractScratch* scratch) const {
   for (int clause = 0; clause < clause_count; ++clause) {
     auto [begin, end] = scratch->clauses[clause];
     size_t first_new = triggers.size();
-    FindLiteralTriggers(View(buffer.folded), begin, end, &triggers);
+    CueScan cues{begin};
+    ScanClause(View(buffer.folded), begin, end, &triggers, &cues);
+    scratch->clause_aspect[clause] = AspectOf(cues);
     for (size_t i = first_new; i < triggers.size(); ++i) {
       triggers[i].clause = clause;
     }
@@ -1150,8 +1198,8 @@ std::vector<Extraction> Extractor::Extract(std::string_view text) const {
 
 void Extractor::ExtractInto(std::string_view text, std::vector<Extraction>* out) const {
   thread_local ExtractScratch scratch;
-  out->clear();
   if (impl_->rules.empty()) {
+    out->clear();
     return;
   }
   Fold(text, &scratch.buffer);
@@ -1160,6 +1208,7 @@ void Extractor::ExtractInto(std::string_view text, std::vector<Extraction>* out)
   scan_options.keep_identifiers = true;
   ScanNumbers(scratch.buffer, impl_->units, scan_options, &scratch.numbers);
   if (scratch.numbers.empty()) {
+    out->clear();
     return;
   }
 
@@ -1190,11 +1239,14 @@ void Extractor::ExtractInto(std::string_view text, std::vector<Extraction>* out)
   scratch.clause_aspect.assign(scratch.clauses.size(), std::nullopt);
   impl_->CollectTriggers(&scratch);
   if (scratch.triggers.empty()) {
+    out->clear();
     return;
   }
 
   impl_->BindNumbers(&scratch);
-  out->reserve(scratch.numbers.size());
+  // Every member of an element left in *out by an earlier call is overwritten in place, so its
+  // strings keep their buffers. Elements left over are removed at the end.
+  size_t count = 0;
   for (size_t i = 0; i < scratch.numbers.size(); ++i) {
     if (scratch.binding[i] < 0) {
       continue;
@@ -1202,12 +1254,15 @@ void Extractor::ExtractInto(std::string_view text, std::vector<Extraction>* out)
     const Trigger* best = &scratch.triggers[scratch.binding[i]];
     const NumberMatch& number = scratch.numbers[i];
     const ExtractionRule& rule = impl_->rules[best->rule];
-    Extraction& extraction = out->emplace_back();
+    Extraction& extraction = count < out->size() ? (*out)[count] : out->emplace_back();
+    ++count;
     extraction.metric = rule.metric;
     extraction.rule = rule.name;
     FillQuantity(scratch.buffer, number, &extraction.quantity);
     extraction.span = OriginalSpan(scratch.buffer, std::min(best->begin, number.begin),
                                    std::max(best->end, number.end));
+    extraction.span_begin_byte = -1;
+    extraction.span_end_byte = -1;
     if (scratch.buffer.well_formed) {
       extraction.span_begin_byte = scratch.buffer.original_byte[extraction.span.begin];
       extraction.span_end_byte = scratch.buffer.original_byte[extraction.span.end];
@@ -1221,6 +1276,7 @@ void Extractor::ExtractInto(std::string_view text, std::vector<Extraction>* out)
     extraction.identifier = number.identifier;
     extraction.unreadable = number.unreadable;
   }
+  out->resize(count);
 
   // Numbers are unique, so ordering by span and then number position is total; std::sort
   // avoids the buffer that std::stable_sort allocates. Matches usually come out in order

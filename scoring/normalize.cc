@@ -7,6 +7,8 @@
 #include <string>
 #include <utility>
 
+#include "scoring/utf8_count.h"
+
 namespace logbridge::scoring {
 namespace {
 
@@ -16,14 +18,6 @@ size_t SequenceLength(unsigned char lead) {
   static constexpr uint8_t kLengths[32] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
                                            1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 4, 1};
   return kLengths[lead >> 3];
-}
-
-int32_t CountCodePoints(std::string_view text) {
-  int32_t count = 0;
-  for (size_t i = 0; i < text.size(); i += SequenceLength(text[i])) {
-    ++count;
-  }
-  return count;
 }
 
 // Whether two keys are equal. Keys of one template often have the same length, so the first
@@ -69,7 +63,7 @@ bool IsExplicitNone(std::string_view value) {
     }
   }
   // A short phrase only, so that 无锡客户签约5万 is still read (and then flagged).
-  if (CountCodePoints(value) > 6) {
+  if (CountCodePointsByStep(value).code_points > 6) {
     return false;
   }
   for (std::string_view prefix : kNonePrefixes) {
@@ -78,28 +72,6 @@ bool IsExplicitNone(std::string_view value) {
     }
   }
   return false;
-}
-
-// Counts code points that are not white space (ASCII space, tab, newlines, U+3000). Steps by
-// the lead byte's sequence length like CountCodePoints, so stray bytes count one each.
-int32_t CountContentChars(std::string_view text) {
-  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-  size_t size = text.size();
-  int32_t count = 0;
-  for (size_t i = 0; i < size;) {
-    unsigned char lead = bytes[i];
-    if (lead < 0x80) {
-      bool space = lead == ' ' || lead == '\t' || lead == '\n' || lead == '\r';
-      count += space ? 0 : 1;
-      ++i;
-      continue;
-    }
-    // U+3000 is E3 80 80; a sequence cut short by the end of the text is not a space.
-    bool space = lead == 0xE3 && i + 2 < size && bytes[i + 1] == 0x80 && bytes[i + 2] == 0x80;
-    count += space ? 0 : 1;
-    i += SequenceLength(lead);
-  }
-  return count;
 }
 
 // The parts of the first number in a folded typed value, for explaining why it did not parse.
@@ -239,21 +211,22 @@ struct RuleLookup {
 // those of the NormalizedLog it returns.
 struct NormalizeScratch {
   std::vector<char> typed_metric;  // metrics fed by a typed field of this log, by index
-  std::vector<MetricValue> values;
   std::vector<MetricValue> extracted;
   std::vector<Duration> durations;
   std::vector<Extraction> extractions;
 };
 
-// The state of one Normalize call. Values collect in the scratch buffers, and Finish copies
-// them into the log, so that log->values is allocated once at its final size.
+// The state of one Normalize call. Typed values and time savings go straight into the log.
+// Extracted values wait in the scratch buffers until every typed field is read, because a
+// typed field of the same metric drops them.
 class LogNormalizer {
  public:
+  // regular_text is whether CountCodePoints found the record's joined field values regular.
   LogNormalizer(const Config& config, const LogRecord& record, NormalizedLog* log,
-                NormalizeScratch* scratch)
-      : config_(config), record_(record), log_(log), scratch_(*scratch) {
+                NormalizeScratch* scratch, bool regular_text)
+      : config_(config), record_(record), log_(log), scratch_(*scratch),
+        regular_text_(regular_text) {
     scratch_.typed_metric.assign(config.metrics.size(), 0);
-    scratch_.values.clear();
     scratch_.extracted.clear();
     scratch_.durations.clear();
   }
@@ -261,8 +234,6 @@ class LogNormalizer {
   void ReadField(const FieldSpec& field);
   void AddTimeSavings();
   void AddExtractions();
-  // Copies the values found into the log.
-  void Finish();
 
  private:
   // text, field_key, source and quote must live as long as the record or the config.
@@ -271,6 +242,10 @@ class LogNormalizer {
   // lead is the code point where value, the trimmed text, starts in the field's text.
   void ReadText(const FieldSpec& field, const LogField& raw, std::string_view value,
                 int32_t lead);
+  // Counts the code points of part of a field value that starts at a code point.
+  int32_t CodePointsOf(std::string_view part) const {
+    return regular_text_ ? CountLeadBytes(part) : CountCodePointsByStep(part).code_points;
+  }
   // Returns the config's copy of a rule name, which outlives the extraction that carries it.
   std::string_view RuleName(std::string_view name) const;
   // Returns the metric index and rule name of a counted extraction. Extractions of one rule
@@ -283,12 +258,13 @@ class LogNormalizer {
   NormalizeScratch& scratch_;
   // The last lookup of LookUpRule, for as long as this log is read.
   RuleLookup last_rule_;
+  const bool regular_text_;
 };
 
 void LogNormalizer::AddValue(int metric, Decimal value, std::string_view text,
                              std::string_view field_key, std::string_view source, Span span,
                              std::string_view quote) {
-  MetricValue& item = scratch_.values.emplace_back();
+  MetricValue& item = log_->values.emplace_back();
   item.metric = metric;
   item.value = value;
   item.text = text;
@@ -329,13 +305,13 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
   }
 
   // The span of the trimmed value within the field's original text.
-  int32_t lead = CountCodePoints(
+  int32_t lead = CodePointsOf(
       std::string_view(raw->value).substr(0, static_cast<size_t>(value.data() - raw->value.data())));
   if (field.type == FieldType::kText) {
     ReadText(field, *raw, value, lead);
     return;
   }
-  Span whole{lead, lead + CountCodePoints(value)};
+  Span whole{lead, lead + CodePointsOf(value)};
   int metric = field.metric_index;
 
   if (field.type == FieldType::kDate) {
@@ -387,7 +363,7 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
     AddValue(metric, *number, "", field.key, "field", span,
              Utf8SliceView(raw->value, span.begin, span.end));
     if (approximate) {
-      scratch_.values.back().evidence.approximate = approximate;
+      log_->values.back().evidence.approximate = approximate;
     }
   }
 }
@@ -408,7 +384,7 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
   if (metric >= 0) {
     // A text field feeding a metric counts once per log; distinct counts use its text.
     scratch_.typed_metric[metric] = 1;
-    Span whole{lead, lead + CountCodePoints(value)};
+    Span whole{lead, lead + CodePointsOf(value)};
     AddValue(metric, Decimal::FromInt(1), value, field.key, "field", whole, value);
   }
   if (field.extractor < 0) {
@@ -422,7 +398,7 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
       continue;
     }
     const RuleLookup& rule = LookUpRule(extraction);
-    MetricValue item;
+    MetricValue& item = scratch_.extracted.emplace_back();
     item.metric = rule.metric;
     item.value = extraction.quantity.Value();
     item.evidence.field_key = field.key;
@@ -437,7 +413,6 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
     if (extraction.quantity.approximate) {
       item.evidence.approximate = ValueRange{extraction.quantity.low, extraction.quantity.high};
     }
-    scratch_.extracted.push_back(item);
   }
 }
 
@@ -474,7 +449,7 @@ void LogNormalizer::AddTimeSavings() {
     Decimal saving = (planned->hours - actual->hours) / planned->hours * Decimal::FromInt(100);
     AddValue(static_cast<int>(i), saving, "", actual->key, "time_saving", actual->span,
              actual->text);
-    EvidenceRef& evidence = scratch_.values.back().evidence;
+    EvidenceRef& evidence = log_->values.back().evidence;
     evidence.paired_key = planned->key;
     evidence.paired_quote = planned->text;
   }
@@ -483,13 +458,9 @@ void LogNormalizer::AddTimeSavings() {
 void LogNormalizer::AddExtractions() {
   for (const MetricValue& item : scratch_.extracted) {
     if (item.metric >= 0 && scratch_.typed_metric[item.metric] == 0) {
-      scratch_.values.push_back(item);
+      log_->values.push_back(item);
     }
   }
-}
-
-void LogNormalizer::Finish() {
-  log_->values.assign(scratch_.values.begin(), scratch_.values.end());
 }
 
 }  // namespace
@@ -659,21 +630,35 @@ void Normalize(const Config& config, const LogRecord& record, NormalizedLog* out
       log.text += '\n';
     }
     log.text += field.value;
-    log.text_chars += CountContentChars(field.value);
+  }
+  // The newlines that join the fields are white space, so on regular text one count of the
+  // joined text equals the sum of the fields' counts. Otherwise an invalid sequence at the end
+  // of one field could swallow the start of the next, so each field is counted alone.
+  CodePointCounts counts = scoring::CountCodePoints(log.text);
+  if (counts.regular) {
+    log.text_chars = counts.content;
+  } else {
+    for (const LogField& field : record.contents) {
+      log.text_chars += CountCodePointsByStep(field.value).content;
+    }
   }
   if (log.spec == nullptr) {
     return;
   }
 
   log.role = config.RoleForLog(record.creator_id, record.template_name);
+  // A new log gets one allocation that fits a value per field and per metric, so that filling
+  // it rarely grows it again.
+  if (log.values.capacity() == 0) {
+    log.values.reserve(log.spec->fields.size() + config.metrics.size());
+  }
   thread_local NormalizeScratch scratch;
-  LogNormalizer normalizer(config, record, &log, &scratch);
+  LogNormalizer normalizer(config, record, &log, &scratch, counts.regular);
   for (const FieldSpec& field : log.spec->fields) {
     normalizer.ReadField(field);
   }
   normalizer.AddTimeSavings();
   normalizer.AddExtractions();
-  normalizer.Finish();
 }
 
 }  // namespace logbridge::scoring

@@ -229,7 +229,8 @@ class NumberReader {
 
   // Returns text[i], or 0 outside the text.
   char32_t At(int32_t i) const {
-    return i >= 0 && i < static_cast<int32_t>(text_.size()) ? text_[i] : 0;
+    // One unsigned comparison rejects both a negative index and one past the end.
+    return static_cast<size_t>(static_cast<uint32_t>(i)) < text_.size() ? text_[i] : 0;
   }
   int32_t size() const { return static_cast<int32_t>(text_.size()); }
   ArabicRun ReadArabic(int32_t begin) const;
@@ -885,7 +886,12 @@ void AppendCodePoints(std::u32string_view text, std::string* out) {
 NumberReader::Prefix NumberReader::ReadPrefix(int32_t begin) const {
   Prefix prefix;
   int32_t i = begin;
-  if (At(i) == 0x00A5) {
+  char32_t first = At(i);
+  if (first != 0x00A5 && first != U'R' && first != U'r' && first != U'人' && first != U'百') {
+    prefix.core_begin = i;  // no prefix starts with anything else, digits included
+    return prefix;
+  }
+  if (first == 0x00A5) {
     i += 1;
     prefix.currency = true;
   } else if ((HasAt(i, U"RMB") || HasAt(i, U"rmb")) && !IsAsciiLetter(At(i - 1))) {
@@ -1179,6 +1185,23 @@ UnitTable::UnitTable(const std::vector<std::string>& extra_measure_words) {
   for (uint16_t index : order_) {
     order_firsts_.push_back(words_[index].text.front());
   }
+
+  first_slot_bits_ = 4;
+  while ((size_t{1} << first_slot_bits_) < 2 * order_.size()) {
+    ++first_slot_bits_;
+  }
+  first_slots_.assign(size_t{1} << first_slot_bits_, FirstSlot{});
+  size_t mask = first_slots_.size() - 1;
+  for (size_t k = 0; k < order_firsts_.size(); ++k) {
+    if (k > 0 && order_firsts_[k] == order_firsts_[k - 1]) {
+      continue;  // only the first word of each first code point is entered
+    }
+    size_t slot = FirstSlotOf(order_firsts_[k]);
+    while (first_slots_[slot].first != 0) {
+      slot = (slot + 1) & mask;
+    }
+    first_slots_[slot] = FirstSlot{order_firsts_[k], static_cast<uint16_t>(k)};
+  }
 }
 
 const UnitWord* UnitTable::Match(std::u32string_view text, size_t pos) const {
@@ -1189,9 +1212,16 @@ const UnitWord* UnitTable::Match(std::u32string_view text, size_t pos) const {
   if (!firsts_.MayContain(first)) {
     return nullptr;
   }
-  auto it = std::lower_bound(order_firsts_.begin(), order_firsts_.end(), first);
-  for (auto k = static_cast<size_t>(it - order_firsts_.begin());
-       k < order_.size() && order_firsts_[k] == first; ++k) {
+  size_t mask = first_slots_.size() - 1;
+  size_t slot = FirstSlotOf(first);
+  while (first_slots_[slot].first != first) {
+    if (first_slots_[slot].first == 0) {
+      return nullptr;  // outside the Basic Multilingual Plane the filter may pass others
+    }
+    slot = (slot + 1) & mask;
+  }
+  for (size_t k = first_slots_[slot].start; k < order_.size() && order_firsts_[k] == first;
+       ++k) {
     const UnitWord& word = words_[order_[k]];
     if (text.substr(pos, word.text.size()) == word.text) {
       return &word;

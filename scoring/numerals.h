@@ -54,6 +54,19 @@ class UnitTable {
   std::vector<uint16_t> order_;              // indexes by first code point, longest first
   std::vector<char32_t> order_firsts_;       // the first code point of each word in order_
   CodePointFilter firsts_;                   // first code points of words_
+  // A hash table from each first code point to the index in order_ of its first word, with
+  // linear probing. Its size is a power of two, at least 16 and at least twice the number of
+  // words, and first is 0 in an empty slot (no word starts with U+0000).
+  struct FirstSlot {
+    char32_t first = 0;
+    uint16_t start = 0;
+  };
+  std::vector<FirstSlot> first_slots_;
+  int first_slot_bits_ = 0;                  // log2 of first_slots_.size()
+
+  size_t FirstSlotOf(char32_t first) const {
+    return (static_cast<uint32_t>(first) * 0x9E3779B1U) >> (32 - first_slot_bits_);
+  }
 };
 
 // One number found in folded text, with its unit. Positions are folded code points.

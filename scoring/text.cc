@@ -104,6 +104,21 @@ bool IsStableByTable(char32_t cp) {
   }
 }
 
+// Whether bytes[pos] starts a well-formed three-byte sequence for a code point in U+4000 to
+// U+9FFF other than U+4DC0 to U+4DFF (the Yijing hexagram symbols): the CJK ideographs and
+// the end of extension A, which IsStableByTable accepts. Such a sequence has lead byte E4 to
+// E9, so it is never overlong or a surrogate, and a lead of E4 with B7 next is the excluded
+// block.
+inline bool IsCommonIdeograph(std::string_view bytes, size_t pos) {
+  auto lead = static_cast<unsigned char>(bytes[pos]);
+  if (lead < 0xE4 || lead > 0xE9 || pos + 2 >= bytes.size()) {
+    return false;
+  }
+  auto second = static_cast<unsigned char>(bytes[pos + 1]);
+  auto third = static_cast<unsigned char>(bytes[pos + 2]);
+  return (second & 0xC0) == 0x80 && (third & 0xC0) == 0x80 && !(lead == 0xE4 && second == 0xB7);
+}
+
 void SetIdentityOrigin(FoldBuffer* out) {
   out->origin.resize(out->folded.size());
   for (size_t i = 0; i < out->origin.size(); ++i) {
@@ -362,6 +377,22 @@ void Fold(std::string_view input, FoldBuffer* out) {
       folded_bytes[byte_count++] = static_cast<char>(lead);
       ++count;
       ++pos;
+      continue;
+    }
+    if (by_table && IsCommonIdeograph(input, pos)) {
+      // The bulk of Chinese text: copied as it is, without the checks of the general path.
+      auto second = static_cast<unsigned char>(input[pos + 1]);
+      auto third = static_cast<unsigned char>(input[pos + 2]);
+      char32_t cp = ((lead & 0x0F) << 12) | ((second & 0x3F) << 6) | (third & 0x3F);
+      original[count] = cp;
+      original_byte[count] = static_cast<int32_t>(pos);
+      emit(cp);
+      folded_bytes[byte_count] = static_cast<char>(lead);
+      folded_bytes[byte_count + 1] = static_cast<char>(second);
+      folded_bytes[byte_count + 2] = static_cast<char>(third);
+      byte_count += 3;
+      ++count;
+      pos += 3;
       continue;
     }
     size_t start = pos;

@@ -157,6 +157,30 @@ TEST_CASE("Extract marks planned and negated work", "[extract]") {
   }
 }
 
+TEST_CASE("Extract reads cues around triggers", "[extract]") {
+  // The cue search and the trigger search share one pass over each clause. Cue words that
+  // contain a trigger (要拜访), follow a skipped word (接待), sit in the clause before a comma
+  // or come after the number must still read as a separate cue search reads them.
+  struct AspectCase {
+    const char* text;
+    Aspect aspect;
+  };
+  const AspectCase cases[] = {
+      {"要拜访3家", Aspect::kPlanned},         {"将拜访3家", Aspect::kPlanned},
+      {"不拜访3家", Aspect::kNegated},         {"拜访3家，明天", Aspect::kDone},
+      {"拜访3家明天再说", Aspect::kPlanned},   {"接待拜访3家", Aspect::kDone},
+      {"接待待拜访3家", Aspect::kPlanned},     {"无锡无锡拜访3家", Aspect::kDone},
+      {"明天签约，金额5万元", Aspect::kPlanned}, {"签约，未收款5万元", Aspect::kNegated},
+      {"计划拜访3家没有", Aspect::kNegated},   {"没事拜访了3家没事", Aspect::kDone},
+  };
+  for (const AspectCase& c : cases) {
+    INFO("text: " << c.text);
+    std::vector<Extraction> found = Sales().Extract(c.text);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].aspect == c.aspect);
+  }
+}
+
 TEST_CASE("Extract reads refusals and intentions as not done", "[extract]") {
   struct AspectCase {
     const char* text;
@@ -517,8 +541,12 @@ TEST_CASE("Extract gives span bytes of valid text", "[extract]") {
 }
 
 TEST_CASE("ExtractInto replaces earlier results", "[extract]") {
+  // Results are overwritten in place, so each member must be reset: byte offsets after
+  // invalid UTF-8, ranges after exact values, flags after an identifier or unreadable number.
   const std::string texts[] = {"完成3个客户拜访，签订1笔5万元订单", "", "明天计划拜访3家",
-                               "没有数字的一天", "拜访客户3家共3次，签约123456789元"};
+                               "没有数字的一天", "拜访客户3家共3次，签约123456789元",
+                               "\xFF拜访3家，签约5,00元", "拜访两三家，签约十几万元",
+                               "拜访3家，签约2万元"};
   std::vector<Extraction> reused = Sales().Extract("拜访2家，签约3笔，成交8万元，培训2小时");
   REQUIRE(reused.size() == 4);
   for (const std::string& text : texts) {
@@ -535,6 +563,12 @@ TEST_CASE("ExtractInto replaces earlier results", "[extract]") {
       CHECK(reused[i].quantity.unit == fresh[i].quantity.unit);
       CHECK(reused[i].aspect == fresh[i].aspect);
       CHECK(reused[i].identifier == fresh[i].identifier);
+      CHECK(reused[i].unreadable == fresh[i].unreadable);
+      CHECK(reused[i].span_begin_byte == fresh[i].span_begin_byte);
+      CHECK(reused[i].span_end_byte == fresh[i].span_end_byte);
+      CHECK(reused[i].quantity.low == fresh[i].quantity.low);
+      CHECK(reused[i].quantity.high == fresh[i].quantity.high);
+      CHECK(reused[i].quantity.approximate == fresh[i].quantity.approximate);
     }
   }
 }

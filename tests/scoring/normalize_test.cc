@@ -79,6 +79,49 @@ TEST_CASE("Normalize counts content characters", "[normalize]") {
   }
 }
 
+TEST_CASE("Normalize counts each field alone", "[normalize]") {
+  // A lead byte at the end of a field announces bytes that the joined text takes from the next
+  // field, so such a log is counted field by field. The cut-short E4 counts as one character.
+  LogRecord record = SalesLog("拜访3家客户x\xE4", "华为", "5000");
+  NormalizedLog log = Normalize(SalesConfig(), record);
+  CHECK(log.text_chars == 8 + 2 + 4 + 8);
+
+  // The same log over 64 bytes, counted in chunks, and with stray bytes in four chunks.
+  std::string work;
+  for (int i = 0; i < 10; ++i) {
+    work += "拜访客户 ";
+  }
+  CHECK(Normalize(SalesConfig(), SalesLog(work, "华为", "5000")).text_chars == 40 + 6 + 8);
+  std::string stray = work;
+  for (size_t at = 0; at < stray.size(); at += 40) {
+    stray.insert(at, "\xFF");
+  }
+  REQUIRE(stray.size() == work.size() + 4);  // at the starts of units 0, 3, 6 and 9
+  CHECK(Normalize(SalesConfig(), SalesLog(stray, "华为", "5000")).text_chars == 44 + 6 + 8);
+}
+
+TEST_CASE("Normalize spans ignore other fields", "[normalize]") {
+  // A stray byte in the work text makes the log's text invalid UTF-8, which changes how spans
+  // are counted but not the spans of the other fields.
+  auto spans = [](const std::string& work) {
+    NormalizedLog log = Normalize(SalesConfig(), SalesLog(work, " \u3000华为", "  5000"));
+    std::vector<std::string> found;
+    for (const MetricValue& value : log.values) {
+      if (value.evidence.field_key != "今日工作") {
+        found.push_back(std::string(value.evidence.field_key) + " " +
+                        std::to_string(value.evidence.span.begin) + "-" +
+                        std::to_string(value.evidence.span.end));
+      }
+    }
+    return found;
+  };
+  std::vector<std::string> valid = spans("整理资料");
+  CHECK(valid == std::vector<std::string>{"客户名称 2-4", "成交金额 2-6", "客户满意度 0-2",
+                                          "实际用时 0-4"});
+  CHECK(spans("整理资料\xFF") == valid);
+  CHECK(spans("\xC3") == valid);
+}
+
 TEST_CASE("Normalize joins field texts", "[normalize]") {
   NormalizedLog log = Normalize(SalesConfig(), SalesLog(" 拜访3家 ", "华为", "5000"));
   CHECK(log.free_text == "拜访3家\n华为");

@@ -573,6 +573,32 @@ TEST_CASE("UnitTable matches the longest word", "[extract]") {
   CHECK(plain.Match(text, 10) == nullptr);
 }
 
+TEST_CASE("UnitTable finds many first characters", "[extract]") {
+  // Hundreds of extra words, each with a first code point of its own, so that the table of
+  // first code points grows and probes past collisions. Each word must be found whole. A code
+  // point that starts no word, in or outside the Basic Multilingual Plane, finds nothing.
+  std::vector<std::string> extra;
+  for (char32_t first = 0x5200; first < 0x5200 + 300; ++first) {
+    std::string word;
+    AppendUtf8(first, &word);
+    AppendUtf8(U'箱', &word);
+    extra.push_back(word);
+  }
+  UnitTable units(extra);
+  for (char32_t first = 0x5200; first < 0x5200 + 300; ++first) {
+    std::u32string text{first, U'箱', U'x'};
+    const UnitWord* word = units.Match(text, 0);
+    INFO("first code point U+" << std::hex << static_cast<uint32_t>(first));
+    REQUIRE(word != nullptr);
+    CHECK(word->text == text.substr(0, 2));
+  }
+  CHECK(units.Match(U"\U00025200箱", 0) == nullptr);
+  CHECK(units.Match(U"龘", 0) == nullptr);
+  const UnitWord* built_in = units.Match(U"个", 0);
+  REQUIRE(built_in != nullptr);
+  CHECK(built_in->text == U"个");
+}
+
 TEST_CASE("UninitializedAllocator keeps vector semantics", "[extract]") {
   OffsetBuffer offsets;
   CHECK(offsets.empty());

@@ -1,0 +1,44 @@
+// Code point counts of UTF-8 text, 16 bytes at a time with SSE2 on x86-64 and byte by byte
+// elsewhere. Pure functions, safe from any thread.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace logbridge::scoring {
+
+struct CodePointCounts {
+  int32_t code_points = 0;
+  // Code points other than white space: ASCII space, tab, line feed, carriage return and
+  // U+3000.
+  int32_t content = 0;
+  // Whether the chunked count checked that every continuation byte (10xxxxxx) sits where a lead
+  // byte announces one, and nowhere else. Every part of such text that starts at a code point
+  // then has as many code points as CountLeadBytes returns. False when the text was stepped
+  // through instead: when it is shorter than 24 bytes or is not regular.
+  bool regular = false;
+};
+
+// Counts the code points of text as a reader that steps over each sequence by the length its
+// lead byte announces (110xxxxx 2, 1110xxxx 3, 11110xxx 4, any other byte 1). On valid UTF-8
+// that is the number of characters. On invalid input a stray byte counts as one code point,
+// and a lead byte cut short by a non-continuation byte or the end swallows the bytes it
+// announces. Well-formed text is counted in chunks of 16 bytes, and text that breaks the lead
+// and continuation pattern anywhere is counted byte by byte instead.
+CodePointCounts CountCodePoints(std::string_view text);
+
+// The byte-by-byte reference for CountCodePoints, which falls back to it. Leaves regular false.
+CodePointCounts CountCodePointsByStep(std::string_view text);
+
+// Counts the bytes of text that are not continuation bytes. For a part of text that
+// CountCodePoints found regular, starting at a code point, that is its number of code points,
+// and no byte depends on the one before it.
+inline int32_t CountLeadBytes(std::string_view text) {
+  int32_t count = 0;
+  for (char byte : text) {
+    count += static_cast<signed char>(byte) >= -64 ? 1 : 0;  // 80..BF are -128..-65
+  }
+  return count;
+}
+
+}  // namespace logbridge::scoring

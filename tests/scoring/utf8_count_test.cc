@@ -1,0 +1,89 @@
+// CountCodePoints: the chunked count agrees with the stepping reference on valid text of every
+// length around the chunk size, on white space and on invalid UTF-8 anywhere in a chunk.
+#include "scoring/utf8_count.h"
+
+#include <string>
+
+#include <catch2/catch.hpp>
+
+namespace logbridge::scoring {
+namespace {
+
+void CheckAgainstStepping(const std::string& text) {
+  CodePointCounts chunked = CountCodePoints(text);
+  CodePointCounts step = CountCodePointsByStep(text);
+  INFO("text of " << text.size() << " bytes");
+  CHECK(chunked.code_points == step.code_points);
+  CHECK(chunked.content == step.content);
+}
+
+TEST_CASE("utf8 count of valid text", "[utf8_count]") {
+  CHECK(CountCodePoints("").code_points == 0);
+  CHECK(CountCodePoints("").content == 0);
+
+  // 10 code points, 2 of them white space (a space and U+3000), over the 24-byte threshold.
+  std::string text = "拜访 3家客户\u3000签约";
+  CodePointCounts counts = CountCodePoints(text + text + text);
+  CHECK(counts.code_points == 30);
+  CHECK(counts.content == 24);
+}
+
+TEST_CASE("utf8 count across chunk edges", "[utf8_count]") {
+  // Mixed 1-, 2-, 3- and 4-byte sequences and white space, cut at every code point, so that
+  // sequences and U+3000 straddle the edges of 16-byte chunks.
+  std::string unit = "a\u00e9\t中\u3000\U0001F600 \n\r,";
+  std::string text;
+  while (text.size() < 200) {
+    text += unit;
+  }
+  for (size_t size = 0; size <= text.size(); ++size) {
+    if ((static_cast<unsigned char>(text[size < text.size() ? size : 0]) & 0xC0) == 0x80) {
+      continue;  // not a code point boundary
+    }
+    CheckAgainstStepping(text.substr(0, size));
+  }
+}
+
+TEST_CASE("utf8 count of invalid text", "[utf8_count]") {
+  // Each invalid sequence at every offset of a 100-byte ASCII and CJK text: stray
+  // continuation bytes, leads cut short inside and at the end, F8..FF and overlong C0.
+  std::string base;
+  while (base.size() < 100) {
+    base += "客户ab";
+  }
+  const std::string kInvalid[] = {"\x80", "\xBF\xBF", "\xE4\xB8", "\xE4" "a", "\xF0\x9F\x98",
+                                  "\xF8\x80\x80\x80", "\xFF", "\xC0\x80", "\xE3\x80"};
+  for (const std::string& bad : kInvalid) {
+    for (size_t at = 0; at <= base.size(); ++at) {
+      CheckAgainstStepping(base.substr(0, at) + bad + base.substr(at));
+      CheckAgainstStepping(base.substr(0, at) + bad);
+    }
+  }
+}
+
+TEST_CASE("utf8 count marks regular text", "[utf8_count]") {
+  std::string text = "拜访 3家客户\u3000签约 ok 拜访 3家客户";
+  CodePointCounts counts = CountCodePoints(text);
+  CHECK(counts.regular);
+  CHECK(CountLeadBytes(text) == counts.code_points);
+  CHECK(CountLeadBytes(std::string_view(text).substr(3, 8)) == 4);  // 访, space, 3 and 家
+
+  CHECK_FALSE(CountCodePoints(text + "\x80").regular);
+  CHECK_FALSE(CountCodePoints("\xE4" + text).regular);
+  CHECK_FALSE(CountCodePoints(text + "\xE4").regular);
+  CHECK_FALSE(CountCodePoints("short").regular);  // stepped, not checked
+  CHECK_FALSE(CountCodePointsByStep(text).regular);
+  CHECK(CountLeadBytes("") == 0);
+}
+
+TEST_CASE("utf8 count steps like a reader", "[utf8_count]") {
+  // A cut-short lead swallows the byte after it: E4 'a' 'b' is one code point, then nothing.
+  std::string text(40, 'x');
+  text += "\xE4" "ab";
+  CHECK(CountCodePoints(text).code_points == 41);
+  // A stray continuation byte counts as one.
+  CHECK(CountCodePoints(std::string(40, 'x') + "\x80").code_points == 41);
+}
+
+}  // namespace
+}  // namespace logbridge::scoring
