@@ -45,8 +45,7 @@ void OrderClaims::Prefetch(const OrderKey& key) const {
   }
   // Both addresses follow from the key, so the two loads overlap.
   __builtin_prefetch(&customers_[customer]);
-  __builtin_prefetch(
-      &inline_entries_[customer * kInlineEntries + (HomeSlot(key.units) & (kInlineEntries - 1))]);
+  __builtin_prefetch(InlineEntriesOf(customer) + (HomeSlot(key.units) & (kInlineEntries - 1)));
 }
 
 OrderClaims::Entry* OrderClaims::EntryFor(size_t customer, int64_t units) {
@@ -102,7 +101,10 @@ void OrderClaims::Add(const OrderKey& key, int32_t person, std::string_view repo
   size_t customer = static_cast<size_t>(key.customer);
   if (customer >= customers_.size()) {
     customers_.resize(customer + 1);
-    inline_entries_.resize(customers_.size() * kInlineEntries);
+    while (inline_blocks_.size() * kCustomersPerBlock < customers_.size()) {
+      // Value-initialized, so every entry is Entry{}, which marks it free.
+      inline_blocks_.push_back(std::make_unique<Entry[]>(kCustomersPerBlock * kInlineEntries));
+    }
   }
   Entry* entry = EntryFor(customer, key.units);
   if (!IsLive(entry->sequence)) {

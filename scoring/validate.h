@@ -20,6 +20,7 @@
 #include "scoring/normalize.h"
 #include "scoring/order_claims.h"
 #include "scoring/person_histories.h"
+#include "scoring/text_hash.h"
 
 namespace logbridge::scoring {
 
@@ -96,10 +97,6 @@ class Validator {
     Decimal largest;            // the largest amount claimed so far
     std::string largest_report;
   };
-  // Hashes a person or customer id, and a string_view of one alike.
-  struct IdHash {
-    size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
-  };
   // Per-log values that both the checks and the history update use, computed once.
   struct LogFacts {
     // The sketch of the free text. All bins are empty when the log takes no part in the
@@ -138,6 +135,9 @@ class Validator {
   void CheckDuplicates(const NormalizedLog& log, const LogFacts& facts, int32_t person,
                        std::vector<Flag>* flags) const;
   void CheckDeadline(const NormalizedLog& log, std::vector<Flag>* flags) const;
+  // Returns the deadline of a log on work_day, from a one-day cache because logs arrive mostly
+  // in day order and computing it takes a civil-date conversion.
+  EpochMs DeadlineOf(const Deadline& deadline, int64_t work_day) const;
   // Returns true when a requested correction allows an edit of report_id at `when`.
   bool EditAllowed(std::string_view report_id, EpochMs when) const;
   void RememberAmount(const NormalizedLog& log, Decimal amount, Customer* customer,
@@ -156,14 +156,22 @@ class Validator {
   // LogRecord::creator_id of each person, and histories_ their histories by the same index.
   std::vector<std::string> people_;
   PersonHistories histories_;
-  FlatTable<std::string, int32_t, IdHash> person_index_;
+  FlatTable<std::string, int32_t, TextHash> person_index_;
   std::vector<Customer> customers_;
-  FlatTable<std::string, int32_t, IdHash> customer_index_;
+  FlatTable<std::string, int32_t, TextHash> customer_index_;
   // Orders claimed within the last kOrderWindowDays, by people_ index.
   OrderClaims orders_;
   // Indexed by role index x metric count + metric; empty until the first value arrives.
   std::vector<Distribution> role_values_;
   MedianScratch median_scratch_;
+  // DeadlineOf's last result. Mutable, because a cache changes no observable state, and the
+  // Validator is not thread-safe anyway.
+  struct DeadlineCache {
+    const Deadline* deadline = nullptr;
+    int64_t work_day = 0;
+    EpochMs due;
+  };
+  mutable DeadlineCache deadline_cache_;
   // Report id -> the [from, until] windows in which edits were requested (AllowEdits).
   std::map<std::string, std::vector<std::pair<EpochMs, EpochMs>>, std::less<>> edit_windows_;
 };

@@ -102,6 +102,38 @@ TEST_CASE("many live claims survive growth", "[order_claims]") {
   CHECK(found == 5000);
 }
 
+TEST_CASE("claims of many customers", "[order_claims]") {
+  // Customers span several inline blocks, the newest arriving first, and customer 700 spills
+  // to the heap.
+  OrderClaims claims(std::chrono::hours(24 * 1000));
+  for (int customer = 999; customer >= 0; --customer) {
+    claims.Add({customer, 100}, customer, "r" + std::to_string(customer), Day(0));
+    claims.Add({customer, 200}, customer + 1, "s" + std::to_string(customer), Day(0));
+  }
+  for (int amount = 0; amount < 100; ++amount) {
+    claims.Add({700, 1000 + amount}, amount, "t" + std::to_string(amount), Day(0));
+  }
+  CHECK(claims.size() == 2100);
+  for (int customer = 0; customer < 1000; ++customer) {
+    INFO("customer " << customer);
+    claims.Prefetch({customer, 100});
+    const OrderClaims::Claim* first = claims.Find({customer, 100});
+    REQUIRE(first != nullptr);
+    CHECK(first->person == customer);
+    CHECK(first->report_id == "r" + std::to_string(customer));
+    const OrderClaims::Claim* second = claims.Find({customer, 200});
+    REQUIRE(second != nullptr);
+    CHECK(second->person == customer + 1);
+    CHECK(claims.Find({customer, 300}) == nullptr);
+  }
+  for (int amount = 0; amount < 100; ++amount) {
+    const OrderClaims::Claim* claim = claims.Find({700, 1000 + amount});
+    REQUIRE(claim != nullptr);
+    CHECK(claim->report_id == "t" + std::to_string(amount));
+  }
+  CHECK(claims.Find({1000, 100}) == nullptr);
+}
+
 TEST_CASE("prefetch changes no claim", "[order_claims]") {
   OrderClaims claims(std::chrono::hours(24 * 10));
   claims.Prefetch({1, 100});  // empty: no table and no ring yet

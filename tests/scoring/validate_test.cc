@@ -290,6 +290,26 @@ TEST_CASE("late and edited after deadline", "[validate]") {
   CHECK(codes.empty());
 }
 
+TEST_CASE("deadline follows each work day", "[validate]") {
+  // Logs that alternate between two days must each be held to their own day's deadline.
+  Fixture fixture;
+  constexpr int64_t kDayMs = 24 * 3600 * 1000;
+  int64_t late_today = kEvening + 4 * 3600 * 1000;  // 22:00, deadline 21:00
+  int64_t early_tomorrow = kEvening + kDayMs + 2 * 3600 * 1000;  // 20:00 the next day
+  for (int round = 0; round < 3; ++round) {
+    INFO("round " << round);
+    std::vector<std::string> codes = fixture.Feed(
+        "a", "拜访" + std::to_string(round + 2) + "家客户，讨论年度框架协议的条款。", "", "",
+        late_today);
+    REQUIRE(Has(codes, "late"));
+    CHECK(fixture.last_flags()[0].message == "submitted 60 minutes after the deadline");
+    codes = fixture.Feed(
+        "b", "整理" + std::to_string(round + 2) + "月回款明细并提交财务部门复核。", "", "",
+        early_tomorrow);
+    CHECK_FALSE(Has(codes, "late"));
+  }
+}
+
 TEST_CASE("requested edits are not late", "[validate]") {
   Fixture fixture;
   constexpr int64_t kHour = 3600 * 1000;
