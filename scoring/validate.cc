@@ -427,20 +427,26 @@ Validator::LogFacts Validator::FactsOf(const NormalizedLog& log) const {
     std::optional<Decimal> amount = MetricTotal(log, spec.order_metric_index);
     if (amount && *amount > Decimal()) {
       facts.order_amount = amount;
-      facts.customer = FindCustomer(log);
     }
-  }
-  if (facts.customer >= 0) {
-    // The customer record and its order index are mostly out of cache, so their loads start
-    // before the sketch is computed. Customer ids are indexes plus one, so the key needs no
-    // load of the record.
-    __builtin_prefetch(&customers_[static_cast<size_t>(facts.customer)]);
-    orders_.Prefetch(OrderKey{facts.customer + 1, facts.order_amount->units()});
   }
   if (spec.duplicate_window > 0 && log.text_chars >= spec.min_chars) {
     facts.sketch = SketchWithBins(log.free_text, &facts.used_bins);
   }
   return facts;
+}
+
+void Validator::FindOrderCustomer(const NormalizedLog& log, LogFacts* facts) const {
+  if (!facts->order_amount) {
+    return;
+  }
+  facts->customer = FindCustomer(log);
+  if (facts->customer >= 0) {
+    // The customer record and its order index are mostly out of cache, so their loads start
+    // before the checks that read them. Customer ids are indexes plus one, so the key needs no
+    // load of the record.
+    __builtin_prefetch(&customers_[static_cast<size_t>(facts->customer)]);
+    orders_.Prefetch(OrderKey{facts->customer + 1, facts->order_amount->units()});
+  }
 }
 
 int32_t Validator::FindPerson(const NormalizedLog& log) const {
@@ -467,15 +473,17 @@ int32_t Validator::FindCustomer(const NormalizedLog& log) const {
 }
 
 std::vector<Flag> Validator::Check(const NormalizedLog& log) const {
+  std::vector<Flag> flags;
+  CheckContent(log, &flags);
   if (log.spec == nullptr) {
-    std::vector<Flag> flags;
-    CheckContent(log, &flags);
     return flags;
   }
   LogFacts facts = FactsOf(log);
+  FindOrderCustomer(log, &facts);
   const Customer* customer =
       facts.customer >= 0 ? &customers_[static_cast<size_t>(facts.customer)] : nullptr;
-  return CheckWithFacts(log, facts, customer, FindPerson(log));
+  CheckHistory(log, facts, customer, FindPerson(log), &flags);
+  return flags;
 }
 
 void Validator::Remember(const NormalizedLog& log) {
@@ -483,46 +491,52 @@ void Validator::Remember(const NormalizedLog& log) {
     return;
   }
   LogFacts facts = FactsOf(log);
+  FindOrderCustomer(log, &facts);
   Customer* customer =
       facts.customer >= 0 ? &customers_[static_cast<size_t>(facts.customer)] : nullptr;
   RememberWithFacts(log, facts, customer, AddPerson(log));
 }
 
 std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log) {
+  std::vector<Flag> flags;
   if (log.spec == nullptr) {
-    std::vector<Flag> flags;
     CheckContent(log, &flags);
     return flags;
   }
+  // The steps are ordered so that each cache miss overlaps work that does not wait for it.
+  // Both index lookups miss often, so they start first, and the sketch is computed while
+  // they load.
   PrefetchLog(log);
-  // Both index lookups miss the cache often, so they start together.
   person_index_.Prefetch(log.record->creator_id);
   if (!log.customer.empty()) {
     customer_index_.Prefetch(log.customer);
   }
-  // One lookup serves both steps. A new, empty history checks like a missing one.
+  LogFacts facts = FactsOf(log);
+
+  // One lookup serves both steps. A new, empty history checks like a missing one. The
+  // history, customer and order index loads then overlap the content checks.
   int32_t person = AddPerson(log);
   histories_.Prefetch(person);
-  LogFacts facts = FactsOf(log);
+  FindOrderCustomer(log, &facts);
+  CheckContent(log, &flags);
+
   histories_.PrefetchNextRecent(person);
   Customer* customer =
       facts.customer >= 0 ? &customers_[static_cast<size_t>(facts.customer)] : nullptr;
-  std::vector<Flag> flags = CheckWithFacts(log, facts, customer, person);
+  CheckHistory(log, facts, customer, person, &flags);
   RememberWithFacts(log, facts, customer, person);
   return flags;
 }
 
-std::vector<Flag> Validator::CheckWithFacts(const NormalizedLog& log, const LogFacts& facts,
-                                            const Customer* customer, int32_t person) const {
-  std::vector<Flag> flags;
-  CheckContent(log, &flags);
+void Validator::CheckHistory(const NormalizedLog& log, const LogFacts& facts,
+                             const Customer* customer, int32_t person,
+                             std::vector<Flag>* flags) const {
   if (facts.order_amount) {
-    CheckAmounts(log, *facts.order_amount, customer, person, &flags);
+    CheckAmounts(log, *facts.order_amount, customer, person, flags);
   }
-  CheckOutliers(log, &flags);
-  CheckDuplicates(log, facts, person, &flags);
-  CheckDeadline(log, &flags);
-  return flags;
+  CheckOutliers(log, flags);
+  CheckDuplicates(log, facts, person, flags);
+  CheckDeadline(log, flags);
 }
 
 void Validator::CheckContent(const NormalizedLog& log, std::vector<Flag>* flags) const {

@@ -110,7 +110,11 @@ class Validator {
     uint64_t values_print = 0;
   };
 
+  // Returns the facts of a log except its customer, which FindOrderCustomer adds.
   LogFacts FactsOf(const NormalizedLog& log) const;
+  // Sets facts->customer when the log has an order amount and names a known customer, and
+  // starts loading that customer's record and order index.
+  void FindOrderCustomer(const NormalizedLog& log, LogFacts* facts) const;
   // Returns the index of the log's author in people_, or -1 when they are new.
   int32_t FindPerson(const NormalizedLog& log) const;
   // Returns the index of the log's author in people_, adding them when they are new.
@@ -124,9 +128,11 @@ class Validator {
   void CheckAmounts(const NormalizedLog& log, Decimal amount, const Customer* customer,
                     int32_t person, std::vector<Flag>* flags) const;
   void CheckOutliers(const NormalizedLog& log, std::vector<Flag>* flags) const;
-  // person is the author's index in people_, or -1 when they have no history yet.
-  std::vector<Flag> CheckWithFacts(const NormalizedLog& log, const LogFacts& facts,
-                                   const Customer* customer, int32_t person) const;
+  // Adds the flags of every check after the content checks: amounts, outliers and duplicates,
+  // which read the history, then the deadline. person is the author's index in people_, or -1 when they have no
+  // history yet.
+  void CheckHistory(const NormalizedLog& log, const LogFacts& facts, const Customer* customer,
+                    int32_t person, std::vector<Flag>* flags) const;
   // REQUIRES: log.spec is set, and person is the author's index in people_. customer is the
   // log's customer, or nullptr when it is not known yet (it is added then).
   void RememberWithFacts(const NormalizedLog& log, const LogFacts& facts, Customer* customer,
