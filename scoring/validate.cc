@@ -181,13 +181,22 @@ BinCounts CountBins(const Sketch& a, const Sketch& b) {
   return counts;
 }
 
-// Returns the number of set bits. std::popcount compiles to a libgcc call on the x86-64
-// baseline, which lacks the POPCNT instruction, and this runs per duplicate-window slot.
-int CountSetBits(uint64_t bits) {
-  bits -= (bits >> 1) & 0x5555555555555555ULL;
-  bits = (bits & 0x3333333333333333ULL) + ((bits >> 2) & 0x3333333333333333ULL);
-  bits = (bits + (bits >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
-  return static_cast<int>((bits * 0x0101010101010101ULL) >> 56);
+// Returns a mask with bit k set when slot k of recent_bins, at most 64 slots, could hold enough
+// equal fingerprints for a flag: the bins used by both sketches, an upper bound on the equal ones,
+// reach min_same for the bins used by either. Most slots fail this test, so it decides most of
+// the duplicate window from 8 bytes per slot.
+// The x86-64 baseline lacks the POPCNT instruction, so the compiler builds a clone that uses it
+// and one that calls libgcc, and the dynamic loader picks one for the processor.
+__attribute__((target_clones("popcnt", "default"))) uint64_t PlausibleSlots(
+    uint64_t bins, const uint64_t* recent_bins, size_t count,
+    const std::array<uint8_t, kSketchSize + 1>& min_same) {
+  uint64_t plausible = 0;
+  for (size_t slot = 0; slot < count; ++slot) {
+    int either = __builtin_popcountll(bins | recent_bins[slot]);
+    int both = __builtin_popcountll(bins & recent_bins[slot]);
+    plausible |= static_cast<uint64_t>(both >= min_same[static_cast<size_t>(either)]) << slot;
+  }
+  return plausible;
 }
 
 }  // namespace
@@ -297,22 +306,28 @@ Sketch SketchWithBins(std::string_view text, uint64_t* bins) {
   for (size_t i = 0; i < size;) {
     unsigned char lead = data[i];
     char32_t cp = 0;
-    if (lead < 0x80) {
+    if ((lead >> 4) == 0xE && i + 3 <= size) {
+      cp = (static_cast<char32_t>(lead & 0x0F) << 12) |
+           (static_cast<char32_t>(data[i + 1] & 0x3F) << 6) | (data[i + 2] & 0x3F);
+      i += 3;
+      // Code points from U+3040 up to U+FF00 lie between the skipped ranges, and Chinese text is
+      // mostly made of them, so one compare keeps most characters. An overlong sequence can
+      // encode ASCII, which follows the ASCII rule.
+      if (cp - 0x3040 >= 0xFF01 - 0x3040 &&
+          (cp < 0x80 ? IsAsciiSkipped(static_cast<unsigned char>(cp)) : IsWideSkipped(cp))) {
+        continue;
+      }
+    } else if (lead < 0x80) {
       i += 1;
       if (IsAsciiSkipped(lead)) {
         continue;
       }
       cp = lead;
-    } else if ((lead >> 4) == 0xE && i + 3 <= size) {
-      cp = (static_cast<char32_t>(lead & 0x0F) << 12) |
-           (static_cast<char32_t>(data[i + 1] & 0x3F) << 6) | (data[i + 2] & 0x3F);
-      i += 3;
-      // An overlong sequence can encode ASCII, which follows the ASCII rule.
-      if (cp < 0x80 ? IsAsciiSkipped(static_cast<unsigned char>(cp)) : IsWideSkipped(cp)) {
-        continue;
-      }
     } else {
-      cp = DecodeAt(text, &i);
+      // A copy of i, so that i itself can stay in a register in the common paths.
+      size_t at = i;
+      cp = DecodeAt(text, &at);
+      i = at;
       if (IsSpaceOrPunctuation(cp)) {
         continue;
       }
@@ -699,30 +714,30 @@ void Validator::CheckDuplicates(const NormalizedLog& log, const LogFacts& facts,
   double best_copy = 0;
   const std::string* copy_report = nullptr;
   std::span<const uint64_t> all_bins = histories_.recent_bins(person);
-  for (size_t slot = 0; slot < all_bins.size(); ++slot) {
-    // The used bins are exact, and bins used by both bound the equal ones from above.
-    uint64_t recent_bins = all_bins[slot];
-    int either = CountSetBits(facts.used_bins | recent_bins);
-    if (CountSetBits(facts.used_bins & recent_bins) < min_same_[static_cast<size_t>(either)]) {
-      continue;
-    }
-    PersonHistories::Recent recent = histories_.recent(person, slot);
-    auto [used, same] = CountBins(facts.sketch, *recent.sketch);
-    if (same < min_same_[static_cast<size_t>(used)]) {
-      continue;
-    }
-    double similarity = static_cast<double>(same) / static_cast<double>(used);
-    const std::string& report_id = *recent.report_id;
-    if (report_id == log.record->report_id) {
-      continue;
-    }
-    if (similarity > best) {
-      best = similarity;
-      best_report = &report_id;
-    }
-    if (similarity > best_copy && recent.values == facts.values_print) {
-      best_copy = similarity;
-      copy_report = &report_id;
+  for (size_t first = 0; first < all_bins.size(); first += 64) {
+    size_t count = std::min<size_t>(64, all_bins.size() - first);
+    uint64_t plausible = PlausibleSlots(facts.used_bins, all_bins.data() + first, count, min_same_);
+    // Slots are visited in ascending order, so ties still go to the first.
+    for (; plausible != 0; plausible &= plausible - 1) {
+      size_t slot = first + static_cast<size_t>(std::countr_zero(plausible));
+      PersonHistories::Recent recent = histories_.recent(person, slot);
+      auto [used, same] = CountBins(facts.sketch, *recent.sketch);
+      if (same < min_same_[static_cast<size_t>(used)]) {
+        continue;
+      }
+      double similarity = static_cast<double>(same) / static_cast<double>(used);
+      const std::string& report_id = *recent.report_id;
+      if (report_id == log.record->report_id) {
+        continue;
+      }
+      if (similarity > best) {
+        best = similarity;
+        best_report = &report_id;
+      }
+      if (similarity > best_copy && recent.values == facts.values_print) {
+        best_copy = similarity;
+        copy_report = &report_id;
+      }
     }
   }
   if (copy_report != nullptr) {

@@ -473,6 +473,34 @@ TEST_CASE("weekly report written monday reports last week", "[normalize]") {
   CHECK(ReportedDay(no_deadline, at(monday, 9, 0)) == monday);
 }
 
+TEST_CASE("duplicate window over 64 slots", "[validate]") {
+  // The window is scanned 64 slots at a time, so copies of logs in the first, second and last
+  // block must all be found.
+  Fixture fixture(std::string(kConfig) + "duplicate_window = 150\n");
+  auto text_of = [](int index) {
+    std::string text;
+    for (int k = 0; k < 20; ++k) {
+      char32_t cp = 0x4E00 + static_cast<char32_t>((index * 211 + k * 7) % 5000);
+      text += static_cast<char>(0xE0 | (cp >> 12));
+      text += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      text += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+    return text;
+  };
+  for (int index = 0; index < 140; ++index) {
+    INFO("log " << index);
+    REQUIRE(fixture.Feed("a", text_of(index)).empty());
+  }
+  for (int copied : {3, 70, 139}) {
+    INFO("copy of log " << copied);
+    std::vector<std::string> codes = fixture.Feed("a", text_of(copied));
+    REQUIRE(Has(codes, "near_duplicate"));
+    CHECK(fixture.last_flags()[0].message ==
+          "the text is 100% similar to the same person's earlier report r" +
+              std::to_string(copied + 1));
+  }
+}
+
 TEST_CASE("near duplicate names most similar", "[validate]") {
   Result<Config> config = LoadConfigString(kConfig, "validate.toml");
   REQUIRE(config.ok());
