@@ -78,9 +78,15 @@ class OrderClaims {
     uint32_t occupied = 0;
   };
 
-  Claim& SlotOf(uint64_t sequence) { return slots_[sequence & (slots_.size() - 1)]; }
+  // Claims per chunk of the ring: 1,024 of 64 bytes, 64 KiB.
+  static constexpr uint64_t kChunkClaims = 1024;
+
+  // REQUIRES: sequence lies in [begin_, end_], and for end_ its chunk is prepared.
+  Claim& SlotOf(uint64_t sequence) {
+    return chunks_[(sequence / kChunkClaims) & (chunks_.size() - 1)][sequence % kChunkClaims];
+  }
   const Claim& SlotOf(uint64_t sequence) const {
-    return slots_[sequence & (slots_.size() - 1)];
+    return chunks_[(sequence / kChunkClaims) & (chunks_.size() - 1)][sequence % kChunkClaims];
   }
   bool IsLive(uint64_t sequence) const { return sequence - begin_ < end_ - begin_; }
   // Returns the customer's inline block, which exists for every customer below
@@ -106,12 +112,17 @@ class OrderClaims {
   // the next one.
   void Rebuild(size_t customer);
 
-  void Grow();
+  // Makes the chunk of sequence end_ ready for writing when end_ starts a chunk. The chunk in
+  // its ring position is reused when it holds only expired claims. Otherwise the ring of chunk
+  // pointers doubles, which moves pointers but no claim.
+  void PrepareChunk();
 
   const std::chrono::milliseconds window_;
-  // Claims get consecutive sequence numbers. The live ones, [begin_, end_), sit in slot
-  // sequence mod slots_.size(), which is zero or a power of two.
-  std::vector<Claim> slots_;
+  // Claims get consecutive sequence numbers. The live ones, [begin_, end_), sit at position
+  // sequence mod kChunkClaims of chunk (sequence / kChunkClaims) mod chunks_.size(), which is
+  // zero or a power of two. Chunks never move, so the ring never copies a claim, and a chunk
+  // whose claims all expired is reused, report id buffers included.
+  std::vector<std::unique_ptr<Claim[]>> chunks_;
   uint64_t begin_ = 0;
   uint64_t end_ = 0;
   // Indexed by OrderKey::customer. Each inline block has kInlineEntries for each of

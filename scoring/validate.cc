@@ -181,10 +181,10 @@ BinCounts CountBins(const Sketch& a, const Sketch& b) {
   return counts;
 }
 
-// Returns a mask with bit k set when slot k of recent_bins, at most 64 slots, could hold enough
-// equal fingerprints for a flag: the bins used by both sketches, an upper bound on the equal ones,
-// reach min_same for the bins used by either. Most slots fail this test, so it decides most of
-// the duplicate window from 8 bytes per slot.
+// Returns a mask with bit k set when slot k of recent_bins (at most 64 slots) could hold enough
+// equal fingerprints for a flag. The bins used by both sketches bound the equal ones from above,
+// so a slot passes when they reach min_same for the bins used by either. Most slots fail, so
+// this decides most of the duplicate window from 8 bytes per slot.
 // The x86-64 baseline lacks the POPCNT instruction, so the compiler builds a clone that uses it
 // and one that calls libgcc, and the dynamic loader picks one for the processor.
 __attribute__((target_clones("popcnt", "default"))) uint64_t PlausibleSlots(

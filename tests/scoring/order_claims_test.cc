@@ -2,6 +2,7 @@
 // and the ring keeps every live claim while it grows and reuses slots.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 
@@ -82,6 +83,34 @@ TEST_CASE("ring grows and reuses slots", "[order_claims]") {
     REQUIRE(claim != nullptr);
     CHECK(claim->person == day);
     CHECK(claim->report_id == "report-with-a-long-identifier-" + std::to_string(day));
+    CHECK(claim->create_time == Day(day));
+  }
+}
+
+TEST_CASE("ring reuses expired chunks", "[order_claims]") {
+  // The ring stores claims in chunks of 1,024. About 2,500 live claims span three or four
+  // chunks while the front moves through 10,000, so chunks are reused many times.
+  OrderClaims claims(std::chrono::hours(24 * 2500));
+  auto report_of = [](int day) {
+    return "report-with-a-long-identifier-" + std::to_string(day);
+  };
+  for (int day = 0; day < 10000; ++day) {
+    claims.Add({day % 11, day}, day, report_of(day), Day(day));
+    if (day % 997 == 0) {
+      INFO("day " << day);
+      CHECK(claims.size() == static_cast<size_t>(std::min(day, 2500) + 1));
+    }
+  }
+  for (int day = 0; day < 10000; ++day) {
+    INFO("day " << day);
+    const OrderClaims::Claim* claim = claims.Find({day % 11, day});
+    if (day < 7499) {
+      CHECK(claim == nullptr);
+      continue;
+    }
+    REQUIRE(claim != nullptr);
+    CHECK(claim->person == day);
+    CHECK(claim->report_id == report_of(day));
     CHECK(claim->create_time == Day(day));
   }
 }
