@@ -212,27 +212,6 @@ std::optional<double> SimilarityAtLeast(const Sketch& a, const Sketch& b, double
 
 namespace {
 
-// Returns whether values[index] is the first value of its metric in the log.
-bool FirstOfMetric(const NormalizedLog& log, size_t index) {
-  for (size_t i = 0; i < index; ++i) {
-    if (log.values[i].metric == log.values[index].metric) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// Returns the log's total of a metric that it has a value for. It is MetricTotal without the
-// optional: GCC wrote that optional as two stores and read it back as one 16-byte load, a
-// store-forwarding stall that perf showed on every call.
-Decimal PresentMetricTotal(const NormalizedLog& log, int metric) {
-  int64_t units = 0;
-  for (const MetricValue& value : log.values) {
-    units += value.metric == metric ? value.value.units() : 0;
-  }
-  return Decimal::FromUnits(units);
-}
-
 // Starts loading the parts of a log that validation reads, so that they load together rather
 // than one after another as the checks reach them. A caller that normalizes many logs before
 // validating them, as a batch does, finds them out of cache.
@@ -434,14 +413,24 @@ Validator::Validator(const Config& config)
 Validator::LogFacts Validator::FactsOf(const NormalizedLog& log) const {
   LogFacts facts;
   const ValidationSpec& spec = config_.validation;
-  for (const MetricValue& value : log.values) {
+  // Logs have a few metrics each, so a linear search finds a metric's total fastest.
+  metric_totals_.clear();
+  for (size_t i = 0; i < log.values.size(); ++i) {
+    const MetricValue& value = log.values[i];
     facts.values_print += Mix((static_cast<uint64_t>(value.metric) << 56) ^
                               static_cast<uint64_t>(value.value.units()));
+    auto same_metric = [&value](const LogMetricTotal& sum) { return sum.metric == value.metric; };
+    auto found = std::find_if(metric_totals_.begin(), metric_totals_.end(), same_metric);
+    if (found == metric_totals_.end()) {
+      metric_totals_.push_back({value.metric, static_cast<uint32_t>(i), value.value});
+    } else {
+      found->total = found->total + value.value;
+    }
   }
-  if (spec.order_metric_index >= 0) {
-    std::optional<Decimal> amount = MetricTotal(log, spec.order_metric_index);
-    if (amount && *amount > Decimal()) {
-      facts.order_amount = amount;
+  facts.metric_totals = metric_totals_;
+  for (const LogMetricTotal& sum : metric_totals_) {
+    if (sum.metric == spec.order_metric_index && sum.total > Decimal()) {
+      facts.order_amount = sum.total;
     }
   }
   if (spec.duplicate_window > 0 && log.text_chars >= spec.min_chars) {
@@ -549,7 +538,7 @@ void Validator::CheckHistory(const NormalizedLog& log, const LogFacts& facts,
   if (facts.order_amount) {
     CheckAmounts(log, *facts.order_amount, customer, person, flags);
   }
-  CheckOutliers(log, flags);
+  CheckOutliers(log, facts, flags);
   CheckDuplicates(log, facts, person, flags);
   CheckDeadline(log, flags);
 }
@@ -667,16 +656,13 @@ void Validator::CheckAmounts(const NormalizedLog& log, Decimal amount, const Cus
   }
 }
 
-void Validator::CheckOutliers(const NormalizedLog& log, std::vector<Flag>* flags) const {
+void Validator::CheckOutliers(const NormalizedLog& log, const LogFacts& facts,
+                              std::vector<Flag>* flags) const {
   if (log.role == nullptr) {
     return;
   }
-  for (size_t i = 0; i < log.values.size(); ++i) {
-    int metric = log.values[i].metric;
-    if (!FirstOfMetric(log, i)) {
-      continue;
-    }
-    const Distribution* distribution = DistributionFor(*log.role, metric);
+  for (const LogMetricTotal& sum : facts.metric_totals) {
+    const Distribution* distribution = DistributionFor(*log.role, sum.metric);
     if (distribution == nullptr ||
         distribution->values.size() < static_cast<size_t>(config_.validation.outlier_min_samples)) {
       continue;
@@ -685,12 +671,12 @@ void Validator::CheckOutliers(const NormalizedLog& log, std::vector<Flag>* flags
     if (spread <= 0) {
       continue;  // Most values are equal; a robust z-score is undefined.
     }
-    double total = PresentMetricTotal(log, metric).ToDouble();
+    double total = sum.total.ToDouble();
     double score = std::fabs(total - distribution->median) / spread;
     if (score > config_.validation.outlier_threshold) {
-      const std::string& name = config_.metrics[metric].name;
+      const std::string& name = config_.metrics[sum.metric].name;
       flags->push_back({std::string(kFlagRoleOutlier), Severity::kInfo,
-                        std::string(log.values[i].evidence.field_key),
+                        std::string(log.values[sum.first].evidence.field_key),
                         name + " of " + FormatDouble(total, 2) + " is far from the " +
                             log.role->name + " role's usual " +
                             FormatDouble(distribution->median, 2) + " (robust z-score " +
@@ -839,11 +825,8 @@ void Validator::RememberWithFacts(const NormalizedLog& log, const LogFacts& fact
   if (log.role == nullptr) {
     return;
   }
-  for (size_t i = 0; i < log.values.size(); ++i) {
-    if (FirstOfMetric(log, i)) {
-      int metric = log.values[i].metric;
-      DistributionFor(*log.role, metric)->Add(PresentMetricTotal(log, metric), &median_scratch_);
-    }
+  for (const LogMetricTotal& sum : facts.metric_totals) {
+    DistributionFor(*log.role, sum.metric)->Add(sum.total, &median_scratch_);
   }
 }
 

@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -97,6 +98,12 @@ class Validator {
     Decimal largest;            // the largest amount claimed so far
     std::string largest_report;
   };
+  // A log's total of one metric, and the position of the metric's first value in log.values.
+  struct LogMetricTotal {
+    int32_t metric = 0;
+    uint32_t first = 0;
+    Decimal total;
+  };
   // Per-log values that both the checks and the history update use, computed once.
   struct LogFacts {
     // The sketch of the free text. All bins are empty when the log takes no part in the
@@ -108,6 +115,9 @@ class Validator {
     // A hash of the counted values (metric and amount), equal for logs with the same values in
     // any order. A similar text with other values is a reused template, not a copy.
     uint64_t values_print = 0;
+    // The total of each metric the log has values for, in the order of their first values. It
+    // points into the Validator's metric_totals_, so it is valid until the next FactsOf.
+    std::span<const LogMetricTotal> metric_totals;
   };
 
   // Returns the facts of a log except its customer, which FindOrderCustomer adds.
@@ -127,7 +137,8 @@ class Validator {
   // person is the author's index in people_, or -1 when they have none.
   void CheckAmounts(const NormalizedLog& log, Decimal amount, const Customer* customer,
                     int32_t person, std::vector<Flag>* flags) const;
-  void CheckOutliers(const NormalizedLog& log, std::vector<Flag>* flags) const;
+  void CheckOutliers(const NormalizedLog& log, const LogFacts& facts,
+                     std::vector<Flag>* flags) const;
   // Adds the flags of every check after the content checks: amounts, outliers and duplicates,
   // which read the history, then the deadline. person is the author's index in people_, or -1 when they have no
   // history yet.
@@ -170,6 +181,9 @@ class Validator {
   // Indexed by role index x metric count + metric; empty until the first value arrives.
   std::vector<Distribution> role_values_;
   MedianScratch median_scratch_;
+  // FactsOf's buffer for LogFacts::metric_totals, reused so that no log allocates. Mutable
+  // like deadline_cache_.
+  mutable std::vector<LogMetricTotal> metric_totals_;
   // DeadlineOf's last result. Mutable, because a cache changes no observable state, and the
   // Validator is not thread-safe anyway.
   struct DeadlineCache {

@@ -375,6 +375,24 @@ TEST_CASE("role outlier after enough samples", "[validate]") {
   CHECK_FALSE(Has(fixture.Feed("p8", "今天拜访4家客户，沟通产品方案细节和报价。"), "role_outlier"));
 }
 
+TEST_CASE("role outlier sums a metric's values", "[validate]") {
+  // Two visit counts in one log are judged, and remembered, as their total.
+  Fixture fixture;
+  for (int i = 0; i < 12; ++i) {
+    std::string person = "p" + std::to_string(i % 4);
+    fixture.Feed(person, "上午拜访" + std::to_string(1 + i % 3) + "家客户，下午又拜访2家客户，第" +
+                             std::to_string(i) + "轮沟通。");
+  }
+  std::vector<std::string> codes =
+      fixture.Feed("p9", "上午拜访30家客户，下午又拜访40家客户，沟通产品方案。");
+  REQUIRE(Has(codes, "role_outlier"));
+  CHECK(fixture.last_flags()[0].field == "今日工作");
+  CHECK(fixture.last_flags()[0].message.find("visits of 70.00") != std::string::npos);
+  CHECK(fixture.last_flags()[0].message.find("role's usual 4.00") != std::string::npos);
+  CHECK_FALSE(Has(fixture.Feed("p8", "上午拜访2家客户，下午又拜访2家客户，沟通报价。"),
+                  "role_outlier"));
+}
+
 TEST_CASE("check leaves history unchanged", "[validate]") {
   Result<Config> config = LoadConfigString(kConfig, "validate.toml");
   REQUIRE(config.ok());
