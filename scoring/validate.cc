@@ -508,19 +508,19 @@ std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log) {
     return flags;
   }
   // The steps are ordered so that each cache miss overlaps work that does not wait for it.
-  // Both index lookups miss often, so they start first, and the sketch is computed while
-  // they load.
+  // Both index lookups miss often, so they start first. The history, which is larger, starts
+  // loading next, and the sketch is computed while it and the customer index load.
   PrefetchLog(log);
   person_index_.Prefetch(log.record->creator_id);
   if (!log.customer.empty()) {
     customer_index_.Prefetch(log.customer);
   }
-  LogFacts facts = FactsOf(log);
-
-  // One lookup serves both steps. A new, empty history checks like a missing one. The
-  // history, customer and order index loads then overlap the content checks.
+  // One lookup serves both steps. A new, empty history checks like a missing one.
   int32_t person = AddPerson(log);
   histories_.Prefetch(person);
+  LogFacts facts = FactsOf(log);
+
+  // The customer and order index loads overlap the content checks.
   FindOrderCustomer(log, &facts);
   CheckContent(log, &flags);
 
