@@ -45,8 +45,7 @@ void OrderClaims::Prefetch(const OrderKey& key) const {
   }
   // Both addresses follow from the key, so the two loads overlap.
   __builtin_prefetch(&customers_[customer]);
-  __builtin_prefetch(
-      &inline_entries_[customer * kInlineEntries + (HomeSlot(key.units) & (kInlineEntries - 1))]);
+  __builtin_prefetch(InlineEntriesOf(customer) + (HomeSlot(key.units) & (kInlineEntries - 1)));
 }
 
 OrderClaims::Entry* OrderClaims::EntryFor(size_t customer, int64_t units) {
@@ -102,12 +101,15 @@ void OrderClaims::Add(const OrderKey& key, int32_t person, std::string_view repo
   size_t customer = static_cast<size_t>(key.customer);
   if (customer >= customers_.size()) {
     customers_.resize(customer + 1);
-    inline_entries_.resize(customers_.size() * kInlineEntries);
+    while (inline_blocks_.size() * kCustomersPerBlock < customers_.size()) {
+      // Value-initialized, so every entry is Entry{}, which marks it free.
+      inline_blocks_.push_back(std::make_unique<Entry[]>(kCustomersPerBlock * kInlineEntries));
+    }
   }
   Entry* entry = EntryFor(customer, key.units);
   if (!IsLive(entry->sequence)) {
-    if (size() == slots_.size()) {
-      Grow();
+    if (end_ % kChunkClaims == 0) {
+      PrepareChunk();
     }
     entry->sequence = end_;
     Claim& claim = SlotOf(end_);
@@ -125,14 +127,25 @@ void OrderClaims::Add(const OrderKey& key, int32_t person, std::string_view repo
   }
 }
 
-void OrderClaims::Grow() {
-  // Each live claim moves to its slot in the larger ring, and its sequence number stays, so
-  // the index entries stay valid.
-  std::vector<Claim> larger(std::max<size_t>(16, 2 * slots_.size()));
-  for (uint64_t sequence = begin_; sequence != end_; ++sequence) {
-    larger[sequence & (larger.size() - 1)] = std::move(SlotOf(sequence));
+void OrderClaims::PrepareChunk() {
+  uint64_t first_live = begin_ / kChunkClaims;
+  uint64_t next = end_ / kChunkClaims;
+  // The chunks from first_live to next must each have a ring position of their own.
+  if (next - first_live + 1 > chunks_.size()) {
+    size_t count = std::max<size_t>(4, 2 * chunks_.size());
+    while (next - first_live + 1 > count) {
+      count *= 2;
+    }
+    std::vector<std::unique_ptr<Claim[]>> larger(count);
+    for (uint64_t chunk = first_live; chunk < next; ++chunk) {
+      larger[chunk & (count - 1)] = std::move(chunks_[chunk & (chunks_.size() - 1)]);
+    }
+    chunks_ = std::move(larger);
   }
-  slots_ = std::move(larger);
+  std::unique_ptr<Claim[]>& chunk = chunks_[next & (chunks_.size() - 1)];
+  if (!chunk) {
+    chunk = std::make_unique<Claim[]>(kChunkClaims);
+  }
 }
 
 }  // namespace logbridge::scoring

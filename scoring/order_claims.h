@@ -64,9 +64,11 @@ class OrderClaims {
     int64_t units = 0;
     uint64_t sequence = kEmptySlot;
   };
-  // Entries each customer has in inline_entries_. A customer whose index needs more moves it
+  // Entries each customer has in its inline block. A customer whose index needs more moves it
   // to a heap array of its own.
   static constexpr uint32_t kInlineEntries = 32;
+  // Customers per inline block: 256 x 32 entries of 16 bytes, 128 KiB.
+  static constexpr size_t kCustomersPerBlock = 256;
   // One customer's index: linear probing over a power-of-two array, where occupied counts the
   // entries in use, expired ones included. The array is the customer's inline block unless
   // spilled is set.
@@ -76,18 +78,30 @@ class OrderClaims {
     uint32_t occupied = 0;
   };
 
-  Claim& SlotOf(uint64_t sequence) { return slots_[sequence & (slots_.size() - 1)]; }
+  // Claims per chunk of the ring: 1,024 of 64 bytes, 64 KiB.
+  static constexpr uint64_t kChunkClaims = 1024;
+
+  // REQUIRES: sequence lies in [begin_, end_], and for end_ its chunk is prepared.
+  Claim& SlotOf(uint64_t sequence) {
+    return chunks_[(sequence / kChunkClaims) & (chunks_.size() - 1)][sequence % kChunkClaims];
+  }
   const Claim& SlotOf(uint64_t sequence) const {
-    return slots_[sequence & (slots_.size() - 1)];
+    return chunks_[(sequence / kChunkClaims) & (chunks_.size() - 1)][sequence % kChunkClaims];
   }
   bool IsLive(uint64_t sequence) const { return sequence - begin_ < end_ - begin_; }
+  // Returns the customer's inline block, which exists for every customer below
+  // customers_.size().
+  Entry* InlineEntriesOf(size_t customer) const {
+    return inline_blocks_[customer / kCustomersPerBlock].get() +
+           (customer % kCustomersPerBlock) * kInlineEntries;
+  }
   const Entry* EntriesOf(size_t customer) const {
     const CustomerIndex& index = customers_[customer];
-    return index.spilled ? index.spilled.get() : &inline_entries_[customer * kInlineEntries];
+    return index.spilled ? index.spilled.get() : InlineEntriesOf(customer);
   }
   Entry* EntriesOf(size_t customer) {
     CustomerIndex& index = customers_[customer];
-    return index.spilled ? index.spilled.get() : &inline_entries_[customer * kInlineEntries];
+    return index.spilled ? index.spilled.get() : InlineEntriesOf(customer);
   }
   // Returns the position of units among capacity entries, or of the free entry where it
   // belongs when it has none.
@@ -98,18 +112,25 @@ class OrderClaims {
   // the next one.
   void Rebuild(size_t customer);
 
-  void Grow();
+  // Makes the chunk of sequence end_ ready for writing when end_ starts a chunk. The chunk in
+  // its ring position is reused when it holds only expired claims. Otherwise the ring of chunk
+  // pointers doubles, which moves pointers but no claim.
+  void PrepareChunk();
 
   const std::chrono::milliseconds window_;
-  // Claims get consecutive sequence numbers. The live ones, [begin_, end_), sit in slot
-  // sequence mod slots_.size(), which is zero or a power of two.
-  std::vector<Claim> slots_;
+  // Claims get consecutive sequence numbers. The live ones, [begin_, end_), sit at position
+  // sequence mod kChunkClaims of chunk (sequence / kChunkClaims) mod chunks_.size(), which is
+  // zero or a power of two. Chunks never move, so the ring never copies a claim, and a chunk
+  // whose claims all expired is reused, report id buffers included.
+  std::vector<std::unique_ptr<Claim[]>> chunks_;
   uint64_t begin_ = 0;
   uint64_t end_ = 0;
-  // Indexed by OrderKey::customer. inline_entries_ has kInlineEntries per customer, so the
-  // start of a probe has an address known from the key alone.
+  // Indexed by OrderKey::customer. Each inline block has kInlineEntries for each of
+  // kCustomersPerBlock customers, so the start of a probe has an address known from the key
+  // alone. Blocks are allocated as customers arrive and never move, so adding customers copies
+  // no entries.
   std::vector<CustomerIndex> customers_;
-  std::vector<Entry> inline_entries_;
+  std::vector<std::unique_ptr<Entry[]>> inline_blocks_;
   std::vector<Entry> live_entries_;  // Rebuild's scratch, reused
 };
 

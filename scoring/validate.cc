@@ -181,13 +181,22 @@ BinCounts CountBins(const Sketch& a, const Sketch& b) {
   return counts;
 }
 
-// Returns the number of set bits. std::popcount compiles to a libgcc call on the x86-64
-// baseline, which lacks the POPCNT instruction, and this runs per duplicate-window slot.
-int CountSetBits(uint64_t bits) {
-  bits -= (bits >> 1) & 0x5555555555555555ULL;
-  bits = (bits & 0x3333333333333333ULL) + ((bits >> 2) & 0x3333333333333333ULL);
-  bits = (bits + (bits >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
-  return static_cast<int>((bits * 0x0101010101010101ULL) >> 56);
+// Returns a mask with bit k set when slot k of recent_bins (at most 64 slots) could hold enough
+// equal fingerprints for a flag. The bins used by both sketches bound the equal ones from above,
+// so a slot passes when they reach min_same for the bins used by either. Most slots fail, so
+// this decides most of the duplicate window from 8 bytes per slot.
+// The x86-64 baseline lacks the POPCNT instruction, so the compiler builds a clone that uses it
+// and one that calls libgcc, and the dynamic loader picks one for the processor.
+__attribute__((target_clones("popcnt", "default"))) uint64_t PlausibleSlots(
+    uint64_t bins, const uint64_t* recent_bins, size_t count,
+    const std::array<uint8_t, kSketchSize + 1>& min_same) {
+  uint64_t plausible = 0;
+  for (size_t slot = 0; slot < count; ++slot) {
+    int either = __builtin_popcountll(bins | recent_bins[slot]);
+    int both = __builtin_popcountll(bins & recent_bins[slot]);
+    plausible |= static_cast<uint64_t>(both >= min_same[static_cast<size_t>(either)]) << slot;
+  }
+  return plausible;
 }
 
 }  // namespace
@@ -202,16 +211,6 @@ std::optional<double> SimilarityAtLeast(const Sketch& a, const Sketch& b, double
 }
 
 namespace {
-
-// Returns whether values[index] is the first value of its metric in the log.
-bool FirstOfMetric(const NormalizedLog& log, size_t index) {
-  for (size_t i = 0; i < index; ++i) {
-    if (log.values[i].metric == log.values[index].metric) {
-      return false;
-    }
-  }
-  return true;
-}
 
 // Starts loading the parts of a log that validation reads, so that they load together rather
 // than one after another as the checks reach them. A caller that normalizes many logs before
@@ -286,22 +285,28 @@ Sketch SketchWithBins(std::string_view text, uint64_t* bins) {
   for (size_t i = 0; i < size;) {
     unsigned char lead = data[i];
     char32_t cp = 0;
-    if (lead < 0x80) {
+    if ((lead >> 4) == 0xE && i + 3 <= size) {
+      cp = (static_cast<char32_t>(lead & 0x0F) << 12) |
+           (static_cast<char32_t>(data[i + 1] & 0x3F) << 6) | (data[i + 2] & 0x3F);
+      i += 3;
+      // Code points from U+3040 up to U+FF00 lie between the skipped ranges, and Chinese text is
+      // mostly made of them, so one compare keeps most characters. An overlong sequence can
+      // encode ASCII, which follows the ASCII rule.
+      if (cp - 0x3040 >= 0xFF01 - 0x3040 &&
+          (cp < 0x80 ? IsAsciiSkipped(static_cast<unsigned char>(cp)) : IsWideSkipped(cp))) {
+        continue;
+      }
+    } else if (lead < 0x80) {
       i += 1;
       if (IsAsciiSkipped(lead)) {
         continue;
       }
       cp = lead;
-    } else if ((lead >> 4) == 0xE && i + 3 <= size) {
-      cp = (static_cast<char32_t>(lead & 0x0F) << 12) |
-           (static_cast<char32_t>(data[i + 1] & 0x3F) << 6) | (data[i + 2] & 0x3F);
-      i += 3;
-      // An overlong sequence can encode ASCII, which follows the ASCII rule.
-      if (cp < 0x80 ? IsAsciiSkipped(static_cast<unsigned char>(cp)) : IsWideSkipped(cp)) {
-        continue;
-      }
     } else {
-      cp = DecodeAt(text, &i);
+      // A copy of i, so that i itself can stay in a register in the common paths.
+      size_t at = i;
+      cp = DecodeAt(text, &at);
+      i = at;
       if (IsSpaceOrPunctuation(cp)) {
         continue;
       }
@@ -408,28 +413,44 @@ Validator::Validator(const Config& config)
 Validator::LogFacts Validator::FactsOf(const NormalizedLog& log) const {
   LogFacts facts;
   const ValidationSpec& spec = config_.validation;
-  for (const MetricValue& value : log.values) {
+  // Logs have a few metrics each, so a linear search finds a metric's total fastest.
+  metric_totals_.clear();
+  for (size_t i = 0; i < log.values.size(); ++i) {
+    const MetricValue& value = log.values[i];
     facts.values_print += Mix((static_cast<uint64_t>(value.metric) << 56) ^
                               static_cast<uint64_t>(value.value.units()));
-  }
-  if (spec.order_metric_index >= 0) {
-    std::optional<Decimal> amount = MetricTotal(log, spec.order_metric_index);
-    if (amount && *amount > Decimal()) {
-      facts.order_amount = amount;
-      facts.customer = FindCustomer(log);
+    auto same_metric = [&value](const LogMetricTotal& sum) { return sum.metric == value.metric; };
+    auto found = std::find_if(metric_totals_.begin(), metric_totals_.end(), same_metric);
+    if (found == metric_totals_.end()) {
+      metric_totals_.push_back({value.metric, static_cast<uint32_t>(i), value.value});
+    } else {
+      found->total = found->total + value.value;
     }
   }
-  if (facts.customer >= 0) {
-    // The customer record and its order index are mostly out of cache, so their loads start
-    // before the sketch is computed. Customer ids are indexes plus one, so the key needs no
-    // load of the record.
-    __builtin_prefetch(&customers_[static_cast<size_t>(facts.customer)]);
-    orders_.Prefetch(OrderKey{facts.customer + 1, facts.order_amount->units()});
+  facts.metric_totals = metric_totals_;
+  for (const LogMetricTotal& sum : metric_totals_) {
+    if (sum.metric == spec.order_metric_index && sum.total > Decimal()) {
+      facts.order_amount = sum.total;
+    }
   }
   if (spec.duplicate_window > 0 && log.text_chars >= spec.min_chars) {
     facts.sketch = SketchWithBins(log.free_text, &facts.used_bins);
   }
   return facts;
+}
+
+void Validator::FindOrderCustomer(const NormalizedLog& log, LogFacts* facts) const {
+  if (!facts->order_amount) {
+    return;
+  }
+  facts->customer = FindCustomer(log);
+  if (facts->customer >= 0) {
+    // The customer record and its order index are mostly out of cache, so their loads start
+    // before the checks that read them. Customer ids are indexes plus one, so the key needs no
+    // load of the record.
+    __builtin_prefetch(&customers_[static_cast<size_t>(facts->customer)]);
+    orders_.Prefetch(OrderKey{facts->customer + 1, facts->order_amount->units()});
+  }
 }
 
 int32_t Validator::FindPerson(const NormalizedLog& log) const {
@@ -456,15 +477,17 @@ int32_t Validator::FindCustomer(const NormalizedLog& log) const {
 }
 
 std::vector<Flag> Validator::Check(const NormalizedLog& log) const {
+  std::vector<Flag> flags;
+  CheckContent(log, &flags);
   if (log.spec == nullptr) {
-    std::vector<Flag> flags;
-    CheckContent(log, &flags);
     return flags;
   }
   LogFacts facts = FactsOf(log);
+  FindOrderCustomer(log, &facts);
   const Customer* customer =
       facts.customer >= 0 ? &customers_[static_cast<size_t>(facts.customer)] : nullptr;
-  return CheckWithFacts(log, facts, customer, FindPerson(log));
+  CheckHistory(log, facts, customer, FindPerson(log), &flags);
+  return flags;
 }
 
 void Validator::Remember(const NormalizedLog& log) {
@@ -472,19 +495,22 @@ void Validator::Remember(const NormalizedLog& log) {
     return;
   }
   LogFacts facts = FactsOf(log);
+  FindOrderCustomer(log, &facts);
   Customer* customer =
       facts.customer >= 0 ? &customers_[static_cast<size_t>(facts.customer)] : nullptr;
   RememberWithFacts(log, facts, customer, AddPerson(log));
 }
 
 std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log) {
+  std::vector<Flag> flags;
   if (log.spec == nullptr) {
-    std::vector<Flag> flags;
     CheckContent(log, &flags);
     return flags;
   }
+  // The steps are ordered so that each cache miss overlaps work that does not wait for it.
+  // Both index lookups miss often, so they start first. The history, which is larger, starts
+  // loading next, and the sketch is computed while it and the customer index load.
   PrefetchLog(log);
-  // Both index lookups miss the cache often, so they start together.
   person_index_.Prefetch(log.record->creator_id);
   if (!log.customer.empty()) {
     customer_index_.Prefetch(log.customer);
@@ -493,25 +519,28 @@ std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log) {
   int32_t person = AddPerson(log);
   histories_.Prefetch(person);
   LogFacts facts = FactsOf(log);
+
+  // The customer and order index loads overlap the content checks.
+  FindOrderCustomer(log, &facts);
+  CheckContent(log, &flags);
+
   histories_.PrefetchNextRecent(person);
   Customer* customer =
       facts.customer >= 0 ? &customers_[static_cast<size_t>(facts.customer)] : nullptr;
-  std::vector<Flag> flags = CheckWithFacts(log, facts, customer, person);
+  CheckHistory(log, facts, customer, person, &flags);
   RememberWithFacts(log, facts, customer, person);
   return flags;
 }
 
-std::vector<Flag> Validator::CheckWithFacts(const NormalizedLog& log, const LogFacts& facts,
-                                            const Customer* customer, int32_t person) const {
-  std::vector<Flag> flags;
-  CheckContent(log, &flags);
+void Validator::CheckHistory(const NormalizedLog& log, const LogFacts& facts,
+                             const Customer* customer, int32_t person,
+                             std::vector<Flag>* flags) const {
   if (facts.order_amount) {
-    CheckAmounts(log, *facts.order_amount, customer, person, &flags);
+    CheckAmounts(log, *facts.order_amount, customer, person, flags);
   }
-  CheckOutliers(log, &flags);
-  CheckDuplicates(log, facts, person, &flags);
-  CheckDeadline(log, &flags);
-  return flags;
+  CheckOutliers(log, facts, flags);
+  CheckDuplicates(log, facts, person, flags);
+  CheckDeadline(log, flags);
 }
 
 void Validator::CheckContent(const NormalizedLog& log, std::vector<Flag>* flags) const {
@@ -627,16 +656,13 @@ void Validator::CheckAmounts(const NormalizedLog& log, Decimal amount, const Cus
   }
 }
 
-void Validator::CheckOutliers(const NormalizedLog& log, std::vector<Flag>* flags) const {
+void Validator::CheckOutliers(const NormalizedLog& log, const LogFacts& facts,
+                              std::vector<Flag>* flags) const {
   if (log.role == nullptr) {
     return;
   }
-  for (size_t i = 0; i < log.values.size(); ++i) {
-    int metric = log.values[i].metric;
-    if (!FirstOfMetric(log, i)) {
-      continue;
-    }
-    const Distribution* distribution = DistributionFor(*log.role, metric);
+  for (const LogMetricTotal& sum : facts.metric_totals) {
+    const Distribution* distribution = DistributionFor(*log.role, sum.metric);
     if (distribution == nullptr ||
         distribution->values.size() < static_cast<size_t>(config_.validation.outlier_min_samples)) {
       continue;
@@ -645,12 +671,12 @@ void Validator::CheckOutliers(const NormalizedLog& log, std::vector<Flag>* flags
     if (spread <= 0) {
       continue;  // Most values are equal; a robust z-score is undefined.
     }
-    double total = MetricTotal(log, metric)->ToDouble();
+    double total = sum.total.ToDouble();
     double score = std::fabs(total - distribution->median) / spread;
     if (score > config_.validation.outlier_threshold) {
-      const std::string& name = config_.metrics[metric].name;
+      const std::string& name = config_.metrics[sum.metric].name;
       flags->push_back({std::string(kFlagRoleOutlier), Severity::kInfo,
-                        std::string(log.values[i].evidence.field_key),
+                        std::string(log.values[sum.first].evidence.field_key),
                         name + " of " + FormatDouble(total, 2) + " is far from the " +
                             log.role->name + " role's usual " +
                             FormatDouble(distribution->median, 2) + " (robust z-score " +
@@ -674,30 +700,30 @@ void Validator::CheckDuplicates(const NormalizedLog& log, const LogFacts& facts,
   double best_copy = 0;
   const std::string* copy_report = nullptr;
   std::span<const uint64_t> all_bins = histories_.recent_bins(person);
-  for (size_t slot = 0; slot < all_bins.size(); ++slot) {
-    // The used bins are exact, and bins used by both bound the equal ones from above.
-    uint64_t recent_bins = all_bins[slot];
-    int either = CountSetBits(facts.used_bins | recent_bins);
-    if (CountSetBits(facts.used_bins & recent_bins) < min_same_[static_cast<size_t>(either)]) {
-      continue;
-    }
-    PersonHistories::Recent recent = histories_.recent(person, slot);
-    auto [used, same] = CountBins(facts.sketch, *recent.sketch);
-    if (same < min_same_[static_cast<size_t>(used)]) {
-      continue;
-    }
-    double similarity = static_cast<double>(same) / static_cast<double>(used);
-    const std::string& report_id = *recent.report_id;
-    if (report_id == log.record->report_id) {
-      continue;
-    }
-    if (similarity > best) {
-      best = similarity;
-      best_report = &report_id;
-    }
-    if (similarity > best_copy && recent.values == facts.values_print) {
-      best_copy = similarity;
-      copy_report = &report_id;
+  for (size_t first = 0; first < all_bins.size(); first += 64) {
+    size_t count = std::min<size_t>(64, all_bins.size() - first);
+    uint64_t plausible = PlausibleSlots(facts.used_bins, all_bins.data() + first, count, min_same_);
+    // Slots are visited in ascending order, so ties still go to the first.
+    for (; plausible != 0; plausible &= plausible - 1) {
+      size_t slot = first + static_cast<size_t>(std::countr_zero(plausible));
+      PersonHistories::Recent recent = histories_.recent(person, slot);
+      auto [used, same] = CountBins(facts.sketch, *recent.sketch);
+      if (same < min_same_[static_cast<size_t>(used)]) {
+        continue;
+      }
+      double similarity = static_cast<double>(same) / static_cast<double>(used);
+      const std::string& report_id = *recent.report_id;
+      if (report_id == log.record->report_id) {
+        continue;
+      }
+      if (similarity > best) {
+        best = similarity;
+        best_report = &report_id;
+      }
+      if (similarity > best_copy && recent.values == facts.values_print) {
+        best_copy = similarity;
+        copy_report = &report_id;
+      }
     }
   }
   if (copy_report != nullptr) {
@@ -716,7 +742,7 @@ void Validator::CheckDeadline(const NormalizedLog& log, std::vector<Flag>* flags
   if (!log.spec->deadline) {
     return;
   }
-  EpochMs due = log.spec->deadline->For(log.work_day);
+  EpochMs due = DeadlineOf(*log.spec->deadline, log.work_day);
   const LogRecord& record = *log.record;
   // A slip under a day is given in minutes. A longer one is given in days and hours, so that a
   // month-old edit does not read as 46581 minutes.
@@ -738,6 +764,13 @@ void Validator::CheckDeadline(const NormalizedLog& log, std::vector<Flag>* flags
     flags->push_back({std::string(kFlagEditedLate), Severity::kWarning, "",
                       "edited " + time_after(record.modified_time) + " after the deadline"});
   }
+}
+
+EpochMs Validator::DeadlineOf(const Deadline& deadline, int64_t work_day) const {
+  if (deadline_cache_.deadline != &deadline || deadline_cache_.work_day != work_day) {
+    deadline_cache_ = {&deadline, work_day, deadline.For(work_day)};
+  }
+  return deadline_cache_.due;
 }
 
 void Validator::AllowEdits(std::string report_id, EpochMs from, EpochMs until) {
@@ -792,11 +825,8 @@ void Validator::RememberWithFacts(const NormalizedLog& log, const LogFacts& fact
   if (log.role == nullptr) {
     return;
   }
-  for (size_t i = 0; i < log.values.size(); ++i) {
-    if (FirstOfMetric(log, i)) {
-      int metric = log.values[i].metric;
-      DistributionFor(*log.role, metric)->Add(*MetricTotal(log, metric), &median_scratch_);
-    }
+  for (const LogMetricTotal& sum : facts.metric_totals) {
+    DistributionFor(*log.role, sum.metric)->Add(sum.total, &median_scratch_);
   }
 }
 

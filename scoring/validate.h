@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -20,6 +21,7 @@
 #include "scoring/normalize.h"
 #include "scoring/order_claims.h"
 #include "scoring/person_histories.h"
+#include "scoring/text_hash.h"
 
 namespace logbridge::scoring {
 
@@ -96,9 +98,11 @@ class Validator {
     Decimal largest;            // the largest amount claimed so far
     std::string largest_report;
   };
-  // Hashes a person or customer id, and a string_view of one alike.
-  struct IdHash {
-    size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
+  // A log's total of one metric, and the position of the metric's first value in log.values.
+  struct LogMetricTotal {
+    int32_t metric = 0;
+    uint32_t first = 0;
+    Decimal total;
   };
   // Per-log values that both the checks and the history update use, computed once.
   struct LogFacts {
@@ -111,9 +115,16 @@ class Validator {
     // A hash of the counted values (metric and amount), equal for logs with the same values in
     // any order. A similar text with other values is a reused template, not a copy.
     uint64_t values_print = 0;
+    // The total of each metric the log has values for, in the order of their first values. It
+    // points into the Validator's metric_totals_, so it is valid until the next FactsOf.
+    std::span<const LogMetricTotal> metric_totals;
   };
 
+  // Returns the facts of a log except its customer, which FindOrderCustomer adds.
   LogFacts FactsOf(const NormalizedLog& log) const;
+  // Sets facts->customer when the log has an order amount and names a known customer, and
+  // starts loading that customer's record and order index.
+  void FindOrderCustomer(const NormalizedLog& log, LogFacts* facts) const;
   // Returns the index of the log's author in people_, or -1 when they are new.
   int32_t FindPerson(const NormalizedLog& log) const;
   // Returns the index of the log's author in people_, adding them when they are new.
@@ -126,10 +137,13 @@ class Validator {
   // person is the author's index in people_, or -1 when they have none.
   void CheckAmounts(const NormalizedLog& log, Decimal amount, const Customer* customer,
                     int32_t person, std::vector<Flag>* flags) const;
-  void CheckOutliers(const NormalizedLog& log, std::vector<Flag>* flags) const;
-  // person is the author's index in people_, or -1 when they have no history yet.
-  std::vector<Flag> CheckWithFacts(const NormalizedLog& log, const LogFacts& facts,
-                                   const Customer* customer, int32_t person) const;
+  void CheckOutliers(const NormalizedLog& log, const LogFacts& facts,
+                     std::vector<Flag>* flags) const;
+  // Adds the flags of every check after the content checks: amounts, outliers and duplicates,
+  // which read the history, then the deadline. person is the author's index in people_, or -1 when they have no
+  // history yet.
+  void CheckHistory(const NormalizedLog& log, const LogFacts& facts, const Customer* customer,
+                    int32_t person, std::vector<Flag>* flags) const;
   // REQUIRES: log.spec is set, and person is the author's index in people_. customer is the
   // log's customer, or nullptr when it is not known yet (it is added then).
   void RememberWithFacts(const NormalizedLog& log, const LogFacts& facts, Customer* customer,
@@ -138,6 +152,9 @@ class Validator {
   void CheckDuplicates(const NormalizedLog& log, const LogFacts& facts, int32_t person,
                        std::vector<Flag>* flags) const;
   void CheckDeadline(const NormalizedLog& log, std::vector<Flag>* flags) const;
+  // Returns the deadline of a log on work_day, from a one-day cache because logs arrive mostly
+  // in day order and computing it takes a civil-date conversion.
+  EpochMs DeadlineOf(const Deadline& deadline, int64_t work_day) const;
   // Returns true when a requested correction allows an edit of report_id at `when`.
   bool EditAllowed(std::string_view report_id, EpochMs when) const;
   void RememberAmount(const NormalizedLog& log, Decimal amount, Customer* customer,
@@ -156,14 +173,25 @@ class Validator {
   // LogRecord::creator_id of each person, and histories_ their histories by the same index.
   std::vector<std::string> people_;
   PersonHistories histories_;
-  FlatTable<std::string, int32_t, IdHash> person_index_;
+  FlatTable<std::string, int32_t, TextHash> person_index_;
   std::vector<Customer> customers_;
-  FlatTable<std::string, int32_t, IdHash> customer_index_;
+  FlatTable<std::string, int32_t, TextHash> customer_index_;
   // Orders claimed within the last kOrderWindowDays, by people_ index.
   OrderClaims orders_;
   // Indexed by role index x metric count + metric; empty until the first value arrives.
   std::vector<Distribution> role_values_;
   MedianScratch median_scratch_;
+  // FactsOf's buffer for LogFacts::metric_totals, reused so that no log allocates. Mutable
+  // like deadline_cache_.
+  mutable std::vector<LogMetricTotal> metric_totals_;
+  // DeadlineOf's last result. Mutable, because a cache changes no observable state, and the
+  // Validator is not thread-safe anyway.
+  struct DeadlineCache {
+    const Deadline* deadline = nullptr;
+    int64_t work_day = 0;
+    EpochMs due;
+  };
+  mutable DeadlineCache deadline_cache_;
   // Report id -> the [from, until] windows in which edits were requested (AllowEdits).
   std::map<std::string, std::vector<std::pair<EpochMs, EpochMs>>, std::less<>> edit_windows_;
 };

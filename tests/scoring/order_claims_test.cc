@@ -2,6 +2,7 @@
 // and the ring keeps every live claim while it grows and reuses slots.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 
@@ -86,6 +87,34 @@ TEST_CASE("ring grows and reuses slots", "[order_claims]") {
   }
 }
 
+TEST_CASE("ring reuses expired chunks", "[order_claims]") {
+  // The ring stores claims in chunks of 1,024. About 2,500 live claims span three or four
+  // chunks while the front moves through 10,000, so chunks are reused many times.
+  OrderClaims claims(std::chrono::hours(24 * 2500));
+  auto report_of = [](int day) {
+    return "report-with-a-long-identifier-" + std::to_string(day);
+  };
+  for (int day = 0; day < 10000; ++day) {
+    claims.Add({day % 11, day}, day, report_of(day), Day(day));
+    if (day % 997 == 0) {
+      INFO("day " << day);
+      CHECK(claims.size() == static_cast<size_t>(std::min(day, 2500) + 1));
+    }
+  }
+  for (int day = 0; day < 10000; ++day) {
+    INFO("day " << day);
+    const OrderClaims::Claim* claim = claims.Find({day % 11, day});
+    if (day < 7499) {
+      CHECK(claim == nullptr);
+      continue;
+    }
+    REQUIRE(claim != nullptr);
+    CHECK(claim->person == day);
+    CHECK(claim->report_id == report_of(day));
+    CHECK(claim->create_time == Day(day));
+  }
+}
+
 TEST_CASE("many live claims survive growth", "[order_claims]") {
   OrderClaims claims(std::chrono::hours(24 * 1000));
   for (int i = 0; i < 5000; ++i) {
@@ -100,6 +129,38 @@ TEST_CASE("many live claims survive growth", "[order_claims]") {
     }
   }
   CHECK(found == 5000);
+}
+
+TEST_CASE("claims of many customers", "[order_claims]") {
+  // Customers span several inline blocks, the newest arriving first, and customer 700 spills
+  // to the heap.
+  OrderClaims claims(std::chrono::hours(24 * 1000));
+  for (int customer = 999; customer >= 0; --customer) {
+    claims.Add({customer, 100}, customer, "r" + std::to_string(customer), Day(0));
+    claims.Add({customer, 200}, customer + 1, "s" + std::to_string(customer), Day(0));
+  }
+  for (int amount = 0; amount < 100; ++amount) {
+    claims.Add({700, 1000 + amount}, amount, "t" + std::to_string(amount), Day(0));
+  }
+  CHECK(claims.size() == 2100);
+  for (int customer = 0; customer < 1000; ++customer) {
+    INFO("customer " << customer);
+    claims.Prefetch({customer, 100});
+    const OrderClaims::Claim* first = claims.Find({customer, 100});
+    REQUIRE(first != nullptr);
+    CHECK(first->person == customer);
+    CHECK(first->report_id == "r" + std::to_string(customer));
+    const OrderClaims::Claim* second = claims.Find({customer, 200});
+    REQUIRE(second != nullptr);
+    CHECK(second->person == customer + 1);
+    CHECK(claims.Find({customer, 300}) == nullptr);
+  }
+  for (int amount = 0; amount < 100; ++amount) {
+    const OrderClaims::Claim* claim = claims.Find({700, 1000 + amount});
+    REQUIRE(claim != nullptr);
+    CHECK(claim->report_id == "t" + std::to_string(amount));
+  }
+  CHECK(claims.Find({1000, 100}) == nullptr);
 }
 
 TEST_CASE("prefetch changes no claim", "[order_claims]") {

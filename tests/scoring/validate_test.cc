@@ -290,6 +290,26 @@ TEST_CASE("late and edited after deadline", "[validate]") {
   CHECK(codes.empty());
 }
 
+TEST_CASE("deadline follows each work day", "[validate]") {
+  // Logs that alternate between two days must each be held to their own day's deadline.
+  Fixture fixture;
+  constexpr int64_t kDayMs = 24 * 3600 * 1000;
+  int64_t late_today = kEvening + 4 * 3600 * 1000;  // 22:00, deadline 21:00
+  int64_t early_tomorrow = kEvening + kDayMs + 2 * 3600 * 1000;  // 20:00 the next day
+  for (int round = 0; round < 3; ++round) {
+    INFO("round " << round);
+    std::vector<std::string> codes = fixture.Feed(
+        "a", "拜访" + std::to_string(round + 2) + "家客户，讨论年度框架协议的条款。", "", "",
+        late_today);
+    REQUIRE(Has(codes, "late"));
+    CHECK(fixture.last_flags()[0].message == "submitted 60 minutes after the deadline");
+    codes = fixture.Feed(
+        "b", "整理" + std::to_string(round + 2) + "月回款明细并提交财务部门复核。", "", "",
+        early_tomorrow);
+    CHECK_FALSE(Has(codes, "late"));
+  }
+}
+
 TEST_CASE("requested edits are not late", "[validate]") {
   Fixture fixture;
   constexpr int64_t kHour = 3600 * 1000;
@@ -353,6 +373,24 @@ TEST_CASE("role outlier after enough samples", "[validate]") {
   REQUIRE(Has(codes, "role_outlier"));
   CHECK(fixture.last_flags()[0].message.find("visits of 90.00") != std::string::npos);
   CHECK_FALSE(Has(fixture.Feed("p8", "今天拜访4家客户，沟通产品方案细节和报价。"), "role_outlier"));
+}
+
+TEST_CASE("role outlier sums a metric's values", "[validate]") {
+  // Two visit counts in one log are judged, and remembered, as their total.
+  Fixture fixture;
+  for (int i = 0; i < 12; ++i) {
+    std::string person = "p" + std::to_string(i % 4);
+    fixture.Feed(person, "上午拜访" + std::to_string(1 + i % 3) + "家客户，下午又拜访2家客户，第" +
+                             std::to_string(i) + "轮沟通。");
+  }
+  std::vector<std::string> codes =
+      fixture.Feed("p9", "上午拜访30家客户，下午又拜访40家客户，沟通产品方案。");
+  REQUIRE(Has(codes, "role_outlier"));
+  CHECK(fixture.last_flags()[0].field == "今日工作");
+  CHECK(fixture.last_flags()[0].message.find("visits of 70.00") != std::string::npos);
+  CHECK(fixture.last_flags()[0].message.find("role's usual 4.00") != std::string::npos);
+  CHECK_FALSE(Has(fixture.Feed("p8", "上午拜访2家客户，下午又拜访2家客户，沟通报价。"),
+                  "role_outlier"));
 }
 
 TEST_CASE("check leaves history unchanged", "[validate]") {
@@ -451,6 +489,34 @@ TEST_CASE("weekly report written monday reports last week", "[normalize]") {
 
   TemplateSpec no_deadline;
   CHECK(ReportedDay(no_deadline, at(monday, 9, 0)) == monday);
+}
+
+TEST_CASE("duplicate window over 64 slots", "[validate]") {
+  // The window is scanned 64 slots at a time, so copies of logs in the first, second and last
+  // block must all be found.
+  Fixture fixture(std::string(kConfig) + "duplicate_window = 150\n");
+  auto text_of = [](int index) {
+    std::string text;
+    for (int k = 0; k < 20; ++k) {
+      char32_t cp = 0x4E00 + static_cast<char32_t>((index * 211 + k * 7) % 5000);
+      text += static_cast<char>(0xE0 | (cp >> 12));
+      text += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      text += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+    return text;
+  };
+  for (int index = 0; index < 140; ++index) {
+    INFO("log " << index);
+    REQUIRE(fixture.Feed("a", text_of(index)).empty());
+  }
+  for (int copied : {3, 70, 139}) {
+    INFO("copy of log " << copied);
+    std::vector<std::string> codes = fixture.Feed("a", text_of(copied));
+    REQUIRE(Has(codes, "near_duplicate"));
+    CHECK(fixture.last_flags()[0].message ==
+          "the text is 100% similar to the same person's earlier report r" +
+              std::to_string(copied + 1));
+  }
 }
 
 TEST_CASE("near duplicate names most similar", "[validate]") {
