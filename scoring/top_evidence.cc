@@ -53,13 +53,18 @@ void TopEvidence::Fill(const MetricValue& value, std::string_view report_id, boo
 }
 
 void TopEvidence::FindSmallest() {
-  smallest_ = 0;
+  // Two passes without data-dependent branches. Values arrive in no particular order, so a
+  // branch per comparison is often mispredicted.
+  int64_t smallest_units = abs_units_[0];
   for (uint32_t i = 1; i < size_; ++i) {
-    if (abs_units_[i] <= abs_units_[smallest_]) {
-      smallest_ = i;
-    }
+    smallest_units = std::min(smallest_units, abs_units_[i]);
   }
-  smallest_units_ = abs_units_[smallest_];
+  uint32_t smallest = 0;
+  for (uint32_t i = 0; i < size_; ++i) {
+    smallest = abs_units_[i] == smallest_units ? i : smallest;
+  }
+  smallest_ = smallest;
+  smallest_units_ = smallest_units;
 }
 
 void TopEvidence::AppendTo(Decimal down_weight, std::vector<Evidence>* out) const {
