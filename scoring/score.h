@@ -164,6 +164,12 @@ class Engine {
   LogOutcome Aggregate(const NormalizedLog& log, std::vector<Flag> flags);
   LogOutcome Aggregate(NormalizedLog&& log, std::vector<Flag> flags);  // same as the above
 
+  // Asks the processor to start loading the person-and-period state that Aggregate(log) would
+  // update: the cell of the person's last log, its metric states and distinct sets. A caller
+  // that aggregates a batch can call it for a log one or two ahead, so the cache misses of that
+  // log overlap with the work on the logs before it. It changes no result and is only a hint.
+  void PrefetchAggregate(const NormalizedLog& log) const;
+
   // Returns a report per person and period fed so far, sorted by period, then person id.
   std::vector<ScoreReport> Reports() const;
 
