@@ -731,6 +731,10 @@ LogOutcome Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags) 
           {record.report_id, record.create_time, outcome.decision, outcome.flags});
     }
   }
+  if (!log.ignored.empty() && cell.ignored.capacity() == 0) {
+    // One allocation up to the cap, because growing by doubling moves every item each time.
+    cell.ignored.reserve(std::min<size_t>(options_.max_evidence_per_kpi, 16));
+  }
   for (const IgnoredExtraction& ignored : log.ignored) {
     if (cell.ignored.size() < options_.max_evidence_per_kpi) {
       FillIgnoredItem(log, ignored, &cell.ignored.emplace_back());
