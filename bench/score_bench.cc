@@ -212,12 +212,13 @@ int main(int argc, char** argv) {
     }
     auto validated = std::chrono::steady_clock::now();
     auto validated_cpu = ThreadCpuTime();
-    outcomes.clear();
+    // Like the logs, the outcomes of the last batch are refilled in place.
+    outcomes.resize(std::max(outcomes.size(), batch));
     for (size_t i = 0; i < batch; ++i) {
       if (i + kAggregateLookahead < batch) {
         engine.PrefetchAggregate(logs[i + kAggregateLookahead]);
       }
-      outcomes.push_back(engine.Aggregate(logs[i], std::move(log_flags[i])));
+      engine.Aggregate(logs[i], std::move(log_flags[i]), &outcomes[i]);
     }
     auto aggregated = std::chrono::steady_clock::now();
     auto aggregated_cpu = ThreadCpuTime();
@@ -231,7 +232,8 @@ int main(int argc, char** argv) {
       }
     }
     if (digest) {
-      for (const auto& outcome : outcomes) {
+      for (size_t i = 0; i < batch; ++i) {
+        const logbridge::scoring::LogOutcome& outcome = outcomes[i];
         results.Add(outcome.report_id);
         results.Add(std::to_string(static_cast<int>(outcome.decision)));
         results.Add(outcome.skip_reason);
