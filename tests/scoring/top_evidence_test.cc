@@ -108,6 +108,28 @@ TEST_CASE("top evidence grows past first slots", "[top_evidence]") {
   CHECK(top.omitted() == 2);
 }
 
+TEST_CASE("top evidence grows with long texts", "[top_evidence]") {
+  // Quotes too long for an item's inline buffer live on the heap. Growing from 16 to 32 to 33
+  // slots moves them into new blocks, and each must still read back whole.
+  TopEvidence top;
+  std::vector<std::string> quotes;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 33; ++i) {
+    quotes.push_back(std::string(80 + static_cast<size_t>(i), static_cast<char>('a' + i % 26)));
+    ids.push_back("report-" + std::to_string(i));
+  }
+  for (size_t i = 0; i < quotes.size(); ++i) {
+    top.Offer(MakeValue(static_cast<int64_t>(i) + 1, quotes[i]), ids[i], false, 33);
+  }
+  std::vector<Evidence> evidence = KeptEvidence(top);
+  REQUIRE(evidence.size() == 33);
+  for (size_t i = 0; i < evidence.size(); ++i) {
+    INFO("slot " << i);
+    CHECK(evidence[i].report_id == ids[i]);
+    CHECK(evidence[i].quote == quotes[i]);
+  }
+}
+
 TEST_CASE("top evidence moves with its items", "[top_evidence]") {
   TopEvidence top;
   top.Offer(MakeValue(3, "三"), "r1", false, 2);
