@@ -34,8 +34,6 @@ using logbridge::EpochMs;
 using logbridge::scoring::LogRecord;
 
 constexpr size_t kBatch = 10000;
-// How many logs ahead of the one being aggregated the engine is asked to prefetch state.
-constexpr size_t kAggregateLookahead = 2;
 
 const char* const kCustomers[] = {"华为", "腾讯", "京东", "美的", "格力", "海尔", "比亚迪",
                                   "宁德时代", "小米", "联想", "中兴", "顺丰"};
@@ -215,9 +213,6 @@ int main(int argc, char** argv) {
     // Like the logs, the outcomes of the last batch are refilled in place.
     outcomes.resize(std::max(outcomes.size(), batch));
     for (size_t i = 0; i < batch; ++i) {
-      if (i + kAggregateLookahead < batch) {
-        engine.PrefetchAggregate(logs[i + kAggregateLookahead]);
-      }
       engine.Aggregate(logs[i], std::move(log_flags[i]), &outcomes[i]);
     }
     auto aggregated = std::chrono::steady_clock::now();

@@ -416,16 +416,6 @@ std::string_view LogDecisionName(LogDecision decision) {
   return "counted";
 }
 
-// Hints the processor to load the cache lines of [data, data + size) for writing.
-void PrefetchForWrite(const void* data, size_t size) {
-  constexpr uintptr_t kLine = 64;
-  uintptr_t begin = reinterpret_cast<uintptr_t>(data) & ~(kLine - 1);
-  uintptr_t end = reinterpret_cast<uintptr_t>(data) + size;
-  for (uintptr_t line = begin; line < end; line += kLine) {
-    __builtin_prefetch(reinterpret_cast<const void*>(line), 1);
-  }
-}
-
 // Marks a person without a cell yet, or a cell not found.
 constexpr uint32_t kNoCell = ~uint32_t{0};
 
@@ -508,28 +498,6 @@ struct Engine::State {
   DistinctTexts& DistinctSetOf(uint32_t cell, int metric) {
     return distinct_sets[cell * distinct_metric_count +
                          static_cast<size_t>(distinct_positions[static_cast<size_t>(metric)])];
-  }
-
-  // Starts loading the state of the cell that the person's last log went to, which is usually
-  // the cell of their next log. Does nothing for a person not seen yet.
-  void PrefetchLastCell(std::string_view person_id) const {
-    const uint32_t* person = person_indexes.Find(person_id);
-    if (person == nullptr) {
-      return;
-    }
-    uint32_t cell = last_cells[*person].cell;
-    if (cell == kNoCell) {
-      return;
-    }
-    PrefetchForWrite(&cells[cell], sizeof(Cell));
-    PrefetchForWrite(&metric_states[cell * metric_count], metric_count * sizeof(MetricState));
-    if (distinct_metric_count > 0) {
-      PrefetchForWrite(&distinct_sets[cell * distinct_metric_count],
-                       distinct_metric_count * sizeof(DistinctTexts));
-    }
-    if (role_count > 0) {
-      __builtin_prefetch(&role_votes[cell * role_count], 1);
-    }
   }
 
   // Returns the index of a person id, adding it on first use.
@@ -706,11 +674,6 @@ void Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags, LogOut
   uint32_t cell_index = state_->CellFor(outcome.period, record.creator_id);
   Cell& cell = state_->cells[cell_index];
   std::span<MetricState> metrics = state_->MetricsOf(cell_index);
-  // The evidence items that kept values will fill are mostly out of cache. Their loads start
-  // here, together, and overlap with the flag and name bookkeeping below.
-  for (const MetricValue& value : log.values) {
-    metrics[value.metric].evidence.PrefetchOffer(value, options_.max_evidence_per_kpi);
-  }
   if (cell.person_name != record.creator_name) {
     cell.person_name = record.creator_name;
   }
@@ -775,12 +738,6 @@ void Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags, LogOut
       }
     }
     state.evidence.Offer(value, record.report_id, down, options_.max_evidence_per_kpi);
-  }
-}
-
-void Engine::PrefetchAggregate(const NormalizedLog& log) const {
-  if (log.record != nullptr && log.spec != nullptr) {
-    state_->PrefetchLastCell(log.record->creator_id);
   }
 }
 

@@ -168,12 +168,6 @@ class Engine {
   // longer than a std::string's inline capacity again for every log.
   void Aggregate(const NormalizedLog& log, std::vector<Flag> flags, LogOutcome* out);
 
-  // Asks the processor to start loading the person-and-period state that Aggregate(log) would
-  // update: the cell of the person's last log, its metric states and distinct sets. A caller
-  // that aggregates a batch can call it for a log one or two ahead, so the cache misses of that
-  // log overlap with the work on the logs before it. It changes no result and is only a hint.
-  void PrefetchAggregate(const NormalizedLog& log) const;
-
   // Returns a report per person and period fed so far, sorted by period, then person id.
   std::vector<ScoreReport> Reports() const;
 

@@ -43,21 +43,6 @@ class TopEvidence {
     }
   }
 
-  // Asks the processor to start loading, for writing, the item that Offer(value, ..., cap)
-  // would fill, so the cache misses of a log's kept values overlap. It changes nothing.
-  void PrefetchOffer(const MetricValue& value, size_t cap) const {
-    const Item* target = nullptr;
-    if (size_ < capacity_) {
-      target = &items_[size_];
-    } else if (size_ == cap && cap > 0 && value.value.Abs().units() > smallest_units_) {
-      target = &items_[smallest_];
-    }
-    if (target != nullptr) {
-      __builtin_prefetch(target, 1);
-      __builtin_prefetch(reinterpret_cast<const char*>(target) + 64, 1);
-    }
-  }
-
   // Appends the kept items as owned Evidence in slot order, which is what a list updated in
   // place would hold. Items of down-weighted logs get weight down_weight and counted value x
   // down_weight, unless down_weight is 1.

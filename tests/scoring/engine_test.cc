@@ -770,60 +770,6 @@ TEST_CASE("hedged amounts are marked not flagged", "[engine]") {
         std::string::npos);
 }
 
-// The sample logs, plus a copy of the first one under a template the config does not have.
-std::vector<LogRecord> LoadLogsWithUnknownTemplate() {
-  std::vector<LogRecord> logs = LoadSalesLogs();
-  REQUIRE(!logs.empty());
-  LogRecord unknown = logs.front();
-  unknown.report_id += "-unknown-template";
-  unknown.template_name = "no such template";
-  logs.push_back(unknown);
-  return logs;
-}
-
-// PrefetchAggregate is only a hint: called for a log of a known person, of a person not seen
-// yet, or of an unknown template, it must leave every result as Add alone produces it.
-TEST_CASE("prefetch aggregate keeps reports", "[engine]") {
-  std::shared_ptr<const Config> config = LoadSalesConfig();
-  std::vector<LogRecord> records = LoadLogsWithUnknownTemplate();
-
-  Engine plain(config, {});
-  std::vector<LogOutcome> plain_outcomes;
-  for (const LogRecord& record : records) {
-    plain_outcomes.push_back(plain.Add(record));
-  }
-
-  // Every log is normalized first, so each can be announced before it is aggregated: twice
-  // ahead, once just before, and the first logs before their person has any cell.
-  Engine hinted(config, {});
-  std::vector<NormalizedLog> logs(records.size());
-  for (size_t i = 0; i < records.size(); ++i) {
-    hinted.Normalize(records[i], &logs[i]);
-  }
-  std::vector<LogOutcome> hinted_outcomes;
-  for (size_t i = 0; i < logs.size(); ++i) {
-    if (i + 2 < logs.size()) {
-      hinted.PrefetchAggregate(logs[i + 2]);
-    }
-    hinted.PrefetchAggregate(logs[i]);
-    std::vector<Flag> flags = hinted.Validate(logs[i]);
-    hinted_outcomes.push_back(hinted.Aggregate(logs[i], std::move(flags)));
-  }
-
-  REQUIRE(hinted_outcomes.size() == plain_outcomes.size());
-  for (size_t i = 0; i < plain_outcomes.size(); ++i) {
-    INFO("log " << i);
-    CHECK(hinted_outcomes[i].report_id == plain_outcomes[i].report_id);
-    CHECK(hinted_outcomes[i].decision == plain_outcomes[i].decision);
-    CHECK(hinted_outcomes[i].flags == plain_outcomes[i].flags);
-  }
-  CHECK(hinted_outcomes.back().decision == LogDecision::kSkipped);
-  std::vector<ScoreReport> reports = hinted.Reports();
-  CHECK(!reports.empty());
-  CHECK(ReportsToJson(reports) == ReportsToJson(plain.Reports()));
-}
-
-
 // A LogOutcome refilled for log after log must read as the one Aggregate returns for each log,
 // after a skipped log with a reason and after a report id longer than any that follows.
 TEST_CASE("aggregate refills reused outcome", "[engine]") {

@@ -202,7 +202,7 @@ TEST_CASE("top evidence composes paired quote", "[top_evidence]") {
 // model of its rule. The model appends below the cap. Above it, an offer larger than the
 // smallest absolute value replaces the last slot with that value. Checks that both keep the
 // same report ids in slot order.
-void CheckAgainstModel(size_t cap, bool prefetch) {
+void CheckAgainstModel(size_t cap) {
   TopEvidence top;
   std::vector<std::pair<int64_t, std::string>> model;
   std::vector<std::string> report_ids;
@@ -214,9 +214,6 @@ void CheckAgainstModel(size_t cap, bool prefetch) {
     state = state * 6364136223846793005ULL + 1442695040888963407ULL;
     int64_t whole = static_cast<int64_t>(state >> 59) - 16;  // -16 to 15
     MetricValue value = MakeValue(whole, "q");
-    if (prefetch) {
-      top.PrefetchOffer(value, cap);
-    }
     top.Offer(value, report_ids[static_cast<size_t>(i)], false, cap);
 
     int64_t abs_whole = whole < 0 ? -whole : whole;
@@ -244,13 +241,7 @@ void CheckAgainstModel(size_t cap, bool prefetch) {
 
 TEST_CASE("top evidence matches plain model", "[top_evidence]") {
   for (size_t cap : {0, 1, 2, 3, 10, 17, 40}) {
-    CheckAgainstModel(cap, false);
-  }
-}
-
-TEST_CASE("top evidence prefetch changes nothing", "[top_evidence]") {
-  for (size_t cap : {0, 1, 10, 40}) {
-    CheckAgainstModel(cap, true);
+    CheckAgainstModel(cap);
   }
 }
 
