@@ -631,21 +631,30 @@ LogOutcome Engine::Aggregate(NormalizedLog&& log, std::vector<Flag> flags) {
 }
 
 LogOutcome Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags) {
-  const LogRecord& record = *log.record;
   LogOutcome outcome;
-  outcome.report_id = record.report_id;
-  outcome.person_id = record.creator_id;
+  Aggregate(log, std::move(flags), &outcome);
+  return outcome;
+}
+
+void Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags, LogOutcome* out) {
+  const LogRecord& record = *log.record;
+  LogOutcome& outcome = *out;
+  // assign() keeps the strings' buffers, so ids longer than the inline capacity of a
+  // std::string are not allocated again for every log.
+  outcome.report_id.assign(record.report_id);
+  outcome.person_id.assign(record.creator_id);
   outcome.period = state_->PeriodFor(options_.period_kind, log.work_day);
   outcome.flags = std::move(flags);
+  outcome.skip_reason.clear();
   if (log.spec == nullptr) {
     outcome.decision = LogDecision::kSkipped;
     outcome.skip_reason = "template \"" + record.template_name + "\" is not in the config";
-    return outcome;
+    return;
   }
   if (options_.only_period && !options_.only_period->ContainsDay(log.work_day)) {
     outcome.decision = LogDecision::kSkipped;
     outcome.skip_reason = "outside period " + options_.only_period->Label();
-    return outcome;
+    return;
   }
 
   // The strongest action among the flags, as ActionForFlags returns it.
@@ -694,6 +703,10 @@ LogOutcome Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags) 
           {record.report_id, record.create_time, outcome.decision, outcome.flags});
     }
   }
+  if (!log.ignored.empty() && cell.ignored.capacity() == 0) {
+    // One allocation up to the cap, because growing by doubling moves every item each time.
+    cell.ignored.reserve(std::min<size_t>(options_.max_evidence_per_kpi, 16));
+  }
   for (const IgnoredExtraction& ignored : log.ignored) {
     if (cell.ignored.size() < options_.max_evidence_per_kpi) {
       FillIgnoredItem(log, ignored, &cell.ignored.emplace_back());
@@ -703,7 +716,7 @@ LogOutcome Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags) 
   }
   if (outcome.decision == LogDecision::kExcluded) {
     ++cell.logs_excluded;
-    return outcome;
+    return;
   }
 
   bool down = outcome.decision == LogDecision::kDownWeighted;
@@ -726,7 +739,6 @@ LogOutcome Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags) 
     }
     state.evidence.Offer(value, record.report_id, down, options_.max_evidence_per_kpi);
   }
-  return outcome;
 }
 
 std::vector<ScoreReport> Engine::Reports() const {

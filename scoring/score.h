@@ -163,6 +163,10 @@ class Engine {
   std::vector<Flag> Validate(const NormalizedLog& log);
   LogOutcome Aggregate(const NormalizedLog& log, std::vector<Flag> flags);
   LogOutcome Aggregate(NormalizedLog&& log, std::vector<Flag> flags);  // same as the above
+  // Aggregates like the above into *out, replacing all of its previous contents. Its strings
+  // keep their capacity, so a caller that reuses one LogOutcome per slot does not allocate ids
+  // longer than a std::string's inline capacity again for every log.
+  void Aggregate(const NormalizedLog& log, std::vector<Flag> flags, LogOutcome* out);
 
   // Returns a report per person and period fed so far, sorted by period, then person id.
   std::vector<ScoreReport> Reports() const;

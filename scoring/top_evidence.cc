@@ -3,6 +3,9 @@
 #include "scoring/top_evidence.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <new>
 #include <utility>
 
 namespace logbridge::scoring {
@@ -12,15 +15,14 @@ void TopEvidence::Append(const MetricValue& value, int64_t abs_units, std::strin
   if (size_ == capacity_) {
     // Slots grow as a vector's would, from 16, so a large cap costs memory only when used.
     size_t grown = std::min<size_t>(cap, capacity_ == 0 ? 16 : 2 * size_t{capacity_});
-    // Not value-initialized, so the inline text buffers are not zeroed before their first fill.
-    auto items = std::make_unique_for_overwrite<Item[]>(grown);
-    auto abs_units_grown = std::make_unique<int64_t[]>(grown);
+    ItemArray items = AllocateItems(grown);
+    auto* abs_units_grown = reinterpret_cast<int64_t*>(items.get() + grown);
     for (uint32_t i = 0; i < size_; ++i) {
       items[i] = std::move(items_[i]);
       abs_units_grown[i] = abs_units_[i];
     }
     items_ = std::move(items);
-    abs_units_ = std::move(abs_units_grown);
+    abs_units_ = abs_units_grown;
     capacity_ = static_cast<uint32_t>(grown);
   }
   Fill(value, report_id, down_weighted, &items_[size_]);
@@ -29,6 +31,36 @@ void TopEvidence::Append(const MetricValue& value, int64_t abs_units, std::strin
   if (size_ == cap) {
     FindSmallest();
   }
+}
+
+namespace {
+
+// Stored just before the first item of a block, so the deleter can find the block and the count.
+struct ItemBlockHeader {
+  void* block;
+  size_t count;
+};
+
+}  // namespace
+
+TopEvidence::ItemArray TopEvidence::AllocateItems(size_t count) {
+  constexpr size_t kAlign = alignof(Item);
+  size_t bytes = sizeof(ItemBlockHeader) + kAlign - 1 + count * (sizeof(Item) + sizeof(int64_t));
+  void* block = ::operator new(bytes);
+  uintptr_t first = (reinterpret_cast<uintptr_t>(block) + sizeof(ItemBlockHeader) + kAlign - 1) &
+                    ~uintptr_t{kAlign - 1};
+  auto* items = reinterpret_cast<Item*>(first);
+  new (reinterpret_cast<ItemBlockHeader*>(items) - 1) ItemBlockHeader{block, count};
+  // Default-initialized, so the inline text buffers are not zeroed before their first fill.
+  std::uninitialized_default_construct_n(items, count);
+  return ItemArray(items);
+}
+
+void TopEvidence::ItemsDeleter::operator()(Item* items) const {
+  const ItemBlockHeader* header = reinterpret_cast<const ItemBlockHeader*>(items) - 1;
+  void* block = header->block;
+  std::destroy_n(items, header->count);
+  ::operator delete(block);
 }
 
 void TopEvidence::Replace(const MetricValue& value, int64_t abs_units, std::string_view report_id,
@@ -53,13 +85,18 @@ void TopEvidence::Fill(const MetricValue& value, std::string_view report_id, boo
 }
 
 void TopEvidence::FindSmallest() {
-  smallest_ = 0;
+  // Two passes without data-dependent branches. Values arrive in no particular order, so a
+  // branch per comparison is often mispredicted.
+  int64_t smallest_units = abs_units_[0];
   for (uint32_t i = 1; i < size_; ++i) {
-    if (abs_units_[i] <= abs_units_[smallest_]) {
-      smallest_ = i;
-    }
+    smallest_units = std::min(smallest_units, abs_units_[i]);
   }
-  smallest_units_ = abs_units_[smallest_];
+  uint32_t smallest = 0;
+  for (uint32_t i = 0; i < size_; ++i) {
+    smallest = abs_units_[i] == smallest_units ? i : smallest;
+  }
+  smallest_ = smallest;
+  smallest_units_ = smallest_units;
 }
 
 void TopEvidence::AppendTo(Decimal down_weight, std::vector<Evidence>* out) const {

@@ -78,9 +78,21 @@ class TopEvidence {
   // smallest absolute value.
   void FindSmallest();
 
+  // Destroys the items of a block made by AllocateItems and frees the block.
+  struct ItemsDeleter {
+    void operator()(Item* items) const;
+  };
+  using ItemArray = std::unique_ptr<Item[], ItemsDeleter>;
+
+  // Allocates one block with count default-initialized items, aligned to a cache line, and then
+  // room for count uninitialized int64_t, which start at the returned items + count. The block
+  // comes from a plain operator new and is aligned by hand: in score_bench under callgrind, glibc
+  // 2.36 spent about 700 instructions on each aligned operator new.
+  static ItemArray AllocateItems(size_t count);
+
   // Slots [0, size_) are in use; both arrays have capacity_ slots.
-  std::unique_ptr<Item[]> items_;
-  std::unique_ptr<int64_t[]> abs_units_;  // |value| of each item in units, for FindSmallest
+  ItemArray items_;
+  int64_t* abs_units_ = nullptr;  // |value| of each item in units, in items_'s block
   uint32_t size_ = 0;
   uint32_t capacity_ = 0;
   uint32_t smallest_ = 0;       // index of the item to replace; valid once the list is full

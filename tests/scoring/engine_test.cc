@@ -5,6 +5,7 @@
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <vector>
 
 #include "scoring/config.h"
 #include "scoring/log_record.h"
@@ -767,6 +768,40 @@ TEST_CASE("hedged amounts are marked not flagged", "[engine]") {
   INFO(explained);
   CHECK(explained.find("\"签约约5万元\" = 50000 (approximate: written as about 50000)") !=
         std::string::npos);
+}
+
+// A LogOutcome refilled for log after log must read as the one Aggregate returns for each log,
+// after a skipped log with a reason and after a report id longer than any that follows.
+TEST_CASE("aggregate refills reused outcome", "[engine]") {
+  std::shared_ptr<const Config> config = LoadSalesConfig();
+  std::vector<LogRecord> records = LoadSalesLogs();
+  REQUIRE(records.size() >= 2);
+  LogRecord long_id = records[0];
+  long_id.report_id = std::string(40, 'x');
+  LogRecord unknown = records[1];
+  unknown.report_id = "unknown-template";
+  unknown.template_name = "no such template";
+  records.insert(records.begin(), {long_id, unknown});
+
+  Engine returning(config, {});
+  Engine refilling(config, {});
+  LogOutcome reused;
+  for (size_t i = 0; i < records.size(); ++i) {
+    INFO("log " << i << ", report " << records[i].report_id);
+    NormalizedLog returning_log = returning.Normalize(records[i]);
+    LogOutcome expected =
+        returning.Aggregate(returning_log, returning.Validate(returning_log));
+    NormalizedLog refilling_log = refilling.Normalize(records[i]);
+    refilling.Aggregate(refilling_log, refilling.Validate(refilling_log), &reused);
+
+    CHECK(reused.report_id == expected.report_id);
+    CHECK(reused.person_id == expected.person_id);
+    CHECK(reused.period == expected.period);
+    CHECK(reused.flags == expected.flags);
+    CHECK(reused.decision == expected.decision);
+    CHECK(reused.skip_reason == expected.skip_reason);
+  }
+  CHECK(ReportsToJson(refilling.Reports()) == ReportsToJson(returning.Reports()));
 }
 
 }  // namespace

@@ -108,6 +108,28 @@ TEST_CASE("top evidence grows past first slots", "[top_evidence]") {
   CHECK(top.omitted() == 2);
 }
 
+TEST_CASE("top evidence grows with long texts", "[top_evidence]") {
+  // Quotes too long for an item's inline buffer live on the heap. Growing from 16 to 32 to 33
+  // slots moves them into new blocks, and each must still read back whole.
+  TopEvidence top;
+  std::vector<std::string> quotes;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 33; ++i) {
+    quotes.push_back(std::string(80 + static_cast<size_t>(i), static_cast<char>('a' + i % 26)));
+    ids.push_back("report-" + std::to_string(i));
+  }
+  for (size_t i = 0; i < quotes.size(); ++i) {
+    top.Offer(MakeValue(static_cast<int64_t>(i) + 1, quotes[i]), ids[i], false, 33);
+  }
+  std::vector<Evidence> evidence = KeptEvidence(top);
+  REQUIRE(evidence.size() == 33);
+  for (size_t i = 0; i < evidence.size(); ++i) {
+    INFO("slot " << i);
+    CHECK(evidence[i].report_id == ids[i]);
+    CHECK(evidence[i].quote == quotes[i]);
+  }
+}
+
 TEST_CASE("top evidence moves with its items", "[top_evidence]") {
   TopEvidence top;
   top.Offer(MakeValue(3, "三"), "r1", false, 2);
@@ -174,6 +196,53 @@ TEST_CASE("top evidence composes paired quote", "[top_evidence]") {
   REQUIRE(evidence[0].approximate.has_value());
   CHECK(evidence[0].approximate->low == Decimal::FromInt(10));
   CHECK(evidence[0].approximate->high == Decimal::FromInt(30));
+}
+
+// Offers a fixed pseudo-random sequence of values, many of them equal, to a list and to a plain
+// model of its rule. The model appends below the cap. Above it, an offer larger than the
+// smallest absolute value replaces the last slot with that value. Checks that both keep the
+// same report ids in slot order.
+void CheckAgainstModel(size_t cap) {
+  TopEvidence top;
+  std::vector<std::pair<int64_t, std::string>> model;
+  std::vector<std::string> report_ids;
+  uint64_t state = 12345;
+  for (int i = 0; i < 200; ++i) {
+    report_ids.push_back("r" + std::to_string(i));
+  }
+  for (int i = 0; i < 200; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    int64_t whole = static_cast<int64_t>(state >> 59) - 16;  // -16 to 15
+    MetricValue value = MakeValue(whole, "q");
+    top.Offer(value, report_ids[static_cast<size_t>(i)], false, cap);
+
+    int64_t abs_whole = whole < 0 ? -whole : whole;
+    if (model.size() < cap) {
+      model.emplace_back(abs_whole, report_ids[static_cast<size_t>(i)]);
+      continue;
+    }
+    size_t smallest = 0;
+    for (size_t slot = 1; slot < model.size(); ++slot) {
+      if (model[slot].first <= model[smallest].first) {
+        smallest = slot;
+      }
+    }
+    if (cap > 0 && abs_whole > model[smallest].first) {
+      model[smallest] = {abs_whole, report_ids[static_cast<size_t>(i)]};
+    }
+  }
+  std::vector<Evidence> evidence = KeptEvidence(top);
+  REQUIRE(evidence.size() == model.size());
+  for (size_t slot = 0; slot < model.size(); ++slot) {
+    INFO("cap " << cap << ", slot " << slot);
+    CHECK(evidence[slot].report_id == model[slot].second);
+  }
+}
+
+TEST_CASE("top evidence matches plain model", "[top_evidence]") {
+  for (size_t cap : {0, 1, 2, 3, 10, 17, 40}) {
+    CheckAgainstModel(cap);
+  }
 }
 
 }  // namespace
