@@ -1,11 +1,13 @@
 // score_bench: streams generated sales logs through the scoring engine on one thread and
 // prints logs per second for each stage (normalize + extract, validate, aggregate) and peak
 // memory. Logs are generated in batches outside the timed sections.
-// Usage: score_bench [log_count] [people] [evidence_per_kpi] [days] [digest]
+// Usage: score_bench [log_count] [people] [evidence_per_kpi] [days] [digest] [per-log]
 // The defaults are 1000000 logs, 2000 people, the engine's evidence cap and 2,700 logs a day.
 // With a fifth argument "digest" it also prints a hash of every flag, every log's decision and
 // the JSON of all reports, so that two builds can be shown to give the same results. Hashing
-// happens outside the timed sections.
+// happens outside the timed sections. With "per-log" each log goes through all three stages
+// before the next one is read, as Engine::Add and the score command do, and only the total is
+// timed.
 // Two runs with the same people and days but twice the logs show whether memory grows with the
 // logs or only with people and periods.
 #include <sys/resource.h>
@@ -156,10 +158,18 @@ int main(int argc, char** argv) {
     options.max_evidence_per_kpi = static_cast<size_t>(std::atoll(argv[3]));
   }
   int64_t days = argc > 4 ? std::atoll(argv[4]) : std::max<int64_t>(1, total_logs / 2700);
-  bool digest = argc > 5 && std::string_view(argv[5]) == "digest";
-  if (total_logs <= 0 || people <= 0 || days <= 0 || (argc > 5 && !digest)) {
+  bool digest = false;
+  bool per_log = false;
+  bool known_words = true;
+  for (int i = 5; i < argc; ++i) {
+    std::string_view word = argv[i];
+    digest = digest || word == "digest";
+    per_log = per_log || word == "per-log";
+    known_words = known_words && (word == "digest" || word == "per-log");
+  }
+  if (total_logs <= 0 || people <= 0 || days <= 0 || !known_words) {
     std::fprintf(stderr, "usage: score_bench [log_count > 0] [people > 0] [evidence_per_kpi] "
-                         "[days > 0] [digest]\n");
+                         "[days > 0] [digest] [per-log]\n");
     return 2;
   }
 
@@ -199,20 +209,26 @@ int main(int argc, char** argv) {
     auto start_cpu = ThreadCpuTime();
     // The logs of the last batch are refilled in place, as a streaming scorer would do.
     logs.resize(std::max(logs.size(), batch));
-    for (size_t i = 0; i < batch; ++i) {
+    outcomes.resize(std::max(outcomes.size(), batch));
+    if (per_log) {
+      for (size_t i = 0; i < batch; ++i) {
+        engine.Normalize(records[i], &logs[i]);
+        engine.Aggregate(logs[i], engine.Validate(logs[i]), &outcomes[i]);
+      }
+    }
+    for (size_t i = 0; i < batch && !per_log; ++i) {
       engine.Normalize(records[i], &logs[i]);
     }
     auto normalized = std::chrono::steady_clock::now();
     auto normalized_cpu = ThreadCpuTime();
     log_flags.clear();
-    for (size_t i = 0; i < batch; ++i) {
+    for (size_t i = 0; i < batch && !per_log; ++i) {
       log_flags.push_back(engine.Validate(logs[i]));
     }
     auto validated = std::chrono::steady_clock::now();
     auto validated_cpu = ThreadCpuTime();
     // Like the logs, the outcomes of the last batch are refilled in place.
-    outcomes.resize(std::max(outcomes.size(), batch));
-    for (size_t i = 0; i < batch; ++i) {
+    for (size_t i = 0; i < batch && !per_log; ++i) {
       engine.Aggregate(logs[i], std::move(log_flags[i]), &outcomes[i]);
     }
     auto aggregated = std::chrono::steady_clock::now();
@@ -271,11 +287,15 @@ int main(int argc, char** argv) {
     std::printf(" %s %lld", code.c_str(), static_cast<long long>(count));
   }
   std::printf("\n%-21s %14s %14s\n", "stage", "wall logs/s", "CPU logs/s");
-  std::printf("%-21s %14.0f %14.0f\n", "normalize + extract", rate(normalize_time),
-              rate(normalize_cpu));
-  std::printf("%-21s %14.0f %14.0f\n", "validate", rate(validate_time), rate(validate_cpu));
-  std::printf("%-21s %14.0f %14.0f\n", "aggregate", rate(aggregate_time), rate(aggregate_cpu));
-  std::printf("%-21s %14.0f %14.0f  (%.2f s wall)\n", "all three stages",
+  if (!per_log) {
+    std::printf("%-21s %14.0f %14.0f\n", "normalize + extract", rate(normalize_time),
+                rate(normalize_cpu));
+    std::printf("%-21s %14.0f %14.0f\n", "validate", rate(validate_time), rate(validate_cpu));
+    std::printf("%-21s %14.0f %14.0f\n", "aggregate", rate(aggregate_time),
+                rate(aggregate_cpu));
+  }
+  std::printf("%-21s %14.0f %14.0f  (%.2f s wall)\n",
+              per_log ? "all three, per log" : "all three stages",
               static_cast<double>(total_logs) / total,
               rate(normalize_cpu + validate_cpu + aggregate_cpu), total);
   std::printf("building reports:    %.3f s\n", report_seconds);
