@@ -210,7 +210,8 @@ struct RuleLookup {
 // Buffers of one Normalize call. Kept per thread so that a log costs no allocations beyond
 // those of the NormalizedLog it returns.
 struct NormalizeScratch {
-  std::vector<char> typed_metric;  // metrics fed by a typed field of this log, by index
+  // The typed field that fed each metric in this log, by metric index, or nullptr.
+  std::vector<const FieldSpec*> typed_fields;
   std::vector<MetricValue> extracted;
   std::vector<Duration> durations;
   std::vector<Extraction> extractions;
@@ -226,7 +227,7 @@ class LogNormalizer {
                 NormalizeScratch* scratch, bool regular_text)
       : config_(config), record_(record), log_(log), scratch_(*scratch),
         regular_text_(regular_text) {
-    scratch_.typed_metric.assign(config.metrics.size(), 0);
+    scratch_.typed_fields.assign(config.metrics.size(), nullptr);
     scratch_.extracted.clear();
     scratch_.durations.clear();
   }
@@ -358,7 +359,7 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
     scratch_.durations.push_back({field.key, *number, value, whole});
   }
   if (metric >= 0) {
-    scratch_.typed_metric[metric] = 1;
+    scratch_.typed_fields[metric] = &field;
     // The quote is the text of the span, so a hedge such as 约 in 约5万 stays outside both.
     AddValue(metric, *number, "", field.key, "field", span,
              Utf8SliceView(raw->value, span.begin, span.end));
@@ -383,7 +384,7 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
   int metric = field.metric_index;
   if (metric >= 0) {
     // A text field feeding a metric counts once per log; distinct counts use its text.
-    scratch_.typed_metric[metric] = 1;
+    scratch_.typed_fields[metric] = &field;
     Span whole{lead, lead + CodePointsOf(value)};
     AddValue(metric, Decimal::FromInt(1), value, field.key, "field", whole, value);
   }
@@ -457,8 +458,29 @@ void LogNormalizer::AddTimeSavings() {
 
 void LogNormalizer::AddExtractions() {
   for (const MetricValue& item : scratch_.extracted) {
-    if (item.metric >= 0 && scratch_.typed_metric[item.metric] == 0) {
+    if (item.metric < 0) {
+      continue;
+    }
+    const FieldSpec* typed = scratch_.typed_fields[static_cast<size_t>(item.metric)];
+    if (typed == nullptr) {
       log_->values.push_back(item);
+      continue;
+    }
+    // Listed as not counted, so that explain shows where the metric's value came from.
+    IgnoredExtraction& replaced = log_->ignored.emplace_back();
+    replaced.field_key = item.evidence.field_key;
+    replaced.replaced_by = typed->key;
+    Extraction& extraction = replaced.extraction;
+    extraction.metric = config_.metrics[static_cast<size_t>(item.metric)].name;
+    extraction.rule = item.evidence.source;
+    extraction.span = item.evidence.span;
+    if (item.evidence.approximate) {
+      extraction.quantity.low = item.evidence.approximate->low;
+      extraction.quantity.high = item.evidence.approximate->high;
+      extraction.quantity.approximate = true;
+    } else {
+      extraction.quantity.low = item.value;
+      extraction.quantity.high = item.value;
     }
   }
 }

@@ -73,11 +73,14 @@ struct UnreadableField {
   std::string hint;  // why the value did not parse and how to write it, when that is known
 };
 
-// An extraction of planned or negated work, an identifier or an unreadable number: shown,
-// never counted.
+// An extraction of planned or negated work, an identifier, an unreadable number, or a match of
+// a metric that a typed field of the same log gives: shown, never counted.
 struct IgnoredExtraction {
   std::string field_key;
   Extraction extraction;
+  // The key of the typed field whose value counted instead of this match, or empty. Points into
+  // the config.
+  std::string_view replaced_by;
 };
 
 struct NormalizedLog {

@@ -58,6 +58,7 @@ Json IgnoredJson(const IgnoredMatch& match) {
           {"span", {match.span.begin, match.span.end}},
           {"quote", match.quote},
           {"reason", match.reason},
+          {"replaced_by", match.replaced_by.empty() ? Json(nullptr) : Json(match.replaced_by)},
           {"value", HasNoValue(match) ? Json(nullptr) : DecimalJson(match.value)}};
 }
 
@@ -219,7 +220,9 @@ void AppendIgnoredLines(const ScoreReport& report, std::string* out) {
   for (const IgnoredMatch& match : report.ignored) {
     *out += "    " + match.report_id + " " + match.field_key + " [" +
             std::to_string(match.span.begin) + "," + std::to_string(match.span.end) + ") " +
-            match.rule + ": \"" + match.quote + "\" " + match.reason + ", not counted (" +
+            match.rule + ": \"" + match.quote + "\" " +
+            (match.replaced_by.empty() ? match.reason : "replaced by " + match.replaced_by) +
+            ", not counted (" +
             match.metric +
             (HasNoValue(match) ? "" : " " + match.value.ToString()) + ")\n";
   }
@@ -312,8 +315,8 @@ std::string ReportsToTable(const std::vector<ScoreReport>& reports) {
     if (int64_t uncounted = static_cast<int64_t>(report.ignored.size()) + report.ignored_omitted;
         uncounted > 0) {
       out += "  " + std::to_string(uncounted) +
-             " rule match(es) not counted (planned, negated, identifier or unreadable); explain "
-                 "lists them\n";
+             " rule match(es) not counted (planned, negated, identifier, unreadable, or replaced "
+             "by a typed field); explain lists them\n";
     }
     AppendFlagLines(report, &out);
     out += "\n";

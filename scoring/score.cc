@@ -37,9 +37,9 @@ struct MetricState {
 struct IgnoredItem {
   Span span;
   Decimal value;
-  // A string literal: "planned", "negated", "identifier" or "unreadable".
+  // A string literal: "planned", "negated", "identifier", "unreadable" or "replaced".
   std::string_view reason;
-  PackedStrings<5> texts;   // report id, field key, rule, metric, quote
+  PackedStrings<6> texts;   // report id, field key, rule, metric, quote, replaced_by
 };
 
 // The aggregates of one person's period.
@@ -263,6 +263,7 @@ ScoreReport BuildReport(const Config& config, const std::string& person, const C
     match.span = item.span;
     match.quote = item.texts.Part(4);
     match.reason = item.reason;
+    match.replaced_by = item.texts.Part(5);
     match.value = item.value;
   }
   report.ignored_omitted = cell.ignored_omitted;
@@ -363,7 +364,8 @@ void FillIgnoredItem(const NormalizedLog& log, const IgnoredExtraction& ignored,
   const Extraction& extraction = ignored.extraction;
   item->span = extraction.span;
   item->value = extraction.quantity.Value();
-  item->reason = extraction.identifier                  ? "identifier"
+  item->reason = !ignored.replaced_by.empty()             ? "replaced"
+                 : extraction.identifier                 ? "identifier"
                  : extraction.unreadable                 ? "unreadable"
                  : extraction.aspect == Aspect::kPlanned ? "planned"
                                                          : "negated";
@@ -390,8 +392,8 @@ void FillIgnoredItem(const NormalizedLog& log, const IgnoredExtraction& ignored,
                                                   extraction.span_begin_byte))
                 : Utf8SliceView(field->value, extraction.span.begin, extraction.span.end);
   }
-  item->texts.Assign(
-      {log.record->report_id, ignored.field_key, extraction.rule, extraction.metric, quote});
+  item->texts.Assign({log.record->report_id, ignored.field_key, extraction.rule,
+                      extraction.metric, quote, ignored.replaced_by});
 }
 
 // Returns the index of a code in kAllFlagCodes, or -1 for any other code.
@@ -710,8 +712,17 @@ void Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags, LogOut
   for (const IgnoredExtraction& ignored : log.ignored) {
     if (cell.ignored.size() < options_.max_evidence_per_kpi) {
       FillIgnoredItem(log, ignored, &cell.ignored.emplace_back());
-    } else {
-      ++cell.ignored_omitted;
+      continue;
+    }
+    ++cell.ignored_omitted;
+    // A full list keeps planned, negated, identifier and unreadable matches before replaced
+    // ones, which only repeat a value that counted through a typed field.
+    if (ignored.replaced_by.empty()) {
+      auto replaced = std::find_if(cell.ignored.begin(), cell.ignored.end(),
+                                   [](const IgnoredItem& item) { return item.reason == "replaced"; });
+      if (replaced != cell.ignored.end()) {
+        FillIgnoredItem(log, ignored, &*replaced);
+      }
     }
   }
   if (outcome.decision == LogDecision::kExcluded) {

@@ -71,8 +71,8 @@ struct FlaggedLog {
 };
 
 // Text that an extraction rule matched but that did not count, so a reader can see why it
-// added nothing: planned work (明天计划拜访3家), negated work (未签约), an identifier or an
-// unreadable number (签约5,00元).
+// added nothing: planned work (明天计划拜访3家), negated work (未签约), an identifier, an
+// unreadable number (签约5,00元), or an amount that a typed field of the log gave instead.
 struct IgnoredMatch {
   std::string report_id;
   std::string field_key;
@@ -80,7 +80,10 @@ struct IgnoredMatch {
   std::string metric;
   Span span;           // code points of the field's original text
   std::string quote;   // the text of span
-  std::string reason;  // "planned", "negated", "identifier" or "unreadable"
+  // "planned", "negated", "identifier", "unreadable", or "replaced" when a typed field of the
+  // same log gave the metric's value
+  std::string reason;
+  std::string replaced_by;  // for "replaced": the typed field's key; empty otherwise
   // The value it would have had. An identifier or an unreadable number has none (null in
   // JSON). An unreadable number, and a digit run too long for a Decimal, has 0 here.
   Decimal value;

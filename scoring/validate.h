@@ -184,10 +184,12 @@ class Validator {
   // FactsOf's buffer for LogFacts::metric_totals, reused so that no log allocates. Mutable
   // like deadline_cache_.
   mutable std::vector<LogMetricTotal> metric_totals_;
-  // DeadlineOf's last result. Mutable, because a cache changes no observable state, and the
-  // Validator is not thread-safe anyway.
+  // DeadlineOf's last result, keyed by the deadline's values, not its address, which a log
+  // normalized with another config may share. Mutable, because a cache changes no observable
+  // state, and the Validator is not thread-safe anyway.
   struct DeadlineCache {
-    const Deadline* deadline = nullptr;
+    bool valid = false;
+    Deadline deadline;
     int64_t work_day = 0;
     EpochMs due;
   };

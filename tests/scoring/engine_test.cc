@@ -455,6 +455,55 @@ TEST_CASE("uncounted matches are bounded", "[engine]") {
   CHECK(report.ignored_omitted == 1);
 }
 
+TEST_CASE("text amount replaced by typed field", "[engine]") {
+  Engine engine(LoadSalesConfig(), {});
+  engine.Add(SalesLog("r1", "拜访客户3家，签约5万元", "50000"));
+  ScoreReport report = engine.Reports().at(0);
+  CHECK(FindKpi(report, "销售额").raw == Dec("50000"));
+
+  REQUIRE(report.ignored.size() == 1);
+  const IgnoredMatch& replaced = report.ignored[0];
+  CHECK(replaced.report_id == "r1");
+  CHECK(replaced.field_key == "今日工作");
+  CHECK(replaced.rule == "deals_signed");
+  CHECK(replaced.metric == "sales");
+  CHECK(replaced.quote == "签约5万元");
+  CHECK(replaced.span.begin == 7);
+  CHECK(replaced.span.end == 12);
+  CHECK(replaced.reason == "replaced");
+  CHECK(replaced.replaced_by == "成交金额");
+  CHECK(replaced.value == Dec("50000"));
+
+  std::string table = ExplainReport(report);
+  CHECK(table.find("\"签约5万元\" replaced by 成交金额, not counted (sales 50000)") !=
+        std::string::npos);
+}
+
+TEST_CASE("replaced text range keeps its midpoint", "[engine]") {
+  Engine engine(LoadSalesConfig(), {});
+  engine.Add(SalesLog("r1", "签约3-5万元", "45000"));
+  ScoreReport report = engine.Reports().at(0);
+  REQUIRE(report.ignored.size() == 1);
+  CHECK(report.ignored[0].reason == "replaced");
+  CHECK(report.ignored[0].value == Dec("40000"));
+}
+
+TEST_CASE("full list prefers planned to replaced", "[engine]") {
+  Engine engine(LoadSalesConfig(), {.max_evidence_per_kpi = 2});
+  engine.Add(SalesLog("r1", "签约1万元", "10000"));
+  engine.Add(SalesLog("r2", "签约2万元", "20000"));
+  engine.Add(SalesLog("r3", "签约3万元", "30000"));
+  engine.Add(SalesLog("r4", "明天计划拜访5家"));
+  ScoreReport report = engine.Reports().at(0);
+  REQUIRE(report.ignored.size() == 2);
+  CHECK(report.ignored_omitted == 2);
+  int planned = 0;
+  for (const IgnoredMatch& match : report.ignored) {
+    planned += match.reason == "planned" ? 1 : 0;
+  }
+  CHECK(planned == 1);
+}
+
 TEST_CASE("approximate values are flagged", "[engine]") {
   Engine engine(LoadSalesConfig(), {});
   LogOutcome outcome = engine.Add(SalesLog("r1", "拜访两三个客户，签约十几万"));

@@ -157,7 +157,7 @@ std::vector<std::string> DescribeLog(const NormalizedLog& log) {
   for (const IgnoredExtraction& ignored : log.ignored) {
     lines.push_back("ignored " + ignored.field_key + " " + ignored.extraction.rule + " " +
                     ignored.extraction.quantity.Value().ToString() + " " +
-                    ignored.extraction.quantity.unit);
+                    ignored.extraction.quantity.unit + " " + std::string(ignored.replaced_by));
   }
   for (const std::string& key : log.missing_fields) {
     lines.push_back("missing " + key);
@@ -199,7 +199,10 @@ TEST_CASE("Normalize into a reused log", "[normalize]") {
   CHECK(reused.missing_fields.empty());
   CHECK(reused.customer == "华为");
   CHECK(reused.values.size() == 5);
-  CHECK(reused.ignored.size() == 1);
+  // The planned visits, and the text amount that the typed 成交金额 replaced.
+  REQUIRE(reused.ignored.size() == 2);
+  CHECK(reused.ignored[0].replaced_by.empty());
+  CHECK(reused.ignored[1].replaced_by == "成交金额");
 }
 
 TEST_CASE("Normalize keeps other reused logs", "[normalize]") {

@@ -108,7 +108,7 @@ ScoreReport WeekReport() {
   visits.target = Dec("5");
   visits.curve_on_achievement = false;
   report.ignored.push_back({"r1", "今日工作", "visits_done", "visits", {10, 14}, "拜访5家",
-                            "planned", Dec("5")});
+                            "planned", "", Dec("5")});
   report.ignored_omitted = 2;
   return report;
 }
@@ -144,8 +144,8 @@ TEST_CASE("table hides achievement of value curves", "[report_format]") {
   CHECK(table.find("4             5             -         ") != std::string::npos);
   CHECK(table.find("targets of sum and count KPIs are month targets x 7/30") !=
         std::string::npos);
-  CHECK(table.find("  3 rule match(es) not counted (planned, negated, identifier or "
-                   "unreadable); explain lists them\n") != std::string::npos);
+  CHECK(table.find("  3 rule match(es) not counted (planned, negated, identifier, unreadable, "
+                   "or replaced by a typed field); explain lists them\n") != std::string::npos);
   CHECK(ReportsToTable({SampleReport()}).find("not counted") == std::string::npos);
 }
 
@@ -159,6 +159,7 @@ TEST_CASE("json carries uncounted text and ranges", "[report_format]") {
   const nlohmann::json& report = json["reports"][0];
   CHECK(report["ignored"][0]["quote"] == "拜访5家");
   CHECK(report["ignored"][0]["reason"] == "planned");
+  CHECK(report["ignored"][0]["replaced_by"].is_null());
   CHECK(report["ignored"][0]["span"][0] == 10);
   CHECK(report["ignored_omitted"] == 2);
   const nlohmann::json& sales = report["kpis"][0];

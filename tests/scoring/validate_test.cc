@@ -115,6 +115,14 @@ class Fixture {
   std::vector<Flag> last_flags_;
 };
 
+std::vector<std::string> Codes(const std::vector<Flag>& flags) {
+  std::vector<std::string> codes;
+  for (const Flag& flag : flags) {
+    codes.push_back(flag.code);
+  }
+  return codes;
+}
+
 bool Has(const std::vector<std::string>& codes, std::string_view code) {
   return std::find(codes.begin(), codes.end(), code) != codes.end();
 }
@@ -308,6 +316,26 @@ TEST_CASE("deadline follows each work day", "[validate]") {
         early_tomorrow);
     CHECK_FALSE(Has(codes, "late"));
   }
+}
+
+TEST_CASE("deadline change at same address", "[validate]") {
+  // A spec rewritten in place, as a reloaded config may be, must not reuse the old deadline.
+  Fixture fixture;
+  LogRecord record;
+  record.report_id = "r1";
+  record.template_name = "销售日报";
+  record.creator_id = "a";
+  record.create_time = EpochMs(kEvening + 4 * 3600 * 1000);  // 22:00, deadline 21:00
+  record.modified_time = record.create_time;
+  record.contents = {{"今日工作", 0, "1", "拜访2家客户，讨论年度框架协议的条款。"}};
+  NormalizedLog log = Normalize(fixture.config(), record);
+  TemplateSpec spec = *log.spec;
+  REQUIRE(spec.deadline.has_value());
+  log.spec = &spec;
+  CHECK(Has(Codes(fixture.validator().Check(log)), "late"));
+
+  spec.deadline->minute_of_day = 23 * 60;
+  CHECK_FALSE(Has(Codes(fixture.validator().Check(log)), "late"));
 }
 
 TEST_CASE("requested edits are not late", "[validate]") {
