@@ -213,6 +213,8 @@ struct NormalizeScratch {
   // The typed field that fed each metric in this log, by metric index, or nullptr.
   std::vector<const FieldSpec*> typed_fields;
   std::vector<MetricValue> extracted;
+  // The text field each value of extracted was found in, at the same index.
+  std::vector<const LogField*> extracted_from;
   std::vector<Duration> durations;
   std::vector<Extraction> extractions;
 };
@@ -229,6 +231,7 @@ class LogNormalizer {
         regular_text_(regular_text) {
     scratch_.typed_fields.assign(config.metrics.size(), nullptr);
     scratch_.extracted.clear();
+    scratch_.extracted_from.clear();
     scratch_.durations.clear();
   }
 
@@ -400,6 +403,7 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
     }
     const RuleLookup& rule = LookUpRule(extraction);
     MetricValue& item = scratch_.extracted.emplace_back();
+    scratch_.extracted_from.push_back(&raw);
     item.metric = rule.metric;
     item.value = extraction.quantity.Value();
     item.evidence.field_key = field.key;
@@ -457,7 +461,8 @@ void LogNormalizer::AddTimeSavings() {
 }
 
 void LogNormalizer::AddExtractions() {
-  for (const MetricValue& item : scratch_.extracted) {
+  for (size_t i = 0; i < scratch_.extracted.size(); ++i) {
+    const MetricValue& item = scratch_.extracted[i];
     if (item.metric < 0) {
       continue;
     }
@@ -474,6 +479,15 @@ void LogNormalizer::AddExtractions() {
     extraction.metric = config_.metrics[static_cast<size_t>(item.metric)].name;
     extraction.rule = item.evidence.source;
     extraction.span = item.evidence.span;
+    // The quote is a view into the field's text, so its offsets spare the report a walk. An
+    // empty quote (a span past the end of invalid text) keeps the offsets at -1.
+    std::string_view field_text = scratch_.extracted_from[i]->value;
+    std::string_view quote = item.evidence.quote;
+    if (!quote.empty() && quote.data() >= field_text.data() &&
+        quote.data() + quote.size() <= field_text.data() + field_text.size()) {
+      extraction.span_begin_byte = static_cast<int32_t>(quote.data() - field_text.data());
+      extraction.span_end_byte = extraction.span_begin_byte + static_cast<int32_t>(quote.size());
+    }
     if (item.evidence.approximate) {
       extraction.quantity.low = item.evidence.approximate->low;
       extraction.quantity.high = item.evidence.approximate->high;

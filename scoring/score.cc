@@ -58,6 +58,7 @@ struct Cell {
   std::map<std::string, int64_t, std::less<>> other_flag_counts;
   std::vector<IgnoredItem> ignored;
   int64_t ignored_omitted = 0;
+  int32_t ignored_replaced = 0;  // items of ignored with reason "replaced"
 };
 
 bool EvidenceBefore(const Evidence& a, const Evidence& b) {
@@ -710,19 +711,20 @@ void Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags, LogOut
     cell.ignored.reserve(std::min<size_t>(options_.max_evidence_per_kpi, 16));
   }
   for (const IgnoredExtraction& ignored : log.ignored) {
+    bool replaces = !ignored.replaced_by.empty();
     if (cell.ignored.size() < options_.max_evidence_per_kpi) {
       FillIgnoredItem(log, ignored, &cell.ignored.emplace_back());
+      cell.ignored_replaced += replaces ? 1 : 0;
       continue;
     }
     ++cell.ignored_omitted;
     // A full list keeps planned, negated, identifier and unreadable matches before replaced
     // ones, which only repeat a value that counted through a typed field.
-    if (ignored.replaced_by.empty()) {
+    if (!replaces && cell.ignored_replaced > 0) {
       auto replaced = std::find_if(cell.ignored.begin(), cell.ignored.end(),
                                    [](const IgnoredItem& item) { return item.reason == "replaced"; });
-      if (replaced != cell.ignored.end()) {
-        FillIgnoredItem(log, ignored, &*replaced);
-      }
+      FillIgnoredItem(log, ignored, &*replaced);
+      --cell.ignored_replaced;
     }
   }
   if (outcome.decision == LogDecision::kExcluded) {

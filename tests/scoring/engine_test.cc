@@ -479,6 +479,15 @@ TEST_CASE("text amount replaced by typed field", "[engine]") {
         std::string::npos);
 }
 
+TEST_CASE("replaced match quoted from invalid utf8", "[engine]") {
+  Engine engine(LoadSalesConfig(), {});
+  engine.Add(SalesLog("r1", "拜访\xff客户3家，签约5万元", "50000"));
+  ScoreReport report = engine.Reports().at(0);
+  REQUIRE(report.ignored.size() == 1);
+  CHECK(report.ignored[0].quote == "签约5万元");
+  CHECK(report.ignored[0].reason == "replaced");
+}
+
 TEST_CASE("replaced text range keeps its midpoint", "[engine]") {
   Engine engine(LoadSalesConfig(), {});
   engine.Add(SalesLog("r1", "签约3-5万元", "45000"));
