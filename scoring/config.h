@@ -61,6 +61,8 @@ struct Deadline {
 
   // Returns the deadline for a log whose work date is the given Shanghai day.
   EpochMs For(int64_t work_day) const;
+
+  bool operator==(const Deadline&) const = default;
 };
 
 struct TemplateSpec {

@@ -12,14 +12,6 @@
 namespace logbridge::scoring {
 namespace {
 
-// Length in bytes of the UTF-8 sequence that starts with this byte; 1 for stray bytes. The
-// table is indexed by the top five bits: 110xxxxx leads 2 bytes, 1110xxxx 3 and 11110xxx 4.
-size_t SequenceLength(unsigned char lead) {
-  static constexpr uint8_t kLengths[32] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-                                           1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 4, 1};
-  return kLengths[lead >> 3];
-}
-
 // Whether two keys are equal. Keys of one template often have the same length, so the first
 // eight bytes are compared inline before the call to memcmp.
 bool KeysEqual(std::string_view a, std::string_view b) {
@@ -545,9 +537,7 @@ int64_t ReportedDay(const TemplateSpec& spec, EpochMs create_time) {
   };
   thread_local CachedWindow cached;
   const Deadline& deadline = *spec.deadline;
-  if (!cached.valid || cached.day != day || cached.deadline.period != deadline.period ||
-      cached.deadline.minute_of_day != deadline.minute_of_day ||
-      cached.deadline.days_after != deadline.days_after) {
+  if (!cached.valid || cached.day != day || !(cached.deadline == deadline)) {
     cached.window = GraceWindowOf(deadline, day);
     cached.deadline = deadline;
     cached.day = day;
@@ -575,14 +565,14 @@ std::string_view Utf8Slicer::Slice(int32_t begin, int32_t end) {
   }
   size_t size = text_.size();
   for (; index_ < begin && byte_ < size; ++index_) {
-    byte_ = std::min(byte_ + SequenceLength(text_[byte_]), size);
+    byte_ = std::min(byte_ + Utf8SequenceLength(text_[byte_]), size);
   }
   if (index_ < begin || byte_ >= size) {
     return {};  // the slice starts at or past the end of the text
   }
   size_t byte = byte_;
   for (int32_t index = index_; index < end && byte < size; ++index) {
-    byte = std::min(byte + SequenceLength(text_[byte]), size);
+    byte = std::min(byte + Utf8SequenceLength(text_[byte]), size);
   }
   return text_.substr(byte_, byte - byte_);
 }

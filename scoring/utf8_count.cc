@@ -14,7 +14,8 @@ namespace logbridge::scoring {
 namespace {
 
 #if defined(__x86_64__)
-// 0xFF in each byte of value that is threshold or more, as unsigned bytes; 0 in the others.
+// Returns 0xFF in each byte of value that is threshold or more, as unsigned bytes, and 0 in
+// the others.
 inline __m128i AtLeast(__m128i value, unsigned char threshold) {
   return _mm_cmpeq_epi8(_mm_max_epu8(value, _mm_set1_epi8(static_cast<char>(threshold))), value);
 }
@@ -37,13 +38,6 @@ inline int64_t LaneTotal(__m128i sum) {
 }
 #endif
 
-// Length in bytes of the UTF-8 sequence that starts with this byte; 1 for stray bytes.
-size_t SequenceLength(unsigned char lead) {
-  static constexpr uint8_t kLengths[32] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-                                           1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 4, 1};
-  return kLengths[lead >> 3];
-}
-
 }  // namespace
 
 CodePointCounts CountCodePointsByStep(std::string_view text) {
@@ -53,12 +47,12 @@ CodePointCounts CountCodePointsByStep(std::string_view text) {
   for (size_t i = 0; i < size;) {
     unsigned char lead = bytes[i];
     bool space = lead == ' ' || lead == '\t' || lead == '\n' || lead == '\r';
-    // U+3000 is E3 80 80; a sequence cut short by the end of the text is not a space.
+    // U+3000 is E3 80 80. A sequence cut short by the end of the text is not a space.
     space = space ||
             (lead == 0xE3 && i + 2 < size && bytes[i + 1] == 0x80 && bytes[i + 2] == 0x80);
     ++counts.code_points;
     counts.content += space ? 0 : 1;
-    i += SequenceLength(lead);
+    i += Utf8SequenceLength(lead);
   }
   return counts;
 }

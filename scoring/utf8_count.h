@@ -2,6 +2,7 @@
 // elsewhere. Pure functions, safe from any thread.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -18,6 +19,15 @@ struct CodePointCounts {
   // through instead: when it is shorter than 24 bytes or is not regular.
   bool regular = false;
 };
+
+// Returns the length in bytes of the UTF-8 sequence that this lead byte starts, or 1 for a
+// byte that starts none. The table is indexed by the top five bits: 110xxxxx leads 2 bytes,
+// 1110xxxx 3 and 11110xxx 4.
+inline size_t Utf8SequenceLength(unsigned char lead) {
+  static constexpr uint8_t kLengths[32] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+                                           1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 4, 1};
+  return kLengths[lead >> 3];
+}
 
 // Counts the code points of text as a reader that steps over each sequence by the length its
 // lead byte announces (110xxxxx 2, 1110xxxx 3, 11110xxx 4, any other byte 1). On valid UTF-8

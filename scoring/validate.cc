@@ -767,10 +767,8 @@ void Validator::CheckDeadline(const NormalizedLog& log, std::vector<Flag>* flags
 }
 
 EpochMs Validator::DeadlineOf(const Deadline& deadline, int64_t work_day) const {
-  const Deadline& cached = deadline_cache_.deadline;
   if (!deadline_cache_.valid || deadline_cache_.work_day != work_day ||
-      cached.period != deadline.period || cached.minute_of_day != deadline.minute_of_day ||
-      cached.days_after != deadline.days_after) {
+      !(deadline_cache_.deadline == deadline)) {
     deadline_cache_ = {true, deadline, work_day, deadline.For(work_day)};
   }
   return deadline_cache_.due;
