@@ -113,7 +113,7 @@ class OrderClaims {
   void Rebuild(size_t customer);
 
   // Makes the chunk of sequence end_ ready for writing when end_ starts a chunk. The chunk in
-  // its ring position is reused when it holds only expired claims. Otherwise the ring of chunk
+  // its ring position is reused when it contains only expired claims. Otherwise the ring of chunk
   // pointers doubles, which moves pointers but no claim.
   void PrepareChunk();
 

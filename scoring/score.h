@@ -83,7 +83,7 @@ struct IgnoredMatch {
   // "planned", "negated", "identifier", "unreadable", or "replaced" when a typed field of the
   // same log gave the metric's value
   std::string reason;
-  std::string replaced_by;  // for "replaced": the typed field's key; empty otherwise
+  std::string replaced_by;  // the typed field's key for a replaced match, or empty
   // The value it would have had. An identifier or an unreadable number has none (null in
   // JSON). An unreadable number, and a digit run too long for a Decimal, has 0 here.
   Decimal value;
