@@ -21,6 +21,10 @@ bool IsDigitJoiner(char32_t cp) {
   return cp == U'.' || cp == U':' || cp == U'/' || cp == U'-' || cp == U'~';
 }
 
+// Whether cp is white space that may stand between a number and its unit: the ASCII space,
+// which the ideographic and no-break spaces fold to, and the tab.
+bool IsInlineSpace(char32_t cp) { return cp == U' ' || cp == U'\t'; }
+
 // Returns 0-9 for a Chinese or financial digit, -1 otherwise.
 int ChineseDigit(char32_t cp) {
   switch (cp) {
@@ -904,7 +908,7 @@ NumberReader::Prefix NumberReader::ReadPrefix(int32_t begin) const {
     i += 3;
     prefix.percent = true;
   }
-  if (prefix.currency && At(i) == U' ') {
+  if (prefix.currency && IsInlineSpace(At(i))) {
     ++i;
   }
   prefix.core_begin = i;
@@ -995,7 +999,7 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) 
 
   // The unit word after the numeral, if any.
   int32_t unit_begin = core.end;
-  if (At(unit_begin) == U' ' && units_.Match(text_, unit_begin + 1) != nullptr) {
+  if (IsInlineSpace(At(unit_begin)) && units_.Match(text_, unit_begin + 1) != nullptr) {
     ++unit_begin;
   }
   const UnitWord* word = prefix.percent ? nullptr : units_.Match(text_, unit_begin);
@@ -1043,7 +1047,7 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) 
   match.unreadable = core.unreadable;
   if (prefix.currency || prefix.percent) {
     AppendCodePoints(text_.substr(begin, prefix.core_begin - begin), &match.unit);
-    while (!match.unit.empty() && match.unit.back() == ' ') {
+    while (!match.unit.empty() && IsInlineSpace(static_cast<unsigned char>(match.unit.back()))) {
       match.unit.pop_back();
     }
   }

@@ -113,12 +113,30 @@ TEST_CASE("Extract reads a scale after a space", "[extract]") {
     CHECK(found.find("3000 ") == std::string::npos);
   }
   CHECK(ExtractOne("拜访3 千禧酒店客户2家")[0].quantity.Value().ToString() == "2");
-  // Nor is a scale with a digit after it, which would read 2 万 3 千元 as 3000.
-  CHECK(Describe(Sales().Extract("签约2 万 3 千元")).find("=3000 ") == std::string::npos);
+  // A scale with a digit after it joins only when a lower scale follows that digit: 2 万 3 千元
+  // is 23000, never 2 or 3000, while 2 万 3 家 and 2 万 3 千克 stay apart.
+  CHECK(ExtractOne("签约2 万 3 千元")[0].quantity.Value().ToString() == "23000");
+  CHECK(ExtractOne("签约2万 3千元")[0].quantity.Value().ToString() == "23000");
+  for (const char* text : {"签约2 万 3 家", "签约2 万 3 千克样品"}) {
+    INFO("text: " << text);
+    std::string found = Describe(Sales().Extract(text));
+    CHECK(found.find("000 ") == std::string::npos);
+  }
   // 千万 still joins: the scale ends the number.
   CHECK(ExtractOne("签约5 千万元")[0].quantity.Value().ToString() == "50000000");
   // A space after a Chinese numeral is not dropped: 五 万 stays two words.
   CHECK(Describe(Sales().Extract("签约五 万元")).find("50000") == std::string::npos);
+}
+
+TEST_CASE("Extract treats a tab like a space", "[extract]") {
+  std::vector<Extraction> amount = ExtractOne("签约2\t万元");
+  CHECK(amount[0].quantity.Value().ToString() == "20000");
+  CHECK(amount[0].span == Span{0, 6});
+  CHECK(ExtractOne("签约2\t万\t3\t千元")[0].quantity.Value().ToString() == "23000");
+  CHECK(ExtractOne("拜访3\t家客户")[0].quantity.Value().ToString() == "3");
+  std::vector<Extraction> marked = ExtractOne("成交¥\t5000");
+  CHECK(marked[0].quantity.Value().ToString() == "5000");
+  CHECK(marked[0].quantity.unit == "¥");
 }
 
 TEST_CASE("Extract scopes aspect cues to clauses", "[extract]") {

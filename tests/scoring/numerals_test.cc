@@ -684,5 +684,23 @@ TEST_CASE("ParseQuantity reads listed ranges", "[extract]") {
   CHECK_FALSE(ParseQuantity("1、2、3家", kCount).has_value());
 }
 
+TEST_CASE("ParseQuantity joins spaced scale parts", "[extract]") {
+  const ParseCase cases[] = {
+      {"2 万 3 千", kAmount, "23000", "23000", false, ""},
+      {"2 万 3 千元", kAmount, "23000", "23000", false, "元"},
+      {"2万 3千元", kAmount, "23000", "23000", false, "元"},
+      {"1 亿 2000 万", kAmount, "120000000", "120000000", false, "万"},
+      {"2\t万", kAmount, "20000", "20000", false, "万"},
+      {"2\t万\t3\t千元", kAmount, "23000", "23000", false, "元"},
+      {"3\t家", kCount, "3", "3", false, "家"},
+  };
+  for (const ParseCase& c : cases) {
+    CheckParses(c);
+  }
+  // Scales that do not fall from one part to the next leave the parts apart.
+  CHECK_FALSE(ParseQuantity("2 万 3 万", kAmount).has_value());
+  CHECK_FALSE(ParseQuantity("2 千 3 万", kAmount).has_value());
+}
+
 }  // namespace
 }  // namespace logbridge::scoring
