@@ -531,18 +531,20 @@ std::optional<NumberMatch> ReadDurationSum(const FoldBuffer& buffer, int32_t beg
 
 // Reads a typed range whose ends are written in full, such as 5千-6千, 五千到六千 or 80%-90%,
 // as an approximate quantity. Both ends must be exact and of one unit class, or the first
-// bare and the second a count or amount (3千-5千元). Returns nullopt otherwise.
+// bare and the second a count or amount (3千-5千元), and the range no wider than
+// kMaxRangeRatio allows. Returns nullopt otherwise.
 std::optional<NumberMatch> ReadTypedRange(const FoldBuffer& buffer, int32_t begin, int32_t end,
                                           const ScanOptions& options) {
-  constexpr std::u32string_view kSeparators = U"-~到至";
   for (int32_t split = begin + 1; split + 1 < end; ++split) {
-    if (kSeparators.find(buffer.folded[split]) == std::u32string_view::npos) {
+    char32_t separator = buffer.folded[split];
+    if (!IsRangeDash(separator) && separator != U'到' && separator != U'至') {
       continue;
     }
     std::optional<NumberMatch> low = ReadOneNumber(buffer, begin, split, DefaultUnits(), options);
     std::optional<NumberMatch> high =
         ReadOneNumber(buffer, split + 1, end, DefaultUnits(), options);
-    if (!low || !high || low->approximate || high->approximate || !(low->low < high->low)) {
+    if (!low || !high || low->approximate || high->approximate || !(low->low < high->low) ||
+        IsRangeTooWide(low->low, high->high)) {
       return std::nullopt;
     }
     bool bare_low = low->unit_class == UnitClass::kNone &&

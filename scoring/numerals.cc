@@ -21,6 +21,10 @@ bool IsDigitJoiner(char32_t cp) {
   return cp == U'.' || cp == U':' || cp == U'/' || cp == U'-' || cp == U'~';
 }
 
+// Whether cp is white space that may stand between a number and its unit: the ASCII space,
+// which the ideographic and no-break spaces fold to, and the tab.
+bool IsInlineSpace(char32_t cp) { return cp == U' ' || cp == U'\t'; }
+
 // Returns 0-9 for a Chinese or financial digit, -1 otherwise.
 int ChineseDigit(char32_t cp) {
   switch (cp) {
@@ -255,9 +259,11 @@ class NumberReader {
   // Whether the digits at begin follow an identifier label. followed_by_unit is true when a
   // unit or measure word comes after the digits.
   bool IsIdentifierContext(int32_t begin, bool followed_by_unit) const;
-  bool ReadRangeEnd(Core* core, bool* range) const;
+  int32_t RangeSeparatorLength(int32_t i) const;
+  bool ReadRangeEnd(Core* core, bool chinese, bool* range) const;
   bool ReadListedRangeEnd(Core* core, bool* range) const;
-  bool ReadScaledRangeEnd(Core* core, bool* range) const;
+  bool ReadScaledRangeEnd(Core* core, bool chinese, bool* range) const;
+  bool MarkUnreadableRange(const Core& upper, Core* core, bool* range) const;
   Prefix ReadPrefix(int32_t begin) const;
   // Applies a unit word's class and factors to value. Returns false on overflow.
   bool ApplyUnitWord(const UnitWord& word, int32_t unit_begin, Range* value,
@@ -764,50 +770,93 @@ Core NumberReader::ReadCore(int32_t begin) const {
   return NumeralParser(*this, begin).Parse();
 }
 
-// Extends core over a range's upper end (3-5, 3~5, 3到5, 三至五, 3-5万) and sets *range.
-// Returns false when a range separator is followed by something that is not a valid upper
-// end, so the caller rejects the whole text; core->end is then the place to resume.
-bool NumberReader::ReadRangeEnd(Core* core, bool* range) const {
-  char32_t separator = At(core->end);
-  bool is_separator = separator == U'-' || separator == U'~' || separator == U'到' ||
-                      separator == U'至' || separator == U'、';
-  if (!is_separator || core->approximate) {
+// Returns the length of the range separator at text[i], or 0: 到, 至, 、, a dash
+// (IsRangeDash) or the double dash ——. A dash may also stand between two single spaces
+// (3万 - 5万), but a dash with a space on one side only is read as a minus sign or a list
+// bullet, not as a range.
+int32_t NumberReader::RangeSeparatorLength(int32_t i) const {
+  char32_t cp = At(i);
+  if (cp == 0x2014 && At(i + 1) == 0x2014) {
+    return 2;
+  }
+  if (cp == U'到' || cp == U'至' || cp == U'、' || IsRangeDash(cp)) {
+    return 1;
+  }
+  if (cp == U' ' && IsRangeDash(At(i + 1)) && At(i + 2) == U' ') {
+    return 3;
+  }
+  return 0;
+}
+
+// Extends core over a range's upper end (3-5, 3~5, 3到5, 三至五, 3-5万, 5千-1万) and sets
+// *range. chinese is whether the lower end is a Chinese numeral, which lets a dash join it to
+// a Chinese upper end (三-五家). Returns false when a range separator is followed by something
+// that is not a valid upper end, so the caller rejects the whole text; core->end is then the
+// place to resume.
+bool NumberReader::ReadRangeEnd(Core* core, bool chinese, bool* range) const {
+  int32_t separator_length = RangeSeparatorLength(core->end);
+  if (separator_length == 0 || core->approximate) {
     return true;
   }
   if (core->scaled) {
-    return ReadScaledRangeEnd(core, range);
+    return ReadScaledRangeEnd(core, chinese, range);
   }
+  char32_t separator = At(core->end);
   if (separator == U'、') {
     return ReadListedRangeEnd(core, range);
   }
 
-  bool ascii_separator = separator == U'-' || separator == U'~';
-  if (!IsAsciiDigit(At(core->end + 1)) && (ascii_separator || ChineseDigit(At(core->end + 1)) < 0)) {
-    return true;  // 3到场, 三至: not a range
+  int32_t upper_begin = core->end + separator_length;
+  bool dash = separator != U'到' && separator != U'至';
+  if (!IsAsciiDigit(At(upper_begin)) &&
+      ((dash && !chinese) || ChineseDigit(At(upper_begin)) < 0)) {
+    return true;  // 3到场, 三至, 3-五: not a range
   }
-  Core upper = ReadCore(core->end + 1);
+  // A spaced dash that joins no range (5 - 3家) may be a minus sign or a bullet, so the
+  // numbers on both sides are read on their own.
+  bool spaced = separator_length == 3;
+  Core upper = ReadCore(upper_begin);
   if (!upper.ok || upper.approximate) {
-    core->end = std::max(upper.end, core->end + 1);
+    if (spaced) {
+      return true;
+    }
+    core->end = std::max(upper.end, upper_begin);
     return false;
   }
+  if (core->unreadable || upper.unreadable) {
+    return MarkUnreadableRange(upper, core, range);  // 3-5,00万
+  }
 
-  // The scale of the upper end applies to both: 3-5万 = 30000..50000.
+  // A scale or a place written only on the upper end applies to both: 3-5万 = 30000..50000,
+  // 3-5千 = 3000..5000 and 3-5百万 = 3000000..5000000. A lower end with a place of its own
+  // keeps it: 5千-1万 = 5000..10000.
   Range low = core->value;
-  if (upper.scale != 0) {
+  int64_t factor = upper.scale;
+  int64_t place = ChineseUnit(At(upper.scale != 0 ? upper.scale_begin - 1 : upper.end - 1));
+  if (place == 100 || place == 1000) {
+    factor = std::max<int64_t>(factor, 1) * place;
+  }
+  if (factor != 0 && !core->hundreds && !core->large) {
     RangeMath math;
-    low = math.Times(low, upper.scale);
+    low = math.Times(low, factor);
     if (!math.ok) {
       core->end = upper.end;
       return false;
     }
   }
   if (!(low.low < upper.value.low)) {
+    if (spaced) {
+      return true;
+    }
     core->end = upper.end;
     return false;
   }
+  if (IsRangeTooWide(low.low, upper.value.high)) {
+    return MarkUnreadableRange(upper, core, range);  // 3万-9999万
+  }
   core->value = Range{low.low, upper.value.high};
   core->identifier = core->identifier || upper.identifier;
-  core->unreadable = core->unreadable || upper.unreadable;
+  core->hundreds = core->hundreds || upper.hundreds;
   core->approximate = true;
   core->end = upper.end;
   core->scaled = upper.scaled;
@@ -817,26 +866,54 @@ bool NumberReader::ReadRangeEnd(Core* core, bool* range) const {
   return true;
 }
 
-// Extends a scaled core over an upper end with the same scale: 3万-5万, 1.5万到2万. A list
-// (3万、5万) names two amounts, and an upper end without the scale (3万-5) leaves core as it is.
-bool NumberReader::ReadScaledRangeEnd(Core* core, bool* range) const {
+// Extends a scaled core over a higher scaled upper end: 3万-5万, 1.5万到2万, 5万-1亿. A list
+// (3万、5万) names two amounts, and an upper end without a scale (3万-5) leaves core as it is.
+bool NumberReader::ReadScaledRangeEnd(Core* core, bool chinese, bool* range) const {
   char32_t separator = At(core->end);
-  if (separator == U'、' || !(IsAsciiDigit(At(core->end + 1)) ||
-                               (separator != U'-' && separator != U'~' &&
-                                ChineseDigit(At(core->end + 1)) >= 0))) {
+  int32_t upper_begin = core->end + RangeSeparatorLength(core->end);
+  bool dash = separator != U'到' && separator != U'至';
+  if (separator == U'、' || !(IsAsciiDigit(At(upper_begin)) ||
+                               ((!dash || chinese) && ChineseDigit(At(upper_begin)) >= 0))) {
     return true;
   }
-  Core upper = ReadCore(core->end + 1);
-  if (!upper.ok || upper.approximate || !upper.scaled || upper.scale != core->scale ||
-      !(core->value.low < upper.value.low)) {
+  Core upper = ReadCore(upper_begin);
+  if (!upper.ok || upper.approximate || !upper.scaled) {
     return true;
+  }
+  if (core->unreadable || upper.unreadable) {
+    return MarkUnreadableRange(upper, core, range);  // 3万-5,00万
+  }
+  if (!(core->value.low < upper.value.low)) {
+    return true;
+  }
+  if (IsRangeTooWide(core->value.low, upper.value.high)) {
+    return MarkUnreadableRange(upper, core, range);
   }
   core->value = Range{core->value.low, upper.value.high};
   core->identifier = core->identifier || upper.identifier;
-  core->unreadable = core->unreadable || upper.unreadable;
   core->approximate = true;
   core->end = upper.end;
   core->scale_begin = upper.scale_begin;
+  core->scale = upper.scale;
+  *range = true;
+  return true;
+}
+
+// Makes core one unreadable number that ends where upper ends: a range with an unreadable end
+// (3-5,00万) or one too wide to be an estimate (3万-9999万). Its value is 0, so it is shown and
+// never counted. Without ScanOptions::keep_identifiers the range is rejected instead, and this
+// returns false with core->end past it.
+bool NumberReader::MarkUnreadableRange(const Core& upper, Core* core, bool* range) const {
+  core->end = upper.end;
+  if (!options_.keep_identifiers) {
+    return false;
+  }
+  core->value = Range{};
+  core->unreadable = true;
+  core->approximate = false;
+  core->scaled = upper.scaled;
+  core->scale_begin = upper.scale_begin;
+  core->scale = upper.scale;
   *range = true;
   return true;
 }
@@ -851,7 +928,8 @@ bool NumberReader::ReadListedRangeEnd(Core* core, bool* range) const {
   }
   Core upper = ReadCore(upper_begin);
   if (!upper.ok || upper.approximate || upper.scale != 0 || upper.identifier ||
-      upper.unreadable || At(upper.end) == U'、' || !(core->value.low < upper.value.low)) {
+      upper.unreadable || At(upper.end) == U'、' || !(core->value.low < upper.value.low) ||
+      IsRangeTooWide(core->value.low, upper.value.high)) {
     return true;
   }
   core->value = Range{core->value.low, upper.value.high};
@@ -904,7 +982,7 @@ NumberReader::Prefix NumberReader::ReadPrefix(int32_t begin) const {
     i += 3;
     prefix.percent = true;
   }
-  if (prefix.currency && At(i) == U' ') {
+  if (prefix.currency && IsInlineSpace(At(i))) {
     ++i;
   }
   prefix.core_begin = i;
@@ -958,7 +1036,7 @@ bool NumberReader::FitsContext(const Prefix& prefix, const Core& core, bool rang
   if (before == U'周' || before == U'期' || before == U'拜') {
     return false;  // 周三, 星期一, 礼拜天
   }
-  if ((range || core.chinese_decimal) && !core.scaled) {
+  if ((range || core.chinese_decimal) && !core.scaled && !core.hundreds) {
     return false;  // 11-03 is a date and 三点五 a clock time unless a unit or scale follows
   }
   // Free text needs a unit, a 万/亿 scale or a 百/千 place in a Chinese numeral (统一,
@@ -987,7 +1065,7 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) 
   } else {
     core = ReadCore(prefix.core_begin);
   }
-  if (!core.ok || !ReadRangeEnd(&core, &range)) {
+  if (!core.ok || !ReadRangeEnd(&core, match.chinese, &range)) {
     *resume = std::max(core.end, begin + 1);
     return std::nullopt;
   }
@@ -995,7 +1073,7 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) 
 
   // The unit word after the numeral, if any.
   int32_t unit_begin = core.end;
-  if (At(unit_begin) == U' ' && units_.Match(text_, unit_begin + 1) != nullptr) {
+  if (IsInlineSpace(At(unit_begin)) && units_.Match(text_, unit_begin + 1) != nullptr) {
     ++unit_begin;
   }
   const UnitWord* word = prefix.percent ? nullptr : units_.Match(text_, unit_begin);
@@ -1043,7 +1121,7 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) 
   match.unreadable = core.unreadable;
   if (prefix.currency || prefix.percent) {
     AppendCodePoints(text_.substr(begin, prefix.core_begin - begin), &match.unit);
-    while (!match.unit.empty() && match.unit.back() == ' ') {
+    while (!match.unit.empty() && IsInlineSpace(static_cast<unsigned char>(match.unit.back()))) {
       match.unit.pop_back();
     }
   }
@@ -1320,6 +1398,16 @@ void ScanNumbers(const FoldBuffer& text, const UnitTable& units, const ScanOptio
     }
     i = std::max(resume, i + 1);
   }
+}
+
+bool IsRangeDash(char32_t cp) {
+  return cp == U'-' || cp == U'~' || (cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 ||
+         cp == 0x301C;
+}
+
+bool IsRangeTooWide(Decimal low, Decimal high) {
+  std::optional<Decimal> limit = low.Times(kMaxRangeRatio);
+  return limit && *limit < high;
 }
 
 std::optional<NumberMatch> ReadOneNumber(const FoldBuffer& text, int32_t begin, int32_t end,

@@ -99,6 +99,20 @@ struct NumberMatch {
 // identifier such as a phone or order number. 123,456,789 and 1.2亿 are still amounts.
 inline constexpr int kMaxIntegerDigits = 8;
 
+// Whether cp is a dash or tilde that may join the two ends of a range. These are - and ~, which
+// the full-width forms fold to, and four that NFKC keeps: the hyphens and dashes U+2010 to
+// U+2015, the minus sign U+2212 and the wave dash 〜 U+301C.
+bool IsRangeDash(char32_t cp);
+
+// A range whose upper end is more than this many times its lower end (3万-9999万) is read as
+// a typing mistake rather than an estimate. So free text shows it as unreadable, and a typed
+// field rejects it.
+inline constexpr int64_t kMaxRangeRatio = 10;
+
+// Whether a range from low to high is wider than kMaxRangeRatio allows. A lower end of 0 makes
+// every range too wide.
+bool IsRangeTooWide(Decimal low, Decimal high);
+
 struct ScanOptions {
   // Whether a Chinese numeral with no unit and no scale counts ("三" in a typed field). Free
   // text needs a unit, because words like 统一 and 三心二意 contain numerals.

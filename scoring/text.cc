@@ -159,66 +159,101 @@ bool EndsScaledNumber(char32_t cp) {
   return cp >= 0x3000 && cp <= 0x303F;  // CJK punctuation, such as 、 and 。
 }
 
-// Drops the spaces between a digit and a following 万, 亿 or 千 from out->folded, so that
-// "5 万元" reads like "5万元" and a quote still shows the text as written. The scale must end
-// the number (EndsScaledNumber), and no digit may follow it after spaces or precede the number
-// across spaces, so 2026 万科 and 2 万 3 千元 stay as written. Rebuilds utf8 and cp_byte when a
-// space was dropped, and returns whether one was.
+// Drops the spaces and tabs between the digits and scale words of one number from
+// out->folded, so that "5 万元" and "2 万 3 千元" read like "5万元" and "2万3千元" and a quote
+// still shows the text as written. Such a number is a chain: digits, a scale word (万, 亿 or
+// 千), and optionally more digits and a lower scale word, with spaces allowed between the
+// parts. Its last scale word must end the number (EndsScaledNumber) with no digit after it
+// across spaces, and a number that follows a scale word across spaces starts no chain. So
+// 2026 万科, 2 万 3 家 and 2 万 3 千克 stay as written. Rebuilds utf8 and cp_byte when a space
+// was dropped, and returns whether one was.
 bool DropSpacesBeforeScale(FoldBuffer* out) {
   CodePointBuffer& folded = out->folded;
+  const size_t size = folded.size();
   auto is_digit = [](char32_t cp) { return cp >= U'0' && cp <= U'9'; };
-  auto is_scale = [&folded, &is_digit](size_t at) {
-    char32_t cp = folded[at];
-    if (cp != U'万' && cp != U'亿' && cp != U'千') {
-      return false;
+  auto is_space = [](char32_t cp) { return cp == U' ' || cp == U'\t'; };
+  auto skip_spaces = [&](size_t at) {
+    while (at < size && is_space(folded[at])) {
+      ++at;
     }
-    size_t next = at + 1;
-    if (next == folded.size()) {
-      return true;
+    return at;
+  };
+  auto skip_number = [&](size_t at) {
+    while (at < size && (is_digit(folded[at]) || folded[at] == U'.')) {
+      ++at;
     }
-    if (!EndsScaledNumber(folded[next])) {
-      return false;
+    return at;
+  };
+  // Ranks 亿 3, 万 2, 千 1 and anything else 0. Each later scale word of a chain must be lower.
+  auto scale_rank = [](char32_t cp) {
+    switch (cp) {
+      case U'亿':
+        return 3;
+      case U'万':
+        return 2;
+      case U'千':
+        return 1;
+      default:
+        return 0;
     }
-    while (next < folded.size() && folded[next] == U' ') {
-      ++next;
-    }
-    return next == folded.size() || !is_digit(folded[next]);
   };
 
-  // Whether the number ending before folded[end] follows a scale word across spaces, as the 3
-  // of 2 万 3 千元 does. Joining only its second part would read 3000.
-  auto after_scale = [&folded, &is_digit](size_t end) {
-    size_t at = end;
-    while (at > 0 && (is_digit(folded[at - 1]) || folded[at - 1] == U'.')) {
-      --at;
+  // Returns the end of the chain whose first digit is folded[start], or start when the digits
+  // there start none.
+  auto chain_end = [&](size_t start) {
+    size_t at = skip_number(start);
+    int previous_rank = 4;
+    while (true) {
+      size_t scale = skip_spaces(at);
+      int rank = scale < size ? scale_rank(folded[scale]) : 0;
+      size_t next = scale + 1;
+      if (rank == 0 || rank >= previous_rank ||
+          (next < size && !EndsScaledNumber(folded[next]))) {
+        return start;
+      }
+      size_t digit = skip_spaces(next);
+      if (digit == size || !is_digit(folded[digit])) {
+        return next;
+      }
+      previous_rank = rank;
+      at = skip_number(digit);
     }
-    size_t before = at;
-    while (before > 0 && folded[before - 1] == U' ') {
+  };
+
+  // Whether the kept text ends with a scale word and spaces, as before the 3 of 2 万 3 家.
+  // Joining only that second number to a scale after it would misread it.
+  auto after_scale = [&folded, &is_space](size_t kept_length) {
+    size_t before = kept_length;
+    while (before > 0 && is_space(folded[before - 1])) {
       --before;
     }
-    if (before == at || before == 0) {
+    if (before == kept_length || before == 0) {
       return false;
     }
     char32_t cp = folded[before - 1];
     return cp == U'万' || cp == U'亿' || cp == U'千' || cp == U'百';
   };
 
+  // Reads before it writes: kept_length never passes i, so a chain is found in the original
+  // text, and after_scale looks back at the text as kept.
   size_t kept_length = 0;
-  for (size_t i = 0; i < folded.size(); ++i) {
-    if (folded[i] == U' ' && kept_length > 0 && is_digit(folded[kept_length - 1]) &&
-        !after_scale(kept_length)) {
-      size_t next = i;
-      while (next < folded.size() && folded[next] == U' ') {
-        ++next;
-      }
-      if (next < folded.size() && is_scale(next)) {
-        i = next - 1;
+  for (size_t i = 0; i < size;) {
+    bool starts_number = is_digit(folded[i]) &&
+                         (kept_length == 0 || (!is_digit(folded[kept_length - 1]) &&
+                                               folded[kept_length - 1] != U'.'));
+    size_t end = starts_number && !after_scale(kept_length) ? chain_end(i) : i;
+    bool chain = end > i;
+    if (!chain) {
+      end = i + 1;
+    }
+    for (; i < end; ++i) {
+      if (chain && is_space(folded[i])) {
         continue;
       }
+      folded[kept_length] = folded[i];
+      out->origin[kept_length] = out->origin[i];
+      ++kept_length;
     }
-    folded[kept_length] = folded[i];
-    out->origin[kept_length] = out->origin[i];
-    ++kept_length;
   }
 
   if (kept_length == folded.size()) {
@@ -370,7 +405,7 @@ void Fold(std::string_view input, FoldBuffer* out) {
     auto lead = static_cast<unsigned char>(input[pos]);
     if (lead < 0x80 && by_table) {
       // ASCII folds to itself, one byte for one code point.
-      saw_space = saw_space || lead == ' ';
+      saw_space = saw_space || lead == ' ' || lead == '\t';
       original[count] = lead;
       original_byte[count] = static_cast<int32_t>(pos);
       emit(lead);

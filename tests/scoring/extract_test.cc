@@ -113,12 +113,96 @@ TEST_CASE("Extract reads a scale after a space", "[extract]") {
     CHECK(found.find("3000 ") == std::string::npos);
   }
   CHECK(ExtractOne("拜访3 千禧酒店客户2家")[0].quantity.Value().ToString() == "2");
-  // Nor is a scale with a digit after it, which would read 2 万 3 千元 as 3000.
-  CHECK(Describe(Sales().Extract("签约2 万 3 千元")).find("=3000 ") == std::string::npos);
+  // A scale with a digit after it joins only when a lower scale follows that digit: 2 万 3 千元
+  // is 23000, never 2 or 3000, while 2 万 3 家 and 2 万 3 千克 stay apart.
+  CHECK(ExtractOne("签约2 万 3 千元")[0].quantity.Value().ToString() == "23000");
+  CHECK(ExtractOne("签约2万 3千元")[0].quantity.Value().ToString() == "23000");
+  for (const char* text : {"签约2 万 3 家", "签约2 万 3 千克样品"}) {
+    INFO("text: " << text);
+    std::string found = Describe(Sales().Extract(text));
+    CHECK(found.find("000 ") == std::string::npos);
+  }
   // 千万 still joins: the scale ends the number.
   CHECK(ExtractOne("签约5 千万元")[0].quantity.Value().ToString() == "50000000");
   // A space after a Chinese numeral is not dropped: 五 万 stays two words.
   CHECK(Describe(Sales().Extract("签约五 万元")).find("50000") == std::string::npos);
+}
+
+TEST_CASE("Extract treats a tab like a space", "[extract]") {
+  std::vector<Extraction> amount = ExtractOne("签约2\t万元");
+  CHECK(amount[0].quantity.Value().ToString() == "20000");
+  CHECK(amount[0].span == Span{0, 6});
+  CHECK(ExtractOne("签约2\t万\t3\t千元")[0].quantity.Value().ToString() == "23000");
+  CHECK(ExtractOne("拜访3\t家客户")[0].quantity.Value().ToString() == "3");
+  std::vector<Extraction> marked = ExtractOne("成交¥\t5000");
+  CHECK(marked[0].quantity.Value().ToString() == "5000");
+  CHECK(marked[0].quantity.unit == "¥");
+}
+
+TEST_CASE("Extract reads ranges with other dashes", "[extract]") {
+  const TextValue cases[] = {
+      {"签约3万—5万元", "40000"},        // em dash
+      {"签约3万–5万元", "40000"},        // en dash
+      {"签约3万——5万元", "40000"},  // double em dash
+      {"签约3～5万元", "40000"},          // full-width tilde, folded to ~
+      {"签约3〜5万元", "40000"},          // wave dash, which NFKC keeps
+      {"签约3万~5万元", "40000"},
+      {"签约3万 - 5万元", "40000"},
+      {"签约3 - 5万元", "40000"},
+      {"签约三万-五万元", "40000"},
+      {"签约5千-1万元", "7500"},
+      {"签约3-5千元", "4000"},
+      {"签约3-5百万元", "4000000"},
+      {"拜访3 - 5家", "4"},
+      {"拜访3—5家", "4"},
+  };
+  for (const TextValue& c : cases) {
+    INFO("text: " << c.text);
+    std::vector<Extraction> found = ExtractOne(c.text);
+    CHECK(found[0].quantity.Value().ToString() == c.value);
+    CHECK(found[0].quantity.approximate);
+    CHECK(found[0].quantity.span.begin == 2);
+    CHECK(found[0].quantity.span.end == FoldText(c.text).original_length);
+  }
+}
+
+TEST_CASE("Extract reads a lone dash as no range", "[extract]") {
+  // A dash with a space on one side, or one that starts a line, is a minus sign or a bullet.
+  CHECK(ExtractOne("拜访3 -5家")[0].quantity.Value().ToString() == "5");
+  CHECK(ExtractOne("拜访3- 5家")[0].quantity.Value().ToString() == "5");
+  CHECK(ExtractOne("拜访客户 - 3家")[0].quantity.Value().ToString() == "3");
+  std::vector<Extraction> bullets = Sales().Extract("拜访3家\n- 签约5万元");
+  INFO(Describe(bullets));
+  REQUIRE(bullets.size() == 2);
+  CHECK(bullets[0].quantity.Value().ToString() == "3");
+  CHECK(bullets[1].quantity.Value().ToString() == "50000");
+  // A spaced dash between a higher and a lower number joins no range, and the number with the
+  // unit still counts.
+  CHECK(ExtractOne("拜访5 - 3家")[0].quantity.Value().ToString() == "3");
+}
+
+TEST_CASE("Extract lists too wide ranges unreadable", "[extract]") {
+  const TextValue within[] = {
+      {"签约3万-30万元", "165000"},
+      {"拜访1-10家", "5.5"},
+  };
+  for (const TextValue& c : within) {
+    INFO("text: " << c.text);
+    std::vector<Extraction> found = ExtractOne(c.text);
+    CHECK(found[0].quantity.Value().ToString() == c.value);
+    CHECK_FALSE(found[0].unreadable);
+  }
+  for (const char* text : {"签约3万-31万元", "签约3万-9999万元", "拜访1-11家", "签约5万-1亿元",
+                           "签约3-5,00万元", "签约3万—5,00万元"}) {
+    INFO("text: " << text);
+    std::vector<Extraction> found = ExtractOne(text);
+    CHECK(found[0].unreadable);
+    CHECK(found[0].quantity.Value().ToString() == "0");
+    CHECK(found[0].span.begin == 0);
+    CHECK(found[0].span.end == FoldText(text).original_length);
+  }
+  // A list of two numbers is no range, so 、 reads the number next to the unit.
+  CHECK(ExtractOne("拜访3、40家")[0].quantity.Value().ToString() == "40");
 }
 
 TEST_CASE("Extract scopes aspect cues to clauses", "[extract]") {

@@ -122,6 +122,41 @@ TEST_CASE("Normalize spans ignore other fields", "[normalize]") {
   CHECK(spans("\xC3") == valid);
 }
 
+TEST_CASE("Normalize reads ranges in text and fields", "[normalize]") {
+  const int sales = SalesConfig().FindMetric("sales");
+  REQUIRE(sales >= 0);
+  auto sales_values = [sales](const NormalizedLog& log) {
+    std::vector<std::string> found;
+    for (const MetricValue& value : log.values) {
+      if (value.metric == sales) {
+        found.push_back(std::string(value.evidence.field_key) + " " + value.value.ToString());
+      }
+    }
+    return found;
+  };
+
+  // Free text: a range with a place on each end, and the spaced forms.
+  NormalizedLog text = Normalize(SalesConfig(), SalesLog("签约5千-1万元", "华为", ""));
+  CHECK(sales_values(text) == std::vector<std::string>{"今日工作 7500"});
+  CHECK(sales_values(Normalize(SalesConfig(), SalesLog("签约2 万 3 千元", "华为", ""))) ==
+        std::vector<std::string>{"今日工作 23000"});
+
+  // A range more than ten times wide is listed as not counted, with no value.
+  NormalizedLog wide = Normalize(SalesConfig(), SalesLog("签约3万-31万元", "华为", ""));
+  CHECK(sales_values(wide).empty());
+  REQUIRE(wide.ignored.size() == 1);
+  CHECK(wide.ignored[0].field_key == "今日工作");
+  CHECK(wide.ignored[0].extraction.unreadable);
+
+  // Typed fields read the same dashes, and reject the same wide ranges.
+  CHECK(sales_values(Normalize(SalesConfig(), SalesLog("整理资料", "华为", "3万—5万"))) ==
+        std::vector<std::string>{"成交金额 40000"});
+  NormalizedLog typed_wide = Normalize(SalesConfig(), SalesLog("整理资料", "华为", "3万-31万"));
+  CHECK(sales_values(typed_wide).empty());
+  REQUIRE(typed_wide.unreadable.size() == 1);
+  CHECK(typed_wide.unreadable[0].key == "成交金额");
+}
+
 TEST_CASE("Normalize joins field texts", "[normalize]") {
   NormalizedLog log = Normalize(SalesConfig(), SalesLog(" 拜访3家 ", "华为", "5000"));
   CHECK(log.free_text == "拜访3家\n华为");

@@ -684,5 +684,70 @@ TEST_CASE("ParseQuantity reads listed ranges", "[extract]") {
   CHECK_FALSE(ParseQuantity("1、2、3家", kCount).has_value());
 }
 
+TEST_CASE("ParseQuantity reads ranges with other dashes", "[extract]") {
+  const ParseCase cases[] = {
+      {"3万—5万", kAmount, "30000", "50000", true, "万"},        // em dash
+      {"3万–5万", kAmount, "30000", "50000", true, "万"},        // en dash
+      {"3万——5万", kAmount, "30000", "50000", true, "万"},  // double em dash
+      {"3～5万", kAmount, "30000", "50000", true, "万"},          // full-width tilde
+      {"3〜5万", kAmount, "30000", "50000", true, "万"},          // wave dash
+      {"3万~5万", kAmount, "30000", "50000", true, "万"},
+      {"3万 - 5万", kAmount, "30000", "50000", true, "万"},
+      {"3 - 5万", kAmount, "30000", "50000", true, "万"},
+      {"3 - 5家", kCount, "3", "5", true, "家"},
+      {"三万-五万", kAmount, "30000", "50000", true, "万"},
+      {"三-五家", kCount, "3", "5", true, "家"},
+      {"5千-1万", kAmount, "5000", "10000", true, "万"},
+      {"5千—1万元", kAmount, "5000", "10000", true, "万元"},
+      {"3-5千", kAmount, "3000", "5000", true, ""},
+      {"3-5百万", kAmount, "3000000", "5000000", true, "万"},
+      {"3千万-5千万", kAmount, "30000000", "50000000", true, "万"},
+  };
+  for (const ParseCase& c : cases) {
+    CheckParses(c);
+  }
+  // A dash with a space on one side only is a minus sign or a bullet, so no range is read.
+  for (const char* text : {"3 -5万", "3- 5万", "3万 -5万", "3万  -  5万"}) {
+    INFO("text: " << text);
+    CHECK_FALSE(ParseQuantity(text, kAmount).has_value());
+  }
+}
+
+TEST_CASE("ParseQuantity rejects ranges over ten times", "[extract]") {
+  const ParseCase within[] = {
+      {"3万-30万", kAmount, "30000", "300000", true, "万"},
+      {"1-10家", kCount, "1", "10", true, "家"},
+      {"5千-5万", kAmount, "5000", "50000", true, "万"},
+      {"5千-5万元", kAmount, "5000", "50000", true, "万元"},
+  };
+  for (const ParseCase& c : within) {
+    CheckParses(c);
+  }
+  for (const char* text : {"3万-31万", "3万-9999万", "1-11家", "5千-6万", "5千-6万元", "5万-1亿",
+                           "0-5万", "3、40家"}) {
+    INFO("text: " << text);
+    CHECK_FALSE(ParseQuantity(text, kAmount).has_value());
+    CHECK_FALSE(ParseQuantity(text, kCount).has_value());
+  }
+}
+
+TEST_CASE("ParseQuantity joins spaced scale parts", "[extract]") {
+  const ParseCase cases[] = {
+      {"2 万 3 千", kAmount, "23000", "23000", false, ""},
+      {"2 万 3 千元", kAmount, "23000", "23000", false, "元"},
+      {"2万 3千元", kAmount, "23000", "23000", false, "元"},
+      {"1 亿 2000 万", kAmount, "120000000", "120000000", false, "万"},
+      {"2\t万", kAmount, "20000", "20000", false, "万"},
+      {"2\t万\t3\t千元", kAmount, "23000", "23000", false, "元"},
+      {"3\t家", kCount, "3", "3", false, "家"},
+  };
+  for (const ParseCase& c : cases) {
+    CheckParses(c);
+  }
+  // Scales that do not fall from one part to the next leave the parts apart.
+  CHECK_FALSE(ParseQuantity("2 万 3 万", kAmount).has_value());
+  CHECK_FALSE(ParseQuantity("2 千 3 万", kAmount).has_value());
+}
+
 }  // namespace
 }  // namespace logbridge::scoring
