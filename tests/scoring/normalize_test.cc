@@ -59,6 +59,42 @@ std::vector<std::string> DescribeValues(const NormalizedLog& log) {
   return lines;
 }
 
+TEST_CASE("Normalize matches whole field keys", "[normalize]") {
+  // Keys of equal length whose first eight bytes agree: 成交金币 and 成交金额 differ only in
+  // their last character, and so do 客户满意率 and 客户满意度.
+  const Config& config = SalesConfig();
+  int sales = config.FindMetric("sales");
+  int satisfaction = config.FindMetric("satisfaction");
+  auto count_values = [](const NormalizedLog& log, int metric) {
+    int count = 0;
+    for (const MetricValue& value : log.values) {
+      count += value.metric == metric ? 1 : 0;
+    }
+    return count;
+  };
+
+  LogRecord record = SalesLog("整理报价单", "客户A", "5000");
+  record.contents[2].key = "成交金币";
+  record.contents[3].key = "客户满意率";
+  NormalizedLog log = Normalize(config, record);
+  CHECK(count_values(log, sales) == 0);
+  CHECK(count_values(log, satisfaction) == 0);
+
+  record.contents.push_back({"成交金额", 6, "1", "7000"});
+  record.contents.push_back({"客户满意度", 7, "1", "一般"});
+  log = Normalize(config, record);
+  REQUIRE(count_values(log, sales) == 1);
+  REQUIRE(count_values(log, satisfaction) == 1);
+  for (const MetricValue& value : log.values) {
+    if (value.metric == sales) {
+      CHECK(value.value == Decimal::FromInt(7000));
+    }
+    if (value.metric == satisfaction) {
+      CHECK(value.value == Decimal::FromInt(3));
+    }
+  }
+}
+
 TEST_CASE("Normalize counts content characters", "[normalize]") {
   struct CharCase {
     std::string work;
