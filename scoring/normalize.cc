@@ -45,8 +45,8 @@ const LogField* FindField(const LogRecord& record, std::string_view key, int32_t
 // Whether a typed field value means there is nothing to report, as when people write 无,
 // 暂无签约 or 没有 in an amount or duration field. Such a value adds nothing and is not flagged as unreadable.
 bool IsExplicitNone(std::string_view value) {
-  constexpr std::string_view kNoneMarks[] = {"-", "—", "/", "无", "暂无", "没有", "尚无"};
-  constexpr std::string_view kNonePrefixes[] = {"暂无", "没有", "尚无", "暂未", "无"};
+  static constexpr std::string_view kNoneMarks[] = {"-", "—", "/", "无", "暂无", "没有", "尚无"};
+  static constexpr std::string_view kNonePrefixes[] = {"暂无", "没有", "尚无", "暂未", "无"};
   // Most typed values are numbers, and no mark or prefix starts with a digit.
   if (!value.empty() && value.front() >= '0' && value.front() <= '9') {
     return false;
@@ -302,9 +302,11 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
     return;
   }
 
-  // The span of the trimmed value within the field's original text.
-  int32_t lead = CodePointsOf(
-      std::string_view(raw->value).substr(0, static_cast<size_t>(value.data() - raw->value.data())));
+  // The span of the trimmed value within the field's original text. Most values have no
+  // leading white space, so their lead is 0 without a count.
+  auto lead_bytes = static_cast<size_t>(value.data() - raw->value.data());
+  int32_t lead =
+      lead_bytes == 0 ? 0 : CodePointsOf(std::string_view(raw->value).substr(0, lead_bytes));
   if (field.type == FieldType::kText) {
     ReadText(field, *raw, value, lead);
     return;
