@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -262,6 +263,28 @@ TEST_CASE("Normalize keeps other reused logs", "[normalize]") {
     Normalize(SalesConfig(), busy, &second);
     CHECK(DescribeLog(first) == small_expected);
     CHECK(DescribeLog(second) == busy_expected);
+  }
+}
+
+TEST_CASE("TrimSpace trims both ends", "[normalize]") {
+  // 一 is E4 B8 80, so its last byte equals that of U+3000, but it is no space.
+  const std::pair<std::string_view, std::string_view> cases[] = {
+      {"", ""},
+      {"  ", ""},
+      {"\u3000", ""},
+      {"a", "a"},
+      {" a ", "a"},
+      {"\t5万\r\n", "5万"},
+      {"\u3000数字\u3000", "数字"},
+      {"\u3000 \u30005", "5"},
+      {"x\u3000", "x"},
+      {"一", "一"},
+      {"中\u3000一", "中\u3000一"},
+      {"\x01a", "\x01a"},
+  };
+  for (const auto& [text, trimmed] : cases) {
+    INFO("text: " << text);
+    CHECK(TrimSpace(text) == trimmed);
   }
 }
 
