@@ -284,51 +284,70 @@ std::optional<int64_t> AmountFactor(std::u32string_view unit) {
   return factor;
 }
 
+// The effect of a field's default unit on a bare number of one kind.
+struct DefaultUnit {
+  bool empty = true;   // the unit folds to nothing, so the number stays as it is
+  bool fits = true;    // the unit belongs to the kind
+  std::string utf8;    // the unit after folding, which the number takes as its unit
+  Decimal factor = Decimal::FromInt(1);
+  Decimal divisor = Decimal::FromInt(1);
+};
+
+DefaultUnit ResolveDefaultUnit(QuantityKind kind, std::string_view default_unit) {
+  DefaultUnit resolved;
+  FoldBuffer folded;
+  Fold(default_unit, &folded);
+  std::u32string_view unit = View(folded.folded);
+  if (unit.empty()) {
+    return resolved;
+  }
+  resolved.empty = false;
+  resolved.utf8.assign(folded.utf8);
+  if (kind == QuantityKind::kAmount) {
+    std::optional<int64_t> amount_factor = AmountFactor(unit);
+    resolved.fits = amount_factor.has_value();
+    resolved.factor = Decimal::FromInt(amount_factor.value_or(1));
+  } else if (kind == QuantityKind::kDuration) {
+    const UnitWord* word = DefaultUnits().Match(unit, 0);
+    resolved.fits = word != nullptr && word->text.size() == unit.size() &&
+                    word->unit_class == UnitClass::kDuration;
+    if (resolved.fits) {
+      resolved.factor = word->hours;
+      resolved.divisor = Decimal::FromInt(word->hours_divisor);
+    }
+  }
+  return resolved;
+}
+
 // Applies a field's default unit to a bare number. Returns false when the unit does not
 // belong to the kind.
 bool ApplyDefaultUnit(QuantityKind kind, std::string_view default_unit, NumberMatch* number) {
-  // Separate from ParseQuantity's buffer, which is in use. A typed field passes the same
-  // default unit for every log, so the last one folded is kept with its UTF-8 form.
-  thread_local FoldBuffer folded;
-  thread_local std::string folded_input;
-  thread_local std::string folded_utf8;
-  thread_local bool has_folded = false;
-  if (!has_folded || default_unit != folded_input) {
-    Fold(default_unit, &folded);
-    folded_input.assign(default_unit);
-    folded_utf8.assign(folded.utf8);
-    has_folded = true;
+  // A typed field passes the same kind and default unit for every log, so the last
+  // resolution is kept per thread.
+  thread_local DefaultUnit resolved;
+  thread_local std::string resolved_input;
+  thread_local QuantityKind resolved_kind = QuantityKind::kCount;
+  thread_local bool has_resolved = false;
+  if (!has_resolved || kind != resolved_kind || default_unit != resolved_input) {
+    resolved = ResolveDefaultUnit(kind, default_unit);
+    resolved_input.assign(default_unit);
+    resolved_kind = kind;
+    has_resolved = true;
   }
-  std::u32string_view unit = View(folded.folded);
-  if (unit.empty()) {
+  if (resolved.empty) {
     return true;
   }
-  number->unit = folded_utf8;
-
-  Decimal factor = Decimal::FromInt(1);
-  Decimal divisor = Decimal::FromInt(1);
-  if (kind == QuantityKind::kAmount) {
-    std::optional<int64_t> amount_factor = AmountFactor(unit);
-    if (!amount_factor) {
-      return false;
-    }
-    factor = Decimal::FromInt(*amount_factor);
-  } else if (kind == QuantityKind::kDuration) {
-    const UnitWord* word = DefaultUnits().Match(unit, 0);
-    if (word == nullptr || word->text.size() != unit.size() ||
-        word->unit_class != UnitClass::kDuration) {
-      return false;
-    }
-    factor = word->hours;
-    divisor = Decimal::FromInt(word->hours_divisor);
+  number->unit = resolved.utf8;
+  if (!resolved.fits) {
+    return false;
   }
 
-  if (factor == Decimal::FromInt(1) && divisor == Decimal::FromInt(1)) {
+  if (resolved.factor == Decimal::FromInt(1) && resolved.divisor == Decimal::FromInt(1)) {
     return true;  // a unit such as 元 or 小时 leaves the value as it is
   }
   auto scale = [&](Decimal value) -> std::optional<Decimal> {
-    std::optional<Decimal> product = value.CheckedMultiply(factor);
-    return product ? product->CheckedDivide(divisor) : std::nullopt;
+    std::optional<Decimal> product = value.CheckedMultiply(resolved.factor);
+    return product ? product->CheckedDivide(resolved.divisor) : std::nullopt;
   };
   std::optional<Decimal> low = scale(number->low);
   std::optional<Decimal> high = scale(number->high);
@@ -491,6 +510,15 @@ bool IsPlainInteger(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// Returns the value of a text that IsPlainInteger accepts. Eight digits always fit.
+int64_t PlainIntegerValue(std::string_view digits) {
+  int64_t value = 0;
+  for (char digit : digits) {
+    value = value * 10 + (digit - '0');
+  }
+  return value;
+}
+
 // Reads a duration written in two parts, such as 1小时30分钟 or 2h30m, as their sum. Returns
 // nullopt unless both parts are exact durations.
 std::optional<NumberMatch> ReadDurationSum(const FoldBuffer& buffer, int32_t begin,
@@ -644,7 +672,7 @@ std::optional<Quantity> ReadQuantityAsWritten(std::string_view text, QuantityKin
   if (IsPlainInteger(text)) {
     NumberMatch number;
     number.end = static_cast<int32_t>(text.size());
-    number.low = number.high = Decimal::Parse(text).value();  // at most 8 digits: always fits
+    number.low = number.high = Decimal::FromInt(PlainIntegerValue(text));
     if (!ApplyDefaultUnit(kind, default_unit, &number)) {
       return std::nullopt;
     }

@@ -13,21 +13,23 @@ namespace logbridge::scoring {
 namespace {
 
 // Whether two keys are equal. Keys of one template often have the same length, so the first
-// eight bytes are compared inline before the call to memcmp.
+// eight bytes are compared inline. A key of 9 to 16 bytes (three to five CJK characters) is
+// then decided by its last eight bytes, which overlap the first eight, without memcmp.
 bool KeysEqual(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) {
     return false;
   }
-  if (a.size() >= sizeof(uint64_t)) {
-    uint64_t a_prefix = 0;
-    uint64_t b_prefix = 0;
-    std::memcpy(&a_prefix, a.data(), sizeof(a_prefix));
-    std::memcpy(&b_prefix, b.data(), sizeof(b_prefix));
-    if (a_prefix != b_prefix) {
-      return false;
-    }
+  constexpr size_t kWord = sizeof(uint64_t);
+  if (a.size() < kWord || a.size() > 2 * kWord) {
+    return a == b;
   }
-  return a == b;
+  auto word_at = [](std::string_view text, size_t offset) {
+    uint64_t word = 0;
+    std::memcpy(&word, text.data() + offset, kWord);
+    return word;
+  };
+  size_t last = a.size() - kWord;
+  return word_at(a, 0) == word_at(b, 0) && word_at(a, last) == word_at(b, last);
 }
 
 // Returns the same field as record.FindField(key, fallback_sort).
@@ -43,8 +45,8 @@ const LogField* FindField(const LogRecord& record, std::string_view key, int32_t
 // Whether a typed field value means there is nothing to report, as when people write 无,
 // 暂无签约 or 没有 in an amount or duration field. Such a value adds nothing and is not flagged as unreadable.
 bool IsExplicitNone(std::string_view value) {
-  constexpr std::string_view kNoneMarks[] = {"-", "—", "/", "无", "暂无", "没有", "尚无"};
-  constexpr std::string_view kNonePrefixes[] = {"暂无", "没有", "尚无", "暂未", "无"};
+  static constexpr std::string_view kNoneMarks[] = {"-", "—", "/", "无", "暂无", "没有", "尚无"};
+  static constexpr std::string_view kNonePrefixes[] = {"暂无", "没有", "尚无", "暂未", "无"};
   // Most typed values are numbers, and no mark or prefix starts with a digit.
   if (!value.empty() && value.front() >= '0' && value.front() <= '9') {
     return false;
@@ -300,9 +302,11 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
     return;
   }
 
-  // The span of the trimmed value within the field's original text.
-  int32_t lead = CodePointsOf(
-      std::string_view(raw->value).substr(0, static_cast<size_t>(value.data() - raw->value.data())));
+  // The span of the trimmed value within the field's original text. Most values have no
+  // leading white space, so their lead is 0 without a count.
+  auto lead_bytes = static_cast<size_t>(value.data() - raw->value.data());
+  int32_t lead =
+      lead_bytes == 0 ? 0 : CodePointsOf(std::string_view(raw->value).substr(0, lead_bytes));
   if (field.type == FieldType::kText) {
     ReadText(field, *raw, value, lead);
     return;
@@ -600,6 +604,16 @@ Evidence MetricValue::ToEvidence(std::string_view report_id) const {
 
 std::string_view TrimSpace(std::string_view text) {
   static constexpr std::string_view kIdeographicSpace = "\u3000";
+  // Most values have nothing to trim. Space, tab and line breaks are at most ' ', and U+3000
+  // is E3 80 80, so other first and last bytes end the work here.
+  if (text.empty()) {
+    return text;
+  }
+  auto first = static_cast<unsigned char>(text.front());
+  auto last = static_cast<unsigned char>(text.back());
+  if (first > ' ' && first != 0xE3 && last > ' ' && last != 0x80) {
+    return text;
+  }
   while (true) {
     if (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\n' ||
                           text.front() == '\r')) {

@@ -269,6 +269,9 @@ class NumberReader {
   bool ApplyUnitWord(const UnitWord& word, int32_t unit_begin, Range* value,
                      NumberMatch* match) const;
   bool FitsContext(const Prefix& prefix, const Core& core, bool range, NumberMatch* match) const;
+  // Appends the UTF-8 of the folded code points [begin, end), copied from the folded text's
+  // bytes through cp_byte, which Fold fills on every path.
+  void AppendFolded(int32_t begin, int32_t end, std::string* out) const;
 
   const FoldBuffer& buffer_;
   std::u32string_view text_;
@@ -955,10 +958,9 @@ bool NumberReader::IsIdentifierContext(int32_t begin, bool followed_by_unit) con
          ((label == U'o' || label == U'O') && (At(i - 1) == U'N' || At(i - 1) == U'n'));
 }
 
-void AppendCodePoints(std::u32string_view text, std::string* out) {
-  for (char32_t cp : text) {
-    AppendUtf8(cp, out);
-  }
+void NumberReader::AppendFolded(int32_t begin, int32_t end, std::string* out) const {
+  auto first = static_cast<size_t>(buffer_.cp_byte[begin]);
+  out->append(buffer_.utf8, first, static_cast<size_t>(buffer_.cp_byte[end]) - first);
 }
 
 NumberReader::Prefix NumberReader::ReadPrefix(int32_t begin) const {
@@ -1120,16 +1122,16 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) 
   match.identifier = core.identifier;
   match.unreadable = core.unreadable;
   if (prefix.currency || prefix.percent) {
-    AppendCodePoints(text_.substr(begin, prefix.core_begin - begin), &match.unit);
+    AppendFolded(begin, prefix.core_begin, &match.unit);
     while (!match.unit.empty() && IsInlineSpace(static_cast<unsigned char>(match.unit.back()))) {
       match.unit.pop_back();
     }
   }
   if (core.scale_begin >= 0) {
-    AppendCodePoints(text_.substr(core.scale_begin, core.end - core.scale_begin), &match.unit);
+    AppendFolded(core.scale_begin, core.end, &match.unit);
   }
   if (word != nullptr) {
-    AppendCodePoints(word->text, &match.unit);
+    AppendFolded(unit_begin, end, &match.unit);
   }
   *resume = end;
   return match;

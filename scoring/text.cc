@@ -401,23 +401,28 @@ void Fold(std::string_view input, FoldBuffer* out) {
     cp_byte[folded_count] = static_cast<int32_t>(byte_count);
     ++folded_count;
   };
-  for (size_t pos = 0; pos < input.size();) {
-    auto lead = static_cast<unsigned char>(input[pos]);
-    if (lead < 0x80 && by_table) {
-      // ASCII folds to itself, one byte for one code point.
-      saw_space = saw_space || lead == ' ' || lead == '\t';
-      original[count] = lead;
-      original_byte[count] = static_cast<int32_t>(pos);
-      emit(lead);
-      folded_bytes[byte_count++] = static_cast<char>(lead);
-      ++count;
-      ++pos;
-      continue;
-    }
-    if (by_table && IsCommonIdeograph(input, pos)) {
-      // The bulk of Chinese text: copied as it is, without the checks of the general path.
-      auto second = static_cast<unsigned char>(input[pos + 1]);
-      auto third = static_cast<unsigned char>(input[pos + 2]);
+  const auto* bytes = reinterpret_cast<const unsigned char*>(input.data());
+  const size_t size = input.size();
+  for (size_t pos = 0; pos < size;) {
+    // ASCII and the common CJK ideographs fold to themselves and make up most work-log text,
+    // so runs of them are copied in this inner loop without the checks of the general path.
+    while (by_table && pos < size) {
+      unsigned char lead = bytes[pos];
+      if (lead < 0x80) {
+        saw_space |= lead == ' ' || lead == '\t';
+        original[count] = lead;
+        original_byte[count] = static_cast<int32_t>(pos);
+        emit(lead);
+        folded_bytes[byte_count++] = static_cast<char>(lead);
+        ++count;
+        ++pos;
+        continue;
+      }
+      if (!IsCommonIdeograph(input, pos)) {
+        break;
+      }
+      unsigned char second = bytes[pos + 1];
+      unsigned char third = bytes[pos + 2];
       char32_t cp = ((lead & 0x0F) << 12) | ((second & 0x3F) << 6) | (third & 0x3F);
       original[count] = cp;
       original_byte[count] = static_cast<int32_t>(pos);
@@ -428,7 +433,9 @@ void Fold(std::string_view input, FoldBuffer* out) {
       byte_count += 3;
       ++count;
       pos += 3;
-      continue;
+    }
+    if (pos >= size) {
+      break;
     }
     size_t start = pos;
     char32_t cp = DecodeFast(input, &pos);

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace logbridge::scoring {
@@ -44,9 +45,22 @@ CodePointCounts CountCodePointsByStep(std::string_view text);
 // CountCodePoints found regular, starting at a code point, that is its number of code points,
 // and no byte depends on the one before it.
 inline int32_t CountLeadBytes(std::string_view text) {
+  // Eight bytes at a time: a continuation byte has bit 7 set and bit 6 clear, and shifting the
+  // word left by one moves each byte's bit 6 into its bit 7. The multiplication adds the eight
+  // 0-or-1 bytes into the top byte. On short field values this takes fewer instructions than
+  // the vectorized loop GCC 12 makes of a plain byte loop.
+  constexpr uint64_t kHighBits = 0x8080808080808080;
+  constexpr uint64_t kOnes = 0x0101010101010101;
   int32_t count = 0;
-  for (char byte : text) {
-    count += static_cast<signed char>(byte) >= -64 ? 1 : 0;  // 80..BF are -128..-65
+  size_t i = 0;
+  for (; i + sizeof(uint64_t) <= text.size(); i += sizeof(uint64_t)) {
+    uint64_t word = 0;
+    std::memcpy(&word, text.data() + i, sizeof(word));
+    uint64_t continuation = word & ~(word << 1) & kHighBits;
+    count += 8 - static_cast<int32_t>(((continuation >> 7) * kOnes) >> 56);
+  }
+  for (; i < text.size(); ++i) {
+    count += static_cast<signed char>(text[i]) >= -64 ? 1 : 0;  // 80..BF are -128..-65
   }
   return count;
 }

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -57,6 +58,42 @@ std::vector<std::string> DescribeValues(const NormalizedLog& log) {
                     std::to_string(value.evidence.span.end) + " " + value.evidence.Quote());
   }
   return lines;
+}
+
+TEST_CASE("Normalize matches whole field keys", "[normalize]") {
+  // Keys of equal length whose first eight bytes agree: 成交金币 and 成交金额 differ only in
+  // their last character, and so do 客户满意率 and 客户满意度.
+  const Config& config = SalesConfig();
+  int sales = config.FindMetric("sales");
+  int satisfaction = config.FindMetric("satisfaction");
+  auto count_values = [](const NormalizedLog& log, int metric) {
+    int count = 0;
+    for (const MetricValue& value : log.values) {
+      count += value.metric == metric ? 1 : 0;
+    }
+    return count;
+  };
+
+  LogRecord record = SalesLog("整理报价单", "客户A", "5000");
+  record.contents[2].key = "成交金币";
+  record.contents[3].key = "客户满意率";
+  NormalizedLog log = Normalize(config, record);
+  CHECK(count_values(log, sales) == 0);
+  CHECK(count_values(log, satisfaction) == 0);
+
+  record.contents.push_back({"成交金额", 6, "1", "7000"});
+  record.contents.push_back({"客户满意度", 7, "1", "一般"});
+  log = Normalize(config, record);
+  REQUIRE(count_values(log, sales) == 1);
+  REQUIRE(count_values(log, satisfaction) == 1);
+  for (const MetricValue& value : log.values) {
+    if (value.metric == sales) {
+      CHECK(value.value == Decimal::FromInt(7000));
+    }
+    if (value.metric == satisfaction) {
+      CHECK(value.value == Decimal::FromInt(3));
+    }
+  }
 }
 
 TEST_CASE("Normalize counts content characters", "[normalize]") {
@@ -261,6 +298,28 @@ TEST_CASE("Normalize keeps other reused logs", "[normalize]") {
     Normalize(SalesConfig(), busy, &second);
     CHECK(DescribeLog(first) == small_expected);
     CHECK(DescribeLog(second) == busy_expected);
+  }
+}
+
+TEST_CASE("TrimSpace trims both ends", "[normalize]") {
+  // 一 is E4 B8 80, so its last byte equals that of U+3000, but it is no space.
+  const std::pair<std::string_view, std::string_view> cases[] = {
+      {"", ""},
+      {"  ", ""},
+      {"\u3000", ""},
+      {"a", "a"},
+      {" a ", "a"},
+      {"\t5万\r\n", "5万"},
+      {"\u3000数字\u3000", "数字"},
+      {"\u3000 \u30005", "5"},
+      {"x\u3000", "x"},
+      {"一", "一"},
+      {"中\u3000一", "中\u3000一"},
+      {"\x01a", "\x01a"},
+  };
+  for (const auto& [text, trimmed] : cases) {
+    INFO("text: " << text);
+    CHECK(TrimSpace(text) == trimmed);
   }
 }
 

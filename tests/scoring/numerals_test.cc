@@ -112,6 +112,26 @@ TEST_CASE("ParseQuantity memo keeps inputs apart", "[extract]") {
   }
 }
 
+TEST_CASE("ParseQuantity default unit per kind", "[extract]") {
+  // One default unit under several kinds in turn, because its meaning depends on the kind.
+  for (int round = 0; round < 3; ++round) {
+    INFO("round " << round);
+    std::optional<Quantity> days = ParseQuantity("3", kDuration, "天");
+    REQUIRE(days.has_value());
+    CHECK(days->low == Decimal::FromInt(24));
+    CHECK(days->unit == "天");
+    CHECK_FALSE(ParseQuantity("3", kAmount, "天").has_value());
+    std::optional<Quantity> count = ParseQuantity("3", kCount, "天");
+    REQUIRE(count.has_value());
+    CHECK(count->low == Decimal::FromInt(3));
+    CHECK(count->unit == "天");
+    std::optional<Quantity> thousands = ParseQuantity("3", kAmount, "千元");
+    REQUIRE(thousands.has_value());
+    CHECK(thousands->low == Decimal::FromInt(3000));
+    CHECK_FALSE(ParseQuantity("3", kDuration, "千元").has_value());
+  }
+}
+
 TEST_CASE("ParseQuantity memo survives collisions", "[extract]") {
   // More distinct values than the memo has entries, read twice, in both directions.
   for (int round = 0; round < 2; ++round) {

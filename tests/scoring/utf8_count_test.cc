@@ -76,6 +76,27 @@ TEST_CASE("utf8 count marks regular text", "[utf8_count]") {
   CHECK(CountLeadBytes("") == 0);
 }
 
+TEST_CASE("CountLeadBytes at every alignment", "[utf8_count]") {
+  // Every byte value, so that words of eight bytes see each pattern of bits 7 and 6, then CJK
+  // text. Each slice is checked against a count one byte at a time.
+  std::string text;
+  for (int byte = 0; byte < 256; ++byte) {
+    text.push_back(static_cast<char>(byte));
+  }
+  text += "拜访3家客户，签约5万元\u3000ok";
+  for (size_t begin = 0; begin < text.size(); begin += 3) {
+    for (size_t size = 0; size <= 40 && begin + size <= text.size(); ++size) {
+      std::string_view slice = std::string_view(text).substr(begin, size);
+      int32_t expected = 0;
+      for (char byte : slice) {
+        expected += (static_cast<unsigned char>(byte) & 0xC0) != 0x80 ? 1 : 0;
+      }
+      INFO("begin " << begin << ", size " << size);
+      CHECK(CountLeadBytes(slice) == expected);
+    }
+  }
+}
+
 TEST_CASE("utf8 count steps like a reader", "[utf8_count]") {
   // A cut-short lead swallows the byte after it: E4 'a' 'b' is one code point, then nothing.
   std::string text(40, 'x');
