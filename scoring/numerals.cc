@@ -21,8 +21,8 @@ bool IsDigitJoiner(char32_t cp) {
   return cp == U'.' || cp == U':' || cp == U'/' || cp == U'-' || cp == U'~';
 }
 
-// Whether cp is white space that may stand between a number and its unit: the ASCII space,
-// which the ideographic and no-break spaces fold to, and the tab.
+// Returns whether cp is white space allowed between a number and its unit: the ASCII space,
+// which the ideographic and no-break spaces fold to, or the tab.
 bool IsInlineSpace(char32_t cp) { return cp == U' ' || cp == U'\t'; }
 
 // Returns 0-9 for a Chinese or financial digit, -1 otherwise.
@@ -813,7 +813,7 @@ bool NumberReader::ReadRangeEnd(Core* core, bool chinese, bool* range) const {
   bool dash = separator != U'到' && separator != U'至';
   if (!IsAsciiDigit(At(upper_begin)) &&
       ((dash && !chinese) || ChineseDigit(At(upper_begin)) < 0)) {
-    return true;  // 3到场, 三至, 3-五: not a range
+    return true;  // not a range: 3到场, 三至, 3-五
   }
   // A spaced dash that joins no range (5 - 3家) may be a minus sign or a bullet, so the
   // numbers on both sides are read on their own.

@@ -220,7 +220,7 @@ bool DropSpacesBeforeScale(FoldBuffer* out) {
     }
   };
 
-  // Whether the kept text ends with a scale word and spaces, as before the 3 of 2 万 3 家.
+  // Returns whether the kept text ends with a scale word and spaces, as before the 3 of 2 万 3 家.
   // Joining only that second number to a scale after it would misread it.
   auto after_scale = [&folded, &is_space](size_t kept_length) {
     size_t before = kept_length;
