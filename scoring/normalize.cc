@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "scoring/numerals.h"
 #include "scoring/utf8_count.h"
 
 namespace logbridge::scoring {
@@ -122,6 +123,35 @@ NumberShape ReadNumberShape(std::string_view folded) {
   return shape;
 }
 
+// Returns whether folded text is a range of two values of the field's kind (such as 3万-31万)
+// that is too wide to read as an estimate (IsRangeTooWide), which is why ParseQuantity
+// rejected it. Splits at the first range dash, 到 or 至 after the first character.
+bool IsTooWideRange(std::string_view folded, const FieldSpec& field) {
+  std::optional<QuantityKind> kind = QuantityKindOf(field.type);
+  if (!kind) {
+    return false;
+  }
+  for (size_t pos = 0; pos < folded.size();) {
+    size_t length = std::min(Utf8SequenceLength(static_cast<unsigned char>(folded[pos])),
+                             folded.size() - pos);
+    char32_t cp = static_cast<unsigned char>(folded[pos]);
+    if (length > 1) {
+      cp &= 0x3F >> (length - 1);
+      for (size_t b = 1; b < length; ++b) {
+        cp = (cp << 6) | (static_cast<unsigned char>(folded[pos + b]) & 0x3F);
+      }
+    }
+    if (pos > 0 && (IsRangeDash(cp) || cp == U'到' || cp == U'至')) {
+      std::optional<Quantity> low = ParseQuantity(folded.substr(0, pos), *kind, field.unit);
+      std::optional<Quantity> high = ParseQuantity(folded.substr(pos + length), *kind, field.unit);
+      return low && high && !low->approximate && !high->approximate && low->low < high->high &&
+             IsRangeTooWide(low->low, high->high);
+    }
+    pos += length;
+  }
+  return false;
+}
+
 // Returns why a typed value did not parse and what to write instead, or "" when no known rule
 // explains it. Runs only for unreadable values, so its copies cost nothing on valid logs.
 std::string UnreadableHint(std::string_view value, const FieldSpec& field) {
@@ -134,7 +164,13 @@ std::string UnreadableHint(std::string_view value, const FieldSpec& field) {
            " (matched exactly after trimming spaces); write one of those";
   }
 
-  NumberShape shape = ReadNumberShape(FoldText(value).text);
+  std::string folded = FoldText(value).text;
+  if (IsTooWideRange(folded, field)) {
+    return "It reads as a range whose upper end is more than " + std::to_string(kMaxRangeRatio) +
+           " times its lower end, which is taken for a typing mistake, not an estimate; write "
+           "one value or a narrower range such as 3万-5万";
+  }
+  NumberShape shape = ReadNumberShape(folded);
   if (!shape.found) {
     return "";
   }

@@ -395,6 +395,44 @@ TEST_CASE("ReportedDay alternates deadlines on one day", "[normalize]") {
   }
 }
 
+TEST_CASE("Normalize explains a too wide range", "[normalize]") {
+  std::ifstream file(std::string(LOGBRIDGE_SOURCE_DIR) + "/config/sales.toml");
+  std::ostringstream text;
+  text << file.rdbuf();
+  Result<Config> config = LoadConfigString(text.str(), "sales.toml");
+  REQUIRE(config.ok());
+  auto amount_log = [](std::string amount) {
+    LogRecord record;
+    record.report_id = "r1";
+    record.template_name = "销售日报";
+    record.creator_id = "zhangsan";
+    record.create_time = EpochMs(1793000000000);
+    record.contents = {{"成交金额", 0, "1", std::move(amount)}};
+    return record;
+  };
+
+  for (const char* written : {"3万-31万", "3万到9999万", "1000—20000元", "5万~1亿"}) {
+    INFO("amount: " << written);
+    NormalizedLog log = Normalize(*config, amount_log(written));
+    CHECK(log.values.empty());
+    REQUIRE(log.unreadable.size() == 1);
+    CHECK(log.unreadable[0].hint.find("more than 10 times its lower end") != std::string::npos);
+  }
+
+  // At the limit the range is read; a range in the wrong order or with an unreadable end gets
+  // no range hint.
+  NormalizedLog at_limit = Normalize(*config, amount_log("3万-30万"));
+  CHECK(at_limit.unreadable.empty());
+  REQUIRE(at_limit.values.size() == 1);
+  CHECK(at_limit.values[0].value == Decimal::FromInt(165000));
+  for (const char* written : {"31万-3万", "3万-很多", "-3万"}) {
+    INFO("amount: " << written);
+    NormalizedLog log = Normalize(*config, amount_log(written));
+    REQUIRE(log.unreadable.size() == 1);
+    CHECK(log.unreadable[0].hint.find("times its lower end") == std::string::npos);
+  }
+}
+
 TEST_CASE("Normalize rejects a fraction as percent", "[normalize]") {
   std::ifstream file(std::string(LOGBRIDGE_SOURCE_DIR) + "/config/rnd.toml");
   std::ostringstream text;
