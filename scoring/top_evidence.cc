@@ -58,7 +58,7 @@ TopEvidence::ItemArray TopEvidence::AllocateItems(size_t count) {
                     ~uintptr_t{kAlign - 1};
   auto* items = reinterpret_cast<Item*>(first);
   new (reinterpret_cast<ItemBlockHeader*>(items) - 1) ItemBlockHeader{block, count};
-  // Default-initialized, so the inline text buffers are not zeroed before their first fill.
+  // Items are trivial, so this writes nothing: each item's line is first written when it is filled.
   std::uninitialized_default_construct_n(items, count);
   return ItemArray(items);
 }
@@ -88,8 +88,9 @@ void TopEvidence::Fill(const MetricValue& value, std::string_view report_id, boo
                        uint32_t slot, EvidenceOrigins* origins) {
   const EvidenceRef& origin = value.evidence;
   Item& item = items_[slot];
-  item.value = value.value;
-  item.span = origin.span;
+  item.value_units = value.value.units();
+  item.span_begin = origin.span.begin;
+  item.span_end = origin.span.end;
   item.origin = origins->Intern({origin.field_key, origin.source, origin.paired_key},
                                 static_cast<size_t>(value.metric));
   uint8_t flags = down_weighted ? kDownWeighted : 0;
@@ -150,10 +151,10 @@ void TopEvidence::AppendTo(const EvidenceOrigins& origins, Decimal down_weight,
     // Rebuilt as Normalize found it, so ToEvidence composes the quote as it always does.
     EvidenceOrigins::Names names = origins.Get(item.origin);
     MetricValue value;
-    value.value = item.value;
+    value.value = Decimal::FromUnits(item.value_units);
     value.evidence.field_key = names.field_key;
     value.evidence.source = names.source;
-    value.evidence.span = item.span;
+    value.evidence.span = {item.span_begin, item.span_end};
     value.evidence.quote = texts.substr(report_id_end, quote_end - report_id_end);
     value.evidence.paired_key = names.paired_key;
     value.evidence.paired_quote = texts.substr(quote_end);
@@ -163,7 +164,7 @@ void TopEvidence::AppendTo(const EvidenceOrigins& origins, Decimal down_weight,
     Evidence& evidence = out->emplace_back(value.ToEvidence(texts.substr(0, report_id_end)));
     if ((item.flags & kDownWeighted) != 0 && down_weight != Decimal::FromInt(1)) {
       evidence.weight = down_weight;
-      evidence.counted = item.value * down_weight;
+      evidence.counted = value.value * down_weight;
     }
   }
 }
