@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "scoring/flat_table.h"
+#include "scoring/short_bytes.h"
 #include "scoring/text_hash.h"
 
 namespace logbridge::scoring {
@@ -59,44 +60,17 @@ class alignas(64) DistinctTexts {
   // The value of the overflow table, which is used as a set.
   struct Present {};
 
+  // Texts of one length, such as 客户 and a number, often differ only in their last bytes, so the
+  // scan compares many of them, which EqualShortBytes does without a call to memcmp.
   bool ContainsInline(std::string_view text) const {
     for (uint32_t at = 0; at < used_; at += 1 + bytes_[at]) {
-      if (bytes_[at] == text.size() && EqualBytes(bytes_ + at + 1, text.data(), text.size())) {
+      if (bytes_[at] == text.size() && EqualShortBytes(bytes_ + at + 1, text.data(), text.size())) {
         return true;
       }
     }
     return false;
   }
 
-  // Compares size bytes. Texts of one length, such as 客户 and a number, often differ only in
-  // their last bytes, so the scan compares many of them, and a memcmp call for each costs more
-  // than two overlapping word compares.
-  static bool EqualBytes(const unsigned char* stored, const char* text, size_t size) {
-    if (size >= 16) {
-      return std::memcmp(stored, text, size) == 0;
-    }
-    if (size >= 8) {
-      return Word<uint64_t>(stored) == Word<uint64_t>(text) &&
-             Word<uint64_t>(stored + size - 8) == Word<uint64_t>(text + size - 8);
-    }
-    if (size >= 4) {
-      return Word<uint32_t>(stored) == Word<uint32_t>(text) &&
-             Word<uint32_t>(stored + size - 4) == Word<uint32_t>(text + size - 4);
-    }
-    for (size_t i = 0; i < size; ++i) {
-      if (stored[i] != static_cast<unsigned char>(text[i])) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  template <typename Integer>
-  static Integer Word(const void* bytes) {
-    Integer word;
-    std::memcpy(&word, bytes, sizeof(word));
-    return word;
-  }
 
   uint32_t size_ = 0;  // texts in the set, inline and in overflow_
   uint32_t used_ = 0;  // bytes of bytes_ in use

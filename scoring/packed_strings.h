@@ -8,9 +8,10 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <memory>
 #include <string_view>
+
+#include "scoring/short_bytes.h"
 
 namespace logbridge::scoring {
 
@@ -79,34 +80,9 @@ class PackedStrings {
 
   static void CopyParts(const std::array<std::string_view, kParts>& parts, char* out) {
     for (std::string_view part : parts) {
-      CopyBytes(part.data(), part.size(), out);
+      CopyShortBytes(part.data(), part.size(), out);
       out += part.size();
     }
-  }
-
-  // Copies size bytes. Parts are mostly shorter than 16 bytes, and a call to memcpy for each
-  // costs more than two overlapping word copies.
-  static void CopyBytes(const char* from, size_t size, char* to) {
-    if (size >= 16) {
-      std::memcpy(to, from, size);
-    } else if (size >= 8) {
-      CopyWord<uint64_t>(from, to);
-      CopyWord<uint64_t>(from + size - 8, to + size - 8);
-    } else if (size >= 4) {
-      CopyWord<uint32_t>(from, to);
-      CopyWord<uint32_t>(from + size - 4, to + size - 4);
-    } else {
-      for (size_t i = 0; i < size; ++i) {
-        to[i] = from[i];
-      }
-    }
-  }
-
-  template <typename Word>
-  static void CopyWord(const char* from, char* to) {
-    Word word;
-    std::memcpy(&word, from, sizeof(word));
-    std::memcpy(to, &word, sizeof(word));
   }
 
   // Returns the heap part ends, making room for total bytes of text first.

@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "scoring/distinct_texts.h"
+#include "scoring/evidence_origins.h"
 #include "scoring/flat_table.h"
 #include "scoring/packed_strings.h"
 #include "scoring/rational.h"
@@ -123,16 +124,16 @@ std::optional<Rational> ExactMetricValueOf(const Config& config,
 }
 
 // Appends the evidence of a metric (both parts of a ratio) and counts what it omits.
-void CollectEvidence(const Config& config, std::span<const MetricState> metrics, int index,
-                     KpiScore* kpi) {
+void CollectEvidence(const Config& config, const EvidenceOrigins& origins,
+                     std::span<const MetricState> metrics, int index, KpiScore* kpi) {
   const MetricSpec& metric = config.metrics[index];
   if (metric.aggregation == Aggregation::kRatio) {
-    CollectEvidence(config, metrics, config.FindMetric(metric.numerator), kpi);
-    CollectEvidence(config, metrics, config.FindMetric(metric.denominator), kpi);
+    CollectEvidence(config, origins, metrics, config.FindMetric(metric.numerator), kpi);
+    CollectEvidence(config, origins, metrics, config.FindMetric(metric.denominator), kpi);
     return;
   }
   const MetricState& state = metrics[index];
-  state.evidence.AppendTo(config.validation.down_weight, &kpi->evidence);
+  state.evidence.AppendTo(origins, config.validation.down_weight, &kpi->evidence);
   kpi->evidence_omitted += state.evidence.omitted();
   kpi->value_count += state.count;
 }
@@ -229,8 +230,10 @@ void ScoreKpi(const KpiSpec& spec, const ExactKpiInputs& exact, KpiScore* kpi) {
   kpi->points = kpi->fraction * kpi->effective_weight;
 }
 
-// role_votes and metrics are the cell's, as Engine::State stores them apart from the cell.
-ScoreReport BuildReport(const Config& config, const std::string& person, const Cell& cell,
+// role_votes and metrics are the cell's, as Engine::State stores them apart from the cell, and
+// origins is the table their evidence interned names in.
+ScoreReport BuildReport(const Config& config, const EvidenceOrigins& origins,
+                        const std::string& person, const Cell& cell,
                         std::span<const int64_t> role_votes, std::span<const MetricState> metrics) {
   const Period& period = cell.period;
   ScoreReport report;
@@ -313,7 +316,7 @@ ScoreReport BuildReport(const Config& config, const std::string& person, const C
     if (kpi.has_data) {
       present_weight = present_weight + spec.weight;
     }
-    CollectEvidence(config, metrics, spec.metric_index, &kpi);
+    CollectEvidence(config, origins, metrics, spec.metric_index, &kpi);
     std::sort(kpi.evidence.begin(), kpi.evidence.end(), EvidenceBefore);
     report.kpis.push_back(std::move(kpi));
   }
@@ -497,6 +500,8 @@ struct Engine::State {
   // The texts counted by cell i's distinct metrics, at [i x distinct_metric_count, (i + 1) x
   // distinct_metric_count). Like metric_states, addressed from the cell index alone.
   std::vector<DistinctTexts> distinct_sets;
+  // The field key, source and paired key of every kept evidence item, by the id the item stores.
+  EvidenceOrigins evidence_origins;
 
   DistinctTexts& DistinctSetOf(uint32_t cell, int metric) {
     return distinct_sets[cell * distinct_metric_count +
@@ -546,7 +551,7 @@ struct Engine::State {
   // Returns the report of a cell by its index.
   ScoreReport Report(const Config& config, uint32_t index) const {
     const Cell& cell = cells[index];
-    return BuildReport(config, person_ids[cell.person], cell,
+    return BuildReport(config, evidence_origins, person_ids[cell.person], cell,
                        std::span(role_votes).subspan(index * role_count, role_count),
                        std::span(metric_states).subspan(index * metric_count, metric_count));
   }
@@ -750,7 +755,8 @@ void Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags, LogOut
         ++state.distinct_count;
       }
     }
-    state.evidence.Offer(value, record.report_id, down, options_.max_evidence_per_kpi);
+    state.evidence.Offer(value, record.report_id, down, options_.max_evidence_per_kpi,
+                         &state_->evidence_origins);
   }
 }
 

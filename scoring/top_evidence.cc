@@ -1,5 +1,5 @@
 // The bounded evidence list of one metric: an offer is compared with the smallest kept absolute
-// value before any text is copied, and kept texts are copied into reused buffers.
+// value before any text is copied, and kept texts are copied into one cache line per item.
 #include "scoring/top_evidence.h"
 
 #include <algorithm>
@@ -8,25 +8,32 @@
 #include <new>
 #include <utility>
 
+#include "scoring/short_bytes.h"
+
 namespace logbridge::scoring {
 
 void TopEvidence::Append(const MetricValue& value, int64_t abs_units, std::string_view report_id,
-                         bool down_weighted, size_t cap) {
+                         bool down_weighted, size_t cap, EvidenceOrigins* origins) {
   if (size_ == capacity_) {
     // Slots grow as a vector's would, from 16, so a large cap costs memory only when used.
     size_t grown = std::min<size_t>(cap, capacity_ == 0 ? 16 : 2 * size_t{capacity_});
     ItemArray items = AllocateItems(grown);
     auto* abs_units_grown = reinterpret_cast<int64_t*>(items.get() + grown);
+    int64_t* abs_units = AbsUnits();
     for (uint32_t i = 0; i < size_; ++i) {
-      items[i] = std::move(items_[i]);
-      abs_units_grown[i] = abs_units_[i];
+      items[i] = items_[i];
+      abs_units_grown[i] = abs_units[i];
+    }
+    if (cold_ != nullptr) {
+      auto cold = std::make_unique<ColdSlot[]>(grown);
+      std::move(cold_.get(), cold_.get() + size_, cold.get());
+      cold_ = std::move(cold);
     }
     items_ = std::move(items);
-    abs_units_ = abs_units_grown;
     capacity_ = static_cast<uint32_t>(grown);
   }
-  Fill(value, report_id, down_weighted, &items_[size_]);
-  abs_units_[size_] = abs_units;
+  Fill(value, report_id, down_weighted, size_, origins);
+  AbsUnits()[size_] = abs_units;
   ++size_;
   if (size_ == cap) {
     FindSmallest();
@@ -51,7 +58,7 @@ TopEvidence::ItemArray TopEvidence::AllocateItems(size_t count) {
                     ~uintptr_t{kAlign - 1};
   auto* items = reinterpret_cast<Item*>(first);
   new (reinterpret_cast<ItemBlockHeader*>(items) - 1) ItemBlockHeader{block, count};
-  // Default-initialized, so the inline text buffers are not zeroed before their first fill.
+  // Items are trivial, so this writes nothing: each item's line is first written when it is filled.
   std::uninitialized_default_construct_n(items, count);
   return ItemArray(items);
 }
@@ -64,60 +71,100 @@ void TopEvidence::ItemsDeleter::operator()(Item* items) const {
 }
 
 void TopEvidence::Replace(const MetricValue& value, int64_t abs_units, std::string_view report_id,
-                          bool down_weighted) {
-  Fill(value, report_id, down_weighted, &items_[smallest_]);
-  abs_units_[smallest_] = abs_units;
+                          bool down_weighted, EvidenceOrigins* origins) {
+  Fill(value, report_id, down_weighted, smallest_, origins);
+  AbsUnits()[smallest_] = abs_units;
   FindSmallest();
 }
 
-void TopEvidence::Fill(const MetricValue& value, std::string_view report_id, bool down_weighted,
-                       Item* item) {
-  const EvidenceRef& origin = value.evidence;
-  item->value = value.value;
-  item->span = origin.span;
-  item->down_weighted = down_weighted;
-  item->has_approximate = origin.approximate.has_value();
-  if (item->has_approximate) {
-    item->approximate = *origin.approximate;
+TopEvidence::ColdSlot& TopEvidence::ColdSlotOf(uint32_t slot) {
+  if (cold_ == nullptr) {
+    cold_ = std::make_unique<ColdSlot[]>(capacity_);
   }
-  item->texts.Assign({report_id, origin.field_key, origin.source, origin.quote, origin.paired_key,
-                      origin.paired_quote});
+  return cold_[slot];
+}
+
+void TopEvidence::Fill(const MetricValue& value, std::string_view report_id, bool down_weighted,
+                       uint32_t slot, EvidenceOrigins* origins) {
+  const EvidenceRef& origin = value.evidence;
+  Item& item = items_[slot];
+  item.value_units = value.value.units();
+  item.span_begin = origin.span.begin;
+  item.span_end = origin.span.end;
+  item.origin = origins->Intern({origin.field_key, origin.source, origin.paired_key},
+                                static_cast<size_t>(value.metric));
+  uint8_t flags = down_weighted ? kDownWeighted : 0;
+  if (origin.approximate) {
+    flags |= kHasApproximate;
+    ColdSlotOf(slot).approximate = *origin.approximate;
+  }
+
+  size_t quote_end = report_id.size() + origin.quote.size();
+  size_t texts_end = quote_end + origin.paired_quote.size();
+  if (texts_end <= kInlineBytes) {
+    item.report_id_end = static_cast<uint8_t>(report_id.size());
+    item.quote_end = static_cast<uint8_t>(quote_end);
+    item.texts_end = static_cast<uint8_t>(texts_end);
+    CopyShortBytes(report_id.data(), report_id.size(), item.texts);
+    CopyShortBytes(origin.quote.data(), origin.quote.size(), item.texts + report_id.size());
+    CopyShortBytes(origin.paired_quote.data(), origin.paired_quote.size(), item.texts + quote_end);
+  } else {
+    flags |= kTextsInColdSlot;
+    ColdSlot& cold = ColdSlotOf(slot);
+    cold.texts.assign(report_id);
+    cold.texts.append(origin.quote);
+    cold.texts.append(origin.paired_quote);
+    cold.report_id_end = static_cast<uint32_t>(report_id.size());
+    cold.quote_end = static_cast<uint32_t>(quote_end);
+  }
+  item.flags = flags;
 }
 
 void TopEvidence::FindSmallest() {
   // Two passes without data-dependent branches. Values arrive in no particular order, so a
   // branch per comparison is often mispredicted.
-  int64_t smallest_units = abs_units_[0];
+  const int64_t* abs_units = AbsUnits();
+  int64_t smallest_units = abs_units[0];
   for (uint32_t i = 1; i < size_; ++i) {
-    smallest_units = std::min(smallest_units, abs_units_[i]);
+    smallest_units = std::min(smallest_units, abs_units[i]);
   }
   uint32_t smallest = 0;
   for (uint32_t i = 0; i < size_; ++i) {
-    smallest = abs_units_[i] == smallest_units ? i : smallest;
+    smallest = abs_units[i] == smallest_units ? i : smallest;
   }
   smallest_ = smallest;
   smallest_units_ = smallest_units;
 }
 
-void TopEvidence::AppendTo(Decimal down_weight, std::vector<Evidence>* out) const {
+void TopEvidence::AppendTo(const EvidenceOrigins& origins, Decimal down_weight,
+                           std::vector<Evidence>* out) const {
   for (uint32_t i = 0; i < size_; ++i) {
     const Item& item = items_[i];
-    // Rebuilt as Normalize found it, so ToEvidence composes the quote as it always does.
-    MetricValue value;
-    value.value = item.value;
-    value.evidence.field_key = item.texts.Part(1);
-    value.evidence.source = item.texts.Part(2);
-    value.evidence.span = item.span;
-    value.evidence.quote = item.texts.Part(3);
-    value.evidence.paired_key = item.texts.Part(4);
-    value.evidence.paired_quote = item.texts.Part(5);
-    if (item.has_approximate) {
-      value.evidence.approximate = item.approximate;
+    std::string_view texts(item.texts, item.texts_end);
+    size_t report_id_end = item.report_id_end;
+    size_t quote_end = item.quote_end;
+    if ((item.flags & kTextsInColdSlot) != 0) {
+      texts = cold_[i].texts;
+      report_id_end = cold_[i].report_id_end;
+      quote_end = cold_[i].quote_end;
     }
-    Evidence& evidence = out->emplace_back(value.ToEvidence(item.texts.Part(0)));
-    if (item.down_weighted && down_weight != Decimal::FromInt(1)) {
+    // Rebuilt as Normalize found it, so ToEvidence composes the quote as it always does.
+    EvidenceOrigins::Names names = origins.Get(item.origin);
+    MetricValue value;
+    value.value = Decimal::FromUnits(item.value_units);
+    value.evidence.field_key = names.field_key;
+    value.evidence.source = names.source;
+    value.evidence.span = {item.span_begin, item.span_end};
+    value.evidence.quote = texts.substr(report_id_end, quote_end - report_id_end);
+    value.evidence.paired_key = names.paired_key;
+    value.evidence.paired_quote = texts.substr(quote_end);
+    if ((item.flags & kHasApproximate) != 0) {
+      value.evidence.approximate = cold_[i].approximate;
+    }
+    Evidence& evidence = out->emplace_back(value.ToEvidence(texts.substr(0, report_id_end)));
+    if ((item.flags & kDownWeighted) != 0 && down_weight != Decimal::FromInt(1)) {
       evidence.weight = down_weight;
-      evidence.counted = item.value * down_weight;
+      evidence.counted = value.value * down_weight;
     }
   }
 }

@@ -1,0 +1,101 @@
+// EvidenceOrigins: the field key, source and paired key of kept evidence, interned as one id, so
+// that an evidence item stores 4 bytes for the three names instead of copying them. The names
+// come from the config in practice, so the table stays as small as the config. Ids are dense
+// from 0 and stay valid for the object's life. Not thread-safe.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scoring/flat_table.h"
+#include "scoring/short_bytes.h"
+#include "scoring/text_hash.h"
+
+namespace logbridge::scoring {
+
+class EvidenceOrigins {
+ public:
+  // The three names of one origin. paired_key is empty unless the value came from two fields.
+  struct Names {
+    std::string_view field_key;
+    std::string_view source;
+    std::string_view paired_key;
+  };
+
+  EvidenceOrigins() = default;
+  EvidenceOrigins(EvidenceOrigins&&) noexcept = default;
+  EvidenceOrigins& operator=(EvidenceOrigins&&) noexcept = default;
+
+  // Returns the id of the names, adding them on first use. The names are copied, so the views
+  // need to live only for the call. hint groups calls that usually repeat the same names, such
+  // as the values of one metric: the last two names of each hint are found without hashing.
+  uint32_t Intern(const Names& names, size_t hint) {
+    size_t pair = (hint % (kRecentSlots / 2)) * 2;
+    for (size_t slot = pair; slot < pair + 2; ++slot) {
+      if (IsRecent(recent_[slot], names)) {
+        return recent_[slot].id;
+      }
+    }
+    // The slot that missed longer ago is overwritten, taking turns within the pair.
+    uint32_t id = InternSlow(names);
+    size_t overwritten = pair + next_overwritten_[pair / 2];
+    next_overwritten_[pair / 2] ^= 1;
+    recent_[overwritten] = {names, id};
+    return id;
+  }
+
+  // Returns the names of an id that Intern returned. The views stay valid until the next Intern.
+  // REQUIRES: id < size().
+  Names Get(uint32_t id) const {
+    const std::array<std::string, 3>& parts = names_[id];
+    return {parts[0], parts[1], parts[2]};
+  }
+
+  size_t size() const { return names_.size(); }
+
+ private:
+  static constexpr uint32_t kNoId = ~uint32_t{0};
+  static constexpr size_t kRecentSlots = 64;
+
+  // The views of a recent call and the id they had. A hit also compares the text with the stored
+  // copy, because a caller's memory may contain other names at the same address later.
+  struct Recent {
+    Names names;
+    uint32_t id = kNoId;
+  };
+
+  // Returns whether a recent call had the same views and the stored names still equal them.
+  bool IsRecent(const Recent& recent, const Names& names) const {
+    if (recent.id == kNoId || !SameView(recent.names.field_key, names.field_key) ||
+        !SameView(recent.names.source, names.source) ||
+        !SameView(recent.names.paired_key, names.paired_key)) {
+      return false;
+    }
+    const std::array<std::string, 3>& stored = names_[recent.id];
+    return EqualShortBytes(stored[0].data(), names.field_key.data(), names.field_key.size()) &&
+           EqualShortBytes(stored[1].data(), names.source.data(), names.source.size()) &&
+           EqualShortBytes(stored[2].data(), names.paired_key.data(), names.paired_key.size());
+  }
+
+  static bool SameView(std::string_view a, std::string_view b) {
+    return a.data() == b.data() && a.size() == b.size();
+  }
+
+  // Looks the names up by their text, adding them when they are new.
+  uint32_t InternSlow(const Names& names);
+
+  // The names of each id.
+  std::vector<std::array<std::string, 3>> names_;
+  // Each id by its names, each name encoded as its size in four bytes and then its bytes, so
+  // that no two triples share a key.
+  FlatTable<std::string, uint32_t, TextHash> ids_;
+  std::string key_scratch_;  // reused by InternSlow
+  std::array<Recent, kRecentSlots> recent_{};
+  // Per pair of recent_ slots, which one the next miss overwrites: 0 or 1.
+  std::array<uint8_t, kRecentSlots / 2> next_overwritten_{};
+};
+
+}  // namespace logbridge::scoring
