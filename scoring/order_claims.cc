@@ -125,6 +125,19 @@ void OrderClaims::Add(const OrderKey& key, int32_t person, std::string_view repo
   while (begin_ != end_ && SlotOf(begin_).create_time < oldest) {
     ++begin_;
   }
+  PrefetchNextSlots();
+}
+
+void OrderClaims::PrefetchNextSlots() const {
+  // The slot the next claim fills, unless it starts a chunk that PrepareChunk may replace.
+  // Writing its report id reads the slot's old string first, so it would wait for the load.
+  if (end_ % kChunkClaims != 0) {
+    __builtin_prefetch(&SlotOf(end_), 1);
+  }
+  // The claim that expires next, which the next Add reads. It was written a whole window ago.
+  if (end_ - begin_ > 1) {
+    __builtin_prefetch(&SlotOf(begin_ + 1));
+  }
 }
 
 void OrderClaims::PrepareChunk() {

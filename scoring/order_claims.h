@@ -112,6 +112,10 @@ class OrderClaims {
   // the next one.
   void Rebuild(size_t customer);
 
+  // Starts loading the claim slots that the next Add reads: the one it fills and the one at
+  // the front of the ring after begin_. A hint only.
+  void PrefetchNextSlots() const;
+
   // Makes the chunk of sequence end_ ready for writing when end_ starts a chunk. The chunk in
   // its ring position is reused when it contains only expired claims. Otherwise the ring of chunk
   // pointers doubles, which moves pointers but no claim.

@@ -1,5 +1,5 @@
-// Person histories in fixed-size records. The records are value-initialized when a person is
-// added, so an empty history is all zeros and needs no further set-up.
+// Person histories in fixed-size records. The records are value-initialized when their block
+// is allocated, so an empty history is all zeros and needs no further set-up.
 #include "scoring/person_histories.h"
 
 #include <algorithm>
@@ -35,10 +35,14 @@ PersonHistories::PersonHistories(size_t window, size_t amount_capacity)
       hot_stride_(kHeaderWords + 2 * window) {}
 
 int32_t PersonHistories::Add() {
-  hot_.resize(hot_.size() + hot_stride_);
-  amounts_.resize(amounts_.size() + 2 * amount_capacity_);
-  sketches_.resize(sketches_.size() + window_);
-  reports_.resize(reports_.size() + window_);
+  if (size_ % kPeoplePerBlock == 0) {
+    // make_unique value-initializes, so every record starts as zeros and empty strings.
+    Block& block = blocks_.emplace_back();
+    block.hot = std::make_unique<uint64_t[]>(kPeoplePerBlock * hot_stride_);
+    block.amounts = std::make_unique<Decimal[]>(kPeoplePerBlock * 2 * amount_capacity_);
+    block.sketches = std::make_unique<Sketch[]>(kPeoplePerBlock * window_);
+    block.reports = std::make_unique<std::string[]>(kPeoplePerBlock * window_);
+  }
   return static_cast<int32_t>(size_++);
 }
 
@@ -64,18 +68,16 @@ void PersonHistories::PrefetchNextRecent(int32_t person) const {
   uint64_t header = Header(person)[0];
   uint64_t count = header & 0xFFFFFFFF;
   size_t slot = static_cast<size_t>(count < window_ ? count : header >> 32);
-  size_t at = static_cast<size_t>(person) * window_ + slot;
-  const char* sketch = reinterpret_cast<const char*>(&sketches_[at]);
+  const char* sketch = reinterpret_cast<const char*>(Sketches(person) + slot);
   __builtin_prefetch(sketch, 1);
   __builtin_prefetch(sketch + sizeof(Sketch) - 1, 1);
-  __builtin_prefetch(&reports_[at], 1);
+  __builtin_prefetch(Reports(person) + slot, 1);
 }
 
 PersonHistories::Recent PersonHistories::recent(int32_t person, size_t slot) const {
   const uint64_t* hot = Hot(person);
-  size_t first = static_cast<size_t>(person) * window_;
   return Recent{hot[kHeaderWords + slot], hot[kHeaderWords + window_ + slot],
-                &sketches_[first + slot], &reports_[first + slot]};
+                Sketches(person) + slot, Reports(person) + slot};
 }
 
 void PersonHistories::AddRecent(int32_t person, uint64_t bins, uint64_t values,
@@ -94,9 +96,8 @@ void PersonHistories::AddRecent(int32_t person, uint64_t bins, uint64_t values,
   hot[0] = count | (next << 32);
   hot[kHeaderWords + slot] = bins;
   hot[kHeaderWords + window_ + slot] = values;
-  size_t first = static_cast<size_t>(person) * window_;
-  sketches_[first + slot] = sketch;
-  reports_[first + slot].assign(report_id);
+  Sketches(person)[slot] = sketch;
+  Reports(person)[slot].assign(report_id);
 }
 
 void PersonHistories::AddAmount(int32_t person, Decimal amount) {

@@ -1,13 +1,16 @@
 // PersonHistories: what the Validator remembers of each person, in fixed-size records at
-// offsets computed from the person index alone. So every part of a history can be prefetched
-// as soon as the author is known, without first loading a header that contains pointers. A
-// person's duplicate window (bins, value hashes, sketches, report ids) and their last order
-// amounts each sit in one contiguous record. Not thread-safe.
+// offsets computed from the person index and a small table of block addresses. So every part
+// of a history can be prefetched as soon as the author is known, without first loading a
+// per-person header that contains pointers. A person's duplicate window (bins, value hashes,
+// sketches, report ids) and their last order amounts each sit in one contiguous record. The
+// records live in blocks of kPeoplePerBlock people whose arrays never move, so adding people
+// copies no history. Not thread-safe.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -42,7 +45,7 @@ class PersonHistories {
   size_t size() const { return size_; }
 
   // Appends an empty history and returns its index. Pointers and spans from the accessors
-  // below are invalidated.
+  // below stay valid, because histories never move.
   int32_t Add();
 
   // Starts loading the duplicate window's bins and value hashes and the sorted amounts of a
@@ -76,28 +79,56 @@ class PersonHistories {
   // next slot to overwrite in the high half, then the amount count and the oldest amount's
   // ring position likewise. The window's bins and value hashes follow.
   static constexpr size_t kHeaderWords = 2;
+  // People per block. A block is allocated whole when its first person is added, which for a
+  // window of 20 and 64 amounts is about 285 KiB.
+  static constexpr size_t kPeoplePerBlock = 64;
+
+  // The records of kPeoplePerBlock people, each array holding one record per person in turn.
+  struct Block {
+    std::unique_ptr<uint64_t[]> hot;     // hot_stride_ words per person
+    std::unique_ptr<Decimal[]> amounts;  // 2 * amount_capacity_ per person
+    std::unique_ptr<Sketch[]> sketches;  // window_ per person
+    std::unique_ptr<std::string[]> reports;  // window_ per person
+  };
+
+  const Block& BlockOf(int32_t person) const {
+    return blocks_[static_cast<size_t>(person) / kPeoplePerBlock];
+  }
+  Block& BlockOf(int32_t person) { return blocks_[static_cast<size_t>(person) / kPeoplePerBlock]; }
+  // The position of a person within their block.
+  static size_t RowOf(int32_t person) { return static_cast<size_t>(person) % kPeoplePerBlock; }
 
   const uint64_t* Hot(int32_t person) const {
-    return hot_.data() + static_cast<size_t>(person) * hot_stride_;
+    return BlockOf(person).hot.get() + RowOf(person) * hot_stride_;
   }
-  uint64_t* Hot(int32_t person) { return hot_.data() + static_cast<size_t>(person) * hot_stride_; }
+  uint64_t* Hot(int32_t person) { return BlockOf(person).hot.get() + RowOf(person) * hot_stride_; }
   const uint64_t* Header(int32_t person) const { return Hot(person); }
   // A person's amounts: a ring of amount_capacity in arrival order, then the same ascending.
   const Decimal* Amounts(int32_t person) const {
-    return amounts_.data() + static_cast<size_t>(person) * 2 * amount_capacity_;
+    return BlockOf(person).amounts.get() + RowOf(person) * 2 * amount_capacity_;
   }
   Decimal* Amounts(int32_t person) {
-    return amounts_.data() + static_cast<size_t>(person) * 2 * amount_capacity_;
+    return BlockOf(person).amounts.get() + RowOf(person) * 2 * amount_capacity_;
+  }
+  // The first of a person's window_ sketches and report ids.
+  const Sketch* Sketches(int32_t person) const {
+    return BlockOf(person).sketches.get() + RowOf(person) * window_;
+  }
+  Sketch* Sketches(int32_t person) {
+    return BlockOf(person).sketches.get() + RowOf(person) * window_;
+  }
+  const std::string* Reports(int32_t person) const {
+    return BlockOf(person).reports.get() + RowOf(person) * window_;
+  }
+  std::string* Reports(int32_t person) {
+    return BlockOf(person).reports.get() + RowOf(person) * window_;
   }
 
   const size_t window_;
   const size_t amount_capacity_;
   const size_t hot_stride_;  // kHeaderWords + 2 * window_
   size_t size_ = 0;
-  std::vector<uint64_t> hot_;
-  std::vector<Decimal> amounts_;
-  std::vector<Sketch> sketches_;      // window_ per person
-  std::vector<std::string> reports_;  // window_ per person
+  std::vector<Block> blocks_;
 };
 
 }  // namespace logbridge::scoring

@@ -10,6 +10,10 @@
 #include <cstring>
 #include <span>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace logbridge::scoring {
 namespace {
 
@@ -92,10 +96,10 @@ bool Contains(std::string_view text, std::string_view phrase) {
   return false;
 }
 
-// Returns a mask with bit i set when text contains phrases[i], for the first 64 phrases. Phrases
-// that end in the same byte share one memchr scan for that byte, where Contains would scan once
-// per phrase. Stock phrases often end in the same character, such as 作.
-uint64_t ContainedPhrases(std::string_view text, const std::vector<std::string>& phrases) {
+// ContainedPhrases by one memchr scan per distinct last byte of the phrases. Phrases that end
+// in the same byte share a scan, where Contains would scan once per phrase.
+uint64_t ContainedPhrasesByLastByte(std::string_view text,
+                                    const std::vector<std::string>& phrases) {
   size_t count = std::min<size_t>(phrases.size(), 64);
   uint64_t contained = 0;
   uint64_t scanned = 0;
@@ -131,6 +135,123 @@ uint64_t ContainedPhrases(std::string_view text, const std::vector<std::string>&
     }
   }
   return contained;
+}
+
+#if defined(__SSE2__)
+// A pair of final bytes that one or more phrases end with, and the mask of those phrases.
+struct PhraseEnding {
+  char before_last = 0;
+  char last = 0;
+  uint64_t phrases = 0;
+};
+constexpr size_t kMaxEndings = 4;
+
+// Fills endings with the distinct final byte pairs of the first count phrases and returns how
+// many there are, or 0 when a phrase is shorter than two bytes or there are more than
+// kMaxEndings.
+size_t PhraseEndings(const std::vector<std::string>& phrases, size_t count,
+                     std::array<PhraseEnding, kMaxEndings>* endings) {
+  size_t used = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const std::string& phrase = phrases[i];
+    if (phrase.size() < 2) {
+      return 0;
+    }
+    char before_last = phrase[phrase.size() - 2];
+    char last = phrase.back();
+    auto same = [&](const PhraseEnding& ending) {
+      return ending.before_last == before_last && ending.last == last;
+    };
+    size_t at = 0;
+    while (at < used && !same((*endings)[at])) {
+      ++at;
+    }
+    if (at == used) {
+      if (used == kMaxEndings) {
+        return 0;
+      }
+      (*endings)[used++] = {before_last, last, 0};
+    }
+    (*endings)[at].phrases |= uint64_t{1} << i;
+  }
+  return used;
+}
+
+// Moves each phrase of candidates that is still pending and that text contains just before
+// byte offset end from *pending to *contained.
+void MatchPhrasesEndingAt(std::string_view text, size_t end,
+                          const std::vector<std::string>& phrases, uint64_t candidates,
+                          uint64_t* pending, uint64_t* contained) {
+  for (uint64_t rest = candidates & *pending; rest != 0; rest &= rest - 1) {
+    size_t i = static_cast<size_t>(std::countr_zero(rest));
+    const std::string& phrase = phrases[i];
+    if (phrase.size() <= end &&
+        std::memcmp(text.data() + end - phrase.size(), phrase.data(), phrase.size()) == 0) {
+      *contained |= uint64_t{1} << i;
+      *pending &= ~(uint64_t{1} << i);
+    }
+  }
+}
+#endif
+
+// Returns a mask with bit i set when text contains phrases[i], for the first 64 phrases. With
+// SSE2 and at most kMaxEndings distinct final byte pairs, as a short list of stock phrases has,
+// one pass over the text compares 16 positions at a time with the pairs' final bytes. The scan
+// by last byte calls memchr once per distinct byte and again after every false match.
+uint64_t ContainedPhrases(std::string_view text, const std::vector<std::string>& phrases) {
+#if defined(__SSE2__)
+  size_t count = std::min<size_t>(phrases.size(), 64);
+  std::array<PhraseEnding, kMaxEndings> endings;
+  size_t ending_count = PhraseEndings(phrases, count, &endings);
+  if (ending_count == 0) {
+    return ContainedPhrasesByLastByte(text, phrases);
+  }
+  uint64_t pending = count == 64 ? ~uint64_t{0} : (uint64_t{1} << count) - 1;
+  uint64_t contained = 0;
+  // Checks the positions from at on whose byte and the one before it equal a pair.
+  auto check_from = [&](size_t at, uint32_t hits) {
+    for (; hits != 0; hits &= hits - 1) {
+      size_t end = at + static_cast<size_t>(std::countr_zero(hits)) + 1;
+      uint64_t candidates = 0;
+      for (size_t e = 0; e < ending_count; ++e) {
+        bool match = text[end - 1] == endings[e].last && text[end - 2] == endings[e].before_last;
+        candidates |= match ? endings[e].phrases : 0;
+      }
+      MatchPhrasesEndingAt(text, end, phrases, candidates, &pending, &contained);
+    }
+  };
+  // Returns a mask of the 16 positions from at on whose byte is the final byte of a pair.
+  auto final_bytes = [&](size_t at) {
+    __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + at));
+    __m128i equal = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(endings[0].last));
+    for (size_t e = 1; e < ending_count; ++e) {
+      equal = _mm_or_si128(equal, _mm_cmpeq_epi8(bytes, _mm_set1_epi8(endings[e].last)));
+    }
+    return static_cast<uint32_t>(_mm_movemask_epi8(equal));
+  };
+
+  // A pair ends at byte 1 or later. Most blocks hold no final byte of any pair, so the block
+  // test compares final bytes alone. The last block ends at the text's end and skips the
+  // positions that the loop checked already.
+  if (text.size() < 17) {
+    for (size_t at = 1; at < text.size(); ++at) {
+      check_from(at, 1);
+    }
+    return contained;
+  }
+  size_t at = 1;
+  for (; at + 16 <= text.size() && pending != 0; at += 16) {
+    check_from(at, final_bytes(at));
+  }
+  if (at < text.size() && pending != 0) {
+    size_t last_block = text.size() - 16;
+    uint32_t checked = (uint32_t{1} << (at - last_block)) - 1;
+    check_from(last_block, final_bytes(last_block) & ~checked);
+  }
+  return contained;
+#else
+  return ContainedPhrasesByLastByte(text, phrases);
+#endif
 }
 
 // The median of an ascending, non-empty list.

@@ -86,7 +86,7 @@ TEST_CASE("people keep separate histories", "[person_histories]") {
   int32_t first = histories.Add();
   histories.AddRecent(first, 7, 70, SketchOf(7), "r7");
   histories.AddAmount(first, Decimal::FromInt(3));
-  // Adding people moves the storage, and the first history must come along unchanged.
+  // 100 more people fill new blocks, and the first history must stay unchanged.
   for (int i = 0; i < 100; ++i) {
     int32_t other = histories.Add();
     histories.AddAmount(other, Decimal::FromInt(i));
@@ -98,6 +98,31 @@ TEST_CASE("people keep separate histories", "[person_histories]") {
   CHECK(histories.sorted_amounts(first)[0] == Decimal::FromInt(3));
   CHECK(histories.sorted_amounts(100).size() == 1);
   CHECK(histories.sorted_amounts(100)[0] == Decimal::FromInt(99));
+}
+
+TEST_CASE("adding people keeps addresses", "[person_histories]") {
+  PersonHistories histories(3, 4);
+  int32_t first = histories.Add();
+  histories.AddRecent(first, 1, 10, SketchOf(1), "a-report-id-longer-than-short-strings");
+  const std::string* report_id = histories.recent(first, 0).report_id;
+  const Sketch* sketch = histories.recent(first, 0).sketch;
+  const uint64_t* bins = histories.recent_bins(first).data();
+  // Enough people for several blocks, each new one starting empty.
+  for (int i = 0; i < 300; ++i) {
+    int32_t other = histories.Add();
+    REQUIRE(histories.recent_count(other) == 0);
+    REQUIRE(histories.sorted_amounts(other).empty());
+    histories.AddRecent(other, 2, 20, SketchOf(2), "r" + std::to_string(i));
+    histories.AddAmount(other, Decimal::FromInt(i));
+  }
+  CHECK(histories.recent(first, 0).report_id == report_id);
+  CHECK(histories.recent(first, 0).sketch == sketch);
+  CHECK(histories.recent_bins(first).data() == bins);
+  CHECK(*report_id == "a-report-id-longer-than-short-strings");
+  CHECK(*sketch == SketchOf(1));
+  CHECK(*histories.recent(300, 0).report_id == "r299");
+  REQUIRE(histories.sorted_amounts(300).size() == 1);
+  CHECK(histories.sorted_amounts(300)[0] == Decimal::FromInt(299));
 }
 
 TEST_CASE("window off keeps amounts", "[person_histories]") {

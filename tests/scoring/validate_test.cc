@@ -152,6 +152,48 @@ TEST_CASE("boilerplate phrase with nothing else", "[validate]") {
                   "boilerplate"));
 }
 
+// The test config with a boilerplate list, given as the TOML array's items.
+std::string WithBoilerplate(std::string_view items) {
+  return std::string(kConfig) + "boilerplate = [" + std::string(items) + "]\n";
+}
+
+TEST_CASE("boilerplate phrase at every offset", "[validate]") {
+  // Punctuation counts as no content, so padding moves the phrase through every byte offset of
+  // the 16-byte blocks and the tail, and the log stays boilerplate.
+  Fixture fixture(WithBoilerplate(R"("完成日常工作", "今日无工作", "同上")"));
+  int report = 0;
+  for (const std::string phrase : {"完成日常工作", "今日无工作", "同上"}) {
+    for (size_t before = 0; before < 40; ++before) {
+      for (size_t after : {0, 1, 7, 16, 17}) {
+        std::string text = std::string(before, '!') + phrase + std::string(after, '.');
+        INFO("text: " << text);
+        CHECK(Has(fixture.Feed("p" + std::to_string(report++), text), "boilerplate"));
+      }
+    }
+  }
+}
+
+TEST_CASE("boilerplate needs whole phrase", "[validate]") {
+  Fixture fixture(WithBoilerplate(R"("完成日常工作", "今日无工作", "同上")"));
+  // The last two characters of a phrase, or its last bytes after other bytes, are not the phrase.
+  CHECK_FALSE(Has(fixture.Feed("a", "!!!!!!!!!!!!!!!!!!!!工作"), "boilerplate"));
+  CHECK_FALSE(Has(fixture.Feed("b", "无工作"), "boilerplate"));
+  CHECK_FALSE(Has(fixture.Feed("c", "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!上"), "boilerplate"));
+  CHECK_FALSE(Has(fixture.Feed("d", ""), "boilerplate"));
+}
+
+TEST_CASE("short boilerplate phrases", "[validate]") {
+  // A one-byte phrase and five distinct endings both take the scan by last byte.
+  Fixture fixture(WithBoilerplate(R"("x", "同上")"));
+  CHECK(Has(fixture.Feed("a", "!!!x!!!"), "boilerplate"));
+  CHECK(Has(fixture.Feed("b", "同上。"), "boilerplate"));
+  CHECK_FALSE(Has(fixture.Feed("c", "!!!!!!"), "boilerplate"));
+
+  Fixture five_endings(WithBoilerplate(R"("ab", "cd", "ef", "gh", "ij")"));
+  CHECK(Has(five_endings.Feed("a", "!!!!!!!!!!!!!!!!!!!!ij"), "boilerplate"));
+  CHECK_FALSE(Has(five_endings.Feed("b", "!!!!!!!!!!!!!!!!!!!!jj"), "boilerplate"));
+}
+
 TEST_CASE("many boilerplate phrases", "[validate]") {
   // 66 phrases ending in the same character as two real ones, so one scan serves many, and a
   // 67th beyond the first 64.
