@@ -123,9 +123,9 @@ NumberShape ReadNumberShape(std::string_view folded) {
   return shape;
 }
 
-// Returns whether folded text is a range of two values of the field's kind (such as 3万-31万)
-// that is too wide to read as an estimate (IsRangeTooWide), which is why ParseQuantity
-// rejected it. Splits at the first range dash, 到 or 至 after the first character.
+// Returns whether folded text is a range of two values of the field's kind, each with its own
+// unit (such as 3万-31万), that is too wide to read as an estimate (IsRangeTooWide), which is
+// why ParseQuantity rejected it. Splits at the first range dash, 到 or 至 after the first character.
 bool IsTooWideRange(std::string_view folded, const FieldSpec& field) {
   std::optional<QuantityKind> kind = QuantityKindOf(field.type);
   if (!kind) {
@@ -142,10 +142,13 @@ bool IsTooWideRange(std::string_view folded, const FieldSpec& field) {
       }
     }
     if (pos > 0 && (IsRangeDash(cp) || cp == U'到' || cp == U'至')) {
-      std::optional<Quantity> low = ParseQuantity(folded.substr(0, pos), *kind, field.unit);
-      std::optional<Quantity> high = ParseQuantity(folded.substr(pos + length), *kind, field.unit);
-      return low && high && !low->approximate && !high->approximate && low->low < high->high &&
-             IsRangeTooWide(low->low, high->high);
+      std::optional<Quantity> low = ParseQuantity(folded.substr(0, pos), *kind);
+      std::optional<Quantity> high = ParseQuantity(folded.substr(pos + length), *kind);
+      // A bare lower end (3-50万, 8-9成) shares the upper end's unit, which ParseQuantity
+      // cannot apply to it, so only ends with units of their own are compared. The field's
+      // default unit is left out for that reason.
+      return low && high && !low->approximate && !high->approximate && !low->unit.empty() &&
+             !high->unit.empty() && low->low < high->high && IsRangeTooWide(low->low, high->high);
     }
     pos += length;
   }

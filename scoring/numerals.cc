@@ -846,6 +846,14 @@ bool NumberReader::ReadRangeEnd(Core* core, bool chinese, bool* range) const {
       core->end = upper.end;
       return false;
     }
+  } else if (core->hundreds && !core->large && upper.scale != 0) {
+    // 1千-2千万 = 10000000..20000000: the upper end's trailing 万 or 亿 also scales a lower end
+    // with its own place, unless that would put it above the upper end (5千-1万).
+    RangeMath math;
+    Range scaled_low = math.Times(low, upper.scale);
+    if (math.ok && scaled_low.low < upper.value.low) {
+      low = scaled_low;
+    }
   }
   if (!(low.low < upper.value.low)) {
     if (spaced) {
@@ -931,8 +939,7 @@ bool NumberReader::ReadListedRangeEnd(Core* core, bool* range) const {
   }
   Core upper = ReadCore(upper_begin);
   if (!upper.ok || upper.approximate || upper.scale != 0 || upper.identifier ||
-      upper.unreadable || At(upper.end) == U'、' || !(core->value.low < upper.value.low) ||
-      IsRangeTooWide(core->value.low, upper.value.high)) {
+      upper.unreadable || At(upper.end) == U'、' || !(core->value.low < upper.value.low)) {
     return true;
   }
   core->value = Range{core->value.low, upper.value.high};

@@ -201,8 +201,33 @@ TEST_CASE("Extract lists too wide ranges unreadable", "[extract]") {
     CHECK(found[0].span.begin == 0);
     CHECK(found[0].span.end == FoldText(text).original_length);
   }
-  // A list of two numbers is no range, so 、 reads the number next to the unit.
-  CHECK(ExtractOne("拜访3、40家")[0].quantity.Value().ToString() == "40");
+  // 、 joins a rising pair into a range at any width, so a bare pair before a noun (3、40号楼)
+  // counts nothing.
+  std::vector<Extraction> listed = ExtractOne("拜访3、40家");
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].quantity.approximate);
+  CHECK(listed[0].quantity.Value().ToString() == "21.5");
+  CHECK(Sales().Extract("上午拜访3、40号楼的物业").empty());
+}
+
+TEST_CASE("Extract scales a lower end with its own place", "[extract]") {
+  struct Case {
+    const char* text;
+    const char* low;
+    const char* high;
+  };
+  const Case cases[] = {{"签约1千-2千万元", "10000000", "20000000"},
+                        {"签约3千-5千万", "30000000", "50000000"},
+                        {"签约1百-2百万元", "1000000", "2000000"},
+                        {"签约5千-1万元", "5000", "10000"}};
+  for (const Case& c : cases) {
+    INFO("text: " << c.text);
+    std::vector<Extraction> found = ExtractOne(c.text);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].quantity.approximate);
+    CHECK(found[0].quantity.low.ToString() == c.low);
+    CHECK(found[0].quantity.high.ToString() == c.high);
+  }
 }
 
 TEST_CASE("Extract scopes aspect cues to clauses", "[extract]") {

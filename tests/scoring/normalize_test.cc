@@ -411,7 +411,7 @@ TEST_CASE("Normalize explains a too wide range", "[normalize]") {
     return record;
   };
 
-  for (const char* written : {"3万-31万", "3万到9999万", "1000—20000元", "5万~1亿"}) {
+  for (const char* written : {"3万-31万", "3万到9999万", "1000元—20000元", "5万~1亿"}) {
     INFO("amount: " << written);
     NormalizedLog log = Normalize(*config, amount_log(written));
     CHECK(log.values.empty());
@@ -425,7 +425,7 @@ TEST_CASE("Normalize explains a too wide range", "[normalize]") {
   CHECK(at_limit.unreadable.empty());
   REQUIRE(at_limit.values.size() == 1);
   CHECK(at_limit.values[0].value == Decimal::FromInt(165000));
-  for (const char* written : {"31万-3万", "3万-很多", "-3万"}) {
+  for (const char* written : {"31万-3万", "3万-很多", "-3万", "3 -5万", "5-3万", "3-3.5万"}) {
     INFO("amount: " << written);
     NormalizedLog log = Normalize(*config, amount_log(written));
     REQUIRE(log.unreadable.size() == 1);

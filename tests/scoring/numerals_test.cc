@@ -744,7 +744,7 @@ TEST_CASE("ParseQuantity rejects ranges over ten times", "[extract]") {
     CheckParses(c);
   }
   for (const char* text : {"3万-31万", "3万-9999万", "1-11家", "5千-6万", "5千-6万元", "5万-1亿",
-                           "0-5万", "3、40家"}) {
+                           "0-5万"}) {
     INFO("text: " << text);
     CHECK_FALSE(ParseQuantity(text, kAmount).has_value());
     CHECK_FALSE(ParseQuantity(text, kCount).has_value());
