@@ -291,6 +291,26 @@ TEST_CASE("same order repeated by one person", "[validate]") {
   CHECK(fixture.Feed("a", "美的追加了一批配件订单，金额不同。", "美的", "30000").empty());
 }
 
+TEST_CASE("order claims end after window", "[validate]") {
+  constexpr int64_t kDayMs = 24 * 3600 * 1000;
+  constexpr int64_t kWindowMs = kOrderWindowDays * kDayMs;
+  Fixture fixture;
+  CHECK(fixture.Feed("a", "和美的签了配件采购合同，对方很满意。", "美的", "50000", kEvening).empty());
+  CHECK(fixture.Feed("b", "和格力签了空调采购合同，对方很满意。", "格力", "60000", kEvening).empty());
+  // No claim is added in between, so neither has been expired by a later one.
+  CHECK(fixture.Feed("a", "美的又签了一份同样金额的配件订单。", "美的", "50000",
+                     kEvening + kWindowMs + 1)
+            .empty());
+  CHECK(fixture.Feed("c", "协助跟进格力的空调订单，已经签约。", "格力", "60000",
+                     kEvening + kWindowMs + 2)
+            .empty());
+  // One millisecond inside the window the claim still counts.
+  Fixture inside;
+  CHECK(inside.Feed("a", "和美的签了配件采购合同，对方很满意。", "美的", "50000", kEvening).empty());
+  CHECK(inside.Feed("a", "美的又签了一份同样金额的配件订单。", "美的", "50000",
+                    kEvening + kWindowMs) == std::vector<std::string>{"repeated_order"});
+}
+
 TEST_CASE("near duplicate of own earlier log", "[validate]") {
   Fixture fixture;
   std::string text = "上午拜访美的总部采购部，讨论第二批配件的交付周期和价格调整方案。";
