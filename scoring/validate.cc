@@ -730,8 +730,8 @@ void Validator::CheckAmounts(const NormalizedLog& log, Decimal amount, const Cus
     }
     // Interned ids compare as the person ids do, and an unknown author has claimed nothing.
     const OrderClaims::Claim* claim = orders_.Find(OrderKey{known.id, amount.units()});
-    // Claims expire only when a later one is added, so one that has not yet may be older than
-    // the window measured from this log.
+    // Claims expire only when a later claim is added, so the claim found here may be older
+    // than the window that ends at this log.
     if (claim != nullptr &&
         claim->create_time < log.record->create_time - std::chrono::hours(24 * kOrderWindowDays)) {
       claim = nullptr;
