@@ -369,6 +369,13 @@ ArabicRun NumberReader::ReadArabic(int32_t begin) const {
     while (IsAsciiDigit(At(k))) {
       ++k;
     }
+    // A decimal upper end (3-3.5万) is one group, not two.
+    if (At(k) == U'.' && IsAsciiDigit(At(k + 1))) {
+      ++k;
+      while (IsAsciiDigit(At(k))) {
+        ++k;
+      }
+    }
     joined = IsDigitJoiner(At(k)) && IsAsciiDigit(At(k + 1));
   }
   bool leading_zero = At(begin) == U'0' && integer_digits > 1;

@@ -210,7 +210,7 @@ TEST_CASE("Extract lists too wide ranges unreadable", "[extract]") {
   CHECK(Sales().Extract("上午拜访3、40号楼的物业").empty());
 }
 
-TEST_CASE("Extract scales a lower end with its own place", "[extract]") {
+TEST_CASE("Extract reads ranges with one scale", "[extract]") {
   struct Case {
     const char* text;
     const char* low;
@@ -219,7 +219,10 @@ TEST_CASE("Extract scales a lower end with its own place", "[extract]") {
   const Case cases[] = {{"签约1千-2千万元", "10000000", "20000000"},
                         {"签约3千-5千万", "30000000", "50000000"},
                         {"签约1百-2百万元", "1000000", "2000000"},
-                        {"签约5千-1万元", "5000", "10000"}};
+                        {"签约5千-1万元", "5000", "10000"},
+                        {"签约3-3.5万元", "30000", "35000"},
+                        {"签约3.2-3.5万", "32000", "35000"},
+                        {"签约3-4.5千元", "3000", "4500"}};
   for (const Case& c : cases) {
     INFO("text: " << c.text);
     std::vector<Extraction> found = ExtractOne(c.text);
@@ -228,6 +231,9 @@ TEST_CASE("Extract scales a lower end with its own place", "[extract]") {
     CHECK(found[0].quantity.low.ToString() == c.low);
     CHECK(found[0].quantity.high.ToString() == c.high);
   }
+  // A third group still makes a date or a version, not a range.
+  CHECK(Sales().Extract("签约日期2026-11.03").empty());
+  CHECK(Sales().Extract("签约1-2.3.4万").empty());
 }
 
 TEST_CASE("Extract scopes aspect cues to clauses", "[extract]") {

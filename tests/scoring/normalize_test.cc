@@ -425,7 +425,11 @@ TEST_CASE("Normalize explains a too wide range", "[normalize]") {
   CHECK(at_limit.unreadable.empty());
   REQUIRE(at_limit.values.size() == 1);
   CHECK(at_limit.values[0].value == Decimal::FromInt(165000));
-  for (const char* written : {"31万-3万", "3万-很多", "-3万", "3 -5万", "5-3万", "3-3.5万"}) {
+  NormalizedLog decimal_end = Normalize(*config, amount_log("3-3.5万"));
+  CHECK(decimal_end.unreadable.empty());
+  REQUIRE(decimal_end.values.size() == 1);
+  CHECK(decimal_end.values[0].value == Decimal::FromInt(32500));
+  for (const char* written : {"31万-3万", "3万-很多", "-3万", "3 -5万", "5-3万"}) {
     INFO("amount: " << written);
     NormalizedLog log = Normalize(*config, amount_log(written));
     REQUIRE(log.unreadable.size() == 1);
