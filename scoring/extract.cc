@@ -424,8 +424,11 @@ FoldedText FoldText(std::string_view utf8) {
   Fold(utf8, &buffer);
   FoldedText out;
   out.text.assign(buffer.utf8);
-  out.origin.assign(buffer.origin.begin(), buffer.origin.end());
-  out.original_length = static_cast<int32_t>(buffer.original.size());
+  out.origin.resize(buffer.folded.size());
+  for (size_t i = 0; i < out.origin.size(); ++i) {
+    out.origin[i] = OriginOf(buffer, static_cast<int32_t>(i));
+  }
+  out.original_length = OriginalLength(buffer);
   return out;
 }
 
@@ -496,7 +499,7 @@ std::optional<Quantity> ReadTenthsPercent(const FoldBuffer& buffer, int32_t begi
   quantity.low = Decimal::FromInt(tenths * 10);
   quantity.high = quantity.low;
   quantity.unit = "成";
-  quantity.span = {buffer.origin[begin], buffer.origin[end - 1] + 1};
+  quantity.span = {OriginOf(buffer, begin), OriginOf(buffer, end - 1) + 1};
   return quantity;
 }
 
@@ -1294,8 +1297,8 @@ void Extractor::ExtractInto(std::string_view text, std::vector<Extraction>* out)
     extraction.span_begin_byte = -1;
     extraction.span_end_byte = -1;
     if (scratch.buffer.well_formed) {
-      extraction.span_begin_byte = scratch.buffer.original_byte[extraction.span.begin];
-      extraction.span_end_byte = scratch.buffer.original_byte[extraction.span.end];
+      extraction.span_begin_byte = OriginalByteOf(scratch.buffer, extraction.span.begin);
+      extraction.span_end_byte = OriginalByteOf(scratch.buffer, extraction.span.end);
     }
     // A trigger in the clause before the comma adds that clause's cues (明天计划签约，金额5万元).
     extraction.aspect = CachedClauseAspect(&scratch, scratch.number_clause[i]);
