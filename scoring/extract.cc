@@ -667,24 +667,30 @@ std::optional<JoinedScale> JoinSpacedScale(std::string_view text) {
   return joined;
 }
 
+// Reads a text that IsPlainInteger accepts. The number reader takes a plain integer as a bare
+// number over the whole text, which then gets the default unit, so that result is built
+// directly.
+std::optional<Quantity> ReadPlainInteger(std::string_view text, QuantityKind kind,
+                                         std::string_view default_unit) {
+  NumberMatch number;
+  number.end = static_cast<int32_t>(text.size());
+  number.low = number.high = Decimal::FromInt(PlainIntegerValue(text));
+  if (!ApplyDefaultUnit(kind, default_unit, &number)) {
+    return std::nullopt;
+  }
+  Quantity quantity;
+  quantity.low = number.low;
+  quantity.high = number.high;
+  quantity.unit = std::move(number.unit);
+  quantity.span = Span{0, number.end};
+  return quantity;
+}
+
 // ParseQuantity without the memo, reading the text as written.
 std::optional<Quantity> ReadQuantityAsWritten(std::string_view text, QuantityKind kind,
                                               std::string_view default_unit) {
-  // The number reader takes a plain integer as a bare number over the whole text, which then
-  // gets the default unit, so that result is built directly.
   if (IsPlainInteger(text)) {
-    NumberMatch number;
-    number.end = static_cast<int32_t>(text.size());
-    number.low = number.high = Decimal::FromInt(PlainIntegerValue(text));
-    if (!ApplyDefaultUnit(kind, default_unit, &number)) {
-      return std::nullopt;
-    }
-    Quantity quantity;
-    quantity.low = number.low;
-    quantity.high = number.high;
-    quantity.unit = std::move(number.unit);
-    quantity.span = Span{0, number.end};
-    return quantity;
+    return ReadPlainInteger(text, kind, default_unit);
   }
 
   // Per thread, so that typed fields reuse the buffers' capacity like Extract does.
@@ -822,9 +828,9 @@ class QuantityMemo {
 std::optional<Quantity> ParseQuantity(std::string_view text, QuantityKind kind,
                                       std::string_view default_unit) {
   // A plain integer is read directly, without folding, and typed amounts vary too much for
-  // the memo to keep them.
+  // the memo to keep them. ReadQuantity returns the same, because it has no space to remove.
   if (IsPlainInteger(text)) {
-    return ReadQuantity(text, kind, default_unit);
+    return ReadPlainInteger(text, kind, default_unit);
   }
   thread_local QuantityMemo memo;
   return memo.Parse(text, kind, default_unit);

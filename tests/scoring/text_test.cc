@@ -99,6 +99,19 @@ TEST_CASE("Fold lists full-width forms as changes", "[text]") {
   CheckAccessors(input, buffer);
 }
 
+TEST_CASE("Fold maps text with many changes", "[text]") {
+  // More changes than the accessors scan one by one, so they use a binary search.
+  FoldBuffer buffer;
+  std::string input = "签约１２３４５６７８９０元，拜访３家，共４次";
+  Fold(input, &buffer);
+  REQUIRE(buffer.one_to_one);
+  CHECK(buffer.utf8 == "签约1234567890元,拜访3家,共4次");
+  CHECK(buffer.changes.size() == 14);
+  CHECK(OriginalAt(buffer, 11) == U'０');
+  CHECK(OriginalByteOf(buffer, 12) == 36);
+  CheckAccessors(input, buffer);
+}
+
 TEST_CASE("Fold expands a dropped space", "[text]") {
   // The ideographic space folds to a space, which is then dropped before the scale word.
   FoldBuffer buffer;
