@@ -7,6 +7,8 @@
 #include <vector>
 
 #include <catch2/catch.hpp>
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
 
 #include "scoring/text.h"
 #include "scoring/utf8_count.h"
@@ -151,6 +153,44 @@ TEST_CASE("Fold switches forms in one buffer", "[text]") {
     Fold(text, &buffer);
     CheckAccessors(text, buffer);
   }
+}
+
+TEST_CASE("Fold checks ideographs five at a time", "[text]") {
+  // Runs longer and shorter than five, next to ASCII, at the end of the text, and around a
+  // character that starts like an ideograph but is not one (U+4DC0, E4 B7 80).
+  const std::string texts[] = {
+      "上午拜访客户签约合同并整理报价单确认采购",
+      "客户签约合同3家报价单整理确认后发给采购",
+      "拜访客户\u4DC0签约合同整理报价单确认采购",
+      "一二三四五六七八九十",
+      "报价单确认采购部门经理签字盖章回传",
+  };
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
+  REQUIRE(U_SUCCESS(status));
+  FoldBuffer buffer;
+  for (const std::string& text : texts) {
+    INFO("text: " << text);
+    Fold(text, &buffer);
+    icu::UnicodeString normalized;
+    nfkc->normalize(icu::UnicodeString::fromUTF8(text), normalized, status);
+    REQUIRE(U_SUCCESS(status));
+    std::string expected;
+    normalized.toUTF8String(expected);
+    CHECK(buffer.utf8 == expected);
+    CheckAccessors(text, buffer);
+    // The table does not cover U+4DC0, so that text goes through ICU.
+    CHECK(buffer.one_to_one == (text.find("\u4DC0") == std::string::npos));
+  }
+}
+
+TEST_CASE("Fold replaces a cut sequence in a run", "[text]") {
+  FoldBuffer buffer;
+  Fold("客户签约\xE5\x90合同报价单确认采购", &buffer);
+  CHECK_FALSE(buffer.well_formed);
+  CHECK(buffer.utf8 == "客户签约\uFFFD\uFFFD合同报价单确认采购");
+  CHECK(OriginalLength(buffer) == 15);
+  CHECK(OriginalByteOf(buffer, 6) == 14);
 }
 
 }  // namespace
