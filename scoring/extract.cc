@@ -424,8 +424,11 @@ FoldedText FoldText(std::string_view utf8) {
   Fold(utf8, &buffer);
   FoldedText out;
   out.text.assign(buffer.utf8);
-  out.origin.assign(buffer.origin.begin(), buffer.origin.end());
-  out.original_length = static_cast<int32_t>(buffer.original.size());
+  out.origin.resize(buffer.folded.size());
+  for (size_t i = 0; i < out.origin.size(); ++i) {
+    out.origin[i] = OriginOf(buffer, static_cast<int32_t>(i));
+  }
+  out.original_length = OriginalLength(buffer);
   return out;
 }
 
@@ -496,7 +499,7 @@ std::optional<Quantity> ReadTenthsPercent(const FoldBuffer& buffer, int32_t begi
   quantity.low = Decimal::FromInt(tenths * 10);
   quantity.high = quantity.low;
   quantity.unit = "成";
-  quantity.span = {buffer.origin[begin], buffer.origin[end - 1] + 1};
+  quantity.span = {OriginOf(buffer, begin), OriginOf(buffer, end - 1) + 1};
   return quantity;
 }
 
@@ -664,24 +667,30 @@ std::optional<JoinedScale> JoinSpacedScale(std::string_view text) {
   return joined;
 }
 
+// Reads a text that IsPlainInteger accepts. The number reader takes a plain integer as a bare
+// number over the whole text, which then gets the default unit, so that result is built
+// directly.
+std::optional<Quantity> ReadPlainInteger(std::string_view text, QuantityKind kind,
+                                         std::string_view default_unit) {
+  NumberMatch number;
+  number.end = static_cast<int32_t>(text.size());
+  number.low = number.high = Decimal::FromInt(PlainIntegerValue(text));
+  if (!ApplyDefaultUnit(kind, default_unit, &number)) {
+    return std::nullopt;
+  }
+  Quantity quantity;
+  quantity.low = number.low;
+  quantity.high = number.high;
+  quantity.unit = std::move(number.unit);
+  quantity.span = Span{0, number.end};
+  return quantity;
+}
+
 // ParseQuantity without the memo, reading the text as written.
 std::optional<Quantity> ReadQuantityAsWritten(std::string_view text, QuantityKind kind,
                                               std::string_view default_unit) {
-  // The number reader takes a plain integer as a bare number over the whole text, which then
-  // gets the default unit, so that result is built directly.
   if (IsPlainInteger(text)) {
-    NumberMatch number;
-    number.end = static_cast<int32_t>(text.size());
-    number.low = number.high = Decimal::FromInt(PlainIntegerValue(text));
-    if (!ApplyDefaultUnit(kind, default_unit, &number)) {
-      return std::nullopt;
-    }
-    Quantity quantity;
-    quantity.low = number.low;
-    quantity.high = number.high;
-    quantity.unit = std::move(number.unit);
-    quantity.span = Span{0, number.end};
-    return quantity;
+    return ReadPlainInteger(text, kind, default_unit);
   }
 
   // Per thread, so that typed fields reuse the buffers' capacity like Extract does.
@@ -819,9 +828,9 @@ class QuantityMemo {
 std::optional<Quantity> ParseQuantity(std::string_view text, QuantityKind kind,
                                       std::string_view default_unit) {
   // A plain integer is read directly, without folding, and typed amounts vary too much for
-  // the memo to keep them.
+  // the memo to keep them. ReadQuantity returns the same, because it has no space to remove.
   if (IsPlainInteger(text)) {
-    return ReadQuantity(text, kind, default_unit);
+    return ReadPlainInteger(text, kind, default_unit);
   }
   thread_local QuantityMemo memo;
   return memo.Parse(text, kind, default_unit);
@@ -1294,8 +1303,8 @@ void Extractor::ExtractInto(std::string_view text, std::vector<Extraction>* out)
     extraction.span_begin_byte = -1;
     extraction.span_end_byte = -1;
     if (scratch.buffer.well_formed) {
-      extraction.span_begin_byte = scratch.buffer.original_byte[extraction.span.begin];
-      extraction.span_end_byte = scratch.buffer.original_byte[extraction.span.end];
+      extraction.span_begin_byte = OriginalByteOf(scratch.buffer, extraction.span.begin);
+      extraction.span_end_byte = OriginalByteOf(scratch.buffer, extraction.span.end);
     }
     // A trigger in the clause before the comma adds that clause's cues (明天计划签约，金额5万元).
     extraction.aspect = CachedClauseAspect(&scratch, scratch.number_clause[i]);

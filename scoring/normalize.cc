@@ -250,6 +250,18 @@ struct NormalizeScratch {
   std::vector<const LogField*> extracted_from;
   std::vector<Duration> durations;
   std::vector<Extraction> extractions;
+
+  // Rules that LookUpRule found in earlier logs, as indexes into known_rules_config. Logs of
+  // one config name the same few rules, so a search of the config is rarely needed. Each use
+  // compares both names again, so an entry never decides a lookup on its own.
+  struct KnownRule {
+    size_t rule = 0;  // index into Config::rules
+    int metric = 0;   // index into Config::metrics
+  };
+  static constexpr size_t kMaxKnownRules = 8;
+  const Config* known_rules_config = nullptr;
+  std::vector<KnownRule> known_rules;
+  size_t next_known_rule = 0;  // the entry to replace when known_rules is full
 };
 
 // The state of one Normalize call. Typed values and time savings go straight into the log.
@@ -283,10 +295,12 @@ class LogNormalizer {
   int32_t CodePointsOf(std::string_view part) const {
     return regular_text_ ? CountLeadBytes(part) : CountCodePointsByStep(part).code_points;
   }
-  // Returns the config's copy of a rule name, which outlives the extraction that carries it.
-  std::string_view RuleName(std::string_view name) const;
+  // Returns the index of the first rule in config_.rules with this name, or the number of
+  // rules when none has it.
+  size_t RuleIndex(std::string_view name) const;
   // Returns the metric index and rule name of a counted extraction. Extractions of one rule
-  // usually follow each other, so the last lookup is kept.
+  // usually follow each other, so the last lookup is kept, and the rules of earlier logs are
+  // tried before the config is searched.
   const RuleLookup& LookUpRule(const Extraction& extraction);
 
   const Config& config_;
@@ -311,13 +325,13 @@ void LogNormalizer::AddValue(int metric, Decimal value, std::string_view text,
   item.evidence.quote = quote;
 }
 
-std::string_view LogNormalizer::RuleName(std::string_view name) const {
-  for (const RuleSpec& rule : config_.rules) {
-    if (rule.rule.name == name) {
-      return rule.rule.name;
+size_t LogNormalizer::RuleIndex(std::string_view name) const {
+  for (size_t i = 0; i < config_.rules.size(); ++i) {
+    if (config_.rules[i].rule.name == name) {
+      return i;
     }
   }
-  return "rule";  // Not reached, because every extractor is built from config_.rules.
+  return config_.rules.size();
 }
 
 const RuleLookup& LogNormalizer::LookUpRule(const Extraction& extraction) {
@@ -325,9 +339,40 @@ const RuleLookup& LogNormalizer::LookUpRule(const Extraction& extraction) {
       extraction.metric == config_.metrics[last_rule_.metric].name) {
     return last_rule_;
   }
-  last_rule_.source = RuleName(extraction.rule);
+  if (scratch_.known_rules_config != &config_) {
+    scratch_.known_rules_config = &config_;
+    scratch_.known_rules.clear();
+    scratch_.next_known_rule = 0;
+  }
+  for (const NormalizeScratch::KnownRule& known : scratch_.known_rules) {
+    // The config may have changed at the same address, so the indexes are checked as well.
+    if (known.rule >= config_.rules.size() ||
+        static_cast<size_t>(known.metric) >= config_.metrics.size()) {
+      continue;
+    }
+    const std::string& name = config_.rules[known.rule].rule.name;
+    if (name == extraction.rule &&
+        config_.metrics[static_cast<size_t>(known.metric)].name == extraction.metric) {
+      last_rule_ = RuleLookup{name, known.metric, true};
+      return last_rule_;
+    }
+  }
+
+  size_t rule = RuleIndex(extraction.rule);
+  // "rule" is not reached, because every extractor is built from config_.rules.
+  last_rule_.source = rule < config_.rules.size() ? std::string_view(config_.rules[rule].rule.name)
+                                                  : std::string_view("rule");
   last_rule_.metric = config_.FindMetric(extraction.metric);
-  last_rule_.reusable = last_rule_.metric >= 0 && last_rule_.source == extraction.rule;
+  last_rule_.reusable = last_rule_.metric >= 0 && rule < config_.rules.size();
+  if (last_rule_.reusable) {
+    NormalizeScratch::KnownRule known{rule, last_rule_.metric};
+    if (scratch_.known_rules.size() < NormalizeScratch::kMaxKnownRules) {
+      scratch_.known_rules.push_back(known);
+    } else {
+      scratch_.known_rules[scratch_.next_known_rule] = known;
+      scratch_.next_known_rule = (scratch_.next_known_rule + 1) % scratch_.known_rules.size();
+    }
+  }
   return last_rule_;
 }
 

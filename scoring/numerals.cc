@@ -282,11 +282,11 @@ class NumberReader {
 // A comma groups thousands when it is ASCII, or full-width between full-width digits; a
 // full-width comma after an ASCII digit separates clauses (拜访3，签约2).
 bool NumberReader::IsThousandsComma(int32_t i) const {
-  char32_t original = buffer_.original[buffer_.origin[i]];
+  char32_t original = OriginalAt(buffer_, OriginOf(buffer_, i));
   if (original == U',') {
     return true;
   }
-  char32_t before = buffer_.original[buffer_.origin[i - 1]];
+  char32_t before = OriginalAt(buffer_, OriginOf(buffer_, i - 1));
   return original == 0xFF0C && before >= 0xFF10 && before <= 0xFF19;
 }
 

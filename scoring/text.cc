@@ -4,6 +4,12 @@
 #include "scoring/text.h"
 
 #include <algorithm>
+#include <cstring>
+#include <iterator>
+
+#if defined(__x86_64__)
+#include <emmintrin.h>  // every x86-64 processor has SSE2
+#endif
 
 #include <unicode/bytestream.h>
 #include <unicode/edits.h>
@@ -119,6 +125,32 @@ inline bool IsCommonIdeograph(std::string_view bytes, size_t pos) {
   return (second & 0xC0) == 0x80 && (third & 0xC0) == 0x80 && !(lead == 0xE4 && second == 0xB7);
 }
 
+#if defined(__x86_64__)
+// The number of sequences of three bytes that CommonIdeographStarts checks at once.
+constexpr int kIdeographsPerCheck = 5;
+
+// Tests the five three-byte sequences that start at bytes[0], [3], [6], [9] and [12] as
+// IsCommonIdeograph does, and returns a mask with bit 3k set when sequence k passes. REQUIRES:
+// 16 bytes are readable at bytes.
+inline uint32_t CommonIdeographStarts(const unsigned char* bytes) {
+  __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes));
+  // As signed bytes, the continuation bytes 80..BF are -128..-65.
+  auto continuation =
+      static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmplt_epi8(chunk, _mm_set1_epi8(-64))));
+  // Flipping the top bit maps the leads E4..E9 to the signed bytes 0x64..0x69.
+  __m128i flipped = _mm_xor_si128(chunk, _mm_set1_epi8(static_cast<char>(0x80)));
+  __m128i in_range = _mm_and_si128(_mm_cmpgt_epi8(flipped, _mm_set1_epi8(0x63)),
+                                   _mm_cmplt_epi8(flipped, _mm_set1_epi8(0x6A)));
+  auto lead = static_cast<uint32_t>(_mm_movemask_epi8(in_range));
+  auto e4 = static_cast<uint32_t>(
+      _mm_movemask_epi8(_mm_cmpeq_epi8(chunk, _mm_set1_epi8(static_cast<char>(0xE4)))));
+  auto b7 = static_cast<uint32_t>(
+      _mm_movemask_epi8(_mm_cmpeq_epi8(chunk, _mm_set1_epi8(static_cast<char>(0xB7)))));
+  constexpr uint32_t kSequenceStarts = 0x1249;  // bits 0, 3, 6, 9 and 12
+  return lead & (continuation >> 1) & (continuation >> 2) & ~(e4 & (b7 >> 1)) & kSequenceStarts;
+}
+#endif
+
 void SetIdentityOrigin(FoldBuffer* out) {
   out->origin.resize(out->folded.size());
   for (size_t i = 0; i < out->origin.size(); ++i) {
@@ -157,6 +189,27 @@ bool EndsScaledNumber(char32_t cp) {
            !(cp >= U'A' && cp <= U'Z');
   }
   return cp >= 0x3000 && cp <= 0x303F;  // CJK punctuation, such as 、 and 。
+}
+
+// Fills original, origin and original_byte from the one-to-one form and clears one_to_one,
+// for a step that moves code points.
+void ExpandOneToOne(FoldBuffer* out) {
+  auto size = static_cast<int32_t>(out->folded.size());
+  out->original.resize(out->folded.size());
+  out->origin.resize(out->folded.size());
+  out->original_byte.resize(out->folded.size() + 1);
+  for (int32_t i = 0; i <= size; ++i) {
+    out->original_byte[i] = OriginalByteOf(*out, i);
+  }
+  for (int32_t i = 0; i < size; ++i) {
+    out->original[i] = out->folded[i];
+    out->origin[i] = i;
+  }
+  for (const FoldChange& change : out->changes) {
+    out->original[change.index] = change.original;
+  }
+  out->changes.clear();
+  out->one_to_one = false;
 }
 
 // Drops the spaces and tabs between the digits and scale words of one number from
@@ -248,10 +301,17 @@ bool DropSpacesBeforeScale(FoldBuffer* out) {
     }
     for (; i < end; ++i) {
       if (chain && is_space(folded[i])) {
+        // Until the first space is dropped every code point stays in place, so a one-to-one
+        // fold needs its origin only from here on.
+        if (out->one_to_one) {
+          ExpandOneToOne(out);
+        }
         continue;
       }
       folded[kept_length] = folded[i];
-      out->origin[kept_length] = out->origin[i];
+      if (!out->one_to_one) {
+        out->origin[kept_length] = out->origin[i];
+      }
       ++kept_length;
     }
   }
@@ -334,6 +394,119 @@ void FoldWithIcu(std::string_view source, FoldBuffer* out) {
   out->utf8 = out->folded_utf8;
 }
 
+// Folds input by table when every code point folds to exactly one code point, writing only
+// folded and cp_byte per code point. The folded UTF-8 is the input itself until a code point
+// changes. After that the unchanged runs between changes are copied whole. Returns false,
+// leaving *out to be refilled, for anything else: invalid UTF-8, U+FFFD, the ellipsis, or a
+// code point that the table does not cover.
+bool FoldOneToOne(std::string_view input, FoldBuffer* out) {
+  const size_t size = input.size();
+  out->folded.resize(size);
+  out->cp_byte.resize(size + 1);
+  out->changes.clear();
+  char32_t* folded = out->folded.data();
+  int32_t* cp_byte = out->cp_byte.data();
+  const auto* bytes = reinterpret_cast<const unsigned char*>(input.data());
+  size_t count = 0;
+  int32_t shift = 0;  // bytes the folded UTF-8 is shorter than the input so far
+  size_t copied = 0;  // input bytes before this are in folded_utf8, once a code point changed
+  bool saw_space = false;
+  for (size_t pos = 0; pos < size;) {
+    unsigned char lead = bytes[pos];
+    if (lead < 0x80) {
+      saw_space |= lead == ' ' || lead == '\t';
+      folded[count] = lead;
+      cp_byte[count] = static_cast<int32_t>(pos) - shift;
+      ++count;
+      ++pos;
+      continue;
+    }
+#if defined(__x86_64__)
+    // Runs of ideographs are checked five at a time, and the run at the front is copied.
+    if (size - pos >= 16) {
+      uint32_t starts = CommonIdeographStarts(bytes + pos);
+      if ((starts & 1) != 0) {
+        for (int k = 0; k < kIdeographsPerCheck && ((starts >> (3 * k)) & 1) != 0; ++k) {
+          folded[count] = ((bytes[pos] & 0x0F) << 12) | ((bytes[pos + 1] & 0x3F) << 6) |
+                          (bytes[pos + 2] & 0x3F);
+          cp_byte[count] = static_cast<int32_t>(pos) - shift;
+          ++count;
+          pos += 3;
+        }
+        continue;
+      }
+    }
+#endif
+    if (IsCommonIdeograph(input, pos)) {
+      folded[count] = ((lead & 0x0F) << 12) | ((bytes[pos + 1] & 0x3F) << 6) |
+                      (bytes[pos + 2] & 0x3F);
+      cp_byte[count] = static_cast<int32_t>(pos) - shift;
+      ++count;
+      pos += 3;
+      continue;
+    }
+    size_t start = pos;
+    char32_t cp = DecodeFast(input, &pos);
+    if (cp == kReplacement) {
+      return false;
+    }
+    if (IsStableByTable(cp)) {
+      folded[count] = cp;
+      cp_byte[count] = static_cast<int32_t>(start) - shift;
+      ++count;
+      continue;
+    }
+    char32_t ascii = FullWidthToAscii(cp);
+    if (ascii == 0) {
+      return false;
+    }
+
+    // A changed code point: copy the run before it, then write its folded form.
+    if (out->changes.empty() && out->folded_utf8.size() < size) {
+      out->folded_utf8.resize(size);  // only grows, because resize zeroes what it adds
+    }
+    char* folded_bytes = out->folded_utf8.data();
+    auto folded_start = static_cast<int32_t>(start) - shift;
+    std::memcpy(folded_bytes + (copied - static_cast<size_t>(shift)), input.data() + copied,
+                start - copied);
+    int32_t folded_length = 1;
+    if (ascii < 0x80) {
+      folded_bytes[folded_start] = static_cast<char>(ascii);
+    } else {  // U+FFE5 -> U+00A5
+      folded_bytes[folded_start] = static_cast<char>(0xC0 | (ascii >> 6));
+      folded_bytes[folded_start + 1] = static_cast<char>(0x80 | (ascii & 0x3F));
+      folded_length = 2;
+    }
+    saw_space = saw_space || ascii == U' ';
+    folded[count] = ascii;
+    cp_byte[count] = folded_start;
+    shift += static_cast<int32_t>(pos - start) - folded_length;
+    out->changes.push_back(FoldChange{static_cast<int32_t>(count), cp, shift});
+    ++count;
+    copied = pos;
+  }
+
+  out->folded.resize(count);
+  out->cp_byte.resize(count + 1);
+  cp_byte[count] = static_cast<int32_t>(size) - shift;
+  if (out->changes.empty()) {
+    out->utf8 = input;
+  } else {
+    std::memcpy(out->folded_utf8.data() + (copied - static_cast<size_t>(shift)),
+                input.data() + copied, size - copied);
+    out->utf8 = std::string_view(out->folded_utf8.data(), size - static_cast<size_t>(shift));
+  }
+  out->well_formed = true;
+  out->one_to_one = true;
+  out->original.clear();
+  out->origin.clear();
+  out->original_byte.clear();
+  if (saw_space) {
+    DropSpacesBeforeScale(out);
+  }
+  return true;
+}
+
 }  // namespace
 
 void AppendUtf8(char32_t cp, std::string* out) {
@@ -368,6 +541,12 @@ char32_t FullWidthToAscii(char32_t cp) {
 }
 
 void Fold(std::string_view input, FoldBuffer* out) {
+  if (FoldOneToOne(input, out)) {
+    return;
+  }
+  out->one_to_one = false;
+  out->changes.clear();
+
   // Decode, fold by table where possible, and write the folded UTF-8 in the same pass. No
   // table entry makes more code points or bytes than its UTF-8 input has (… is 3 bytes and
   // becomes "..."), so every buffer sized by the input is large enough. Writes go through
@@ -532,14 +711,53 @@ int32_t CodePointAt(const FoldBuffer& text, size_t byte) {
   return static_cast<int32_t>(it - text.cp_byte.begin());
 }
 
+namespace {
+
+// Returns the first change of a one-to-one fold at code point i or after it. Typical text has
+// a few changes (its full-width commas), which a plain loop passes in fewer instructions than
+// a binary search takes.
+std::vector<FoldChange>::const_iterator FirstChangeFrom(const FoldBuffer& text, int32_t i) {
+  constexpr size_t kMaxLinearSearch = 8;
+  if (text.changes.size() <= kMaxLinearSearch) {
+    auto change = text.changes.begin();
+    while (change != text.changes.end() && change->index < i) {
+      ++change;
+    }
+    return change;
+  }
+  return std::lower_bound(
+      text.changes.begin(), text.changes.end(), i,
+      [](const FoldChange& entry, int32_t index) { return entry.index < index; });
+}
+
+}  // namespace
+
+char32_t OriginalAt(const FoldBuffer& text, int32_t i) {
+  if (!text.one_to_one) {
+    return text.original[i];
+  }
+  auto change = FirstChangeFrom(text, i);
+  return change != text.changes.end() && change->index == i ? change->original : text.folded[i];
+}
+
+int32_t OriginalByteOf(const FoldBuffer& text, int32_t i) {
+  if (!text.one_to_one) {
+    return text.original_byte[i];
+  }
+  // The folded text is shorter by the shift of the last change before i.
+  auto after = FirstChangeFrom(text, i);
+  int32_t shift = after == text.changes.begin() ? 0 : std::prev(after)->byte_shift;
+  return text.cp_byte[i] + shift;
+}
+
 Span OriginalSpan(const FoldBuffer& text, int32_t begin, int32_t end) {
-  auto original_length = static_cast<int32_t>(text.original.size());
+  int32_t original_length = OriginalLength(text);
   auto folded_length = static_cast<int32_t>(text.folded.size());
   if (begin >= folded_length) {
     return Span{original_length, original_length};
   }
   Span span;
-  span.begin = text.origin[begin];
+  span.begin = OriginOf(text, begin);
   if (end <= begin) {
     span.end = span.begin;
   } else if (end >= folded_length) {
@@ -547,7 +765,7 @@ Span OriginalSpan(const FoldBuffer& text, int32_t begin, int32_t end) {
   } else {
     // The next folded code point starts where this range's sources end, unless both came
     // from one expanded character (… -> ...), in which case the range ends after it.
-    span.end = std::max(text.origin[end], text.origin[end - 1] + 1);
+    span.end = std::max(OriginOf(text, end), OriginOf(text, end - 1) + 1);
   }
   return span;
 }

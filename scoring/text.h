@@ -50,18 +50,54 @@ inline std::u32string_view View(const CodePointBuffer& code_points) {
   return {code_points.data(), code_points.size()};
 }
 
+// A code point that Fold changed without changing the number of code points: a full-width
+// form folded by table to ASCII, or U+FFE5 folded to U+00A5.
+struct FoldChange {
+  int32_t index = 0;       // the code point's index, equal in the original and folded text
+  char32_t original = 0;   // the code point as written
+  // How many bytes shorter the folded UTF-8 is than the input, up to and including this code
+  // point.
+  int32_t byte_shift = 0;
+};
+
+// The output of Fold. Read the original text through OriginalLength, OriginalAt, OriginOf and
+// OriginalByteOf, which work in both of the forms that one_to_one selects.
 struct FoldBuffer {
-  CodePointBuffer original;         // original code points; invalid UTF-8 bytes as U+FFFD
   CodePointBuffer folded;           // code points after NFKC
-  OffsetBuffer origin;              // origin[i] = index in original of folded[i]
   std::string folded_utf8;          // storage for utf8 when it differs from the input; may be
                                     // longer than utf8
   std::string_view utf8;            // folded text as UTF-8: the input itself or folded_utf8
   OffsetBuffer cp_byte;             // cp_byte[i] = utf8 offset of folded[i]; one extra entry
+  bool well_formed = true;          // the input was valid UTF-8
+  // Whether every input code point folded to exactly one code point, as in ASCII and CJK text
+  // with full-width punctuation. Then origin is the identity, original equals folded except
+  // at the code points listed in changes, and original, origin and original_byte are left
+  // empty.
+  bool one_to_one = false;
+  std::vector<FoldChange> changes;  // by index; filled only when one_to_one
+  // Filled only when one_to_one is false:
+  CodePointBuffer original;         // original code points; invalid UTF-8 bytes as U+FFFD
+  OffsetBuffer origin;              // origin[i] = index in original of folded[i]
   // original_byte[i] = input offset of original[i], with one extra entry: the input's size.
   OffsetBuffer original_byte;
-  bool well_formed = true;          // the input was valid UTF-8
 };
+
+// Returns the number of code points in the original text.
+inline int32_t OriginalLength(const FoldBuffer& text) {
+  return static_cast<int32_t>(text.one_to_one ? text.folded.size() : text.original.size());
+}
+
+// Returns the index in the original text of folded code point i.
+inline int32_t OriginOf(const FoldBuffer& text, int32_t i) {
+  return text.one_to_one ? i : text.origin[i];
+}
+
+// Returns original code point i as written (U+FFFD for an invalid byte).
+char32_t OriginalAt(const FoldBuffer& text, int32_t i);
+
+// Returns the input byte offset of original code point i, or the input's size for i equal to
+// OriginalLength.
+int32_t OriginalByteOf(const FoldBuffer& text, int32_t i);
 
 // A set of code points keyed by their low 16 bits (8 KiB), used to skip characters that
 // cannot start a word of interest. MayContain is exact in the Basic Multilingual Plane and
@@ -78,7 +114,8 @@ class CodePointFilter {
 // Folds input into out, replacing its previous contents. Text made only of ASCII, CJK
 // ideographs, common stable CJK punctuation and full-width ASCII forms is folded by a table
 // without calling ICU; anything else goes through ICU's NFKC quick check and, when that
-// fails, full NFKC with edit tracking.
+// fails, full NFKC with edit tracking. Valid text that the table folds without the ellipsis
+// and without dropping a space comes back with one_to_one set.
 void Fold(std::string_view input, FoldBuffer* out);
 
 // Returns the index of the folded code point that starts at utf8 offset byte, or the next one

@@ -27,10 +27,9 @@ inline __m128i Announced(__m128i back1, __m128i back2, __m128i back3) {
                       AtLeast(back3, 0xF0));
 }
 
-// Adds the number of bytes of mask that are 0xFF to the two 64-bit lanes of sum.
-inline __m128i AddCount(__m128i sum, __m128i mask) {
-  return _mm_add_epi64(sum, _mm_sad_epu8(_mm_and_si128(mask, _mm_set1_epi8(1)),
-                                         _mm_setzero_si128()));
+// Adds the 16 byte counters of counts to the two 64-bit lanes of sum.
+inline __m128i AddByteCounts(__m128i sum, __m128i counts) {
+  return _mm_add_epi64(sum, _mm_sad_epu8(counts, _mm_setzero_si128()));
 }
 
 inline int64_t LaneTotal(__m128i sum) {
@@ -74,9 +73,14 @@ CodePointCounts CountCodePoints(std::string_view text) {
   const __m128i zero = _mm_setzero_si128();
   __m128i previous = zero;
   __m128i broken = zero;
-  __m128i non_continuation = zero;
+  // Each chunk adds 0 or 1 to each byte counter, because it subtracts a mask byte of 0 or -1.
+  // So the counters move into the 64-bit sums before any can pass 255.
+  constexpr int kMaxChunksPerCount = 255;
+  __m128i continuation_bytes = zero;
+  __m128i space_bytes = zero;
+  __m128i continuations = zero;
   __m128i spaces = zero;
-  size_t padding = 0;
+  int counted_chunks = 0;
 
   for (size_t offset = 0; offset < size; offset += 16) {
     __m128i chunk;
@@ -86,7 +90,6 @@ CodePointCounts CountCodePoints(std::string_view text) {
       unsigned char padded[16] = {};
       std::memcpy(padded, bytes + offset, size - offset);
       chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(padded));
-      padding = 16 - (size - offset);
     }
     __m128i back1 = _mm_or_si128(_mm_slli_si128(chunk, 1), _mm_srli_si128(previous, 15));
     __m128i back2 = _mm_or_si128(_mm_slli_si128(chunk, 2), _mm_srli_si128(previous, 14));
@@ -97,7 +100,7 @@ CodePointCounts CountCodePoints(std::string_view text) {
     __m128i continuation = _mm_cmplt_epi8(chunk, _mm_set1_epi8(-64));
     broken = _mm_or_si128(broken, _mm_xor_si128(continuation, Announced(back1, back2, back3)));
     broken = _mm_or_si128(broken, AtLeast(chunk, 0xF8));
-    non_continuation = AddCount(non_continuation, _mm_andnot_si128(continuation, _mm_set1_epi8(-1)));
+    continuation_bytes = _mm_sub_epi8(continuation_bytes, continuation);
 
     __m128i space = _mm_or_si128(
         _mm_or_si128(_mm_cmpeq_epi8(chunk, _mm_set1_epi8(' ')),
@@ -110,9 +113,18 @@ CodePointCounts CountCodePoints(std::string_view text) {
         _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(back2, _mm_set1_epi8(static_cast<char>(0xE3))),
                                     _mm_cmpeq_epi8(back1, x80)),
                       _mm_cmpeq_epi8(chunk, x80));
-    spaces = AddCount(spaces, _mm_or_si128(space, ideographic_space));
+    space_bytes = _mm_sub_epi8(space_bytes, _mm_or_si128(space, ideographic_space));
     previous = chunk;
+    if (++counted_chunks == kMaxChunksPerCount) {
+      continuations = AddByteCounts(continuations, continuation_bytes);
+      spaces = AddByteCounts(spaces, space_bytes);
+      continuation_bytes = zero;
+      space_bytes = zero;
+      counted_chunks = 0;
+    }
   }
+  continuations = AddByteCounts(continuations, continuation_bytes);
+  spaces = AddByteCounts(spaces, space_bytes);
 
   __m128i announced_after_end = Announced(_mm_srli_si128(previous, 15),
                                           _mm_srli_si128(previous, 14),
@@ -121,10 +133,9 @@ CodePointCounts CountCodePoints(std::string_view text) {
   if (_mm_movemask_epi8(broken) != 0) {
     return CountCodePointsByStep(text);
   }
-  // The zero padding bytes are not continuation bytes, so they were counted too.
+  // The zero padding bytes are not continuation bytes, so only the text's bytes count.
   CodePointCounts counts;
-  counts.code_points = static_cast<int32_t>(LaneTotal(non_continuation) -
-                                            static_cast<int64_t>(padding));
+  counts.code_points = static_cast<int32_t>(static_cast<int64_t>(size) - LaneTotal(continuations));
   counts.content = counts.code_points - static_cast<int32_t>(LaneTotal(spaces));
   counts.regular = true;
   return counts;

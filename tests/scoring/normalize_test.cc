@@ -468,5 +468,52 @@ TEST_CASE("Normalize rejects a fraction as percent", "[normalize]") {
   }
 }
 
+TEST_CASE("Normalize alternates configs on one thread", "[normalize]") {
+  // The second config lists the sales rules in the other order, so each rule name has another
+  // index in it. Normalize keeps rule lookups between logs, and a lookup made for one config
+  // must not be used for the other.
+  std::ifstream file(std::string(LOGBRIDGE_SOURCE_DIR) + "/config/sales.toml");
+  std::ostringstream stream;
+  stream << file.rdbuf();
+  std::string text = stream.str();
+  size_t visits = text.find("[[rules]]\nname = \"visits_done\"");
+  size_t deals = text.find("[[rules]]\nname = \"deals_signed\"");
+  size_t roles = text.find("[roles.sales]");
+  REQUIRE(visits != std::string::npos);
+  REQUIRE(deals > visits);
+  REQUIRE(roles > deals);
+  std::string swapped = text.substr(0, visits) + text.substr(deals, roles - deals) + "\n" +
+                        text.substr(visits, deals - visits) + text.substr(roles);
+  Result<Config> first = LoadConfigString(text, "sales.toml");
+  Result<Config> second = LoadConfigString(swapped, "swapped.toml");
+  REQUIRE(first.ok());
+  REQUIRE(second.ok());
+  REQUIRE(second->rules.front().rule.name == "deals_signed");
+
+  LogRecord record = SalesLog("拜访3家客户，签约5万元", "华为", "");
+  for (int round = 0; round < 3; ++round) {
+    for (const Config* config : {&*first, &*second}) {
+      INFO("round " << round << ", first rule " << config->rules.front().rule.name);
+      NormalizedLog log = Normalize(*config, record);
+      int counted = 0;
+      for (const MetricValue& value : log.values) {
+        if (value.evidence.field_key != "今日工作") {
+          continue;
+        }
+        ++counted;
+        bool visit = value.evidence.source == "visits_done";
+        CHECK(value.metric == config->FindMetric(visit ? "visits" : "sales"));
+        // The source is the config's own copy of the rule name.
+        bool in_config = false;
+        for (const RuleSpec& rule : config->rules) {
+          in_config = in_config || value.evidence.source.data() == rule.rule.name.data();
+        }
+        CHECK(in_config);
+      }
+      CHECK(counted == 2);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace logbridge::scoring

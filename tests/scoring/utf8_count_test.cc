@@ -106,5 +106,19 @@ TEST_CASE("utf8 count steps like a reader", "[utf8_count]") {
   CHECK(CountCodePoints(std::string(40, 'x') + "\x80").code_points == 41);
 }
 
+TEST_CASE("utf8 count of a long text", "[utf8_count]") {
+  // Longer than 255 chunks of 16 bytes, after which the chunked count moves its byte counters
+  // into wider sums.
+  std::string text;
+  while (text.size() < 9000) {
+    text += "拜访3家客户，签约 5万元\u3000\t回款\n";
+  }
+  CodePointCounts chunked = CountCodePoints(text);
+  CodePointCounts stepped = CountCodePointsByStep(text);
+  CHECK(chunked.regular);
+  CHECK(chunked.code_points == stepped.code_points);
+  CHECK(chunked.content == stepped.content);
+}
+
 }  // namespace
 }  // namespace logbridge::scoring
