@@ -612,8 +612,9 @@ struct JoinedScale {
 };
 
 // Returns text without the spaces between a digit and the scale word after it ("5 万" becomes
-// "5万", "1.5 k" becomes "1.5k"), or nullopt when there are none. A typed value contains one
-// quantity, so such a space cannot separate two numbers.
+// "5万", "1.5 k" becomes "1.5k"), or nullopt when there are none. A space is the ASCII space,
+// the tab, the no-break space or the ideographic space. A typed value contains one quantity,
+// so such a space cannot separate two numbers.
 std::optional<JoinedScale> JoinSpacedScale(std::string_view text) {
   constexpr std::string_view kIdeographicSpace = "\u3000";
   constexpr std::string_view kScales[] = {"万", "千", "百", "亿", "w", "W", "k", "K"};
@@ -627,11 +628,17 @@ std::optional<JoinedScale> JoinSpacedScale(std::string_view text) {
            static_cast<unsigned char>(text[at - 1]) >= 0x90 &&
            static_cast<unsigned char>(text[at - 1]) <= 0x99;
   };
-  auto space_length = [&text, kIdeographicSpace](size_t at) -> size_t {
-    if (text[at] == ' ') {
+  constexpr std::string_view kNoBreakSpace = "\u00A0";
+  auto space_length = [&text, kIdeographicSpace, kNoBreakSpace](size_t at) -> size_t {
+    if (text[at] == ' ' || text[at] == '\t') {
       return 1;
     }
-    return text.substr(at).starts_with(kIdeographicSpace) ? kIdeographicSpace.size() : 0;
+    for (std::string_view space : {kIdeographicSpace, kNoBreakSpace}) {
+      if (text.substr(at).starts_with(space)) {
+        return space.size();
+      }
+    }
+    return 0;
   };
 
   JoinedScale joined;

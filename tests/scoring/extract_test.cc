@@ -122,6 +122,17 @@ TEST_CASE("Extract reads a scale after a space", "[extract]") {
     std::string found = Describe(Sales().Extract(text));
     CHECK(found.find("000 ") == std::string::npos);
   }
+  // A digit right after a scale word continues the number, and 百 may end it after a higher
+  // scale word.
+  CHECK(ExtractOne("签约2 万3 千元")[0].quantity.Value().ToString() == "23000");
+  CHECK(ExtractOne("签约1万 2 千 3 百元")[0].quantity.Value().ToString() == "12300");
+  CHECK(ExtractOne("签约3千 5 百元")[0].quantity.Value().ToString() == "3500");
+  // Two quantities stay apart, and so do digit groups that are no number.
+  std::vector<Extraction> two = Sales().Extract("签约3万 2笔");
+  CHECK(Describe(two) == "sales=30000 orders=2 ");
+  std::string groups = Describe(Sales().Extract("签约138 1234 5678"));
+  CHECK(groups.find("1381234") == std::string::npos);
+  CHECK(groups.find("12345678") == std::string::npos);
   // 千万 still joins: the scale ends the number.
   CHECK(ExtractOne("签约5 千万元")[0].quantity.Value().ToString() == "50000000");
   // A space after a Chinese numeral is not dropped: 五 万 stays two words.

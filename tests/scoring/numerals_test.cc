@@ -173,6 +173,8 @@ TEST_CASE("ParseQuantity reads a spaced scale word", "[extract]") {
       {"5 万元", "50000", {0, 4}},
       {"1.5  万元", "15000", {0, 7}},
       {"3 k", "3000", {0, 3}},
+      {"3\tk", "3000", {0, 3}},
+      {"3\u00A0k", "3000", {0, 3}},
       {"１２　万", "120000", {0, 4}},  // full-width digits and an ideographic space
       {" 2 千元 ", "2000", {1, 5}},
   };
