@@ -260,6 +260,7 @@ class NumberReader {
   // unit or measure word comes after the digits.
   bool IsIdentifierContext(int32_t begin, bool followed_by_unit) const;
   int32_t RangeSeparatorLength(int32_t i) const;
+  Core ReadUpperEnd(int32_t begin) const;
   bool ReadRangeEnd(Core* core, bool chinese, bool* range) const;
   bool ReadListedRangeEnd(Core* core, bool* range) const;
   bool ReadScaledRangeEnd(Core* core, bool chinese, bool* range) const;
@@ -781,9 +782,9 @@ Core NumberReader::ReadCore(int32_t begin) const {
 }
 
 // Returns the length of the range separator at text[i], or 0: 到, 至, 、, a dash
-// (IsRangeDash) or the double dash ——. A dash may also stand between two single spaces
-// (3万 - 5万), but a dash with a space on one side only is read as a minus sign or a list
-// bullet, not as a range.
+// (IsRangeDash) or the double dash ——. A dash or a double dash may also stand between two
+// single spaces (3万 - 5万, 3万 —— 5万). A dash with a space on one side only is read as a
+// minus sign or a list bullet, not as a range.
 int32_t NumberReader::RangeSeparatorLength(int32_t i) const {
   char32_t cp = At(i);
   if (cp == 0x2014 && At(i + 1) == 0x2014) {
@@ -792,10 +793,32 @@ int32_t NumberReader::RangeSeparatorLength(int32_t i) const {
   if (cp == U'到' || cp == U'至' || cp == U'、' || IsRangeDash(cp)) {
     return 1;
   }
-  if (cp == U' ' && IsRangeDash(At(i + 1)) && At(i + 2) == U' ') {
-    return 3;
+  if (cp != U' ') {
+    return 0;
+  }
+  int32_t dash_length = At(i + 1) == 0x2014 && At(i + 2) == 0x2014 ? 2 : 1;
+  if (IsRangeDash(At(i + 1)) && At(i + 1 + dash_length) == U' ') {
+    return dash_length + 2;
   }
   return 0;
+}
+
+// Reads the upper end of a range at begin. A trailing 余 or 多 (3-5万余元) only repeats that
+// the range is an estimate, so the upper end is read without it and the range is not widened
+// beyond what is written. The returned core still ends after the 余 or 多.
+Core NumberReader::ReadUpperEnd(int32_t begin) const {
+  Core upper = ReadCore(begin);
+  char32_t last = At(upper.end - 1);
+  if (!upper.ok || !upper.approximate || (last != U'余' && last != U'多')) {
+    return upper;
+  }
+  NumberReader without_more(buffer_, upper.end - 1, units_, options_);
+  Core exact = without_more.ReadCore(begin);
+  if (!exact.ok || exact.approximate || exact.end != upper.end - 1) {
+    return upper;
+  }
+  exact.end = upper.end;
+  return exact;
 }
 
 // Extends core over a range's upper end (3-5, 3~5, 3到5, 三至五, 3-5万, 5千-1万) and sets
@@ -824,8 +847,8 @@ bool NumberReader::ReadRangeEnd(Core* core, bool chinese, bool* range) const {
   }
   // A spaced dash that joins no range (5 - 3家) may be a minus sign or a bullet, so the
   // numbers on both sides are read on their own.
-  bool spaced = separator_length == 3;
-  Core upper = ReadCore(upper_begin);
+  bool spaced = separator == U' ';
+  Core upper = ReadUpperEnd(upper_begin);
   if (!upper.ok || upper.approximate) {
     if (spaced) {
       return true;
@@ -842,7 +865,11 @@ bool NumberReader::ReadRangeEnd(Core* core, bool chinese, bool* range) const {
   // keeps it: 5千-1万 = 5000..10000.
   Range low = core->value;
   int64_t factor = upper.scale;
-  int64_t place = ChineseUnit(At(upper.scale != 0 ? upper.scale_begin - 1 : upper.end - 1));
+  int32_t place_at = upper.scale != 0 ? upper.scale_begin - 1 : upper.end - 1;
+  if (At(place_at) == U'余' || At(place_at) == U'多') {
+    --place_at;  // 3-5千余: ReadUpperEnd read the upper end without it
+  }
+  int64_t place = ChineseUnit(At(place_at));
   if (place == 100 || place == 1000) {
     factor = std::max<int64_t>(factor, 1) * place;
   }
@@ -866,6 +893,11 @@ bool NumberReader::ReadRangeEnd(Core* core, bool chinese, bool* range) const {
     if (spaced) {
       return true;
     }
+    // With a scale or place on the upper end (5-5万, 8-5千) the text is no date, so it is
+    // shown as unreadable rather than skipped.
+    if (factor != 0) {
+      return MarkUnreadableRange(upper, core, range);
+    }
     core->end = upper.end;
     return false;
   }
@@ -885,7 +917,8 @@ bool NumberReader::ReadRangeEnd(Core* core, bool chinese, bool* range) const {
 }
 
 // Extends a scaled core over a higher scaled upper end: 3万-5万, 1.5万到2万, 5万-1亿. A list
-// (3万、5万) names two amounts, and an upper end without a scale (3万-5) leaves core as it is.
+// (3万、5万) names two amounts. An upper end without a scale leaves core as it is when it is
+// higher (3万-50000) and makes the whole range unreadable when it is not (3万-5).
 bool NumberReader::ReadScaledRangeEnd(Core* core, bool chinese, bool* range) const {
   char32_t separator = At(core->end);
   int32_t upper_begin = core->end + RangeSeparatorLength(core->end);
@@ -894,9 +927,23 @@ bool NumberReader::ReadScaledRangeEnd(Core* core, bool chinese, bool* range) con
                                ((!dash || chinese) && ChineseDigit(At(upper_begin)) >= 0))) {
     return true;
   }
-  Core upper = ReadCore(upper_begin);
-  if (!upper.ok || upper.approximate || !upper.scaled) {
+  Core upper = ReadUpperEnd(upper_begin);
+  if (!upper.ok || upper.approximate) {
     return true;
+  }
+  if (!upper.scaled) {
+    // An upper end without a scale that is not above the lower end (3万-5元, 3万-5千) is no
+    // range, and reading the 5元 alone would count what the writer did not mean. So the whole
+    // text is unreadable, unless spaces around the dash make it a minus sign or a bullet.
+    bool below = !(core->value.low < upper.value.low);
+    if (!below || separator == U' ' || upper.identifier) {
+      return true;
+    }
+    bool marked = MarkUnreadableRange(upper, core, range);
+    // Keeps the text a scaled amount, so that free text lists 3万-5 as unreadable instead of
+    // skipping it as a date.
+    core->scaled = true;
+    return marked;
   }
   if (core->unreadable || upper.unreadable) {
     return MarkUnreadableRange(upper, core, range);  // 3万-5,00万

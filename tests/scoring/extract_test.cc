@@ -155,6 +155,7 @@ TEST_CASE("Extract reads ranges with other dashes", "[extract]") {
       {"签约3万—5万元", "40000"},        // em dash
       {"签约3万–5万元", "40000"},        // en dash
       {"签约3万——5万元", "40000"},  // double em dash
+      {"签约3万 —— 5万元", "40000"},
       {"签约3～5万元", "40000"},          // full-width tilde, folded to ~
       {"签约3〜5万元", "40000"},          // wave dash, which NFKC keeps
       {"签约3万~5万元", "40000"},
@@ -166,6 +167,7 @@ TEST_CASE("Extract reads ranges with other dashes", "[extract]") {
       {"签约3-5百万元", "4000000"},
       {"拜访3 - 5家", "4"},
       {"拜访3—5家", "4"},
+      {"拜访3 —— 5家", "4"},
   };
   for (const TextValue& c : cases) {
     INFO("text: " << c.text);
@@ -219,6 +221,46 @@ TEST_CASE("Extract lists too wide ranges unreadable", "[extract]") {
   CHECK(listed[0].quantity.approximate);
   CHECK(listed[0].quantity.Value().ToString() == "21.5");
   CHECK(Sales().Extract("上午拜访3、40号楼的物业").empty());
+}
+
+TEST_CASE("Extract lists falling scaled ranges unreadable", "[extract]") {
+  // The upper end is not above the lower end, but a scale or a unit makes the text no date, so
+  // it is shown with the reason unreadable instead of being skipped or read in part.
+  for (const char* text : {"签约3万-5元", "签约3万-5", "签约三万到五", "签约3万-5千元",
+                           "签约5-5万元", "签约8-5万元", "签约5-5千元"}) {
+    INFO("text: " << text);
+    std::vector<Extraction> found = ExtractOne(text);
+    CHECK(found[0].rule == "sales");
+    CHECK(found[0].unreadable);
+    CHECK(found[0].quantity.Value().ToString() == "0");
+    CHECK(found[0].span.begin == 0);
+    CHECK(found[0].span.end == FoldText(text).original_length);
+  }
+  // A higher upper end without a scale is still no range, and a spaced dash is still a minus
+  // sign or a bullet, so their numbers are read on their own.
+  CHECK(Describe(Sales().Extract("签约3万-50000元")) == "orders=30000 sales=50000 ");
+  CHECK(Describe(Sales().Extract("签约3万 - 5元")) == "orders=30000 sales=5 ");
+}
+
+TEST_CASE("Extract reads a range ending in 余 or 多", "[extract]") {
+  struct Case {
+    const char* text;
+    const char* low;
+    const char* high;
+  };
+  const Case cases[] = {{"签约3-5万余元", "30000", "50000"},
+                        {"签约3万-5万余元", "30000", "50000"},
+                        {"签约3-5千多元", "3000", "5000"},
+                        {"签约3-5万多", "30000", "50000"},
+                        {"拜访3-5多家", "3", "5"}};
+  for (const Case& c : cases) {
+    INFO("text: " << c.text);
+    std::vector<Extraction> found = ExtractOne(c.text);
+    CHECK_FALSE(found[0].unreadable);
+    CHECK(found[0].quantity.approximate);
+    CHECK(found[0].quantity.low.ToString() == c.low);
+    CHECK(found[0].quantity.high.ToString() == c.high);
+  }
 }
 
 TEST_CASE("Extract reads ranges with one scale", "[extract]") {
