@@ -270,6 +270,8 @@ class NumberReader {
   bool ApplyUnitWord(const UnitWord& word, int32_t unit_begin, Range* value,
                      NumberMatch* match) const;
   bool FitsContext(const Prefix& prefix, const Core& core, bool range, NumberMatch* match) const;
+  bool EndsWithScaleOrPlace(const NumberMatch& match) const;
+  void AddSummand(NumberMatch* match) const;
   // Appends the UTF-8 of the folded code points [begin, end), copied from the folded text's
   // bytes through cp_byte, which Fold fills on every path.
   void AppendFolded(int32_t begin, int32_t end, std::string* out) const;
@@ -1194,8 +1196,62 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) 
   if (word != nullptr) {
     AppendFolded(unit_begin, end, &match.unit);
   }
-  *resume = end;
+  if (At(end) == U'+') {
+    AddSummand(&match);
+  }
+  *resume = match.end;
   return match;
+}
+
+// Whether a bare number ends with a scale or a place (3万, 5w, 3千), which makes it an amount
+// rather than a count or a date.
+bool NumberReader::EndsWithScaleOrPlace(const NumberMatch& match) const {
+  return match.scaled || ChineseUnit(At(match.end - 1)) >= 100;
+}
+
+// Extends match over the number after a + that follows it, so that 3万+5万元 reads as one sum
+// of 80000. Both numbers need a unit or a scale of their own and must fit together: the same
+// unit class, with the same measure word for counts (2家+3家), or a bare scaled amount and a
+// currency (3万+5万元, 3万元+5万). Percentages are not added up. Anything else, such as 3+5万元
+// or 3万+5家, leaves match as it is, and the + is then no hedge (MarkHedge).
+void NumberReader::AddSummand(NumberMatch* match) const {
+  UnitClass first_class = match->unit_class;
+  bool first_bare_amount = first_class == UnitClass::kNone && EndsWithScaleOrPlace(*match);
+  if (match->identifier || match->unreadable || first_class == UnitClass::kPercent ||
+      (first_class == UnitClass::kNone && !first_bare_amount)) {
+    return;
+  }
+  int32_t resume = 0;
+  std::optional<NumberMatch> second = ReadAt(match->end + 1, &resume);
+  if (!second || second->identifier || second->unreadable) {
+    return;
+  }
+  UnitClass second_class = second->unit_class;
+  bool second_bare_amount = second_class == UnitClass::kNone && EndsWithScaleOrPlace(*second);
+  bool fits = false;
+  if (first_class == UnitClass::kNone || first_class == UnitClass::kCurrency) {
+    fits = second_class == UnitClass::kCurrency || second_bare_amount;
+  } else if (first_class == UnitClass::kMeasureWord) {
+    fits = second_class == first_class && second->measure_word == match->measure_word;
+  } else {
+    fits = second_class == first_class;
+  }
+  std::optional<Decimal> low = match->low.CheckedAdd(second->low);
+  std::optional<Decimal> high = match->high.CheckedAdd(second->high);
+  if (!fits || !low || !high) {
+    return;
+  }
+
+  match->low = *low;
+  match->high = *high;
+  match->end = second->end;
+  match->approximate = match->approximate || second->approximate;
+  match->hundreds_only = false;
+  if (second_class != UnitClass::kNone) {
+    match->unit_class = second_class;
+    match->scaled = false;
+    match->unit = std::move(second->unit);
+  }
 }
 
 // Code points that may start a number; a hit still needs the exact check in PassesNumberStart.

@@ -263,6 +263,31 @@ TEST_CASE("Extract reads a range ending in 余 or 多", "[extract]") {
   }
 }
 
+TEST_CASE("Extract adds numbers joined by a plus", "[extract]") {
+  const TextValue cases[] = {
+      {"签约3万+5万元", "80000"},   {"签约3万元+5万元", "80000"}, {"签约3万+5万", "80000"},
+      {"签约3万＋5万元", "80000"},  {"签约3千+5百元", "3500"},    {"拜访2家+3家", "5"},
+      {"签约3万+5万+2万元", "100000"},
+  };
+  for (const TextValue& c : cases) {
+    INFO("text: " << c.text);
+    std::vector<Extraction> found = ExtractOne(c.text);
+    CHECK(found[0].quantity.Value().ToString() == c.value);
+    CHECK_FALSE(found[0].quantity.approximate);
+    CHECK(found[0].span.begin == 0);
+    CHECK(found[0].span.end == FoldText(c.text).original_length);
+  }
+  // A + after the sum is still a hedge.
+  std::vector<Extraction> hedged = ExtractOne("签约3万+5万元+");
+  CHECK(hedged[0].quantity.Value().ToString() == "80000");
+  CHECK(hedged[0].quantity.approximate);
+  // Numbers that do not fit together are read on their own: a bare number before a scaled
+  // one (the scale may be meant for both), two measure words, and percentages.
+  CHECK(Describe(Sales().Extract("签约3+5万元")) == "orders=3 sales=50000 ");
+  CHECK(Describe(Sales().Extract("拜访2家+3位")) == "visits=2 ");
+  CHECK(Describe(Sales().Extract("完成率80%+5%")) == "rate=80 ");
+}
+
 TEST_CASE("Extract reads ranges with one scale", "[extract]") {
   struct Case {
     const char* text;

@@ -35,6 +35,17 @@ void CheckParses(const ParseCase& c) {
   CHECK(quantity->unit == c.unit);
 }
 
+// A text that must not parse as a quantity of kind.
+struct UnparsedCase {
+  const char* text;
+  QuantityKind kind;
+};
+
+void CheckUnparsed(const UnparsedCase& c) {
+  INFO("text: " << c.text);
+  CHECK_FALSE(ParseQuantity(c.text, c.kind).has_value());
+}
+
 constexpr QuantityKind kCount = QuantityKind::kCount;
 constexpr QuantityKind kAmount = QuantityKind::kAmount;
 constexpr QuantityKind kPercent = QuantityKind::kPercent;
@@ -331,6 +342,30 @@ TEST_CASE("ParseQuantity reads typed ranges and notes", "[extract]") {
   for (const char* text : rejected) {
     INFO("text: " << text);
     CHECK_FALSE(ParseQuantity(text, kAmount).has_value());
+  }
+}
+
+TEST_CASE("ParseQuantity adds numbers joined by a plus", "[extract]") {
+  const ParseCase cases[] = {
+      {"3万+5万", kAmount, "80000", "80000", false, "万"},
+      {"3万+5万元", kAmount, "80000", "80000", false, "万元"},
+      {"3万元+5万元", kAmount, "80000", "80000", false, "万元"},
+      {"3万+2000元", kAmount, "32000", "32000", false, "元"},
+      {"2家+3家", kCount, "5", "5", false, "家"},
+      {"2小时+30分钟", kDuration, "2.5", "2.5", false, "分钟"},
+      {"3万+5万+2万元", kAmount, "100000", "100000", false, "万元"},
+      {"3万+", kAmount, "30000", "30000", true, "万"},
+  };
+  for (const ParseCase& c : cases) {
+    CheckParses(c);
+  }
+  // Numbers that do not fit together are no sum, and a typed value contains one quantity.
+  const UnparsedCase rejected[] = {
+      {"3+5万元", kAmount}, {"3万+5家", kAmount}, {"2家+3位", kCount},
+      {"80%+5%", kPercent}, {"3万++5万", kAmount},
+  };
+  for (const UnparsedCase& c : rejected) {
+    CheckUnparsed(c);
   }
 }
 
