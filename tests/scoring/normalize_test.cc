@@ -18,17 +18,25 @@
 namespace logbridge::scoring {
 namespace {
 
+// Loads a config from the repository's config folder, such as "sales.toml".
+Config LoadRepositoryConfig(const std::string& name) {
+  std::ifstream file(std::string(LOGBRIDGE_SOURCE_DIR) + "/config/" + name);
+  std::ostringstream text;
+  text << file.rdbuf();
+  Result<Config> config = LoadConfigString(text.str(), name);
+  if (!config.ok()) {
+    FAIL(config.error().message);
+  }
+  return std::move(config).value();
+}
+
 const Config& SalesConfig() {
-  static const Config kConfig = [] {
-    std::ifstream file(std::string(LOGBRIDGE_SOURCE_DIR) + "/config/sales.toml");
-    std::ostringstream text;
-    text << file.rdbuf();
-    Result<Config> config = LoadConfigString(text.str(), "sales.toml");
-    if (!config.ok()) {
-      FAIL(config.error().message);
-    }
-    return std::move(config).value();
-  }();
+  static const Config kConfig = LoadRepositoryConfig("sales.toml");
+  return kConfig;
+}
+
+const Config& RndConfig() {
+  static const Config kConfig = LoadRepositoryConfig("rnd.toml");
   return kConfig;
 }
 
@@ -227,6 +235,24 @@ TEST_CASE("Normalize reads sums and falling ranges", "[normalize]") {
     CHECK(falling.ignored[0].field_key == "今日工作");
     CHECK(falling.ignored[0].extraction.unreadable);
   }
+}
+
+TEST_CASE("Normalize reads a typed range of tenths", "[normalize]") {
+  const Config& config = RndConfig();
+  LogRecord record;
+  record.report_id = "r1";
+  record.template_name = "研发日报";
+  record.creator_id = "lisi";
+  record.create_time = EpochMs(1793000000000);
+  record.contents = {{"完成进度", 0, "1", "8-9成"}};
+
+  NormalizedLog log = Normalize(config, record);
+  CHECK(log.unreadable.empty());
+  REQUIRE(log.values.size() == 1);
+  CHECK(log.values[0].value == Decimal::FromInt(85));
+  REQUIRE(log.values[0].evidence.approximate.has_value());
+  CHECK(log.values[0].evidence.approximate->low == Decimal::FromInt(80));
+  CHECK(log.values[0].evidence.approximate->high == Decimal::FromInt(90));
 }
 
 TEST_CASE("Normalize joins field texts", "[normalize]") {
@@ -469,11 +495,7 @@ TEST_CASE("Normalize explains a too wide range", "[normalize]") {
 }
 
 TEST_CASE("Normalize rejects a fraction as percent", "[normalize]") {
-  std::ifstream file(std::string(LOGBRIDGE_SOURCE_DIR) + "/config/rnd.toml");
-  std::ostringstream text;
-  text << file.rdbuf();
-  Result<Config> config = LoadConfigString(text.str(), "rnd.toml");
-  REQUIRE(config.ok());
+  const Config* config = &RndConfig();
   auto progress_log = [](std::string progress) {
     LogRecord record;
     record.report_id = "r1";

@@ -345,6 +345,35 @@ TEST_CASE("ParseQuantity reads typed ranges and notes", "[extract]") {
   }
 }
 
+TEST_CASE("ParseQuantity reads spaced and tenths ranges", "[extract]") {
+  const ParseCase cases[] = {
+      {"3000 - 5000", kAmount, "3000", "5000", true, ""},
+      {"3000 - 5000元", kAmount, "3000", "5000", true, "元"},
+      {"80% - 90%", kPercent, "80", "90", true, "%"},
+      {"80 - 90%", kPercent, "80", "90", true, "%"},
+      {"8-9成", kPercent, "80", "90", true, "成"},
+      {"八到九成", kPercent, "80", "90", true, "成"},
+      {"8 - 9成", kPercent, "80", "90", true, "成"},
+      {"约8-9成", kPercent, "80", "90", true, "成"},
+      {"3-5万余元", kAmount, "30000", "50000", true, "万余元"},
+      {"3万-5万多", kAmount, "30000", "50000", true, "万多"},
+  };
+  for (const ParseCase& c : cases) {
+    CheckParses(c);
+  }
+  // A dash with a space on one side only, falling or too wide tenths, and a range whose lower
+  // end is not below its upper end stay unreadable.
+  const UnparsedCase rejected[] = {
+      {"3000 -5000", kAmount}, {"80% -90%", kPercent}, {"9-8成", kPercent},
+      {"0-5成", kPercent},     {"8-8成", kPercent},    {"8--9成", kPercent},
+      {"5-5万元", kAmount},    {"8-5万元", kAmount},   {"3万-5元", kAmount},
+      {"3万-5", kAmount},
+  };
+  for (const UnparsedCase& c : rejected) {
+    CheckUnparsed(c);
+  }
+}
+
 TEST_CASE("ParseQuantity adds numbers joined by a plus", "[extract]") {
   const ParseCase cases[] = {
       {"3万+5万", kAmount, "80000", "80000", false, "万"},
