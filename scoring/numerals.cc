@@ -936,9 +936,13 @@ bool NumberReader::ReadScaledRangeEnd(Core* core, bool chinese, bool* range) con
   if (!upper.scaled) {
     // An upper end without a scale that is not above the lower end (3万-5元, 3万-5千) is no
     // range, and reading the 5元 alone would count what the writer did not mean. So the whole
-    // text is unreadable, unless spaces around the dash make it a minus sign or a bullet.
+    // text is unreadable, unless spaces around the dash make it a minus sign or a bullet, or
+    // a date or period follows (签约3万到5月底).
     bool below = !(core->value.low < upper.value.low);
-    if (!below || separator == U' ' || upper.identifier) {
+    int32_t after = IsInlineSpace(At(upper.end)) ? upper.end + 1 : upper.end;
+    const UnitWord* word = units_.Match(text_, after);
+    bool blocked = word != nullptr && word->role == UnitWord::Role::kBlocker;
+    if (!below || separator == U' ' || upper.identifier || blocked) {
       return true;
     }
     bool marked = MarkUnreadableRange(upper, core, range);

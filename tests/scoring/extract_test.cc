@@ -240,6 +240,9 @@ TEST_CASE("Extract lists falling scaled ranges unreadable", "[extract]") {
   // sign or a bullet, so their numbers are read on their own.
   CHECK(Describe(Sales().Extract("签约3万-50000元")) == "orders=30000 sales=50000 ");
   CHECK(Describe(Sales().Extract("签约3万 - 5元")) == "orders=30000 sales=5 ");
+  // 到 before a date or a period reads "by", so the amount before it still counts.
+  CHECK(Describe(Sales().Extract("签约3万到5月底完成")) == "sales=30000 ");
+  CHECK(Describe(Sales().Extract("签约3万-5号前回款")) == "sales=30000 ");
 }
 
 TEST_CASE("Extract reads a range ending in 余 or 多", "[extract]") {
