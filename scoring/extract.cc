@@ -477,27 +477,49 @@ bool TrimHedges(std::u32string_view folded, int32_t* begin, int32_t* end) {
   return hedged;
 }
 
-// Reads a percentage written in tenths, 八成 or 8成 (80%) or 十成 (100%). Returns nullopt for
-// anything else.
+// Returns the number of tenths that digit names in 8成 or 八成 (十 is 10), or -1.
+int64_t TenthsDigit(char32_t digit) {
+  constexpr std::u32string_view kDigits = U"零一二三四五六七八九十";
+  if (digit >= U'0' && digit <= U'9') {
+    return digit - U'0';
+  }
+  size_t index = kDigits.find(digit);
+  return index == std::u32string_view::npos ? -1 : static_cast<int64_t>(index);
+}
+
+// Whether separator joins the two ends of a typed range of tenths: a dash, 到 or 至, or a dash
+// between two single spaces as in free text.
+bool JoinsTenthsRange(std::u32string_view separator) {
+  if (separator.size() == 3 && separator[0] == U' ' && separator[2] == U' ') {
+    return IsRangeDash(separator[1]);
+  }
+  return separator.size() == 1 &&
+         (IsRangeDash(separator[0]) || separator[0] == U'到' || separator[0] == U'至');
+}
+
+// Reads a percentage written in tenths, 八成 or 8成 (80%) or 十成 (100%), or a range of them
+// (8-9成, 八到九成), which is approximate like other typed ranges. Returns nullopt for anything
+// else, and for a range whose ends are not rising or that IsRangeTooWide rejects.
 std::optional<Quantity> ReadTenthsPercent(const FoldBuffer& buffer, int32_t begin, int32_t end) {
   std::u32string_view folded = View(buffer.folded);
-  if (end - begin != 2 || folded[end - 1] != U'成') {
+  if (end - begin < 2 || folded[end - 1] != U'成') {
     return std::nullopt;
   }
-  constexpr std::u32string_view kDigits = U"零一二三四五六七八九十";
-  char32_t digit = folded[begin];
-  int64_t tenths = -1;
-  if (digit >= U'0' && digit <= U'9') {
-    tenths = digit - U'0';
-  } else if (size_t index = kDigits.find(digit); index != std::u32string_view::npos) {
-    tenths = static_cast<int64_t>(index);
+  int64_t low = TenthsDigit(folded[begin]);
+  int64_t high = low;
+  if (end - begin > 2) {
+    high = TenthsDigit(folded[end - 2]);
+    if (!JoinsTenthsRange(folded.substr(begin + 1, end - begin - 3)) || !(low < high)) {
+      return std::nullopt;
+    }
   }
-  if (tenths < 0) {
+  if (low < 0 || (low < high && IsRangeTooWide(Decimal::FromInt(low), Decimal::FromInt(high)))) {
     return std::nullopt;
   }
   Quantity quantity;
-  quantity.low = Decimal::FromInt(tenths * 10);
-  quantity.high = quantity.low;
+  quantity.low = Decimal::FromInt(low * 10);
+  quantity.high = Decimal::FromInt(high * 10);
+  quantity.approximate = low < high;
   quantity.unit = "成";
   quantity.span = {OriginOf(buffer, begin), OriginOf(buffer, end - 1) + 1};
   return quantity;
@@ -571,9 +593,18 @@ std::optional<NumberMatch> ReadTypedRange(const FoldBuffer& buffer, int32_t begi
     if (!IsRangeDash(separator) && separator != U'到' && separator != U'至') {
       continue;
     }
-    std::optional<NumberMatch> low = ReadOneNumber(buffer, begin, split, DefaultUnits(), options);
+    // As in free text, a dash may stand between two single spaces (3000 - 5000, 80% - 90%).
+    int32_t low_end = split;
+    int32_t high_begin = split + 1;
+    if (IsRangeDash(separator) && buffer.folded[split - 1] == U' ' &&
+        buffer.folded[split + 1] == U' ') {
+      --low_end;
+      ++high_begin;
+    }
+    std::optional<NumberMatch> low =
+        ReadOneNumber(buffer, begin, low_end, DefaultUnits(), options);
     std::optional<NumberMatch> high =
-        ReadOneNumber(buffer, split + 1, end, DefaultUnits(), options);
+        ReadOneNumber(buffer, high_begin, end, DefaultUnits(), options);
     if (!low || !high || low->approximate || high->approximate || !(low->low < high->low) ||
         IsRangeTooWide(low->low, high->high)) {
       return std::nullopt;
@@ -615,8 +646,9 @@ struct JoinedScale {
 };
 
 // Returns text without the spaces between a digit and the scale word after it ("5 万" becomes
-// "5万", "1.5 k" becomes "1.5k"), or nullopt when there are none. A typed value contains one
-// quantity, so such a space cannot separate two numbers.
+// "5万", "1.5 k" becomes "1.5k"), or nullopt when there are none. A space is the ASCII space,
+// the tab, the no-break space or the ideographic space. A typed value contains one quantity,
+// so such a space cannot separate two numbers.
 std::optional<JoinedScale> JoinSpacedScale(std::string_view text) {
   constexpr std::string_view kIdeographicSpace = "\u3000";
   constexpr std::string_view kScales[] = {"万", "千", "百", "亿", "w", "W", "k", "K"};
@@ -630,11 +662,17 @@ std::optional<JoinedScale> JoinSpacedScale(std::string_view text) {
            static_cast<unsigned char>(text[at - 1]) >= 0x90 &&
            static_cast<unsigned char>(text[at - 1]) <= 0x99;
   };
-  auto space_length = [&text, kIdeographicSpace](size_t at) -> size_t {
-    if (text[at] == ' ') {
+  constexpr std::string_view kNoBreakSpace = "\u00A0";
+  auto space_length = [&text, kIdeographicSpace, kNoBreakSpace](size_t at) -> size_t {
+    if (text[at] == ' ' || text[at] == '\t') {
       return 1;
     }
-    return text.substr(at).starts_with(kIdeographicSpace) ? kIdeographicSpace.size() : 0;
+    for (std::string_view space : {kIdeographicSpace, kNoBreakSpace}) {
+      if (text.substr(at).starts_with(space)) {
+        return space.size();
+      }
+    }
+    return 0;
   };
 
   JoinedScale joined;
@@ -717,7 +755,7 @@ std::optional<Quantity> ReadQuantityAsWritten(std::string_view text, QuantityKin
   }
   if (kind == QuantityKind::kPercent) {
     if (std::optional<Quantity> tenths = ReadTenthsPercent(buffer, begin, end)) {
-      tenths->approximate = hedged;
+      tenths->approximate = tenths->approximate || hedged;
       return tenths;
     }
   }

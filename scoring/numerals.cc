@@ -260,6 +260,7 @@ class NumberReader {
   // unit or measure word comes after the digits.
   bool IsIdentifierContext(int32_t begin, bool followed_by_unit) const;
   int32_t RangeSeparatorLength(int32_t i) const;
+  Core ReadUpperEnd(int32_t begin) const;
   bool ReadRangeEnd(Core* core, bool chinese, bool* range) const;
   bool ReadListedRangeEnd(Core* core, bool* range) const;
   bool ReadScaledRangeEnd(Core* core, bool chinese, bool* range) const;
@@ -269,6 +270,8 @@ class NumberReader {
   bool ApplyUnitWord(const UnitWord& word, int32_t unit_begin, Range* value,
                      NumberMatch* match) const;
   bool FitsContext(const Prefix& prefix, const Core& core, bool range, NumberMatch* match) const;
+  bool EndsWithScaleOrPlace(const NumberMatch& match) const;
+  void AddSummand(NumberMatch* match) const;
   // Appends the UTF-8 of the folded code points [begin, end), copied from the folded text's
   // bytes through cp_byte, which Fold fills on every path.
   void AppendFolded(int32_t begin, int32_t end, std::string* out) const;
@@ -781,9 +784,9 @@ Core NumberReader::ReadCore(int32_t begin) const {
 }
 
 // Returns the length of the range separator at text[i], or 0: 到, 至, 、, a dash
-// (IsRangeDash) or the double dash ——. A dash may also stand between two single spaces
-// (3万 - 5万), but a dash with a space on one side only is read as a minus sign or a list
-// bullet, not as a range.
+// (IsRangeDash) or the double dash ——. A dash or a double dash may also stand between two
+// single spaces (3万 - 5万, 3万 —— 5万). A dash with a space on one side only is read as a
+// minus sign or a list bullet, not as a range.
 int32_t NumberReader::RangeSeparatorLength(int32_t i) const {
   char32_t cp = At(i);
   if (cp == 0x2014 && At(i + 1) == 0x2014) {
@@ -792,10 +795,32 @@ int32_t NumberReader::RangeSeparatorLength(int32_t i) const {
   if (cp == U'到' || cp == U'至' || cp == U'、' || IsRangeDash(cp)) {
     return 1;
   }
-  if (cp == U' ' && IsRangeDash(At(i + 1)) && At(i + 2) == U' ') {
-    return 3;
+  if (cp != U' ') {
+    return 0;
+  }
+  int32_t dash_length = At(i + 1) == 0x2014 && At(i + 2) == 0x2014 ? 2 : 1;
+  if (IsRangeDash(At(i + 1)) && At(i + 1 + dash_length) == U' ') {
+    return dash_length + 2;
   }
   return 0;
+}
+
+// Reads the upper end of a range at begin. A trailing 余 or 多 (3-5万余元) only repeats that
+// the range is an estimate, so the upper end is read without it and the range is not widened
+// beyond what is written. The returned core still ends after the 余 or 多.
+Core NumberReader::ReadUpperEnd(int32_t begin) const {
+  Core upper = ReadCore(begin);
+  char32_t last = At(upper.end - 1);
+  if (!upper.ok || !upper.approximate || (last != U'余' && last != U'多')) {
+    return upper;
+  }
+  NumberReader without_more(buffer_, upper.end - 1, units_, options_);
+  Core exact = without_more.ReadCore(begin);
+  if (!exact.ok || exact.approximate || exact.end != upper.end - 1) {
+    return upper;
+  }
+  exact.end = upper.end;
+  return exact;
 }
 
 // Extends core over a range's upper end (3-5, 3~5, 3到5, 三至五, 3-5万, 5千-1万) and sets
@@ -824,8 +849,8 @@ bool NumberReader::ReadRangeEnd(Core* core, bool chinese, bool* range) const {
   }
   // A spaced dash that joins no range (5 - 3家) may be a minus sign or a bullet, so the
   // numbers on both sides are read on their own.
-  bool spaced = separator_length == 3;
-  Core upper = ReadCore(upper_begin);
+  bool spaced = separator == U' ';
+  Core upper = ReadUpperEnd(upper_begin);
   if (!upper.ok || upper.approximate) {
     if (spaced) {
       return true;
@@ -842,7 +867,11 @@ bool NumberReader::ReadRangeEnd(Core* core, bool chinese, bool* range) const {
   // keeps it: 5千-1万 = 5000..10000.
   Range low = core->value;
   int64_t factor = upper.scale;
-  int64_t place = ChineseUnit(At(upper.scale != 0 ? upper.scale_begin - 1 : upper.end - 1));
+  int32_t place_at = upper.scale != 0 ? upper.scale_begin - 1 : upper.end - 1;
+  if (At(place_at) == U'余' || At(place_at) == U'多') {
+    --place_at;  // 3-5千余: ReadUpperEnd read the upper end without it
+  }
+  int64_t place = ChineseUnit(At(place_at));
   if (place == 100 || place == 1000) {
     factor = std::max<int64_t>(factor, 1) * place;
   }
@@ -866,6 +895,11 @@ bool NumberReader::ReadRangeEnd(Core* core, bool chinese, bool* range) const {
     if (spaced) {
       return true;
     }
+    // With a scale or place on the upper end (5-5万, 8-5千) the text is no date, so it is
+    // shown as unreadable rather than skipped.
+    if (factor != 0) {
+      return MarkUnreadableRange(upper, core, range);
+    }
     core->end = upper.end;
     return false;
   }
@@ -885,7 +919,8 @@ bool NumberReader::ReadRangeEnd(Core* core, bool chinese, bool* range) const {
 }
 
 // Extends a scaled core over a higher scaled upper end: 3万-5万, 1.5万到2万, 5万-1亿. A list
-// (3万、5万) names two amounts, and an upper end without a scale (3万-5) leaves core as it is.
+// (3万、5万) names two amounts. An upper end without a scale leaves core as it is when it is
+// higher (3万-50000) and makes the whole range unreadable when it is not (3万-5).
 bool NumberReader::ReadScaledRangeEnd(Core* core, bool chinese, bool* range) const {
   char32_t separator = At(core->end);
   int32_t upper_begin = core->end + RangeSeparatorLength(core->end);
@@ -894,9 +929,27 @@ bool NumberReader::ReadScaledRangeEnd(Core* core, bool chinese, bool* range) con
                                ((!dash || chinese) && ChineseDigit(At(upper_begin)) >= 0))) {
     return true;
   }
-  Core upper = ReadCore(upper_begin);
-  if (!upper.ok || upper.approximate || !upper.scaled) {
+  Core upper = ReadUpperEnd(upper_begin);
+  if (!upper.ok || upper.approximate) {
     return true;
+  }
+  if (!upper.scaled) {
+    // An upper end without a scale that is not above the lower end (3万-5元, 3万-5千) is no
+    // range, and reading the 5元 alone would count what the writer did not mean. So the whole
+    // text is unreadable, unless spaces around the dash make it a minus sign or a bullet, or
+    // a date or period follows (签约3万到5月底).
+    bool below = !(core->value.low < upper.value.low);
+    int32_t after = IsInlineSpace(At(upper.end)) ? upper.end + 1 : upper.end;
+    const UnitWord* word = units_.Match(text_, after);
+    bool blocked = word != nullptr && word->role == UnitWord::Role::kBlocker;
+    if (!below || separator == U' ' || upper.identifier || blocked) {
+      return true;
+    }
+    bool marked = MarkUnreadableRange(upper, core, range);
+    // Keeps the text a scaled amount, so that free text lists 3万-5 as unreadable instead of
+    // skipping it as a date.
+    core->scaled = true;
+    return marked;
   }
   if (core->unreadable || upper.unreadable) {
     return MarkUnreadableRange(upper, core, range);  // 3万-5,00万
@@ -1147,8 +1200,62 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) 
   if (word != nullptr) {
     AppendFolded(unit_begin, end, &match.unit);
   }
-  *resume = end;
+  if (At(end) == U'+') {
+    AddSummand(&match);
+  }
+  *resume = match.end;
   return match;
+}
+
+// Whether a bare number ends with a scale or a place (3万, 5w, 3千), which makes it an amount
+// rather than a count or a date.
+bool NumberReader::EndsWithScaleOrPlace(const NumberMatch& match) const {
+  return match.scaled || ChineseUnit(At(match.end - 1)) >= 100;
+}
+
+// Extends match over the number after a + that follows it, so that 3万+5万元 reads as one sum
+// of 80000. Both numbers need a unit or a scale of their own and must fit together: the same
+// unit class, with the same measure word for counts (2家+3家), or a bare scaled amount and a
+// currency (3万+5万元, 3万元+5万). Percentages are not added up. Anything else, such as 3+5万元
+// or 3万+5家, leaves match as it is, and the + is then no hedge (MarkHedge).
+void NumberReader::AddSummand(NumberMatch* match) const {
+  UnitClass first_class = match->unit_class;
+  bool first_bare_amount = first_class == UnitClass::kNone && EndsWithScaleOrPlace(*match);
+  if (match->identifier || match->unreadable || first_class == UnitClass::kPercent ||
+      (first_class == UnitClass::kNone && !first_bare_amount)) {
+    return;
+  }
+  int32_t resume = 0;
+  std::optional<NumberMatch> second = ReadAt(match->end + 1, &resume);
+  if (!second || second->identifier || second->unreadable) {
+    return;
+  }
+  UnitClass second_class = second->unit_class;
+  bool second_bare_amount = second_class == UnitClass::kNone && EndsWithScaleOrPlace(*second);
+  bool fits = false;
+  if (first_class == UnitClass::kNone || first_class == UnitClass::kCurrency) {
+    fits = second_class == UnitClass::kCurrency || second_bare_amount;
+  } else if (first_class == UnitClass::kMeasureWord) {
+    fits = second_class == first_class && second->measure_word == match->measure_word;
+  } else {
+    fits = second_class == first_class;
+  }
+  std::optional<Decimal> low = match->low.CheckedAdd(second->low);
+  std::optional<Decimal> high = match->high.CheckedAdd(second->high);
+  if (!fits || !low || !high) {
+    return;
+  }
+
+  match->low = *low;
+  match->high = *high;
+  match->end = second->end;
+  match->approximate = match->approximate || second->approximate;
+  match->hundreds_only = false;
+  if (second_class != UnitClass::kNone) {
+    match->unit_class = second_class;
+    match->scaled = false;
+    match->unit = std::move(second->unit);
+  }
 }
 
 // Code points that may start a number; a hit still needs the exact check in PassesNumberStart.

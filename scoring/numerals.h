@@ -126,7 +126,8 @@ struct ScanOptions {
 // Appends every number in text.folded to out, in order, skipping dates, clock times,
 // ordinals, weekdays, identifiers, versions and idioms. A hedge word right before or after a
 // number (约, 大约, 近, 左右, and + before no other number) is added to its span and sets
-// hedged.
+// hedged. Two numbers joined by + whose units fit together (3万+5万元, 2家+3家) are read as
+// one sum.
 void ScanNumbers(const FoldBuffer& text, const UnitTable& units, const ScanOptions& options,
                  std::vector<NumberMatch>* out);
 

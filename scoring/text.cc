@@ -215,12 +215,13 @@ void ExpandOneToOne(FoldBuffer* out) {
 // Drops the spaces and tabs between the digits and scale words of one number from
 // out->folded, so that "5 万元" and "2 万 3 千元" read like "5万元" and "2万3千元" and a quote
 // still shows the text as written. Such a number is a chain: digits, a scale word (万, 亿 or
-// 千), and optionally more digits and a lower scale word, with spaces allowed between the
-// parts. Its last scale word must end the number (EndsScaledNumber) with no digit after it
+// 千), and optionally more digits and a lower scale word (百 too), with spaces allowed between
+// the parts. Its last scale word must end the number (EndsScaledNumber) with no digit after it
 // across spaces, and a number that follows a scale word across spaces starts no chain. So
 // 2026 万科, 2 万 3 家 and 2 万 3 千克 stay as written. Rebuilds utf8 and cp_byte when a space
 // was dropped, and returns whether one was.
 bool DropSpacesBeforeScale(FoldBuffer* out) {
+  constexpr int kNoScaleYet = 5;  // above every scale rank
   CodePointBuffer& folded = out->folded;
   const size_t size = folded.size();
   auto is_digit = [](char32_t cp) { return cp >= U'0' && cp <= U'9'; };
@@ -237,15 +238,19 @@ bool DropSpacesBeforeScale(FoldBuffer* out) {
     }
     return at;
   };
-  // Ranks 亿 3, 万 2, 千 1 and anything else 0. Each later scale word of a chain must be lower.
-  auto scale_rank = [](char32_t cp) {
+  // Ranks 亿 4, 万 3, 千 2, 百 1 and anything else 0. Each later scale word of a chain must be
+  // lower. 百 ranks only after a higher scale word of the same chain (1万 2 千 3 百元), so
+  // 3 百元 keeps its space.
+  auto scale_rank = [](char32_t cp, int previous_rank) {
     switch (cp) {
       case U'亿':
-        return 3;
+        return 4;
       case U'万':
-        return 2;
+        return 3;
       case U'千':
-        return 1;
+        return 2;
+      case U'百':
+        return previous_rank < kNoScaleYet ? 1 : 0;
       default:
         return 0;
     }
@@ -255,13 +260,15 @@ bool DropSpacesBeforeScale(FoldBuffer* out) {
   // there start none.
   auto chain_end = [&](size_t start) {
     size_t at = skip_number(start);
-    int previous_rank = 4;
+    int previous_rank = kNoScaleYet;
     while (true) {
       size_t scale = skip_spaces(at);
-      int rank = scale < size ? scale_rank(folded[scale]) : 0;
+      int rank = scale < size ? scale_rank(folded[scale], previous_rank) : 0;
       size_t next = scale + 1;
+      // A digit right after the scale word continues the chain (2 万3 千元).
+      bool digit_follows = next < size && is_digit(folded[next]);
       if (rank == 0 || rank >= previous_rank ||
-          (next < size && !EndsScaledNumber(folded[next]))) {
+          (next < size && !digit_follows && !EndsScaledNumber(folded[next]))) {
         return start;
       }
       size_t digit = skip_spaces(next);

@@ -122,6 +122,17 @@ TEST_CASE("Extract reads a scale after a space", "[extract]") {
     std::string found = Describe(Sales().Extract(text));
     CHECK(found.find("000 ") == std::string::npos);
   }
+  // A digit right after a scale word continues the number, and 百 may end it after a higher
+  // scale word.
+  CHECK(ExtractOne("签约2 万3 千元")[0].quantity.Value().ToString() == "23000");
+  CHECK(ExtractOne("签约1万 2 千 3 百元")[0].quantity.Value().ToString() == "12300");
+  CHECK(ExtractOne("签约3千 5 百元")[0].quantity.Value().ToString() == "3500");
+  // Two quantities stay apart, and so do digit groups that are no number.
+  std::vector<Extraction> two = Sales().Extract("签约3万 2笔");
+  CHECK(Describe(two) == "sales=30000 orders=2 ");
+  std::string groups = Describe(Sales().Extract("签约138 1234 5678"));
+  CHECK(groups.find("1381234") == std::string::npos);
+  CHECK(groups.find("12345678") == std::string::npos);
   // 千万 still joins: the scale ends the number.
   CHECK(ExtractOne("签约5 千万元")[0].quantity.Value().ToString() == "50000000");
   // A space after a Chinese numeral is not dropped: 五 万 stays two words.
@@ -144,6 +155,7 @@ TEST_CASE("Extract reads ranges with other dashes", "[extract]") {
       {"签约3万—5万元", "40000"},        // em dash
       {"签约3万–5万元", "40000"},        // en dash
       {"签约3万——5万元", "40000"},  // double em dash
+      {"签约3万 —— 5万元", "40000"},
       {"签约3～5万元", "40000"},          // full-width tilde, folded to ~
       {"签约3〜5万元", "40000"},          // wave dash, which NFKC keeps
       {"签约3万~5万元", "40000"},
@@ -155,6 +167,7 @@ TEST_CASE("Extract reads ranges with other dashes", "[extract]") {
       {"签约3-5百万元", "4000000"},
       {"拜访3 - 5家", "4"},
       {"拜访3—5家", "4"},
+      {"拜访3 —— 5家", "4"},
   };
   for (const TextValue& c : cases) {
     INFO("text: " << c.text);
@@ -208,6 +221,74 @@ TEST_CASE("Extract lists too wide ranges unreadable", "[extract]") {
   CHECK(listed[0].quantity.approximate);
   CHECK(listed[0].quantity.Value().ToString() == "21.5");
   CHECK(Sales().Extract("上午拜访3、40号楼的物业").empty());
+}
+
+TEST_CASE("Extract lists falling scaled ranges unreadable", "[extract]") {
+  // The upper end is not above the lower end, but a scale or a unit makes the text no date, so
+  // it is shown with the reason unreadable instead of being skipped or read in part.
+  for (const char* text : {"签约3万-5元", "签约3万-5", "签约三万到五", "签约3万-5千元",
+                           "签约5-5万元", "签约8-5万元", "签约5-5千元"}) {
+    INFO("text: " << text);
+    std::vector<Extraction> found = ExtractOne(text);
+    CHECK(found[0].rule == "sales");
+    CHECK(found[0].unreadable);
+    CHECK(found[0].quantity.Value().ToString() == "0");
+    CHECK(found[0].span.begin == 0);
+    CHECK(found[0].span.end == FoldText(text).original_length);
+  }
+  // A higher upper end without a scale is still no range, and a spaced dash is still a minus
+  // sign or a bullet, so their numbers are read on their own.
+  CHECK(Describe(Sales().Extract("签约3万-50000元")) == "orders=30000 sales=50000 ");
+  CHECK(Describe(Sales().Extract("签约3万 - 5元")) == "orders=30000 sales=5 ");
+  // 到 before a date or a period reads "by", so the amount before it still counts.
+  CHECK(Describe(Sales().Extract("签约3万到5月底完成")) == "sales=30000 ");
+  CHECK(Describe(Sales().Extract("签约3万-5号前回款")) == "sales=30000 ");
+}
+
+TEST_CASE("Extract reads a range ending in 余 or 多", "[extract]") {
+  struct Case {
+    const char* text;
+    const char* low;
+    const char* high;
+  };
+  const Case cases[] = {{"签约3-5万余元", "30000", "50000"},
+                        {"签约3万-5万余元", "30000", "50000"},
+                        {"签约3-5千多元", "3000", "5000"},
+                        {"签约3-5万多", "30000", "50000"},
+                        {"拜访3-5多家", "3", "5"}};
+  for (const Case& c : cases) {
+    INFO("text: " << c.text);
+    std::vector<Extraction> found = ExtractOne(c.text);
+    CHECK_FALSE(found[0].unreadable);
+    CHECK(found[0].quantity.approximate);
+    CHECK(found[0].quantity.low.ToString() == c.low);
+    CHECK(found[0].quantity.high.ToString() == c.high);
+  }
+}
+
+TEST_CASE("Extract adds numbers joined by a plus", "[extract]") {
+  const TextValue cases[] = {
+      {"签约3万+5万元", "80000"},   {"签约3万元+5万元", "80000"}, {"签约3万+5万", "80000"},
+      {"签约3万＋5万元", "80000"},  {"签约3千+5百元", "3500"},    {"拜访2家+3家", "5"},
+      {"签约3万+5万+2万元", "100000"},
+  };
+  for (const TextValue& c : cases) {
+    INFO("text: " << c.text);
+    std::vector<Extraction> found = ExtractOne(c.text);
+    CHECK(found[0].quantity.Value().ToString() == c.value);
+    CHECK_FALSE(found[0].quantity.approximate);
+    CHECK(found[0].span.begin == 0);
+    CHECK(found[0].span.end == FoldText(c.text).original_length);
+  }
+  // A + after the sum is still a hedge.
+  std::vector<Extraction> hedged = ExtractOne("签约3万+5万元+");
+  CHECK(hedged[0].quantity.Value().ToString() == "80000");
+  CHECK(hedged[0].quantity.approximate);
+  // Numbers that do not fit together are read on their own: a bare number before a scaled
+  // one (the scale may be meant for both), two measure words, and percentages.
+  CHECK(Describe(Sales().Extract("签约3+5万元")) == "orders=3 sales=50000 ");
+  CHECK(Describe(Sales().Extract("拜访2家+3位")) == "visits=2 ");
+  CHECK(Describe(Sales().Extract("完成率80%+5%")) == "rate=80 ");
 }
 
 TEST_CASE("Extract reads ranges with one scale", "[extract]") {

@@ -2,6 +2,7 @@
 // normalized one after another sharing nothing.
 #include "scoring/normalize.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -17,17 +18,25 @@
 namespace logbridge::scoring {
 namespace {
 
+// Loads a config from the repository's config folder, such as "sales.toml".
+Config LoadRepositoryConfig(const std::string& name) {
+  std::ifstream file(std::string(LOGBRIDGE_SOURCE_DIR) + "/config/" + name);
+  std::ostringstream text;
+  text << file.rdbuf();
+  Result<Config> config = LoadConfigString(text.str(), name);
+  if (!config.ok()) {
+    FAIL(config.error().message);
+  }
+  return std::move(config).value();
+}
+
 const Config& SalesConfig() {
-  static const Config kConfig = [] {
-    std::ifstream file(std::string(LOGBRIDGE_SOURCE_DIR) + "/config/sales.toml");
-    std::ostringstream text;
-    text << file.rdbuf();
-    Result<Config> config = LoadConfigString(text.str(), "sales.toml");
-    if (!config.ok()) {
-      FAIL(config.error().message);
-    }
-    return std::move(config).value();
-  }();
+  static const Config kConfig = LoadRepositoryConfig("sales.toml");
+  return kConfig;
+}
+
+const Config& RndConfig() {
+  static const Config kConfig = LoadRepositoryConfig("rnd.toml");
   return kConfig;
 }
 
@@ -192,6 +201,58 @@ TEST_CASE("Normalize reads ranges in text and fields", "[normalize]") {
   CHECK(sales_values(typed_wide).empty());
   REQUIRE(typed_wide.unreadable.size() == 1);
   CHECK(typed_wide.unreadable[0].key == "成交金额");
+}
+
+TEST_CASE("Normalize reads sums and falling ranges", "[normalize]") {
+  const int sales = SalesConfig().FindMetric("sales");
+  REQUIRE(sales >= 0);
+
+  // A sum in free text counts once, with the whole sum quoted.
+  // The record outlives the log, whose evidence quotes point into it.
+  LogRecord record = SalesLog("签约3万+5万元", "华为", "");
+  NormalizedLog text = Normalize(SalesConfig(), record);
+  std::vector<std::string> lines = DescribeValues(text);
+  for (const std::string& line : lines) {
+    UNSCOPED_INFO(line);
+  }
+  CHECK(std::count(lines.begin(), lines.end(),
+                   std::to_string(sales) + " 80000 deals_signed 0-8 签约3万+5万元") == 1);
+
+  // A typed sum reads the same.
+  NormalizedLog typed = Normalize(SalesConfig(), SalesLog("整理资料", "华为", "3万+5万"));
+  REQUIRE(typed.unreadable.empty());
+  CHECK(std::count_if(typed.values.begin(), typed.values.end(), [sales](const MetricValue& v) {
+          return v.metric == sales && v.value == Decimal::FromInt(80000);
+        }) == 1);
+
+  // A range whose upper end is not above its lower end is listed as not counted.
+  for (const char* work : {"签约5-5万元", "签约3万-5元"}) {
+    INFO("work: " << work);
+    NormalizedLog falling = Normalize(SalesConfig(), SalesLog(work, "华为", ""));
+    CHECK(std::none_of(falling.values.begin(), falling.values.end(),
+                       [sales](const MetricValue& v) { return v.metric == sales; }));
+    REQUIRE(falling.ignored.size() == 1);
+    CHECK(falling.ignored[0].field_key == "今日工作");
+    CHECK(falling.ignored[0].extraction.unreadable);
+  }
+}
+
+TEST_CASE("Normalize reads a typed range of tenths", "[normalize]") {
+  const Config& config = RndConfig();
+  LogRecord record;
+  record.report_id = "r1";
+  record.template_name = "研发日报";
+  record.creator_id = "lisi";
+  record.create_time = EpochMs(1793000000000);
+  record.contents = {{"完成进度", 0, "1", "8-9成"}};
+
+  NormalizedLog log = Normalize(config, record);
+  CHECK(log.unreadable.empty());
+  REQUIRE(log.values.size() == 1);
+  CHECK(log.values[0].value == Decimal::FromInt(85));
+  REQUIRE(log.values[0].evidence.approximate.has_value());
+  CHECK(log.values[0].evidence.approximate->low == Decimal::FromInt(80));
+  CHECK(log.values[0].evidence.approximate->high == Decimal::FromInt(90));
 }
 
 TEST_CASE("Normalize joins field texts", "[normalize]") {
@@ -434,11 +495,7 @@ TEST_CASE("Normalize explains a too wide range", "[normalize]") {
 }
 
 TEST_CASE("Normalize rejects a fraction as percent", "[normalize]") {
-  std::ifstream file(std::string(LOGBRIDGE_SOURCE_DIR) + "/config/rnd.toml");
-  std::ostringstream text;
-  text << file.rdbuf();
-  Result<Config> config = LoadConfigString(text.str(), "rnd.toml");
-  REQUIRE(config.ok());
+  const Config* config = &RndConfig();
   auto progress_log = [](std::string progress) {
     LogRecord record;
     record.report_id = "r1";

@@ -35,6 +35,17 @@ void CheckParses(const ParseCase& c) {
   CHECK(quantity->unit == c.unit);
 }
 
+// A text that must not parse as a quantity of kind.
+struct UnparsedCase {
+  const char* text;
+  QuantityKind kind;
+};
+
+void CheckUnparsed(const UnparsedCase& c) {
+  INFO("text: " << c.text);
+  CHECK_FALSE(ParseQuantity(c.text, c.kind).has_value());
+}
+
 constexpr QuantityKind kCount = QuantityKind::kCount;
 constexpr QuantityKind kAmount = QuantityKind::kAmount;
 constexpr QuantityKind kPercent = QuantityKind::kPercent;
@@ -173,6 +184,8 @@ TEST_CASE("ParseQuantity reads a spaced scale word", "[extract]") {
       {"5 万元", "50000", {0, 4}},
       {"1.5  万元", "15000", {0, 7}},
       {"3 k", "3000", {0, 3}},
+      {"3\tk", "3000", {0, 3}},
+      {"3\u00A0k", "3000", {0, 3}},
       {"１２　万", "120000", {0, 4}},  // full-width digits and an ideographic space
       {" 2 千元 ", "2000", {1, 5}},
   };
@@ -329,6 +342,59 @@ TEST_CASE("ParseQuantity reads typed ranges and notes", "[extract]") {
   for (const char* text : rejected) {
     INFO("text: " << text);
     CHECK_FALSE(ParseQuantity(text, kAmount).has_value());
+  }
+}
+
+TEST_CASE("ParseQuantity reads spaced and tenths ranges", "[extract]") {
+  const ParseCase cases[] = {
+      {"3000 - 5000", kAmount, "3000", "5000", true, ""},
+      {"3000 - 5000元", kAmount, "3000", "5000", true, "元"},
+      {"80% - 90%", kPercent, "80", "90", true, "%"},
+      {"80 - 90%", kPercent, "80", "90", true, "%"},
+      {"8-9成", kPercent, "80", "90", true, "成"},
+      {"八到九成", kPercent, "80", "90", true, "成"},
+      {"8 - 9成", kPercent, "80", "90", true, "成"},
+      {"约8-9成", kPercent, "80", "90", true, "成"},
+      {"3-5万余元", kAmount, "30000", "50000", true, "万余元"},
+      {"3万-5万多", kAmount, "30000", "50000", true, "万多"},
+  };
+  for (const ParseCase& c : cases) {
+    CheckParses(c);
+  }
+  // A dash with a space on one side only, falling or too wide tenths, and a range whose lower
+  // end is not below its upper end stay unreadable.
+  const UnparsedCase rejected[] = {
+      {"3000 -5000", kAmount}, {"80% -90%", kPercent}, {"9-8成", kPercent},
+      {"0-5成", kPercent},     {"8-8成", kPercent},    {"8--9成", kPercent},
+      {"5-5万元", kAmount},    {"8-5万元", kAmount},   {"3万-5元", kAmount},
+      {"3万-5", kAmount},
+  };
+  for (const UnparsedCase& c : rejected) {
+    CheckUnparsed(c);
+  }
+}
+
+TEST_CASE("ParseQuantity adds numbers joined by a plus", "[extract]") {
+  const ParseCase cases[] = {
+      {"3万+5万", kAmount, "80000", "80000", false, "万"},
+      {"3万+5万元", kAmount, "80000", "80000", false, "万元"},
+      {"3万元+5万元", kAmount, "80000", "80000", false, "万元"},
+      {"3万+2000元", kAmount, "32000", "32000", false, "元"},
+      {"2家+3家", kCount, "5", "5", false, "家"},
+      {"2小时+30分钟", kDuration, "2.5", "2.5", false, "分钟"},
+      {"3万+5万+2万元", kAmount, "100000", "100000", false, "万元"},
+      {"3万+", kAmount, "30000", "30000", true, "万"},
+  };
+  for (const ParseCase& c : cases) {
+    CheckParses(c);
+  }
+  // Numbers that do not fit together are no sum, and a typed value contains one quantity.
+  const UnparsedCase rejected[] = {
+      {"3+5万元", kAmount}, {"3万+5家", kAmount}, {"2家+3位", kCount},
+      {"80%+5%", kPercent}, {"3万++5万", kAmount},
+  };
+  for (const UnparsedCase& c : rejected) {
+    CheckUnparsed(c);
   }
 }
 
