@@ -14,6 +14,7 @@
 #include "scoring/flat_table.h"
 #include "scoring/packed_strings.h"
 #include "scoring/rational.h"
+#include "scoring/short_bytes.h"
 #include "scoring/text_hash.h"
 #include "scoring/top_evidence.h"
 
@@ -361,6 +362,32 @@ std::vector<Flag> ApproximateValueFlags(const NormalizedLog& log) {
   return flags;
 }
 
+// Returns whether two texts are equal. Field keys are short and often of one size, such as four
+// ideographs, where a word comparison is cheaper than a call to memcmp.
+bool SameText(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && EqualShortBytes(a.data(), b.data(), a.size());
+}
+
+// LogRecord::FindField with the key comparison of SameText: the field with the key, else the
+// first one with fallback_sort when that is not negative, else nullptr.
+const LogField* FindRecordField(const LogRecord& record, std::string_view key,
+                                int32_t fallback_sort) {
+  for (const LogField& field : record.contents) {
+    if (SameText(field.key, key)) {
+      return &field;
+    }
+  }
+  if (fallback_sort < 0) {
+    return nullptr;
+  }
+  for (const LogField& field : record.contents) {
+    if (field.sort == fallback_sort) {
+      return &field;
+    }
+  }
+  return nullptr;
+}
+
 // Fills an item with what an ignored extraction would have counted and the quoted text it came
 // from; the item's buffers are reused.
 void FillIgnoredItem(const NormalizedLog& log, const IgnoredExtraction& ignored,
@@ -377,13 +404,13 @@ void FillIgnoredItem(const NormalizedLog& log, const IgnoredExtraction& ignored,
   int32_t sort = -1;
   int fields_with_key = 0;
   for (const FieldSpec& field : log.spec->fields) {
-    if (field.key == ignored.field_key) {
+    if (SameText(field.key, ignored.field_key)) {
       sort = field.sort;
       ++fields_with_key;
     }
   }
   std::string_view quote;
-  if (const LogField* field = log.record->FindField(ignored.field_key, sort)) {
+  if (const LogField* field = FindRecordField(*log.record, ignored.field_key, sort)) {
     // The extraction's byte offsets are into the text it was extracted from, which is this
     // field's only when one field of the template has the key. Then they save walking the text.
     bool offsets_apply = fields_with_key == 1 && extraction.span_begin_byte >= 0 &&
