@@ -68,6 +68,33 @@ bool EvidenceBefore(const Evidence& a, const Evidence& b) {
          std::tie(b.report_id, b.field_key, b.span.begin, b.span.end, b.source);
 }
 
+// Returns the indexes 0 to count - 1 in the order std::sort would leave elements that compare as
+// before(index, index) does. std::sort's moves depend only on the outcomes of its comparisons, so
+// sorting indexes gives the same order as sorting the elements, equal ones included, while
+// moving 4-byte indexes instead of structs of strings.
+template <typename Before>
+std::vector<uint32_t> SortedOrder(size_t count, Before before) {
+  std::vector<uint32_t> order(count);
+  for (size_t i = 0; i < count; ++i) {
+    order[i] = static_cast<uint32_t>(i);
+  }
+  std::sort(order.begin(), order.end(), before);
+  return order;
+}
+
+// Sorts evidence with EvidenceBefore into the order std::sort gives, moving each item once.
+void SortEvidence(std::vector<Evidence>* evidence) {
+  std::vector<Evidence>& items = *evidence;
+  std::vector<uint32_t> order = SortedOrder(
+      items.size(), [&](uint32_t a, uint32_t b) { return EvidenceBefore(items[a], items[b]); });
+  std::vector<Evidence> sorted;
+  sorted.reserve(items.size());
+  for (uint32_t index : order) {
+    sorted.push_back(std::move(items[index]));
+  }
+  items = std::move(sorted);
+}
+
 // The metric's value for a cell, or nullopt when nothing fed it.
 std::optional<Decimal> MetricValueOf(const Config& config, std::span<const MetricState> metrics,
                                      int index) {
@@ -259,7 +286,15 @@ ScoreReport BuildReport(const Config& config, const EvidenceOrigins& origins,
               return std::tie(a.create_time, a.report_id) < std::tie(b.create_time, b.report_id);
             });
   report.ignored.reserve(cell.ignored.size());
-  for (const IgnoredItem& item : cell.ignored) {
+  for (uint32_t index : SortedOrder(cell.ignored.size(), [&](uint32_t a, uint32_t b) {
+         const PackedStrings<6>& left = cell.ignored[a].texts;
+         const PackedStrings<6>& right = cell.ignored[b].texts;
+         return std::tuple(left.Part(0), left.Part(1), cell.ignored[a].span.begin,
+                           cell.ignored[a].span.end) <
+                std::tuple(right.Part(0), right.Part(1), cell.ignored[b].span.begin,
+                           cell.ignored[b].span.end);
+       })) {
+    const IgnoredItem& item = cell.ignored[index];
     IgnoredMatch& match = report.ignored.emplace_back();
     match.report_id = item.texts.Part(0);
     match.field_key = item.texts.Part(1);
@@ -272,11 +307,6 @@ ScoreReport BuildReport(const Config& config, const EvidenceOrigins& origins,
     match.value = item.value;
   }
   report.ignored_omitted = cell.ignored_omitted;
-  std::sort(report.ignored.begin(), report.ignored.end(),
-            [](const IgnoredMatch& a, const IgnoredMatch& b) {
-              return std::tie(a.report_id, a.field_key, a.span.begin, a.span.end) <
-                     std::tie(b.report_id, b.field_key, b.span.begin, b.span.end);
-            });
 
   // The role with the most logs wins; ties go to the first name in order.
   const RoleSpec* role = nullptr;
@@ -318,7 +348,7 @@ ScoreReport BuildReport(const Config& config, const EvidenceOrigins& origins,
       present_weight = present_weight + spec.weight;
     }
     CollectEvidence(config, origins, metrics, spec.metric_index, &kpi);
-    std::sort(kpi.evidence.begin(), kpi.evidence.end(), EvidenceBefore);
+    SortEvidence(&kpi.evidence);
     report.kpis.push_back(std::move(kpi));
   }
 
