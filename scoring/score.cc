@@ -63,11 +63,6 @@ struct Cell {
   int32_t ignored_replaced = 0;  // items of ignored with reason "replaced"
 };
 
-bool EvidenceBefore(const Evidence& a, const Evidence& b) {
-  return std::tie(a.report_id, a.field_key, a.span.begin, a.span.end, a.source) <
-         std::tie(b.report_id, b.field_key, b.span.begin, b.span.end, b.source);
-}
-
 // Returns the indexes 0 to count - 1 in the order std::sort would leave elements that compare as
 // before(index, index) does. std::sort's moves depend only on the outcomes of its comparisons, so
 // sorting indexes gives the same order as sorting the elements, equal ones included, while
@@ -80,19 +75,6 @@ std::vector<uint32_t> SortedOrder(size_t count, Before before) {
   }
   std::sort(order.begin(), order.end(), before);
   return order;
-}
-
-// Sorts evidence with EvidenceBefore into the order std::sort gives, moving each item once.
-void SortEvidence(std::vector<Evidence>* evidence) {
-  std::vector<Evidence>& items = *evidence;
-  std::vector<uint32_t> order = SortedOrder(
-      items.size(), [&](uint32_t a, uint32_t b) { return EvidenceBefore(items[a], items[b]); });
-  std::vector<Evidence> sorted;
-  sorted.reserve(items.size());
-  for (uint32_t index : order) {
-    sorted.push_back(std::move(items[index]));
-  }
-  items = std::move(sorted);
 }
 
 // The metric's value for a cell, or nullopt when nothing fed it.
@@ -151,19 +133,51 @@ std::optional<Rational> ExactMetricValueOf(const Config& config,
   return Rational(*rounded);
 }
 
-// Appends the evidence of a metric (both parts of a ratio) and counts what it omits.
-void CollectEvidence(const Config& config, const EvidenceOrigins& origins,
-                     std::span<const MetricState> metrics, int index, KpiScore* kpi) {
+// A kept evidence item of a cell: its list and its slot there.
+struct EvidenceSlot {
+  const TopEvidence* list = nullptr;
+  uint32_t slot = 0;
+};
+
+// Collects the kept evidence of a metric (both parts of a ratio) in the order the lists hold it,
+// and counts what it omits.
+void CollectEvidence(const Config& config, std::span<const MetricState> metrics, int index,
+                     std::vector<EvidenceSlot>* slots, KpiScore* kpi) {
   const MetricSpec& metric = config.metrics[index];
   if (metric.aggregation == Aggregation::kRatio) {
-    CollectEvidence(config, origins, metrics, config.FindMetric(metric.numerator), kpi);
-    CollectEvidence(config, origins, metrics, config.FindMetric(metric.denominator), kpi);
+    CollectEvidence(config, metrics, config.FindMetric(metric.numerator), slots, kpi);
+    CollectEvidence(config, metrics, config.FindMetric(metric.denominator), slots, kpi);
     return;
   }
   const MetricState& state = metrics[index];
-  state.evidence.AppendTo(origins, config.validation.down_weight, &kpi->evidence);
+  for (uint32_t slot = 0; slot < state.evidence.size(); ++slot) {
+    slots->push_back({&state.evidence, slot});
+  }
   kpi->evidence_omitted += state.evidence.omitted();
   kpi->value_count += state.count;
+}
+
+// Appends the evidence of slots to out, sorted by report id, field key, span and source, with
+// ties in the order std::sort leaves them when it sorts the Evidence of slots built first.
+// Only the sort keys are read before sorting, and each Evidence is built once, in place.
+void AppendSortedEvidence(const EvidenceOrigins& origins, Decimal down_weight,
+                          std::span<const EvidenceSlot> slots, std::vector<Evidence>* out) {
+  std::vector<TopEvidence::ItemKey> keys;
+  keys.reserve(slots.size());
+  for (const EvidenceSlot& slot : slots) {
+    keys.push_back(slot.list->KeyOf(origins, slot.slot));
+  }
+  auto before = [&](uint32_t a, uint32_t b) {
+    const TopEvidence::ItemKey& left = keys[a];
+    const TopEvidence::ItemKey& right = keys[b];
+    return std::tie(left.report_id, left.field_key, left.span.begin, left.span.end, left.source) <
+           std::tie(right.report_id, right.field_key, right.span.begin, right.span.end,
+                    right.source);
+  };
+  out->reserve(out->size() + slots.size());
+  for (uint32_t index : SortedOrder(slots.size(), before)) {
+    slots[index].list->AppendItemTo(origins, down_weight, slots[index].slot, out);
+  }
 }
 
 // Scales the target of a sum or count KPI from the config's target period to the scored
@@ -326,6 +340,7 @@ ScoreReport BuildReport(const Config& config, const EvidenceOrigins& origins,
 
   Decimal present_weight;
   std::vector<ExactKpiInputs> exact(role->kpis.size());
+  std::vector<EvidenceSlot> evidence_slots;  // reused by each KPI
   for (const KpiSpec& spec : role->kpis) {
     KpiScore kpi;
     kpi.name = spec.name;
@@ -347,8 +362,9 @@ ScoreReport BuildReport(const Config& config, const EvidenceOrigins& origins,
     if (kpi.has_data) {
       present_weight = present_weight + spec.weight;
     }
-    CollectEvidence(config, origins, metrics, spec.metric_index, &kpi);
-    SortEvidence(&kpi.evidence);
+    evidence_slots.clear();
+    CollectEvidence(config, metrics, spec.metric_index, &evidence_slots, &kpi);
+    AppendSortedEvidence(origins, config.validation.down_weight, evidence_slots, &kpi.evidence);
     report.kpis.push_back(std::move(kpi));
   }
 

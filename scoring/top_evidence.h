@@ -52,6 +52,21 @@ class TopEvidence {
   void AppendTo(const EvidenceOrigins& origins, Decimal down_weight,
                 std::vector<Evidence>* out) const;
 
+  // The fields of a kept item that reports sort evidence by, as views into this object and
+  // origins, valid until the next Offer.
+  struct ItemKey {
+    std::string_view report_id;
+    std::string_view field_key;
+    Span span;
+    std::string_view source;
+  };
+  // REQUIRES: slot < size().
+  ItemKey KeyOf(const EvidenceOrigins& origins, uint32_t slot) const;
+  // Appends the item in one slot as AppendTo does, so that a caller can build evidence in its
+  // own order without moving it afterwards. REQUIRES: slot < size().
+  void AppendItemTo(const EvidenceOrigins& origins, Decimal down_weight, uint32_t slot,
+                    std::vector<Evidence>* out) const;
+
   size_t size() const { return size_; }
   int64_t omitted() const { return omitted_; }
 
