@@ -109,9 +109,11 @@ class TopEvidence {
   // Overwrites the smallest item with a larger value.
   void Replace(const MetricValue& value, int64_t abs_units, std::string_view report_id,
                bool down_weighted, EvidenceOrigins* origins);
-  // Fills the item in a slot from a value, reusing the slot's cold buffer.
-  void Fill(const MetricValue& value, std::string_view report_id, bool down_weighted, uint32_t slot,
-            EvidenceOrigins* origins);
+  // Fills the item in a slot from a value, reusing the slot's cold buffer. Inlined into Append
+  // and Replace, its only callers, which saves a call per kept value.
+  [[gnu::always_inline]] inline void Fill(const MetricValue& value, std::string_view report_id,
+                                          bool down_weighted, uint32_t slot,
+                                          EvidenceOrigins* origins);
   // Returns the cold slot of an item, allocating the cold slots on first use.
   ColdSlot& ColdSlotOf(uint32_t slot);
   // Finds the item that the next larger value replaces: the last one, in slot order, with the
