@@ -1,5 +1,6 @@
-// Decimal parsing, formatting and the rounding arithmetic. Products and quotients go through
-// 128-bit intermediates, so they are exact before the single rounding step.
+// Decimal parsing, formatting and the rounding arithmetic. Products and quotients are exact
+// before the single rounding step: in 64 bits when the intermediate product fits, which avoids
+// the slow 128-bit division calls, and in 128 bits otherwise.
 #include "scoring/decimal.h"
 
 #include <limits>
@@ -27,6 +28,41 @@ Wide DivideRounded(Wide dividend, Wide divisor) {
     quotient += ((dividend < 0) != (divisor < 0)) ? -1 : 1;
   }
   return quotient;
+}
+
+// DivideRounded on 64-bit values, with the same result. Returns false, leaving *quotient unset,
+// when the quotient itself would overflow (the most negative value divided by -1).
+// REQUIRES: divisor != 0.
+bool DivideRounded64(int64_t dividend, int64_t divisor, int64_t* quotient) {
+  if (dividend == std::numeric_limits<int64_t>::min() && divisor == -1) {
+    return false;
+  }
+  int64_t whole = dividend / divisor;
+  int64_t remainder = dividend % divisor;
+  // Magnitudes as unsigned values, so that the most negative divisor has one. Comparing
+  // remainder with magnitude - remainder tests remainder x 2 >= magnitude without overflow.
+  uint64_t remainder_magnitude =
+      remainder < 0 ? 0 - static_cast<uint64_t>(remainder) : static_cast<uint64_t>(remainder);
+  uint64_t magnitude =
+      divisor < 0 ? 0 - static_cast<uint64_t>(divisor) : static_cast<uint64_t>(divisor);
+  if (remainder_magnitude != 0 && remainder_magnitude >= magnitude - remainder_magnitude) {
+    // A nonzero remainder means |divisor| >= 2, so |whole| <= 2^62 and this cannot overflow.
+    whole += ((dividend < 0) != (divisor < 0)) ? -1 : 1;
+  }
+  *quotient = whole;
+  return true;
+}
+
+// Returns product / divisor rounded as DivideRounded does, in 64 bits when the product fits.
+// REQUIRES: divisor != 0.
+Wide MultiplyDivideRounded(int64_t left, int64_t right, int64_t divisor) {
+  int64_t product = 0;
+  int64_t quotient = 0;
+  if (!__builtin_mul_overflow(left, right, &product) &&
+      DivideRounded64(product, divisor, &quotient)) {
+    return quotient;
+  }
+  return DivideRounded(static_cast<Wide>(left) * right, divisor);
 }
 
 int64_t Saturate(Wide units) {
@@ -106,22 +142,22 @@ std::string Decimal::ToString() const {
 }
 
 Decimal Decimal::operator*(Decimal other) const {
-  return Decimal(Saturate(DivideRounded(static_cast<Wide>(units_) * other.units_, kScale)));
+  return Decimal(Saturate(MultiplyDivideRounded(units_, other.units_, kScale)));
 }
 
 Decimal Decimal::operator/(Decimal other) const {
-  return Decimal(Saturate(DivideRounded(static_cast<Wide>(units_) * kScale, other.units_)));
+  return Decimal(Saturate(MultiplyDivideRounded(units_, kScale, other.units_)));
 }
 
 std::optional<Decimal> Decimal::CheckedMultiply(Decimal other) const {
-  return CheckedFromWide(DivideRounded(static_cast<Wide>(units_) * other.units_, kScale));
+  return CheckedFromWide(MultiplyDivideRounded(units_, other.units_, kScale));
 }
 
 std::optional<Decimal> Decimal::CheckedDivide(Decimal other) const {
   if (other.units_ == 0) {
     return std::nullopt;
   }
-  return CheckedFromWide(DivideRounded(static_cast<Wide>(units_) * kScale, other.units_));
+  return CheckedFromWide(MultiplyDivideRounded(units_, kScale, other.units_));
 }
 
 }  // namespace logbridge::scoring

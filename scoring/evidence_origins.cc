@@ -14,6 +14,15 @@ void AppendSized(std::string_view text, std::string* key) {
 
 }  // namespace
 
+uint32_t EvidenceOrigins::InternAfterMiss(const Names& names, size_t pair) {
+  Recent& latest = recent_[pair];
+  Recent& earlier = recent_[pair + 1];
+  uint32_t id = IsRecent(earlier, names) ? earlier.id : InternSlow(names);
+  earlier = latest;
+  latest = {names, id};
+  return id;
+}
+
 uint32_t EvidenceOrigins::InternSlow(const Names& names) {
   key_scratch_.clear();
   AppendSized(names.field_key, &key_scratch_);

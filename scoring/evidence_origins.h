@@ -32,19 +32,13 @@ class EvidenceOrigins {
   // Returns the id of the names, adding them on first use. The names are copied, so the views
   // need to live only for the call. hint groups calls that usually repeat the same names, such
   // as the values of one metric: the last two names of each hint are found without hashing.
+  // Only the most recent one is checked inline, because most calls repeat the previous names.
   uint32_t Intern(const Names& names, size_t hint) {
     size_t pair = (hint % (kRecentSlots / 2)) * 2;
-    for (size_t slot = pair; slot < pair + 2; ++slot) {
-      if (IsRecent(recent_[slot], names)) {
-        return recent_[slot].id;
-      }
+    if (IsRecent(recent_[pair], names)) {
+      return recent_[pair].id;
     }
-    // The slot that missed longer ago is overwritten, taking turns within the pair.
-    uint32_t id = InternSlow(names);
-    size_t overwritten = pair + next_overwritten_[pair / 2];
-    next_overwritten_[pair / 2] ^= 1;
-    recent_[overwritten] = {names, id};
-    return id;
+    return InternAfterMiss(names, pair);
   }
 
   // Returns the names of an id that Intern returned. The views stay valid until the next Intern.
@@ -68,7 +62,8 @@ class EvidenceOrigins {
   };
 
   // Returns whether a recent call had the same views and the stored names still equal them.
-  bool IsRecent(const Recent& recent, const Names& names) const {
+  // Flattened so that the byte comparisons are inlined as well.
+  [[gnu::flatten]] bool IsRecent(const Recent& recent, const Names& names) const {
     if (recent.id == kNoId || !SameView(recent.names.field_key, names.field_key) ||
         !SameView(recent.names.source, names.source) ||
         !SameView(recent.names.paired_key, names.paired_key)) {
@@ -84,6 +79,9 @@ class EvidenceOrigins {
     return a.data() == b.data() && a.size() == b.size();
   }
 
+  // Finds the id of names that missed recent_[pair] in the other slot of the pair, else by their
+  // text. Either way the names then go to recent_[pair], the slot that Intern checks first.
+  uint32_t InternAfterMiss(const Names& names, size_t pair);
   // Looks the names up by their text, adding them when they are new.
   uint32_t InternSlow(const Names& names);
 
@@ -93,9 +91,9 @@ class EvidenceOrigins {
   // that no two triples share a key.
   FlatTable<std::string, uint32_t, TextHash> ids_;
   std::string key_scratch_;  // reused by InternSlow
+  // Two slots per hint modulo 32: the views of the hint's last call, then those of the call
+  // before it that had other names.
   std::array<Recent, kRecentSlots> recent_{};
-  // Per pair of recent_ slots, which one the next miss overwrites: 0 or 1.
-  std::array<uint8_t, kRecentSlots / 2> next_overwritten_{};
 };
 
 }  // namespace logbridge::scoring

@@ -6,6 +6,7 @@
 // thread-compatible.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 
 #include "scoring/decimal.h"
@@ -47,6 +48,23 @@ class Rational {
   int Compare(const Rational& other) const;
   // Returns numerator / denominator in lowest terms, or an overflowed value.
   static Rational Make(Wide numerator, Wide denominator);
+
+  // The 64-bit paths of Make, +, * and ToDecimal. Each returns false (or nullopt) when a value
+  // or an intermediate result does not fit in int64_t, and the caller then repeats the step in
+  // 128 bits, so results never depend on the path taken.
+  static bool Make64(int64_t numerator, int64_t denominator, Rational* out);
+  // The numerators and denominators of this and another value, narrowed to int64_t.
+  struct Operands64 {
+    int64_t numerator;
+    int64_t denominator;
+    int64_t other_numerator;
+    int64_t other_denominator;
+  };
+  // Returns the operands of this and other, or nullopt when one does not fit the 64-bit paths.
+  std::optional<Operands64> Narrow(const Rational& other) const;
+  static bool Add64(const Operands64& operands, Rational* sum);
+  static bool Multiply64(const Operands64& operands, Rational* product);
+  static std::optional<int64_t> UnitsOf64(int64_t numerator, int64_t denominator);
   static Rational Overflowed();
 
   Wide numerator_ = 0;

@@ -14,6 +14,7 @@
 #include "scoring/flat_table.h"
 #include "scoring/packed_strings.h"
 #include "scoring/rational.h"
+#include "scoring/short_bytes.h"
 #include "scoring/text_hash.h"
 #include "scoring/top_evidence.h"
 
@@ -62,9 +63,18 @@ struct Cell {
   int32_t ignored_replaced = 0;  // items of ignored with reason "replaced"
 };
 
-bool EvidenceBefore(const Evidence& a, const Evidence& b) {
-  return std::tie(a.report_id, a.field_key, a.span.begin, a.span.end, a.source) <
-         std::tie(b.report_id, b.field_key, b.span.begin, b.span.end, b.source);
+// Returns the indexes 0 to count - 1 in the order std::sort would leave elements that compare as
+// before(index, index) does. std::sort's moves depend only on the outcomes of its comparisons, so
+// sorting indexes gives the same order as sorting the elements, equal ones included, while
+// moving 4-byte indexes instead of structs of strings.
+template <typename Before>
+std::vector<uint32_t> SortedOrder(size_t count, Before before) {
+  std::vector<uint32_t> order(count);
+  for (size_t i = 0; i < count; ++i) {
+    order[i] = static_cast<uint32_t>(i);
+  }
+  std::sort(order.begin(), order.end(), before);
+  return order;
 }
 
 // The metric's value for a cell, or nullopt when nothing fed it.
@@ -123,19 +133,51 @@ std::optional<Rational> ExactMetricValueOf(const Config& config,
   return Rational(*rounded);
 }
 
-// Appends the evidence of a metric (both parts of a ratio) and counts what it omits.
-void CollectEvidence(const Config& config, const EvidenceOrigins& origins,
-                     std::span<const MetricState> metrics, int index, KpiScore* kpi) {
+// A kept evidence item of a cell: its list and its slot there.
+struct EvidenceSlot {
+  const TopEvidence* list = nullptr;
+  uint32_t slot = 0;
+};
+
+// Collects the kept evidence of a metric (both parts of a ratio) in the order the lists hold it,
+// and counts what it omits.
+void CollectEvidence(const Config& config, std::span<const MetricState> metrics, int index,
+                     std::vector<EvidenceSlot>* slots, KpiScore* kpi) {
   const MetricSpec& metric = config.metrics[index];
   if (metric.aggregation == Aggregation::kRatio) {
-    CollectEvidence(config, origins, metrics, config.FindMetric(metric.numerator), kpi);
-    CollectEvidence(config, origins, metrics, config.FindMetric(metric.denominator), kpi);
+    CollectEvidence(config, metrics, config.FindMetric(metric.numerator), slots, kpi);
+    CollectEvidence(config, metrics, config.FindMetric(metric.denominator), slots, kpi);
     return;
   }
   const MetricState& state = metrics[index];
-  state.evidence.AppendTo(origins, config.validation.down_weight, &kpi->evidence);
+  for (uint32_t slot = 0; slot < state.evidence.size(); ++slot) {
+    slots->push_back({&state.evidence, slot});
+  }
   kpi->evidence_omitted += state.evidence.omitted();
   kpi->value_count += state.count;
+}
+
+// Appends the evidence of slots to out, sorted by report id, field key, span and source, with
+// ties in the order std::sort leaves them when it sorts the Evidence of slots built first.
+// Only the sort keys are read before sorting, and each Evidence is built once, in place.
+void AppendSortedEvidence(const EvidenceOrigins& origins, Decimal down_weight,
+                          std::span<const EvidenceSlot> slots, std::vector<Evidence>* out) {
+  std::vector<TopEvidence::ItemKey> keys;
+  keys.reserve(slots.size());
+  for (const EvidenceSlot& slot : slots) {
+    keys.push_back(slot.list->KeyOf(origins, slot.slot));
+  }
+  auto before = [&](uint32_t a, uint32_t b) {
+    const TopEvidence::ItemKey& left = keys[a];
+    const TopEvidence::ItemKey& right = keys[b];
+    return std::tie(left.report_id, left.field_key, left.span.begin, left.span.end, left.source) <
+           std::tie(right.report_id, right.field_key, right.span.begin, right.span.end,
+                    right.source);
+  };
+  out->reserve(out->size() + slots.size());
+  for (uint32_t index : SortedOrder(slots.size(), before)) {
+    slots[index].list->AppendItemTo(origins, down_weight, slots[index].slot, out);
+  }
 }
 
 // Scales the target of a sum or count KPI from the config's target period to the scored
@@ -258,7 +300,15 @@ ScoreReport BuildReport(const Config& config, const EvidenceOrigins& origins,
               return std::tie(a.create_time, a.report_id) < std::tie(b.create_time, b.report_id);
             });
   report.ignored.reserve(cell.ignored.size());
-  for (const IgnoredItem& item : cell.ignored) {
+  for (uint32_t index : SortedOrder(cell.ignored.size(), [&](uint32_t a, uint32_t b) {
+         const PackedStrings<6>& left = cell.ignored[a].texts;
+         const PackedStrings<6>& right = cell.ignored[b].texts;
+         return std::tuple(left.Part(0), left.Part(1), cell.ignored[a].span.begin,
+                           cell.ignored[a].span.end) <
+                std::tuple(right.Part(0), right.Part(1), cell.ignored[b].span.begin,
+                           cell.ignored[b].span.end);
+       })) {
+    const IgnoredItem& item = cell.ignored[index];
     IgnoredMatch& match = report.ignored.emplace_back();
     match.report_id = item.texts.Part(0);
     match.field_key = item.texts.Part(1);
@@ -271,11 +321,6 @@ ScoreReport BuildReport(const Config& config, const EvidenceOrigins& origins,
     match.value = item.value;
   }
   report.ignored_omitted = cell.ignored_omitted;
-  std::sort(report.ignored.begin(), report.ignored.end(),
-            [](const IgnoredMatch& a, const IgnoredMatch& b) {
-              return std::tie(a.report_id, a.field_key, a.span.begin, a.span.end) <
-                     std::tie(b.report_id, b.field_key, b.span.begin, b.span.end);
-            });
 
   // The role with the most logs wins; ties go to the first name in order.
   const RoleSpec* role = nullptr;
@@ -295,6 +340,7 @@ ScoreReport BuildReport(const Config& config, const EvidenceOrigins& origins,
 
   Decimal present_weight;
   std::vector<ExactKpiInputs> exact(role->kpis.size());
+  std::vector<EvidenceSlot> evidence_slots;  // reused by each KPI
   for (const KpiSpec& spec : role->kpis) {
     KpiScore kpi;
     kpi.name = spec.name;
@@ -316,8 +362,9 @@ ScoreReport BuildReport(const Config& config, const EvidenceOrigins& origins,
     if (kpi.has_data) {
       present_weight = present_weight + spec.weight;
     }
-    CollectEvidence(config, origins, metrics, spec.metric_index, &kpi);
-    std::sort(kpi.evidence.begin(), kpi.evidence.end(), EvidenceBefore);
+    evidence_slots.clear();
+    CollectEvidence(config, metrics, spec.metric_index, &evidence_slots, &kpi);
+    AppendSortedEvidence(origins, config.validation.down_weight, evidence_slots, &kpi.evidence);
     report.kpis.push_back(std::move(kpi));
   }
 
@@ -361,6 +408,32 @@ std::vector<Flag> ApproximateValueFlags(const NormalizedLog& log) {
   return flags;
 }
 
+// Returns whether two texts are equal. Field keys are short and often of one size, such as four
+// ideographs, where a word comparison is cheaper than a call to memcmp.
+bool SameText(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && EqualShortBytes(a.data(), b.data(), a.size());
+}
+
+// LogRecord::FindField with the key comparison of SameText: the field with the key, else the
+// first one with fallback_sort when that is not negative, else nullptr.
+const LogField* FindRecordField(const LogRecord& record, std::string_view key,
+                                int32_t fallback_sort) {
+  for (const LogField& field : record.contents) {
+    if (SameText(field.key, key)) {
+      return &field;
+    }
+  }
+  if (fallback_sort < 0) {
+    return nullptr;
+  }
+  for (const LogField& field : record.contents) {
+    if (field.sort == fallback_sort) {
+      return &field;
+    }
+  }
+  return nullptr;
+}
+
 // Fills an item with what an ignored extraction would have counted and the quoted text it came
 // from; the item's buffers are reused.
 void FillIgnoredItem(const NormalizedLog& log, const IgnoredExtraction& ignored,
@@ -377,13 +450,13 @@ void FillIgnoredItem(const NormalizedLog& log, const IgnoredExtraction& ignored,
   int32_t sort = -1;
   int fields_with_key = 0;
   for (const FieldSpec& field : log.spec->fields) {
-    if (field.key == ignored.field_key) {
+    if (SameText(field.key, ignored.field_key)) {
       sort = field.sort;
       ++fields_with_key;
     }
   }
   std::string_view quote;
-  if (const LogField* field = log.record->FindField(ignored.field_key, sort)) {
+  if (const LogField* field = FindRecordField(*log.record, ignored.field_key, sort)) {
     // The extraction's byte offsets are into the text it was extracted from, which is this
     // field's only when one field of the template has the key. Then they save walking the text.
     bool offsets_apply = fields_with_key == 1 && extraction.span_begin_byte >= 0 &&

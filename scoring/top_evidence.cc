@@ -136,36 +136,51 @@ void TopEvidence::FindSmallest() {
   smallest_units_ = smallest_units;
 }
 
+TopEvidence::ItemKey TopEvidence::KeyOf(const EvidenceOrigins& origins, uint32_t slot) const {
+  const Item& item = items_[slot];
+  std::string_view report_id(item.texts, item.report_id_end);
+  if ((item.flags & kTextsInColdSlot) != 0) {
+    report_id = std::string_view(cold_[slot].texts).substr(0, cold_[slot].report_id_end);
+  }
+  EvidenceOrigins::Names names = origins.Get(item.origin);
+  return {report_id, names.field_key, {item.span_begin, item.span_end}, names.source};
+}
+
+void TopEvidence::AppendItemTo(const EvidenceOrigins& origins, Decimal down_weight, uint32_t slot,
+                               std::vector<Evidence>* out) const {
+  const Item& item = items_[slot];
+  std::string_view texts(item.texts, item.texts_end);
+  size_t report_id_end = item.report_id_end;
+  size_t quote_end = item.quote_end;
+  if ((item.flags & kTextsInColdSlot) != 0) {
+    texts = cold_[slot].texts;
+    report_id_end = cold_[slot].report_id_end;
+    quote_end = cold_[slot].quote_end;
+  }
+  // Rebuilt as Normalize found it, so ToEvidence composes the quote as it always does.
+  EvidenceOrigins::Names names = origins.Get(item.origin);
+  MetricValue value;
+  value.value = Decimal::FromUnits(item.value_units);
+  value.evidence.field_key = names.field_key;
+  value.evidence.source = names.source;
+  value.evidence.span = {item.span_begin, item.span_end};
+  value.evidence.quote = texts.substr(report_id_end, quote_end - report_id_end);
+  value.evidence.paired_key = names.paired_key;
+  value.evidence.paired_quote = texts.substr(quote_end);
+  if ((item.flags & kHasApproximate) != 0) {
+    value.evidence.approximate = cold_[slot].approximate;
+  }
+  Evidence& evidence = out->emplace_back(value.ToEvidence(texts.substr(0, report_id_end)));
+  if ((item.flags & kDownWeighted) != 0 && down_weight != Decimal::FromInt(1)) {
+    evidence.weight = down_weight;
+    evidence.counted = value.value * down_weight;
+  }
+}
+
 void TopEvidence::AppendTo(const EvidenceOrigins& origins, Decimal down_weight,
                            std::vector<Evidence>* out) const {
   for (uint32_t i = 0; i < size_; ++i) {
-    const Item& item = items_[i];
-    std::string_view texts(item.texts, item.texts_end);
-    size_t report_id_end = item.report_id_end;
-    size_t quote_end = item.quote_end;
-    if ((item.flags & kTextsInColdSlot) != 0) {
-      texts = cold_[i].texts;
-      report_id_end = cold_[i].report_id_end;
-      quote_end = cold_[i].quote_end;
-    }
-    // Rebuilt as Normalize found it, so ToEvidence composes the quote as it always does.
-    EvidenceOrigins::Names names = origins.Get(item.origin);
-    MetricValue value;
-    value.value = Decimal::FromUnits(item.value_units);
-    value.evidence.field_key = names.field_key;
-    value.evidence.source = names.source;
-    value.evidence.span = {item.span_begin, item.span_end};
-    value.evidence.quote = texts.substr(report_id_end, quote_end - report_id_end);
-    value.evidence.paired_key = names.paired_key;
-    value.evidence.paired_quote = texts.substr(quote_end);
-    if ((item.flags & kHasApproximate) != 0) {
-      value.evidence.approximate = cold_[i].approximate;
-    }
-    Evidence& evidence = out->emplace_back(value.ToEvidence(texts.substr(0, report_id_end)));
-    if ((item.flags & kDownWeighted) != 0 && down_weight != Decimal::FromInt(1)) {
-      evidence.weight = down_weight;
-      evidence.counted = value.value * down_weight;
-    }
+    AppendItemTo(origins, down_weight, i, out);
   }
 }
 

@@ -52,6 +52,21 @@ class TopEvidence {
   void AppendTo(const EvidenceOrigins& origins, Decimal down_weight,
                 std::vector<Evidence>* out) const;
 
+  // The fields of a kept item that reports sort evidence by, as views into this object and
+  // origins, valid until the next Offer.
+  struct ItemKey {
+    std::string_view report_id;
+    std::string_view field_key;
+    Span span;
+    std::string_view source;
+  };
+  // REQUIRES: slot < size().
+  ItemKey KeyOf(const EvidenceOrigins& origins, uint32_t slot) const;
+  // Appends the item in one slot as AppendTo does, so that a caller can build evidence in its
+  // own order without moving it afterwards. REQUIRES: slot < size().
+  void AppendItemTo(const EvidenceOrigins& origins, Decimal down_weight, uint32_t slot,
+                    std::vector<Evidence>* out) const;
+
   size_t size() const { return size_; }
   int64_t omitted() const { return omitted_; }
 
@@ -94,9 +109,11 @@ class TopEvidence {
   // Overwrites the smallest item with a larger value.
   void Replace(const MetricValue& value, int64_t abs_units, std::string_view report_id,
                bool down_weighted, EvidenceOrigins* origins);
-  // Fills the item in a slot from a value, reusing the slot's cold buffer.
-  void Fill(const MetricValue& value, std::string_view report_id, bool down_weighted, uint32_t slot,
-            EvidenceOrigins* origins);
+  // Fills the item in a slot from a value, reusing the slot's cold buffer. Inlined into Append
+  // and Replace, its only callers, which saves a call per kept value.
+  [[gnu::always_inline]] inline void Fill(const MetricValue& value, std::string_view report_id,
+                                          bool down_weighted, uint32_t slot,
+                                          EvidenceOrigins* origins);
   // Returns the cold slot of an item, allocating the cold slots on first use.
   ColdSlot& ColdSlotOf(uint32_t slot);
   // Finds the item that the next larger value replaces: the last one, in slot order, with the

@@ -99,5 +99,61 @@ TEST_CASE("Decimal checked operations detect overflow", "[decimal]") {
   CHECK(Format(Decimal::FromInt(-3).Times(1000)) == "-3000");
 }
 
+// GCC and Clang provide 128-bit integers on 64-bit targets, and __extension__ keeps -Wpedantic
+// quiet about them.
+__extension__ using Wide = __int128;
+
+// The rounding rule written out on 128-bit values: the exact quotient, moved one unit away from
+// zero when the remainder is at least half the divisor. Returns nullopt outside int64_t.
+std::optional<int64_t> ReferenceQuotient(Wide dividend, Wide divisor) {
+  Wide quotient = dividend / divisor;
+  Wide remainder = dividend % divisor;
+  Wide remainder_magnitude = remainder < 0 ? -remainder : remainder;
+  Wide divisor_magnitude = divisor < 0 ? -divisor : divisor;
+  if (2 * remainder_magnitude >= divisor_magnitude) {
+    quotient += (dividend < 0) == (divisor < 0) ? 1 : -1;
+  }
+  if (quotient > std::numeric_limits<int64_t>::max() ||
+      quotient < std::numeric_limits<int64_t>::min()) {
+    return std::nullopt;
+  }
+  return static_cast<int64_t>(quotient);
+}
+
+std::string FormatUnits(std::optional<int64_t> units) {
+  return units ? Decimal::FromUnits(*units).ToString() : std::string("nullopt");
+}
+
+// Products and quotients take a 64-bit path when the intermediate product fits and a 128-bit one
+// otherwise. These units sit on both sides of that limit and of the int64_t range.
+TEST_CASE("Decimal rounds alike near 64-bit limits", "[decimal]") {
+  const int64_t max = std::numeric_limits<int64_t>::max();
+  const int64_t min = std::numeric_limits<int64_t>::min();
+  const int64_t cases[] = {0,          1,          -1,          2,           -2,
+                           5000,       -5000,      15000,       -15000,      9999,
+                           10000,      -10000,     3037000499,  3037000500,  -3037000499,
+                           -3037000500, 922337203685477, 922337203685478, -922337203685477,
+                           -922337203685478, int64_t{1} << 62, -(int64_t{1} << 62), max / 3,
+                           max - 1,    max,        min + 1,     min};
+  for (int64_t a : cases) {
+    for (int64_t b : cases) {
+      INFO("a units: " << a << ", b units: " << b);
+      Decimal left = Decimal::FromUnits(a);
+      Decimal right = Decimal::FromUnits(b);
+      std::optional<int64_t> product = ReferenceQuotient(Wide{a} * b, Decimal::kScale);
+      CHECK(Format(left.CheckedMultiply(right)) == FormatUnits(product));
+      int64_t saturated = product ? *product : ((a < 0) != (b < 0) ? min : max);
+      CHECK((left * right).units() == saturated);
+      if (b == 0) {
+        continue;
+      }
+      std::optional<int64_t> quotient = ReferenceQuotient(Wide{a} * Decimal::kScale, b);
+      CHECK(Format(left.CheckedDivide(right)) == FormatUnits(quotient));
+      saturated = quotient ? *quotient : ((a < 0) != (b < 0) ? min : max);
+      CHECK((left / right).units() == saturated);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace logbridge::scoring

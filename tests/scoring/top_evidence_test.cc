@@ -318,5 +318,63 @@ TEST_CASE("top evidence matches plain model", "[top_evidence]") {
   }
 }
 
+TEST_CASE("top evidence item keys and appends", "[top_evidence]") {
+  EvidenceOrigins origins;
+  TopEvidence top;
+  // The second report id and quote are too long for the item's inline bytes, so its texts are
+  // in the cold slot.
+  std::string long_id(30, 'x');
+  std::string long_quote = "今天上午拜访了三家客户";
+  MetricValue paired = MakeValue(6, "1.8天");
+  paired.evidence.field_key = "实际用时";
+  paired.evidence.source = "time_saving";
+  paired.evidence.paired_key = "计划用时";
+  paired.evidence.paired_quote = "2天";
+  top.Offer(MakeValue(3, "三"), "r1", false, 4, &origins);
+  top.Offer(MakeValue(4, long_quote), long_id, true, 4, &origins);
+  top.Offer(paired, "r3", false, 4, &origins);
+  REQUIRE(top.size() == 3);
+
+  TopEvidence::ItemKey first = top.KeyOf(origins, 0);
+  CHECK(first.report_id == "r1");
+  CHECK(first.field_key == "今日工作");
+  CHECK(first.source == "visits_done");
+  CHECK(first.span.begin == 2);
+  CHECK(first.span.end == 5);
+  TopEvidence::ItemKey cold = top.KeyOf(origins, 1);
+  CHECK(cold.report_id == long_id);
+  CHECK(cold.span.end == 6);
+  TopEvidence::ItemKey third = top.KeyOf(origins, 2);
+  CHECK(third.field_key == "实际用时");
+  CHECK(third.source == "time_saving");
+
+  // Appending single slots in any order gives the Evidence that AppendTo gives for them.
+  Decimal down_weight = *Decimal::Parse("0.5");
+  std::vector<Evidence> all;
+  top.AppendTo(origins, down_weight, &all);
+  std::vector<Evidence> reversed;
+  for (uint32_t slot : {2U, 1U, 0U}) {
+    top.AppendItemTo(origins, down_weight, slot, &reversed);
+  }
+  REQUIRE(all.size() == 3);
+  REQUIRE(reversed.size() == 3);
+  for (size_t i = 0; i < 3; ++i) {
+    const Evidence& expected = all[i];
+    const Evidence& actual = reversed[2 - i];
+    INFO("slot " << i);
+    CHECK(actual.report_id == expected.report_id);
+    CHECK(actual.field_key == expected.field_key);
+    CHECK(actual.source == expected.source);
+    CHECK(actual.quote == expected.quote);
+    CHECK(actual.value == expected.value);
+    CHECK(actual.weight == expected.weight);
+    CHECK(actual.counted == expected.counted);
+  }
+  CHECK(reversed[1].quote == long_quote);
+  CHECK(reversed[1].weight == down_weight);
+  CHECK(reversed[1].counted == Decimal::FromInt(2));
+  CHECK(reversed[0].quote == "计划用时 2天 → 实际用时 1.8天");
+}
+
 }  // namespace
 }  // namespace logbridge::scoring
