@@ -560,28 +560,33 @@ Validator::LogFacts Validator::FactsOf(const NormalizedLog& log) const {
   return facts;
 }
 
-void Validator::FindOrderCustomer(const NormalizedLog& log, LogFacts* facts) const {
+void Validator::FindOrderCustomer(const NormalizedLog& log, const LogKeyHashes& keys,
+                                  LogFacts* facts) const {
   if (!facts->order_amount) {
     return;
   }
-  facts->customer = FindCustomer(log);
+  facts->customer = FindCustomer(log, keys);
   if (facts->customer >= 0) {
-    // The customer record and its order index are mostly out of cache, so their loads start
-    // before the checks that read them. Customer ids are indexes plus one, so the key needs no
-    // load of the record.
-    __builtin_prefetch(&customers_[static_cast<size_t>(facts->customer)]);
-    orders_.Prefetch(OrderKey{facts->customer + 1, facts->order_amount->units()});
+    PrefetchCustomer(facts->customer, *facts->order_amount);
   }
 }
 
-int32_t Validator::FindPerson(const NormalizedLog& log) const {
-  const int32_t* found = person_index_.Find(log.record->creator_id);
+void Validator::PrefetchCustomer(int32_t customer, Decimal amount) const {
+  // The customer record and its order index are mostly out of cache, so their loads start
+  // before the checks that read them. Customer ids are indexes plus one, so the key needs no
+  // load of the record.
+  __builtin_prefetch(&customers_[static_cast<size_t>(customer)]);
+  orders_.Prefetch(OrderKey{customer + 1, amount.units()});
+}
+
+int32_t Validator::FindPerson(const NormalizedLog& log, const LogKeyHashes& keys) const {
+  const int32_t* found = person_index_.FindHashed(log.record->creator_id, keys.person);
   return found != nullptr ? *found : -1;
 }
 
-int32_t Validator::AddPerson(const NormalizedLog& log) {
-  auto [index, added] =
-      person_index_.TryEmplace(log.record->creator_id, static_cast<int32_t>(people_.size()));
+int32_t Validator::AddPerson(const NormalizedLog& log, const LogKeyHashes& keys) {
+  auto [index, added] = person_index_.TryEmplaceHashed(keys.person, log.record->creator_id,
+                                                       static_cast<int32_t>(people_.size()));
   if (added) {
     people_.push_back(log.record->creator_id);
     histories_.Add();
@@ -589,12 +594,51 @@ int32_t Validator::AddPerson(const NormalizedLog& log) {
   return *index;
 }
 
-int32_t Validator::FindCustomer(const NormalizedLog& log) const {
+int32_t Validator::FindCustomer(const NormalizedLog& log, const LogKeyHashes& keys) const {
   if (log.customer.empty()) {
     return -1;
   }
-  const int32_t* found = customer_index_.Find(log.customer);
+  const int32_t* found = customer_index_.FindHashed(log.customer, keys.customer);
   return found != nullptr ? *found : -1;
+}
+
+LogKeyHashes HashLogKeys(const NormalizedLog& log) {
+  LogKeyHashes keys;
+  keys.person = TextHash{}(log.record->creator_id);
+  keys.customer = log.customer.empty() ? 0 : TextHash{}(log.customer);
+  return keys;
+}
+
+void Validator::StartLoads(const NormalizedLog& log, const LogKeyHashes& keys) const {
+  if (log.spec == nullptr) {
+    return;  // CheckAndRemember reads no history for it
+  }
+  person_index_.PrefetchHashed(keys.person);
+  if (!log.customer.empty()) {
+    customer_index_.PrefetchHashed(keys.customer);
+  }
+}
+
+void Validator::StartRecordLoads(const NormalizedLog& log, const LogKeyHashes& keys) const {
+  if (log.spec == nullptr) {
+    return;
+  }
+  int32_t person = FindPerson(log, keys);
+  if (person >= 0) {
+    histories_.Prefetch(person);
+  }
+  // FactsOf gives a log an order amount under the same condition.
+  if (log.customer.empty()) {
+    return;
+  }
+  std::optional<Decimal> amount = MetricTotal(log, config_.validation.order_metric_index);
+  if (!amount || !(*amount > Decimal())) {
+    return;
+  }
+  int32_t customer = FindCustomer(log, keys);
+  if (customer >= 0) {
+    PrefetchCustomer(customer, *amount);
+  }
 }
 
 std::vector<Flag> Validator::Check(const NormalizedLog& log) const {
@@ -603,11 +647,12 @@ std::vector<Flag> Validator::Check(const NormalizedLog& log) const {
   if (log.spec == nullptr) {
     return flags;
   }
+  LogKeyHashes keys = HashLogKeys(log);
   LogFacts facts = FactsOf(log);
-  FindOrderCustomer(log, &facts);
+  FindOrderCustomer(log, keys, &facts);
   const Customer* customer =
       facts.customer >= 0 ? &customers_[static_cast<size_t>(facts.customer)] : nullptr;
-  CheckHistory(log, facts, customer, FindPerson(log), &flags);
+  CheckHistory(log, facts, customer, FindPerson(log, keys), &flags);
   return flags;
 }
 
@@ -615,14 +660,20 @@ void Validator::Remember(const NormalizedLog& log) {
   if (log.spec == nullptr) {
     return;
   }
+  LogKeyHashes keys = HashLogKeys(log);
   LogFacts facts = FactsOf(log);
-  FindOrderCustomer(log, &facts);
+  FindOrderCustomer(log, keys, &facts);
   Customer* customer =
       facts.customer >= 0 ? &customers_[static_cast<size_t>(facts.customer)] : nullptr;
-  RememberWithFacts(log, facts, customer, AddPerson(log));
+  RememberWithFacts(log, keys, facts, customer, AddPerson(log, keys));
 }
 
 std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log) {
+  return CheckAndRemember(log, HashLogKeys(log));
+}
+
+std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log,
+                                              const LogKeyHashes& keys) {
   std::vector<Flag> flags;
   if (log.spec == nullptr) {
     CheckContent(log, &flags);
@@ -632,24 +683,24 @@ std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log) {
   // Both index lookups miss often, so they start first. The history, which is larger, starts
   // loading next, and the sketch is computed while it and the customer index load.
   PrefetchLog(log);
-  person_index_.Prefetch(log.record->creator_id);
+  person_index_.PrefetchHashed(keys.person);
   if (!log.customer.empty()) {
-    customer_index_.Prefetch(log.customer);
+    customer_index_.PrefetchHashed(keys.customer);
   }
   // One lookup serves both steps. A new, empty history checks like a missing one.
-  int32_t person = AddPerson(log);
+  int32_t person = AddPerson(log, keys);
   histories_.Prefetch(person);
   LogFacts facts = FactsOf(log);
 
   // The customer and order index loads overlap the content checks.
-  FindOrderCustomer(log, &facts);
+  FindOrderCustomer(log, keys, &facts);
   CheckContent(log, &flags);
 
   histories_.PrefetchNextRecent(person);
   Customer* customer =
       facts.customer >= 0 ? &customers_[static_cast<size_t>(facts.customer)] : nullptr;
   CheckHistory(log, facts, customer, person, &flags);
-  RememberWithFacts(log, facts, customer, person);
+  RememberWithFacts(log, keys, facts, customer, person);
   return flags;
 }
 
@@ -918,14 +969,15 @@ bool Validator::EditAllowed(std::string_view report_id, EpochMs when) const {
   return false;
 }
 
-void Validator::RememberAmount(const NormalizedLog& log, Decimal amount, Customer* customer,
-                               int32_t person) {
+void Validator::RememberAmount(const NormalizedLog& log, const LogKeyHashes& keys,
+                               Decimal amount, Customer* customer, int32_t person) {
   histories_.AddAmount(person, amount);
   if (log.customer.empty()) {
     return;
   }
   if (customer == nullptr) {
-    customer_index_.TryEmplace(log.customer, static_cast<int32_t>(customers_.size()));
+    customer_index_.TryEmplaceHashed(keys.customer, log.customer,
+                                     static_cast<int32_t>(customers_.size()));
     customer = &customers_.emplace_back();
     customer->id = static_cast<int32_t>(customers_.size());
   }
@@ -937,8 +989,8 @@ void Validator::RememberAmount(const NormalizedLog& log, Decimal amount, Custome
               log.record->create_time);
 }
 
-void Validator::RememberWithFacts(const NormalizedLog& log, const LogFacts& facts,
-                                  Customer* customer, int32_t person) {
+void Validator::RememberWithFacts(const NormalizedLog& log, const LogKeyHashes& keys,
+                                  const LogFacts& facts, Customer* customer, int32_t person) {
   const ValidationSpec& spec = config_.validation;
 
   if (spec.duplicate_window > 0 && log.text_chars >= spec.min_chars) {
@@ -947,7 +999,7 @@ void Validator::RememberWithFacts(const NormalizedLog& log, const LogFacts& fact
   }
 
   if (facts.order_amount) {
-    RememberAmount(log, *facts.order_amount, customer, person);
+    RememberAmount(log, keys, *facts.order_amount, customer, person);
   }
 
   if (log.role == nullptr) {
