@@ -396,48 +396,56 @@ Sketch SketchWithBins(std::string_view text, uint64_t* bins) {
     used_bins |= uint64_t{1} << bin;
   };
 
-  // key contains the last three kept code points, 21 bits each, oldest highest, which is the
-  // value a 3-gram hashes. The common cases, ASCII and 3-byte sequences, decode inline.
-  constexpr uint64_t kKeyMask = (uint64_t{1} << 63) - 1;
-  uint64_t key = 0;
-  size_t seen = 0;
   const unsigned char* data = reinterpret_cast<const unsigned char*>(text.data());
   size_t size = text.size();
-  for (size_t i = 0; i < size;) {
+  size_t i = 0;
+  // Decodes the code point at i into *cp and moves i past it. Returns false for a code point the
+  // sketch skips. The common cases, ASCII and 3-byte sequences, decode inline. It is inlined in
+  // both loops below, because as a call it costs more than the count it saves.
+  auto next_kept = [&](char32_t* cp) __attribute__((always_inline)) {
     unsigned char lead = data[i];
-    char32_t cp = 0;
     if ((lead >> 4) == 0xE && i + 3 <= size) {
-      cp = (static_cast<char32_t>(lead & 0x0F) << 12) |
-           (static_cast<char32_t>(data[i + 1] & 0x3F) << 6) | (data[i + 2] & 0x3F);
+      *cp = (static_cast<char32_t>(lead & 0x0F) << 12) |
+            (static_cast<char32_t>(data[i + 1] & 0x3F) << 6) | (data[i + 2] & 0x3F);
       i += 3;
       // Code points from U+3040 up to U+FF00 lie between the skipped ranges, and Chinese text is
       // mostly made of them, so one compare keeps most characters. An overlong sequence can
       // encode ASCII, which follows the ASCII rule.
-      if (cp - 0x3040 >= 0xFF01 - 0x3040 &&
-          (cp < 0x80 ? IsAsciiSkipped(static_cast<unsigned char>(cp)) : IsWideSkipped(cp))) {
-        continue;
-      }
-    } else if (lead < 0x80) {
-      i += 1;
-      if (IsAsciiSkipped(lead)) {
-        continue;
-      }
-      cp = lead;
-    } else {
-      // A copy of i, so that i itself can stay in a register in the common paths.
-      size_t at = i;
-      cp = DecodeAt(text, &at);
-      i = at;
-      if (IsSpaceOrPunctuation(cp)) {
-        continue;
-      }
+      return *cp - 0x3040 < 0xFF01 - 0x3040 ||
+             !(*cp < 0x80 ? IsAsciiSkipped(static_cast<unsigned char>(*cp)) : IsWideSkipped(*cp));
     }
-    key = ((key << 21) | cp) & kKeyMask;
-    if (++seen >= 3) {
+    if (lead < 0x80) {
+      i += 1;
+      *cp = lead;
+      return !IsAsciiSkipped(lead);
+    }
+    // A copy of i, so that i itself can stay in a register in the common paths.
+    size_t at = i;
+    *cp = DecodeAt(text, &at);
+    i = at;
+    return !IsSpaceOrPunctuation(*cp);
+  };
+
+  // key contains the last three kept code points, 21 bits each, oldest highest, which is the
+  // value a 3-gram hashes. The first two kept code points only fill it, and every later one
+  // completes a 3-gram, so the second loop needs no count.
+  constexpr uint64_t kKeyMask = (uint64_t{1} << 63) - 1;
+  uint64_t key = 0;
+  size_t seen = 0;
+  char32_t cp = 0;
+  while (seen < 2 && i < size) {
+    if (next_kept(&cp)) {
+      key = (key << 21) | cp;
+      ++seen;
+    }
+  }
+  while (i < size) {
+    if (next_kept(&cp)) {
+      key = ((key << 21) | cp) & kKeyMask;
       add(Mix(key));
     }
   }
-  if (seen == 1 || seen == 2) {
+  if (used_bins == 0 && (seen == 1 || seen == 2)) {
     // Too short for a 3-gram, so the one or two characters represent the text.
     uint64_t last = key & 0x1FFFFF;
     uint64_t before = (key >> 21) & 0x1FFFFF;
