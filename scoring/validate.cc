@@ -507,19 +507,20 @@ void Validator::Distribution::Add(Decimal value, MedianScratch* scratch) {
   mad = spread.mad;
 }
 
-Validator::Distribution* Validator::DistributionFor(const RoleSpec& role, int metric) {
-  size_t index = static_cast<size_t>(&role - config_.roles.data()) * config_.metrics.size() +
-                 static_cast<size_t>(metric);
-  if (role_values_.size() <= index) {
+Validator::Distribution* Validator::DistributionsOf(const RoleSpec& role) {
+  if (role_values_.empty()) {
     role_values_.resize(config_.roles.size() * config_.metrics.size());
   }
-  return &role_values_[index];
+  size_t first = static_cast<size_t>(&role - config_.roles.data()) * config_.metrics.size();
+  return role_values_.data() + first;
 }
 
-const Validator::Distribution* Validator::DistributionFor(const RoleSpec& role, int metric) const {
-  size_t index = static_cast<size_t>(&role - config_.roles.data()) * config_.metrics.size() +
-                 static_cast<size_t>(metric);
-  return index < role_values_.size() ? &role_values_[index] : nullptr;
+const Validator::Distribution* Validator::DistributionsOf(const RoleSpec& role) const {
+  if (role_values_.empty()) {
+    return nullptr;
+  }
+  size_t first = static_cast<size_t>(&role - config_.roles.data()) * config_.metrics.size();
+  return role_values_.data() + first;
 }
 
 Validator::Validator(const Config& config)
@@ -847,8 +848,10 @@ void Validator::CheckOutliers(const NormalizedLog& log, const LogFacts& facts,
   if (log.role == nullptr) {
     return;
   }
+  const Distribution* distributions = DistributionsOf(*log.role);
   for (const LogMetricTotal& sum : facts.metric_totals) {
-    const Distribution* distribution = DistributionFor(*log.role, sum.metric);
+    const Distribution* distribution =
+        distributions == nullptr ? nullptr : &distributions[static_cast<size_t>(sum.metric)];
     if (distribution == nullptr ||
         distribution->values.size() < static_cast<size_t>(config_.validation.outlier_min_samples)) {
       continue;
@@ -1013,8 +1016,9 @@ void Validator::RememberWithFacts(const NormalizedLog& log, const LogKeyHashes& 
   if (log.role == nullptr) {
     return;
   }
+  Distribution* distributions = DistributionsOf(*log.role);
   for (const LogMetricTotal& sum : facts.metric_totals) {
-    DistributionFor(*log.role, sum.metric)->Add(sum.total, &median_scratch_);
+    distributions[static_cast<size_t>(sum.metric)].Add(sum.total, &median_scratch_);
   }
 }
 

@@ -191,8 +191,11 @@ class Validator {
   bool EditAllowed(std::string_view report_id, EpochMs when) const;
   void RememberAmount(const NormalizedLog& log, const LogKeyHashes& keys, Decimal amount,
                       Customer* customer, int32_t person);
-  Distribution* DistributionFor(const RoleSpec& role, int metric);
-  const Distribution* DistributionFor(const RoleSpec& role, int metric) const;
+  // Returns the distributions of a role, indexed by metric, allocating those of every role on
+  // first use. A log's metrics then cost no index computation each.
+  Distribution* DistributionsOf(const RoleSpec& role);
+  // The same, or nullptr while no role has a value yet.
+  const Distribution* DistributionsOf(const RoleSpec& role) const;
 
   const Config& config_;
   // min_same_[used] is the least number of equal bins, out of used bins, that makes a sketch
