@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -513,12 +514,23 @@ Result<std::vector<scoring::ScoreReport>> ScoreKeeper::ComputePeriod(
   if (!allowed.ok()) {
     return allowed.error();
   }
+  // The logs go through AddBatch, which overlaps one log's memory loads with another's work, in
+  // batches that bound the outcomes kept at a time. An exclusion applies to the logs fed after
+  // it, so the logs gathered before a rejected one are fed first.
+  constexpr size_t kBatch = 4096;
+  std::vector<const scoring::LogRecord*> pending;
+  std::vector<scoring::LogOutcome> outcomes;
   for (const LoadedLog& log : *logs) {
+    if (log.stored.status == "rejected" || pending.size() == kBatch) {
+      engine.AddBatch(pending, &outcomes);
+      pending.clear();
+    }
     if (log.stored.status == "rejected") {
       engine.ExcludeReport(log.stored.raw.report_id);
     }
-    engine.Add(log.record);
+    pending.push_back(&log.record);
   }
+  engine.AddBatch(pending, &outcomes);
 
   Result<std::vector<Person>> people = store_.ListPeople();
   if (!people.ok()) {

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <span>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -304,17 +305,27 @@ std::optional<scoring::Engine> ScoreInputs(const ScoringArgs& args, int* exit_co
                          options);
   SkippedLogs skipped;
   int64_t scored = 0;  // counted, down-weighted or excluded by a flag: each is in a report
-  for (const LogRecord& record : input->records) {
-    scoring::LogOutcome outcome = engine.Add(record);
-    if (outcome.decision != scoring::LogDecision::kSkipped) {
-      ++scored;
-      continue;
-    }
-    if (engine.config().FindTemplate(record.template_name) == nullptr) {
-      ++skipped.unknown_templates[record.template_name];
-      ++skipped.unknown_template_total;
-    } else {
-      ++skipped.other[outcome.skip_reason];
+  // AddBatch overlaps one log's memory loads with another's work. Batches bound the outcomes
+  // kept at a time.
+  constexpr size_t kScoreBatch = 4096;
+  std::span<const LogRecord> records = input->records;
+  std::vector<scoring::LogOutcome> outcomes;
+  for (size_t first = 0; first < records.size(); first += kScoreBatch) {
+    std::span<const LogRecord> batch =
+        records.subspan(first, std::min(kScoreBatch, records.size() - first));
+    engine.AddBatch(batch, &outcomes);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const scoring::LogOutcome& outcome = outcomes[i];
+      if (outcome.decision != scoring::LogDecision::kSkipped) {
+        ++scored;
+        continue;
+      }
+      if (engine.config().FindTemplate(batch[i].template_name) == nullptr) {
+        ++skipped.unknown_templates[batch[i].template_name];
+        ++skipped.unknown_template_total;
+      } else {
+        ++skipped.other[outcome.skip_reason];
+      }
     }
   }
 

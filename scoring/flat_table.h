@@ -52,13 +52,11 @@ class FlatTable {
 
   template <typename K>
   Value* Find(const K& key) {
-    size_t slot = FindSlot(key, Tag(key));
-    return slot == kNotFound ? nullptr : &entries_[slot].second;
+    return FindHashed(key, HashOf(key));
   }
   template <typename K>
   const Value* Find(const K& key) const {
-    size_t slot = FindSlot(key, Tag(key));
-    return slot == kNotFound ? nullptr : &entries_[slot].second;
+    return FindHashed(key, HashOf(key));
   }
 
   // Asks the processor to start loading the cache lines where a lookup of key begins, so a
@@ -66,12 +64,7 @@ class FlatTable {
   // nothing and is only a hint.
   template <typename K>
   void Prefetch(const K& key) const {
-    if (capacity_ == 0) {
-      return;
-    }
-    size_t slot = Tag(key) & (capacity_ - 1);
-    __builtin_prefetch(&tags_[slot]);
-    __builtin_prefetch(&entries_[slot]);
+    PrefetchHashed(HashOf(key));
   }
 
   // Returns the value for key, inserting Value(args...) under Key(key) when it is absent, and
@@ -79,7 +72,41 @@ class FlatTable {
   // of an existing std::string key copies nothing.
   template <typename K, typename... Args>
   std::pair<Value*, bool> TryEmplace(K&& key, Args&&... args) {
-    uint32_t tag = Tag(key);
+    size_t hash = HashOf(key);
+    return TryEmplaceHashed(hash, std::forward<K>(key), std::forward<Args>(args)...);
+  }
+
+  // Returns Hash{}(key). The *Hashed calls below take it in place of hashing the key again, so
+  // a caller that looks a key up more than once, or in several tables with the same Hash, hashes
+  // it once. The hash depends on the key alone, so it stays valid while the table changes.
+  template <typename K>
+  static size_t HashOf(const K& key) {
+    return static_cast<size_t>(Hash{}(key));
+  }
+
+  // Find, Prefetch and TryEmplace with the key's hash computed by the caller.
+  // REQUIRES: hash == HashOf(key).
+  template <typename K>
+  Value* FindHashed(const K& key, size_t hash) {
+    size_t slot = FindSlot(key, TagOf(hash));
+    return slot == kNotFound ? nullptr : &entries_[slot].second;
+  }
+  template <typename K>
+  const Value* FindHashed(const K& key, size_t hash) const {
+    size_t slot = FindSlot(key, TagOf(hash));
+    return slot == kNotFound ? nullptr : &entries_[slot].second;
+  }
+  void PrefetchHashed(size_t hash) const {
+    if (capacity_ == 0) {
+      return;
+    }
+    size_t slot = TagOf(hash) & (capacity_ - 1);
+    __builtin_prefetch(&tags_[slot]);
+    __builtin_prefetch(&entries_[slot]);
+  }
+  template <typename K, typename... Args>
+  std::pair<Value*, bool> TryEmplaceHashed(size_t hash, K&& key, Args&&... args) {
+    uint32_t tag = TagOf(hash);
     size_t found = FindSlot(key, tag);
     if (found != kNotFound) {
       return {&entries_[found].second, false};
@@ -100,7 +127,7 @@ class FlatTable {
   // back one by one, so no tombstones accumulate.
   template <typename K>
   bool Erase(const K& key) {
-    size_t slot = FindSlot(key, Tag(key));
+    size_t slot = FindSlot(key, TagOf(HashOf(key)));
     if (slot == kNotFound) {
       return false;
     }
@@ -175,9 +202,8 @@ class FlatTable {
   // Returns the slot tag: the high 32 bits of the hash times a large odd constant, with the top
   // bit set. So 0 means empty, and tag & mask is the home slot in any table of up to 2^31 slots.
   // The multiply spreads hashes whose low bits vary little, such as small integers.
-  template <typename K>
-  uint32_t Tag(const K& key) const {
-    uint64_t mixed = static_cast<uint64_t>(Hash{}(key)) * 0x9E3779B97F4A7C15ULL;
+  static uint32_t TagOf(size_t hash) {
+    uint64_t mixed = static_cast<uint64_t>(hash) * 0x9E3779B97F4A7C15ULL;
     return static_cast<uint32_t>(mixed >> 32) | 0x80000000u;
   }
 

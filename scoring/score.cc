@@ -582,9 +582,10 @@ struct Engine::State {
   }
 
   // Returns the index of a person id, adding it on first use.
-  uint32_t PersonIndex(std::string_view person) {
-    auto [index, added] =
-        person_indexes.TryEmplace(person, static_cast<uint32_t>(person_ids.size()));
+  // REQUIRES: hash is person_indexes.HashOf(person), here and below.
+  uint32_t PersonIndex(std::string_view person, size_t hash) {
+    auto [index, added] = person_indexes.TryEmplaceHashed(
+        hash, person, static_cast<uint32_t>(person_ids.size()));
     if (added) {
       person_ids.emplace_back(person);
       last_cells.emplace_back();
@@ -593,8 +594,8 @@ struct Engine::State {
   }
 
   // Returns the index of the cell of a person's period, adding the cell on first use.
-  uint32_t CellFor(const Period& period, std::string_view person_id) {
-    uint32_t person = PersonIndex(person_id);
+  uint32_t CellFor(const Period& period, std::string_view person_id, size_t hash) {
+    uint32_t person = PersonIndex(person_id, hash);
     LastCell& last = last_cells[person];
     if (last.cell != kNoCell && last.period == period) {
       return last.cell;
@@ -613,6 +614,59 @@ struct Engine::State {
     role_votes.resize(cells.size() * role_count);
     return *index;
   }
+
+  // The three calls below start the loads of CellFor and of the cell's aggregates for a log that
+  // AddBatch aggregates a few logs later. Each starts one step of the chain: the person index
+  // slot, then the person's last cell, then the cell, and each reads what the one before
+  // loaded. They change nothing, so a person or cell added in between costs only a miss.
+  void StartPersonLoad(size_t hash) const { person_indexes.PrefetchHashed(hash); }
+  void StartLastCellLoad(std::string_view person_id, size_t hash) const {
+    if (const uint32_t* person = person_indexes.FindHashed(person_id, hash)) {
+      __builtin_prefetch(&last_cells[*person]);
+    }
+  }
+  void StartCellLoads(const NormalizedLog& log, const Period& period, size_t hash) const {
+    const uint32_t* person = person_indexes.FindHashed(log.record->creator_id, hash);
+    if (person == nullptr) {
+      return;
+    }
+    const LastCell& last = last_cells[*person];
+    if (last.cell == kNoCell || !(last.period == period)) {
+      cell_indexes.PrefetchHashed(CellKeyHash{}(CellKey{*person, period}));
+      return;
+    }
+    // Aggregate reads the cell's counters and names, then the states of the log's metrics.
+    const char* cell = reinterpret_cast<const char*>(&cells[last.cell]);
+    for (size_t offset = 0; offset < sizeof(Cell); offset += 64) {
+      __builtin_prefetch(cell + offset, 1);
+    }
+    for (const MetricValue& value : log.values) {
+      const char* state = reinterpret_cast<const char*>(
+          &metric_states[last.cell * metric_count + static_cast<size_t>(value.metric)]);
+      __builtin_prefetch(state, 1);
+      __builtin_prefetch(state + sizeof(MetricState) - 1, 1);
+    }
+    if (log.role != nullptr) {
+      __builtin_prefetch(&role_votes[last.cell * role_count], 1);
+    }
+  }
+  // Returns the period of a day as PeriodFor does, without updating last_period.
+  Period PeekPeriod(PeriodKind kind, int64_t day) const {
+    if (last_period && last_period->kind == kind && last_period->ContainsDay(day)) {
+      return *last_period;
+    }
+    return PeriodOfDay(kind, day);
+  }
+
+  // AddBatch's ring of logs under way. It is kept between calls, so that the normalized logs
+  // keep their buffers.
+  struct BatchSlot {
+    const LogRecord* record = nullptr;
+    bool excluded = false;  // the report id was excluded, so the log is not normalized
+    NormalizedLog log;
+    LogKeyHashes keys;
+  };
+  std::vector<BatchSlot> batch_slots;
 
   std::span<MetricState> MetricsOf(uint32_t cell) {
     return std::span(metric_states).subspan(cell * metric_count, metric_count);
@@ -691,19 +745,107 @@ std::vector<Flag> Engine::Validate(const NormalizedLog& log) {
   return flags;
 }
 
+std::vector<Flag> Engine::Validate(const NormalizedLog& log, const LogKeyHashes& keys) {
+  std::vector<Flag> flags = state_->validator.CheckAndRemember(log, keys);
+  for (Flag& flag : ApproximateValueFlags(log)) {
+    flags.push_back(std::move(flag));
+  }
+  return flags;
+}
+
+void Engine::SkipExcluded(const LogRecord& record, LogOutcome* out) const {
+  out->report_id = record.report_id;
+  out->person_id = record.creator_id;
+  out->period = PeriodContaining(options_.period_kind, record.create_time);
+  out->flags.clear();
+  out->decision = LogDecision::kSkipped;
+  out->skip_reason = "report excluded by id";
+}
+
 LogOutcome Engine::Add(const LogRecord& record) {
   if (state_->excluded_reports.count(record.report_id) > 0) {
     LogOutcome outcome;
-    outcome.report_id = record.report_id;
-    outcome.person_id = record.creator_id;
-    outcome.period = PeriodContaining(options_.period_kind, record.create_time);
-    outcome.decision = LogDecision::kSkipped;
-    outcome.skip_reason = "report excluded by id";
+    SkipExcluded(record, &outcome);
     return outcome;
   }
   NormalizedLog log = Normalize(record);
   std::vector<Flag> flags = Validate(log);
   return Aggregate(std::move(log), std::move(flags));
+}
+
+void Engine::AddBatch(std::span<const LogRecord> records, std::vector<LogOutcome>* outcomes) {
+  AddBatchOf(records.size(), [records](size_t i) -> const LogRecord& { return records[i]; },
+             outcomes);
+}
+
+void Engine::AddBatch(std::span<const LogRecord* const> records,
+                      std::vector<LogOutcome>* outcomes) {
+  AddBatchOf(records.size(), [records](size_t i) -> const LogRecord& { return *records[i]; },
+             outcomes);
+}
+
+template <typename RecordAt>
+void Engine::AddBatchOf(size_t count, RecordAt record_at, std::vector<LogOutcome>* outcomes) {
+  State& state = *state_;
+  outcomes->resize(count);
+  // Log j is normalized and its index slots start loading at step j. Its history, customer and
+  // last cell start loading at step j + record_step, which reads those slots, and its cell at
+  // j + cell_step, which reads the last cell. It is validated and aggregated at j + lookahead.
+  // So each step of a log's chain of loads has a few logs' work to complete in.
+  size_t lookahead = options_.batch_lookahead;
+  size_t record_step = lookahead - lookahead / 2;
+  size_t cell_step = lookahead - lookahead / 4;
+  size_t ring = lookahead + 1;
+  if (state.batch_slots.size() < ring) {
+    state.batch_slots.resize(ring);
+  }
+  auto slot_of = [&state, ring](size_t log) -> State::BatchSlot& {
+    return state.batch_slots[log % ring];
+  };
+  // A log whose loads need not start: skipped before validation, or outside the only period.
+  auto needs_loads = [this](const State::BatchSlot& slot) {
+    return !slot.excluded && slot.log.spec != nullptr &&
+           (!options_.only_period || options_.only_period->ContainsDay(slot.log.work_day));
+  };
+
+  for (size_t step = 0; step < count + lookahead; ++step) {
+    if (step < count) {
+      State::BatchSlot& slot = slot_of(step);
+      slot.record = &record_at(step);
+      slot.excluded = !state.excluded_reports.empty() &&
+                      state.excluded_reports.count(slot.record->report_id) > 0;
+      if (!slot.excluded) {
+        Normalize(*slot.record, &slot.log);
+        slot.keys = HashLogKeys(slot.log);
+        state.validator.StartLoads(slot.log, slot.keys);
+        state.StartPersonLoad(slot.keys.person);
+      }
+    }
+    if (step >= record_step && step - record_step < count) {
+      const State::BatchSlot& slot = slot_of(step - record_step);
+      if (needs_loads(slot)) {
+        state.validator.StartRecordLoads(slot.log, slot.keys);
+        state.StartLastCellLoad(slot.record->creator_id, slot.keys.person);
+      }
+    }
+    if (step >= cell_step && step - cell_step < count) {
+      const State::BatchSlot& slot = slot_of(step - cell_step);
+      if (needs_loads(slot)) {
+        Period period = state.PeekPeriod(options_.period_kind, slot.log.work_day);
+        state.StartCellLoads(slot.log, period, slot.keys.person);
+      }
+    }
+    if (step >= lookahead) {
+      size_t log = step - lookahead;
+      State::BatchSlot& slot = slot_of(log);
+      LogOutcome& outcome = (*outcomes)[log];
+      if (slot.excluded) {
+        SkipExcluded(*slot.record, &outcome);
+        continue;
+      }
+      Aggregate(slot.log, Validate(slot.log, slot.keys), slot.keys.person, &outcome);
+    }
+  }
 }
 
 LogOutcome Engine::Aggregate(NormalizedLog&& log, std::vector<Flag> flags) {
@@ -718,6 +860,12 @@ LogOutcome Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags) 
 }
 
 void Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags, LogOutcome* out) {
+  size_t person_hash = state_->person_indexes.HashOf(log.record->creator_id);
+  Aggregate(log, std::move(flags), person_hash, out);
+}
+
+void Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags, size_t person_hash,
+                       LogOutcome* out) {
   const LogRecord& record = *log.record;
   LogOutcome& outcome = *out;
   // assign() keeps the strings' buffers, so ids longer than the inline capacity of a
@@ -752,7 +900,7 @@ void Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags, LogOut
                      : action == FlagAction::kDownWeight ? LogDecision::kDownWeighted
                                                          : LogDecision::kCounted;
 
-  uint32_t cell_index = state_->CellFor(outcome.period, record.creator_id);
+  uint32_t cell_index = state_->CellFor(outcome.period, record.creator_id, person_hash);
   Cell& cell = state_->cells[cell_index];
   std::span<MetricState> metrics = state_->MetricsOf(cell_index);
   if (cell.person_name != record.creator_name) {

@@ -396,48 +396,56 @@ Sketch SketchWithBins(std::string_view text, uint64_t* bins) {
     used_bins |= uint64_t{1} << bin;
   };
 
-  // key contains the last three kept code points, 21 bits each, oldest highest, which is the
-  // value a 3-gram hashes. The common cases, ASCII and 3-byte sequences, decode inline.
-  constexpr uint64_t kKeyMask = (uint64_t{1} << 63) - 1;
-  uint64_t key = 0;
-  size_t seen = 0;
   const unsigned char* data = reinterpret_cast<const unsigned char*>(text.data());
   size_t size = text.size();
-  for (size_t i = 0; i < size;) {
+  size_t i = 0;
+  // Decodes the code point at i into *cp and moves i past it. Returns false for a code point the
+  // sketch skips. The common cases, ASCII and 3-byte sequences, decode inline. It is inlined in
+  // both loops below, because as a call it costs more than the count it saves.
+  auto next_kept = [&](char32_t* cp) __attribute__((always_inline)) {
     unsigned char lead = data[i];
-    char32_t cp = 0;
     if ((lead >> 4) == 0xE && i + 3 <= size) {
-      cp = (static_cast<char32_t>(lead & 0x0F) << 12) |
-           (static_cast<char32_t>(data[i + 1] & 0x3F) << 6) | (data[i + 2] & 0x3F);
+      *cp = (static_cast<char32_t>(lead & 0x0F) << 12) |
+            (static_cast<char32_t>(data[i + 1] & 0x3F) << 6) | (data[i + 2] & 0x3F);
       i += 3;
       // Code points from U+3040 up to U+FF00 lie between the skipped ranges, and Chinese text is
       // mostly made of them, so one compare keeps most characters. An overlong sequence can
       // encode ASCII, which follows the ASCII rule.
-      if (cp - 0x3040 >= 0xFF01 - 0x3040 &&
-          (cp < 0x80 ? IsAsciiSkipped(static_cast<unsigned char>(cp)) : IsWideSkipped(cp))) {
-        continue;
-      }
-    } else if (lead < 0x80) {
-      i += 1;
-      if (IsAsciiSkipped(lead)) {
-        continue;
-      }
-      cp = lead;
-    } else {
-      // A copy of i, so that i itself can stay in a register in the common paths.
-      size_t at = i;
-      cp = DecodeAt(text, &at);
-      i = at;
-      if (IsSpaceOrPunctuation(cp)) {
-        continue;
-      }
+      return *cp - 0x3040 < 0xFF01 - 0x3040 ||
+             !(*cp < 0x80 ? IsAsciiSkipped(static_cast<unsigned char>(*cp)) : IsWideSkipped(*cp));
     }
-    key = ((key << 21) | cp) & kKeyMask;
-    if (++seen >= 3) {
+    if (lead < 0x80) {
+      i += 1;
+      *cp = lead;
+      return !IsAsciiSkipped(lead);
+    }
+    // A copy of i, so that i itself can stay in a register in the common paths.
+    size_t at = i;
+    *cp = DecodeAt(text, &at);
+    i = at;
+    return !IsSpaceOrPunctuation(*cp);
+  };
+
+  // key contains the last three kept code points, 21 bits each, oldest highest, which is the
+  // value a 3-gram hashes. The first two kept code points only fill it, and every later one
+  // completes a 3-gram, so the second loop needs no count.
+  constexpr uint64_t kKeyMask = (uint64_t{1} << 63) - 1;
+  uint64_t key = 0;
+  size_t seen = 0;
+  char32_t cp = 0;
+  while (seen < 2 && i < size) {
+    if (next_kept(&cp)) {
+      key = (key << 21) | cp;
+      ++seen;
+    }
+  }
+  while (i < size) {
+    if (next_kept(&cp)) {
+      key = ((key << 21) | cp) & kKeyMask;
       add(Mix(key));
     }
   }
-  if (seen == 1 || seen == 2) {
+  if (used_bins == 0 && (seen == 1 || seen == 2)) {
     // Too short for a 3-gram, so the one or two characters represent the text.
     uint64_t last = key & 0x1FFFFF;
     uint64_t before = (key >> 21) & 0x1FFFFF;
@@ -499,19 +507,20 @@ void Validator::Distribution::Add(Decimal value, MedianScratch* scratch) {
   mad = spread.mad;
 }
 
-Validator::Distribution* Validator::DistributionFor(const RoleSpec& role, int metric) {
-  size_t index = static_cast<size_t>(&role - config_.roles.data()) * config_.metrics.size() +
-                 static_cast<size_t>(metric);
-  if (role_values_.size() <= index) {
+Validator::Distribution* Validator::DistributionsOf(const RoleSpec& role) {
+  if (role_values_.empty()) {
     role_values_.resize(config_.roles.size() * config_.metrics.size());
   }
-  return &role_values_[index];
+  size_t first = static_cast<size_t>(&role - config_.roles.data()) * config_.metrics.size();
+  return role_values_.data() + first;
 }
 
-const Validator::Distribution* Validator::DistributionFor(const RoleSpec& role, int metric) const {
-  size_t index = static_cast<size_t>(&role - config_.roles.data()) * config_.metrics.size() +
-                 static_cast<size_t>(metric);
-  return index < role_values_.size() ? &role_values_[index] : nullptr;
+const Validator::Distribution* Validator::DistributionsOf(const RoleSpec& role) const {
+  if (role_values_.empty()) {
+    return nullptr;
+  }
+  size_t first = static_cast<size_t>(&role - config_.roles.data()) * config_.metrics.size();
+  return role_values_.data() + first;
 }
 
 Validator::Validator(const Config& config)
@@ -560,28 +569,33 @@ Validator::LogFacts Validator::FactsOf(const NormalizedLog& log) const {
   return facts;
 }
 
-void Validator::FindOrderCustomer(const NormalizedLog& log, LogFacts* facts) const {
+void Validator::FindOrderCustomer(const NormalizedLog& log, const LogKeyHashes& keys,
+                                  LogFacts* facts) const {
   if (!facts->order_amount) {
     return;
   }
-  facts->customer = FindCustomer(log);
+  facts->customer = FindCustomer(log, keys);
   if (facts->customer >= 0) {
-    // The customer record and its order index are mostly out of cache, so their loads start
-    // before the checks that read them. Customer ids are indexes plus one, so the key needs no
-    // load of the record.
-    __builtin_prefetch(&customers_[static_cast<size_t>(facts->customer)]);
-    orders_.Prefetch(OrderKey{facts->customer + 1, facts->order_amount->units()});
+    PrefetchCustomer(facts->customer, *facts->order_amount);
   }
 }
 
-int32_t Validator::FindPerson(const NormalizedLog& log) const {
-  const int32_t* found = person_index_.Find(log.record->creator_id);
+void Validator::PrefetchCustomer(int32_t customer, Decimal amount) const {
+  // The customer record and its order index are mostly out of cache, so their loads start
+  // before the checks that read them. Customer ids are indexes plus one, so the key needs no
+  // load of the record.
+  __builtin_prefetch(&customers_[static_cast<size_t>(customer)]);
+  orders_.Prefetch(OrderKey{customer + 1, amount.units()});
+}
+
+int32_t Validator::FindPerson(const NormalizedLog& log, const LogKeyHashes& keys) const {
+  const int32_t* found = person_index_.FindHashed(log.record->creator_id, keys.person);
   return found != nullptr ? *found : -1;
 }
 
-int32_t Validator::AddPerson(const NormalizedLog& log) {
-  auto [index, added] =
-      person_index_.TryEmplace(log.record->creator_id, static_cast<int32_t>(people_.size()));
+int32_t Validator::AddPerson(const NormalizedLog& log, const LogKeyHashes& keys) {
+  auto [index, added] = person_index_.TryEmplaceHashed(keys.person, log.record->creator_id,
+                                                       static_cast<int32_t>(people_.size()));
   if (added) {
     people_.push_back(log.record->creator_id);
     histories_.Add();
@@ -589,12 +603,51 @@ int32_t Validator::AddPerson(const NormalizedLog& log) {
   return *index;
 }
 
-int32_t Validator::FindCustomer(const NormalizedLog& log) const {
+int32_t Validator::FindCustomer(const NormalizedLog& log, const LogKeyHashes& keys) const {
   if (log.customer.empty()) {
     return -1;
   }
-  const int32_t* found = customer_index_.Find(log.customer);
+  const int32_t* found = customer_index_.FindHashed(log.customer, keys.customer);
   return found != nullptr ? *found : -1;
+}
+
+LogKeyHashes HashLogKeys(const NormalizedLog& log) {
+  LogKeyHashes keys;
+  keys.person = TextHash{}(log.record->creator_id);
+  keys.customer = log.customer.empty() ? 0 : TextHash{}(log.customer);
+  return keys;
+}
+
+void Validator::StartLoads(const NormalizedLog& log, const LogKeyHashes& keys) const {
+  if (log.spec == nullptr) {
+    return;  // CheckAndRemember reads no history for it
+  }
+  person_index_.PrefetchHashed(keys.person);
+  if (!log.customer.empty()) {
+    customer_index_.PrefetchHashed(keys.customer);
+  }
+}
+
+void Validator::StartRecordLoads(const NormalizedLog& log, const LogKeyHashes& keys) const {
+  if (log.spec == nullptr) {
+    return;
+  }
+  int32_t person = FindPerson(log, keys);
+  if (person >= 0) {
+    histories_.Prefetch(person);
+  }
+  // FactsOf gives a log an order amount under the same condition.
+  if (log.customer.empty()) {
+    return;
+  }
+  std::optional<Decimal> amount = MetricTotal(log, config_.validation.order_metric_index);
+  if (!amount || !(*amount > Decimal())) {
+    return;
+  }
+  int32_t customer = FindCustomer(log, keys);
+  if (customer >= 0) {
+    PrefetchCustomer(customer, *amount);
+  }
 }
 
 std::vector<Flag> Validator::Check(const NormalizedLog& log) const {
@@ -603,11 +656,12 @@ std::vector<Flag> Validator::Check(const NormalizedLog& log) const {
   if (log.spec == nullptr) {
     return flags;
   }
+  LogKeyHashes keys = HashLogKeys(log);
   LogFacts facts = FactsOf(log);
-  FindOrderCustomer(log, &facts);
+  FindOrderCustomer(log, keys, &facts);
   const Customer* customer =
       facts.customer >= 0 ? &customers_[static_cast<size_t>(facts.customer)] : nullptr;
-  CheckHistory(log, facts, customer, FindPerson(log), &flags);
+  CheckHistory(log, facts, customer, FindPerson(log, keys), &flags);
   return flags;
 }
 
@@ -615,14 +669,20 @@ void Validator::Remember(const NormalizedLog& log) {
   if (log.spec == nullptr) {
     return;
   }
+  LogKeyHashes keys = HashLogKeys(log);
   LogFacts facts = FactsOf(log);
-  FindOrderCustomer(log, &facts);
+  FindOrderCustomer(log, keys, &facts);
   Customer* customer =
       facts.customer >= 0 ? &customers_[static_cast<size_t>(facts.customer)] : nullptr;
-  RememberWithFacts(log, facts, customer, AddPerson(log));
+  RememberWithFacts(log, keys, facts, customer, AddPerson(log, keys));
 }
 
 std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log) {
+  return CheckAndRemember(log, HashLogKeys(log));
+}
+
+std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log,
+                                              const LogKeyHashes& keys) {
   std::vector<Flag> flags;
   if (log.spec == nullptr) {
     CheckContent(log, &flags);
@@ -632,24 +692,24 @@ std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log) {
   // Both index lookups miss often, so they start first. The history, which is larger, starts
   // loading next, and the sketch is computed while it and the customer index load.
   PrefetchLog(log);
-  person_index_.Prefetch(log.record->creator_id);
+  person_index_.PrefetchHashed(keys.person);
   if (!log.customer.empty()) {
-    customer_index_.Prefetch(log.customer);
+    customer_index_.PrefetchHashed(keys.customer);
   }
   // One lookup serves both steps. A new, empty history checks like a missing one.
-  int32_t person = AddPerson(log);
+  int32_t person = AddPerson(log, keys);
   histories_.Prefetch(person);
   LogFacts facts = FactsOf(log);
 
   // The customer and order index loads overlap the content checks.
-  FindOrderCustomer(log, &facts);
+  FindOrderCustomer(log, keys, &facts);
   CheckContent(log, &flags);
 
   histories_.PrefetchNextRecent(person);
   Customer* customer =
       facts.customer >= 0 ? &customers_[static_cast<size_t>(facts.customer)] : nullptr;
   CheckHistory(log, facts, customer, person, &flags);
-  RememberWithFacts(log, facts, customer, person);
+  RememberWithFacts(log, keys, facts, customer, person);
   return flags;
 }
 
@@ -788,8 +848,10 @@ void Validator::CheckOutliers(const NormalizedLog& log, const LogFacts& facts,
   if (log.role == nullptr) {
     return;
   }
+  const Distribution* distributions = DistributionsOf(*log.role);
   for (const LogMetricTotal& sum : facts.metric_totals) {
-    const Distribution* distribution = DistributionFor(*log.role, sum.metric);
+    const Distribution* distribution =
+        distributions == nullptr ? nullptr : &distributions[static_cast<size_t>(sum.metric)];
     if (distribution == nullptr ||
         distribution->values.size() < static_cast<size_t>(config_.validation.outlier_min_samples)) {
       continue;
@@ -918,14 +980,15 @@ bool Validator::EditAllowed(std::string_view report_id, EpochMs when) const {
   return false;
 }
 
-void Validator::RememberAmount(const NormalizedLog& log, Decimal amount, Customer* customer,
-                               int32_t person) {
+void Validator::RememberAmount(const NormalizedLog& log, const LogKeyHashes& keys,
+                               Decimal amount, Customer* customer, int32_t person) {
   histories_.AddAmount(person, amount);
   if (log.customer.empty()) {
     return;
   }
   if (customer == nullptr) {
-    customer_index_.TryEmplace(log.customer, static_cast<int32_t>(customers_.size()));
+    customer_index_.TryEmplaceHashed(keys.customer, log.customer,
+                                     static_cast<int32_t>(customers_.size()));
     customer = &customers_.emplace_back();
     customer->id = static_cast<int32_t>(customers_.size());
   }
@@ -937,8 +1000,8 @@ void Validator::RememberAmount(const NormalizedLog& log, Decimal amount, Custome
               log.record->create_time);
 }
 
-void Validator::RememberWithFacts(const NormalizedLog& log, const LogFacts& facts,
-                                  Customer* customer, int32_t person) {
+void Validator::RememberWithFacts(const NormalizedLog& log, const LogKeyHashes& keys,
+                                  const LogFacts& facts, Customer* customer, int32_t person) {
   const ValidationSpec& spec = config_.validation;
 
   if (spec.duplicate_window > 0 && log.text_chars >= spec.min_chars) {
@@ -947,14 +1010,15 @@ void Validator::RememberWithFacts(const NormalizedLog& log, const LogFacts& fact
   }
 
   if (facts.order_amount) {
-    RememberAmount(log, *facts.order_amount, customer, person);
+    RememberAmount(log, keys, *facts.order_amount, customer, person);
   }
 
   if (log.role == nullptr) {
     return;
   }
+  Distribution* distributions = DistributionsOf(*log.role);
   for (const LogMetricTotal& sum : facts.metric_totals) {
-    DistributionFor(*log.role, sum.metric)->Add(sum.total, &median_scratch_);
+    distributions[static_cast<size_t>(sum.metric)].Add(sum.total, &median_scratch_);
   }
 }
 

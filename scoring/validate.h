@@ -55,6 +55,18 @@ std::optional<double> SimilarityAtLeast(const Sketch& a, const Sketch& b, double
 // Days an order claim is remembered for the duplicate_order check.
 inline constexpr int64_t kOrderWindowDays = 92;
 
+// The hashes of a log's lookup keys, computed once and passed to the Validator calls that start
+// loads ahead of CheckAndRemember and to CheckAndRemember itself. They depend on the ids alone,
+// so they stay valid while other logs add people and customers in between.
+struct LogKeyHashes {
+  size_t person = 0;    // TextHash of the record's creator_id
+  size_t customer = 0;  // TextHash of NormalizedLog::customer; 0 when that is empty
+};
+
+// Returns the key hashes of a log.
+// REQUIRES: log.record is set.
+LogKeyHashes HashLogKeys(const NormalizedLog& log);
+
 class Validator {
  public:
   // REQUIRES: config outlives the Validator and does not change while it lives.
@@ -74,6 +86,23 @@ class Validator {
   // Check followed by Remember, computing the text sketch and looking up the author and the
   // customer once.
   std::vector<Flag> CheckAndRemember(const NormalizedLog& log);
+  // The same, with the key hashes that StartLoads received for this log.
+  // REQUIRES: keys equals HashLogKeys(log).
+  std::vector<Flag> CheckAndRemember(const NormalizedLog& log, const LogKeyHashes& keys);
+
+  // The two calls below let a caller that feeds many logs start the memory loads of a log some
+  // logs before it reaches CheckAndRemember, so that the loads of several logs overlap. They
+  // change no state and the results do not depend on them: a person or customer added in the
+  // meantime, or memory that moved, costs only a cache miss.
+  // REQUIRES: keys equals HashLogKeys(log), and the log lives until CheckAndRemember.
+  //
+  // Starts loading the log's values and texts and the index slots where the lookups of its
+  // author and customer begin.
+  void StartLoads(const NormalizedLog& log, const LogKeyHashes& keys) const;
+  // Looks up the author and the customer without adding them, and starts loading the author's
+  // history and, for a log with an order amount, the customer's record and order claim index.
+  // It reads the index slots, so it gains most when StartLoads ran a few logs earlier.
+  void StartRecordLoads(const NormalizedLog& log, const LogKeyHashes& keys) const;
 
   // Accepts edits of a report made from `from` to `until` without an edited_late flag, because
   // someone asked its author to correct it then (a feedback notice, delivered at `from`, states
@@ -124,14 +153,17 @@ class Validator {
   LogFacts FactsOf(const NormalizedLog& log) const;
   // Sets facts->customer when the log has an order amount and names a known customer, and
   // starts loading that customer's record and order index.
-  void FindOrderCustomer(const NormalizedLog& log, LogFacts* facts) const;
+  void FindOrderCustomer(const NormalizedLog& log, const LogKeyHashes& keys,
+                         LogFacts* facts) const;
+  // Starts loading a known customer's record and the order claim index entry of amount.
+  void PrefetchCustomer(int32_t customer, Decimal amount) const;
   // Returns the index of the log's author in people_, or -1 when they are new.
-  int32_t FindPerson(const NormalizedLog& log) const;
+  int32_t FindPerson(const NormalizedLog& log, const LogKeyHashes& keys) const;
   // Returns the index of the log's author in people_, adding them when they are new.
-  int32_t AddPerson(const NormalizedLog& log);
+  int32_t AddPerson(const NormalizedLog& log, const LogKeyHashes& keys);
   // Returns the index in customers_ of the customer named in the log, or -1 when it names none
   // or a new one.
-  int32_t FindCustomer(const NormalizedLog& log) const;
+  int32_t FindCustomer(const NormalizedLog& log, const LogKeyHashes& keys) const;
 
   void CheckContent(const NormalizedLog& log, std::vector<Flag>* flags) const;
   // person is the author's index in people_, or -1 when they have none.
@@ -146,8 +178,8 @@ class Validator {
                     int32_t person, std::vector<Flag>* flags) const;
   // REQUIRES: log.spec is set, and person is the author's index in people_. customer is the
   // log's customer, or nullptr when it is not known yet (it is added then).
-  void RememberWithFacts(const NormalizedLog& log, const LogFacts& facts, Customer* customer,
-                         int32_t person);
+  void RememberWithFacts(const NormalizedLog& log, const LogKeyHashes& keys,
+                         const LogFacts& facts, Customer* customer, int32_t person);
   // person is the author's index in people_, or -1 when they have no history yet.
   void CheckDuplicates(const NormalizedLog& log, const LogFacts& facts, int32_t person,
                        std::vector<Flag>* flags) const;
@@ -157,10 +189,13 @@ class Validator {
   EpochMs DeadlineOf(const Deadline& deadline, int64_t work_day) const;
   // Returns true when a requested correction allows an edit of report_id at `when`.
   bool EditAllowed(std::string_view report_id, EpochMs when) const;
-  void RememberAmount(const NormalizedLog& log, Decimal amount, Customer* customer,
-                      int32_t person);
-  Distribution* DistributionFor(const RoleSpec& role, int metric);
-  const Distribution* DistributionFor(const RoleSpec& role, int metric) const;
+  void RememberAmount(const NormalizedLog& log, const LogKeyHashes& keys, Decimal amount,
+                      Customer* customer, int32_t person);
+  // Returns the distributions of a role, indexed by metric, allocating those of every role on
+  // first use. A log's metrics then cost no index computation each.
+  Distribution* DistributionsOf(const RoleSpec& role);
+  // The same, or nullptr while no role has a value yet.
+  const Distribution* DistributionsOf(const RoleSpec& role) const;
 
   const Config& config_;
   // min_same_[used] is the least number of equal bins, out of used bins, that makes a sketch

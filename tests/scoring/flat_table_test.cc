@@ -105,6 +105,38 @@ TEST_CASE("FlatTable finds string keys by view", "[flat_table]") {
   CHECK(table.size() == 999);
 }
 
+TEST_CASE("FlatTable hashed calls match plain ones", "[flat_table]") {
+  using Table = FlatTable<std::string, int, StringHash>;
+  Table table;
+  size_t first_hash = Table::HashOf(std::string_view("user0"));
+  CHECK(first_hash == StringHash{}("user0"));
+  CHECK(table.FindHashed(std::string_view("user0"), first_hash) == nullptr);
+  table.PrefetchHashed(first_hash);  // an empty table has no slots to load
+  auto [first, inserted] = table.TryEmplaceHashed(first_hash, std::string_view("user0"), 0);
+  CHECK(inserted);
+  CHECK(*first == 0);
+  // A hash taken before the table grows still finds its key after growing.
+  for (int i = 1; i < 500; ++i) {
+    std::string key = "user" + std::to_string(i);
+    auto [value, added] = table.TryEmplaceHashed(Table::HashOf(key), key, i);
+    CHECK(added);
+    CHECK(*value == i);
+  }
+  const Table& view = table;
+  REQUIRE(view.FindHashed(std::string_view("user0"), first_hash) != nullptr);
+  CHECK(*view.FindHashed(std::string_view("user0"), first_hash) == 0);
+  for (int i = 0; i < 500; i += 37) {
+    std::string key = "user" + std::to_string(i);
+    table.PrefetchHashed(Table::HashOf(key));
+    REQUIRE(table.FindHashed(key, Table::HashOf(key)) != nullptr);
+    CHECK(*table.FindHashed(key, Table::HashOf(key)) == *table.Find(key));
+  }
+  auto [again, added_again] = table.TryEmplaceHashed(first_hash, std::string_view("user0"), 9);
+  CHECK_FALSE(added_again);
+  CHECK(*again == 0);
+  CHECK(table.size() == 500);
+}
+
 TEST_CASE("FlatTable copies and moves entries", "[flat_table]") {
   FlatTable<int64_t, int64_t, IntHash> table;
   for (int64_t i = 0; i < 100; ++i) {

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdio>
 #include <deque>
+#include <map>
+#include <memory>
 #include <random>
 #include <set>
 #include <string>
@@ -835,6 +837,75 @@ TEST_CASE("sketch matches plain reference", "[validate]") {
     INFO("text: " << text);
     CHECK(TextSketch(text) == ReferenceSketch(text));
   }
+}
+
+TEST_CASE("log key hashes", "[validate]") {
+  Fixture fixture;
+  LogRecord record;
+  record.report_id = "r1";
+  record.template_name = "销售日报";
+  record.creator_id = "alice";
+  record.contents = {{"今日工作", 0, "1", "拜访3家客户，介绍了新产品方案。"},
+                     {"客户", 1, "1", "华为"}};
+  NormalizedLog log = Normalize(fixture.config(), record);
+  LogKeyHashes keys = HashLogKeys(log);
+  CHECK(keys.person == HashText("alice"));
+  CHECK(keys.customer == HashText("华为"));
+  record.contents[1].value.clear();
+  CHECK(HashLogKeys(Normalize(fixture.config(), record)).customer == 0);
+}
+
+TEST_CASE("started loads leave flags unchanged", "[validate]") {
+  // One validator checks each log after starting the loads of the logs after it, as a batch
+  // does, and another checks the same logs plainly. Orders repeat across people and customers,
+  // and texts repeat, so that the history checks read what the loads touched.
+  Fixture plain;
+  Fixture ahead;
+  const char* const texts[] = {"拜访3家客户，介绍了新产品方案并约好下周演示。",
+                               "走访两家经销商，整理了报价单并发给采购部确认。"};
+  const char* const customers[] = {"华为", "腾讯", ""};
+  const char* const amounts[] = {"20000", "8000", "2000000", ""};
+  std::vector<std::unique_ptr<LogRecord>> records;
+  // Each validator reads logs normalized with its own config, whose roles it indexes.
+  std::vector<NormalizedLog> logs;
+  std::vector<NormalizedLog> ahead_logs;
+  // An order, customer i % 3 and amount (i / 3) % 4, repeats every 12 logs, and its author,
+  // i % 5, every 60 logs.
+  for (int i = 0; i < 80; ++i) {
+    auto record = std::make_unique<LogRecord>();
+    record->report_id = "r" + std::to_string(i);
+    record->template_name = i % 13 == 0 ? "周报" : "销售日报";
+    record->creator_id = "p" + std::to_string(i % 5);
+    record->create_time = EpochMs(kEvening + i * 60000);
+    record->modified_time = record->create_time;
+    record->contents = {{"今日工作", 0, "1", texts[i % 2]},
+                        {"客户", 1, "1", customers[i % 3]},
+                        {"金额", 2, "1", amounts[(i / 3) % 4]}};
+    logs.push_back(Normalize(plain.config(), *record));
+    ahead_logs.push_back(Normalize(ahead.config(), *record));
+    records.push_back(std::move(record));
+  }
+
+  constexpr size_t kAhead = 4;
+  std::map<std::string, int> codes;
+  for (size_t i = 0; i < logs.size(); ++i) {
+    for (size_t next = i; next < std::min(logs.size(), i + kAhead); ++next) {
+      LogKeyHashes keys = HashLogKeys(ahead_logs[next]);
+      ahead.validator().StartLoads(ahead_logs[next], keys);
+      ahead.validator().StartRecordLoads(ahead_logs[next], keys);
+    }
+    std::vector<Flag> expected = plain.validator().CheckAndRemember(logs[i]);
+    std::vector<Flag> flags =
+        ahead.validator().CheckAndRemember(ahead_logs[i], HashLogKeys(ahead_logs[i]));
+    INFO("log " << i);
+    CHECK(flags == expected);
+    for (const Flag& flag : expected) {
+      ++codes[flag.code];
+    }
+  }
+  CHECK(codes["duplicate_order"] > 0);
+  CHECK(codes["repeated_order"] > 0);
+  CHECK(codes["near_duplicate"] + codes["reused_text"] > 0);
 }
 
 }  // namespace
