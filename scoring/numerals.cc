@@ -229,7 +229,10 @@ class NumberReader {
         options_(options) {}
 
   // Reads the number starting at begin. On failure sets *resume past the rejected run.
-  std::optional<NumberMatch> ReadAt(int32_t begin, int32_t* resume) const;
+  // With add_summands false a + after the number is left alone, for AddSummand, which reads
+  // each number of a chain (3万+5万+2万元) on its own so that a long chain costs no recursion.
+  std::optional<NumberMatch> ReadAt(int32_t begin, int32_t* resume,
+                                    bool add_summands = true) const;
 
   // Returns text[i], or 0 outside the text.
   char32_t At(int32_t i) const {
@@ -271,7 +274,7 @@ class NumberReader {
                      NumberMatch* match) const;
   bool FitsContext(const Prefix& prefix, const Core& core, bool range, NumberMatch* match) const;
   bool EndsWithScaleOrPlace(const NumberMatch& match) const;
-  void AddSummand(NumberMatch* match) const;
+  bool AddSummand(NumberMatch* match) const;
   // Appends the UTF-8 of the folded code points [begin, end), copied from the folded text's
   // bytes through cp_byte, which Fold fills on every path.
   void AppendFolded(int32_t begin, int32_t end, std::string* out) const;
@@ -937,12 +940,15 @@ bool NumberReader::ReadScaledRangeEnd(Core* core, bool chinese, bool* range) con
     // An upper end without a scale that is not above the lower end (3万-5元, 3万-5千) is no
     // range, and reading the 5元 alone would count what the writer did not mean. So the whole
     // text is unreadable, unless spaces around the dash make it a minus sign or a bullet, or
-    // a date or period follows (签约3万到5月底).
+    // a date or period follows (签约3万到5月底), or a unit other than a currency makes the
+    // upper end another quantity (回款2万-3笔, 签约3万-5家), which is then read on its own.
     bool below = !(core->value.low < upper.value.low);
     int32_t after = IsInlineSpace(At(upper.end)) ? upper.end + 1 : upper.end;
     const UnitWord* word = units_.Match(text_, after);
     bool blocked = word != nullptr && word->role == UnitWord::Role::kBlocker;
-    if (!below || separator == U' ' || upper.identifier || blocked) {
+    bool other_quantity = word != nullptr && word->role == UnitWord::Role::kUnit &&
+                          word->unit_class != UnitClass::kCurrency;
+    if (!below || separator == U' ' || upper.identifier || blocked || other_quantity) {
       return true;
     }
     bool marked = MarkUnreadableRange(upper, core, range);
@@ -1116,7 +1122,8 @@ bool NumberReader::FitsContext(const Prefix& prefix, const Core& core, bool rang
           (core.has_digit || At(prefix.core_begin) == U'十'));
 }
 
-std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) const {
+std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume,
+                                                bool add_summands) const {
   *resume = begin + 1;
   NumberMatch match;
   match.begin = begin;
@@ -1200,8 +1207,7 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume) 
   if (word != nullptr) {
     AppendFolded(unit_begin, end, &match.unit);
   }
-  if (At(end) == U'+') {
-    AddSummand(&match);
+  while (add_summands && At(match.end) == U'+' && AddSummand(&match)) {
   }
   *resume = match.end;
   return match;
@@ -1217,18 +1223,19 @@ bool NumberReader::EndsWithScaleOrPlace(const NumberMatch& match) const {
 // of 80000. Both numbers need a unit or a scale of their own and must fit together: the same
 // unit class, with the same measure word for counts (2家+3家), or a bare scaled amount and a
 // currency (3万+5万元, 3万元+5万). Percentages are not added up. Anything else, such as 3+5万元
-// or 3万+5家, leaves match as it is, and the + is then no hedge (MarkHedge).
-void NumberReader::AddSummand(NumberMatch* match) const {
+// or 3万+5家, leaves match as it is, and the + is then no hedge (MarkHedge). Returns whether
+// match was extended, so that the caller can add the next number of a chain.
+bool NumberReader::AddSummand(NumberMatch* match) const {
   UnitClass first_class = match->unit_class;
   bool first_bare_amount = first_class == UnitClass::kNone && EndsWithScaleOrPlace(*match);
   if (match->identifier || match->unreadable || first_class == UnitClass::kPercent ||
       (first_class == UnitClass::kNone && !first_bare_amount)) {
-    return;
+    return false;
   }
   int32_t resume = 0;
-  std::optional<NumberMatch> second = ReadAt(match->end + 1, &resume);
+  std::optional<NumberMatch> second = ReadAt(match->end + 1, &resume, /*add_summands=*/false);
   if (!second || second->identifier || second->unreadable) {
-    return;
+    return false;
   }
   UnitClass second_class = second->unit_class;
   bool second_bare_amount = second_class == UnitClass::kNone && EndsWithScaleOrPlace(*second);
@@ -1243,7 +1250,7 @@ void NumberReader::AddSummand(NumberMatch* match) const {
   std::optional<Decimal> low = match->low.CheckedAdd(second->low);
   std::optional<Decimal> high = match->high.CheckedAdd(second->high);
   if (!fits || !low || !high) {
-    return;
+    return false;
   }
 
   match->low = *low;
@@ -1256,6 +1263,7 @@ void NumberReader::AddSummand(NumberMatch* match) const {
     match->scaled = false;
     match->unit = std::move(second->unit);
   }
+  return true;
 }
 
 // Code points that may start a number; a hit still needs the exact check in PassesNumberStart.

@@ -243,6 +243,11 @@ TEST_CASE("Extract lists falling scaled ranges unreadable", "[extract]") {
   // 到 before a date or a period reads "by", so the amount before it still counts.
   CHECK(Describe(Sales().Extract("签约3万到5月底完成")) == "sales=30000 ");
   CHECK(Describe(Sales().Extract("签约3万-5号前回款")) == "sales=30000 ");
+  // A unit other than a currency makes the upper end another quantity, so the amount before
+  // the dash counts and the count after it is read on its own.
+  CHECK(Describe(Sales().Extract("签约3万-5笔")) == "sales=30000 orders=5 ");
+  CHECK(Describe(Sales().Extract("订单十三万~二十笔")) == "sales=130000 orders=20 ");
+  CHECK(Describe(Sales().Extract("成交5万-3个点返利")) == "sales=50000 ");
 }
 
 TEST_CASE("Extract reads a range ending in 余 or 多", "[extract]") {
@@ -289,6 +294,17 @@ TEST_CASE("Extract adds numbers joined by a plus", "[extract]") {
   CHECK(Describe(Sales().Extract("签约3+5万元")) == "orders=3 sales=50000 ");
   CHECK(Describe(Sales().Extract("拜访2家+3位")) == "visits=2 ");
   CHECK(Describe(Sales().Extract("完成率80%+5%")) == "rate=80 ");
+
+  // A long chain is added term by term, so its length does not grow the stack: 40,000 terms
+  // overflowed the default 8 MiB when each term read the next one.
+  std::string chain = "签约";
+  for (int i = 0; i < 40000; ++i) {
+    chain += "3万+";
+  }
+  chain += "5万元";
+  std::vector<Extraction> long_sum = ExtractOne(chain.c_str());
+  CHECK(long_sum[0].quantity.Value().ToString() == "1200050000");
+  CHECK(long_sum[0].span.end == FoldText(chain).original_length);
 }
 
 TEST_CASE("Extract reads ranges with one scale", "[extract]") {

@@ -225,6 +225,19 @@ TEST_CASE("Normalize reads sums and falling ranges", "[normalize]") {
           return v.metric == sales && v.value == Decimal::FromInt(80000);
         }) == 1);
 
+  // A long typed chain is added term by term too, without a call per term on the stack.
+  std::string chain;
+  for (int i = 0; i < 40000; ++i) {
+    chain += "3万+";
+  }
+  chain += "5万";
+  NormalizedLog long_typed = Normalize(SalesConfig(), SalesLog("整理资料", "华为", chain));
+  REQUIRE(long_typed.unreadable.empty());
+  CHECK(std::count_if(long_typed.values.begin(), long_typed.values.end(),
+                      [sales](const MetricValue& v) {
+                        return v.metric == sales && v.value == Decimal::FromInt(1200050000);
+                      }) == 1);
+
   // A range whose upper end is not above its lower end is listed as not counted.
   for (const char* work : {"签约5-5万元", "签约3万-5元"}) {
     INFO("work: " << work);
