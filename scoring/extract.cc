@@ -351,7 +351,7 @@ bool ApplyDefaultUnit(QuantityKind kind, std::string_view default_unit, NumberMa
   };
   std::optional<Decimal> low = scale(number->low);
   std::optional<Decimal> high = scale(number->high);
-  if (!low || !high) {
+  if (!low || !high || low->Abs() > kLargestQuantity || high->Abs() > kLargestQuantity) {
     return false;
   }
   number->low = *low;

@@ -1210,6 +1210,16 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume,
   while (add_summands && At(match.end) == U'+' && AddSummand(&match)) {
   }
   *resume = match.end;
+  if (match.low.Abs() > kLargestQuantity || match.high.Abs() > kLargestQuantity) {
+    // 签约500万亿元 is a slip, not a deal: shown as unreadable and never counted.
+    if (!options_.keep_identifiers) {
+      return std::nullopt;
+    }
+    match.low = Decimal();
+    match.high = Decimal();
+    match.approximate = false;
+    match.unreadable = true;
+  }
   return match;
 }
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <functional>
+#include <limits>
 #include <span>
 #include <tuple>
 
@@ -34,6 +35,18 @@ struct MetricState {
   int64_t distinct_count = 0;
   TopEvidence evidence;
 };
+
+// a + b, or the nearest Decimal limit when the sum overflows. Read values are at most
+// kLargestQuantity, so only more than 900 of the largest ones in one period reach a limit, and
+// a total then stays at the limit instead of wrapping around to the other sign.
+Decimal SaturatingAdd(Decimal a, Decimal b) {
+  std::optional<Decimal> sum = a.CheckedAdd(b);
+  if (sum) {
+    return *sum;
+  }
+  return Decimal::FromUnits(b.units() > 0 ? std::numeric_limits<int64_t>::max()
+                                          : std::numeric_limits<int64_t>::min());
+}
 
 // An IgnoredMatch with its texts packed, so that keeping one allocates nothing.
 struct IgnoredItem {
@@ -963,8 +976,9 @@ void Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags, size_t
   ++(down ? cell.logs_down_weighted : cell.logs_counted);
   for (const MetricValue& value : log.values) {
     MetricState& state = metrics[value.metric];
-    state.weighted_sum = state.weighted_sum + (down ? value.value * weight : value.value);
-    state.weight_total = state.weight_total + weight;
+    state.weighted_sum =
+        SaturatingAdd(state.weighted_sum, down ? value.value * weight : value.value);
+    state.weight_total = SaturatingAdd(state.weight_total, weight);
     ++state.count;
     state.min = state.count > 1 ? std::min(state.min, value.value) : value.value;
     state.max = state.count > 1 ? std::max(state.max, value.value) : value.value;

@@ -3,6 +3,7 @@
 // configs written inline.
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <sstream>
 #include <vector>
@@ -354,6 +355,20 @@ TEST_CASE("unknown template is skipped", "[engine]") {
   CHECK(outcome.decision == LogDecision::kSkipped);
   CHECK(outcome.skip_reason == "template \"周报\" is not in the config");
   CHECK(engine.Reports().empty());
+}
+
+TEST_CASE("a sum past the Decimal limit stays at the limit", "[engine]") {
+  // 1000 values of the largest quantity, 10^12 each, add up past the end of Decimal's range
+  // (about 9.2 x 10^14). The total must stay at the limit, not wrap around to a negative value.
+  Engine engine(SmallConfig(), {});
+  for (int i = 0; i < 1000; ++i) {
+    engine.Add(SmallLog("log" + std::to_string(i), 0, "1万亿", "1", "p",
+                        "第" + std::to_string(i) + "条不同的工作内容描述"));
+  }
+  ScoreReport report = engine.Reports().at(0);
+  const KpiScore& output = FindKpi(report, "产出");
+  CHECK(output.value_count == 1000);
+  CHECK(output.raw == Decimal::FromUnits(std::numeric_limits<int64_t>::max()));
 }
 
 TEST_CASE("evidence list is bounded", "[engine]") {

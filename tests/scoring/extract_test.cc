@@ -250,6 +250,19 @@ TEST_CASE("Extract lists falling scaled ranges unreadable", "[extract]") {
   CHECK(Describe(Sales().Extract("成交5万-3个点返利")) == "sales=50000 ");
 }
 
+TEST_CASE("Extract lists quantities above the largest one unreadable", "[extract]") {
+  for (const char* text : {"签约500万亿元", "签约1.5万亿元", "签约1万亿+1元"}) {
+    INFO("text: " << text);
+    std::vector<Extraction> found = ExtractOne(text);
+    CHECK(found[0].rule == "sales");
+    CHECK(found[0].unreadable);
+    CHECK(found[0].quantity.Value().ToString() == "0");
+  }
+  std::vector<Extraction> largest = ExtractOne("签约1万亿元");
+  CHECK_FALSE(largest[0].unreadable);
+  CHECK(largest[0].quantity.Value().ToString() == "1000000000000");
+}
+
 TEST_CASE("Extract reads a range ending in 余 or 多", "[extract]") {
   struct Case {
     const char* text;

@@ -73,17 +73,16 @@ TEST_CASE("ParseQuantity reads Arabic numerals", "[extract]") {
   }
 }
 
-TEST_CASE("ParseQuantity reads digits up to the Decimal limit", "[extract]") {
-  // 14 integer digits are read directly, 15 through Decimal::Parse; both must agree with it.
+TEST_CASE("ParseQuantity reads digits up to the largest quantity", "[extract]") {
+  // Grouped digits are read up to kLargestQuantity (10^12), with four fractional digits.
   const ParseCase cases[] = {
-      {"99,999,999,999,999", kAmount, "99999999999999", "99999999999999", false, ""},
-      {"99,999,999,999,999.9999", kAmount, "99999999999999.9999", "99999999999999.9999",
-       false, ""},
-      {"922,337,203,685,477.5807", kAmount, "922337203685477.5807", "922337203685477.5807",
-       false, ""},
+      {"999,999,999,999", kAmount, "999999999999", "999999999999", false, ""},
+      {"999,999,999,999.9999", kAmount, "999999999999.9999", "999999999999.9999", false, ""},
+      {"1,000,000,000,000", kAmount, "1000000000000", "1000000000000", false, ""},
       {"1,234.5678元", kAmount, "1234.5678", "1234.5678", false, "元"},
       {"12345678", kCount, "12345678", "12345678", false, ""},
       {"0.0001", kAmount, "0.0001", "0.0001", false, ""},
+      {"1万亿元", kAmount, "1000000000000", "1000000000000", false, "亿元"},
   };
   for (const ParseCase& c : cases) {
     CheckParses(c);
@@ -93,9 +92,15 @@ TEST_CASE("ParseQuantity reads digits up to the Decimal limit", "[extract]") {
   CHECK(scaled->low == Decimal::FromInt(50000000));
   CHECK(scaled->unit == "万元");
   CHECK(scaled->span == Span{0, 4});
-  CHECK_FALSE(ParseQuantity("99999999", kAmount, "亿元").has_value());  // past the Decimal limit
+  CHECK(ParseQuantity("10000", kAmount, "亿元").has_value());  // 10^12 exactly
+  // Past the largest quantity, by the default unit, by digits or by scale words, and past the
+  // Decimal limit.
+  CHECK_FALSE(ParseQuantity("10001", kAmount, "亿元").has_value());
+  CHECK_FALSE(ParseQuantity("99999999", kAmount, "亿元").has_value());
+  CHECK_FALSE(ParseQuantity("1,000,000,000,000.0001", kAmount).has_value());
+  CHECK_FALSE(ParseQuantity("1.5万亿元", kAmount).has_value());
+  CHECK_FALSE(ParseQuantity("500万亿元", kAmount).has_value());
   CHECK_FALSE(ParseQuantity("922,337,203,685,478", kAmount).has_value());
-  CHECK_FALSE(ParseQuantity("1,000,000,000,000,000", kAmount).has_value());
   CHECK_FALSE(ParseQuantity("99,999,999,999,999.99999", kAmount).has_value());
 }
 
