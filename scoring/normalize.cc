@@ -83,12 +83,21 @@ struct NumberShape {
 int ScalePower(std::string_view unit) {
   constexpr std::pair<std::string_view, int> kScales[] = {
       {"亿", 8}, {"万", 4}, {"千", 3}, {"w", 4}, {"W", 4}, {"k", 3}, {"K", 3}};
-  for (const auto& [scale, power] : kScales) {
-    if (unit.substr(0, scale.size()) == scale) {
-      return power;
+  // Scale words in a row multiply: 万亿 is 10^12, 千万 10^7.
+  int total = 0;
+  bool found = true;
+  while (found) {
+    found = false;
+    for (const auto& [scale, power] : kScales) {
+      if (unit.substr(0, scale.size()) == scale) {
+        total += power;
+        unit.remove_prefix(scale.size());
+        found = true;
+        break;
+      }
     }
   }
-  return 0;
+  return total;
 }
 
 NumberShape ReadNumberShape(std::string_view folded) {
@@ -191,22 +200,24 @@ std::string UnreadableHint(std::string_view value, const FieldSpec& field) {
            " decimal places, and values keep at most 4; round it to 4 decimal places";
   }
 
-  // Decimal holds up to 922337203685477.5807, so 16 integer digits are always too many. The
-  // field's default unit (万元) scales the value too.
+  // Quantities are read up to kLargestQuantity (10^12), so 14 integer digits are always too
+  // many. The field's default unit (万元) scales the value too. The value did not parse, so
+  // an integer part of exactly 10^12 with a fraction (1.5万亿) is too large as well.
   std::string_view digits = shape.integer_digits;
   digits.remove_prefix(std::min(digits.find_first_not_of('0'), digits.size()));
   int power = shape.scale_power > 0 ? shape.scale_power : ScalePower(field.unit);
-  bool too_large = static_cast<int>(digits.size()) + power > 15;
+  bool too_large = static_cast<int>(digits.size()) + power > 13;
   if (!too_large && !digits.empty()) {
-    long double magnitude = std::stold(std::string(digits));  // at most 15 digits: exact
+    long double magnitude = std::stold(std::string(digits));  // at most 13 digits: exact
     for (int i = 0; i < power; ++i) {
       magnitude *= 10;
     }
-    too_large = magnitude > 922337203685477.0L;
+    too_large = magnitude > 1000000000000.0L ||
+                (magnitude == 1000000000000.0L && shape.fraction_digits > 0);
   }
   if (too_large) {
     return "It is too large: values (after conversion to 元, hours or percentage points) are "
-           "at most 922,337,203,685,477; check it for extra digits";
+           "at most 1,000,000,000,000 (一万亿); check it for extra digits or a wrong scale word";
   }
 
   if (!shape.grouped && shape.scale_power == 0 && HasIdentifierDigitRun(value)) {

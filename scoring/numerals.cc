@@ -1244,7 +1244,7 @@ bool NumberReader::AddSummand(NumberMatch* match) const {
   }
   int32_t resume = 0;
   std::optional<NumberMatch> second = ReadAt(match->end + 1, &resume, /*add_summands=*/false);
-  if (!second || second->identifier || second->unreadable) {
+  if (!second || second->identifier) {
     return false;
   }
   UnitClass second_class = second->unit_class;
@@ -1263,17 +1263,21 @@ bool NumberReader::AddSummand(NumberMatch* match) const {
     return false;
   }
 
-  match->low = *low;
-  match->high = *high;
+  // A sum with an unreadable term (3万+十万亿元, 3万+5,00元) is unreadable as a whole, so that
+  // no part of it counts, and the chain ends there.
+  bool readable = !second->unreadable;
+  match->low = readable ? *low : Decimal();
+  match->high = readable ? *high : Decimal();
   match->end = second->end;
-  match->approximate = match->approximate || second->approximate;
+  match->approximate = readable && (match->approximate || second->approximate);
+  match->unreadable = !readable;
   match->hundreds_only = false;
   if (second_class != UnitClass::kNone) {
     match->unit_class = second_class;
     match->scaled = false;
     match->unit = std::move(second->unit);
   }
-  return true;
+  return readable;
 }
 
 // Code points that may start a number; a hit still needs the exact check in PassesNumberStart.

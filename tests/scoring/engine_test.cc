@@ -714,7 +714,10 @@ TEST_CASE("unreadable values say why", "[engine]") {
   };
   const UnreadableCase cases[] = {
       {"999,999,999,999,999,999,999", "too large", false},
-      {"999,999,999,999,999,999,999", "922,337,203,685,477", false},
+      {"999,999,999,999,999,999,999", "1,000,000,000,000 (一万亿)", false},
+      {"1,000,000,000,001", "too large", false},
+      {"1.5万亿", "too large", false},
+      {"500万亿", "too large", false},
       {"0.00001", "5 decimal places", false},
       {"12345678.99999", "round it to 4 decimal places", false},
       {"-5000", "negative", false},

@@ -251,7 +251,9 @@ TEST_CASE("Extract lists falling scaled ranges unreadable", "[extract]") {
 }
 
 TEST_CASE("Extract lists quantities above the largest one unreadable", "[extract]") {
-  for (const char* text : {"签约500万亿元", "签约1.5万亿元", "签约1万亿+1元"}) {
+  // A sum with such a term is unreadable as a whole, and so is one with a misgrouped term.
+  for (const char* text : {"签约500万亿元", "签约1.5万亿元", "签约1万亿+1元", "签约3万+十万亿元",
+                           "签约3万+5,00元"}) {
     INFO("text: " << text);
     std::vector<Extraction> found = ExtractOne(text);
     CHECK(found[0].rule == "sales");
