@@ -1154,9 +1154,11 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume,
   }
   const UnitWord* word = prefix.percent ? nullptr : units_.Match(text_, unit_begin);
 
-  // Left context: ordinals (第三) and identifiers (V2, 订单号123).
+  // Left context: ordinals (第三), foreign currency signs ($3万, € 500, which are skipped like
+  // 3万美元) and identifiers (V2, 订单号123).
   char32_t before = At(begin - 1);
-  if (before == U'第') {
+  char32_t sign = IsInlineSpace(before) ? At(begin - 2) : before;
+  if (before == U'第' || sign == U'$' || sign == 0x20AC || sign == 0x00A3) {
     return std::nullopt;
   }
   bool followed_by_unit = word != nullptr && word->role == UnitWord::Role::kUnit;

@@ -250,6 +250,15 @@ TEST_CASE("Extract lists falling scaled ranges unreadable", "[extract]") {
   CHECK(Describe(Sales().Extract("成交5万-3个点返利")) == "sales=50000 ");
 }
 
+TEST_CASE("Extract skips amounts after a foreign currency sign", "[extract]") {
+  // Like 3万美元, these are not amounts in 元, and a sum does not take them in.
+  CHECK(Describe(Sales().Extract("签约$3万+5万元")) == "sales=50000 ");
+  CHECK(Describe(Sales().Extract("签约US$ 5000，另签约2万元")) == "sales=20000 ");
+  CHECK(Describe(Sales().Extract("签约€500")).empty());
+  CHECK(Describe(Sales().Extract("签约£500")).empty());
+  CHECK(Describe(Sales().Extract("签约¥500")) == "sales=500 ");
+}
+
 TEST_CASE("Extract lists quantities above the largest one unreadable", "[extract]") {
   // A sum with such a term is unreadable as a whole, and so is one with a misgrouped term.
   for (const char* text : {"签约500万亿元", "签约1.5万亿元", "签约1万亿+1元", "签约3万+十万亿元",
