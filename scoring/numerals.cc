@@ -939,9 +939,9 @@ bool NumberReader::ReadScaledRangeEnd(Core* core, bool chinese, bool* range) con
   if (!upper.scaled) {
     // An upper end without a scale that is not above the lower end (3万-5元, 3万-5千) is no
     // range, and reading the 5元 alone would count what the writer did not mean. So the whole
-    // text is unreadable, unless spaces around the dash make it a minus sign or a bullet, or
-    // a date or period follows (签约3万到5月底), or a unit other than a currency makes the
-    // upper end another quantity (回款2万-3笔, 签约3万-5家), which is then read on its own.
+    // text is unreadable, with three exceptions that leave both numbers to be read on their
+    // own: spaces around the dash (a minus sign or a bullet), a date or period after the
+    // upper end (签约3万到5月底), and a unit other than a currency after it (回款2万-3笔).
     bool below = !(core->value.low < upper.value.low);
     int32_t after = IsInlineSpace(At(upper.end)) ? upper.end + 1 : upper.end;
     const UnitWord* word = units_.Match(text_, after);
@@ -1236,7 +1236,8 @@ bool NumberReader::EndsWithScaleOrPlace(const NumberMatch& match) const {
 // unit class, with the same measure word for counts (2家+3家), or a bare scaled amount and a
 // currency (3万+5万元, 3万元+5万). Percentages are not added up. Anything else, such as 3+5万元
 // or 3万+5家, leaves match as it is, and the + is then no hedge (MarkHedge). Returns whether
-// match was extended, so that the caller can add the next number of a chain.
+// the caller may add the next number of a chain: false when nothing was added, and false when
+// an unreadable term made the whole sum unreadable.
 bool NumberReader::AddSummand(NumberMatch* match) const {
   UnitClass first_class = match->unit_class;
   bool first_bare_amount = first_class == UnitClass::kNone && EndsWithScaleOrPlace(*match);

@@ -99,9 +99,9 @@ struct NumberMatch {
 // identifier such as a phone or order number. 123,456,789 and 1.2亿 are still amounts.
 inline constexpr int kMaxIntegerDigits = 8;
 
-// The largest quantity read, 一万亿 (10^12); a larger one is unreadable. Nothing a work log
-// reports comes near it, and 900 values of this size still add up without overflow (Decimal's
-// range ends at about 9.2 x 10^14).
+// The largest quantity read, 一万亿 (10^12). A larger one is taken for a slip (签约500万亿元)
+// and is unreadable. 900 values of this size still add up within Decimal's range, which ends
+// at about 9.2 x 10^14.
 inline constexpr Decimal kLargestQuantity = Decimal::FromInt(1000000000000);
 
 // Whether cp is a dash or tilde that may join the two ends of a range. These are - and ~, which

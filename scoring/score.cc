@@ -36,9 +36,9 @@ struct MetricState {
   TopEvidence evidence;
 };
 
-// a + b, or the nearest Decimal limit when the sum overflows. Read values are at most
-// kLargestQuantity, so only more than 900 of the largest ones in one period reach a limit, and
-// a total then stays at the limit instead of wrapping around to the other sign.
+// Returns a + b, or the nearest Decimal limit when the sum overflows, so that a total never
+// wraps around to the other sign. Quantities read from text are at most kLargestQuantity, so
+// a period reaches a limit only with more than 900 of the largest ones.
 Decimal SaturatingAdd(Decimal a, Decimal b) {
   std::optional<Decimal> sum = a.CheckedAdd(b);
   if (sum) {

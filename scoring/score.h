@@ -45,8 +45,8 @@ struct EngineOptions {
   // Logs that AddBatch normalizes ahead of the one it validates and aggregates, so that the
   // memory loads of their checks and cells overlap that work. 0 feeds each log as Add does. The
   // results do not depend on it.
-  // NOTE: score_bench on a 2-core VM gave the same rate for 0, 2, 4, 8 and 16 within its
-  // run-to-run noise (about 10%), so 8 is a guess that no measurement there contradicts.
+  // NOTE: 8 is a guess. On a 2-core VM with a large last-level cache, score_bench gave the same
+  // rate for 0, 2, 4, 8 and 16 within its noise (about 10%); smaller caches are unmeasured.
   size_t batch_lookahead = 8;
 };
 
@@ -166,12 +166,9 @@ class Engine {
   // the history checks compare each log with the logs fed before it.
   LogOutcome Add(const LogRecord& record);
 
-  // Adds records in order with the same results as Add on each of them, and stores the outcome
-  // of records[i] in (*outcomes)[i]. *outcomes is resized to the record count, and the outcomes
-  // already in it are refilled, so their strings keep their capacity. While one log is validated
-  // and aggregated, the next EngineOptions::batch_lookahead logs are normalized and the loads of
-  // their history, customer, order claims and cell are under way, so that one log's cache
-  // misses overlap another's work.
+  // Adds records in order, with the same results as Add on each, and stores the outcome of
+  // records[i] in (*outcomes)[i], refilling the outcomes already there. While one log is
+  // checked, the next batch_lookahead logs are normalized and their state starts loading.
   // REQUIRES: the records live until the call returns.
   void AddBatch(std::span<const LogRecord> records, std::vector<LogOutcome>* outcomes);
   // The same for records that are not stored next to each other.
@@ -201,14 +198,14 @@ class Engine {
  private:
   struct State;
 
-  // Validate with the log's key hashes, which the batch computed when it started its loads.
+  // Validates using the log's key hashes, which the batch computed when it started its loads.
   std::vector<Flag> Validate(const NormalizedLog& log, const LogKeyHashes& keys);
-  // Aggregate into *out with the hash of the log's person id, LogKeyHashes::person.
+  // Aggregates into *out using the hash of the log's person id, LogKeyHashes::person.
   void Aggregate(const NormalizedLog& log, std::vector<Flag> flags, size_t person_hash,
                  LogOutcome* out);
   // Sets *out to the outcome of a record whose report id was excluded by ExcludeReport.
   void SkipExcluded(const LogRecord& record, LogOutcome* out) const;
-  // AddBatch over count records, where record_at(i) returns the i-th one.
+  // Runs AddBatch over count records, where record_at(i) returns the i-th one.
   template <typename RecordAt>
   void AddBatchOf(size_t count, RecordAt record_at, std::vector<LogOutcome>* outcomes);
 

@@ -145,22 +145,22 @@ Results AddInBatches(const std::vector<LogRecord>& logs, EngineOptions options,
   return results;
 }
 
-void CheckSameOutcome(const LogOutcome& batch, const LogOutcome& each) {
-  INFO("report " << each.report_id);
-  CHECK(batch.report_id == each.report_id);
-  CHECK(batch.person_id == each.person_id);
-  CHECK(batch.period == each.period);
-  CHECK(batch.decision == each.decision);
-  CHECK(batch.skip_reason == each.skip_reason);
-  CHECK(batch.flags == each.flags);
+void CheckSameOutcome(const LogOutcome& batch, const LogOutcome& per_log) {
+  INFO("report " << per_log.report_id);
+  CHECK(batch.report_id == per_log.report_id);
+  CHECK(batch.person_id == per_log.person_id);
+  CHECK(batch.period == per_log.period);
+  CHECK(batch.decision == per_log.decision);
+  CHECK(batch.skip_reason == per_log.skip_reason);
+  CHECK(batch.flags == per_log.flags);
 }
 
-void CheckSameResults(const Results& batch, const Results& each) {
-  REQUIRE(batch.outcomes.size() == each.outcomes.size());
-  for (size_t i = 0; i < each.outcomes.size(); ++i) {
-    CheckSameOutcome(batch.outcomes[i], each.outcomes[i]);
+void CheckSameResults(const Results& batch, const Results& per_log) {
+  REQUIRE(batch.outcomes.size() == per_log.outcomes.size());
+  for (size_t i = 0; i < per_log.outcomes.size(); ++i) {
+    CheckSameOutcome(batch.outcomes[i], per_log.outcomes[i]);
   }
-  CHECK(batch.reports == each.reports);
+  CHECK(batch.reports == per_log.reports);
 }
 
 std::map<std::string, int> CountFlags(const std::vector<LogOutcome>& outcomes) {
