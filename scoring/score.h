@@ -46,7 +46,7 @@ struct EngineOptions {
   // memory loads of their checks and cells overlap that work. 0 feeds each log as Add does. The
   // results do not depend on it.
   // NOTE: 8 is a guess. On a 2-core VM with a large last-level cache, score_bench gave the same
-  // rate for 0, 2, 4, 8 and 16 within its noise (about 10%); smaller caches are unmeasured.
+  // rate for 0, 2, 4, 8 and 16 within its noise (about 10%). Smaller caches are unmeasured.
   size_t batch_lookahead = 8;
 };
 

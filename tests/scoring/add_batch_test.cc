@@ -193,11 +193,11 @@ TEST_CASE("batch equals add for every lookahead", "[engine]") {
     INFO("lookahead " << lookahead);
     EngineOptions options;
     options.batch_lookahead = lookahead;
-    Results each = AddEach(logs, options);
+    Results per_log = AddEach(logs, options);
     // One batch longer than the lookahead, then batches around and below it, an empty one, and
     // the rest.
-    CheckSameResults(AddInBatches(logs, options, {}), each);
-    CheckSameResults(AddInBatches(logs, options, {1, 2, 7, 0, 17, 3, 100}), each);
+    CheckSameResults(AddInBatches(logs, options, {}), per_log);
+    CheckSameResults(AddInBatches(logs, options, {1, 2, 7, 0, 17, 3, 100}), per_log);
   }
 }
 
@@ -235,9 +235,9 @@ TEST_CASE("batch keeps period filter", "[engine]") {
   std::vector<LogRecord> logs = VariedLogs(200, 3);
   EngineOptions options;
   options.only_period = *ParsePeriod("2026-11");
-  Results each = AddEach(logs, options);
-  CHECK(CountFlags(each.outcomes)["decision skipped"] > 10);
-  CheckSameResults(AddInBatches(logs, options, {50}), each);
+  Results per_log = AddEach(logs, options);
+  CHECK(CountFlags(per_log.outcomes)["decision skipped"] > 10);
+  CheckSameResults(AddInBatches(logs, options, {50}), per_log);
 }
 
 }  // namespace
