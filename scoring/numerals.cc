@@ -54,6 +54,40 @@ int64_t ChineseUnit(char32_t cp) {
   }
 }
 
+// Whether cp, right after a numeral, may extend or qualify it in the general reader: every
+// ASCII code point but % (digits, separators, joiners, spaces, letters, +, the end of the
+// text), a Chinese digit or unit, 几, 数, 上, 多, 余, 点, 半, a range separator and the
+// apostrophe that groups digits. ReadCommonAt leaves such text to ReadAt.
+bool MayExtendNumeral(char32_t cp) {
+  if (cp < 0x80) {
+    return cp != U'%';
+  }
+  switch (cp) {
+    case U'几': case U'数': case U'上': case U'多': case U'余': case U'点': case U'半':
+    case U'到': case U'至': case U'、': case U'\u2019':
+      return true;
+    default:
+      return ChineseDigit(cp) >= 0 || ChineseUnit(cp) > 0 || IsRangeDash(cp);
+  }
+}
+
+// Whether the code point before a number leaves every left-context check of ReadAt without
+// effect: it is no letter, space, colon, #, $, €, £, 第, identifier label (号, 码) or the
+// 周, 期 or 拜 of a weekday. The start of the text (0) is neutral.
+bool IsNeutralBefore(char32_t cp) {
+  if (cp < 0x80) {
+    bool letter = (cp >= U'a' && cp <= U'z') || (cp >= U'A' && cp <= U'Z');
+    return !letter && cp != U' ' && cp != U'\t' && cp != U':' && cp != U'#' && cp != U'$';
+  }
+  switch (cp) {
+    case U'第': case U'号': case U'码': case U'周': case U'期': case U'拜': case 0x20AC:
+    case 0x00A3:
+      return false;
+    default:
+      return true;
+  }
+}
+
 // Whether two adjacent digits name an approximate range: 一两, 两三, 三四 ... 八九, and 三五.
 bool IsRangePair(int first, int second) {
   return (first >= 1 && second == first + 1) || (first == 3 && second == 5);
@@ -241,6 +275,20 @@ class NumberReader {
   }
   int32_t size() const { return static_cast<int32_t>(text_.size()); }
   ArabicRun ReadArabic(int32_t begin) const;
+
+  // The outcome of ReadCommonAt.
+  enum class Direct : uint8_t {
+    kRead,      // *match is the number that ReadAt returns
+    kRejected,  // ReadAt returns nullopt; *resume is where it resumes
+    kUnsure,    // not a common shape, so the caller runs ReadAt
+  };
+  // Reads the common shapes without the general parser: 1-8 ASCII digits with up to four
+  // fraction digits and an optional 万, or a Chinese numeral from 一 to 九十九, followed by a
+  // code point that cannot extend the numeral and then a unit word or nothing. The result is
+  // the one ReadAt gives, member for member, and anything else returns kUnsure.
+  // REQUIRES: *match is default-constructed.
+  Direct ReadCommonAt(int32_t begin, NumberMatch* match, int32_t* resume) const;
+
   std::optional<Decimal> ParseDigits(int32_t begin, int32_t integer_end, int32_t end,
                                      int integer_digits, int fraction_digits) const;
 
@@ -269,6 +317,9 @@ class NumberReader {
   bool ReadScaledRangeEnd(Core* core, bool chinese, bool* range) const;
   bool MarkUnreadableRange(const Core& upper, Core* core, bool* range) const;
   Prefix ReadPrefix(int32_t begin) const;
+  // Reads the numeral of a common shape at begin into *value and returns its end, with 万
+  // included, or -1 when the text has another shape. Sets *scale_begin to the 万, or -1.
+  int32_t ReadCommonNumeral(int32_t begin, Decimal* value, int32_t* scale_begin) const;
   // Applies a unit word's class and factors to value. Returns false on overflow.
   bool ApplyUnitWord(const UnitWord& word, int32_t unit_begin, Range* value,
                      NumberMatch* match) const;
@@ -1225,6 +1276,120 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume,
   return match;
 }
 
+int32_t NumberReader::ReadCommonNumeral(int32_t begin, Decimal* value,
+                                        int32_t* scale_begin) const {
+  *scale_begin = -1;
+  int32_t i = begin;
+  char32_t first = At(i);
+  if (IsAsciiDigit(first)) {
+    // 1-8 integer digits without a leading zero and up to four fraction digits, which
+    // ReadArabic accepts whole and ParseDigits reads exactly.
+    int64_t units = 0;
+    while (IsAsciiDigit(At(i)) && i - begin <= kMaxIntegerDigits) {
+      units = units * 10 + (At(i) - U'0');
+      ++i;
+    }
+    int32_t integer_digits = i - begin;
+    if (integer_digits > kMaxIntegerDigits || (first == U'0' && integer_digits > 1)) {
+      return -1;
+    }
+    int fraction_digits = 0;
+    if (At(i) == U'.' && IsAsciiDigit(At(i + 1))) {
+      ++i;
+      while (IsAsciiDigit(At(i)) && fraction_digits <= 4) {
+        units = units * 10 + (At(i) - U'0');
+        ++i;
+        ++fraction_digits;
+      }
+      if (fraction_digits > 4) {
+        return -1;
+      }
+    }
+    for (int places = fraction_digits; places < 4; ++places) {
+      units *= 10;
+    }
+    *value = Decimal::FromUnits(units);
+    if (At(i) == U'万') {
+      // At most 99,999,999.9999 x 10,000 units, far inside int64_t.
+      *value = Decimal::FromUnits(units * kTenThousand);
+      *scale_begin = i;
+      ++i;
+    }
+    return i;
+  }
+
+  // 三, 十, 十二, 三十, 三十二: a digit from 一 to 九, 十, or both, with another digit after 十.
+  int64_t whole = ChineseDigit(first);
+  if (whole >= 1) {
+    ++i;
+  } else if (ChineseUnit(first) == 10) {
+    whole = 1;
+  } else {
+    return -1;
+  }
+  if (ChineseUnit(At(i)) == 10) {
+    whole *= 10;
+    ++i;
+    int last = ChineseDigit(At(i));
+    if (last >= 1) {
+      whole += last;
+      ++i;
+    }
+  }
+  *value = Decimal::FromInt(whole);
+  return i;
+}
+
+NumberReader::Direct NumberReader::ReadCommonAt(int32_t begin, NumberMatch* match,
+                                                int32_t* resume) const {
+  Decimal numeral;
+  int32_t scale_begin = -1;
+  int32_t core_end = ReadCommonNumeral(begin, &numeral, &scale_begin);
+  if (core_end < 0 || MayExtendNumeral(At(core_end)) || !IsNeutralBefore(At(begin - 1))) {
+    return Direct::kUnsure;
+  }
+  *resume = core_end;
+  bool chinese = !IsAsciiDigit(At(begin));
+
+  // The unit word, with ReadAt's checks in its order. A number that the general reader
+  // rejects after reading its numeral resumes after the numeral there too.
+  Range value{numeral, numeral};
+  int32_t end = core_end;
+  const UnitWord* word = units_.Match(text_, core_end);
+  if (word != nullptr) {
+    end = core_end + static_cast<int32_t>(word->text.size());
+    if (word->role == UnitWord::Role::kBlocker ||
+        (IsAsciiLetter(word->text.back()) && IsAsciiLetter(At(end)))) {
+      return Direct::kRejected;
+    }
+    if (At(end) == U'+') {
+      return Direct::kUnsure;  // a sum such as 3万元+5万元, which AddSummand reads
+    }
+    if (!ApplyUnitWord(*word, core_end, &value, match)) {
+      return Direct::kRejected;
+    }
+  } else if (chinese) {
+    // A bare Chinese numeral needs a scale or a place unless bare ones are allowed.
+    return options_.allow_bare_chinese ? Direct::kUnsure : Direct::kRejected;
+  }
+  if (chinese && StartsIdiom(text_, begin)) {
+    return Direct::kRejected;
+  }
+  if (value.low.Abs() > kLargestQuantity || value.high.Abs() > kLargestQuantity) {
+    return Direct::kUnsure;  // ReadAt marks it unreadable or rejects it
+  }
+
+  match->begin = begin;
+  match->end = end;
+  match->low = value.low;
+  match->high = value.high;
+  match->chinese = chinese;
+  match->scaled = scale_begin >= 0 && match->unit_class == UnitClass::kNone;
+  AppendFolded(scale_begin >= 0 ? scale_begin : core_end, end, &match->unit);
+  *resume = end;
+  return Direct::kRead;
+}
+
 // Whether a bare number ends with a scale or a place (3万, 5w, 3千), which makes it an amount
 // rather than a count or a date.
 bool NumberReader::EndsWithScaleOrPlace(const NumberMatch& match) const {
@@ -1526,6 +1691,30 @@ void MarkHedge(std::u32string_view folded, NumberMatch* match) {
   }
 }
 
+// Reads the number at begin into *match, by the direct path when options allow and it takes
+// the text, else by ReadAt. Returns whether a number was read, and sets *resume either way.
+// REQUIRES: *match is default-constructed.
+bool ReadNumber(const NumberReader& reader, int32_t begin, const ScanOptions& options,
+                NumberMatch* match, int32_t* resume) {
+  *resume = begin + 1;
+  if (options.direct_path) {
+    switch (reader.ReadCommonAt(begin, match, resume)) {
+      case NumberReader::Direct::kRead:
+        return true;
+      case NumberReader::Direct::kRejected:
+        return false;
+      case NumberReader::Direct::kUnsure:
+        break;
+    }
+  }
+  std::optional<NumberMatch> general = reader.ReadAt(begin, resume);
+  if (!general) {
+    return false;
+  }
+  *match = std::move(*general);
+  return true;
+}
+
 }  // namespace
 
 void ScanNumbers(const FoldBuffer& text, const UnitTable& units, const ScanOptions& options,
@@ -1538,14 +1727,29 @@ void ScanNumbers(const FoldBuffer& text, const UnitTable& units, const ScanOptio
       ++i;
       continue;
     }
+    // The match is built in place at the end of *out and removed again when nothing is read.
     int32_t resume = i + 1;
-    if (auto match = reader.ReadAt(i, &resume); match && !AfterMinusSign(folded, match->begin)) {
-      MarkHedge(folded, &*match);
-      resume = std::max(resume, match->end);
-      out->push_back(std::move(*match));
+    NumberMatch& match = out->emplace_back();
+    if (ReadNumber(reader, i, options, &match, &resume) &&
+        !AfterMinusSign(folded, match.begin)) {
+      MarkHedge(folded, &match);
+      resume = std::max(resume, match.end);
+    } else {
+      out->pop_back();
     }
     i = std::max(resume, i + 1);
   }
+}
+
+std::optional<NumberMatch> ReadNumberAt(const FoldBuffer& text, int32_t begin,
+                                        const UnitTable& units, const ScanOptions& options,
+                                        int32_t* resume) {
+  NumberReader reader(text, static_cast<int32_t>(text.folded.size()), units, options);
+  NumberMatch match;
+  if (!ReadNumber(reader, begin, options, &match, resume)) {
+    return std::nullopt;
+  }
+  return match;
 }
 
 bool IsRangeDash(char32_t cp) {
