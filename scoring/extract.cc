@@ -195,19 +195,16 @@ Aspect ClauseAspect(std::u32string_view folded, int32_t begin, int32_t end) {
   return AspectOf(scan);
 }
 
-// Returns the clause [begin, end) around folded position i.
-std::pair<int32_t, int32_t> ClauseAround(std::u32string_view folded, int32_t i) {
-  int32_t begin = i;
-  while (begin > 0 && !IsClauseBreak(folded, begin - 1)) {
-    --begin;
-  }
-  auto end = static_cast<int32_t>(folded.size());
-  for (int32_t j = i; j < end; ++j) {
-    if (IsClauseBreak(folded, j)) {
-      end = j;
-      break;
-    }
-  }
+// Code points that may end a clause, for ScanNumbers to mark. IsClauseBreak decides.
+constexpr char32_t kClauseBreakCodePoints[] = {U'\n', U'\r', U';', U'!', U'?', U'。', U',', U'.'};
+
+// Returns the clause [begin, end) around folded position i, given the positions of every
+// clause break of the text in increasing order and the text's size.
+std::pair<int32_t, int32_t> ClauseAround(const std::vector<int32_t>& breaks, int32_t size,
+                                         int32_t i) {
+  auto next = std::lower_bound(breaks.begin(), breaks.end(), i);
+  int32_t begin = next == breaks.begin() ? 0 : *(next - 1) + 1;
+  int32_t end = next == breaks.end() ? size : *next;
   return {begin, end};
 }
 
@@ -219,7 +216,8 @@ bool FollowsComma(std::u32string_view folded, int32_t begin) {
 
 // Appends the clause that ends at the comma before folded[clause_begin], unless it is empty or
 // already the last one in *clauses, so its triggers are searched too.
-void AddClauseBeforeComma(std::u32string_view folded, int32_t clause_begin,
+void AddClauseBeforeComma(std::u32string_view folded, const std::vector<int32_t>& breaks,
+                          int32_t clause_begin,
                           std::vector<std::pair<int32_t, int32_t>>* clauses) {
   if (!FollowsComma(folded, clause_begin)) {
     return;
@@ -229,7 +227,8 @@ void AddClauseBeforeComma(std::u32string_view folded, int32_t clause_begin,
   if (!clauses->empty() && clauses->back().second == clause_begin - 1) {
     return;
   }
-  std::pair<int32_t, int32_t> before = ClauseAround(folded, clause_begin - 1);
+  std::pair<int32_t, int32_t> before =
+      ClauseAround(breaks, static_cast<int32_t>(folded.size()), clause_begin - 1);
   if (before.first == before.second ||
       (!clauses->empty() && clauses->back().first == before.first)) {
     return;
@@ -390,6 +389,10 @@ struct Trigger {
 struct ExtractScratch {
   FoldBuffer buffer;
   std::vector<NumberMatch> numbers;
+  // Positions that ScanNumbers marked: possible clause breaks and starts of trigger and cue
+  // words, in increasing order.
+  std::vector<int32_t> marked;
+  std::vector<int32_t> breaks;                       // the clause breaks among them
   std::vector<int> number_clause;                    // clause index of each number
   std::vector<std::pair<int32_t, int32_t>> clauses;  // clauses that hold numbers, in order
   std::vector<std::optional<Aspect>> clause_aspect;  // computed on first use
@@ -905,6 +908,10 @@ struct Extractor::Impl {
   // First code points of the literals and of the cue words, so that one test skips a code
   // point that starts neither.
   CodePointFilter clause_starts;
+  // The code points of clause_starts and those that may break a clause, which ScanNumbers
+  // marks while it scans for numbers. Set at the end of Create.
+  CodePointFilter scan_marks;
+  std::unique_ptr<ScanMarks> marks;
   std::unique_ptr<re2::RE2::Set> regex_triggers;  // null when every pattern is literal
   std::vector<int> regex_rules;                   // set index -> rule index
 
@@ -920,9 +927,16 @@ struct Extractor::Impl {
     return literal_starts.MayContain(cp);
   }
   // Appends every literal trigger inside folded code points [begin, end), and in the same
-  // pass searches that clause for cue words from cues->next on, as ClauseAspect would.
-  void ScanClause(std::u32string_view folded, int32_t begin, int32_t end,
-                  std::vector<Trigger>* out, CueScan* cues) const;
+  // pass searches that clause for cue words from cues->next on, as ClauseAspect would. Only
+  // the positions in marked are visited, which must include every position in the clause
+  // whose code point clause_starts may contain.
+  void ScanClause(std::u32string_view folded, const std::vector<int32_t>& marked,
+                  int32_t begin, int32_t end, std::vector<Trigger>* out, CueScan* cues) const;
+  // Adds a first code point of a literal or cue word to clause_starts and scan_marks.
+  void AddClauseStart(char32_t cp) {
+    clause_starts.Add(cp);
+    scan_marks.Add(cp);
+  }
   // Fills scratch->triggers from the clauses in scratch->clauses.
   void CollectTriggers(ExtractScratch* scratch) const;
   // Whether the number at index number may bind to trigger in the clause before its own. Only
@@ -995,10 +1009,13 @@ void Extractor::Impl::AddLiterals(const std::vector<std::u32string>& words, int 
   });
 }
 
-void Extractor::Impl::ScanClause(std::u32string_view folded, int32_t begin, int32_t end,
-                                 std::vector<Trigger>* out, CueScan* cues) const {
+void Extractor::Impl::ScanClause(std::u32string_view folded,
+                                 const std::vector<int32_t>& marked, int32_t begin,
+                                 int32_t end, std::vector<Trigger>* out, CueScan* cues) const {
   std::u32string_view clause = folded.substr(0, end);
-  for (int32_t i = begin; i < end; ++i) {
+  for (auto at = std::lower_bound(marked.begin(), marked.end(), begin);
+       at != marked.end() && *at < end; ++at) {
+    int32_t i = *at;
     char32_t cp = folded[i];
     if (!clause_starts.MayContain(cp)) {
       continue;
@@ -1089,7 +1106,7 @@ Result<Extractor> Extractor::Create(std::vector<ExtractionRule> rules) {
     if (std::optional<std::vector<std::u32string>> words = LiteralWords(rule.pattern)) {
       impl->AddLiterals(*words, rule_index);
       for (const std::u32string& word : *words) {
-        impl->clause_starts.Add(word.front());
+        impl->AddClauseStart(word.front());
       }
     } else {
       std::string set_error;
@@ -1122,11 +1139,15 @@ Result<Extractor> Extractor::Create(std::vector<ExtractionRule> rules) {
                          " patterns; shorten or merge patterns");
   }
   for (std::u32string_view word : kNotCues) {
-    impl->clause_starts.Add(word.front());
+    impl->AddClauseStart(word.front());
   }
   for (const Cue& cue : kCues) {
-    impl->clause_starts.Add(cue.word.front());
+    impl->AddClauseStart(cue.word.front());
   }
+  for (char32_t cp : kClauseBreakCodePoints) {
+    impl->scan_marks.Add(cp);
+  }
+  impl->marks = std::make_unique<ScanMarks>(impl->scan_marks);
   impl->rules = std::move(rules);
   return Extractor(std::move(impl));
 }
@@ -1140,7 +1161,7 @@ void Extractor::Impl::CollectTriggers(ExtractScratch* scratch) const {
     auto [begin, end] = scratch->clauses[clause];
     size_t first_new = triggers.size();
     CueScan cues{begin};
-    ScanClause(View(buffer.folded), begin, end, &triggers, &cues);
+    ScanClause(View(buffer.folded), scratch->marked, begin, end, &triggers, &cues);
     scratch->clause_aspect[clause] = AspectOf(cues);
     for (size_t i = first_new; i < triggers.size(); ++i) {
       triggers[i].clause = clause;
@@ -1281,9 +1302,11 @@ void Extractor::ExtractInto(std::string_view text, std::vector<Extraction>* out)
   }
   Fold(text, &scratch.buffer);
   scratch.numbers.clear();
+  scratch.marked.clear();
   ScanOptions scan_options;
   scan_options.keep_identifiers = true;
-  ScanNumbers(scratch.buffer, impl_->units, scan_options, &scratch.numbers);
+  ScanNumbers(scratch.buffer, impl_->units, scan_options, *impl_->marks, &scratch.numbers,
+              &scratch.marked);
   if (scratch.numbers.empty()) {
     out->clear();
     return;
@@ -1291,14 +1314,23 @@ void Extractor::ExtractInto(std::string_view text, std::vector<Extraction>* out)
 
   // A trigger binds only within its number's clause, so only clauses with numbers are
   // searched: for literal words in one pass, and for other patterns with the RE2 set
-  // first and then with each pattern that occurs.
+  // first and then with each pattern that occurs. The clauses come from the breaks that
+  // ScanNumbers marked, so the text is not walked again.
   std::u32string_view folded = View(scratch.buffer.folded);
+  auto folded_size = static_cast<int32_t>(folded.size());
+  scratch.breaks.clear();
+  for (int32_t position : scratch.marked) {
+    if (IsClauseBreak(folded, position)) {
+      scratch.breaks.push_back(position);
+    }
+  }
   scratch.clauses.clear();
   scratch.number_clause.clear();
   for (size_t i = 0; i < scratch.numbers.size(); ++i) {
     const NumberMatch& number = scratch.numbers[i];
     if (scratch.clauses.empty() || number.begin >= scratch.clauses.back().second) {
-      std::pair<int32_t, int32_t> clause = ClauseAround(folded, number.begin);
+      std::pair<int32_t, int32_t> clause =
+          ClauseAround(scratch.breaks, folded_size, number.begin);
       // Only a number with a unit binds across a comma, so only then is the clause before
       // the comma searched too.
       bool has_unit = false;
@@ -1307,7 +1339,7 @@ void Extractor::ExtractInto(std::string_view text, std::vector<Extraction>* out)
         has_unit = has_unit || scratch.numbers[j].unit_class != UnitClass::kNone;
       }
       if (has_unit) {
-        AddClauseBeforeComma(folded, clause.first, &scratch.clauses);
+        AddClauseBeforeComma(folded, scratch.breaks, clause.first, &scratch.clauses);
       }
       scratch.clauses.push_back(clause);
     }

@@ -1611,10 +1611,21 @@ const UnitWord* UnitTable::Match(std::u32string_view text, size_t pos) const {
     }
     slot = (slot + 1) & mask;
   }
+  // The first code points are equal, so the comparison starts at the second. Words are one
+  // to five code points long, which a plain loop compares faster than memcmp.
+  size_t rest = text.size() - pos;
   for (size_t k = first_slots_[slot].start; k < order_.size() && order_firsts_[k] == first;
        ++k) {
     const UnitWord& word = words_[order_[k]];
-    if (text.substr(pos, word.text.size()) == word.text) {
+    size_t size = word.text.size();
+    if (size > rest) {
+      continue;
+    }
+    size_t same = 1;
+    while (same < size && text[pos + same] == word.text[same]) {
+      ++same;
+    }
+    if (same == size) {
       return &word;
     }
   }
@@ -1715,15 +1726,28 @@ bool ReadNumber(const NumberReader& reader, int32_t begin, const ScanOptions& op
   return true;
 }
 
-}  // namespace
-
-void ScanNumbers(const FoldBuffer& text, const UnitTable& units, const ScanOptions& options,
-                 std::vector<NumberMatch>* out) {
+// Scans for numbers as ScanNumbers does. With kMark it also appends to *marked every position
+// whose code point marks may contain, each position being visited once.
+template <bool kMark>
+void ScanAndMark(const FoldBuffer& text, const UnitTable& units, const ScanOptions& options,
+                 const ScanMarks* marks, std::vector<NumberMatch>* out,
+                 std::vector<int32_t>* marked) {
   std::u32string_view folded = View(text.folded);
   NumberReader reader(text, static_cast<int32_t>(folded.size()), units, options);
   const CodePointFilter& starts = NumberStartFilter();
+  const CodePointFilter& first_test = kMark ? marks->marks_or_starts() : starts;
   for (int32_t i = 0; i < static_cast<int32_t>(folded.size());) {
-    if (!starts.MayContain(folded[i]) || !PassesNumberStart(folded, i)) {
+    char32_t cp = folded[i];
+    if (!first_test.MayContain(cp)) {
+      ++i;
+      continue;
+    }
+    if constexpr (kMark) {
+      if (marks->marks().MayContain(cp)) {
+        marked->push_back(i);
+      }
+    }
+    if (!starts.MayContain(cp) || !PassesNumberStart(folded, i)) {
       ++i;
       continue;
     }
@@ -1737,8 +1761,38 @@ void ScanNumbers(const FoldBuffer& text, const UnitTable& units, const ScanOptio
     } else {
       out->pop_back();
     }
-    i = std::max(resume, i + 1);
+    int32_t next = std::max(resume, i + 1);
+    if constexpr (kMark) {
+      for (int32_t skipped = i + 1; skipped < next; ++skipped) {
+        if (marks->marks().MayContain(folded[skipped])) {
+          marked->push_back(skipped);
+        }
+      }
+    }
+    i = next;
   }
+}
+
+}  // namespace
+
+void ScanNumbers(const FoldBuffer& text, const UnitTable& units, const ScanOptions& options,
+                 std::vector<NumberMatch>* out) {
+  ScanAndMark<false>(text, units, options, nullptr, out, nullptr);
+}
+
+ScanMarks::ScanMarks(const CodePointFilter& marks) : marks_(marks) {
+  const CodePointFilter& starts = NumberStartFilter();
+  for (char32_t cp = 0; cp < 0x10000; ++cp) {
+    if (marks.MayContain(cp) || starts.MayContain(cp)) {
+      marks_or_starts_.Add(cp);
+    }
+  }
+}
+
+void ScanNumbers(const FoldBuffer& text, const UnitTable& units, const ScanOptions& options,
+                 const ScanMarks& marks, std::vector<NumberMatch>* out,
+                 std::vector<int32_t>* marked) {
+  ScanAndMark<true>(text, units, options, &marks, out, marked);
 }
 
 std::optional<NumberMatch> ReadNumberAt(const FoldBuffer& text, int32_t begin,

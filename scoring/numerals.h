@@ -139,6 +139,30 @@ struct ScanOptions {
 void ScanNumbers(const FoldBuffer& text, const UnitTable& units, const ScanOptions& options,
                  std::vector<NumberMatch>* out);
 
+// Code points whose positions ScanNumbers records for a caller, such as clause breaks and the
+// first code points of words it looks for. Immutable after construction.
+class ScanMarks {
+ public:
+  explicit ScanMarks(const CodePointFilter& marks);
+
+  const CodePointFilter& marks() const { return marks_; }
+  // marks() and every code point that may start a number, so that one test per code point
+  // skips those that are neither.
+  const CodePointFilter& marks_or_starts() const { return marks_or_starts_; }
+
+ private:
+  CodePointFilter marks_;
+  CodePointFilter marks_or_starts_;
+};
+
+// Appends every number to out as the ScanNumbers above does, and in the same pass appends to
+// *marked, in increasing order, each position of text.folded whose code point marks.marks()
+// may contain. A caller that needs the clause breaks or word starts of the text then needs no
+// second pass over it.
+void ScanNumbers(const FoldBuffer& text, const UnitTable& units, const ScanOptions& options,
+                 const ScanMarks& marks, std::vector<NumberMatch>* out,
+                 std::vector<int32_t>* marked);
+
 // Reads the number that starts at text.folded[begin] as ScanNumbers does before it adds
 // hedge words, and sets *resume to where its scan goes on. Returns nullopt when no number
 // starts there.
