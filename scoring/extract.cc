@@ -155,8 +155,8 @@ struct CueScan {
 
 // Visits rest, the clause from the code point scan->next on, and moves scan->next past the
 // word found there or by one.
-void VisitCue(std::u32string_view rest, CueScan* scan) {
-  auto [first, last] = Cues().StartingWith(rest.front());
+void VisitCue(const CueTable& cues, std::u32string_view rest, CueScan* scan) {
+  auto [first, last] = cues.StartingWith(rest.front());
   size_t step = 1;
   for (const CueTable::Entry* entry = first; entry != last; ++entry) {
     if (entry->not_cue) {
@@ -189,8 +189,9 @@ Aspect AspectOf(const CueScan& scan) {
 // NOTE: a cue anywhere in the clause counts, so 完成计划的3家 reads as planned.
 Aspect ClauseAspect(std::u32string_view folded, int32_t begin, int32_t end) {
   CueScan scan{begin};
+  const CueTable& cues = Cues();
   while (scan.next < end && !scan.negated) {
-    VisitCue(folded.substr(scan.next, end - scan.next), &scan);
+    VisitCue(cues, folded.substr(scan.next, end - scan.next), &scan);
   }
   return AspectOf(scan);
 }
@@ -1013,6 +1014,7 @@ void Extractor::Impl::ScanClause(std::u32string_view folded,
                                  const std::vector<int32_t>& marked, int32_t begin,
                                  int32_t end, std::vector<Trigger>* out, CueScan* cues) const {
   std::u32string_view clause = folded.substr(0, end);
+  const CueTable& cue_table = Cues();  // once per clause, not per code point
   for (auto at = std::lower_bound(marked.begin(), marked.end(), begin);
        at != marked.end() && *at < end; ++at) {
     int32_t i = *at;
@@ -1022,9 +1024,9 @@ void Extractor::Impl::ScanClause(std::u32string_view folded,
     }
     // The cue search steps one code point at a time past code points that start no cue word,
     // so it may skip them and resume here, unless a word it read reaches past i.
-    if (!cues->negated && cues->next <= i && Cues().MayStart(cp)) {
+    if (!cues->negated && cues->next <= i && cue_table.MayStart(cp)) {
       cues->next = i;
-      VisitCue(folded.substr(i, end - i), cues);
+      VisitCue(cue_table, folded.substr(i, end - i), cues);
     }
     if (!MayStartLiteral(cp)) {
       continue;

@@ -57,8 +57,9 @@ int64_t ChineseUnit(char32_t cp) {
 // Whether cp, right after a numeral, may extend or qualify it in the general reader: every
 // ASCII code point but % (digits, separators, joiners, spaces, letters, +, the end of the
 // text), a Chinese digit or unit, 几, 数, 上, 多, 余, 点, 半, a range separator and the
-// apostrophe that groups digits. ReadCommonAt leaves such text to ReadAt.
-bool MayExtendNumeral(char32_t cp) {
+// apostrophe that groups digits. ReadCommonAt leaves such text to ReadAt, and tests it
+// through DirectPathSets.
+bool ExtendsNumeral(char32_t cp) {
   if (cp < 0x80) {
     return cp != U'%';
   }
@@ -73,7 +74,8 @@ bool MayExtendNumeral(char32_t cp) {
 
 // Whether the code point before a number leaves every left-context check of ReadAt without
 // effect: it is no letter, space, colon, #, $, €, £, 第, identifier label (号, 码) or the
-// 周, 期 or 拜 of a weekday. The start of the text (0) is neutral.
+// 周, 期 or 拜 of a weekday. The start of the text (0) is neutral. ReadCommonAt tests it
+// through DirectPathSets.
 bool IsNeutralBefore(char32_t cp) {
   if (cp < 0x80) {
     bool letter = (cp >= U'a' && cp <= U'z') || (cp >= U'A' && cp <= U'Z');
@@ -86,6 +88,37 @@ bool IsNeutralBefore(char32_t cp) {
     default:
       return true;
   }
+}
+
+// ExtendsNumeral and IsNeutralBefore as bitmaps, one test each instead of several switches.
+// A code point outside the Basic Multilingual Plane counts as extending and not neutral, which
+// only sends its text to the general reader.
+class DirectPathSets {
+ public:
+  DirectPathSets() {
+    for (char32_t cp = 0; cp < 0x10000; ++cp) {
+      if (ExtendsNumeral(cp)) {
+        extends_.Add(cp);
+      }
+      if (!IsNeutralBefore(cp)) {
+        not_neutral_.Add(cp);
+      }
+    }
+  }
+
+  bool MayExtendNumeral(char32_t cp) const { return cp >= 0x10000 || extends_.MayContain(cp); }
+  bool IsNeutral(char32_t before) const {
+    return before < 0x10000 && !not_neutral_.MayContain(before);
+  }
+
+ private:
+  CodePointFilter extends_;
+  CodePointFilter not_neutral_;
+};
+
+const DirectPathSets& DirectSets() {
+  static const DirectPathSets kSets;
+  return kSets;
 }
 
 // Whether two adjacent digits name an approximate range: 一两, 两三, 三四 ... 八九, and 三五.
@@ -260,7 +293,8 @@ class NumberReader {
       : buffer_(text),
         text_(View(text.folded).substr(0, limit)),
         units_(units),
-        options_(options) {}
+        options_(options),
+        direct_sets_(DirectSets()) {}
 
   // Reads the number starting at begin. On failure sets *resume past the rejected run.
   // With add_summands false a + after the number is left alone, for AddSummand, which reads
@@ -334,6 +368,7 @@ class NumberReader {
   std::u32string_view text_;
   const UnitTable& units_;
   const ScanOptions& options_;
+  const DirectPathSets& direct_sets_;
 };
 
 // A comma groups thousands when it is ASCII, or full-width between full-width digits; a
@@ -1345,7 +1380,8 @@ NumberReader::Direct NumberReader::ReadCommonAt(int32_t begin, NumberMatch* matc
   Decimal numeral;
   int32_t scale_begin = -1;
   int32_t core_end = ReadCommonNumeral(begin, &numeral, &scale_begin);
-  if (core_end < 0 || MayExtendNumeral(At(core_end)) || !IsNeutralBefore(At(begin - 1))) {
+  if (core_end < 0 || direct_sets_.MayExtendNumeral(At(core_end)) ||
+      !direct_sets_.IsNeutral(At(begin - 1))) {
     return Direct::kUnsure;
   }
   *resume = core_end;
@@ -1677,14 +1713,17 @@ void MarkHedge(std::u32string_view folded, NumberMatch* match) {
   if (!may_lead && after != U'左' && after != U'+') {
     return;
   }
+  // A word that ends at match->begin ends with before, so comparing that code point first
+  // skips most words without a full comparison.
   for (std::u32string_view hedge : kLeadingHedges) {
-    if (!EndsWithAt(folded, match->begin, hedge)) {
+    if (hedge.back() != before || !EndsWithAt(folded, match->begin, hedge)) {
       continue;
     }
     int32_t hedge_begin = match->begin - static_cast<int32_t>(hedge.size());
-    bool part_of_word = std::any_of(
-        std::begin(kNotHedges), std::end(kNotHedges),
-        [&](std::u32string_view word) { return EndsWithAt(folded, match->begin, word); });
+    bool part_of_word =
+        std::any_of(std::begin(kNotHedges), std::end(kNotHedges), [&](std::u32string_view word) {
+          return word.back() == before && EndsWithAt(folded, match->begin, word);
+        });
     if (!part_of_word) {
       match->begin = hedge_begin;
       match->hedged = true;
