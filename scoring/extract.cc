@@ -1213,9 +1213,12 @@ int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
   std::tuple<int, int, int, int> best_score;
   for (size_t index = 0; index < scratch.triggers.size(); ++index) {
     const Trigger& trigger = scratch.triggers[index];
+    // Most triggers lie in other clauses, so the clause is checked before the fit.
+    if (trigger.clause != clause && !BindsAcrossComma(scratch, number, trigger)) {
+      continue;
+    }
     int fit = Fit(trigger.rule, quantity);
-    if (fit < 0 ||
-        (trigger.clause != clause && !BindsAcrossComma(scratch, number, trigger))) {
+    if (fit < 0) {
       continue;
     }
     // A trigger that overlaps the number (a pattern such as 拜访\d+家) counts as adjacent.

@@ -1320,8 +1320,9 @@ int32_t NumberReader::ReadCommonNumeral(int32_t begin, Decimal* value,
     // 1-8 integer digits without a leading zero and up to four fraction digits, which
     // ReadArabic accepts whole and ParseDigits reads exactly.
     int64_t units = 0;
-    while (IsAsciiDigit(At(i)) && i - begin <= kMaxIntegerDigits) {
-      units = units * 10 + (At(i) - U'0');
+    int32_t limit = std::min(size(), begin + kMaxIntegerDigits + 1);
+    while (i < limit && IsAsciiDigit(text_[i])) {
+      units = units * 10 + (text_[i] - U'0');
       ++i;
     }
     int32_t integer_digits = i - begin;
@@ -1340,9 +1341,8 @@ int32_t NumberReader::ReadCommonNumeral(int32_t begin, Decimal* value,
         return -1;
       }
     }
-    for (int places = fraction_digits; places < 4; ++places) {
-      units *= 10;
-    }
+    constexpr int64_t kUnitsPerDigit[] = {10000, 1000, 100, 10, 1};  // by fraction digits
+    units *= kUnitsPerDigit[fraction_digits];
     *value = Decimal::FromUnits(units);
     if (At(i) == U'万') {
       // At most 99,999,999.9999 x 10,000 units, far inside int64_t.
