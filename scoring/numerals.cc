@@ -90,37 +90,6 @@ bool IsNeutralBefore(char32_t cp) {
   }
 }
 
-// ExtendsNumeral and IsNeutralBefore as bitmaps, one test each instead of several switches.
-// A code point outside the Basic Multilingual Plane counts as extending and not neutral, which
-// only sends its text to the general reader.
-class DirectPathSets {
- public:
-  DirectPathSets() {
-    for (char32_t cp = 0; cp < 0x10000; ++cp) {
-      if (ExtendsNumeral(cp)) {
-        extends_.Add(cp);
-      }
-      if (!IsNeutralBefore(cp)) {
-        not_neutral_.Add(cp);
-      }
-    }
-  }
-
-  bool MayExtendNumeral(char32_t cp) const { return cp >= 0x10000 || extends_.MayContain(cp); }
-  bool IsNeutral(char32_t before) const {
-    return before < 0x10000 && !not_neutral_.MayContain(before);
-  }
-
- private:
-  CodePointFilter extends_;
-  CodePointFilter not_neutral_;
-};
-
-const DirectPathSets& DirectSets() {
-  static const DirectPathSets kSets;
-  return kSets;
-}
-
 // Whether two adjacent digits name an approximate range: 一两, 两三, 三四 ... 八九, and 三五.
 bool IsRangePair(int first, int second) {
   return (first >= 1 && second == first + 1) || (first == 3 && second == 5);
@@ -256,6 +225,48 @@ bool StartsIdiom(std::u32string_view text, int32_t start) {
     }
   }
   return false;
+}
+
+// ExtendsNumeral and IsNeutralBefore as bitmaps, one test each instead of several switches.
+// A code point outside the Basic Multilingual Plane counts as extending and not neutral, which
+// only sends its text to the general reader.
+class DirectPathSets {
+ public:
+  DirectPathSets() {
+    for (char32_t cp = 0; cp < 0x10000; ++cp) {
+      if (ExtendsNumeral(cp)) {
+        extends_.Add(cp);
+      }
+      if (!IsNeutralBefore(cp)) {
+        not_neutral_.Add(cp);
+      }
+    }
+    for (const std::u32string& word : IdiomWords()) {
+      for (char32_t cp : word) {
+        idiom_code_points_.Add(cp);
+      }
+    }
+  }
+
+  bool MayExtendNumeral(char32_t cp) const { return cp >= 0x10000 || extends_.MayContain(cp); }
+  // Whether the numeral between before and after may lie in an idiom word. Every idiom word
+  // has two or more code points, so one that contains the numeral also contains a neighbour.
+  bool MayBeInIdiom(char32_t before, char32_t after) const {
+    return idiom_code_points_.MayContain(before) || idiom_code_points_.MayContain(after);
+  }
+  bool IsNeutral(char32_t before) const {
+    return before < 0x10000 && !not_neutral_.MayContain(before);
+  }
+
+ private:
+  CodePointFilter extends_;
+  CodePointFilter not_neutral_;
+  CodePointFilter idiom_code_points_;
+};
+
+const DirectPathSets& DirectSets() {
+  static const DirectPathSets kSets;
+  return kSets;
 }
 
 // A run of ASCII digits with optional thousands separators and fraction.
@@ -1408,7 +1419,8 @@ NumberReader::Direct NumberReader::ReadCommonAt(int32_t begin, NumberMatch* matc
     // A bare Chinese numeral needs a scale or a place unless bare ones are allowed.
     return options_.allow_bare_chinese ? Direct::kUnsure : Direct::kRejected;
   }
-  if (chinese && StartsIdiom(text_, begin)) {
+  if (chinese && direct_sets_.MayBeInIdiom(At(begin - 1), At(begin + 1)) &&
+      StartsIdiom(text_, begin)) {
     return Direct::kRejected;
   }
   if (value.low.Abs() > kLargestQuantity || value.high.Abs() > kLargestQuantity) {
