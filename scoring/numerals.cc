@@ -54,10 +54,10 @@ int64_t ChineseUnit(char32_t cp) {
   }
 }
 
-// Whether cp, right after a numeral, may extend or qualify it in the general reader: every
-// ASCII code point but % (digits, separators, joiners, spaces, letters, +, the end of the
-// text), a Chinese digit or unit, 几, 数, 上, 多, 余, 点, 半, a range separator and the
-// apostrophe that groups digits. ReadCommonAt leaves such text to ReadAt, and tests it
+// Whether cp, right after a numeral, may extend or qualify it in the general reader. These are
+// every ASCII code point but % (digits, separators, joiners, spaces, letters, + and the end of
+// the text), the Chinese digits and units, 几, 数, 上, 多, 余, 点, 半, the range separators and
+// the apostrophe that groups digits. ReadCommonAt leaves such text to ReadAt, and tests it
 // through DirectPathSets.
 bool ExtendsNumeral(char32_t cp) {
   if (cp < 0x80) {
@@ -327,10 +327,12 @@ class NumberReader {
     kRejected,  // ReadAt returns nullopt; *resume is where it resumes
     kUnsure,    // not a common shape, so the caller runs ReadAt
   };
-  // Reads the common shapes without the general parser: 1-8 ASCII digits with up to four
-  // fraction digits and an optional 万, or a Chinese numeral from 一 to 九十九, followed by a
-  // code point that cannot extend the numeral and then a unit word or nothing. The result is
+  // Reads the common shapes without the general parser. A shape is 1-8 ASCII digits with up
+  // to four fraction digits and an optional 万, or a Chinese numeral from 一 to 九十九. A code
+  // point that cannot extend the numeral follows, then a unit word or nothing. The result is
   // the one ReadAt gives, member for member, and anything else returns kUnsure.
+  // NOTE: this repeats ReadAt's decisions for those shapes, so a change to what ReadAt reads
+  // there must be made here too; direct_numbers_test.cc compares the two readers.
   // REQUIRES: *match is default-constructed.
   Direct ReadCommonAt(int32_t begin, NumberMatch* match, int32_t* resume) const;
 
