@@ -390,9 +390,11 @@ Sketch SketchWithBins(std::string_view text, uint64_t* bins) {
   smallest.fill(~uint64_t{0});
   uint64_t used_bins = 0;
   auto add = [&](uint64_t hash) {
-    // The low bits pick the bin, and the rest ranks the 3-gram within it.
+    // The low bits pick the bin, and the rest ranks the 3-gram within it. The hashes of one bin
+    // share their low bits, so the smallest hash has the smallest rest, and the division waits
+    // until the fingerprint.
     size_t bin = hash % kSketchSize;
-    smallest[bin] = std::min(smallest[bin], hash / kSketchSize);
+    smallest[bin] = std::min(smallest[bin], hash);
     used_bins |= uint64_t{1} << bin;
   };
 
@@ -459,7 +461,7 @@ Sketch SketchWithBins(std::string_view text, uint64_t* bins) {
   for (uint64_t rest = used_bins; rest != 0; rest &= rest - 1) {
     size_t bin = static_cast<size_t>(std::countr_zero(rest));
     // The fingerprint mixes the smallest hash again, because a minimum has small high bits.
-    uint16_t fingerprint = static_cast<uint16_t>(Mix(smallest[bin]));
+    uint16_t fingerprint = static_cast<uint16_t>(Mix(smallest[bin] / kSketchSize));
     sketch[bin] = fingerprint == 0 ? 1 : fingerprint;
   }
   *bins = used_bins;
