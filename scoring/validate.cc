@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -23,8 +24,18 @@ constexpr int64_t kDistributionRefresh = 32;
 // The factor between a median absolute deviation and a normal distribution's standard deviation.
 constexpr double kMadToSigma = 1.4826;
 
+// Formats value as snprintf's "%.*f" into 64 bytes does. std::to_chars with a precision is
+// specified to give printf's digits and costs a fraction of snprintf's format parsing. Values
+// that are not finite, or whose output would not fit, which snprintf truncates, keep snprintf.
 std::string FormatDouble(double value, int digits) {
   char buffer[64];
+  if (std::isfinite(value)) {
+    auto [end, error] = std::to_chars(buffer, buffer + sizeof(buffer) - 1, value,
+                                      std::chars_format::fixed, digits);
+    if (error == std::errc()) {
+      return std::string(buffer, end);
+    }
+  }
   std::snprintf(buffer, sizeof(buffer), "%.*f", digits, value);
   return buffer;
 }
@@ -56,12 +67,14 @@ bool IsSpaceOrPunctuation(char32_t cp) {
          (cp >= 0xFF1A && cp <= 0xFF20) || (cp >= 0x2000 && cp <= 0x206F);
 }
 
-int32_t CountMeaningfulChars(std::string_view text) {
+// Returns whether text has at least `wanted` characters other than space and punctuation. It
+// stops at the wanted one, because a log around a stock phrase is mostly far longer.
+bool HasMeaningfulChars(std::string_view text, int32_t wanted) {
   int32_t count = 0;
-  for (size_t i = 0; i < text.size();) {
+  for (size_t i = 0; i < text.size() && count < wanted;) {
     count += IsSpaceOrPunctuation(DecodeAt(text, &i)) ? 0 : 1;
   }
-  return count;
+  return count >= wanted;
 }
 
 uint64_t Mix(uint64_t value) {
@@ -756,7 +769,7 @@ void Validator::CheckContent(const NormalizedLog& log, std::vector<Flag>* flags)
     }
     found = phrase;
   }
-  if (!found.empty() && CountMeaningfulChars(rest) < spec.min_chars) {
+  if (!found.empty() && !HasMeaningfulChars(rest, spec.min_chars)) {
     flags->push_back({std::string(kFlagBoilerplate), Severity::kWarning, "",
                       "the log is mostly the stock phrase \"" + std::string(found) +
                           "\" with no details"});
