@@ -24,9 +24,10 @@ constexpr int64_t kDistributionRefresh = 32;
 // The factor between a median absolute deviation and a normal distribution's standard deviation.
 constexpr double kMadToSigma = 1.4826;
 
-// Formats value as snprintf's "%.*f" into 64 bytes does. std::to_chars with a precision is
-// specified to give printf's digits and costs a fraction of snprintf's format parsing. Values
-// that are not finite, or whose output would not fit, which snprintf truncates, keep snprintf.
+// Formats value with `digits` decimals, as snprintf's "%.*f" into 64 bytes does. std::to_chars
+// with a precision is specified to give printf's digits, and it costs a fraction of snprintf.
+// Values that are not finite keep snprintf, and so do outputs too long for the buffer, which
+// snprintf truncates.
 std::string FormatDouble(double value, int digits) {
   char buffer[64];
   if (std::isfinite(value)) {
@@ -67,14 +68,14 @@ bool IsSpaceOrPunctuation(char32_t cp) {
          (cp >= 0xFF1A && cp <= 0xFF20) || (cp >= 0x2000 && cp <= 0x206F);
 }
 
-// Returns whether text has at least `wanted` characters other than space and punctuation. It
-// stops at the wanted one, because a log around a stock phrase is mostly far longer.
-bool HasMeaningfulChars(std::string_view text, int32_t wanted) {
+// Returns whether text has at least minimum characters other than space and punctuation. It
+// stops counting at minimum.
+bool HasMeaningfulChars(std::string_view text, int32_t minimum) {
   int32_t count = 0;
-  for (size_t i = 0; i < text.size() && count < wanted;) {
+  for (size_t i = 0; i < text.size() && count < minimum;) {
     count += IsSpaceOrPunctuation(DecodeAt(text, &i)) ? 0 : 1;
   }
-  return count >= wanted;
+  return count >= minimum;
 }
 
 uint64_t Mix(uint64_t value) {
