@@ -1,7 +1,9 @@
 // The median and the median absolute deviation (MAD) of a list of decimals, as the role outlier
-// check uses them. The values are sorted by a radix sort on their units, one pass per byte of
-// their range (two to four passes on score_bench's metrics), and the MAD is read by walking
-// outward from the median. The results equal those of selecting on the doubles directly.
+// check uses them. Values whose range is small, in units or in whole numbers when every value is
+// whole, are counted per value. Other values are sorted by a radix sort, one pass per byte of
+// their range. The median is read at the middle, and the MAD by walking outward from it. On
+// score_bench, counts and hours are counted, and amounts in yuan take three passes.
+// The results equal those of selecting on the doubles directly.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +25,7 @@ struct MedianScratch {
   std::vector<uint64_t> keys;
   std::vector<uint64_t> spare;
   std::vector<double> sorted;
+  std::vector<uint32_t> counts;  // values per key, when the keys' range is small
 };
 
 // Returns the median and MAD of values, with every value taken as Decimal::ToDouble. An even
