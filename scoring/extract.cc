@@ -14,6 +14,7 @@
 
 #include "scoring/numerals.h"
 #include "scoring/text.h"
+#include "scoring/utf8_count.h"
 
 namespace logbridge::scoring {
 namespace {
@@ -876,6 +877,105 @@ std::optional<Quantity> ParseQuantity(std::string_view text, QuantityKind kind,
   }
   thread_local QuantityMemo memo;
   return memo.Parse(text, kind, default_unit);
+}
+
+namespace {
+
+// A field's default unit resolved for ReadPlainTypedValue.
+struct PlainUnit {
+  bool valid = false;
+  QuantityKind kind = QuantityKind::kCount;
+  std::string input;  // the field's default unit as configured, before folding
+  DefaultUnit resolved;
+  int32_t code_points = 0;  // of resolved.utf8
+  bool scales = false;      // whether the unit multiplies or divides the number
+};
+
+// Whether two short texts have the same bytes. Units are a few bytes, for which a plain loop
+// takes fewer instructions than a call to memcmp.
+inline bool SameShortText(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Returns the resolved default unit. The last few are kept per thread, because the typed
+// fields of a template pass the same kinds and units for every log, so a log of amount and
+// duration fields alternates between two of them.
+const PlainUnit& ResolvePlainUnit(QuantityKind kind, std::string_view default_unit) {
+  constexpr size_t kKeptUnits = 4;
+  thread_local std::array<PlainUnit, kKeptUnits> recent_units;
+  thread_local size_t next_replaced = 0;
+  for (const PlainUnit& unit : recent_units) {
+    if (unit.valid && unit.kind == kind && SameShortText(unit.input, default_unit)) {
+      return unit;
+    }
+  }
+  PlainUnit& unit = recent_units[next_replaced];
+  next_replaced = (next_replaced + 1) % kKeptUnits;
+  unit.resolved = ResolveDefaultUnit(kind, default_unit);
+  unit.input.assign(default_unit);
+  unit.kind = kind;
+  unit.code_points = CountCodePointsByStep(unit.resolved.utf8).code_points;
+  unit.scales = !(unit.resolved.factor == Decimal::FromInt(1) &&
+                  unit.resolved.divisor == Decimal::FromInt(1));
+  unit.valid = true;
+  return unit;
+}
+
+}  // namespace
+
+std::optional<PlainTypedValue> ReadPlainTypedValue(std::string_view text, QuantityKind kind,
+                                                   std::string_view default_unit) {
+  if (kind == QuantityKind::kPercent) {
+    return std::nullopt;
+  }
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') {
+    ++digits;
+  }
+  // The digits must form a plain integer, as IsPlainInteger checks.
+  if (digits == 0 || digits > static_cast<size_t>(kMaxIntegerDigits) ||
+      (text.front() == '0' && digits > 1)) {
+    return std::nullopt;
+  }
+  std::string_view number(text.data(), digits);
+  std::string_view written_unit(text.data() + digits, text.size() - digits);
+  // Only amount and duration units are checked to be one whole unit word, so only they may be
+  // written after the number.
+  if (!written_unit.empty() && kind != QuantityKind::kAmount &&
+      kind != QuantityKind::kDuration) {
+    return std::nullopt;
+  }
+
+  const PlainUnit& unit = ResolvePlainUnit(kind, default_unit);
+  if (!written_unit.empty() &&
+      (unit.resolved.empty || !SameShortText(written_unit, unit.resolved.utf8))) {
+    return std::nullopt;
+  }
+  if (!unit.resolved.empty && !unit.resolved.fits) {
+    return std::nullopt;
+  }
+  PlainTypedValue typed;
+  typed.value = Decimal::FromInt(PlainIntegerValue(number));
+  typed.code_points = static_cast<int32_t>(digits) + (written_unit.empty() ? 0 : unit.code_points);
+  if (!unit.resolved.empty && unit.scales) {
+    // The same steps as ApplyDefaultUnit, which ParseQuantity uses.
+    std::optional<Decimal> product = typed.value.CheckedMultiply(unit.resolved.factor);
+    std::optional<Decimal> scaled =
+        product ? product->CheckedDivide(unit.resolved.divisor) : std::nullopt;
+    if (!scaled || scaled->Abs() > kLargestQuantity) {
+      return std::nullopt;
+    }
+    typed.value = *scaled;
+  }
+  return typed;
 }
 
 bool HasIdentifierDigitRun(std::string_view text) {

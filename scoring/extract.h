@@ -64,6 +64,21 @@ FoldedText FoldText(std::string_view utf8);
 std::optional<Quantity> ParseQuantity(std::string_view text, QuantityKind kind,
                                       std::string_view default_unit = {});
 
+// A typed value that ReadPlainTypedValue read. ParseQuantity gives the same text an exact
+// Quantity whose Value() is value and whose span is [0, code_points).
+struct PlainTypedValue {
+  Decimal value;
+  int32_t code_points = 0;
+};
+
+// Reads the common forms of a typed value without folding or a Quantity: a plain integer (one
+// to eight ASCII digits without a leading zero) alone, or, for amounts and durations, followed
+// by exactly the folded default unit ("35000", "8小时" for unit 小时). Returns nullopt for any
+// other text, for percents, and wherever ParseQuantity would return nullopt, so a caller then
+// falls back to ParseQuantity and gets its result.
+std::optional<PlainTypedValue> ReadPlainTypedValue(std::string_view text, QuantityKind kind,
+                                                   std::string_view default_unit);
+
 // Whether text, after folding, has a run of more than eight digits, which ParseQuantity and
 // Extract take for an identifier such as a phone or order number.
 bool HasIdentifierDigitRun(std::string_view text);

@@ -69,6 +69,17 @@ bool IsExplicitNone(std::string_view value) {
   return false;
 }
 
+// Returns the value of the enum choice written exactly as value, like choices.find. A field has
+// a few choices, so comparing lengths first spares most string comparisons.
+std::optional<Decimal> FindChoice(const FieldSpec& field, std::string_view value) {
+  for (const auto& [text, number] : field.choices) {
+    if (KeysEqual(text, value)) {
+      return number;
+    }
+  }
+  return std::nullopt;
+}
+
 // The parts of the first number in a folded typed value, for explaining why it did not parse.
 struct NumberShape {
   bool found = false;
@@ -426,10 +437,12 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
     return;
   }
   if (field.type == FieldType::kEnum) {
-    auto choice = field.choices.find(value);
-    if (choice != field.choices.end()) {
-      number = choice->second;
-    }
+    number = FindChoice(field, value);
+  } else if (std::optional<PlainTypedValue> plain =
+                 ReadPlainTypedValue(value, *QuantityKindOf(field.type), field.unit)) {
+    // The common forms (35000, 8小时), read without ParseQuantity's folding.
+    number = plain->value;
+    span = {lead, lead + plain->code_points};
   } else if (std::optional<Quantity> quantity =
                  ParseQuantity(value, *QuantityKindOf(field.type), field.unit)) {
     if (field.type == FieldType::kPercent && LooksLikeFraction(value, *quantity)) {
@@ -454,9 +467,12 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
   }
   if (metric >= 0) {
     scratch_.typed_fields[metric] = &field;
-    // The quote is the text of the span, so a hedge such as 约 in 约5万 stays outside both.
-    AddValue(metric, *number, "", field.key, "field", span,
-             Utf8SliceView(raw->value, span.begin, span.end));
+    // The quote is the text of the span, so a hedge such as 约 in 约5万 stays outside
+    // both. On regular text a span of the whole trimmed value quotes exactly that value.
+    std::string_view quote = regular_text_ && span == whole
+                                 ? value
+                                 : Utf8SliceView(raw->value, span.begin, span.end);
+    AddValue(metric, *number, "", field.key, "field", span, quote);
     if (approximate) {
       log_->values.back().evidence.approximate = approximate;
     }

@@ -126,9 +126,6 @@ inline bool IsCommonIdeograph(std::string_view bytes, size_t pos) {
 }
 
 #if defined(__x86_64__)
-// The number of sequences of three bytes that CommonIdeographStarts checks at once.
-constexpr int kIdeographsPerCheck = 5;
-
 // Tests the five three-byte sequences that start at bytes[0], [3], [6], [9] and [12] as
 // IsCommonIdeograph does, and returns a mask with bit 3k set when sequence k passes. REQUIRES:
 // 16 bytes are readable at bytes.
@@ -148,6 +145,38 @@ inline uint32_t CommonIdeographStarts(const unsigned char* bytes) {
       _mm_movemask_epi8(_mm_cmpeq_epi8(chunk, _mm_set1_epi8(static_cast<char>(0xB7)))));
   constexpr uint32_t kSequenceStarts = 0x1249;  // bits 0, 3, 6, 9 and 12
   return lead & (continuation >> 1) & (continuation >> 2) & ~(e4 & (b7 >> 1)) & kSequenceStarts;
+}
+
+// Returns how many of the sequences that CommonIdeographStarts tested pass in a row from the
+// first one, 0 to 5.
+inline int IdeographRun(uint32_t starts) {
+  // Bit 15 stops the count after the fifth sequence, whose bit is 12.
+  uint32_t first_failed = static_cast<uint32_t>(__builtin_ctz((~starts & 0x1249) | 0x8000));
+  return static_cast<int>(first_failed / 3);
+}
+
+// Decodes the four three-byte sequences at bytes[0], [3], [6] and [9] into code_points[0..3]
+// and stores their offsets, byte_offset plus 0, 3, 6 and 9, into offsets[0..3]. A caller that
+// keeps fewer than four ignores the rest, which are garbage unless they are ideographs.
+// REQUIRES: 16 bytes are readable at bytes, and four entries are writable at code_points and
+// at offsets.
+inline void DecodeFourIdeographs(const unsigned char* bytes, int32_t byte_offset,
+                                 char32_t* code_points, int32_t* offsets) {
+  __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes));
+  // Lane k gets the bytes 3k to 3k + 3 (the last one belongs to the next sequence), by
+  // interleaving the chunk shifted by 0, 3, 6 and 9 bytes.
+  __m128i first_two = _mm_unpacklo_epi32(chunk, _mm_srli_si128(chunk, 3));
+  __m128i last_two = _mm_unpacklo_epi32(_mm_srli_si128(chunk, 6), _mm_srli_si128(chunk, 9));
+  __m128i lanes = _mm_unpacklo_epi64(first_two, last_two);
+  // In each lane the lead byte is bits 0-7, the second byte bits 8-15 and the third bits
+  // 16-23: 1110aaaa 10bbbbbb 10cccccc becomes aaaabbbbbbcccccc.
+  __m128i high = _mm_slli_epi32(_mm_and_si128(lanes, _mm_set1_epi32(0x0F)), 12);
+  __m128i middle = _mm_and_si128(_mm_srli_epi32(lanes, 2), _mm_set1_epi32(0x0FC0));
+  __m128i low = _mm_and_si128(_mm_srli_epi32(lanes, 16), _mm_set1_epi32(0x3F));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(code_points),
+                   _mm_or_si128(_mm_or_si128(high, middle), low));
+  __m128i starts = _mm_add_epi32(_mm_set1_epi32(byte_offset), _mm_setr_epi32(0, 3, 6, 9));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(offsets), starts);
 }
 #endif
 
@@ -429,17 +458,17 @@ bool FoldOneToOne(std::string_view input, FoldBuffer* out) {
       continue;
     }
 #if defined(__x86_64__)
-    // Runs of ideographs are checked five at a time, and the run at the front is copied.
+    // Runs of ideographs are checked five at a time, and up to four at the front of the run
+    // are decoded together. Each code point takes at least one byte, so with 16 bytes left
+    // the buffers, sized by the input, have room for four more entries.
     if (size - pos >= 16) {
-      uint32_t starts = CommonIdeographStarts(bytes + pos);
-      if ((starts & 1) != 0) {
-        for (int k = 0; k < kIdeographsPerCheck && ((starts >> (3 * k)) & 1) != 0; ++k) {
-          folded[count] = ((bytes[pos] & 0x0F) << 12) | ((bytes[pos + 1] & 0x3F) << 6) |
-                          (bytes[pos + 2] & 0x3F);
-          cp_byte[count] = static_cast<int32_t>(pos) - shift;
-          ++count;
-          pos += 3;
-        }
+      int run = IdeographRun(CommonIdeographStarts(bytes + pos));
+      if (run > 0) {
+        DecodeFourIdeographs(bytes + pos, static_cast<int32_t>(pos) - shift, folded + count,
+                             cp_byte + count);
+        int decoded = std::min(run, 4);
+        count += static_cast<size_t>(decoded);
+        pos += 3 * static_cast<size_t>(decoded);
         continue;
       }
     }
@@ -457,15 +486,17 @@ bool FoldOneToOne(std::string_view input, FoldBuffer* out) {
     if (cp == kReplacement) {
       return false;
     }
-    if (IsStableByTable(cp)) {
+    // Full-width punctuation such as the comma U+FF0C is the common change, so it is looked
+    // up before the table of stable code points, which does not contain it.
+    char32_t ascii = FullWidthToAscii(cp);
+    if (ascii == 0) {
+      if (!IsStableByTable(cp)) {
+        return false;
+      }
       folded[count] = cp;
       cp_byte[count] = static_cast<int32_t>(start) - shift;
       ++count;
       continue;
-    }
-    char32_t ascii = FullWidthToAscii(cp);
-    if (ascii == 0) {
-      return false;
     }
 
     // A changed code point: copy the run before it, then write its folded form.

@@ -14,19 +14,6 @@ namespace logbridge::scoring {
 namespace {
 
 #if defined(__x86_64__)
-// Returns 0xFF in each byte of value that is threshold or more, as unsigned bytes, and 0 in
-// the others.
-inline __m128i AtLeast(__m128i value, unsigned char threshold) {
-  return _mm_cmpeq_epi8(_mm_max_epu8(value, _mm_set1_epi8(static_cast<char>(threshold))), value);
-}
-
-// Continuation bytes that the lead bytes before them announce. Byte j of back1, back2 and
-// back3 is the byte one, two and three places before byte j.
-inline __m128i Announced(__m128i back1, __m128i back2, __m128i back3) {
-  return _mm_or_si128(_mm_or_si128(AtLeast(back1, 0xC0), AtLeast(back2, 0xE0)),
-                      AtLeast(back3, 0xF0));
-}
-
 // Adds the 16 byte counters of counts to the two 64-bit lanes of sum.
 inline __m128i AddByteCounts(__m128i sum, __m128i counts) {
   return _mm_add_epi64(sum, _mm_sad_epu8(counts, _mm_setzero_si128()));
@@ -34,6 +21,69 @@ inline __m128i AddByteCounts(__m128i sum, __m128i counts) {
 
 inline int64_t LaneTotal(__m128i sum) {
   return _mm_cvtsi128_si64(sum) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(sum, sum));
+}
+
+// The running state of the chunked count.
+struct ChunkCounts {
+  // 0xFF in each byte lane where every chunk so far had a continuation byte exactly where a
+  // lead byte announced one.
+  __m128i placed = _mm_set1_epi8(-1);
+  __m128i max_byte = _mm_setzero_si128();
+  // Per lane, the continuation bytes and white space seen since the last flush.
+  __m128i continuation_bytes = _mm_setzero_si128();
+  __m128i space_bytes = _mm_setzero_si128();
+  __m128i continuations = _mm_setzero_si128();  // 64-bit sums of flushed counts
+  __m128i spaces = _mm_setzero_si128();
+  int unflushed_chunks = 0;
+};
+
+// Counts the 16 bytes at chunk_bytes into *counts. REQUIRES: chunk_bytes[-3] to
+// chunk_bytes[15] are readable.
+inline void CountChunk(const unsigned char* chunk_bytes, ChunkCounts* counts) {
+  auto load = [](const unsigned char* at) {
+    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+  };
+  __m128i chunk = load(chunk_bytes);
+  __m128i back1 = load(chunk_bytes - 1);
+  __m128i back2 = load(chunk_bytes - 2);
+  __m128i back3 = load(chunk_bytes - 3);
+
+  // As signed bytes, the continuation bytes 80..BF are -128..-65. A byte is announced when
+  // the byte one before is C0 or more, two before E0 or more, or three before F0 or more.
+  // Subtracting BF, DF and EF with saturation leaves a nonzero byte exactly there.
+  __m128i continuation = _mm_cmplt_epi8(chunk, _mm_set1_epi8(-64));
+  __m128i announcers =
+      _mm_or_si128(_mm_or_si128(_mm_subs_epu8(back1, _mm_set1_epi8(static_cast<char>(0xBF))),
+                                _mm_subs_epu8(back2, _mm_set1_epi8(static_cast<char>(0xDF)))),
+                   _mm_subs_epu8(back3, _mm_set1_epi8(static_cast<char>(0xEF))));
+  __m128i unannounced = _mm_cmpeq_epi8(announcers, _mm_setzero_si128());
+  counts->placed = _mm_and_si128(counts->placed, _mm_xor_si128(continuation, unannounced));
+  counts->max_byte = _mm_max_epu8(counts->max_byte, chunk);
+  counts->continuation_bytes = _mm_sub_epi8(counts->continuation_bytes, continuation);
+
+  __m128i space = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(chunk, _mm_set1_epi8(' ')),
+                   _mm_cmpeq_epi8(chunk, _mm_set1_epi8('\t'))),
+      _mm_or_si128(_mm_cmpeq_epi8(chunk, _mm_set1_epi8('\n')),
+                   _mm_cmpeq_epi8(chunk, _mm_set1_epi8('\r'))));
+  // U+3000 is E3 80 80, counted at its last byte.
+  __m128i x80 = _mm_set1_epi8(static_cast<char>(0x80));
+  __m128i ideographic_space =
+      _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(back2, _mm_set1_epi8(static_cast<char>(0xE3))),
+                                  _mm_cmpeq_epi8(back1, x80)),
+                    _mm_cmpeq_epi8(chunk, x80));
+  counts->space_bytes = _mm_sub_epi8(counts->space_bytes, _mm_or_si128(space, ideographic_space));
+
+  // Each chunk adds 0 or 1 to each byte counter, so the counters move into the 64-bit sums
+  // before any can pass 255.
+  constexpr int kMaxChunksPerFlush = 255;
+  if (++counts->unflushed_chunks == kMaxChunksPerFlush) {
+    counts->continuations = AddByteCounts(counts->continuations, counts->continuation_bytes);
+    counts->spaces = AddByteCounts(counts->spaces, counts->space_bytes);
+    counts->continuation_bytes = _mm_setzero_si128();
+    counts->space_bytes = _mm_setzero_si128();
+    counts->unflushed_chunks = 0;
+  }
 }
 #endif
 
@@ -64,73 +114,32 @@ CodePointCounts CountCodePoints(std::string_view text) {
   if (text.size() < 24) {
     return CountCodePointsByStep(text);
   }
-  // Each chunk of 16 bytes is read with the three bytes before it (from the chunk before, or
-  // zero before the text), so that a lead byte checks the continuation bytes after it even
-  // across chunks. The last chunk is padded with zero bytes, and after it the leads of the
-  // last chunk must announce nothing.
+  // Each chunk of 16 bytes is read with the three bytes before it, so that a lead byte checks
+  // the continuation bytes after it even across chunks. The first chunk and the tail are
+  // copied into a buffer with zero bytes before the text and after its end. The tail is
+  // counted even when empty, so that the leads of the last bytes must announce nothing.
   size_t size = text.size();
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-  const __m128i zero = _mm_setzero_si128();
-  __m128i previous = zero;
-  __m128i broken = zero;
-  // Each chunk adds 0 or 1 to each byte counter, because it subtracts a mask byte of 0 or -1.
-  // So the counters move into the 64-bit sums before any can pass 255.
-  constexpr int kMaxChunksPerCount = 255;
-  __m128i continuation_bytes = zero;
-  __m128i space_bytes = zero;
-  __m128i continuations = zero;
-  __m128i spaces = zero;
-  int counted_chunks = 0;
-
-  for (size_t offset = 0; offset < size; offset += 16) {
-    __m128i chunk;
-    if (size - offset >= 16) {
-      chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + offset));
-    } else {
-      unsigned char padded[16] = {};
-      std::memcpy(padded, bytes + offset, size - offset);
-      chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(padded));
-    }
-    __m128i back1 = _mm_or_si128(_mm_slli_si128(chunk, 1), _mm_srli_si128(previous, 15));
-    __m128i back2 = _mm_or_si128(_mm_slli_si128(chunk, 2), _mm_srli_si128(previous, 14));
-    __m128i back3 = _mm_or_si128(_mm_slli_si128(chunk, 3), _mm_srli_si128(previous, 13));
-
-    // As signed bytes, the continuation bytes 80..BF are -128..-65. F8..FF are one-byte
-    // sequences for the stepping reader but would announce three continuation bytes here.
-    __m128i continuation = _mm_cmplt_epi8(chunk, _mm_set1_epi8(-64));
-    broken = _mm_or_si128(broken, _mm_xor_si128(continuation, Announced(back1, back2, back3)));
-    broken = _mm_or_si128(broken, AtLeast(chunk, 0xF8));
-    continuation_bytes = _mm_sub_epi8(continuation_bytes, continuation);
-
-    __m128i space = _mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(chunk, _mm_set1_epi8(' ')),
-                     _mm_cmpeq_epi8(chunk, _mm_set1_epi8('\t'))),
-        _mm_or_si128(_mm_cmpeq_epi8(chunk, _mm_set1_epi8('\n')),
-                     _mm_cmpeq_epi8(chunk, _mm_set1_epi8('\r'))));
-    // U+3000 is E3 80 80, counted at its last byte.
-    __m128i x80 = _mm_set1_epi8(static_cast<char>(0x80));
-    __m128i ideographic_space =
-        _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(back2, _mm_set1_epi8(static_cast<char>(0xE3))),
-                                    _mm_cmpeq_epi8(back1, x80)),
-                      _mm_cmpeq_epi8(chunk, x80));
-    space_bytes = _mm_sub_epi8(space_bytes, _mm_or_si128(space, ideographic_space));
-    previous = chunk;
-    if (++counted_chunks == kMaxChunksPerCount) {
-      continuations = AddByteCounts(continuations, continuation_bytes);
-      spaces = AddByteCounts(spaces, space_bytes);
-      continuation_bytes = zero;
-      space_bytes = zero;
-      counted_chunks = 0;
-    }
+  constexpr size_t kBefore = 3;
+  ChunkCounts chunked;
+  unsigned char padded[kBefore + 16] = {};
+  std::memcpy(padded + kBefore, bytes, 16);
+  CountChunk(padded + kBefore, &chunked);
+  size_t offset = 16;
+  for (; offset + 16 <= size; offset += 16) {
+    CountChunk(bytes + offset, &chunked);
   }
-  continuations = AddByteCounts(continuations, continuation_bytes);
-  spaces = AddByteCounts(spaces, space_bytes);
+  std::memset(padded, 0, sizeof(padded));
+  std::memcpy(padded, bytes + offset - kBefore, kBefore + (size - offset));
+  CountChunk(padded + kBefore, &chunked);
 
-  __m128i announced_after_end = Announced(_mm_srli_si128(previous, 15),
-                                          _mm_srli_si128(previous, 14),
-                                          _mm_srli_si128(previous, 13));
-  broken = _mm_or_si128(broken, announced_after_end);
-  if (_mm_movemask_epi8(broken) != 0) {
+  __m128i continuations = AddByteCounts(chunked.continuations, chunked.continuation_bytes);
+  __m128i spaces = AddByteCounts(chunked.spaces, chunked.space_bytes);
+  // F8..FF are one-byte sequences for the stepping reader but would announce three
+  // continuation bytes here. Subtracting F7 with saturation leaves nonzero bytes only there.
+  __m128i above_f7 = _mm_subs_epu8(chunked.max_byte, _mm_set1_epi8(static_cast<char>(0xF7)));
+  bool high_byte = _mm_movemask_epi8(_mm_cmpeq_epi8(above_f7, _mm_setzero_si128())) != 0xFFFF;
+  if (_mm_movemask_epi8(chunked.placed) != 0xFFFF || high_byte) {
     return CountCodePointsByStep(text);
   }
   // The zero padding bytes are not continuation bytes, so only the text's bytes count.

@@ -184,6 +184,44 @@ TEST_CASE("Fold checks ideographs five at a time", "[text]") {
   }
 }
 
+TEST_CASE("Fold decodes every ideograph block", "[text]") {
+  // Runs of every length up to 13 over U+4000..U+4DBF and U+4E00..U+9FFF, so that the four
+  // decoded together see every lead byte (E4 to E9) and many continuation byte values. Each
+  // text starts with 0 to 2 ASCII bytes, which shift the runs against the 16-byte checks.
+  std::vector<char32_t> ideographs;
+  for (char32_t cp = 0x4000; cp <= 0x4DBF; cp += 7) {
+    ideographs.push_back(cp);
+  }
+  for (char32_t cp = 0x4E00; cp <= 0x9FFF; cp += 13) {
+    ideographs.push_back(cp);
+  }
+  ideographs.push_back(0x9FFF);
+
+  FoldBuffer buffer;
+  size_t next = 0;
+  int texts = 0;
+  while (next < ideographs.size()) {
+    std::string text(static_cast<size_t>(texts % 3), 'a');
+    std::u32string expected(text.begin(), text.end());
+    for (int run = 0; run < 40 && next < ideographs.size(); ++run) {
+      for (int i = 0; i < run % 14 && next < ideographs.size(); ++i, ++next) {
+        AppendUtf8(ideographs[next], &text);
+        expected.push_back(ideographs[next]);
+      }
+      text += '7';
+      expected.push_back(U'7');
+    }
+    ++texts;
+    Fold(text, &buffer);
+    INFO("text " << texts);
+    REQUIRE(buffer.one_to_one);
+    CHECK(std::u32string(View(buffer.folded)) == expected);
+    CHECK(buffer.utf8 == text);
+    CheckAccessors(text, buffer);
+  }
+  CHECK(texts >= 5);
+}
+
 TEST_CASE("Fold replaces a cut sequence in a run", "[text]") {
   FoldBuffer buffer;
   Fold("客户签约\xE5\x90合同报价单确认采购", &buffer);

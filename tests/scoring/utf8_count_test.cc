@@ -3,6 +3,7 @@
 #include "scoring/utf8_count.h"
 
 #include <string>
+#include <string_view>
 
 #include <catch2/catch.hpp>
 
@@ -59,6 +60,51 @@ TEST_CASE("utf8 count of invalid text", "[utf8_count]") {
       CheckAgainstStepping(base.substr(0, at) + bad);
     }
   }
+}
+
+// Whether every continuation byte of text sits where a lead byte before it announces one, and
+// no byte is F8 or more, found by stepping from lead to lead.
+bool RegularByStep(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    auto lead = static_cast<unsigned char>(text[i]);
+    if ((lead & 0xC0) == 0x80 || lead >= 0xF8) {
+      return false;
+    }
+    size_t length = Utf8SequenceLength(lead);
+    for (size_t b = 1; b < length; ++b) {
+      if (i + b >= text.size() || (static_cast<unsigned char>(text[i + b]) & 0xC0) != 0x80) {
+        return false;
+      }
+    }
+    i += length;
+  }
+  return true;
+}
+
+TEST_CASE("utf8 count finds irregular bytes", "[utf8_count]") {
+  // Each invalid sequence at every offset of text longer than the stepping threshold, and the
+  // valid text cut at every byte. The chunked count must mark exactly the regular ones.
+  std::string base;
+  while (base.size() < 70) {
+    base += "客户aé😀";
+  }
+  const std::string kBreaks[] = {"\x80", "\xE4\xB8", "\xE4" "a", "\xF0\x9F\x98", "\xF8", "\xFF",
+                                 "\xC0\x80", "\xDF"};
+  int regular = 0;
+  for (size_t at = 0; at <= base.size(); ++at) {
+    std::string cut = base.substr(0, at);
+    if (cut.size() >= 24) {
+      INFO("cut at " << at);
+      CHECK(CountCodePoints(cut).regular == RegularByStep(cut));
+      regular += RegularByStep(cut) ? 1 : 0;
+    }
+    for (const std::string& bad : kBreaks) {
+      std::string text = base.substr(0, at) + bad + base.substr(at);
+      INFO("break at " << at << ", " << text.size() << " bytes");
+      CHECK(CountCodePoints(text).regular == RegularByStep(text));
+    }
+  }
+  CHECK(regular > 10);
 }
 
 TEST_CASE("utf8 count marks regular text", "[utf8_count]") {
