@@ -923,7 +923,8 @@ bool NumberReader::ReadRangeEnd(Core* core, bool chinese, bool* range) const {
 
 // Extends a scaled core over a higher scaled upper end: 3万-5万, 1.5万到2万, 5万-1亿. A list
 // (3万、5万) names two amounts. An upper end without a scale leaves core as it is when it is
-// higher (3万-50000) and makes the whole range unreadable when it is not (3万-5).
+// higher (3万-50000). An upper end that is not higher makes the whole range unreadable, with a
+// scale (3万-2万) or without one (3万-5).
 bool NumberReader::ReadScaledRangeEnd(Core* core, bool chinese, bool* range) const {
   char32_t separator = At(core->end);
   int32_t upper_begin = core->end + RangeSeparatorLength(core->end);
@@ -961,7 +962,10 @@ bool NumberReader::ReadScaledRangeEnd(Core* core, bool chinese, bool* range) con
     return MarkUnreadableRange(upper, core, range);  // 3万-5,00万
   }
   if (!(core->value.low < upper.value.low)) {
-    return true;
+    // Like 5-5万元, a scaled upper end that is not higher (3万-2万元) is no date and no range,
+    // so the whole text is unreadable rather than read as its second number. A spaced dash may
+    // still be a minus sign or a bullet.
+    return separator == U' ' || MarkUnreadableRange(upper, core, range);
   }
   if (IsRangeTooWide(core->value.low, upper.value.high)) {
     return MarkUnreadableRange(upper, core, range);

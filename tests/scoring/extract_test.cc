@@ -227,7 +227,8 @@ TEST_CASE("Extract lists falling scaled ranges unreadable", "[extract]") {
   // The upper end is not above the lower end, but a scale or a unit makes the text no date, so
   // it is shown with the reason unreadable instead of being skipped or read in part.
   for (const char* text : {"签约3万-5元", "签约3万-5", "签约三万到五", "签约3万-5千元",
-                           "签约5-5万元", "签约8-5万元", "签约5-5千元"}) {
+                           "签约5-5万元", "签约8-5万元", "签约5-5千元", "签约3万-2万元",
+                           "签约3万-3万元", "签约3万到2万元", "签约3万-2万"}) {
     INFO("text: " << text);
     std::vector<Extraction> found = ExtractOne(text);
     CHECK(found[0].rule == "sales");
@@ -240,6 +241,7 @@ TEST_CASE("Extract lists falling scaled ranges unreadable", "[extract]") {
   // sign or a bullet, so their numbers are read on their own.
   CHECK(Describe(Sales().Extract("签约3万-50000元")) == "orders=30000 sales=50000 ");
   CHECK(Describe(Sales().Extract("签约3万 - 5元")) == "orders=30000 sales=5 ");
+  CHECK(Describe(Sales().Extract("签约3万 - 2万元")) == "orders=30000 sales=20000 ");
   // 到 before a date or a period reads "by", so the amount before it still counts.
   CHECK(Describe(Sales().Extract("签约3万到5月底完成")) == "sales=30000 ");
   CHECK(Describe(Sales().Extract("签约3万-5号前回款")) == "sales=30000 ");

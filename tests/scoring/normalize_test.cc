@@ -239,7 +239,7 @@ TEST_CASE("Normalize reads sums and falling ranges", "[normalize]") {
                       }) == 1);
 
   // A range whose upper end is not above its lower end is listed as not counted.
-  for (const char* work : {"签约5-5万元", "签约3万-5元"}) {
+  for (const char* work : {"签约5-5万元", "签约3万-5元", "签约3万-2万元", "签约3万-5千元"}) {
     INFO("work: " << work);
     NormalizedLog falling = Normalize(SalesConfig(), SalesLog(work, "华为", ""));
     CHECK(std::none_of(falling.values.begin(), falling.values.end(),

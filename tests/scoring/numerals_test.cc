@@ -403,6 +403,16 @@ TEST_CASE("ParseQuantity adds numbers joined by a plus", "[extract]") {
   }
 }
 
+TEST_CASE("ParseQuantity rejects a falling scaled range", "[extract]") {
+  const UnparsedCase rejected[] = {
+      {"3万-2万", kAmount},   {"3万-2万元", kAmount}, {"3万-3万", kAmount},
+      {"3万到2万", kAmount},  {"3万 - 2万", kAmount}, {"3万-5千元", kAmount},
+  };
+  for (const UnparsedCase& c : rejected) {
+    CheckUnparsed(c);
+  }
+}
+
 TEST_CASE("ParseQuantity rejects uneven duration parts", "[extract]") {
   CHECK_FALSE(ParseQuantity("1小时30", kDuration).has_value());
   CHECK_FALSE(ParseQuantity("1小时3家", kDuration).has_value());
