@@ -302,6 +302,10 @@ TEST_CASE("Extract adds numbers joined by a plus", "[extract]") {
       {"签约3万+5万元", "80000"},   {"签约3万元+5万元", "80000"}, {"签约3万+5万", "80000"},
       {"签约3万＋5万元", "80000"},  {"签约3千+5百元", "3500"},    {"拜访2家+3家", "5"},
       {"签约3万+5万+2万元", "100000"},
+      // Spaces on either side of the + change nothing.
+      {"签约3万 + 5万元", "80000"},   {"签约3万 +5万元", "80000"},  {"签约3万+ 5万元", "80000"},
+      {"签约3万  +  5万元", "80000"}, {"签约3万\u3000+\u30005万元", "80000"},
+      {"拜访2家 + 3家", "5"},         {"签约3万 + 5万 + 2万元", "100000"},
   };
   for (const TextValue& c : cases) {
     INFO("text: " << c.text);
@@ -311,10 +315,18 @@ TEST_CASE("Extract adds numbers joined by a plus", "[extract]") {
     CHECK(found[0].span.begin == 0);
     CHECK(found[0].span.end == FoldText(c.text).original_length);
   }
-  // A + after the sum is still a hedge.
+  // A + after the sum is still a hedge, after a space too.
   std::vector<Extraction> hedged = ExtractOne("签约3万+5万元+");
   CHECK(hedged[0].quantity.Value().ToString() == "80000");
   CHECK(hedged[0].quantity.approximate);
+  std::vector<Extraction> spaced_hedge = ExtractOne("签约5万 +，下周回款");
+  CHECK(spaced_hedge[0].quantity.Value().ToString() == "50000");
+  CHECK(spaced_hedge[0].quantity.approximate);
+  CHECK(spaced_hedge[0].quantity.span == Span{2, 6});
+  // A spaced + before a number that does not fit is neither a sum nor a hedge.
+  std::vector<Extraction> apart = ExtractOne("签约3万 + 5家");
+  CHECK(apart[0].quantity.Value().ToString() == "30000");
+  CHECK_FALSE(apart[0].quantity.approximate);
   // Numbers that do not fit together are read on their own: a bare number before a scaled
   // one (the scale may be meant for both), two measure words, and percentages.
   CHECK(Describe(Sales().Extract("签约3+5万元")) == "orders=3 sales=50000 ");

@@ -218,12 +218,21 @@ TEST_CASE("Normalize reads sums and falling ranges", "[normalize]") {
   CHECK(std::count(lines.begin(), lines.end(),
                    std::to_string(sales) + " 80000 deals_signed 0-8 签约3万+5万元") == 1);
 
-  // A typed sum reads the same.
-  NormalizedLog typed = Normalize(SalesConfig(), SalesLog("整理资料", "华为", "3万+5万"));
-  REQUIRE(typed.unreadable.empty());
-  CHECK(std::count_if(typed.values.begin(), typed.values.end(), [sales](const MetricValue& v) {
-          return v.metric == sales && v.value == Decimal::FromInt(80000);
-        }) == 1);
+  // Spaces around the + change nothing.
+  LogRecord spaced_record = SalesLog("签约3万 + 5万元", "华为", "");
+  std::vector<std::string> spaced_lines = DescribeValues(Normalize(SalesConfig(), spaced_record));
+  CHECK(std::count(spaced_lines.begin(), spaced_lines.end(),
+                   std::to_string(sales) + " 80000 deals_signed 0-10 签约3万 + 5万元") == 1);
+
+  // A typed sum reads the same, with or without spaces.
+  for (const char* amount : {"3万+5万", "3万 + 5万", "3万 +5万"}) {
+    INFO("amount: " << amount);
+    NormalizedLog typed = Normalize(SalesConfig(), SalesLog("整理资料", "华为", amount));
+    REQUIRE(typed.unreadable.empty());
+    CHECK(std::count_if(typed.values.begin(), typed.values.end(), [sales](const MetricValue& v) {
+            return v.metric == sales && v.value == Decimal::FromInt(80000);
+          }) == 1);
+  }
 
   // A long typed chain is added term by term too, without a call per term on the stack.
   std::string chain;

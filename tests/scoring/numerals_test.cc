@@ -403,6 +403,28 @@ TEST_CASE("ParseQuantity adds numbers joined by a plus", "[extract]") {
   }
 }
 
+TEST_CASE("ParseQuantity adds a plus between spaces", "[extract]") {
+  const ParseCase cases[] = {
+      {"3万 + 5万", kAmount, "80000", "80000", false, "万"},
+      {"3万 +5万元", kAmount, "80000", "80000", false, "万元"},
+      {"3万+ 5万元", kAmount, "80000", "80000", false, "万元"},
+      {"2家 + 3家", kCount, "5", "5", false, "家"},
+      {"2小时 + 30分钟", kDuration, "2.5", "2.5", false, "分钟"},
+      {"3万 +", kAmount, "30000", "30000", true, "万"},
+  };
+  for (const ParseCase& c : cases) {
+    CheckParses(c);
+  }
+  std::optional<Quantity> sum = ParseQuantity("3万 + 5万元", kAmount);
+  REQUIRE(sum.has_value());
+  CHECK(sum->span == Span{0, 8});
+  const UnparsedCase rejected[] = {
+      {"3 + 5万元", kAmount}, {"3万 + 5家", kAmount}, {"80% + 5%", kPercent}};
+  for (const UnparsedCase& c : rejected) {
+    CheckUnparsed(c);
+  }
+}
+
 TEST_CASE("ParseQuantity rejects a falling scaled range", "[extract]") {
   const UnparsedCase rejected[] = {
       {"3万-2万", kAmount},   {"3万-2万元", kAmount}, {"3万-3万", kAmount},
