@@ -122,9 +122,15 @@ TEST_CASE("Extract reads a scale after a space", "[extract]") {
     std::string found = Describe(Sales().Extract(text));
     CHECK(found.find("000 ") == std::string::npos);
   }
-  // A digit right after a scale word continues the number, and 百 may end it after a higher
-  // scale word.
+  // A digit right after a scale word continues the number, and 百 may end it like the other
+  // scale words, first or after a higher one.
   CHECK(ExtractOne("签约2 万3 千元")[0].quantity.Value().ToString() == "23000");
+  std::vector<Extraction> hundreds = ExtractOne("签约3 百元");
+  CHECK(hundreds[0].quantity.Value().ToString() == "300");
+  CHECK(hundreds[0].span == Span{0, 6});
+  CHECK(ExtractOne("签约3 百")[0].quantity.Value().ToString() == "300");
+  CHECK(ExtractOne("签约3 百万元")[0].quantity.Value().ToString() == "3000000");
+  CHECK(Describe(Sales().Extract("签约3 百度云订单")).find("300") == std::string::npos);
   CHECK(ExtractOne("签约1万 2 千 3 百元")[0].quantity.Value().ToString() == "12300");
   CHECK(ExtractOne("签约3千 5 百元")[0].quantity.Value().ToString() == "3500");
   // Two quantities stay apart, and so do digit groups that are no number.
