@@ -275,6 +275,22 @@ TEST_CASE("Normalize reads a typed range of tenths", "[normalize]") {
   REQUIRE(log.values[0].evidence.approximate.has_value());
   CHECK(log.values[0].evidence.approximate->low == Decimal::FromInt(80));
   CHECK(log.values[0].evidence.approximate->high == Decimal::FromInt(90));
+
+  // Spaces, a repeated 成 and the double dash read the same range, and 9 成 reads 90.
+  for (const char* written : {"8成-9成", "8 —— 9成", "8-9 成", "8 - 9成"}) {
+    INFO("progress: " << written);
+    record.contents = {{"完成进度", 0, "1", written}};
+    NormalizedLog spaced = Normalize(config, record);
+    CHECK(spaced.unreadable.empty());
+    REQUIRE(spaced.values.size() == 1);
+    CHECK(spaced.values[0].value == Decimal::FromInt(85));
+    CHECK(spaced.values[0].evidence.quote == written);
+  }
+  record.contents = {{"完成进度", 0, "1", "9 成"}};
+  NormalizedLog single = Normalize(config, record);
+  CHECK(single.unreadable.empty());
+  REQUIRE(single.values.size() == 1);
+  CHECK(single.values[0].value == Decimal::FromInt(90));
 }
 
 TEST_CASE("Normalize joins field texts", "[normalize]") {

@@ -435,6 +435,44 @@ TEST_CASE("ParseQuantity rejects a falling scaled range", "[extract]") {
   }
 }
 
+TEST_CASE("ParseQuantity reads tenths with spaces", "[extract]") {
+  const ParseCase cases[] = {
+      {"9 成", kPercent, "90", "90", false, "成"},
+      {"8-9 成", kPercent, "80", "90", true, "成"},
+      {"8成-9成", kPercent, "80", "90", true, "成"},
+      {"8成 - 9成", kPercent, "80", "90", true, "成"},
+      {"8 —— 9成", kPercent, "80", "90", true, "成"},
+      {"8——9成", kPercent, "80", "90", true, "成"},
+      {"八成到九成", kPercent, "80", "90", true, "成"},
+  };
+  for (const ParseCase& c : cases) {
+    CheckParses(c);
+  }
+  std::optional<Quantity> tenths = ParseQuantity("8 —— 9成", kPercent);
+  REQUIRE(tenths.has_value());
+  CHECK(tenths->span == Span{0, 7});
+  const UnparsedCase rejected[] = {
+      {"9成-8成", kPercent}, {"8成-8成", kPercent}, {"8成 -9成", kPercent},
+      {"8 ———— 9成", kPercent}, {"8成成", kPercent}, {"成", kPercent},
+  };
+  for (const UnparsedCase& c : rejected) {
+    CheckUnparsed(c);
+  }
+}
+
+TEST_CASE("ParseQuantity reads a spaced double dash range", "[extract]") {
+  const ParseCase cases[] = {
+      {"80% —— 90%", kPercent, "80", "90", true, "%"},
+      {"80%——90%", kPercent, "80", "90", true, "%"},
+      {"3000 —— 5000", kAmount, "3000", "5000", true, ""},
+  };
+  for (const ParseCase& c : cases) {
+    CheckParses(c);
+  }
+  CheckUnparsed({"3000 ——", kAmount});
+  CheckUnparsed({"3000 ——5000", kAmount});
+}
+
 TEST_CASE("ParseQuantity rejects uneven duration parts", "[extract]") {
   CHECK_FALSE(ParseQuantity("1小时30", kDuration).has_value());
   CHECK_FALSE(ParseQuantity("1小时3家", kDuration).has_value());
