@@ -767,6 +767,11 @@ std::optional<Quantity> ReadQuantityAsWritten(std::string_view text, QuantityKin
     return std::nullopt;
   }
   if (kind == QuantityKind::kPercent) {
+    // 5万 or 3k in a percent field is an amount typed in the wrong field, not 50000%.
+    auto first_byte = static_cast<size_t>(buffer.cp_byte[begin]);
+    if (HasScaleWord(buffer.utf8.substr(first_byte, buffer.cp_byte[end] - first_byte))) {
+      return std::nullopt;
+    }
     if (std::optional<Quantity> tenths = ReadTenthsPercent(buffer, begin, end)) {
       tenths->approximate = tenths->approximate || hedged;
       return tenths;

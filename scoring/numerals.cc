@@ -1600,6 +1600,26 @@ bool IsRangeTooWide(Decimal low, Decimal high) {
   return limit && *limit < high;
 }
 
+bool HasScaleWord(std::string_view utf8) {
+  for (std::string_view word : {"万", "萬", "亿", "億", "千", "仟"}) {
+    if (utf8.find(word) != std::string_view::npos) {
+      return true;
+    }
+  }
+  bool after_digit = false;
+  for (char c : utf8) {
+    if (after_digit && (c == 'w' || c == 'W' || c == 'k' || c == 'K')) {
+      return true;
+    }
+    if (c >= '0' && c <= '9') {
+      after_digit = true;
+    } else if (c != ' ' && c != '\t') {
+      after_digit = false;
+    }
+  }
+  return false;
+}
+
 std::optional<NumberMatch> ReadOneNumber(const FoldBuffer& text, int32_t begin, int32_t end,
                                          const UnitTable& units, const ScanOptions& options) {
   NumberReader reader(text, end, units, options);

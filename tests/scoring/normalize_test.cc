@@ -563,6 +563,37 @@ TEST_CASE("Normalize rejects a fraction as percent", "[normalize]") {
   }
 }
 
+TEST_CASE("Normalize rejects a scaled percent", "[normalize]") {
+  LogRecord record;
+  record.report_id = "r1";
+  record.template_name = "研发日报";
+  record.creator_id = "lisi";
+  record.create_time = EpochMs(1793000000000);
+  for (const char* written : {"5万", "5千", "5k", "3 w", "五千", "8千-9千"}) {
+    INFO("progress: " << written);
+    record.contents = {{"完成进度", 0, "1", written}};
+    NormalizedLog log = Normalize(RndConfig(), record);
+    CHECK(log.values.empty());
+    REQUIRE(log.unreadable.size() == 1);
+    CHECK(log.unreadable[0].key == "完成进度");
+    CHECK(log.unreadable[0].type == FieldType::kPercent);
+    CHECK(log.unreadable[0].hint.find("write a percentage such as 80%") != std::string::npos);
+  }
+  // A percentage with no scale word is read, and an amount field still takes the scale.
+  record.contents = {{"完成进度", 0, "1", "一百"}};
+  NormalizedLog hundred = Normalize(RndConfig(), record);
+  CHECK(hundred.unreadable.empty());
+  REQUIRE(hundred.values.size() == 1);
+  CHECK(hundred.values[0].value == Decimal::FromInt(100));
+  const int sales = SalesConfig().FindMetric("sales");
+  LogRecord amount_record = SalesLog("整理资料", "华为", "5万");
+  NormalizedLog amount = Normalize(SalesConfig(), amount_record);
+  CHECK(amount.unreadable.empty());
+  CHECK(std::count_if(amount.values.begin(), amount.values.end(), [sales](const MetricValue& v) {
+          return v.metric == sales && v.value == Decimal::FromInt(50000);
+        }) == 1);
+}
+
 TEST_CASE("Normalize alternates configs on one thread", "[normalize]") {
   // The second config lists the sales rules in the other order, so each rule name has another
   // index in it. Normalize keeps rule lookups between logs, and a lookup made for one config

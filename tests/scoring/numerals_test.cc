@@ -473,6 +473,34 @@ TEST_CASE("ParseQuantity reads a spaced double dash range", "[extract]") {
   CheckUnparsed({"3000 ——5000", kAmount});
 }
 
+TEST_CASE("ParseQuantity rejects scaled percentages", "[extract]") {
+  // A scale word makes an amount, so a percent field does not read it.
+  const UnparsedCase rejected[] = {
+      {"5万", kPercent},    {"5千", kPercent},      {"5k", kPercent},  {"3w", kPercent},
+      {"3 k", kPercent},    {"5 万", kPercent},     {"五千", kPercent}, {"1万2", kPercent},
+      {"5千-6千", kPercent}, {"3万+5万", kPercent}, {"约5万", kPercent}, {"5萬", kPercent},
+  };
+  for (const UnparsedCase& c : rejected) {
+    CheckUnparsed(c);
+  }
+  // The same texts are amounts, and 百 still writes a percentage (一百 is 100%).
+  CheckParses({"5万", kAmount, "50000", "50000", false, "万"});
+  CheckParses({"3k", kAmount, "3000", "3000", false, "k"});
+  CheckParses({"一百", kPercent, "100", "100", false, ""});
+  CheckParses({"80%", kPercent, "80", "80", false, "%"});
+}
+
+TEST_CASE("HasScaleWord finds scale words", "[extract]") {
+  for (const char* text : {"5万", "5千", "三亿", "5萬", "3仟", "5w", "5K", "3 k", "1.5\tW"}) {
+    INFO("text: " << text);
+    CHECK(HasScaleWord(text));
+  }
+  for (const char* text : {"80%", "一百", "八成", "ok", "kw", "5 ok", "百分之八十", ""}) {
+    INFO("text: " << text);
+    CHECK_FALSE(HasScaleWord(text));
+  }
+}
+
 TEST_CASE("ParseQuantity rejects uneven duration parts", "[extract]") {
   CHECK_FALSE(ParseQuantity("1小时30", kDuration).has_value());
   CHECK_FALSE(ParseQuantity("1小时3家", kDuration).has_value());
