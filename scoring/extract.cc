@@ -492,29 +492,40 @@ int64_t TenthsDigit(char32_t digit) {
   return index == std::u32string_view::npos ? -1 : static_cast<int64_t>(index);
 }
 
-// Whether separator joins the two ends of a typed range of tenths: a dash, 到 or 至, or a dash
-// between two single spaces as in free text.
+// Whether separator joins the two ends of a typed range of tenths, as in free text: a dash, the
+// double dash ——, 到 or 至, or a dash or double dash between two single spaces.
 bool JoinsTenthsRange(std::u32string_view separator) {
-  if (separator.size() == 3 && separator[0] == U' ' && separator[2] == U' ') {
-    return IsRangeDash(separator[1]);
+  if (separator.size() >= 3 && separator.front() == U' ' && separator.back() == U' ') {
+    separator = separator.substr(1, separator.size() - 2);
+    return separator == U"——" || (separator.size() == 1 && IsRangeDash(separator[0]));
   }
-  return separator.size() == 1 &&
-         (IsRangeDash(separator[0]) || separator[0] == U'到' || separator[0] == U'至');
+  return separator == U"——" ||
+         (separator.size() == 1 &&
+          (IsRangeDash(separator[0]) || separator[0] == U'到' || separator[0] == U'至'));
 }
 
 // Reads a percentage written in tenths, 八成 or 8成 (80%) or 十成 (100%), or a range of them
-// (8-9成, 八到九成), which is approximate like other typed ranges. Returns nullopt for anything
-// else, and for a range whose ends are not rising or that IsRangeTooWide rejects.
+// (8-9成, 8成-9成, 8 —— 9成, 八到九成), which is approximate like other typed ranges. Spaces may
+// stand before the final 成 (9 成). Returns nullopt for anything else, and for a range whose
+// ends are not rising or that IsRangeTooWide rejects.
 std::optional<Quantity> ReadTenthsPercent(const FoldBuffer& buffer, int32_t begin, int32_t end) {
   std::u32string_view folded = View(buffer.folded);
   if (end - begin < 2 || folded[end - 1] != U'成') {
     return std::nullopt;
   }
-  int64_t low = TenthsDigit(folded[begin]);
-  int64_t high = low;
-  if (end - begin > 2) {
-    high = TenthsDigit(folded[end - 2]);
-    if (!JoinsTenthsRange(folded.substr(begin + 1, end - begin - 3)) || !(low < high)) {
+  int32_t high_at = end - 2;
+  while (high_at > begin && IsAsciiSpace(folded[high_at])) {
+    --high_at;
+  }
+  int64_t high = TenthsDigit(folded[high_at]);
+  int64_t low = high;
+  if (high_at > begin) {
+    low = TenthsDigit(folded[begin]);
+    // The lower end may repeat the 成 (8成-9成).
+    int32_t separator_begin = folded[begin + 1] == U'成' ? begin + 2 : begin + 1;
+    if (separator_begin >= high_at ||
+        !JoinsTenthsRange(folded.substr(separator_begin, high_at - separator_begin)) ||
+        !(low < high)) {
       return std::nullopt;
     }
   }
@@ -598,11 +609,13 @@ std::optional<NumberMatch> ReadTypedRange(const FoldBuffer& buffer, int32_t begi
     if (!IsRangeDash(separator) && separator != U'到' && separator != U'至') {
       continue;
     }
-    // As in free text, a dash may stand between two single spaces (3000 - 5000, 80% - 90%).
+    // As in free text, a dash may be the double dash —— and may stand between two single
+    // spaces (3000 - 5000, 80% —— 90%).
     int32_t low_end = split;
-    int32_t high_begin = split + 1;
-    if (IsRangeDash(separator) && buffer.folded[split - 1] == U' ' &&
-        buffer.folded[split + 1] == U' ') {
+    int32_t high_begin = separator == 0x2014 && buffer.folded[split + 1] == 0x2014 ? split + 2
+                                                                                  : split + 1;
+    if (IsRangeDash(separator) && buffer.folded[split - 1] == U' ' && high_begin < end &&
+        buffer.folded[high_begin] == U' ') {
       --low_end;
       ++high_begin;
     }
@@ -759,6 +772,11 @@ std::optional<Quantity> ReadQuantityAsWritten(std::string_view text, QuantityKin
     return std::nullopt;
   }
   if (kind == QuantityKind::kPercent) {
+    // 5万 or 3k in a percent field is an amount typed in the wrong field, not 50000%.
+    auto first_byte = static_cast<size_t>(buffer.cp_byte[begin]);
+    if (HasScaleWord(buffer.utf8.substr(first_byte, buffer.cp_byte[end] - first_byte))) {
+      return std::nullopt;
+    }
     if (std::optional<Quantity> tenths = ReadTenthsPercent(buffer, begin, end)) {
       tenths->approximate = tenths->approximate || hedged;
       return tenths;

@@ -188,6 +188,10 @@ std::string UnreadableHint(std::string_view value, const FieldSpec& field) {
   }
 
   std::string folded = FoldText(value).text;
+  if (field.type == FieldType::kPercent && HasScaleWord(folded)) {
+    return "A percentage takes no scale word such as 万, 千 or k, so it looks like an amount; "
+           "write a percentage such as 80%, or move the amount to an amount field";
+  }
   if (IsTooWideRange(folded, field)) {
     return "It reads as a range whose upper end is more than " + std::to_string(kMaxRangeRatio) +
            " times its lower end, which is taken for a typing mistake, not an estimate; write "

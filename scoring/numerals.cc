@@ -372,7 +372,8 @@ class NumberReader {
                      NumberMatch* match) const;
   bool FitsContext(const Prefix& prefix, const Core& core, bool range, NumberMatch* match) const;
   bool EndsWithScaleOrPlace(const NumberMatch& match) const;
-  bool AddSummand(NumberMatch* match) const;
+  int32_t PlusLength(int32_t i) const;
+  bool AddSummand(NumberMatch* match, int32_t plus_length) const;
   // Appends the UTF-8 of the folded code points [begin, end), copied from the folded text's
   // bytes through cp_byte, which Fold fills on every path.
   void AppendFolded(int32_t begin, int32_t end, std::string* out) const;
@@ -1022,7 +1023,8 @@ bool NumberReader::ReadRangeEnd(Core* core, bool chinese, bool* range) const {
 
 // Extends a scaled core over a higher scaled upper end: 3万-5万, 1.5万到2万, 5万-1亿. A list
 // (3万、5万) names two amounts. An upper end without a scale leaves core as it is when it is
-// higher (3万-50000) and makes the whole range unreadable when it is not (3万-5).
+// higher (3万-50000). An upper end that is not higher makes the whole range unreadable, with a
+// scale (3万-2万) or without one (3万-5).
 bool NumberReader::ReadScaledRangeEnd(Core* core, bool chinese, bool* range) const {
   char32_t separator = At(core->end);
   int32_t upper_begin = core->end + RangeSeparatorLength(core->end);
@@ -1060,7 +1062,10 @@ bool NumberReader::ReadScaledRangeEnd(Core* core, bool chinese, bool* range) con
     return MarkUnreadableRange(upper, core, range);  // 3万-5,00万
   }
   if (!(core->value.low < upper.value.low)) {
-    return true;
+    // Like 5-5万元, a scaled upper end that is not higher (3万-2万元) is no date and no range,
+    // so the whole text is unreadable rather than read as its second number. A spaced dash may
+    // still be a minus sign or a bullet.
+    return separator == U' ' || MarkUnreadableRange(upper, core, range);
   }
   if (IsRangeTooWide(core->value.low, upper.value.high)) {
     return MarkUnreadableRange(upper, core, range);
@@ -1308,7 +1313,12 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume,
   if (word != nullptr) {
     AppendFolded(unit_begin, end, &match.unit);
   }
-  while (add_summands && At(match.end) == U'+' && AddSummand(&match)) {
+  // Most numbers have neither a + nor a space after them, so PlusLength is seldom called.
+  if (add_summands && (At(match.end) == U'+' || At(match.end) == U' ')) {
+    int32_t plus = PlusLength(match.end);
+    while (plus > 0 && AddSummand(&match, plus)) {
+      plus = PlusLength(match.end);
+    }
   }
   *resume = match.end;
   if (match.low.Abs() > kLargestQuantity || match.high.Abs() > kLargestQuantity) {
@@ -1446,14 +1456,31 @@ bool NumberReader::EndsWithScaleOrPlace(const NumberMatch& match) const {
   return match.scaled || ChineseUnit(At(match.end - 1)) >= 100;
 }
 
+// Returns the length of a + at text[i] with the spaces on either side of it (3万 + 5万元, 3万 +5万),
+// or 0 when no + is there. Spaces do not change a sum, so they are taken with the +.
+int32_t NumberReader::PlusLength(int32_t i) const {
+  int32_t k = i;
+  while (At(k) == U' ') {
+    ++k;
+  }
+  if (At(k) != U'+') {
+    return 0;
+  }
+  ++k;
+  while (At(k) == U' ') {
+    ++k;
+  }
+  return k - i;
+}
+
 // Extends match over the number after a + that follows it, so that 3万+5万元 reads as one sum
 // of 80000. Both numbers need a unit or a scale of their own and must fit together: the same
 // unit class, with the same measure word for counts (2家+3家), or a bare scaled amount and a
 // currency (3万+5万元, 3万元+5万). Percentages are not added up. Anything else, such as 3+5万元
 // or 3万+5家, leaves match as it is, and the + is then no hedge (MarkHedge). Returns whether
 // the caller may add the next number of a chain: false when nothing was added, and false when
-// an unreadable term made the whole sum unreadable.
-bool NumberReader::AddSummand(NumberMatch* match) const {
+// an unreadable term made the whole sum unreadable. plus_length is PlusLength(match->end).
+bool NumberReader::AddSummand(NumberMatch* match, int32_t plus_length) const {
   UnitClass first_class = match->unit_class;
   bool first_bare_amount = first_class == UnitClass::kNone && EndsWithScaleOrPlace(*match);
   if (match->identifier || match->unreadable || first_class == UnitClass::kPercent ||
@@ -1461,7 +1488,8 @@ bool NumberReader::AddSummand(NumberMatch* match) const {
     return false;
   }
   int32_t resume = 0;
-  std::optional<NumberMatch> second = ReadAt(match->end + 1, &resume, /*add_summands=*/false);
+  std::optional<NumberMatch> second =
+      ReadAt(match->end + plus_length, &resume, /*add_summands=*/false);
   if (!second || second->identifier) {
     return false;
   }
@@ -1712,6 +1740,14 @@ constexpr std::u32string_view kNotHedges[] = {
 // another number is an addition (5万+3万).
 constexpr std::u32string_view kTrailingHedges[] = {U"左右", U"+"};
 
+// Returns the index of the first code point at or after i that is not an ASCII space.
+size_t SkipSpaces(std::u32string_view text, size_t i) {
+  while (i < text.size() && text[i] == U' ') {
+    ++i;
+  }
+  return i;
+}
+
 bool EndsWithAt(std::u32string_view text, int32_t end, std::u32string_view word) {
   auto size = static_cast<int32_t>(word.size());
   return end >= size && text.substr(end - size, word.size()) == word;
@@ -1724,7 +1760,7 @@ void MarkHedge(std::u32string_view folded, NumberMatch* match) {
   char32_t before = match->begin > 0 ? folded[match->begin - 1] : 0;
   char32_t after = static_cast<size_t>(match->end) < folded.size() ? folded[match->end] : 0;
   bool may_lead = before == U'约' || before == U'近' || before == U'概' || before == U'多';
-  if (!may_lead && after != U'左' && after != U'+') {
+  if (!may_lead && after != U'左' && after != U'+' && after != U' ') {
     return;
   }
   // A word that ends at match->begin ends with before, so comparing that code point first
@@ -1745,10 +1781,16 @@ void MarkHedge(std::u32string_view folded, NumberMatch* match) {
     break;
   }
   for (std::u32string_view hedge : kTrailingHedges) {
-    auto next = static_cast<size_t>(match->end) + hedge.size();
+    auto at = static_cast<size_t>(match->end);
+    auto next = at + hedge.size();
+    if (hedge == U"+") {
+      // Spaces around a + change nothing, as between summands (5万 + 3万).
+      at = SkipSpaces(folded, at);
+      next = SkipSpaces(folded, at + 1);
+    }
     bool addition = hedge == U"+" && next < folded.size() && MayStartNumber(folded, next);
-    if (folded.substr(match->end, hedge.size()) == hedge && !addition) {
-      match->end += static_cast<int32_t>(hedge.size());
+    if (folded.substr(at, hedge.size()) == hedge && !addition) {
+      match->end = static_cast<int32_t>(at + hedge.size());
       match->hedged = true;
       break;
     }
@@ -1867,6 +1909,26 @@ bool IsRangeDash(char32_t cp) {
 bool IsRangeTooWide(Decimal low, Decimal high) {
   std::optional<Decimal> limit = low.Times(kMaxRangeRatio);
   return limit && *limit < high;
+}
+
+bool HasScaleWord(std::string_view utf8) {
+  for (std::string_view word : {"万", "萬", "亿", "億", "千", "仟"}) {
+    if (utf8.find(word) != std::string_view::npos) {
+      return true;
+    }
+  }
+  bool after_digit = false;
+  for (char c : utf8) {
+    if (after_digit && (c == 'w' || c == 'W' || c == 'k' || c == 'K')) {
+      return true;
+    }
+    if (c >= '0' && c <= '9') {
+      after_digit = true;
+    } else if (c != ' ' && c != '\t') {
+      after_digit = false;
+    }
+  }
+  return false;
 }
 
 std::optional<NumberMatch> ReadOneNumber(const FoldBuffer& text, int32_t begin, int32_t end,

@@ -118,6 +118,10 @@ inline constexpr int64_t kMaxRangeRatio = 10;
 // every range too wide.
 bool IsRangeTooWide(Decimal low, Decimal high);
 
+// Whether utf8 has a scale word, which makes a number an amount: 万, 亿 or 千 (or 萬, 億, 仟), or
+// w or k after a digit and any spaces (5w, 3 k). A percent field rejects such a value.
+bool HasScaleWord(std::string_view utf8);
+
 struct ScanOptions {
   // Whether a Chinese numeral with no unit and no scale counts ("三" in a typed field). Free
   // text needs a unit, because words like 统一 and 三心二意 contain numerals.

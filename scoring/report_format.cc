@@ -2,7 +2,11 @@
 // sorted; CSV and the table are written by hand.
 #include "scoring/report_format.h"
 
+#include <algorithm>
+#include <array>
 #include <cstdlib>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 namespace logbridge::scoring {
@@ -231,6 +235,38 @@ void AppendIgnoredLines(const ScoreReport& report, std::string* out) {
   }
 }
 
+// Appends the KPI table of one report: a header, then per KPI its name, raw value, target,
+// achievement and points. Each column but the last is at least its usual width and two columns
+// wider than its widest cell, so a long name or value never runs into the next column.
+void AppendKpiRows(const ScoreReport& report, std::string* out) {
+  if (report.kpis.empty()) {
+    return;
+  }
+  std::vector<std::array<std::string, 5>> rows;
+  rows.reserve(report.kpis.size() + 1);
+  rows.push_back({"KPI", "raw", "target", "achieved", "points"});
+  for (const KpiScore& kpi : report.kpis) {
+    rows.push_back({kpi.name, kpi.has_data ? kpi.raw.ToString() : "no data",
+                    kpi.target ? kpi.target->ToString() : "-",
+                    kpi.achievement ? FormatFixed(*kpi.achievement, 1) + "%" : "-",
+                    FormatFixed(kpi.points, 2) + " / " + FormatFixed(kpi.effective_weight, 2)});
+  }
+
+  std::array<size_t, 4> widths = {16, 14, 14, 10};
+  for (const auto& row : rows) {
+    for (size_t column = 0; column < widths.size(); ++column) {
+      widths[column] = std::max(widths[column], DisplayWidth(row[column]) + 2);
+    }
+  }
+  for (const auto& row : rows) {
+    *out += "  ";
+    for (size_t column = 0; column < widths.size(); ++column) {
+      *out += Pad(row[column], widths[column]);
+    }
+    *out += row.back() + "\n";
+  }
+}
+
 }  // namespace
 
 std::string FormatFixed(Decimal value, int digits) {
@@ -290,16 +326,7 @@ std::string ReportsToTable(const std::vector<ScoreReport>& reports) {
   std::string out;
   for (const ScoreReport& report : reports) {
     out += ReportHeading(report) + "\n";
-    if (!report.kpis.empty()) {
-      out += "  " + Pad("KPI", 16) + Pad("raw", 14) + Pad("target", 14) + Pad("achieved", 10) +
-             "points\n";
-    }
-    for (const KpiScore& kpi : report.kpis) {
-      std::string achieved = kpi.achievement ? FormatFixed(*kpi.achievement, 1) + "%" : "-";
-      out += "  " + Pad(kpi.name, 16) + Pad(kpi.has_data ? kpi.raw.ToString() : "no data", 14) +
-             Pad(kpi.target ? kpi.target->ToString() : "-", 14) + Pad(achieved, 10) +
-             FormatFixed(kpi.points, 2) + " / " + FormatFixed(kpi.effective_weight, 2) + "\n";
-    }
+    AppendKpiRows(report, &out);
     for (const KpiScore& kpi : report.kpis) {
       if (kpi.configured_target) {
         out += "  targets of sum and count KPIs are " +

@@ -243,8 +243,8 @@ void ExpandOneToOne(FoldBuffer* out) {
 
 // Drops the spaces and tabs between the digits and scale words of one number from
 // out->folded, so that "5 万元" and "2 万 3 千元" read like "5万元" and "2万3千元" and a quote
-// still shows the text as written. Such a number is a chain: digits, a scale word (万, 亿 or
-// 千), and optionally more digits and a lower scale word (百 too), with spaces allowed between
+// still shows the text as written. Such a number is a chain: digits, a scale word (万, 亿, 千 or
+// 百), and optionally more digits and a lower scale word, with spaces allowed between
 // the parts. Its last scale word must end the number (EndsScaledNumber) with no digit after it
 // across spaces, and a number that follows a scale word across spaces starts no chain. So
 // 2026 万科, 2 万 3 家 and 2 万 3 千克 stay as written. Rebuilds utf8 and cp_byte when a space
@@ -268,9 +268,8 @@ bool DropSpacesBeforeScale(FoldBuffer* out) {
     return at;
   };
   // Ranks 亿 4, 万 3, 千 2, 百 1 and anything else 0. Each later scale word of a chain must be
-  // lower. 百 ranks only after a higher scale word of the same chain (1万 2 千 3 百元), so
-  // 3 百元 keeps its space.
-  auto scale_rank = [](char32_t cp, int previous_rank) {
+  // lower (1万 2 千 3 百元).
+  auto scale_rank = [](char32_t cp) {
     switch (cp) {
       case U'亿':
         return 4;
@@ -279,7 +278,7 @@ bool DropSpacesBeforeScale(FoldBuffer* out) {
       case U'千':
         return 2;
       case U'百':
-        return previous_rank < kNoScaleYet ? 1 : 0;
+        return 1;
       default:
         return 0;
     }
@@ -292,7 +291,7 @@ bool DropSpacesBeforeScale(FoldBuffer* out) {
     int previous_rank = kNoScaleYet;
     while (true) {
       size_t scale = skip_spaces(at);
-      int rank = scale < size ? scale_rank(folded[scale], previous_rank) : 0;
+      int rank = scale < size ? scale_rank(folded[scale]) : 0;
       size_t next = scale + 1;
       // A digit right after the scale word continues the chain (2 万3 千元).
       bool digit_follows = next < size && is_digit(folded[next]);

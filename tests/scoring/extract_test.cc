@@ -122,9 +122,15 @@ TEST_CASE("Extract reads a scale after a space", "[extract]") {
     std::string found = Describe(Sales().Extract(text));
     CHECK(found.find("000 ") == std::string::npos);
   }
-  // A digit right after a scale word continues the number, and 百 may end it after a higher
-  // scale word.
+  // A digit right after a scale word continues the number, and 百 may end it like the other
+  // scale words, first or after a higher one.
   CHECK(ExtractOne("签约2 万3 千元")[0].quantity.Value().ToString() == "23000");
+  std::vector<Extraction> hundreds = ExtractOne("签约3 百元");
+  CHECK(hundreds[0].quantity.Value().ToString() == "300");
+  CHECK(hundreds[0].span == Span{0, 6});
+  CHECK(ExtractOne("签约3 百")[0].quantity.Value().ToString() == "300");
+  CHECK(ExtractOne("签约3 百万元")[0].quantity.Value().ToString() == "3000000");
+  CHECK(Describe(Sales().Extract("签约3 百度云订单")).find("300") == std::string::npos);
   CHECK(ExtractOne("签约1万 2 千 3 百元")[0].quantity.Value().ToString() == "12300");
   CHECK(ExtractOne("签约3千 5 百元")[0].quantity.Value().ToString() == "3500");
   // Two quantities stay apart, and so do digit groups that are no number.
@@ -227,7 +233,8 @@ TEST_CASE("Extract lists falling scaled ranges unreadable", "[extract]") {
   // The upper end is not above the lower end, but a scale or a unit makes the text no date, so
   // it is shown with the reason unreadable instead of being skipped or read in part.
   for (const char* text : {"签约3万-5元", "签约3万-5", "签约三万到五", "签约3万-5千元",
-                           "签约5-5万元", "签约8-5万元", "签约5-5千元"}) {
+                           "签约5-5万元", "签约8-5万元", "签约5-5千元", "签约3万-2万元",
+                           "签约3万-3万元", "签约3万到2万元", "签约3万-2万"}) {
     INFO("text: " << text);
     std::vector<Extraction> found = ExtractOne(text);
     CHECK(found[0].rule == "sales");
@@ -240,6 +247,7 @@ TEST_CASE("Extract lists falling scaled ranges unreadable", "[extract]") {
   // sign or a bullet, so their numbers are read on their own.
   CHECK(Describe(Sales().Extract("签约3万-50000元")) == "orders=30000 sales=50000 ");
   CHECK(Describe(Sales().Extract("签约3万 - 5元")) == "orders=30000 sales=5 ");
+  CHECK(Describe(Sales().Extract("签约3万 - 2万元")) == "orders=30000 sales=20000 ");
   // 到 before a date or a period reads "by", so the amount before it still counts.
   CHECK(Describe(Sales().Extract("签约3万到5月底完成")) == "sales=30000 ");
   CHECK(Describe(Sales().Extract("签约3万-5号前回款")) == "sales=30000 ");
@@ -300,6 +308,10 @@ TEST_CASE("Extract adds numbers joined by a plus", "[extract]") {
       {"签约3万+5万元", "80000"},   {"签约3万元+5万元", "80000"}, {"签约3万+5万", "80000"},
       {"签约3万＋5万元", "80000"},  {"签约3千+5百元", "3500"},    {"拜访2家+3家", "5"},
       {"签约3万+5万+2万元", "100000"},
+      // Spaces on either side of the + change nothing.
+      {"签约3万 + 5万元", "80000"},   {"签约3万 +5万元", "80000"},  {"签约3万+ 5万元", "80000"},
+      {"签约3万  +  5万元", "80000"}, {"签约3万\u3000+\u30005万元", "80000"},
+      {"拜访2家 + 3家", "5"},         {"签约3万 + 5万 + 2万元", "100000"},
   };
   for (const TextValue& c : cases) {
     INFO("text: " << c.text);
@@ -309,10 +321,18 @@ TEST_CASE("Extract adds numbers joined by a plus", "[extract]") {
     CHECK(found[0].span.begin == 0);
     CHECK(found[0].span.end == FoldText(c.text).original_length);
   }
-  // A + after the sum is still a hedge.
+  // A + after the sum is still a hedge, after a space too.
   std::vector<Extraction> hedged = ExtractOne("签约3万+5万元+");
   CHECK(hedged[0].quantity.Value().ToString() == "80000");
   CHECK(hedged[0].quantity.approximate);
+  std::vector<Extraction> spaced_hedge = ExtractOne("签约5万 +，下周回款");
+  CHECK(spaced_hedge[0].quantity.Value().ToString() == "50000");
+  CHECK(spaced_hedge[0].quantity.approximate);
+  CHECK(spaced_hedge[0].quantity.span == Span{2, 6});
+  // A spaced + before a number that does not fit is neither a sum nor a hedge.
+  std::vector<Extraction> apart = ExtractOne("签约3万 + 5家");
+  CHECK(apart[0].quantity.Value().ToString() == "30000");
+  CHECK_FALSE(apart[0].quantity.approximate);
   // Numbers that do not fit together are read on their own: a bare number before a scaled
   // one (the scale may be meant for both), two measure words, and percentages.
   CHECK(Describe(Sales().Extract("签约3+5万元")) == "orders=3 sales=50000 ");

@@ -218,12 +218,21 @@ TEST_CASE("Normalize reads sums and falling ranges", "[normalize]") {
   CHECK(std::count(lines.begin(), lines.end(),
                    std::to_string(sales) + " 80000 deals_signed 0-8 签约3万+5万元") == 1);
 
-  // A typed sum reads the same.
-  NormalizedLog typed = Normalize(SalesConfig(), SalesLog("整理资料", "华为", "3万+5万"));
-  REQUIRE(typed.unreadable.empty());
-  CHECK(std::count_if(typed.values.begin(), typed.values.end(), [sales](const MetricValue& v) {
-          return v.metric == sales && v.value == Decimal::FromInt(80000);
-        }) == 1);
+  // Spaces around the + change nothing.
+  LogRecord spaced_record = SalesLog("签约3万 + 5万元", "华为", "");
+  std::vector<std::string> spaced_lines = DescribeValues(Normalize(SalesConfig(), spaced_record));
+  CHECK(std::count(spaced_lines.begin(), spaced_lines.end(),
+                   std::to_string(sales) + " 80000 deals_signed 0-10 签约3万 + 5万元") == 1);
+
+  // A typed sum reads the same, with or without spaces.
+  for (const char* amount : {"3万+5万", "3万 + 5万", "3万 +5万"}) {
+    INFO("amount: " << amount);
+    NormalizedLog typed = Normalize(SalesConfig(), SalesLog("整理资料", "华为", amount));
+    REQUIRE(typed.unreadable.empty());
+    CHECK(std::count_if(typed.values.begin(), typed.values.end(), [sales](const MetricValue& v) {
+            return v.metric == sales && v.value == Decimal::FromInt(80000);
+          }) == 1);
+  }
 
   // A long typed chain is added term by term too, without a call per term on the stack.
   std::string chain;
@@ -239,7 +248,7 @@ TEST_CASE("Normalize reads sums and falling ranges", "[normalize]") {
                       }) == 1);
 
   // A range whose upper end is not above its lower end is listed as not counted.
-  for (const char* work : {"签约5-5万元", "签约3万-5元"}) {
+  for (const char* work : {"签约5-5万元", "签约3万-5元", "签约3万-2万元", "签约3万-5千元"}) {
     INFO("work: " << work);
     NormalizedLog falling = Normalize(SalesConfig(), SalesLog(work, "华为", ""));
     CHECK(std::none_of(falling.values.begin(), falling.values.end(),
@@ -266,6 +275,22 @@ TEST_CASE("Normalize reads a typed range of tenths", "[normalize]") {
   REQUIRE(log.values[0].evidence.approximate.has_value());
   CHECK(log.values[0].evidence.approximate->low == Decimal::FromInt(80));
   CHECK(log.values[0].evidence.approximate->high == Decimal::FromInt(90));
+
+  // Spaces, a repeated 成 and the double dash read the same range, and 9 成 reads 90.
+  for (const char* written : {"8成-9成", "8 —— 9成", "8-9 成", "8 - 9成"}) {
+    INFO("progress: " << written);
+    record.contents = {{"完成进度", 0, "1", written}};
+    NormalizedLog spaced = Normalize(config, record);
+    CHECK(spaced.unreadable.empty());
+    REQUIRE(spaced.values.size() == 1);
+    CHECK(spaced.values[0].value == Decimal::FromInt(85));
+    CHECK(spaced.values[0].evidence.quote == written);
+  }
+  record.contents = {{"完成进度", 0, "1", "9 成"}};
+  NormalizedLog single = Normalize(config, record);
+  CHECK(single.unreadable.empty());
+  REQUIRE(single.values.size() == 1);
+  CHECK(single.values[0].value == Decimal::FromInt(90));
 }
 
 TEST_CASE("Normalize joins field texts", "[normalize]") {
@@ -536,6 +561,37 @@ TEST_CASE("Normalize rejects a fraction as percent", "[normalize]") {
     REQUIRE(log.values.size() == 1);
     CHECK(log.values[0].evidence.field_key == "完成进度");
   }
+}
+
+TEST_CASE("Normalize rejects a scaled percent", "[normalize]") {
+  LogRecord record;
+  record.report_id = "r1";
+  record.template_name = "研发日报";
+  record.creator_id = "lisi";
+  record.create_time = EpochMs(1793000000000);
+  for (const char* written : {"5万", "5千", "5k", "3 w", "五千", "8千-9千"}) {
+    INFO("progress: " << written);
+    record.contents = {{"完成进度", 0, "1", written}};
+    NormalizedLog log = Normalize(RndConfig(), record);
+    CHECK(log.values.empty());
+    REQUIRE(log.unreadable.size() == 1);
+    CHECK(log.unreadable[0].key == "完成进度");
+    CHECK(log.unreadable[0].type == FieldType::kPercent);
+    CHECK(log.unreadable[0].hint.find("write a percentage such as 80%") != std::string::npos);
+  }
+  // A percentage with no scale word is read, and an amount field still takes the scale.
+  record.contents = {{"完成进度", 0, "1", "一百"}};
+  NormalizedLog hundred = Normalize(RndConfig(), record);
+  CHECK(hundred.unreadable.empty());
+  REQUIRE(hundred.values.size() == 1);
+  CHECK(hundred.values[0].value == Decimal::FromInt(100));
+  const int sales = SalesConfig().FindMetric("sales");
+  LogRecord amount_record = SalesLog("整理资料", "华为", "5万");
+  NormalizedLog amount = Normalize(SalesConfig(), amount_record);
+  CHECK(amount.unreadable.empty());
+  CHECK(std::count_if(amount.values.begin(), amount.values.end(), [sales](const MetricValue& v) {
+          return v.metric == sales && v.value == Decimal::FromInt(50000);
+        }) == 1);
 }
 
 TEST_CASE("Normalize alternates configs on one thread", "[normalize]") {

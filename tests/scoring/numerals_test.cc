@@ -403,6 +403,104 @@ TEST_CASE("ParseQuantity adds numbers joined by a plus", "[extract]") {
   }
 }
 
+TEST_CASE("ParseQuantity adds a plus between spaces", "[extract]") {
+  const ParseCase cases[] = {
+      {"3万 + 5万", kAmount, "80000", "80000", false, "万"},
+      {"3万 +5万元", kAmount, "80000", "80000", false, "万元"},
+      {"3万+ 5万元", kAmount, "80000", "80000", false, "万元"},
+      {"2家 + 3家", kCount, "5", "5", false, "家"},
+      {"2小时 + 30分钟", kDuration, "2.5", "2.5", false, "分钟"},
+      {"3万 +", kAmount, "30000", "30000", true, "万"},
+  };
+  for (const ParseCase& c : cases) {
+    CheckParses(c);
+  }
+  std::optional<Quantity> sum = ParseQuantity("3万 + 5万元", kAmount);
+  REQUIRE(sum.has_value());
+  CHECK(sum->span == Span{0, 8});
+  const UnparsedCase rejected[] = {
+      {"3 + 5万元", kAmount}, {"3万 + 5家", kAmount}, {"80% + 5%", kPercent}};
+  for (const UnparsedCase& c : rejected) {
+    CheckUnparsed(c);
+  }
+}
+
+TEST_CASE("ParseQuantity rejects a falling scaled range", "[extract]") {
+  const UnparsedCase rejected[] = {
+      {"3万-2万", kAmount},   {"3万-2万元", kAmount}, {"3万-3万", kAmount},
+      {"3万到2万", kAmount},  {"3万 - 2万", kAmount}, {"3万-5千元", kAmount},
+  };
+  for (const UnparsedCase& c : rejected) {
+    CheckUnparsed(c);
+  }
+}
+
+TEST_CASE("ParseQuantity reads tenths with spaces", "[extract]") {
+  const ParseCase cases[] = {
+      {"9 成", kPercent, "90", "90", false, "成"},
+      {"8-9 成", kPercent, "80", "90", true, "成"},
+      {"8成-9成", kPercent, "80", "90", true, "成"},
+      {"8成 - 9成", kPercent, "80", "90", true, "成"},
+      {"8 —— 9成", kPercent, "80", "90", true, "成"},
+      {"8——9成", kPercent, "80", "90", true, "成"},
+      {"八成到九成", kPercent, "80", "90", true, "成"},
+  };
+  for (const ParseCase& c : cases) {
+    CheckParses(c);
+  }
+  std::optional<Quantity> tenths = ParseQuantity("8 —— 9成", kPercent);
+  REQUIRE(tenths.has_value());
+  CHECK(tenths->span == Span{0, 7});
+  const UnparsedCase rejected[] = {
+      {"9成-8成", kPercent}, {"8成-8成", kPercent}, {"8成 -9成", kPercent},
+      {"8 ———— 9成", kPercent}, {"8成成", kPercent}, {"成", kPercent},
+  };
+  for (const UnparsedCase& c : rejected) {
+    CheckUnparsed(c);
+  }
+}
+
+TEST_CASE("ParseQuantity reads a spaced double dash range", "[extract]") {
+  const ParseCase cases[] = {
+      {"80% —— 90%", kPercent, "80", "90", true, "%"},
+      {"80%——90%", kPercent, "80", "90", true, "%"},
+      {"3000 —— 5000", kAmount, "3000", "5000", true, ""},
+  };
+  for (const ParseCase& c : cases) {
+    CheckParses(c);
+  }
+  CheckUnparsed({"3000 ——", kAmount});
+  CheckUnparsed({"3000 ——5000", kAmount});
+}
+
+TEST_CASE("ParseQuantity rejects scaled percentages", "[extract]") {
+  // A scale word makes an amount, so a percent field does not read it.
+  const UnparsedCase rejected[] = {
+      {"5万", kPercent},    {"5千", kPercent},      {"5k", kPercent},  {"3w", kPercent},
+      {"3 k", kPercent},    {"5 万", kPercent},     {"五千", kPercent}, {"1万2", kPercent},
+      {"5千-6千", kPercent}, {"3万+5万", kPercent}, {"约5万", kPercent}, {"5萬", kPercent},
+  };
+  for (const UnparsedCase& c : rejected) {
+    CheckUnparsed(c);
+  }
+  // The same texts are amounts, and 百 still writes a percentage (一百 is 100%).
+  CheckParses({"5万", kAmount, "50000", "50000", false, "万"});
+  CheckParses({"3k", kAmount, "3000", "3000", false, "k"});
+  CheckParses({"一百", kPercent, "100", "100", false, ""});
+  CheckParses({"80%", kPercent, "80", "80", false, "%"});
+}
+
+TEST_CASE("HasScaleWord finds scale words", "[extract]") {
+  for (const char* text : {"5万", "5千", "三亿", "5萬", "3仟", "5w", "5K", "3 k", "1.5\tW"}) {
+    INFO("text: " << text);
+    CHECK(HasScaleWord(text));
+  }
+  for (const char* text : {"80%", "一百", "八成", "ok", "kw", "5 ok", "百分之八十", ""}) {
+    INFO("text: " << text);
+    CHECK_FALSE(HasScaleWord(text));
+  }
+}
+
 TEST_CASE("ParseQuantity rejects uneven duration parts", "[extract]") {
   CHECK_FALSE(ParseQuantity("1小时30", kDuration).has_value());
   CHECK_FALSE(ParseQuantity("1小时3家", kDuration).has_value());

@@ -1,4 +1,8 @@
 // Output formats: fixed decimals, JSON fields, CSV quoting, the table and the explanation.
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -147,6 +151,71 @@ TEST_CASE("table hides achievement of value curves", "[report_format]") {
   CHECK(table.find("  3 rule match(es) not counted (planned, negated, identifier, unreadable, "
                    "or replaced by a typed field); explain lists them\n") != std::string::npos);
   CHECK(ReportsToTable({SampleReport()}).find("not counted") == std::string::npos);
+}
+
+// Returns the display column where each cell of a table line starts, taking cells to be
+// separated by two or more spaces and counting a non-ASCII character as two columns.
+std::vector<size_t> CellColumns(std::string_view line) {
+  std::vector<size_t> columns;
+  size_t column = 0;
+  size_t spaces = 2;  // the indent counts as a separator
+  for (size_t i = 0; i < line.size();) {
+    unsigned char lead = static_cast<unsigned char>(line[i]);
+    size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : 4;
+    if (line[i] == ' ') {
+      ++spaces;
+    } else {
+      if (spaces >= 2) {
+        columns.push_back(column);
+      }
+      spaces = 0;
+    }
+    column += length == 1 ? 1 : 2;
+    i += length;
+  }
+  return columns;
+}
+
+// Returns the lines of the first KPI table in text: the header and one line per KPI.
+std::vector<std::string> KpiLines(const std::string& text, size_t kpis) {
+  std::vector<std::string> lines;
+  size_t begin = text.find("  KPI");
+  for (size_t i = 0; i <= kpis && begin != std::string::npos; ++i) {
+    size_t end = text.find('\n', begin);
+    lines.push_back(text.substr(begin, end - begin));
+    begin = end + 1;
+  }
+  return lines;
+}
+
+TEST_CASE("table aligns wide values", "[report_format]") {
+  ScoreReport report = SampleReport();
+  report.kpis[0].raw = Dec("123456789012.3456");
+  report.kpis[0].target = Dec("98765432109.8765");
+  report.kpis[0].achievement = Dec("124.9999");
+  report.kpis[1].name = "重点客户季度拜访完成数";
+  report.kpis[1].has_data = true;
+  report.kpis[1].raw = Dec("4");
+  report.kpis[1].target = Dec("5");
+  report.kpis[1].achievement = Dec("80");
+  std::string table = ReportsToTable({report});
+  INFO(table);
+  std::vector<std::string> lines = KpiLines(table, 2);
+  REQUIRE(lines.size() == 3);
+  std::vector<size_t> header = CellColumns(lines[0]);
+  REQUIRE(header.size() == 5);
+  for (size_t row = 1; row < lines.size(); ++row) {
+    INFO("row: " << lines[row]);
+    CHECK(CellColumns(lines[row]) == header);
+  }
+  // The widest cells keep two spaces before the next column.
+  CHECK(lines[1].find("123456789012.3456  98765432109.8765  ") != std::string::npos);
+  CHECK(lines[2].find("重点客户季度拜访完成数  4 ") != std::string::npos);
+
+  // Narrow values keep the usual widths.
+  std::vector<std::string> narrow = KpiLines(ReportsToTable({SampleReport()}), 2);
+  REQUIRE(narrow.size() == 3);
+  CHECK(CellColumns(narrow[0]) == std::vector<size_t>{2, 18, 32, 46, 56});
 }
 
 TEST_CASE("csv keeps scaled targets exact", "[report_format]") {
