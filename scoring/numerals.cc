@@ -54,10 +54,10 @@ int64_t ChineseUnit(char32_t cp) {
   }
 }
 
-// Whether cp, right after a numeral, may extend or qualify it in the general reader. These are
-// every ASCII code point but % (digits, separators, joiners, spaces, letters, + and the end of
-// the text), the Chinese digits and units, 几, 数, 上, 多, 余, 点, 半, the range separators and
-// the apostrophe that groups digits. ReadCommonAt leaves such text to ReadAt, and tests it
+// Whether cp, right after a numeral, may extend or qualify it in the general reader. Every ASCII
+// code point but % may (digits, separators, joiners, spaces, letters, + and the end of the
+// text). So may the Chinese digits and units, 几, 数, 上, 多, 余, 点, 半, the range separators
+// and the apostrophe that groups digits. ReadCommonAt leaves such text to ReadAt, and tests it
 // through DirectPathSets.
 bool ExtendsNumeral(char32_t cp) {
   if (cp < 0x80) {
@@ -1421,8 +1421,9 @@ NumberReader::Direct NumberReader::ReadCommonAt(int32_t begin, NumberMatch* matc
         (IsAsciiLetter(word->text.back()) && IsAsciiLetter(At(end)))) {
       return Direct::kRejected;
     }
-    if (At(end) == U'+') {
-      return Direct::kUnsure;  // a sum such as 3万元+5万元, which AddSummand reads
+    if (At(end) == U'+' || At(end) == U' ') {
+      // A sum such as 3万元+5万元 or 2家 + 3家, which AddSummand reads.
+      return Direct::kUnsure;
     }
     if (!ApplyUnitWord(*word, core_end, &value, match)) {
       return Direct::kRejected;

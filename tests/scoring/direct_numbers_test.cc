@@ -34,11 +34,12 @@ const std::vector<std::string> kFollowers = {
     "几", "数", "上", "多", "余", "半", "左右", "w", "k", "K", "h", "m", "min", "kg", "km",
     "RMB", "rmb", "USD", "_", "x", "¥", "$", "第", "次性", "起", "些"};
 
-// What follows the follower, which matters after a unit word (+ starts a sum, a letter
+// What follows the follower, which matters after a unit word (+ starts a sum, also with
+// spaces around it, a letter
 // joins an ASCII unit, 左右 is a hedge, 个 and 次 end the idioms 一个个 and 一次次) and for
 // ranges and lists.
-const std::vector<std::string> kTails = {"", "签约", "+5万元", "+2家", "s", "5家", "左右", "个",
-                                         "次"};
+const std::vector<std::string> kTails = {"",   "签约", "+5万元", "+2家", " + 2家", " +5万元",
+                                         "s",  "5家",  "左右",   "个",   "次"};
 
 // Left neighbours: plain text, labels, ordinals, currency signs, letters and spaces.
 const std::vector<std::string> kBefores = {"", "拜访", "客户", "第", "订单号", "验证码", "#",
