@@ -1037,19 +1037,23 @@ bool NumberReader::ReadScaledRangeEnd(Core* core, bool chinese, bool* range) con
   if (!upper.ok || upper.approximate) {
     return true;
   }
-  if (!upper.scaled) {
-    // An upper end without a scale that is not above the lower end (3万-5元, 3万-5千) is no
-    // range, and reading the 5元 alone would count what the writer did not mean. So the whole
-    // text is unreadable, with three exceptions that leave both numbers to be read on their
-    // own: spaces around the dash (a minus sign or a bullet), a date or period after the
-    // upper end (签约3万到5月底), and a unit other than a currency after it (回款2万-3笔).
-    bool below = !(core->value.low < upper.value.low);
+  // An upper end that is not above the lower end (3万-5元, 3万-5千, 3万-2万元) is no range, and
+  // reading the 5元 alone would count what the writer did not mean. So the whole text is
+  // unreadable. Three exceptions leave both numbers to be read on their own: spaces around the
+  // dash (a minus sign or a bullet), a date or period after the upper end (签约3万到5月底), and
+  // a unit other than a currency after it (回款2万-3笔, 签约3万-2万家).
+  bool below = !(core->value.low < upper.value.low);
+  bool separate = false;
+  if (below) {
     int32_t after = IsInlineSpace(At(upper.end)) ? upper.end + 1 : upper.end;
     const UnitWord* word = units_.Match(text_, after);
     bool blocked = word != nullptr && word->role == UnitWord::Role::kBlocker;
     bool other_quantity = word != nullptr && word->role == UnitWord::Role::kUnit &&
                           word->unit_class != UnitClass::kCurrency;
-    if (!below || separator == U' ' || upper.identifier || blocked || other_quantity) {
+    separate = separator == U' ' || upper.identifier || blocked || other_quantity;
+  }
+  if (!upper.scaled) {
+    if (!below || separate) {
       return true;
     }
     bool marked = MarkUnreadableRange(upper, core, range);
@@ -1061,11 +1065,10 @@ bool NumberReader::ReadScaledRangeEnd(Core* core, bool chinese, bool* range) con
   if (core->unreadable || upper.unreadable) {
     return MarkUnreadableRange(upper, core, range);  // 3万-5,00万
   }
-  if (!(core->value.low < upper.value.low)) {
-    // Like 5-5万元, a scaled upper end that is not higher (3万-2万元) is no date and no range,
-    // so the whole text is unreadable rather than read as its second number. A spaced dash may
-    // still be a minus sign or a bullet.
-    return separator == U' ' || MarkUnreadableRange(upper, core, range);
+  if (below) {
+    // Like 5-5万元, a scaled upper end that is not higher (3万-2万元) is no date, so the
+    // exceptions above are the only way out of an unreadable range.
+    return separate || MarkUnreadableRange(upper, core, range);
   }
   if (IsRangeTooWide(core->value.low, upper.value.high)) {
     return MarkUnreadableRange(upper, core, range);

@@ -256,6 +256,10 @@ TEST_CASE("Extract lists falling scaled ranges unreadable", "[extract]") {
   CHECK(Describe(Sales().Extract("签约3万-5笔")) == "sales=30000 orders=5 ");
   CHECK(Describe(Sales().Extract("订单十三万~二十笔")) == "sales=130000 orders=20 ");
   CHECK(Describe(Sales().Extract("成交5万-3个点返利")) == "sales=50000 ");
+  // The same holds for a scaled upper end that is not higher.
+  CHECK(Describe(Sales().Extract("签约3万-2万笔")) == "sales=30000 orders=20000 ");
+  CHECK(Describe(Sales().Extract("签约3万~2万笔")) == "sales=30000 orders=20000 ");
+  CHECK(Describe(Sales().Extract("签约3万-3万笔")) == "sales=30000 orders=30000 ");
 }
 
 TEST_CASE("Extract skips amounts after a foreign currency sign", "[extract]") {
