@@ -71,11 +71,11 @@ struct PlainTypedValue {
   int32_t code_points = 0;
 };
 
-// Reads the common forms of a typed value without folding or a Quantity: a plain integer (one
-// to eight ASCII digits without a leading zero) alone, or, for amounts and durations, followed
-// by exactly the folded default unit ("35000", "8小时" for unit 小时). Returns nullopt for any
-// other text, for percents, and wherever ParseQuantity would return nullopt, so a caller then
-// falls back to ParseQuantity and gets its result.
+// Reads the common forms of a typed value without folding or a Quantity. A common form is a
+// plain integer (one to eight ASCII digits without a leading zero), alone or, for amounts and
+// durations, followed by exactly the folded default unit ("35000", "8小时" for unit 小时).
+// Returns nullopt for any other text, for percents, and wherever ParseQuantity would return
+// nullopt, so a caller then falls back to ParseQuantity and gets its result.
 std::optional<PlainTypedValue> ReadPlainTypedValue(std::string_view text, QuantityKind kind,
                                                    std::string_view default_unit);
 
