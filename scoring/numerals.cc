@@ -331,8 +331,8 @@ class NumberReader {
   // to four fraction digits and an optional 万, or a Chinese numeral from 一 to 九十九. A code
   // point that cannot extend the numeral follows, then a unit word or nothing. The result is
   // the one ReadAt gives, member for member, and anything else returns kUnsure.
-  // NOTE: this repeats ReadAt's decisions for those shapes, so a change to what ReadAt reads
-  // there must be made here too; direct_numbers_test.cc compares the two readers.
+  // NOTE: this repeats ReadAt's decisions for those shapes. A change to what ReadAt reads there
+  // must be made here too, and direct_numbers_test.cc compares the two readers.
   // REQUIRES: *match is default-constructed.
   Direct ReadCommonAt(int32_t begin, NumberMatch* match, int32_t* resume) const;
 
@@ -1039,9 +1039,9 @@ bool NumberReader::ReadScaledRangeEnd(Core* core, bool chinese, bool* range) con
   }
   // An upper end that is not above the lower end (3万-5元, 3万-5千, 3万-2万元) is no range, and
   // reading the 5元 alone would count what the writer did not mean. So the whole text is
-  // unreadable. Three exceptions leave both numbers to be read on their own: spaces around the
-  // dash (a minus sign or a bullet), a date or period after the upper end (签约3万到5月底), and
-  // a unit other than a currency after it (回款2万-3笔, 签约3万-2万家).
+  // unreadable. Both numbers are read on their own instead when spaces surround the dash (a
+  // minus sign or a bullet) or a date or period follows the upper end (签约3万到5月底). The
+  // same holds when a unit other than a currency follows it (回款2万-3笔, 签约3万-2万家).
   bool below = !(core->value.low < upper.value.low);
   bool separate = false;
   if (below) {

@@ -34,10 +34,9 @@ const std::vector<std::string> kFollowers = {
     "几", "数", "上", "多", "余", "半", "左右", "w", "k", "K", "h", "m", "min", "kg", "km",
     "RMB", "rmb", "USD", "_", "x", "¥", "$", "第", "次性", "起", "些"};
 
-// What follows the follower, which matters after a unit word (+ starts a sum, also with
-// spaces around it, a letter
-// joins an ASCII unit, 左右 is a hedge, 个 and 次 end the idioms 一个个 and 一次次) and for
-// ranges and lists.
+// Text after the follower. It matters after a unit word, where + starts a sum (with or without
+// spaces), a letter joins an ASCII unit, 左右 is a hedge and 个 or 次 ends the idioms 一个个 and
+// 一次次. It also matters for ranges and lists.
 const std::vector<std::string> kTails = {"",   "签约", "+5万元", "+2家", " + 2家", " +5万元",
                                          "s",  "5家",  "左右",   "个",   "次"};
 
