@@ -246,12 +246,25 @@ Aspect CombineAspects(Aspect a, Aspect b) {
   return a == Aspect::kPlanned || b == Aspect::kPlanned ? Aspect::kPlanned : Aspect::kDone;
 }
 
+// Whether a number is approximate, because it is a range or has a hedge word.
+bool IsApproximate(const NumberMatch& number) {
+  return (number.approximate && number.low < number.high) || number.hedged;
+}
+
+// Returns low for an exact quantity and the midpoint of low and high for an approximate one.
+Decimal ValueOf(Decimal low, Decimal high, bool approximate) {
+  if (!approximate) {
+    return low;
+  }
+  return low + (high - low) / Decimal::FromInt(2);
+}
+
 // Sets every member of *quantity from number. Assigning in place lets a reused Quantity keep
 // the capacity of its unit string.
 void FillQuantity(const FoldBuffer& text, const NumberMatch& number, Quantity* quantity) {
   quantity->low = number.low;
   quantity->high = number.high;
-  quantity->approximate = (number.approximate && number.low < number.high) || number.hedged;
+  quantity->approximate = IsApproximate(number);
   quantity->unit = number.unit;
   quantity->span = OriginalSpan(text, number.begin, number.end);
 }
@@ -417,12 +430,9 @@ Aspect CachedClauseAspect(ExtractScratch* scratch, int clause) {
 
 }  // namespace
 
-Decimal Quantity::Value() const {
-  if (!approximate) {
-    return low;
-  }
-  return low + (high - low) / Decimal::FromInt(2);
-}
+Decimal Quantity::Value() const { return ValueOf(low, high, approximate); }
+
+Decimal ExtractionMatch::Value() const { return ValueOf(low, high, approximate); }
 
 FoldedText FoldText(std::string_view utf8) {
   FoldBuffer buffer;
@@ -1418,6 +1428,40 @@ std::vector<Extraction> Extractor::Extract(std::string_view text) const {
 }
 
 void Extractor::ExtractInto(std::string_view text, std::vector<Extraction>* out) const {
+  thread_local std::vector<ExtractionMatch> matches;
+  MatchInto(text, &matches);
+  // Every member of an element left in *out by an earlier call is overwritten in place, so its
+  // strings keep their buffers. Elements left over are removed at the end.
+  size_t count = std::min(out->size(), matches.size());
+  for (size_t i = 0; i < count; ++i) {
+    ToExtraction(matches[i], &(*out)[i]);
+  }
+  for (size_t i = count; i < matches.size(); ++i) {
+    ToExtraction(matches[i], &out->emplace_back());
+  }
+  out->resize(matches.size());
+}
+
+void Extractor::ToExtraction(const ExtractionMatch& match, Extraction* out) const {
+  const ExtractionRule& rule = impl_->rules[match.rule];
+  out->metric = rule.metric;
+  out->rule = rule.name;
+  out->quantity.low = match.low;
+  out->quantity.high = match.high;
+  out->quantity.approximate = match.approximate;
+  out->quantity.unit = match.unit;
+  out->quantity.span = match.quantity_span;
+  out->span = match.span;
+  out->span_begin_byte = match.span_begin_byte;
+  out->span_end_byte = match.span_end_byte;
+  out->aspect = match.aspect;
+  out->identifier = match.identifier;
+  out->unreadable = match.unreadable;
+}
+
+const ExtractionRule& Extractor::rule(int index) const { return impl_->rules[index]; }
+
+void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* out) const {
   thread_local ExtractScratch scratch;
   if (impl_->rules.empty()) {
     out->clear();
@@ -1476,21 +1520,20 @@ void Extractor::ExtractInto(std::string_view text, std::vector<Extraction>* out)
   }
 
   impl_->BindNumbers(&scratch);
-  // Every member of an element left in *out by an earlier call is overwritten in place, so its
-  // strings keep their buffers. Elements left over are removed at the end.
-  size_t count = 0;
+  out->clear();
   for (size_t i = 0; i < scratch.numbers.size(); ++i) {
     if (scratch.binding[i] < 0) {
       continue;
     }
     const Trigger* best = &scratch.triggers[scratch.binding[i]];
     const NumberMatch& number = scratch.numbers[i];
-    const ExtractionRule& rule = impl_->rules[best->rule];
-    Extraction& extraction = count < out->size() ? (*out)[count] : out->emplace_back();
-    ++count;
-    extraction.metric = rule.metric;
-    extraction.rule = rule.name;
-    FillQuantity(scratch.buffer, number, &extraction.quantity);
+    ExtractionMatch& extraction = out->emplace_back();
+    extraction.rule = best->rule;
+    extraction.low = number.low;
+    extraction.high = number.high;
+    extraction.approximate = IsApproximate(number);
+    extraction.unit = number.unit;
+    extraction.quantity_span = OriginalSpan(scratch.buffer, number.begin, number.end);
     extraction.span = OriginalSpan(scratch.buffer, std::min(best->begin, number.begin),
                                    std::max(best->end, number.end));
     extraction.span_begin_byte = -1;
@@ -1508,14 +1551,13 @@ void Extractor::ExtractInto(std::string_view text, std::vector<Extraction>* out)
     extraction.identifier = number.identifier;
     extraction.unreadable = number.unreadable;
   }
-  out->resize(count);
 
   // Numbers are unique, so ordering by span and then number position is total; std::sort
   // avoids the buffer that std::stable_sort allocates. Matches usually come out in order
-  // already, and checking that moves no strings.
-  auto by_position = [](const Extraction& a, const Extraction& b) {
-    return std::pair(a.span.begin, a.quantity.span.begin) <
-           std::pair(b.span.begin, b.quantity.span.begin);
+  // already, and checking that moves nothing.
+  auto by_position = [](const ExtractionMatch& a, const ExtractionMatch& b) {
+    return std::pair(a.span.begin, a.quantity_span.begin) <
+           std::pair(b.span.begin, b.quantity_span.begin);
   };
   if (!std::is_sorted(out->begin(), out->end(), by_position)) {
     std::sort(out->begin(), out->end(), by_position);

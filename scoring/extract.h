@@ -113,6 +113,29 @@ struct Extraction {
   bool unreadable = false;
 };
 
+// A match of Extract with its rule as an index and its unit as a view, so that it owns no
+// strings. Extractor::ToExtraction turns it into the Extraction that Extract returns, and a
+// caller that only counts the match needs no copies.
+struct ExtractionMatch {
+  int rule = 0;  // index into the rules the Extractor was created with
+  Decimal low;
+  Decimal high;
+  bool approximate = false;
+  // The unit, as in Quantity::unit. It points into buffers of the calling thread, which the
+  // next extraction on that thread overwrites.
+  std::string_view unit;
+  Span quantity_span;  // Quantity::span
+  Span span;
+  int32_t span_begin_byte = -1;
+  int32_t span_end_byte = -1;
+  Aspect aspect = Aspect::kDone;
+  bool identifier = false;
+  bool unreadable = false;
+
+  // Returns the value Quantity::Value returns for this match's quantity.
+  Decimal Value() const;
+};
+
 class Extractor {
  public:
   // Compiles every rule's pattern with RE2. On failure the error names the rule, the
@@ -152,6 +175,17 @@ class Extractor {
   // Replaces the contents of *out with what Extract(text) returns. Reuses the capacity of
   // *out, so a caller that keeps the vector between calls does not allocate it per text.
   void ExtractInto(std::string_view text, std::vector<Extraction>* out) const;
+
+  // Replaces the contents of *out with the matches of Extract(text), in the same order. Each
+  // unit view stays valid until the next extraction on the calling thread.
+  void MatchInto(std::string_view text, std::vector<ExtractionMatch>* out) const;
+
+  // Fills every member of *out from match, as Extract returns it. Assigning in place lets a
+  // reused Extraction keep the capacity of its strings.
+  void ToExtraction(const ExtractionMatch& match, Extraction* out) const;
+
+  // The rule at this index, as passed to Create. REQUIRES: 0 <= index < the number of rules.
+  const ExtractionRule& rule(int index) const;
 
  private:
   struct Impl;

@@ -275,7 +275,7 @@ struct NormalizeScratch {
   // The text field each value of extracted was found in, at the same index.
   std::vector<const LogField*> extracted_from;
   std::vector<Duration> durations;
-  std::vector<Extraction> extractions;
+  std::vector<ExtractionMatch> matches;
 
   // Rules that LookUpRule found in earlier logs, as indexes into known_rules_config. Logs of
   // one config name the same few rules, so a search of the config is rarely needed. Each use
@@ -324,10 +324,10 @@ class LogNormalizer {
   // Returns the index of the first rule in config_.rules with this name, or the number of
   // rules when none has it.
   size_t RuleIndex(std::string_view name) const;
-  // Returns the metric index and rule name of a counted extraction. Extractions of one rule
-  // usually follow each other, so the last lookup is kept, and the rules of earlier logs are
-  // tried before the config is searched.
-  const RuleLookup& LookUpRule(const Extraction& extraction);
+  // Returns the metric index and the config's rule name for a counted match of the rule
+  // rule_name, which feeds metric_name. Matches of one rule usually follow each other, so the
+  // last lookup is kept, and the rules of earlier logs are tried before the config is searched.
+  const RuleLookup& LookUpRule(std::string_view rule_name, std::string_view metric_name);
 
   const Config& config_;
   const LogRecord& record_;
@@ -360,9 +360,10 @@ size_t LogNormalizer::RuleIndex(std::string_view name) const {
   return config_.rules.size();
 }
 
-const RuleLookup& LogNormalizer::LookUpRule(const Extraction& extraction) {
-  if (last_rule_.reusable && extraction.rule == last_rule_.source &&
-      extraction.metric == config_.metrics[last_rule_.metric].name) {
+const RuleLookup& LogNormalizer::LookUpRule(std::string_view rule_name,
+                                            std::string_view metric_name) {
+  if (last_rule_.reusable && rule_name == last_rule_.source &&
+      metric_name == config_.metrics[last_rule_.metric].name) {
     return last_rule_;
   }
   if (scratch_.known_rules_config != &config_) {
@@ -377,18 +378,18 @@ const RuleLookup& LogNormalizer::LookUpRule(const Extraction& extraction) {
       continue;
     }
     const std::string& name = config_.rules[known.rule].rule.name;
-    if (name == extraction.rule &&
-        config_.metrics[static_cast<size_t>(known.metric)].name == extraction.metric) {
+    if (name == rule_name &&
+        config_.metrics[static_cast<size_t>(known.metric)].name == metric_name) {
       last_rule_ = RuleLookup{name, known.metric, true};
       return last_rule_;
     }
   }
 
-  size_t rule = RuleIndex(extraction.rule);
+  size_t rule = RuleIndex(rule_name);
   // "rule" is not reached, because every extractor is built from config_.rules.
   last_rule_.source = rule < config_.rules.size() ? std::string_view(config_.rules[rule].rule.name)
                                                   : std::string_view("rule");
-  last_rule_.metric = config_.FindMetric(extraction.metric);
+  last_rule_.metric = config_.FindMetric(metric_name);
   last_rule_.reusable = last_rule_.metric >= 0 && rule < config_.rules.size();
   if (last_rule_.reusable) {
     NormalizeScratch::KnownRule known{rule, last_rule_.metric};
@@ -505,18 +506,24 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
   if (field.extractor < 0) {
     return;
   }
-  config_.extractors[field.extractor].ExtractInto(raw.value, &scratch_.extractions);
-  Utf8Slicer quotes(raw.value);  // for invalid UTF-8; extractions come sorted by span start
-  for (Extraction& extraction : scratch_.extractions) {
+  // Matches carry their rule as an index, so a counted one copies no strings. Only the
+  // ignored ones become Extractions, which own their names and unit.
+  const Extractor& extractor = config_.extractors[field.extractor];
+  extractor.MatchInto(raw.value, &scratch_.matches);
+  Utf8Slicer quotes(raw.value);  // for invalid UTF-8; matches come sorted by span start
+  for (const ExtractionMatch& extraction : scratch_.matches) {
     if (extraction.aspect != Aspect::kDone || extraction.identifier || extraction.unreadable) {
-      log_->ignored.push_back({field.key, std::move(extraction)});
+      IgnoredExtraction& ignored = log_->ignored.emplace_back();
+      ignored.field_key = field.key;
+      extractor.ToExtraction(extraction, &ignored.extraction);
       continue;
     }
-    const RuleLookup& rule = LookUpRule(extraction);
+    const ExtractionRule& extraction_rule = extractor.rule(extraction.rule);
+    const RuleLookup& rule = LookUpRule(extraction_rule.name, extraction_rule.metric);
     MetricValue& item = scratch_.extracted.emplace_back();
     scratch_.extracted_from.push_back(&raw);
     item.metric = rule.metric;
-    item.value = extraction.quantity.Value();
+    item.value = extraction.Value();
     item.evidence.field_key = field.key;
     item.evidence.source = rule.source;
     item.evidence.span = extraction.span;
@@ -526,8 +533,8 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
     } else {
       item.evidence.quote = quotes.Slice(extraction.span.begin, extraction.span.end);
     }
-    if (extraction.quantity.approximate) {
-      item.evidence.approximate = ValueRange{extraction.quantity.low, extraction.quantity.high};
+    if (extraction.approximate) {
+      item.evidence.approximate = ValueRange{extraction.low, extraction.high};
     }
   }
 }

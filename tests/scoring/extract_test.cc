@@ -833,6 +833,37 @@ TEST_CASE("ExtractInto replaces earlier results", "[extract]") {
   }
 }
 
+TEST_CASE("MatchInto agrees with Extract", "[extract]") {
+  const std::string texts[] = {"完成3个客户拜访，签订1笔5万元订单", "", "明天计划拜访3家",
+                               "拜访客户3家共3次，签约123456789元", "\xFF拜访3家，签约5,00元",
+                               "拜访两三家，签约十几万元", "约5万元签约，培训2小时，完成率80%"};
+  std::vector<ExtractionMatch> matches;
+  for (const std::string& text : texts) {
+    INFO("text: " << text);
+    std::vector<Extraction> expected = Sales().Extract(text);
+    Sales().MatchInto(text, &matches);
+    REQUIRE(matches.size() == expected.size());
+    for (size_t i = 0; i < matches.size(); ++i) {
+      const ExtractionMatch& match = matches[i];
+      CHECK(Sales().rule(match.rule).name == expected[i].rule);
+      CHECK(Sales().rule(match.rule).metric == expected[i].metric);
+      CHECK(match.unit == expected[i].quantity.unit);
+      CHECK(match.Value() == expected[i].quantity.Value());
+      CHECK(match.span == expected[i].span);
+      CHECK(match.quantity_span == expected[i].quantity.span);
+      CHECK(match.aspect == expected[i].aspect);
+      Extraction converted;
+      Sales().ToExtraction(match, &converted);
+      CHECK(converted.rule == expected[i].rule);
+      CHECK(converted.quantity.unit == expected[i].quantity.unit);
+      CHECK(converted.quantity.approximate == expected[i].quantity.approximate);
+      CHECK(converted.span_begin_byte == expected[i].span_begin_byte);
+      CHECK(converted.identifier == expected[i].identifier);
+      CHECK(converted.unreadable == expected[i].unreadable);
+    }
+  }
+}
+
 // Code point count of valid UTF-8, counting each invalid byte as one, as FoldText does.
 int32_t CountCodePoints(const std::string& text) {
   return FoldText(text).original_length;
