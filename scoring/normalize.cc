@@ -724,18 +724,11 @@ Evidence MetricValue::ToEvidence(std::string_view report_id) const {
   return owned;
 }
 
-std::string_view TrimSpace(std::string_view text) {
+namespace {
+
+// Removes white space from both ends of text, as TrimSpace does after its first test.
+std::string_view TrimSpaceAtEnds(std::string_view text) {
   static constexpr std::string_view kIdeographicSpace = "\u3000";
-  // Most values have nothing to trim. Space, tab and line breaks are at most ' ', and U+3000
-  // is E3 80 80, so other first and last bytes end the work here.
-  if (text.empty()) {
-    return text;
-  }
-  auto first = static_cast<unsigned char>(text.front());
-  auto last = static_cast<unsigned char>(text.back());
-  if (first > ' ' && first != 0xE3 && last > ' ' && last != 0x80) {
-    return text;
-  }
   while (true) {
     if (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\n' ||
                           text.front() == '\r')) {
@@ -758,6 +751,23 @@ std::string_view TrimSpace(std::string_view text) {
     }
   }
   return text;
+}
+
+}  // namespace
+
+std::string_view TrimSpace(std::string_view text) {
+  // Most values have nothing to trim. Space, tab and line breaks are at most ' ', and U+3000
+  // is E3 80 80, so other first and last bytes end the work here, in code small enough to
+  // inline.
+  if (text.empty()) {
+    return text;
+  }
+  auto first = static_cast<unsigned char>(text.front());
+  auto last = static_cast<unsigned char>(text.back());
+  if (first > ' ' && first != 0xE3 && last > ' ' && last != 0x80) {
+    return text;
+  }
+  return TrimSpaceAtEnds(text);
 }
 
 NormalizedLog Normalize(const Config& config, const LogRecord& record) {

@@ -1758,15 +1758,23 @@ bool EndsWithAt(std::u32string_view text, int32_t end, std::u32string_view word)
 }
 
 // Extends match over a hedge word right before or after it and sets hedged.
+// Whether the code points around a number may end a leading hedge or start a trailing one. A
+// false result means MarkHedge leaves the number unchanged. It is small enough to inline, so a
+// number without a hedge costs no call.
+inline bool MayBeHedged(std::u32string_view folded, const NumberMatch& match) {
+  char32_t before = match.begin > 0 ? folded[match.begin - 1] : 0;
+  char32_t after = static_cast<size_t>(match.end) < folded.size() ? folded[match.end] : 0;
+  bool may_lead = before == U'约' || before == U'近' || before == U'概' || before == U'多';
+  return may_lead || after == U'左' || after == U'+' || after == U' ';
+}
+
 void MarkHedge(std::u32string_view folded, NumberMatch* match) {
   // Most numbers have no hedge, so the last code point of each leading hedge and the first of
   // each trailing one are checked before the word lists.
-  char32_t before = match->begin > 0 ? folded[match->begin - 1] : 0;
-  char32_t after = static_cast<size_t>(match->end) < folded.size() ? folded[match->end] : 0;
-  bool may_lead = before == U'约' || before == U'近' || before == U'概' || before == U'多';
-  if (!may_lead && after != U'左' && after != U'+' && after != U' ') {
+  if (!MayBeHedged(folded, *match)) {
     return;
   }
+  char32_t before = match->begin > 0 ? folded[match->begin - 1] : 0;
   // A word that ends at match->begin ends with before, so comparing that code point first
   // skips most words without a full comparison.
   for (std::u32string_view hedge : kLeadingHedges) {
@@ -1855,7 +1863,9 @@ void ScanAndMark(const FoldBuffer& text, const UnitTable& units, const ScanOptio
     NumberMatch& match = out->emplace_back();
     if (ReadNumber(reader, i, options, &match, &resume) &&
         !AfterMinusSign(folded, match.begin)) {
-      MarkHedge(folded, &match);
+      if (MayBeHedged(folded, match)) {
+        MarkHedge(folded, &match);
+      }
       resume = std::max(resume, match.end);
     } else {
       out->pop_back();
