@@ -3,7 +3,6 @@
 #include "scoring/normalize.h"
 
 #include <algorithm>
-#include <cstring>
 #include <string>
 #include <utility>
 
@@ -14,24 +13,10 @@
 namespace logbridge::scoring {
 namespace {
 
-// Whether two keys are equal. Keys of one template often have the same length, so the first
-// eight bytes are compared inline. A key of 9 to 16 bytes (three to five CJK characters) is
-// then decided by its last eight bytes, which overlap the first eight, without memcmp.
+// Whether two keys or names are equal. Most are a few CJK characters, which EqualShortBytes
+// compares with overlapping word loads and no call to memcmp.
 bool KeysEqual(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  constexpr size_t kWord = sizeof(uint64_t);
-  if (a.size() < kWord || a.size() > 2 * kWord) {
-    return a == b;
-  }
-  auto word_at = [](std::string_view text, size_t offset) {
-    uint64_t word = 0;
-    std::memcpy(&word, text.data() + offset, kWord);
-    return word;
-  };
-  size_t last = a.size() - kWord;
-  return word_at(a, 0) == word_at(b, 0) && word_at(a, last) == word_at(b, last);
+  return a.size() == b.size() && EqualShortBytes(a.data(), b.data(), a.size());
 }
 
 // Returns the same field as record.FindField(key, fallback_sort).
@@ -363,8 +348,8 @@ size_t LogNormalizer::RuleIndex(std::string_view name) const {
 
 const RuleLookup& LogNormalizer::LookUpRule(std::string_view rule_name,
                                             std::string_view metric_name) {
-  if (last_rule_.reusable && rule_name == last_rule_.source &&
-      metric_name == config_.metrics[last_rule_.metric].name) {
+  if (last_rule_.reusable && KeysEqual(rule_name, last_rule_.source) &&
+      KeysEqual(metric_name, config_.metrics[last_rule_.metric].name)) {
     return last_rule_;
   }
   if (scratch_.known_rules_config != &config_) {
@@ -379,8 +364,8 @@ const RuleLookup& LogNormalizer::LookUpRule(std::string_view rule_name,
       continue;
     }
     const std::string& name = config_.rules[known.rule].rule.name;
-    if (name == rule_name &&
-        config_.metrics[static_cast<size_t>(known.metric)].name == metric_name) {
+    if (KeysEqual(name, rule_name) &&
+        KeysEqual(config_.metrics[static_cast<size_t>(known.metric)].name, metric_name)) {
       last_rule_ = RuleLookup{name, known.metric, true};
       return last_rule_;
     }
@@ -543,7 +528,7 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
 void LogNormalizer::AddTimeSavings() {
   auto duration = [this](std::string_view key) -> const Duration* {
     for (const Duration& read : scratch_.durations) {
-      if (read.key == key) {
+      if (KeysEqual(read.key, key)) {
         return &read;
       }
     }
