@@ -19,6 +19,18 @@ bool KeysEqual(std::string_view a, std::string_view b) {
   return a.size() == b.size() && EqualShortBytes(a.data(), b.data(), a.size());
 }
 
+// Whether text may start or end with white space that TrimSpace removes. Most values have
+// nothing to trim. Space, tab and line breaks are at most ' ', and U+3000 is E3 80 80, so
+// other first and last bytes rule it out. The test is small enough to inline at the call.
+inline bool MayHaveSpaceAtEnds(std::string_view text) {
+  if (text.empty()) {
+    return false;
+  }
+  auto first = static_cast<unsigned char>(text.front());
+  auto last = static_cast<unsigned char>(text.back());
+  return first <= ' ' || first == 0xE3 || last <= ' ' || last == 0x80;
+}
+
 // Returns the same field as record.FindField(key, fallback_sort).
 const LogField* FindField(const LogRecord& record, std::string_view key, int32_t fallback_sort) {
   for (const LogField& field : record.contents) {
@@ -391,7 +403,10 @@ const RuleLookup& LogNormalizer::LookUpRule(std::string_view rule_name,
 
 void LogNormalizer::ReadField(const FieldSpec& field) {
   const LogField* raw = FindField(record_, field.key, field.sort);
-  std::string_view value = raw != nullptr ? TrimSpace(raw->value) : std::string_view();
+  std::string_view value;
+  if (raw != nullptr) {
+    value = MayHaveSpaceAtEnds(raw->value) ? TrimSpace(raw->value) : std::string_view(raw->value);
+  }
   if (value.empty()) {
     if (field.required) {
       log_->missing_fields.push_back(field.key);
@@ -710,11 +725,11 @@ Evidence MetricValue::ToEvidence(std::string_view report_id) const {
   return owned;
 }
 
-namespace {
-
-// Removes white space from both ends of text, as TrimSpace does after its first test.
-std::string_view TrimSpaceAtEnds(std::string_view text) {
+std::string_view TrimSpace(std::string_view text) {
   static constexpr std::string_view kIdeographicSpace = "\u3000";
+  if (!MayHaveSpaceAtEnds(text)) {
+    return text;
+  }
   while (true) {
     if (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\n' ||
                           text.front() == '\r')) {
@@ -737,23 +752,6 @@ std::string_view TrimSpaceAtEnds(std::string_view text) {
     }
   }
   return text;
-}
-
-}  // namespace
-
-std::string_view TrimSpace(std::string_view text) {
-  // Most values have nothing to trim. Space, tab and line breaks are at most ' ', and U+3000
-  // is E3 80 80, so other first and last bytes end the work here, in code small enough to
-  // inline.
-  if (text.empty()) {
-    return text;
-  }
-  auto first = static_cast<unsigned char>(text.front());
-  auto last = static_cast<unsigned char>(text.back());
-  if (first > ' ' && first != 0xE3 && last > ' ' && last != 0x80) {
-    return text;
-  }
-  return TrimSpaceAtEnds(text);
 }
 
 NormalizedLog Normalize(const Config& config, const LogRecord& record) {
