@@ -74,6 +74,9 @@ struct Cell {
   std::vector<IgnoredItem> ignored;
   int64_t ignored_omitted = 0;
   int32_t ignored_replaced = 0;  // items of ignored with reason "replaced"
+  // Items of ignored before this index have other reasons than "replaced". Only the first
+  // "replaced" item is ever overwritten, so the search for the next one starts here.
+  uint32_t ignored_search_from = 0;
 };
 
 // Returns the indexes 0 to count - 1 in the order std::sort would leave elements that compare as
@@ -960,10 +963,12 @@ void Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags, size_t
     // A full list keeps planned, negated, identifier and unreadable matches before replaced
     // ones, which only repeat a value that counted through a typed field.
     if (!replaces && cell.ignored_replaced > 0) {
-      auto replaced = std::find_if(cell.ignored.begin(), cell.ignored.end(),
+      auto replaced = std::find_if(cell.ignored.begin() + cell.ignored_search_from,
+                                   cell.ignored.end(),
                                    [](const IgnoredItem& item) { return item.reason == "replaced"; });
       FillIgnoredItem(log, ignored, &*replaced);
       --cell.ignored_replaced;
+      cell.ignored_search_from = static_cast<uint32_t>(replaced - cell.ignored.begin()) + 1;
     }
   }
   if (outcome.decision == LogDecision::kExcluded) {
