@@ -708,8 +708,14 @@ std::string EvidenceRef::Quote() const {
   if (paired_key.empty()) {
     return std::string(quote);
   }
-  return std::string(paired_key) + " " + std::string(paired_quote) + " → " +
-         std::string(field_key) + " " + std::string(quote);
+  // Appended into one buffer sized up front, so a paired quote costs one allocation.
+  constexpr std::string_view kArrow = " → ";
+  std::string joined;
+  joined.reserve(paired_key.size() + 1 + paired_quote.size() + kArrow.size() + field_key.size() +
+                 1 + quote.size());
+  joined.append(paired_key).append(" ").append(paired_quote).append(kArrow);
+  joined.append(field_key).append(" ").append(quote);
+  return joined;
 }
 
 Evidence MetricValue::ToEvidence(std::string_view report_id) const {

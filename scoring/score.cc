@@ -74,6 +74,9 @@ struct Cell {
   std::vector<IgnoredItem> ignored;
   int64_t ignored_omitted = 0;
   int32_t ignored_replaced = 0;  // items of ignored with reason "replaced"
+  // Items of ignored before this index have other reasons than "replaced". Only the first
+  // "replaced" item is ever overwritten, so the search for the next one starts here.
+  uint32_t ignored_search_from = 0;
 };
 
 // Returns the indexes 0 to count - 1 in the order std::sort would leave elements that compare as
@@ -486,6 +489,16 @@ void FillIgnoredItem(const NormalizedLog& log, const IgnoredExtraction& ignored,
                       extraction.metric, quote, ignored.replaced_by});
 }
 
+// Starts loading every cache line that bytes overlap.
+void StartLoads(std::span<const std::byte> bytes) {
+  constexpr uintptr_t kLine = 64;
+  uintptr_t end = reinterpret_cast<uintptr_t>(bytes.data() + bytes.size());
+  for (uintptr_t line = reinterpret_cast<uintptr_t>(bytes.data()) & ~(kLine - 1); line < end;
+       line += kLine) {
+    __builtin_prefetch(reinterpret_cast<const void*>(line));
+  }
+}
+
 // Returns the index of a code in kAllFlagCodes, or -1 for any other code.
 int KnownFlagIndex(std::string_view code) {
   for (size_t i = 0; i < std::size(kAllFlagCodes); ++i) {
@@ -873,6 +886,11 @@ LogOutcome Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags) 
 }
 
 void Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags, LogOutcome* out) {
+  // The log's values and ignored matches are read after the chain of loads that finds the cell,
+  // but their addresses are known now, so their loads overlap that chain. AddBatch skips this,
+  // because it normalized the log a few logs earlier.
+  StartLoads(std::as_bytes(std::span(log.values)));
+  StartLoads(std::as_bytes(std::span(log.ignored)));
   size_t person_hash = state_->person_indexes.HashOf(log.record->creator_id);
   Aggregate(log, std::move(flags), person_hash, out);
 }
@@ -960,10 +978,12 @@ void Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags, size_t
     // A full list keeps planned, negated, identifier and unreadable matches before replaced
     // ones, which only repeat a value that counted through a typed field.
     if (!replaces && cell.ignored_replaced > 0) {
-      auto replaced = std::find_if(cell.ignored.begin(), cell.ignored.end(),
+      auto replaced = std::find_if(cell.ignored.begin() + cell.ignored_search_from,
+                                   cell.ignored.end(),
                                    [](const IgnoredItem& item) { return item.reason == "replaced"; });
       FillIgnoredItem(log, ignored, &*replaced);
       --cell.ignored_replaced;
+      cell.ignored_search_from = static_cast<uint32_t>(replaced - cell.ignored.begin()) + 1;
     }
   }
   if (outcome.decision == LogDecision::kExcluded) {

@@ -528,6 +528,28 @@ TEST_CASE("full list prefers planned to replaced", "[engine]") {
   CHECK(planned == 1);
 }
 
+TEST_CASE("full list replaces replaced in order", "[engine]") {
+  // Each planned match overwrites the first item that is still "replaced", also when a planned
+  // item comes first and a replaced match (r5) arrives after the list is full.
+  Engine engine(LoadSalesConfig(), {.max_evidence_per_kpi = 3});
+  engine.Add(SalesLog("r1", "明天计划拜访1家"));
+  engine.Add(SalesLog("r2", "签约2万元", "20000"));
+  engine.Add(SalesLog("r3", "签约3万元", "30000"));
+  engine.Add(SalesLog("r4", "明天计划拜访4家"));
+  engine.Add(SalesLog("r5", "签约5万元", "50000"));
+  engine.Add(SalesLog("r6", "明天计划拜访6家"));
+  engine.Add(SalesLog("r7", "明天计划拜访7家"));
+  ScoreReport report = engine.Reports().at(0);
+  REQUIRE(report.ignored.size() == 3);
+  CHECK(report.ignored[0].report_id == "r1");
+  CHECK(report.ignored[1].report_id == "r4");
+  CHECK(report.ignored[2].report_id == "r6");
+  for (const IgnoredMatch& match : report.ignored) {
+    CHECK(match.reason == "planned");
+  }
+  CHECK(report.ignored_omitted == 4);
+}
+
 TEST_CASE("approximate values are flagged", "[engine]") {
   Engine engine(LoadSalesConfig(), {});
   LogOutcome outcome = engine.Add(SalesLog("r1", "拜访两三个客户，签约十几万"));
