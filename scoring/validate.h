@@ -149,8 +149,14 @@ class Validator {
     std::span<const LogMetricTotal> metric_totals;
   };
 
+  // Runs the steps of CheckAndRemember after PrefetchLog has started loading the log's parts.
+  std::vector<Flag> CheckAndRememberLoading(const NormalizedLog& log, const LogKeyHashes& keys);
   // Returns the facts of a log except its customer, which FindOrderCustomer adds.
   LogFacts FactsOf(const NormalizedLog& log) const;
+  // Returns the facts of a log's values, which is FactsOf without the sketch.
+  LogFacts ValueFactsOf(const NormalizedLog& log) const;
+  // Sets the sketch and its used bins in facts, the rest of FactsOf.
+  void AddSketch(const NormalizedLog& log, LogFacts* facts) const;
   // Sets facts->customer when the log has an order amount and names a known customer, and
   // starts loading that customer's record and order index.
   void FindOrderCustomer(const NormalizedLog& log, const LogKeyHashes& keys,

@@ -908,5 +908,46 @@ TEST_CASE("started loads leave flags unchanged", "[validate]") {
   CHECK(codes["near_duplicate"] + codes["reused_text"] > 0);
 }
 
+TEST_CASE("check and remember match separate calls", "[validate]") {
+  // CheckAndRemember orders its lookups for memory and looks the customer up before it has
+  // the amount. Check followed by Remember takes the plain order, and the flags must agree.
+  Fixture separate;
+  Fixture combined;
+  const char* const texts[] = {"拜访3家客户，介绍了新产品方案并约好下周演示。",
+                               "走访两家经销商，整理了报价单并发给采购部确认。", "好"};
+  const char* const customers[] = {"华为", "腾讯", "", "京东"};
+  const char* const amounts[] = {"20000", "8000", "2000000", "", "200"};
+
+  std::set<std::string> seen_codes;
+  for (int i = 0; i < 240; ++i) {
+    LogRecord record;
+    record.report_id = "r" + std::to_string(i);
+    record.template_name = i % 13 == 0 ? "周报" : "销售日报";
+    record.creator_id = "p" + std::to_string(i % 7);
+    record.create_time = EpochMs(kEvening + i * 60000);
+    record.modified_time = record.create_time;
+    record.contents = {{"今日工作", 0, "1", texts[i % 3]},
+                       {"客户", 1, "1", customers[i % 4]},
+                       {"金额", 2, "1", amounts[(i / 4) % 5]}};
+
+    NormalizedLog log = Normalize(separate.config(), record);
+    std::vector<Flag> expected = separate.validator().Check(log);
+    separate.validator().Remember(log);
+    std::vector<Flag> flags =
+        combined.validator().CheckAndRemember(Normalize(combined.config(), record));
+    for (const Flag& flag : expected) {
+      seen_codes.insert(flag.code);
+    }
+    INFO("log " << i);
+    CHECK(flags == expected);
+  }
+
+  // The logs raise the flags of the checks whose lookups moved.
+  for (const char* code : {"duplicate_order", "repeated_order", "amount_jump"}) {
+    INFO("code " << code);
+    CHECK(seen_codes.count(code) == 1);
+  }
+}
+
 }  // namespace
 }  // namespace logbridge::scoring
