@@ -499,6 +499,18 @@ void ConfigBuilder::LoadField(const toml::table& table, const std::string& path,
                       "remove metric, or change the field's type");
     }
   }
+  // Each field spec finds its value by key first, so a second spec with the same key would read
+  // the first one's value again and count it twice.
+  for (const FieldSpec& earlier : spec->fields) {
+    if (!field.key.empty() && earlier.key == field.key) {
+      loader_.Problem(table.get("key"), path + ".key",
+                      "field key " + Quoted(field.key) + " is already used by the field at line " +
+                          std::to_string(earlier.line) + " of template " + Quoted(spec->name),
+                      "give each field of a template its own key, as DingTalk names it in "
+                      "contents[].key");
+      break;
+    }
+  }
   spec->fields.push_back(std::move(field));
 }
 

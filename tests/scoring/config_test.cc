@@ -202,6 +202,24 @@ TEST_CASE("target period loads and is checked", "[config]") {
   CHECK(HasProblem(problems, "target_period", "invalid value \"fortnight\""));
 }
 
+TEST_CASE("a field key used twice in a template is reported", "[config]") {
+  std::vector<ConfigProblem> problems =
+      ProblemsAfter("  metric = \"sales\"\n",
+                    "  metric = \"sales\"\n  [[templates.fields]]\n  key = \"金额\"\n"
+                    "  type = \"count\"\n");
+  INFO(Describe(problems));
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].key == "templates[0].fields[1].key");
+  CHECK(problems[0].message ==
+        "field key \"金额\" is already used by the field at line 7 of template \"日报\"");
+  CHECK(problems[0].line == 13);
+  CHECK(problems[0].fix.find("its own key") != std::string::npos);
+  // The same key in two templates is fine.
+  CHECK(ProblemsWith("\n[[templates]]\nname = \"周报\"\n  [[templates.fields]]\n"
+                     "  key = \"金额\"\n  type = \"amount\"\n  metric = \"sales\"\n")
+            .empty());
+}
+
 TEST_CASE("misspelled key is reported", "[config]") {
   std::vector<ConfigProblem> problems = ProblemsAfter("weight = 100", "wieght = 100");
   INFO(Describe(problems));
