@@ -7,9 +7,11 @@
 #include <condition_variable>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <thread>
+#include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -145,6 +147,9 @@ class StreamGateway::Impl {
   void CountRejectedUpgrade();
 
   // WebSocket side, on the io thread.
+  // Remembers a connection from the moment its upgrade request is read, so that Shutdown also
+  // closes one whose WebSocket handshake has not finished yet.
+  void Track(const std::shared_ptr<WsSession>& session);
   void Register(const std::shared_ptr<WsSession>& session);
   void Unregister(uint64_t connection_id);
   void OnAck(uint64_t connection_id, const std::string& text);
@@ -180,6 +185,8 @@ class StreamGateway::Impl {
 
   // Used on the io thread only.
   std::map<uint64_t, std::shared_ptr<WsSession>> sessions_;
+  // Every connection since its upgrade, registered or not; expired entries are pruned in Track.
+  std::vector<std::weak_ptr<WsSession>> tracked_;
   SteadyTime last_ping_;
 
   // Guarded by mutex_.
@@ -344,6 +351,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     stream_.expires_never();
     auto session =
         std::make_shared<WsSession>(stream_.release_socket(), std::move(*info), gateway_);
+    gateway_->Track(session);
     session->Accept(std::move(request_));
   }
 
@@ -442,6 +450,15 @@ void StreamGateway::Impl::Shutdown() {
       session->Drop();
     }
     sessions_.clear();
+    // A client can see its handshake succeed before the accept handler here has registered
+    // the connection. Such a connection would otherwise stay open, silent, until the gateway
+    // object is destroyed.
+    for (const std::weak_ptr<WsSession>& tracked : tracked_) {
+      if (std::shared_ptr<WsSession> session = tracked.lock()) {
+        session->Drop();
+      }
+    }
+    tracked_.clear();
     io_.stop();
   });
   thread_.join();
@@ -522,6 +539,12 @@ std::optional<StreamConnectionInfo> StreamGateway::Impl::RedeemTicket(const std:
 void StreamGateway::Impl::CountRejectedUpgrade() {
   std::lock_guard<std::mutex> lock(mutex_);
   ++rejected_upgrades_;
+}
+
+void StreamGateway::Impl::Track(const std::shared_ptr<WsSession>& session) {
+  std::erase_if(tracked_,
+                [](const std::weak_ptr<WsSession>& tracked) { return tracked.expired(); });
+  tracked_.push_back(session);
 }
 
 void StreamGateway::Impl::Register(const std::shared_ptr<WsSession>& session) {
