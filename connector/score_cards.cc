@@ -2,9 +2,11 @@
 #include "connector/score_cards.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <map>
 #include <set>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -29,6 +31,12 @@ constexpr char kChangedPeriodsKey[] = "scorecards.changed";
 
 std::string SentKey(std::string_view period) {
   return "scorecards.sent." + std::string(period);
+}
+
+// The state entry that holds the edit deadline a feedback notice stated, in epoch ms, so that a
+// later change of fix_within does not move the deadline of a notice already sent.
+std::string NoticeDeadlineKey(std::string_view notice_key) {
+  return "feedback.deadline." + std::string(notice_key);
 }
 
 scoring::PeriodKind PeriodKindOf(ScorePeriod period) {
@@ -416,8 +424,9 @@ Status ScoreKeeper::SendFeedback(const AnalyzedLog& log) {
   if (!feedback.enabled || now - log.create_time > feedback.max_log_age) {
     return OkStatus();
   }
-  std::optional<std::string> text = FeedbackText(FeedbackRequest{
-      log.work_date, log.template_name, log.flags, MinuteText(now + feedback.fix_within)});
+  const EpochMs deadline = now + feedback.fix_within;
+  std::optional<std::string> text = FeedbackText(
+      FeedbackRequest{log.work_date, log.template_name, log.flags, MinuteText(deadline)});
   if (!text.has_value()) {
     return OkStatus();
   }
@@ -430,7 +439,11 @@ Status ScoreKeeper::SendFeedback(const AnalyzedLog& log) {
   if (!queued.ok()) {
     return queued.error();
   }
-  return OkStatus();
+  if (!queued->inserted) {
+    return OkStatus();  // the notice exists already, with the deadline it stated then
+  }
+  return store_.SetState(NoticeDeadlineKey(message.idempotency_key),
+                         std::to_string(deadline.value));
 }
 
 Status ScoreKeeper::AllowRequestedEdits(scoring::Engine& engine, EpochMs since) const {
@@ -439,17 +452,31 @@ Status ScoreKeeper::AllowRequestedEdits(scoring::Engine& engine, EpochMs since) 
   if (!notices.ok()) {
     return notices.error();
   }
-  // A notice's key is "feedback/<report id>/v<version>" (SendFeedback), and the deadline it
-  // stated was its creation time plus fix_within. Edits count from its delivery on.
-  // NOTE: a fix_within changed since a notice was sent moves that notice's deadline too.
+  // A notice's key is "feedback/<report id>/v<version>" (SendFeedback). Edits count from its
+  // delivery on, until the deadline it stated, which SendFeedback stored. A notice queued
+  // without that entry (by an earlier release, or when the service stopped between the two
+  // writes) falls back to its creation time plus today's fix_within.
   for (const SentMessageTimes& notice : *notices) {
     const std::string& key = notice.idempotency_key;
     size_t version = key.rfind("/v");
     if (version == std::string::npos || version <= kPrefix.size()) {
       continue;
     }
+    Result<std::optional<std::string>> stated = store_.GetState(NoticeDeadlineKey(key));
+    if (!stated.ok()) {
+      return stated.error();
+    }
+    EpochMs deadline = notice.created_at + options_.feedback.fix_within;
+    int64_t stated_ms = 0;
+    if (stated->has_value()) {
+      const std::string& text = **stated;
+      auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), stated_ms);
+      if (error == std::errc() && end == text.data() + text.size()) {
+        deadline = EpochMs(stated_ms);
+      }
+    }
     engine.AllowEdits(key.substr(kPrefix.size(), version - kPrefix.size()), notice.sent_at,
-                      notice.created_at + options_.feedback.fix_within);
+                      deadline);
   }
   return OkStatus();
 }

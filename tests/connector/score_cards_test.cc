@@ -70,6 +70,12 @@ class ScoreFixture {
                                  Person{"m1", "王经理", "销售经理", {2}, "", true}},
                                 {})
                 .ok());
+    StartKeeper(feedback, rules_text);
+  }
+
+  // Replaces the score keeper with one that has these settings and the same store, as a
+  // restart with an edited config does.
+  void StartKeeper(FeedbackSettings feedback, const std::string& rules_text) {
     Result<scoring::Config> rules = scoring::LoadConfigString(rules_text, "test rules");
     REQUIRE(rules.ok());
     ScoreKeeperOptions options;
@@ -264,6 +270,33 @@ TEST_CASE_METHOD(DeadlineFixture, "edit a notice requested is not late", "[servi
     }
   }
   CHECK(edited_late == std::vector<std::string>{"r2", "r3", "r4"});
+}
+
+TEST_CASE_METHOD(DeadlineFixture, "sent notice keeps its deadline", "[service]") {
+  // r1 and r2 get notices at 18:05 that give the default 24 hours: until 18:05 the next day.
+  EpochMs evening = ShanghaiTime(Day(2026, 2, 9), 18, 0);
+  clock_.Set(ShanghaiTime(Day(2026, 2, 9), 18, 5));
+  Write("r1", Day(2026, 2, 9), evening, "50000", "");
+  Write("r2", Day(2026, 2, 9), evening, "40000", "");
+  REQUIRE(Queued("feedback/").size() == 2);
+  SendNotices();
+
+  // The admin shortens the window to one hour. r1's fix the next morning is still within the
+  // 24 hours its notice stated.
+  FeedbackSettings shorter;
+  shorter.fix_within = std::chrono::hours(1);
+  StartKeeper(shorter, RulesWithDeadline());
+  clock_.Set(ShanghaiTime(Day(2026, 2, 10), 10, 0));
+  Write("r1", Day(2026, 2, 9), evening, "50000", kWork, clock_.Now(), 2);
+  CHECK_FALSE(EditedLate("r1", 2));
+
+  // Then to three days. r2's fix two days later is past the 24 hours its notice stated.
+  FeedbackSettings longer;
+  longer.fix_within = std::chrono::hours(72);
+  StartKeeper(longer, RulesWithDeadline());
+  clock_.Set(ShanghaiTime(Day(2026, 2, 11), 10, 0));
+  Write("r2", Day(2026, 2, 9), evening, "40000", kWork, clock_.Now(), 2);
+  CHECK(EditedLate("r2", 2));
 }
 
 TEST_CASE_METHOD(ScoreFixture, "period computed without storing", "[service]") {
