@@ -185,7 +185,7 @@ class StreamGateway::Impl {
 
   // Used on the io thread only.
   std::map<uint64_t, std::shared_ptr<WsSession>> sessions_;
-  // Every connection since its upgrade, registered or not; expired entries are pruned in Track.
+  // Every connection since its upgrade, registered or not. Track prunes the expired entries.
   std::vector<std::weak_ptr<WsSession>> tracked_;
   SteadyTime last_ping_;
 

@@ -202,7 +202,7 @@ TEST_CASE("target period loads and is checked", "[config]") {
   CHECK(HasProblem(problems, "target_period", "invalid value \"fortnight\""));
 }
 
-TEST_CASE("a field key used twice in a template is reported", "[config]") {
+TEST_CASE("duplicate field key is reported", "[config]") {
   std::vector<ConfigProblem> problems =
       ProblemsAfter("  metric = \"sales\"\n",
                     "  metric = \"sales\"\n  [[templates.fields]]\n  key = \"金额\"\n"
