@@ -281,21 +281,23 @@ TEST_CASE_METHOD(DeadlineFixture, "sent notice keeps its deadline", "[service]")
   REQUIRE(Queued("feedback/").size() == 2);
   SendNotices();
 
+  // Restarts with another fix_within and stores an edit of `id` made at `edited`.
+  auto edit_after_restart = [&](std::chrono::hours fix_within, const std::string& id,
+                                const std::string& amount, EpochMs edited) {
+    FeedbackSettings feedback;
+    feedback.fix_within = fix_within;
+    StartKeeper(feedback, RulesWithDeadline());
+    clock_.Set(edited);
+    Write(id, Day(2026, 2, 9), evening, amount, kWork, edited, 2);
+  };
+
   // The admin shortens the window to one hour. r1's fix the next morning is still within the
   // 24 hours its notice stated.
-  FeedbackSettings shorter;
-  shorter.fix_within = std::chrono::hours(1);
-  StartKeeper(shorter, RulesWithDeadline());
-  clock_.Set(ShanghaiTime(Day(2026, 2, 10), 10, 0));
-  Write("r1", Day(2026, 2, 9), evening, "50000", kWork, clock_.Now(), 2);
+  edit_after_restart(std::chrono::hours(1), "r1", "50000", ShanghaiTime(Day(2026, 2, 10), 10, 0));
   CHECK_FALSE(EditedLate("r1", 2));
 
   // Then to three days. r2's fix two days later is past the 24 hours its notice stated.
-  FeedbackSettings longer;
-  longer.fix_within = std::chrono::hours(72);
-  StartKeeper(longer, RulesWithDeadline());
-  clock_.Set(ShanghaiTime(Day(2026, 2, 11), 10, 0));
-  Write("r2", Day(2026, 2, 9), evening, "40000", kWork, clock_.Now(), 2);
+  edit_after_restart(std::chrono::hours(72), "r2", "40000", ShanghaiTime(Day(2026, 2, 11), 10, 0));
   CHECK(EditedLate("r2", 2));
 }
 
