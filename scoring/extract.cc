@@ -1063,7 +1063,8 @@ struct Extractor::Impl {
   void CollectTriggers(ExtractScratch* scratch) const;
   // Whether the number at index number may bind to trigger in the clause before its own. Only
   // a comma may separate the clauses, and the number needs a unit word or mark. No trigger of
-  // the same rule may lie in the number's own clause. The caller still checks fit and max_gap.
+  // the same rule may lie in the number's own clause, and no amount the rule counts may follow
+  // the trigger closely in the trigger's. The caller still checks fit and max_gap.
   bool BindsAcrossComma(const ExtractScratch& scratch, size_t number,
                         const Trigger& trigger) const;
   // Returns the index of the trigger that the number at index number binds to, or -1, and
@@ -1321,9 +1322,27 @@ bool Extractor::Impl::BindsAcrossComma(const ExtractScratch& scratch, size_t num
       !FollowsComma(View(scratch.buffer.folded), scratch.clauses[clause].first)) {
     return false;
   }
-  return std::none_of(scratch.triggers.begin(), scratch.triggers.end(), [&](const Trigger& t) {
-    return t.clause == clause && t.rule == trigger.rule;
-  });
+  if (std::any_of(scratch.triggers.begin(), scratch.triggers.end(),
+                  [&](const Trigger& t) { return t.clause == clause && t.rule == trigger.rule; })) {
+    return false;
+  }
+  // Nor may a number that the rule counts, with a unit or (for amounts) a scale, follow the
+  // trigger in its own clause within max_gap. So in 签约5万，欠款3万元 the debt does not take the
+  // place of the deal. A bare number there (签约2，金额5万元) is more likely a count.
+  const ExtractionRule& rule = rules[trigger.rule];
+  for (size_t other = 0; other < scratch.numbers.size(); ++other) {
+    const NumberMatch& candidate = scratch.numbers[other];
+    bool follows_closely = scratch.number_clause[other] == trigger.clause &&
+                           candidate.begin >= trigger.end &&
+                           candidate.begin - trigger.end <= rule.max_gap;
+    bool has_unit = candidate.unit_class != UnitClass::kNone ||
+                    (candidate.scaled && rule.kind == QuantityKind::kAmount);
+    if (follows_closely && has_unit && !candidate.identifier && !candidate.unreadable &&
+        Fit(trigger.rule, candidate) >= 0) {
+      return false;
+    }
+  }
+  return true;
 }
 
 int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,

@@ -1010,6 +1010,33 @@ TEST_CASE("Extract binds a unit across a comma", "[extract]") {
   CHECK(Sales().Extract("转化率，80%").size() == 1);
 }
 
+TEST_CASE("Extract keeps a scaled amount in its clause", "[extract]") {
+  // The trigger's own clause has an amount with a scale or unit, so the amount after the comma,
+  // which another word (欠款, 尾款) introduces, is not taken in its place.
+  const TextValue own_clause[] = {
+      {"签约2万，欠款3万元", "20000"},
+      {"签约5万，尾款3万元未付", "50000"},
+      {"签约5千元，欠款3万元", "5000"},
+      {"签约五万，另有欠款3万元", "50000"},
+  };
+  for (const TextValue& c : own_clause) {
+    std::vector<Extraction> found = ExtractOne(c.text);
+    CHECK(found[0].rule == "sales");
+    CHECK(found[0].quantity.Value().ToString() == c.value);
+    CHECK(found[0].aspect == Aspect::kDone);
+    CHECK(found[0].span.begin == 0);
+    CHECK(found[0].span.end < 6);
+  }
+
+  // A bare number there is more likely a count, so the amount after the comma still counts.
+  std::vector<Extraction> bare = Sales().Extract("签约2，金额5万元");
+  INFO(Describe(bare));
+  REQUIRE(bare.size() == 2);
+  CHECK(bare[0].rule == "orders");
+  CHECK(bare[1].rule == "sales");
+  CHECK(bare[1].quantity.Value().ToString() == "50000");
+}
+
 TEST_CASE("Extract keeps bare numbers in their clause", "[extract]") {
   const char* cases[] = {
       "签约，10000",                // no unit
