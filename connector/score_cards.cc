@@ -33,7 +33,7 @@ std::string SentKey(std::string_view period) {
   return "scorecards.sent." + std::string(period);
 }
 
-// The state entry that holds the edit deadline a feedback notice stated, in epoch ms, so that a
+// The state entry that contains the edit deadline a feedback notice stated, in epoch ms, so that a
 // later change of fix_within does not move the deadline of a notice already sent.
 std::string NoticeDeadlineKey(std::string_view notice_key) {
   return "feedback.deadline." + std::string(notice_key);
