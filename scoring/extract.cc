@@ -1064,7 +1064,8 @@ struct Extractor::Impl {
   // Whether the number at index number may bind to trigger in the clause before its own. Only
   // a comma may separate the clauses, and the number needs a unit word or mark. No trigger of
   // the same rule may lie in the number's own clause, and no number the rule counts may follow
-  // the trigger within max_gap in the trigger's own clause. The caller still checks fit.
+  // the trigger within max_gap in the trigger's own clause. The caller still checks the
+  // number's own fit and gap.
   bool BindsAcrossComma(const ExtractScratch& scratch, size_t number,
                         const Trigger& trigger) const;
   // Returns the index of the trigger that the number at index number binds to, or -1, and
