@@ -448,20 +448,28 @@ Sketch SketchWithBins(std::string_view text, uint64_t* bins) {
   // both loops below, because as a call it costs more than the count it saves.
   auto next_kept = [&](char32_t* cp) __attribute__((always_inline)) {
     unsigned char lead = data[i];
-    if ((lead >> 4) == 0xE && i + 3 <= size) {
+    // A lead byte from E4 to EE starts a code point from U+4000 to U+EFFF, between the skipped
+    // ranges, and CJK ideographs are among them. So the lead byte alone keeps most characters
+    // of Chinese text, before any decoding.
+    if (static_cast<unsigned char>(lead - 0xE4) <= 0xEE - 0xE4 && i + 3 <= size) {
       *cp = (static_cast<char32_t>(lead & 0x0F) << 12) |
             (static_cast<char32_t>(data[i + 1] & 0x3F) << 6) | (data[i + 2] & 0x3F);
       i += 3;
-      // Code points from U+3040 up to U+FF00 lie between the skipped ranges, and Chinese text is
-      // mostly made of them, so one compare keeps most characters. An overlong sequence can
-      // encode ASCII, which follows the ASCII rule.
-      return *cp - 0x3040 < 0xFF01 - 0x3040 ||
-             !(*cp < 0x80 ? IsAsciiSkipped(static_cast<unsigned char>(*cp)) : IsWideSkipped(*cp));
+      return true;
     }
     if (lead < 0x80) {
       i += 1;
       *cp = lead;
       return !IsAsciiSkipped(lead);
+    }
+    if ((lead >> 4) == 0xE && i + 3 <= size) {
+      *cp = (static_cast<char32_t>(lead & 0x0F) << 12) |
+            (static_cast<char32_t>(data[i + 1] & 0x3F) << 6) | (data[i + 2] & 0x3F);
+      i += 3;
+      // Code points from U+3040 up to U+FF00 lie between the skipped ranges. An overlong
+      // sequence can encode ASCII, which follows the ASCII rule.
+      return *cp - 0x3040 < 0xFF01 - 0x3040 ||
+             !(*cp < 0x80 ? IsAsciiSkipped(static_cast<unsigned char>(*cp)) : IsWideSkipped(*cp));
     }
     // A copy of i, so that i itself can stay in a register in the common paths.
     size_t at = i;
@@ -472,7 +480,7 @@ Sketch SketchWithBins(std::string_view text, uint64_t* bins) {
 
   // key contains the last three kept code points, 21 bits each, oldest highest, which is the
   // value a 3-gram hashes. The first two kept code points only fill it, and every later one
-  // completes a 3-gram, so the second loop needs no count.
+  // completes a 3-gram, so the later loops need no count.
   constexpr uint64_t kKeyMask = (uint64_t{1} << 63) - 1;
   uint64_t key = 0;
   size_t seen = 0;
@@ -481,6 +489,14 @@ Sketch SketchWithBins(std::string_view text, uint64_t* bins) {
     if (next_kept(&cp)) {
       key = (key << 21) | cp;
       ++seen;
+    }
+  }
+  // While three bytes remain, the compiler drops the bounds checks of the 3-byte paths, which
+  // the loop condition already made. The last two bytes take the checked paths.
+  while (i + 3 <= size) {
+    if (next_kept(&cp)) {
+      key = ((key << 21) | cp) & kKeyMask;
+      add(Mix(key));
     }
   }
   while (i < size) {

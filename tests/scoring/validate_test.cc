@@ -839,6 +839,27 @@ TEST_CASE("sketch matches plain reference", "[validate]") {
   }
 }
 
+// Texts drawn from pieces that take each path of TextSketch's decode (ASCII, 3-byte sequences
+// in and out of the kept range, other lengths, stray and truncated bytes) must give the
+// reference's sketch.
+TEST_CASE("sketch matches reference on generated texts", "[validate]") {
+  const std::vector<std::string> pieces = {
+      "拜访", "客户", "签约", "万元", "，", "。", "、", "　", "（", "）", "ａ", "Ｂ", "１",
+      "a", "Z", "7", " ", ".", "-", "\xC3\xA9", "\xF0\x9F\x98\x80", "\x80", "\xFF", "\xE6",
+      "\xE6\x8B", "\xE0\x81\x81", "\xE3\x81\x82", "\xEE\x80\x80", "\xEF\xBC\x81",
+      "\xE4\x00\x41", "\xE2\x80\x94", "\xED\xA0\x80", "今天上午拜访三家重点客户"};
+  std::mt19937_64 random(29);
+  for (int round = 0; round < 3000; ++round) {
+    size_t count = random() % (round % 10 == 0 ? 400 : 40);
+    std::string text;
+    for (size_t i = 0; i < count; ++i) {
+      text += pieces[random() % pieces.size()];
+    }
+    INFO("round " << round << ", text: " << text);
+    CHECK(TextSketch(text) == ReferenceSketch(text));
+  }
+}
+
 TEST_CASE("log key hashes", "[validate]") {
   Fixture fixture;
   LogRecord record;
