@@ -21,6 +21,9 @@ namespace {
 constexpr size_t kAmountHistory = 64;
 constexpr size_t kDistributionSize = 512;
 constexpr int64_t kDistributionRefresh = 32;
+// Distribution::Add's path for a full ring assumes that the refresh rule gives half of it there.
+static_assert(kDistributionSize / 2 >= kDistributionRefresh &&
+              kDistributionSize > 2 * kDistributionRefresh);
 // The factor between a median absolute deviation and a normal distribution's standard deviation.
 constexpr double kMadToSigma = 1.4826;
 
@@ -549,11 +552,21 @@ std::optional<Decimal> MetricTotal(const NormalizedLog& log, int metric) {
 
 void Validator::Distribution::Add(Decimal value, MedianScratch* scratch) {
   if (values.size() < kDistributionSize) {
-    values.push_back(value);
-  } else {
-    values[next] = value;
-    next = (next + 1) % kDistributionSize;
+    AddWhileFilling(value, scratch);
+    return;
   }
+  // Full: the value replaces the oldest, and the median waits until half of the values changed,
+  // as AddWhileFilling's rule gives for a full ring.
+  values[next] = value;
+  next = (next + 1) % kDistributionSize;
+  if (++added_since_refresh >= static_cast<int64_t>(kDistributionSize / 2)) {
+    Refresh(scratch);
+  }
+}
+
+__attribute__((noinline)) void Validator::Distribution::AddWhileFilling(Decimal value,
+                                                                        MedianScratch* scratch) {
+  values.push_back(value);
   // Small samples are recomputed on every value. Larger ones wait until half of their values
   // changed, because a median of hundreds of values moves little in that time.
   size_t refresh = std::max<size_t>(kDistributionRefresh, values.size() / 2);
@@ -561,6 +574,12 @@ void Validator::Distribution::Add(Decimal value, MedianScratch* scratch) {
       ++added_since_refresh < static_cast<int64_t>(refresh)) {
     return;
   }
+  Refresh(scratch);
+}
+
+// Out of line, like AddWhileFilling, because a full distribution refreshes once in 256 values
+// and Add without these calls is small enough to inline into its caller's loop.
+__attribute__((noinline)) void Validator::Distribution::Refresh(MedianScratch* scratch) {
   added_since_refresh = 0;
   MedianSpread spread = MedianAndSpread(values, scratch);
   median = spread.median;

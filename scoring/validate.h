@@ -121,6 +121,10 @@ class Validator {
     int64_t added_since_refresh = 0;
     // scratch is reused for the median, so a refresh allocates nothing once it has grown.
     void Add(Decimal value, MedianScratch* scratch);
+    // Add before values is full, when it grows and refreshes more often.
+    void AddWhileFilling(Decimal value, MedianScratch* scratch);
+    // Recomputes median and mad from values.
+    void Refresh(MedianScratch* scratch);
   };
   struct Customer {
     int32_t id = 0;             // OrderKey::customer: the index in customers_ plus one
