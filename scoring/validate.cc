@@ -21,7 +21,8 @@ namespace {
 constexpr size_t kAmountHistory = 64;
 constexpr size_t kDistributionSize = 512;
 constexpr int64_t kDistributionRefresh = 32;
-// Distribution::Add's path for a full ring assumes that the refresh rule gives half of it there.
+// Distribution::Add refreshes a full ring after half of its values changed, which is what the
+// general refresh rule gives for a full ring while these hold.
 static_assert(kDistributionSize / 2 >= kDistributionRefresh &&
               kDistributionSize > 2 * kDistributionRefresh);
 // The factor between a median absolute deviation and a normal distribution's standard deviation.
@@ -154,20 +155,13 @@ uint64_t ContainedPhrasesByLastByte(std::string_view text,
   return contained;
 }
 
-#if defined(__SSE2__)
-// A pair of final bytes that one or more phrases end with, and the mask of those phrases.
-struct PhraseEnding {
-  char before_last = 0;
-  char last = 0;
-  uint64_t phrases = 0;
-};
-constexpr size_t kMaxEndings = 4;
-
-// Fills endings with the distinct final byte pairs of the first count phrases and returns how
-// many there are, or 0 when a phrase is shorter than two bytes or there are more than
-// kMaxEndings.
-size_t PhraseEndings(const std::vector<std::string>& phrases, size_t count,
+// Fills endings with the distinct final byte pairs of the first min(64, size) phrases and
+// returns how many there are, or 0 when a phrase is shorter than two bytes or there are more
+// pairs than endings holds.
+template <size_t kMaxEndings>
+size_t PhraseEndings(const std::vector<std::string>& phrases,
                      std::array<PhraseEnding, kMaxEndings>* endings) {
+  size_t count = std::min<size_t>(phrases.size(), 64);
   size_t used = 0;
   for (size_t i = 0; i < count; ++i) {
     const std::string& phrase = phrases[i];
@@ -194,6 +188,7 @@ size_t PhraseEndings(const std::vector<std::string>& phrases, size_t count,
   return used;
 }
 
+#if defined(__SSE2__)
 // Moves each phrase of candidates that is still pending and that text contains just before
 // byte offset end from *pending to *contained.
 void MatchPhrasesEndingAt(std::string_view text, size_t end,
@@ -211,18 +206,19 @@ void MatchPhrasesEndingAt(std::string_view text, size_t end,
 }
 #endif
 
-// Returns a mask with bit i set when text contains phrases[i], for the first 64 phrases. With
-// SSE2 and at most kMaxEndings distinct final byte pairs, as a short list of stock phrases has,
-// one pass over the text compares 16 positions at a time with the pairs' final bytes. The scan
-// by last byte calls memchr once per distinct byte and again after every false match.
-uint64_t ContainedPhrases(std::string_view text, const std::vector<std::string>& phrases) {
+// Returns a mask with bit i set when text contains phrases[i], for the first 64 phrases.
+// endings are the phrases' final byte pairs from PhraseEndings, or empty when it found none.
+// With SSE2 and non-empty endings, which a short list of stock phrases gives, one pass over the
+// text compares 16 positions at a time with the pairs' final bytes. The scan by last byte calls memchr once
+// per distinct byte and again after every false match.
+uint64_t ContainedPhrases(std::string_view text, const std::vector<std::string>& phrases,
+                          std::span<const PhraseEnding> endings) {
 #if defined(__SSE2__)
-  size_t count = std::min<size_t>(phrases.size(), 64);
-  std::array<PhraseEnding, kMaxEndings> endings;
-  size_t ending_count = PhraseEndings(phrases, count, &endings);
+  size_t ending_count = endings.size();
   if (ending_count == 0) {
     return ContainedPhrasesByLastByte(text, phrases);
   }
+  size_t count = std::min<size_t>(phrases.size(), 64);
   uint64_t pending = count == 64 ? ~uint64_t{0} : (uint64_t{1} << count) - 1;
   uint64_t contained = 0;
   // Checks the positions from at on whose byte and the one before it equal a pair.
@@ -267,6 +263,7 @@ uint64_t ContainedPhrases(std::string_view text, const std::vector<std::string>&
   }
   return contained;
 #else
+  static_cast<void>(endings);
   return ContainedPhrasesByLastByte(text, phrases);
 #endif
 }
@@ -607,6 +604,7 @@ Validator::Validator(const Config& config)
       histories_(static_cast<size_t>(std::max(0, config.validation.duplicate_window)),
                  kAmountHistory),
       orders_(std::chrono::hours(24 * kOrderWindowDays)) {
+  boilerplate_ending_count_ = PhraseEndings(config_.validation.boilerplate, &boilerplate_endings_);
   // The same division SimilarityAtLeast makes, so the integer compare agrees with it exactly. A
   // similarity of 0 never flags, so at least one bin must match.
   double threshold = config_.validation.duplicate_similarity;
@@ -841,7 +839,9 @@ void Validator::CheckContent(const NormalizedLog& log, std::vector<Flag>* flags)
   // phrases, so the text is copied only when one is found.
   std::string rest;
   std::string_view found;
-  uint64_t contained = ContainedPhrases(log.text, spec.boilerplate);
+  uint64_t contained = ContainedPhrases(
+      log.text, spec.boilerplate,
+      std::span<const PhraseEnding>(boilerplate_endings_.data(), boilerplate_ending_count_));
   for (size_t i = 0; i < spec.boilerplate.size(); ++i) {
     const std::string& phrase = spec.boilerplate[i];
     bool has = i < 64 ? ((contained >> i) & 1) != 0 : !phrase.empty() && Contains(log.text, phrase);

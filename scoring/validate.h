@@ -52,6 +52,14 @@ double SketchSimilarity(const Sketch& a, const Sketch& b);
 // Returns the similarity when it is at least threshold, else nullopt.
 std::optional<double> SimilarityAtLeast(const Sketch& a, const Sketch& b, double threshold);
 
+// The final two bytes that one or more phrases of a list end with, and the mask of those
+// phrases. The boilerplate check compares text positions with a few of these pairs.
+struct PhraseEnding {
+  char before_last = 0;
+  char last = 0;
+  uint64_t phrases = 0;  // bit i set when phrase i ends with these two bytes
+};
+
 // Days an order claim is remembered for the duplicate_order check.
 inline constexpr int64_t kOrderWindowDays = 92;
 
@@ -121,7 +129,8 @@ class Validator {
     int64_t added_since_refresh = 0;
     // scratch is reused for the median, so a refresh allocates nothing once it has grown.
     void Add(Decimal value, MedianScratch* scratch);
-    // Add before values is full, when it grows and refreshes more often.
+    // Appends value while the ring is not full yet, and refreshes by the rule for a growing
+    // sample.
     void AddWhileFilling(Decimal value, MedianScratch* scratch);
     // Recomputes median and mad from values.
     void Refresh(MedianScratch* scratch);
@@ -208,6 +217,11 @@ class Validator {
   const Distribution* DistributionsOf(const RoleSpec& role) const;
 
   const Config& config_;
+  // The distinct final byte pairs of the config's boilerplate phrases, found once because they
+  // depend on the config alone. boilerplate_ending_count_ is 0 when the phrases do not suit a
+  // scan by pairs: a phrase is shorter than two bytes, or there are more than four pairs.
+  std::array<PhraseEnding, 4> boilerplate_endings_{};
+  size_t boilerplate_ending_count_ = 0;
   // min_same_[used] is the least number of equal bins, out of used bins, that makes a sketch
   // similar enough for a near_duplicate flag (used + 1 when none does). It turns the threshold
   // into an integer compare with the same result as the division.
