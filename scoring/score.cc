@@ -14,6 +14,7 @@
 #include "scoring/evidence_origins.h"
 #include "scoring/flat_table.h"
 #include "scoring/packed_strings.h"
+#include "scoring/prefetch.h"
 #include "scoring/rational.h"
 #include "scoring/short_bytes.h"
 #include "scoring/text_hash.h"
@@ -495,7 +496,7 @@ void StartLoads(std::span<const std::byte> bytes) {
   uintptr_t end = reinterpret_cast<uintptr_t>(bytes.data() + bytes.size());
   for (uintptr_t line = reinterpret_cast<uintptr_t>(bytes.data()) & ~(kLine - 1); line < end;
        line += kLine) {
-    __builtin_prefetch(reinterpret_cast<const void*>(line));
+    StartLoad(reinterpret_cast<const void*>(line));
   }
 }
 
@@ -648,7 +649,7 @@ struct Engine::State {
   void StartPersonLoad(size_t hash) const { person_indexes.PrefetchHashed(hash); }
   void StartLastCellLoad(std::string_view person_id, size_t hash) const {
     if (const uint32_t* person = person_indexes.FindHashed(person_id, hash)) {
-      __builtin_prefetch(&last_cells[*person]);
+      StartLoad(&last_cells[*person]);
     }
   }
   void StartCellLoads(const NormalizedLog& log, const Period& period, size_t hash) const {
@@ -664,16 +665,16 @@ struct Engine::State {
     // Aggregate reads the cell's counters and names, then the states of the log's metrics.
     const char* cell = reinterpret_cast<const char*>(&cells[last.cell]);
     for (size_t offset = 0; offset < sizeof(Cell); offset += 64) {
-      __builtin_prefetch(cell + offset, 1);
+      StartLoadForWrite(cell + offset);
     }
     for (const MetricValue& value : log.values) {
       const char* state = reinterpret_cast<const char*>(
           &metric_states[last.cell * metric_count + static_cast<size_t>(value.metric)]);
-      __builtin_prefetch(state, 1);
-      __builtin_prefetch(state + sizeof(MetricState) - 1, 1);
+      StartLoadForWrite(state);
+      StartLoadForWrite(state + sizeof(MetricState) - 1);
     }
     if (log.role != nullptr) {
-      __builtin_prefetch(&role_votes[last.cell * role_count], 1);
+      StartLoadForWrite(&role_votes[last.cell * role_count]);
     }
   }
   // Returns the period of a day as PeriodFor does, without updating last_period.
