@@ -500,6 +500,20 @@ void StartLoads(std::span<const std::byte> bytes) {
   }
 }
 
+// Starts loading the field array of a record.
+void StartFieldArrayLoad(const LogRecord& record) {
+  StartLoads(std::as_bytes(std::span(record.contents)));
+}
+
+// Starts loading the values of a record's fields. Short values are inside the field array, so
+// only the longer ones load memory of their own. It reads the field array, so it waits less
+// after StartFieldArrayLoad of the same record.
+void StartFieldValueLoads(const LogRecord& record) {
+  for (const LogField& field : record.contents) {
+    StartLoads(std::as_bytes(std::span(field.value.data(), field.value.size())));
+  }
+}
+
 // Returns the index of a code in kAllFlagCodes, or -1 for any other code.
 int KnownFlagIndex(std::string_view code) {
   for (size_t i = 0; i < std::size(kAllFlagCodes); ++i) {
@@ -672,9 +686,37 @@ struct Engine::State {
           &metric_states[last.cell * metric_count + static_cast<size_t>(value.metric)]);
       StartLoadForWrite(state);
       StartLoadForWrite(state + sizeof(MetricState) - 1);
+      int distinct = distinct_positions[static_cast<size_t>(value.metric)];
+      if (distinct >= 0) {
+        // A distinct metric also scans the texts that it counted in the cell.
+        const char* texts = reinterpret_cast<const char*>(
+            &distinct_sets[last.cell * distinct_metric_count + static_cast<size_t>(distinct)]);
+        for (size_t offset = 0; offset < sizeof(DistinctTexts); offset += 64) {
+          StartLoadForWrite(texts + offset);
+        }
+      }
     }
     if (log.role != nullptr) {
       StartLoadForWrite(&role_votes[last.cell * role_count]);
+    }
+  }
+  // Starts loading the evidence items that the log's values would fill or replace, and the
+  // absolute values a replacement scans. It reads the metric states that StartCellLoads started
+  // loading, so AddBatch calls it a step later. Like the calls above, it changes nothing.
+  void StartEvidenceLoads(const NormalizedLog& log, const Period& period, size_t hash,
+                          size_t cap) const {
+    const uint32_t* person = person_indexes.FindHashed(log.record->creator_id, hash);
+    if (person == nullptr) {
+      return;
+    }
+    const LastCell& last = last_cells[*person];
+    if (last.cell == kNoCell || !(last.period == period)) {
+      return;
+    }
+    for (const MetricValue& value : log.values) {
+      const MetricState& state =
+          metric_states[last.cell * metric_count + static_cast<size_t>(value.metric)];
+      state.evidence.StartOfferLoads(value, cap);
     }
   }
   // Returns the period of a day as PeriodFor does, without updating last_period.
@@ -817,11 +859,20 @@ void Engine::AddBatchOf(size_t count, RecordAt record_at, std::vector<LogOutcome
   outcomes->resize(count);
   // Log j is normalized and its index slots start loading at step j. Its history, customer and
   // last cell start loading at step j + record_step, which reads those slots, and its cell at
-  // j + cell_step, which reads the last cell. It is validated and aggregated at j + lookahead.
+  // j + cell_step, which reads the last cell. The evidence items that its values would write
+  // start loading at j + evidence_step, which reads the cell's metric states. It is validated
+  // and aggregated at j + lookahead.
   // So each step of a log's chain of loads has a few logs' work to complete in.
   size_t lookahead = options_.batch_lookahead;
   size_t record_step = lookahead - lookahead / 2;
   size_t cell_step = lookahead - lookahead / 4;
+  size_t evidence_step = lookahead - lookahead / 8;
+  // A short lookahead leaves no step between the cell loads and aggregation for them.
+  bool evidence_loads = evidence_step > cell_step && evidence_step < lookahead;
+  // The records and outcomes are out of cache, because they were read or last written a whole
+  // batch ago. Before record j is normalized, record j + 4 starts loading, then the field array
+  // of record j + 2 and the longer values of record j + 1, and outcome j, which is written last.
+  bool load_records = lookahead > 0;
   size_t ring = lookahead + 1;
   if (state.batch_slots.size() < ring) {
     state.batch_slots.resize(ring);
@@ -836,7 +887,19 @@ void Engine::AddBatchOf(size_t count, RecordAt record_at, std::vector<LogOutcome
   };
 
   for (size_t step = 0; step < count + lookahead; ++step) {
+    if (load_records && step + 4 < count) {
+      StartLoads(std::as_bytes(std::span(&record_at(step + 4), 1)));
+    }
+    if (load_records && step + 2 < count) {
+      StartFieldArrayLoad(record_at(step + 2));
+    }
+    if (load_records && step + 1 < count) {
+      StartFieldValueLoads(record_at(step + 1));
+    }
     if (step < count) {
+      if (load_records) {
+        StartLoads(std::as_bytes(std::span(&(*outcomes)[step], 1)));
+      }
       State::BatchSlot& slot = slot_of(step);
       slot.record = &record_at(step);
       slot.excluded = !state.excluded_reports.empty() &&
@@ -860,6 +923,14 @@ void Engine::AddBatchOf(size_t count, RecordAt record_at, std::vector<LogOutcome
       if (needs_loads(slot)) {
         Period period = state.PeekPeriod(options_.period_kind, slot.log.work_day);
         state.StartCellLoads(slot.log, period, slot.keys.person);
+      }
+    }
+    if (evidence_loads && step >= evidence_step && step - evidence_step < count) {
+      const State::BatchSlot& slot = slot_of(step - evidence_step);
+      if (needs_loads(slot)) {
+        Period period = state.PeekPeriod(options_.period_kind, slot.log.work_day);
+        state.StartEvidenceLoads(slot.log, period, slot.keys.person,
+                                 options_.max_evidence_per_kpi);
       }
     }
     if (step >= lookahead) {
