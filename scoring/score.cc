@@ -505,15 +505,6 @@ void StartFieldArrayLoad(const LogRecord& record) {
   StartLoads(std::as_bytes(std::span(record.contents)));
 }
 
-// Starts loading the values of a record's fields. Short values are inside the field array, so
-// only the longer ones load memory of their own. It reads the field array, so it waits less
-// after StartFieldArrayLoad of the same record.
-void StartFieldValueLoads(const LogRecord& record) {
-  for (const LogField& field : record.contents) {
-    StartLoads(std::as_bytes(std::span(field.value.data(), field.value.size())));
-  }
-}
-
 // Returns the index of a code in kAllFlagCodes, or -1 for any other code.
 int KnownFlagIndex(std::string_view code) {
   for (size_t i = 0; i < std::size(kAllFlagCodes); ++i) {
@@ -870,8 +861,10 @@ void Engine::AddBatchOf(size_t count, RecordAt record_at, std::vector<LogOutcome
   // A short lookahead leaves no step between the cell loads and aggregation for them.
   bool evidence_loads = evidence_step > cell_step && evidence_step < lookahead;
   // The records and outcomes are out of cache, because they were read or last written a whole
-  // batch ago. Before record j is normalized, record j + 4 starts loading, then the field array
-  // of record j + 2 and the longer values of record j + 1, and outcome j, which is written last.
+  // batch ago. Before record j is normalized, record j + 4 and the field array of record j + 2
+  // start loading, and outcome j, which is written last.
+  // NOTE: also loading the longer field values of record j + 1 measured no faster in score_bench
+  // on a 2-core VM.
   bool load_records = lookahead > 0;
   size_t ring = lookahead + 1;
   if (state.batch_slots.size() < ring) {
@@ -892,9 +885,6 @@ void Engine::AddBatchOf(size_t count, RecordAt record_at, std::vector<LogOutcome
     }
     if (load_records && step + 2 < count) {
       StartFieldArrayLoad(record_at(step + 2));
-    }
-    if (load_records && step + 1 < count) {
-      StartFieldValueLoads(record_at(step + 1));
     }
     if (step < count) {
       if (load_records) {
