@@ -20,6 +20,8 @@
 #include <tuple>
 #include <utility>
 
+#include "scoring/prefetch.h"
+
 namespace logbridge::scoring {
 
 template <typename Key, typename Value, typename Hash, typename Equal = std::equal_to<>>
@@ -101,8 +103,8 @@ class FlatTable {
       return;
     }
     size_t slot = TagOf(hash) & (capacity_ - 1);
-    __builtin_prefetch(&tags_[slot]);
-    __builtin_prefetch(&entries_[slot]);
+    StartLoad(&tags_[slot]);
+    StartLoad(&entries_[slot]);
   }
   template <typename K, typename... Args>
   std::pair<Value*, bool> TryEmplaceHashed(size_t hash, K&& key, Args&&... args) {

@@ -19,6 +19,7 @@
 #include "scoring/evidence_origins.h"
 #include "scoring/extract.h"
 #include "scoring/normalize.h"
+#include "scoring/prefetch.h"
 
 namespace logbridge::scoring {
 
@@ -44,6 +45,28 @@ class TopEvidence {
     if (cap > 0 && abs_units > smallest_units_) {
       Replace(value, abs_units, report_id, down_weighted, origins);
     }
+  }
+
+  // Starts loading the item that an Offer of value with this cap would write, and the absolute
+  // values that a replacement scans afterwards. Changes nothing, so an Offer in between costs at
+  // most a miss.
+  void StartOfferLoads(const MetricValue& value, size_t cap) const {
+    if (size_ < cap) {
+      if (size_ < capacity_) {
+        // The item that fills the list also makes Append scan the absolute values from the first.
+        StartLoadForWrite(&items_[size_]);
+        StartLoadForWrite(AbsUnits());
+        StartLoadForWrite(AbsUnits() + size_);
+      }
+      return;
+    }
+    if (cap == 0 || value.value.Abs().units() <= smallest_units_) {
+      return;
+    }
+    StartLoadForWrite(&items_[smallest_]);
+    const int64_t* abs_units = AbsUnits();
+    StartLoadForWrite(abs_units);
+    StartLoadForWrite(abs_units + size_ - 1);
   }
 
   // Appends the kept items as owned Evidence in slot order, which is what a list updated in
