@@ -54,6 +54,13 @@ int64_t ChineseUnit(char32_t cp) {
   }
 }
 
+// Whether cp after an Arabic number lets NumeralParser read on: a unit character (3万, 5千),
+// a shorthand (3w, 5k) or 多 and 余 (3000多).
+bool ContinuesArabic(char32_t cp) {
+  return ChineseUnit(cp) > 0 || cp == U'w' || cp == U'W' || cp == U'k' || cp == U'K' ||
+         cp == U'多' || cp == U'余';
+}
+
 // Whether cp, right after a numeral, may extend or qualify it in the general reader. Every ASCII
 // code point but % may (digits, separators, joiners, spaces, letters, + and the end of the
 // text). So may the Chinese digits and units, 几, 数, 上, 多, 余, 点, 半, the range separators
@@ -345,6 +352,7 @@ class NumberReader {
   }
   bool IsThousandsComma(int32_t i) const;
   int32_t ReadDigitGroups(int32_t begin, int32_t i, int* groups) const;
+  int32_t PhoneLikeRunEnd(int32_t begin, int32_t first_end) const;
   int32_t SkipDigitRun(int32_t i) const;
   Core ReadCore(int32_t begin) const;
   // A currency sign or 百分之 before the numeral.
@@ -440,11 +448,58 @@ int32_t NumberReader::ReadDigitGroups(int32_t begin, int32_t i, int* groups) con
   return i;
 }
 
+// Returns the end of the phone-like run of digit groups whose first group is text[begin,
+// first_end), or -1 when the digits there start none. Groups after the first have three or
+// more digits and follow one space or hyphen each (138 1234 5678, 400-800-1234). Together the
+// groups must have more than kMaxIntegerDigits digits, like a plain identifier, and there must
+// be three of them, or two after a leading zero (0571 88886666). A run that reads as thousands
+// (123 456 789) is an amount instead. A group that a scale, 多 or a decimal point continues
+// (138 1234 5万) is left out, so that the number it starts is read on its own.
+int32_t NumberReader::PhoneLikeRunEnd(int32_t begin, int32_t first_end) const {
+  int digits = first_end - begin;
+  if (digits < 2) {
+    return -1;
+  }
+  int groups = 1;
+  bool thousands = digits <= 3;
+  int32_t i = first_end;
+  while (At(i) == U' ' || At(i) == U'-') {
+    int32_t k = i + 1;
+    while (IsAsciiDigit(At(k))) {
+      ++k;
+    }
+    int size = k - i - 1;
+    if (size < 3 || ContinuesArabic(At(k)) || (At(k) == U'.' && IsAsciiDigit(At(k + 1)))) {
+      break;
+    }
+    thousands = thousands && At(i) == U' ' && size == 3;
+    digits += size;
+    ++groups;
+    i = k;
+  }
+  bool enough_groups = groups >= 3 || (groups == 2 && At(begin) == U'0');
+  if (digits <= kMaxIntegerDigits || thousands || !enough_groups) {
+    return -1;
+  }
+  return i;
+}
+
 ArabicRun NumberReader::ReadArabic(int32_t begin) const {
   ArabicRun run;
   int32_t i = begin;
   while (IsAsciiDigit(At(i))) {
     ++i;
+  }
+  // A phone number in groups is one identifier, so none of its groups is read as a number.
+  if (At(i) == U' ' || At(i) == U'-') {
+    int32_t phone_end = PhoneLikeRunEnd(begin, i);
+    if (phone_end >= 0) {
+      run.end = phone_end;
+      run.ok = options_.keep_identifiers;
+      run.identifier = true;
+      run.integer = true;
+      return run;
+    }
   }
   int groups = 0;
   i = ReadDigitGroups(begin, i, &groups);
@@ -855,13 +910,6 @@ void NumeralParser::Finish() {
     core_.scale_begin = -1;
     core_.scale = 0;
   }
-}
-
-// Whether cp after an Arabic number lets NumeralParser read on: a unit character (3万, 5千),
-// a shorthand (3w, 5k) or 多 and 余 (3000多).
-bool ContinuesArabic(char32_t cp) {
-  return ChineseUnit(cp) > 0 || cp == U'w' || cp == U'W' || cp == U'k' || cp == U'K' ||
-         cp == U'多' || cp == U'余';
 }
 
 Core NumberReader::ReadCore(int32_t begin) const {

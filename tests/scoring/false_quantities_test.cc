@@ -1,0 +1,86 @@
+// Tests for text that looks like a quantity next to a trigger but is none, such as phone
+// numbers written in groups.
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "scoring/extract.h"
+
+namespace logbridge::scoring {
+namespace {
+
+const Extractor& Deals() {
+  static const Extractor kExtractor = std::move(
+      Extractor::Create({{"deals", "sales", "签约|成交|回款", QuantityKind::kAmount, {}, 8},
+                         {"visits", "visits", "拜访", QuantityKind::kCount, {"家"}, 8}})
+          .value());
+  return kExtractor;
+}
+
+// Returns rule=value for each match, with the reason when the match is not counted.
+std::string Describe(const std::vector<Extraction>& found) {
+  std::string out;
+  for (const Extraction& e : found) {
+    out += e.rule + "=" + e.quantity.Value().ToString();
+    if (e.identifier) {
+      out += " identifier";
+    }
+    if (e.unreadable) {
+      out += " unreadable";
+    }
+    out += "; ";
+  }
+  return out;
+}
+
+TEST_CASE("Phone groups are identifiers", "[extract]") {
+  struct Case {
+    const char* text;
+    const char* quoted;  // the identifier as the match quotes it
+  };
+  for (Case c : {Case{"上午签约138 1234 5678元的订单", "138 1234 5678元"},
+                 Case{"签约138-1234-5678元", "138-1234-5678元"},
+                 Case{"签约0571 8888 6666元", "0571 8888 6666元"},
+                 Case{"签约0571 88886666元", "0571 88886666元"},
+                 Case{"签约400 800 1234元", "400 800 1234元"},
+                 Case{"签约400-800-1234元", "400-800-1234元"}}) {
+    INFO("text: " << c.text);
+    std::vector<Extraction> found = Deals().Extract(c.text);
+    INFO(Describe(found));
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].identifier);
+    std::string text = c.text;
+    std::string quoted = c.quoted;
+    CHECK(found[0].span_end_byte == static_cast<int32_t>(text.find(quoted) + quoted.size()));
+  }
+}
+
+TEST_CASE("Amount after phone groups counts", "[extract]") {
+  std::vector<Extraction> found = Deals().Extract("客户电话138 1234 5678，今天签约5万元");
+  INFO(Describe(found));
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].quantity.Value().ToString() == "50000");
+  CHECK_FALSE(found[0].identifier);
+
+  found = Deals().Extract("138 1234 5678签约5万元");
+  INFO(Describe(found));
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].quantity.Value().ToString() == "50000");
+}
+
+TEST_CASE("Spaced thousands stay amounts", "[extract]") {
+  for (auto [text, value] : {std::pair{"签约123 456 789元", "123456789"},
+                             std::pair{"签约12 000元", "12000"},
+                             std::pair{"签约1000-2000万元", "15000000"}}) {
+    INFO("text: " << text);
+    std::vector<Extraction> found = Deals().Extract(text);
+    INFO(Describe(found));
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].quantity.Value().ToString() == value);
+    CHECK_FALSE(found[0].identifier);
+  }
+}
+
+}  // namespace
+}  // namespace logbridge::scoring
