@@ -239,6 +239,27 @@ void AddClauseBeforeComma(std::u32string_view folded, const std::vector<int32_t>
   clauses->push_back(before);
 }
 
+// Inserts into *breaks, which stays in increasing order, the position of each + that ends a
+// hedged number and comes before a word, as in 回款2万+欠款3万元. Such a + joins two items, so
+// a trigger before it must not take a number after it. A + before a number is a sum, and one
+// at the end of the text a hedge, so neither ends a clause.
+void AddPlusBreaks(std::u32string_view folded, const std::vector<NumberMatch>& numbers,
+                   std::vector<int32_t>* breaks) {
+  for (const NumberMatch& number : numbers) {
+    if (!number.hedged || folded[number.end - 1] != U'+') {
+      continue;
+    }
+    auto next = static_cast<size_t>(number.end);
+    while (next < folded.size() && folded[next] == U' ') {
+      ++next;
+    }
+    if (next < folded.size()) {
+      int32_t plus = number.end - 1;
+      breaks->insert(std::lower_bound(breaks->begin(), breaks->end(), plus), plus);
+    }
+  }
+}
+
 // Returns the stronger of two clause aspects: negated, then planned, then done.
 Aspect CombineAspects(Aspect a, Aspect b) {
   if (a == Aspect::kNegated || b == Aspect::kNegated) {
@@ -1504,6 +1525,7 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
       scratch.breaks.push_back(position);
     }
   }
+  AddPlusBreaks(folded, scratch.numbers, &scratch.breaks);
   scratch.clauses.clear();
   scratch.number_clause.clear();
   for (size_t i = 0; i < scratch.numbers.size(); ++i) {

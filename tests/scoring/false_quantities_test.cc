@@ -1,5 +1,5 @@
-// Tests for text that looks like a quantity next to a trigger but is none, such as phone
-// numbers written in groups.
+// Tests for text that looks like a quantity next to a trigger but is none: phone numbers
+// written in groups and a + before a new word.
 #include <string>
 #include <vector>
 
@@ -80,6 +80,21 @@ TEST_CASE("Spaced thousands stay amounts", "[extract]") {
     CHECK(found[0].quantity.Value().ToString() == value);
     CHECK_FALSE(found[0].identifier);
   }
+}
+
+TEST_CASE("Plus before a word ends the clause", "[extract]") {
+  for (const char* text : {"回款2万+欠款3万元", "回款2万 + 欠款3万元"}) {
+    INFO("text: " << text);
+    std::vector<Extraction> found = Deals().Extract(text);
+    INFO(Describe(found));
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].quantity.Value().ToString() == "20000");
+  }
+  // A + before a number is still a sum, and a + before no word a hedge.
+  CHECK(Describe(Deals().Extract("回款2万+3万元")) == "deals=50000; ");
+  CHECK(Describe(Deals().Extract("回款2万+")) == "deals=20000; ");
+  // A + with no number before it joins two words, so 拜访 still takes 3家.
+  CHECK(Describe(Deals().Extract("拜访+签约3家")) == "visits=3; ");
 }
 
 }  // namespace
