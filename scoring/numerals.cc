@@ -189,6 +189,26 @@ const std::vector<std::u32string>& IdiomWords() {
   return kWords;
 }
 
+// Names that start with a scale character (万科 and 万达 are property developers, 百度 a search
+// company). A number written right before one (2026万科项目) is a year or a label, not an amount,
+// so it is not read at all. A longer word in kScaleNotName keeps the scale: 100万科技 is one
+// million of technology work.
+// NOTE: the list holds well-known names only, and an admin cannot extend it yet.
+constexpr std::u32string_view kNamesAfterNumber[] = {U"万科", U"万达", U"万豪", U"百度", U"千禧"};
+constexpr std::u32string_view kScaleNotName[] = {U"万科技", U"万达成", U"万达到", U"万达标",
+                                                 U"万豪华"};
+
+// Whether a name of kNamesAfterNumber starts at text[i].
+bool StartsName(std::u32string_view text, size_t i) {
+  char32_t first = text[i];
+  if (first != U'万' && first != U'百' && first != U'千') {
+    return false;
+  }
+  auto starts = [&](std::u32string_view word) { return text.substr(i, word.size()) == word; };
+  return std::any_of(std::begin(kNamesAfterNumber), std::end(kNamesAfterNumber), starts) &&
+         std::none_of(std::begin(kScaleNotName), std::end(kScaleNotName), starts);
+}
+
 // A code point of an idiom word and its position in the word.
 struct IdiomAnchor {
   char32_t cp = 0;
@@ -326,6 +346,8 @@ class NumberReader {
     return static_cast<size_t>(static_cast<uint32_t>(i)) < text_.size() ? text_[i] : 0;
   }
   int32_t size() const { return static_cast<int32_t>(text_.size()); }
+  // Whether a name of kNamesAfterNumber starts at text[i].
+  bool StartsNameAt(int32_t i) const { return i >= 0 && i < size() && StartsName(text_, i); }
   ArabicRun ReadArabic(int32_t begin) const;
 
   // The outcome of ReadCommonAt.
@@ -696,7 +718,7 @@ NumeralParser::Step NumeralParser::ReadToken(char32_t cp) {
 
   int64_t unit = ChineseUnit(cp);
   if (unit > 0) {
-    if (!ApplyUnit(unit)) {
+    if ((unit >= 100 && reader_.StartsNameAt(i_)) || !ApplyUnit(unit)) {
       return Step::kStop;
     }
     bool large = unit >= kTenThousand;
@@ -1308,6 +1330,9 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume,
     ++unit_begin;
   }
   const UnitWord* word = prefix.percent ? nullptr : units_.Match(text_, unit_begin);
+  if (StartsNameAt(core.end) || (IsInlineSpace(At(core.end)) && StartsNameAt(core.end + 1))) {
+    return std::nullopt;  // 2026万科项目 names a project, and 2026 is no amount
+  }
 
   // Left context: ordinals (第三), foreign currency signs ($3万, € 500, which are skipped like
   // 3万美元) and identifiers (V2, 订单号123).
@@ -1418,7 +1443,7 @@ int32_t NumberReader::ReadCommonNumeral(int32_t begin, Decimal* value,
     constexpr int64_t kUnitsPerDigit[] = {10000, 1000, 100, 10, 1};  // by fraction digits
     units *= kUnitsPerDigit[fraction_digits];
     *value = Decimal::FromUnits(units);
-    if (At(i) == U'万') {
+    if (At(i) == U'万' && !StartsName(text_, i)) {
       // At most 99,999,999.9999 x 10,000 units, far inside int64_t.
       *value = Decimal::FromUnits(units * kTenThousand);
       *scale_begin = i;

@@ -1,5 +1,5 @@
 // Tests for text that looks like a quantity next to a trigger but is none: phone numbers
-// written in groups and a + before a new word.
+// written in groups, a + before a new word, and names that start with a scale character.
 #include <string>
 #include <vector>
 
@@ -95,6 +95,21 @@ TEST_CASE("Plus before a word ends the clause", "[extract]") {
   CHECK(Describe(Deals().Extract("回款2万+")) == "deals=20000; ");
   // A + with no number before it joins two words, so 拜访 still takes 3家.
   CHECK(Describe(Deals().Extract("拜访+签约3家")) == "visits=3; ");
+}
+
+TEST_CASE("Scale character starting a name", "[extract]") {
+  for (const char* text : {"签约2026万科项目", "签约2026万达广场", "签约100百度云",
+                           "签约2000千禧酒店", "签约2026 万科项目"}) {
+    INFO("text: " << text);
+    CHECK(Describe(Deals().Extract(text)).empty());
+  }
+  // A word that only starts like a name leaves the scale alone.
+  for (auto [text, value] : {std::pair{"签约100万科技服务合同", "1000000"},
+                             std::pair{"回款5万达成目标", "50000"},
+                             std::pair{"签约3万元万科项目", "30000"}}) {
+    INFO("text: " << text);
+    CHECK(Describe(Deals().Extract(text)) == std::string("deals=") + value + "; ");
+  }
 }
 
 }  // namespace
