@@ -112,5 +112,15 @@ TEST_CASE("Scale character starting a name", "[extract]") {
   }
 }
 
+TEST_CASE("Unreadable amount keeps its trigger", "[extract]") {
+  // The unreadable 3万-2万元 is the deal, so 签约 does not take the deposit before it.
+  std::vector<Extraction> found = Deals().Extract("收到3万元定金后签约3万-2万元");
+  INFO(Describe(found));
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].unreadable);
+  // A readable number after the trigger leaves the deposit alone in the same way.
+  CHECK(Describe(Deals().Extract("收到3万元定金后签约5万元")) == "deals=50000; ");
+}
+
 }  // namespace
 }  // namespace logbridge::scoring
