@@ -193,7 +193,7 @@ const std::vector<std::u32string>& IdiomWords() {
 // company). A number written right before one (2026万科项目) is a year or a label, not an amount,
 // so it is not read at all. A longer word in kScaleNotName keeps the scale: 100万科技 is one
 // million of technology work.
-// NOTE: the list holds well-known names only, and an admin cannot extend it yet.
+// NOTE: the list contains a few well-known names only, and a config cannot add more yet.
 constexpr std::u32string_view kNamesAfterNumber[] = {U"万科", U"万达", U"万豪", U"百度", U"千禧"};
 constexpr std::u32string_view kScaleNotName[] = {U"万科技", U"万达成", U"万达到", U"万达标",
                                                  U"万豪华"};
@@ -346,7 +346,7 @@ class NumberReader {
     return static_cast<size_t>(static_cast<uint32_t>(i)) < text_.size() ? text_[i] : 0;
   }
   int32_t size() const { return static_cast<int32_t>(text_.size()); }
-  // Whether a name of kNamesAfterNumber starts at text[i].
+  // StartsName for this reader's text, and false outside it.
   bool StartsNameAt(int32_t i) const { return i >= 0 && i < size() && StartsName(text_, i); }
   ArabicRun ReadArabic(int32_t begin) const;
 
@@ -476,7 +476,7 @@ int32_t NumberReader::ReadDigitGroups(int32_t begin, int32_t i, int* groups) con
 // groups must have more than kMaxIntegerDigits digits, like a plain identifier, and there must
 // be three of them, or two after a leading zero (0571 88886666). A run that reads as thousands
 // (123 456 789) is an amount instead. A group that a scale, 多 or a decimal point continues
-// (138 1234 5万) is left out, so that the number it starts is read on its own.
+// (138 1234 5678万) is left out, so that the number it starts is read on its own.
 int32_t NumberReader::PhoneLikeRunEnd(int32_t begin, int32_t first_end) const {
   int digits = first_end - begin;
   if (digits < 2) {

@@ -1,5 +1,5 @@
-// Tests for text that looks like a quantity next to a trigger but is none: phone numbers
-// written in groups, a + before a new word, and names that start with a scale character.
+// Tests for text next to a trigger that looks like a quantity but is no quantity: phone
+// numbers written in groups, a + before a new word, and names that start with a scale character.
 #include <string>
 #include <vector>
 
@@ -70,9 +70,9 @@ TEST_CASE("Amount after phone groups counts", "[extract]") {
 }
 
 TEST_CASE("Spaced thousands stay amounts", "[extract]") {
-  for (auto [text, value] : {std::pair{"签约123 456 789元", "123456789"},
-                             std::pair{"签约12 000元", "12000"},
-                             std::pair{"签约1000-2000万元", "15000000"}}) {
+  for (auto [text, value] :
+       {std::pair{"签约123 456 789元", "123456789"}, std::pair{"签约12 000元", "12000"},
+        std::pair{"签约1000-2000万元", "15000000"}}) {
     INFO("text: " << text);
     std::vector<Extraction> found = Deals().Extract(text);
     INFO(Describe(found));
@@ -104,9 +104,9 @@ TEST_CASE("Scale character starting a name", "[extract]") {
     CHECK(Describe(Deals().Extract(text)).empty());
   }
   // A word that only starts like a name leaves the scale alone.
-  for (auto [text, value] : {std::pair{"签约100万科技服务合同", "1000000"},
-                             std::pair{"回款5万达成目标", "50000"},
-                             std::pair{"签约3万元万科项目", "30000"}}) {
+  for (auto [text, value] :
+       {std::pair{"签约100万科技服务合同", "1000000"}, std::pair{"回款5万达成目标", "50000"},
+        std::pair{"签约3万元万科项目", "30000"}}) {
     INFO("text: " << text);
     CHECK(Describe(Deals().Extract(text)) == std::string("deals=") + value + "; ");
   }
