@@ -239,27 +239,6 @@ void AddClauseBeforeComma(std::u32string_view folded, const std::vector<int32_t>
   clauses->push_back(before);
 }
 
-// Inserts into *breaks, which stays in increasing order, the position of each + that ends a
-// hedged number and comes before a word, as in 回款2万+欠款3万元. Such a + joins two items, so
-// a trigger before it must not take a number after it. A + before a number is a sum, and one
-// at the end of the text a hedge, so neither ends a clause.
-void AddPlusBreaks(std::u32string_view folded, const std::vector<NumberMatch>& numbers,
-                   std::vector<int32_t>* breaks) {
-  for (const NumberMatch& number : numbers) {
-    if (!number.hedged || folded[number.end - 1] != U'+') {
-      continue;
-    }
-    auto next = static_cast<size_t>(number.end);
-    while (next < folded.size() && folded[next] == U' ') {
-      ++next;
-    }
-    if (next < folded.size()) {
-      int32_t plus = number.end - 1;
-      breaks->insert(std::lower_bound(breaks->begin(), breaks->end(), plus), plus);
-    }
-  }
-}
-
 // Returns the stronger of two clause aspects: negated, then planned, then done.
 Aspect CombineAspects(Aspect a, Aspect b) {
   if (a == Aspect::kNegated || b == Aspect::kNegated) {
@@ -430,6 +409,9 @@ struct ExtractScratch {
   // words, in increasing order.
   std::vector<int32_t> marked;
   std::vector<int32_t> breaks;                       // the clause breaks among them
+  // Positions of each + that joins a number to a new word (回款2万+欠款3万元), in increasing
+  // order. A trigger before such a + takes no number after it.
+  std::vector<int32_t> plus_joins;
   std::vector<int> number_clause;                    // clause index of each number
   std::vector<std::pair<int32_t, int32_t>> clauses;  // clauses that hold numbers, in order
   std::vector<std::optional<Aspect>> clause_aspect;  // computed on first use
@@ -1080,6 +1062,12 @@ struct Extractor::Impl {
     clause_starts.Add(cp);
     scan_marks.Add(cp);
   }
+  // Replaces *joins with the position of each + that ends a hedged number and comes before a
+  // word that is no unit word, in increasing order. Such a + joins two items, as in
+  // 回款2万+欠款3万元. A + before a number is a sum, and one before a unit word (5+个用户) or at
+  // the end of the text a hedge.
+  void FindPlusJoins(std::u32string_view folded, const std::vector<NumberMatch>& numbers,
+                     std::vector<int32_t>* joins) const;
   // Fills scratch->triggers from the clauses in scratch->clauses.
   void CollectTriggers(ExtractScratch* scratch) const;
   // Whether the number at index number may bind to trigger in the clause before its own. Only
@@ -1298,6 +1286,25 @@ Result<Extractor> Extractor::Create(std::vector<ExtractionRule> rules) {
   return Extractor(std::move(impl));
 }
 
+void Extractor::Impl::FindPlusJoins(std::u32string_view folded,
+                                    const std::vector<NumberMatch>& numbers,
+                                    std::vector<int32_t>* joins) const {
+  joins->clear();
+  for (const NumberMatch& number : numbers) {
+    if (!number.hedged || folded[number.end - 1] != U'+') {
+      continue;
+    }
+    auto next = static_cast<size_t>(number.end);
+    while (next < folded.size() && folded[next] == U' ') {
+      ++next;
+    }
+    if (next < folded.size() && !IsClauseBreak(folded, next) &&
+        units.Match(folded, next) == nullptr) {
+      joins->push_back(number.end - 1);
+    }
+  }
+}
+
 void Extractor::Impl::CollectTriggers(ExtractScratch* scratch) const {
   const FoldBuffer& buffer = scratch->buffer;
   std::vector<Trigger>& triggers = scratch->triggers;
@@ -1393,6 +1400,14 @@ int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
     int max_gap = rules[trigger.rule].max_gap;
     if (gap > max_gap) {
       continue;
+    }
+    // A trigger takes no number after a + that joins a new word (回款2万+欠款3万元).
+    if (trigger_first && !overlaps && !scratch.plus_joins.empty()) {
+      auto join =
+          std::lower_bound(scratch.plus_joins.begin(), scratch.plus_joins.end(), trigger.end);
+      if (join != scratch.plus_joins.end() && *join < quantity.begin) {
+        continue;
+      }
     }
     if (!trigger_first) {
       // A trigger after this number belongs to a number that follows it, if one does
@@ -1525,7 +1540,7 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
       scratch.breaks.push_back(position);
     }
   }
-  AddPlusBreaks(folded, scratch.numbers, &scratch.breaks);
+  impl_->FindPlusJoins(folded, scratch.numbers, &scratch.plus_joins);
   scratch.clauses.clear();
   scratch.number_clause.clear();
   for (size_t i = 0; i < scratch.numbers.size(); ++i) {

@@ -82,7 +82,7 @@ TEST_CASE("Spaced thousands stay amounts", "[extract]") {
   }
 }
 
-TEST_CASE("Plus before a word ends the clause", "[extract]") {
+TEST_CASE("Plus before a new word", "[extract]") {
   for (const char* text : {"回款2万+欠款3万元", "回款2万 + 欠款3万元"}) {
     INFO("text: " << text);
     std::vector<Extraction> found = Deals().Extract(text);
@@ -95,6 +95,9 @@ TEST_CASE("Plus before a word ends the clause", "[extract]") {
   CHECK(Describe(Deals().Extract("回款2万+")) == "deals=20000; ");
   // A + with no number before it joins two words, so 拜访 still takes 3家.
   CHECK(Describe(Deals().Extract("拜访+签约3家")) == "visits=3; ");
+  // A + before a unit word is a hedge, and a trigger after the + still takes the number.
+  CHECK(Describe(Deals().Extract("完成5+家客户拜访")) == "visits=5; ");
+  CHECK(Describe(Deals().Extract("完成5万+的回款")) == "deals=50000; ");
 }
 
 TEST_CASE("Scale character starting a name", "[extract]") {
