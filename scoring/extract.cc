@@ -1064,8 +1064,8 @@ struct Extractor::Impl {
   }
   // Replaces *joins with the position of each + that ends a hedged number and comes before a
   // word that is no unit word, in increasing order. Such a + joins two items, as in
-  // 回款2万+欠款3万元. A + before a number is a sum, and one before a unit word (5+个用户) or at
-  // the end of the text a hedge.
+  // 回款2万+欠款3万元. A + before a number is a sum, and one before a unit word (5+个用户), before
+  // 左右 or at the end of the text a hedge.
   void FindPlusJoins(std::u32string_view folded, const std::vector<NumberMatch>& numbers,
                      std::vector<int32_t>* joins) const;
   // Fills scratch->triggers from the clauses in scratch->clauses.
@@ -1299,7 +1299,7 @@ void Extractor::Impl::FindPlusJoins(std::u32string_view folded,
       ++next;
     }
     if (next < folded.size() && !IsClauseBreak(folded, next) &&
-        units.Match(folded, next) == nullptr) {
+        units.Match(folded, next) == nullptr && folded.substr(next, 2) != U"左右") {
       joins->push_back(number.end - 1);
     }
   }

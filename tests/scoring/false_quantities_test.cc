@@ -98,6 +98,7 @@ TEST_CASE("Plus before a new word", "[extract]") {
   // A + before a unit word is a hedge, and a trigger after the + still takes the number.
   CHECK(Describe(Deals().Extract("完成5+家客户拜访")) == "visits=5; ");
   CHECK(Describe(Deals().Extract("完成5万+的回款")) == "deals=50000; ");
+  CHECK(Describe(Deals().Extract("回款约5万+左右共12 000元")) == "deals=12000; ");
 }
 
 TEST_CASE("Scale character starting a name", "[extract]") {
