@@ -1062,12 +1062,11 @@ struct Extractor::Impl {
     clause_starts.Add(cp);
     scan_marks.Add(cp);
   }
-  // Replaces *joins with the position of each + that ends a hedged number and comes before a
-  // word that is no unit word, in increasing order. Such a + joins two items, as in
-  // 回款2万+欠款3万元. A + before a number is a sum, and one before a unit word (5+个用户), before
-  // 左右 or at the end of the text a hedge.
-  void FindPlusJoins(std::u32string_view folded, const std::vector<NumberMatch>& numbers,
-                     std::vector<int32_t>* joins) const;
+  // Appends to *joins the position of the + that ends number when a word that is no unit word
+  // follows it. Such a + joins two items, as in 回款2万+欠款3万元. A + before a number is a sum,
+  // and one before a unit word (5+个用户), before 左右 or at the end of the text a hedge.
+  void AddPlusJoin(std::u32string_view folded, const NumberMatch& number,
+                   std::vector<int32_t>* joins) const;
   // Fills scratch->triggers from the clauses in scratch->clauses.
   void CollectTriggers(ExtractScratch* scratch) const;
   // Whether the number at index number may bind to trigger in the clause before its own. Only
@@ -1286,22 +1285,18 @@ Result<Extractor> Extractor::Create(std::vector<ExtractionRule> rules) {
   return Extractor(std::move(impl));
 }
 
-void Extractor::Impl::FindPlusJoins(std::u32string_view folded,
-                                    const std::vector<NumberMatch>& numbers,
-                                    std::vector<int32_t>* joins) const {
-  joins->clear();
-  for (const NumberMatch& number : numbers) {
-    if (!number.hedged || folded[number.end - 1] != U'+') {
-      continue;
-    }
-    auto next = static_cast<size_t>(number.end);
-    while (next < folded.size() && folded[next] == U' ') {
-      ++next;
-    }
-    if (next < folded.size() && !IsClauseBreak(folded, next) &&
-        units.Match(folded, next) == nullptr && folded.substr(next, 2) != U"左右") {
-      joins->push_back(number.end - 1);
-    }
+void Extractor::Impl::AddPlusJoin(std::u32string_view folded, const NumberMatch& number,
+                                  std::vector<int32_t>* joins) const {
+  if (folded[number.end - 1] != U'+') {
+    return;
+  }
+  auto next = static_cast<size_t>(number.end);
+  while (next < folded.size() && folded[next] == U' ') {
+    ++next;
+  }
+  if (next < folded.size() && !IsClauseBreak(folded, next) &&
+      units.Match(folded, next) == nullptr && folded.substr(next, 2) != U"左右") {
+    joins->push_back(number.end - 1);
   }
 }
 
@@ -1540,11 +1535,14 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
       scratch.breaks.push_back(position);
     }
   }
-  impl_->FindPlusJoins(folded, scratch.numbers, &scratch.plus_joins);
   scratch.clauses.clear();
   scratch.number_clause.clear();
+  scratch.plus_joins.clear();
   for (size_t i = 0; i < scratch.numbers.size(); ++i) {
     const NumberMatch& number = scratch.numbers[i];
+    if (number.hedged) {
+      impl_->AddPlusJoin(folded, number, &scratch.plus_joins);
+    }
     if (scratch.clauses.empty() || number.begin >= scratch.clauses.back().second) {
       std::pair<int32_t, int32_t> clause =
           ClauseAround(scratch.breaks, folded_size, number.begin);

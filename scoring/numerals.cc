@@ -201,12 +201,17 @@ constexpr std::u32string_view kScaleNotName[] = {U"万科技", U"万达成", U"�
 // Whether a name of kNamesAfterNumber starts at text[i].
 bool StartsName(std::u32string_view text, size_t i) {
   char32_t first = text[i];
-  if (first != U'万' && first != U'百' && first != U'千') {
+  if ((first != U'万' && first != U'百' && first != U'千') || i + 1 >= text.size()) {
     return false;
   }
+  // A scale usually ends its number, so comparing two code points first is cheaper than
+  // comparing whole words.
+  char32_t second = text[i + 1];
+  bool may_start =
+      std::any_of(std::begin(kNamesAfterNumber), std::end(kNamesAfterNumber),
+                  [&](std::u32string_view word) { return word[0] == first && word[1] == second; });
   auto starts = [&](std::u32string_view word) { return text.substr(i, word.size()) == word; };
-  return std::any_of(std::begin(kNamesAfterNumber), std::end(kNamesAfterNumber), starts) &&
-         std::none_of(std::begin(kScaleNotName), std::end(kScaleNotName), starts);
+  return may_start && std::none_of(std::begin(kScaleNotName), std::end(kScaleNotName), starts);
 }
 
 // A code point of an idiom word and its position in the word.
