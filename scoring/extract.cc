@@ -409,6 +409,9 @@ struct ExtractScratch {
   // words, in increasing order.
   std::vector<int32_t> marked;
   std::vector<int32_t> breaks;                       // the clause breaks among them
+  // Positions of each + that joins a number to a new word (回款2万+欠款3万元), in increasing
+  // order. A trigger before such a + takes no number after it.
+  std::vector<int32_t> plus_joins;
   std::vector<int> number_clause;                    // clause index of each number
   std::vector<std::pair<int32_t, int32_t>> clauses;  // clauses that hold numbers, in order
   std::vector<std::optional<Aspect>> clause_aspect;  // computed on first use
@@ -1059,6 +1062,11 @@ struct Extractor::Impl {
     clause_starts.Add(cp);
     scan_marks.Add(cp);
   }
+  // Appends to *joins the position of the + that ends number when a word that is no unit word
+  // follows it. Such a + joins two items, as in 回款2万+欠款3万元. A + before a number is a sum,
+  // and one before a unit word (5+个用户), before 左右 or at the end of the text a hedge.
+  void AddPlusJoin(std::u32string_view folded, const NumberMatch& number,
+                   std::vector<int32_t>* joins) const;
   // Fills scratch->triggers from the clauses in scratch->clauses.
   void CollectTriggers(ExtractScratch* scratch) const;
   // Whether the number at index number may bind to trigger in the clause before its own. Only
@@ -1277,6 +1285,21 @@ Result<Extractor> Extractor::Create(std::vector<ExtractionRule> rules) {
   return Extractor(std::move(impl));
 }
 
+void Extractor::Impl::AddPlusJoin(std::u32string_view folded, const NumberMatch& number,
+                                  std::vector<int32_t>* joins) const {
+  if (folded[number.end - 1] != U'+') {
+    return;
+  }
+  auto next = static_cast<size_t>(number.end);
+  while (next < folded.size() && folded[next] == U' ') {
+    ++next;
+  }
+  if (next < folded.size() && !IsClauseBreak(folded, next) &&
+      units.Match(folded, next) == nullptr && folded.substr(next, 2) != U"左右") {
+    joins->push_back(number.end - 1);
+  }
+}
+
 void Extractor::Impl::CollectTriggers(ExtractScratch* scratch) const {
   const FoldBuffer& buffer = scratch->buffer;
   std::vector<Trigger>& triggers = scratch->triggers;
@@ -1373,14 +1396,22 @@ int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
     if (gap > max_gap) {
       continue;
     }
+    // A trigger takes no number after a + that joins a new word (回款2万+欠款3万元).
+    if (trigger_first && !overlaps && !scratch.plus_joins.empty()) {
+      auto join =
+          std::lower_bound(scratch.plus_joins.begin(), scratch.plus_joins.end(), trigger.end);
+      if (join != scratch.plus_joins.end() && *join < quantity.begin) {
+        continue;
+      }
+    }
     if (!trigger_first) {
       // A trigger after this number belongs to a number that follows it, if one does
-      // (拜访客户3家签约2家: 签约 takes 2家, not 3家).
+      // (拜访客户3家签约2家: 签约 takes 2家, not 3家). An unreadable one counts here too, since
+      // the writer meant it for the trigger (收到3万元定金后签约3万-2万元 is no deal of 30000).
       bool claimed = false;
       for (size_t next = number + 1; next < scratch.numbers.size() && !claimed; ++next) {
         const NumberMatch& candidate = scratch.numbers[next];
-        claimed = !candidate.identifier && !candidate.unreadable &&
-                  candidate.begin >= trigger.end &&
+        claimed = !candidate.identifier && candidate.begin >= trigger.end &&
                   candidate.begin - trigger.end <= max_gap &&
                   scratch.number_clause[next] == clause && Fit(trigger.rule, candidate) >= 0;
       }
@@ -1506,8 +1537,12 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
   }
   scratch.clauses.clear();
   scratch.number_clause.clear();
+  scratch.plus_joins.clear();
   for (size_t i = 0; i < scratch.numbers.size(); ++i) {
     const NumberMatch& number = scratch.numbers[i];
+    if (number.hedged) {
+      impl_->AddPlusJoin(folded, number, &scratch.plus_joins);
+    }
     if (scratch.clauses.empty() || number.begin >= scratch.clauses.back().second) {
       std::pair<int32_t, int32_t> clause =
           ClauseAround(scratch.breaks, folded_size, number.begin);

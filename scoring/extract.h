@@ -105,8 +105,9 @@ struct Extraction {
   int32_t span_begin_byte = -1;
   int32_t span_end_byte = -1;
   Aspect aspect = Aspect::kDone;
-  // A plain digit run of more than eight digits (签约123456789元), read as an identifier such
-  // as a phone or order number: shown, never counted.
+  // A plain digit run of more than eight digits (签约123456789元) or a phone number in digit
+  // groups (138 1234 5678), read as an identifier such as a phone or order number: shown, never
+  // counted.
   bool identifier = false;
   // Digits whose separators fit no grouping (签约5,00元, 1.200,50): shown with value 0, never
   // counted.
@@ -164,7 +165,8 @@ class Extractor {
   // nearest trigger, then a trigger before the number, then the earlier rule. Each trigger
   // occurrence counts at most one number, the one that fits it best by the same order (then
   // the earlier number), so 拜访客户3家共3次 is 3; a number that loses its trigger binds to its
-  // next best. A number with a unit word or mark of the rule's kind (1万元, 2家, 3小时, 80%)
+  // next best. A trigger takes no number after a + that joins a new word (回款2万+欠款3万元),
+  // and none before itself when a number, even an unreadable one, follows it closely. A number with a unit word or mark of the rule's kind (1万元, 2家, 3小时, 80%)
   // may also bind to a trigger in the clause just before its own (签约，金额1万元). Only a
   // comma may separate the two clauses, the number's own clause must have no trigger of that
   // rule, and the gap, comma included, must be within max_gap. The aspect comes from cue

@@ -54,6 +54,13 @@ int64_t ChineseUnit(char32_t cp) {
   }
 }
 
+// Whether cp after an Arabic number lets NumeralParser read on: a unit character (3万, 5千),
+// a shorthand (3w, 5k) or 多 and 余 (3000多).
+bool ContinuesArabic(char32_t cp) {
+  return ChineseUnit(cp) > 0 || cp == U'w' || cp == U'W' || cp == U'k' || cp == U'K' ||
+         cp == U'多' || cp == U'余';
+}
+
 // Whether cp, right after a numeral, may extend or qualify it in the general reader. Every ASCII
 // code point but % may (digits, separators, joiners, spaces, letters, + and the end of the
 // text). So may the Chinese digits and units, 几, 数, 上, 多, 余, 点, 半, the range separators
@@ -180,6 +187,31 @@ const std::vector<std::u32string>& IdiomWords() {
       // 一 after a demonstrative is "the next one", "another one", not a count of one.
       U"下一", U"上一", U"另一", U"每一", U"这一", U"那一", U"哪一"};
   return kWords;
+}
+
+// Names that start with a scale character (万科 and 万达 are property developers, 百度 a search
+// company). A number written right before one (2026万科项目) is a year or a label, not an amount,
+// so it is not read at all. A longer word in kScaleNotName keeps the scale: 100万科技 is one
+// million of technology work.
+// NOTE: the list contains a few well-known names only, and a config cannot add more yet.
+constexpr std::u32string_view kNamesAfterNumber[] = {U"万科", U"万达", U"万豪", U"百度", U"千禧"};
+constexpr std::u32string_view kScaleNotName[] = {U"万科技", U"万达成", U"万达到", U"万达标",
+                                                 U"万豪华"};
+
+// Whether a name of kNamesAfterNumber starts at text[i].
+bool StartsName(std::u32string_view text, size_t i) {
+  char32_t first = text[i];
+  if ((first != U'万' && first != U'百' && first != U'千') || i + 1 >= text.size()) {
+    return false;
+  }
+  // A scale usually ends its number, so comparing two code points first is cheaper than
+  // comparing whole words.
+  char32_t second = text[i + 1];
+  bool may_start =
+      std::any_of(std::begin(kNamesAfterNumber), std::end(kNamesAfterNumber),
+                  [&](std::u32string_view word) { return word[0] == first && word[1] == second; });
+  auto starts = [&](std::u32string_view word) { return text.substr(i, word.size()) == word; };
+  return may_start && std::none_of(std::begin(kScaleNotName), std::end(kScaleNotName), starts);
 }
 
 // A code point of an idiom word and its position in the word.
@@ -319,6 +351,8 @@ class NumberReader {
     return static_cast<size_t>(static_cast<uint32_t>(i)) < text_.size() ? text_[i] : 0;
   }
   int32_t size() const { return static_cast<int32_t>(text_.size()); }
+  // StartsName for this reader's text, and false outside it.
+  bool StartsNameAt(int32_t i) const { return i >= 0 && i < size() && StartsName(text_, i); }
   ArabicRun ReadArabic(int32_t begin) const;
 
   // The outcome of ReadCommonAt.
@@ -345,6 +379,7 @@ class NumberReader {
   }
   bool IsThousandsComma(int32_t i) const;
   int32_t ReadDigitGroups(int32_t begin, int32_t i, int* groups) const;
+  int32_t PhoneLikeRunEnd(int32_t begin, int32_t first_end) const;
   int32_t SkipDigitRun(int32_t i) const;
   Core ReadCore(int32_t begin) const;
   // A currency sign or 百分之 before the numeral.
@@ -440,11 +475,58 @@ int32_t NumberReader::ReadDigitGroups(int32_t begin, int32_t i, int* groups) con
   return i;
 }
 
+// Returns the end of the phone-like run of digit groups whose first group is text[begin,
+// first_end), or -1 when the digits there start none. Groups after the first have three or
+// more digits and follow one space or hyphen each (138 1234 5678, 400-800-1234). Together the
+// groups must have more than kMaxIntegerDigits digits, like a plain identifier, and there must
+// be three of them, or two after a leading zero (0571 88886666). A run that reads as thousands
+// (123 456 789) is an amount instead. A group that a scale, 多 or a decimal point continues
+// (138 1234 5678万) is left out, so that the number it starts is read on its own.
+int32_t NumberReader::PhoneLikeRunEnd(int32_t begin, int32_t first_end) const {
+  int digits = first_end - begin;
+  if (digits < 2) {
+    return -1;
+  }
+  int groups = 1;
+  bool thousands = digits <= 3;
+  int32_t i = first_end;
+  while (At(i) == U' ' || At(i) == U'-') {
+    int32_t k = i + 1;
+    while (IsAsciiDigit(At(k))) {
+      ++k;
+    }
+    int size = k - i - 1;
+    if (size < 3 || ContinuesArabic(At(k)) || (At(k) == U'.' && IsAsciiDigit(At(k + 1)))) {
+      break;
+    }
+    thousands = thousands && At(i) == U' ' && size == 3;
+    digits += size;
+    ++groups;
+    i = k;
+  }
+  bool enough_groups = groups >= 3 || (groups == 2 && At(begin) == U'0');
+  if (digits <= kMaxIntegerDigits || thousands || !enough_groups) {
+    return -1;
+  }
+  return i;
+}
+
 ArabicRun NumberReader::ReadArabic(int32_t begin) const {
   ArabicRun run;
   int32_t i = begin;
   while (IsAsciiDigit(At(i))) {
     ++i;
+  }
+  // A phone number in groups is one identifier, so none of its groups is read as a number.
+  if (At(i) == U' ' || At(i) == U'-') {
+    int32_t phone_end = PhoneLikeRunEnd(begin, i);
+    if (phone_end >= 0) {
+      run.end = phone_end;
+      run.ok = options_.keep_identifiers;
+      run.identifier = true;
+      run.integer = true;
+      return run;
+    }
   }
   int groups = 0;
   i = ReadDigitGroups(begin, i, &groups);
@@ -641,7 +723,7 @@ NumeralParser::Step NumeralParser::ReadToken(char32_t cp) {
 
   int64_t unit = ChineseUnit(cp);
   if (unit > 0) {
-    if (!ApplyUnit(unit)) {
+    if ((unit >= 100 && reader_.StartsNameAt(i_)) || !ApplyUnit(unit)) {
       return Step::kStop;
     }
     bool large = unit >= kTenThousand;
@@ -855,13 +937,6 @@ void NumeralParser::Finish() {
     core_.scale_begin = -1;
     core_.scale = 0;
   }
-}
-
-// Whether cp after an Arabic number lets NumeralParser read on: a unit character (3万, 5千),
-// a shorthand (3w, 5k) or 多 and 余 (3000多).
-bool ContinuesArabic(char32_t cp) {
-  return ChineseUnit(cp) > 0 || cp == U'w' || cp == U'W' || cp == U'k' || cp == U'K' ||
-         cp == U'多' || cp == U'余';
 }
 
 Core NumberReader::ReadCore(int32_t begin) const {
@@ -1260,6 +1335,9 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume,
     ++unit_begin;
   }
   const UnitWord* word = prefix.percent ? nullptr : units_.Match(text_, unit_begin);
+  if (StartsNameAt(core.end) || (IsInlineSpace(At(core.end)) && StartsNameAt(core.end + 1))) {
+    return std::nullopt;  // 2026万科项目 names a project, and 2026 is no amount
+  }
 
   // Left context: ordinals (第三), foreign currency signs ($3万, € 500, which are skipped like
   // 3万美元) and identifiers (V2, 订单号123).
@@ -1370,7 +1448,7 @@ int32_t NumberReader::ReadCommonNumeral(int32_t begin, Decimal* value,
     constexpr int64_t kUnitsPerDigit[] = {10000, 1000, 100, 10, 1};  // by fraction digits
     units *= kUnitsPerDigit[fraction_digits];
     *value = Decimal::FromUnits(units);
-    if (At(i) == U'万') {
+    if (At(i) == U'万' && !StartsName(text_, i)) {
       // At most 99,999,999.9999 x 10,000 units, far inside int64_t.
       *value = Decimal::FromUnits(units * kTenThousand);
       *scale_begin = i;

@@ -1,0 +1,130 @@
+// Tests for text next to a trigger that looks like a quantity but is no quantity: phone
+// numbers written in groups, a + before a new word, and names that start with a scale character.
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "scoring/extract.h"
+
+namespace logbridge::scoring {
+namespace {
+
+const Extractor& Deals() {
+  static const Extractor kExtractor = std::move(
+      Extractor::Create({{"deals", "sales", "签约|成交|回款", QuantityKind::kAmount, {}, 8},
+                         {"visits", "visits", "拜访", QuantityKind::kCount, {"家"}, 8}})
+          .value());
+  return kExtractor;
+}
+
+// Returns rule=value for each match, with the reason when the match is not counted.
+std::string Describe(const std::vector<Extraction>& found) {
+  std::string out;
+  for (const Extraction& e : found) {
+    out += e.rule + "=" + e.quantity.Value().ToString();
+    if (e.identifier) {
+      out += " identifier";
+    }
+    if (e.unreadable) {
+      out += " unreadable";
+    }
+    out += "; ";
+  }
+  return out;
+}
+
+TEST_CASE("Phone groups are identifiers", "[extract]") {
+  struct Case {
+    const char* text;
+    const char* quoted;  // the identifier as the match quotes it
+  };
+  for (Case c : {Case{"上午签约138 1234 5678元的订单", "138 1234 5678元"},
+                 Case{"签约138-1234-5678元", "138-1234-5678元"},
+                 Case{"签约0571 8888 6666元", "0571 8888 6666元"},
+                 Case{"签约0571 88886666元", "0571 88886666元"},
+                 Case{"签约400 800 1234元", "400 800 1234元"},
+                 Case{"签约400-800-1234元", "400-800-1234元"}}) {
+    INFO("text: " << c.text);
+    std::vector<Extraction> found = Deals().Extract(c.text);
+    INFO(Describe(found));
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].identifier);
+    std::string text = c.text;
+    std::string quoted = c.quoted;
+    CHECK(found[0].span_end_byte == static_cast<int32_t>(text.find(quoted) + quoted.size()));
+  }
+}
+
+TEST_CASE("Amount after phone groups counts", "[extract]") {
+  std::vector<Extraction> found = Deals().Extract("客户电话138 1234 5678，今天签约5万元");
+  INFO(Describe(found));
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].quantity.Value().ToString() == "50000");
+  CHECK_FALSE(found[0].identifier);
+
+  found = Deals().Extract("138 1234 5678签约5万元");
+  INFO(Describe(found));
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].quantity.Value().ToString() == "50000");
+}
+
+TEST_CASE("Spaced thousands stay amounts", "[extract]") {
+  for (auto [text, value] :
+       {std::pair{"签约123 456 789元", "123456789"}, std::pair{"签约12 000元", "12000"},
+        std::pair{"签约1000-2000万元", "15000000"}}) {
+    INFO("text: " << text);
+    std::vector<Extraction> found = Deals().Extract(text);
+    INFO(Describe(found));
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].quantity.Value().ToString() == value);
+    CHECK_FALSE(found[0].identifier);
+  }
+}
+
+TEST_CASE("Plus before a new word", "[extract]") {
+  for (const char* text : {"回款2万+欠款3万元", "回款2万 + 欠款3万元"}) {
+    INFO("text: " << text);
+    std::vector<Extraction> found = Deals().Extract(text);
+    INFO(Describe(found));
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].quantity.Value().ToString() == "20000");
+  }
+  // A + before a number is still a sum, and a + before no word a hedge.
+  CHECK(Describe(Deals().Extract("回款2万+3万元")) == "deals=50000; ");
+  CHECK(Describe(Deals().Extract("回款2万+")) == "deals=20000; ");
+  // A + with no number before it joins two words, so 拜访 still takes 3家.
+  CHECK(Describe(Deals().Extract("拜访+签约3家")) == "visits=3; ");
+  // A + before a unit word is a hedge, and a trigger after the + still takes the number.
+  CHECK(Describe(Deals().Extract("完成5+家客户拜访")) == "visits=5; ");
+  CHECK(Describe(Deals().Extract("完成5万+的回款")) == "deals=50000; ");
+  CHECK(Describe(Deals().Extract("回款约5万+左右共12 000元")) == "deals=12000; ");
+}
+
+TEST_CASE("Scale character starting a name", "[extract]") {
+  for (const char* text : {"签约2026万科项目", "签约2026万达广场", "签约100百度云",
+                           "签约2000千禧酒店", "签约2026 万科项目"}) {
+    INFO("text: " << text);
+    CHECK(Describe(Deals().Extract(text)).empty());
+  }
+  // A word that only starts like a name leaves the scale alone.
+  for (auto [text, value] :
+       {std::pair{"签约100万科技服务合同", "1000000"}, std::pair{"回款5万达成目标", "50000"},
+        std::pair{"签约3万元万科项目", "30000"}}) {
+    INFO("text: " << text);
+    CHECK(Describe(Deals().Extract(text)) == std::string("deals=") + value + "; ");
+  }
+}
+
+TEST_CASE("Unreadable amount keeps its trigger", "[extract]") {
+  // The unreadable 3万-2万元 is the deal, so 签约 does not take the deposit before it.
+  std::vector<Extraction> found = Deals().Extract("收到3万元定金后签约3万-2万元");
+  INFO(Describe(found));
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].unreadable);
+  // A readable number after the trigger leaves the deposit alone in the same way.
+  CHECK(Describe(Deals().Extract("收到3万元定金后签约5万元")) == "deals=50000; ");
+}
+
+}  // namespace
+}  // namespace logbridge::scoring
