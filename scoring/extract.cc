@@ -1062,8 +1062,8 @@ struct Extractor::Impl {
     clause_starts.Add(cp);
     scan_marks.Add(cp);
   }
-  // Appends to *joins the position of the + that ends number when a word that is no unit word
-  // follows it. Such a + joins two items, as in 回款2万+欠款3万元. A + before a number is a sum,
+  // Appends to *joins the position of the + that ends number, when the number has a scale or a
+  // unit and a word that is no unit word follows the +. Such a + joins two items, as in 回款2万+欠款3万元. A + before a number is a sum,
   // and one before a unit word (5+个用户), before 左右 or at the end of the text a hedge.
   void AddPlusJoin(std::u32string_view folded, const NumberMatch& number,
                    std::vector<int32_t>* joins) const;
@@ -1287,7 +1287,9 @@ Result<Extractor> Extractor::Create(std::vector<ExtractionRule> rules) {
 
 void Extractor::Impl::AddPlusJoin(std::u32string_view folded, const NumberMatch& number,
                                   std::vector<int32_t>* joins) const {
-  if (folded[number.end - 1] != U'+') {
+  // After a bare number the + is a hedge on a count, as in 签约3+客户共计15万元, where 签约
+  // still takes 15万元. Only an amount written with a scale or unit (2万+, 5000元+) joins.
+  if (folded[number.end - 1] != U'+' || (!number.scaled && number.unit_class == UnitClass::kNone)) {
     return;
   }
   auto next = static_cast<size_t>(number.end);

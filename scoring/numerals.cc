@@ -190,18 +190,40 @@ const std::vector<std::u32string>& IdiomWords() {
 }
 
 // Names that start with a scale character (万科 and 万达 are property developers, 百度 a search
-// company). A number written right before one (2026万科项目) is a year or a label, not an amount,
-// so it is not read at all. A longer word in kScaleNotName keeps the scale: 100万科技 is one
-// million of technology work.
+// company). A year written right before one (2026万科项目) is not an amount, so it is not read
+// at all. Any other number keeps the scale, because 50万科研项目, 800万豪宅 and 300万达州 are
+// amounts far more often than names. A longer word in kScaleNotName keeps the scale after a
+// year too: 2026万科技 is 20,260,000 of technology work.
 // NOTE: the list contains a few well-known names only, and a config cannot add more yet.
 constexpr std::u32string_view kNamesAfterNumber[] = {U"万科", U"万达", U"万豪", U"百度", U"千禧"};
 constexpr std::u32string_view kScaleNotName[] = {U"万科技", U"万达成", U"万达到", U"万达标",
                                                  U"万豪华"};
 
-// Whether a name of kNamesAfterNumber starts at text[i].
+// Whether the four digits before text[end] are a recent year (1990 to 2099) with no digit
+// before them. 2000 is left out, because 2000万 is a common round amount.
+bool EndsYear(std::u32string_view text, size_t end) {
+  if (end < 4 || (end > 4 && IsAsciiDigit(text[end - 5]))) {
+    return false;
+  }
+  int year = 0;
+  for (size_t k = end - 4; k < end; ++k) {
+    if (!IsAsciiDigit(text[k])) {
+      return false;
+    }
+    year = year * 10 + static_cast<int>(text[k] - U'0');
+  }
+  return year >= 1990 && year <= 2099 && year != 2000;
+}
+
+// Whether a name of kNamesAfterNumber starts at text[i], right after a year, or after a year
+// and one space.
 bool StartsName(std::u32string_view text, size_t i) {
   char32_t first = text[i];
   if ((first != U'万' && first != U'百' && first != U'千') || i + 1 >= text.size()) {
+    return false;
+  }
+  size_t number_end = i > 0 && IsInlineSpace(text[i - 1]) ? i - 1 : i;
+  if (!EndsYear(text, number_end)) {
     return false;
   }
   // A scale usually ends its number, so comparing two code points first is cheaper than
@@ -477,20 +499,25 @@ int32_t NumberReader::ReadDigitGroups(int32_t begin, int32_t i, int* groups) con
 
 // Returns the end of the phone-like run of digit groups whose first group is text[begin,
 // first_end), or -1 when the digits there start none. Groups after the first have three or
-// more digits and follow one space or hyphen each (138 1234 5678, 400-800-1234). Together the
-// groups must have more than kMaxIntegerDigits digits, like a plain identifier, and there must
-// be three of them, or two after a leading zero (0571 88886666). A run that reads as thousands
-// (123 456 789) is an amount instead. A group that a scale, 多 or a decimal point continues
-// (138 1234 5678万) is left out, so that the number it starts is read on its own.
+// more digits and follow one space or hyphen each. The groups must take the shape of a phone or
+// card number, and have more than kMaxIntegerDigits digits together, like a plain identifier:
+// - a mobile number, 3-4-4 digits starting with 1 (138 1234 5678), also after 86;
+// - a service number, 400 or 800 and then 3-4 digits (400-800-1234);
+// - a number with a leading zero in two or more groups (0571 8888 6666, 0571 88886666);
+// - four or more groups of four, the last of three or more (a bank card, an order number).
+// The run ends after a mobile or service number, so 138 1234 5678 3000元 still reads 3000元,
+// and a group before the shape (5000 138 1234 5678) is read as a number of its own. A group
+// that a scale, 多 or a decimal point continues (138 1234 5678万) is left out, so that the number
+// it starts is read on its own.
 int32_t NumberReader::PhoneLikeRunEnd(int32_t begin, int32_t first_end) const {
-  int digits = first_end - begin;
-  if (digits < 2) {
-    return -1;
-  }
+  constexpr int kMaxGroups = 8;
+  std::array<int32_t, kMaxGroups> ends{};  // where each group ends
+  std::array<int, kMaxGroups> sizes{};
   int groups = 1;
-  bool thousands = digits <= 3;
+  ends[0] = first_end;
+  sizes[0] = first_end - begin;
   int32_t i = first_end;
-  while (At(i) == U' ' || At(i) == U'-') {
+  while (groups < kMaxGroups && (At(i) == U' ' || At(i) == U'-')) {
     int32_t k = i + 1;
     while (IsAsciiDigit(At(k))) {
       ++k;
@@ -499,16 +526,49 @@ int32_t NumberReader::PhoneLikeRunEnd(int32_t begin, int32_t first_end) const {
     if (size < 3 || ContinuesArabic(At(k)) || (At(k) == U'.' && IsAsciiDigit(At(k + 1)))) {
       break;
     }
-    thousands = thousands && At(i) == U' ' && size == 3;
-    digits += size;
+    ends[groups] = k;
+    sizes[groups] = size;
     ++groups;
     i = k;
   }
-  bool enough_groups = groups >= 3 || (groups == 2 && At(begin) == U'0');
-  if (digits <= kMaxIntegerDigits || thousands || !enough_groups) {
+  auto digits_up_to = [&](int count) {
+    int total = 0;
+    for (int g = 0; g < count; ++g) {
+      total += sizes[g];
+    }
+    return total;
+  };
+  // Whether groups from first on are a mobile number.
+  auto mobile_at = [&](int first) {
+    int32_t group_begin = first == 0 ? begin : ends[first - 1] + 1;
+    return groups >= first + 3 && At(group_begin) == U'1' && sizes[first] == 3 &&
+           sizes[first + 1] == 4 && sizes[first + 2] == 4;
+  };
+  int32_t end = -1;
+  if (mobile_at(0)) {
+    end = ends[2];
+  } else if (sizes[0] == 2 && At(begin) == U'8' && At(begin + 1) == U'6' && mobile_at(1)) {
+    end = ends[3];
+  } else if (sizes[0] == 3 && (At(begin) == U'4' || At(begin) == U'8') && At(begin + 1) == U'0' &&
+             At(begin + 2) == U'0' && groups >= 3 && sizes[1] == 3 && sizes[2] == 4) {
+    end = ends[2];
+  } else if (At(begin) == U'0' && groups >= 2 && sizes[0] >= 3) {
+    end = ends[groups - 1];
+  } else if (groups >= 4) {
+    bool card = sizes[groups - 1] >= 3;
+    for (int g = 0; g + 1 < groups && card; ++g) {
+      card = sizes[g] == 4;
+    }
+    end = card ? ends[groups - 1] : -1;
+  }
+  if (end < 0) {
     return -1;
   }
-  return i;
+  int used = 0;
+  while (ends[used] != end) {
+    ++used;
+  }
+  return digits_up_to(used + 1) > kMaxIntegerDigits ? end : -1;
 }
 
 ArabicRun NumberReader::ReadArabic(int32_t begin) const {

@@ -84,8 +84,8 @@ struct NumberMatch {
   bool hundreds_only = false;
   std::string unit;      // prefix, trailing scale and unit word as written after folding
   std::u32string_view measure_word;  // the measure word, for counts
-  // A plain digit run of more than kMaxIntegerDigits digits, or a phone number written in digit
-  // groups (138 1234 5678, 400-800-1234), kept only with ScanOptions::keep_identifiers. It is
+  // A plain digit run of more than kMaxIntegerDigits digits, or a phone or card number written
+  // in digit groups (138 1234 5678, 400-800-1234), kept only with ScanOptions::keep_identifiers. It is
   // most likely a phone or order number, so it is shown and never counted.
   bool identifier = false;
   // Written with a hedge word (约5万, 5000左右, 5万+): approximate, though low == high.
@@ -136,7 +136,7 @@ struct ScanOptions {
 };
 
 // Appends every number in text.folded to out, in order, skipping dates, clock times,
-// ordinals, weekdays, identifiers, versions, idioms and a number right before a name that
+// ordinals, weekdays, identifiers, versions, idioms and a year right before a name that
 // starts with a scale character (2026万科). A hedge word right before or after a
 // number (约, 大约, 近, 左右, and + before no other number) is added to its span and sets
 // hedged. Two numbers joined by + whose units fit together (3万+5万元, 2家+3家) are read as

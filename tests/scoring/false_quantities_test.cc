@@ -44,7 +44,8 @@ TEST_CASE("Phone groups are identifiers", "[extract]") {
                  Case{"签约0571 8888 6666元", "0571 8888 6666元"},
                  Case{"签约0571 88886666元", "0571 88886666元"},
                  Case{"签约400 800 1234元", "400 800 1234元"},
-                 Case{"签约400-800-1234元", "400-800-1234元"}}) {
+                 Case{"签约400-800-1234元", "400-800-1234元"},
+                 Case{"签约6222 0212 3456 7890 123元", "6222 0212 3456 7890 123元"}}) {
     INFO("text: " << c.text);
     std::vector<Extraction> found = Deals().Extract(c.text);
     INFO(Describe(found));
@@ -67,6 +68,13 @@ TEST_CASE("Amount after phone groups counts", "[extract]") {
   INFO(Describe(found));
   REQUIRE(found.size() == 1);
   CHECK(found[0].quantity.Value().ToString() == "50000");
+
+  // Only groups in a phone's or card's shape make an identifier. A number before the phone
+  // keeps its own reading, and groups of no such shape are read as before.
+  CHECK(Describe(Deals().Extract("今天回款5000 138 1234 5678")) ==
+        "deals=5000; deals=0 identifier; ");
+  CHECK(Describe(Deals().Extract("签约 5000 8000 3000元三笔")) == "deals=5000; ");
+  CHECK(Describe(Deals().Extract("签约 120 000 5000元两笔")) == "deals=120000; ");
 }
 
 TEST_CASE("Spaced thousands stay amounts", "[extract]") {
@@ -99,18 +107,26 @@ TEST_CASE("Plus before a new word", "[extract]") {
   CHECK(Describe(Deals().Extract("完成5+家客户拜访")) == "visits=5; ");
   CHECK(Describe(Deals().Extract("完成5万+的回款")) == "deals=50000; ");
   CHECK(Describe(Deals().Extract("回款约5万+左右共12 000元")) == "deals=12000; ");
+  // After a bare number the + hedges a count, so the trigger still reaches the amount.
+  CHECK(Describe(Deals().Extract("今天签约3+客户共计15万元")) == "deals=150000; ");
+  CHECK(Describe(Deals().Extract("签约3+客户，共计15万元")) == "deals=150000; ");
 }
 
 TEST_CASE("Scale character starting a name", "[extract]") {
-  for (const char* text : {"签约2026万科项目", "签约2026万达广场", "签约100百度云",
-                           "签约2000千禧酒店", "签约2026 万科项目"}) {
+  for (const char* text : {"签约2026万科项目", "签约2026万达广场", "签约2025百度云",
+                           "签约2019千禧酒店", "签约2026 万科项目"}) {
     INFO("text: " << text);
     CHECK(Describe(Deals().Extract(text)).empty());
   }
   // A word that only starts like a name leaves the scale alone.
   for (auto [text, value] :
        {std::pair{"签约100万科技服务合同", "1000000"}, std::pair{"回款5万达成目标", "50000"},
-        std::pair{"签约3万元万科项目", "30000"}}) {
+        std::pair{"签约3万元万科项目", "30000"},
+        // Only a year before the name drops the number. Other numbers keep their scale, and
+        // so does 2000, a common round amount.
+        std::pair{"今天签约50万科研项目一个", "500000"}, std::pair{"成交800万豪宅一套", "8000000"},
+        std::pair{"签约300万达州分公司项目", "3000000"}, std::pair{"签约5百度电", "500"},
+        std::pair{"签约2000万科研经费", "20000000"}}) {
     INFO("text: " << text);
     CHECK(Describe(Deals().Extract(text)) == std::string("deals=") + value + "; ");
   }
