@@ -15,6 +15,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "scoring/prefetch.h"
+
 namespace logbridge::scoring {
 namespace {
 
@@ -353,21 +355,21 @@ namespace {
 void PrefetchLog(const NormalizedLog& log) {
   // The record's fields that validation reads span up to four cache lines.
   if (log.record != nullptr) {
-    __builtin_prefetch(&log.record->report_id);
-    __builtin_prefetch(&log.record->creator_id);
-    __builtin_prefetch(&log.record->create_time);
-    __builtin_prefetch(&log.record->modified_time);
+    StartLoad(&log.record->report_id);
+    StartLoad(&log.record->creator_id);
+    StartLoad(&log.record->create_time);
+    StartLoad(&log.record->modified_time);
   }
   auto prefetch_range = [](const void* data, size_t size) {
     const char* begin = static_cast<const char*>(data);
     for (size_t offset = 0; offset < size; offset += 64) {
-      __builtin_prefetch(begin + offset);
+      StartLoad(begin + offset);
     }
   };
   // Only the metric and the amount at the start of a value are read, unless a flag names the
   // value's field, so each value costs one cache line of the two or three it spans.
   for (const MetricValue& value : log.values) {
-    __builtin_prefetch(&value.value);
+    StartLoad(&value.value);
   }
   prefetch_range(log.free_text.data(), log.free_text.size());
   prefetch_range(log.text.data(), log.text.size());
@@ -671,7 +673,7 @@ void Validator::PrefetchCustomer(int32_t customer, Decimal amount) const {
   // The customer record and its order index are mostly out of cache, so their loads start
   // before the checks that read them. Customer ids are indexes plus one, so the key needs no
   // load of the record.
-  __builtin_prefetch(&customers_[static_cast<size_t>(customer)]);
+  StartLoad(&customers_[static_cast<size_t>(customer)]);
   orders_.Prefetch(OrderKey{customer + 1, amount.units()});
 }
 
