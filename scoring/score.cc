@@ -725,6 +725,7 @@ struct Engine::State {
     bool excluded = false;  // the report id was excluded, so the log is not normalized
     NormalizedLog log;
     LogKeyHashes keys;
+    LogLookups found;  // what StartRecordLoads found, or LogLookups{} when it did not run
   };
   std::vector<BatchSlot> batch_slots;
 
@@ -805,8 +806,9 @@ std::vector<Flag> Engine::Validate(const NormalizedLog& log) {
   return flags;
 }
 
-std::vector<Flag> Engine::Validate(const NormalizedLog& log, const LogKeyHashes& keys) {
-  std::vector<Flag> flags = state_->validator.CheckAndRemember(log, keys);
+std::vector<Flag> Engine::Validate(const NormalizedLog& log, const LogKeyHashes& keys,
+                                   const LogLookups& found) {
+  std::vector<Flag> flags = state_->validator.CheckAndRemember(log, keys, found);
   for (Flag& flag : ApproximateValueFlags(log)) {
     flags.push_back(std::move(flag));
   }
@@ -897,14 +899,15 @@ void Engine::AddBatchOf(size_t count, RecordAt record_at, std::vector<LogOutcome
       if (!slot.excluded) {
         Normalize(*slot.record, &slot.log);
         slot.keys = HashLogKeys(slot.log);
+        slot.found = LogLookups{};
         state.validator.StartLoads(slot.log, slot.keys);
         state.StartPersonLoad(slot.keys.person);
       }
     }
     if (step >= record_step && step - record_step < count) {
-      const State::BatchSlot& slot = slot_of(step - record_step);
+      State::BatchSlot& slot = slot_of(step - record_step);
       if (needs_loads(slot)) {
-        state.validator.StartRecordLoads(slot.log, slot.keys);
+        state.validator.StartRecordLoads(slot.log, slot.keys, &slot.found);
         state.StartLastCellLoad(slot.record->creator_id, slot.keys.person);
       }
     }
@@ -931,7 +934,8 @@ void Engine::AddBatchOf(size_t count, RecordAt record_at, std::vector<LogOutcome
         SkipExcluded(*slot.record, &outcome);
         continue;
       }
-      Aggregate(slot.log, Validate(slot.log, slot.keys), slot.keys.person, &outcome);
+      Aggregate(slot.log, Validate(slot.log, slot.keys, slot.found), slot.keys.person,
+                &outcome);
     }
   }
 }

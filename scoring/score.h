@@ -198,8 +198,10 @@ class Engine {
  private:
   struct State;
 
-  // Validates using the log's key hashes, which the batch computed when it started its loads.
-  std::vector<Flag> Validate(const NormalizedLog& log, const LogKeyHashes& keys);
+  // Validates using the log's key hashes, which the batch computed when it started its loads,
+  // and the lookups that Validator::StartRecordLoads found.
+  std::vector<Flag> Validate(const NormalizedLog& log, const LogKeyHashes& keys,
+                             const LogLookups& found);
   // Aggregates into *out using the hash of the log's person id, LogKeyHashes::person.
   void Aggregate(const NormalizedLog& log, std::vector<Flag> flags, size_t person_hash,
                  LogOutcome* out);

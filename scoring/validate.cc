@@ -717,7 +717,9 @@ void Validator::StartLoads(const NormalizedLog& log, const LogKeyHashes& keys) c
   }
 }
 
-void Validator::StartRecordLoads(const NormalizedLog& log, const LogKeyHashes& keys) const {
+void Validator::StartRecordLoads(const NormalizedLog& log, const LogKeyHashes& keys,
+                                 LogLookups* found) const {
+  *found = LogLookups{};
   if (log.spec == nullptr) {
     return;
   }
@@ -725,6 +727,7 @@ void Validator::StartRecordLoads(const NormalizedLog& log, const LogKeyHashes& k
   if (person >= 0) {
     histories_.Prefetch(person);
   }
+  found->person = person;
   // FactsOf gives a log an order amount under the same condition.
   if (log.customer.empty()) {
     return;
@@ -737,6 +740,7 @@ void Validator::StartRecordLoads(const NormalizedLog& log, const LogKeyHashes& k
   if (customer >= 0) {
     PrefetchCustomer(customer, *amount);
   }
+  found->customer = customer;
 }
 
 std::vector<Flag> Validator::Check(const NormalizedLog& log) const {
@@ -770,17 +774,18 @@ std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log) {
   // Hashing the keys waits for the record, so the loads of the log's other parts start first
   // and overlap that wait.
   PrefetchLog(log);
-  return CheckAndRememberLoading(log, HashLogKeys(log));
+  return CheckAndRememberLoading(log, HashLogKeys(log), LogLookups{});
 }
 
-std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log,
-                                              const LogKeyHashes& keys) {
+std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log, const LogKeyHashes& keys,
+                                              const LogLookups& found) {
   PrefetchLog(log);
-  return CheckAndRememberLoading(log, keys);
+  return CheckAndRememberLoading(log, keys, found);
 }
 
 std::vector<Flag> Validator::CheckAndRememberLoading(const NormalizedLog& log,
-                                                     const LogKeyHashes& keys) {
+                                                     const LogKeyHashes& keys,
+                                                     const LogLookups& found) {
   std::vector<Flag> flags;
   if (log.spec == nullptr) {
     CheckContent(log, &flags);
@@ -788,21 +793,30 @@ std::vector<Flag> Validator::CheckAndRememberLoading(const NormalizedLog& log,
   }
   // The steps are ordered so that each cache miss overlaps others or work that does not wait
   // for it. Both index lookups miss often, so they start first, and both run before the sketch.
-  person_index_.PrefetchHashed(keys.person);
-  if (!log.customer.empty()) {
+  // A lookup that StartRecordLoads completed has started its loads already.
+  bool person_found = found.person >= 0;
+  bool customer_found = found.customer >= 0;
+  if (!person_found) {
+    person_index_.PrefetchHashed(keys.person);
+  }
+  if (!customer_found && !log.customer.empty()) {
     customer_index_.PrefetchHashed(keys.customer);
   }
   // One lookup serves both steps. A new, empty history checks like a missing one.
-  int32_t person = AddPerson(log, keys);
-  histories_.Prefetch(person);
+  int32_t person = person_found ? found.person : AddPerson(log, keys);
+  if (!person_found) {
+    histories_.Prefetch(person);
+  }
   // The customer lookup needs no amount, so its loads overlap those of the author and the log.
   // Its result is used as FindOrderCustomer would use it. The sketch, which needs no memory
   // beyond the text, then runs while the customer record and order index load.
-  int32_t known_customer = FindCustomer(log, keys);
+  int32_t known_customer = customer_found ? found.customer : FindCustomer(log, keys);
   LogFacts facts = ValueFactsOf(log);
   if (facts.order_amount && known_customer >= 0) {
     facts.customer = known_customer;
-    PrefetchCustomer(known_customer, *facts.order_amount);
+    if (!customer_found) {
+      PrefetchCustomer(known_customer, *facts.order_amount);
+    }
   }
   AddSketch(log, &facts);
   CheckContent(log, &flags);
