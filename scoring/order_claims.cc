@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "scoring/prefetch.h"
+
 namespace logbridge::scoring {
 namespace {
 
@@ -44,8 +46,8 @@ void OrderClaims::Prefetch(const OrderKey& key) const {
     return;
   }
   // Both addresses follow from the key, so the two loads overlap.
-  __builtin_prefetch(&customers_[customer]);
-  __builtin_prefetch(InlineEntriesOf(customer) + (HomeSlot(key.units) & (kInlineEntries - 1)));
+  StartLoad(&customers_[customer]);
+  StartLoad(InlineEntriesOf(customer) + (HomeSlot(key.units) & (kInlineEntries - 1)));
 }
 
 OrderClaims::Entry* OrderClaims::EntryFor(size_t customer, int64_t units) {
@@ -132,11 +134,11 @@ void OrderClaims::PrefetchNextSlots() const {
   // The slot the next claim fills, unless it starts a chunk that PrepareChunk may replace.
   // Writing its report id reads the slot's old string first, so it would wait for the load.
   if (end_ % kChunkClaims != 0) {
-    __builtin_prefetch(&SlotOf(end_), 1);
+    StartLoadForWrite(&SlotOf(end_));
   }
   // The claim that expires next, which the next Add reads. It was written a whole window ago.
   if (end_ - begin_ > 1) {
-    __builtin_prefetch(&SlotOf(begin_ + 1));
+    StartLoad(&SlotOf(begin_ + 1));
   }
 }
 

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "scoring/prefetch.h"
+
 namespace logbridge::scoring {
 namespace {
 
@@ -50,15 +52,15 @@ void PersonHistories::Prefetch(int32_t person) const {
   const char* hot = reinterpret_cast<const char*>(Hot(person));
   const char* hot_end = hot + hot_stride_ * sizeof(uint64_t);
   for (const char* line = hot; line < hot_end; line += 64) {
-    __builtin_prefetch(line);
+    StartLoad(line);
   }
-  __builtin_prefetch(hot_end - 1);
+  StartLoad(hot_end - 1);
   const char* sorted = reinterpret_cast<const char*>(Amounts(person) + amount_capacity_);
   const char* sorted_end = sorted + amount_capacity_ * sizeof(Decimal);
   for (const char* line = sorted; line < sorted_end; line += 64) {
-    __builtin_prefetch(line);
+    StartLoad(line);
   }
-  __builtin_prefetch(sorted_end - 1);
+  StartLoad(sorted_end - 1);
 }
 
 void PersonHistories::PrefetchNextRecent(int32_t person) const {
@@ -69,9 +71,9 @@ void PersonHistories::PrefetchNextRecent(int32_t person) const {
   uint64_t count = header & 0xFFFFFFFF;
   size_t slot = static_cast<size_t>(count < window_ ? count : header >> 32);
   const char* sketch = reinterpret_cast<const char*>(Sketches(person) + slot);
-  __builtin_prefetch(sketch, 1);
-  __builtin_prefetch(sketch + sizeof(Sketch) - 1, 1);
-  __builtin_prefetch(Reports(person) + slot, 1);
+  StartLoadForWrite(sketch);
+  StartLoadForWrite(sketch + sizeof(Sketch) - 1);
+  StartLoadForWrite(Reports(person) + slot);
 }
 
 PersonHistories::Recent PersonHistories::recent(int32_t person, size_t slot) const {

@@ -529,6 +529,8 @@ std::string_view LogDecisionName(LogDecision decision) {
 
 // Marks a person without a cell yet, or a cell not found.
 constexpr uint32_t kNoCell = ~uint32_t{0};
+// Marks a person id that has no index yet, or one not looked up.
+constexpr uint32_t kNoPerson = ~uint32_t{0};
 
 // A person's period by the person's index: the key of the engine's cells.
 struct CellKey {
@@ -625,9 +627,19 @@ struct Engine::State {
     return *index;
   }
 
-  // Returns the index of the cell of a person's period, adding the cell on first use.
-  uint32_t CellFor(const Period& period, std::string_view person_id, size_t hash) {
-    uint32_t person = PersonIndex(person_id, hash);
+  // Returns the index of a person id, or kNoPerson when it has none yet.
+  uint32_t FindPersonIndex(std::string_view person_id, size_t hash) const {
+    const uint32_t* person = person_indexes.FindHashed(person_id, hash);
+    return person != nullptr ? *person : kNoPerson;
+  }
+
+  // Returns the index of the cell of a person's period, adding the cell on first use. person is
+  // the person id's index when the caller found it already, or kNoPerson.
+  uint32_t CellFor(const Period& period, std::string_view person_id, size_t hash,
+                   uint32_t person) {
+    if (person == kNoPerson) {
+      person = PersonIndex(person_id, hash);
+    }
     LastCell& last = last_cells[person];
     if (last.cell != kNoCell && last.period == period) {
       return last.cell;
@@ -650,21 +662,26 @@ struct Engine::State {
   // The three calls below start the loads of CellFor and of the cell's aggregates for a log that
   // AddBatch aggregates a few logs later. Each starts one step of the chain: the person index
   // slot, then the person's last cell, then the cell, and each reads what the one before
-  // loaded. They change nothing, so a person or cell added in between costs only a miss.
+  // loaded. They change nothing, so a person or cell added in between costs only a miss. The
+  // later steps take the person index that StartLastCellLoad returned, and do nothing for
+  // kNoPerson.
   void StartPersonLoad(size_t hash) const { person_indexes.PrefetchHashed(hash); }
-  void StartLastCellLoad(std::string_view person_id, size_t hash) const {
-    if (const uint32_t* person = person_indexes.FindHashed(person_id, hash)) {
-      StartLoad(&last_cells[*person]);
+  // Starts loading the person's last cell, and returns the person id's index, or kNoPerson
+  // when it has none yet.
+  uint32_t StartLastCellLoad(std::string_view person_id, size_t hash) const {
+    uint32_t person = FindPersonIndex(person_id, hash);
+    if (person != kNoPerson) {
+      StartLoad(&last_cells[person]);
     }
+    return person;
   }
-  void StartCellLoads(const NormalizedLog& log, const Period& period, size_t hash) const {
-    const uint32_t* person = person_indexes.FindHashed(log.record->creator_id, hash);
-    if (person == nullptr) {
+  void StartCellLoads(const NormalizedLog& log, const Period& period, uint32_t person) const {
+    if (person == kNoPerson) {
       return;
     }
-    const LastCell& last = last_cells[*person];
+    const LastCell& last = last_cells[person];
     if (last.cell == kNoCell || !(last.period == period)) {
-      cell_indexes.PrefetchHashed(CellKeyHash{}(CellKey{*person, period}));
+      cell_indexes.PrefetchHashed(CellKeyHash{}(CellKey{person, period}));
       return;
     }
     // Aggregate reads the cell's counters and names, then the states of the log's metrics.
@@ -694,13 +711,12 @@ struct Engine::State {
   // Starts loading the evidence items that the log's values would fill or replace, and the
   // absolute values a replacement scans. It reads the metric states that StartCellLoads started
   // loading, so AddBatch calls it a step later. Like the calls above, it changes nothing.
-  void StartEvidenceLoads(const NormalizedLog& log, const Period& period, size_t hash,
+  void StartEvidenceLoads(const NormalizedLog& log, const Period& period, uint32_t person,
                           size_t cap) const {
-    const uint32_t* person = person_indexes.FindHashed(log.record->creator_id, hash);
-    if (person == nullptr) {
+    if (person == kNoPerson) {
       return;
     }
-    const LastCell& last = last_cells[*person];
+    const LastCell& last = last_cells[person];
     if (last.cell == kNoCell || !(last.period == period)) {
       return;
     }
@@ -725,6 +741,10 @@ struct Engine::State {
     bool excluded = false;  // the report id was excluded, so the log is not normalized
     NormalizedLog log;
     LogKeyHashes keys;
+    LogLookups found;  // what StartRecordLoads found, or LogLookups{} when it did not run
+    // The person id's index in person_indexes once found, else kNoPerson. An index stays valid
+    // because people are never removed.
+    uint32_t person = kNoPerson;
   };
   std::vector<BatchSlot> batch_slots;
 
@@ -805,8 +825,9 @@ std::vector<Flag> Engine::Validate(const NormalizedLog& log) {
   return flags;
 }
 
-std::vector<Flag> Engine::Validate(const NormalizedLog& log, const LogKeyHashes& keys) {
-  std::vector<Flag> flags = state_->validator.CheckAndRemember(log, keys);
+std::vector<Flag> Engine::Validate(const NormalizedLog& log, const LogKeyHashes& keys,
+                                   const LogLookups& found) {
+  std::vector<Flag> flags = state_->validator.CheckAndRemember(log, keys, found);
   for (Flag& flag : ApproximateValueFlags(log)) {
     flags.push_back(std::move(flag));
   }
@@ -878,6 +899,14 @@ void Engine::AddBatchOf(size_t count, RecordAt record_at, std::vector<LogOutcome
     return !slot.excluded && slot.log.spec != nullptr &&
            (!options_.only_period || options_.only_period->ContainsDay(slot.log.work_day));
   };
+  // Returns the slot's person index, looking it up again while it was not found, because a log
+  // in between may have added the person.
+  auto person_of = [&state](State::BatchSlot& slot) {
+    if (slot.person == kNoPerson) {
+      slot.person = state.FindPersonIndex(slot.record->creator_id, slot.keys.person);
+    }
+    return slot.person;
+  };
 
   for (size_t step = 0; step < count + lookahead; ++step) {
     if (load_records && step + 4 < count) {
@@ -897,29 +926,31 @@ void Engine::AddBatchOf(size_t count, RecordAt record_at, std::vector<LogOutcome
       if (!slot.excluded) {
         Normalize(*slot.record, &slot.log);
         slot.keys = HashLogKeys(slot.log);
+        slot.found = LogLookups{};
+        slot.person = kNoPerson;
         state.validator.StartLoads(slot.log, slot.keys);
         state.StartPersonLoad(slot.keys.person);
       }
     }
     if (step >= record_step && step - record_step < count) {
-      const State::BatchSlot& slot = slot_of(step - record_step);
+      State::BatchSlot& slot = slot_of(step - record_step);
       if (needs_loads(slot)) {
-        state.validator.StartRecordLoads(slot.log, slot.keys);
-        state.StartLastCellLoad(slot.record->creator_id, slot.keys.person);
+        state.validator.StartRecordLoads(slot.log, slot.keys, &slot.found);
+        slot.person = state.StartLastCellLoad(slot.record->creator_id, slot.keys.person);
       }
     }
     if (step >= cell_step && step - cell_step < count) {
-      const State::BatchSlot& slot = slot_of(step - cell_step);
+      State::BatchSlot& slot = slot_of(step - cell_step);
       if (needs_loads(slot)) {
         Period period = state.PeekPeriod(options_.period_kind, slot.log.work_day);
-        state.StartCellLoads(slot.log, period, slot.keys.person);
+        state.StartCellLoads(slot.log, period, person_of(slot));
       }
     }
     if (evidence_loads && step >= evidence_step && step - evidence_step < count) {
-      const State::BatchSlot& slot = slot_of(step - evidence_step);
+      State::BatchSlot& slot = slot_of(step - evidence_step);
       if (needs_loads(slot)) {
         Period period = state.PeekPeriod(options_.period_kind, slot.log.work_day);
-        state.StartEvidenceLoads(slot.log, period, slot.keys.person,
+        state.StartEvidenceLoads(slot.log, period, person_of(slot),
                                  options_.max_evidence_per_kpi);
       }
     }
@@ -931,7 +962,8 @@ void Engine::AddBatchOf(size_t count, RecordAt record_at, std::vector<LogOutcome
         SkipExcluded(*slot.record, &outcome);
         continue;
       }
-      Aggregate(slot.log, Validate(slot.log, slot.keys), slot.keys.person, &outcome);
+      Aggregate(slot.log, Validate(slot.log, slot.keys, slot.found), slot.keys.person,
+                slot.person, &outcome);
     }
   }
 }
@@ -954,11 +986,11 @@ void Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags, LogOut
   StartLoads(std::as_bytes(std::span(log.values)));
   StartLoads(std::as_bytes(std::span(log.ignored)));
   size_t person_hash = state_->person_indexes.HashOf(log.record->creator_id);
-  Aggregate(log, std::move(flags), person_hash, out);
+  Aggregate(log, std::move(flags), person_hash, kNoPerson, out);
 }
 
 void Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags, size_t person_hash,
-                       LogOutcome* out) {
+                       uint32_t person, LogOutcome* out) {
   const LogRecord& record = *log.record;
   LogOutcome& outcome = *out;
   // assign() keeps the strings' buffers, so ids longer than the inline capacity of a
@@ -993,7 +1025,7 @@ void Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags, size_t
                      : action == FlagAction::kDownWeight ? LogDecision::kDownWeighted
                                                          : LogDecision::kCounted;
 
-  uint32_t cell_index = state_->CellFor(outcome.period, record.creator_id, person_hash);
+  uint32_t cell_index = state_->CellFor(outcome.period, record.creator_id, person_hash, person);
   Cell& cell = state_->cells[cell_index];
   std::span<MetricState> metrics = state_->MetricsOf(cell_index);
   if (cell.person_name != record.creator_name) {

@@ -198,11 +198,14 @@ class Engine {
  private:
   struct State;
 
-  // Validates using the log's key hashes, which the batch computed when it started its loads.
-  std::vector<Flag> Validate(const NormalizedLog& log, const LogKeyHashes& keys);
-  // Aggregates into *out using the hash of the log's person id, LogKeyHashes::person.
+  // Validates using the log's key hashes, which the batch computed when it started its loads,
+  // and the lookups that Validator::StartRecordLoads found.
+  std::vector<Flag> Validate(const NormalizedLog& log, const LogKeyHashes& keys,
+                             const LogLookups& found);
+  // Aggregates into *out using the hash of the log's person id, LogKeyHashes::person, and the
+  // person's index in the aggregate state when the batch found it, else ~uint32_t{0}.
   void Aggregate(const NormalizedLog& log, std::vector<Flag> flags, size_t person_hash,
-                 LogOutcome* out);
+                 uint32_t person, LogOutcome* out);
   // Sets *out to the outcome of a record whose report id was excluded by ExcludeReport.
   void SkipExcluded(const LogRecord& record, LogOutcome* out) const;
   // Runs AddBatch over count records, where record_at(i) returns the i-th one.

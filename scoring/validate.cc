@@ -15,6 +15,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "scoring/prefetch.h"
+
 namespace logbridge::scoring {
 namespace {
 
@@ -353,21 +355,21 @@ namespace {
 void PrefetchLog(const NormalizedLog& log) {
   // The record's fields that validation reads span up to four cache lines.
   if (log.record != nullptr) {
-    __builtin_prefetch(&log.record->report_id);
-    __builtin_prefetch(&log.record->creator_id);
-    __builtin_prefetch(&log.record->create_time);
-    __builtin_prefetch(&log.record->modified_time);
+    StartLoad(&log.record->report_id);
+    StartLoad(&log.record->creator_id);
+    StartLoad(&log.record->create_time);
+    StartLoad(&log.record->modified_time);
   }
   auto prefetch_range = [](const void* data, size_t size) {
     const char* begin = static_cast<const char*>(data);
     for (size_t offset = 0; offset < size; offset += 64) {
-      __builtin_prefetch(begin + offset);
+      StartLoad(begin + offset);
     }
   };
   // Only the metric and the amount at the start of a value are read, unless a flag names the
   // value's field, so each value costs one cache line of the two or three it spans.
   for (const MetricValue& value : log.values) {
-    __builtin_prefetch(&value.value);
+    StartLoad(&value.value);
   }
   prefetch_range(log.free_text.data(), log.free_text.size());
   prefetch_range(log.text.data(), log.text.size());
@@ -671,7 +673,7 @@ void Validator::PrefetchCustomer(int32_t customer, Decimal amount) const {
   // The customer record and its order index are mostly out of cache, so their loads start
   // before the checks that read them. Customer ids are indexes plus one, so the key needs no
   // load of the record.
-  __builtin_prefetch(&customers_[static_cast<size_t>(customer)]);
+  StartLoad(&customers_[static_cast<size_t>(customer)]);
   orders_.Prefetch(OrderKey{customer + 1, amount.units()});
 }
 
@@ -715,7 +717,9 @@ void Validator::StartLoads(const NormalizedLog& log, const LogKeyHashes& keys) c
   }
 }
 
-void Validator::StartRecordLoads(const NormalizedLog& log, const LogKeyHashes& keys) const {
+void Validator::StartRecordLoads(const NormalizedLog& log, const LogKeyHashes& keys,
+                                 LogLookups* found) const {
+  *found = LogLookups{};
   if (log.spec == nullptr) {
     return;
   }
@@ -723,6 +727,7 @@ void Validator::StartRecordLoads(const NormalizedLog& log, const LogKeyHashes& k
   if (person >= 0) {
     histories_.Prefetch(person);
   }
+  found->person = person;
   // FactsOf gives a log an order amount under the same condition.
   if (log.customer.empty()) {
     return;
@@ -735,6 +740,7 @@ void Validator::StartRecordLoads(const NormalizedLog& log, const LogKeyHashes& k
   if (customer >= 0) {
     PrefetchCustomer(customer, *amount);
   }
+  found->customer = customer;
 }
 
 std::vector<Flag> Validator::Check(const NormalizedLog& log) const {
@@ -768,17 +774,18 @@ std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log) {
   // Hashing the keys waits for the record, so the loads of the log's other parts start first
   // and overlap that wait.
   PrefetchLog(log);
-  return CheckAndRememberLoading(log, HashLogKeys(log));
+  return CheckAndRememberLoading(log, HashLogKeys(log), LogLookups{});
 }
 
-std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log,
-                                              const LogKeyHashes& keys) {
+std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log, const LogKeyHashes& keys,
+                                              const LogLookups& found) {
   PrefetchLog(log);
-  return CheckAndRememberLoading(log, keys);
+  return CheckAndRememberLoading(log, keys, found);
 }
 
 std::vector<Flag> Validator::CheckAndRememberLoading(const NormalizedLog& log,
-                                                     const LogKeyHashes& keys) {
+                                                     const LogKeyHashes& keys,
+                                                     const LogLookups& found) {
   std::vector<Flag> flags;
   if (log.spec == nullptr) {
     CheckContent(log, &flags);
@@ -786,21 +793,30 @@ std::vector<Flag> Validator::CheckAndRememberLoading(const NormalizedLog& log,
   }
   // The steps are ordered so that each cache miss overlaps others or work that does not wait
   // for it. Both index lookups miss often, so they start first, and both run before the sketch.
-  person_index_.PrefetchHashed(keys.person);
-  if (!log.customer.empty()) {
+  // A lookup that StartRecordLoads completed has started its loads already.
+  bool person_found = found.person >= 0;
+  bool customer_found = found.customer >= 0;
+  if (!person_found) {
+    person_index_.PrefetchHashed(keys.person);
+  }
+  if (!customer_found && !log.customer.empty()) {
     customer_index_.PrefetchHashed(keys.customer);
   }
   // One lookup serves both steps. A new, empty history checks like a missing one.
-  int32_t person = AddPerson(log, keys);
-  histories_.Prefetch(person);
+  int32_t person = person_found ? found.person : AddPerson(log, keys);
+  if (!person_found) {
+    histories_.Prefetch(person);
+  }
   // The customer lookup needs no amount, so its loads overlap those of the author and the log.
   // Its result is used as FindOrderCustomer would use it. The sketch, which needs no memory
   // beyond the text, then runs while the customer record and order index load.
-  int32_t known_customer = FindCustomer(log, keys);
+  int32_t known_customer = customer_found ? found.customer : FindCustomer(log, keys);
   LogFacts facts = ValueFactsOf(log);
   if (facts.order_amount && known_customer >= 0) {
     facts.customer = known_customer;
-    PrefetchCustomer(known_customer, *facts.order_amount);
+    if (!customer_found) {
+      PrefetchCustomer(known_customer, *facts.order_amount);
+    }
   }
   AddSketch(log, &facts);
   CheckContent(log, &flags);

@@ -75,6 +75,15 @@ struct LogKeyHashes {
 // REQUIRES: log.record is set.
 LogKeyHashes HashLogKeys(const NormalizedLog& log);
 
+// The author's and the customer's indexes that Validator::StartRecordLoads found for a log, so
+// that CheckAndRemember need not look them up again. An index stays valid once found, because a
+// Validator never removes a person or a customer. -1 means not found at the time, maybe because
+// a log in between added them, so CheckAndRemember looks that one up itself.
+struct LogLookups {
+  int32_t person = -1;    // the author's index, or -1
+  int32_t customer = -1;  // with a positive order amount, the customer's index, or -1
+};
+
 class Validator {
  public:
   // REQUIRES: config outlives the Validator and does not change while it lives.
@@ -94,9 +103,12 @@ class Validator {
   // Check followed by Remember, computing the text sketch and looking up the author and the
   // customer once.
   std::vector<Flag> CheckAndRemember(const NormalizedLog& log);
-  // The same, with the key hashes that StartLoads received for this log.
-  // REQUIRES: keys equals HashLogKeys(log).
-  std::vector<Flag> CheckAndRemember(const NormalizedLog& log, const LogKeyHashes& keys);
+  // The same, with the key hashes that StartLoads received for this log, and the lookups that
+  // StartRecordLoads found for it. A lookup that found an index starts none of its loads again.
+  // REQUIRES: keys equals HashLogKeys(log), and found comes from StartRecordLoads on this
+  // Validator for this log, or is LogLookups{}.
+  std::vector<Flag> CheckAndRemember(const NormalizedLog& log, const LogKeyHashes& keys,
+                                     const LogLookups& found = {});
 
   // The two calls below let a caller that feeds many logs start the memory loads of a log some
   // logs before it reaches CheckAndRemember, so that the loads of several logs overlap. They
@@ -109,8 +121,10 @@ class Validator {
   void StartLoads(const NormalizedLog& log, const LogKeyHashes& keys) const;
   // Looks up the author and the customer without adding them, and starts loading the author's
   // history and, for a log with an order amount, the customer's record and order claim index.
-  // It reads the index slots, so it gains most when StartLoads ran a few logs earlier.
-  void StartRecordLoads(const NormalizedLog& log, const LogKeyHashes& keys) const;
+  // It reads the index slots, so it gains most when StartLoads ran a few logs earlier. Sets
+  // *found to the indexes it found, or to LogLookups{} for a log that reads no history.
+  void StartRecordLoads(const NormalizedLog& log, const LogKeyHashes& keys,
+                        LogLookups* found) const;
 
   // Accepts edits of a report made from `from` to `until` without an edited_late flag, because
   // someone asked its author to correct it then (a feedback notice, delivered at `from`, states
@@ -163,7 +177,8 @@ class Validator {
   };
 
   // Runs the steps of CheckAndRemember after PrefetchLog has started loading the log's parts.
-  std::vector<Flag> CheckAndRememberLoading(const NormalizedLog& log, const LogKeyHashes& keys);
+  std::vector<Flag> CheckAndRememberLoading(const NormalizedLog& log, const LogKeyHashes& keys,
+                                            const LogLookups& found);
   // Returns the facts of a log except its customer, which FindOrderCustomer adds.
   LogFacts FactsOf(const NormalizedLog& log) const;
   // Returns the facts of a log's values, which is FactsOf without the sketch.
