@@ -517,6 +517,7 @@ int32_t NumberReader::PhoneLikeRunEnd(int32_t begin, int32_t first_end) const {
   ends[0] = first_end;
   sizes[0] = first_end - begin;
   int32_t i = first_end;
+
   while (groups < kMaxGroups && (At(i) == U' ' || At(i) == U'-')) {
     int32_t k = i + 1;
     while (IsAsciiDigit(At(k))) {
@@ -531,6 +532,7 @@ int32_t NumberReader::PhoneLikeRunEnd(int32_t begin, int32_t first_end) const {
     ++groups;
     i = k;
   }
+
   auto digits_up_to = [&](int count) {
     int total = 0;
     for (int g = 0; g < count; ++g) {
@@ -544,6 +546,7 @@ int32_t NumberReader::PhoneLikeRunEnd(int32_t begin, int32_t first_end) const {
     return groups >= first + 3 && At(group_begin) == U'1' && sizes[first] == 3 &&
            sizes[first + 1] == 4 && sizes[first + 2] == 4;
   };
+
   int32_t end = -1;
   if (mobile_at(0)) {
     end = ends[2];
@@ -564,6 +567,7 @@ int32_t NumberReader::PhoneLikeRunEnd(int32_t begin, int32_t first_end) const {
   if (end < 0) {
     return -1;
   }
+
   int used = 0;
   while (ends[used] != end) {
     ++used;
@@ -644,6 +648,16 @@ ArabicRun NumberReader::ReadArabic(int32_t begin) const {
   }
   std::optional<Decimal> value = ParseDigits(begin, integer_end, i, integer_digits,
                                              fraction_digits);
+  if (!value && grouped) {
+    // Groups too many for any Decimal (1 234 567 890 123 456) make one number too large to read.
+    // The whole run is unreadable and the scan resumes after it, so no group is read again.
+    if (options_.keep_identifiers) {
+      run.ok = true;
+      run.unreadable = true;
+    }
+    run.end = i;
+    return run;
+  }
   if (!value && !long_run) {
     return reject();
   }

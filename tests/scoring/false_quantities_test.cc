@@ -1,5 +1,6 @@
-// Tests for text next to a trigger that looks like a quantity but is no quantity: phone
-// numbers written in groups, a + before a new word, and names that start with a scale character.
+// Tests for text next to a trigger that looks like a quantity but is none. The cases are phone
+// numbers in groups, a + before a new word, names that start with a scale character and digit
+// groups too large for any number.
 #include <string>
 #include <vector>
 
@@ -70,7 +71,7 @@ TEST_CASE("Amount after phone groups counts", "[extract]") {
   CHECK(found[0].quantity.Value().ToString() == "50000");
 
   // Only groups in a phone's or card's shape make an identifier. A number before the phone
-  // keeps its own reading, and groups of no such shape are read as before.
+  // keeps its own reading, and groups of no such shape are read as numbers.
   CHECK(Describe(Deals().Extract("今天回款5000 138 1234 5678")) ==
         "deals=5000; deals=0 identifier; ");
   CHECK(Describe(Deals().Extract("签约 5000 8000 3000元三笔")) == "deals=5000; ");
@@ -130,6 +131,26 @@ TEST_CASE("Scale character starting a name", "[extract]") {
     INFO("text: " << text);
     CHECK(Describe(Deals().Extract(text)) == std::string("deals=") + value + "; ");
   }
+}
+
+TEST_CASE("Oversized digit groups are unreadable", "[extract]") {
+  for (const char* text : {"签约1 234 567 890 123 456元", "签约1,234,567,890,123,456元"}) {
+    INFO("text: " << text);
+    std::vector<Extraction> found = Deals().Extract(text);
+    INFO(Describe(found));
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].unreadable);
+    // The match covers the whole run, so no later group is read as a number of its own.
+    CHECK(found[0].span_end_byte == static_cast<int32_t>(std::string(text).size()));
+  }
+  // A long run of groups is one unreadable match, not one reading per group.
+  std::string long_run = "签约";
+  for (int i = 0; i < 20000; ++i) {
+    long_run += "138 ";
+  }
+  std::vector<Extraction> found = Deals().Extract(long_run);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].unreadable);
 }
 
 TEST_CASE("Unreadable amount keeps its trigger", "[extract]") {
