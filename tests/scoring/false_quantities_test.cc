@@ -134,23 +134,22 @@ TEST_CASE("Scale character starting a name", "[extract]") {
 }
 
 TEST_CASE("Oversized digit groups are unreadable", "[extract]") {
-  for (const char* text : {"签约1 234 567 890 123 456元", "签约1,234,567,890,123,456元"}) {
-    INFO("text: " << text);
-    std::vector<Extraction> found = Deals().Extract(text);
-    INFO(Describe(found));
-    REQUIRE(found.size() == 1);
-    CHECK(found[0].unreadable);
-    // The match covers the whole run, so no later group is read as a number of its own.
-    CHECK(found[0].span_end_byte == static_cast<int32_t>(std::string(text).size()));
-  }
-  // A long run of groups is one unreadable match, not one reading per group.
   std::string long_run = "签约";
   for (int i = 0; i < 20000; ++i) {
     long_run += "138 ";
   }
-  std::vector<Extraction> found = Deals().Extract(long_run);
-  REQUIRE(found.size() == 1);
-  CHECK(found[0].unreadable);
+  // Each text gives one unreadable match that covers the whole run, so no later group is read
+  // as a number of its own, and a long run is not read again from each group.
+  for (const std::string& text :
+       {std::string("签约1 234 567 890 123 456元"), std::string("签约1,234,567,890,123,456元"),
+        long_run}) {
+    std::vector<Extraction> found = Deals().Extract(text);
+    INFO("text starts " << text.substr(0, 40) << ", found " << Describe(found).substr(0, 200));
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].unreadable);
+    size_t run_end = text.find_last_of("0123456789") + 1;
+    CHECK(found[0].span_end_byte >= static_cast<int32_t>(run_end));
+  }
 }
 
 TEST_CASE("Unreadable amount keeps its trigger", "[extract]") {
