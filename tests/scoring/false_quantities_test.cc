@@ -1,4 +1,4 @@
-// Tests for text next to a trigger that looks like a quantity but is none. The cases are phone
+// Tests for text next to a trigger that looks like a quantity but is not one. The cases are phone
 // numbers in groups, a + before a new word, names that start with a scale character and digit
 // groups too large for any number.
 #include <string>
