@@ -409,8 +409,8 @@ struct ExtractScratch {
   // words, in increasing order.
   std::vector<int32_t> marked;
   std::vector<int32_t> breaks;                       // the clause breaks among them
-  // Positions of each + that joins a number to a new word (回款2万+欠款3万元), in increasing
-  // order. A trigger before such a + takes no number after it.
+  // Positions of each + that joins an amount with a scale or unit to a new word
+  // (回款2万+欠款3万元), in increasing order. A trigger before such a + takes no number after it.
   std::vector<int32_t> plus_joins;
   std::vector<int> number_clause;                    // clause index of each number
   std::vector<std::pair<int32_t, int32_t>> clauses;  // clauses that hold numbers, in order

@@ -533,13 +533,6 @@ int32_t NumberReader::PhoneLikeRunEnd(int32_t begin, int32_t first_end) const {
     i = k;
   }
 
-  auto digits_up_to = [&](int count) {
-    int total = 0;
-    for (int g = 0; g < count; ++g) {
-      total += sizes[g];
-    }
-    return total;
-  };
   // Whether groups from first on are a mobile number.
   auto mobile_at = [&](int first) {
     int32_t group_begin = first == 0 ? begin : ends[first - 1] + 1;
@@ -547,32 +540,30 @@ int32_t NumberReader::PhoneLikeRunEnd(int32_t begin, int32_t first_end) const {
            sizes[first + 1] == 4 && sizes[first + 2] == 4;
   };
 
-  int32_t end = -1;
+  // The number of groups that make the shape, or 0 for none.
+  int used = 0;
   if (mobile_at(0)) {
-    end = ends[2];
+    used = 3;
   } else if (sizes[0] == 2 && At(begin) == U'8' && At(begin + 1) == U'6' && mobile_at(1)) {
-    end = ends[3];
+    used = 4;
   } else if (sizes[0] == 3 && (At(begin) == U'4' || At(begin) == U'8') && At(begin + 1) == U'0' &&
              At(begin + 2) == U'0' && groups >= 3 && sizes[1] == 3 && sizes[2] == 4) {
-    end = ends[2];
+    used = 3;
   } else if (At(begin) == U'0' && groups >= 2 && sizes[0] >= 3) {
-    end = ends[groups - 1];
+    used = groups;
   } else if (groups >= 4) {
     bool card = sizes[groups - 1] >= 3;
     for (int g = 0; g + 1 < groups && card; ++g) {
       card = sizes[g] == 4;
     }
-    end = card ? ends[groups - 1] : -1;
-  }
-  if (end < 0) {
-    return -1;
+    used = card ? groups : 0;
   }
 
-  int used = 0;
-  while (ends[used] != end) {
-    ++used;
+  int digits = 0;
+  for (int g = 0; g < used; ++g) {
+    digits += sizes[g];
   }
-  return digits_up_to(used + 1) > kMaxIntegerDigits ? end : -1;
+  return used > 0 && digits > kMaxIntegerDigits ? ends[used - 1] : -1;
 }
 
 ArabicRun NumberReader::ReadArabic(int32_t begin) const {
