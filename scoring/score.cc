@@ -23,19 +23,22 @@
 namespace logbridge::scoring {
 namespace {
 
-// Running aggregate of one metric for one person and period, kept small because each log
-// updates several of them and they are often out of cache between two logs of one person.
-struct MetricState {
-  Decimal weighted_sum;
-  Decimal weight_total;
-  int64_t count = 0;
-  Decimal min;  // valid when count > 0
-  Decimal max;  // valid when count > 0
-  // The number of distinct texts seen, for a metric that counts distinct values. The texts
-  // themselves are in Engine::State::distinct_sets.
-  int64_t distinct_count = 0;
+// Running aggregate of one metric for one person and period. Each log updates several of them,
+// and they are often out of cache between two logs of one person, so one fits in a cache line.
+// That works because an aggregation reads at most two numbers, and because every value is
+// offered to the evidence list, whose counts then give the value count.
+struct alignas(64) MetricState {
+  // The number that the aggregation reads: the weighted sum for kSum and kMean, the smallest
+  // value for kMin, the largest for kMax, and the number of distinct texts for kDistinct. The
+  // texts themselves are in Engine::State::distinct_sets. kCount and kRatio leave it at 0.
+  Decimal value;
+  Decimal weight_total;  // the sum of the values' weights, read by kCount and kMean
   TopEvidence evidence;
+
+  // Returns the number of values fed, kept as evidence or not.
+  int64_t count() const { return static_cast<int64_t>(evidence.size()) + evidence.omitted(); }
 };
+static_assert(sizeof(MetricState) == 64);
 
 // Returns a + b, or the nearest Decimal limit when the sum overflows, so that a total never
 // wraps around to the other sign. Quantities read from text are at most kLargestQuantity, so
@@ -109,19 +112,19 @@ std::optional<Decimal> MetricValueOf(const Config& config, std::span<const Metri
     }
     return *numerator * metric.scale / *denominator;
   }
-  if (state.count == 0) {
+  if (state.count() == 0) {
     return std::nullopt;
   }
   switch (metric.aggregation) {
-    case Aggregation::kSum: return state.weighted_sum;
+    case Aggregation::kSum: return state.value;
     case Aggregation::kCount: return state.weight_total;
     case Aggregation::kMean:
       return state.weight_total == Decimal() ? std::nullopt
-                                             : std::optional(state.weighted_sum / state.weight_total);
-    case Aggregation::kMin: return state.min;
-    case Aggregation::kMax: return state.max;
+                                             : std::optional(state.value / state.weight_total);
+    case Aggregation::kMin:
+    case Aggregation::kMax:
     case Aggregation::kDistinct:
-      return Decimal::FromInt(state.distinct_count);
+      return state.value;
     case Aggregation::kRatio: break;
   }
   return std::nullopt;
@@ -138,7 +141,7 @@ std::optional<Rational> ExactMetricValueOf(const Config& config,
   const MetricSpec& metric = config.metrics[index];
   const MetricState& state = metrics[index];
   if (metric.aggregation == Aggregation::kMean) {
-    return Rational(state.weighted_sum) / Rational(state.weight_total);
+    return Rational(state.value) / Rational(state.weight_total);
   }
   if (metric.aggregation == Aggregation::kRatio) {
     // A ratio has a value only when both of its parts have one.
@@ -171,7 +174,7 @@ void CollectEvidence(const Config& config, std::span<const MetricState> metrics,
     slots->push_back({&state.evidence, slot});
   }
   kpi->evidence_omitted += state.evidence.omitted();
-  kpi->value_count += state.count;
+  kpi->value_count += state.count();
 }
 
 // Appends the evidence of slots to out, sorted by report id, field key, span and source, with
@@ -366,7 +369,7 @@ ScoreReport BuildReport(const Config& config, const EvidenceOrigins& origins,
     kpi.curve_on_achievement = spec.curve.on_achievement;
     kpi.aggregation = config.metrics[spec.metric_index].aggregation;
     if (kpi.aggregation == Aggregation::kMean) {
-      kpi.mean_sum = metrics[spec.metric_index].weighted_sum;
+      kpi.mean_sum = metrics[spec.metric_index].value;
       kpi.mean_weight = metrics[spec.metric_index].weight_total;
     }
     kpi.target = config.TargetFor(person, spec);
@@ -693,7 +696,6 @@ struct Engine::State {
       const char* state = reinterpret_cast<const char*>(
           &metric_states[last.cell * metric_count + static_cast<size_t>(value.metric)]);
       StartLoadForWrite(state);
-      StartLoadForWrite(state + sizeof(MetricState) - 1);
       int distinct = distinct_positions[static_cast<size_t>(value.metric)];
       if (distinct >= 0) {
         // A distinct metric also scans the texts that it counted in the cell.
@@ -1090,20 +1092,32 @@ void Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags, size_t
   ++(down ? cell.logs_down_weighted : cell.logs_counted);
   for (const MetricValue& value : log.values) {
     MetricState& state = metrics[value.metric];
-    state.weighted_sum =
-        SaturatingAdd(state.weighted_sum, down ? value.value * weight : value.value);
-    state.weight_total = SaturatingAdd(state.weight_total, weight);
-    ++state.count;
-    state.min = state.count > 1 ? std::min(state.min, value.value) : value.value;
-    state.max = state.count > 1 ? std::max(state.max, value.value) : value.value;
-    if (config_->metrics[value.metric].aggregation == Aggregation::kDistinct) {
-      DistinctTexts& seen = state_->DistinctSetOf(cell_index, value.metric);
-      bool added = value.text.empty() ? seen.Insert(value.value.ToString())
-                                      : seen.Insert(value.text);
-      if (added) {
-        ++state.distinct_count;
+    bool first = state.count() == 0;
+    switch (config_->metrics[value.metric].aggregation) {
+      case Aggregation::kSum:
+      case Aggregation::kMean:
+        state.value = SaturatingAdd(state.value, down ? value.value * weight : value.value);
+        break;
+      case Aggregation::kMin:
+        state.value = first ? value.value : std::min(state.value, value.value);
+        break;
+      case Aggregation::kMax:
+        state.value = first ? value.value : std::max(state.value, value.value);
+        break;
+      case Aggregation::kDistinct: {
+        DistinctTexts& seen = state_->DistinctSetOf(cell_index, value.metric);
+        bool added = value.text.empty() ? seen.Insert(value.value.ToString())
+                                        : seen.Insert(value.text);
+        if (added) {
+          state.value = state.value + Decimal::FromInt(1);
+        }
+        break;
       }
+      case Aggregation::kCount:
+      case Aggregation::kRatio:
+        break;
     }
+    state.weight_total = SaturatingAdd(state.weight_total, weight);
     state.evidence.Offer(value, record.report_id, down, options_.max_evidence_per_kpi,
                          &state_->evidence_origins);
   }
