@@ -408,24 +408,22 @@ ScoreReport BuildReport(const Config& config, const EvidenceOrigins& origins,
   return report;
 }
 
-// Returns an info flag for each counted value that is a range (十几万, 两三个), naming its
+// Appends an info flag for each counted value that is a range (十几万, 两三个), naming its
 // text, its range and the midpoint that was counted. A hedged value such as 约5万 counts as
 // written, so its evidence is marked approximate but it raises no flag: the flag feeds the
 // authors' edit requests, and asking people to drop 约 from 约8小时 is noise.
-std::vector<Flag> ApproximateValueFlags(const NormalizedLog& log) {
-  std::vector<Flag> flags;
+void AppendApproximateValueFlags(const NormalizedLog& log, std::vector<Flag>* flags) {
   for (const MetricValue& value : log.values) {
     const std::optional<ValueRange>& range = value.evidence.approximate;
     if (!range || range->low == range->high) {
       continue;
     }
-    flags.push_back({std::string(kFlagApproximateValue), Severity::kInfo,
-                     std::string(value.evidence.field_key),
-                     "\"" + std::string(value.evidence.Quote()) + "\" is approximate, from " +
-                         range->low.ToString() + " to " + range->high.ToString() +
-                         ", so its midpoint " + value.value.ToString() + " is the value used"});
+    flags->push_back({std::string(kFlagApproximateValue), Severity::kInfo,
+                      std::string(value.evidence.field_key),
+                      "\"" + std::string(value.evidence.Quote()) + "\" is approximate, from " +
+                          range->low.ToString() + " to " + range->high.ToString() +
+                          ", so its midpoint " + value.value.ToString() + " is the value used"});
   }
-  return flags;
 }
 
 // Returns whether two texts are equal. Field keys are short and often of one size, such as four
@@ -821,19 +819,15 @@ void Engine::Normalize(const LogRecord& record, NormalizedLog* out) const {
 
 std::vector<Flag> Engine::Validate(const NormalizedLog& log) {
   std::vector<Flag> flags = state_->validator.CheckAndRemember(log);
-  for (Flag& flag : ApproximateValueFlags(log)) {
-    flags.push_back(std::move(flag));
-  }
+  AppendApproximateValueFlags(log, &flags);
   return flags;
 }
 
-std::vector<Flag> Engine::Validate(const NormalizedLog& log, const LogKeyHashes& keys,
-                                   const LogLookups& found) {
-  std::vector<Flag> flags = state_->validator.CheckAndRemember(log, keys, found);
-  for (Flag& flag : ApproximateValueFlags(log)) {
-    flags.push_back(std::move(flag));
-  }
-  return flags;
+void Engine::Validate(const NormalizedLog& log, const LogKeyHashes& keys, const LogLookups& found,
+                      std::vector<Flag>* flags) {
+  flags->clear();
+  state_->validator.CheckAndRemember(log, keys, found, flags);
+  AppendApproximateValueFlags(log, flags);
 }
 
 void Engine::SkipExcluded(const LogRecord& record, LogOutcome* out) const {
@@ -964,8 +958,10 @@ void Engine::AddBatchOf(size_t count, RecordAt record_at, std::vector<LogOutcome
         SkipExcluded(*slot.record, &outcome);
         continue;
       }
-      Aggregate(slot.log, Validate(slot.log, slot.keys, slot.found), slot.keys.person,
-                slot.person, &outcome);
+      // The flags go straight into the outcome, whose buffer a caller that reuses outcomes
+      // keeps from batch to batch, so a flagged log allocates no new vector.
+      Validate(slot.log, slot.keys, slot.found, &outcome.flags);
+      AggregateWithFlags(slot.log, slot.keys.person, slot.person, &outcome);
     }
   }
 }
@@ -988,11 +984,12 @@ void Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags, LogOut
   StartLoads(std::as_bytes(std::span(log.values)));
   StartLoads(std::as_bytes(std::span(log.ignored)));
   size_t person_hash = state_->person_indexes.HashOf(log.record->creator_id);
-  Aggregate(log, std::move(flags), person_hash, kNoPerson, out);
+  out->flags = std::move(flags);
+  AggregateWithFlags(log, person_hash, kNoPerson, out);
 }
 
-void Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags, size_t person_hash,
-                       uint32_t person, LogOutcome* out) {
+void Engine::AggregateWithFlags(const NormalizedLog& log, size_t person_hash, uint32_t person,
+                                LogOutcome* out) {
   const LogRecord& record = *log.record;
   LogOutcome& outcome = *out;
   // assign() keeps the strings' buffers, so ids longer than the inline capacity of a
@@ -1000,7 +997,6 @@ void Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags, size_t
   outcome.report_id.assign(record.report_id);
   outcome.person_id.assign(record.creator_id);
   outcome.period = state_->PeriodFor(options_.period_kind, log.work_day);
-  outcome.flags = std::move(flags);
   outcome.skip_reason.clear();
   if (log.spec == nullptr) {
     outcome.decision = LogDecision::kSkipped;
