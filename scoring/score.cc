@@ -23,19 +23,22 @@
 namespace logbridge::scoring {
 namespace {
 
-// Running aggregate of one metric for one person and period, kept small because each log
-// updates several of them and they are often out of cache between two logs of one person.
-struct MetricState {
-  Decimal weighted_sum;
-  Decimal weight_total;
-  int64_t count = 0;
-  Decimal min;  // valid when count > 0
-  Decimal max;  // valid when count > 0
-  // The number of distinct texts seen, for a metric that counts distinct values. The texts
-  // themselves are in Engine::State::distinct_sets.
-  int64_t distinct_count = 0;
+// Running aggregate of one metric for one person and period. Each log updates several of them,
+// and they are often out of cache between two logs of one person, so one fits in a cache line.
+// That works because an aggregation reads at most two numbers, and because every value is
+// offered to the evidence list, whose counts then give the value count.
+struct alignas(64) MetricState {
+  // The number that the aggregation reads: the weighted sum for kSum and kMean, the smallest
+  // value for kMin, the largest for kMax, and the number of distinct texts for kDistinct. The
+  // texts themselves are in Engine::State::distinct_sets. kCount and kRatio leave it at 0.
+  Decimal value;
+  Decimal weight_total;  // the sum of the values' weights, read by kCount and kMean
   TopEvidence evidence;
+
+  // Returns the number of values fed, kept as evidence or not.
+  int64_t count() const { return static_cast<int64_t>(evidence.size()) + evidence.omitted(); }
 };
+static_assert(sizeof(MetricState) == 64);
 
 // Returns a + b, or the nearest Decimal limit when the sum overflows, so that a total never
 // wraps around to the other sign. Quantities read from text are at most kLargestQuantity, so
@@ -109,19 +112,19 @@ std::optional<Decimal> MetricValueOf(const Config& config, std::span<const Metri
     }
     return *numerator * metric.scale / *denominator;
   }
-  if (state.count == 0) {
+  if (state.count() == 0) {
     return std::nullopt;
   }
   switch (metric.aggregation) {
-    case Aggregation::kSum: return state.weighted_sum;
+    case Aggregation::kSum: return state.value;
     case Aggregation::kCount: return state.weight_total;
     case Aggregation::kMean:
       return state.weight_total == Decimal() ? std::nullopt
-                                             : std::optional(state.weighted_sum / state.weight_total);
-    case Aggregation::kMin: return state.min;
-    case Aggregation::kMax: return state.max;
+                                             : std::optional(state.value / state.weight_total);
+    case Aggregation::kMin:
+    case Aggregation::kMax:
     case Aggregation::kDistinct:
-      return Decimal::FromInt(state.distinct_count);
+      return state.value;
     case Aggregation::kRatio: break;
   }
   return std::nullopt;
@@ -138,7 +141,7 @@ std::optional<Rational> ExactMetricValueOf(const Config& config,
   const MetricSpec& metric = config.metrics[index];
   const MetricState& state = metrics[index];
   if (metric.aggregation == Aggregation::kMean) {
-    return Rational(state.weighted_sum) / Rational(state.weight_total);
+    return Rational(state.value) / Rational(state.weight_total);
   }
   if (metric.aggregation == Aggregation::kRatio) {
     // A ratio has a value only when both of its parts have one.
@@ -171,7 +174,7 @@ void CollectEvidence(const Config& config, std::span<const MetricState> metrics,
     slots->push_back({&state.evidence, slot});
   }
   kpi->evidence_omitted += state.evidence.omitted();
-  kpi->value_count += state.count;
+  kpi->value_count += state.count();
 }
 
 // Appends the evidence of slots to out, sorted by report id, field key, span and source, with
@@ -366,7 +369,7 @@ ScoreReport BuildReport(const Config& config, const EvidenceOrigins& origins,
     kpi.curve_on_achievement = spec.curve.on_achievement;
     kpi.aggregation = config.metrics[spec.metric_index].aggregation;
     if (kpi.aggregation == Aggregation::kMean) {
-      kpi.mean_sum = metrics[spec.metric_index].weighted_sum;
+      kpi.mean_sum = metrics[spec.metric_index].value;
       kpi.mean_weight = metrics[spec.metric_index].weight_total;
     }
     kpi.target = config.TargetFor(person, spec);
@@ -405,24 +408,22 @@ ScoreReport BuildReport(const Config& config, const EvidenceOrigins& origins,
   return report;
 }
 
-// Returns an info flag for each counted value that is a range (十几万, 两三个), naming its
+// Appends an info flag for each counted value that is a range (十几万, 两三个), naming its
 // text, its range and the midpoint that was counted. A hedged value such as 约5万 counts as
 // written, so its evidence is marked approximate but it raises no flag: the flag feeds the
 // authors' edit requests, and asking people to drop 约 from 约8小时 is noise.
-std::vector<Flag> ApproximateValueFlags(const NormalizedLog& log) {
-  std::vector<Flag> flags;
+void AppendApproximateValueFlags(const NormalizedLog& log, std::vector<Flag>* flags) {
   for (const MetricValue& value : log.values) {
     const std::optional<ValueRange>& range = value.evidence.approximate;
     if (!range || range->low == range->high) {
       continue;
     }
-    flags.push_back({std::string(kFlagApproximateValue), Severity::kInfo,
-                     std::string(value.evidence.field_key),
-                     "\"" + std::string(value.evidence.Quote()) + "\" is approximate, from " +
-                         range->low.ToString() + " to " + range->high.ToString() +
-                         ", so its midpoint " + value.value.ToString() + " is the value used"});
+    flags->push_back({std::string(kFlagApproximateValue), Severity::kInfo,
+                      std::string(value.evidence.field_key),
+                      "\"" + std::string(value.evidence.Quote()) + "\" is approximate, from " +
+                          range->low.ToString() + " to " + range->high.ToString() +
+                          ", so its midpoint " + value.value.ToString() + " is the value used"});
   }
-  return flags;
 }
 
 // Returns whether two texts are equal. Field keys are short and often of one size, such as four
@@ -693,7 +694,6 @@ struct Engine::State {
       const char* state = reinterpret_cast<const char*>(
           &metric_states[last.cell * metric_count + static_cast<size_t>(value.metric)]);
       StartLoadForWrite(state);
-      StartLoadForWrite(state + sizeof(MetricState) - 1);
       int distinct = distinct_positions[static_cast<size_t>(value.metric)];
       if (distinct >= 0) {
         // A distinct metric also scans the texts that it counted in the cell.
@@ -819,19 +819,15 @@ void Engine::Normalize(const LogRecord& record, NormalizedLog* out) const {
 
 std::vector<Flag> Engine::Validate(const NormalizedLog& log) {
   std::vector<Flag> flags = state_->validator.CheckAndRemember(log);
-  for (Flag& flag : ApproximateValueFlags(log)) {
-    flags.push_back(std::move(flag));
-  }
+  AppendApproximateValueFlags(log, &flags);
   return flags;
 }
 
-std::vector<Flag> Engine::Validate(const NormalizedLog& log, const LogKeyHashes& keys,
-                                   const LogLookups& found) {
-  std::vector<Flag> flags = state_->validator.CheckAndRemember(log, keys, found);
-  for (Flag& flag : ApproximateValueFlags(log)) {
-    flags.push_back(std::move(flag));
-  }
-  return flags;
+void Engine::Validate(const NormalizedLog& log, const LogKeyHashes& keys, const LogLookups& found,
+                      std::vector<Flag>* flags) {
+  flags->clear();
+  state_->validator.CheckAndRemember(log, keys, found, flags);
+  AppendApproximateValueFlags(log, flags);
 }
 
 void Engine::SkipExcluded(const LogRecord& record, LogOutcome* out) const {
@@ -962,8 +958,10 @@ void Engine::AddBatchOf(size_t count, RecordAt record_at, std::vector<LogOutcome
         SkipExcluded(*slot.record, &outcome);
         continue;
       }
-      Aggregate(slot.log, Validate(slot.log, slot.keys, slot.found), slot.keys.person,
-                slot.person, &outcome);
+      // The flags go straight into the outcome, whose buffer a caller that reuses outcomes
+      // keeps from batch to batch, so a flagged log allocates no new vector.
+      Validate(slot.log, slot.keys, slot.found, &outcome.flags);
+      AggregateWithFlags(slot.log, slot.keys.person, slot.person, &outcome);
     }
   }
 }
@@ -986,11 +984,12 @@ void Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags, LogOut
   StartLoads(std::as_bytes(std::span(log.values)));
   StartLoads(std::as_bytes(std::span(log.ignored)));
   size_t person_hash = state_->person_indexes.HashOf(log.record->creator_id);
-  Aggregate(log, std::move(flags), person_hash, kNoPerson, out);
+  out->flags = std::move(flags);
+  AggregateWithFlags(log, person_hash, kNoPerson, out);
 }
 
-void Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags, size_t person_hash,
-                       uint32_t person, LogOutcome* out) {
+void Engine::AggregateWithFlags(const NormalizedLog& log, size_t person_hash, uint32_t person,
+                                LogOutcome* out) {
   const LogRecord& record = *log.record;
   LogOutcome& outcome = *out;
   // assign() keeps the strings' buffers, so ids longer than the inline capacity of a
@@ -998,7 +997,6 @@ void Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags, size_t
   outcome.report_id.assign(record.report_id);
   outcome.person_id.assign(record.creator_id);
   outcome.period = state_->PeriodFor(options_.period_kind, log.work_day);
-  outcome.flags = std::move(flags);
   outcome.skip_reason.clear();
   if (log.spec == nullptr) {
     outcome.decision = LogDecision::kSkipped;
@@ -1090,20 +1088,32 @@ void Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags, size_t
   ++(down ? cell.logs_down_weighted : cell.logs_counted);
   for (const MetricValue& value : log.values) {
     MetricState& state = metrics[value.metric];
-    state.weighted_sum =
-        SaturatingAdd(state.weighted_sum, down ? value.value * weight : value.value);
-    state.weight_total = SaturatingAdd(state.weight_total, weight);
-    ++state.count;
-    state.min = state.count > 1 ? std::min(state.min, value.value) : value.value;
-    state.max = state.count > 1 ? std::max(state.max, value.value) : value.value;
-    if (config_->metrics[value.metric].aggregation == Aggregation::kDistinct) {
-      DistinctTexts& seen = state_->DistinctSetOf(cell_index, value.metric);
-      bool added = value.text.empty() ? seen.Insert(value.value.ToString())
-                                      : seen.Insert(value.text);
-      if (added) {
-        ++state.distinct_count;
+    bool first = state.count() == 0;
+    switch (config_->metrics[value.metric].aggregation) {
+      case Aggregation::kSum:
+      case Aggregation::kMean:
+        state.value = SaturatingAdd(state.value, down ? value.value * weight : value.value);
+        break;
+      case Aggregation::kMin:
+        state.value = first ? value.value : std::min(state.value, value.value);
+        break;
+      case Aggregation::kMax:
+        state.value = first ? value.value : std::max(state.value, value.value);
+        break;
+      case Aggregation::kDistinct: {
+        DistinctTexts& seen = state_->DistinctSetOf(cell_index, value.metric);
+        bool added = value.text.empty() ? seen.Insert(value.value.ToString())
+                                        : seen.Insert(value.text);
+        if (added) {
+          state.value = state.value + Decimal::FromInt(1);
+        }
+        break;
       }
+      case Aggregation::kCount:
+      case Aggregation::kRatio:
+        break;
     }
+    state.weight_total = SaturatingAdd(state.weight_total, weight);
     state.evidence.Offer(value, record.report_id, down, options_.max_evidence_per_kpi,
                          &state_->evidence_origins);
   }

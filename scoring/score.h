@@ -198,14 +198,16 @@ class Engine {
  private:
   struct State;
 
-  // Validates using the log's key hashes, which the batch computed when it started its loads,
-  // and the lookups that Validator::StartRecordLoads found.
-  std::vector<Flag> Validate(const NormalizedLog& log, const LogKeyHashes& keys,
-                             const LogLookups& found);
-  // Aggregates into *out using the hash of the log's person id, LogKeyHashes::person, and the
-  // person's index in the aggregate state when the batch found it, else ~uint32_t{0}.
-  void Aggregate(const NormalizedLog& log, std::vector<Flag> flags, size_t person_hash,
-                 uint32_t person, LogOutcome* out);
+  // Validates into *flags, replacing its contents but keeping its buffer. It uses the log's key
+  // hashes, which the batch computed when it started its loads, and the lookups that
+  // Validator::StartRecordLoads found.
+  void Validate(const NormalizedLog& log, const LogKeyHashes& keys, const LogLookups& found,
+                std::vector<Flag>* flags);
+  // Aggregates into *out, whose flags are already the log's. person_hash is the hash of the
+  // log's person id (LogKeyHashes::person), and person is the person's index in the aggregate
+  // state when the batch found it, else ~uint32_t{0}.
+  void AggregateWithFlags(const NormalizedLog& log, size_t person_hash, uint32_t person,
+                          LogOutcome* out);
   // Sets *out to the outcome of a record whose report id was excluded by ExcludeReport.
   void SkipExcluded(const LogRecord& record, LogOutcome* out) const;
   // Runs AddBatch over count records, where record_at(i) returns the i-th one.

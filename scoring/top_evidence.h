@@ -31,7 +31,8 @@ class TopEvidence {
 
   // Keeps the value's evidence when its absolute value is among the cap largest offered so far.
   // A larger value replaces the smallest kept item, and a value equal to it is not kept. Values
-  // not kept and items replaced are counted in omitted(). down_weighted marks a value of a log
+  // not kept and items replaced are counted in omitted(), so size() + omitted() is the number of
+  // offers, which the engine reads as the metric's value count. down_weighted marks a value of a log
   // that counts with the config's down_weight. A kept value's names are interned in *origins.
   // REQUIRES: the same cap and the same origins on every call.
   void Offer(const MetricValue& value, std::string_view report_id, bool down_weighted, size_t cap,

@@ -774,22 +774,29 @@ std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log) {
   // Hashing the keys waits for the record, so the loads of the log's other parts start first
   // and overlap that wait.
   PrefetchLog(log);
-  return CheckAndRememberLoading(log, HashLogKeys(log), LogLookups{});
+  std::vector<Flag> flags;
+  CheckAndRememberLoading(log, HashLogKeys(log), LogLookups{}, &flags);
+  return flags;
 }
 
 std::vector<Flag> Validator::CheckAndRemember(const NormalizedLog& log, const LogKeyHashes& keys,
                                               const LogLookups& found) {
-  PrefetchLog(log);
-  return CheckAndRememberLoading(log, keys, found);
+  std::vector<Flag> flags;
+  CheckAndRemember(log, keys, found, &flags);
+  return flags;
 }
 
-std::vector<Flag> Validator::CheckAndRememberLoading(const NormalizedLog& log,
-                                                     const LogKeyHashes& keys,
-                                                     const LogLookups& found) {
-  std::vector<Flag> flags;
+void Validator::CheckAndRemember(const NormalizedLog& log, const LogKeyHashes& keys,
+                                 const LogLookups& found, std::vector<Flag>* flags) {
+  PrefetchLog(log);
+  CheckAndRememberLoading(log, keys, found, flags);
+}
+
+void Validator::CheckAndRememberLoading(const NormalizedLog& log, const LogKeyHashes& keys,
+                                        const LogLookups& found, std::vector<Flag>* flags) {
   if (log.spec == nullptr) {
-    CheckContent(log, &flags);
-    return flags;
+    CheckContent(log, flags);
+    return;
   }
   // The steps are ordered so that each cache miss overlaps others or work that does not wait
   // for it. Both index lookups miss often, so they start first, and both run before the sketch.
@@ -819,14 +826,13 @@ std::vector<Flag> Validator::CheckAndRememberLoading(const NormalizedLog& log,
     }
   }
   AddSketch(log, &facts);
-  CheckContent(log, &flags);
+  CheckContent(log, flags);
 
   histories_.PrefetchNextRecent(person);
   Customer* customer =
       facts.customer >= 0 ? &customers_[static_cast<size_t>(facts.customer)] : nullptr;
-  CheckHistory(log, facts, customer, person, &flags);
+  CheckHistory(log, facts, customer, person, flags);
   RememberWithFacts(log, keys, facts, customer, person);
-  return flags;
 }
 
 void Validator::CheckHistory(const NormalizedLog& log, const LogFacts& facts,

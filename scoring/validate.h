@@ -109,6 +109,9 @@ class Validator {
   // Validator for this log, or is LogLookups{}.
   std::vector<Flag> CheckAndRemember(const NormalizedLog& log, const LogKeyHashes& keys,
                                      const LogLookups& found = {});
+  // The same, appending the flags to *flags, so that a caller can reuse one vector's buffer.
+  void CheckAndRemember(const NormalizedLog& log, const LogKeyHashes& keys, const LogLookups& found,
+                        std::vector<Flag>* flags);
 
   // The two calls below let a caller that feeds many logs start the memory loads of a log some
   // logs before it reaches CheckAndRemember, so that the loads of several logs overlap. They
@@ -177,8 +180,9 @@ class Validator {
   };
 
   // Runs the steps of CheckAndRemember after PrefetchLog has started loading the log's parts.
-  std::vector<Flag> CheckAndRememberLoading(const NormalizedLog& log, const LogKeyHashes& keys,
-                                            const LogLookups& found);
+  // It appends the flags to *flags.
+  void CheckAndRememberLoading(const NormalizedLog& log, const LogKeyHashes& keys,
+                               const LogLookups& found, std::vector<Flag>* flags);
   // Returns the facts of a log except its customer, which FindOrderCustomer adds.
   LogFacts FactsOf(const NormalizedLog& log) const;
   // Returns the facts of a log's values, which is FactsOf without the sketch.

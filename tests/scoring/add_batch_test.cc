@@ -231,6 +231,20 @@ TEST_CASE("batch over record pointers", "[engine]") {
   CheckSameResults(batch, AddEach(logs, {}));
 }
 
+TEST_CASE("batch replaces stale outcome flags", "[engine]") {
+  // AddBatch validates into the outcomes' own flag vectors, so flags left from an earlier use
+  // must not survive into the new outcomes.
+  std::vector<LogRecord> logs = VariedLogs(120, 9);
+  Engine engine = NewEngine({});
+  std::vector<LogOutcome> outcomes(logs.size());
+  for (LogOutcome& outcome : outcomes) {
+    outcome.flags.push_back({"stale", Severity::kError, "field", "left from an earlier batch"});
+  }
+  engine.AddBatch(std::span<const LogRecord>(logs), &outcomes);
+  Results batch{outcomes, ReportsToJson(engine.Reports())};
+  CheckSameResults(batch, AddEach(logs, {}));
+}
+
 TEST_CASE("batch keeps period filter", "[engine]") {
   std::vector<LogRecord> logs = VariedLogs(200, 3);
   EngineOptions options;

@@ -2,6 +2,7 @@
 // counted, and what Evidence it gives back.
 #include "scoring/top_evidence.h"
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -374,6 +375,24 @@ TEST_CASE("top evidence item keys and appends", "[top_evidence]") {
   CHECK(reversed[1].weight == down_weight);
   CHECK(reversed[1].counted == Decimal::FromInt(2));
   CHECK(reversed[0].quote == "计划用时 2天 → 实际用时 1.8天");
+}
+
+TEST_CASE("top evidence counts every offer", "[top_evidence]") {
+  // The engine reads a metric's value count as size() + omitted(). So every offer must add one
+  // to exactly one of them, whether it is appended, replaces an item, is rejected or meets cap 0.
+  for (size_t cap : {0, 1, 3, 20}) {
+    INFO("cap " << cap);
+    TopEvidence top;
+    EvidenceOrigins origins;
+    const int64_t wholes[] = {4, -9, 4, 1, 12, -12, 3, 0, 7, 7, 2, 30};
+    int64_t offers = 0;
+    for (int64_t whole : wholes) {
+      top.Offer(MakeValue(whole, "q"), "r", whole % 2 == 0, cap, &origins);
+      ++offers;
+      CHECK(static_cast<int64_t>(top.size()) + top.omitted() == offers);
+    }
+    CHECK(top.size() == std::min<size_t>(cap, std::size(wholes)));
+  }
 }
 
 }  // namespace
