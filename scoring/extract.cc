@@ -1088,7 +1088,7 @@ struct Extractor::Impl {
                     std::vector<Trigger>* out) const;
 };
 
-int Extractor::Impl::Fit(int rule, const NumberMatch& number) const {
+inline int Extractor::Impl::Fit(int rule, const NumberMatch& number) const {
   QuantityKind kind = rules[rule].kind;
   if (!FitsKind(kind, number.unit_class)) {
     return -1;

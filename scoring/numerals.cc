@@ -1280,7 +1280,7 @@ bool NumberReader::IsIdentifierContext(int32_t begin, bool followed_by_unit) con
 
 void NumberReader::AppendFolded(int32_t begin, int32_t end, std::string* out) const {
   auto first = static_cast<size_t>(buffer_.cp_byte[begin]);
-  out->append(buffer_.utf8, first, static_cast<size_t>(buffer_.cp_byte[end]) - first);
+  out->append(buffer_.utf8.data() + first, static_cast<size_t>(buffer_.cp_byte[end]) - first);
 }
 
 NumberReader::Prefix NumberReader::ReadPrefix(int32_t begin) const {

@@ -787,7 +787,7 @@ int32_t OriginalByteOf(const FoldBuffer& text, int32_t i) {
   return text.cp_byte[i] + shift;
 }
 
-Span OriginalSpan(const FoldBuffer& text, int32_t begin, int32_t end) {
+Span OriginalSpanOfExpanded(const FoldBuffer& text, int32_t begin, int32_t end) {
   int32_t original_length = OriginalLength(text);
   auto folded_length = static_cast<int32_t>(text.folded.size());
   if (begin >= folded_length) {

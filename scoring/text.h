@@ -4,6 +4,7 @@
 // thread at a time; Fold keeps its capacity so repeated calls do not allocate.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -122,9 +123,23 @@ void Fold(std::string_view input, FoldBuffer* out);
 // when byte falls inside a code point.
 int32_t CodePointAt(const FoldBuffer& text, size_t byte);
 
+// Maps a range of folded code points as OriginalSpan does, for text that is not one_to_one.
+Span OriginalSpanOfExpanded(const FoldBuffer& text, int32_t begin, int32_t end);
+
 // Maps a half-open range of folded code points to the original code points it came from,
 // including any characters NFKC merged into the range's last code point.
-Span OriginalSpan(const FoldBuffer& text, int32_t begin, int32_t end);
+inline Span OriginalSpan(const FoldBuffer& text, int32_t begin, int32_t end) {
+  if (!text.one_to_one) {
+    return OriginalSpanOfExpanded(text, begin, end);
+  }
+  // Folded and original code points match one to one, so the range is only clipped to the
+  // text. Inline, because extraction maps two ranges per match.
+  auto length = static_cast<int32_t>(text.folded.size());
+  if (begin >= length) {
+    return Span{length, length};
+  }
+  return Span{begin, end <= begin ? begin : std::min(end, length)};
+}
 
 // Appends the UTF-8 encoding of one code point.
 void AppendUtf8(char32_t cp, std::string* out);

@@ -101,6 +101,21 @@ TEST_CASE("Fold lists full-width forms as changes", "[text]") {
   CheckAccessors(input, buffer);
 }
 
+TEST_CASE("OriginalSpan of one-to-one text", "[text]") {
+  // The inline path for one-to-one text must give what the general mapping gives, including
+  // for empty, reversed and out-of-range bounds.
+  FoldBuffer buffer;
+  Fold("拜访３家，签约1笔", &buffer);
+  REQUIRE(buffer.one_to_one);
+  auto length = static_cast<int32_t>(buffer.folded.size());
+  for (int32_t begin = 0; begin <= length + 2; ++begin) {
+    for (int32_t end = 0; end <= length + 2; ++end) {
+      INFO("begin " << begin << ", end " << end);
+      CHECK(OriginalSpan(buffer, begin, end) == OriginalSpanOfExpanded(buffer, begin, end));
+    }
+  }
+}
+
 TEST_CASE("Fold maps text with many changes", "[text]") {
   // More changes than the accessors scan one by one, so they use a binary search.
   FoldBuffer buffer;
