@@ -1015,6 +1015,18 @@ bool HasIdentifierDigitRun(std::string_view text) {
   return false;
 }
 
+bool HasIdentifierNumber(std::string_view text) {
+  FoldBuffer buffer;
+  Fold(text, &buffer);
+  ScanOptions options;
+  options.keep_identifiers = true;
+  std::vector<NumberMatch> numbers;
+  ScanNumbers(buffer, DefaultUnits(), options, &numbers);
+  return std::any_of(numbers.begin(), numbers.end(), [](const NumberMatch& number) {
+    return number.identifier && !number.unreadable;
+  });
+}
+
 struct Extractor::Impl {
   std::vector<ExtractionRule> rules;
   std::vector<std::unique_ptr<re2::RE2>> patterns;        // one per rule
