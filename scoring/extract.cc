@@ -1015,6 +1015,18 @@ bool HasIdentifierDigitRun(std::string_view text) {
   return false;
 }
 
+bool HasIdentifierNumber(std::string_view text) {
+  FoldBuffer buffer;
+  Fold(text, &buffer);
+  ScanOptions options;
+  options.keep_identifiers = true;
+  std::vector<NumberMatch> numbers;
+  ScanNumbers(buffer, DefaultUnits(), options, &numbers);
+  return std::any_of(numbers.begin(), numbers.end(), [](const NumberMatch& number) {
+    return number.identifier && !number.unreadable;
+  });
+}
+
 struct Extractor::Impl {
   std::vector<ExtractionRule> rules;
   std::vector<std::unique_ptr<re2::RE2>> patterns;        // one per rule
@@ -1097,11 +1109,12 @@ inline int Extractor::Impl::Fit(int rule, const NumberMatch& number) const {
     if (kind == QuantityKind::kPercent || kind == QuantityKind::kDuration) {
       return -1;  // free text needs the % or the time unit
     }
-    if (number.hundreds_only && kind != QuantityKind::kAmount) {
+    // 5万, 3w and 两百 read as money more often than as counts, so a count rule takes them
+    // only with a measure word (拜访3万次, 拜访三百家).
+    if (kind == QuantityKind::kCount && (number.hundreds_only || number.scaled)) {
       return -1;
     }
-    // 5万 and 3w read as money more often than as counts.
-    return number.scaled && kind == QuantityKind::kAmount ? 1 : 0;
+    return number.scaled ? 1 : 0;
   }
   if (number.unit_class != UnitClass::kMeasureWord) {
     return 2;

@@ -83,6 +83,10 @@ std::optional<PlainTypedValue> ReadPlainTypedValue(std::string_view text, Quanti
 // Extract take for an identifier such as a phone or order number.
 bool HasIdentifierDigitRun(std::string_view text);
 
+// Whether text, after folding, has a number that free text takes for an identifier, such as a
+// phone or card number in digit groups (138 1234 5678) or a plain run of more than eight digits.
+bool HasIdentifierNumber(std::string_view text);
+
 // An admin-written extraction rule, as loaded from config.
 struct ExtractionRule {
   std::string name;                         // for error messages and evidence

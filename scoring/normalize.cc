@@ -237,6 +237,10 @@ std::string UnreadableHint(std::string_view value, const FieldSpec& field) {
     return "A plain run of more than 8 digits reads as an identifier such as a phone number, "
            "so write the value with thousands separators (123,456,789) or a scale (1.23亿)";
   }
+  if (HasIdentifierNumber(value)) {
+    return "Its digit groups have the shape of a phone or card number (138 1234 5678), which "
+           "is never counted; write the value as one number, such as 50000, 50,000 or 5万";
+  }
   return "";
 }
 

@@ -402,6 +402,7 @@ class NumberReader {
   bool IsThousandsComma(int32_t i) const;
   int32_t ReadDigitGroups(int32_t begin, int32_t i, int* groups) const;
   int32_t PhoneLikeRunEnd(int32_t begin, int32_t first_end) const;
+  int32_t SpacedDateEnd(int32_t begin, int32_t year_end) const;
   int32_t SkipDigitRun(int32_t i) const;
   Core ReadCore(int32_t begin) const;
   // A currency sign or 百分之 before the numeral.
@@ -566,11 +567,59 @@ int32_t NumberReader::PhoneLikeRunEnd(int32_t begin, int32_t first_end) const {
   return used > 0 && digits > kMaxIntegerDigits ? ends[used - 1] : -1;
 }
 
+// Returns the end of a date written with spaces, such as 2026 11 03 or 2026 1 5, whose year
+// is text[begin, year_end), or -1 when the groups from begin make no such date. The year is
+// from 1990 to 2099, the month from 1 to 12 and the day from 1 to 31, and no digit, decimal
+// point or scale may follow the day.
+int32_t NumberReader::SpacedDateEnd(int32_t begin, int32_t year_end) const {
+  if (year_end - begin != 4) {
+    return -1;
+  }
+  int year = 0;
+  for (int32_t k = begin; k < year_end; ++k) {
+    year = year * 10 + static_cast<int>(At(k) - U'0');
+  }
+  if (year < 1990 || year > 2099) {
+    return -1;
+  }
+  // Reads the one- or two-digit group after the space at i and checks it is in [1, most].
+  int32_t i = year_end;
+  auto read_group = [&](int most) {
+    if (At(i) != U' ' || !IsAsciiDigit(At(i + 1))) {
+      return false;
+    }
+    int value = static_cast<int>(At(i + 1) - U'0');
+    int32_t k = i + 2;
+    if (IsAsciiDigit(At(k))) {
+      value = value * 10 + static_cast<int>(At(k) - U'0');
+      ++k;
+    }
+    i = k;
+    return value >= 1 && value <= most;
+  };
+  if (!read_group(12) || !read_group(31)) {
+    return -1;
+  }
+  if (IsAsciiDigit(At(i)) || ContinuesArabic(At(i)) ||
+      (At(i) == U'.' && IsAsciiDigit(At(i + 1)))) {
+    return -1;
+  }
+  return i;
+}
+
 ArabicRun NumberReader::ReadArabic(int32_t begin) const {
   ArabicRun run;
   int32_t i = begin;
   while (IsAsciiDigit(At(i))) {
     ++i;
+  }
+  // A date in spaced groups is no quantity, as 2026-11-03 is none.
+  if (At(i) == U' ') {
+    int32_t date_end = SpacedDateEnd(begin, i);
+    if (date_end >= 0) {
+      run.end = date_end;
+      return run;
+    }
   }
   // A phone number in groups is one identifier, so none of its groups is read as a number.
   if (At(i) == U' ' || At(i) == U'-') {

@@ -746,6 +746,9 @@ TEST_CASE("unreadable values say why", "[engine]") {
       {"1e300", "Scientific notation", false},
       {"9999999999亿", "too large", false},
       {"123456789", "more than 8 digits", true},
+      {"138 1234 5678", "phone or card number", false},
+      {"400-800-1234", "phone or card number", false},
+      {"0571 8888 6666", "phone or card number", false},
   };
   for (const UnreadableCase& c : cases) {
     INFO("amount: " << c.amount);

@@ -244,10 +244,11 @@ TEST_CASE("Extract lists falling scaled ranges unreadable", "[extract]") {
     CHECK(found[0].span.end == FoldText(text).original_length);
   }
   // A higher upper end without a scale is still no range, and a spaced dash is still a minus
-  // sign or a bullet, so their numbers are read on their own.
-  CHECK(Describe(Sales().Extract("签约3万-50000元")) == "orders=30000 sales=50000 ");
-  CHECK(Describe(Sales().Extract("签约3万 - 5元")) == "orders=30000 sales=5 ");
-  CHECK(Describe(Sales().Extract("签约3万 - 2万元")) == "orders=30000 sales=20000 ");
+  // sign or a bullet, so their numbers are read on their own. The amount rule takes the one
+  // with 元, and the count rule takes no bare 3万.
+  CHECK(Describe(Sales().Extract("签约3万-50000元")) == "sales=50000 ");
+  CHECK(Describe(Sales().Extract("签约3万 - 5元")) == "sales=5 ");
+  CHECK(Describe(Sales().Extract("签约3万 - 2万元")) == "sales=20000 ");
   // 到 before a date or a period reads "by", so the amount before it still counts.
   CHECK(Describe(Sales().Extract("签约3万到5月底完成")) == "sales=30000 ");
   CHECK(Describe(Sales().Extract("签约3万-5号前回款")) == "sales=30000 ");
@@ -1202,6 +1203,18 @@ TEST_CASE("Extract reads Chinese hundreds as amounts", "[extract]") {
   // Counts still need a measure word.
   CHECK(Sales().Extract("拜访两百").empty());
   CHECK(Sales().Extract("拜访两百家").size() == 1);
+}
+
+TEST_CASE("Scaled counts need measure words", "[extract]") {
+  // 3万 and 8k next to a count trigger are most likely money, not 30000 visits.
+  for (const char* text : {"拜访3万", "拜访客户8k", "拜访两万"}) {
+    INFO("text: " << text);
+    CHECK(Sales().Extract(text).empty());
+  }
+  CHECK(Describe(Sales().Extract("拜访3万家")) == "visits=30000 ");
+  CHECK(Describe(Sales().Extract("拜访3家")) == "visits=3 ");
+  // An amount rule still takes a bare scale.
+  CHECK(Describe(Sales().Extract("签约3万")) == "sales=30000 ");
 }
 
 }  // namespace

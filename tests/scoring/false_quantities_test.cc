@@ -1,6 +1,6 @@
 // Tests for text next to a trigger that looks like a quantity but is not one. The cases are phone
-// numbers in groups, a + before a new word, names that start with a scale character and digit
-// groups too large for any number.
+// numbers in groups, dates in spaced groups, a + before a new word, names that start with a
+// scale character and digit groups too large for any number.
 #include <string>
 #include <vector>
 
@@ -89,6 +89,21 @@ TEST_CASE("Spaced thousands stay amounts", "[extract]") {
     CHECK(found[0].quantity.Value().ToString() == value);
     CHECK_FALSE(found[0].identifier);
   }
+}
+
+TEST_CASE("Spaced dates are not amounts", "[extract]") {
+  for (const char* text : {"签约2026 11 03", "签约2026 1 5完成", "签约1999 12 31号的合同"}) {
+    INFO("text: " << text);
+    CHECK(Describe(Deals().Extract(text)).empty());
+  }
+  CHECK(Describe(Deals().Extract("2026 11 03签约5万元")) == "deals=50000; ");
+  CHECK(Describe(Deals().Extract("签约2026 11 03，回款5万元")) == "deals=50000; ");
+  // Groups that are no date read as before: a month past 12, a year outside 1990-2099, a
+  // scale after the day (3万元 is the amount) and a last group of three digits (11 030元).
+  CHECK(Describe(Deals().Extract("签约2026 13 05")) == "deals=2026; ");
+  CHECK(Describe(Deals().Extract("签约1200 11 03")) == "deals=1200; ");
+  CHECK(Describe(Deals().Extract("签约2026 11 3万元")) == "deals=30000; ");
+  CHECK(Describe(Deals().Extract("签约2026 11 030元")) == "deals=11030; ");
 }
 
 TEST_CASE("Plus before a new word", "[extract]") {
