@@ -1059,6 +1059,10 @@ struct Extractor::Impl {
   // A measure word for a rule that lists none, or a scaled bare number for an amount, scores
   // 1. Another bare number scores 0, and a number that does not fit scores -1.
   int Fit(int rule, const NumberMatch& number) const;
+  // Whether rule counts and number, without a unit word, has a scale or a place such as 万,
+  // 千 or k (拜访3万, 拜访3千, 拜访两百). Such a number reads as money more often than as a
+  // count, so the rule takes it only with a measure word (拜访3万家).
+  bool IsMoneyForCount(int rule, const NumberMatch& number) const;
   void AddLiterals(const std::vector<std::u32string>& words, int rule);
   bool MayStartLiteral(char32_t cp) const {
     return literal_starts.MayContain(cp);
@@ -1100,7 +1104,12 @@ struct Extractor::Impl {
                     std::vector<Trigger>* out) const;
 };
 
-inline int Extractor::Impl::Fit(int rule, const NumberMatch& number) const {
+inline bool Extractor::Impl::IsMoneyForCount(int rule, const NumberMatch& number) const {
+  return rules[rule].kind == QuantityKind::kCount && number.unit_class == UnitClass::kNone &&
+         number.scale_word;
+}
+
+int Extractor::Impl::Fit(int rule, const NumberMatch& number) const {
   QuantityKind kind = rules[rule].kind;
   if (!FitsKind(kind, number.unit_class)) {
     return -1;
@@ -1109,9 +1118,7 @@ inline int Extractor::Impl::Fit(int rule, const NumberMatch& number) const {
     if (kind == QuantityKind::kPercent || kind == QuantityKind::kDuration) {
       return -1;  // free text needs the % or the time unit
     }
-    // 5万, 3w and 两百 read as money more often than as counts, so a count rule takes them
-    // only with a measure word (拜访3万次, 拜访三百家).
-    if (kind == QuantityKind::kCount && (number.hundreds_only || number.scaled)) {
+    if (IsMoneyForCount(rule, number)) {
       return -1;
     }
     return number.scaled ? 1 : 0;
@@ -1423,12 +1430,14 @@ int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
       // A trigger after this number belongs to a number that follows it, if one does
       // (拜访客户3家签约2家: 签约 takes 2家, not 3家). An unreadable one counts here too, since
       // the writer meant it for the trigger (收到3万元定金后签约3万-2万元 is no deal of 30000).
+      // So does money after a count trigger, so 两位同事拜访5万 counts no visits.
       bool claimed = false;
       for (size_t next = number + 1; next < scratch.numbers.size() && !claimed; ++next) {
         const NumberMatch& candidate = scratch.numbers[next];
         claimed = !candidate.identifier && candidate.begin >= trigger.end &&
                   candidate.begin - trigger.end <= max_gap &&
-                  scratch.number_clause[next] == clause && Fit(trigger.rule, candidate) >= 0;
+                  scratch.number_clause[next] == clause &&
+                  (Fit(trigger.rule, candidate) >= 0 || IsMoneyForCount(trigger.rule, candidate));
       }
       if (claimed) {
         continue;

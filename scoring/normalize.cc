@@ -238,8 +238,8 @@ std::string UnreadableHint(std::string_view value, const FieldSpec& field) {
            "so write the value with thousands separators (123,456,789) or a scale (1.23亿)";
   }
   if (HasIdentifierNumber(value)) {
-    return "Its digit groups have the shape of a phone or card number (138 1234 5678), which "
-           "is never counted; write the value as one number, such as 50000, 50,000 or 5万";
+    return "Its digit groups have the shape of a phone or card number, which is never "
+           "counted. Write the value as one number, with no spaces or hyphens between digits";
   }
   return "";
 }

@@ -613,7 +613,7 @@ ArabicRun NumberReader::ReadArabic(int32_t begin) const {
   while (IsAsciiDigit(At(i))) {
     ++i;
   }
-  // A date in spaced groups is no quantity, as 2026-11-03 is none.
+  // A date in spaced groups (2026 11 03) is skipped like 2026-11-03.
   if (At(i) == U' ') {
     int32_t date_end = SpacedDateEnd(begin, i);
     if (date_end >= 0) {
@@ -1494,6 +1494,7 @@ std::optional<NumberMatch> NumberReader::ReadAt(int32_t begin, int32_t* resume,
   match.high = value.high;
   match.approximate = match.approximate || core.approximate;
   match.scaled = core.scaled && match.unit_class == UnitClass::kNone;
+  match.scale_word = core.scaled || core.large || core.hundreds;
   match.identifier = core.identifier;
   match.unreadable = core.unreadable;
   if (prefix.currency || prefix.percent) {
@@ -1641,6 +1642,7 @@ NumberReader::Direct NumberReader::ReadCommonAt(int32_t begin, NumberMatch* matc
   match->high = value.high;
   match->chinese = chinese;
   match->scaled = scale_begin >= 0 && match->unit_class == UnitClass::kNone;
+  match->scale_word = scale_begin >= 0;
   AppendFolded(scale_begin >= 0 ? scale_begin : core_end, end, &match->unit);
   *resume = end;
   return Direct::kRead;

@@ -78,6 +78,9 @@ struct NumberMatch {
   bool approximate = false;
   UnitClass unit_class = UnitClass::kNone;
   bool scaled = false;   // ends with 万, 亿, w or k and has no unit word
+  // Has 万, 亿, 百, 千, w or k anywhere (3万5, 3万余, 一万二, 3千, 5k), which makes a number
+  // without a unit word read as money rather than as a count.
+  bool scale_word = false;
   bool chinese = false;  // the numeral starts with a Chinese character
   // A Chinese numeral with 百 or 千 but no unit word and no 万/亿 scale (两百, 一千零一). Free
   // text reads it only for amount rules, so a count rule still needs a measure word (拜访三百家).

@@ -57,6 +57,7 @@ std::string FirstDifference(const NumberMatch& a, const NumberMatch& b) {
       {"approximate", a.approximate == b.approximate},
       {"unit_class", a.unit_class == b.unit_class},
       {"scaled", a.scaled == b.scaled},
+      {"scale_word", a.scale_word == b.scale_word},
       {"chinese", a.chinese == b.chinese},
       {"hundreds_only", a.hundreds_only == b.hundreds_only},
       {"unit", a.unit == b.unit},
