@@ -89,8 +89,10 @@ int32_t PersonHistories::Add() {
 }
 
 void PersonHistories::Prefetch(int32_t person) const {
+  // The value hashes are read only for the rare slot whose bins pass, and PrefetchNextWrites
+  // loads the one that AddRecent writes.
   const char* hot = reinterpret_cast<const char*>(Hot(person));
-  const char* hot_end = hot + hot_stride_ * sizeof(uint64_t);
+  const char* hot_end = hot + (kHeaderWords + window_) * sizeof(uint64_t);
   for (const char* line = hot; line < hot_end; line += 64) {
     StartLoad(line);
   }
@@ -103,13 +105,19 @@ void PersonHistories::Prefetch(int32_t person) const {
   StartLoad(sorted_end - 1);
 }
 
-void PersonHistories::PrefetchNextRecent(int32_t person) const {
+void PersonHistories::PrefetchNextWrites(int32_t person) const {
+  // AddAmount reads the oldest amount of a full ring before it overwrites it. Prefetch loads
+  // only the sorted half, so that read used to wait for memory.
+  const uint64_t* header = Header(person);
+  uint64_t amounts = header[1] & 0xFFFFFFFF;
+  size_t ring_slot = static_cast<size_t>(amounts < amount_capacity_ ? amounts : header[1] >> 32);
+  StartLoadForWrite(Amounts(person) + ring_slot);
   if (window_ == 0) {
     return;
   }
-  uint64_t header = Header(person)[0];
-  uint64_t count = header & 0xFFFFFFFF;
-  size_t slot = static_cast<size_t>(count < window_ ? count : header >> 32);
+  uint64_t count = header[0] & 0xFFFFFFFF;
+  size_t slot = static_cast<size_t>(count < window_ ? count : header[0] >> 32);
+  StartLoadForWrite(Hot(person) + kHeaderWords + window_ + slot);
   const char* sketch = reinterpret_cast<const char*>(Sketches(person) + slot);
   StartLoadForWrite(sketch);
   StartLoadForWrite(sketch + sizeof(Sketch) - 1);

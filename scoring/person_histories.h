@@ -53,12 +53,13 @@ class PersonHistories {
   // below stay valid, because histories never move.
   int32_t Add();
 
-  // Starts loading the duplicate window's bins and value hashes and the sorted amounts of a
-  // person. A hint only.
+  // Starts loading the header, the duplicate window's bins and the sorted amounts of a person.
+  // A hint only.
   void Prefetch(int32_t person) const;
-  // Starts loading the duplicate window slot that AddRecent writes next. It reads the record's
+  // Starts loading what AddRecent and AddAmount write next: the duplicate window slot (its
+  // sketch, report id and value hash) and the amount ring's position. It reads the record's
   // header, so it is best called a while after Prefetch. A hint only.
-  void PrefetchNextRecent(int32_t person) const;
+  void PrefetchNextWrites(int32_t person) const;
 
   // The number of used duplicate window slots of a person, at most window.
   size_t recent_count(int32_t person) const { return Header(person)[0] & 0xFFFFFFFF; }

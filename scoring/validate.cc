@@ -821,7 +821,7 @@ std::vector<Flag> Validator::CheckAndRememberLoading(const NormalizedLog& log,
   AddSketch(log, &facts);
   CheckContent(log, &flags);
 
-  histories_.PrefetchNextRecent(person);
+  histories_.PrefetchNextWrites(person);
   Customer* customer =
       facts.customer >= 0 ? &customers_[static_cast<size_t>(facts.customer)] : nullptr;
   CheckHistory(log, facts, customer, person, &flags);
