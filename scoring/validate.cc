@@ -818,10 +818,18 @@ std::vector<Flag> Validator::CheckAndRememberLoading(const NormalizedLog& log,
       PrefetchCustomer(known_customer, *facts.order_amount);
     }
   }
+  // The slots that the history update writes follow from the author's header. When
+  // StartRecordLoads loaded the header a few logs earlier, their loads start now and overlap the
+  // sketch. Otherwise the header only just started loading, so it is read after the sketch.
+  if (person_found) {
+    histories_.PrefetchNextWrites(person);
+  }
   AddSketch(log, &facts);
   CheckContent(log, &flags);
 
-  histories_.PrefetchNextWrites(person);
+  if (!person_found) {
+    histories_.PrefetchNextWrites(person);
+  }
   Customer* customer =
       facts.customer >= 0 ? &customers_[static_cast<size_t>(facts.customer)] : nullptr;
   CheckHistory(log, facts, customer, person, &flags);
