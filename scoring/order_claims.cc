@@ -68,6 +68,18 @@ void OrderClaims::Prefetch(const OrderKey& key) const {
   StartLoad(InlineEntriesOf(customer) + (HomeSlot(key.units) & (kInlineEntries - 1)));
 }
 
+void OrderClaims::PrefetchClaim(const OrderKey& key) const {
+  size_t customer = static_cast<size_t>(key.customer);
+  if (customer >= customers_.size()) {
+    return;
+  }
+  const Entry* entries = EntriesOf(customer);
+  const Entry& entry = entries[Probe(entries, customers_[customer].capacity, key.units)];
+  if (IsLive(entry.sequence)) {
+    StartLoad(&SlotOf(entry.sequence));
+  }
+}
+
 OrderClaims::Entry* OrderClaims::EntryFor(size_t customer, int64_t units) {
   CustomerIndex& index = customers_[customer];
   Entry* entries = EntriesOf(customer);

@@ -46,6 +46,9 @@ class OrderClaims {
   // index entry where the probe for key starts unless the customer has many claims. A hint
   // only.
   void Prefetch(const OrderKey& key) const;
+  // Starts loading the claim that Find(key) returns, if any. It reads the customer's index, so
+  // it is best called a while after Prefetch(key). A hint only.
+  void PrefetchClaim(const OrderKey& key) const;
 
   // Remembers a claim of key unless one is remembered already, because the first claimant
   // keeps the order. Then removes the claims at the front of the ring made before the window

@@ -824,6 +824,11 @@ std::vector<Flag> Validator::CheckAndRememberLoading(const NormalizedLog& log,
   if (person_found) {
     histories_.PrefetchNextWrites(person);
   }
+  // The claim that CheckAmounts reads starts loading here too. Its address is in the customer's
+  // order index, which StartRecordLoads loaded.
+  if (customer_found && facts.customer >= 0) {
+    orders_.PrefetchClaim(OrderKey{facts.customer + 1, facts.order_amount->units()});
+  }
   AddSketch(log, &facts);
   CheckContent(log, &flags);
 

@@ -153,6 +153,8 @@ TEST_CASE("claims of many customers", "[order_claims]") {
   for (int customer = 0; customer < kCustomers; ++customer) {
     INFO("customer " << customer);
     claims.Prefetch({customer, 100});
+    claims.PrefetchClaim({customer, 100});
+    claims.PrefetchClaim({customer, 300});
     const OrderClaims::Claim* first = claims.Find({customer, 100});
     REQUIRE(first != nullptr);
     CHECK(first->person == customer);
@@ -167,6 +169,7 @@ TEST_CASE("claims of many customers", "[order_claims]") {
     REQUIRE(claim != nullptr);
     CHECK(claim->report_id == "t" + std::to_string(amount));
   }
+  claims.PrefetchClaim({kCustomers, 100});
   CHECK(claims.Find({kCustomers, 100}) == nullptr);
 }
 
