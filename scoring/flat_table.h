@@ -20,6 +20,7 @@
 #include <tuple>
 #include <utility>
 
+#include "scoring/huge_pages.h"
 #include "scoring/prefetch.h"
 
 namespace logbridge::scoring {
@@ -234,14 +235,53 @@ class FlatTable {
     return slot;
   }
 
-  void Grow(size_t capacity) {
-    std::allocator<Entry> allocator;
-    Entry* old_entries = entries_;
-    std::unique_ptr<uint32_t[]> old_tags = std::move(tags_);
-    size_t old_capacity = capacity_;
-    entries_ = allocator.allocate(capacity);
-    tags_ = std::make_unique<uint32_t[]>(capacity);  // zeroed: all empty
+  // A table whose tags and entries take at least this many bytes keeps both in one region of
+  // huge pages. Then a lookup's two loads share one TLB entry, and a large table spans a few
+  // entries instead of one per 4 KiB. A smaller table is allocated as usual, because the region
+  // is a whole 2 MiB.
+  static constexpr size_t kHugePageTableBytes = size_t{1} << 19;
+  static_assert(alignof(Entry) <= 64, "entries start at a cache line after the tags");
+
+  // The bytes of the tags of a table of capacity slots, up to a whole cache line.
+  static size_t TagBytes(size_t capacity) { return (capacity * sizeof(uint32_t) + 63) / 64 * 64; }
+  static size_t RegionBytes(size_t capacity) {
+    return TagBytes(capacity) + capacity * sizeof(Entry);
+  }
+  static bool UsesHugePages(size_t capacity) {
+    return RegionBytes(capacity) >= kHugePageTableBytes;
+  }
+
+  // Sets entries_ to uninitialized memory and tags_ to zeros (all empty) for capacity slots.
+  void Allocate(size_t capacity) {
+    if (UsesHugePages(capacity)) {
+      std::byte* region = AllocateHugePages(RegionBytes(capacity));  // zeroed
+      tags_ = reinterpret_cast<uint32_t*>(region);
+      entries_ = reinterpret_cast<Entry*>(region + TagBytes(capacity));
+    } else {
+      entries_ = std::allocator<Entry>().allocate(capacity);
+      tags_ = new uint32_t[capacity]();
+    }
     capacity_ = capacity;
+  }
+
+  // Frees what Allocate(capacity) set. The entries must be destroyed already.
+  static void Deallocate(Entry* entries, uint32_t* tags, size_t capacity) {
+    if (entries == nullptr) {
+      return;
+    }
+    if (UsesHugePages(capacity)) {
+      FreeHugePages(reinterpret_cast<std::byte*>(tags), RegionBytes(capacity));
+    } else {
+      std::allocator<Entry>().deallocate(entries, capacity);
+      delete[] tags;
+    }
+  }
+
+  void Grow(size_t capacity) {
+    Entry* old_entries = entries_;
+    uint32_t* old_tags = tags_;
+    size_t old_capacity = capacity_;
+    Allocate(capacity);
     for (size_t i = 0; i < old_capacity; ++i) {
       if (old_tags[i] != 0) {
         size_t slot = FreeSlot(old_tags[i]);
@@ -250,18 +290,14 @@ class FlatTable {
         tags_[slot] = old_tags[i];
       }
     }
-    if (old_entries != nullptr) {
-      allocator.deallocate(old_entries, old_capacity);
-    }
+    Deallocate(old_entries, old_tags, old_capacity);
   }
 
   void Release() {
     Clear();
-    if (entries_ != nullptr) {
-      std::allocator<Entry>().deallocate(entries_, capacity_);
-    }
+    Deallocate(entries_, tags_, capacity_);
     entries_ = nullptr;
-    tags_.reset();
+    tags_ = nullptr;
     capacity_ = 0;
   }
 
@@ -273,7 +309,7 @@ class FlatTable {
   }
 
   Entry* entries_ = nullptr;
-  std::unique_ptr<uint32_t[]> tags_;
+  uint32_t* tags_ = nullptr;
   size_t capacity_ = 0;  // 0 or a power of two
   size_t size_ = 0;
 };

@@ -5,6 +5,7 @@
 #include "scoring/order_claims.h"
 
 #include <algorithm>
+#include <memory>
 #include <utility>
 
 #include "scoring/prefetch.h"
@@ -20,6 +21,23 @@ size_t HomeSlot(int64_t units) {
 }
 
 }  // namespace
+
+void OrderClaims::ChunkDelete::operator()(Claim* claims) const {
+  std::destroy_n(claims, kChunkClaims);
+  FreeHugePages(reinterpret_cast<std::byte*>(claims), kChunkClaims * sizeof(Claim));
+}
+
+OrderClaims::Chunk OrderClaims::NewChunk() {
+  std::byte* memory = AllocateHugePages(kChunkClaims * sizeof(Claim));
+  Claim* claims = reinterpret_cast<Claim*>(memory);
+  std::uninitialized_value_construct_n(claims, kChunkClaims);
+  return Chunk(claims);
+}
+
+void OrderClaims::BlockDelete::operator()(Entry* entries) const {
+  FreeHugePages(reinterpret_cast<std::byte*>(entries),
+                kCustomersPerBlock * kInlineEntries * sizeof(Entry));
+}
 
 size_t OrderClaims::Probe(const Entry* entries, uint32_t capacity, int64_t units) {
   size_t mask = capacity - 1;
@@ -48,6 +66,18 @@ void OrderClaims::Prefetch(const OrderKey& key) const {
   // Both addresses follow from the key, so the two loads overlap.
   StartLoad(&customers_[customer]);
   StartLoad(InlineEntriesOf(customer) + (HomeSlot(key.units) & (kInlineEntries - 1)));
+}
+
+void OrderClaims::PrefetchClaim(const OrderKey& key) const {
+  size_t customer = static_cast<size_t>(key.customer);
+  if (customer >= customers_.size()) {
+    return;
+  }
+  const Entry* entries = EntriesOf(customer);
+  const Entry& entry = entries[Probe(entries, customers_[customer].capacity, key.units)];
+  if (IsLive(entry.sequence)) {
+    StartLoad(&SlotOf(entry.sequence));
+  }
 }
 
 OrderClaims::Entry* OrderClaims::EntryFor(size_t customer, int64_t units) {
@@ -104,8 +134,11 @@ void OrderClaims::Add(const OrderKey& key, int32_t person, std::string_view repo
   if (customer >= customers_.size()) {
     customers_.resize(customer + 1);
     while (inline_blocks_.size() * kCustomersPerBlock < customers_.size()) {
-      // Value-initialized, so every entry is Entry{}, which marks it free.
-      inline_blocks_.push_back(std::make_unique<Entry[]>(kCustomersPerBlock * kInlineEntries));
+      // Every entry is Entry{}, which marks it free.
+      std::byte* memory = AllocateHugePages(kCustomersPerBlock * kInlineEntries * sizeof(Entry));
+      Entry* entries = reinterpret_cast<Entry*>(memory);
+      std::uninitialized_value_construct_n(entries, kCustomersPerBlock * kInlineEntries);
+      inline_blocks_.push_back(Block(entries));
     }
   }
   Entry* entry = EntryFor(customer, key.units);
@@ -151,15 +184,15 @@ void OrderClaims::PrepareChunk() {
     while (next - first_live + 1 > count) {
       count *= 2;
     }
-    std::vector<std::unique_ptr<Claim[]>> larger(count);
+    std::vector<Chunk> larger(count);
     for (uint64_t chunk = first_live; chunk < next; ++chunk) {
       larger[chunk & (count - 1)] = std::move(chunks_[chunk & (chunks_.size() - 1)]);
     }
     chunks_ = std::move(larger);
   }
-  std::unique_ptr<Claim[]>& chunk = chunks_[next & (chunks_.size() - 1)];
+  Chunk& chunk = chunks_[next & (chunks_.size() - 1)];
   if (!chunk) {
-    chunk = std::make_unique<Claim[]>(kChunkClaims);
+    chunk = NewChunk();
   }
 }
 

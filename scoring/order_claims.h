@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "base/time.h"
+#include "scoring/huge_pages.h"
 
 namespace logbridge::scoring {
 
@@ -45,6 +46,9 @@ class OrderClaims {
   // index entry where the probe for key starts unless the customer has many claims. A hint
   // only.
   void Prefetch(const OrderKey& key) const;
+  // Starts loading the claim that Find(key) returns, if any. It reads the customer's index, so
+  // it is best called a while after Prefetch(key). A hint only.
+  void PrefetchClaim(const OrderKey& key) const;
 
   // Remembers a claim of key unless one is remembered already, because the first claimant
   // keeps the order. Then removes the claims at the front of the ring made before the window
@@ -55,6 +59,16 @@ class OrderClaims {
   // The number of claims remembered.
   size_t size() const { return static_cast<size_t>(end_ - begin_); }
 
+  // Claims per chunk of the ring: 32,768 of 64 bytes, one 2 MiB huge page. So a ring with any
+  // claim takes at least 2 MiB.
+  static constexpr uint64_t kChunkClaims = kHugePageSize / sizeof(Claim);
+  static_assert(kChunkClaims * sizeof(Claim) == kHugePageSize, "a chunk fills one huge page");
+  // Index entries each customer has in its inline block. A customer whose index needs more
+  // moves it to a heap array of its own.
+  static constexpr uint32_t kInlineEntries = 32;
+  // Customers per inline block: 4,096 x 32 entries of 16 bytes, one 2 MiB huge page.
+  static constexpr size_t kCustomersPerBlock = 4096;
+
  private:
   // An index entry: an amount and the sequence number of its claim. A claim that left the ring
   // keeps its entry until the customer's index is rebuilt, so an entry counts only while its
@@ -64,11 +78,6 @@ class OrderClaims {
     int64_t units = 0;
     uint64_t sequence = kEmptySlot;
   };
-  // Entries each customer has in its inline block. A customer whose index needs more moves it
-  // to a heap array of its own.
-  static constexpr uint32_t kInlineEntries = 32;
-  // Customers per inline block: 256 x 32 entries of 16 bytes, 128 KiB.
-  static constexpr size_t kCustomersPerBlock = 256;
   // One customer's index: linear probing over a power-of-two array, where occupied counts the
   // entries in use, expired ones included. The array is the customer's inline block unless
   // spilled is set.
@@ -78,8 +87,19 @@ class OrderClaims {
     uint32_t occupied = 0;
   };
 
-  // Claims per chunk of the ring: 1,024 of 64 bytes, 64 KiB.
-  static constexpr uint64_t kChunkClaims = 1024;
+  // The deleter of a chunk, which destroys its kChunkClaims claims and frees their huge page.
+  struct ChunkDelete {
+    void operator()(Claim* claims) const;
+  };
+  using Chunk = std::unique_ptr<Claim[], ChunkDelete>;
+  // Returns a chunk of kChunkClaims default claims in huge page memory.
+  static Chunk NewChunk();
+  // An inline block of kCustomersPerBlock x kInlineEntries entries in huge page memory, and its
+  // deleter.
+  struct BlockDelete {
+    void operator()(Entry* entries) const;
+  };
+  using Block = std::unique_ptr<Entry[], BlockDelete>;
 
   // REQUIRES: sequence lies in [begin_, end_], and for end_ its chunk is prepared.
   Claim& SlotOf(uint64_t sequence) {
@@ -126,7 +146,7 @@ class OrderClaims {
   // sequence mod kChunkClaims of chunk (sequence / kChunkClaims) mod chunks_.size(), which is
   // zero or a power of two. Chunks never move, so the ring never copies a claim, and a chunk
   // whose claims all expired is reused, report id buffers included.
-  std::vector<std::unique_ptr<Claim[]>> chunks_;
+  std::vector<Chunk> chunks_;
   uint64_t begin_ = 0;
   uint64_t end_ = 0;
   // Indexed by OrderKey::customer. Each inline block has kInlineEntries for each of
@@ -134,7 +154,7 @@ class OrderClaims {
   // alone. Blocks are allocated as customers arrive and never move, so adding customers copies
   // no entries.
   std::vector<CustomerIndex> customers_;
-  std::vector<std::unique_ptr<Entry[]>> inline_blocks_;
+  std::vector<Block> inline_blocks_;
   std::vector<Entry> live_entries_;  // Rebuild's scratch, reused
 };
 

@@ -3,6 +3,7 @@
 #include "scoring/person_histories.h"
 
 #include <algorithm>
+#include <memory>
 
 #include "scoring/prefetch.h"
 
@@ -29,28 +30,69 @@ Decimal* Bound(Decimal* sorted, size_t count, Decimal amount) {
   return base + (past ? 1 : 0);
 }
 
+// Returns the log2 of the people per block: the most people whose records fit in one huge page,
+// rounded down to a power of two so that a person's block and row take a shift and a mask.
+int BlockShift(size_t bytes_per_person) {
+  int shift = 0;
+  while ((bytes_per_person << (shift + 1)) <= kHugePageSize && shift < 20) {
+    ++shift;
+  }
+  return shift;
+}
+
+// Rounds a byte offset up to a whole cache line, so that each array of a block starts on one.
+size_t LineAligned(size_t bytes) { return (bytes + 63) / 64 * 64; }
+
 }  // namespace
 
 PersonHistories::PersonHistories(size_t window, size_t amount_capacity)
     : window_(window),
       amount_capacity_(amount_capacity),
-      hot_stride_(kHeaderWords + 2 * window) {}
+      hot_stride_(kHeaderWords + 2 * window),
+      block_shift_(BlockShift(hot_stride_ * sizeof(uint64_t) +
+                              2 * amount_capacity * sizeof(Decimal) +
+                              window * (sizeof(Sketch) + sizeof(std::string)))) {}
+
+PersonHistories::~PersonHistories() {
+  size_t reports = (size_t{1} << block_shift_) * window_;
+  for (Block& block : blocks_) {
+    std::destroy_n(block.reports, reports);
+  }
+}
 
 int32_t PersonHistories::Add() {
-  if (size_ % kPeoplePerBlock == 0) {
-    // make_unique value-initializes, so every record starts as zeros and empty strings.
-    Block& block = blocks_.emplace_back();
-    block.hot = std::make_unique<uint64_t[]>(kPeoplePerBlock * hot_stride_);
-    block.amounts = std::make_unique<Decimal[]>(kPeoplePerBlock * 2 * amount_capacity_);
-    block.sketches = std::make_unique<Sketch[]>(kPeoplePerBlock * window_);
-    block.reports = std::make_unique<std::string[]>(kPeoplePerBlock * window_);
+  size_t people = size_t{1} << block_shift_;
+  if (size_ % people == 0) {
+    // The four arrays share one region, each from a cache line boundary. Value construction
+    // makes every record zeros and empty strings, which is an empty history.
+    size_t hot_bytes = LineAligned(people * hot_stride_ * sizeof(uint64_t));
+    size_t amount_bytes = LineAligned(people * 2 * amount_capacity_ * sizeof(Decimal));
+    size_t sketch_bytes = LineAligned(people * window_ * sizeof(Sketch));
+    size_t report_bytes = people * window_ * sizeof(std::string);
+    Block block;
+    block.memory = HugePageMemory(hot_bytes + amount_bytes + sketch_bytes + report_bytes);
+    std::byte* at = block.memory.data();
+    block.hot = reinterpret_cast<uint64_t*>(at);
+    std::uninitialized_value_construct_n(block.hot, people * hot_stride_);
+    at += hot_bytes;
+    block.amounts = reinterpret_cast<Decimal*>(at);
+    std::uninitialized_value_construct_n(block.amounts, people * 2 * amount_capacity_);
+    at += amount_bytes;
+    block.sketches = reinterpret_cast<Sketch*>(at);
+    std::uninitialized_value_construct_n(block.sketches, people * window_);
+    at += sketch_bytes;
+    block.reports = reinterpret_cast<std::string*>(at);
+    std::uninitialized_value_construct_n(block.reports, people * window_);
+    blocks_.push_back(std::move(block));
   }
   return static_cast<int32_t>(size_++);
 }
 
 void PersonHistories::Prefetch(int32_t person) const {
+  // The value hashes are read only for the rare slot whose bins pass, and PrefetchNextWrites
+  // loads the one that AddRecent writes.
   const char* hot = reinterpret_cast<const char*>(Hot(person));
-  const char* hot_end = hot + hot_stride_ * sizeof(uint64_t);
+  const char* hot_end = hot + (kHeaderWords + window_) * sizeof(uint64_t);
   for (const char* line = hot; line < hot_end; line += 64) {
     StartLoad(line);
   }
@@ -63,13 +105,19 @@ void PersonHistories::Prefetch(int32_t person) const {
   StartLoad(sorted_end - 1);
 }
 
-void PersonHistories::PrefetchNextRecent(int32_t person) const {
+void PersonHistories::PrefetchNextWrites(int32_t person) const {
+  // AddAmount reads the oldest amount of a full ring before it overwrites it. Prefetch loads
+  // only the sorted half, so that read used to wait for memory.
+  const uint64_t* header = Header(person);
+  uint64_t amounts = header[1] & 0xFFFFFFFF;
+  size_t ring_slot = static_cast<size_t>(amounts < amount_capacity_ ? amounts : header[1] >> 32);
+  StartLoadForWrite(Amounts(person) + ring_slot);
   if (window_ == 0) {
     return;
   }
-  uint64_t header = Header(person)[0];
-  uint64_t count = header & 0xFFFFFFFF;
-  size_t slot = static_cast<size_t>(count < window_ ? count : header >> 32);
+  uint64_t count = header[0] & 0xFFFFFFFF;
+  size_t slot = static_cast<size_t>(count < window_ ? count : header[0] >> 32);
+  StartLoadForWrite(Hot(person) + kHeaderWords + window_ + slot);
   const char* sketch = reinterpret_cast<const char*>(Sketches(person) + slot);
   StartLoadForWrite(sketch);
   StartLoadForWrite(sketch + sizeof(Sketch) - 1);

@@ -3,20 +3,20 @@
 // of a history can be prefetched as soon as the author is known, without first loading a
 // per-person header that contains pointers. A person's duplicate window (bins, value hashes,
 // sketches, report ids) and their last order amounts each sit in one contiguous record. The
-// records live in blocks of kPeoplePerBlock people whose arrays never move, so adding people
-// copies no history. Not thread-safe.
+// records live in blocks of up to 2 MiB whose arrays never move, so adding people copies no
+// history. Not thread-safe.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "scoring/decimal.h"
+#include "scoring/huge_pages.h"
 
 namespace logbridge::scoring {
 
@@ -41,19 +41,25 @@ class PersonHistories {
   // amount_capacity the number of last amounts kept.
   // REQUIRES: amount_capacity > 0.
   PersonHistories(size_t window, size_t amount_capacity);
+  PersonHistories(const PersonHistories&) = delete;
+  PersonHistories& operator=(const PersonHistories&) = delete;
+  ~PersonHistories();
 
   size_t size() const { return size_; }
+  // The people whose records share one block: a power of two that fits a block in 2 MiB.
+  size_t people_per_block() const { return size_t{1} << block_shift_; }
 
   // Appends an empty history and returns its index. Pointers and spans from the accessors
   // below stay valid, because histories never move.
   int32_t Add();
 
-  // Starts loading the duplicate window's bins and value hashes and the sorted amounts of a
-  // person. A hint only.
+  // Starts loading the header, the duplicate window's bins and the sorted amounts of a person.
+  // A hint only.
   void Prefetch(int32_t person) const;
-  // Starts loading the duplicate window slot that AddRecent writes next. It reads the record's
+  // Starts loading what AddRecent and AddAmount write next: the duplicate window slot (its
+  // sketch, report id and value hash) and the amount ring's position. It reads the record's
   // header, so it is best called a while after Prefetch. A hint only.
-  void PrefetchNextRecent(int32_t person) const;
+  void PrefetchNextWrites(int32_t person) const;
 
   // The number of used duplicate window slots of a person, at most window.
   size_t recent_count(int32_t person) const { return Header(person)[0] & 0xFFFFFFFF; }
@@ -79,54 +85,58 @@ class PersonHistories {
   // next slot to overwrite in the high half, then the amount count and the oldest amount's
   // ring position likewise. The window's bins and value hashes follow.
   static constexpr size_t kHeaderWords = 2;
-  // People per block. A block is allocated whole when its first person is added, which for a
-  // window of 20 and 64 amounts is about 285 KiB.
-  static constexpr size_t kPeoplePerBlock = 64;
-
-  // The records of kPeoplePerBlock people, each array holding one record per person in turn.
+  // The records of people_per_block() people in one HugePageMemory, each array containing one
+  // record per person in turn. The arrays never move, so adding people copies no history, and
+  // with huge pages a block costs one TLB entry instead of one per 4 KiB of the records.
   struct Block {
-    std::unique_ptr<uint64_t[]> hot;     // hot_stride_ words per person
-    std::unique_ptr<Decimal[]> amounts;  // 2 * amount_capacity_ per person
-    std::unique_ptr<Sketch[]> sketches;  // window_ per person
-    std::unique_ptr<std::string[]> reports;  // window_ per person
+    HugePageMemory memory;
+    uint64_t* hot = nullptr;        // hot_stride_ words per person
+    Decimal* amounts = nullptr;     // 2 * amount_capacity_ per person
+    Sketch* sketches = nullptr;     // window_ per person
+    std::string* reports = nullptr;  // window_ per person
   };
 
   const Block& BlockOf(int32_t person) const {
-    return blocks_[static_cast<size_t>(person) / kPeoplePerBlock];
+    return blocks_[static_cast<size_t>(person) >> block_shift_];
   }
-  Block& BlockOf(int32_t person) { return blocks_[static_cast<size_t>(person) / kPeoplePerBlock]; }
+  Block& BlockOf(int32_t person) { return blocks_[static_cast<size_t>(person) >> block_shift_]; }
   // The position of a person within their block.
-  static size_t RowOf(int32_t person) { return static_cast<size_t>(person) % kPeoplePerBlock; }
+  size_t RowOf(int32_t person) const {
+    return static_cast<size_t>(person) & ((size_t{1} << block_shift_) - 1);
+  }
 
   const uint64_t* Hot(int32_t person) const {
-    return BlockOf(person).hot.get() + RowOf(person) * hot_stride_;
+    return BlockOf(person).hot + RowOf(person) * hot_stride_;
   }
-  uint64_t* Hot(int32_t person) { return BlockOf(person).hot.get() + RowOf(person) * hot_stride_; }
+  uint64_t* Hot(int32_t person) { return BlockOf(person).hot + RowOf(person) * hot_stride_; }
   const uint64_t* Header(int32_t person) const { return Hot(person); }
   // A person's amounts: a ring of amount_capacity in arrival order, then the same ascending.
   const Decimal* Amounts(int32_t person) const {
-    return BlockOf(person).amounts.get() + RowOf(person) * 2 * amount_capacity_;
+    return BlockOf(person).amounts + RowOf(person) * 2 * amount_capacity_;
   }
   Decimal* Amounts(int32_t person) {
-    return BlockOf(person).amounts.get() + RowOf(person) * 2 * amount_capacity_;
+    return BlockOf(person).amounts + RowOf(person) * 2 * amount_capacity_;
   }
   // The first of a person's window_ sketches and report ids.
   const Sketch* Sketches(int32_t person) const {
-    return BlockOf(person).sketches.get() + RowOf(person) * window_;
+    return BlockOf(person).sketches + RowOf(person) * window_;
   }
   Sketch* Sketches(int32_t person) {
-    return BlockOf(person).sketches.get() + RowOf(person) * window_;
+    return BlockOf(person).sketches + RowOf(person) * window_;
   }
   const std::string* Reports(int32_t person) const {
-    return BlockOf(person).reports.get() + RowOf(person) * window_;
+    return BlockOf(person).reports + RowOf(person) * window_;
   }
   std::string* Reports(int32_t person) {
-    return BlockOf(person).reports.get() + RowOf(person) * window_;
+    return BlockOf(person).reports + RowOf(person) * window_;
   }
 
   const size_t window_;
   const size_t amount_capacity_;
   const size_t hot_stride_;  // kHeaderWords + 2 * window_
+  // A block has 2^block_shift_ people: the largest power of two whose records fit in one huge
+  // page, or one person when a single record is larger.
+  const int block_shift_;
   size_t size_ = 0;
   std::vector<Block> blocks_;
 };

@@ -825,10 +825,23 @@ void Validator::CheckAndRememberLoading(const NormalizedLog& log, const LogKeyHa
       PrefetchCustomer(known_customer, *facts.order_amount);
     }
   }
+  // The slots that the history update writes follow from the author's header. When
+  // StartRecordLoads loaded the header a few logs earlier, their loads start now and overlap the
+  // sketch. Otherwise the header only just started loading, so it is read after the sketch.
+  if (person_found) {
+    histories_.PrefetchNextWrites(person);
+  }
+  // The claim that CheckAmounts reads starts loading here too. Its address is in the customer's
+  // order index, which StartRecordLoads loaded.
+  if (customer_found && facts.customer >= 0) {
+    orders_.PrefetchClaim(OrderKey{facts.customer + 1, facts.order_amount->units()});
+  }
   AddSketch(log, &facts);
   CheckContent(log, flags);
 
-  histories_.PrefetchNextRecent(person);
+  if (!person_found) {
+    histories_.PrefetchNextWrites(person);
+  }
   Customer* customer =
       facts.customer >= 0 ? &customers_[static_cast<size_t>(facts.customer)] : nullptr;
   CheckHistory(log, facts, customer, person, flags);

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -84,6 +85,42 @@ TEST_CASE("FlatTable erases within colliding runs", "[flat_table]") {
   // Erasing from the middle of long runs that wrap past the end of the array is where a wrong
   // backward shift would strand an entry behind an empty slot.
   CheckAgainstStandardMap<CollidingHash>(3, 300);
+}
+
+TEST_CASE("FlatTable grows into huge pages", "[flat_table]") {
+  // 40,000 string entries need 65,536 slots of 44 bytes, past the size at which tags and
+  // entries move into one huge page region. The growth on the way moves entries from the heap
+  // arrays into such regions and between them, and a copy and a move must keep every entry.
+  FlatTable<std::string, int64_t, StringHash> table;
+  auto key_of = [](int i) { return "customer-with-a-long-name-" + std::to_string(i); };
+  for (int i = 0; i < 40000; ++i) {
+    auto [value, inserted] = table.TryEmplace(key_of(i), i);
+    REQUIRE(inserted);
+    REQUIRE(*value == i);
+  }
+
+  for (int i = 0; i < 40000; i += 2) {
+    REQUIRE(table.Erase(key_of(i)));
+  }
+
+  FlatTable<std::string, int64_t, StringHash> copy(table);
+  FlatTable<std::string, int64_t, StringHash> moved(std::move(table));
+  CHECK(copy.size() == 20000);
+  CHECK(moved.size() == 20000);
+
+  for (int i = 0; i < 40000; ++i) {
+    const int64_t* in_copy = copy.Find(key_of(i));
+    const int64_t* in_moved = moved.Find(key_of(i));
+    if (i % 2 == 0) {
+      REQUIRE(in_copy == nullptr);
+      REQUIRE(in_moved == nullptr);
+      continue;
+    }
+    REQUIRE(in_copy != nullptr);
+    REQUIRE(*in_copy == i);
+    REQUIRE(in_moved != nullptr);
+    REQUIRE(*in_moved == i);
+  }
 }
 
 TEST_CASE("FlatTable finds string keys by view", "[flat_table]") {

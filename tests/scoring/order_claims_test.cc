@@ -88,27 +88,33 @@ TEST_CASE("ring grows and reuses slots", "[order_claims]") {
 }
 
 TEST_CASE("ring reuses expired chunks", "[order_claims]") {
-  // The ring stores claims in chunks of 1,024. About 2,500 live claims span three or four
-  // chunks while the front moves through 10,000, so chunks are reused many times.
-  OrderClaims claims(std::chrono::hours(24 * 2500));
+  // About 2.5 chunks of live claims span three or four chunks while the front moves through
+  // ten chunks' worth, so chunks are reused several times.
+  constexpr int kChunk = static_cast<int>(OrderClaims::kChunkClaims);
+  constexpr int kLive = kChunk * 5 / 2;
+  constexpr int kDays = kChunk * 10;
+  OrderClaims claims(std::chrono::hours(24 * kLive));
   auto report_of = [](int day) {
     return "report-with-a-long-identifier-" + std::to_string(day);
   };
-  for (int day = 0; day < 10000; ++day) {
+  for (int day = 0; day < kDays; ++day) {
     claims.Add({day % 11, day}, day, report_of(day), Day(day));
-    if (day % 997 == 0) {
+    if (day % 9973 == 0) {
       INFO("day " << day);
-      CHECK(claims.size() == static_cast<size_t>(std::min(day, 2500) + 1));
+      CHECK(claims.size() == static_cast<size_t>(std::min(day, kLive) + 1));
     }
   }
-  for (int day = 0; day < 10000; ++day) {
-    INFO("day " << day);
+  for (int day = 0; day < kDays; ++day) {
     const OrderClaims::Claim* claim = claims.Find({day % 11, day});
-    if (day < 7499) {
-      CHECK(claim == nullptr);
+    if (day < kDays - kLive - 1) {
+      if (claim != nullptr) {
+        FAIL("day " << day << " should have expired");
+      }
       continue;
     }
-    REQUIRE(claim != nullptr);
+    if (claim == nullptr) {
+      FAIL("day " << day << " is missing");
+    }
     CHECK(claim->person == day);
     CHECK(claim->report_id == report_of(day));
     CHECK(claim->create_time == Day(day));
@@ -134,18 +140,21 @@ TEST_CASE("many live claims survive growth", "[order_claims]") {
 TEST_CASE("claims of many customers", "[order_claims]") {
   // Customers span several inline blocks, the newest arriving first, and customer 700 spills
   // to the heap.
+  constexpr int kCustomers = 3 * static_cast<int>(OrderClaims::kCustomersPerBlock) + 100;
   OrderClaims claims(std::chrono::hours(24 * 1000));
-  for (int customer = 999; customer >= 0; --customer) {
+  for (int customer = kCustomers - 1; customer >= 0; --customer) {
     claims.Add({customer, 100}, customer, "r" + std::to_string(customer), Day(0));
     claims.Add({customer, 200}, customer + 1, "s" + std::to_string(customer), Day(0));
   }
   for (int amount = 0; amount < 100; ++amount) {
     claims.Add({700, 1000 + amount}, amount, "t" + std::to_string(amount), Day(0));
   }
-  CHECK(claims.size() == 2100);
-  for (int customer = 0; customer < 1000; ++customer) {
+  CHECK(claims.size() == 2 * kCustomers + 100);
+  for (int customer = 0; customer < kCustomers; ++customer) {
     INFO("customer " << customer);
     claims.Prefetch({customer, 100});
+    claims.PrefetchClaim({customer, 100});
+    claims.PrefetchClaim({customer, 300});
     const OrderClaims::Claim* first = claims.Find({customer, 100});
     REQUIRE(first != nullptr);
     CHECK(first->person == customer);
@@ -160,7 +169,8 @@ TEST_CASE("claims of many customers", "[order_claims]") {
     REQUIRE(claim != nullptr);
     CHECK(claim->report_id == "t" + std::to_string(amount));
   }
-  CHECK(claims.Find({1000, 100}) == nullptr);
+  claims.PrefetchClaim({kCustomers, 100});
+  CHECK(claims.Find({kCustomers, 100}) == nullptr);
 }
 
 TEST_CASE("prefetch changes no claim", "[order_claims]") {

@@ -86,8 +86,9 @@ TEST_CASE("people keep separate histories", "[person_histories]") {
   int32_t first = histories.Add();
   histories.AddRecent(first, 7, 70, SketchOf(7), "r7");
   histories.AddAmount(first, Decimal::FromInt(3));
-  // 100 more people fill new blocks, and the first history must stay unchanged.
-  for (int i = 0; i < 100; ++i) {
+  // Enough people to fill two more blocks, and the first history must stay unchanged.
+  int others = static_cast<int>(2 * histories.people_per_block());
+  for (int i = 0; i < others; ++i) {
     int32_t other = histories.Add();
     histories.AddAmount(other, Decimal::FromInt(i));
   }
@@ -96,8 +97,8 @@ TEST_CASE("people keep separate histories", "[person_histories]") {
   CHECK(*histories.recent(first, 0).sketch == SketchOf(7));
   REQUIRE(histories.sorted_amounts(first).size() == 1);
   CHECK(histories.sorted_amounts(first)[0] == Decimal::FromInt(3));
-  CHECK(histories.sorted_amounts(100).size() == 1);
-  CHECK(histories.sorted_amounts(100)[0] == Decimal::FromInt(99));
+  CHECK(histories.sorted_amounts(others).size() == 1);
+  CHECK(histories.sorted_amounts(others)[0] == Decimal::FromInt(others - 1));
 }
 
 TEST_CASE("adding people keeps addresses", "[person_histories]") {
@@ -108,7 +109,8 @@ TEST_CASE("adding people keeps addresses", "[person_histories]") {
   const Sketch* sketch = histories.recent(first, 0).sketch;
   const uint64_t* bins = histories.recent_bins(first).data();
   // Enough people for several blocks, each new one starting empty.
-  for (int i = 0; i < 300; ++i) {
+  int others = static_cast<int>(3 * histories.people_per_block());
+  for (int i = 0; i < others; ++i) {
     int32_t other = histories.Add();
     REQUIRE(histories.recent_count(other) == 0);
     REQUIRE(histories.sorted_amounts(other).empty());
@@ -120,9 +122,9 @@ TEST_CASE("adding people keeps addresses", "[person_histories]") {
   CHECK(histories.recent_bins(first).data() == bins);
   CHECK(*report_id == "a-report-id-longer-than-short-strings");
   CHECK(*sketch == SketchOf(1));
-  CHECK(*histories.recent(300, 0).report_id == "r299");
-  REQUIRE(histories.sorted_amounts(300).size() == 1);
-  CHECK(histories.sorted_amounts(300)[0] == Decimal::FromInt(299));
+  CHECK(*histories.recent(others, 0).report_id == "r" + std::to_string(others - 1));
+  REQUIRE(histories.sorted_amounts(others).size() == 1);
+  CHECK(histories.sorted_amounts(others)[0] == Decimal::FromInt(others - 1));
 }
 
 TEST_CASE("window off keeps amounts", "[person_histories]") {
