@@ -54,6 +54,15 @@ int64_t ChineseUnit(char32_t cp) {
   }
 }
 
+// Whether the eight digits of value make a date written without separators, such as 20261103:
+// a year from 1990 to 2099, a month from 1 to 12 and a day from 1 to 31.
+bool IsCompactDate(int64_t value) {
+  int64_t year = value / 10000;
+  int64_t month = value / 100 % 100;
+  int64_t day = value % 100;
+  return year >= 1990 && year <= 2099 && month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
 // Whether cp after an Arabic number lets NumeralParser read on: a unit character (3万, 5千),
 // a shorthand (3w, 5k) or 多 and 余 (3000多).
 bool ContinuesArabic(char32_t cp) {
@@ -612,6 +621,18 @@ ArabicRun NumberReader::ReadArabic(int32_t begin) const {
   int32_t i = begin;
   while (IsAsciiDigit(At(i))) {
     ++i;
+  }
+  // A date without separators (20261103) is skipped like 2026-11-03, unless a scale or a
+  // decimal point shows that the digits are a number.
+  if (i - begin == 8 && !ContinuesArabic(At(i)) && !(At(i) == U'.' && IsAsciiDigit(At(i + 1)))) {
+    int64_t digits = 0;
+    for (int32_t k = begin; k < i; ++k) {
+      digits = digits * 10 + (At(k) - U'0');
+    }
+    if (IsCompactDate(digits)) {
+      run.end = i;
+      return run;
+    }
   }
   // A date in spaced groups (2026 11 03) is skipped like 2026-11-03.
   if (At(i) == U' ') {
@@ -1547,6 +1568,9 @@ int32_t NumberReader::ReadCommonNumeral(int32_t begin, Decimal* value,
     int32_t integer_digits = i - begin;
     if (integer_digits > kMaxIntegerDigits || (first == U'0' && integer_digits > 1)) {
       return -1;
+    }
+    if (integer_digits == 8 && IsCompactDate(units)) {
+      return -1;  // ReadArabic decides whether it is a date
     }
     int fraction_digits = 0;
     if (At(i) == U'.' && IsAsciiDigit(At(i + 1))) {

@@ -1,5 +1,5 @@
 // Tests for text next to a trigger that looks like a quantity but is not one. The cases are phone
-// numbers in groups, dates in spaced groups, a + before a new word, names that start with a
+// numbers in groups, dates in spaced groups or eight digits, a + before a new word, names that start with a
 // scale character and digit groups too large for any number.
 #include <string>
 #include <vector>
@@ -91,11 +91,16 @@ TEST_CASE("Spaced thousands stay amounts", "[extract]") {
   }
 }
 
-TEST_CASE("Spaced dates are not amounts", "[extract]") {
+TEST_CASE("Dates are not amounts", "[extract]") {
   for (const char* text : {"签约2026 11 03", "签约2026 1 5完成", "签约1999 12 31号的合同"}) {
     INFO("text: " << text);
     CHECK(Describe(Deals().Extract(text)).empty());
   }
+  CHECK(Describe(Deals().Extract("签约20261103")) == "");
+  CHECK(Describe(Deals().Extract("20261103签约5万元")) == "deals=50000; ");
+  // Eight digits of no date, or with a scale, stay a number.
+  CHECK(Describe(Deals().Extract("签约20261303")) == "deals=20261303; ");
+  CHECK(Describe(Deals().Extract("签约20261103万")).find("deals=") == 0);
   CHECK(Describe(Deals().Extract("2026 11 03签约5万元")) == "deals=50000; ");
   CHECK(Describe(Deals().Extract("签约2026 11 03，回款5万元")) == "deals=50000; ");
   // Groups that are no date read as before: a month past 12, a year outside 1990-2099, a
