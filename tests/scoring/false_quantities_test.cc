@@ -1,6 +1,6 @@
 // Tests for text next to a trigger that looks like a quantity but is not one. The cases are phone
-// numbers in groups, dates in spaced groups or eight digits, a + before a new word, names that start with a
-// scale character and digit groups too large for any number.
+// numbers in groups, dates in spaced groups or eight digits, a + before a new word, names that
+// start with a scale character and digit groups too large for any number.
 #include <string>
 #include <vector>
 
