@@ -577,7 +577,8 @@ int32_t NumberReader::PhoneLikeRunEnd(int32_t begin, int32_t first_end) const {
 }
 
 // Returns the end of a date written with spaces, such as 2026 11 03 or 2026 1 5, whose year
-// is text[begin, year_end), or -1 when the groups from begin make no such date. The year is
+// is text[begin, year_end), or -1 when the groups from begin make no such date. Before a month
+// written with 月 (2026 11月) it returns the end of the year. The year is
 // from 1990 to 2099, the month from 1 to 12 and the day from 1 to 31, and no digit, decimal
 // point or scale may follow the day.
 int32_t NumberReader::SpacedDateEnd(int32_t begin, int32_t year_end) const {
@@ -606,7 +607,15 @@ int32_t NumberReader::SpacedDateEnd(int32_t begin, int32_t year_end) const {
     i = k;
     return value >= 1 && value <= most;
   };
-  if (!read_group(12) || !read_group(31)) {
+  if (!read_group(12)) {
+    return -1;
+  }
+  // In 2026 11月03日 only the year needs skipping here, because the reader already takes
+  // 11月03日 for a date.
+  if (At(i) == U'月') {
+    return year_end;
+  }
+  if (!read_group(31)) {
     return -1;
   }
   if (IsAsciiDigit(At(i)) || ContinuesArabic(At(i)) ||

@@ -96,6 +96,8 @@ TEST_CASE("Dates are not amounts", "[extract]") {
     INFO("text: " << text);
     CHECK(Describe(Deals().Extract(text)).empty());
   }
+  CHECK(Describe(Deals().Extract("签约2026 11月03日")) == "");
+  CHECK(Describe(Deals().Extract("签约2026 11月3日，回款5万元")) == "deals=50000; ");
   CHECK(Describe(Deals().Extract("签约20261103")) == "");
   CHECK(Describe(Deals().Extract("20261103签约5万元")) == "deals=50000; ");
   // Eight digits of no date, or with a scale, stay a number.
