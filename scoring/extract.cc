@@ -1430,14 +1430,12 @@ int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
       // A trigger after this number belongs to a number that follows it, if one does
       // (拜访客户3家签约2家: 签约 takes 2家, not 3家). An unreadable one counts here too, since
       // the writer meant it for the trigger (收到3万元定金后签约3万-2万元 is no deal of 30000).
-      // So does money after a count trigger, so 两位同事拜访5万 counts no visits.
       bool claimed = false;
       for (size_t next = number + 1; next < scratch.numbers.size() && !claimed; ++next) {
         const NumberMatch& candidate = scratch.numbers[next];
         claimed = !candidate.identifier && candidate.begin >= trigger.end &&
                   candidate.begin - trigger.end <= max_gap &&
-                  scratch.number_clause[next] == clause &&
-                  (Fit(trigger.rule, candidate) >= 0 || IsMoneyForCount(trigger.rule, candidate));
+                  scratch.number_clause[next] == clause && Fit(trigger.rule, candidate) >= 0;
       }
       if (claimed) {
         continue;

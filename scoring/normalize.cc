@@ -239,7 +239,7 @@ std::string UnreadableHint(std::string_view value, const FieldSpec& field) {
   }
   if (HasIdentifierNumber(value)) {
     return "Its digit groups have the shape of a phone or card number, which is never "
-           "counted. Write the value as one number, with no spaces or hyphens between digits";
+           "counted. Enter the field's value here, and put a phone or card number in a text field";
   }
   return "";
 }

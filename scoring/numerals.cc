@@ -54,14 +54,24 @@ int64_t ChineseUnit(char32_t cp) {
   }
 }
 
-// Whether the eight digits of value make a date written without separators, such as 20261103:
-// a year from 1990 to 2099, a month from 1 to 12 and a day from 1 to 31.
-bool IsCompactDate(int64_t value) {
-  int64_t year = value / 10000;
-  int64_t month = value / 100 % 100;
-  int64_t day = value % 100;
-  return year >= 1990 && year <= 2099 && month >= 1 && month <= 12 && day >= 1 && day <= 31;
+// Whether year, month and day make a calendar date from 1990 to 2099 (2026-02-30 does not).
+bool IsCalendarDate(int64_t year, int64_t month, int64_t day) {
+  constexpr int64_t kDaysInMonth[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (year < 1990 || year > 2099 || month < 1 || month > 12 || day < 1 ||
+      day > kDaysInMonth[month - 1]) {
+    return false;
+  }
+  bool leap = year % 4 == 0 && year % 100 != 0;  // 2000 is the one century year, and it leaps
+  return month != 2 || day <= 28 || leap || year == 2000;
 }
+
+// Whether the eight digits of value make a date written without separators, such as 20261103.
+bool IsCompactDate(int64_t value) {
+  return IsCalendarDate(value / 10000, value / 100 % 100, value % 100);
+}
+
+// Whether cp after a number makes it money, not a date: 元 or 块 (20261103元).
+bool IsCurrencyAfterDate(char32_t cp) { return cp == U'元' || cp == U'块'; }
 
 // Whether cp after an Arabic number lets NumeralParser read on: a unit character (3万, 5千),
 // a shorthand (3w, 5k) or 多 and 余 (3000多).
@@ -592,22 +602,23 @@ int32_t NumberReader::SpacedDateEnd(int32_t begin, int32_t year_end) const {
   if (year < 1990 || year > 2099) {
     return -1;
   }
-  // Reads the one- or two-digit group after the space at i and checks it is in [1, most].
+  // Reads the one- or two-digit group after the space at i into *value.
   int32_t i = year_end;
-  auto read_group = [&](int most) {
+  auto read_group = [&](int* value) {
     if (At(i) != U' ' || !IsAsciiDigit(At(i + 1))) {
       return false;
     }
-    int value = static_cast<int>(At(i + 1) - U'0');
+    *value = static_cast<int>(At(i + 1) - U'0');
     int32_t k = i + 2;
     if (IsAsciiDigit(At(k))) {
-      value = value * 10 + static_cast<int>(At(k) - U'0');
+      *value = *value * 10 + static_cast<int>(At(k) - U'0');
       ++k;
     }
     i = k;
-    return value >= 1 && value <= most;
+    return true;
   };
-  if (!read_group(12)) {
+  int month = 0;
+  if (!read_group(&month) || month < 1 || month > 12) {
     return -1;
   }
   // In 2026 11月03日 only the year needs skipping here, because the reader already takes
@@ -615,10 +626,11 @@ int32_t NumberReader::SpacedDateEnd(int32_t begin, int32_t year_end) const {
   if (At(i) == U'月') {
     return year_end;
   }
-  if (!read_group(31)) {
+  int day = 0;
+  if (!read_group(&day) || !IsCalendarDate(year, month, day)) {
     return -1;
   }
-  if (IsAsciiDigit(At(i)) || ContinuesArabic(At(i)) ||
+  if (IsAsciiDigit(At(i)) || ContinuesArabic(At(i)) || IsCurrencyAfterDate(At(i)) ||
       (At(i) == U'.' && IsAsciiDigit(At(i + 1)))) {
     return -1;
   }
@@ -631,9 +643,10 @@ ArabicRun NumberReader::ReadArabic(int32_t begin) const {
   while (IsAsciiDigit(At(i))) {
     ++i;
   }
-  // A date without separators (20261103) is skipped like 2026-11-03, unless a scale or a
-  // decimal point shows that the digits are a number.
-  if (i - begin == 8 && !ContinuesArabic(At(i)) && !(At(i) == U'.' && IsAsciiDigit(At(i + 1)))) {
+  // A date without separators (20261103) is skipped like 2026-11-03, unless a scale, a
+  // decimal point, 元 or 块 shows that the digits are a number.
+  if (i - begin == 8 && !ContinuesArabic(At(i)) && !IsCurrencyAfterDate(At(i)) &&
+      !(At(i) == U'.' && IsAsciiDigit(At(i + 1)))) {
     int64_t digits = 0;
     for (int32_t k = begin; k < i; ++k) {
       digits = digits * 10 + (At(k) - U'0');

