@@ -587,10 +587,9 @@ int32_t NumberReader::PhoneLikeRunEnd(int32_t begin, int32_t first_end) const {
 }
 
 // Returns the end of a date written with spaces, such as 2026 11 03 or 2026 1 5, whose year
-// is text[begin, year_end), or -1 when the groups from begin make no such date. Before a month
-// written with 月 (2026 11月) it returns the end of the year. The year is
-// from 1990 to 2099, the month from 1 to 12 and the day from 1 to 31, and no digit, decimal
-// point or scale may follow the day.
+// is text[begin, year_end), or -1 when the groups from begin make no such date. The date must
+// be on the calendar (IsCalendarDate), and no digit, decimal point, scale, 元 or 块 may follow
+// the day. Before a month written with 月 (2026 11月) it returns the end of the year.
 int32_t NumberReader::SpacedDateEnd(int32_t begin, int32_t year_end) const {
   if (year_end - begin != 4) {
     return -1;
@@ -602,6 +601,7 @@ int32_t NumberReader::SpacedDateEnd(int32_t begin, int32_t year_end) const {
   if (year < 1990 || year > 2099) {
     return -1;
   }
+
   // Reads the one- or two-digit group after the space at i into *value.
   int32_t i = year_end;
   auto read_group = [&](int* value) {
@@ -617,6 +617,7 @@ int32_t NumberReader::SpacedDateEnd(int32_t begin, int32_t year_end) const {
     i = k;
     return true;
   };
+
   int month = 0;
   if (!read_group(&month) || month < 1 || month > 12) {
     return -1;
