@@ -48,6 +48,7 @@ inline std::byte* AllocateHugePages(size_t bytes) {
   madvise(reinterpret_cast<void*>(aligned), size, MADV_HUGEPAGE);
   return reinterpret_cast<std::byte*>(aligned);
 #else
+  // NOTE: this fallback for systems other than Linux has not been compiled or run.
   void* data = std::aligned_alloc(kHugePageSize, size);
   if (data == nullptr) {
     throw std::bad_alloc();
@@ -89,7 +90,7 @@ class HugePageMemory {
   }
   ~HugePageMemory() { FreeHugePages(data_, size_); }
 
-  // The first byte, or nullptr for an empty region.
+  // Returns the first byte, or nullptr for an empty region.
   std::byte* data() const { return data_; }
 
  private:

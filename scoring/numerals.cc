@@ -61,8 +61,8 @@ bool IsCalendarDate(int64_t year, int64_t month, int64_t day) {
       day > kDaysInMonth[month - 1]) {
     return false;
   }
-  bool leap = year % 4 == 0 && year % 100 != 0;  // 2000 is the one century year, and it leaps
-  return month != 2 || day <= 28 || leap || year == 2000;
+  // From 1990 to 2099 every year divisible by 4 is a leap year, 2000 included.
+  return month != 2 || day <= 28 || year % 4 == 0;
 }
 
 // Whether the eight digits of value make a date written without separators, such as 20261103.

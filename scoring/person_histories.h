@@ -3,8 +3,8 @@
 // of a history can be prefetched as soon as the author is known, without first loading a
 // per-person header that contains pointers. A person's duplicate window (bins, value hashes,
 // sketches, report ids) and their last order amounts each sit in one contiguous record. The
-// records live in blocks of up to 2 MiB whose arrays never move, so adding people copies no
-// history. Not thread-safe.
+// records live in blocks of one 2 MiB huge page (larger only when one record is) whose arrays
+// never move, so adding people copies no history. Not thread-safe.
 #pragma once
 
 #include <array>

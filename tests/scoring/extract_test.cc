@@ -1217,7 +1217,7 @@ TEST_CASE("Scaled counts need measure words", "[extract]") {
     CHECK(Sales().Extract(text).empty());
   }
   CHECK(Describe(Sales().Extract("拜访3万家")) == "visits=30000 ");
-  // The money after the trigger leaves it to a count before it, as 5万元 would.
+  // Bare money after the trigger leaves the trigger to a count before it, as 5万元 does.
   CHECK(Describe(Sales().Extract("3家客户拜访5万")) == "visits=3 ");
   CHECK(Describe(Sales().Extract("3家客户拜访5万元")) == "visits=3 ");
   CHECK(Describe(Sales().Extract("拜访3家")) == "visits=3 ");

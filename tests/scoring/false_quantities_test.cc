@@ -104,6 +104,8 @@ TEST_CASE("Dates are not amounts", "[extract]") {
   CHECK(Describe(Deals().Extract("签约20260230")) == "deals=20260230; ");
   CHECK(Describe(Deals().Extract("签约2026 2 30")) == "deals=2026; ");
   CHECK(Describe(Deals().Extract("签约2028 2 29")) == "");
+  CHECK(Describe(Deals().Extract("签约20000229")) == "");
+  CHECK(Describe(Deals().Extract("签约20270229")) == "deals=20270229; ");
   CHECK(Describe(Deals().Extract("20261103签约5万元")) == "deals=50000; ");
   // Eight digits of no date, or with a scale, stay a number.
   CHECK(Describe(Deals().Extract("签约20261303")) == "deals=20261303; ");
