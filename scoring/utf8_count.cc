@@ -37,17 +37,15 @@ struct ChunkCounts {
   int unflushed_chunks = 0;
 };
 
-// Counts the 16 bytes at chunk_bytes into *counts. REQUIRES: chunk_bytes[-3] to
-// chunk_bytes[15] are readable.
-inline void CountChunk(const unsigned char* chunk_bytes, ChunkCounts* counts) {
-  auto load = [](const unsigned char* at) {
-    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
-  };
-  __m128i chunk = load(chunk_bytes);
-  __m128i back1 = load(chunk_bytes - 1);
-  __m128i back2 = load(chunk_bytes - 2);
-  __m128i back3 = load(chunk_bytes - 3);
+inline __m128i Load(const unsigned char* at) {
+  return _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+}
 
+// Counts the 16 bytes of chunk into *counts. Lane k of back1, back2 and back3 is the byte one,
+// two and three bytes before lane k of chunk. Only the lanes where counted is 0xFF add to the
+// continuation and white space counts, but every lane is checked.
+inline void CountChunk(__m128i chunk, __m128i back1, __m128i back2, __m128i back3,
+                       __m128i counted, ChunkCounts* counts) {
   // As signed bytes, the continuation bytes 80..BF are -128..-65. A byte is announced when
   // the byte one before is C0 or more, two before E0 or more, or three before F0 or more.
   // Subtracting BF, DF and EF with saturation leaves a nonzero byte exactly there.
@@ -59,7 +57,8 @@ inline void CountChunk(const unsigned char* chunk_bytes, ChunkCounts* counts) {
   __m128i unannounced = _mm_cmpeq_epi8(announcers, _mm_setzero_si128());
   counts->placed = _mm_and_si128(counts->placed, _mm_xor_si128(continuation, unannounced));
   counts->max_byte = _mm_max_epu8(counts->max_byte, chunk);
-  counts->continuation_bytes = _mm_sub_epi8(counts->continuation_bytes, continuation);
+  counts->continuation_bytes =
+      _mm_sub_epi8(counts->continuation_bytes, _mm_and_si128(continuation, counted));
 
   __m128i space = _mm_or_si128(
       _mm_or_si128(_mm_cmpeq_epi8(chunk, _mm_set1_epi8(' ')),
@@ -72,7 +71,8 @@ inline void CountChunk(const unsigned char* chunk_bytes, ChunkCounts* counts) {
       _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(back2, _mm_set1_epi8(static_cast<char>(0xE3))),
                                   _mm_cmpeq_epi8(back1, x80)),
                     _mm_cmpeq_epi8(chunk, x80));
-  counts->space_bytes = _mm_sub_epi8(counts->space_bytes, _mm_or_si128(space, ideographic_space));
+  counts->space_bytes = _mm_sub_epi8(
+      counts->space_bytes, _mm_and_si128(_mm_or_si128(space, ideographic_space), counted));
 
   // Each chunk adds 0 or 1 to each byte counter, so the counters move into the 64-bit sums
   // before any can pass 255.
@@ -84,6 +84,13 @@ inline void CountChunk(const unsigned char* chunk_bytes, ChunkCounts* counts) {
     counts->space_bytes = _mm_setzero_si128();
     counts->unflushed_chunks = 0;
   }
+}
+
+// Counts the 16 bytes at chunk_bytes into *counts. REQUIRES: chunk_bytes[-3] to
+// chunk_bytes[15] are readable.
+inline void CountChunk(const unsigned char* chunk_bytes, ChunkCounts* counts) {
+  CountChunk(Load(chunk_bytes), Load(chunk_bytes - 1), Load(chunk_bytes - 2),
+             Load(chunk_bytes - 3), _mm_set1_epi8(-1), counts);
 }
 #endif
 
@@ -115,23 +122,31 @@ CodePointCounts CountCodePoints(std::string_view text) {
     return CountCodePointsByStep(text);
   }
   // Each chunk of 16 bytes is read with the three bytes before it, so that a lead byte checks
-  // the continuation bytes after it even across chunks. The first chunk and the tail are
-  // copied into a buffer with zero bytes before the text and after its end. The tail is
-  // counted even when empty, so that the leads of the last bytes must announce nothing.
+  // the continuation bytes after it even across chunks. The first chunk takes zero bytes
+  // before the text by shifting its lanes instead. The tail is read as the last 16 bytes, and
+  // only its lanes past the chunks before it are counted.
   size_t size = text.size();
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-  constexpr size_t kBefore = 3;
   ChunkCounts chunked;
-  unsigned char padded[kBefore + 16] = {};
-  std::memcpy(padded + kBefore, bytes, 16);
-  CountChunk(padded + kBefore, &chunked);
+  __m128i first = Load(bytes);
+  CountChunk(first, _mm_slli_si128(first, 1), _mm_slli_si128(first, 2), _mm_slli_si128(first, 3),
+             _mm_set1_epi8(-1), &chunked);
   size_t offset = 16;
   for (; offset + 16 <= size; offset += 16) {
     CountChunk(bytes + offset, &chunked);
   }
-  std::memset(padded, 0, sizeof(padded));
-  std::memcpy(padded, bytes + offset - kBefore, kBefore + (size - offset));
-  CountChunk(padded + kBefore, &chunked);
+  if (offset < size) {
+    // Lane k of the last 16 bytes is new when k >= 16 - rest. The lanes are 0 to 15, so the
+    // signed compare is exact.
+    const auto rest = static_cast<char>(size - offset);
+    const __m128i lanes = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const unsigned char* last = bytes + size - 16;
+    CountChunk(Load(last), Load(last - 1), Load(last - 2), Load(last - 3),
+               _mm_cmpgt_epi8(lanes, _mm_set1_epi8(static_cast<char>(15 - rest))), &chunked);
+  }
+  // A lead byte among the last three bytes must not announce a byte past the end. C0 and up
+  // announces at least one, E0 and up two, and F0 and up three.
+  bool cut_short = bytes[size - 1] >= 0xC0 || bytes[size - 2] >= 0xE0 || bytes[size - 3] >= 0xF0;
 
   __m128i continuations = AddByteCounts(chunked.continuations, chunked.continuation_bytes);
   __m128i spaces = AddByteCounts(chunked.spaces, chunked.space_bytes);
@@ -139,10 +154,9 @@ CodePointCounts CountCodePoints(std::string_view text) {
   // continuation bytes here. Subtracting F7 with saturation leaves nonzero bytes only there.
   __m128i above_f7 = _mm_subs_epu8(chunked.max_byte, _mm_set1_epi8(static_cast<char>(0xF7)));
   bool high_byte = _mm_movemask_epi8(_mm_cmpeq_epi8(above_f7, _mm_setzero_si128())) != 0xFFFF;
-  if (_mm_movemask_epi8(chunked.placed) != 0xFFFF || high_byte) {
+  if (_mm_movemask_epi8(chunked.placed) != 0xFFFF || high_byte || cut_short) {
     return CountCodePointsByStep(text);
   }
-  // The zero padding bytes are not continuation bytes, so only the text's bytes count.
   CodePointCounts counts;
   counts.code_points = static_cast<int32_t>(static_cast<int64_t>(size) - LaneTotal(continuations));
   counts.content = counts.code_points - static_cast<int32_t>(LaneTotal(spaces));

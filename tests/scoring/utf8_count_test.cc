@@ -107,6 +107,26 @@ TEST_CASE("utf8 count finds irregular bytes", "[utf8_count]") {
   CHECK(regular > 10);
 }
 
+TEST_CASE("utf8 count of leads at the end", "[utf8_count]") {
+  // Every length from 30 to 52 bytes, so that 32 and 48 fill whole chunks of 16 bytes and the
+  // others end inside a chunk, with last bytes that start a sequence the end cuts short. The
+  // tail then has no new byte, or has the cut lead among bytes already counted.
+  const std::string kLeads[] = {"\xC3", "\xE4", "\xE4\xB8", "\xF0", "\xF0\x9F", "\xF0\x9F\x98"};
+  for (size_t size = 30; size <= 52; ++size) {
+    for (const std::string& lead : kLeads) {
+      std::string text = std::string(size - lead.size(), 'x') + lead;
+      INFO(size << " bytes ending in " << lead.size() << " lead bytes");
+      CHECK_FALSE(CountCodePoints(text).regular);
+      CheckAgainstStepping(text);
+      // The whole sequence makes the same text regular.
+      std::string whole = text + std::string(Utf8SequenceLength(static_cast<unsigned char>(
+                                                 lead[0])) - lead.size(), '\x80');
+      CHECK(CountCodePoints(whole).regular);
+      CheckAgainstStepping(whole);
+    }
+  }
+}
+
 TEST_CASE("utf8 count marks regular text", "[utf8_count]") {
   std::string text = "拜访 3家客户\u3000签约 ok 拜访 3家客户";
   CodePointCounts counts = CountCodePoints(text);
