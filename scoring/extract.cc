@@ -54,6 +54,21 @@ inline bool IsClauseBreak(std::u32string_view folded, size_t i) {
   }
 }
 
+// Whether text continues at pos with word, given that text[pos] is the first code point of
+// word. The words compared here are a few code points long, which a plain loop compares in
+// fewer instructions than char_traits<char32_t>::compare.
+inline bool ContinuesWith(std::u32string_view text, size_t pos, std::u32string_view word) {
+  if (word.size() > text.size() - pos) {
+    return false;
+  }
+  for (size_t k = 1; k < word.size(); ++k) {
+    if (text[pos + k] != word[k]) {
+      return false;
+    }
+  }
+  return true;
+}
+
 // A cue word inside a clause, and words that contain it but are not cues (未来, 无锡).
 struct Cue {
   std::u32string_view word;
@@ -196,14 +211,14 @@ void VisitCue(const CueTable& cues, std::u32string_view rest, CueScan* scan) {
   size_t step = 1;
   for (const CueTable::Entry* entry = first; entry != last; ++entry) {
     if (entry->not_cue) {
-      if (rest.starts_with(kNotCues[entry->index])) {
+      if (ContinuesWith(rest, 0, kNotCues[entry->index])) {
         step = kNotCues[entry->index].size();
         break;
       }
       continue;
     }
     const Cue& cue = kCues[entry->index];
-    if (rest.starts_with(cue.word)) {
+    if (ContinuesWith(rest, 0, cue.word)) {
       scan->negated = scan->negated || cue.aspect == Aspect::kNegated;
       scan->planned = true;
       step = cue.word.size();
@@ -1192,7 +1207,11 @@ inline int Extractor::Impl::Fit(int rule, const NumberMatch& number) const {
   if (words.empty()) {
     return 1;
   }
-  bool listed = std::find(words.begin(), words.end(), number.measure_word) != words.end();
+  std::u32string_view written = number.measure_word;
+  bool listed = std::any_of(words.begin(), words.end(), [written](const std::u32string& word) {
+    return !written.empty() && word.front() == written.front() && word.size() == written.size() &&
+           ContinuesWith(written, 0, word);
+  });
   return listed ? 2 : -1;
 }
 
@@ -1253,7 +1272,7 @@ void Extractor::Impl::ScanClause(std::u32string_view folded,
     auto first = std::lower_bound(literals.begin(), literals.end(), cp,
                                   [](const Literal& a, char32_t c) { return a.text.front() < c; });
     for (auto it = first; it != literals.end() && it->text.front() == cp; ++it) {
-      if (clause.substr(i, it->text.size()) == it->text) {
+      if (ContinuesWith(clause, static_cast<size_t>(i), it->text)) {
         out->push_back(Trigger{i, i + static_cast<int32_t>(it->text.size()), it->rule});
       }
     }
