@@ -1118,6 +1118,8 @@ struct Extractor::Impl {
   // First code points of the literals and of the cue words, so that one test skips a code
   // point that starts neither.
   CodePointFilter clause_starts;
+  // Cues(), kept here so that extraction skips the guard of its function-local static.
+  const CueTable* cues = &Cues();
   // The code points of clause_starts and those that may break a clause, which ScanNumbers
   // marks while it scans for numbers. Set at the end of Create.
   CodePointFilter scan_marks;
@@ -1208,11 +1210,16 @@ inline int Extractor::Impl::Fit(int rule, const NumberMatch& number) const {
     return 1;
   }
   std::u32string_view written = number.measure_word;
-  bool listed = std::any_of(words.begin(), words.end(), [written](const std::u32string& word) {
-    return !written.empty() && word.front() == written.front() && word.size() == written.size() &&
-           ContinuesWith(written, 0, word);
-  });
-  return listed ? 2 : -1;
+  if (written.empty()) {
+    return -1;
+  }
+  for (const std::u32string& word : words) {
+    if (word.front() == written.front() && word.size() == written.size() &&
+        ContinuesWith(written, 0, word)) {
+      return 2;
+    }
+  }
+  return -1;
 }
 
 void Extractor::Impl::FindTriggers(const FoldBuffer& text, int rule, int32_t begin,
@@ -1415,7 +1422,7 @@ void Extractor::Impl::CollectTriggers(ExtractScratch* scratch) const {
   std::vector<Trigger>& triggers = scratch->triggers;
   triggers.clear();
   auto clause_count = static_cast<int>(scratch->clauses.size());
-  const CueTable& cue_table = Cues();  // once per text, not per clause
+  const CueTable& cue_table = *cues;
   size_t next_mark = 0;
   for (int clause = 0; clause < clause_count; ++clause) {
     auto [begin, end] = scratch->clauses[clause];
