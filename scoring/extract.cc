@@ -141,8 +141,8 @@ class CueTable {
       while (groups_[slot].first != 0) {
         slot = (slot + 1) % groups_.size();
       }
-      groups_[slot] = Group{entries_[begin].first, static_cast<uint16_t>(begin),
-                            static_cast<uint16_t>(end)};
+      groups_[slot] =
+          Group{entries_[begin].first, static_cast<uint16_t>(begin), static_cast<uint16_t>(end)};
       begin = end;
     }
   }
@@ -1148,8 +1148,8 @@ struct Extractor::Impl {
   // whose code point clause_starts may contain. The search of marked starts at *next_mark,
   // which is left at the first position at or after end, so that a caller scanning clauses
   // from left to right passes each position once.
-  void ScanClause(std::u32string_view folded, const std::vector<int32_t>& marked,
-                  int32_t begin, int32_t end, const CueTable& cue_table, size_t* next_mark,
+  void ScanClause(std::u32string_view folded, const std::vector<int32_t>& marked, int32_t begin,
+                  int32_t end, const CueTable& cue_table, size_t* next_mark,
                   std::vector<Trigger>* out, CueScan* cues) const;
   // Adds a first code point of a literal or cue word to clause_starts and scan_marks.
   void AddClauseStart(char32_t cp) {
@@ -1249,10 +1249,10 @@ void Extractor::Impl::AddLiterals(const std::vector<std::u32string>& words, int 
   });
 }
 
-void Extractor::Impl::ScanClause(std::u32string_view folded,
-                                 const std::vector<int32_t>& marked, int32_t begin,
-                                 int32_t end, const CueTable& cue_table, size_t* next_mark,
-                                 std::vector<Trigger>* out, CueScan* cues) const {
+void Extractor::Impl::ScanClause(std::u32string_view folded, const std::vector<int32_t>& marked,
+                                 int32_t begin, int32_t end, const CueTable& cue_table,
+                                 size_t* next_mark, std::vector<Trigger>* out,
+                                 CueScan* cues) const {
   std::u32string_view clause = folded.substr(0, end);
   auto at = marked.begin() + static_cast<std::ptrdiff_t>(*next_mark);
   if (at != marked.begin() && *(at - 1) >= begin) {
@@ -1428,8 +1428,8 @@ void Extractor::Impl::CollectTriggers(ExtractScratch* scratch) const {
     auto [begin, end] = scratch->clauses[clause];
     size_t first_new = triggers.size();
     CueScan cues{begin};
-    ScanClause(View(buffer.folded), scratch->marked, begin, end, cue_table, &next_mark,
-               &triggers, &cues);
+    ScanClause(View(buffer.folded), scratch->marked, begin, end, cue_table, &next_mark, &triggers,
+               &cues);
     scratch->clause_aspect[clause] = AspectOf(cues);
     for (size_t i = first_new; i < triggers.size(); ++i) {
       triggers[i].clause = clause;
