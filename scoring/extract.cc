@@ -1119,7 +1119,7 @@ struct Extractor::Impl {
   // point that starts neither.
   CodePointFilter clause_starts;
   // Cues(), kept here so that extraction skips the guard of its function-local static.
-  const CueTable* cues = &Cues();
+  const CueTable* cue_words = &Cues();
   // The code points of clause_starts and those that may break a clause, which ScanNumbers
   // marks while it scans for numbers. Set at the end of Create.
   CodePointFilter scan_marks;
@@ -1422,7 +1422,7 @@ void Extractor::Impl::CollectTriggers(ExtractScratch* scratch) const {
   std::vector<Trigger>& triggers = scratch->triggers;
   triggers.clear();
   auto clause_count = static_cast<int>(scratch->clauses.size());
-  const CueTable& cue_table = *cues;
+  const CueTable& cue_table = *cue_words;
   size_t next_mark = 0;
   for (int clause = 0; clause < clause_count; ++clause) {
     auto [begin, end] = scratch->clauses[clause];
