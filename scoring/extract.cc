@@ -54,6 +54,21 @@ inline bool IsClauseBreak(std::u32string_view folded, size_t i) {
   }
 }
 
+// Whether text continues at pos with word, given that text[pos] is the first code point of
+// word. The words compared here are a few code points long, which a plain loop compares in
+// fewer instructions than char_traits<char32_t>::compare.
+inline bool ContinuesWith(std::u32string_view text, size_t pos, std::u32string_view word) {
+  if (word.size() > text.size() - pos) {
+    return false;
+  }
+  for (size_t k = 1; k < word.size(); ++k) {
+    if (text[pos + k] != word[k]) {
+      return false;
+    }
+  }
+  return true;
+}
+
 // A cue word inside a clause, and words that contain it but are not cues (未来, 无锡).
 struct Cue {
   std::u32string_view word;
@@ -117,6 +132,19 @@ class CueTable {
     std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
       return std::tuple(a.first, !a.not_cue, a.index) < std::tuple(b.first, !b.not_cue, b.index);
     });
+    for (size_t begin = 0; begin < entries_.size();) {
+      size_t end = begin;
+      while (end < entries_.size() && entries_[end].first == entries_[begin].first) {
+        ++end;
+      }
+      size_t slot = SlotOf(entries_[begin].first);
+      while (groups_[slot].first != 0) {
+        slot = (slot + 1) % groups_.size();
+      }
+      groups_[slot] =
+          Group{entries_[begin].first, static_cast<uint16_t>(begin), static_cast<uint16_t>(end)};
+      begin = end;
+    }
   }
 
   // Whether a word of either list may start with cp.
@@ -127,17 +155,38 @@ class CueTable {
     if (!starts_.MayContain(cp)) {
       return {nullptr, nullptr};
     }
-    auto begin = std::lower_bound(entries_.begin(), entries_.end(), cp,
-                                  [](const Entry& e, char32_t c) { return e.first < c; });
-    auto end = begin;
-    while (end != entries_.end() && end->first == cp) {
-      ++end;
+    // The filter passes some code points outside the Basic Multilingual Plane that start no
+    // word, and the probe for those ends at an empty slot.
+    for (size_t slot = SlotOf(cp);; slot = (slot + 1) % groups_.size()) {
+      const Group& group = groups_[slot];
+      if (group.first == cp) {
+        return {entries_.data() + group.begin, entries_.data() + group.end};
+      }
+      if (group.first == 0) {
+        return {nullptr, nullptr};
+      }
     }
-    return {entries_.data() + (begin - entries_.begin()), entries_.data() + (end - entries_.begin())};
   }
 
  private:
+  // The run of entries [begin, end) whose words start with the code point first. An empty slot
+  // has first 0, because no word starts with U+0000.
+  struct Group {
+    char32_t first = 0;
+    uint16_t begin = 0;
+    uint16_t end = 0;
+  };
+  // A hash table of the groups with linear probing. There are fewer groups than words, so the
+  // assertion below keeps it at most half full and every probe ends at an empty slot.
+  static constexpr int kSlotBits = 8;
+  static_assert(2 * (std::size(kNotCues) + std::size(kCues)) <= size_t{1} << kSlotBits);
+
+  static size_t SlotOf(char32_t cp) {
+    return (static_cast<uint32_t>(cp) * 0x9E3779B1U) >> (32 - kSlotBits);
+  }
+
   std::vector<Entry> entries_;
+  std::array<Group, size_t{1} << kSlotBits> groups_{};
   CodePointFilter starts_;
 };
 
@@ -162,14 +211,14 @@ void VisitCue(const CueTable& cues, std::u32string_view rest, CueScan* scan) {
   size_t step = 1;
   for (const CueTable::Entry* entry = first; entry != last; ++entry) {
     if (entry->not_cue) {
-      if (rest.starts_with(kNotCues[entry->index])) {
+      if (ContinuesWith(rest, 0, kNotCues[entry->index])) {
         step = kNotCues[entry->index].size();
         break;
       }
       continue;
     }
     const Cue& cue = kCues[entry->index];
-    if (rest.starts_with(cue.word)) {
+    if (ContinuesWith(rest, 0, cue.word)) {
       scan->negated = scan->negated || cue.aspect == Aspect::kNegated;
       scan->planned = true;
       step = cue.word.size();
@@ -208,6 +257,23 @@ std::pair<int32_t, int32_t> ClauseAround(const std::vector<int32_t>& breaks, int
   auto next = std::lower_bound(breaks.begin(), breaks.end(), i);
   int32_t begin = next == breaks.begin() ? 0 : *(next - 1) + 1;
   int32_t end = next == breaks.end() ? size : *next;
+  return {begin, end};
+}
+
+// Returns ClauseAround(breaks, size, i), searching breaks from *cursor on and leaving *cursor at
+// the first break at or after i. Calls in order of increasing i pass each break once.
+std::pair<int32_t, int32_t> ClauseAroundFrom(const std::vector<int32_t>& breaks, int32_t size,
+                                             int32_t i, size_t* cursor) {
+  size_t next = *cursor;
+  if (next > 0 && breaks[next - 1] >= i) {
+    next = 0;  // i lies left of the last call's position
+  }
+  while (next < breaks.size() && breaks[next] < i) {
+    ++next;
+  }
+  *cursor = next;
+  int32_t begin = next == 0 ? 0 : breaks[next - 1] + 1;
+  int32_t end = next == breaks.size() ? size : breaks[next];
   return {begin, end};
 }
 
@@ -374,18 +440,25 @@ bool ApplyDefaultUnit(QuantityKind kind, std::string_view default_unit, NumberMa
   return true;
 }
 
-bool FitsKind(QuantityKind kind, UnitClass unit_class) {
+// Returns the unit class that belongs to kind.
+constexpr UnitClass UnitClassOf(QuantityKind kind) {
   switch (kind) {
     case QuantityKind::kCount:
-      return unit_class == UnitClass::kMeasureWord || unit_class == UnitClass::kNone;
+      return UnitClass::kMeasureWord;
     case QuantityKind::kAmount:
-      return unit_class == UnitClass::kCurrency || unit_class == UnitClass::kNone;
+      return UnitClass::kCurrency;
     case QuantityKind::kPercent:
-      return unit_class == UnitClass::kPercent || unit_class == UnitClass::kNone;
+      return UnitClass::kPercent;
     case QuantityKind::kDuration:
-      return unit_class == UnitClass::kDuration || unit_class == UnitClass::kNone;
+      return UnitClass::kDuration;
   }
-  return false;
+  return UnitClass::kNone;
+}
+
+// Whether a number with unit_class may be a quantity of kind. It may when it has no unit or a
+// unit of that kind.
+inline bool FitsKind(QuantityKind kind, UnitClass unit_class) {
+  return unit_class == UnitClass::kNone || unit_class == UnitClassOf(kind);
 }
 
 // The rank of a number for a trigger, compared in order: unit fit, the smaller gap (negated),
@@ -1045,6 +1118,8 @@ struct Extractor::Impl {
   // First code points of the literals and of the cue words, so that one test skips a code
   // point that starts neither.
   CodePointFilter clause_starts;
+  // Cues(), kept here so that extraction skips the guard of its function-local static.
+  const CueTable* cue_words = &Cues();
   // The code points of clause_starts and those that may break a clause, which ScanNumbers
   // marks while it scans for numbers. Set at the end of Create.
   CodePointFilter scan_marks;
@@ -1070,9 +1145,12 @@ struct Extractor::Impl {
   // Appends every literal trigger inside folded code points [begin, end), and in the same
   // pass searches that clause for cue words from cues->next on, as ClauseAspect would. Only
   // the positions in marked are visited, which must include every position in the clause
-  // whose code point clause_starts may contain.
-  void ScanClause(std::u32string_view folded, const std::vector<int32_t>& marked,
-                  int32_t begin, int32_t end, std::vector<Trigger>* out, CueScan* cues) const;
+  // whose code point clause_starts may contain. The search of marked starts at *next_mark,
+  // which is left at the first position at or after end, so that a caller scanning clauses
+  // from left to right passes each position once.
+  void ScanClause(std::u32string_view folded, const std::vector<int32_t>& marked, int32_t begin,
+                  int32_t end, const CueTable& cue_table, size_t* next_mark,
+                  std::vector<Trigger>* out, CueScan* cues) const;
   // Adds a first code point of a literal or cue word to clause_starts and scan_marks.
   void AddClauseStart(char32_t cp) {
     clause_starts.Add(cp);
@@ -1109,7 +1187,8 @@ inline bool Extractor::Impl::IsMoneyForCount(int rule, const NumberMatch& number
          number.scale_word;
 }
 
-int Extractor::Impl::Fit(int rule, const NumberMatch& number) const {
+// Inline, because binding calls it for every pair of a number and a trigger in its clause.
+inline int Extractor::Impl::Fit(int rule, const NumberMatch& number) const {
   QuantityKind kind = rules[rule].kind;
   if (!FitsKind(kind, number.unit_class)) {
     return -1;
@@ -1130,8 +1209,17 @@ int Extractor::Impl::Fit(int rule, const NumberMatch& number) const {
   if (words.empty()) {
     return 1;
   }
-  bool listed = std::find(words.begin(), words.end(), number.measure_word) != words.end();
-  return listed ? 2 : -1;
+  std::u32string_view written = number.measure_word;
+  if (written.empty()) {
+    return -1;
+  }
+  for (const std::u32string& word : words) {
+    if (word.front() == written.front() && word.size() == written.size() &&
+        ContinuesWith(written, 0, word)) {
+      return 2;
+    }
+  }
+  return -1;
 }
 
 void Extractor::Impl::FindTriggers(const FoldBuffer& text, int rule, int32_t begin,
@@ -1161,13 +1249,19 @@ void Extractor::Impl::AddLiterals(const std::vector<std::u32string>& words, int 
   });
 }
 
-void Extractor::Impl::ScanClause(std::u32string_view folded,
-                                 const std::vector<int32_t>& marked, int32_t begin,
-                                 int32_t end, std::vector<Trigger>* out, CueScan* cues) const {
+void Extractor::Impl::ScanClause(std::u32string_view folded, const std::vector<int32_t>& marked,
+                                 int32_t begin, int32_t end, const CueTable& cue_table,
+                                 size_t* next_mark, std::vector<Trigger>* out,
+                                 CueScan* cues) const {
   std::u32string_view clause = folded.substr(0, end);
-  const CueTable& cue_table = Cues();  // once per clause, not per code point
-  for (auto at = std::lower_bound(marked.begin(), marked.end(), begin);
-       at != marked.end() && *at < end; ++at) {
+  auto at = marked.begin() + static_cast<std::ptrdiff_t>(*next_mark);
+  if (at != marked.begin() && *(at - 1) >= begin) {
+    at = marked.begin();  // a clause left of the last one is searched from the start
+  }
+  while (at != marked.end() && *at < begin) {
+    ++at;
+  }
+  for (; at != marked.end() && *at < end; ++at) {
     int32_t i = *at;
     char32_t cp = folded[i];
     if (!clause_starts.MayContain(cp)) {
@@ -1185,11 +1279,12 @@ void Extractor::Impl::ScanClause(std::u32string_view folded,
     auto first = std::lower_bound(literals.begin(), literals.end(), cp,
                                   [](const Literal& a, char32_t c) { return a.text.front() < c; });
     for (auto it = first; it != literals.end() && it->text.front() == cp; ++it) {
-      if (clause.substr(i, it->text.size()) == it->text) {
+      if (ContinuesWith(clause, static_cast<size_t>(i), it->text)) {
         out->push_back(Trigger{i, i + static_cast<int32_t>(it->text.size()), it->rule});
       }
     }
   }
+  *next_mark = static_cast<size_t>(at - marked.begin());
 }
 
 // Returns the words of a pattern that is only literal words joined by |, folded, or nullopt
@@ -1327,11 +1422,14 @@ void Extractor::Impl::CollectTriggers(ExtractScratch* scratch) const {
   std::vector<Trigger>& triggers = scratch->triggers;
   triggers.clear();
   auto clause_count = static_cast<int>(scratch->clauses.size());
+  const CueTable& cue_table = *cue_words;
+  size_t next_mark = 0;
   for (int clause = 0; clause < clause_count; ++clause) {
     auto [begin, end] = scratch->clauses[clause];
     size_t first_new = triggers.size();
     CueScan cues{begin};
-    ScanClause(View(buffer.folded), scratch->marked, begin, end, &triggers, &cues);
+    ScanClause(View(buffer.folded), scratch->marked, begin, end, cue_table, &next_mark, &triggers,
+               &cues);
     scratch->clause_aspect[clause] = AspectOf(cues);
     for (size_t i = first_new; i < triggers.size(); ++i) {
       triggers[i].clause = clause;
@@ -1560,6 +1658,7 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
   scratch.clauses.clear();
   scratch.number_clause.clear();
   scratch.plus_joins.clear();
+  size_t next_break = 0;
   for (size_t i = 0; i < scratch.numbers.size(); ++i) {
     const NumberMatch& number = scratch.numbers[i];
     if (number.hedged) {
@@ -1567,7 +1666,7 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
     }
     if (scratch.clauses.empty() || number.begin >= scratch.clauses.back().second) {
       std::pair<int32_t, int32_t> clause =
-          ClauseAround(scratch.breaks, folded_size, number.begin);
+          ClauseAroundFrom(scratch.breaks, folded_size, number.begin, &next_break);
       // Only a number with a unit binds across a comma, so only then is the clause before
       // the comma searched too.
       bool has_unit = false;
@@ -1609,8 +1708,8 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
     extraction.span_begin_byte = -1;
     extraction.span_end_byte = -1;
     if (scratch.buffer.well_formed) {
-      extraction.span_begin_byte = OriginalByteOf(scratch.buffer, extraction.span.begin);
-      extraction.span_end_byte = OriginalByteOf(scratch.buffer, extraction.span.end);
+      std::tie(extraction.span_begin_byte, extraction.span_end_byte) =
+          OriginalBytesOf(scratch.buffer, extraction.span);
     }
     // A trigger in the clause before the comma adds that clause's cues (明天计划签约，金额5万元).
     extraction.aspect = CachedClauseAspect(&scratch, scratch.number_clause[i]);

@@ -787,6 +787,22 @@ int32_t OriginalByteOf(const FoldBuffer& text, int32_t i) {
   return text.cp_byte[i] + shift;
 }
 
+std::pair<int32_t, int32_t> OriginalBytesOf(const FoldBuffer& text, Span span) {
+  if (!text.one_to_one) {
+    return {text.original_byte[span.begin], text.original_byte[span.end]};
+  }
+  auto shift_before = [&text](std::vector<FoldChange>::const_iterator after) {
+    return after == text.changes.begin() ? 0 : std::prev(after)->byte_shift;
+  };
+  auto after_begin = FirstChangeFrom(text, span.begin);
+  auto after_end = after_begin;
+  while (after_end != text.changes.end() && after_end->index < span.end) {
+    ++after_end;
+  }
+  return {text.cp_byte[span.begin] + shift_before(after_begin),
+          text.cp_byte[span.end] + shift_before(after_end)};
+}
+
 Span OriginalSpanOfExpanded(const FoldBuffer& text, int32_t begin, int32_t end) {
   int32_t original_length = OriginalLength(text);
   auto folded_length = static_cast<int32_t>(text.folded.size());

@@ -100,6 +100,11 @@ char32_t OriginalAt(const FoldBuffer& text, int32_t i);
 // OriginalLength.
 int32_t OriginalByteOf(const FoldBuffer& text, int32_t i);
 
+// Returns OriginalByteOf for span.begin and for span.end. The changes of a one-to-one fold are
+// searched once for both, and from span.begin on one at a time, which suits a short span.
+// REQUIRES: 0 <= span.begin <= span.end <= OriginalLength(text).
+std::pair<int32_t, int32_t> OriginalBytesOf(const FoldBuffer& text, Span span);
+
 // A set of code points keyed by their low 16 bits (8 KiB), used to skip characters that
 // cannot start a word of interest. MayContain is exact in the Basic Multilingual Plane and
 // may return true for a code point of another plane.

@@ -4,6 +4,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -415,6 +416,37 @@ TEST_CASE("Extract marks planned and negated work", "[extract]") {
     std::vector<Extraction> found = Sales().Extract(c.text);
     REQUIRE(found.size() == 1);
     CHECK(found[0].aspect == c.aspect);
+  }
+}
+
+TEST_CASE("Extract finds every cue word", "[extract]") {
+  // Each cue word, and each word that only looks like one, right before a trigger. The cue
+  // table finds words by their first code point, so every word is checked, including those
+  // that share a first code point with others (无, 不, 将, 要, 下).
+  const std::pair<Aspect, std::vector<const char*>> groups[] = {
+      {Aspect::kNegated, {"尚未", "并未", "还没",   "没有",   "没",     "不曾",   "未",    "无",
+                          "拒绝", "被拒", "取消",   "放弃",   "终止",   "撤销",   "撤回",  "退回",
+                          "作废", "不签", "不拜访", "不成交", "不下单", "不续约", "不合作"}},
+      {Aspect::kPlanned,
+       {"未来", "计划",   "准备",   "打算",   "将要", "即将", "将会", "将于", "将在",
+        "推迟", "延期",   "延后",   "待",     "拟",   "希望", "可能", "有望", "应该",
+        "期望", "力争",   "需要",   "预约",   "约好", "目标", "意向", "要去", "还要",
+        "要签", "要拜访", "将签",   "将拜访", "预计", "预期", "明天", "明日", "后天",
+        "下周", "下星期", "下个月", "下月",   "争取"}},
+      {Aspect::kDone,
+       {"无锡",     "无论",         "无误", "无数", "无限", "无线", "无偿",     "没事",
+        "并无不",   "接待",         "招待", "款待", "对待", "看待", "优待",     "善待",
+        "待遇",     "模拟",         "虚拟", "草拟", "拟定", "比拟", "完成目标", "达成目标",
+        "实现目标", "超额完成目标", "主要", "重要", "只要", "必要"}},
+  };
+  for (const auto& [aspect, words] : groups) {
+    for (const char* word : words) {
+      std::string text = std::string(word) + "拜访3家";
+      INFO("text: " << text);
+      std::vector<Extraction> found = Sales().Extract(text);
+      REQUIRE(found.size() == 1);
+      CHECK(found[0].aspect == aspect);
+    }
   }
 }
 

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -43,8 +44,8 @@ Decoded DecodeValid(std::string_view input) {
   return decoded;
 }
 
-// Checks OriginalLength, OriginalAt and OriginalByteOf against the decoded input, and that
-// cp_byte points at the UTF-8 of each folded code point.
+// Checks OriginalLength, OriginalAt, OriginalByteOf and OriginalBytesOf against the decoded
+// input, and that cp_byte points at the UTF-8 of each folded code point.
 void CheckAccessors(std::string_view input, const FoldBuffer& buffer) {
   INFO("input: " << input);
   Decoded decoded = DecodeValid(input);
@@ -55,6 +56,14 @@ void CheckAccessors(std::string_view input, const FoldBuffer& buffer) {
     CHECK(OriginalByteOf(buffer, i) == decoded.offsets[i]);
   }
   CHECK(OriginalByteOf(buffer, OriginalLength(buffer)) == static_cast<int32_t>(input.size()));
+  for (int32_t begin = 0; begin <= OriginalLength(buffer); ++begin) {
+    for (int32_t end = begin; end <= OriginalLength(buffer); ++end) {
+      INFO("original span " << begin << " to " << end);
+      std::pair<int32_t, int32_t> bytes = OriginalBytesOf(buffer, Span{begin, end});
+      CHECK(bytes.first == decoded.offsets[begin]);
+      CHECK(bytes.second == decoded.offsets[end]);
+    }
+  }
 
   REQUIRE(buffer.cp_byte.size() == buffer.folded.size() + 1);
   CHECK(buffer.cp_byte.back() == static_cast<int32_t>(buffer.utf8.size()));
