@@ -426,11 +426,11 @@ struct ExtractScratch {
 // letters). The dingbat digits such as ❶ have no such folding, so they are never numbers.
 bool IsEnclosedDigit(char32_t cp) { return cp >= 0x2460 && cp <= 0x24FF; }
 
-// Whether number is an item marker that numbers a list rather than counting anything. A bare
-// number written in enclosed digits (①) is one. So is a bare number after the start of the
-// text, a line break, a clause break or a colon when 、 (before no digit), ) or . follows it or
-// brackets enclose it: 1、 1. 1) (1), and the full-width forms, which fold to these. 3、4家 is a
-// range and so no marker.
+// Whether number, the first number of its clause, is an item marker that numbers a list rather
+// than counting anything. A bare number written in enclosed digits (①) is one. So is a bare
+// number after the start of the text, a line break, a clause break or a colon when 、 (before no
+// digit), ) or . follows it or brackets enclose it: 1、 1. 1) (1), and the full-width forms,
+// which fold to these. 3、4家 is a range and so no marker.
 // NOTE: ①5家 folds to 15家, which has a unit and so still reads as 15.
 bool IsListMarker(const FoldBuffer& text, const NumberMatch& number) {
   if (number.unit_class != UnitClass::kNone || number.scale_word || number.approximate ||
@@ -444,7 +444,7 @@ bool IsListMarker(const FoldBuffer& text, const NumberMatch& number) {
   bool closes = after == U')' || after == U'.' ||
                 (after == U'、' && !(after_next >= U'0' && after_next <= U'9'));
   if (!closes) {
-    // Only text that is not one to one can hold an enclosed digit, which NFKC expands.
+    // Fold's table, the only path that sets one_to_one, has no enclosed digits.
     return !text.one_to_one &&
            IsEnclosedDigit(OriginalAt(text, OriginOf(text, number.begin)));
   }
@@ -478,6 +478,14 @@ int32_t DateLengthBetween(std::u32string_view folded, int32_t begin, int32_t end
     }
   }
   return length;
+}
+
+// Whether the number at index number of scratch.numbers marks a list item: it is the first
+// number of its clause, and IsListMarker accepts it.
+bool IsClauseListMarker(const ExtractScratch& scratch, size_t number) {
+  bool first_in_clause =
+      number == 0 || scratch.number_clause[number - 1] != scratch.number_clause[number];
+  return first_in_clause && IsListMarker(scratch.buffer, scratch.numbers[number]);
 }
 
 // Returns the aspect of scratch->clauses[clause], computed on first use.
@@ -1540,6 +1548,13 @@ void Extractor::Impl::BindNumbers(ExtractScratch* scratch) const {
       if (trigger < 0 || match.identifier || match.unreadable) {
         break;
       }
+      // A list item's number (1、拜访客户) counts nothing. Only a bare number can be one, so
+      // the check skips numbers with a unit.
+      if (match.unit_class == UnitClass::kNone &&
+          IsClauseListMarker(*scratch, static_cast<size_t>(number))) {
+        scratch->binding[number] = -1;
+        break;
+      }
       int dropped = scratch->trigger_owner[trigger];
       scratch->trigger_owner[trigger] = number;
       scratch->trigger_claim[trigger] = claim;
@@ -1604,9 +1619,6 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
   scan_options.keep_identifiers = true;
   ScanNumbers(scratch.buffer, impl_->units, scan_options, *impl_->marks, &scratch.numbers,
               &scratch.marked);
-  // A list item's number (1、拜访客户) counts nothing, so it is dropped before binding.
-  std::erase_if(scratch.numbers,
-                [&](const NumberMatch& number) { return IsListMarker(scratch.buffer, number); });
   if (scratch.numbers.empty()) {
     out->clear();
     return;

@@ -229,7 +229,7 @@ TEST_CASE("Date between trigger and amount", "[extract]") {
                  Case{"签约2026/11/03 5000元", "deals=5000; "},
                  Case{"签约2026年11月3日 5000元", "deals=5000; "},
                  Case{"签约2026-11-03客户 5000元", "deals=5000; "},
-                 // Without the date the amount is still beyond max_gap.
+                 // Not counting the date, the amount is still beyond max_gap.
                  Case{"签约2026-11-03在客户公司完成合同 5000元", ""},
                  Case{"签约在客户公司完成合同的 5000元", ""}}) {
     INFO("text: " << c.text);
