@@ -495,6 +495,87 @@ struct ExtractScratch {
   std::vector<Claim> trigger_claim;      // how well the owner fits its trigger
 };
 
+// Whether cp is an enclosed alphanumeric such as ① or ⑴, which NFKC folds to plain digits (and
+// letters). The dingbat digits such as ❶ have no such folding, so they are never numbers.
+bool IsEnclosedDigit(char32_t cp) { return cp >= 0x2460 && cp <= 0x24FF; }
+
+// Whether number, the first number of its clause, is an item marker that numbers a list rather
+// than counting anything. A bare number written in enclosed digits (①) is one. So is a bare
+// number after the start of the text, a line break, a clause break or a colon when 、 (before no
+// digit), ) or . follows it or brackets enclose it: 1、 1. 1) (1), and the full-width forms,
+// which fold to these. 3、4家 is a range and so no marker.
+// NOTE: ①5家 folds to 15家, which has a unit and so still reads as 15.
+bool IsListMarker(const FoldBuffer& text, const NumberMatch& number) {
+  if (number.unit_class != UnitClass::kNone || number.scale_word || number.approximate ||
+      number.hedged || number.identifier || number.unreadable) {
+    return false;
+  }
+  std::u32string_view folded = View(text.folded);
+  auto size = static_cast<int32_t>(folded.size());
+  char32_t after = number.end < size ? folded[number.end] : 0;
+  char32_t after_next = number.end + 1 < size ? folded[number.end + 1] : 0;
+  bool closes = after == U')' || after == U'.' ||
+                (after == U'、' && !(after_next >= U'0' && after_next <= U'9'));
+  if (!closes) {
+    // Fold's table, the only path that sets one_to_one, has no enclosed digits.
+    return !text.one_to_one &&
+           IsEnclosedDigit(OriginalAt(text, OriginOf(text, number.begin)));
+  }
+  int32_t before = number.begin - 1;
+  if (before >= 0 && folded[before] == U'(') {
+    if (after != U')') {
+      return false;
+    }
+    --before;
+  }
+  while (before >= 0 && (folded[before] == U' ' || folded[before] == U'\t')) {
+    --before;
+  }
+  return before < 0 || folded[before] == U':' || IsClauseBreak(folded, before);
+}
+
+// Returns the number of code points in folded[begin, end) that dates take up, such as the
+// 2026-11-03 of 签约2026-11-03 5000元. ScanNumbers skips a date, which only dates the work, so
+// it does not move the amount after it away from the trigger.
+int32_t DateLengthBetween(std::u32string_view folded, int32_t begin, int32_t end) {
+  int32_t length = 0;
+  for (int32_t i = begin; i < end;) {
+    bool starts_run = folded[i] >= U'0' && folded[i] <= U'9' &&
+                      (i == begin || folded[i - 1] < U'0' || folded[i - 1] > U'9');
+    std::optional<TextDate> date = starts_run ? ReadDateAt(folded, i) : std::nullopt;
+    if (date && date->end <= end) {
+      length += date->end - i;
+      i = date->end;
+    } else {
+      ++i;
+    }
+  }
+  return length;
+}
+
+// Words for co-workers. A count right before one (两位同事拜访华为) counts the people who did
+// the work, not the work.
+constexpr std::u32string_view kCoworkerWords[] = {U"同事", U"同仁", U"同学",
+                                                  U"队友", U"组员", U"伙伴"};
+
+// Whether number is a count of co-workers, such as 两位同事 or 3名组员.
+bool CountsCoworkers(std::u32string_view folded, const NumberMatch& number) {
+  if (number.unit_class != UnitClass::kMeasureWord) {
+    return false;
+  }
+  std::u32string_view rest = folded.substr(static_cast<size_t>(number.end));
+  return std::any_of(std::begin(kCoworkerWords), std::end(kCoworkerWords),
+                     [rest](std::u32string_view word) { return rest.starts_with(word); });
+}
+
+// Whether the number at index number of scratch.numbers marks a list item: it is the first
+// number of its clause, and IsListMarker accepts it.
+bool IsClauseListMarker(const ExtractScratch& scratch, size_t number) {
+  bool first_in_clause =
+      number == 0 || scratch.number_clause[number - 1] != scratch.number_clause[number];
+  return first_in_clause && IsListMarker(scratch.buffer, scratch.numbers[number]);
+}
+
 // Returns the aspect of scratch->clauses[clause], computed on first use.
 Aspect CachedClauseAspect(ExtractScratch* scratch, int clause) {
   std::optional<Aspect>& aspect = scratch->clause_aspect[clause];
@@ -1513,6 +1594,9 @@ int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
       gap = trigger_first ? quantity.begin - trigger.end : trigger.begin - quantity.end;
     }
     int max_gap = rules[trigger.rule].max_gap;
+    if (gap > max_gap && trigger_first && !overlaps) {
+      gap -= DateLengthBetween(View(scratch.buffer.folded), trigger.end, quantity.begin);
+    }
     if (gap > max_gap) {
       continue;
     }
@@ -1524,15 +1608,21 @@ int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
         continue;
       }
     }
+    if (!trigger_first && CountsCoworkers(View(scratch.buffer.folded), quantity)) {
+      continue;  // the co-workers did the work that the trigger names
+    }
     if (!trigger_first) {
       // A trigger after this number belongs to a number that follows it, if one does
-      // (拜访客户3家签约2家: 签约 takes 2家, not 3家). An unreadable one counts here too, since
-      // the writer meant it for the trigger (收到3万元定金后签约3万-2万元 is no deal of 30000).
+      // (拜访客户3家签约2家: 签约 takes 2家, not 3家). An unreadable one counts here too when it
+      // is nearer to the trigger than this number, since the writer then meant it for the
+      // trigger (收到3万元定金后签约3万-2万元 is no deal of 30000). At an equal distance this
+      // number keeps the trigger, so 今天5万元回款5,00元手续费另付 counts 5万元.
       bool claimed = false;
       for (size_t next = number + 1; next < scratch.numbers.size() && !claimed; ++next) {
         const NumberMatch& candidate = scratch.numbers[next];
         claimed = !candidate.identifier && candidate.begin >= trigger.end &&
                   candidate.begin - trigger.end <= max_gap &&
+                  (!candidate.unreadable || candidate.begin - trigger.end < gap) &&
                   scratch.number_clause[next] == clause && Fit(trigger.rule, candidate) >= 0;
       }
       if (claimed) {
@@ -1572,6 +1662,13 @@ void Extractor::Impl::BindNumbers(ExtractScratch* scratch) const {
       scratch->binding[number] = trigger;
       const NumberMatch& match = scratch->numbers[number];
       if (trigger < 0 || match.identifier || match.unreadable) {
+        break;
+      }
+      // A list item's number (1、拜访客户) counts nothing. Only a bare number can be one, so
+      // the check skips numbers with a unit.
+      if (match.unit_class == UnitClass::kNone &&
+          IsClauseListMarker(*scratch, static_cast<size_t>(number))) {
+        scratch->binding[number] = -1;
         break;
       }
       int dropped = scratch->trigger_owner[trigger];

@@ -173,6 +173,33 @@ bool IsTooWideRange(std::string_view folded, const FieldSpec& field) {
   return false;
 }
 
+// Returns how to write a large value so that it is not read as an identifier. Amounts, counts
+// and durations may take thousands separators or a scale word, and a percentage takes only
+// separators, because a percent field rejects scale words.
+std::string LargeValueAdvice(FieldType type) {
+  if (type == FieldType::kPercent) {
+    return "write the percentage itself, such as 80%, and group a value this large with "
+           "thousands separators (123,456,789%)";
+  }
+  return "write the value with thousands separators (123,456,789) or a scale (1.23亿)";
+}
+
+// Reads a typed date: the forms ParseDay reads, and 20261103 and 2026 11 03 (also full-width),
+// which the free-text reader takes for dates under the same calendar check.
+Result<int64_t> ParseTypedDay(std::string_view value) {
+  Result<int64_t> day = ParseDay(value);
+  if (day.ok()) {
+    return day;
+  }
+  FoldBuffer folded;
+  Fold(value, &folded);
+  std::optional<TextDate> date = ReadDateAt(View(folded.folded), 0);
+  if (!date || date->end != static_cast<int32_t>(folded.folded.size())) {
+    return day;
+  }
+  return DaysFromCivil({date->year, date->month, date->day});
+}
+
 // Returns why a typed value did not parse and what to write instead, or "" when no known rule
 // explains it. Runs only for unreadable values, so its copies cost nothing on valid logs.
 std::string UnreadableHint(std::string_view value, const FieldSpec& field) {
@@ -205,8 +232,7 @@ std::string UnreadableHint(std::string_view value, const FieldSpec& field) {
            "a refund or correction in the text";
   }
   if (shape.exponent) {
-    return "Scientific notation such as 1e300 is not read; write the number in digits, with "
-           "thousands separators (123,456,789) or a scale (1.23亿)";
+    return "Scientific notation such as 1e300 is not read, so " + LargeValueAdvice(field.type);
   }
   if (shape.fraction_digits > 4) {
     return "It has " + std::to_string(shape.fraction_digits) +
@@ -235,7 +261,7 @@ std::string UnreadableHint(std::string_view value, const FieldSpec& field) {
 
   if (!shape.grouped && shape.scale_power == 0 && HasIdentifierDigitRun(value)) {
     return "A plain run of more than 8 digits reads as an identifier such as a phone number, "
-           "so write the value with thousands separators (123,456,789) or a scale (1.23亿)";
+           "so " + LargeValueAdvice(field.type);
   }
   if (HasIdentifierNumber(value)) {
     return "Its digit groups have the shape of a phone or card number, which is never "
@@ -431,9 +457,12 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
   int metric = field.metric_index;
 
   if (field.type == FieldType::kDate) {
-    Result<int64_t> day = ParseDay(value);
+    Result<int64_t> day = ParseTypedDay(value);
     if (!day.ok()) {
-      log_->unreadable.push_back({field.key, std::string(value), field.type});
+      log_->unreadable.push_back(
+          {field.key, std::string(value), field.type,
+           "It does not read as a date. Write a day on the calendar such as 2026-11-03, "
+           "2026/11/03, 2026年11月3日, 20261103 or 2026 11 03"});
     } else if (field.work_date) {
       log_->work_day = *day;
     }

@@ -2197,4 +2197,56 @@ std::optional<NumberMatch> ReadOneNumber(const FoldBuffer& text, int32_t begin, 
   return match;
 }
 
+std::optional<TextDate> ReadDateAt(std::u32string_view text, int32_t begin) {
+  auto size = static_cast<int32_t>(text.size());
+  auto at = [&](int32_t i) -> char32_t { return i < size ? text[i] : 0; };
+  int32_t i = begin;
+  // Reads up to max_digits ASCII digits at i into *value and returns how many it read.
+  auto read_digits = [&](int max_digits, int* value) {
+    int count = 0;
+    *value = 0;
+    while (count < max_digits && IsAsciiDigit(at(i))) {
+      *value = *value * 10 + static_cast<int>(at(i) - U'0');
+      ++i;
+      ++count;
+    }
+    return count;
+  };
+
+  TextDate date;
+  int first = 0;
+  int first_digits = read_digits(8, &first);
+  if (first_digits == 8) {
+    date.year = first / 10000;
+    date.month = first / 100 % 100;
+    date.day = first % 100;
+  } else if (first_digits == 4) {
+    date.year = first;
+    char32_t separator = at(i);
+    bool chinese = separator == U'年';
+    if (!chinese && separator != U'-' && separator != U'/' && separator != U'.' &&
+        separator != U' ') {
+      return std::nullopt;
+    }
+    ++i;
+    if (read_digits(2, &date.month) == 0 || at(i) != (chinese ? U'月' : separator)) {
+      return std::nullopt;
+    }
+    ++i;
+    if (read_digits(2, &date.day) == 0) {
+      return std::nullopt;
+    }
+    if (chinese && (at(i) == U'日' || at(i) == U'号')) {
+      ++i;
+    }
+  } else {
+    return std::nullopt;
+  }
+  if (IsAsciiDigit(at(i)) || !IsCalendarDate(date.year, date.month, date.day)) {
+    return std::nullopt;
+  }
+  date.end = i;
+  return date;
+}
+
 }  // namespace logbridge::scoring

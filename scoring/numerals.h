@@ -182,4 +182,18 @@ std::optional<NumberMatch> ReadNumberAt(const FoldBuffer& text, int32_t begin,
 std::optional<NumberMatch> ReadOneNumber(const FoldBuffer& text, int32_t begin, int32_t end,
                                          const UnitTable& units, const ScanOptions& options);
 
+// A calendar date in folded text.
+struct TextDate {
+  int32_t end = 0;  // one past the date's last code point
+  int year = 0;
+  int month = 0;
+  int day = 0;
+};
+
+// Reads a date that starts at text[begin]: 2026-11-03, 2026/11/03, 2026.11.03, 2026 11 03,
+// 20261103 or 2026年11月3日 (日 or 号 may be left out). As for the dates that ScanNumbers skips,
+// the year must lie from 1990 to 2099 and the day must be on the calendar (20260230 is no
+// date). Returns nullopt for anything else, and when a digit follows the day.
+std::optional<TextDate> ReadDateAt(std::u32string_view text, int32_t begin);
+
 }  // namespace logbridge::scoring

@@ -191,5 +191,63 @@ TEST_CASE("Unreadable amount keeps its trigger", "[extract]") {
   CHECK(Describe(Deals().Extract("收到3万元定金后签约5万元")) == "deals=50000; ");
 }
 
+TEST_CASE("Unreadable amount loses a tie", "[extract]") {
+  // 5,00元 is no nearer to 回款 than 5万元, so 回款 still counts 5万元 and shows 5,00元.
+  CHECK(Describe(Deals().Extract("今天5万元回款5,00元手续费另付")) ==
+        "deals=50000; deals=0 unreadable; ");
+  // After a comma 5,00元 is in a clause of its own and still binds to 回款 across it.
+  CHECK(Describe(Deals().Extract("今天5万元回款，5,00元手续费另付")) ==
+        "deals=50000; deals=0 unreadable; ");
+}
+
+TEST_CASE("List item markers are no quantities", "[extract]") {
+  for (const char* marker : {"1、", "1. ", "1.", "1)", "1）", "(1)", "（1）", "①", "⑴", "今日：1、",
+                             "今日工作\n2、", "跟进合同；3、"}) {
+    std::string item = marker;
+    INFO("item: " << item);
+    CHECK(Describe(Deals().Extract(item + "拜访客户")).empty());
+    CHECK(Describe(Deals().Extract(item + "拜访客户5万")).empty());
+    CHECK(Describe(Deals().Extract(item + "拜访客户3家")) == "visits=3; ");
+    CHECK(Describe(Deals().Extract(item + "签约5万元")) == "deals=50000; ");
+  }
+  // Not at the start of a clause, or followed by a number or a unit, a number still counts.
+  CHECK(Describe(Deals().Extract("签约3、4万")) == "deals=40000; ");
+  CHECK(Describe(Deals().Extract("拜访3、4家")) == "visits=3.5; ");
+  CHECK(Describe(Deals().Extract("3、4家客户已拜访")) == "visits=3.5; ");
+  CHECK(Describe(Deals().Extract("拜访客户2)")) == "visits=2; ");
+  CHECK(Describe(Deals().Extract("上午拜访2、下午签约5万元")) == "visits=2; deals=50000; ");
+}
+
+TEST_CASE("Date between trigger and amount", "[extract]") {
+  struct Case {
+    const char* text;
+    const char* found;
+  };
+  for (Case c : {Case{"签约2026-11-03 5000元", "deals=5000; "},
+                 Case{"签约2026 11 03 3万元", "deals=30000; "},
+                 Case{"签约20261103 5000元", "deals=5000; "},
+                 Case{"签约2026/11/03 5000元", "deals=5000; "},
+                 Case{"签约2026年11月3日 5000元", "deals=5000; "},
+                 Case{"签约2026-11-03客户 5000元", "deals=5000; "},
+                 // Not counting the date, the amount is still beyond max_gap.
+                 Case{"签约2026-11-03在客户公司完成合同 5000元", ""},
+                 Case{"签约在客户公司完成合同的 5000元", ""}}) {
+    INFO("text: " << c.text);
+    CHECK(Describe(Deals().Extract(c.text)) == c.found);
+  }
+}
+
+TEST_CASE("Co-worker counts are no visits", "[extract]") {
+  static const Extractor kVisits = std::move(
+      Extractor::Create({{"visits", "visits", "拜访", QuantityKind::kCount, {"家", "位", "名"}, 8}})
+          .value());
+  CHECK(Describe(kVisits.Extract("两位同事拜访华为")).empty());
+  CHECK(Describe(kVisits.Extract("和3名组员一起拜访客户")).empty());
+  CHECK(Describe(kVisits.Extract("两位同事拜访华为等3家客户")) == "visits=3; ");
+  // After the trigger, or before another word, a count still counts.
+  CHECK(Describe(kVisits.Extract("拜访两位同事")) == "visits=2; ");
+  CHECK(Describe(kVisits.Extract("两位客户已拜访")) == "visits=2; ");
+}
+
 }  // namespace
 }  // namespace logbridge::scoring

@@ -641,5 +641,95 @@ TEST_CASE("Normalize alternates configs on one thread", "[normalize]") {
   }
 }
 
+// A template with a work date, an amount and a percent field.
+constexpr std::string_view kTypedConfig = R"(
+[metrics.sales]
+aggregation = "sum"
+[metrics.progress]
+aggregation = "max"
+
+[[templates]]
+name = "日报"
+  [[templates.fields]]
+  key = "日期"
+  type = "date"
+  work_date = true
+  [[templates.fields]]
+  key = "金额"
+  type = "amount"
+  metric = "sales"
+  [[templates.fields]]
+  key = "进度"
+  type = "percent"
+  metric = "progress"
+
+[roles.staff]
+templates = ["日报"]
+  [[roles.staff.kpis]]
+  metric = "sales"
+  weight = 100
+  target = 100000
+)";
+
+const Config& TypedConfig() {
+  static const Config kConfig = [] {
+    Result<Config> config = LoadConfigString(kTypedConfig, "typed.toml");
+    if (!config.ok()) {
+      FAIL(config.error().message);
+    }
+    return std::move(config).value();
+  }();
+  return kConfig;
+}
+
+LogRecord TypedLog(std::string key, std::string value) {
+  LogRecord record;
+  record.report_id = "r1";
+  record.template_name = "日报";
+  record.creator_id = "zhangsan";
+  record.create_time = EpochMs(1793000000000);
+  record.contents = {{std::move(key), 0, "1", std::move(value)}};
+  return record;
+}
+
+TEST_CASE("Normalize reads compact typed dates", "[normalize]") {
+  const int64_t expected = ParseDay("2026-11-03").value();
+  for (const char* written : {"20261103", "2026 11 03", "2026 11 3", "２０２６１１０３"}) {
+    INFO("date: " << written);
+    NormalizedLog log = Normalize(TypedConfig(), TypedLog("日期", written));
+    CHECK(log.unreadable.empty());
+    CHECK(log.work_day == expected);
+  }
+  for (const char* written : {"20260230", "2026 02 30", "2026 13 01", "202611031", "19891103",
+                              "2026  11 03", "下周二"}) {
+    INFO("date: " << written);
+    NormalizedLog log = Normalize(TypedConfig(), TypedLog("日期", written));
+    REQUIRE(log.unreadable.size() == 1);
+    CHECK(log.unreadable[0].key == "日期");
+    CHECK(log.unreadable[0].type == FieldType::kDate);
+    CHECK(log.unreadable[0].hint.find("20261103") != std::string::npos);
+  }
+}
+
+TEST_CASE("Normalize hints fit the field type", "[normalize]") {
+  NormalizedLog percent = Normalize(TypedConfig(), TypedLog("进度", "123456789"));
+  REQUIRE(percent.unreadable.size() == 1);
+  INFO("hint: " << percent.unreadable[0].hint);
+  CHECK(percent.unreadable[0].hint.find("identifier") != std::string::npos);
+  CHECK(percent.unreadable[0].hint.find("80%") != std::string::npos);
+  CHECK(percent.unreadable[0].hint.find("亿") == std::string::npos);
+
+  NormalizedLog amount = Normalize(TypedConfig(), TypedLog("金额", "123456789"));
+  REQUIRE(amount.unreadable.size() == 1);
+  INFO("hint: " << amount.unreadable[0].hint);
+  CHECK(amount.unreadable[0].hint.find("1.23亿") != std::string::npos);
+
+  NormalizedLog exponent = Normalize(TypedConfig(), TypedLog("进度", "1e300"));
+  REQUIRE(exponent.unreadable.size() == 1);
+  INFO("hint: " << exponent.unreadable[0].hint);
+  CHECK(exponent.unreadable[0].hint.find("Scientific notation") != std::string::npos);
+  CHECK(exponent.unreadable[0].hint.find("亿") == std::string::npos);
+}
+
 }  // namespace
 }  // namespace logbridge::scoring
