@@ -2111,7 +2111,8 @@ void ScanAndMark(const FoldBuffer& text, const UnitTable& units, const ScanOptio
         marked->push_back(i);
       }
     }
-    if (!starts.MayContain(cp) || !PassesNumberStart(folded, i)) {
+    // Most numbers start with an ASCII digit, which passes without the call.
+    if (!starts.MayContain(cp) || !(IsAsciiDigit(cp) || PassesNumberStart(folded, i))) {
       ++i;
       continue;
     }
