@@ -1371,7 +1371,8 @@ bool NumberReader::IsIdentifierContext(int32_t begin, bool followed_by_unit) con
          ((label == U'o' || label == U'O') && (At(i - 1) == U'N' || At(i - 1) == U'n'));
 }
 
-void NumberReader::AppendFolded(int32_t begin, int32_t end, std::string* out) const {
+// Inline, because the direct path calls it for every number it reads.
+inline void NumberReader::AppendFolded(int32_t begin, int32_t end, std::string* out) const {
   auto first = static_cast<size_t>(buffer_.cp_byte[begin]);
   out->append(buffer_.utf8.data() + first, static_cast<size_t>(buffer_.cp_byte[end]) - first);
 }
