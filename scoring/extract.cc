@@ -1114,8 +1114,12 @@ std::optional<PlainTypedValue> ReadPlainTypedValue(std::string_view text, Quanti
   if (kind == QuantityKind::kPercent) {
     return std::nullopt;
   }
+  // The value is read in the same pass as the digits. It wraps for a long run, which the
+  // check below rejects before the value is used.
   size_t digits = 0;
+  uint64_t digit_value = 0;
   while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') {
+    digit_value = digit_value * 10 + static_cast<uint64_t>(text[digits] - '0');
     ++digits;
   }
   // The digits must form a plain integer, as IsPlainInteger checks.
@@ -1123,7 +1127,6 @@ std::optional<PlainTypedValue> ReadPlainTypedValue(std::string_view text, Quanti
       (text.front() == '0' && digits > 1)) {
     return std::nullopt;
   }
-  std::string_view number(text.data(), digits);
   std::string_view written_unit(text.data() + digits, text.size() - digits);
   // Only amount and duration units are checked to be one whole unit word, so only they may be
   // written after the number.
@@ -1141,7 +1144,7 @@ std::optional<PlainTypedValue> ReadPlainTypedValue(std::string_view text, Quanti
     return std::nullopt;
   }
   PlainTypedValue typed;
-  typed.value = Decimal::FromInt(PlainIntegerValue(number));
+  typed.value = Decimal::FromInt(static_cast<int64_t>(digit_value));
   typed.code_points = static_cast<int32_t>(digits) + (written_unit.empty() ? 0 : unit.code_points);
   if (!unit.resolved.empty && unit.scales) {
     // The same steps as ApplyDefaultUnit, which ParseQuantity uses.

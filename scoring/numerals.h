@@ -54,12 +54,19 @@ class UnitTable {
   std::vector<uint16_t> order_;              // indexes by first code point, longest first
   std::vector<char32_t> order_firsts_;       // the first code point of each word in order_
   CodePointFilter firsts_;                   // first code points of words_
+  static constexpr uint16_t kNoWord = 0xFFFF;
   // A hash table from each first code point to the index in order_ of its first word, with
   // linear probing. Its size is a power of two, at least 16 and at least twice the number of
   // words, and first is 0 in an empty slot (no word starts with U+0000).
   struct FirstSlot {
     char32_t first = 0;
     uint16_t start = 0;
+    // The index in words_ of the word that is first alone, or kNoWord.
+    uint16_t single_word = kNoWord;
+    // A bitmap with bit (cp & 63) set for the second code point cp of each longer word that
+    // starts with first. When the bit of the code point after first is clear, no longer word
+    // matches, so the match is single_word.
+    uint64_t second_bits = 0;
   };
   std::vector<FirstSlot> first_slots_;
   int first_slot_bits_ = 0;                  // log2 of first_slots_.size()

@@ -429,6 +429,15 @@ void FoldWithIcu(std::string_view source, FoldBuffer* out) {
   out->utf8 = out->folded_utf8;
 }
 
+// Shrinks buffer to size elements. For elements without a destructor erase only moves the
+// end and is inlined, where resize, which can also grow, is a call (about 30 instructions
+// under callgrind).
+// REQUIRES: size <= buffer->size().
+template <typename Buffer>
+void ShrinkTo(Buffer* buffer, size_t size) {
+  buffer->erase(buffer->begin() + static_cast<std::ptrdiff_t>(size), buffer->end());
+}
+
 // Folds input by table when every code point folds to exactly one code point, writing only
 // folded and cp_byte per code point. The folded UTF-8 is the input itself until a code point
 // changes. After that the unchanged runs between changes are copied whole. Returns false,
@@ -523,8 +532,8 @@ bool FoldOneToOne(std::string_view input, FoldBuffer* out) {
     copied = pos;
   }
 
-  out->folded.resize(count);
-  out->cp_byte.resize(count + 1);
+  ShrinkTo(&out->folded, count);
+  ShrinkTo(&out->cp_byte, count + 1);
   cp_byte[count] = static_cast<int32_t>(size) - shift;
   if (out->changes.empty()) {
     out->utf8 = input;

@@ -20,7 +20,9 @@ const std::vector<std::string> kNumerals = {
     "3", "0", "12", "123", "07", "12345678", "123456789", "1.5", "0.25", "2.35", "1.2345",
     "1.23456", "12.", "3万", "0.02万", "2.35万", "99999999万", "12345678.9999万", "3萬",
     "一", "两", "三", "九", "零", "壹", "俩", "十", "十二", "二十", "三十五", "两十", "十零",
-    "一十", "十十", "三四", "半", "几", "上百"};
+    "一十", "十十", "三四", "半", "几", "上百",
+    // Full-width digits, which Fold turns into ASCII ones.
+    "３", "１２", "２.５", "２．５万", "１２３４５６７８９"};
 
 // Code points and words that may follow a numeral: unit and measure words of every class,
 // blockers, characters that extend a numeral or a range, separators, letters and plain text.
@@ -32,7 +34,8 @@ const std::vector<std::string> kFollowers = {
     "。", "、", "到", "至", "-", "~", "—", "——", "－", "〜", "−", " ", "\t", ":", "/", ".",
     ",", ",5", ".5", "'", "’", "+", "0", "5", "一", "二", "十", "百", "千", "万", "亿", "拾",
     "几", "数", "上", "多", "余", "半", "左右", "w", "k", "K", "h", "m", "min", "kg", "km",
-    "RMB", "rmb", "USD", "_", "x", "¥", "$", "第", "次性", "起", "些"};
+    "RMB", "rmb", "USD", "_", "x", "¥", "$", "第", "次性", "起", "些", "来", "个来月", "％",
+    "／", "．", "家来"};
 
 // Text after the follower. It matters after a unit word, where + starts a sum (with or without
 // spaces), a letter joins an ASCII unit, 左右 is a hedge and 个 or 次 ends the idioms 一个个 and

@@ -767,6 +767,54 @@ TEST_CASE("UnitTable matches the longest word", "[extract]") {
   CHECK(plain.Match(text, 10) == nullptr);
 }
 
+TEST_CASE("UnitTable matches by second code point", "[extract]") {
+  // Match decides from a bitmap of second code points, keyed by their low 6 bits, whether a
+  // longer word may follow the first code point. Each case puts after the first code point the
+  // second code point of a longer word, a code point with the same low 6 bits, or nothing.
+  const char32_t kSameLowBits = 64;
+  struct Case {
+    std::u32string text;
+    std::u32string expected;  // empty when no word matches
+  };
+  const std::vector<Case> cases = {
+      {U"个小时", U"个小时"},
+      {std::u32string{U'个', U'小' + kSameLowBits, U'时'}, U"个"},
+      {std::u32string{U'个', U'半' + kSameLowBits}, U"个"},
+      {U"个半", U"个"},
+      {U"个", U"个"},
+      {U"个人", U"个"},
+      {U"元钱", U"元钱"},
+      {std::u32string{U'元', U'钱' + kSameLowBits}, U"元"},
+      {U"元", U"元"},
+      {U"公斤", U"公斤"},
+      {U"公里", U"公里"},
+      {std::u32string{U'公', U'斤' + kSameLowBits}, U""},
+      {U"公司", U""},
+      {U"公", U""},
+      {U"平方米", U"平方米"},
+      {U"平方", U""},
+      {U"天半", U"天半"},
+      {std::u32string{U'天', U'半' + kSameLowBits}, U"天"},
+      {U"min", U"min"},
+      {U"mins", U"mins"},
+      {U"mi", U"m"},
+      {U"m", U"m"},
+  };
+  UnitTable units;
+  for (const Case& test : cases) {
+    INFO("text " << test.text.size() << " code points, first U+" << std::hex
+                 << static_cast<uint32_t>(test.text.front()) << " then U+"
+                 << static_cast<uint32_t>(test.text.size() > 1 ? test.text[1] : 0));
+    const UnitWord* word = units.Match(test.text, 0);
+    if (test.expected.empty()) {
+      CHECK(word == nullptr);
+    } else {
+      REQUIRE(word != nullptr);
+      CHECK(word->text == test.expected);
+    }
+  }
+}
+
 TEST_CASE("UnitTable finds many first characters", "[extract]") {
   // Hundreds of extra words, each with a first code point of its own, so that the table of
   // first code points grows and probes past collisions. Each word must be found whole. A code
