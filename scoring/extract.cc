@@ -553,21 +553,6 @@ int32_t DateLengthBetween(std::u32string_view folded, int32_t begin, int32_t end
   return length;
 }
 
-// Words for co-workers. A count right before one (两位同事拜访华为) counts the people who did
-// the work, not the work.
-constexpr std::u32string_view kCoworkerWords[] = {U"同事", U"同仁", U"同学",
-                                                  U"队友", U"组员", U"伙伴"};
-
-// Whether number is a count of co-workers, such as 两位同事 or 3名组员.
-bool CountsCoworkers(std::u32string_view folded, const NumberMatch& number) {
-  if (number.unit_class != UnitClass::kMeasureWord) {
-    return false;
-  }
-  std::u32string_view rest = folded.substr(static_cast<size_t>(number.end));
-  return std::any_of(std::begin(kCoworkerWords), std::end(kCoworkerWords),
-                     [rest](std::u32string_view word) { return rest.starts_with(word); });
-}
-
 // Whether the number at index number of scratch.numbers marks a list item: it is the first
 // number of its clause, and IsListMarker accepts it.
 bool IsClauseListMarker(const ExtractScratch& scratch, size_t number) {
@@ -1610,9 +1595,6 @@ int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
       if (join != scratch.plus_joins.end() && *join < quantity.begin) {
         continue;
       }
-    }
-    if (!trigger_first && CountsCoworkers(View(scratch.buffer.folded), quantity)) {
-      continue;  // the co-workers did the work that the trigger names
     }
     if (!trigger_first) {
       // A trigger after this number belongs to a number that follows it, if one does

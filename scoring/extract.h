@@ -170,13 +170,8 @@ class Extractor {
   // occurrence counts at most one number, the one that fits it best by the same order (then
   // the earlier number), so 拜访客户3家共3次 is 3; a number that loses its trigger binds to its
   // next best. A trigger takes no number after a + that joins a new word (回款2万+欠款3万元),
-  // and none before itself when a number follows it closely: a readable one, or an unreadable
-  // one nearer to it than the number before. A date between a trigger and the number after it
-  // (签约2026-11-03 5000元) does not count against max_gap. A list item's number at the start
-  // of a line or clause (1、 1. 1) (1) ①) binds to no trigger, and nor does a count of
-  // co-workers before one (两位同事拜访华为). A number with a unit word
-  // or mark of the rule's kind (1万元, 2家, 3小时, 80%) may also bind to a trigger in the
-  // clause just before its own (签约，金额1万元). Only a
+  // and none before itself when a number, even an unreadable one, follows it closely. A number with a unit word or mark of the rule's kind (1万元, 2家, 3小时, 80%)
+  // may also bind to a trigger in the clause just before its own (签约，金额1万元). Only a
   // comma may separate the two clauses, the number's own clause must have no trigger of that
   // rule, and the gap, comma included, must be within max_gap. The aspect comes from cue
   // words in the number's clause (未, 没有, 无 negate; 计划, 准备, 明天, 下周 plan), and for

@@ -237,17 +237,5 @@ TEST_CASE("Date between trigger and amount", "[extract]") {
   }
 }
 
-TEST_CASE("Co-worker counts are no visits", "[extract]") {
-  static const Extractor kVisits = std::move(
-      Extractor::Create({{"visits", "visits", "拜访", QuantityKind::kCount, {"家", "位", "名"}, 8}})
-          .value());
-  CHECK(Describe(kVisits.Extract("两位同事拜访华为")).empty());
-  CHECK(Describe(kVisits.Extract("和3名组员一起拜访客户")).empty());
-  CHECK(Describe(kVisits.Extract("两位同事拜访华为等3家客户")) == "visits=3; ");
-  // After the trigger, or before another word, a count still counts.
-  CHECK(Describe(kVisits.Extract("拜访两位同事")) == "visits=2; ");
-  CHECK(Describe(kVisits.Extract("两位客户已拜访")) == "visits=2; ");
-}
-
 }  // namespace
 }  // namespace logbridge::scoring
