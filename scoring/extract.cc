@@ -536,10 +536,17 @@ bool IsListMarker(const FoldBuffer& text, const NumberMatch& number) {
 
 // Returns the number of code points in folded[begin, end) that dates take up, such as the
 // 2026-11-03 of 签约2026-11-03 5000元. ScanNumbers skips a date, which only dates the work, so
-// it does not move the amount after it away from the trigger.
-int32_t DateLengthBetween(std::u32string_view folded, int32_t begin, int32_t end) {
+// it does not move the amount after it away from the trigger. The walk stops once more than
+// max_gap code points outside dates have passed, since the number is then too far from the
+// trigger whatever follows. So a long clause costs each trigger and number pair at most
+// max_gap + 1 dates, not the whole distance between them.
+int32_t DateLengthBetween(std::u32string_view folded, int32_t begin, int32_t end,
+                          int32_t max_gap) {
   int32_t length = 0;
   for (int32_t i = begin; i < end;) {
+    if (i - begin - length > max_gap) {
+      return length;
+    }
     bool starts_run = folded[i] >= U'0' && folded[i] <= U'9' &&
                       (i == begin || folded[i - 1] < U'0' || folded[i - 1] > U'9');
     std::optional<TextDate> date = starts_run ? ReadDateAt(folded, i) : std::nullopt;
@@ -1582,8 +1589,10 @@ int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
       gap = trigger_first ? quantity.begin - trigger.end : trigger.begin - quantity.end;
     }
     int max_gap = rules[trigger.rule].max_gap;
-    if (gap > max_gap && trigger_first && !overlaps) {
-      gap -= DateLengthBetween(View(scratch.buffer.folded), trigger.end, quantity.begin);
+    // Only a date inside the trigger's own clause is skipped: 回款2026-11-03，欠款5000元 is no
+    // payment of 5000.
+    if (gap > max_gap && trigger_first && !overlaps && trigger.clause == clause) {
+      gap -= DateLengthBetween(View(scratch.buffer.folded), trigger.end, quantity.begin, max_gap);
     }
     if (gap > max_gap) {
       continue;
@@ -1650,8 +1659,12 @@ void Extractor::Impl::BindNumbers(ExtractScratch* scratch) const {
         break;
       }
       // A list item's number (1、拜访客户) counts nothing. Only a bare number can be one, so
-      // the check skips numbers with a unit.
+      // the check skips numbers with a unit. A number after its trigger is the trigger's value
+      // as a label writes it (拜访客户：12., 今日回款：50000.), never a marker.
+      // NOTE: in 拜访客户：5、签约：2单 the 5 takes the nearer trigger 签约, where it is a
+      // marker, so no visit counts.
       if (match.unit_class == UnitClass::kNone &&
+          scratch->triggers[trigger].begin >= match.end &&
           IsClauseListMarker(*scratch, static_cast<size_t>(number))) {
         scratch->binding[number] = -1;
         break;

@@ -184,8 +184,8 @@ std::string LargeValueAdvice(FieldType type) {
   return "write the value with thousands separators (123,456,789) or a scale (1.23亿)";
 }
 
-// Reads a typed date: the forms ParseDay reads, and 20261103 and 2026 11 03 (also full-width),
-// which the free-text reader takes for dates under the same calendar check.
+// Reads a typed date: the forms ParseDay reads, and 2026.11.03, 20261103 and 2026 11 03 (also
+// full-width), which the free-text reader takes for dates under the same calendar check.
 Result<int64_t> ParseTypedDay(std::string_view value) {
   Result<int64_t> day = ParseDay(value);
   if (day.ok()) {
@@ -462,7 +462,7 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
       log_->unreadable.push_back(
           {field.key, std::string(value), field.type,
            "It does not read as a date. Write a day on the calendar such as 2026-11-03, "
-           "2026/11/03, 2026年11月3日, 20261103 or 2026 11 03"});
+           "2026/11/03, 2026年11月3日, 2026.11.03, 20261103 or 2026 11 03"});
     } else if (field.work_date) {
       log_->work_day = *day;
     }

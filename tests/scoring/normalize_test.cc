@@ -694,14 +694,15 @@ LogRecord TypedLog(std::string key, std::string value) {
 
 TEST_CASE("Normalize reads compact typed dates", "[normalize]") {
   const int64_t expected = ParseDay("2026-11-03").value();
-  for (const char* written : {"20261103", "2026 11 03", "2026 11 3", "２０２６１１０３"}) {
+  for (const char* written :
+       {"20261103", "2026 11 03", "2026 11 3", "2026.11.03", "２０２６１１０３"}) {
     INFO("date: " << written);
     NormalizedLog log = Normalize(TypedConfig(), TypedLog("日期", written));
     CHECK(log.unreadable.empty());
     CHECK(log.work_day == expected);
   }
   for (const char* written : {"20260230", "2026 02 30", "2026 13 01", "202611031", "19891103",
-                              "2026  11 03", "下周二"}) {
+                              "2026  11 03", "2026.11.31", "下周二"}) {
     INFO("date: " << written);
     NormalizedLog log = Normalize(TypedConfig(), TypedLog("日期", written));
     REQUIRE(log.unreadable.size() == 1);
