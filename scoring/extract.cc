@@ -534,30 +534,27 @@ bool IsListMarker(const FoldBuffer& text, const NumberMatch& number) {
   return before < 0 || folded[before] == U':' || IsClauseBreak(folded, before);
 }
 
-// Returns the number of code points in folded[begin, end) that dates take up, such as the
-// 2026-11-03 of 签约2026-11-03 5000元. ScanNumbers skips a date, which only dates the work, so
-// it does not move the amount after it away from the trigger. The walk stops once more than
-// max_gap code points outside dates have passed, since the number is then too far from the
-// trigger whatever follows. So a long clause costs each trigger and number pair at most
-// max_gap + 1 dates, not the whole distance between them.
-int32_t DateLengthBetween(std::u32string_view folded, int32_t begin, int32_t end,
-                          int32_t max_gap) {
-  int32_t length = 0;
-  for (int32_t i = begin; i < end;) {
-    if (i - begin - length > max_gap) {
-      return length;
-    }
-    bool starts_run = folded[i] >= U'0' && folded[i] <= U'9' &&
-                      (i == begin || folded[i - 1] < U'0' || folded[i - 1] > U'9');
-    std::optional<TextDate> date = starts_run ? ReadDateAt(folded, i) : std::nullopt;
-    if (date && date->end <= end) {
-      length += date->end - i;
-      i = date->end;
-    } else {
+// Returns the length of a date that directly follows a trigger and directly precedes the
+// number after it, with only spaces around the date, such as the 2026-11-03 of
+// 签约2026-11-03 5000元, or 0. ScanNumbers skips a date, which only dates the work, so it does
+// not move the amount away from the trigger. A word between the date and the number (回款
+// 2026-11-03 欠款5000元) leaves the date counted, because that word may name other money.
+int32_t DateLengthBetween(std::u32string_view folded, int32_t begin, int32_t end) {
+  auto skip_spaces = [folded](int32_t i) {
+    while (i < static_cast<int32_t>(folded.size()) && folded[i] == U' ') {
       ++i;
     }
+    return i;
+  };
+  int32_t start = skip_spaces(begin);
+  if (start >= end || folded[start] < U'0' || folded[start] > U'9') {
+    return 0;
   }
-  return length;
+  std::optional<TextDate> date = ReadDateAt(folded, start);
+  if (!date || skip_spaces(date->end) != end) {
+    return 0;
+  }
+  return date->end - start;
 }
 
 // Whether the number at index number of scratch.numbers marks a list item: it is the first
@@ -1592,7 +1589,7 @@ int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
     // Only a date inside the trigger's own clause is skipped: 回款2026-11-03，欠款5000元 is no
     // payment of 5000.
     if (gap > max_gap && trigger_first && !overlaps && trigger.clause == clause) {
-      gap -= DateLengthBetween(View(scratch.buffer.folded), trigger.end, quantity.begin, max_gap);
+      gap -= DateLengthBetween(View(scratch.buffer.folded), trigger.end, quantity.begin);
     }
     if (gap > max_gap) {
       continue;
@@ -1607,16 +1604,13 @@ int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
     }
     if (!trigger_first) {
       // A trigger after this number belongs to a number that follows it, if one does
-      // (拜访客户3家签约2家: 签约 takes 2家, not 3家). An unreadable one counts here too when it
-      // is nearer to the trigger than this number, since the writer then meant it for the
-      // trigger (收到3万元定金后签约3万-2万元 is no deal of 30000). At an equal distance this
-      // number keeps the trigger, so 今天5万元回款5,00元手续费另付 counts 5万元.
+      // (拜访客户3家签约2家: 签约 takes 2家, not 3家). An unreadable one counts here too, since
+      // the writer meant it for the trigger (收到3万元定金后签约3万-2万元 is no deal of 30000).
       bool claimed = false;
       for (size_t next = number + 1; next < scratch.numbers.size() && !claimed; ++next) {
         const NumberMatch& candidate = scratch.numbers[next];
         claimed = !candidate.identifier && candidate.begin >= trigger.end &&
                   candidate.begin - trigger.end <= max_gap &&
-                  (!candidate.unreadable || candidate.begin - trigger.end < gap) &&
                   scratch.number_clause[next] == clause && Fit(trigger.rule, candidate) >= 0;
       }
       if (claimed) {
