@@ -501,9 +501,9 @@ bool IsEnclosedDigit(char32_t cp) { return cp >= 0x2460 && cp <= 0x24FF; }
 
 // Whether number, the first number of its clause, is an item marker that numbers a list rather
 // than counting anything. A bare number written in enclosed digits (①) is one. So is a bare
-// number after the start of the text, a line break, a clause break or a colon when 、 (before no
-// digit), ) or . follows it or brackets enclose it: 1、 1. 1) (1), and the full-width forms,
-// which fold to these. 3、4家 is a range and so no marker.
+// number after the start of the text, a line break, a clause break or a colon when 、, ) or .
+// follows it or brackets enclose it: 1、 1. 1) (1), and the full-width forms, which fold to
+// these. 3、4家 is a range and so no marker.
 // NOTE: ①5家 folds to 15家, which has a unit and so still reads as 15.
 bool IsListMarker(const FoldBuffer& text, const NumberMatch& number) {
   if (number.unit_class != UnitClass::kNone || number.scale_word || number.approximate ||
@@ -512,10 +512,10 @@ bool IsListMarker(const FoldBuffer& text, const NumberMatch& number) {
   }
   std::u32string_view folded = View(text.folded);
   auto size = static_cast<int32_t>(folded.size());
+  // A 、 that joined a range (3、4家) is inside the number, so one right after it joined
+  // nothing: in 2、30万订单 the 2 numbers the item.
   char32_t after = number.end < size ? folded[number.end] : 0;
-  char32_t after_next = number.end + 1 < size ? folded[number.end + 1] : 0;
-  bool closes = after == U')' || after == U'.' ||
-                (after == U'、' && !(after_next >= U'0' && after_next <= U'9'));
+  bool closes = after == U')' || after == U'.' || after == U'、';
   if (!closes) {
     // Fold's table, the only path that sets one_to_one, has no enclosed digits.
     return !text.one_to_one &&

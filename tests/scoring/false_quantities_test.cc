@@ -212,6 +212,9 @@ TEST_CASE("List item markers are no quantities", "[extract]") {
   CHECK(Describe(Deals().Extract("3、4家客户已拜访")) == "visits=3.5; ");
   CHECK(Describe(Deals().Extract("拜访客户2)")) == "visits=2; ");
   CHECK(Describe(Deals().Extract("上午拜访2、下午签约5万元")) == "visits=2; deals=50000; ");
+  // A number after the marker that joins no range with it is the item's own.
+  CHECK(Describe(Deals().Extract("2、30万订单已签约")) == "deals=300000; ");
+  CHECK(Describe(Deals().Extract("2、5万元回款已到账")) == "deals=50000; ");
 }
 
 TEST_CASE("Date between trigger and amount", "[extract]") {
