@@ -495,16 +495,12 @@ struct ExtractScratch {
   std::vector<Claim> trigger_claim;      // how well the owner fits its trigger
 };
 
-// Whether cp is an enclosed alphanumeric such as ① or ⑴, which NFKC folds to plain digits (and
-// letters). The dingbat digits such as ❶ have no such folding, so they are never numbers.
-bool IsEnclosedDigit(char32_t cp) { return cp >= 0x2460 && cp <= 0x24FF; }
 
 // Whether number, the first number of its clause, is an item marker that numbers a list rather
 // than counting anything. A bare number written in enclosed digits (①) is one. So is a bare
 // number after the start of the text, a line break, a clause break or a colon when 、, ) or .
 // follows it or brackets enclose it: 1、 1. 1) (1), and the full-width forms, which fold to
 // these. 3、4家 is a range and so no marker.
-// NOTE: ①5家 folds to 15家, which has a unit and so still reads as 15.
 bool IsListMarker(const FoldBuffer& text, const NumberMatch& number) {
   if (number.unit_class != UnitClass::kNone || number.scale_word || number.approximate ||
       number.hedged || number.identifier || number.unreadable) {
@@ -519,7 +515,7 @@ bool IsListMarker(const FoldBuffer& text, const NumberMatch& number) {
   if (!closes) {
     // Fold's table, the only path that sets one_to_one, has no enclosed digits.
     return !text.one_to_one &&
-           IsEnclosedDigit(OriginalAt(text, OriginOf(text, number.begin)));
+           IsEnclosedAlphanumeric(OriginalAt(text, OriginOf(text, number.begin)));
   }
   int32_t before = number.begin - 1;
   if (before >= 0 && folded[before] == U'(') {
@@ -555,6 +551,13 @@ int32_t DateLengthBetween(std::u32string_view folded, int32_t begin, int32_t end
     return 0;
   }
   return date->end - start;
+}
+
+// Whether number is a bare number written in enclosed digits (① or ⑴). Such a number only
+// numbers an item, wherever it is, even right after a trigger (签约：①华为5万).
+bool IsEnclosedItemNumber(const FoldBuffer& text, const NumberMatch& number) {
+  return !text.one_to_one && number.unit_class == UnitClass::kNone && !number.scale_word &&
+         IsEnclosedAlphanumeric(OriginalAt(text, OriginOf(text, number.begin)));
 }
 
 // Whether the number at index number of scratch.numbers marks a list item: it is the first
@@ -1609,7 +1612,8 @@ int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
       bool claimed = false;
       for (size_t next = number + 1; next < scratch.numbers.size() && !claimed; ++next) {
         const NumberMatch& candidate = scratch.numbers[next];
-        claimed = !candidate.identifier && candidate.begin >= trigger.end &&
+        claimed = !candidate.identifier && !IsEnclosedItemNumber(scratch.buffer, candidate) &&
+                  candidate.begin >= trigger.end &&
                   candidate.begin - trigger.end <= max_gap &&
                   scratch.number_clause[next] == clause && Fit(trigger.rule, candidate) >= 0;
       }
@@ -1658,8 +1662,9 @@ void Extractor::Impl::BindNumbers(ExtractScratch* scratch) const {
       // NOTE: in 拜访客户：5、签约：2单 the 5 takes the nearer trigger 签约, where it is a
       // marker, so no visit counts.
       if (match.unit_class == UnitClass::kNone &&
-          scratch->triggers[trigger].begin >= match.end &&
-          IsClauseListMarker(*scratch, static_cast<size_t>(number))) {
+          (IsEnclosedItemNumber(scratch->buffer, match) ||
+           (scratch->triggers[trigger].begin >= match.end &&
+            IsClauseListMarker(*scratch, static_cast<size_t>(number))))) {
         scratch->binding[number] = -1;
         break;
       }

@@ -2092,6 +2092,37 @@ bool ReadNumber(const NumberReader& reader, int32_t begin, const ScanOptions& op
   return true;
 }
 
+// Whether folded code point i comes from an enclosed alphanumeric such as ① or ⑴.
+bool FromEnclosed(const FoldBuffer& text, int32_t i) {
+  return IsEnclosedAlphanumeric(OriginalAt(text, OriginOf(text, i)));
+}
+
+// Returns where a number that starts at folded index i must end because of an item number in
+// enclosed digits, or 0 when nothing limits it. A number that starts in the fold of ① or ⑴
+// ends with that fold (①5万元 is 1 and 5万元, not 15万元), and any other number ends where the
+// next such fold starts (5万②万科 is 5万, not 5万2). *next_enclosed caches the start of the
+// next enclosed fold at or after the last position searched (-1 before the first search), so
+// a scan from left to right walks the text once.
+int32_t EnclosedReadLimit(const FoldBuffer& text, int32_t i, int32_t* next_enclosed) {
+  auto size = static_cast<int32_t>(text.folded.size());
+  if (*next_enclosed < i) {
+    int32_t at = i;
+    while (at < size && !FromEnclosed(text, at)) {
+      ++at;
+    }
+    *next_enclosed = at;
+  }
+  if (*next_enclosed > i) {
+    return *next_enclosed < size ? *next_enclosed : 0;
+  }
+  int32_t origin = OriginOf(text, i);
+  int32_t end = i + 1;
+  while (end < size && OriginOf(text, end) == origin) {
+    ++end;
+  }
+  return end;
+}
+
 // Scans for numbers as ScanNumbers does. With kMark it also appends to *marked every position
 // whose code point marks may contain, each position being visited once.
 template <bool kMark>
@@ -2102,6 +2133,7 @@ void ScanAndMark(const FoldBuffer& text, const UnitTable& units, const ScanOptio
   NumberReader reader(text, static_cast<int32_t>(folded.size()), units, options);
   const CodePointFilter& starts = NumberStartFilter();
   const CodePointFilter& first_test = kMark ? marks->marks_or_starts() : starts;
+  int32_t next_enclosed = -1;
   for (int32_t i = 0; i < static_cast<int32_t>(folded.size());) {
     char32_t cp = folded[i];
     if (!first_test.MayContain(cp)) {
@@ -2121,8 +2153,15 @@ void ScanAndMark(const FoldBuffer& text, const UnitTable& units, const ScanOptio
     // The match is built in place at the end of *out and removed again when nothing is read.
     int32_t resume = i + 1;
     NumberMatch& match = out->emplace_back();
-    if (ReadNumber(reader, i, options, &match, &resume) &&
-        !AfterMinusSign(folded, match.begin)) {
+    bool read = false;
+    int32_t limit = text.one_to_one ? 0 : EnclosedReadLimit(text, i, &next_enclosed);
+    if (limit > 0) {
+      NumberReader limited_reader(text, limit, units, options);
+      read = ReadNumber(limited_reader, i, options, &match, &resume);
+    } else {
+      read = ReadNumber(reader, i, options, &match, &resume);
+    }
+    if (read && !AfterMinusSign(folded, match.begin)) {
       if (MayBeHedged(folded, match)) {
         MarkHedge(folded, &match);
       }

@@ -146,6 +146,10 @@ inline Span OriginalSpan(const FoldBuffer& text, int32_t begin, int32_t end) {
   return Span{begin, end <= begin ? begin : std::min(end, length)};
 }
 
+// Whether cp is an enclosed alphanumeric such as ① or ⑴, which NFKC folds to plain digits (and
+// letters). The dingbat digits such as ❶ have no such folding, so they are never numbers.
+inline bool IsEnclosedAlphanumeric(char32_t cp) { return cp >= 0x2460 && cp <= 0x24FF; }
+
 // Appends the UTF-8 encoding of one code point.
 void AppendUtf8(char32_t cp, std::string* out);
 

@@ -217,6 +217,27 @@ TEST_CASE("List item markers are no quantities", "[extract]") {
   CHECK(Describe(Deals().Extract("2、5万元回款已到账")) == "deals=50000; ");
 }
 
+TEST_CASE("Enclosed item numbers stand alone", "[extract]") {
+  // NFKC folds ① to 1, but the item number never joins the digits next to it and never counts,
+  // even right after a trigger.
+  struct Case {
+    const char* text;
+    const char* found;
+  };
+  for (Case c : {Case{"①5万元回款已到账", "deals=50000; "},
+                 Case{"②3家客户拜访完成", "visits=3; "},
+                 Case{"⑩拜访2家", "visits=2; "},
+                 Case{"签约：①华为5万②万科3万", "deals=50000; "},
+                 Case{"拜访：①华为②万科③腾讯", ""},
+                 Case{"拜访：⑴华为⑵万科", ""},
+                 Case{"签了①订单", ""},
+                 // The item number takes no trigger from the amount before it.
+                 Case{"5万元签约①华为", "deals=50000; "}}) {
+    INFO("text: " << c.text);
+    CHECK(Describe(Deals().Extract(c.text)) == c.found);
+  }
+}
+
 TEST_CASE("Date between trigger and amount", "[extract]") {
   struct Case {
     const char* text;
