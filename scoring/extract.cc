@@ -495,7 +495,6 @@ struct ExtractScratch {
   std::vector<Claim> trigger_claim;      // how well the owner fits its trigger
 };
 
-
 // Whether number, the first number of its clause, is an item marker that numbers a list rather
 // than counting anything. A bare number written in enclosed digits (①) is one. So is a bare
 // number after the start of the text, a line break, a clause break or a colon when 、, ) or .
@@ -1589,7 +1588,7 @@ int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
       gap = trigger_first ? quantity.begin - trigger.end : trigger.begin - quantity.end;
     }
     int max_gap = rules[trigger.rule].max_gap;
-    // Only a date inside the trigger's own clause is skipped: 回款2026-11-03，欠款5000元 is no
+    // Only a date in the trigger's own clause is skipped, so 回款2026-11-03，欠款5000元 is no
     // payment of 5000.
     if (gap > max_gap && trigger_first && !overlaps && trigger.clause == clause) {
       gap -= DateLengthBetween(View(scratch.buffer.folded), trigger.end, quantity.begin);
@@ -1656,15 +1655,16 @@ void Extractor::Impl::BindNumbers(ExtractScratch* scratch) const {
       if (trigger < 0 || match.identifier || match.unreadable) {
         break;
       }
-      // A list item's number (1、拜访客户) counts nothing. Only a bare number can be one, so
-      // the check skips numbers with a unit. A number after its trigger is the trigger's value
-      // as a label writes it (拜访客户：12., 今日回款：50000.), never a marker.
+      // A list item's number (1、拜访客户, ①) counts nothing. Only a bare number can be one, so
+      // the check skips numbers with a unit. Apart from ①, a number after its trigger is the
+      // trigger's value as a label writes it (拜访客户：12., 今日回款：50000.), never a marker.
       // NOTE: in 拜访客户：5、签约：2单 the 5 takes the nearer trigger 签约, where it is a
       // marker, so no visit counts.
-      if (match.unit_class == UnitClass::kNone &&
-          (IsEnclosedItemNumber(scratch->buffer, match) ||
-           (scratch->triggers[trigger].begin >= match.end &&
-            IsClauseListMarker(*scratch, static_cast<size_t>(number))))) {
+      bool marker = IsEnclosedItemNumber(scratch->buffer, match) ||
+                    (match.unit_class == UnitClass::kNone &&
+                     scratch->triggers[trigger].begin >= match.end &&
+                     IsClauseListMarker(*scratch, static_cast<size_t>(number)));
+      if (marker) {
         scratch->binding[number] = -1;
         break;
       }

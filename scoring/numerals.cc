@@ -2255,6 +2255,8 @@ std::optional<NumberMatch> ReadOneNumber(const FoldBuffer& text, int32_t begin, 
   return match;
 }
 
+// NOTE: NumberReader recognizes the dates it skips with its own code (SpacedDateEnd and the
+// eight-digit check), so a date form added here is not yet skipped there, and the reverse.
 std::optional<TextDate> ReadDateAt(std::u32string_view text, int32_t begin) {
   auto size = static_cast<int32_t>(text.size());
   auto at = [&](int32_t i) -> char32_t { return i < size ? text[i] : 0; };

@@ -61,7 +61,7 @@ class UnitTable {
   struct FirstSlot {
     char32_t first = 0;
     uint16_t start = 0;
-    // The index in words_ of the word that is first alone, or kNoWord.
+    // The index in words_ of the word that is first by itself (one code point), or kNoWord.
     uint16_t single_word = kNoWord;
     // A bitmap with bit (cp & 63) set for the second code point cp of each longer word that
     // starts with first. When the bit of the code point after first is clear, no longer word

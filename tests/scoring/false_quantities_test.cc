@@ -1,6 +1,8 @@
 // Tests for text next to a trigger that looks like a quantity but is not one. The cases are phone
 // numbers in groups, dates in spaced groups or eight digits, a + before a new word, names that
-// start with a scale character and digit groups too large for any number.
+// start with a scale character, digit groups too large for any number, list item markers and
+// a date between a trigger and its amount.
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,20 @@ std::string Describe(const std::vector<Extraction>& found) {
     out += "; ";
   }
   return out;
+}
+
+// A text and what Describe returns for its extractions.
+struct Reading {
+  const char* text;
+  const char* found;
+};
+
+// Checks each text's extractions with the Deals extractor, naming the text of a failed check.
+void CheckReadings(std::initializer_list<Reading> readings) {
+  for (const Reading& reading : readings) {
+    INFO("text: " << reading.text);
+    CHECK(Describe(Deals().Extract(reading.text)) == reading.found);
+  }
 }
 
 TEST_CASE("Phone groups are identifiers", "[extract]") {
@@ -220,70 +236,49 @@ TEST_CASE("List item markers are no quantities", "[extract]") {
 TEST_CASE("Enclosed item numbers stand alone", "[extract]") {
   // NFKC folds ① to 1, but the item number never joins the digits next to it and never counts,
   // even right after a trigger.
-  struct Case {
-    const char* text;
-    const char* found;
-  };
-  for (Case c : {Case{"①5万元回款已到账", "deals=50000; "},
-                 Case{"②3家客户拜访完成", "visits=3; "},
-                 Case{"⑩拜访2家", "visits=2; "},
-                 Case{"签约：①华为5万②万科3万", "deals=50000; "},
-                 Case{"拜访：①华为②万科③腾讯", ""},
-                 Case{"拜访：⑴华为⑵万科", ""},
-                 Case{"签了①订单", ""},
+  CheckReadings({{"①5万元回款已到账", "deals=50000; "},
+                 {"②3家客户拜访完成", "visits=3; "},
+                 {"⑩拜访2家", "visits=2; "},
+                 {"签约：①华为5万②万科3万", "deals=50000; "},
+                 {"拜访：①华为②万科③腾讯", ""},
+                 {"拜访：⑴华为⑵万科", ""},
+                 {"签了①订单", ""},
                  // The item number takes no trigger from the amount before it.
-                 Case{"5万元签约①华为", "deals=50000; "}}) {
-    INFO("text: " << c.text);
-    CHECK(Describe(Deals().Extract(c.text)) == c.found);
-  }
+                 {"5万元签约①华为", "deals=50000; "}});
 }
 
 TEST_CASE("Date between trigger and amount", "[extract]") {
-  struct Case {
-    const char* text;
-    const char* found;
-  };
-  for (Case c : {Case{"签约2026-11-03 5000元", "deals=5000; "},
-                 Case{"签约2026 11 03 3万元", "deals=30000; "},
-                 Case{"签约20261103 5000元", "deals=5000; "},
-                 Case{"签约2026/11/03 5000元", "deals=5000; "},
-                 Case{"签约2026年11月3日 5000元", "deals=5000; "},
-                 Case{"签约 2026-11-03 5000元", "deals=5000; "},
+  CheckReadings({{"签约2026-11-03 5000元", "deals=5000; "},
+                 {"签约2026 11 03 3万元", "deals=30000; "},
+                 {"签约20261103 5000元", "deals=5000; "},
+                 {"签约2026/11/03 5000元", "deals=5000; "},
+                 {"签约2026年11月3日 5000元", "deals=5000; "},
+                 {"签约 2026-11-03 5000元", "deals=5000; "},
                  // A word between the date and the amount may name other money.
-                 Case{"签约2026-11-03客户 5000元", ""},
-                 Case{"回款2026-11-03 欠款5000元", ""},
-                 Case{"回款2026-11-03 退款2万元", ""},
-                 Case{"签约：2026-11-03 1. 华为5万", ""},
+                 {"签约2026-11-03客户 5000元", ""},
+                 {"回款2026-11-03 欠款5000元", ""},
+                 {"回款2026-11-03 退款2万元", ""},
+                 {"签约：2026-11-03 1. 华为5万", ""},
                  // Not counting the date, the amount is still beyond max_gap.
-                 Case{"签约2026-11-03在客户公司完成合同 5000元", ""},
-                 Case{"签约在客户公司完成合同的 5000元", ""},
+                 {"签约2026-11-03在客户公司完成合同 5000元", ""},
+                 {"签约在客户公司完成合同的 5000元", ""},
                  // A date is skipped only inside the trigger's clause.
-                 Case{"回款2026-11-03，欠款5000元", ""},
-                 Case{"签约2026-11-03，对方还欠5000元", ""},
+                 {"回款2026-11-03，欠款5000元", ""},
+                 {"签约2026-11-03，对方还欠5000元", ""},
                  // Only one date is skipped.
-                 Case{"签约2026-11-03 2026-11-04 5000元", ""}}) {
-    INFO("text: " << c.text);
-    CHECK(Describe(Deals().Extract(c.text)) == c.found);
-  }
+                 {"签约2026-11-03 2026-11-04 5000元", ""}});
 }
 
 TEST_CASE("Label values are no list markers", "[extract]") {
   // A number after its trigger is the value of a label, however it is closed.
-  struct Case {
-    const char* text;
-    const char* found;
-  };
-  for (Case c : {Case{"签约华为（合同额：30000）", "deals=30000; "},
-                 Case{"签约:(50000)", "deals=50000; "},
-                 Case{"今日回款：50000.", "deals=50000; "},
-                 Case{"签约：5000．", "deals=5000; "},
-                 Case{"拜访5家。回款：8000.", "visits=5; deals=8000; "},
-                 Case{"今日拜访客户：5、签约：2单、回款：3万", "visits=5; deals=30000; "},
-                 Case{"拜访客户：12.", "visits=12; "},
-                 Case{"拜访客户（数量：3）", "visits=3; "}}) {
-    INFO("text: " << c.text);
-    CHECK(Describe(Deals().Extract(c.text)) == c.found);
-  }
+  CheckReadings({{"签约华为（合同额：30000）", "deals=30000; "},
+                 {"签约:(50000)", "deals=50000; "},
+                 {"今日回款：50000.", "deals=50000; "},
+                 {"签约：5000．", "deals=5000; "},
+                 {"拜访5家。回款：8000.", "visits=5; deals=8000; "},
+                 {"今日拜访客户：5、签约：2单、回款：3万", "visits=5; deals=30000; "},
+                 {"拜访客户：12.", "visits=12; "},
+                 {"拜访客户（数量：3）", "visits=3; "}});
 }
 
 TEST_CASE("Long clause of many pairs", "[extract]") {
