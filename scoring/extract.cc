@@ -478,17 +478,20 @@ struct ListItem {
   int32_t begin = 0;    // the item number's first code point, or the ( before it
   int32_t content = 0;  // the first code point of the item's own text
   int value = 0;
-  int number = 0;       // index of the number that ScanNumbers read there
+  int number = 0;  // index of the number that ScanNumbers read there
   // Whether ScanNumbers read the item number as the lower end of a 、 range (1、3家).
   bool split = false;
-  bool keycap = false;  // written as a keycap digit (1️⃣)
+  bool keycap = false;       // written as a keycap digit (1️⃣)
   bool after_space = false;  // a space or tab comes right before it
 };
 
-// A numbered list: its items in order.
+// A numbered list: its items in order, and the trigger of a heading that ends with a colon
+// before the first item (回款：1、华为2万元 2、小米3万元).
 struct NumberedList {
   size_t first_item = 0;  // index into ExtractScratch::items
   size_t item_count = 0;
+  int32_t colon = -1;  // the heading's colon, or -1 without a heading
+  int trigger = -1;    // the heading's trigger, or -1
 };
 
 // Scratch state of one Extract call. Kept per thread so that its vectors keep their
@@ -704,7 +707,8 @@ void DropUnkeptList(std::vector<ListItem>* items, std::vector<NumberedList>* lis
 }
 
 // Finds the numbered lists among numbers: item numbers that start at 1 and count up by one
-// (1、 2、 3、), in the order of the text.
+// (1、 2、 3、), in the order of the text. Sets each list's heading colon, the colon that only
+// spaces and line breaks separate from its first item (回款：1、 or 回款：\n1、).
 void FindNumberedLists(const FoldBuffer& text, const std::vector<NumberMatch>& numbers,
                        std::vector<ListItem>* items, std::vector<NumberedList>* lists) {
   items->clear();
@@ -735,6 +739,17 @@ void FindNumberedLists(const FoldBuffer& text, const std::vector<NumberMatch>& n
     next_value = item->value + 1;
   }
   DropUnkeptList(items, lists);
+
+  std::u32string_view folded = View(text.folded);
+  for (NumberedList& list : *lists) {
+    int32_t before = (*items)[list.first_item].begin - 1;
+    while (before >= 0 && IsAsciiSpace(folded[before])) {
+      --before;
+    }
+    if (before >= 0 && folded[before] == U':') {
+      list.colon = before;
+    }
+  }
 }
 
 // Removes the item numbers of items from *numbers. An item number that ScanNumbers read into
@@ -767,6 +782,84 @@ void RemoveListItems(const FoldBuffer& text, const UnitTable& units, const ScanO
     ++kept_count;
   }
   numbers->resize(kept_count);
+}
+
+// Whether number may hold an item number, as a quick test before ReadListItem: a bare number
+// that 、 . ) - : 】 or a keycap follows, or a range that starts with an ASCII digit (1、3家).
+__attribute__((always_inline)) inline bool MayBeListItem(std::u32string_view folded,
+                                                         const NumberMatch& number) {
+  if (number.unit_class != UnitClass::kNone && !number.approximate) {
+    return false;  // the common case: 3家, 5万元
+  }
+  if (number.approximate) {
+    return folded[number.begin] >= U'0' && folded[number.begin] <= U'9';
+  }
+  if (static_cast<size_t>(number.end) >= folded.size()) {
+    return false;
+  }
+  switch (folded[number.end]) {
+    case U'、':
+    case U'.':
+    case U')':
+    case U'-':
+    case U':':
+    case U'】':
+    case 0xFE0F:
+    case 0x20E3:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Fills scratch->items and scratch->lists and removes the item numbers from scratch->numbers.
+// Returns whether a list was found. When it returns false, scratch->items and scratch->lists
+// may hold a previous text's lists. Kept out of line, so that MatchInto pays only a call for
+// the common text, whose numbers MayBeListItem all rejects.
+__attribute__((noinline)) bool RemoveNumberedLists(const UnitTable& units,
+                                                   const ScanOptions& options,
+                                                   ExtractScratch* scratch) {
+  std::u32string_view folded = View(scratch->buffer.folded);
+  bool may_hold_item = false;
+  for (const NumberMatch& number : scratch->numbers) {
+    if (MayBeListItem(folded, number)) {
+      may_hold_item = true;
+      break;
+    }
+  }
+  if (!may_hold_item) {
+    return false;
+  }
+  FindNumberedLists(scratch->buffer, scratch->numbers, &scratch->items, &scratch->lists);
+  if (scratch->items.empty()) {
+    return false;
+  }
+  RemoveListItems(scratch->buffer, units, options, scratch->items, &scratch->numbers);
+  return true;
+}
+
+// Inserts the clause around each list's heading colon into scratch->clauses, in order, unless
+// it is there already, and renumbers scratch->number_clause to match.
+__attribute__((noinline)) void AddHeadingClauses(ExtractScratch* scratch) {
+  auto size = static_cast<int32_t>(scratch->buffer.folded.size());
+  std::vector<std::pair<int32_t, int32_t>>& clauses = scratch->clauses;
+  for (const NumberedList& list : scratch->lists) {
+    if (list.colon < 0) {
+      continue;
+    }
+    std::pair<int32_t, int32_t> heading = ClauseAround(scratch->breaks, size, list.colon);
+    auto at = std::lower_bound(clauses.begin(), clauses.end(), heading);
+    if (at != clauses.end() && at->first == heading.first) {
+      continue;
+    }
+    auto index = static_cast<int>(at - clauses.begin());
+    clauses.insert(at, heading);
+    for (int& clause : scratch->number_clause) {
+      if (clause >= index) {
+        ++clause;
+      }
+    }
+  }
 }
 
 // Returns the aspect of scratch->clauses[clause], computed on first use.
@@ -1454,6 +1547,11 @@ struct Extractor::Impl {
   // Binds every number to at most one trigger and every trigger to at most one counting
   // number, filling scratch->binding.
   void BindNumbers(ExtractScratch* scratch) const;
+  // Binds the first number of each item of a list with a heading (签约：1. 华为5万 2. 小米3万)
+  // to the heading's trigger, when BindNumbers left it unbound, no trigger lies in the item,
+  // the rule fits it and it starts within max_gap of the item's start. Unlike other triggers,
+  // a heading's trigger counts once per item.
+  void BindListHeadings(ExtractScratch* scratch) const;
   // Appends the matches of rule's pattern inside folded code points [begin, end).
   void FindTriggers(const FoldBuffer& text, int rule, int32_t begin, int32_t end,
                     std::vector<Trigger>* out) const;
@@ -1881,6 +1979,59 @@ void Extractor::Impl::BindNumbers(ExtractScratch* scratch) const {
   }
 }
 
+__attribute__((noinline)) void Extractor::Impl::BindListHeadings(ExtractScratch* scratch) const {
+  auto size = static_cast<int32_t>(scratch->buffer.folded.size());
+  for (NumberedList& list : scratch->lists) {
+    if (list.colon < 0) {
+      continue;
+    }
+    // The heading's trigger is the last one that ends within max_gap before the colon, in the
+    // colon's clause (回款情况：).
+    for (size_t t = 0; t < scratch->triggers.size(); ++t) {
+      const Trigger& trigger = scratch->triggers[t];
+      auto [clause_begin, clause_end] = scratch->clauses[trigger.clause];
+      bool heads = clause_begin <= list.colon && list.colon < clause_end &&
+                   trigger.end <= list.colon &&
+                   list.colon - trigger.end <= rules[trigger.rule].max_gap;
+      if (heads && (list.trigger < 0 || scratch->triggers[list.trigger].end < trigger.end)) {
+        list.trigger = static_cast<int>(t);
+      }
+    }
+    if (list.trigger < 0) {
+      continue;
+    }
+    const Trigger& heading = scratch->triggers[list.trigger];
+
+    for (size_t k = 0; k < list.item_count; ++k) {
+      const ListItem& item = scratch->items[list.first_item + k];
+      // An item ends where the next one starts, and the last one at the end of its clause.
+      int32_t item_end = ClauseAround(scratch->breaks, size, item.content).second;
+      if (k + 1 < list.item_count) {
+        item_end = std::min(item_end, scratch->items[list.first_item + k + 1].begin);
+      }
+      bool own_trigger = std::any_of(
+          scratch->triggers.begin(), scratch->triggers.end(), [&](const Trigger& trigger) {
+            return trigger.begin >= item.content && trigger.begin < item_end;
+          });
+      if (own_trigger) {
+        continue;
+      }
+      auto first = std::lower_bound(
+          scratch->numbers.begin(), scratch->numbers.end(), item.content,
+          [](const NumberMatch& number, int32_t position) { return number.begin < position; });
+      if (first == scratch->numbers.end() || first->begin >= item_end) {
+        continue;
+      }
+      auto number = static_cast<size_t>(first - scratch->numbers.begin());
+      if (scratch->binding[number] < 0 && !first->identifier && !first->unreadable &&
+          first->begin - item.content <= rules[heading.rule].max_gap &&
+          Fit(heading.rule, *first) >= 0) {
+        scratch->binding[number] = list.trigger;
+      }
+    }
+  }
+}
+
 std::vector<Extraction> Extractor::Extract(std::string_view text) const {
   std::vector<Extraction> out;
   ExtractInto(text, &out);
@@ -1935,10 +2086,7 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
   ScanNumbers(scratch.buffer, impl_->units, scan_options, *impl_->marks, &scratch.numbers,
               &scratch.marked);
   // The item numbers of numbered lists count nothing, so they are removed before binding.
-  FindNumberedLists(scratch.buffer, scratch.numbers, &scratch.items, &scratch.lists);
-  if (!scratch.items.empty()) {
-    RemoveListItems(scratch.buffer, impl_->units, scan_options, scratch.items, &scratch.numbers);
-  }
+  bool has_lists = RemoveNumberedLists(impl_->units, scan_options, &scratch);
   if (scratch.numbers.empty()) {
     out->clear();
     return;
@@ -1982,6 +2130,11 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
     }
     scratch.number_clause.push_back(static_cast<int>(scratch.clauses.size()) - 1);
   }
+  // The clause of a list's heading is searched too, because its trigger may count the numbers
+  // of the items (回款：\n1、华为2万元).
+  if (has_lists) {
+    AddHeadingClauses(&scratch);
+  }
   scratch.clause_aspect.assign(scratch.clauses.size(), std::nullopt);
   impl_->CollectTriggers(&scratch);
   if (scratch.triggers.empty()) {
@@ -1990,6 +2143,9 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
   }
 
   impl_->BindNumbers(&scratch);
+  if (has_lists) {
+    impl_->BindListHeadings(&scratch);
+  }
   out->clear();
   for (size_t i = 0; i < scratch.numbers.size(); ++i) {
     if (scratch.binding[i] < 0) {

@@ -269,6 +269,26 @@ TEST_CASE("Numbered list items count nothing", "[extract]") {
         "visits=2; deals=30000; ");
 }
 
+TEST_CASE("List heading counts each item", "[extract]") {
+  CheckReadings({{"签约：1. 华为5万 2. 小米3万", "deals=50000; deals=30000; "},
+                 {"回款：\n1、华为2万元\n2、小米3万元", "deals=20000; deals=30000; "},
+                 {"回款：\n１、华为２万元\n２、小米３万元", "deals=20000; deals=30000; "},
+                 {"签约：(1)华为5万 (2)小米3万", "deals=50000; deals=30000; "},
+                 {"今天回款情况：\n1、华为2万元\n2、小米3万元", "deals=20000; deals=30000; "},
+                 // Beyond max_gap from the item's start, or after a trigger of its own, a number
+                 // does not take the heading's trigger.
+                 {"签约：\n1、华为公司的年度服务合同5万\n2、小米3万", "deals=30000; "},
+                 {"回款：\n1、拜访华为2家\n2、小米3万元", "deals=30000; visits=2; "},
+                 // Without a colon the line before is no heading.
+                 {"回款\n1、华为2万元\n2、小米3万元", ""}});
+  // The heading's cues apply to every item.
+  std::vector<Extraction> found = Deals().Extract("计划签约：\n1、华为5万\n2、小米3万");
+  INFO(Describe(found));
+  REQUIRE(found.size() == 2);
+  CHECK(found[0].aspect == Aspect::kPlanned);
+  CHECK(found[1].aspect == Aspect::kPlanned);
+}
+
 TEST_CASE("Enclosed item numbers stand alone", "[extract]") {
   // NFKC folds ① to 1, but the item number never joins the digits next to it and never counts,
   // even right after a trigger.
