@@ -473,6 +473,27 @@ struct Trigger {
   int clause = 0;  // index into the clauses searched, which are the clauses with numbers
 };
 
+// The number of an item in a numbered list (the 2 of 2、 or 2.), which counts nothing.
+struct ListItem {
+  int32_t begin = 0;    // the item number's first code point, or the ( before it
+  int32_t content = 0;  // the first code point of the item's own text
+  int value = 0;
+  int number = 0;  // index of the number that ScanNumbers read there
+  // Whether ScanNumbers read the item number as the lower end of a 、 range (1、3家).
+  bool split = false;
+  bool keycap = false;       // written as a keycap digit (1️⃣)
+  bool after_space = false;  // a space or tab comes right before it
+};
+
+// A numbered list: its items in order, and the trigger of a heading that ends with a colon
+// before the first item (回款：1、华为2万元 2、小米3万元).
+struct NumberedList {
+  size_t first_item = 0;  // index into ExtractScratch::items
+  size_t item_count = 0;
+  int32_t colon = -1;  // the heading's colon, or -1 without a heading
+  int trigger = -1;    // the heading's trigger, or -1
+};
+
 // Scratch state of one Extract call. Kept per thread so that its vectors keep their
 // capacity between calls.
 struct ExtractScratch {
@@ -493,6 +514,8 @@ struct ExtractScratch {
   std::vector<int> binding;              // trigger index of each number, -1 when unbound
   std::vector<int> trigger_owner;        // the counting number bound to each trigger, or -1
   std::vector<Claim> trigger_claim;      // how well the owner fits its trigger
+  std::vector<ListItem> items;           // items of lists, whose numbers were removed
+  std::vector<NumberedList> lists;
 };
 
 // Whether number, the first number of its clause, is an item marker that numbers a list rather
@@ -565,6 +588,278 @@ bool IsClauseListMarker(const ExtractScratch& scratch, size_t number) {
   bool first_in_clause =
       number == 0 || scratch.number_clause[number - 1] != scratch.number_clause[number];
   return first_in_clause && IsListMarker(scratch.buffer, scratch.numbers[number]);
+}
+
+// Returns the value of an item number written as one or two ASCII digits at folded[begin, end),
+// or 0 when it is written otherwise or is 0.
+int ItemValue(std::u32string_view folded, int32_t begin, int32_t end) {
+  if (end - begin < 1 || end - begin > 2) {
+    return 0;
+  }
+  int value = 0;
+  for (int32_t i = begin; i < end; ++i) {
+    if (folded[i] < U'0' || folded[i] > U'9') {
+      return 0;
+    }
+    value = value * 10 + static_cast<int>(folded[i] - U'0');
+  }
+  return value;
+}
+
+// Whether an item number may start at folded[begin]: at the start of the text, or after a
+// clause break, a colon, a space or a tab.
+bool MayStartItem(std::u32string_view folded, int32_t begin) {
+  if (begin == 0) {
+    return true;
+  }
+  char32_t before = folded[begin - 1];
+  return before == U' ' || before == U'\t' || before == U':' || IsClauseBreak(folded, begin - 1);
+}
+
+// Returns where an item's text starts after the marker sign at folded[sign]: past the sign and
+// any spaces. Returns -1 when the text ends there or a digit follows, because then the number
+// before the sign is a value (今日回款：50000.) or part of a list of numbers (1、2、3家).
+int32_t ItemContentAfter(std::u32string_view folded, int32_t sign) {
+  auto size = static_cast<int32_t>(folded.size());
+  int32_t content = sign + 1;
+  while (content < size && (folded[content] == U' ' || folded[content] == U'\t')) {
+    ++content;
+  }
+  if (content >= size || (folded[content] >= U'0' && folded[content] <= U'9')) {
+    return -1;
+  }
+  return content;
+}
+
+// Reads number as the item number of a list: a bare number from 1 to 99 where an item may
+// start, followed by 、 . ) - or : (or enclosed as (1) or 【1】, or a keycap digit) and then by
+// the item's text. A 、 range at such a place gives its lower end as the item number, so 1、3家
+// is item 1 with 3家 in it.
+std::optional<ListItem> ReadListItem(const FoldBuffer& text, const NumberMatch& number) {
+  std::u32string_view folded = View(text.folded);
+  ListItem item;
+  item.begin = number.begin;
+  if (number.unit_class != UnitClass::kNone || number.approximate) {
+    // Only a 、 range can hold an item number (1、3家), and only one written in ASCII digits.
+    int32_t digits_end = number.begin;
+    while (digits_end < number.end && folded[digits_end] >= U'0' && folded[digits_end] <= U'9') {
+      ++digits_end;
+    }
+    if (!number.approximate || number.identifier || number.unreadable ||
+        digits_end + 1 >= number.end || folded[digits_end] != U'、' ||
+        folded[digits_end + 1] < U'0' || folded[digits_end + 1] > U'9' ||
+        !MayStartItem(folded, number.begin)) {
+      return std::nullopt;
+    }
+    item.value = ItemValue(folded, number.begin, digits_end);
+    item.content = digits_end + 1;
+    item.split = true;
+    item.after_space =
+        number.begin > 0 && (folded[number.begin - 1] == U' ' || folded[number.begin - 1] == U'\t');
+    return item.value > 0 ? std::optional(item) : std::nullopt;
+  }
+
+  if (number.scale_word || number.hedged || number.identifier || number.unreadable ||
+      number.chinese || static_cast<size_t>(number.end) >= folded.size()) {
+    return std::nullopt;
+  }
+  int32_t sign = number.end;
+  // A keycap digit (1️⃣) is the digit, an optional U+FE0F and U+20E3. Like ①, it only
+  // numbers an item.
+  if (folded[sign] == 0xFE0F && static_cast<size_t>(sign) + 1 < folded.size()) {
+    ++sign;
+  }
+  item.keycap = folded[sign] == 0x20E3;
+  char32_t opening = number.begin > 0 ? folded[number.begin - 1] : 0;
+  if (opening == U'(' || opening == U'【') {
+    if (folded[sign] != (opening == U'(' ? U')' : U'】')) {
+      return std::nullopt;
+    }
+    --item.begin;
+  } else if (!item.keycap && folded[sign] != U'、' && folded[sign] != U'.' &&
+             folded[sign] != U')' && folded[sign] != U'-' && folded[sign] != U':') {
+    return std::nullopt;
+  }
+  item.value = ItemValue(folded, number.begin, number.end);
+  item.content = ItemContentAfter(folded, sign);
+  // Brackets and keycaps set an item number apart, so it may follow any word (华为【2】).
+  bool set_apart = item.keycap || item.begin < number.begin;
+  if (item.value == 0 || item.content < 0 || (!set_apart && !MayStartItem(folded, item.begin))) {
+    return std::nullopt;
+  }
+  return item;
+}
+
+// Drops the last list of *lists with its items unless it is kept: a list of two or more
+// items, or one item written as a keycap digit or whose 1 ScanNumbers read into a range
+// (1、3家客户已拜访). A lone 1. or 1、 is left to IsListMarker, since it may still be a label's
+// value (拜访客户：1、).
+void DropUnkeptList(std::vector<ListItem>* items, std::vector<NumberedList>* lists) {
+  if (lists->empty()) {
+    return;
+  }
+  const NumberedList& last = lists->back();
+  const ListItem& item = (*items)[last.first_item];
+  if (last.item_count == 1 && !item.split && !item.keycap) {
+    items->resize(last.first_item);
+    lists->pop_back();
+  }
+}
+
+// Finds the numbered lists among numbers: item numbers that start at 1 and count up by one
+// (1、 2、 3、), in the order of the text. Sets each list's heading colon, the colon that only
+// spaces and line breaks separate from its first item (回款：1、 or 回款：\n1、).
+void FindNumberedLists(const FoldBuffer& text, const std::vector<NumberMatch>& numbers,
+                       std::vector<ListItem>* items, std::vector<NumberedList>* lists) {
+  items->clear();
+  lists->clear();
+  int next_value = 0;
+  for (size_t i = 0; i < numbers.size(); ++i) {
+    // Most numbers have a unit and are no range (3家, 5万元), so they are skipped here.
+    if (numbers[i].unit_class != UnitClass::kNone && !numbers[i].approximate) {
+      continue;
+    }
+    std::optional<ListItem> item = ReadListItem(text, numbers[i]);
+    if (!item) {
+      continue;
+    }
+    if (item->value == 1) {
+      // A space is no place to start a list before a range, so 拜访 1、2家 is 1 to 2.
+      if (item->after_space) {
+        continue;
+      }
+      DropUnkeptList(items, lists);
+      lists->push_back(NumberedList{items->size()});
+    } else if (lists->empty() || item->value != next_value) {
+      continue;
+    }
+    item->number = static_cast<int>(i);
+    items->push_back(*item);
+    ++lists->back().item_count;
+    next_value = item->value + 1;
+  }
+  DropUnkeptList(items, lists);
+
+  std::u32string_view folded = View(text.folded);
+  for (NumberedList& list : *lists) {
+    int32_t before = (*items)[list.first_item].begin - 1;
+    while (before >= 0 && IsAsciiSpace(folded[before])) {
+      --before;
+    }
+    if (before >= 0 && folded[before] == U':') {
+      list.colon = before;
+    }
+  }
+}
+
+// Removes the item numbers of items from *numbers. An item number that ScanNumbers read into
+// a range (1、3家) leaves the number after the 、, read again on its own.
+void RemoveListItems(const FoldBuffer& text, const UnitTable& units, const ScanOptions& options,
+                     const std::vector<ListItem>& items, std::vector<NumberMatch>* numbers) {
+  size_t kept_count = 0;
+  size_t next_item = 0;
+  for (size_t i = 0; i < numbers->size(); ++i) {
+    NumberMatch& number = (*numbers)[i];
+    if (next_item < items.size() && items[next_item].number == static_cast<int>(i)) {
+      const ListItem& item = items[next_item++];
+      if (!item.split) {
+        continue;
+      }
+      int32_t resume = 0;
+      std::optional<NumberMatch> rest = ReadNumberAt(text, item.content, units, options, &resume);
+      if (rest) {
+        // A hedge word after the range (1、3家左右) applies to the number that is left.
+        if (number.hedged) {
+          rest->hedged = true;
+          rest->end = number.end;
+        }
+        number = std::move(*rest);
+      }
+    }
+    if (kept_count != i) {
+      (*numbers)[kept_count] = std::move(number);
+    }
+    ++kept_count;
+  }
+  numbers->resize(kept_count);
+}
+
+// Whether number may hold an item number, as a quick test before ReadListItem: a bare number
+// that 、 . ) - : 】 or a keycap follows, or a range that starts with an ASCII digit (1、3家).
+__attribute__((always_inline)) inline bool MayBeListItem(std::u32string_view folded,
+                                                         const NumberMatch& number) {
+  if (number.unit_class != UnitClass::kNone && !number.approximate) {
+    return false;  // the common case: 3家, 5万元
+  }
+  if (number.approximate) {
+    return folded[number.begin] >= U'0' && folded[number.begin] <= U'9';
+  }
+  if (static_cast<size_t>(number.end) >= folded.size()) {
+    return false;
+  }
+  switch (folded[number.end]) {
+    case U'、':
+    case U'.':
+    case U')':
+    case U'-':
+    case U':':
+    case U'】':
+    case 0xFE0F:
+    case 0x20E3:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Fills scratch->items and scratch->lists and removes the item numbers from scratch->numbers.
+// Returns whether a list was found. When it returns false, scratch->items and scratch->lists
+// may hold a previous text's lists. Kept out of line, so that MatchInto pays only a call for
+// the common text, whose numbers MayBeListItem all rejects.
+__attribute__((noinline)) bool RemoveNumberedLists(const UnitTable& units,
+                                                   const ScanOptions& options,
+                                                   ExtractScratch* scratch) {
+  std::u32string_view folded = View(scratch->buffer.folded);
+  bool may_hold_item = false;
+  for (const NumberMatch& number : scratch->numbers) {
+    if (MayBeListItem(folded, number)) {
+      may_hold_item = true;
+      break;
+    }
+  }
+  if (!may_hold_item) {
+    return false;
+  }
+  FindNumberedLists(scratch->buffer, scratch->numbers, &scratch->items, &scratch->lists);
+  if (scratch->items.empty()) {
+    return false;
+  }
+  RemoveListItems(scratch->buffer, units, options, scratch->items, &scratch->numbers);
+  return true;
+}
+
+// Inserts the clause around each list's heading colon into scratch->clauses, in order, unless
+// it is there already, and renumbers scratch->number_clause to match.
+__attribute__((noinline)) void AddHeadingClauses(ExtractScratch* scratch) {
+  auto size = static_cast<int32_t>(scratch->buffer.folded.size());
+  std::vector<std::pair<int32_t, int32_t>>& clauses = scratch->clauses;
+  for (const NumberedList& list : scratch->lists) {
+    if (list.colon < 0) {
+      continue;
+    }
+    std::pair<int32_t, int32_t> heading = ClauseAround(scratch->breaks, size, list.colon);
+    auto at = std::lower_bound(clauses.begin(), clauses.end(), heading);
+    if (at != clauses.end() && at->first == heading.first) {
+      continue;
+    }
+    auto index = static_cast<int>(at - clauses.begin());
+    clauses.insert(at, heading);
+    for (int& clause : scratch->number_clause) {
+      if (clause >= index) {
+        ++clause;
+      }
+    }
+  }
 }
 
 // Returns the aspect of scratch->clauses[clause], computed on first use.
@@ -1252,6 +1547,11 @@ struct Extractor::Impl {
   // Binds every number to at most one trigger and every trigger to at most one counting
   // number, filling scratch->binding.
   void BindNumbers(ExtractScratch* scratch) const;
+  // Binds the first number of each item of a list with a heading (签约：1. 华为5万 2. 小米3万)
+  // to the heading's trigger, when BindNumbers left it unbound, no trigger lies in the item,
+  // the rule fits it and it starts within max_gap of the item's start. Unlike other triggers,
+  // a heading's trigger counts once per item.
+  void BindListHeadings(ExtractScratch* scratch) const;
   // Appends the matches of rule's pattern inside folded code points [begin, end).
   void FindTriggers(const FoldBuffer& text, int rule, int32_t begin, int32_t end,
                     std::vector<Trigger>* out) const;
@@ -1679,6 +1979,59 @@ void Extractor::Impl::BindNumbers(ExtractScratch* scratch) const {
   }
 }
 
+__attribute__((noinline)) void Extractor::Impl::BindListHeadings(ExtractScratch* scratch) const {
+  auto size = static_cast<int32_t>(scratch->buffer.folded.size());
+  for (NumberedList& list : scratch->lists) {
+    if (list.colon < 0) {
+      continue;
+    }
+    // The heading's trigger is the last one that ends within max_gap before the colon, in the
+    // colon's clause (回款情况：).
+    for (size_t t = 0; t < scratch->triggers.size(); ++t) {
+      const Trigger& trigger = scratch->triggers[t];
+      auto [clause_begin, clause_end] = scratch->clauses[trigger.clause];
+      bool heads = clause_begin <= list.colon && list.colon < clause_end &&
+                   trigger.end <= list.colon &&
+                   list.colon - trigger.end <= rules[trigger.rule].max_gap;
+      if (heads && (list.trigger < 0 || scratch->triggers[list.trigger].end < trigger.end)) {
+        list.trigger = static_cast<int>(t);
+      }
+    }
+    if (list.trigger < 0) {
+      continue;
+    }
+    const Trigger& heading = scratch->triggers[list.trigger];
+
+    for (size_t k = 0; k < list.item_count; ++k) {
+      const ListItem& item = scratch->items[list.first_item + k];
+      // An item ends where the next one starts, and the last one at the end of its clause.
+      int32_t item_end = ClauseAround(scratch->breaks, size, item.content).second;
+      if (k + 1 < list.item_count) {
+        item_end = std::min(item_end, scratch->items[list.first_item + k + 1].begin);
+      }
+      bool own_trigger = std::any_of(
+          scratch->triggers.begin(), scratch->triggers.end(), [&](const Trigger& trigger) {
+            return trigger.begin >= item.content && trigger.begin < item_end;
+          });
+      if (own_trigger) {
+        continue;
+      }
+      auto first = std::lower_bound(
+          scratch->numbers.begin(), scratch->numbers.end(), item.content,
+          [](const NumberMatch& number, int32_t position) { return number.begin < position; });
+      if (first == scratch->numbers.end() || first->begin >= item_end) {
+        continue;
+      }
+      auto number = static_cast<size_t>(first - scratch->numbers.begin());
+      if (scratch->binding[number] < 0 && !first->identifier && !first->unreadable &&
+          first->begin - item.content <= rules[heading.rule].max_gap &&
+          Fit(heading.rule, *first) >= 0) {
+        scratch->binding[number] = list.trigger;
+      }
+    }
+  }
+}
+
 std::vector<Extraction> Extractor::Extract(std::string_view text) const {
   std::vector<Extraction> out;
   ExtractInto(text, &out);
@@ -1732,6 +2085,8 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
   scan_options.keep_identifiers = true;
   ScanNumbers(scratch.buffer, impl_->units, scan_options, *impl_->marks, &scratch.numbers,
               &scratch.marked);
+  // The item numbers of numbered lists count nothing, so they are removed before binding.
+  bool has_lists = RemoveNumberedLists(impl_->units, scan_options, &scratch);
   if (scratch.numbers.empty()) {
     out->clear();
     return;
@@ -1775,6 +2130,11 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
     }
     scratch.number_clause.push_back(static_cast<int>(scratch.clauses.size()) - 1);
   }
+  // The clause of a list's heading is searched too, because its trigger may count the numbers
+  // of the items (回款：\n1、华为2万元).
+  if (has_lists) {
+    AddHeadingClauses(&scratch);
+  }
   scratch.clause_aspect.assign(scratch.clauses.size(), std::nullopt);
   impl_->CollectTriggers(&scratch);
   if (scratch.triggers.empty()) {
@@ -1783,6 +2143,9 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
   }
 
   impl_->BindNumbers(&scratch);
+  if (has_lists) {
+    impl_->BindListHeadings(&scratch);
+  }
   out->clear();
   for (size_t i = 0; i < scratch.numbers.size(); ++i) {
     if (scratch.binding[i] < 0) {

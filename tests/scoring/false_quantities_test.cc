@@ -1,7 +1,7 @@
 // Tests for text next to a trigger that looks like a quantity but is not one. The cases are phone
 // numbers in groups, dates in spaced groups or eight digits, a + before a new word, names that
-// start with a scale character, digit groups too large for any number, list item markers and
-// a date between a trigger and its amount.
+// start with a scale character, digit groups too large for any number, list item markers,
+// numbered lists and a date between a trigger and its amount.
 #include <initializer_list>
 #include <string>
 #include <vector>
@@ -231,6 +231,62 @@ TEST_CASE("List item markers are no quantities", "[extract]") {
   // A number after the marker that joins no range with it is the item's own.
   CHECK(Describe(Deals().Extract("2、30万订单已签约")) == "deals=300000; ");
   CHECK(Describe(Deals().Extract("2、5万元回款已到账")) == "deals=50000; ");
+}
+
+TEST_CASE("Item number before a range", "[extract]") {
+  // At the start of a list, 1、 numbers the item even before digits, while 3、4家 stays a range.
+  CheckReadings({{"1、3家客户已拜访", "visits=3; "},
+                 {"1、2家客户拜访完成", "visits=2; "},
+                 {"１、３家客户已拜访", "visits=3; "},
+                 {"1、3家左右客户已拜访", "visits=3; "},
+                 {"1、拜访华为\n2、3家客户已拜访", "visits=3; "},
+                 {"3、4家客户已拜访", "visits=3.5; "},
+                 {"今天拜访1、2家客户", "visits=1.5; "},
+                 {"今天拜访 1、2家客户", "visits=1.5; "}});
+}
+
+TEST_CASE("Numbered list items count nothing", "[extract]") {
+  // Item numbers that count 1, 2, 3 are markers on either side of a trigger and after spaces.
+  CheckReadings({{"回款情况：1.华为回款2万元 2.小米回款3万元", "deals=20000; deals=30000; "},
+                 {"1、拜访华为 2、拜访小米 3、签约5万元", "deals=50000; "},
+                 {"１．拜访华为　２．签约５万元", "deals=50000; "},
+                 {"（1）拜访华为（2）签约5万元", "deals=50000; "},
+                 {"1️⃣拜访华为 2️⃣签约5万元", "deals=50000; "},
+                 {"1⃣拜访华为 2⃣签约5万元", "deals=50000; "},
+                 {"【1】拜访华为【2】签约5万元", "deals=50000; "},
+                 {"1-拜访华为 2-签约5万元", "deals=50000; "},
+                 {"1- 拜访华为\n2- 签约5万元", "deals=50000; "},
+                 {"1:拜访华为 2:签约5万元", "deals=50000; "},
+                 // A number that continues no list is still a label's value.
+                 {"拜访客户：1、华为", "visits=1; "}});
+
+  // With two visit words the one that 2家 leaves free once took the item number 2.
+  Extractor two_words = std::move(
+      Extractor::Create({{"deals", "sales", "签约|签单", QuantityKind::kAmount, {}, 8},
+                         {"visits", "visits", "拜访|上门", QuantityKind::kCount, {"家"}, 8}})
+          .value());
+  CHECK(Describe(two_words.Extract("1）上门拜访2家客户 2）签单3万元")) ==
+        "visits=2; deals=30000; ");
+}
+
+TEST_CASE("List heading counts each item", "[extract]") {
+  CheckReadings({{"签约：1. 华为5万 2. 小米3万", "deals=50000; deals=30000; "},
+                 {"回款：\n1、华为2万元\n2、小米3万元", "deals=20000; deals=30000; "},
+                 {"回款：\n１、华为２万元\n２、小米３万元", "deals=20000; deals=30000; "},
+                 {"签约：(1)华为5万 (2)小米3万", "deals=50000; deals=30000; "},
+                 {"今天回款情况：\n1、华为2万元\n2、小米3万元", "deals=20000; deals=30000; "},
+                 // Beyond max_gap from the item's start, or after a trigger of its own, a number
+                 // does not take the heading's trigger.
+                 {"签约：\n1、华为公司的年度服务合同5万\n2、小米3万", "deals=30000; "},
+                 {"回款：\n1、拜访华为2家\n2、小米3万元", "deals=30000; visits=2; "},
+                 // Without a colon the line before is no heading.
+                 {"回款\n1、华为2万元\n2、小米3万元", ""}});
+  // The heading's cues apply to every item.
+  std::vector<Extraction> found = Deals().Extract("计划签约：\n1、华为5万\n2、小米3万");
+  INFO(Describe(found));
+  REQUIRE(found.size() == 2);
+  CHECK(found[0].aspect == Aspect::kPlanned);
+  CHECK(found[1].aspect == Aspect::kPlanned);
 }
 
 TEST_CASE("Enclosed item numbers stand alone", "[extract]") {
