@@ -4,7 +4,6 @@
 #include "scoring/validate.h"
 
 #include <algorithm>
-#include <atomic>
 #include <bit>
 #include <charconv>
 #include <cmath>
@@ -15,22 +14,8 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-// GCC and Clang on x86-64 compile the AVX-512 sketch path for run-time selection.
-#if defined(__x86_64__) && defined(__GNUC__)
-#define LOGBRIDGE_SKETCH_AVX512 1
-// GCC 12's AVX-512 intrinsics fill unused lanes from a self-initialized variable, and GCC 12
-// warns about it wherever they are inlined.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <immintrin.h>
-#pragma GCC diagnostic pop
-#else
-#define LOGBRIDGE_SKETCH_AVX512 0
-#endif
 
 #include "scoring/prefetch.h"
-#include "scoring/sketch_paths.h"
 
 namespace logbridge::scoring {
 namespace {
@@ -443,16 +428,20 @@ bool IsWideSkipped(char32_t cp) {
   return cp - 0x3000 < 0x40 || cp - 0x2000 < 0x70 || cp - 0xFF01 < 0x0F || cp - 0xFF1A < 0x07;
 }
 
-// The kept code points that ForEachGramKey read beyond its 3-grams.
-struct GramTail {
-  size_t seen = 0;   // kept code points, counted up to 2
-  uint64_t key = 0;  // the last three kept code points, 21 bits each, oldest highest
-};
+// TextSketch, which also sets *bins to the mask of the bins it used.
+Sketch SketchWithBins(std::string_view text, uint64_t* bins) {
+  std::array<uint64_t, kSketchSize> smallest;
+  smallest.fill(~uint64_t{0});
+  uint64_t used_bins = 0;
+  auto add = [&](uint64_t hash) {
+    // The low bits pick the bin, and the rest ranks the 3-gram within it. The hashes of one bin
+    // share their low bits, so the smallest hash has the smallest rest, and the division waits
+    // until the fingerprint.
+    size_t bin = hash % kSketchSize;
+    smallest[bin] = std::min(smallest[bin], hash);
+    used_bins |= uint64_t{1} << bin;
+  };
 
-// Decodes text and calls emit with the key of each 3-gram of kept code points, in text order.
-// Both sketch paths share it, so they read the same 3-grams by construction.
-template <typename Emit>
-__attribute__((always_inline)) inline GramTail ForEachGramKey(std::string_view text, Emit emit) {
   const unsigned char* data = reinterpret_cast<const unsigned char*>(text.data());
   size_t size = text.size();
   size_t i = 0;
@@ -509,45 +498,20 @@ __attribute__((always_inline)) inline GramTail ForEachGramKey(std::string_view t
   while (i + 3 <= size) {
     if (next_kept(&cp)) {
       key = ((key << 21) | cp) & kKeyMask;
-      emit(key);
+      add(Mix(key));
     }
   }
   while (i < size) {
     if (next_kept(&cp)) {
       key = ((key << 21) | cp) & kKeyMask;
-      emit(key);
+      add(Mix(key));
     }
   }
-  return {seen, key};
-}
-
-// Returns the value hashed for a text too short for a 3-gram, which has one or two kept code
-// points.
-uint64_t ShortTextKey(const GramTail& tail) {
-  uint64_t last = tail.key & 0x1FFFFF;
-  uint64_t before = (tail.key >> 21) & 0x1FFFFF;
-  return tail.seen == 1 ? last * 0x10001ULL : before * 0x10001ULL + last;
-}
-
-}  // namespace
-
-Sketch ScalarSketch(std::string_view text, uint64_t* bins) {
-  std::array<uint64_t, kSketchSize> smallest;
-  smallest.fill(~uint64_t{0});
-  uint64_t used_bins = 0;
-  auto add = [&](uint64_t hash) {
-    // The low bits pick the bin, and the rest ranks the 3-gram within it. The hashes of one bin
-    // share their low bits, so the smallest hash has the smallest rest, and the division waits
-    // until the fingerprint.
-    size_t bin = hash % kSketchSize;
-    smallest[bin] = std::min(smallest[bin], hash);
-    used_bins |= uint64_t{1} << bin;
-  };
-
-  GramTail tail = ForEachGramKey(text, [&](uint64_t key) { add(Mix(key)); });
-  if ((tail.seen == 1 || tail.seen == 2) && used_bins == 0) {
+  if (used_bins == 0 && (seen == 1 || seen == 2)) {
     // Too short for a 3-gram, so the one or two characters represent the text.
-    add(Mix(ShortTextKey(tail)));
+    uint64_t last = key & 0x1FFFFF;
+    uint64_t before = (key >> 21) & 0x1FFFFF;
+    add(Mix(seen == 1 ? last * 0x10001ULL : before * 0x10001ULL + last));
   }
 
   // Visiting only the used bins spares a branch per bin, which mispredicts often because a short
@@ -562,120 +526,6 @@ Sketch ScalarSketch(std::string_view text, uint64_t* bins) {
   }
   *bins = used_bins;
   return sketch;
-}
-
-#if LOGBRIDGE_SKETCH_AVX512
-namespace {
-
-#define LOGBRIDGE_AVX512 __attribute__((target("avx512f,avx512dq")))
-
-// Mix on eight values at once.
-LOGBRIDGE_AVX512 __m512i MixEight(__m512i value) {
-  value = _mm512_xor_si512(value, _mm512_srli_epi64(value, 33));
-  value = _mm512_mullo_epi64(value, _mm512_set1_epi64(static_cast<int64_t>(0xff51afd7ed558ccdULL)));
-  value = _mm512_xor_si512(value, _mm512_srli_epi64(value, 33));
-  value = _mm512_mullo_epi64(value, _mm512_set1_epi64(static_cast<int64_t>(0xc4ceb9fe1a85ec53ULL)));
-  return _mm512_xor_si512(value, _mm512_srli_epi64(value, 33));
-}
-
-// Hashes keys[0, count) in place and adds the hashes to smallest and *used_bins as ScalarSketch
-// adds each 3-gram's hash.
-LOGBRIDGE_AVX512 void AddKeysAvx512(uint64_t* keys, size_t count, uint64_t* smallest,
-                                    uint64_t* used_bins) {
-  const __m512i bin_mask = _mm512_set1_epi64(kSketchSize - 1);
-  __m512i bits = _mm512_setzero_si512();
-  for (size_t first = 0; first < count; first += 8) {
-    __mmask8 lanes = count - first >= 8 ? 0xFF : static_cast<__mmask8>((1u << (count - first)) - 1);
-    __m512i hash = MixEight(_mm512_maskz_loadu_epi64(lanes, keys + first));
-    _mm512_mask_storeu_epi64(keys + first, lanes, hash);
-    bits = _mm512_or_si512(bits, _mm512_maskz_sllv_epi64(lanes, _mm512_set1_epi64(1),
-                                                         _mm512_and_si512(hash, bin_mask)));
-  }
-  *used_bins |= static_cast<uint64_t>(_mm512_reduce_or_epi64(bits));
-
-  // Two hashes of one 8-lane step can share a bin, so the minimum takes one hash at a time.
-  for (size_t k = 0; k < count; ++k) {
-    size_t bin = keys[k] % kSketchSize;
-    smallest[bin] = std::min(smallest[bin], keys[k]);
-  }
-}
-
-// ScalarSketch with the hashes and fingerprints computed eight at a time.
-LOGBRIDGE_AVX512 Sketch Avx512Sketch(std::string_view text, uint64_t* bins) {
-  alignas(64) uint64_t smallest[kSketchSize];
-  for (size_t first = 0; first < kSketchSize; first += 8) {
-    _mm512_store_si512(smallest + first, _mm512_set1_epi64(-1));
-  }
-  uint64_t used_bins = 0;
-
-  // The keys wait in a buffer, so that they can be hashed eight at a time. A text with more
-  // 3-grams than the buffer holds adds them in several rounds.
-  constexpr size_t kKeyBuffer = 256;
-  uint64_t keys[kKeyBuffer];
-  size_t count = 0;
-  GramTail tail = ForEachGramKey(text, [&](uint64_t key) {
-    keys[count++] = key;
-    if (count == kKeyBuffer) {
-      AddKeysAvx512(keys, count, smallest, &used_bins);
-      count = 0;
-    }
-  });
-  AddKeysAvx512(keys, count, smallest, &used_bins);
-  if (used_bins == 0 && (tail.seen == 1 || tail.seen == 2)) {
-    uint64_t hash = Mix(ShortTextKey(tail));
-    smallest[hash % kSketchSize] = hash;
-    used_bins = uint64_t{1} << (hash % kSketchSize);
-  }
-
-  // An unused bin gets 0, and a used bin's fingerprint is at least 1, as in ScalarSketch.
-  Sketch sketch;
-  const __m512i low16 = _mm512_set1_epi64(0xFFFF);
-  for (size_t first = 0; first < kSketchSize; first += 8) {
-    __mmask8 used = static_cast<__mmask8>(used_bins >> first);
-    __m512i least = _mm512_srli_epi64(_mm512_load_si512(smallest + first), 6);
-    __m512i fingerprint = _mm512_and_si512(MixEight(least), low16);
-    fingerprint = _mm512_maskz_max_epu64(used, fingerprint, _mm512_set1_epi64(1));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(sketch.data() + first),
-                     _mm512_cvtepi64_epi16(fingerprint));
-  }
-  *bins = used_bins;
-  return sketch;
-}
-
-#undef LOGBRIDGE_AVX512
-
-}  // namespace
-#endif  // LOGBRIDGE_SKETCH_AVX512
-
-std::span<const SketchPath> SketchPaths() {
-#if LOGBRIDGE_SKETCH_AVX512
-  static const bool has_avx512 =
-      __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
-  static constexpr SketchPath kPaths[] = {{"scalar", ScalarSketch}, {"avx512", Avx512Sketch}};
-  return std::span<const SketchPath>(kPaths, has_avx512 ? 2 : 1);
-#else
-  static constexpr SketchPath kPaths[] = {{"scalar", ScalarSketch}};
-  return kPaths;
-#endif
-}
-
-namespace {
-
-Sketch ChooseSketch(std::string_view text, uint64_t* bins);
-
-// The fastest path this processor runs. It starts as ChooseSketch, which replaces it on the
-// first call, so that later calls need no check. Threads that race on the first call store the
-// same value.
-std::atomic<SketchFunction> chosen_sketch{ChooseSketch};
-
-Sketch ChooseSketch(std::string_view text, uint64_t* bins) {
-  SketchFunction fastest = SketchPaths().back().function;
-  chosen_sketch.store(fastest, std::memory_order_relaxed);
-  return fastest(text, bins);
-}
-
-Sketch SketchWithBins(std::string_view text, uint64_t* bins) {
-  return chosen_sketch.load(std::memory_order_relaxed)(text, bins);
 }
 
 }  // namespace
