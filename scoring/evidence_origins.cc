@@ -14,10 +14,11 @@ void AppendSized(std::string_view text, std::string* key) {
 
 }  // namespace
 
-uint32_t EvidenceOrigins::InternAfterMiss(const Names& names, size_t pair) {
+uint32_t EvidenceOrigins::InternAfterMiss(const Names& names, size_t pair,
+                                          NameLifetime lifetime) {
   Recent& latest = recent_[pair];
   Recent& earlier = recent_[pair + 1];
-  uint32_t id = IsRecent(earlier, names) ? earlier.id : InternSlow(names);
+  uint32_t id = IsRecent(earlier, names, lifetime) ? earlier.id : InternSlow(names);
   earlier = latest;
   latest = {names, id};
   return id;

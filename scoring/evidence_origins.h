@@ -25,6 +25,17 @@ class EvidenceOrigins {
     std::string_view paired_key;
   };
 
+  // How long the text behind the views of an Intern call stays as it is.
+  enum class NameLifetime {
+    // For the call only: the caller's memory may contain other names later, so a hit on
+    // recent views also compares their text.
+    kCall,
+    // Unchanged at those addresses while this object lives, as the names of a Config that
+    // was built before it and outlives it. Equal views then have equal text, so a hit on
+    // recent views reads no text.
+    kOrigins,
+  };
+
   EvidenceOrigins() = default;
   EvidenceOrigins(EvidenceOrigins&&) noexcept = default;
   EvidenceOrigins& operator=(EvidenceOrigins&&) noexcept = default;
@@ -33,12 +44,18 @@ class EvidenceOrigins {
   // need to live only for the call. hint groups calls that usually repeat the same names, such
   // as the values of one metric: the last two names of each hint are found without hashing.
   // Only the most recent one is checked inline, because most calls repeat the previous names.
-  uint32_t Intern(const Names& names, size_t hint) {
+  // REQUIRES for NameLifetime::kOrigins: the text at the views' addresses has not changed since
+  // this object was built.
+  uint32_t Intern(const Names& names, size_t hint,
+                  NameLifetime lifetime = NameLifetime::kCall) {
     size_t pair = (hint % (kRecentSlots / 2)) * 2;
-    if (IsRecent(recent_[pair], names)) {
-      return recent_[pair].id;
+    const Recent& recent = recent_[pair];
+    // The view compare stays inline, so that a hit with lasting names makes no call.
+    if (SameViews(recent, names) &&
+        (lifetime == NameLifetime::kOrigins || StoredEquals(recent.id, names))) {
+      return recent.id;
     }
-    return InternAfterMiss(names, pair);
+    return InternAfterMiss(names, pair, lifetime);
   }
 
   // Returns the names of an id that Intern returned. The views stay valid until the next Intern.
@@ -62,14 +79,25 @@ class EvidenceOrigins {
   };
 
   // Returns whether a recent call had the same views and the stored names still equal them.
+  // Names of NameLifetime::kOrigins equal them whenever the views do.
+  bool IsRecent(const Recent& recent, const Names& names, NameLifetime lifetime) const {
+    return SameViews(recent, names) &&
+           (lifetime == NameLifetime::kOrigins || StoredEquals(recent.id, names));
+  }
+
+  // Returns whether a recent call had the same views, which have the same sizes as the stored
+  // names of its id.
+  static bool SameViews(const Recent& recent, const Names& names) {
+    return recent.id != kNoId && SameView(recent.names.field_key, names.field_key) &&
+           SameView(recent.names.source, names.source) &&
+           SameView(recent.names.paired_key, names.paired_key);
+  }
+
+  // Returns whether the stored names of id have the bytes of names.
+  // REQUIRES: the stored names have the sizes of names.
   // Flattened so that the byte comparisons are inlined as well.
-  [[gnu::flatten]] bool IsRecent(const Recent& recent, const Names& names) const {
-    if (recent.id == kNoId || !SameView(recent.names.field_key, names.field_key) ||
-        !SameView(recent.names.source, names.source) ||
-        !SameView(recent.names.paired_key, names.paired_key)) {
-      return false;
-    }
-    const std::array<std::string, 3>& stored = names_[recent.id];
+  [[gnu::flatten]] bool StoredEquals(uint32_t id, const Names& names) const {
+    const std::array<std::string, 3>& stored = names_[id];
     return EqualShortBytes(stored[0].data(), names.field_key.data(), names.field_key.size()) &&
            EqualShortBytes(stored[1].data(), names.source.data(), names.source.size()) &&
            EqualShortBytes(stored[2].data(), names.paired_key.data(), names.paired_key.size());
@@ -81,7 +109,7 @@ class EvidenceOrigins {
 
   // Finds the id of names that missed recent_[pair] in the other slot of the pair, else by their
   // text. Either way the names then go to recent_[pair], the slot that Intern checks first.
-  uint32_t InternAfterMiss(const Names& names, size_t pair);
+  uint32_t InternAfterMiss(const Names& names, size_t pair, NameLifetime lifetime);
   // Looks the names up by their text, adding them when they are new.
   uint32_t InternSlow(const Names& names);
 

@@ -961,7 +961,8 @@ void Engine::AddBatchOf(size_t count, RecordAt record_at, std::vector<LogOutcome
       // The flags go straight into the outcome, whose buffer a caller that reuses outcomes
       // keeps from batch to batch, so a flagged log allocates no new vector.
       Validate(slot.log, slot.keys, slot.found, &outcome.flags);
-      AggregateWithFlags(slot.log, slot.keys.person, slot.person, &outcome);
+      // The slot's log came from Normalize with config_, so its names point into config_.
+      AggregateWithFlags(slot.log, slot.keys.person, slot.person, true, &outcome);
     }
   }
 }
@@ -985,11 +986,11 @@ void Engine::Aggregate(const NormalizedLog& log, std::vector<Flag> flags, LogOut
   StartLoads(std::as_bytes(std::span(log.ignored)));
   size_t person_hash = state_->person_indexes.HashOf(log.record->creator_id);
   out->flags = std::move(flags);
-  AggregateWithFlags(log, person_hash, kNoPerson, out);
+  AggregateWithFlags(log, person_hash, kNoPerson, false, out);
 }
 
 void Engine::AggregateWithFlags(const NormalizedLog& log, size_t person_hash, uint32_t person,
-                                LogOutcome* out) {
+                                bool names_from_config, LogOutcome* out) {
   const LogRecord& record = *log.record;
   LogOutcome& outcome = *out;
   // assign() keeps the strings' buffers, so ids longer than the inline capacity of a
@@ -1086,6 +1087,11 @@ void Engine::AggregateWithFlags(const NormalizedLog& log, size_t person_hash, ui
   bool down = outcome.decision == LogDecision::kDownWeighted;
   Decimal weight = down ? config_->validation.down_weight : Decimal::FromInt(1);
   ++(down ? cell.logs_down_weighted : cell.logs_counted);
+  // config_ was built before the engine and never changes, so its names stay at their addresses
+  // for as long as the evidence origins live.
+  EvidenceOrigins::NameLifetime lifetime = names_from_config
+                                               ? EvidenceOrigins::NameLifetime::kOrigins
+                                               : EvidenceOrigins::NameLifetime::kCall;
   for (const MetricValue& value : log.values) {
     MetricState& state = metrics[value.metric];
     bool first = state.count() == 0;
@@ -1115,7 +1121,7 @@ void Engine::AggregateWithFlags(const NormalizedLog& log, size_t person_hash, ui
     }
     state.weight_total = SaturatingAdd(state.weight_total, weight);
     state.evidence.Offer(value, record.report_id, down, options_.max_evidence_per_kpi,
-                         &state_->evidence_origins);
+                         &state_->evidence_origins, lifetime);
   }
 }
 

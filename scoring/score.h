@@ -205,9 +205,11 @@ class Engine {
                 std::vector<Flag>* flags);
   // Aggregates into *out, whose flags are already the log's. person_hash is the hash of the
   // log's person id (LogKeyHashes::person), and person is the person's index in the aggregate
-  // state when the batch found it, else ~uint32_t{0}.
+  // state when the batch found it, else ~uint32_t{0}. names_from_config is true when the log's
+  // evidence names point into config_, as Normalize leaves them, so that a recent name
+  // is found by its address alone.
   void AggregateWithFlags(const NormalizedLog& log, size_t person_hash, uint32_t person,
-                          LogOutcome* out);
+                          bool names_from_config, LogOutcome* out);
   // Sets *out to the outcome of a record whose report id was excluded by ExcludeReport.
   void SkipExcluded(const LogRecord& record, LogOutcome* out) const;
   // Runs AddBatch over count records, where record_at(i) returns the i-th one.

@@ -13,7 +13,8 @@
 namespace logbridge::scoring {
 
 void TopEvidence::Append(const MetricValue& value, int64_t abs_units, std::string_view report_id,
-                         bool down_weighted, size_t cap, EvidenceOrigins* origins) {
+                         bool down_weighted, size_t cap, EvidenceOrigins* origins,
+                         EvidenceOrigins::NameLifetime lifetime) {
   if (size_ == capacity_) {
     // Slots grow as a vector's would, from 16, so a large cap costs memory only when used.
     size_t grown = std::min<size_t>(cap, capacity_ == 0 ? 16 : 2 * size_t{capacity_});
@@ -32,7 +33,7 @@ void TopEvidence::Append(const MetricValue& value, int64_t abs_units, std::strin
     items_ = std::move(items);
     capacity_ = static_cast<uint32_t>(grown);
   }
-  Fill(value, report_id, down_weighted, size_, origins);
+  Fill(value, report_id, down_weighted, size_, origins, lifetime);
   AbsUnits()[size_] = abs_units;
   ++size_;
   if (size_ == cap) {
@@ -71,8 +72,9 @@ void TopEvidence::ItemsDeleter::operator()(Item* items) const {
 }
 
 void TopEvidence::Replace(const MetricValue& value, int64_t abs_units, std::string_view report_id,
-                          bool down_weighted, EvidenceOrigins* origins) {
-  Fill(value, report_id, down_weighted, smallest_, origins);
+                          bool down_weighted, EvidenceOrigins* origins,
+                          EvidenceOrigins::NameLifetime lifetime) {
+  Fill(value, report_id, down_weighted, smallest_, origins, lifetime);
   AbsUnits()[smallest_] = abs_units;
   FindSmallest();
 }
@@ -85,14 +87,15 @@ TopEvidence::ColdSlot& TopEvidence::ColdSlotOf(uint32_t slot) {
 }
 
 void TopEvidence::Fill(const MetricValue& value, std::string_view report_id, bool down_weighted,
-                       uint32_t slot, EvidenceOrigins* origins) {
+                       uint32_t slot, EvidenceOrigins* origins,
+                       EvidenceOrigins::NameLifetime lifetime) {
   const EvidenceRef& origin = value.evidence;
   Item& item = items_[slot];
   item.value_units = value.value.units();
   item.span_begin = origin.span.begin;
   item.span_end = origin.span.end;
   item.origin = origins->Intern({origin.field_key, origin.source, origin.paired_key},
-                                static_cast<size_t>(value.metric));
+                                static_cast<size_t>(value.metric), lifetime);
   uint8_t flags = down_weighted ? kDownWeighted : 0;
   if (origin.approximate) {
     flags |= kHasApproximate;

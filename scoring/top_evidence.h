@@ -33,18 +33,20 @@ class TopEvidence {
   // A larger value replaces the smallest kept item, and a value equal to it is not kept. Values
   // not kept and items replaced are counted in omitted(), so size() + omitted() is the number of
   // offers, which the engine reads as the metric's value count. down_weighted marks a value of a log
-  // that counts with the config's down_weight. A kept value's names are interned in *origins.
+  // that counts with the config's down_weight. A kept value's names are interned in *origins,
+  // with lifetime as EvidenceOrigins::Intern takes it.
   // REQUIRES: the same cap and the same origins on every call.
   void Offer(const MetricValue& value, std::string_view report_id, bool down_weighted, size_t cap,
-             EvidenceOrigins* origins) {
+             EvidenceOrigins* origins,
+             EvidenceOrigins::NameLifetime lifetime = EvidenceOrigins::NameLifetime::kCall) {
     int64_t abs_units = value.value.Abs().units();
     if (size_ < cap) {
-      Append(value, abs_units, report_id, down_weighted, cap, origins);
+      Append(value, abs_units, report_id, down_weighted, cap, origins, lifetime);
       return;
     }
     ++omitted_;
     if (cap > 0 && abs_units > smallest_units_) {
-      Replace(value, abs_units, report_id, down_weighted, origins);
+      Replace(value, abs_units, report_id, down_weighted, origins, lifetime);
     }
   }
 
@@ -129,15 +131,18 @@ class TopEvidence {
 
   // Adds an item in the next free slot, growing the slots up to cap.
   void Append(const MetricValue& value, int64_t abs_units, std::string_view report_id,
-              bool down_weighted, size_t cap, EvidenceOrigins* origins);
+              bool down_weighted, size_t cap, EvidenceOrigins* origins,
+              EvidenceOrigins::NameLifetime lifetime);
   // Overwrites the smallest item with a larger value.
   void Replace(const MetricValue& value, int64_t abs_units, std::string_view report_id,
-               bool down_weighted, EvidenceOrigins* origins);
+               bool down_weighted, EvidenceOrigins* origins,
+               EvidenceOrigins::NameLifetime lifetime);
   // Fills the item in a slot from a value, reusing the slot's cold buffer. Inlined into Append
   // and Replace, its only callers, which saves a call per kept value.
   [[gnu::always_inline]] inline void Fill(const MetricValue& value, std::string_view report_id,
                                           bool down_weighted, uint32_t slot,
-                                          EvidenceOrigins* origins);
+                                          EvidenceOrigins* origins,
+                                          EvidenceOrigins::NameLifetime lifetime);
   // Returns the cold slot of an item, allocating the cold slots on first use.
   ColdSlot& ColdSlotOf(uint32_t slot);
   // Finds the item that the next larger value replaces: the last one, in slot order, with the

@@ -918,7 +918,7 @@ void Validator::CheckAmounts(const NormalizedLog& log, Decimal amount, const Cus
 
   if (customer != nullptr) {
     const Customer& known = *customer;
-    if (known.largest > Decimal() && amount > known.largest * spec.amount_multiple) {
+    if (known.largest > Decimal() && amount > known.jump_above) {
       flags->push_back({std::string(kFlagAmountJump), Severity::kWarning, field,
                         "amount " + amount.ToString() + " for customer \"" + log.customer +
                             "\" is over " + spec.amount_multiple.ToString() +
@@ -1131,6 +1131,7 @@ void Validator::RememberAmount(const NormalizedLog& log, const LogKeyHashes& key
   }
   if (amount > customer->largest) {
     customer->largest = amount;
+    customer->jump_above = amount * config_.validation.amount_multiple;
     customer->largest_report = log.record->report_id;
   }
   orders_.Add(OrderKey{customer->id, amount.units()}, person, log.record->report_id,

@@ -155,6 +155,9 @@ class Validator {
   struct Customer {
     int32_t id = 0;             // OrderKey::customer: the index in customers_ plus one
     Decimal largest;            // the largest amount claimed so far
+    // largest x ValidationSpec::amount_multiple, kept with largest, so that the check of each
+    // order amount needs no multiplication.
+    Decimal jump_above;
     std::string largest_report;
   };
   // A log's total of one metric, and the position of the metric's first value in log.values.

@@ -96,6 +96,31 @@ TEST_CASE("evidence origins compare long names", "[evidence_origins]") {
   }
 }
 
+TEST_CASE("evidence origins lasting names", "[evidence_origins]") {
+  using Lifetime = EvidenceOrigins::NameLifetime;
+  EvidenceOrigins origins;
+  std::string key = "客户名称";
+  std::string other = "成交金额";
+  uint32_t customer = origins.Intern({key, "field", ""}, 2, Lifetime::kOrigins);
+  uint32_t amount = origins.Intern({other, "field", ""}, 2, Lifetime::kOrigins);
+  CHECK(customer != amount);
+  // Both lifetimes find the same ids, from the recent views and from the text.
+  CHECK(origins.Intern({key, "field", ""}, 2, Lifetime::kCall) == customer);
+  CHECK(origins.Intern({key, "field", ""}, 2, Lifetime::kOrigins) == customer);
+  CHECK(origins.Intern({other, "field", ""}, 2, Lifetime::kOrigins) == amount);
+  std::string copy = key;
+  CHECK(origins.Intern({copy, "field", ""}, 2, Lifetime::kOrigins) == customer);
+  CHECK(origins.size() == 2);
+
+  // key's views become the most recent ones again.
+  CHECK(origins.Intern({key, "field", ""}, 2, Lifetime::kOrigins) == customer);
+  // A hit on the same views takes the recent id without reading the text, which is why
+  // kOrigins requires text that stays unchanged. The same change under kCall gives a new id.
+  key.replace(0, key.size(), "客户编号");
+  CHECK(origins.Intern({key, "field", ""}, 2, Lifetime::kOrigins) == customer);
+  CHECK(origins.Intern({key, "field", ""}, 2, Lifetime::kCall) != customer);
+}
+
 TEST_CASE("evidence origins many triples", "[evidence_origins]") {
   // More triples than the recent slots, each interned twice: ids stay dense and stable while
   // the table grows.
