@@ -41,6 +41,35 @@ const LogField* FindField(const LogRecord& record, std::string_view key, int32_t
   return fallback_sort >= 0 ? record.FindField(key, fallback_sort) : nullptr;
 }
 
+// Finds the fields of one record for the field specs of its template, taken in order. Records
+// usually list their fields in template order, so the field at the spec's own index is tried
+// first. That guess is taken only while every earlier spec found its field at its own index by
+// key. Each earlier field then has an earlier spec's key, and the non-empty keys of a template
+// are distinct, so none of them has this key and the guess is the first match.
+class FieldFinder {
+ public:
+  explicit FieldFinder(const LogRecord& record) : record_(record) {}
+
+  // Returns what FindField returns for spec.
+  // REQUIRES: the specs of one template are passed in order, starting with the first.
+  const LogField* Find(const FieldSpec& spec) {
+    size_t index = next_++;
+    if (in_order_ && index < record_.contents.size() && !spec.key.empty()) {
+      const LogField& guess = record_.contents[index];
+      if (KeysEqual(guess.key, spec.key)) {
+        return &guess;
+      }
+    }
+    in_order_ = false;
+    return FindField(record_, spec.key, spec.sort);
+  }
+
+ private:
+  const LogRecord& record_;
+  size_t next_ = 0;       // the index of the next spec in its template
+  bool in_order_ = true;  // whether every earlier spec found the field at its own index by key
+};
+
 // Whether a typed field value means there is nothing to report, as when people write 无,
 // 暂无签约 or 没有 in an amount or duration field. Such a value adds nothing and is not flagged as unreadable.
 bool IsExplicitNone(std::string_view value) {
@@ -326,7 +355,7 @@ class LogNormalizer {
   // regular_text is whether CountCodePoints found the record's joined field values regular.
   LogNormalizer(const Config& config, const LogRecord& record, NormalizedLog* log,
                 NormalizeScratch* scratch, bool regular_text)
-      : config_(config), record_(record), log_(log), scratch_(*scratch),
+      : config_(config), fields_(record), log_(log), scratch_(*scratch),
         regular_text_(regular_text) {
     scratch_.typed_fields.assign(config.metrics.size(), nullptr);
     scratch_.extracted.clear();
@@ -358,7 +387,7 @@ class LogNormalizer {
   const RuleLookup& LookUpRule(std::string_view rule_name, std::string_view metric_name);
 
   const Config& config_;
-  const LogRecord& record_;
+  FieldFinder fields_;
   NormalizedLog* log_;
   NormalizeScratch& scratch_;
   // The last lookup of LookUpRule, for as long as this log is read.
@@ -432,7 +461,7 @@ const RuleLookup& LogNormalizer::LookUpRule(std::string_view rule_name,
 }
 
 void LogNormalizer::ReadField(const FieldSpec& field) {
-  const LogField* raw = FindField(record_, field.key, field.sort);
+  const LogField* raw = fields_.Find(field);
   std::string_view value;
   if (raw != nullptr) {
     value = MayHaveSpaceAtEnds(raw->value) ? TrimSpace(raw->value) : std::string_view(raw->value);

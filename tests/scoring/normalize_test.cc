@@ -105,6 +105,24 @@ TEST_CASE("Normalize matches whole field keys", "[normalize]") {
   }
 }
 
+TEST_CASE("Normalize reads the first duplicate field", "[normalize]") {
+  // The work field is missing, and the amount field comes twice, first out of template order
+  // and then at its own index. The first field with the key is read, as in LogRecord::FindField.
+  const Config& config = SalesConfig();
+  int sales = config.FindMetric("sales");
+  LogRecord record = SalesLog("整理报价单", "客户A", "5000");
+  record.contents[0] = {"成交金额", 0, "1", "7000"};
+  NormalizedLog log = Normalize(config, record);
+  CHECK(log.missing_fields == std::vector<std::string>{"今日工作"});
+  std::vector<Decimal> amounts;
+  for (const MetricValue& value : log.values) {
+    if (value.metric == sales) {
+      amounts.push_back(value.value);
+    }
+  }
+  CHECK(amounts == std::vector<Decimal>{Decimal::FromInt(7000)});
+}
+
 TEST_CASE("Normalize counts content characters", "[normalize]") {
   struct CharCase {
     std::string work;
