@@ -482,7 +482,6 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
     ReadText(field, *raw, value, lead);
     return;
   }
-  Span whole{lead, lead + CodePointsOf(value)};
   int metric = field.metric_index;
 
   if (field.type == FieldType::kDate) {
@@ -500,28 +499,39 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
 
   std::optional<Decimal> number;
   std::optional<ValueRange> approximate;
-  Span span = whole;
+  // The code points of the whole trimmed value, and of the part that gave the number.
+  Span whole;
+  Span span;
   if (field.type != FieldType::kEnum && IsExplicitNone(value)) {
     return;
   }
   if (field.type == FieldType::kEnum) {
     number = FindChoice(field, value);
+    whole = {lead, lead + CodePointsOf(value)};
+    span = whole;
   } else if (std::optional<PlainTypedValue> plain =
                  ReadPlainTypedValue(value, *QuantityKindOf(field.type), field.unit)) {
-    // The common forms (35000, 8小时), read without ParseQuantity's folding.
+    // The common forms (35000, 8小时), read without ParseQuantity's folding. A plain value is
+    // the whole trimmed text, so its code points need no second count.
     number = plain->value;
-    span = {lead, lead + plain->code_points};
-  } else if (std::optional<Quantity> quantity =
-                 ParseQuantity(value, *QuantityKindOf(field.type), field.unit)) {
-    if (field.type == FieldType::kPercent && LooksLikeFraction(value, *quantity)) {
+    whole = {lead, lead + plain->code_points};
+    span = whole;
+  } else {
+    whole = {lead, lead + CodePointsOf(value)};
+    span = whole;
+    std::optional<Quantity> quantity =
+        ParseQuantity(value, *QuantityKindOf(field.type), field.unit);
+    if (quantity && field.type == FieldType::kPercent && LooksLikeFraction(value, *quantity)) {
       log_->unreadable.push_back({field.key, std::string(value), field.type,
                                   std::string(value) + " looks like a fraction; write " +
                                       quantity->low.Times(100)->ToString() + "%"});
       return;
     }
-    number = quantity->Value();
-    span = {lead + quantity->span.begin, lead + quantity->span.end};
-    if (quantity->approximate) {
+    if (quantity) {
+      number = quantity->Value();
+      span = {lead + quantity->span.begin, lead + quantity->span.end};
+    }
+    if (quantity && quantity->approximate) {
       approximate = ValueRange{quantity->low, quantity->high};
     }
   }
