@@ -642,8 +642,12 @@ void LogNormalizer::AddTimeSavings() {
                                       "time the task was planned to take"});
       continue;
     }
-    // Both durations are in hours, so 2天 (16 hours) planned and 1.8天 done save 10%.
-    Decimal saving = (planned->hours - actual->hours) / planned->hours * Decimal::FromInt(100);
+    // Both durations are in hours, so 2天 (16 hours) planned and 1.8天 done save 10%. The
+    // product with 100 is exact, so Times gives operator*'s result without its rounding
+    // division, and operator* is left only to saturate an overflow.
+    Decimal ratio = (planned->hours - actual->hours) / planned->hours;
+    std::optional<Decimal> percent = ratio.Times(100);
+    Decimal saving = percent ? *percent : ratio * Decimal::FromInt(100);
     AddValue(static_cast<int>(i), saving, "", actual->key, "time_saving", actual->span,
              actual->text);
     EvidenceRef& evidence = log_->values.back().evidence;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -121,6 +122,28 @@ TEST_CASE("Normalize reads the first duplicate field", "[normalize]") {
     }
   }
   CHECK(amounts == std::vector<Decimal>{Decimal::FromInt(7000)});
+}
+
+TEST_CASE("Normalize rounds and saturates time savings", "[normalize]") {
+  // The saving is the planned share saved, rounded to four digits, times 100. So 3 hours planned
+  // and 2 done save 33.33, not 33.3333. A plan of 0.0001 hours against 10亿 done saturates.
+  const Config& config = SalesConfig();
+  int efficiency = config.FindMetric("efficiency");
+  auto saving = [&](std::string planned, std::string actual) {
+    LogRecord record = SalesLog("整理报价单", "客户A", "5000");
+    record.contents[4].value = std::move(planned);
+    record.contents[5].value = std::move(actual);
+    std::vector<Decimal> found;
+    for (const MetricValue& value : Normalize(config, record).values) {
+      if (value.metric == efficiency) {
+        found.push_back(value.value);
+      }
+    }
+    return found;
+  };
+  CHECK(saving("3小时", "2小时") == std::vector<Decimal>{Decimal::FromUnits(333300)});
+  CHECK(saving("0.0001小时", "10亿小时") ==
+        std::vector<Decimal>{Decimal::FromUnits(std::numeric_limits<int64_t>::min())});
 }
 
 TEST_CASE("Normalize counts content characters", "[normalize]") {
