@@ -41,6 +41,35 @@ const LogField* FindField(const LogRecord& record, std::string_view key, int32_t
   return fallback_sort >= 0 ? record.FindField(key, fallback_sort) : nullptr;
 }
 
+// Finds the fields of one record for the field specs of its template, taken in order. Records
+// usually list their fields in template order, so the field at the spec's own index is tried
+// first. That guess is taken only while every earlier spec found its field at its own index by
+// key. Each earlier field then has an earlier spec's key, and the non-empty keys of a template
+// are distinct, so none of them has this key and the guess is the first match.
+class FieldFinder {
+ public:
+  explicit FieldFinder(const LogRecord& record) : record_(record) {}
+
+  // Returns what FindField returns for spec.
+  // REQUIRES: the specs of one template are passed in order, starting with the first.
+  const LogField* Find(const FieldSpec& spec) {
+    size_t index = next_++;
+    if (in_order_ && index < record_.contents.size() && !spec.key.empty()) {
+      const LogField& guess = record_.contents[index];
+      if (KeysEqual(guess.key, spec.key)) {
+        return &guess;
+      }
+    }
+    in_order_ = false;
+    return FindField(record_, spec.key, spec.sort);
+  }
+
+ private:
+  const LogRecord& record_;
+  size_t next_ = 0;       // the index of the next spec in its template
+  bool in_order_ = true;  // whether every earlier spec found the field at its own index by key
+};
+
 // Whether a typed field value means there is nothing to report, as when people write 无,
 // 暂无签约 or 没有 in an amount or duration field. Such a value adds nothing and is not flagged as unreadable.
 bool IsExplicitNone(std::string_view value) {
@@ -326,7 +355,7 @@ class LogNormalizer {
   // regular_text is whether CountCodePoints found the record's joined field values regular.
   LogNormalizer(const Config& config, const LogRecord& record, NormalizedLog* log,
                 NormalizeScratch* scratch, bool regular_text)
-      : config_(config), record_(record), log_(log), scratch_(*scratch),
+      : config_(config), fields_(record), log_(log), scratch_(*scratch),
         regular_text_(regular_text) {
     scratch_.typed_fields.assign(config.metrics.size(), nullptr);
     scratch_.extracted.clear();
@@ -358,7 +387,7 @@ class LogNormalizer {
   const RuleLookup& LookUpRule(std::string_view rule_name, std::string_view metric_name);
 
   const Config& config_;
-  const LogRecord& record_;
+  FieldFinder fields_;
   NormalizedLog* log_;
   NormalizeScratch& scratch_;
   // The last lookup of LookUpRule, for as long as this log is read.
@@ -366,9 +395,10 @@ class LogNormalizer {
   const bool regular_text_;
 };
 
-void LogNormalizer::AddValue(int metric, Decimal value, std::string_view text,
-                             std::string_view field_key, std::string_view source, Span span,
-                             std::string_view quote) {
+// Inlined, because its eight arguments cost more to pass than its stores.
+inline void LogNormalizer::AddValue(int metric, Decimal value, std::string_view text,
+                                    std::string_view field_key, std::string_view source, Span span,
+                                    std::string_view quote) {
   MetricValue& item = log_->values.emplace_back();
   item.metric = metric;
   item.value = value;
@@ -432,7 +462,7 @@ const RuleLookup& LogNormalizer::LookUpRule(std::string_view rule_name,
 }
 
 void LogNormalizer::ReadField(const FieldSpec& field) {
-  const LogField* raw = FindField(record_, field.key, field.sort);
+  const LogField* raw = fields_.Find(field);
   std::string_view value;
   if (raw != nullptr) {
     value = MayHaveSpaceAtEnds(raw->value) ? TrimSpace(raw->value) : std::string_view(raw->value);
@@ -453,7 +483,6 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
     ReadText(field, *raw, value, lead);
     return;
   }
-  Span whole{lead, lead + CodePointsOf(value)};
   int metric = field.metric_index;
 
   if (field.type == FieldType::kDate) {
@@ -471,28 +500,39 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
 
   std::optional<Decimal> number;
   std::optional<ValueRange> approximate;
-  Span span = whole;
+  // The code points of the whole trimmed value, and of the part that gave the number.
+  Span whole;
+  Span span;
   if (field.type != FieldType::kEnum && IsExplicitNone(value)) {
     return;
   }
   if (field.type == FieldType::kEnum) {
     number = FindChoice(field, value);
+    whole = {lead, lead + CodePointsOf(value)};
+    span = whole;
   } else if (std::optional<PlainTypedValue> plain =
                  ReadPlainTypedValue(value, *QuantityKindOf(field.type), field.unit)) {
-    // The common forms (35000, 8小时), read without ParseQuantity's folding.
+    // The common forms (35000, 8小时), read without ParseQuantity's folding. A plain value is
+    // the whole trimmed text, so its code points need no second count.
     number = plain->value;
-    span = {lead, lead + plain->code_points};
-  } else if (std::optional<Quantity> quantity =
-                 ParseQuantity(value, *QuantityKindOf(field.type), field.unit)) {
-    if (field.type == FieldType::kPercent && LooksLikeFraction(value, *quantity)) {
+    whole = {lead, lead + plain->code_points};
+    span = whole;
+  } else {
+    whole = {lead, lead + CodePointsOf(value)};
+    span = whole;
+    std::optional<Quantity> quantity =
+        ParseQuantity(value, *QuantityKindOf(field.type), field.unit);
+    if (quantity && field.type == FieldType::kPercent && LooksLikeFraction(value, *quantity)) {
       log_->unreadable.push_back({field.key, std::string(value), field.type,
                                   std::string(value) + " looks like a fraction; write " +
                                       quantity->low.Times(100)->ToString() + "%"});
       return;
     }
-    number = quantity->Value();
-    span = {lead + quantity->span.begin, lead + quantity->span.end};
-    if (quantity->approximate) {
+    if (quantity) {
+      number = quantity->Value();
+      span = {lead + quantity->span.begin, lead + quantity->span.end};
+    }
+    if (quantity && quantity->approximate) {
       approximate = ValueRange{quantity->low, quantity->high};
     }
   }
@@ -602,8 +642,12 @@ void LogNormalizer::AddTimeSavings() {
                                       "time the task was planned to take"});
       continue;
     }
-    // Both durations are in hours, so 2天 (16 hours) planned and 1.8天 done save 10%.
-    Decimal saving = (planned->hours - actual->hours) / planned->hours * Decimal::FromInt(100);
+    // Both durations are in hours, so 2天 (16 hours) planned and 1.8天 done save 10%. The
+    // product with 100 is exact, so Times gives operator*'s result without its rounding
+    // division, and operator* is left only to saturate an overflow.
+    Decimal ratio = (planned->hours - actual->hours) / planned->hours;
+    std::optional<Decimal> percent = ratio.Times(100);
+    Decimal saving = percent ? *percent : ratio * Decimal::FromInt(100);
     AddValue(static_cast<int>(i), saving, "", actual->key, "time_saving", actual->span,
              actual->text);
     EvidenceRef& evidence = log_->values.back().evidence;

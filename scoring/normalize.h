@@ -101,6 +101,7 @@ struct NormalizedLog {
 // Normalizes one record. A record whose template is not in the config comes back with spec
 // nullptr and no values. When a typed field feeds a metric, extractions of that same metric from
 // the log's free text are not counted, so an amount written in both places counts once.
+// REQUIRES: the non-empty field keys of each template are distinct, as LoadConfig ensures.
 NormalizedLog Normalize(const Config& config, const LogRecord& record);
 
 // Normalizes one record into *out, replacing all of its previous contents. The vectors and

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -103,6 +104,46 @@ TEST_CASE("Normalize matches whole field keys", "[normalize]") {
       CHECK(value.value == Decimal::FromInt(3));
     }
   }
+}
+
+TEST_CASE("Normalize reads the first duplicate field", "[normalize]") {
+  // The work field is missing, and the amount field comes twice, first out of template order
+  // and then at its own index. The first field with the key is read, as in LogRecord::FindField.
+  const Config& config = SalesConfig();
+  int sales = config.FindMetric("sales");
+  LogRecord record = SalesLog("整理报价单", "客户A", "5000");
+  record.contents[0] = {"成交金额", 0, "1", "7000"};
+  NormalizedLog log = Normalize(config, record);
+  CHECK(log.missing_fields == std::vector<std::string>{"今日工作"});
+  std::vector<Decimal> amounts;
+  for (const MetricValue& value : log.values) {
+    if (value.metric == sales) {
+      amounts.push_back(value.value);
+    }
+  }
+  CHECK(amounts == std::vector<Decimal>{Decimal::FromInt(7000)});
+}
+
+TEST_CASE("Normalize rounds and saturates time savings", "[normalize]") {
+  // The saving is the planned share saved, rounded to four digits, times 100. So 3 hours planned
+  // and 2 done save 33.33, not 33.3333. A plan of 0.0001 hours against 10亿 done saturates.
+  const Config& config = SalesConfig();
+  int efficiency = config.FindMetric("efficiency");
+  auto saving = [&](std::string planned, std::string actual) {
+    LogRecord record = SalesLog("整理报价单", "客户A", "5000");
+    record.contents[4].value = std::move(planned);
+    record.contents[5].value = std::move(actual);
+    std::vector<Decimal> found;
+    for (const MetricValue& value : Normalize(config, record).values) {
+      if (value.metric == efficiency) {
+        found.push_back(value.value);
+      }
+    }
+    return found;
+  };
+  CHECK(saving("3小时", "2小时") == std::vector<Decimal>{Decimal::FromUnits(333300)});
+  CHECK(saving("0.0001小时", "10亿小时") ==
+        std::vector<Decimal>{Decimal::FromUnits(std::numeric_limits<int64_t>::min())});
 }
 
 TEST_CASE("Normalize counts content characters", "[normalize]") {
