@@ -483,15 +483,15 @@ struct ListItem {
   bool split = false;
   bool keycap = false;       // written as a keycap digit (1️⃣)
   bool after_space = false;  // a space or tab comes right before it
+  // A colon comes before it, with only spaces or tabs between, and no bracket or keycap sets
+  // it apart.
+  bool after_colon = false;
 };
 
-// A numbered list: its items in order, and the trigger of a heading that ends with a colon
-// before the first item (回款：1、华为2万元 2、小米3万元).
+// A numbered list: its items in order.
 struct NumberedList {
   size_t first_item = 0;  // index into ExtractScratch::items
   size_t item_count = 0;
-  int32_t colon = -1;  // the heading's colon, or -1 without a heading
-  int trigger = -1;    // the heading's trigger, or -1
 };
 
 // Scratch state of one Extract call. Kept per thread so that its vectors keep their
@@ -687,7 +687,33 @@ std::optional<ListItem> ReadListItem(const FoldBuffer& text, const NumberMatch& 
   if (item.value == 0 || item.content < 0 || (!set_apart && !MayStartItem(folded, item.begin))) {
     return std::nullopt;
   }
+  int32_t before = item.begin - 1;
+  while (before >= 0 && (folded[before] == U' ' || folded[before] == U'\t')) {
+    --before;
+  }
+  item.after_colon = !set_apart && before >= 0 && folded[before] == U':';
+  // After a colon, a number that ends its line is the label's value (今日拜访：1.).
+  if (item.after_colon && (folded[item.content] == U'\n' || folded[item.content] == U'\r')) {
+    return std::nullopt;
+  }
   return item;
+}
+
+// Whether folded[begin, end) is only a label: words with no digit and no clause break that end
+// with a colon and optional spaces (新签客户：).
+bool IsOnlyLabel(std::u32string_view folded, int32_t begin, int32_t end) {
+  while (end > begin && (folded[end - 1] == U' ' || folded[end - 1] == U'\t')) {
+    --end;
+  }
+  if (end - begin < 2 || folded[end - 1] != U':') {
+    return false;
+  }
+  for (int32_t i = begin; i < end - 1; ++i) {
+    if ((folded[i] >= U'0' && folded[i] <= U'9') || IsClauseBreak(folded, i)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 // Drops the last list of *lists with its items unless it is kept: a list of two or more
@@ -707,8 +733,7 @@ void DropUnkeptList(std::vector<ListItem>* items, std::vector<NumberedList>* lis
 }
 
 // Finds the numbered lists among numbers: item numbers that start at 1 and count up by one
-// (1、 2、 3、), in the order of the text. Sets each list's heading colon, the colon that only
-// spaces and line breaks separate from its first item (回款：1、 or 回款：\n1、).
+// (1、 2、 3、), in the order of the text.
 void FindNumberedLists(const FoldBuffer& text, const std::vector<NumberMatch>& numbers,
                        std::vector<ListItem>* items, std::vector<NumberedList>* lists) {
   items->clear();
@@ -732,6 +757,16 @@ void FindNumberedLists(const FoldBuffer& text, const std::vector<NumberMatch>& n
       lists->push_back(NumberedList{items->size()});
     } else if (lists->empty() || item->value != next_value) {
       continue;
+    } else if (const ListItem& last = items->back();
+               last.after_colon && IsOnlyLabel(View(text.folded), last.content, item->begin)) {
+      // The last number is the value of the label before it, and this one the value of the
+      // label between them (拜访客户：1. 新签客户：2.), so the list ends before both.
+      items->pop_back();
+      if (--lists->back().item_count == 0) {
+        lists->pop_back();
+      }
+      next_value = 0;
+      continue;
     }
     item->number = static_cast<int>(i);
     items->push_back(*item);
@@ -739,17 +774,6 @@ void FindNumberedLists(const FoldBuffer& text, const std::vector<NumberMatch>& n
     next_value = item->value + 1;
   }
   DropUnkeptList(items, lists);
-
-  std::u32string_view folded = View(text.folded);
-  for (NumberedList& list : *lists) {
-    int32_t before = (*items)[list.first_item].begin - 1;
-    while (before >= 0 && IsAsciiSpace(folded[before])) {
-      --before;
-    }
-    if (before >= 0 && folded[before] == U':') {
-      list.colon = before;
-    }
-  }
 }
 
 // Removes the item numbers of items from *numbers. An item number that ScanNumbers read into
@@ -812,11 +836,10 @@ __attribute__((always_inline)) inline bool MayBeListItem(std::u32string_view fol
   }
 }
 
-// Fills scratch->items and scratch->lists and removes the item numbers from scratch->numbers.
-// Returns whether a list was found. When it returns false, scratch->items and scratch->lists
-// may hold a previous text's lists. Kept out of line, so that MatchInto pays only a call for
-// the common text, whose numbers MayBeListItem all rejects.
-__attribute__((noinline)) bool RemoveNumberedLists(const UnitTable& units,
+// Finds the numbered lists of the text and removes their item numbers from scratch->numbers.
+// Kept out of line, so that MatchInto pays only a call for the common text, whose numbers
+// MayBeListItem all rejects. Then scratch->items and scratch->lists are left as they were.
+__attribute__((noinline)) void RemoveNumberedLists(const UnitTable& units,
                                                    const ScanOptions& options,
                                                    ExtractScratch* scratch) {
   std::u32string_view folded = View(scratch->buffer.folded);
@@ -828,37 +851,11 @@ __attribute__((noinline)) bool RemoveNumberedLists(const UnitTable& units,
     }
   }
   if (!may_hold_item) {
-    return false;
+    return;
   }
   FindNumberedLists(scratch->buffer, scratch->numbers, &scratch->items, &scratch->lists);
-  if (scratch->items.empty()) {
-    return false;
-  }
-  RemoveListItems(scratch->buffer, units, options, scratch->items, &scratch->numbers);
-  return true;
-}
-
-// Inserts the clause around each list's heading colon into scratch->clauses, in order, unless
-// it is there already, and renumbers scratch->number_clause to match.
-__attribute__((noinline)) void AddHeadingClauses(ExtractScratch* scratch) {
-  auto size = static_cast<int32_t>(scratch->buffer.folded.size());
-  std::vector<std::pair<int32_t, int32_t>>& clauses = scratch->clauses;
-  for (const NumberedList& list : scratch->lists) {
-    if (list.colon < 0) {
-      continue;
-    }
-    std::pair<int32_t, int32_t> heading = ClauseAround(scratch->breaks, size, list.colon);
-    auto at = std::lower_bound(clauses.begin(), clauses.end(), heading);
-    if (at != clauses.end() && at->first == heading.first) {
-      continue;
-    }
-    auto index = static_cast<int>(at - clauses.begin());
-    clauses.insert(at, heading);
-    for (int& clause : scratch->number_clause) {
-      if (clause >= index) {
-        ++clause;
-      }
-    }
+  if (!scratch->items.empty()) {
+    RemoveListItems(scratch->buffer, units, options, scratch->items, &scratch->numbers);
   }
 }
 
@@ -1547,11 +1544,6 @@ struct Extractor::Impl {
   // Binds every number to at most one trigger and every trigger to at most one counting
   // number, filling scratch->binding.
   void BindNumbers(ExtractScratch* scratch) const;
-  // Binds the first number of each item of a list with a heading (签约：1. 华为5万 2. 小米3万)
-  // to the heading's trigger, when BindNumbers left it unbound, no trigger lies in the item,
-  // the rule fits it and it starts within max_gap of the item's start. Unlike other triggers,
-  // a heading's trigger counts once per item.
-  void BindListHeadings(ExtractScratch* scratch) const;
   // Appends the matches of rule's pattern inside folded code points [begin, end).
   void FindTriggers(const FoldBuffer& text, int rule, int32_t begin, int32_t end,
                     std::vector<Trigger>* out) const;
@@ -1979,59 +1971,6 @@ void Extractor::Impl::BindNumbers(ExtractScratch* scratch) const {
   }
 }
 
-__attribute__((noinline)) void Extractor::Impl::BindListHeadings(ExtractScratch* scratch) const {
-  auto size = static_cast<int32_t>(scratch->buffer.folded.size());
-  for (NumberedList& list : scratch->lists) {
-    if (list.colon < 0) {
-      continue;
-    }
-    // The heading's trigger is the last one that ends within max_gap before the colon, in the
-    // colon's clause (回款情况：).
-    for (size_t t = 0; t < scratch->triggers.size(); ++t) {
-      const Trigger& trigger = scratch->triggers[t];
-      auto [clause_begin, clause_end] = scratch->clauses[trigger.clause];
-      bool heads = clause_begin <= list.colon && list.colon < clause_end &&
-                   trigger.end <= list.colon &&
-                   list.colon - trigger.end <= rules[trigger.rule].max_gap;
-      if (heads && (list.trigger < 0 || scratch->triggers[list.trigger].end < trigger.end)) {
-        list.trigger = static_cast<int>(t);
-      }
-    }
-    if (list.trigger < 0) {
-      continue;
-    }
-    const Trigger& heading = scratch->triggers[list.trigger];
-
-    for (size_t k = 0; k < list.item_count; ++k) {
-      const ListItem& item = scratch->items[list.first_item + k];
-      // An item ends where the next one starts, and the last one at the end of its clause.
-      int32_t item_end = ClauseAround(scratch->breaks, size, item.content).second;
-      if (k + 1 < list.item_count) {
-        item_end = std::min(item_end, scratch->items[list.first_item + k + 1].begin);
-      }
-      bool own_trigger = std::any_of(
-          scratch->triggers.begin(), scratch->triggers.end(), [&](const Trigger& trigger) {
-            return trigger.begin >= item.content && trigger.begin < item_end;
-          });
-      if (own_trigger) {
-        continue;
-      }
-      auto first = std::lower_bound(
-          scratch->numbers.begin(), scratch->numbers.end(), item.content,
-          [](const NumberMatch& number, int32_t position) { return number.begin < position; });
-      if (first == scratch->numbers.end() || first->begin >= item_end) {
-        continue;
-      }
-      auto number = static_cast<size_t>(first - scratch->numbers.begin());
-      if (scratch->binding[number] < 0 && !first->identifier && !first->unreadable &&
-          first->begin - item.content <= rules[heading.rule].max_gap &&
-          Fit(heading.rule, *first) >= 0) {
-        scratch->binding[number] = list.trigger;
-      }
-    }
-  }
-}
-
 std::vector<Extraction> Extractor::Extract(std::string_view text) const {
   std::vector<Extraction> out;
   ExtractInto(text, &out);
@@ -2086,7 +2025,10 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
   ScanNumbers(scratch.buffer, impl_->units, scan_options, *impl_->marks, &scratch.numbers,
               &scratch.marked);
   // The item numbers of numbered lists count nothing, so they are removed before binding.
-  bool has_lists = RemoveNumberedLists(impl_->units, scan_options, &scratch);
+  // NOTE: a trigger in a list's heading counts no item on the lines below it (回款： and then
+  // 1、华为2万元 and 2、小米3万元 count nothing), because a trigger binds only within its
+  // clause. Binding it to every item counted a heading's own total and total lines twice.
+  RemoveNumberedLists(impl_->units, scan_options, &scratch);
   if (scratch.numbers.empty()) {
     out->clear();
     return;
@@ -2130,11 +2072,6 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
     }
     scratch.number_clause.push_back(static_cast<int>(scratch.clauses.size()) - 1);
   }
-  // The clause of a list's heading is searched too, because its trigger may count the numbers
-  // of the items (回款：\n1、华为2万元).
-  if (has_lists) {
-    AddHeadingClauses(&scratch);
-  }
   scratch.clause_aspect.assign(scratch.clauses.size(), std::nullopt);
   impl_->CollectTriggers(&scratch);
   if (scratch.triggers.empty()) {
@@ -2143,9 +2080,6 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
   }
 
   impl_->BindNumbers(&scratch);
-  if (has_lists) {
-    impl_->BindListHeadings(&scratch);
-  }
   out->clear();
   for (size_t i = 0; i < scratch.numbers.size(); ++i) {
     if (scratch.binding[i] < 0) {

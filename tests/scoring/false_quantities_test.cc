@@ -269,24 +269,19 @@ TEST_CASE("Numbered list items count nothing", "[extract]") {
         "visits=2; deals=30000; ");
 }
 
-TEST_CASE("List heading counts each item", "[extract]") {
-  CheckReadings({{"签约：1. 华为5万 2. 小米3万", "deals=50000; deals=30000; "},
-                 {"回款：\n1、华为2万元\n2、小米3万元", "deals=20000; deals=30000; "},
-                 {"回款：\n１、华为２万元\n２、小米３万元", "deals=20000; deals=30000; "},
-                 {"签约：(1)华为5万 (2)小米3万", "deals=50000; deals=30000; "},
-                 {"今天回款情况：\n1、华为2万元\n2、小米3万元", "deals=20000; deals=30000; "},
-                 // Beyond max_gap from the item's start, or after a trigger of its own, a number
-                 // does not take the heading's trigger.
-                 {"签约：\n1、华为公司的年度服务合同5万\n2、小米3万", "deals=30000; "},
-                 {"回款：\n1、拜访华为2家\n2、小米3万元", "deals=30000; visits=2; "},
-                 // Without a colon the line before is no heading.
-                 {"回款\n1、华为2万元\n2、小米3万元", ""}});
-  // The heading's cues apply to every item.
-  std::vector<Extraction> found = Deals().Extract("计划签约：\n1、华为5万\n2、小米3万");
-  INFO(Describe(found));
-  REQUIRE(found.size() == 2);
-  CHECK(found[0].aspect == Aspect::kPlanned);
-  CHECK(found[1].aspect == Aspect::kPlanned);
+TEST_CASE("List heading counts its clause only", "[extract]") {
+  // A heading's trigger binds as any trigger does, within its own clause, so it counts neither
+  // the items on the lines below it nor the total lines of the list a second time.
+  // The point after an ASCII item number ends a clause, unlike 、.
+  CheckReadings({{"签约：1. 华为5万 2. 小米3万", ""},
+                 {"签约：1、华为5万 2、小米3万", "deals=50000; "},
+                 {"回款：\n1、华为2万元\n2、小米3万元", ""},
+                 {"今天回款情况：\n1、华为2万元\n2、小米3万元", ""},
+                 {"今日回款5万：\n1、华为2万\n2、小米3万", "deals=50000; "},
+                 {"今日拜访3家：1、华为 2位 2、小米 3位", "visits=3; "},
+                 {"签约：\n1、华为5万\n2、小米3万\n3、签约总额8万", "deals=80000; "},
+                 {"回款：\n1、华为 11.3到账2万元\n2、小米 11.5到账3万元", ""},
+                 {"拜访客户：\n1、华为 A座1203\n2、小米 B座806", ""}});
 }
 
 TEST_CASE("Enclosed item numbers stand alone", "[extract]") {
@@ -334,6 +329,9 @@ TEST_CASE("Label values are no list markers", "[extract]") {
                  {"拜访5家。回款：8000.", "visits=5; deals=8000; "},
                  {"今日拜访客户：5、签约：2单、回款：3万", "visits=5; deals=30000; "},
                  {"拜访客户：12.", "visits=12; "},
+                 // Label values that count up are no list (今日拜访：1. then 今日签约：2.).
+                 {"今日拜访：1.\n今日签约：2.\n回款：3万元", "visits=1; deals=2; deals=30000; "},
+                 {"拜访客户：1. 新签客户：2. 回款：3万", "visits=1; deals=30000; "},
                  {"拜访客户（数量：3）", "visits=3; "}});
 }
 
