@@ -552,11 +552,53 @@ bool IsListMarker(const FoldBuffer& text, const NumberMatch& number) {
   return before < 0 || folded[before] == U':' || IsClauseBreak(folded, before);
 }
 
+// Returns the end of a month written with 月 that starts at folded[begin], with a year before it
+// or a day after it: 2026年11月, 11月3日 or 11月3号. Returns -1 for anything else, a lone 11月
+// included. ReadDateAt reads the full 2026年11月3日.
+int32_t ChineseMonthEnd(std::u32string_view folded, int32_t begin) {
+  auto size = static_cast<int32_t>(folded.size());
+  // Reads up to max_digits ASCII digits at *i into *value and returns how many it read.
+  auto read_digits = [&](int32_t* i, int max_digits, int* value) {
+    int count = 0;
+    *value = 0;
+    while (count < max_digits && *i < size && folded[*i] >= U'0' && folded[*i] <= U'9') {
+      *value = *value * 10 + static_cast<int>(folded[*i] - U'0');
+      ++*i;
+      ++count;
+    }
+    return count;
+  };
+
+  int32_t i = begin;
+  int value = 0;
+  int digits = read_digits(&i, 4, &value);
+  bool has_year = digits == 4 && i < size && folded[i] == U'年' && value >= 1990 && value <= 2099;
+  if (has_year) {
+    ++i;
+    digits = read_digits(&i, 2, &value);
+  } else if (digits > 2) {
+    return -1;
+  }
+  if (digits == 0 || value < 1 || value > 12 || i >= size || folded[i] != U'月') {
+    return -1;
+  }
+  ++i;
+  int32_t month_end = i;
+  digits = read_digits(&i, 2, &value);
+  bool has_day = digits > 0 && value >= 1 && value <= 31 && i < size &&
+                 (folded[i] == U'日' || folded[i] == U'号');
+  if (has_day) {
+    return i + 1;
+  }
+  return has_year ? month_end : -1;
+}
+
 // Returns the length of a date that directly follows a trigger and directly precedes the
 // number after it, with only spaces around the date, such as the 2026-11-03 of
-// 签约2026-11-03 5000元, or 0. ScanNumbers skips a date, which only dates the work, so it does
-// not move the amount away from the trigger. A word between the date and the number (回款
-// 2026-11-03 欠款5000元) leaves the date counted, because that word may name other money.
+// 签约2026-11-03 5000元, or 0. A month written with 月 counts as a date here (2026年11月, 11月3号).
+// ScanNumbers skips a date, which only dates the work, so it does not move the amount away
+// from the trigger. A word between the date and the number (回款2026-11-03 欠款5000元) leaves
+// the date counted, because that word may name other money.
 int32_t DateLengthBetween(std::u32string_view folded, int32_t begin, int32_t end) {
   auto skip_spaces = [folded](int32_t i) {
     while (i < static_cast<int32_t>(folded.size()) && folded[i] == U' ') {
@@ -569,10 +611,11 @@ int32_t DateLengthBetween(std::u32string_view folded, int32_t begin, int32_t end
     return 0;
   }
   std::optional<TextDate> date = ReadDateAt(folded, start);
-  if (!date || skip_spaces(date->end) != end) {
+  int32_t date_end = date ? date->end : ChineseMonthEnd(folded, start);
+  if (date_end < 0 || skip_spaces(date_end) != end) {
     return 0;
   }
-  return date->end - start;
+  return date_end - start;
 }
 
 // Whether number is a bare number written in enclosed digits (① or ⑴). Such a number only

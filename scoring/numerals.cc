@@ -434,6 +434,7 @@ class NumberReader {
   // Whether the digits at begin follow an identifier label. followed_by_unit is true when a
   // unit or measure word comes after the digits.
   bool IsIdentifierContext(int32_t begin, bool followed_by_unit) const;
+  bool EndsMonthDay(int32_t i) const;
   int32_t RangeSeparatorLength(int32_t i) const;
   Core ReadUpperEnd(int32_t begin) const;
   bool ReadRangeEnd(Core* core, bool chinese, bool* range) const;
@@ -1367,8 +1368,21 @@ bool NumberReader::IsIdentifierContext(int32_t begin, bool followed_by_unit) con
   if (label == U'码') {
     return !followed_by_unit;
   }
-  return label == U'号' || label == U'#' ||
+  if (label == U'号') {
+    return !EndsMonthDay(i);
+  }
+  return label == U'#' ||
          ((label == U'o' || label == U'O') && (At(i - 1) == U'N' || At(i - 1) == U'n'));
+}
+
+// Whether the 号 at text[i] ends a day of a month (11月3号), which dates what follows rather
+// than labelling it: in 回款11月3号5万元 the 5万元 is an amount.
+bool NumberReader::EndsMonthDay(int32_t i) const {
+  int32_t digits = 0;
+  while (digits < 2 && IsAsciiDigit(At(i - 1 - digits))) {
+    ++digits;
+  }
+  return digits > 0 && At(i - 1 - digits) == U'月';
 }
 
 // Inline, because the direct path calls it for every number it reads.
@@ -2274,6 +2288,7 @@ std::optional<TextDate> ReadDateAt(std::u32string_view text, int32_t begin) {
   };
 
   TextDate date;
+  bool closed = false;
   int first = 0;
   int first_digits = read_digits(8, &first);
   if (first_digits == 8) {
@@ -2298,11 +2313,14 @@ std::optional<TextDate> ReadDateAt(std::u32string_view text, int32_t begin) {
     }
     if (chinese && (at(i) == U'日' || at(i) == U'号')) {
       ++i;
+      closed = true;
     }
   } else {
     return std::nullopt;
   }
-  if (IsAsciiDigit(at(i)) || !IsCalendarDate(date.year, date.month, date.day)) {
+  // After 日 or 号 the date has ended, so a digit there starts the next number
+  // (2026年11月3日5万元).
+  if ((!closed && IsAsciiDigit(at(i))) || !IsCalendarDate(date.year, date.month, date.day)) {
     return std::nullopt;
   }
   date.end = i;

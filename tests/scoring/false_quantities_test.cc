@@ -325,6 +325,23 @@ TEST_CASE("Date between trigger and amount", "[extract]") {
                  {"签约2026-11-03 2026-11-04 5000元", ""}});
 }
 
+TEST_CASE("Chinese month before an amount", "[extract]") {
+  CheckReadings({{"回款11月3号5万元", "deals=50000; "},
+                 {"签约11月3号 5000元", "deals=5000; "},
+                 {"签约11月13日 5000元", "deals=5000; "},
+                 {"签约2026年11月3日5万元", "deals=50000; "},
+                 {"签约2026年11月 5万元", "deals=50000; "},
+                 // The date itself is never an amount.
+                 {"回款11月3号", ""},
+                 {"签约2026年11月", ""},
+                 // As for other dates, a comma or a word before the amount keeps it apart.
+                 {"回款11月13号，欠款5000元", ""},
+                 {"回款2026年11月，欠款5000元", ""},
+                 {"回款2026年11月 欠款5000元", ""},
+                 // 13月 is no month, so the gap stays too long.
+                 {"签约2026年13月 5万元", ""}});
+}
+
 TEST_CASE("Label values are no list markers", "[extract]") {
   // A number after its trigger is the value of a label, however it is closed.
   CheckReadings({{"签约华为（合同额：30000）", "deals=30000; "},
