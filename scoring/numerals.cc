@@ -435,6 +435,7 @@ class NumberReader {
   // unit or measure word comes after the digits.
   bool IsIdentifierContext(int32_t begin, bool followed_by_unit) const;
   bool EndsMonthDay(int32_t i) const;
+  bool IsScaledDigitPair(const Core& core) const;
   int32_t RangeSeparatorLength(int32_t i) const;
   Core ReadUpperEnd(int32_t begin) const;
   bool ReadRangeEnd(Core* core, bool chinese, bool* range) const;
@@ -1174,7 +1175,7 @@ bool NumberReader::ReadRangeEnd(Core* core, bool chinese, bool* range) const {
     return ReadScaledRangeEnd(core, chinese, range);
   }
   char32_t separator = At(core->end);
-  if (separator == U'、') {
+  if (separator == U'、' && !IsScaledDigitPair(*core)) {
     return ReadListedRangeEnd(core, range);
   }
 
@@ -1334,6 +1335,23 @@ bool NumberReader::MarkUnreadableRange(const Core& upper, Core* core, bool* rang
   core->scale = upper.scale;
   *range = true;
   return true;
+}
+
+// Whether core is one digit that 、 and a digit with a scale or place follow, and the two digits
+// name a range as in 三四万 (IsRangePair): 3、4万 or 三、四千, which read like 3-4万. Other pairs
+// (2、5万) and a longer number on either side (2、30万, 12、3万) keep 、 a list separator.
+bool NumberReader::IsScaledDigitPair(const Core& core) const {
+  auto digit_at = [this](int32_t i) {
+    char32_t cp = At(i);
+    return IsAsciiDigit(cp) ? static_cast<int>(cp - U'0') : ChineseDigit(cp);
+  };
+  char32_t before = At(core.end - 2);
+  bool lone_lower =
+      digit_at(core.end - 2) < 0 && ChineseUnit(before) == 0 && before != U'.' && before != U'点';
+  int low = digit_at(core.end - 1);
+  int high = digit_at(core.end + 1);
+  return lone_lower && low >= 0 && high >= 0 && IsRangePair(low, high) &&
+         ChineseUnit(At(core.end + 2)) >= 100;
 }
 
 // Extends core over 4 in 3、4家, which names the range 3 to 4 like 三四家. Unlike the other
