@@ -618,6 +618,29 @@ int32_t DateLengthBetween(std::u32string_view folded, int32_t begin, int32_t end
   return date_end - start;
 }
 
+// Returns the length of an identifier such as the phone number of 回款客户电话138 1234 5678 3000元
+// that starts after trigger_end and that only spaces separate from the number at index number,
+// or 0. Like a date, an identifier names no amount, so it does not move the number away from
+// the trigger. The number needs a unit or a scale, because a bare number right after an
+// identifier may still belong to it (an extension).
+int32_t IdentifierLengthBefore(const ExtractScratch& scratch, size_t number, int32_t trigger_end) {
+  const NumberMatch& quantity = scratch.numbers[number];
+  if (number == 0 || (quantity.unit_class == UnitClass::kNone && !quantity.scaled)) {
+    return 0;
+  }
+  const NumberMatch& previous = scratch.numbers[number - 1];
+  if (!previous.identifier || previous.unreadable || previous.begin < trigger_end) {
+    return 0;
+  }
+  std::u32string_view folded = View(scratch.buffer.folded);
+  for (int32_t i = previous.end; i < quantity.begin; ++i) {
+    if (folded[i] != U' ') {
+      return 0;
+    }
+  }
+  return previous.end - previous.begin;
+}
+
 // Whether number is a bare number written in enclosed digits (① or ⑴). Such a number only
 // numbers an item, wherever it is, even right after a trigger (签约：①华为5万).
 bool IsEnclosedItemNumber(const FoldBuffer& text, const NumberMatch& number) {
@@ -1931,10 +1954,13 @@ int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
       gap = trigger_first ? quantity.begin - trigger.end : trigger.begin - quantity.end;
     }
     int max_gap = rules[trigger.rule].max_gap;
-    // Only a date in the trigger's own clause is skipped, so 回款2026-11-03，欠款5000元 is no
-    // payment of 5000.
+    // Only a date or an identifier in the trigger's own clause is skipped, so
+    // 回款2026-11-03，欠款5000元 is no payment of 5000.
     if (gap > max_gap && trigger_first && !overlaps && trigger.clause == clause) {
       gap -= DateLengthBetween(View(scratch.buffer.folded), trigger.end, quantity.begin);
+      if (gap > max_gap) {
+        gap -= IdentifierLengthBefore(scratch, number, trigger.end);
+      }
     }
     if (gap > max_gap) {
       continue;

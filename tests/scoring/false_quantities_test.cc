@@ -1,7 +1,8 @@
 // Tests for text next to a trigger that looks like a quantity but is not one. The cases are phone
 // numbers in groups, dates in spaced groups or eight digits, a + before a new word, names that
 // start with a scale character, digit groups too large for any number, list item markers,
-// numbered lists, a date between a trigger and its amount, and the 、 of a colloquial range.
+// numbered lists, a date or a phone number between a trigger and its amount, and the 、 of a
+// colloquial range.
 #include <initializer_list>
 #include <string>
 #include <vector>
@@ -359,6 +360,15 @@ TEST_CASE("Colloquial range before a scale", "[extract]") {
   CHECK(found[0].quantity.approximate);
   CHECK(found[0].quantity.low.ToString() == "30000");
   CHECK(found[0].quantity.high.ToString() == "40000");
+}
+
+TEST_CASE("Amount after a spaced phone", "[extract]") {
+  CheckReadings({{"回款客户电话138 1234 5678 3000元", "deals=0 identifier; deals=3000; "},
+                 {"回款订单号20261102001 5万元", "deals=20261102001 identifier; deals=50000; "},
+                 // A word between the phone and the amount may name other money.
+                 {"回款客户电话138 1234 5678 欠款3000元", "deals=0 identifier; "},
+                 // A bare number after the phone may still belong to it.
+                 {"回款客户电话138 1234 5678 3000", "deals=0 identifier; "}});
 }
 
 TEST_CASE("Label values are no list markers", "[extract]") {
