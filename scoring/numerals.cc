@@ -1362,8 +1362,10 @@ bool NumberReader::ReadListedRangeEnd(Core* core, bool* range) const {
   if (!IsAsciiDigit(At(upper_begin)) && ChineseDigit(At(upper_begin)) < 0) {
     return true;
   }
+  // A place on the upper end (2、5千) would leave the lower end unscaled (2 to 5000), so it makes
+  // a list, like a scale does (2、5万).
   Core upper = ReadCore(upper_begin);
-  if (!upper.ok || upper.approximate || upper.scale != 0 || upper.identifier ||
+  if (!upper.ok || upper.approximate || upper.scale != 0 || upper.hundreds || upper.identifier ||
       upper.unreadable || At(upper.end) == U'、' || !(core->value.low < upper.value.low)) {
     return true;
   }

@@ -353,6 +353,8 @@ TEST_CASE("Colloquial range before a scale", "[extract]") {
                  // a list, not a range.
                  {"2、30万订单已签约", "deals=300000; "},
                  {"2、5万元回款已到账", "deals=50000; "},
+                 {"签约2、5千元", "deals=5000; "},
+                 {"拜访2、5百家", "visits=500; "},
                  {"签约4、3万", "deals=30000; "}});
 
   std::vector<Extraction> found = Deals().Extract("签约3、4万");
