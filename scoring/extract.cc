@@ -552,11 +552,53 @@ bool IsListMarker(const FoldBuffer& text, const NumberMatch& number) {
   return before < 0 || folded[before] == U':' || IsClauseBreak(folded, before);
 }
 
+// Returns the end of a month written with 月 that starts at folded[begin], with a year before it
+// or a day after it: 2026年11月, 11月3日 or 11月3号. Returns -1 for anything else, a lone 11月
+// included. ReadDateAt reads the full 2026年11月3日.
+int32_t ChineseMonthEnd(std::u32string_view folded, int32_t begin) {
+  auto size = static_cast<int32_t>(folded.size());
+  // Reads up to max_digits ASCII digits at *i into *value and returns how many it read.
+  auto read_digits = [&](int32_t* i, int max_digits, int* value) {
+    int count = 0;
+    *value = 0;
+    while (count < max_digits && *i < size && folded[*i] >= U'0' && folded[*i] <= U'9') {
+      *value = *value * 10 + static_cast<int>(folded[*i] - U'0');
+      ++*i;
+      ++count;
+    }
+    return count;
+  };
+
+  int32_t i = begin;
+  int value = 0;
+  int digits = read_digits(&i, 4, &value);
+  bool has_year = digits == 4 && i < size && folded[i] == U'年' && value >= 1990 && value <= 2099;
+  if (has_year) {
+    ++i;
+    digits = read_digits(&i, 2, &value);
+  } else if (digits > 2) {
+    return -1;
+  }
+  if (digits == 0 || value < 1 || value > 12 || i >= size || folded[i] != U'月') {
+    return -1;
+  }
+  ++i;
+  int32_t month_end = i;
+  digits = read_digits(&i, 2, &value);
+  bool has_day = digits > 0 && value >= 1 && value <= 31 && i < size &&
+                 (folded[i] == U'日' || folded[i] == U'号');
+  if (has_day) {
+    return i + 1;
+  }
+  return has_year ? month_end : -1;
+}
+
 // Returns the length of a date that directly follows a trigger and directly precedes the
 // number after it, with only spaces around the date, such as the 2026-11-03 of
-// 签约2026-11-03 5000元, or 0. ScanNumbers skips a date, which only dates the work, so it does
-// not move the amount away from the trigger. A word between the date and the number (回款
-// 2026-11-03 欠款5000元) leaves the date counted, because that word may name other money.
+// 签约2026-11-03 5000元, or 0. A month written with 月 counts as a date here (2026年11月, 11月3号).
+// ScanNumbers skips a date, which only dates the work, so it does not move the amount away
+// from the trigger. A word between the date and the number (回款2026-11-03 欠款5000元) leaves
+// the date counted, because that word may name other money.
 int32_t DateLengthBetween(std::u32string_view folded, int32_t begin, int32_t end) {
   auto skip_spaces = [folded](int32_t i) {
     while (i < static_cast<int32_t>(folded.size()) && folded[i] == U' ') {
@@ -569,10 +611,34 @@ int32_t DateLengthBetween(std::u32string_view folded, int32_t begin, int32_t end
     return 0;
   }
   std::optional<TextDate> date = ReadDateAt(folded, start);
-  if (!date || skip_spaces(date->end) != end) {
+  int32_t date_end = date ? date->end : ChineseMonthEnd(folded, start);
+  if (date_end < 0 || skip_spaces(date_end) != end) {
     return 0;
   }
-  return date->end - start;
+  return date_end - start;
+}
+
+// Returns the length of an identifier such as the phone number of 回款客户电话138 1234 5678 3000元
+// that starts after trigger_end and that only spaces separate from the number at index number,
+// or 0. Like a date, an identifier names no amount, so it does not move the number away from
+// the trigger. The number needs a unit or a scale, because a bare number right after an
+// identifier may still belong to it (an extension).
+int32_t IdentifierLengthBefore(const ExtractScratch& scratch, size_t number, int32_t trigger_end) {
+  const NumberMatch& quantity = scratch.numbers[number];
+  if (number == 0 || (quantity.unit_class == UnitClass::kNone && !quantity.scaled)) {
+    return 0;
+  }
+  const NumberMatch& previous = scratch.numbers[number - 1];
+  if (!previous.identifier || previous.unreadable || previous.begin < trigger_end) {
+    return 0;
+  }
+  std::u32string_view folded = View(scratch.buffer.folded);
+  for (int32_t i = previous.end; i < quantity.begin; ++i) {
+    if (folded[i] != U' ') {
+      return 0;
+    }
+  }
+  return previous.end - previous.begin;
 }
 
 // Whether number is a bare number written in enclosed digits (① or ⑴). Such a number only
@@ -1880,10 +1946,13 @@ int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
       gap = trigger_first ? quantity.begin - trigger.end : trigger.begin - quantity.end;
     }
     int max_gap = rules[trigger.rule].max_gap;
-    // Only a date in the trigger's own clause is skipped, so 回款2026-11-03，欠款5000元 is no
-    // payment of 5000.
+    // Only a date or an identifier in the trigger's own clause is skipped, so
+    // 回款2026-11-03，欠款5000元 is no payment of 5000.
     if (gap > max_gap && trigger_first && !overlaps && trigger.clause == clause) {
       gap -= DateLengthBetween(View(scratch.buffer.folded), trigger.end, quantity.begin);
+      if (gap > max_gap) {
+        gap -= IdentifierLengthBefore(scratch, number, trigger.end);
+      }
     }
     if (gap > max_gap) {
       continue;

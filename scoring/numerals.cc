@@ -434,6 +434,8 @@ class NumberReader {
   // Whether the digits at begin follow an identifier label. followed_by_unit is true when a
   // unit or measure word comes after the digits.
   bool IsIdentifierContext(int32_t begin, bool followed_by_unit) const;
+  bool EndsMonthDay(int32_t i) const;
+  bool IsScaledDigitPair(const Core& core) const;
   int32_t RangeSeparatorLength(int32_t i) const;
   Core ReadUpperEnd(int32_t begin) const;
   bool ReadRangeEnd(Core* core, bool chinese, bool* range) const;
@@ -1173,7 +1175,7 @@ bool NumberReader::ReadRangeEnd(Core* core, bool chinese, bool* range) const {
     return ReadScaledRangeEnd(core, chinese, range);
   }
   char32_t separator = At(core->end);
-  if (separator == U'、') {
+  if (separator == U'、' && !IsScaledDigitPair(*core)) {
     return ReadListedRangeEnd(core, range);
   }
 
@@ -1335,6 +1337,23 @@ bool NumberReader::MarkUnreadableRange(const Core& upper, Core* core, bool* rang
   return true;
 }
 
+// Whether core is one digit that 、 and a digit with a scale or place follow, and the two digits
+// name a range as in 三四万 (IsRangePair): 3、4万 or 三、四千, which read like 3-4万. Other pairs
+// (2、5万) and a longer number on either side (2、30万, 12、3万) keep 、 a list separator.
+bool NumberReader::IsScaledDigitPair(const Core& core) const {
+  auto digit_at = [this](int32_t i) {
+    char32_t cp = At(i);
+    return IsAsciiDigit(cp) ? static_cast<int>(cp - U'0') : ChineseDigit(cp);
+  };
+  char32_t before = At(core.end - 2);
+  bool lone_lower =
+      digit_at(core.end - 2) < 0 && ChineseUnit(before) == 0 && before != U'.' && before != U'点';
+  int low = digit_at(core.end - 1);
+  int high = digit_at(core.end + 1);
+  return lone_lower && low >= 0 && high >= 0 && IsRangePair(low, high) &&
+         ChineseUnit(At(core.end + 2)) >= 100;
+}
+
 // Extends core over 4 in 3、4家, which names the range 3 to 4 like 三四家. Unlike the other
 // range separators, 、 also lists numbers, so anything that is not a higher plain number
 // before a non-list character leaves core as it is and returns true.
@@ -1343,8 +1362,10 @@ bool NumberReader::ReadListedRangeEnd(Core* core, bool* range) const {
   if (!IsAsciiDigit(At(upper_begin)) && ChineseDigit(At(upper_begin)) < 0) {
     return true;
   }
+  // A place on the upper end (2、5千) would leave the lower end unscaled (2 to 5000), so it makes
+  // a list, like a scale does (2、5万).
   Core upper = ReadCore(upper_begin);
-  if (!upper.ok || upper.approximate || upper.scale != 0 || upper.identifier ||
+  if (!upper.ok || upper.approximate || upper.scale != 0 || upper.hundreds || upper.identifier ||
       upper.unreadable || At(upper.end) == U'、' || !(core->value.low < upper.value.low)) {
     return true;
   }
@@ -1367,8 +1388,21 @@ bool NumberReader::IsIdentifierContext(int32_t begin, bool followed_by_unit) con
   if (label == U'码') {
     return !followed_by_unit;
   }
-  return label == U'号' || label == U'#' ||
+  if (label == U'号') {
+    return !EndsMonthDay(i);
+  }
+  return label == U'#' ||
          ((label == U'o' || label == U'O') && (At(i - 1) == U'N' || At(i - 1) == U'n'));
+}
+
+// Whether the 号 at text[i] ends a day of a month (11月3号), which dates what follows rather
+// than labelling it: in 回款11月3号5万元 the 5万元 is an amount.
+bool NumberReader::EndsMonthDay(int32_t i) const {
+  int32_t digits = 0;
+  while (digits < 2 && IsAsciiDigit(At(i - 1 - digits))) {
+    ++digits;
+  }
+  return digits > 0 && At(i - 1 - digits) == U'月';
 }
 
 // Inline, because the direct path calls it for every number it reads.
@@ -2274,6 +2308,7 @@ std::optional<TextDate> ReadDateAt(std::u32string_view text, int32_t begin) {
   };
 
   TextDate date;
+  bool closed = false;
   int first = 0;
   int first_digits = read_digits(8, &first);
   if (first_digits == 8) {
@@ -2298,11 +2333,14 @@ std::optional<TextDate> ReadDateAt(std::u32string_view text, int32_t begin) {
     }
     if (chinese && (at(i) == U'日' || at(i) == U'号')) {
       ++i;
+      closed = true;
     }
   } else {
     return std::nullopt;
   }
-  if (IsAsciiDigit(at(i)) || !IsCalendarDate(date.year, date.month, date.day)) {
+  // After 日 or 号 the date has ended, so a digit there starts the next number
+  // (2026年11月3日5万元).
+  if ((!closed && IsAsciiDigit(at(i))) || !IsCalendarDate(date.year, date.month, date.day)) {
     return std::nullopt;
   }
   date.end = i;

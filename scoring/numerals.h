@@ -200,7 +200,8 @@ struct TextDate {
 // Reads a date that starts at text[begin]: 2026-11-03, 2026/11/03, 2026.11.03, 2026 11 03,
 // 20261103 or 2026年11月3日 (日 or 号 may be left out). As for the dates that ScanNumbers skips,
 // the year must lie from 1990 to 2099 and the day must be on the calendar (20260230 is no
-// date). Returns nullopt for anything else, and when a digit follows the day.
+// date). Returns nullopt for anything else, and when a digit follows the day directly rather
+// than after 日 or 号.
 std::optional<TextDate> ReadDateAt(std::u32string_view text, int32_t begin);
 
 }  // namespace logbridge::scoring

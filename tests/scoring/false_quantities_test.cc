@@ -1,7 +1,8 @@
 // Tests for text next to a trigger that looks like a quantity but is not one. The cases are phone
 // numbers in groups, dates in spaced groups or eight digits, a + before a new word, names that
 // start with a scale character, digit groups too large for any number, list item markers,
-// numbered lists and a date between a trigger and its amount.
+// numbered lists, a date or a phone number between a trigger and its amount, and the 、 of a
+// colloquial range.
 #include <initializer_list>
 #include <string>
 #include <vector>
@@ -223,7 +224,7 @@ TEST_CASE("List item markers are no quantities", "[extract]") {
     CHECK(Describe(Deals().Extract(item + "签约5万元")) == "deals=50000; ");
   }
   // Not at the start of a clause, or followed by a number or a unit, a number still counts.
-  CHECK(Describe(Deals().Extract("签约3、4万")) == "deals=40000; ");
+  CHECK(Describe(Deals().Extract("签约3、4万")) == "deals=35000; ");
   CHECK(Describe(Deals().Extract("拜访3、4家")) == "visits=3.5; ");
   CHECK(Describe(Deals().Extract("3、4家客户已拜访")) == "visits=3.5; ");
   CHECK(Describe(Deals().Extract("拜访客户2)")) == "visits=2; ");
@@ -318,6 +319,53 @@ TEST_CASE("Date between trigger and amount", "[extract]") {
                  {"签约2026-11-03，对方还欠5000元", ""},
                  // Only one date is skipped.
                  {"签约2026-11-03 2026-11-04 5000元", ""}});
+}
+
+TEST_CASE("Chinese month before an amount", "[extract]") {
+  CheckReadings({{"回款11月3号5万元", "deals=50000; "},
+                 {"签约11月3号 5000元", "deals=5000; "},
+                 {"签约11月13日 5000元", "deals=5000; "},
+                 {"签约2026年11月3日5万元", "deals=50000; "},
+                 {"签约2026年11月 5万元", "deals=50000; "},
+                 // The date itself is never an amount.
+                 {"回款11月3号", ""},
+                 {"签约2026年11月", ""},
+                 // As for other dates, a comma or a word before the amount keeps it apart.
+                 {"回款11月13号，欠款5000元", ""},
+                 {"回款2026年11月，欠款5000元", ""},
+                 {"回款2026年11月 欠款5000元", ""},
+                 // 13月 is no month, so the gap stays too long.
+                 {"签约2026年13月 5万元", ""}});
+}
+
+TEST_CASE("Colloquial range before a scale", "[extract]") {
+  CheckReadings({{"签约3、4万", "deals=35000; "},
+                 {"签约三、四万", "deals=35000; "},
+                 {"签约3、4千元", "deals=3500; "},
+                 {"拜访3、4家", "visits=3.5; "},
+                 {"签约3、5万", "deals=40000; "},
+                 // Digits that name no range as 三四 does, or two digits on either side, make
+                 // a list, not a range.
+                 {"2、30万订单已签约", "deals=300000; "},
+                 {"2、5万元回款已到账", "deals=50000; "},
+                 {"签约2、5千元", "deals=5000; "},
+                 {"拜访2、5百家", "visits=500; "},
+                 {"签约4、3万", "deals=30000; "}});
+
+  std::vector<Extraction> found = Deals().Extract("签约3、4万");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].quantity.approximate);
+  CHECK(found[0].quantity.low.ToString() == "30000");
+  CHECK(found[0].quantity.high.ToString() == "40000");
+}
+
+TEST_CASE("Amount after a spaced phone", "[extract]") {
+  CheckReadings({{"回款客户电话138 1234 5678 3000元", "deals=0 identifier; deals=3000; "},
+                 {"回款订单号20261102001 5万元", "deals=20261102001 identifier; deals=50000; "},
+                 // A word between the phone and the amount may name other money.
+                 {"回款客户电话138 1234 5678 欠款3000元", "deals=0 identifier; "},
+                 // A bare number after the phone may still belong to it.
+                 {"回款客户电话138 1234 5678 3000", "deals=0 identifier; "}});
 }
 
 TEST_CASE("Label values are no list markers", "[extract]") {
