@@ -706,7 +706,7 @@ std::optional<ListItem> ReadListItem(const FoldBuffer& text, const NumberMatch& 
   ListItem item;
   item.begin = number.begin;
   if (number.unit_class != UnitClass::kNone || number.approximate) {
-    // Only a 、 range can hold an item number (1、3家), and only one written in ASCII digits.
+    // Only a 、 range can contain an item number (1、3家), and only one written in ASCII digits.
     int32_t digits_end = number.begin;
     while (digits_end < number.end && folded[digits_end] >= U'0' && folded[digits_end] <= U'9') {
       ++digits_end;
@@ -806,7 +806,7 @@ void FindNumberedLists(const FoldBuffer& text, const std::vector<NumberMatch>& n
   lists->clear();
   int next_value = 0;
   for (size_t i = 0; i < numbers.size(); ++i) {
-    // Most numbers have a unit and are no range (3家, 5万元), so they are skipped here.
+    // Most numbers have a unit and are not ranges (3家, 5万元), so they are skipped here.
     if (numbers[i].unit_class != UnitClass::kNone && !numbers[i].approximate) {
       continue;
     }
@@ -815,7 +815,7 @@ void FindNumberedLists(const FoldBuffer& text, const std::vector<NumberMatch>& n
       continue;
     }
     if (item->value == 1) {
-      // A space is no place to start a list before a range, so 拜访 1、2家 is 1 to 2.
+      // After a space a range starts no list, so 拜访 1、2家 is 1 to 2.
       if (item->after_space) {
         continue;
       }
@@ -874,7 +874,7 @@ void RemoveListItems(const FoldBuffer& text, const UnitTable& units, const ScanO
   numbers->resize(kept_count);
 }
 
-// Whether number may hold an item number, as a quick test before ReadListItem: a bare number
+// Whether number may contain an item number, as a quick test before ReadListItem: a bare number
 // that 、 . ) - : 】 or a keycap follows, or a range that starts with an ASCII digit (1、3家).
 __attribute__((always_inline)) inline bool MayBeListItem(std::u32string_view folded,
                                                          const NumberMatch& number) {
@@ -909,14 +909,14 @@ __attribute__((noinline)) void RemoveNumberedLists(const UnitTable& units,
                                                    const ScanOptions& options,
                                                    ExtractScratch* scratch) {
   std::u32string_view folded = View(scratch->buffer.folded);
-  bool may_hold_item = false;
+  bool may_contain_item = false;
   for (const NumberMatch& number : scratch->numbers) {
     if (MayBeListItem(folded, number)) {
-      may_hold_item = true;
+      may_contain_item = true;
       break;
     }
   }
-  if (!may_hold_item) {
+  if (!may_contain_item) {
     return;
   }
   FindNumberedLists(scratch->buffer, scratch->numbers, &scratch->items, &scratch->lists);
