@@ -641,6 +641,57 @@ int32_t IdentifierLengthBefore(const ExtractScratch& scratch, size_t number, int
   return previous.end - previous.begin;
 }
 
+// Whether folded[begin, end) ends with a date followed by nothing but spaces, as the clause
+// 回款11月3号 or 回款2026-11-03 does after its trigger. Such a clause already names the day of
+// the work, so an amount after the comma that follows may name other money.
+__attribute__((noinline)) bool EndsWithDate(std::u32string_view folded, int32_t begin,
+                                            int32_t end) {
+  while (end > begin && folded[end - 1] == U' ') {
+    --end;
+  }
+  // Every date form ends with a digit, 日, 号 or 月, which rejects most clauses at once.
+  char32_t last = end > begin ? folded[end - 1] : U' ';
+  if ((last < U'0' || last > U'9') && last != U'日' && last != U'号' && last != U'月') {
+    return false;
+  }
+  for (int32_t i = begin; i < end; ++i) {
+    bool starts_number = folded[i] >= U'0' && folded[i] <= U'9' &&
+                         (i == begin || folded[i - 1] < U'0' || folded[i - 1] > U'9');
+    if (!starts_number) {
+      continue;
+    }
+    std::optional<TextDate> date = ReadDateAt(folded, i);
+    if ((date ? date->end : ChineseMonthEnd(folded, i)) == end) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Labels that name the amount of the work a trigger in the clause before them names
+// (签约日期2026-11-03，金额5万元). Other money labels such as 欠款金额 or 报价金额 are left out.
+constexpr std::u32string_view kAmountLabels[] = {U"金额", U"合同金额", U"订单金额"};
+
+// Whether folded[begin, end) is one of kAmountLabels, with optional spaces around it and an
+// optional colon after it.
+bool IsAmountLabel(std::u32string_view folded, int32_t begin, int32_t end) {
+  while (begin < end && folded[begin] == U' ') {
+    ++begin;
+  }
+  while (end > begin && folded[end - 1] == U' ') {
+    --end;
+  }
+  if (end > begin && folded[end - 1] == U':') {
+    --end;
+  }
+  if (end == begin || folded[end - 1] != U'额') {
+    return false;  // every label ends with 额
+  }
+  std::u32string_view label = folded.substr(begin, end - begin);
+  return std::find(std::begin(kAmountLabels), std::end(kAmountLabels), label) !=
+         std::end(kAmountLabels);
+}
+
 // Whether number is a bare number written in enclosed digits (① or ⑴). Such a number only
 // numbers an item, wherever it is, even right after a trigger (签约：①华为5万).
 bool IsEnclosedItemNumber(const FoldBuffer& text, const NumberMatch& number) {
@@ -1599,10 +1650,15 @@ struct Extractor::Impl {
   // Whether the number at index number may bind to trigger in the clause before its own. Only
   // a comma may separate the clauses, and the number needs a unit word or mark. No trigger of
   // the same rule may lie in the number's own clause, and no number the rule counts may follow
-  // the trigger within max_gap in the trigger's own clause. The caller still checks the
-  // number's own fit and gap.
+  // the trigger within max_gap in the trigger's own clause. Unless an amount label names the
+  // number, no date may end the trigger's clause. The caller still checks the number's own fit
+  // and gap.
   bool BindsAcrossComma(const ExtractScratch& scratch, size_t number,
                         const Trigger& trigger) const;
+  // Whether an amount label (金额, 合同金额, 订单金额) starts the clause of the number at index
+  // number and directly precedes it, and trigger is of an amount rule in the clause before,
+  // which ends with a date (签约日期2026-11-03，金额5万元).
+  bool HasAmountLabel(const ExtractScratch& scratch, size_t number, const Trigger& trigger) const;
   // Returns the index of the trigger that the number at index number binds to, or -1, and
   // sets *claim to the number's claim on it. A counting number skips a trigger that another
   // number owns with a better claim; an identifier, which never counts, takes any trigger.
@@ -1919,7 +1975,20 @@ bool Extractor::Impl::BindsAcrossComma(const ExtractScratch& scratch, size_t num
       return false;
     }
   }
-  return true;
+  // Nor may a date end the trigger's clause, unless an amount label names the number, so
+  // 回款11月3号，欠款5000元 is no payment, like 回款2026-11-03，欠款5000元.
+  return !EndsWithDate(View(scratch.buffer.folded), trigger.end,
+                       scratch.clauses[clause - 1].second) ||
+         HasAmountLabel(scratch, number, trigger);
+}
+
+bool Extractor::Impl::HasAmountLabel(const ExtractScratch& scratch, size_t number,
+                                     const Trigger& trigger) const {
+  int clause = scratch.number_clause[number];
+  std::u32string_view folded = View(scratch.buffer.folded);
+  return rules[trigger.rule].kind == QuantityKind::kAmount && trigger.clause == clause - 1 &&
+         IsAmountLabel(folded, scratch.clauses[clause].first, scratch.numbers[number].begin) &&
+         EndsWithDate(folded, trigger.end, scratch.clauses[clause - 1].second);
 }
 
 int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
@@ -1953,6 +2022,11 @@ int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
       if (gap > max_gap) {
         gap -= IdentifierLengthBefore(scratch, number, trigger.end);
       }
+    }
+    // Under an amount label after the comma (签约日期2026-11-03，金额5万元), only the label
+    // separates the number from the trigger.
+    if (gap > max_gap && trigger.clause != clause && HasAmountLabel(scratch, number, trigger)) {
+      gap = quantity.begin - scratch.clauses[clause].first;
     }
     if (gap > max_gap) {
       continue;

@@ -1,8 +1,8 @@
 // Tests for text next to a trigger that looks like a quantity but is not one. The cases are phone
 // numbers in groups, dates in spaced groups or eight digits, a + before a new word, names that
 // start with a scale character, digit groups too large for any number, list item markers,
-// numbered lists, a date or a phone number between a trigger and its amount, and the 、 of a
-// colloquial range.
+// numbered lists, a date or a phone number between a trigger and its amount, the 、 of a
+// colloquial range and a date that ends a trigger's clause before a comma.
 #include <initializer_list>
 #include <string>
 #include <vector>
@@ -381,6 +381,27 @@ TEST_CASE("Label values are no list markers", "[extract]") {
                  {"今日拜访：1.\n今日签约：2.\n回款：3万元", "visits=1; deals=2; deals=30000; "},
                  {"拜访客户：1. 新签客户：2. 回款：3万", "visits=1; deals=30000; "},
                  {"拜访客户（数量：3）", "visits=3; "}});
+}
+
+TEST_CASE("Month day before a comma", "[extract]") {
+  CheckReadings({{"回款11月3号，欠款5000元", ""},
+                 {"回款11月3日，欠款5000元", ""},
+                 {"回款2026年11月3日，欠款5000元", ""},
+                 {"回款11月3号，5000元", ""},
+                 {"回款2026-11-03，5000元", ""},
+                 // Without a date the amount after the comma still counts.
+                 {"回款，5000元", "deals=5000; "},
+                 {"签约11月3号 5000元", "deals=5000; "}});
+}
+
+TEST_CASE("Amount label after a comma", "[extract]") {
+  CheckReadings({{"签约日期2026-11-03，金额5万元", "deals=50000; "},
+                 {"签约日期11月3号，合同金额：5万元", "deals=50000; "},
+                 {"签约日期2026-11-03，订单金额 5000元", "deals=5000; "},
+                 // Other money labels name no amount of the trigger.
+                 {"回款日期2026-11-03，欠款金额5000元", ""},
+                 {"签约日期2026-11-03，报价金额5万元", ""},
+                 {"签约日期2026-11-03，金额待定", ""}});
 }
 
 TEST_CASE("Long clause of many pairs", "[extract]") {
