@@ -692,6 +692,43 @@ bool IsAmountLabel(std::u32string_view folded, int32_t begin, int32_t end) {
          std::end(kAmountLabels);
 }
 
+// Joins each whole number of 万 without a unit word to a number below 10000 after one space
+// that has no unit or 元 and ends its clause, as 3万5000元 is one amount: 签约3万 5000元 is
+// 35000. A larger second number (3万 20000元) is a second amount, and so is one that anything
+// but a clause break follows (3万 5000元手续费), because the words after it may name other
+// money. Kept out of line, so that MatchInto pays only a test of each number's scaled flag.
+__attribute__((noinline)) void JoinSpacedWan(std::u32string_view folded,
+                                             std::vector<NumberMatch>* numbers) {
+  auto size = static_cast<int32_t>(folded.size());
+  const Decimal kWan = Decimal::FromInt(10000);
+  for (size_t i = 0; i + 1 < numbers->size(); ++i) {
+    NumberMatch& wan = (*numbers)[i];
+    if (!wan.scaled || wan.unit_class != UnitClass::kNone || folded[wan.end - 1] != U'万') {
+      continue;
+    }
+    const NumberMatch& rest = (*numbers)[i + 1];
+    bool spaced = rest.begin == wan.end + 1 && folded[wan.end] == U' ';
+    bool amount_unit = rest.unit_class == UnitClass::kNone ||
+                       (rest.unit_class == UnitClass::kCurrency && rest.unit == "元");
+    // A . may close an item number instead (华为5万 2. 小米3万).
+    bool ends_clause =
+        rest.end == size || (IsClauseBreak(folded, rest.end) && folded[rest.end] != U'.');
+    if (!spaced || !amount_unit || !ends_clause || rest.scale_word || rest.chinese ||
+        rest.approximate || rest.hedged || rest.identifier || rest.unreadable || wan.approximate ||
+        wan.hedged || wan.low != wan.high || rest.high >= kWan ||
+        wan.low.units() % kWan.units() != 0) {
+      continue;
+    }
+    wan.low = wan.low + rest.low;
+    wan.high = wan.low;
+    wan.end = rest.end;
+    wan.unit_class = rest.unit_class;
+    wan.unit = rest.unit;
+    wan.scaled = false;
+    numbers->erase(numbers->begin() + static_cast<std::ptrdiff_t>(i) + 1);
+  }
+}
+
 // Whether number is a bare number written in enclosed digits (① or ⑴). Such a number only
 // numbers an item, wherever it is, even right after a trigger (签约：①华为5万).
 bool IsEnclosedItemNumber(const FoldBuffer& text, const NumberMatch& number) {
@@ -2167,6 +2204,12 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
   scan_options.keep_identifiers = true;
   ScanNumbers(scratch.buffer, impl_->units, scan_options, *impl_->marks, &scratch.numbers,
               &scratch.marked);
+  for (const NumberMatch& number : scratch.numbers) {
+    if (number.scaled) {
+      JoinSpacedWan(View(scratch.buffer.folded), &scratch.numbers);
+      break;
+    }
+  }
   // The item numbers of numbered lists count nothing, so they are removed before binding.
   // NOTE: a trigger in a list's heading counts no item on the lines below it (回款： and then
   // 1、华为2万元 and 2、小米3万元 count nothing), because a trigger binds only within its

@@ -404,6 +404,17 @@ TEST_CASE("Amount label after a comma", "[extract]") {
                  {"签约日期2026-11-03，金额待定", ""}});
 }
 
+TEST_CASE("Spaced 万 and remainder join", "[extract]") {
+  CheckReadings({{"签约3万 5000元", "deals=35000; "},
+                 {"签约3万 5000", "deals=35000; "},
+                 {"签约3万 5000元，明天回款", "deals=35000; "},
+                 // A second amount of 万 size, or words after it, keep the two apart.
+                 {"签约3万 20000元", "deals=20000; "},
+                 {"签约3万 5000元手续费另付", "deals=5000; "},
+                 {"签约3.5万 5000元", "deals=5000; "},
+                 {"签约3万  5000元", "deals=5000; "}});
+}
+
 TEST_CASE("Long clause of many pairs", "[extract]") {
   // Every pair binds on its own. Without a clause break each number is checked against every
   // trigger, so the date check between the two must not walk the text. When it did, 4,000
