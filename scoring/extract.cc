@@ -692,6 +692,26 @@ bool IsAmountLabel(std::u32string_view folded, int32_t begin, int32_t end) {
          std::end(kAmountLabels);
 }
 
+// Words for people that a count of 位, 名 or 个 may name (两位同事). Such a count before a
+// trigger names who did the work, not the work itself, so 两位同事拜访华为 counts no visits.
+constexpr std::u32string_view kPeopleNouns[] = {U"同事", U"同学", U"人",  U"员工",
+                                                U"领导", U"经理", U"销售"};
+
+// Whether number is a count of people: its measure word is 位, 名 or 个 and a word of
+// kPeopleNouns follows it directly.
+__attribute__((noinline)) bool CountsPeople(std::u32string_view folded, const NumberMatch& number) {
+  if (number.measure_word != U"位" && number.measure_word != U"名" &&
+      number.measure_word != U"个") {
+    return false;
+  }
+  auto size = static_cast<int32_t>(folded.size());
+  return std::any_of(std::begin(kPeopleNouns), std::end(kPeopleNouns),
+                     [&](std::u32string_view noun) {
+                       return number.end < size && folded[number.end] == noun[0] &&
+                              ContinuesWith(folded, number.end, noun);
+                     });
+}
+
 // Joins each whole number of 万 without a unit word to a number below 10000 after one space
 // that has no unit or 元 and ends its clause, as 3万5000元 is one amount: 签约3万 5000元 is
 // 35000. A larger second number (3万 20000元) is a second amount, and so is one that anything
@@ -868,6 +888,33 @@ bool IsOnlyLabel(std::u32string_view folded, int32_t begin, int32_t end) {
     }
   }
   return true;
+}
+
+// Whether number is the value of a label that another label follows: it comes right after a
+// colon, and a 、 and then a label (words that end with a colon) follow it, as the 5 of
+// 拜访客户：5、签约：2单 does.
+__attribute__((noinline)) bool IsValueBeforeLabel(std::u32string_view folded,
+                                                  const NumberMatch& number) {
+  auto size = static_cast<int32_t>(folded.size());
+  if (number.end + 1 >= size || folded[number.end] != U'、') {
+    return false;
+  }
+  int32_t before = number.begin - 1;
+  while (before >= 0 && folded[before] == U' ') {
+    --before;
+  }
+  if (before < 0 || folded[before] != U':') {
+    return false;
+  }
+  // A label is a few words, so the search for its colon stops after kMaxLabelLength code
+  // points or at a digit. IsOnlyLabel rejects a clause break before the colon.
+  constexpr int32_t kMaxLabelLength = 16;
+  int32_t colon = number.end + 1;
+  int32_t limit = std::min(size, colon + kMaxLabelLength);
+  while (colon < limit && folded[colon] != U':' && (folded[colon] < U'0' || folded[colon] > U'9')) {
+    ++colon;
+  }
+  return colon < limit && folded[colon] == U':' && IsOnlyLabel(folded, number.end + 1, colon + 1);
 }
 
 // Drops the last list of *lists with its items unless it is kept: a list of two or more
@@ -2077,6 +2124,12 @@ int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
       }
     }
     if (!trigger_first) {
+      // A count of people names who did the work (两位同事拜访华为), and a label's value
+      // belongs to that label, not to the label after it (拜访客户：5、签约：2单).
+      std::u32string_view folded = View(scratch.buffer.folded);
+      if (CountsPeople(folded, quantity) || IsValueBeforeLabel(folded, quantity)) {
+        continue;
+      }
       // A trigger after this number belongs to a number that follows it, if one does
       // (拜访客户3家签约2家: 签约 takes 2家, not 3家). An unreadable one counts here too, since
       // the writer meant it for the trigger (收到3万元定金后签约3万-2万元 is no deal of 30000).
@@ -2130,8 +2183,6 @@ void Extractor::Impl::BindNumbers(ExtractScratch* scratch) const {
       // A list item's number (1、拜访客户, ①) counts nothing. Only a bare number can be one, so
       // the check skips numbers with a unit. Apart from ①, a number after its trigger is the
       // trigger's value as a label writes it (拜访客户：12., 今日回款：50000.), never a marker.
-      // NOTE: in 拜访客户：5、签约：2单 the 5 takes the nearer trigger 签约, where it is a
-      // marker, so no visit counts.
       bool marker = IsEnclosedItemNumber(scratch->buffer, match) ||
                     (match.unit_class == UnitClass::kNone &&
                      scratch->triggers[trigger].begin >= match.end &&

@@ -2,7 +2,7 @@
 // numbers in groups, dates in spaced groups or eight digits, a + before a new word, names that
 // start with a scale character, digit groups too large for any number, list item markers,
 // numbered lists, a date or a phone number between a trigger and its amount, the 、 of a
-// colloquial range and a date that ends a trigger's clause before a comma.
+// colloquial range, a date that ends a trigger's clause before a comma and a count of people.
 #include <initializer_list>
 #include <string>
 #include <vector>
@@ -413,6 +413,35 @@ TEST_CASE("Spaced 万 and remainder join", "[extract]") {
                  {"签约3万 5000元手续费另付", "deals=5000; "},
                  {"签约3.5万 5000元", "deals=5000; "},
                  {"签约3万  5000元", "deals=5000; "}});
+}
+
+TEST_CASE("Label value before another label", "[extract]") {
+  // 2单 fits no amount, so 签约 of an amount rule is free to take the 5 before it.
+  static const Extractor kSales = std::move(
+      Extractor::Create({{"visits", "visits", "拜访", QuantityKind::kCount, {"家", "次"}, 8},
+                         {"deals", "sales", "签约", QuantityKind::kAmount, {}, 8},
+                         {"orders", "orders", "下单", QuantityKind::kCount, {"单"}, 8}})
+          .value());
+  auto describe = [](const char* text) { return Describe(kSales.Extract(text)); };
+  CHECK(describe("拜访客户：5、签约：2单") == "visits=5; ");
+  CHECK(describe("拜访客户：5、下单：2单") == "visits=5; orders=2; ");
+  CHECK(describe("拜访客户：1. 新签客户：2.") == "visits=1; ");
+  // A 、 before words that are no label keeps the numbers a list.
+  CHECK(describe("拜访客户：1、华为 2、小米") == "");
+}
+
+TEST_CASE("People count before a visit", "[extract]") {
+  static const Extractor kVisits = std::move(
+      Extractor::Create(
+          {{"visits", "visits", "拜访", QuantityKind::kCount, {"家", "位", "名", "个"}, 8}})
+          .value());
+  for (const char* text :
+       {"两位同事拜访华为", "3名员工拜访了客户", "两个销售拜访小米", "两位经理一起拜访华为"}) {
+    INFO("text: " << text);
+    CHECK(Describe(kVisits.Extract(text)).empty());
+  }
+  CHECK(Describe(kVisits.Extract("拜访两位客户")) == "visits=2; ");
+  CHECK(Describe(kVisits.Extract("两位客户已拜访")) == "visits=2; ");
 }
 
 TEST_CASE("Long clause of many pairs", "[extract]") {
