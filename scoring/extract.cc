@@ -28,8 +28,9 @@ const UnitTable& DefaultUnits() {
 bool IsAsciiSpace(char32_t cp) { return cp == U' ' || cp == U'\t' || cp == U'\n' || cp == U'\r'; }
 
 // Whether folded[i] ends a clause: ，。；;!? and line breaks. A comma or full stop between
-// two digits belongs to a number.
-inline bool IsClauseBreak(std::u32string_view folded, size_t i) {
+// two digits belongs to a number. Always inlined, because MatchInto calls it for every marked
+// position and GCC 12 stops inlining it there once MatchInto grows.
+__attribute__((always_inline)) inline bool IsClauseBreak(std::u32string_view folded, size_t i) {
   char32_t cp = folded[i];
   if (cp > U'?') {
     return cp == U'。';  // the other breaks are ASCII punctuation and controls
@@ -641,6 +642,114 @@ int32_t IdentifierLengthBefore(const ExtractScratch& scratch, size_t number, int
   return previous.end - previous.begin;
 }
 
+// Whether folded[begin, end) ends with a date followed by nothing but spaces, as the clause
+// 回款11月3号 or 回款2026-11-03 does after its trigger. Such a clause already names the day of
+// the work, so an amount after the comma that follows may name other money.
+__attribute__((noinline)) bool EndsWithDate(std::u32string_view folded, int32_t begin,
+                                            int32_t end) {
+  while (end > begin && folded[end - 1] == U' ') {
+    --end;
+  }
+  // Every date form ends with a digit, 日, 号 or 月, which rejects most clauses at once.
+  char32_t last = end > begin ? folded[end - 1] : U' ';
+  if ((last < U'0' || last > U'9') && last != U'日' && last != U'号' && last != U'月') {
+    return false;
+  }
+  for (int32_t i = begin; i < end; ++i) {
+    bool starts_number = folded[i] >= U'0' && folded[i] <= U'9' &&
+                         (i == begin || folded[i - 1] < U'0' || folded[i - 1] > U'9');
+    if (!starts_number) {
+      continue;
+    }
+    std::optional<TextDate> date = ReadDateAt(folded, i);
+    if ((date ? date->end : ChineseMonthEnd(folded, i)) == end) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Labels that name the amount of the work a trigger in the clause before them names
+// (签约日期2026-11-03，金额5万元). Other money labels such as 欠款金额 or 报价金额 are left out.
+constexpr std::u32string_view kAmountLabels[] = {U"金额", U"合同金额", U"订单金额"};
+
+// Whether folded[begin, end) is one of kAmountLabels, with optional spaces around it and an
+// optional colon after it.
+bool IsAmountLabel(std::u32string_view folded, int32_t begin, int32_t end) {
+  while (begin < end && folded[begin] == U' ') {
+    ++begin;
+  }
+  while (end > begin && folded[end - 1] == U' ') {
+    --end;
+  }
+  if (end > begin && folded[end - 1] == U':') {
+    --end;
+  }
+  if (end == begin || folded[end - 1] != U'额') {
+    return false;  // every label ends with 额
+  }
+  std::u32string_view label = folded.substr(begin, end - begin);
+  return std::find(std::begin(kAmountLabels), std::end(kAmountLabels), label) !=
+         std::end(kAmountLabels);
+}
+
+// Words for people that a count of 位, 名 or 个 may name (两位同事). Such a count before a
+// trigger names who did the work, not the work itself, so 两位同事拜访华为 counts no visits.
+constexpr std::u32string_view kPeopleNouns[] = {U"同事", U"同学", U"人",  U"员工",
+                                                U"领导", U"经理", U"销售"};
+
+// Whether number is a count of people: its measure word is 位, 名 or 个 and a word of
+// kPeopleNouns follows it directly.
+__attribute__((noinline)) bool CountsPeople(std::u32string_view folded, const NumberMatch& number) {
+  if (number.measure_word != U"位" && number.measure_word != U"名" &&
+      number.measure_word != U"个") {
+    return false;
+  }
+  auto size = static_cast<int32_t>(folded.size());
+  return std::any_of(std::begin(kPeopleNouns), std::end(kPeopleNouns),
+                     [&](std::u32string_view noun) {
+                       return number.end < size && folded[number.end] == noun[0] &&
+                              ContinuesWith(folded, number.end, noun);
+                     });
+}
+
+// Joins each whole number of 万 without a unit word to a number below 10000 after one space
+// that has no unit or 元 and ends its clause, as 3万5000元 is one amount: 签约3万 5000元 is
+// 35000. A larger second number (3万 20000元) is a second amount, and so is one that anything
+// but a clause break follows (3万 5000元手续费), because the words after it may name other
+// money. Kept out of line, so that MatchInto pays only a test of each number's scaled flag.
+__attribute__((noinline)) void JoinSpacedWan(std::u32string_view folded,
+                                             std::vector<NumberMatch>* numbers) {
+  auto size = static_cast<int32_t>(folded.size());
+  const Decimal kWan = Decimal::FromInt(10000);
+  for (size_t i = 0; i + 1 < numbers->size(); ++i) {
+    NumberMatch& wan = (*numbers)[i];
+    if (!wan.scaled || wan.unit_class != UnitClass::kNone || folded[wan.end - 1] != U'万') {
+      continue;
+    }
+    const NumberMatch& rest = (*numbers)[i + 1];
+    bool spaced = rest.begin == wan.end + 1 && folded[wan.end] == U' ';
+    bool amount_unit = rest.unit_class == UnitClass::kNone ||
+                       (rest.unit_class == UnitClass::kCurrency && rest.unit == "元");
+    // A . may close an item number instead (华为5万 2. 小米3万).
+    bool ends_clause =
+        rest.end == size || (IsClauseBreak(folded, rest.end) && folded[rest.end] != U'.');
+    if (!spaced || !amount_unit || !ends_clause || rest.scale_word || rest.chinese ||
+        rest.approximate || rest.hedged || rest.identifier || rest.unreadable || wan.approximate ||
+        wan.hedged || wan.low != wan.high || rest.high >= kWan ||
+        wan.low.units() % kWan.units() != 0) {
+      continue;
+    }
+    wan.low = wan.low + rest.low;
+    wan.high = wan.low;
+    wan.end = rest.end;
+    wan.unit_class = rest.unit_class;
+    wan.unit = rest.unit;
+    wan.scaled = false;
+    numbers->erase(numbers->begin() + static_cast<std::ptrdiff_t>(i) + 1);
+  }
+}
+
 // Whether number is a bare number written in enclosed digits (① or ⑴). Such a number only
 // numbers an item, wherever it is, even right after a trigger (签约：①华为5万).
 bool IsEnclosedItemNumber(const FoldBuffer& text, const NumberMatch& number) {
@@ -780,6 +889,33 @@ bool IsOnlyLabel(std::u32string_view folded, int32_t begin, int32_t end) {
     }
   }
   return true;
+}
+
+// Whether number is the value of a label that another label follows: it comes right after a
+// colon, and a 、 and then a label (words that end with a colon) follow it, as the 5 of
+// 拜访客户：5、签约：2单 does.
+__attribute__((noinline)) bool IsValueBeforeLabel(std::u32string_view folded,
+                                                  const NumberMatch& number) {
+  auto size = static_cast<int32_t>(folded.size());
+  if (number.end + 1 >= size || folded[number.end] != U'、') {
+    return false;
+  }
+  int32_t before = number.begin - 1;
+  while (before >= 0 && folded[before] == U' ') {
+    --before;
+  }
+  if (before < 0 || folded[before] != U':') {
+    return false;
+  }
+  // A label is a few words, so the search for its colon stops after kMaxLabelLength code
+  // points or at a digit. IsOnlyLabel rejects a clause break before the colon.
+  constexpr int32_t kMaxLabelLength = 16;
+  int32_t colon = number.end + 1;
+  int32_t limit = std::min(size, colon + kMaxLabelLength);
+  while (colon < limit && folded[colon] != U':' && (folded[colon] < U'0' || folded[colon] > U'9')) {
+    ++colon;
+  }
+  return colon < limit && folded[colon] == U':' && IsOnlyLabel(folded, number.end + 1, colon + 1);
 }
 
 // Drops the last list of *lists with its items unless it is kept: a list of two or more
@@ -1599,10 +1735,15 @@ struct Extractor::Impl {
   // Whether the number at index number may bind to trigger in the clause before its own. Only
   // a comma may separate the clauses, and the number needs a unit word or mark. No trigger of
   // the same rule may lie in the number's own clause, and no number the rule counts may follow
-  // the trigger within max_gap in the trigger's own clause. The caller still checks the
-  // number's own fit and gap.
+  // the trigger within max_gap in the trigger's own clause. Unless an amount label names the
+  // number, no date may end the trigger's clause. The caller still checks the number's own fit
+  // and gap.
   bool BindsAcrossComma(const ExtractScratch& scratch, size_t number,
                         const Trigger& trigger) const;
+  // Whether an amount label (金额, 合同金额, 订单金额) starts the clause of the number at index
+  // number and directly precedes it, and trigger is of an amount rule in the clause before,
+  // which ends with a date (签约日期2026-11-03，金额5万元).
+  bool HasAmountLabel(const ExtractScratch& scratch, size_t number, const Trigger& trigger) const;
   // Returns the index of the trigger that the number at index number binds to, or -1, and
   // sets *claim to the number's claim on it. A counting number skips a trigger that another
   // number owns with a better claim; an identifier, which never counts, takes any trigger.
@@ -1919,7 +2060,20 @@ bool Extractor::Impl::BindsAcrossComma(const ExtractScratch& scratch, size_t num
       return false;
     }
   }
-  return true;
+  // Nor may a date end the trigger's clause, unless an amount label names the number, so
+  // 回款11月3号，欠款5000元 is no payment, like 回款2026-11-03，欠款5000元.
+  return !EndsWithDate(View(scratch.buffer.folded), trigger.end,
+                       scratch.clauses[clause - 1].second) ||
+         HasAmountLabel(scratch, number, trigger);
+}
+
+bool Extractor::Impl::HasAmountLabel(const ExtractScratch& scratch, size_t number,
+                                     const Trigger& trigger) const {
+  int clause = scratch.number_clause[number];
+  std::u32string_view folded = View(scratch.buffer.folded);
+  return rules[trigger.rule].kind == QuantityKind::kAmount && trigger.clause == clause - 1 &&
+         IsAmountLabel(folded, scratch.clauses[clause].first, scratch.numbers[number].begin) &&
+         EndsWithDate(folded, trigger.end, scratch.clauses[clause - 1].second);
 }
 
 int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
@@ -1954,6 +2108,11 @@ int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
         gap -= IdentifierLengthBefore(scratch, number, trigger.end);
       }
     }
+    // Under an amount label after the comma (签约日期2026-11-03，金额5万元), only the label
+    // separates the number from the trigger.
+    if (gap > max_gap && trigger.clause != clause && HasAmountLabel(scratch, number, trigger)) {
+      gap = quantity.begin - scratch.clauses[clause].first;
+    }
     if (gap > max_gap) {
       continue;
     }
@@ -1966,6 +2125,12 @@ int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
       }
     }
     if (!trigger_first) {
+      // A count of people names who did the work (两位同事拜访华为), and a label's value
+      // belongs to that label, not to the label after it (拜访客户：5、签约：2单).
+      std::u32string_view folded = View(scratch.buffer.folded);
+      if (CountsPeople(folded, quantity) || IsValueBeforeLabel(folded, quantity)) {
+        continue;
+      }
       // A trigger after this number belongs to a number that follows it, if one does
       // (拜访客户3家签约2家: 签约 takes 2家, not 3家). An unreadable one counts here too, since
       // the writer meant it for the trigger (收到3万元定金后签约3万-2万元 is no deal of 30000).
@@ -2019,8 +2184,6 @@ void Extractor::Impl::BindNumbers(ExtractScratch* scratch) const {
       // A list item's number (1、拜访客户, ①) counts nothing. Only a bare number can be one, so
       // the check skips numbers with a unit. Apart from ①, a number after its trigger is the
       // trigger's value as a label writes it (拜访客户：12., 今日回款：50000.), never a marker.
-      // NOTE: in 拜访客户：5、签约：2单 the 5 takes the nearer trigger 签约, where it is a
-      // marker, so no visit counts.
       bool marker = IsEnclosedItemNumber(scratch->buffer, match) ||
                     (match.unit_class == UnitClass::kNone &&
                      scratch->triggers[trigger].begin >= match.end &&
@@ -2093,6 +2256,12 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
   scan_options.keep_identifiers = true;
   ScanNumbers(scratch.buffer, impl_->units, scan_options, *impl_->marks, &scratch.numbers,
               &scratch.marked);
+  for (const NumberMatch& number : scratch.numbers) {
+    if (number.scaled) {
+      JoinSpacedWan(View(scratch.buffer.folded), &scratch.numbers);
+      break;
+    }
+  }
   // The item numbers of numbered lists count nothing, so they are removed before binding.
   // NOTE: a trigger in a list's heading counts no item on the lines below it (回款： and then
   // 1、华为2万元 and 2、小米3万元 count nothing), because a trigger binds only within its

@@ -170,13 +170,21 @@ NumberShape ReadNumberShape(std::string_view folded) {
   return shape;
 }
 
-// Returns whether folded text is a range of two values of the field's kind, each with its own
-// unit (such as 3万-31万), that is too wide to read as an estimate (IsRangeTooWide), which is
-// why ParseQuantity rejected it. Splits at the first range dash, 到 or 至 after the first character.
-bool IsTooWideRange(std::string_view folded, const FieldSpec& field) {
+// The reason a typed range is too wide to read as an estimate (IsRangeTooWide).
+enum class WideRange {
+  kNone,      // no range, or one that IsRangeTooWide accepts
+  kTooWide,   // both ends have units and the upper end is above kMaxRangeRatio times the lower
+  kFromZero,  // the lower end is 0, which makes every range too wide (0-1小时)
+};
+
+// Returns why folded text, a range of two values of the field's kind, is too wide to read as an
+// estimate, which is why ParseQuantity rejected it, or kNone for other text. Both ends need
+// their own unit (3万-31万), except a lower end of 0, which is 0 in any unit. Splits at the
+// first range dash, 到 or 至 after the first character.
+WideRange FindWideRange(std::string_view folded, const FieldSpec& field) {
   std::optional<QuantityKind> kind = QuantityKindOf(field.type);
   if (!kind) {
-    return false;
+    return WideRange::kNone;
   }
   for (size_t pos = 0; pos < folded.size();) {
     size_t length = std::min(Utf8SequenceLength(static_cast<unsigned char>(folded[pos])),
@@ -191,26 +199,60 @@ bool IsTooWideRange(std::string_view folded, const FieldSpec& field) {
     if (pos > 0 && (IsRangeDash(cp) || cp == U'到' || cp == U'至')) {
       std::optional<Quantity> low = ParseQuantity(folded.substr(0, pos), *kind);
       std::optional<Quantity> high = ParseQuantity(folded.substr(pos + length), *kind);
+      if (!low || !high || low->approximate || high->approximate || high->unit.empty()) {
+        return WideRange::kNone;
+      }
+      if (low->low == Decimal() && high->high > Decimal()) {
+        return WideRange::kFromZero;
+      }
       // A bare lower end (3-50万, 8-9成) shares the upper end's unit, which ParseQuantity
       // cannot apply to it, so only ends with units of their own are compared. The field's
       // default unit is left out for that reason.
-      return low && high && !low->approximate && !high->approximate && !low->unit.empty() &&
-             !high->unit.empty() && low->low < high->high && IsRangeTooWide(low->low, high->high);
+      bool too_wide =
+          !low->unit.empty() && low->low < high->high && IsRangeTooWide(low->low, high->high);
+      return too_wide ? WideRange::kTooWide : WideRange::kNone;
     }
     pos += length;
   }
-  return false;
+  return WideRange::kNone;
 }
 
-// Returns how to write a large value so that it is not read as an identifier. Amounts, counts
-// and durations may take thousands separators or a scale word, and a percentage takes only
-// separators, because a percent field rejects scale words.
+// Returns how to write a large value so that it is not read as an identifier, in the forms the
+// field's type reads. Only the advice for an amount offers a scale word (1.23亿), which reads
+// as money, and a percent field rejects scale words.
 std::string LargeValueAdvice(FieldType type) {
-  if (type == FieldType::kPercent) {
-    return "write the percentage itself, such as 80%, and group a value this large with "
-           "thousands separators (123,456,789%)";
+  switch (type) {
+    case FieldType::kPercent:
+      return "write the percentage itself, such as 80% or 八成, and group a value this large "
+             "with thousands separators (123,456,789%)";
+    case FieldType::kDuration:
+      return "write the duration with thousands separators (1,234小时) or in a larger unit "
+             "such as 天";
+    case FieldType::kCount:
+      return "write the count with thousands separators (123,456,789)";
+    default:
+      return "write the value with thousands separators (123,456,789) or a scale (1.23亿)";
   }
-  return "write the value with thousands separators (123,456,789) or a scale (1.23亿)";
+}
+
+// One value and a narrow range written in the forms of a field's type, for hints.
+struct ValueForms {
+  std::string value;
+  std::string range;
+};
+
+// Returns the examples that hints give for a field of type.
+ValueForms FormsOf(FieldType type) {
+  switch (type) {
+    case FieldType::kPercent:
+      return {"80%", "70%-80%"};
+    case FieldType::kDuration:
+      return {"1小时", "2-3小时"};
+    case FieldType::kCount:
+      return {"3", "3-5"};
+    default:
+      return {"5万", "3万-5万"};
+  }
 }
 
 // Reads a typed date: the forms ParseDay reads, and 2026.11.03, 20261103 and 2026 11 03 (also
@@ -244,12 +286,23 @@ std::string UnreadableHint(std::string_view value, const FieldSpec& field) {
   std::string folded = FoldText(value).text;
   if (field.type == FieldType::kPercent && HasScaleWord(folded)) {
     return "A percentage takes no scale word such as 万, 千 or k, so it looks like an amount; "
-           "write a percentage such as 80%, or move the amount to an amount field";
+           "write a percentage such as 80% or 八成, or move the amount to an amount field";
   }
-  if (IsTooWideRange(folded, field)) {
+  WideRange wide = FindWideRange(folded, field);
+  if (wide == WideRange::kTooWide) {
+    ValueForms forms = FormsOf(field.type);
     return "It reads as a range whose upper end is more than " + std::to_string(kMaxRangeRatio) +
            " times its lower end, which is taken for a typing mistake, not an estimate; write "
-           "one value or a narrower range such as 3万-5万";
+           "one value such as " +
+           forms.value + " or a narrower range such as " + forms.range;
+  }
+  if (wide == WideRange::kFromZero) {
+    // NOTE: 0-1小时 is still rejected, because IsRangeTooWide, which free text uses too,
+    // takes every range from 0 for too wide.
+    ValueForms forms = FormsOf(field.type);
+    return "It reads as a range that starts at 0, and such a range is taken for a typing "
+           "mistake, not an estimate; write one value such as " +
+           forms.value + " or a range above 0 such as " + forms.range;
   }
   NumberShape shape = ReadNumberShape(folded);
   if (!shape.found) {

@@ -1,8 +1,8 @@
 // Tests for text next to a trigger that looks like a quantity but is not one. The cases are phone
 // numbers in groups, dates in spaced groups or eight digits, a + before a new word, names that
 // start with a scale character, digit groups too large for any number, list item markers,
-// numbered lists, a date or a phone number between a trigger and its amount, and the 、 of a
-// colloquial range.
+// numbered lists, a date or a phone number between a trigger and its amount, the 、 of a
+// colloquial range, a date that ends a trigger's clause before a comma and a count of people.
 #include <initializer_list>
 #include <string>
 #include <vector>
@@ -381,6 +381,67 @@ TEST_CASE("Label values are no list markers", "[extract]") {
                  {"今日拜访：1.\n今日签约：2.\n回款：3万元", "visits=1; deals=2; deals=30000; "},
                  {"拜访客户：1. 新签客户：2. 回款：3万", "visits=1; deals=30000; "},
                  {"拜访客户（数量：3）", "visits=3; "}});
+}
+
+TEST_CASE("Month day before a comma", "[extract]") {
+  CheckReadings({{"回款11月3号，欠款5000元", ""},
+                 {"回款11月3日，欠款5000元", ""},
+                 {"回款2026年11月3日，欠款5000元", ""},
+                 {"回款11月3号，5000元", ""},
+                 {"回款2026-11-03，5000元", ""},
+                 // Without a date the amount after the comma still counts.
+                 {"回款，5000元", "deals=5000; "},
+                 {"签约11月3号 5000元", "deals=5000; "}});
+}
+
+TEST_CASE("Amount label after a comma", "[extract]") {
+  CheckReadings({{"签约日期2026-11-03，金额5万元", "deals=50000; "},
+                 {"签约日期11月3号，合同金额：5万元", "deals=50000; "},
+                 {"签约日期2026-11-03，订单金额 5000元", "deals=5000; "},
+                 // Other money labels name no amount of the trigger.
+                 {"回款日期2026-11-03，欠款金额5000元", ""},
+                 {"签约日期2026-11-03，报价金额5万元", ""},
+                 {"签约日期2026-11-03，金额待定", ""}});
+}
+
+TEST_CASE("Spaced 万 and remainder join", "[extract]") {
+  CheckReadings({{"签约3万 5000元", "deals=35000; "},
+                 {"签约3万 5000", "deals=35000; "},
+                 {"签约3万 5000元，明天回款", "deals=35000; "},
+                 // A second amount of 万 size, or words after it, keep the two apart.
+                 {"签约3万 20000元", "deals=20000; "},
+                 {"签约3万 5000元手续费另付", "deals=5000; "},
+                 {"签约3.5万 5000元", "deals=5000; "},
+                 {"签约3万  5000元", "deals=5000; "}});
+}
+
+TEST_CASE("Label value before another label", "[extract]") {
+  // 2单 fits no amount, so 签约 of an amount rule is free to take the 5 before it.
+  static const Extractor kSales = std::move(
+      Extractor::Create({{"visits", "visits", "拜访", QuantityKind::kCount, {"家", "次"}, 8},
+                         {"deals", "sales", "签约", QuantityKind::kAmount, {}, 8},
+                         {"orders", "orders", "下单", QuantityKind::kCount, {"单"}, 8}})
+          .value());
+  auto describe = [](const char* text) { return Describe(kSales.Extract(text)); };
+  CHECK(describe("拜访客户：5、签约：2单") == "visits=5; ");
+  CHECK(describe("拜访客户：5、下单：2单") == "visits=5; orders=2; ");
+  CHECK(describe("拜访客户：1. 新签客户：2.") == "visits=1; ");
+  // A 、 before words that are no label keeps the numbers a list.
+  CHECK(describe("拜访客户：1、华为 2、小米") == "");
+}
+
+TEST_CASE("People count before a visit", "[extract]") {
+  static const Extractor kVisits = std::move(
+      Extractor::Create(
+          {{"visits", "visits", "拜访", QuantityKind::kCount, {"家", "位", "名", "个"}, 8}})
+          .value());
+  for (const char* text :
+       {"两位同事拜访华为", "3名员工拜访了客户", "两个销售拜访小米", "两位经理一起拜访华为"}) {
+    INFO("text: " << text);
+    CHECK(Describe(kVisits.Extract(text)).empty());
+  }
+  CHECK(Describe(kVisits.Extract("拜访两位客户")) == "visits=2; ");
+  CHECK(Describe(kVisits.Extract("两位客户已拜访")) == "visits=2; ");
 }
 
 TEST_CASE("Long clause of many pairs", "[extract]") {

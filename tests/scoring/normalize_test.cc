@@ -703,6 +703,12 @@ name = "日报"
   key = "进度"
   type = "percent"
   metric = "progress"
+  [[templates.fields]]
+  key = "用时"
+  type = "duration"
+  [[templates.fields]]
+  key = "件数"
+  type = "count"
 
 [roles.staff]
 templates = ["日报"]
@@ -771,6 +777,43 @@ TEST_CASE("Normalize hints fit the field type", "[normalize]") {
   INFO("hint: " << exponent.unreadable[0].hint);
   CHECK(exponent.unreadable[0].hint.find("Scientific notation") != std::string::npos);
   CHECK(exponent.unreadable[0].hint.find("亿") == std::string::npos);
+}
+
+TEST_CASE("Normalize hints per field type", "[normalize]") {
+  // Each hint shows the forms of its field's type, and each form it shows is read.
+  struct Case {
+    const char* key;
+    const char* value;
+    const char* example;  // a form the hint must show
+    const char* foreign;  // a form of another type the hint must not show
+  };
+  for (Case c :
+       {Case{"金额", "3万-31万", "3万-5万", "%"}, Case{"进度", "5%-90%", "70%-80%", "万"},
+        Case{"用时", "1小时-20小时", "2-3小时", "万"}, Case{"件数", "1个-20个", "3-5", "万"},
+        Case{"用时", "0-1小时", "1小时", "万"}, Case{"件数", "0-3个", "3-5", "万"},
+        Case{"进度", "0-5%", "80%", "万"}, Case{"用时", "123456789", "1,234小时", "亿"},
+        Case{"件数", "123456789", "123,456,789", "亿"}, Case{"件数", "1e300", "123,456,789", "亿"},
+        Case{"进度", "5万", "八成", "亿"}}) {
+    INFO(c.key << ": " << c.value);
+    NormalizedLog log = Normalize(TypedConfig(), TypedLog(c.key, c.value));
+    REQUIRE(log.unreadable.size() == 1);
+    const std::string& hint = log.unreadable[0].hint;
+    INFO("hint: " << hint);
+    CHECK(hint.find(c.example) != std::string::npos);
+    CHECK(hint.find(c.foreign) == std::string::npos);
+    NormalizedLog example = Normalize(TypedConfig(), TypedLog(c.key, c.example));
+    CHECK(example.unreadable.empty());
+  }
+}
+
+TEST_CASE("Normalize names a range from 0", "[normalize]") {
+  for (const char* value : {"0-1小时", "0小时-1小时"}) {
+    INFO("duration: " << value);
+    NormalizedLog log = Normalize(TypedConfig(), TypedLog("用时", value));
+    REQUIRE(log.unreadable.size() == 1);
+    CHECK(log.unreadable[0].hint.find("starts at 0") != std::string::npos);
+    CHECK(log.unreadable[0].hint.find("times its lower end") == std::string::npos);
+  }
 }
 
 }  // namespace
