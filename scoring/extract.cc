@@ -686,10 +686,11 @@ bool IsClauseListMarker(const ExtractScratch& scratch, size_t number) {
   return first_in_clause && IsListMarker(scratch.buffer, scratch.numbers[number]);
 }
 
-// Returns the value of an item number written as one or two ASCII digits at folded[begin, end),
-// or 0 when it is written otherwise or is 0.
+// Returns the value of an item number written as one to three ASCII digits at
+// folded[begin, end), or 0 when it is written otherwise or is 0. A list counts up from 1, so a
+// number above 99 is an item only after 99 items.
 int ItemValue(std::u32string_view folded, int32_t begin, int32_t end) {
-  if (end - begin < 1 || end - begin > 2) {
+  if (end - begin < 1 || end - begin > 3) {
     return 0;
   }
   int value = 0;
@@ -714,14 +715,21 @@ bool MayStartItem(std::u32string_view folded, int32_t begin) {
 
 // Returns where an item's text starts after the marker sign at folded[sign]: past the sign and
 // any spaces. Returns -1 when the text ends there or a digit follows, because then the number
-// before the sign is a value (今日回款：50000.) or part of a list of numbers (1、2、3家).
+// before the sign is a value (今日回款：50000.) or part of a list of numbers (1、2、3家). A date
+// may follow, because it starts an item's text as often as a name (1、2026-11-03 华为2万元).
 int32_t ItemContentAfter(std::u32string_view folded, int32_t sign) {
   auto size = static_cast<int32_t>(folded.size());
   int32_t content = sign + 1;
   while (content < size && (folded[content] == U' ' || folded[content] == U'\t')) {
     ++content;
   }
-  if (content >= size || (folded[content] >= U'0' && folded[content] <= U'9')) {
+  if (content >= size) {
+    return -1;
+  }
+  // NOTE: an item number before a month with 月 (2、11月30日) is never read as a number, so
+  // the list ends there.
+  if (folded[content] >= U'0' && folded[content] <= U'9' &&
+      !ReadDateAt(folded, content).has_value()) {
     return -1;
   }
   return content;

@@ -145,6 +145,25 @@ TEST_CASE("List ends at other text", "[extract]") {
                  {"签约：|1、华为5万|2、小米3万|另外欠款2万", "deals=50000; deals=30000; "}});
 }
 
+TEST_CASE("Items that start with digits", "[extract]") {
+  CheckReadings({{"回款：|1、华为2万元|2、3万元", "deals=20000; deals=30000; "},
+                 {"回款：|1、2026-11-03 华为2万元|2、小米3万元", "deals=20000; deals=30000; "}});
+}
+
+TEST_CASE("Long list counts past 99", "[extract]") {
+  std::string text = "回款：";
+  for (int i = 1; i <= 120; ++i) {
+    text += "\n" + std::to_string(i) + "、客户1万元";
+  }
+  std::vector<Extraction> found = Sales().Extract(text);
+  CHECK(found.size() == 120);
+  Decimal sum;
+  for (const Extraction& e : found) {
+    sum = sum + e.quantity.Value();
+  }
+  CHECK(sum == Decimal::FromInt(1200000));
+}
+
 TEST_CASE("Heading item spans", "[extract]") {
   // The quote of an item's value starts at its item number, so it shows no earlier item.
   std::string text = "签约：\n1、华为5万\n2、小米3万";
