@@ -1004,16 +1004,15 @@ bool ContainsWord(std::u32string_view folded, int32_t begin, int32_t end,
   });
 }
 
-// Returns the position of the first line break at or after from, or the text's size.
-int32_t LineEnd(std::u32string_view folded, int32_t from) {
-  auto size = static_cast<int32_t>(folded.size());
-  while (from < size && folded[from] != U'\n' && folded[from] != U'\r') {
+// Returns the position of the first line break in folded[from, limit), or limit.
+int32_t LineEnd(std::u32string_view folded, int32_t from, int32_t limit) {
+  while (from < limit && folded[from] != U'\n' && folded[from] != U'\r') {
     ++from;
   }
   return from;
 }
 
-// Whether folded[from, to) holds only spaces, tabs and at most one line break, so that the
+// Whether folded[from, to) contains only spaces, tabs and at most one line break, so that the
 // item that starts at to continues the list of the item that ends at from. A blank line or a
 // line of other text between them ends the list.
 bool ContinuesList(std::u32string_view folded, int32_t from, int32_t to) {
@@ -1717,7 +1716,7 @@ struct Extractor::Impl {
   // scratch->triggers, with clause -1, and fills scratch->listed.
   void BindListItems(ExtractScratch* scratch) const;
   // Binds the numbers of one item, [item.content, end), as BindListItems describes. The
-  // heading's triggers that count items are scratch->triggers[first_trigger, end).
+  // heading's triggers that count items are those of scratch->triggers from first_trigger on.
   void BindListItem(const ListHeading& heading, const ListItem& item, int32_t end,
                     size_t first_trigger, ExtractScratch* scratch) const;
   // Appends the matches of rule's pattern inside folded code points [begin, end).
@@ -2158,6 +2157,7 @@ __attribute__((noinline)) bool Extractor::Impl::FindListHeadings(
   std::vector<Trigger>& triggers = scratch->heading_triggers;
   scratch->headings.clear();
   triggers.clear();
+  size_t next_mark = 0;  // headings come in text order, so the marks are passed once
   for (size_t list = 0; list < scratch->lists.size(); ++list) {
     int32_t colon = scratch->items[scratch->lists[list].first_item].begin - 1;
     while (colon >= 0 && IsAsciiSpace(folded[colon])) {
@@ -2173,7 +2173,6 @@ __attribute__((noinline)) bool Extractor::Impl::FindListHeadings(
     heading.first_trigger = triggers.size();
 
     // The heading's clause usually contains no number, so CollectTriggers did not search it.
-    size_t next_mark = 0;
     CueScan cues{heading.begin};
     ScanClause(folded, scratch->marked, heading.begin, colon, *cue_words, &next_mark, &triggers,
                &cues);
@@ -2227,10 +2226,12 @@ __attribute__((noinline)) void Extractor::Impl::BindListItems(ExtractScratch* sc
       if (k > 0 && !ContinuesList(folded, previous_end, item.begin)) {
         break;
       }
-      int32_t end = LineEnd(folded, item.content);
+      // The next item's start bounds the search, so a long list on one line is read once.
+      auto limit = static_cast<int32_t>(folded.size());
       if (k + 1 < list.item_count) {
-        end = std::min(end, scratch->items[list.first_item + k + 1].begin);
+        limit = scratch->items[list.first_item + k + 1].begin;
       }
+      int32_t end = LineEnd(folded, item.content, limit);
       BindListItem(heading, item, end, first_trigger, scratch);
       previous_end = end;
     }
@@ -2409,7 +2410,7 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
   }
   scratch.clause_aspect.assign(scratch.clauses.size(), std::nullopt);
   impl_->CollectTriggers(&scratch);
-  // A list's heading may hold the only trigger (回款： over 1、华为2万元 and 2、小米3万元).
+  // A list's heading may contain the only trigger (回款： over 1、华为2万元 and 2、小米3万元).
   bool has_heading = !scratch.lists.empty() && impl_->FindListHeadings(&scratch);
   if (scratch.triggers.empty() && !has_heading) {
     out->clear();
