@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <span>
 #include <tuple>
 #include <utility>
 
@@ -471,7 +472,9 @@ struct Trigger {
   int32_t begin = 0;
   int32_t end = 0;
   int rule = 0;
-  int clause = 0;  // index into the clauses searched, which are the clauses with numbers
+  // Index into the clauses searched, which are the clauses with numbers, or -1 for the trigger
+  // of a list heading, which BindListItems binds.
+  int clause = 0;
 };
 
 // The number of an item in a numbered list (the 2 of 2、 or 2.), which counts nothing.
@@ -495,6 +498,30 @@ struct NumberedList {
   size_t item_count = 0;
 };
 
+// The heading of a numbered list: the clause that ends with the colon right before the first
+// item, with only spaces and line breaks between (回款情况： over 1、华为2万元).
+struct ListHeading {
+  size_t list = 0;     // index into ExtractScratch::lists
+  int32_t begin = 0;   // the first code point of the heading's clause
+  int32_t colon = 0;
+  Aspect aspect = Aspect::kDone;  // from the cues of the heading's clause (明日计划：)
+  // The heading's triggers, which end within max_gap before the colon, in
+  // ExtractScratch::heading_triggers.
+  size_t first_trigger = 0;
+  size_t trigger_count = 0;
+};
+
+// A list heading's change to the match of one number inside an item.
+struct ListedNumber {
+  int number = 0;  // index into ExtractScratch::numbers
+  // The start of the evidence span, the item number, when the number binds to the heading's
+  // trigger. Then the span quotes no earlier item. -1 keeps the usual span.
+  int32_t span_begin = -1;
+  // Whether aspect replaces the number's usual aspect rather than adding to it.
+  bool replaces_aspect = false;
+  Aspect aspect = Aspect::kDone;
+};
+
 // Scratch state of one Extract call. Kept per thread so that its vectors keep their
 // capacity between calls.
 struct ExtractScratch {
@@ -516,7 +543,10 @@ struct ExtractScratch {
   std::vector<int> trigger_owner;        // the counting number bound to each trigger, or -1
   std::vector<Claim> trigger_claim;      // how well the owner fits its trigger
   std::vector<ListItem> items;           // items of lists, whose numbers were removed
-  std::vector<NumberedList> lists;
+  std::vector<NumberedList> lists;       // empty when the text has no numbered list
+  std::vector<ListHeading> headings;
+  std::vector<Trigger> heading_triggers;
+  std::vector<ListedNumber> listed;      // in increasing order of number
 };
 
 // Whether number, the first number of its clause, is an item marker that numbers a list rather
@@ -765,10 +795,11 @@ bool IsClauseListMarker(const ExtractScratch& scratch, size_t number) {
   return first_in_clause && IsListMarker(scratch.buffer, scratch.numbers[number]);
 }
 
-// Returns the value of an item number written as one or two ASCII digits at folded[begin, end),
-// or 0 when it is written otherwise or is 0.
+// Returns the value of an item number written as one to three ASCII digits at
+// folded[begin, end), or 0 when it is written otherwise or is 0. A list counts up from 1, so a
+// number above 99 is an item only after 99 items.
 int ItemValue(std::u32string_view folded, int32_t begin, int32_t end) {
-  if (end - begin < 1 || end - begin > 2) {
+  if (end - begin < 1 || end - begin > 3) {
     return 0;
   }
   int value = 0;
@@ -793,14 +824,21 @@ bool MayStartItem(std::u32string_view folded, int32_t begin) {
 
 // Returns where an item's text starts after the marker sign at folded[sign]: past the sign and
 // any spaces. Returns -1 when the text ends there or a digit follows, because then the number
-// before the sign is a value (今日回款：50000.) or part of a list of numbers (1、2、3家).
+// before the sign is a value (今日回款：50000.) or part of a list of numbers (1、2、3家). A date
+// may follow, because it starts an item's text as often as a name (1、2026-11-03 华为2万元).
 int32_t ItemContentAfter(std::u32string_view folded, int32_t sign) {
   auto size = static_cast<int32_t>(folded.size());
   int32_t content = sign + 1;
   while (content < size && (folded[content] == U' ' || folded[content] == U'\t')) {
     ++content;
   }
-  if (content >= size || (folded[content] >= U'0' && folded[content] <= U'9')) {
+  if (content >= size) {
+    return -1;
+  }
+  // NOTE: an item number before a month with 月 (2、11月30日) is never read as a number, so
+  // the list ends there.
+  if (folded[content] >= U'0' && folded[content] <= U'9' &&
+      !ReadDateAt(folded, content).has_value()) {
     return -1;
   }
   return content;
@@ -834,6 +872,13 @@ std::optional<ListItem> ReadListItem(const FoldBuffer& text, const NumberMatch& 
     return item.value > 0 ? std::optional(item) : std::nullopt;
   }
 
+  // An enclosed digit (①) numbers an item wherever it is, with no sign after it.
+  if (IsEnclosedItemNumber(text, number)) {
+    item.value = ItemValue(folded, number.begin, number.end);
+    item.content = number.end;
+    bool has_text = static_cast<size_t>(item.content) < folded.size();
+    return item.value > 0 && has_text ? std::optional(item) : std::nullopt;
+  }
   if (number.scale_word || number.hedged || number.identifier || number.unreadable ||
       number.chinese || static_cast<size_t>(number.end) >= folded.size()) {
     return std::nullopt;
@@ -1040,19 +1085,22 @@ __attribute__((always_inline)) inline bool MayBeListItem(std::u32string_view fol
 
 // Finds the numbered lists of the text and removes their item numbers from scratch->numbers.
 // Kept out of line, so that MatchInto pays only a call for the common text, whose numbers
-// MayBeListItem all rejects. Then scratch->items and scratch->lists are left as they were.
+// MayBeListItem all rejects. Then scratch->lists is cleared and scratch->items left as it was.
 __attribute__((noinline)) void RemoveNumberedLists(const UnitTable& units,
                                                    const ScanOptions& options,
                                                    ExtractScratch* scratch) {
   std::u32string_view folded = View(scratch->buffer.folded);
   bool may_contain_item = false;
+  bool may_enclose = !scratch->buffer.one_to_one;
   for (const NumberMatch& number : scratch->numbers) {
-    if (MayBeListItem(folded, number)) {
+    if (MayBeListItem(folded, number) ||
+        (may_enclose && IsEnclosedItemNumber(scratch->buffer, number))) {
       may_contain_item = true;
       break;
     }
   }
   if (!may_contain_item) {
+    scratch->lists.clear();
     return;
   }
   FindNumberedLists(scratch->buffer, scratch->numbers, &scratch->items, &scratch->lists);
@@ -1069,6 +1117,54 @@ Aspect CachedClauseAspect(ExtractScratch* scratch, int clause) {
     aspect = ClauseAspect(View(scratch->buffer.folded), begin, end);
   }
   return *aspect;
+}
+
+// Words that make a list item the total of the items above it (3、合计8万, 本月累计：25万元).
+// A heading's trigger does not count such an item, and its own trigger neither.
+constexpr std::u32string_view kTotalWords[] = {U"合计", U"总计", U"小计",
+                                               U"累计", U"总额", U"共计"};
+
+// Words after which an amount in a list item is no money taken: debts (欠款, 还欠), refunds
+// and quotes. A heading's trigger takes no number after them in the number's clause.
+constexpr std::u32string_view kStopWords[] = {U"欠", U"退款", U"报价", U"询价"};
+
+// Whether folded[begin, end) contains one of words.
+bool ContainsWord(std::u32string_view folded, int32_t begin, int32_t end,
+                  std::span<const std::u32string_view> words) {
+  if (end <= begin) {
+    return false;
+  }
+  std::u32string_view range = folded.substr(begin, end - begin);
+  return std::any_of(words.begin(), words.end(), [range](std::u32string_view word) {
+    return range.find(word) != std::u32string_view::npos;
+  });
+}
+
+// Returns the position of the first line break in folded[from, limit), or limit.
+int32_t LineEnd(std::u32string_view folded, int32_t from, int32_t limit) {
+  while (from < limit && folded[from] != U'\n' && folded[from] != U'\r') {
+    ++from;
+  }
+  return from;
+}
+
+// Whether folded[from, to) contains only spaces, tabs and at most one line break, so that the
+// item that starts at to continues the list of the item that ends at from. A blank line or a
+// line of other text between them ends the list.
+bool ContinuesList(std::u32string_view folded, int32_t from, int32_t to) {
+  int line_breaks = 0;
+  for (int32_t i = from; i < to; ++i) {
+    char32_t cp = folded[i];
+    if (cp == U'\r' && i + 1 < to && folded[i + 1] == U'\n') {
+      continue;  // \r\n is one line break
+    }
+    if (cp == U'\n' || cp == U'\r') {
+      ++line_breaks;
+    } else if (cp != U' ' && cp != U'\t') {
+      return false;
+    }
+  }
+  return line_breaks <= 1;
 }
 
 }  // namespace
@@ -1751,6 +1847,19 @@ struct Extractor::Impl {
   // Binds every number to at most one trigger and every trigger to at most one counting
   // number, filling scratch->binding.
   void BindNumbers(ExtractScratch* scratch) const;
+  // Fills scratch->headings and scratch->heading_triggers from scratch->lists. Keeps a
+  // heading that has a trigger or a cue. Returns whether it kept one.
+  bool FindListHeadings(ExtractScratch* scratch) const;
+  // Binds the numbers inside the items of each list in scratch->headings, after BindNumbers.
+  // A number bound to a trigger in its own item keeps it. Otherwise a heading trigger that took
+  // no number before its colon takes every number of the item with a unit of its rule's kind,
+  // except in a total item and after a stop word. Appends the heading triggers it binds to
+  // scratch->triggers, with clause -1, and fills scratch->listed.
+  void BindListItems(ExtractScratch* scratch) const;
+  // Binds the numbers of one item, [item.content, end), as BindListItems describes. The
+  // heading's triggers that count items are those of scratch->triggers from first_trigger on.
+  void BindListItem(const ListHeading& heading, const ListItem& item, int32_t end,
+                    size_t first_trigger, ExtractScratch* scratch) const;
   // Appends the matches of rule's pattern inside folded code points [begin, end).
   void FindTriggers(const FoldBuffer& text, int rule, int32_t begin, int32_t end,
                     std::vector<Trigger>* out) const;
@@ -1823,10 +1932,11 @@ void Extractor::Impl::AddLiterals(const std::vector<std::u32string>& words, int 
   });
 }
 
-void Extractor::Impl::ScanClause(std::u32string_view folded, const std::vector<int32_t>& marked,
-                                 int32_t begin, int32_t end, const CueTable& cue_table,
-                                 size_t* next_mark, std::vector<Trigger>* out,
-                                 CueScan* cues) const {
+// Inlined into both callers, because CollectTriggers calls it for every clause with numbers.
+__attribute__((always_inline)) inline void Extractor::Impl::ScanClause(
+    std::u32string_view folded, const std::vector<int32_t>& marked, int32_t begin, int32_t end,
+    const CueTable& cue_table, size_t* next_mark, std::vector<Trigger>* out,
+    CueScan* cues) const {
   std::u32string_view clause = folded.substr(0, end);
   auto at = marked.begin() + static_cast<std::ptrdiff_t>(*next_mark);
   if (at != marked.begin() && *(at - 1) >= begin) {
@@ -2203,6 +2313,166 @@ void Extractor::Impl::BindNumbers(ExtractScratch* scratch) const {
   }
 }
 
+__attribute__((noinline)) bool Extractor::Impl::FindListHeadings(
+    ExtractScratch* scratch) const {
+  std::u32string_view folded = View(scratch->buffer.folded);
+  auto size = static_cast<int32_t>(folded.size());
+  std::vector<Trigger>& triggers = scratch->heading_triggers;
+  scratch->headings.clear();
+  triggers.clear();
+  size_t next_mark = 0;  // headings come in text order, so the marks are passed once
+  for (size_t list = 0; list < scratch->lists.size(); ++list) {
+    int32_t colon = scratch->items[scratch->lists[list].first_item].begin - 1;
+    while (colon >= 0 && IsAsciiSpace(folded[colon])) {
+      --colon;
+    }
+    if (colon < 0 || folded[colon] != U':') {
+      continue;
+    }
+    ListHeading heading;
+    heading.list = list;
+    heading.colon = colon;
+    heading.begin = ClauseAround(scratch->breaks, size, colon).first;
+    heading.first_trigger = triggers.size();
+
+    // The heading's clause usually contains no number, so CollectTriggers did not search it.
+    CueScan cues{heading.begin};
+    ScanClause(folded, scratch->marked, heading.begin, colon, *cue_words, &next_mark, &triggers,
+               &cues);
+    heading.aspect = AspectOf(cues);
+    for (int rule : regex_rules) {
+      FindTriggers(scratch->buffer, rule, heading.begin, colon, &triggers);
+    }
+    // Only a trigger near the colon names what the items report.
+    auto far = std::remove_if(
+        triggers.begin() + static_cast<std::ptrdiff_t>(heading.first_trigger), triggers.end(),
+        [&](const Trigger& trigger) { return colon - trigger.end > rules[trigger.rule].max_gap; });
+    triggers.erase(far, triggers.end());
+    for (size_t t = heading.first_trigger; t < triggers.size(); ++t) {
+      triggers[t].clause = -1;
+    }
+    heading.trigger_count = triggers.size() - heading.first_trigger;
+    if (heading.trigger_count > 0 || heading.aspect != Aspect::kDone) {
+      scratch->headings.push_back(heading);
+    }
+  }
+  return !scratch->headings.empty();
+}
+
+__attribute__((noinline)) void Extractor::Impl::BindListItems(ExtractScratch* scratch) const {
+  scratch->listed.clear();
+  std::u32string_view folded = View(scratch->buffer.folded);
+  size_t bound_triggers = scratch->trigger_owner.size();
+  for (const ListHeading& heading : scratch->headings) {
+    // A heading trigger that took a number before the colon states its own total (今日回款5万：),
+    // so it counts no item.
+    size_t first_trigger = scratch->triggers.size();
+    for (size_t t = heading.first_trigger; t < heading.first_trigger + heading.trigger_count;
+         ++t) {
+      Trigger trigger = scratch->heading_triggers[t];
+      bool own_total = false;
+      for (size_t index = 0; index < bound_triggers && !own_total; ++index) {
+        const Trigger& found = scratch->triggers[index];
+        int owner = scratch->trigger_owner[index];
+        own_total = found.begin == trigger.begin && found.rule == trigger.rule && owner >= 0 &&
+                    scratch->numbers[owner].begin < heading.colon;
+      }
+      if (!own_total) {
+        scratch->triggers.push_back(trigger);
+      }
+    }
+
+    const NumberedList& list = scratch->lists[heading.list];
+    int32_t previous_end = -1;
+    for (size_t k = 0; k < list.item_count; ++k) {
+      const ListItem& item = scratch->items[list.first_item + k];
+      if (k > 0 && !ContinuesList(folded, previous_end, item.begin)) {
+        break;
+      }
+      // The next item's start bounds the search, so a long list on one line is read once.
+      auto limit = static_cast<int32_t>(folded.size());
+      if (k + 1 < list.item_count) {
+        limit = scratch->items[list.first_item + k + 1].begin;
+      }
+      int32_t end = LineEnd(folded, item.content, limit);
+      BindListItem(heading, item, end, first_trigger, scratch);
+      previous_end = end;
+    }
+  }
+}
+
+void Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& item,
+                                   int32_t end, size_t first_trigger,
+                                   ExtractScratch* scratch) const {
+  std::u32string_view folded = View(scratch->buffer.folded);
+  bool counts_items = scratch->triggers.size() > first_trigger;
+  bool total = counts_items && ContainsWord(folded, item.content, end, kTotalWords);
+  auto number = static_cast<size_t>(
+      std::lower_bound(scratch->numbers.begin(), scratch->numbers.end(), item.content,
+                       [](const NumberMatch& match, int32_t position) {
+                         return match.begin < position;
+                       }) -
+      scratch->numbers.begin());
+  for (; number < scratch->numbers.size() && scratch->numbers[number].begin < end; ++number) {
+    const NumberMatch& match = scratch->numbers[number];
+    int bound = scratch->binding[number];
+    if (match.identifier || match.unreadable) {
+      continue;  // shown as BindNumbers bound it, never counted
+    }
+    if (bound >= 0) {
+      const Trigger& trigger = scratch->triggers[bound];
+      bool in_item = trigger.clause >= 0 && trigger.begin >= item.content && trigger.end <= end;
+      if (in_item && total) {
+        scratch->binding[number] = -1;
+        continue;
+      }
+      if (in_item || !counts_items) {
+        if (heading.aspect != Aspect::kDone) {
+          scratch->listed.push_back(
+              ListedNumber{static_cast<int>(number), -1, false, heading.aspect});
+        }
+        continue;
+      }
+      // The trigger lies in the heading or in another item of the line, which the heading's
+      // triggers replace (签约：1、华为5万 2、小米3万).
+      scratch->binding[number] = -1;
+    }
+    if (!counts_items || total) {
+      continue;
+    }
+
+    // The part of the number's clause inside the item contains its cues and stop words.
+    auto [clause_begin, clause_end] = scratch->clauses[scratch->number_clause[number]];
+    int32_t segment_begin = std::max(clause_begin, item.content);
+    int32_t segment_end = std::min(clause_end, end);
+    if (ContainsWord(folded, segment_begin, match.begin, kStopWords)) {
+      continue;
+    }
+    // As across a comma, only a number with a unit word or mark of the rule's kind binds, or
+    // for amounts one with a scale (华为5万). A bare number may be a date, a room or an
+    // extension.
+    int best = -1;
+    int best_fit = -1;
+    for (size_t t = first_trigger; t < scratch->triggers.size(); ++t) {
+      int rule = scratch->triggers[t].rule;
+      bool has_unit = match.unit_class != UnitClass::kNone ||
+                      (match.scaled && rules[rule].kind == QuantityKind::kAmount);
+      int fit = has_unit ? Fit(rule, match) : -1;
+      if (fit >= 0 && fit >= best_fit) {
+        best = static_cast<int>(t);
+        best_fit = fit;
+      }
+    }
+    if (best < 0) {
+      continue;
+    }
+    scratch->binding[number] = best;
+    Aspect aspect =
+        CombineAspects(heading.aspect, ClauseAspect(folded, segment_begin, segment_end));
+    scratch->listed.push_back(ListedNumber{static_cast<int>(number), item.begin, true, aspect});
+  }
+}
+
 std::vector<Extraction> Extractor::Extract(std::string_view text) const {
   std::vector<Extraction> out;
   ExtractInto(text, &out);
@@ -2263,9 +2533,6 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
     }
   }
   // The item numbers of numbered lists count nothing, so they are removed before binding.
-  // NOTE: a trigger in a list's heading counts no item on the lines below it (回款： and then
-  // 1、华为2万元 and 2、小米3万元 count nothing), because a trigger binds only within its
-  // clause. Binding it to every item counted a heading's own total and total lines twice.
   RemoveNumberedLists(impl_->units, scan_options, &scratch);
   if (scratch.numbers.empty()) {
     out->clear();
@@ -2312,19 +2579,36 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
   }
   scratch.clause_aspect.assign(scratch.clauses.size(), std::nullopt);
   impl_->CollectTriggers(&scratch);
-  if (scratch.triggers.empty()) {
+  // A list's heading may contain the only trigger (回款： over 1、华为2万元 and 2、小米3万元).
+  bool has_heading = !scratch.lists.empty() && impl_->FindListHeadings(&scratch);
+  if (scratch.triggers.empty() && !has_heading) {
     out->clear();
     return;
   }
 
   impl_->BindNumbers(&scratch);
+  if (has_heading) {
+    impl_->BindListItems(&scratch);
+  }
   out->clear();
+  size_t next_listed = 0;
   for (size_t i = 0; i < scratch.numbers.size(); ++i) {
     if (scratch.binding[i] < 0) {
       continue;
     }
     const Trigger* best = &scratch.triggers[scratch.binding[i]];
     const NumberMatch& number = scratch.numbers[i];
+    const ListedNumber* listed = nullptr;
+    if (has_heading) {
+      while (next_listed < scratch.listed.size() &&
+             scratch.listed[next_listed].number < static_cast<int>(i)) {
+        ++next_listed;
+      }
+      if (next_listed < scratch.listed.size() &&
+          scratch.listed[next_listed].number == static_cast<int>(i)) {
+        listed = &scratch.listed[next_listed];
+      }
+    }
     ExtractionMatch& extraction = out->emplace_back();
     extraction.rule = best->rule;
     extraction.low = number.low;
@@ -2332,8 +2616,12 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
     extraction.approximate = IsApproximate(number);
     extraction.unit = number.unit;
     extraction.quantity_span = OriginalSpan(scratch.buffer, number.begin, number.end);
-    extraction.span = OriginalSpan(scratch.buffer, std::min(best->begin, number.begin),
-                                   std::max(best->end, number.end));
+    int32_t span_begin = std::min(best->begin, number.begin);
+    if (listed != nullptr && listed->span_begin >= 0) {
+      span_begin = listed->span_begin;
+    }
+    extraction.span =
+        OriginalSpan(scratch.buffer, span_begin, std::max(best->end, number.end));
     extraction.span_begin_byte = -1;
     extraction.span_end_byte = -1;
     if (scratch.buffer.well_formed) {
@@ -2341,10 +2629,18 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
           OriginalBytesOf(scratch.buffer, extraction.span);
     }
     // A trigger in the clause before the comma adds that clause's cues (明天计划签约，金额5万元).
-    extraction.aspect = CachedClauseAspect(&scratch, scratch.number_clause[i]);
-    if (best->clause != scratch.number_clause[i]) {
-      extraction.aspect =
-          CombineAspects(extraction.aspect, CachedClauseAspect(&scratch, best->clause));
+    // A heading's trigger has no clause of its own, so BindListItems set the aspect.
+    if (listed != nullptr && listed->replaces_aspect) {
+      extraction.aspect = listed->aspect;
+    } else {
+      extraction.aspect = CachedClauseAspect(&scratch, scratch.number_clause[i]);
+      if (best->clause != scratch.number_clause[i]) {
+        extraction.aspect =
+            CombineAspects(extraction.aspect, CachedClauseAspect(&scratch, best->clause));
+      }
+      if (listed != nullptr) {
+        extraction.aspect = CombineAspects(extraction.aspect, listed->aspect);
+      }
     }
     extraction.identifier = number.identifier;
     extraction.unreadable = number.unreadable;

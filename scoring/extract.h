@@ -176,6 +176,14 @@ class Extractor {
   // rule, and the gap, comma included, must be within max_gap. The aspect comes from cue
   // words in the number's clause (未, 没有, 无 negate; 计划, 准备, 明天, 下周 plan), and for
   // such a binding from the trigger's clause too.
+  //
+  // In a numbered list of two or more items after a heading that ends with a colon
+  // (签约： over 1、华为5万 and 2、小米3万), a trigger in the heading counts the items unless it
+  // counts a number before the colon. It takes every number in the items that has a unit word
+  // or mark of its rule's kind (or a scale, for amounts) and that no trigger in its own item
+  // counts. It skips items with a total word such as 合计, 累计 or 总额, and numbers after 欠,
+  // 退款, 报价 or 询价 in their clause. Cues in the heading apply to every number in the items,
+  // and the span of a number the heading counts starts at its item number.
   std::vector<Extraction> Extract(std::string_view text) const;
 
   // Replaces the contents of *out with what Extract(text) returns. Reuses the capacity of

@@ -1,0 +1,180 @@
+// Tests for numbered lists under a heading that ends with a colon (签约： over 1、华为5万 and
+// 2、小米3万): which numbers in the items the heading's trigger counts, and which it must not
+// count.
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "scoring/extract.h"
+
+namespace logbridge::scoring {
+namespace {
+
+// The rules of config/sales.toml.
+const Extractor& Sales() {
+  static const Extractor kExtractor = std::move(
+      Extractor::Create(
+          {{"deals", "sales", "签约|签单|成交|订单|回款", QuantityKind::kAmount, {}, 8},
+           {"visits", "visits", "拜访|走访|上门", QuantityKind::kCount, {"家", "位", "个", "次"}, 8}})
+          .value());
+  return kExtractor;
+}
+
+// Returns rule=value for each match, with its aspect when the work is not done.
+std::string Describe(const std::vector<Extraction>& found) {
+  std::string out;
+  for (const Extraction& e : found) {
+    out += e.rule + "=" + e.quantity.Value().ToString();
+    if (e.aspect == Aspect::kPlanned) {
+      out += " planned";
+    }
+    if (e.aspect == Aspect::kNegated) {
+      out += " negated";
+    }
+    out += "; ";
+  }
+  return out;
+}
+
+// A text, with | for a line break, and what Describe returns for its extractions.
+struct Reading {
+  const char* text;
+  const char* found;
+};
+
+void CheckReadings(std::initializer_list<Reading> readings) {
+  for (const Reading& reading : readings) {
+    std::string text = reading.text;
+    for (size_t bar = text.find('|'); bar != std::string::npos; bar = text.find('|', bar)) {
+      text.replace(bar, 1, "\n");
+    }
+    INFO("text: " << reading.text);
+    CHECK(Describe(Sales().Extract(text)) == reading.found);
+  }
+}
+
+TEST_CASE("Heading counts every item", "[extract]") {
+  CheckReadings({{"今日签约：|1、华为5万|2、小米3万", "deals=50000; deals=30000; "},
+                 {"签约：1、华为5万 2、小米3万", "deals=50000; deals=30000; "},
+                 {"签约：1. 华为5万 2. 小米3万", "deals=50000; deals=30000; "},
+                 {"签约：|1.华为5万|2.小米3万", "deals=50000; deals=30000; "},
+                 {"签约：|1）华为5万|2）小米3万", "deals=50000; deals=30000; "},
+                 {"签约：|(1)华为5万|(2)小米3万", "deals=50000; deals=30000; "},
+                 {"签约：|①华为5万|②小米3万", "deals=50000; deals=30000; "},
+                 {"签约：①华为5万②万科3万", "deals=50000; deals=30000; "},
+                 {"回款情况：|1、华为2万元|2、小米3万元", "deals=20000; deals=30000; "},
+                 {"拜访客户：|1、华为 2位|2、小米 3位", "visits=2; visits=3; "},
+                 {"签约：\r\n1、华为5万\r\n2、小米3万", "deals=50000; deals=30000; "}});
+}
+
+TEST_CASE("Heading with own total", "[extract]") {
+  // A heading that states its own total counts only the total, not the items again.
+  CheckReadings({{"今日回款5万：|1、华为2万|2、小米3万", "deals=50000; "},
+                 {"回款合计5万元：|1、华为2万元|2、小米3万元", "deals=50000; "},
+                 {"今日拜访3家：1、华为 2位 2、小米 3位 3、中兴 1位", "visits=3; "},
+                 {"拜访客户3家：|1、华为 2位|2、小米 3位", "visits=3; "}});
+}
+
+TEST_CASE("Total items count nothing", "[extract]") {
+  CheckReadings({{"签约：1. 华为5万 2. 小米3万 3. 签约总额8万", "deals=50000; deals=30000; "},
+                 {"签约：|1、华为5万|2、小米3万|3、合计8万", "deals=50000; deals=30000; "},
+                 {"回款情况：|1、华为：2万元|2、小米：3万元|3、本月累计：25万元",
+                  "deals=20000; deals=30000; "},
+                 {"回款：|1、华为2万元|2、小米3万元|3、小计5万元", "deals=20000; deals=30000; "}});
+}
+
+TEST_CASE("Stop words block the heading", "[extract]") {
+  // Debts, refunds and quotes are no money taken, as across a comma (签约5万，欠款3万元).
+  CheckReadings({{"回款：|1、华为2万元|2、小米欠款3万元", "deals=20000; "},
+                 {"回款：|1、华为2万元|2、小米还欠3万元", "deals=20000; "},
+                 {"回款：|1、华为2万元|2、小米退款3万元", "deals=20000; "},
+                 {"回款情况：1、华为2万元 2、小米3万元 3、中兴欠款1万元",
+                  "deals=20000; deals=30000; "},
+                 {"签约：|1、华为5万|2、小米报价3万，还在谈", "deals=50000; "}});
+}
+
+TEST_CASE("Bare numbers in items", "[extract]") {
+  // Without a unit of the rule's kind a number in an item may be a date, a room or an
+  // extension, so the heading does not count it.
+  CheckReadings({{"拜访：|1、华为 11.5|2、小米 11.6", ""},
+                 {"回款：|1、华为 11.3到账2万元|2、小米 11.5到账3万元", "deals=20000; deals=30000; "},
+                 {"拜访客户：|1、华为 A座1203|2、小米 B座806", ""},
+                 {"回款负责人：|1、张三 分机8021|2、李四 分机8022", ""}});
+}
+
+TEST_CASE("Every fitting number counts", "[extract]") {
+  // Every number of the rule's kind in an item counts, not only the first.
+  CheckReadings({{"回款：|1、华为 3笔共2万元|2、小米3万元", "deals=20000; deals=30000; "},
+                 {"签约：|1、华为 2台服务器 共5万|2、小米3万", "deals=50000; deals=30000; "},
+                 {"签约：|1、华为 3家门店 5万|2、小米3万", "deals=50000; deals=30000; "},
+                 {"回款：|1、华为首付2万 尾款1万|2、小米3万", "deals=20000; deals=10000; "
+                                                           "deals=30000; "},
+                 // A trigger of another rule in the item leaves the amount to the heading.
+                 {"回款：|1、上门收款华为2万元|2、小米3万元", "deals=20000; deals=30000; "}});
+}
+
+TEST_CASE("Item with its own trigger", "[extract]") {
+  CheckReadings({{"回款情况：1.华为回款2万元 2.小米回款3万元", "deals=20000; deals=30000; "},
+                 {"回款：|1、华为2万元|2、拜访小米2家", "deals=20000; visits=2; "},
+                 {"拜访客户：1. 华为 2. 小米 3. 中兴，共3家", "visits=3; "}});
+}
+
+TEST_CASE("Cues of heading and item", "[extract]") {
+  CheckReadings({{"明日计划：|1、华为5万|2、小米3万", ""},
+                 {"明日计划签约：|1、华为5万|2、小米3万",
+                  "deals=50000 planned; deals=30000 planned; "},
+                 {"未回款客户：|1、华为2万元|2、小米3万元",
+                  "deals=20000 negated; deals=30000 negated; "},
+                 {"待回款：|1、华为2万元|2、小米3万元",
+                  "deals=20000 planned; deals=30000 planned; "},
+                 {"回款：|1、华为2万元|2、小米预计下周3万元", "deals=20000; deals=30000 planned; "},
+                 {"回款：|1、华为2万元|2、小米3万元未到账", "deals=20000; deals=30000 negated; "},
+                 // A cue in one item leaves the other items of the line done.
+                 {"回款：1、华为2万元 2、小米预计下周3万元", "deals=20000; deals=30000 planned; "},
+                 // A heading with a cue and no trigger still makes its items planned.
+                 {"明日计划：|1、拜访中兴2家|2、拜访华为1家", "visits=2 planned; visits=1 planned; "},
+                 {"今日拜访：|1、华为2家|2、小米1家|明日计划：|1、拜访中兴2家|2、签约华为5万",
+                  "visits=2; visits=1; visits=2 planned; deals=50000 planned; "}});
+}
+
+TEST_CASE("List ends at other text", "[extract]") {
+  CheckReadings({{"签约：|1、华为5万|2、小米3万|说明：|3、中兴1万", "deals=50000; deals=30000; "},
+                 {"签约：|1、华为5万||2、小米3万", "deals=50000; "},
+                 {"签约：|1、华为5万|2、小米3万|另外欠款2万", "deals=50000; deals=30000; "}});
+}
+
+TEST_CASE("Items that start with digits", "[extract]") {
+  CheckReadings({{"回款：|1、华为2万元|2、3万元", "deals=20000; deals=30000; "},
+                 {"回款：|1、2026-11-03 华为2万元|2、小米3万元", "deals=20000; deals=30000; "}});
+}
+
+TEST_CASE("Long list counts past 99", "[extract]") {
+  std::string text = "回款：";
+  for (int i = 1; i <= 120; ++i) {
+    text += "\n" + std::to_string(i) + "、客户1万元";
+  }
+  std::vector<Extraction> found = Sales().Extract(text);
+  CHECK(found.size() == 120);
+  Decimal sum;
+  for (const Extraction& e : found) {
+    sum = sum + e.quantity.Value();
+  }
+  CHECK(sum == Decimal::FromInt(1200000));
+}
+
+TEST_CASE("Heading item spans", "[extract]") {
+  // The quote of an item's value starts at its item number, so it shows no earlier item.
+  std::string text = "签约：\n1、华为5万\n2、小米3万";
+  std::vector<Extraction> found = Sales().Extract(text);
+  REQUIRE(found.size() == 2);
+  CHECK(text.substr(found[0].span_begin_byte,
+                    found[0].span_end_byte - found[0].span_begin_byte) == "1、华为5万");
+  CHECK(text.substr(found[1].span_begin_byte,
+                    found[1].span_end_byte - found[1].span_begin_byte) == "2、小米3万");
+  CHECK(found[1].span == Span{11, 17});
+}
+
+}  // namespace
+}  // namespace logbridge::scoring
