@@ -2170,11 +2170,11 @@ bool Extractor::Impl::BindsAcrossComma(const ExtractScratch& scratch, size_t num
       return false;
     }
   }
-  // Nor may a date end the trigger's clause, unless an amount label names the number, so
-  // 回款11月3号，欠款5000元 is no payment, like 回款2026-11-03，欠款5000元.
-  return !EndsWithDate(View(scratch.buffer.folded), trigger.end,
-                       scratch.clauses[clause - 1].second) ||
-         HasAmountLabel(scratch, number, trigger);
+  // Nor may a debt, refund or quote word come before the number in its clause, so
+  // 回款11月3号，欠款5000元 is no payment, while 回款11月3号，收到5000元 and 签约11月3日，共5万元
+  // count. A date alone does not refuse the link, since it only names the day of the work.
+  return !ContainsWord(View(scratch.buffer.folded), scratch.clauses[clause].first,
+                       quantity.begin, kStopWords);
 }
 
 bool Extractor::Impl::HasAmountLabel(const ExtractScratch& scratch, size_t number,

@@ -368,13 +368,16 @@ TEST_CASE("Label values are no list markers", "[extract]") {
                  {"拜访客户（数量：3）", "visits=3; "}});
 }
 
-TEST_CASE("Month day before a comma", "[extract]") {
+TEST_CASE("Debt word after a comma", "[extract]") {
   CheckReadings({{"回款11月3号，欠款5000元", ""},
                  {"回款11月3日，欠款5000元", ""},
                  {"回款2026年11月3日，欠款5000元", ""},
-                 {"回款11月3号，5000元", ""},
-                 {"回款2026-11-03，5000元", ""},
-                 // Without a date the amount after the comma still counts.
+                 {"回款11月3日，退款3000元", ""},
+                 {"回款，欠款5000元", ""},
+                 // Money with no such word after the comma is the trigger's, dated or not.
+                 {"回款11月3号，5000元", "deals=5000; "},
+                 {"回款11月3号，收到5000元", "deals=5000; "},
+                 {"签约11月3日，共5万元", "deals=50000; "},
                  {"回款，5000元", "deals=5000; "},
                  {"签约11月3号 5000元", "deals=5000; "}});
 }
