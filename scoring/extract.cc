@@ -1140,6 +1140,20 @@ bool ContainsWord(std::u32string_view folded, int32_t begin, int32_t end,
   });
 }
 
+// Words that collect a debt (收回欠款5000元, 欠款5000元已结清), after which the money is taken.
+constexpr std::u32string_view kCollectWords[] = {U"收回", U"追回", U"结清", U"回收", U"收到",
+                                                 U"到账", U"还清", U"付清", U"打过来", U"已还"};
+
+// Whether the money at number in folded[begin, end), one clause, is another party's rather than
+// the work's: a refund before it, or a debt (欠) before it that the clause does not collect.
+bool NamesOtherMoney(std::u32string_view folded, int32_t begin, int32_t number, int32_t end) {
+  constexpr std::u32string_view kRefund[] = {U"退款"};
+  constexpr std::u32string_view kDebt[] = {U"欠"};
+  return ContainsWord(folded, begin, number, kRefund) ||
+         (ContainsWord(folded, begin, number, kDebt) &&
+          !ContainsWord(folded, begin, end, kCollectWords));
+}
+
 // Returns the position of the first line break in folded[from, limit), or limit.
 int32_t LineEnd(std::u32string_view folded, int32_t from, int32_t limit) {
   while (from < limit && folded[from] != U'\n' && folded[from] != U'\r') {
@@ -2170,11 +2184,12 @@ bool Extractor::Impl::BindsAcrossComma(const ExtractScratch& scratch, size_t num
       return false;
     }
   }
-  // Nor may a debt, refund or quote word come before the number in its clause, so
-  // 回款11月3号，欠款5000元 is no payment, while 回款11月3号，收到5000元 and 签约11月3日，共5万元
-  // count. A date alone does not refuse the link, since it only names the day of the work.
-  return !ContainsWord(View(scratch.buffer.folded), scratch.clauses[clause].first,
-                       quantity.begin, kStopWords);
+  // Nor may the number's clause name other money, so 回款11月3号，欠款5000元 is no payment,
+  // while 回款，收回欠款5000元, 回款11月3号，收到5000元 and 签约11月3日，共5万元 count. A date
+  // alone does not block the link, since it only names the day of the work, and a quote after
+  // a deal (成功签约，最终报价5万元) is usually its price.
+  return !NamesOtherMoney(View(scratch.buffer.folded), scratch.clauses[clause].first,
+                          quantity.begin, scratch.clauses[clause].second);
 }
 
 bool Extractor::Impl::HasAmountLabel(const ExtractScratch& scratch, size_t number,

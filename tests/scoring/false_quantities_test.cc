@@ -374,6 +374,11 @@ TEST_CASE("Debt word after a comma", "[extract]") {
                  {"回款2026年11月3日，欠款5000元", ""},
                  {"回款11月3日，退款3000元", ""},
                  {"回款，欠款5000元", ""},
+                 {"回款，还欠5000元", ""},
+                 // Collecting a debt is a payment, and a quote after a deal is its price.
+                 {"今日回款，收回欠款5000元", "deals=5000; "},
+                 {"今天去华为催回款，欠款5000元已全部收回", "deals=5000; "},
+                 {"成功签约，最终报价5万元", "deals=50000; "},
                  // Money with no such word after the comma is the trigger's, dated or not.
                  {"回款11月3号，5000元", "deals=5000; "},
                  {"回款11月3号，收到5000元", "deals=5000; "},
