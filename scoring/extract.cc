@@ -109,6 +109,7 @@ constexpr Cue kCues[] = {
     {U"预期", Aspect::kPlanned},   {U"明天", Aspect::kPlanned},   {U"明日", Aspect::kPlanned},
     {U"后天", Aspect::kPlanned},   {U"下周", Aspect::kPlanned},   {U"下星期", Aspect::kPlanned},
     {U"下个月", Aspect::kPlanned}, {U"下月", Aspect::kPlanned},   {U"争取", Aspect::kPlanned},
+    {U"下一步", Aspect::kPlanned}, {U"接下来", Aspect::kPlanned}, {U"后续跟进", Aspect::kPlanned},
 };
 
 // The entries of kNotCues and kCues by first code point. For one code point the words of
