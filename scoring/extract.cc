@@ -822,10 +822,29 @@ bool MayStartItem(std::u32string_view folded, int32_t begin) {
   return before == U' ' || before == U'\t' || before == U':' || IsClauseBreak(folded, begin - 1);
 }
 
+// Returns the number of one or two ASCII digits that 月 follows at folded[begin] (11 for
+// 11月), or 0 when there is none.
+int MonthNumberAt(std::u32string_view folded, int32_t begin) {
+  auto size = static_cast<int32_t>(folded.size());
+  int value = 0;
+  int32_t i = begin;
+  while (i < size && i - begin < 2 && folded[i] >= U'0' && folded[i] <= U'9') {
+    value = value * 10 + static_cast<int>(folded[i] - U'0');
+    ++i;
+  }
+  return i > begin && i < size && folded[i] == U'月' ? value : 0;
+}
+
+// Whether a month written with 月 starts at folded[begin]: 11月, 11月30日 or 2026年11月.
+bool StartsMonth(std::u32string_view folded, int32_t begin) {
+  return MonthNumberAt(folded, begin) > 0 || ChineseMonthEnd(folded, begin) >= 0;
+}
+
 // Returns where an item's text starts after the marker sign at folded[sign]: past the sign and
 // any spaces. Returns -1 when the text ends there or a digit follows, because then the number
 // before the sign is a value (今日回款：50000.) or part of a list of numbers (1、2、3家). A date
-// may follow, because it starts an item's text as often as a name (1、2026-11-03 华为2万元).
+// may follow, because it starts an item's text as often as a name (1、2026-11-03 华为2万元,
+// 2、11月30日小米3万元).
 int32_t ItemContentAfter(std::u32string_view folded, int32_t sign) {
   auto size = static_cast<int32_t>(folded.size());
   int32_t content = sign + 1;
@@ -835,10 +854,8 @@ int32_t ItemContentAfter(std::u32string_view folded, int32_t sign) {
   if (content >= size) {
     return -1;
   }
-  // NOTE: an item number before a month with 月 (2、11月30日) is never read as a number, so
-  // the list ends there.
   if (folded[content] >= U'0' && folded[content] <= U'9' &&
-      !ReadDateAt(folded, content).has_value()) {
+      !ReadDateAt(folded, content).has_value() && !StartsMonth(folded, content)) {
     return -1;
   }
   return content;
@@ -1023,15 +1040,33 @@ void FindNumberedLists(const FoldBuffer& text, const std::vector<NumberMatch>& n
   DropUnkeptList(items, lists);
 }
 
-// Removes the item numbers of items from *numbers. An item number that ScanNumbers read into
-// a range (1、3家) leaves the number after the 、, read again on its own.
+// Whether number is a bare number where an item may start that 、 and a higher month follow
+// (2、11月30日). ScanNumbers reads only such a number apart from the month, which it would
+// otherwise take for the months 2 to 11, so it counts nothing unless it numbers an item.
+bool PrecedesMonth(std::u32string_view folded, const NumberMatch& number) {
+  if (number.unit_class != UnitClass::kNone || number.approximate || number.scale_word ||
+      static_cast<size_t>(number.end) + 1 >= folded.size() || folded[number.end] != U'、') {
+    return false;
+  }
+  int month = MonthNumberAt(folded, number.end + 1);
+  return month > 0 && number.low < Decimal::FromInt(month) && MayStartItem(folded, number.begin);
+}
+
+// Removes the item numbers of items from *numbers, and every number that PrecedesMonth
+// accepts. An item number that ScanNumbers read into a range (1、3家) leaves the number after
+// the 、, read again on its own.
 void RemoveListItems(const FoldBuffer& text, const UnitTable& units, const ScanOptions& options,
                      const std::vector<ListItem>& items, std::vector<NumberMatch>* numbers) {
+  std::u32string_view folded = View(text.folded);
   size_t kept_count = 0;
   size_t next_item = 0;
   for (size_t i = 0; i < numbers->size(); ++i) {
     NumberMatch& number = (*numbers)[i];
-    if (next_item < items.size() && items[next_item].number == static_cast<int>(i)) {
+    bool is_item = next_item < items.size() && items[next_item].number == static_cast<int>(i);
+    if (!is_item && PrecedesMonth(folded, number)) {
+      continue;
+    }
+    if (is_item) {
       const ListItem& item = items[next_item++];
       if (!item.split) {
         continue;
@@ -1104,9 +1139,7 @@ __attribute__((noinline)) void RemoveNumberedLists(const UnitTable& units,
     return;
   }
   FindNumberedLists(scratch->buffer, scratch->numbers, &scratch->items, &scratch->lists);
-  if (!scratch->items.empty()) {
-    RemoveListItems(scratch->buffer, units, options, scratch->items, &scratch->numbers);
-  }
+  RemoveListItems(scratch->buffer, units, options, scratch->items, &scratch->numbers);
 }
 
 // Returns the aspect of scratch->clauses[clause], computed on first use.

@@ -150,6 +150,19 @@ TEST_CASE("Items that start with digits", "[extract]") {
                  {"回款：|1、2026-11-03 华为2万元|2、小米3万元", "deals=20000; deals=30000; "}});
 }
 
+TEST_CASE("Item numbers before a month", "[extract]") {
+  // The item number is not the lower end of a range of months (2、11月).
+  CheckReadings({{"回款：|1、华为2万元|2、11月30日小米3万元", "deals=20000; deals=30000; "},
+                 {"回款：1、华为2万元 2、11月30日小米3万元", "deals=20000; deals=30000; "},
+                 {"回款：|1、华为2万元|2、11月底小米3万元", "deals=20000; deals=30000; "},
+                 {"回款：|1、11月3日华为2万元|2、小米3万元", "deals=20000; deals=30000; "},
+                 // Outside a list, 3、4月 still names the months 3 to 4, so nothing counts.
+                 {"拜访客户2、11月", ""},
+                 {"拜访客户 3、4月份的合同", ""},
+                 {"拜访客户：3、4月", ""},
+                 {"今日拜访：|2、11月30日拜访华为3家", "visits=3; "}});
+}
+
 TEST_CASE("Long list counts past 99", "[extract]") {
   std::string text = "回款：";
   for (int i = 1; i <= 120; ++i) {
