@@ -980,17 +980,32 @@ __attribute__((noinline)) bool IsValueBeforeLabel(std::u32string_view folded,
   return colon < limit && folded[colon] == U':' && IsOnlyLabel(folded, number.end + 1, colon + 1);
 }
 
+// Whether the item number at folded[begin] starts a line right under a colon, with only
+// spaces, tabs and line breaks between, as under a heading (明日计划： over 1、拜访中兴2家).
+bool StartsLineUnderColon(std::u32string_view folded, int32_t begin) {
+  bool line_break = false;
+  int32_t before = begin - 1;
+  while (before >= 0 && IsAsciiSpace(folded[before])) {
+    line_break = line_break || folded[before] == U'\n' || folded[before] == U'\r';
+    --before;
+  }
+  return line_break && before >= 0 && folded[before] == U':';
+}
+
 // Drops the last list of *lists with its items unless it is kept: a list of two or more
-// items, or one item written as a keycap digit or whose 1 ScanNumbers read into a range
-// (1、3家客户已拜访). A lone 1. or 1、 is left to IsListMarker, since it may still be a label's
-// value (拜访客户：1、).
-void DropUnkeptList(std::vector<ListItem>* items, std::vector<NumberedList>* lists) {
+// items, or one item written as a keycap digit, whose 1 ScanNumbers read into a range
+// (1、3家客户已拜访), or that starts a line under a colon, where a heading's cue and trigger
+// apply to it. A lone 1. or 1、 on the line of its colon is left to IsListMarker, since it may
+// still be a label's value (拜访客户：1、).
+void DropUnkeptList(std::u32string_view folded, std::vector<ListItem>* items,
+                    std::vector<NumberedList>* lists) {
   if (lists->empty()) {
     return;
   }
   const NumberedList& last = lists->back();
   const ListItem& item = (*items)[last.first_item];
-  if (last.item_count == 1 && !item.split && !item.keycap) {
+  if (last.item_count == 1 && !item.split && !item.keycap &&
+      !StartsLineUnderColon(folded, item.begin)) {
     items->resize(last.first_item);
     lists->pop_back();
   }
@@ -1000,6 +1015,7 @@ void DropUnkeptList(std::vector<ListItem>* items, std::vector<NumberedList>* lis
 // (1、 2、 3、), in the order of the text.
 void FindNumberedLists(const FoldBuffer& text, const std::vector<NumberMatch>& numbers,
                        std::vector<ListItem>* items, std::vector<NumberedList>* lists) {
+  std::u32string_view folded = View(text.folded);
   items->clear();
   lists->clear();
   int next_value = 0;
@@ -1017,12 +1033,12 @@ void FindNumberedLists(const FoldBuffer& text, const std::vector<NumberMatch>& n
       if (item->after_space) {
         continue;
       }
-      DropUnkeptList(items, lists);
+      DropUnkeptList(folded, items, lists);
       lists->push_back(NumberedList{items->size()});
     } else if (lists->empty() || item->value != next_value) {
       continue;
     } else if (const ListItem& last = items->back();
-               last.after_colon && IsOnlyLabel(View(text.folded), last.content, item->begin)) {
+               last.after_colon && IsOnlyLabel(folded, last.content, item->begin)) {
       // The last number is the value of the label before it, and this one the value of the
       // label between them (拜访客户：1. 新签客户：2.), so the list ends before both.
       items->pop_back();
@@ -1037,7 +1053,7 @@ void FindNumberedLists(const FoldBuffer& text, const std::vector<NumberMatch>& n
     ++lists->back().item_count;
     next_value = item->value + 1;
   }
-  DropUnkeptList(items, lists);
+  DropUnkeptList(folded, items, lists);
 }
 
 // Whether number is a bare number where an item may start that 、 and a higher month follow

@@ -163,6 +163,14 @@ TEST_CASE("Item numbers before a month", "[extract]") {
                  {"今日拜访：|2、11月30日拜访华为3家", "visits=3; "}});
 }
 
+TEST_CASE("Heading over a single item", "[extract]") {
+  CheckReadings({{"明日计划：|1、拜访中兴2家", "visits=2 planned; "},
+                 {"今日签约：|1、华为5万", "deals=50000; "},
+                 {"1、拜访客户3家", "visits=3; "},
+                 // On the colon's own line, 1、 is still the label's value.
+                 {"拜访客户：1、华为", "visits=1; "}});
+}
+
 TEST_CASE("Long list counts past 99", "[extract]") {
   std::string text = "回款：";
   for (int i = 1; i <= 120; ++i) {
