@@ -490,7 +490,16 @@ struct ListItem {
   // A colon comes before it, with only spaces or tabs between, and no bracket or keycap sets
   // it apart.
   bool after_colon = false;
+  // The form of its marker: the sign after the number (、 . ) - :), the opening bracket, or
+  // kKeycapStyle or kEnclosedStyle. A sub-list inside an item is written in another form.
+  char32_t style = 0;
+  // Whether the item belongs to a sub-list of the item before it, as (1) and (2) on the lines
+  // under 1、华为2万元 do.
+  bool nested = false;
 };
+
+constexpr char32_t kKeycapStyle = 0x20E3;
+constexpr char32_t kEnclosedStyle = 0x2460;  // ① or ⑴
 
 // A numbered list: its items in order.
 struct NumberedList {
@@ -884,6 +893,7 @@ std::optional<ListItem> ReadListItem(const FoldBuffer& text, const NumberMatch& 
     item.value = ItemValue(folded, number.begin, digits_end);
     item.content = digits_end + 1;
     item.split = true;
+    item.style = U'、';
     item.after_space =
         number.begin > 0 && (folded[number.begin - 1] == U' ' || folded[number.begin - 1] == U'\t');
     return item.value > 0 ? std::optional(item) : std::nullopt;
@@ -893,6 +903,7 @@ std::optional<ListItem> ReadListItem(const FoldBuffer& text, const NumberMatch& 
   if (IsEnclosedItemNumber(text, number)) {
     item.value = ItemValue(folded, number.begin, number.end);
     item.content = number.end;
+    item.style = kEnclosedStyle;
     bool has_text = static_cast<size_t>(item.content) < folded.size();
     return item.value > 0 && has_text ? std::optional(item) : std::nullopt;
   }
@@ -906,13 +917,15 @@ std::optional<ListItem> ReadListItem(const FoldBuffer& text, const NumberMatch& 
   if (folded[sign] == 0xFE0F && static_cast<size_t>(sign) + 1 < folded.size()) {
     ++sign;
   }
-  item.keycap = folded[sign] == 0x20E3;
+  item.keycap = folded[sign] == kKeycapStyle;
+  item.style = folded[sign];
   char32_t opening = number.begin > 0 ? folded[number.begin - 1] : 0;
   if (opening == U'(' || opening == U'【') {
     if (folded[sign] != (opening == U'(' ? U')' : U'】')) {
       return std::nullopt;
     }
     --item.begin;
+    item.style = opening;
   } else if (!item.keycap && folded[sign] != U'、' && folded[sign] != U'.' &&
              folded[sign] != U')' && folded[sign] != U'-' && folded[sign] != U':') {
     return std::nullopt;
@@ -980,6 +993,33 @@ __attribute__((noinline)) bool IsValueBeforeLabel(std::u32string_view folded,
   return colon < limit && folded[colon] == U':' && IsOnlyLabel(folded, number.end + 1, colon + 1);
 }
 
+// Returns the position of the first line break in folded[from, limit), or limit.
+int32_t LineEnd(std::u32string_view folded, int32_t from, int32_t limit) {
+  while (from < limit && folded[from] != U'\n' && folded[from] != U'\r') {
+    ++from;
+  }
+  return from;
+}
+
+// Whether folded[from, to) contains only spaces, tabs and at most one line break, so that the
+// item that starts at to continues the list of the item that ends at from. A blank line or a
+// line of other text between them ends the list.
+bool ContinuesList(std::u32string_view folded, int32_t from, int32_t to) {
+  int line_breaks = 0;
+  for (int32_t i = from; i < to; ++i) {
+    char32_t cp = folded[i];
+    if (cp == U'\r' && i + 1 < to && folded[i + 1] == U'\n') {
+      continue;  // \r\n is one line break
+    }
+    if (cp == U'\n' || cp == U'\r') {
+      ++line_breaks;
+    } else if (cp != U' ' && cp != U'\t') {
+      return false;
+    }
+  }
+  return line_breaks <= 1;
+}
+
 // Whether the item number at folded[begin] starts a line right under a colon, with only
 // spaces, tabs and line breaks between, as under a heading (明日计划： over 1、拜访中兴2家).
 bool StartsLineUnderColon(std::u32string_view folded, int32_t begin) {
@@ -1011,14 +1051,32 @@ void DropUnkeptList(std::u32string_view folded, std::vector<ListItem>* items,
   }
 }
 
+// Whether item, numbered 1, starts a sub-list of the last item of the open list, whose items
+// are written in style: it is written in another style and comes on the same line as that item
+// or on the next line.
+bool StartsSubList(std::u32string_view folded, const std::vector<ListItem>& items,
+                   const std::vector<NumberedList>& lists, char32_t style, const ListItem& item) {
+  if (lists.empty() || lists.back().item_count == 0 || item.style == style) {
+    return false;
+  }
+  const ListItem& last = items.back();
+  return !last.nested &&
+         ContinuesList(folded, LineEnd(folded, last.content, item.begin), item.begin);
+}
+
 // Finds the numbered lists among numbers: item numbers that start at 1 and count up by one
-// (1、 2、 3、), in the order of the text.
+// (1、 2、 3、), in the order of the text. Under an item, a list in another style is its
+// sub-list, and the outer list goes on after it (1、华为 over (1)首付 and (2)尾款, then 2、小米).
 void FindNumberedLists(const FoldBuffer& text, const std::vector<NumberMatch>& numbers,
                        std::vector<ListItem>* items, std::vector<NumberedList>* lists) {
   std::u32string_view folded = View(text.folded);
   items->clear();
   lists->clear();
   int next_value = 0;
+  char32_t style = 0;
+  // The next item number of the open sub-list and its style, or 0 outside a sub-list.
+  int next_nested = 0;
+  char32_t nested_style = 0;
   for (size_t i = 0; i < numbers.size(); ++i) {
     // Most numbers have a unit and are not ranges (3家, 5万元), so they are skipped here.
     if (numbers[i].unit_class != UnitClass::kNone && !numbers[i].approximate) {
@@ -1033,9 +1091,18 @@ void FindNumberedLists(const FoldBuffer& text, const std::vector<NumberMatch>& n
       if (item->after_space) {
         continue;
       }
-      DropUnkeptList(folded, items, lists);
-      lists->push_back(NumberedList{items->size()});
-    } else if (lists->empty() || item->value != next_value) {
+      if (next_nested == 0 && StartsSubList(folded, *items, *lists, style, *item)) {
+        item->nested = true;
+        nested_style = item->style;
+      } else {
+        DropUnkeptList(folded, items, lists);
+        lists->push_back(NumberedList{items->size()});
+        style = item->style;
+      }
+    } else if (next_nested > 0 && item->value == next_nested && item->style == nested_style) {
+      item->nested = true;
+    } else if (lists->empty() || item->value != next_value ||
+               (next_nested > 0 && item->style != style)) {
       continue;
     } else if (const ListItem& last = items->back();
                last.after_colon && IsOnlyLabel(folded, last.content, item->begin)) {
@@ -1046,12 +1113,18 @@ void FindNumberedLists(const FoldBuffer& text, const std::vector<NumberMatch>& n
         lists->pop_back();
       }
       next_value = 0;
+      next_nested = 0;
       continue;
     }
     item->number = static_cast<int>(i);
     items->push_back(*item);
     ++lists->back().item_count;
-    next_value = item->value + 1;
+    if (item->nested) {
+      next_nested = item->value + 1;
+    } else {
+      next_value = item->value + 1;
+      next_nested = 0;
+    }
   }
   DropUnkeptList(folded, items, lists);
 }
@@ -1187,33 +1260,6 @@ bool ContainsWord(std::u32string_view folded, int32_t begin, int32_t end,
   return std::any_of(words.begin(), words.end(), [range](std::u32string_view word) {
     return range.find(word) != std::u32string_view::npos;
   });
-}
-
-// Returns the position of the first line break in folded[from, limit), or limit.
-int32_t LineEnd(std::u32string_view folded, int32_t from, int32_t limit) {
-  while (from < limit && folded[from] != U'\n' && folded[from] != U'\r') {
-    ++from;
-  }
-  return from;
-}
-
-// Whether folded[from, to) contains only spaces, tabs and at most one line break, so that the
-// item that starts at to continues the list of the item that ends at from. A blank line or a
-// line of other text between them ends the list.
-bool ContinuesList(std::u32string_view folded, int32_t from, int32_t to) {
-  int line_breaks = 0;
-  for (int32_t i = from; i < to; ++i) {
-    char32_t cp = folded[i];
-    if (cp == U'\r' && i + 1 < to && folded[i + 1] == U'\n') {
-      continue;  // \r\n is one line break
-    }
-    if (cp == U'\n' || cp == U'\r') {
-      ++line_breaks;
-    } else if (cp != U' ' && cp != U'\t') {
-      return false;
-    }
-  }
-  return line_breaks <= 1;
 }
 
 }  // namespace
@@ -1902,12 +1948,14 @@ struct Extractor::Impl {
   // Binds the numbers inside the items of each list in scratch->headings, after BindNumbers.
   // A number bound to a trigger in its own item keeps it. Otherwise a heading trigger that took
   // no number before its colon takes every number of the item with a unit of its rule's kind,
-  // except in a total item and after a stop word. Appends the heading triggers it binds to
-  // scratch->triggers, with clause -1, and fills scratch->listed.
+  // except in a total item, after a stop word and in a sub-item of an item that counts a
+  // number. Appends the heading triggers it binds to scratch->triggers, with clause -1, and
+  // fills scratch->listed.
   void BindListItems(ExtractScratch* scratch) const;
   // Binds the numbers of one item, [item.content, end), as BindListItems describes. The
   // heading's triggers that count items are those of scratch->triggers from first_trigger on.
-  void BindListItem(const ListHeading& heading, const ListItem& item, int32_t end,
+  // Returns whether a number of the item is left bound to a trigger, so that it counts.
+  bool BindListItem(const ListHeading& heading, const ListItem& item, int32_t end,
                     size_t first_trigger, ExtractScratch* scratch) const;
   // Appends the matches of rule's pattern inside folded code points [begin, end).
   void FindTriggers(const FoldBuffer& text, int rule, int32_t begin, int32_t end,
@@ -2433,6 +2481,7 @@ __attribute__((noinline)) void Extractor::Impl::BindListItems(ExtractScratch* sc
 
     const NumberedList& list = scratch->lists[heading.list];
     int32_t previous_end = -1;
+    bool item_counted = false;  // whether the last item outside a sub-list counted a number
     for (size_t k = 0; k < list.item_count; ++k) {
       const ListItem& item = scratch->items[list.first_item + k];
       if (k > 0 && !ContinuesList(folded, previous_end, item.begin)) {
@@ -2444,15 +2493,23 @@ __attribute__((noinline)) void Extractor::Impl::BindListItems(ExtractScratch* sc
         limit = scratch->items[list.first_item + k + 1].begin;
       }
       int32_t end = LineEnd(folded, item.content, limit);
-      BindListItem(heading, item, end, first_trigger, scratch);
+      // A sub-list splits its item's amount (华为2万元 over 首付1万元 and 尾款1万元), so the
+      // heading counts its items only when that item counted nothing itself.
+      // NOTE: a trigger in the item (1、拜访华为 over （1）研发部2家) counts no sub-item, because
+      // only a heading's trigger counts the items under it.
+      if (!item.nested) {
+        item_counted = BindListItem(heading, item, end, first_trigger, scratch);
+      } else {
+        BindListItem(heading, item, end, item_counted ? scratch->triggers.size() : first_trigger,
+                     scratch);
+      }
       previous_end = end;
     }
   }
 }
 
-void Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& item,
-                                   int32_t end, size_t first_trigger,
-                                   ExtractScratch* scratch) const {
+bool Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& item, int32_t end,
+                                   size_t first_trigger, ExtractScratch* scratch) const {
   std::u32string_view folded = View(scratch->buffer.folded);
   bool counts_items = scratch->triggers.size() > first_trigger;
   bool total = counts_items && ContainsWord(folded, item.content, end, kTotalWords);
@@ -2462,6 +2519,7 @@ void Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& i
                          return match.begin < position;
                        }) -
       scratch->numbers.begin());
+  bool counted = false;
   for (; number < scratch->numbers.size() && scratch->numbers[number].begin < end; ++number) {
     const NumberMatch& match = scratch->numbers[number];
     int bound = scratch->binding[number];
@@ -2476,6 +2534,7 @@ void Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& i
         continue;
       }
       if (in_item || !counts_items) {
+        counted = true;
         if (heading.aspect != Aspect::kDone) {
           scratch->listed.push_back(
               ListedNumber{static_cast<int>(number), -1, false, heading.aspect});
@@ -2516,10 +2575,12 @@ void Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& i
       continue;
     }
     scratch->binding[number] = best;
+    counted = true;
     Aspect aspect =
         CombineAspects(heading.aspect, ClauseAspect(folded, segment_begin, segment_end));
     scratch->listed.push_back(ListedNumber{static_cast<int>(number), item.begin, true, aspect});
   }
+  return counted;
 }
 
 std::vector<Extraction> Extractor::Extract(std::string_view text) const {
