@@ -491,7 +491,16 @@ struct ListItem {
   // A colon comes before it, with only spaces or tabs between, and no bracket or keycap sets
   // it apart.
   bool after_colon = false;
+  // The form of its marker: the sign after the number (、 . ) - :), the opening bracket, or
+  // kKeycapStyle or kEnclosedStyle. A sub-list inside an item is written in another form.
+  char32_t style = 0;
+  // Whether the item belongs to a sub-list of the item before it, as (1) and (2) on the lines
+  // under 1、华为2万元 do.
+  bool nested = false;
 };
+
+constexpr char32_t kKeycapStyle = 0x20E3;
+constexpr char32_t kEnclosedStyle = 0x2460;  // ① or ⑴
 
 // A numbered list: its items in order.
 struct NumberedList {
@@ -823,10 +832,29 @@ bool MayStartItem(std::u32string_view folded, int32_t begin) {
   return before == U' ' || before == U'\t' || before == U':' || IsClauseBreak(folded, begin - 1);
 }
 
+// Returns the number of one or two ASCII digits that 月 follows at folded[begin] (11 for
+// 11月), or 0 when there is none.
+int MonthNumberAt(std::u32string_view folded, int32_t begin) {
+  auto size = static_cast<int32_t>(folded.size());
+  int value = 0;
+  int32_t i = begin;
+  while (i < size && i - begin < 2 && folded[i] >= U'0' && folded[i] <= U'9') {
+    value = value * 10 + static_cast<int>(folded[i] - U'0');
+    ++i;
+  }
+  return i > begin && i < size && folded[i] == U'月' ? value : 0;
+}
+
+// Whether a month written with 月 starts at folded[begin]: 11月, 11月30日 or 2026年11月.
+bool StartsMonth(std::u32string_view folded, int32_t begin) {
+  return MonthNumberAt(folded, begin) > 0 || ChineseMonthEnd(folded, begin) >= 0;
+}
+
 // Returns where an item's text starts after the marker sign at folded[sign]: past the sign and
 // any spaces. Returns -1 when the text ends there or a digit follows, because then the number
 // before the sign is a value (今日回款：50000.) or part of a list of numbers (1、2、3家). A date
-// may follow, because it starts an item's text as often as a name (1、2026-11-03 华为2万元).
+// may follow, because it starts an item's text as often as a name (1、2026-11-03 华为2万元,
+// 2、11月30日小米3万元).
 int32_t ItemContentAfter(std::u32string_view folded, int32_t sign) {
   auto size = static_cast<int32_t>(folded.size());
   int32_t content = sign + 1;
@@ -836,10 +864,8 @@ int32_t ItemContentAfter(std::u32string_view folded, int32_t sign) {
   if (content >= size) {
     return -1;
   }
-  // NOTE: an item number before a month with 月 (2、11月30日) is never read as a number, so
-  // the list ends there.
   if (folded[content] >= U'0' && folded[content] <= U'9' &&
-      !ReadDateAt(folded, content).has_value()) {
+      !ReadDateAt(folded, content).has_value() && !StartsMonth(folded, content)) {
     return -1;
   }
   return content;
@@ -868,6 +894,7 @@ std::optional<ListItem> ReadListItem(const FoldBuffer& text, const NumberMatch& 
     item.value = ItemValue(folded, number.begin, digits_end);
     item.content = digits_end + 1;
     item.split = true;
+    item.style = U'、';
     item.after_space =
         number.begin > 0 && (folded[number.begin - 1] == U' ' || folded[number.begin - 1] == U'\t');
     return item.value > 0 ? std::optional(item) : std::nullopt;
@@ -877,6 +904,7 @@ std::optional<ListItem> ReadListItem(const FoldBuffer& text, const NumberMatch& 
   if (IsEnclosedItemNumber(text, number)) {
     item.value = ItemValue(folded, number.begin, number.end);
     item.content = number.end;
+    item.style = kEnclosedStyle;
     bool has_text = static_cast<size_t>(item.content) < folded.size();
     return item.value > 0 && has_text ? std::optional(item) : std::nullopt;
   }
@@ -890,13 +918,15 @@ std::optional<ListItem> ReadListItem(const FoldBuffer& text, const NumberMatch& 
   if (folded[sign] == 0xFE0F && static_cast<size_t>(sign) + 1 < folded.size()) {
     ++sign;
   }
-  item.keycap = folded[sign] == 0x20E3;
+  item.keycap = folded[sign] == kKeycapStyle;
+  item.style = folded[sign];
   char32_t opening = number.begin > 0 ? folded[number.begin - 1] : 0;
   if (opening == U'(' || opening == U'【') {
     if (folded[sign] != (opening == U'(' ? U')' : U'】')) {
       return std::nullopt;
     }
     --item.begin;
+    item.style = opening;
   } else if (!item.keycap && folded[sign] != U'、' && folded[sign] != U'.' &&
              folded[sign] != U')' && folded[sign] != U'-' && folded[sign] != U':') {
     return std::nullopt;
@@ -964,29 +994,90 @@ __attribute__((noinline)) bool IsValueBeforeLabel(std::u32string_view folded,
   return colon < limit && folded[colon] == U':' && IsOnlyLabel(folded, number.end + 1, colon + 1);
 }
 
+// Returns the position of the first line break in folded[from, limit), or limit.
+int32_t LineEnd(std::u32string_view folded, int32_t from, int32_t limit) {
+  while (from < limit && folded[from] != U'\n' && folded[from] != U'\r') {
+    ++from;
+  }
+  return from;
+}
+
+// Whether folded[from, to) contains only spaces, tabs and at most one line break, so that the
+// item that starts at to continues the list of the item that ends at from. A blank line or a
+// line of other text between them ends the list.
+bool ContinuesList(std::u32string_view folded, int32_t from, int32_t to) {
+  int line_breaks = 0;
+  for (int32_t i = from; i < to; ++i) {
+    char32_t cp = folded[i];
+    if (cp == U'\r' && i + 1 < to && folded[i + 1] == U'\n') {
+      continue;  // \r\n is one line break
+    }
+    if (cp == U'\n' || cp == U'\r') {
+      ++line_breaks;
+    } else if (cp != U' ' && cp != U'\t') {
+      return false;
+    }
+  }
+  return line_breaks <= 1;
+}
+
+// Whether the item number at folded[begin] starts a line right under a colon, with only
+// spaces, tabs and line breaks between, as under a heading (明日计划： over 1、拜访中兴2家).
+bool StartsLineUnderColon(std::u32string_view folded, int32_t begin) {
+  bool line_break = false;
+  int32_t before = begin - 1;
+  while (before >= 0 && IsAsciiSpace(folded[before])) {
+    line_break = line_break || folded[before] == U'\n' || folded[before] == U'\r';
+    --before;
+  }
+  return line_break && before >= 0 && folded[before] == U':';
+}
+
 // Drops the last list of *lists with its items unless it is kept: a list of two or more
-// items, or one item written as a keycap digit or whose 1 ScanNumbers read into a range
-// (1、3家客户已拜访). A lone 1. or 1、 is left to IsListMarker, since it may still be a label's
-// value (拜访客户：1、).
-void DropUnkeptList(std::vector<ListItem>* items, std::vector<NumberedList>* lists) {
+// items, or one item written as a keycap digit, whose 1 ScanNumbers read into a range
+// (1、3家客户已拜访), or that starts a line under a colon, where a heading's cue and trigger
+// apply to it. A lone 1. or 1、 on the line of its colon is left to IsListMarker, since it may
+// still be a label's value (拜访客户：1、).
+void DropUnkeptList(std::u32string_view folded, std::vector<ListItem>* items,
+                    std::vector<NumberedList>* lists) {
   if (lists->empty()) {
     return;
   }
   const NumberedList& last = lists->back();
   const ListItem& item = (*items)[last.first_item];
-  if (last.item_count == 1 && !item.split && !item.keycap) {
+  if (last.item_count == 1 && !item.split && !item.keycap &&
+      !StartsLineUnderColon(folded, item.begin)) {
     items->resize(last.first_item);
     lists->pop_back();
   }
 }
 
+// Whether item, numbered 1, starts a sub-list of the last item of the open list, whose items
+// are written in style: it is written in another style and comes on the same line as that item
+// or on the next line.
+bool StartsSubList(std::u32string_view folded, const std::vector<ListItem>& items,
+                   const std::vector<NumberedList>& lists, char32_t style, const ListItem& item) {
+  if (lists.empty() || lists.back().item_count == 0 || item.style == style) {
+    return false;
+  }
+  const ListItem& last = items.back();
+  return !last.nested &&
+         ContinuesList(folded, LineEnd(folded, last.content, item.begin), item.begin);
+}
+
 // Finds the numbered lists among numbers: item numbers that start at 1 and count up by one
-// (1、 2、 3、), in the order of the text.
+// (1、 2、 3、), in the order of the text. Under an item, a list in another style is its
+// sub-list, and the outer list goes on after it (1、华为 over (1)首付 and (2)尾款, then 2、小米).
 void FindNumberedLists(const FoldBuffer& text, const std::vector<NumberMatch>& numbers,
                        std::vector<ListItem>* items, std::vector<NumberedList>* lists) {
+  std::u32string_view folded = View(text.folded);
   items->clear();
   lists->clear();
   int next_value = 0;
+  char32_t style = 0;
+  // The next item number of the open sub-list and its style, or 0 outside a sub-list.
+  int next_nested = 0;
+  char32_t nested_style = 0;
   for (size_t i = 0; i < numbers.size(); ++i) {
     // Most numbers have a unit and are not ranges (3家, 5万元), so they are skipped here.
     if (numbers[i].unit_class != UnitClass::kNone && !numbers[i].approximate) {
@@ -1001,12 +1092,21 @@ void FindNumberedLists(const FoldBuffer& text, const std::vector<NumberMatch>& n
       if (item->after_space) {
         continue;
       }
-      DropUnkeptList(items, lists);
-      lists->push_back(NumberedList{items->size()});
-    } else if (lists->empty() || item->value != next_value) {
+      if (next_nested == 0 && StartsSubList(folded, *items, *lists, style, *item)) {
+        item->nested = true;
+        nested_style = item->style;
+      } else {
+        DropUnkeptList(folded, items, lists);
+        lists->push_back(NumberedList{items->size()});
+        style = item->style;
+      }
+    } else if (next_nested > 0 && item->value == next_nested && item->style == nested_style) {
+      item->nested = true;
+    } else if (lists->empty() || item->value != next_value ||
+               (next_nested > 0 && item->style != style)) {
       continue;
     } else if (const ListItem& last = items->back();
-               last.after_colon && IsOnlyLabel(View(text.folded), last.content, item->begin)) {
+               last.after_colon && IsOnlyLabel(folded, last.content, item->begin)) {
       // The last number is the value of the label before it, and this one the value of the
       // label between them (拜访客户：1. 新签客户：2.), so the list ends before both.
       items->pop_back();
@@ -1014,25 +1114,49 @@ void FindNumberedLists(const FoldBuffer& text, const std::vector<NumberMatch>& n
         lists->pop_back();
       }
       next_value = 0;
+      next_nested = 0;
       continue;
     }
     item->number = static_cast<int>(i);
     items->push_back(*item);
     ++lists->back().item_count;
-    next_value = item->value + 1;
+    if (item->nested) {
+      next_nested = item->value + 1;
+    } else {
+      next_value = item->value + 1;
+      next_nested = 0;
+    }
   }
-  DropUnkeptList(items, lists);
+  DropUnkeptList(folded, items, lists);
 }
 
-// Removes the item numbers of items from *numbers. An item number that ScanNumbers read into
-// a range (1、3家) leaves the number after the 、, read again on its own.
+// Whether number is a bare number where an item may start that 、 and a higher month follow
+// (2、11月30日). ScanNumbers reads only such a number apart from the month, which it would
+// otherwise take for the months 2 to 11, so it counts nothing unless it numbers an item.
+bool PrecedesMonth(std::u32string_view folded, const NumberMatch& number) {
+  if (number.unit_class != UnitClass::kNone || number.approximate || number.scale_word ||
+      static_cast<size_t>(number.end) + 1 >= folded.size() || folded[number.end] != U'、') {
+    return false;
+  }
+  int month = MonthNumberAt(folded, number.end + 1);
+  return month > 0 && number.low < Decimal::FromInt(month) && MayStartItem(folded, number.begin);
+}
+
+// Removes the item numbers of items from *numbers, and every number that PrecedesMonth
+// accepts. An item number that ScanNumbers read into a range (1、3家) leaves the number after
+// the 、, read again on its own.
 void RemoveListItems(const FoldBuffer& text, const UnitTable& units, const ScanOptions& options,
                      const std::vector<ListItem>& items, std::vector<NumberMatch>* numbers) {
+  std::u32string_view folded = View(text.folded);
   size_t kept_count = 0;
   size_t next_item = 0;
   for (size_t i = 0; i < numbers->size(); ++i) {
     NumberMatch& number = (*numbers)[i];
-    if (next_item < items.size() && items[next_item].number == static_cast<int>(i)) {
+    bool is_item = next_item < items.size() && items[next_item].number == static_cast<int>(i);
+    if (!is_item && PrecedesMonth(folded, number)) {
+      continue;
+    }
+    if (is_item) {
       const ListItem& item = items[next_item++];
       if (!item.split) {
         continue;
@@ -1105,9 +1229,7 @@ __attribute__((noinline)) void RemoveNumberedLists(const UnitTable& units,
     return;
   }
   FindNumberedLists(scratch->buffer, scratch->numbers, &scratch->items, &scratch->lists);
-  if (!scratch->items.empty()) {
-    RemoveListItems(scratch->buffer, units, options, scratch->items, &scratch->numbers);
-  }
+  RemoveListItems(scratch->buffer, units, options, scratch->items, &scratch->numbers);
 }
 
 // Returns the aspect of scratch->clauses[clause], computed on first use.
@@ -1153,33 +1275,6 @@ bool NamesOtherMoney(std::u32string_view folded, int32_t begin, int32_t number, 
   return ContainsWord(folded, begin, number, kRefund) ||
          (ContainsWord(folded, begin, number, kDebt) &&
           !ContainsWord(folded, begin, end, kCollectWords));
-}
-
-// Returns the position of the first line break in folded[from, limit), or limit.
-int32_t LineEnd(std::u32string_view folded, int32_t from, int32_t limit) {
-  while (from < limit && folded[from] != U'\n' && folded[from] != U'\r') {
-    ++from;
-  }
-  return from;
-}
-
-// Whether folded[from, to) contains only spaces, tabs and at most one line break, so that the
-// item that starts at to continues the list of the item that ends at from. A blank line or a
-// line of other text between them ends the list.
-bool ContinuesList(std::u32string_view folded, int32_t from, int32_t to) {
-  int line_breaks = 0;
-  for (int32_t i = from; i < to; ++i) {
-    char32_t cp = folded[i];
-    if (cp == U'\r' && i + 1 < to && folded[i + 1] == U'\n') {
-      continue;  // \r\n is one line break
-    }
-    if (cp == U'\n' || cp == U'\r') {
-      ++line_breaks;
-    } else if (cp != U' ' && cp != U'\t') {
-      return false;
-    }
-  }
-  return line_breaks <= 1;
 }
 
 }  // namespace
@@ -1868,12 +1963,14 @@ struct Extractor::Impl {
   // Binds the numbers inside the items of each list in scratch->headings, after BindNumbers.
   // A number bound to a trigger in its own item keeps it. Otherwise a heading trigger that took
   // no number before its colon takes every number of the item with a unit of its rule's kind,
-  // except in a total item and after a stop word. Appends the heading triggers it binds to
-  // scratch->triggers, with clause -1, and fills scratch->listed.
+  // except in a total item, after a stop word and in a sub-item of an item that counts a
+  // number. Appends the heading triggers it binds to scratch->triggers, with clause -1, and
+  // fills scratch->listed.
   void BindListItems(ExtractScratch* scratch) const;
   // Binds the numbers of one item, [item.content, end), as BindListItems describes. The
   // heading's triggers that count items are those of scratch->triggers from first_trigger on.
-  void BindListItem(const ListHeading& heading, const ListItem& item, int32_t end,
+  // Returns whether a number of the item is left bound to a trigger, so that it counts.
+  bool BindListItem(const ListHeading& heading, const ListItem& item, int32_t end,
                     size_t first_trigger, ExtractScratch* scratch) const;
   // Appends the matches of rule's pattern inside folded code points [begin, end).
   void FindTriggers(const FoldBuffer& text, int rule, int32_t begin, int32_t end,
@@ -2400,6 +2497,7 @@ __attribute__((noinline)) void Extractor::Impl::BindListItems(ExtractScratch* sc
 
     const NumberedList& list = scratch->lists[heading.list];
     int32_t previous_end = -1;
+    bool item_counted = false;  // whether the last item outside a sub-list counted a number
     for (size_t k = 0; k < list.item_count; ++k) {
       const ListItem& item = scratch->items[list.first_item + k];
       if (k > 0 && !ContinuesList(folded, previous_end, item.begin)) {
@@ -2411,15 +2509,23 @@ __attribute__((noinline)) void Extractor::Impl::BindListItems(ExtractScratch* sc
         limit = scratch->items[list.first_item + k + 1].begin;
       }
       int32_t end = LineEnd(folded, item.content, limit);
-      BindListItem(heading, item, end, first_trigger, scratch);
+      // A sub-list splits its item's amount (华为2万元 over 首付1万元 and 尾款1万元), so the
+      // heading counts its items only when that item counted nothing itself.
+      // NOTE: a trigger in the item (1、拜访华为 over （1）研发部2家) counts no sub-item, because
+      // only a heading's trigger counts the items under it.
+      if (!item.nested) {
+        item_counted = BindListItem(heading, item, end, first_trigger, scratch);
+      } else {
+        BindListItem(heading, item, end, item_counted ? scratch->triggers.size() : first_trigger,
+                     scratch);
+      }
       previous_end = end;
     }
   }
 }
 
-void Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& item,
-                                   int32_t end, size_t first_trigger,
-                                   ExtractScratch* scratch) const {
+bool Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& item, int32_t end,
+                                   size_t first_trigger, ExtractScratch* scratch) const {
   std::u32string_view folded = View(scratch->buffer.folded);
   bool counts_items = scratch->triggers.size() > first_trigger;
   bool total = counts_items && ContainsWord(folded, item.content, end, kTotalWords);
@@ -2429,6 +2535,7 @@ void Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& i
                          return match.begin < position;
                        }) -
       scratch->numbers.begin());
+  bool counted = false;
   for (; number < scratch->numbers.size() && scratch->numbers[number].begin < end; ++number) {
     const NumberMatch& match = scratch->numbers[number];
     int bound = scratch->binding[number];
@@ -2443,6 +2550,7 @@ void Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& i
         continue;
       }
       if (in_item || !counts_items) {
+        counted = true;
         if (heading.aspect != Aspect::kDone) {
           scratch->listed.push_back(
               ListedNumber{static_cast<int>(number), -1, false, heading.aspect});
@@ -2483,10 +2591,12 @@ void Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& i
       continue;
     }
     scratch->binding[number] = best;
+    counted = true;
     Aspect aspect =
         CombineAspects(heading.aspect, ClauseAspect(folded, segment_begin, segment_end));
     scratch->listed.push_back(ListedNumber{static_cast<int>(number), item.begin, true, aspect});
   }
+  return counted;
 }
 
 std::vector<Extraction> Extractor::Extract(std::string_view text) const {

@@ -440,6 +440,9 @@ class NumberReader {
   Core ReadUpperEnd(int32_t begin) const;
   bool ReadRangeEnd(Core* core, bool chinese, bool* range) const;
   bool ReadListedRangeEnd(Core* core, bool* range) const;
+  // Whether the ASCII digits that end before sign may number a list item: they start the text
+  // or follow a space, a tab, a colon or a clause break.
+  bool StartsItem(int32_t sign) const;
   bool ReadScaledRangeEnd(Core* core, bool chinese, bool* range) const;
   bool MarkUnreadableRange(const Core& upper, Core* core, bool* range) const;
   Prefix ReadPrefix(int32_t begin) const;
@@ -1369,11 +1372,46 @@ bool NumberReader::ReadListedRangeEnd(Core* core, bool* range) const {
       upper.unreadable || At(upper.end) == U'、' || !(core->value.low < upper.value.low)) {
     return true;
   }
+  // An item number stays apart from a month after it, so 2、11月30日 at the start of a line is
+  // item 2 and a date rather than the months 2 to 11. MatchInto drops such a 2 when it numbers
+  // no item, and it checks only a month of one or two ASCII digits, so only that form splits.
+  // NOTE: 2.11月30日 with no space after the point is still the decimal 2.11 before 月, which
+  // ReadAt rejects, so a list ends before such an item.
+  if (At(upper.end) == U'月' && upper.end - upper_begin <= 2 && IsAsciiDigit(At(upper_begin)) &&
+      StartsItem(core->end)) {
+    return true;
+  }
   core->value = Range{core->value.low, upper.value.high};
   core->approximate = true;
   core->end = upper.end;
   *range = true;
   return true;
+}
+
+bool NumberReader::StartsItem(int32_t sign) const {
+  int32_t begin = sign;
+  while (IsAsciiDigit(At(begin - 1))) {
+    --begin;
+  }
+  if (begin == sign) {
+    return false;
+  }
+  switch (At(begin - 1)) {
+    case 0:
+    case U' ':
+    case U'\t':
+    case U'\n':
+    case U'\r':
+    case U':':
+    case U',':
+    case U';':
+    case U'!':
+    case U'?':
+    case U'。':
+      return true;
+    default:
+      return false;
+  }
 }
 
 // Whether the digits at begin follow a label such as 订单号, 工号, 验证码, # or No. A word

@@ -150,6 +150,47 @@ TEST_CASE("Items that start with digits", "[extract]") {
                  {"回款：|1、2026-11-03 华为2万元|2、小米3万元", "deals=20000; deals=30000; "}});
 }
 
+TEST_CASE("Item numbers before a month", "[extract]") {
+  // The item number is not the lower end of a range of months (2、11月).
+  CheckReadings({{"回款：|1、华为2万元|2、11月30日小米3万元", "deals=20000; deals=30000; "},
+                 {"回款：1、华为2万元 2、11月30日小米3万元", "deals=20000; deals=30000; "},
+                 {"回款：|1、华为2万元|2、11月底小米3万元", "deals=20000; deals=30000; "},
+                 {"回款：|1、11月3日华为2万元|2、小米3万元", "deals=20000; deals=30000; "},
+                 // Outside a list, 3、4月 still names the months 3 to 4, so nothing counts.
+                 {"拜访客户2、11月", ""},
+                 {"拜访客户 3、4月份的合同", ""},
+                 {"拜访客户：3、4月", ""},
+                 {"今日拜访：|2、11月30日拜访华为3家", "visits=3; "}});
+}
+
+TEST_CASE("Heading over a single item", "[extract]") {
+  CheckReadings({{"明日计划：|1、拜访中兴2家", "visits=2 planned; "},
+                 {"今日签约：|1、华为5万", "deals=50000; "},
+                 {"1、拜访客户3家", "visits=3; "},
+                 // On the colon's own line, 1、 is still the label's value.
+                 {"拜访客户：1、华为", "visits=1; "}});
+}
+
+TEST_CASE("Sub-list inside an item", "[extract]") {
+  // An item's amount is the sum of its sub-items, so they count only when it has none.
+  CheckReadings({{"回款：|1、华为2万元|（1）首付1万元|（2）尾款1万元|2、小米3万元",
+                  "deals=20000; deals=30000; "},
+                 {"回款：|1、华为|（1）首付1万元|（2）尾款1万元|2、小米3万元",
+                  "deals=10000; deals=10000; deals=30000; "},
+                 {"回款：|1、华为2万元|①首付1万元|②尾款1万元|2、小米|（1）首付2万元",
+                  "deals=20000; deals=20000; "},
+                 {"签约：1、华为 (1)首付3万 (2)尾款2万 2、小米3万",
+                  "deals=30000; deals=20000; deals=30000; "},
+                 {"签约：1、华为5万 (1)首付3万 (2)尾款2万 2、小米3万", "deals=50000; deals=30000; "},
+                 {"明日计划签约：|1、华为|（1）首付3万|（2）尾款2万",
+                  "deals=30000 planned; deals=20000 planned; "}});
+}
+
+TEST_CASE("Sub-list in the same style", "[extract]") {
+  // A second 1、 under an item starts a new list, which has no heading.
+  CheckReadings({{"回款：|1、华为2万元|1、首付1万元|2、尾款1万元", "deals=20000; "}});
+}
+
 TEST_CASE("Long list counts past 99", "[extract]") {
   std::string text = "回款：";
   for (int i = 1; i <= 120; ++i) {
