@@ -548,7 +548,7 @@ struct ExtractScratch {
   std::vector<NumberedList> lists;       // empty when the text has no numbered list
   std::vector<ListHeading> headings;
   std::vector<Trigger> heading_triggers;
-  std::vector<Trigger> heading_found;  // the triggers of one heading before any is dropped
+  std::vector<Trigger> heading_found;    // the triggers of one heading before any is dropped
   std::vector<ListedNumber> listed;      // in increasing order of number
   // First code points of the total and stop words in the text, in increasing order. Filled
   // only when a heading's trigger counts items.
@@ -1194,14 +1194,14 @@ int32_t FirstPositionFrom(const std::vector<int32_t>& positions, int32_t from) {
 // Whether cp belongs to a word: a Latin letter or a CJK ideograph. Spaces, digits and
 // punctuation (【, 1、, -) belong to none.
 bool IsWordCodePoint(char32_t cp) {
-  return (cp >= U'a' && cp <= U'z') || (cp >= U'A' && cp <= U'Z') || (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) || cp >= 0x20000;
+  return (cp >= U'a' && cp <= U'z') || (cp >= U'A' && cp <= U'Z') ||
+         (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) || cp >= 0x20000;
 }
 
 // Whether folded[begin, end) is made of words from words, of the triggers in others and of
 // code points that belong to no word, in any order.
 bool ConsistsOfWords(std::u32string_view folded, int32_t begin, int32_t end,
-                     std::span<const std::u32string_view> words,
-                     std::span<const Trigger> others) {
+                     std::span<const std::u32string_view> words, std::span<const Trigger> others) {
   int32_t at = begin;
   while (at < end) {
     if (!IsWordCodePoint(folded[at])) {
@@ -1243,8 +1243,8 @@ bool EndsWithWord(std::u32string_view folded, int32_t end,
 // besides the heading's other triggers in others. A heading with a plan or negation cue
 // (明日计划签约：, 未回款客户：) keeps its trigger, because its items count as planned or not
 // done.
-bool HasHeadingForm(std::u32string_view folded, const ListHeading& heading,
-                    const Trigger& trigger, std::span<const Trigger> others) {
+bool HasHeadingForm(std::u32string_view folded, const ListHeading& heading, const Trigger& trigger,
+                    std::span<const Trigger> others) {
   if (EndsWithWord(folded, trigger.begin, kHeadingModifiers)) {
     return false;
   }
@@ -2047,9 +2047,9 @@ struct Extractor::Impl {
                     size_t first_trigger, ExtractScratch* scratch) const;
   // Whether a trigger of scratch.triggers from first_trigger on is of rule.
   bool CountsRule(const ExtractScratch& scratch, size_t first_trigger, int rule) const;
-  // Unbinds each number that a trigger outside any heading binds after a heading counted items
-  // of the trigger's rule, when a total word comes before the number in its clause or the
-  // trigger's (今日签约合计：8万 after the items), because such a total repeats the items.
+  // Unbinds each number bound to a trigger outside the headings, after a heading that counted
+  // items of the trigger's rule, when a total word comes before the number in its clause or
+  // the trigger's. Such a total repeats the items (今日签约合计：8万 after the items).
   void DropRepeatedTotals(ExtractScratch* scratch) const;
   // Appends the matches of rule's pattern inside folded code points [begin, end).
   void FindTriggers(const FoldBuffer& text, int rule, int32_t begin, int32_t end,
@@ -2545,12 +2545,12 @@ __attribute__((noinline)) bool Extractor::Impl::FindListHeadings(
     std::vector<Trigger>& found = scratch->heading_found;
     found.assign(triggers.begin() + static_cast<std::ptrdiff_t>(heading.first_trigger),
                  triggers.end());
-    auto first_dropped = std::remove_if(
-        triggers.begin() + static_cast<std::ptrdiff_t>(heading.first_trigger), triggers.end(),
-        [&](const Trigger& trigger) {
-          return colon - trigger.end > rules[trigger.rule].max_gap ||
-                 !HasHeadingForm(folded, heading, trigger, found);
-        });
+    auto first_dropped =
+        std::remove_if(triggers.begin() + static_cast<std::ptrdiff_t>(heading.first_trigger),
+                       triggers.end(), [&](const Trigger& trigger) {
+                         return colon - trigger.end > rules[trigger.rule].max_gap ||
+                                !HasHeadingForm(folded, heading, trigger, found);
+                       });
     triggers.erase(first_dropped, triggers.end());
     for (size_t t = heading.first_trigger; t < triggers.size(); ++t) {
       triggers[t].clause = -1;
@@ -2681,8 +2681,7 @@ void Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& i
         // word comes before the number in its clause (3、签约总额8万, 累计回款10万元).
         int32_t clause_begin =
             std::max(scratch->clauses[scratch->number_clause[number]].first, item.content);
-        if (total_line ||
-            FirstPositionFrom(scratch->total_positions, clause_begin) < match.begin) {
+        if (total_line || FirstPositionFrom(scratch->total_positions, clause_begin) < match.begin) {
           scratch->binding[number] = -1;
           continue;
         }
@@ -2728,9 +2727,8 @@ void Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& i
       seen_counted = true;
       total_line = first_total < match.begin;
     }
-    bool rule_has_value =
-        std::find(scratch->item_rules.begin(), scratch->item_rules.end(), rule) !=
-        scratch->item_rules.end();
+    bool rule_has_value = std::find(scratch->item_rules.begin(), scratch->item_rules.end(), rule) !=
+                          scratch->item_rules.end();
     if (total_line || rule_has_value || first_stop < match.begin) {
       continue;
     }
@@ -2740,9 +2738,9 @@ void Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& i
     }
     scratch->binding[number] = best;
     auto [clause_begin, clause_end] = scratch->clauses[scratch->number_clause[number]];
-    Aspect aspect = CombineAspects(heading.aspect,
-                                   ClauseAspect(folded, std::max(clause_begin, item.content),
-                                                std::min(clause_end, end)));
+    Aspect aspect = CombineAspects(
+        heading.aspect,
+        ClauseAspect(folded, std::max(clause_begin, item.content), std::min(clause_end, end)));
     scratch->listed.push_back(ListedNumber{static_cast<int>(number), item.begin, true, aspect});
     bool recorded = std::any_of(scratch->counted_rules.begin(), scratch->counted_rules.end(),
                                 [rule](const auto& counted) { return counted.first == rule; });
@@ -2770,16 +2768,14 @@ void Extractor::Impl::DropRepeatedTotals(ExtractScratch* scratch) const {
     }
     const Trigger& trigger = scratch->triggers[bound];
     const NumberMatch& match = scratch->numbers[number];
-    bool after_counted =
-        std::any_of(scratch->counted_rules.begin(), scratch->counted_rules.end(),
-                    [&](const auto& counted) {
-                      return counted.first == trigger.rule && counted.second < match.begin;
-                    });
+    bool after_counted = std::any_of(
+        scratch->counted_rules.begin(), scratch->counted_rules.end(), [&](const auto& counted) {
+          return counted.first == trigger.rule && counted.second < match.begin;
+        });
     if (!after_counted) {
       continue;
     }
-    int32_t start =
-        std::min(scratch->clauses[scratch->number_clause[number]].first, trigger.begin);
+    int32_t start = std::min(scratch->clauses[scratch->number_clause[number]].first, trigger.begin);
     if (FirstPositionFrom(scratch->total_positions, start) < match.begin) {
       scratch->binding[number] = -1;
     }

@@ -120,31 +120,31 @@ TEST_CASE("One value per item", "[extract]") {
 
 TEST_CASE("Total word later in item", "[extract]") {
   // A total word after the item's value names other money and leaves the value counted.
-  CheckReadings({{"今日回款：1、华为2万元（合同总额10万元） 2、小米3万元",
-                  "deals=20000; deals=30000; "},
-                 {"今日回款：|1、华为2万元，本月累计10万元|2、小米3万元，本月累计12万元",
-                  "deals=20000; deals=30000; "},
-                 {"今日签约：1、华为5万 2、小米3万，合计8万", "deals=50000; deals=30000; "},
-                 // The item's own trigger keeps its value, but not a total after it.
-                 {"回款：|1、华为回款2万元，累计回款10万元|2、小米回款3万元",
-                  "deals=20000; deals=30000; "}});
+  CheckReadings(
+      {{"今日回款：1、华为2万元（合同总额10万元） 2、小米3万元", "deals=20000; deals=30000; "},
+       {"今日回款：|1、华为2万元，本月累计10万元|2、小米3万元，本月累计12万元",
+        "deals=20000; deals=30000; "},
+       {"今日签约：1、华为5万 2、小米3万，合计8万", "deals=50000; deals=30000; "},
+       // The item's own trigger keeps its value, but not a total after it.
+       {"回款：|1、华为回款2万元，累计回款10万元|2、小米回款3万元", "deals=20000; deals=30000; "}});
 }
 
 TEST_CASE("More total words", "[extract]") {
-  CheckReadings({{"本周回款：|1、华为2万元|2、小米3万元|3、总共5万元", "deals=20000; deals=30000; "},
-                 {"本周回款：|1、华为2万元|2、小米3万元|3、一共5万元", "deals=20000; deals=30000; "},
-                 {"本周回款：|1、华为2万元|2、小米3万元|3、共5万元", "deals=20000; deals=30000; "},
-                 {"本周回款：|1、华为2万元|2、小米3万元|3、汇总：5万元", "deals=20000; deals=30000; "},
-                 {"本周回款：|1、华为2万元|2、小米3万元|3、总金额5万元",
-                  "deals=20000; deals=30000; "}});
+  CheckReadings(
+      {{"本周回款：|1、华为2万元|2、小米3万元|3、总共5万元", "deals=20000; deals=30000; "},
+       {"本周回款：|1、华为2万元|2、小米3万元|3、一共5万元", "deals=20000; deals=30000; "},
+       {"本周回款：|1、华为2万元|2、小米3万元|3、共5万元", "deals=20000; deals=30000; "},
+       {"本周回款：|1、华为2万元|2、小米3万元|3、汇总：5万元", "deals=20000; deals=30000; "},
+       {"本周回款：|1、华为2万元|2、小米3万元|3、总金额5万元", "deals=20000; deals=30000; "}});
 }
 
 TEST_CASE("Total line after list", "[extract]") {
   // A total with its own trigger after counted items repeats them.
-  CheckReadings({{"今日签约：|1、华为5万|2、小米3万|今日签约合计：8万", "deals=50000; deals=30000; "},
-                 {"今日签约：1、华为5万 2、小米3万 总共签约8万", "deals=50000; deals=30000; "},
-                 // Without counted items such a line is the only figure, so it counts.
-                 {"今日签约合计：8万", "deals=80000; "}});
+  CheckReadings(
+      {{"今日签约：|1、华为5万|2、小米3万|今日签约合计：8万", "deals=50000; deals=30000; "},
+       {"今日签约：1、华为5万 2、小米3万 总共签约8万", "deals=50000; deals=30000; "},
+       // Without counted items such a line is the only figure, so it counts.
+       {"今日签约合计：8万", "deals=80000; "}});
 }
 
 TEST_CASE("Topic headings count nothing", "[extract]") {
