@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <span>
 #include <tuple>
 #include <utility>
@@ -512,7 +513,8 @@ struct NumberedList {
 // item, with only spaces and line breaks between (回款情况： over 1、华为2万元).
 struct ListHeading {
   size_t list = 0;     // index into ExtractScratch::lists
-  int32_t begin = 0;   // the first code point of the heading's clause
+  // The first code point of the heading's clause, or a later one after the list before it.
+  int32_t begin = 0;
   int32_t colon = 0;
   Aspect aspect = Aspect::kDone;  // from the cues of the heading's clause (明日计划：)
   // The heading's triggers, which end within max_gap before the colon, in
@@ -556,7 +558,16 @@ struct ExtractScratch {
   std::vector<NumberedList> lists;       // empty when the text has no numbered list
   std::vector<ListHeading> headings;
   std::vector<Trigger> heading_triggers;
+  std::vector<Trigger> heading_found;    // the triggers of one heading before any is dropped
   std::vector<ListedNumber> listed;      // in increasing order of number
+  // First code points of the total and stop words in the text, in increasing order. Filled
+  // only when a heading's trigger counts items.
+  std::vector<int32_t> total_positions;
+  std::vector<int32_t> stop_positions;
+  // The rules that a heading's trigger took an item's number for, and the colon of the first
+  // such heading, in pairs.
+  std::vector<std::pair<int, int32_t>> counted_rules;
+  std::vector<int> item_rules;  // the rules that took a number in the current item
 };
 
 // Whether number, the first number of its clause, is an item marker that numbers a list rather
@@ -1243,13 +1254,32 @@ Aspect CachedClauseAspect(ExtractScratch* scratch, int clause) {
 }
 
 // Words that make a list item the total of the items above it (3、合计8万, 本月累计：25万元).
-// A heading's trigger does not count such an item, and its own trigger neither.
-constexpr std::u32string_view kTotalWords[] = {U"合计", U"总计", U"小计",
-                                               U"累计", U"总额", U"共计"};
+// A heading's trigger does not count such an item, and after a heading that counted items no
+// trigger of its rule counts a number that such a word precedes in the number's clause.
+constexpr std::u32string_view kTotalWords[] = {U"合计", U"总计", U"小计", U"累计", U"总额",
+                                               U"共计", U"总共", U"一共", U"汇总", U"总金额"};
 
 // Words after which an amount in a list item is no money taken: debts (欠款, 还欠), refunds
-// and quotes. A heading's trigger takes no number after them in the number's clause.
+// and quotes. A heading's trigger takes no number after them in the item, unless the item
+// collects the debt or accepts the quote (StopsItemMoney).
 constexpr std::u32string_view kStopWords[] = {U"欠", U"退款", U"报价", U"询价"};
+
+// Words that may stand before a heading's trigger in a heading whose cues say the work is done:
+// the day, week or month of the report (今日签约：). The heading's other triggers may stand on
+// either side of it, joined by 及, 和 or 与 (今日拜访及签约：).
+constexpr std::u32string_view kHeadingTimeWords[] = {U"今日", U"今天", U"本周", U"本月", U"本日",
+                                                     U"当日", U"及",   U"和",   U"与"};
+
+// Words that may stand after a heading's trigger: plain report words (本周回款情况：,
+// 回款明细如下：, 签约客户：). A target, a problem or a follow-up (签约任务, 订单问题, 订单跟进)
+// names no work done, so any other word makes the heading count nothing.
+constexpr std::u32string_view kHeadingReportWords[] = {U"情况", U"明细", U"详情", U"记录", U"客户",
+                                                       U"如下", U"金额", U"及",   U"和",   U"与"};
+
+// Modifiers that, right before a heading's trigger, make it a duty, a target or a prospect
+// (本月应回款, 潜在成交客户), whatever the heading's cues.
+constexpr std::u32string_view kHeadingModifiers[] = {U"应",   U"需",   U"可",  U"逾期",
+                                                     U"潜在", U"意向", U"目标"};
 
 // Whether folded[begin, end) contains one of words.
 bool ContainsWord(std::u32string_view folded, int32_t begin, int32_t end,
@@ -1266,6 +1296,173 @@ bool ContainsWord(std::u32string_view folded, int32_t begin, int32_t end,
 // Words that collect a debt (收回欠款5000元, 欠款5000元已结清), after which the money is taken.
 constexpr std::u32string_view kCollectWords[] = {U"收回", U"追回", U"结清", U"回收", U"收到",
                                                  U"到账", U"还清", U"付清", U"打过来", U"已还"};
+
+// Words that make a quoted price the price of a deal (按报价5万元签了, 报价5万元已接受).
+constexpr std::u32string_view kAcceptWords[] = {U"签了", U"签订", U"成交", U"接受", U"确认"};
+
+// Whether the stop word at stop makes the money at number, in the item folded[begin, end),
+// another party's. A debt that the item collects (收回欠款2万元) and a quote that it accepts
+// (按报价5万元签了) do not, while a refund always does.
+bool StopsItemMoney(std::u32string_view folded, int32_t stop, int32_t number, int32_t begin,
+                    int32_t end) {
+  if (stop >= number) {
+    return false;
+  }
+  if (folded[stop] == U'欠') {
+    return !ContainsWord(folded, begin, end, kCollectWords);
+  }
+  if (folded[stop] == U'报' || folded[stop] == U'询') {
+    return !ContainsWord(folded, begin, end, kAcceptWords);
+  }
+  return true;
+}
+
+// Appends the first code point of every occurrence of words in folded to *out, in increasing
+// order.
+void FindWordPositions(std::u32string_view folded, std::span<const std::u32string_view> words,
+                       std::vector<int32_t>* out) {
+  auto first = static_cast<std::ptrdiff_t>(out->size());
+  for (std::u32string_view word : words) {
+    for (size_t at = folded.find(word); at != std::u32string_view::npos;
+         at = folded.find(word, at + 1)) {
+      out->push_back(static_cast<int32_t>(at));
+    }
+  }
+  std::sort(out->begin() + first, out->end());
+}
+
+// Returns the first of positions, which are in increasing order, at or after from, or
+// INT32_MAX when there is none.
+int32_t FirstPositionFrom(const std::vector<int32_t>& positions, int32_t from) {
+  auto found = std::lower_bound(positions.begin(), positions.end(), from);
+  return found == positions.end() ? INT32_MAX : *found;
+}
+
+// Whether cp belongs to a word: a Latin letter or a CJK ideograph. Spaces, digits and
+// punctuation (【, 1、, -) belong to none.
+bool IsWordCodePoint(char32_t cp) {
+  return (cp >= U'a' && cp <= U'z') || (cp >= U'A' && cp <= U'Z') ||
+         (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) || cp >= 0x20000;
+}
+
+// Whether folded[begin, end) is made of words from words, of the triggers in others and of
+// code points that belong to no word, in any order.
+bool ConsistsOfWords(std::u32string_view folded, int32_t begin, int32_t end,
+                     std::span<const std::u32string_view> words, std::span<const Trigger> others) {
+  int32_t at = begin;
+  while (at < end) {
+    if (!IsWordCodePoint(folded[at])) {
+      ++at;
+      continue;
+    }
+    int32_t next = at;
+    for (std::u32string_view word : words) {
+      if (static_cast<size_t>(end - at) >= word.size() && folded.substr(at, word.size()) == word) {
+        next = at + static_cast<int32_t>(word.size());
+        break;
+      }
+    }
+    for (const Trigger& other : others) {
+      if (next == at && other.begin == at && other.end <= end) {
+        next = other.end;
+      }
+    }
+    if (next == at) {
+      return false;
+    }
+    at = next;
+  }
+  return true;
+}
+
+// Whether folded[0, end) ends with one of words.
+bool EndsWithWord(std::u32string_view folded, int32_t end,
+                  std::span<const std::u32string_view> words) {
+  return std::any_of(words.begin(), words.end(), [&](std::u32string_view word) {
+    return static_cast<size_t>(end) >= word.size() &&
+           folded.substr(end - word.size(), word.size()) == word;
+  });
+}
+
+// Whether trigger, found in heading, makes the heading count the items of its list. A
+// modifier right before the trigger (本月应回款) never does. In a heading whose cues say the
+// work is done, only time words may come before the trigger and only report words after it,
+// besides the heading's other triggers in others. A heading with a plan or negation cue
+// (明日计划签约：, 未回款客户：) keeps its trigger, because its items count as planned or not
+// done.
+bool HasHeadingForm(std::u32string_view folded, const ListHeading& heading, const Trigger& trigger,
+                    std::span<const Trigger> others) {
+  if (EndsWithWord(folded, trigger.begin, kHeadingModifiers)) {
+    return false;
+  }
+  if (heading.aspect != Aspect::kDone) {
+    return true;
+  }
+  // A label before another colon (今日工作：签约：) and a section number (一、签约情况：) are
+  // no part of the heading's words.
+  int32_t begin = heading.begin;
+  for (int32_t at = heading.begin; at < trigger.begin; ++at) {
+    if (folded[at] == U':') {
+      begin = at + 1;
+    }
+  }
+  while (begin < trigger.begin && IsAsciiSpace(folded[begin])) {
+    ++begin;
+  }
+  int32_t numeral_end = begin;
+  while (numeral_end < trigger.begin &&
+         std::u32string_view(U"一二三四五六七八九十").find(folded[numeral_end]) !=
+             std::u32string_view::npos) {
+    ++numeral_end;
+  }
+  if (numeral_end > begin && numeral_end < trigger.begin &&
+      (folded[numeral_end] == U'、' || folded[numeral_end] == U'.')) {
+    begin = numeral_end + 1;
+  }
+  return ConsistsOfWords(folded, begin, trigger.begin, kHeadingTimeWords, others) &&
+         ConsistsOfWords(folded, trigger.end, heading.colon, kHeadingReportWords, others);
+}
+
+// Returns where the heading of scratch.lists[list], whose colon is at colon, may start at the
+// earliest: after the content start of the previous list's last item and after the last
+// number in that item before the colon (小米3万 明日计划：). Returns 0 when no list comes before.
+int32_t PreviousListEnd(const ExtractScratch& scratch, size_t list, int32_t colon) {
+  if (list == 0) {
+    return 0;
+  }
+  const NumberedList& previous = scratch.lists[list - 1];
+  const ListItem& last = scratch.items[previous.first_item + previous.item_count - 1];
+  if (last.content > colon) {
+    return 0;
+  }
+  auto after = std::lower_bound(
+      scratch.numbers.begin(), scratch.numbers.end(), colon,
+      [](const NumberMatch& match, int32_t position) { return match.begin < position; });
+  if (after != scratch.numbers.begin() && std::prev(after)->begin >= last.content) {
+    return std::min(std::prev(after)->end, colon);
+  }
+  return last.content;
+}
+
+// Whether match directly follows the name that starts item and ends the item, which ends at
+// end: only words, digits and spaces come before it (1、华为 2位) and no word or digit after it.
+// Then a count is the item's own value, not a count inside its text (华为，见了2位领导).
+bool FollowsItemName(std::u32string_view folded, const ListItem& item, const NumberMatch& match,
+                     int32_t end) {
+  auto is_digit = [](char32_t cp) { return cp >= U'0' && cp <= U'9'; };
+  for (int32_t at = item.content; at < match.begin; ++at) {
+    char32_t cp = folded[at];
+    if (!IsWordCodePoint(cp) && !is_digit(cp) && cp != U' ' && cp != U'\t') {
+      return false;
+    }
+  }
+  for (int32_t at = match.end; at < end; ++at) {
+    if (IsWordCodePoint(folded[at]) || is_digit(folded[at])) {
+      return false;
+    }
+  }
+  return true;
+}
 
 // Whether the money at number in folded[begin, end), one clause, is another party's rather than
 // the work's: a refund before it, or a debt (欠) before it that the clause does not collect.
@@ -1941,9 +2138,8 @@ struct Extractor::Impl {
   // Whether the number at index number may bind to trigger in the clause before its own. Only
   // a comma may separate the clauses, and the number needs a unit word or mark. No trigger of
   // the same rule may lie in the number's own clause, and no number the rule counts may follow
-  // the trigger within max_gap in the trigger's own clause. Unless an amount label names the
-  // number, no date may end the trigger's clause. The caller still checks the number's own fit
-  // and gap.
+  // the trigger within max_gap in the trigger's own clause, and the number's clause may name no
+  // other money (NamesOtherMoney). The caller still checks the number's own fit and gap.
   bool BindsAcrossComma(const ExtractScratch& scratch, size_t number,
                         const Trigger& trigger) const;
   // Whether an amount label (金额, 合同金额, 订单金额) starts the clause of the number at index
@@ -1961,17 +2157,31 @@ struct Extractor::Impl {
   // heading that has a trigger or a cue. Returns whether it kept one.
   bool FindListHeadings(ExtractScratch* scratch) const;
   // Binds the numbers inside the items of each list in scratch->headings, after BindNumbers.
-  // A number bound to a trigger in its own item keeps it. Otherwise a heading trigger that took
-  // no number before its colon takes every number of the item with a unit of its rule's kind,
-  // except in a total item, after a stop word and in a sub-item of an item that counts a
-  // number. Appends the heading triggers it binds to scratch->triggers, with clause -1, and
-  // fills scratch->listed.
+  // A number bound to a trigger in its own item keeps it, unless a total word comes before it
+  // in its clause. Otherwise each rule of a heading trigger that took no number before its
+  // colon takes one number per item, as BindListItem describes, and the items of a sub-list
+  // only when their parent item counted no number. Appends the heading triggers it binds to
+  // scratch->triggers, with clause -1, and fills scratch->listed. Then drops the totals that
+  // repeat counted items, as DropRepeatedTotals describes.
   void BindListItems(ExtractScratch* scratch) const;
-  // Binds the numbers of one item, [item.content, end), as BindListItems describes. The
-  // heading's triggers that count items are those of scratch->triggers from first_trigger on.
-  // Returns whether a number of the item is left bound to a trigger, so that it counts.
+  // Whether trigger, one of heading's, already counts a number in the heading (今日回款5万：).
+  bool HasOwnTotal(const ExtractScratch& scratch, const ListHeading& heading,
+                   const Trigger& trigger) const;
+  // Binds the numbers of one item, [item.content, end). The heading's triggers that count
+  // items are those of scratch->triggers from first_trigger on. A rule of theirs takes the
+  // item's first number with a unit or scale of its kind, unless a total or stop word comes
+  // before that number in the item. A count rule takes it only when it directly follows the
+  // item's name and ends the item (1、华为 2位). An item whose first such number follows a
+  // total word (3、合计8万) is a total line and counts nothing. Returns whether a number of the
+  // item is left bound to a trigger, so that it counts.
   bool BindListItem(const ListHeading& heading, const ListItem& item, int32_t end,
                     size_t first_trigger, ExtractScratch* scratch) const;
+  // Whether a trigger of scratch.triggers from first_trigger on is of rule.
+  bool CountsRule(const ExtractScratch& scratch, size_t first_trigger, int rule) const;
+  // Unbinds each number bound to a trigger outside the headings, after a heading that counted
+  // items of the trigger's rule, when a total word comes before the number in its clause or
+  // the trigger's. Such a total repeats the items (今日签约合计：8万 after the items).
+  void DropRepeatedTotals(ExtractScratch* scratch) const;
   // Appends the matches of rule's pattern inside folded code points [begin, end).
   void FindTriggers(const FoldBuffer& text, int rule, int32_t begin, int32_t end,
                     std::vector<Trigger>* out) const;
@@ -2434,19 +2644,25 @@ __attribute__((noinline)) bool Extractor::Impl::FindListHeadings(
   scratch->headings.clear();
   triggers.clear();
   size_t next_mark = 0;  // headings come in text order, so the marks are passed once
+  int32_t floor = 0;     // the end of the previous heading, where the next one may start
   for (size_t list = 0; list < scratch->lists.size(); ++list) {
     int32_t colon = scratch->items[scratch->lists[list].first_item].begin - 1;
     while (colon >= 0 && IsAsciiSpace(folded[colon])) {
       --colon;
     }
-    if (colon < 0 || folded[colon] != U':') {
+    if (colon < floor || folded[colon] != U':') {
       continue;
     }
     ListHeading heading;
     heading.list = list;
     heading.colon = colon;
-    heading.begin = ClauseAround(scratch->breaks, size, colon).first;
+    // The heading starts no earlier than the last item or number of the list before it
+    // (拜访客户：5、签约：), so each code point belongs to one heading at most and a long line
+    // of lists is searched once.
+    heading.begin = std::max({ClauseAround(scratch->breaks, size, colon).first, floor,
+                              PreviousListEnd(*scratch, list, colon)});
     heading.first_trigger = triggers.size();
+    floor = colon + 1;
 
     // The heading's clause usually contains no number, so CollectTriggers did not search it.
     CueScan cues{heading.begin};
@@ -2456,11 +2672,18 @@ __attribute__((noinline)) bool Extractor::Impl::FindListHeadings(
     for (int rule : regex_rules) {
       FindTriggers(scratch->buffer, rule, heading.begin, colon, &triggers);
     }
-    // Only a trigger near the colon names what the items report.
-    auto far = std::remove_if(
-        triggers.begin() + static_cast<std::ptrdiff_t>(heading.first_trigger), triggers.end(),
-        [&](const Trigger& trigger) { return colon - trigger.end > rules[trigger.rule].max_gap; });
-    triggers.erase(far, triggers.end());
+    // Only a trigger near the colon names what the items report, and only in a heading of
+    // the plain form (今日签约：, 回款明细如下：).
+    std::vector<Trigger>& found = scratch->heading_found;
+    found.assign(triggers.begin() + static_cast<std::ptrdiff_t>(heading.first_trigger),
+                 triggers.end());
+    auto first_dropped =
+        std::remove_if(triggers.begin() + static_cast<std::ptrdiff_t>(heading.first_trigger),
+                       triggers.end(), [&](const Trigger& trigger) {
+                         return colon - trigger.end > rules[trigger.rule].max_gap ||
+                                !HasHeadingForm(folded, heading, trigger, found);
+                       });
+    triggers.erase(first_dropped, triggers.end());
     for (size_t t = heading.first_trigger; t < triggers.size(); ++t) {
       triggers[t].clause = -1;
     }
@@ -2474,28 +2697,39 @@ __attribute__((noinline)) bool Extractor::Impl::FindListHeadings(
 
 __attribute__((noinline)) void Extractor::Impl::BindListItems(ExtractScratch* scratch) const {
   scratch->listed.clear();
+  scratch->counted_rules.clear();
   std::u32string_view folded = View(scratch->buffer.folded);
-  size_t bound_triggers = scratch->trigger_owner.size();
-  for (const ListHeading& heading : scratch->headings) {
+  auto size = static_cast<int32_t>(folded.size());
+  bool words_found = false;
+  for (size_t h = 0; h < scratch->headings.size(); ++h) {
+    const ListHeading& heading = scratch->headings[h];
     // A heading trigger that took a number before the colon states its own total (今日回款5万：),
     // so it counts no item.
     size_t first_trigger = scratch->triggers.size();
     for (size_t t = heading.first_trigger; t < heading.first_trigger + heading.trigger_count;
          ++t) {
-      Trigger trigger = scratch->heading_triggers[t];
-      bool own_total = false;
-      for (size_t index = 0; index < bound_triggers && !own_total; ++index) {
-        const Trigger& found = scratch->triggers[index];
-        int owner = scratch->trigger_owner[index];
-        own_total = found.begin == trigger.begin && found.rule == trigger.rule && owner >= 0 &&
-                    scratch->numbers[owner].begin < heading.colon;
-      }
-      if (!own_total) {
-        scratch->triggers.push_back(trigger);
+      if (!HasOwnTotal(*scratch, heading, scratch->heading_triggers[t])) {
+        scratch->triggers.push_back(scratch->heading_triggers[t]);
       }
     }
+    if (scratch->triggers.size() > first_trigger && !words_found) {
+      words_found = true;
+      scratch->total_positions.clear();
+      scratch->stop_positions.clear();
+      FindWordPositions(folded, kTotalWords, &scratch->total_positions);
+      FindWordPositions(folded, kStopWords, &scratch->stop_positions);
+    }
 
+    // An item ends at the next item or the end of its line, and the last one also at the next
+    // list or heading, so the items of all lists cover each code point once at most.
     const NumberedList& list = scratch->lists[heading.list];
+    int32_t list_limit = size;
+    if (heading.list + 1 < scratch->lists.size()) {
+      list_limit = scratch->items[scratch->lists[heading.list + 1].first_item].begin;
+    }
+    if (h + 1 < scratch->headings.size()) {
+      list_limit = std::min(list_limit, scratch->headings[h + 1].begin);
+    }
     int32_t previous_end = -1;
     bool item_counted = false;  // whether the last item outside a sub-list counted a number
     for (size_t k = 0; k < list.item_count; ++k) {
@@ -2503,12 +2737,11 @@ __attribute__((noinline)) void Extractor::Impl::BindListItems(ExtractScratch* sc
       if (k > 0 && !ContinuesList(folded, previous_end, item.begin)) {
         break;
       }
-      // The next item's start bounds the search, so a long list on one line is read once.
-      auto limit = static_cast<int32_t>(folded.size());
+      int32_t limit = list_limit;
       if (k + 1 < list.item_count) {
         limit = scratch->items[list.first_item + k + 1].begin;
       }
-      int32_t end = LineEnd(folded, item.content, limit);
+      int32_t end = LineEnd(folded, item.content, std::max(limit, item.content));
       // A sub-list splits its item's amount (华为2万元 over 首付1万元 and 尾款1万元), so the
       // heading counts its items only when that item counted nothing itself.
       // NOTE: a trigger in the item (1、拜访华为 over （1）研发部2家) counts no sub-item, because
@@ -2522,13 +2755,49 @@ __attribute__((noinline)) void Extractor::Impl::BindListItems(ExtractScratch* sc
       previous_end = end;
     }
   }
+  if (!scratch->counted_rules.empty()) {
+    DropRepeatedTotals(scratch);
+  }
+}
+
+bool Extractor::Impl::HasOwnTotal(const ExtractScratch& scratch, const ListHeading& heading,
+                                  const Trigger& trigger) const {
+  auto number = std::lower_bound(
+      scratch.numbers.begin(), scratch.numbers.end(), heading.begin,
+      [](const NumberMatch& match, int32_t position) { return match.begin < position; });
+  for (; number != scratch.numbers.end() && number->begin < heading.colon; ++number) {
+    int bound = scratch.binding[number - scratch.numbers.begin()];
+    if (bound >= 0 && scratch.triggers[bound].begin == trigger.begin &&
+        scratch.triggers[bound].rule == trigger.rule) {
+      return true;
+    }
+  }
+  return false;
 }
 
 bool Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& item, int32_t end,
                                    size_t first_trigger, ExtractScratch* scratch) const {
   std::u32string_view folded = View(scratch->buffer.folded);
   bool counts_items = scratch->triggers.size() > first_trigger;
-  bool total = counts_items && ContainsWord(folded, item.content, end, kTotalWords);
+  // The first total and stop words in or after the item. An item that starts with 共
+  // (3、共5万元) is a total as well.
+  int32_t first_total = INT32_MAX;
+  int32_t first_stop = INT32_MAX;
+  if (counts_items) {
+    first_total = FirstPositionFrom(scratch->total_positions, item.content);
+    first_stop = FirstPositionFrom(scratch->stop_positions, item.content);
+    int32_t start = item.content;
+    while (start < end && IsAsciiSpace(folded[start])) {
+      ++start;
+    }
+    if (start < end && folded[start] == U'共') {
+      first_total = start;
+    }
+  }
+  // Whether the item's first number of a counted rule follows a total word (3、合计8万).
+  bool total_line = false;
+  bool seen_counted = false;
+  scratch->item_rules.clear();
   auto number = static_cast<size_t>(
       std::lower_bound(scratch->numbers.begin(), scratch->numbers.end(), item.content,
                        [](const NumberMatch& match, int32_t position) {
@@ -2545,9 +2814,20 @@ bool Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& i
     if (bound >= 0) {
       const Trigger& trigger = scratch->triggers[bound];
       bool in_item = trigger.clause >= 0 && trigger.begin >= item.content && trigger.end <= end;
-      if (in_item && total) {
-        scratch->binding[number] = -1;
-        continue;
+      if (in_item && counts_items && CountsRule(*scratch, first_trigger, trigger.rule)) {
+        if (!seen_counted) {
+          seen_counted = true;
+          total_line = first_total < match.begin;
+        }
+        // The item's own trigger keeps its number unless the item is a total line or a total
+        // word comes before the number in its clause (3、签约总额8万, 累计回款10万元).
+        int32_t clause_begin =
+            std::max(scratch->clauses[scratch->number_clause[number]].first, item.content);
+        if (total_line || FirstPositionFrom(scratch->total_positions, clause_begin) < match.begin) {
+          scratch->binding[number] = -1;
+          continue;
+        }
+        scratch->item_rules.push_back(trigger.rule);
       }
       if (in_item || !counts_items) {
         counted = true;
@@ -2561,17 +2841,10 @@ bool Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& i
       // triggers replace (签约：1、华为5万 2、小米3万).
       scratch->binding[number] = -1;
     }
-    if (!counts_items || total) {
+    if (!counts_items) {
       continue;
     }
 
-    // The part of the number's clause inside the item contains its cues and stop words.
-    auto [clause_begin, clause_end] = scratch->clauses[scratch->number_clause[number]];
-    int32_t segment_begin = std::max(clause_begin, item.content);
-    int32_t segment_end = std::min(clause_end, end);
-    if (ContainsWord(folded, segment_begin, match.begin, kStopWords)) {
-      continue;
-    }
     // As across a comma, only a number with a unit word or mark of the rule's kind binds, or
     // for amounts one with a scale (华为5万). A bare number may be a date, a room or an
     // extension.
@@ -2590,13 +2863,69 @@ bool Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& i
     if (best < 0) {
       continue;
     }
+    // A heading's rule takes one number per item: the first that fits, unless a total or stop
+    // word comes before it in the item (华为2万元（合同总额10万元）, 华为2万元，合同额10万元).
+    int rule = scratch->triggers[best].rule;
+    if (!seen_counted) {
+      seen_counted = true;
+      total_line = first_total < match.begin;
+    }
+    bool rule_has_value = std::find(scratch->item_rules.begin(), scratch->item_rules.end(), rule) !=
+                          scratch->item_rules.end();
+    if (total_line || rule_has_value ||
+        StopsItemMoney(folded, first_stop, match.begin, item.content, end)) {
+      continue;
+    }
+    scratch->item_rules.push_back(rule);
+    if (rules[rule].kind == QuantityKind::kCount && !FollowsItemName(folded, item, match, end)) {
+      continue;
+    }
     scratch->binding[number] = best;
     counted = true;
-    Aspect aspect =
-        CombineAspects(heading.aspect, ClauseAspect(folded, segment_begin, segment_end));
+    auto [clause_begin, clause_end] = scratch->clauses[scratch->number_clause[number]];
+    Aspect aspect = CombineAspects(
+        heading.aspect,
+        ClauseAspect(folded, std::max(clause_begin, item.content), std::min(clause_end, end)));
     scratch->listed.push_back(ListedNumber{static_cast<int>(number), item.begin, true, aspect});
+    bool recorded = std::any_of(scratch->counted_rules.begin(), scratch->counted_rules.end(),
+                                [rule](const auto& entry) { return entry.first == rule; });
+    if (!recorded) {
+      scratch->counted_rules.emplace_back(rule, heading.colon);
+    }
   }
   return counted;
+}
+
+bool Extractor::Impl::CountsRule(const ExtractScratch& scratch, size_t first_trigger,
+                                 int rule) const {
+  for (size_t t = first_trigger; t < scratch.triggers.size(); ++t) {
+    if (scratch.triggers[t].rule == rule) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void Extractor::Impl::DropRepeatedTotals(ExtractScratch* scratch) const {
+  for (size_t number = 0; number < scratch->numbers.size(); ++number) {
+    int bound = scratch->binding[number];
+    if (bound < 0 || scratch->triggers[bound].clause < 0) {
+      continue;
+    }
+    const Trigger& trigger = scratch->triggers[bound];
+    const NumberMatch& match = scratch->numbers[number];
+    bool after_counted = std::any_of(
+        scratch->counted_rules.begin(), scratch->counted_rules.end(), [&](const auto& counted) {
+          return counted.first == trigger.rule && counted.second < match.begin;
+        });
+    if (!after_counted) {
+      continue;
+    }
+    int32_t start = std::min(scratch->clauses[scratch->number_clause[number]].first, trigger.begin);
+    if (FirstPositionFrom(scratch->total_positions, start) < match.begin) {
+      scratch->binding[number] = -1;
+    }
+  }
 }
 
 std::vector<Extraction> Extractor::Extract(std::string_view text) const {

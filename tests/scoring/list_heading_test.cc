@@ -95,6 +95,15 @@ TEST_CASE("Stop words block the heading", "[extract]") {
                  {"签约：|1、华为5万|2、小米报价3万，还在谈", "deals=50000; "}});
 }
 
+TEST_CASE("Collected debts and accepted quotes", "[extract]") {
+  CheckReadings({{"今日回款：|1、华为收回欠款2万元|2、小米3万元", "deals=20000; deals=30000; "},
+                 {"今日回款：|1、华为欠款回收2万元|2、小米3万元", "deals=20000; deals=30000; "},
+                 {"今日签约：|1、华为按报价5万元签了|2、小米3万", "deals=50000; deals=30000; "},
+                 {"今日签约：|1、华为，报价5万元已接受|2、小米3万", "deals=50000; deals=30000; "},
+                 // A refund stays another party's money, whatever else the item says.
+                 {"今日回款：|1、华为退款5000元已到账|2、小米3万元", "deals=30000; "}});
+}
+
 TEST_CASE("Bare numbers in items", "[extract]") {
   // Without a unit of the rule's kind a number in an item may be a date, a room or an
   // extension, so the heading does not count it.
@@ -104,21 +113,86 @@ TEST_CASE("Bare numbers in items", "[extract]") {
                  {"回款负责人：|1、张三 分机8021|2、李四 分机8022", ""}});
 }
 
-TEST_CASE("Every fitting number counts", "[extract]") {
-  // Every number of the rule's kind in an item counts, not only the first.
+TEST_CASE("One value per item", "[extract]") {
+  // The heading's rule takes the item's first number of its kind, not the others after it.
   CheckReadings({{"回款：|1、华为 3笔共2万元|2、小米3万元", "deals=20000; deals=30000; "},
                  {"签约：|1、华为 2台服务器 共5万|2、小米3万", "deals=50000; deals=30000; "},
                  {"签约：|1、华为 3家门店 5万|2、小米3万", "deals=50000; deals=30000; "},
-                 {"回款：|1、华为首付2万 尾款1万|2、小米3万", "deals=20000; deals=10000; "
-                                                           "deals=30000; "},
+                 {"回款：|1、华为首付2万 尾款1万|2、小米3万", "deals=20000; deals=30000; "},
+                 {"今日回款：|1、华为2万元，合同额10万元|2、小米3万元，合同额20万元",
+                  "deals=20000; deals=30000; "},
+                 {"今日回款：|1、华为2万元，剩余8万元|2、小米3万元", "deals=20000; deals=30000; "},
+                 {"今日回款：|1、华为5万（优惠2000元）|2、小米3万", "deals=50000; deals=30000; "},
                  // A trigger of another rule in the item leaves the amount to the heading.
                  {"回款：|1、上门收款华为2万元|2、小米3万元", "deals=20000; deals=30000; "}});
+}
+
+TEST_CASE("Total word later in item", "[extract]") {
+  // A total word after the item's value names other money and leaves the value counted.
+  CheckReadings(
+      {{"今日回款：1、华为2万元（合同总额10万元） 2、小米3万元", "deals=20000; deals=30000; "},
+       {"今日回款：|1、华为2万元，本月累计10万元|2、小米3万元，本月累计12万元",
+        "deals=20000; deals=30000; "},
+       {"今日签约：1、华为5万 2、小米3万，合计8万", "deals=50000; deals=30000; "},
+       // The item's own trigger keeps its value, but not a total after it.
+       {"回款：|1、华为回款2万元，累计回款10万元|2、小米回款3万元", "deals=20000; deals=30000; "}});
+}
+
+TEST_CASE("More total words", "[extract]") {
+  CheckReadings(
+      {{"本周回款：|1、华为2万元|2、小米3万元|3、总共5万元", "deals=20000; deals=30000; "},
+       {"本周回款：|1、华为2万元|2、小米3万元|3、一共5万元", "deals=20000; deals=30000; "},
+       {"本周回款：|1、华为2万元|2、小米3万元|3、共5万元", "deals=20000; deals=30000; "},
+       {"本周回款：|1、华为2万元|2、小米3万元|3、汇总：5万元", "deals=20000; deals=30000; "},
+       {"本周回款：|1、华为2万元|2、小米3万元|3、总金额5万元", "deals=20000; deals=30000; "}});
+}
+
+TEST_CASE("Total line after list", "[extract]") {
+  // A total with its own trigger after counted items repeats them.
+  CheckReadings(
+      {{"今日签约：|1、华为5万|2、小米3万|今日签约合计：8万", "deals=50000; deals=30000; "},
+       {"今日签约：1、华为5万 2、小米3万 总共签约8万", "deals=50000; deals=30000; "},
+       // Without counted items such a line is the only figure, so it counts.
+       {"今日签约合计：8万", "deals=80000; "}});
+}
+
+TEST_CASE("Topic headings count nothing", "[extract]") {
+  // A target, a duty, a prospect, a follow-up or a problem names no work done.
+  for (const char* heading :
+       {"本月签约任务：", "本月回款指标：", "客户签约预算：", "潜在成交客户：", "本月应回款：",
+        "客户回款排名：", "订单跟进：", "签约进展：", "逾期回款：", "需回款：", "近期可签约：",
+        "订单问题：", "签约条件：", "回款方式：", "签约遇到的问题：", "意向签约：", "目标回款："}) {
+    std::string text = std::string(heading) + "\n1、华为50万\n2、小米30万";
+    INFO("text: " << text);
+    CHECK(Describe(Sales().Extract(text)).empty());
+  }
+}
+
+TEST_CASE("Plain headings still count", "[extract]") {
+  CheckReadings({{"今日签约：|1、华为5万|2、小米3万", "deals=50000; deals=30000; "},
+                 {"本周回款情况：|1、华为2万元|2、小米3万元", "deals=20000; deals=30000; "},
+                 {"回款明细如下：|1、华为2万元|2、小米3万元", "deals=20000; deals=30000; "},
+                 {"签约客户：|1、华为5万|2、小米3万", "deals=50000; deals=30000; "},
+                 {"今天回款金额：|1、华为2万元|2、小米3万元", "deals=20000; deals=30000; "},
+                 // A section number, a label before another colon and a second trigger.
+                 {"一、签约情况：|1、华为5万|2、小米3万", "deals=50000; deals=30000; "},
+                 {"今日工作：签约：|1、华为5万|2、小米3万", "deals=50000; deals=30000; "},
+                 {"今日拜访及签约：|1、华为2万元|2、小米3万元", "deals=20000; deals=30000; "}});
+}
+
+TEST_CASE("Counts inside visit items", "[extract]") {
+  // A count rule takes only a count that follows the item's name and ends the item.
+  CheckReadings({{"拜访情况：|1、华为，见了2位领导|2、小米，对方3个人参加会议", ""},
+                 {"今日拜访：|1、华为张总、李总2位|2、小米王经理1位", "visits=1; "},
+                 {"今日拜访：|1、华为2位领导|2、小米 3位", "visits=3; "},
+                 {"拜访客户：|1、华为 2位|2、小米 3位", "visits=2; visits=3; "}});
 }
 
 TEST_CASE("Item with its own trigger", "[extract]") {
   CheckReadings({{"回款情况：1.华为回款2万元 2.小米回款3万元", "deals=20000; deals=30000; "},
                  {"回款：|1、华为2万元|2、拜访小米2家", "deals=20000; visits=2; "},
-                 {"拜访客户：1. 华为 2. 小米 3. 中兴，共3家", "visits=3; "}});
+                 // The list's total after the last item is no item's own count.
+                 {"拜访客户：1. 华为 2. 小米 3. 中兴，共3家", ""}});
 }
 
 TEST_CASE("Cues of heading and item", "[extract]") {
