@@ -523,6 +523,15 @@ struct ListHeading {
   size_t trigger_count = 0;
 };
 
+// A heading trigger that took the number of a list item: its rule, its word as folded code
+// points [word_begin, word_end), and the colon of its heading.
+struct CountedHeading {
+  int rule = 0;
+  int32_t word_begin = 0;
+  int32_t word_end = 0;
+  int32_t colon = 0;
+};
+
 // A list heading's change to the match of one number inside an item.
 struct ListedNumber {
   int number = 0;  // index into ExtractScratch::numbers
@@ -564,9 +573,9 @@ struct ExtractScratch {
   // only when a heading's trigger counts items.
   std::vector<int32_t> total_positions;
   std::vector<int32_t> stop_positions;
-  // The rules that a heading's trigger took an item's number for, and the colon of the first
-  // such heading, in pairs.
-  std::vector<std::pair<int, int32_t>> counted_rules;
+  // The heading triggers that took an item's number, one per rule and trigger word, with the
+  // colon of the first such heading.
+  std::vector<CountedHeading> counted_rules;
   std::vector<int> item_rules;  // the rules that took a number in the current item
 };
 
@@ -773,9 +782,16 @@ __attribute__((noinline)) void JoinSpacedWan(std::u32string_view folded,
                                              std::vector<NumberMatch>* numbers) {
   auto size = static_cast<int32_t>(folded.size());
   const Decimal kWan = Decimal::FromInt(10000);
-  for (size_t i = 0; i + 1 < numbers->size(); ++i) {
-    NumberMatch& wan = (*numbers)[i];
-    if (!wan.scaled || wan.unit_class != UnitClass::kNone || folded[wan.end - 1] != U'万') {
+  // The numbers are compacted in one pass, kept ones moved to kept, so that a line of many
+  // joins costs no more than one pass. Erasing each joined remainder shifted all later numbers.
+  size_t kept = 0;
+  for (size_t i = 0; i < numbers->size(); ++i) {
+    if (kept != i) {
+      (*numbers)[kept] = std::move((*numbers)[i]);
+    }
+    NumberMatch& wan = (*numbers)[kept++];
+    if (i + 1 >= numbers->size() || !wan.scaled || wan.unit_class != UnitClass::kNone ||
+        folded[wan.end - 1] != U'万') {
       continue;
     }
     const NumberMatch& rest = (*numbers)[i + 1];
@@ -797,8 +813,9 @@ __attribute__((noinline)) void JoinSpacedWan(std::u32string_view folded,
     wan.unit_class = rest.unit_class;
     wan.unit = rest.unit;
     wan.scaled = false;
-    numbers->erase(numbers->begin() + static_cast<std::ptrdiff_t>(i) + 1);
+    ++i;  // the remainder is part of wan now
   }
+  numbers->erase(numbers->begin() + static_cast<std::ptrdiff_t>(kept), numbers->end());
 }
 
 // Whether number is a bare number written in enclosed digits (① or ⑴). Such a number only
@@ -1315,6 +1332,39 @@ bool StopsItemMoney(std::u32string_view folded, int32_t stop, int32_t number, in
     return !ContainsWord(folded, begin, end, kAcceptWords);
   }
   return true;
+}
+
+// Whether a number of scratch.numbers begins at position, after any spaces.
+bool StartsNumber(const ExtractScratch& scratch, int32_t position) {
+  std::u32string_view folded = View(scratch.buffer.folded);
+  while (static_cast<size_t>(position) < folded.size() && folded[position] == U' ') {
+    ++position;
+  }
+  auto number = std::lower_bound(
+      scratch.numbers.begin(), scratch.numbers.end(), position,
+      [](const NumberMatch& match, int32_t at) { return match.begin < at; });
+  return number != scratch.numbers.end() && number->begin == position;
+}
+
+// Returns the first code point of the line that ends at last, when that line is a short plan
+// title right above the item at item (明天计划, 【下周计划】): a line break comes between them,
+// the line has at most kMaxPlanTitle code points and its cue words mark a plan. Returns -1
+// otherwise.
+int32_t PlanTitleBegin(std::u32string_view folded, int32_t last, int32_t item) {
+  constexpr int32_t kMaxPlanTitle = 12;
+  bool line_break = false;
+  for (int32_t i = last + 1; i < item; ++i) {
+    line_break = line_break || folded[i] == U'\n' || folded[i] == U'\r';
+  }
+  int32_t begin = last;
+  while (begin > 0 && folded[begin - 1] != U'\n' && folded[begin - 1] != U'\r') {
+    --begin;
+  }
+  if (!line_break || last + 1 - begin > kMaxPlanTitle ||
+      ClauseAspect(folded, begin, last + 1) != Aspect::kPlanned) {
+    return -1;
+  }
+  return begin;
 }
 
 // Appends the first code point of every occurrence of words in folded to *out, in increasing
@@ -2179,8 +2229,8 @@ struct Extractor::Impl {
   // Whether a trigger of scratch.triggers from first_trigger on is of rule.
   bool CountsRule(const ExtractScratch& scratch, size_t first_trigger, int rule) const;
   // Unbinds each number bound to a trigger outside the headings, after a heading that counted
-  // items of the trigger's rule, when a total word comes before the number in its clause or
-  // the trigger's. Such a total repeats the items (今日签约合计：8万 after the items).
+  // items under the same trigger word, when a total word comes before the number in its clause
+  // or the trigger's. Such a total repeats the items (今日签约合计：8万 after the items).
   void DropRepeatedTotals(ExtractScratch* scratch) const;
   // Appends the matches of rule's pattern inside folded code points [begin, end).
   void FindTriggers(const FoldBuffer& text, int rule, int32_t begin, int32_t end,
@@ -2650,7 +2700,24 @@ __attribute__((noinline)) bool Extractor::Impl::FindListHeadings(
     while (colon >= 0 && IsAsciiSpace(folded[colon])) {
       --colon;
     }
-    if (colon < floor || folded[colon] != U':') {
+    if (colon < floor) {
+      continue;
+    }
+    if (folded[colon] != U':') {
+      // A short line of plan words right above the list titles a plan without a colon
+      // (明天计划, 【下周计划】, 三、下周计划), so the items' own triggers count nothing done.
+      int32_t first_item = scratch->items[scratch->lists[list].first_item].begin;
+      int32_t title = PlanTitleBegin(folded, colon, first_item);
+      if (title >= floor) {
+        ListHeading heading;
+        heading.list = list;
+        heading.colon = colon;
+        heading.begin = title;
+        heading.first_trigger = triggers.size();
+        heading.aspect = Aspect::kPlanned;
+        scratch->headings.push_back(heading);
+        floor = colon + 1;
+      }
       continue;
     }
     ListHeading heading;
@@ -2779,8 +2846,8 @@ bool Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& i
                                    size_t first_trigger, ExtractScratch* scratch) const {
   std::u32string_view folded = View(scratch->buffer.folded);
   bool counts_items = scratch->triggers.size() > first_trigger;
-  // The first total and stop words in or after the item. An item that starts with 共
-  // (3、共5万元) is a total as well.
+  // The first total and stop words in or after the item. An item that starts with 共 right
+  // before a number (3、共5万元) is a total as well, unlike 共享单车 or 共建.
   int32_t first_total = INT32_MAX;
   int32_t first_stop = INT32_MAX;
   if (counts_items) {
@@ -2790,7 +2857,7 @@ bool Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& i
     while (start < end && IsAsciiSpace(folded[start])) {
       ++start;
     }
-    if (start < end && folded[start] == U'共') {
+    if (start < end && folded[start] == U'共' && StartsNumber(*scratch, start + 1)) {
       first_total = start;
     }
   }
@@ -2887,10 +2954,16 @@ bool Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& i
         heading.aspect,
         ClauseAspect(folded, std::max(clause_begin, item.content), std::min(clause_end, end)));
     scratch->listed.push_back(ListedNumber{static_cast<int>(number), item.begin, true, aspect});
-    bool recorded = std::any_of(scratch->counted_rules.begin(), scratch->counted_rules.end(),
-                                [rule](const auto& entry) { return entry.first == rule; });
+    const Trigger& taken = scratch->triggers[best];
+    std::u32string_view word = folded.substr(taken.begin, taken.end - taken.begin);
+    bool recorded = std::any_of(
+        scratch->counted_rules.begin(), scratch->counted_rules.end(),
+        [&](const CountedHeading& entry) {
+          return entry.rule == rule &&
+                 folded.substr(entry.word_begin, entry.word_end - entry.word_begin) == word;
+        });
     if (!recorded) {
-      scratch->counted_rules.emplace_back(rule, heading.colon);
+      scratch->counted_rules.push_back(CountedHeading{rule, taken.begin, taken.end, heading.colon});
     }
   }
   return counted;
@@ -2907,6 +2980,7 @@ bool Extractor::Impl::CountsRule(const ExtractScratch& scratch, size_t first_tri
 }
 
 void Extractor::Impl::DropRepeatedTotals(ExtractScratch* scratch) const {
+  std::u32string_view folded = View(scratch->buffer.folded);
   for (size_t number = 0; number < scratch->numbers.size(); ++number) {
     int bound = scratch->binding[number];
     if (bound < 0 || scratch->triggers[bound].clause < 0) {
@@ -2914,9 +2988,14 @@ void Extractor::Impl::DropRepeatedTotals(ExtractScratch* scratch) const {
     }
     const Trigger& trigger = scratch->triggers[bound];
     const NumberMatch& match = scratch->numbers[number];
+    // Only a total under the same trigger word repeats the items: 回款合计2万 after a list
+    // under 今日签约： is other money of the same rule.
+    std::u32string_view word = folded.substr(trigger.begin, trigger.end - trigger.begin);
     bool after_counted = std::any_of(
-        scratch->counted_rules.begin(), scratch->counted_rules.end(), [&](const auto& counted) {
-          return counted.first == trigger.rule && counted.second < match.begin;
+        scratch->counted_rules.begin(), scratch->counted_rules.end(),
+        [&](const CountedHeading& counted) {
+          return counted.rule == trigger.rule && counted.colon < match.begin &&
+                 folded.substr(counted.word_begin, counted.word_end - counted.word_begin) == word;
         });
     if (!after_counted) {
       continue;

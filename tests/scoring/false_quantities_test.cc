@@ -401,6 +401,7 @@ TEST_CASE("Spaced 万 and remainder join", "[extract]") {
   CheckReadings({{"签约3万 5000元", "deals=35000; "},
                  {"签约3万 5000", "deals=35000; "},
                  {"签约3万 5000元，明天回款", "deals=35000; "},
+                 {"签约3万 5000元，回款2万 3000元", "deals=35000; deals=23000; "},
                  // A second amount of 万 size, or words after it, keep the two apart.
                  {"签约3万 20000元", "deals=20000; "},
                  {"签约3万 5000元手续费另付", "deals=5000; "},

@@ -144,7 +144,10 @@ TEST_CASE("More total words", "[extract]") {
        {"本周回款：|1、华为2万元|2、小米3万元|3、一共5万元", "deals=20000; deals=30000; "},
        {"本周回款：|1、华为2万元|2、小米3万元|3、共5万元", "deals=20000; deals=30000; "},
        {"本周回款：|1、华为2万元|2、小米3万元|3、汇总：5万元", "deals=20000; deals=30000; "},
-       {"本周回款：|1、华为2万元|2、小米3万元|3、总金额5万元", "deals=20000; deals=30000; "}});
+       {"本周回款：|1、华为2万元|2、小米3万元|3、总金额5万元", "deals=20000; deals=30000; "},
+       // 共 starts a total only right before a number, not in words such as 共享 or 共建.
+       {"今日签约：|1、华为2万元|2、共享单车项目3万元", "deals=20000; deals=30000; "},
+       {"今日签约：|1、华为2万元|2、共建实验室3万元", "deals=20000; deals=30000; "}});
 }
 
 TEST_CASE("Total line after list", "[extract]") {
@@ -153,7 +156,20 @@ TEST_CASE("Total line after list", "[extract]") {
       {{"今日签约：|1、华为5万|2、小米3万|今日签约合计：8万", "deals=50000; deals=30000; "},
        {"今日签约：1、华为5万 2、小米3万 总共签约8万", "deals=50000; deals=30000; "},
        // Without counted items such a line is the only figure, so it counts.
-       {"今日签约合计：8万", "deals=80000; "}});
+       {"今日签约合计：8万", "deals=80000; "},
+       // A total under another trigger word is other money of the same rule.
+       {"今日签约：|1、华为5万|2、小米3万|回款合计2万", "deals=50000; deals=30000; deals=20000; "}});
+}
+
+TEST_CASE("Plan title without colon", "[extract]") {
+  CheckReadings(
+      {{"今日签约：|1、华为5万|2、小米3万|明天计划|1、签约中兴10万|2、回款华为2万",
+        "deals=50000; deals=30000; deals=100000 planned; deals=20000 planned; "},
+       {"【下周计划】|1、签约中兴10万元|2、回款2万元",
+        "deals=100000 planned; deals=20000 planned; "},
+       // A longer line is a statement, not a title.
+       {"明天计划去一趟华为总部拜访并签订合同|1、签约中兴10万|2、回款华为2万",
+        "deals=100000; deals=20000; "}});
 }
 
 TEST_CASE("Topic headings count nothing", "[extract]") {
