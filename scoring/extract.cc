@@ -1049,16 +1049,44 @@ bool ContinuesList(std::u32string_view folded, int32_t from, int32_t to) {
   return line_breaks <= 1;
 }
 
+// Returns the first code point of the line that ends at last, when that line is a short plan
+// title right above the item at item (明天计划, 【下周计划】): a line break comes between them,
+// the line has at most kMaxPlanTitle code points and its cue words mark a plan. Returns -1
+// otherwise.
+int32_t PlanTitleBegin(std::u32string_view folded, int32_t last, int32_t item) {
+  constexpr int32_t kMaxPlanTitle = 12;
+  bool line_break = false;
+  for (int32_t i = last + 1; i < item; ++i) {
+    line_break = line_break || folded[i] == U'\n' || folded[i] == U'\r';
+  }
+  // The search for the line's start stops past kMaxPlanTitle, so a long line costs no more.
+  int32_t begin = last;
+  while (begin > 0 && last + 1 - begin <= kMaxPlanTitle && folded[begin - 1] != U'\n' &&
+         folded[begin - 1] != U'\r') {
+    --begin;
+  }
+  bool line_start = begin == 0 || folded[begin - 1] == U'\n' || folded[begin - 1] == U'\r';
+  if (!line_break || !line_start || last + 1 - begin > kMaxPlanTitle ||
+      ClauseAspect(folded, begin, last + 1) != Aspect::kPlanned) {
+    return -1;
+  }
+  return begin;
+}
+
 // Whether the item number at folded[begin] starts a line right under a colon, with only
-// spaces, tabs and line breaks between, as under a heading (明日计划： over 1、拜访中兴2家).
-bool StartsLineUnderColon(std::u32string_view folded, int32_t begin) {
+// spaces, tabs and line breaks between, as under a heading (明日计划： over 1、拜访中兴2家), or
+// right under a plan title without a colon (明日计划 over 1、签约中兴10万).
+bool StartsLineUnderHeading(std::u32string_view folded, int32_t begin) {
   bool line_break = false;
   int32_t before = begin - 1;
   while (before >= 0 && IsAsciiSpace(folded[before])) {
     line_break = line_break || folded[before] == U'\n' || folded[before] == U'\r';
     --before;
   }
-  return line_break && before >= 0 && folded[before] == U':';
+  if (!line_break || before < 0) {
+    return false;
+  }
+  return folded[before] == U':' || PlanTitleBegin(folded, before, begin) >= 0;
 }
 
 // Drops the last list of *lists with its items unless it is kept: a list of two or more
@@ -1074,7 +1102,7 @@ void DropUnkeptList(std::u32string_view folded, std::vector<ListItem>* items,
   const NumberedList& last = lists->back();
   const ListItem& item = (*items)[last.first_item];
   if (last.item_count == 1 && !item.split && !item.keycap &&
-      !StartsLineUnderColon(folded, item.begin)) {
+      !StartsLineUnderHeading(folded, item.begin)) {
     items->resize(last.first_item);
     lists->pop_back();
   }
@@ -1346,26 +1374,6 @@ bool StartsNumber(const ExtractScratch& scratch, int32_t position) {
   return number != scratch.numbers.end() && number->begin == position;
 }
 
-// Returns the first code point of the line that ends at last, when that line is a short plan
-// title right above the item at item (明天计划, 【下周计划】): a line break comes between them,
-// the line has at most kMaxPlanTitle code points and its cue words mark a plan. Returns -1
-// otherwise.
-int32_t PlanTitleBegin(std::u32string_view folded, int32_t last, int32_t item) {
-  constexpr int32_t kMaxPlanTitle = 12;
-  bool line_break = false;
-  for (int32_t i = last + 1; i < item; ++i) {
-    line_break = line_break || folded[i] == U'\n' || folded[i] == U'\r';
-  }
-  int32_t begin = last;
-  while (begin > 0 && folded[begin - 1] != U'\n' && folded[begin - 1] != U'\r') {
-    --begin;
-  }
-  if (!line_break || last + 1 - begin > kMaxPlanTitle ||
-      ClauseAspect(folded, begin, last + 1) != Aspect::kPlanned) {
-    return -1;
-  }
-  return begin;
-}
 
 // Appends the first code point of every occurrence of words in folded to *out, in increasing
 // order.

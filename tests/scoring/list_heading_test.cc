@@ -167,6 +167,7 @@ TEST_CASE("Plan title without colon", "[extract]") {
         "deals=50000; deals=30000; deals=100000 planned; deals=20000 planned; "},
        {"【下周计划】|1、签约中兴10万元|2、回款2万元",
         "deals=100000 planned; deals=20000 planned; "},
+       {"今日签约：|1、华为5万|明日计划|1、签约中兴10万", "deals=50000; deals=100000 planned; "},
        // A longer line is a statement, not a title.
        {"明天计划去一趟华为总部拜访并签订合同|1、签约中兴10万|2、回款华为2万",
         "deals=100000; deals=20000; "}});
