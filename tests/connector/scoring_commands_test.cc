@@ -126,7 +126,7 @@ TEST_CASE("score outside every log's period exits 1", "[scoring_commands]") {
       {"score", "--config", kSalesConfig, "--input", kSalesLogs, "--period", "2030-01"});
   INFO(run.err);
   CHECK(run.exit_code == kExitFailure);
-  CHECK(Contains(run.err, "13 logs outside period 2030-01"));
+  CHECK(Contains(run.err, "14 logs outside period 2030-01"));
   CHECK(Contains(run.err, "check that --period covers"));
 }
 
@@ -198,7 +198,7 @@ TEST_CASE("repeated report ids are noted", "[scoring_commands]") {
       RunCommand({"score", "--config", kSalesConfig, "--input", kSalesLogs, "--input", kSalesLogs});
   INFO(twice.err);
   CHECK(twice.exit_code == kExitOk);
-  CHECK(Contains(twice.err, "note: 14 report ids appeared more than once in the input (14 "
+  CHECK(Contains(twice.err, "note: 15 report ids appeared more than once in the input (15 "
                             "duplicates"));
   CHECK_FALSE(Contains(twice.err, "different content"));
 
