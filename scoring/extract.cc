@@ -1338,6 +1338,13 @@ bool ContainsWord(std::u32string_view folded, int32_t begin, int32_t end,
   });
 }
 
+// Words that call off the deal or payment of a list item in a clause after its value
+// (2、小米3万元，最后没签成). Plain negation cues such as 无 are left out, because later clauses
+// often say 无异议 or 无问题 of a deal that was made.
+constexpr std::u32string_view kCancelWords[] = {U"没签成", U"没成", U"未签", U"取消", U"作废",
+                                                U"撤销", U"黄了", U"放弃", U"未到账", U"没到账",
+                                                U"未收到", U"没收到"};
+
 // Words that collect a debt (收回欠款5000元, 欠款5000元已结清), after which the money is taken.
 constexpr std::u32string_view kCollectWords[] = {U"收回", U"追回", U"结清", U"回收", U"收到",
                                                  U"到账", U"还清", U"付清", U"打过来", U"已还"};
@@ -2961,6 +2968,10 @@ bool Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& i
     Aspect aspect = CombineAspects(
         heading.aspect,
         ClauseAspect(folded, std::max(clause_begin, item.content), std::min(clause_end, end)));
+    // A later clause of the item that calls the deal off (2、小米3万元，最后没签成) negates it.
+    if (clause_end < end && ContainsWord(folded, clause_end, end, kCancelWords)) {
+      aspect = Aspect::kNegated;
+    }
     scratch->listed.push_back(ListedNumber{static_cast<int>(number), item.begin, true, aspect});
     const Trigger& taken = scratch->triggers[best];
     std::u32string_view word = folded.substr(taken.begin, taken.end - taken.begin);

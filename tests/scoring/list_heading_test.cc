@@ -161,6 +161,13 @@ TEST_CASE("Total line after list", "[extract]") {
        {"今日签约：|1、华为5万|2、小米3万|回款合计2万", "deals=50000; deals=30000; deals=20000; "}});
 }
 
+TEST_CASE("Later clause calls item off", "[extract]") {
+  CheckReadings({{"今日签约：|1、华为2万元|2、小米3万元，最后没签成", "deals=20000; deals=30000 negated; "},
+                 {"今日回款：|1、华为2万元，未到账|2、小米3万元", "deals=20000 negated; deals=30000; "},
+                 // Other later clauses leave the value counted.
+                 {"今日签约：|1、华为2万元，无异议|2、小米3万元，已开票", "deals=20000; deals=30000; "}});
+}
+
 TEST_CASE("Plan title without colon", "[extract]") {
   CheckReadings(
       {{"今日签约：|1、华为5万|2、小米3万|明天计划|1、签约中兴10万|2、回款华为2万",
