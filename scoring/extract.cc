@@ -782,14 +782,14 @@ __attribute__((noinline)) void JoinSpacedWan(std::u32string_view folded,
                                              std::vector<NumberMatch>* numbers) {
   auto size = static_cast<int32_t>(folded.size());
   const Decimal kWan = Decimal::FromInt(10000);
-  // The numbers are compacted in one pass, kept ones moved to kept, so that a line of many
-  // joins costs no more than one pass. Erasing each joined remainder shifted all later numbers.
-  size_t kept = 0;
+  // The numbers are compacted in one pass, each moved down to write, so that a line of many
+  // joins costs one pass. Erasing each joined remainder shifted all later numbers.
+  size_t write = 0;
   for (size_t i = 0; i < numbers->size(); ++i) {
-    if (kept != i) {
-      (*numbers)[kept] = std::move((*numbers)[i]);
+    if (write != i) {
+      (*numbers)[write] = std::move((*numbers)[i]);
     }
-    NumberMatch& wan = (*numbers)[kept++];
+    NumberMatch& wan = (*numbers)[write++];
     if (i + 1 >= numbers->size() || !wan.scaled || wan.unit_class != UnitClass::kNone ||
         folded[wan.end - 1] != U'万') {
       continue;
@@ -815,7 +815,7 @@ __attribute__((noinline)) void JoinSpacedWan(std::u32string_view folded,
     wan.scaled = false;
     ++i;  // the remainder is part of wan now
   }
-  numbers->erase(numbers->begin() + static_cast<std::ptrdiff_t>(kept), numbers->end());
+  numbers->erase(numbers->begin() + static_cast<std::ptrdiff_t>(write), numbers->end());
 }
 
 // Whether number is a bare number written in enclosed digits (① or ⑴). Such a number only
@@ -1049,10 +1049,9 @@ bool ContinuesList(std::u32string_view folded, int32_t from, int32_t to) {
   return line_breaks <= 1;
 }
 
-// Returns the first code point of the line that ends at last, when that line is a short plan
-// title right above the item at item (明天计划, 【下周计划】): a line break comes between them,
-// the line has at most kMaxPlanTitle code points and its cue words mark a plan. Returns -1
-// otherwise.
+// Returns the first code point of the line that ends at last when that line is a short plan
+// title right above the item at item (明天计划, 【下周计划】), or -1. Such a line ends with a line
+// break before the item, has at most kMaxPlanTitle code points, and its cue words mark a plan.
 int32_t PlanTitleBegin(std::u32string_view folded, int32_t last, int32_t item) {
   constexpr int32_t kMaxPlanTitle = 12;
   bool line_break = false;
@@ -1109,8 +1108,8 @@ void DropUnkeptList(std::u32string_view folded, std::vector<ListItem>* items,
 }
 
 // Whether item, numbered 1, starts a sub-list of the last item of the open list, whose items
-// are written in style: it is written in another style and comes on the same line as that item
-// or on the next line.
+// are written in style. A sub-list item is written in another style, on the same line as that
+// item or on the next line.
 bool StartsSubList(std::u32string_view folded, const std::vector<ListItem>& items,
                    const std::vector<NumberedList>& lists, char32_t style, const ListItem& item) {
   if (lists.empty() || lists.back().item_count == 0 || item.style == style) {
@@ -1309,7 +1308,7 @@ constexpr std::u32string_view kTotalWords[] = {U"合计", U"总计", U"小计", 
 // collects the debt or accepts the quote (StopsItemMoney).
 constexpr std::u32string_view kStopWords[] = {U"欠", U"退款", U"报价", U"询价"};
 
-// Words that may stand before a heading's trigger in a heading whose cues say the work is done:
+// Words that may come before a heading's trigger in a heading whose cues mark the work done:
 // the day, week or month of the report (今日签约：). The heading's other triggers may stand on
 // either side of it, joined by 及, 和 or 与 (今日拜访及签约：).
 constexpr std::u32string_view kHeadingTimeWords[] = {U"今日", U"今天", U"本周", U"本月", U"本日",
@@ -1339,8 +1338,8 @@ bool ContainsWord(std::u32string_view folded, int32_t begin, int32_t end,
 }
 
 // Words that call off the deal or payment of a list item in a clause after its value
-// (2、小米3万元，最后没签成). Plain negation cues such as 无 are left out, because later clauses
-// often say 无异议 or 无问题 of a deal that was made.
+// (2、小米3万元，最后没签成). Plain negation cues such as 无 are left out, because a later clause
+// such as 无异议 or 无问题 often follows a deal that was made.
 constexpr std::u32string_view kCancelWords[] = {U"没签成", U"没成", U"未签", U"取消", U"作废",
                                                 U"撤销", U"黄了", U"放弃", U"未到账", U"没到账",
                                                 U"未收到", U"没收到"};
@@ -1450,8 +1449,8 @@ bool EndsWithWord(std::u32string_view folded, int32_t end,
 }
 
 // Whether trigger, found in heading, makes the heading count the items of its list. A
-// modifier right before the trigger (本月应回款) never does. In a heading whose cues say the
-// work is done, only time words may come before the trigger and only report words after it,
+// modifier right before the trigger (本月应回款) never does. In a heading whose cues mark the
+// work done, only time words may come before the trigger and only report words after it,
 // besides the heading's other triggers in others. A heading with a plan or negation cue
 // (明日计划签约：, 未回款客户：) keeps its trigger, because its items count as planned or not
 // done.
@@ -2973,8 +2972,9 @@ bool Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& i
       aspect = Aspect::kNegated;
     }
     scratch->listed.push_back(ListedNumber{static_cast<int>(number), item.begin, true, aspect});
-    const Trigger& taken = scratch->triggers[best];
-    std::u32string_view word = folded.substr(taken.begin, taken.end - taken.begin);
+    const Trigger& heading_trigger = scratch->triggers[best];
+    std::u32string_view word =
+        folded.substr(heading_trigger.begin, heading_trigger.end - heading_trigger.begin);
     bool recorded = std::any_of(
         scratch->counted_rules.begin(), scratch->counted_rules.end(),
         [&](const CountedHeading& entry) {
@@ -2982,7 +2982,8 @@ bool Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& i
                  folded.substr(entry.word_begin, entry.word_end - entry.word_begin) == word;
         });
     if (!recorded) {
-      scratch->counted_rules.push_back(CountedHeading{rule, taken.begin, taken.end, heading.colon});
+      scratch->counted_rules.push_back(
+          CountedHeading{rule, heading_trigger.begin, heading_trigger.end, heading.colon});
     }
   }
   return counted;

@@ -100,7 +100,7 @@ TEST_CASE("Collected debts and accepted quotes", "[extract]") {
                  {"今日回款：|1、华为欠款回收2万元|2、小米3万元", "deals=20000; deals=30000; "},
                  {"今日签约：|1、华为按报价5万元签了|2、小米3万", "deals=50000; deals=30000; "},
                  {"今日签约：|1、华为，报价5万元已接受|2、小米3万", "deals=50000; deals=30000; "},
-                 // A refund stays another party's money, whatever else the item says.
+                 // A refund is another party's money, whatever else the item contains.
                  {"今日回款：|1、华为退款5000元已到账|2、小米3万元", "deals=30000; "}});
 }
 
