@@ -1201,27 +1201,18 @@ bool SkipsItemNumbers(std::u32string_view folded, const ListItem& last, char32_t
   return line_end < item.begin && ContinuesList(folded, line_end, item.begin);
 }
 
-// Reads the item numbered value, written with the sign style (、 or .), that starts the line
-// after the line break at line_end and goes on with a date, a day or a time (2、30号小米3万元,
-// 2.11月30日小米3万元). ScanNumbers skips such an item number with the date after it, so no
-// number marks the item. Returns nullopt for any other line.
-std::optional<ListItem> ReadDateItemAfter(std::u32string_view folded, int32_t line_end, int value,
-                                          char32_t style) {
+// Reads the item numbered value, written with the sign style (、 or .), that starts at
+// folded[begin] and goes on with a date, a day or a time (2、30号小米3万元, 2.11月30日小米3万元).
+// ScanNumbers skips such an item number with the date after it, so no number marks the item.
+// Returns nullopt for any other text.
+std::optional<ListItem> ReadDateItemAt(std::u32string_view folded, int32_t begin, int value,
+                                       char32_t style) {
   auto size = static_cast<int32_t>(folded.size());
-  int32_t begin = line_end;
-  if (begin < size && folded[begin] == U'\r') {
-    ++begin;
-  }
-  if (begin < size && folded[begin] == U'\n') {
-    ++begin;
-  }
-  begin = SkipLineIndent(folded, begin);
   int32_t sign = begin;
   while (sign < size && sign - begin < 3 && folded[sign] >= U'0' && folded[sign] <= U'9') {
     ++sign;
   }
-  if (sign >= size || folded[sign] != style ||
-      ItemValue(folded, begin, sign) != value) {
+  if (sign >= size || folded[sign] != style || ItemValue(folded, begin, sign) != value) {
     return std::nullopt;
   }
   int32_t content = SkipLineIndent(folded, sign + 1);
@@ -1236,6 +1227,49 @@ std::optional<ListItem> ReadDateItemAfter(std::u32string_view folded, int32_t li
   item.number = -1;
   item.style = style;
   return item;
+}
+
+// Reads the item that ReadDateItemAt accepts on the line after the line break at line_end.
+std::optional<ListItem> ReadDateItemAfter(std::u32string_view folded, int32_t line_end, int value,
+                                          char32_t style) {
+  auto size = static_cast<int32_t>(folded.size());
+  int32_t begin = line_end;
+  if (begin < size && folded[begin] == U'\r') {
+    ++begin;
+  }
+  if (begin < size && folded[begin] == U'\n') {
+    ++begin;
+  }
+  return ReadDateItemAt(folded, SkipLineIndent(folded, begin), value, style);
+}
+
+// Reads the item 1 that ReadDateItemAt accepts on the line before the item at begin, which
+// starts its own line (1、30号华为5万 over 2、小米3万). The search for that line's start stops
+// after kMaxSearch code points, so a long line costs no more.
+std::optional<ListItem> ReadDateItemBefore(std::u32string_view folded, int32_t begin,
+                                           char32_t style) {
+  constexpr int32_t kMaxSearch = 200;
+  int32_t at = begin - 1;
+  while (at >= 0 && (folded[at] == U' ' || folded[at] == U'\t')) {
+    --at;
+  }
+  if (at < 0 || (folded[at] != U'\n' && folded[at] != U'\r')) {
+    return std::nullopt;
+  }
+  if (folded[at] == U'\n' && at > 0 && folded[at - 1] == U'\r') {
+    --at;
+  }
+  int32_t line_start = at;
+  while (line_start > 0 && at - line_start < kMaxSearch && folded[line_start - 1] != U'\n' &&
+         folded[line_start - 1] != U'\r') {
+    --line_start;
+  }
+  bool at_line_start =
+      line_start == 0 || folded[line_start - 1] == U'\n' || folded[line_start - 1] == U'\r';
+  if (!at_line_start) {
+    return std::nullopt;
+  }
+  return ReadDateItemAt(folded, SkipLineIndent(folded, line_start), 1, style);
 }
 
 // Finds the numbered lists among numbers: item numbers that start at 1 and count up by one
@@ -1280,6 +1314,18 @@ void FindNumberedLists(const FoldBuffer& text, const std::vector<NumberMatch>& n
     std::optional<ListItem> item = ReadListItem(text, numbers[i]);
     if (!item) {
       continue;
+    }
+    // An item 2 may follow an item 1 that ScanNumbers took into a date (1、30号华为5万).
+    if (item->value == 2 && next_value != 2 && !item->after_space) {
+      std::optional<ListItem> first = ReadDateItemBefore(folded, item->begin, item->style);
+      if (first && (items->empty() || first->begin > items->back().content)) {
+        DropUnkeptList(folded, items, lists);
+        lists->push_back(NumberedList{items->size(), 1});
+        items->push_back(*first);
+        style = item->style;
+        next_value = 2;
+        next_nested = 0;
+      }
     }
     if (item->value == 1) {
       // After a space a range starts no list, so 拜访 1、2家 is 1 to 2.
