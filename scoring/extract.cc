@@ -484,7 +484,9 @@ struct ListItem {
   int32_t begin = 0;    // the item number's first code point, or the ( before it
   int32_t content = 0;  // the first code point of the item's own text
   int value = 0;
-  int number = 0;  // index of the number that ScanNumbers read there
+  // Index of the number that ScanNumbers read there, or -1 when no number marks the item (a
+  // bullet, or the 2、 of 2、30号, which ScanNumbers took into a date).
+  int number = 0;
   // Whether ScanNumbers read the item number as the lower end of a 、 range (1、3家).
   bool split = false;
   bool keycap = false;       // written as a keycap digit (1️⃣)
@@ -566,7 +568,7 @@ struct ExtractScratch {
   std::vector<int> trigger_owner;        // the counting number bound to each trigger, or -1
   std::vector<Claim> trigger_claim;      // how well the owner fits its trigger
   std::vector<ListItem> items;           // items of lists, whose numbers were removed
-  std::vector<NumberedList> lists;       // empty when the text has no numbered list
+  std::vector<NumberedList> lists;       // empty when the text has no numbered or bullet list
   // The bullet lists (- 华为5万, 一、华为5万) before FindBulletLists merges them into items
   // and lists.
   std::vector<ListItem> bullet_items;
@@ -1460,8 +1462,8 @@ bool IsBulletMark(char32_t cp) {
 }
 
 // Whether a line of the text may start with a bullet item, as a quick test before
-// FindBulletLists: a bullet mark or a Chinese numeral follows a line break in marked, which
-// holds every line break, or starts the text.
+// FindBulletLists: a bullet mark or a Chinese numeral starts the text or follows a line break.
+// marked contains every line break of the text.
 bool MayHaveBullets(std::u32string_view folded, const std::vector<int32_t>& marked) {
   constexpr std::u32string_view kNumerals = U"一二三四五六七八九十";
   auto size = static_cast<int32_t>(folded.size());
@@ -1886,9 +1888,9 @@ bool HasHeadingForm(std::u32string_view folded, const ListHeading& heading, cons
 }
 
 // Returns the first code point of the line that ends at last when that line may head the list
-// whose first item is at item without a colon (今日签约, 一、签约情况, 【今日回款】): a line that
-// TitleLineBegin accepts, right above the item with no blank line between, that contains no
-// number other than a section number at its start (一、). Returns -1 otherwise.
+// whose first item is at item without a colon (今日签约, 一、签约情况, 【今日回款】), or -1. Such
+// a line passes DigitlessTitleBegin and contains no number in words either (今日签约三家), other
+// than a section number at its start (一、).
 int32_t DoneTitleBegin(const ExtractScratch& scratch, int32_t last, int32_t item) {
   std::u32string_view folded = View(scratch.buffer.folded);
   int32_t begin = DigitlessTitleBegin(folded, last, item);

@@ -126,6 +126,8 @@ TEST_CASE("Dashes that are no bullets", "[extract]") {
                  {"今日签约：|-2万|-3万", ""},
                  {"华为签约2-3万", "deals=25000; "},
                  {"签约：华为5万 - 小米3万", "deals=50000; "},
+                 // A doubled mark is bold text or a rule, not a bullet.
+                 {"今日签约：|**华为5万**|**小米3万**", ""},
                  // A bullet list under a topic heading counts nothing.
                  {"签约进展：|- 华为5万|- 小米3万", ""},
                  // A lone bullet away from a heading is text.
