@@ -892,7 +892,9 @@ bool StartsMonth(std::u32string_view folded, int32_t begin) {
 // and then 号 or 日 (30号), 点 (9点) or a colon and two digits (10:30).
 bool StartsDayOrTime(std::u32string_view folded, int32_t begin) {
   auto size = static_cast<int32_t>(folded.size());
-  auto is_digit = [&](int32_t at) { return at < size && folded[at] >= U'0' && folded[at] <= U'9'; };
+  auto is_digit = [&](int32_t at) {
+    return at < size && folded[at] >= U'0' && folded[at] <= U'9';
+  };
   int32_t end = begin;
   int number = 0;
   while (is_digit(end) && end - begin < 2) {
@@ -1505,7 +1507,8 @@ std::optional<ListItem> ReadBulletItem(std::u32string_view folded, int32_t at) {
     item.value = static_cast<int>(numeral) + 1;
     item.style = kChineseNumeralStyle;
     item.content = SkipLineIndent(folded, at + 2);
-  } else if (IsBulletMark(mark) && next != mark && !(mark == U'-' && next >= U'0' && next <= U'9')) {
+  } else if (IsBulletMark(mark) && next != mark &&
+             !(mark == U'-' && next >= U'0' && next <= U'9')) {
     item.value = 1;
     item.style = mark;
     item.content = SkipLineIndent(folded, at + 1);
@@ -1901,7 +1904,8 @@ int32_t DoneTitleBegin(const ExtractScratch& scratch, int32_t last, int32_t item
       scratch.numbers.begin(), scratch.numbers.end(), begin,
       [](const NumberMatch& match, int32_t position) { return match.begin < position; });
   for (; number != scratch.numbers.end() && number->begin <= last; ++number) {
-    bool section_number = number->begin == begin && number->end <= last && folded[number->end] == U'、';
+    bool section_number =
+        number->begin == begin && number->end <= last && folded[number->end] == U'、';
     if (!section_number) {
       return -1;
     }
