@@ -484,7 +484,9 @@ struct ListItem {
   int32_t begin = 0;    // the item number's first code point, or the ( before it
   int32_t content = 0;  // the first code point of the item's own text
   int value = 0;
-  int number = 0;  // index of the number that ScanNumbers read there
+  // Index of the number that ScanNumbers read there, or -1 when no number marks the item (a
+  // bullet, or the 2、 of 2、30号, which ScanNumbers took into a date).
+  int number = 0;
   // Whether ScanNumbers read the item number as the lower end of a 、 range (1、3家).
   bool split = false;
   bool keycap = false;       // written as a keycap digit (1️⃣)
@@ -502,6 +504,7 @@ struct ListItem {
 
 constexpr char32_t kKeycapStyle = 0x20E3;
 constexpr char32_t kEnclosedStyle = 0x2460;  // ① or ⑴
+constexpr char32_t kChineseNumeralStyle = U'一';  // 一、 二、, which count as bullets
 
 // A numbered list: its items in order.
 struct NumberedList {
@@ -515,6 +518,7 @@ struct ListHeading {
   size_t list = 0;     // index into ExtractScratch::lists
   // The first code point of the heading's clause, or a later one after the list before it.
   int32_t begin = 0;
+  // The heading's colon, or for a title line without one (今日签约) the end of that line.
   int32_t colon = 0;
   Aspect aspect = Aspect::kDone;  // from the cues of the heading's clause (明日计划：)
   // The heading's triggers, which end within max_gap before the colon, in
@@ -564,7 +568,13 @@ struct ExtractScratch {
   std::vector<int> trigger_owner;        // the counting number bound to each trigger, or -1
   std::vector<Claim> trigger_claim;      // how well the owner fits its trigger
   std::vector<ListItem> items;           // items of lists, whose numbers were removed
-  std::vector<NumberedList> lists;       // empty when the text has no numbered list
+  std::vector<NumberedList> lists;       // empty when the text has no numbered or bullet list
+  // The bullet lists (- 华为5万, 一、华为5万) before FindBulletLists merges them into items
+  // and lists.
+  std::vector<ListItem> bullet_items;
+  std::vector<NumberedList> bullet_lists;
+  std::vector<ListItem> merged_items;
+  std::vector<NumberedList> merged_lists;
   std::vector<ListHeading> headings;
   std::vector<Trigger> heading_triggers;
   std::vector<Trigger> heading_found;    // the triggers of one heading before any is dropped
@@ -878,11 +888,35 @@ bool StartsMonth(std::u32string_view folded, int32_t begin) {
   return MonthNumberAt(folded, begin) > 0 || ChineseMonthEnd(folded, begin) >= 0;
 }
 
+// Whether a day of the month or a time of day starts at folded[begin]: one or two ASCII digits
+// and then 号 or 日 (30号), 点 (9点) or a colon and two digits (10:30).
+bool StartsDayOrTime(std::u32string_view folded, int32_t begin) {
+  auto size = static_cast<int32_t>(folded.size());
+  auto is_digit = [&](int32_t at) {
+    return at < size && folded[at] >= U'0' && folded[at] <= U'9';
+  };
+  int32_t end = begin;
+  int number = 0;
+  while (is_digit(end) && end - begin < 2) {
+    number = number * 10 + static_cast<int>(folded[end] - U'0');
+    ++end;
+  }
+  if (end == begin || end >= size || is_digit(end)) {
+    return false;
+  }
+  if (folded[end] == U':') {
+    return number <= 24 && is_digit(end + 1) && is_digit(end + 2) && !is_digit(end + 3);
+  }
+  bool day = (folded[end] == U'号' || folded[end] == U'日') && number >= 1 && number <= 31;
+  bool hour = folded[end] == U'点' && number <= 24;
+  return day || hour;
+}
+
 // Returns where an item's text starts after the marker sign at folded[sign]: past the sign and
 // any spaces. Returns -1 when the text ends there or a digit follows, because then the number
-// before the sign is a value (今日回款：50000.) or part of a list of numbers (1、2、3家). A date
-// may follow, because it starts an item's text as often as a name (1、2026-11-03 华为2万元,
-// 2、11月30日小米3万元).
+// before the sign is a value (今日回款：50000.) or part of a list of numbers (1、2、3家). A
+// date, a day or a time may follow, because it starts an item's text as often as a name
+// (1、2026-11-03 华为2万元, 2、11月30日小米3万元, 2、30号小米3万元, 1、10:30华为签约2万).
 int32_t ItemContentAfter(std::u32string_view folded, int32_t sign) {
   auto size = static_cast<int32_t>(folded.size());
   int32_t content = sign + 1;
@@ -893,7 +927,8 @@ int32_t ItemContentAfter(std::u32string_view folded, int32_t sign) {
     return -1;
   }
   if (folded[content] >= U'0' && folded[content] <= U'9' &&
-      !ReadDateAt(folded, content).has_value() && !StartsMonth(folded, content)) {
+      !ReadDateAt(folded, content).has_value() && !StartsMonth(folded, content) &&
+      !StartsDayOrTime(folded, content)) {
     return -1;
   }
   return content;
@@ -1022,6 +1057,15 @@ __attribute__((noinline)) bool IsValueBeforeLabel(std::u32string_view folded,
   return colon < limit && folded[colon] == U':' && IsOnlyLabel(folded, number.end + 1, colon + 1);
 }
 
+// Returns the first code point at or after from that is no space or tab.
+int32_t SkipLineIndent(std::u32string_view folded, int32_t from) {
+  auto size = static_cast<int32_t>(folded.size());
+  while (from < size && (folded[from] == U' ' || folded[from] == U'\t')) {
+    ++from;
+  }
+  return from;
+}
+
 // Returns the position of the first line break in folded[from, limit), or limit.
 int32_t LineEnd(std::u32string_view folded, int32_t from, int32_t limit) {
   while (from < limit && folded[from] != U'\n' && folded[from] != U'\r') {
@@ -1049,32 +1093,59 @@ bool ContinuesList(std::u32string_view folded, int32_t from, int32_t to) {
   return line_breaks <= 1;
 }
 
-// Returns the first code point of the line that ends at last when that line is a short plan
-// title right above the item at item (明天计划, 【下周计划】), or -1. Such a line ends with a line
-// break before the item, has at most kMaxPlanTitle code points, and its cue words mark a plan.
-int32_t PlanTitleBegin(std::u32string_view folded, int32_t last, int32_t item) {
-  constexpr int32_t kMaxPlanTitle = 12;
-  bool line_break = false;
-  for (int32_t i = last + 1; i < item; ++i) {
-    line_break = line_break || folded[i] == U'\n' || folded[i] == U'\r';
-  }
-  // The search for the line's start stops past kMaxPlanTitle, so a long line costs no more.
+// The maximum length in code points of a title line without a colon above a list (明天计划,
+// 【今日签约】).
+constexpr int32_t kMaxListTitle = 12;
+
+// Returns the first code point of the line that ends at last when that line may title the list
+// whose first item is at item, or -1. Such a line has at most kMaxListTitle code points. Only
+// line breaks and spaces separate it from the item.
+int32_t TitleLineBegin(std::u32string_view folded, int32_t last, int32_t item) {
+  // The search for the line's start stops past kMaxListTitle, so a long line costs no more.
   int32_t begin = last;
-  while (begin > 0 && last + 1 - begin <= kMaxPlanTitle && folded[begin - 1] != U'\n' &&
+  while (begin > 0 && last + 1 - begin <= kMaxListTitle && folded[begin - 1] != U'\n' &&
          folded[begin - 1] != U'\r') {
     --begin;
   }
   bool line_start = begin == 0 || folded[begin - 1] == U'\n' || folded[begin - 1] == U'\r';
-  if (!line_break || !line_start || last + 1 - begin > kMaxPlanTitle ||
-      ClauseAspect(folded, begin, last + 1) != Aspect::kPlanned) {
+  bool line_break = false;
+  for (int32_t i = last + 1; i < item; ++i) {
+    line_break = line_break || folded[i] == U'\n' || folded[i] == U'\r';
+  }
+  return line_break && line_start && last + 1 - begin <= kMaxListTitle ? begin : -1;
+}
+
+// Returns the first code point of the line that ends at last when that line is a short plan
+// title right above the item at item (明天计划, 【下周计划】), or -1. Such a line passes
+// TitleLineBegin, and its cue words mark a plan.
+int32_t PlanTitleBegin(std::u32string_view folded, int32_t last, int32_t item) {
+  int32_t begin = TitleLineBegin(folded, last, item);
+  if (begin < 0 || ClauseAspect(folded, begin, last + 1) != Aspect::kPlanned) {
     return -1;
+  }
+  return begin;
+}
+
+// Returns the first code point of the line that ends at last when TitleLineBegin accepts that
+// line and the line has no ASCII digit, or -1. The item at item must start the next line, with
+// no blank line between.
+int32_t DigitlessTitleBegin(std::u32string_view folded, int32_t last, int32_t item) {
+  int32_t begin = TitleLineBegin(folded, last, item);
+  if (begin < 0 || !ContinuesList(folded, last + 1, item)) {
+    return -1;
+  }
+  for (int32_t at = begin; at <= last; ++at) {
+    if (folded[at] >= U'0' && folded[at] <= U'9') {
+      return -1;
+    }
   }
   return begin;
 }
 
 // Whether the item number at folded[begin] starts a line right under a colon, with only
 // spaces, tabs and line breaks between, as under a heading (明日计划： over 1、拜访中兴2家), or
-// right under a plan title without a colon (明日计划 over 1、签约中兴10万).
+// right under a short title line without a colon (明日计划 over 1、签约中兴10万, 今日签约 over
+// 1、华为5万).
 bool StartsLineUnderHeading(std::u32string_view folded, int32_t begin) {
   bool line_break = false;
   int32_t before = begin - 1;
@@ -1085,7 +1156,8 @@ bool StartsLineUnderHeading(std::u32string_view folded, int32_t begin) {
   if (!line_break || before < 0) {
     return false;
   }
-  return folded[before] == U':' || PlanTitleBegin(folded, before, begin) >= 0;
+  return folded[before] == U':' || PlanTitleBegin(folded, before, begin) >= 0 ||
+         DigitlessTitleBegin(folded, before, begin) >= 0;
 }
 
 // Drops the last list of *lists with its items unless it is kept: a list of two or more
@@ -1120,6 +1192,90 @@ bool StartsSubList(std::u32string_view folded, const std::vector<ListItem>& item
          ContinuesList(folded, LineEnd(folded, last.content, item.begin), item.begin);
 }
 
+// Whether item goes on with the open list although it skips one or two numbers after the last
+// item (1、 2、 4、): it is written in the list's style and starts the line after that item's.
+bool SkipsItemNumbers(std::u32string_view folded, const ListItem& last, char32_t style,
+                      int next_value, const ListItem& item) {
+  constexpr int kMaxSkippedNumbers = 2;
+  if (item.value <= next_value || item.value > next_value + kMaxSkippedNumbers ||
+      item.style != style) {
+    return false;
+  }
+  int32_t line_end = LineEnd(folded, last.content, item.begin);
+  return line_end < item.begin && ContinuesList(folded, line_end, item.begin);
+}
+
+// Reads the item numbered value, written with the sign style (、 or .), that starts at
+// folded[begin] and goes on with a date, a day or a time (2、30号小米3万元, 2.11月30日小米3万元).
+// ScanNumbers skips such an item number with the date after it, so no number marks the item.
+// Returns nullopt for any other text.
+std::optional<ListItem> ReadDateItemAt(std::u32string_view folded, int32_t begin, int value,
+                                       char32_t style) {
+  auto size = static_cast<int32_t>(folded.size());
+  int32_t sign = begin;
+  while (sign < size && sign - begin < 3 && folded[sign] >= U'0' && folded[sign] <= U'9') {
+    ++sign;
+  }
+  if (sign >= size || folded[sign] != style || ItemValue(folded, begin, sign) != value) {
+    return std::nullopt;
+  }
+  int32_t content = SkipLineIndent(folded, sign + 1);
+  if (content >= size || folded[content] < U'0' || folded[content] > U'9' ||
+      (!StartsMonth(folded, content) && !StartsDayOrTime(folded, content))) {
+    return std::nullopt;
+  }
+  ListItem item;
+  item.begin = begin;
+  item.content = content;
+  item.value = value;
+  item.number = -1;
+  item.style = style;
+  return item;
+}
+
+// Reads the item that ReadDateItemAt accepts on the line after the line break at line_end.
+std::optional<ListItem> ReadDateItemAfter(std::u32string_view folded, int32_t line_end, int value,
+                                          char32_t style) {
+  auto size = static_cast<int32_t>(folded.size());
+  int32_t begin = line_end;
+  if (begin < size && folded[begin] == U'\r') {
+    ++begin;
+  }
+  if (begin < size && folded[begin] == U'\n') {
+    ++begin;
+  }
+  return ReadDateItemAt(folded, SkipLineIndent(folded, begin), value, style);
+}
+
+// Reads the item 1 that ReadDateItemAt accepts on the line before the item at begin, which
+// starts its own line (1、30号华为5万 over 2、小米3万). The search for that line's start stops
+// after kMaxSearch code points, so a long line costs no more.
+std::optional<ListItem> ReadDateItemBefore(std::u32string_view folded, int32_t begin,
+                                           char32_t style) {
+  constexpr int32_t kMaxSearch = 200;
+  int32_t at = begin - 1;
+  while (at >= 0 && (folded[at] == U' ' || folded[at] == U'\t')) {
+    --at;
+  }
+  if (at < 0 || (folded[at] != U'\n' && folded[at] != U'\r')) {
+    return std::nullopt;
+  }
+  if (folded[at] == U'\n' && at > 0 && folded[at - 1] == U'\r') {
+    --at;
+  }
+  int32_t line_start = at;
+  while (line_start > 0 && at - line_start < kMaxSearch && folded[line_start - 1] != U'\n' &&
+         folded[line_start - 1] != U'\r') {
+    --line_start;
+  }
+  bool at_line_start =
+      line_start == 0 || folded[line_start - 1] == U'\n' || folded[line_start - 1] == U'\r';
+  if (!at_line_start) {
+    return std::nullopt;
+  }
+  return ReadDateItemAt(folded, SkipLineIndent(folded, line_start), 1, style);
+}
+
 // Finds the numbered lists among numbers: item numbers that start at 1 and count up by one
 // (1、 2、 3、), in the order of the text. Under an item, a list in another style is its
 // sub-list, and the outer list goes on after it (1、华为 over (1)首付 and (2)尾款, then 2、小米).
@@ -1133,7 +1289,28 @@ void FindNumberedLists(const FoldBuffer& text, const std::vector<NumberMatch>& n
   // The next item number of the open sub-list and its style, or 0 outside a sub-list.
   int next_nested = 0;
   char32_t nested_style = 0;
+  // The line break after the last item, found once per line so that the text is read once.
+  int32_t line_end = -1;
+  // Appends the items that no number marks (2、30号) on the lines after the open list's last
+  // item and before the position before.
+  auto add_date_items = [&](int32_t before) {
+    while (next_value > 0 && next_nested == 0 && (style == U'、' || style == U'.')) {
+      const ListItem& last = items->back();
+      if (line_end < last.content) {
+        line_end = LineEnd(folded, last.content, static_cast<int32_t>(folded.size()));
+      }
+      std::optional<ListItem> item =
+          line_end < before ? ReadDateItemAfter(folded, line_end, next_value, style) : std::nullopt;
+      if (!item || item->begin >= before) {
+        return;
+      }
+      items->push_back(*item);
+      ++lists->back().item_count;
+      ++next_value;
+    }
+  };
   for (size_t i = 0; i < numbers.size(); ++i) {
+    add_date_items(numbers[i].begin);
     // Most numbers have a unit and are not ranges (3家, 5万元), so they are skipped here.
     if (numbers[i].unit_class != UnitClass::kNone && !numbers[i].approximate) {
       continue;
@@ -1141,6 +1318,18 @@ void FindNumberedLists(const FoldBuffer& text, const std::vector<NumberMatch>& n
     std::optional<ListItem> item = ReadListItem(text, numbers[i]);
     if (!item) {
       continue;
+    }
+    // An item 2 may follow an item 1 that ScanNumbers took into a date (1、30号华为5万).
+    if (item->value == 2 && next_value != 2 && !item->after_space) {
+      std::optional<ListItem> first = ReadDateItemBefore(folded, item->begin, item->style);
+      if (first && (items->empty() || first->begin > items->back().content)) {
+        DropUnkeptList(folded, items, lists);
+        lists->push_back(NumberedList{items->size(), 1});
+        items->push_back(*first);
+        style = item->style;
+        next_value = 2;
+        next_nested = 0;
+      }
     }
     if (item->value == 1) {
       // After a space a range starts no list, so 拜访 1、2家 is 1 to 2.
@@ -1157,8 +1346,9 @@ void FindNumberedLists(const FoldBuffer& text, const std::vector<NumberMatch>& n
       }
     } else if (next_nested > 0 && item->value == next_nested && item->style == nested_style) {
       item->nested = true;
-    } else if (lists->empty() || item->value != next_value ||
-               (next_nested > 0 && item->style != style)) {
+    } else if (lists->empty() || (next_nested > 0 && item->style != style) ||
+               (item->value != next_value &&
+                !SkipsItemNumbers(folded, items->back(), style, next_value, *item))) {
       continue;
     } else if (const ListItem& last = items->back();
                last.after_colon && IsOnlyLabel(folded, last.content, item->begin)) {
@@ -1182,6 +1372,7 @@ void FindNumberedLists(const FoldBuffer& text, const std::vector<NumberMatch>& n
       next_nested = 0;
     }
   }
+  add_date_items(INT32_MAX);
   DropUnkeptList(folded, items, lists);
 }
 
@@ -1207,6 +1398,10 @@ void RemoveListItems(const FoldBuffer& text, const UnitTable& units, const ScanO
   size_t next_item = 0;
   for (size_t i = 0; i < numbers->size(); ++i) {
     NumberMatch& number = (*numbers)[i];
+    // A bullet item has no number (ListItem::number is -1).
+    while (next_item < items.size() && items[next_item].number < 0) {
+      ++next_item;
+    }
     bool is_item = next_item < items.size() && items[next_item].number == static_cast<int>(i);
     if (!is_item && PrecedesMonth(folded, number)) {
       continue;
@@ -1263,6 +1458,189 @@ __attribute__((always_inline)) inline bool MayBeListItem(std::u32string_view fol
   }
 }
 
+// Whether cp marks a bullet item at the start of a line: - • · * or ●.
+bool IsBulletMark(char32_t cp) {
+  return cp == U'-' || cp == U'*' || cp == 0x2022 || cp == 0x00B7 || cp == 0x25CF;
+}
+
+// Whether a line of the text may start with a bullet item, as a quick test before
+// FindBulletLists: a bullet mark or a Chinese numeral starts the text or follows a line break.
+// marked contains every line break of the text.
+bool MayHaveBullets(std::u32string_view folded, const std::vector<int32_t>& marked) {
+  constexpr std::u32string_view kNumerals = U"一二三四五六七八九十";
+  auto size = static_cast<int32_t>(folded.size());
+  auto starts_bullet = [&](int32_t at) {
+    at = SkipLineIndent(folded, at);
+    return at + 1 < size &&
+           (IsBulletMark(folded[at]) ||
+            (folded[at + 1] == U'、' && kNumerals.find(folded[at]) != std::u32string_view::npos));
+  };
+  if (starts_bullet(0)) {
+    return true;
+  }
+  for (int32_t position : marked) {
+    if ((folded[position] == U'\n' || folded[position] == U'\r') && starts_bullet(position + 1)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Reads the bullet item that starts at folded[at], the first code point of a line after its
+// indent: a bullet mark and the item's text (- 华为5万, •华为5万), or a Chinese numeral from 一
+// to 十, 、 and the text (二、小米3万), whose value the numeral gives. A - that a digit follows
+// is a minus or a range (-2万), and a mark that the same mark follows is a rule or bold text
+// (---, **), so neither starts an item. Returns nullopt for any other line.
+std::optional<ListItem> ReadBulletItem(std::u32string_view folded, int32_t at) {
+  constexpr std::u32string_view kNumerals = U"一二三四五六七八九十";
+  auto size = static_cast<int32_t>(folded.size());
+  if (at + 1 >= size) {
+    return std::nullopt;
+  }
+  ListItem item;
+  item.begin = at;
+  item.number = -1;
+  char32_t mark = folded[at];
+  char32_t next = folded[at + 1];
+  size_t numeral = kNumerals.find(mark);
+  if (numeral != std::u32string_view::npos && next == U'、') {
+    item.value = static_cast<int>(numeral) + 1;
+    item.style = kChineseNumeralStyle;
+    item.content = SkipLineIndent(folded, at + 2);
+  } else if (IsBulletMark(mark) && next != mark &&
+             !(mark == U'-' && next >= U'0' && next <= U'9')) {
+    item.value = 1;
+    item.style = mark;
+    item.content = SkipLineIndent(folded, at + 1);
+  } else {
+    return std::nullopt;
+  }
+  if (item.content >= size || folded[item.content] == U'\n' || folded[item.content] == U'\r' ||
+      IsBulletMark(folded[item.content])) {
+    return std::nullopt;
+  }
+  return item;
+}
+
+// Finds the bullet lists of the text: items on consecutive lines that start with the same
+// bullet mark (- 华为5万 and - 小米3万), or with Chinese numerals that count up from 一. A
+// symbol bullet list of one item is kept only right under a colon or a plan title, as a lone
+// numbered item is, and a lone 一、 never, because it more often numbers a section
+// (一、签约情况). Appends the lists to *bullet_lists and their items, numbered from 1, to
+// *bullet_items.
+void FindBulletLists(std::u32string_view folded, const std::vector<int32_t>& marked,
+                     std::vector<ListItem>* bullet_items, std::vector<NumberedList>* bullet_lists) {
+  bullet_items->clear();
+  bullet_lists->clear();
+  auto close_list = [&]() {
+    if (bullet_lists->empty()) {
+      return;
+    }
+    const NumberedList& last = bullet_lists->back();
+    const ListItem& first = (*bullet_items)[last.first_item];
+    bool lone = last.item_count == 1;
+    if (lone && (first.style == kChineseNumeralStyle ||
+                 !StartsLineUnderHeading(folded, first.begin))) {
+      bullet_items->resize(last.first_item);
+      bullet_lists->pop_back();
+    }
+  };
+  bool open = false;
+  auto read_line = [&](int32_t line_start) {
+    std::optional<ListItem> item = ReadBulletItem(folded, SkipLineIndent(folded, line_start));
+    if (!item) {
+      open = false;
+      return;
+    }
+    if (open) {
+      const ListItem& last = bullet_items->back();
+      int32_t line_end = LineEnd(folded, last.content, item->begin);
+      bool next_value = item->style != kChineseNumeralStyle || item->value == last.value + 1;
+      if (item->style == last.style && next_value && ContinuesList(folded, line_end, item->begin)) {
+        item->value = last.value + 1;
+        bullet_items->push_back(*item);
+        ++bullet_lists->back().item_count;
+        return;
+      }
+    }
+    open = item->value == 1;
+    if (open) {
+      close_list();
+      bullet_lists->push_back(NumberedList{bullet_items->size(), 1});
+      bullet_items->push_back(*item);
+    }
+  };
+  read_line(0);
+  auto size = static_cast<int32_t>(folded.size());
+  for (int32_t position : marked) {
+    bool crlf = folded[position] == U'\r' && position + 1 < size && folded[position + 1] == U'\n';
+    if (!crlf && (folded[position] == U'\n' || folded[position] == U'\r')) {
+      read_line(position + 1);
+    }
+  }
+  close_list();
+}
+
+// Removes from *numbers each Chinese numeral that numbers a bullet item (the 二 of 二、), and
+// moves the number indices of the numbered items in *items to match.
+void RemoveBulletNumbers(const std::vector<ListItem>& bullet_items, std::vector<ListItem>* items,
+                         std::vector<NumberMatch>* numbers) {
+  size_t kept_count = 0;
+  size_t next_bullet = 0;
+  std::vector<int> removed;
+  for (size_t i = 0; i < numbers->size(); ++i) {
+    const NumberMatch& number = (*numbers)[i];
+    while (next_bullet < bullet_items.size() && bullet_items[next_bullet].begin < number.begin) {
+      ++next_bullet;
+    }
+    if (next_bullet < bullet_items.size() &&
+        bullet_items[next_bullet].style == kChineseNumeralStyle &&
+        bullet_items[next_bullet].begin == number.begin && number.end == number.begin + 1) {
+      removed.push_back(static_cast<int>(i));
+      continue;
+    }
+    if (kept_count != i) {
+      (*numbers)[kept_count] = std::move((*numbers)[i]);
+    }
+    ++kept_count;
+  }
+  numbers->resize(kept_count);
+  for (ListItem& item : *items) {
+    item.number -= static_cast<int>(
+        std::lower_bound(removed.begin(), removed.end(), item.number) - removed.begin());
+  }
+}
+
+// Merges the bullet lists of scratch into scratch->lists and scratch->items, in the order of
+// their first items in the text. The items of each list stay together, and the numbered items
+// keep the order of their numbers.
+void MergeBulletLists(ExtractScratch* scratch) {
+  scratch->merged_items.clear();
+  scratch->merged_lists.clear();
+  size_t numbered = 0;
+  size_t bullet = 0;
+  auto append = [scratch](const std::vector<ListItem>& items, const NumberedList& list) {
+    scratch->merged_lists.push_back(NumberedList{scratch->merged_items.size(), list.item_count});
+    auto first = items.begin() + static_cast<std::ptrdiff_t>(list.first_item);
+    scratch->merged_items.insert(scratch->merged_items.end(), first,
+                                 first + static_cast<std::ptrdiff_t>(list.item_count));
+  };
+  while (numbered < scratch->lists.size() || bullet < scratch->bullet_lists.size()) {
+    bool take_bullet =
+        numbered == scratch->lists.size() ||
+        (bullet < scratch->bullet_lists.size() &&
+         scratch->bullet_items[scratch->bullet_lists[bullet].first_item].begin <
+             scratch->items[scratch->lists[numbered].first_item].begin);
+    if (take_bullet) {
+      append(scratch->bullet_items, scratch->bullet_lists[bullet++]);
+    } else {
+      append(scratch->items, scratch->lists[numbered++]);
+    }
+  }
+  scratch->items.swap(scratch->merged_items);
+  scratch->lists.swap(scratch->merged_lists);
+}
+
 // Finds the numbered lists of the text and removes their item numbers from scratch->numbers.
 // Kept out of line, so that MatchInto pays only a call for the common text, whose numbers
 // MayBeListItem all rejects. Then scratch->lists is cleared and scratch->items left as it was.
@@ -1279,11 +1657,19 @@ __attribute__((noinline)) void RemoveNumberedLists(const UnitTable& units,
       break;
     }
   }
-  if (!may_contain_item) {
+  bool may_have_bullets = MayHaveBullets(folded, scratch->marked);
+  if (!may_contain_item && !may_have_bullets) {
     scratch->lists.clear();
     return;
   }
   FindNumberedLists(scratch->buffer, scratch->numbers, &scratch->items, &scratch->lists);
+  if (may_have_bullets) {
+    FindBulletLists(folded, scratch->marked, &scratch->bullet_items, &scratch->bullet_lists);
+    if (!scratch->bullet_lists.empty()) {
+      RemoveBulletNumbers(scratch->bullet_items, &scratch->items, &scratch->numbers);
+      MergeBulletLists(scratch);
+    }
+  }
   RemoveListItems(scratch->buffer, units, options, scratch->items, &scratch->numbers);
 }
 
@@ -1309,10 +1695,12 @@ constexpr std::u32string_view kTotalWords[] = {U"合计", U"总计", U"小计", 
 constexpr std::u32string_view kStopWords[] = {U"欠", U"退款", U"报价", U"询价"};
 
 // Words that may come before a heading's trigger in a heading whose cues mark the work done:
-// the day, week or month of the report (今日签约：). The heading's other triggers may stand on
-// either side of it, joined by 及, 和 or 与 (今日拜访及签约：).
-constexpr std::u32string_view kHeadingTimeWords[] = {U"今日", U"今天", U"本周", U"本月", U"本日",
-                                                     U"当日", U"及",   U"和",   U"与"};
+// the day, week or month of the report (今日签约：), or the day or week before it, which a
+// report written the next day or on Monday covers (昨日签约：, 上周回款：). The heading's other
+// triggers may stand on either side of it, joined by 及, 和 or 与 (今日拜访及签约：).
+constexpr std::u32string_view kHeadingTimeWords[] = {U"今日", U"今天", U"本周", U"本月",
+                                                     U"本日", U"当日", U"昨日", U"昨天",
+                                                     U"上周", U"及",   U"和",   U"与"};
 
 // Words that may stand after a heading's trigger: plain report words (本周回款情况：,
 // 回款明细如下：, 签约客户：). A target, a problem or a follow-up (签约任务, 订单问题, 订单跟进)
@@ -1448,6 +1836,20 @@ bool EndsWithWord(std::u32string_view folded, int32_t end,
   });
 }
 
+// Returns the end of a count of deals that starts at folded[begin] and ends before end, digits
+// or a Chinese numeral and then 单 or 笔 (the 2单 of 今日签约2单：), or begin when there is none.
+int32_t SkipDealCount(std::u32string_view folded, int32_t begin, int32_t end) {
+  constexpr std::u32string_view kNumerals = U"0123456789一二两三四五六七八九十";
+  int32_t at = begin;
+  while (at < end && kNumerals.find(folded[at]) != std::u32string_view::npos) {
+    ++at;
+  }
+  if (at == begin || at >= end || (folded[at] != U'单' && folded[at] != U'笔')) {
+    return begin;
+  }
+  return at + 1;
+}
+
 // Whether trigger, found in heading, makes the heading count the items of its list. A
 // modifier right before the trigger (本月应回款) never does. In a heading whose cues mark the
 // work done, only time words may come before the trigger and only report words after it,
@@ -1484,7 +1886,31 @@ bool HasHeadingForm(std::u32string_view folded, const ListHeading& heading, cons
     begin = numeral_end + 1;
   }
   return ConsistsOfWords(folded, begin, trigger.begin, kHeadingTimeWords, others) &&
-         ConsistsOfWords(folded, trigger.end, heading.colon, kHeadingReportWords, others);
+         ConsistsOfWords(folded, SkipDealCount(folded, trigger.end, heading.colon), heading.colon,
+                         kHeadingReportWords, others);
+}
+
+// Returns the first code point of the line that ends at last when that line may head the list
+// whose first item is at item without a colon (今日签约, 一、签约情况, 【今日回款】), or -1. Such
+// a line passes DigitlessTitleBegin and contains no number in words either (今日签约三家), other
+// than a section number at its start (一、).
+int32_t DoneTitleBegin(const ExtractScratch& scratch, int32_t last, int32_t item) {
+  std::u32string_view folded = View(scratch.buffer.folded);
+  int32_t begin = DigitlessTitleBegin(folded, last, item);
+  if (begin < 0) {
+    return -1;
+  }
+  auto number = std::lower_bound(
+      scratch.numbers.begin(), scratch.numbers.end(), begin,
+      [](const NumberMatch& match, int32_t position) { return match.begin < position; });
+  for (; number != scratch.numbers.end() && number->begin <= last; ++number) {
+    bool section_number =
+        number->begin == begin && number->end <= last && folded[number->end] == U'、';
+    if (!section_number) {
+      return -1;
+    }
+  }
+  return begin;
 }
 
 // Returns where the heading of scratch.lists[list], whose colon is at colon, may start at the
@@ -2717,33 +3143,41 @@ __attribute__((noinline)) bool Extractor::Impl::FindListHeadings(
     if (colon < floor) {
       continue;
     }
-    if (folded[colon] != U':') {
+    ListHeading heading;
+    heading.list = list;
+    heading.colon = colon;
+    heading.first_trigger = triggers.size();
+    // A title line without a colon heads the list only when it has a trigger.
+    bool title_only = folded[colon] != U':';
+    if (title_only) {
       // A short line of plan words right above the list titles a plan without a colon
       // (明天计划, 【下周计划】, 三、下周计划), so the items' own triggers count nothing done.
       int32_t first_item = scratch->items[scratch->lists[list].first_item].begin;
       int32_t title = PlanTitleBegin(folded, colon, first_item);
       if (title >= floor) {
-        ListHeading heading;
-        heading.list = list;
-        heading.colon = colon;
         heading.begin = title;
-        heading.first_trigger = triggers.size();
         heading.aspect = Aspect::kPlanned;
         scratch->headings.push_back(heading);
         floor = colon + 1;
+        continue;
       }
-      continue;
+      // A short title of done work (今日签约, 一、签约情况) heads the list as its colon form
+      // does. Its words end before the line break, where heading.colon then points.
+      title = DoneTitleBegin(*scratch, colon, first_item);
+      if (title < floor) {
+        continue;
+      }
+      heading.begin = title;
+      heading.colon = colon + 1;
+    } else {
+      // The heading starts no earlier than the last item or number of the list before it
+      // (拜访客户：5、签约：), so each code point belongs to one heading at most and a long line
+      // of lists is searched once.
+      heading.begin = std::max({ClauseAround(scratch->breaks, size, colon).first, floor,
+                                PreviousListEnd(*scratch, list, colon)});
     }
-    ListHeading heading;
-    heading.list = list;
-    heading.colon = colon;
-    // The heading starts no earlier than the last item or number of the list before it
-    // (拜访客户：5、签约：), so each code point belongs to one heading at most and a long line
-    // of lists is searched once.
-    heading.begin = std::max({ClauseAround(scratch->breaks, size, colon).first, floor,
-                              PreviousListEnd(*scratch, list, colon)});
-    heading.first_trigger = triggers.size();
     floor = colon + 1;
+    colon = heading.colon;
 
     // The heading's clause usually contains no number, so CollectTriggers did not search it.
     CueScan cues{heading.begin};
@@ -2769,7 +3203,7 @@ __attribute__((noinline)) bool Extractor::Impl::FindListHeadings(
       triggers[t].clause = -1;
     }
     heading.trigger_count = triggers.size() - heading.first_trigger;
-    if (heading.trigger_count > 0 || heading.aspect != Aspect::kDone) {
+    if (heading.trigger_count > 0 || (heading.aspect != Aspect::kDone && !title_only)) {
       scratch->headings.push_back(heading);
     }
   }
@@ -2848,6 +3282,10 @@ bool Extractor::Impl::HasOwnTotal(const ExtractScratch& scratch, const ListHeadi
       [](const NumberMatch& match, int32_t position) { return match.begin < position; });
   for (; number != scratch.numbers.end() && number->begin < heading.colon; ++number) {
     int bound = scratch.binding[number - scratch.numbers.begin()];
+    // A count of deals is no amount (今日签约2单：), so an amount rule still counts the items.
+    if (!FitsKind(rules[trigger.rule].kind, number->unit_class)) {
+      continue;
+    }
     if (bound >= 0 && scratch.triggers[bound].begin == trigger.begin &&
         scratch.triggers[bound].rule == trigger.rule) {
       return true;
