@@ -1022,6 +1022,19 @@ __attribute__((noinline)) bool IsValueBeforeLabel(std::u32string_view folded,
   return colon < limit && folded[colon] == U':' && IsOnlyLabel(folded, number.end + 1, colon + 1);
 }
 
+// Whether a number of scratch.numbers between from and the number at index number is the value
+// of a label that another label follows (IsValueBeforeLabel), as the 5 of 拜访：5、新客户：2个.
+bool FollowsLabelValue(const ExtractScratch& scratch, size_t number, int32_t from) {
+  std::u32string_view folded = View(scratch.buffer.folded);
+  for (size_t previous = number; previous > 0 && scratch.numbers[previous - 1].begin >= from;
+       --previous) {
+    if (IsValueBeforeLabel(folded, scratch.numbers[previous - 1])) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Returns the position of the first line break in folded[from, limit), or limit.
 int32_t LineEnd(std::u32string_view folded, int32_t from, int32_t limit) {
   while (from < limit && folded[from] != U'\n' && folded[from] != U'\r') {
@@ -2620,6 +2633,13 @@ int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
       if (join != scratch.plus_joins.end() && *join < quantity.begin) {
         continue;
       }
+    }
+    // A number after a label's value and the next label belongs to that label, not to the
+    // trigger before them (拜访：5、新客户：2个 counts 5 visits).
+    if (trigger_first && !overlaps && number > 0 &&
+        scratch.numbers[number - 1].begin >= trigger.end &&
+        FollowsLabelValue(scratch, number, trigger.end)) {
+      continue;
     }
     if (!trigger_first) {
       // A count of people names who did the work (两位同事拜访华为), and a label's value

@@ -365,7 +365,12 @@ TEST_CASE("Label values are no list markers", "[extract]") {
                  // Label values that count up are no list (今日拜访：1. then 今日签约：2.).
                  {"今日拜访：1.\n今日签约：2.\n回款：3万元", "visits=1; deals=2; deals=30000; "},
                  {"拜访客户：1. 新签客户：2. 回款：3万", "visits=1; deals=30000; "},
-                 {"拜访客户（数量：3）", "visits=3; "}});
+                 {"拜访客户（数量：3）", "visits=3; "},
+                 // A number after the next label belongs to that label, not to the trigger.
+                 {"拜访：5、新客户：2家", "visits=5; "},
+                 {"拜访客户：3、新客户：2家、回款：3万", "visits=3; deals=30000; "},
+                 {"拜访：新客户：2家", "visits=2; "},
+                 {"拜访：新客户2家", "visits=2; "}});
 }
 
 TEST_CASE("Debt word after a comma", "[extract]") {
