@@ -2315,6 +2315,18 @@ struct Extractor::Impl {
   // Binds every number to at most one trigger and every trigger to at most one counting
   // number, filling scratch->binding.
   void BindNumbers(ExtractScratch* scratch) const;
+  // Moves the binding of each unit price of an amount rule (签约3台，单价2万元，共6万元) to an
+  // unbound sum after it in its sentence, which kUnitPriceReach bounds. Without such a sum, the
+  // price stays bound only when no other number is between its trigger and the sentence's end,
+  // so 签约华为，单价2万元 counts 20000 and 签约3台，单价2万元 counts nothing. A sum also takes
+  // the trigger of an unbound price (签约3台，单价2万，共6万).
+  void MoveUnitPrices(ExtractScratch* scratch) const;
+  // Moves or drops the binding of the unit price at index number, as MoveUnitPrices describes.
+  // Returns whether a sum took the binding.
+  bool MoveUnitPrice(size_t number, ExtractScratch* scratch) const;
+  // Returns the index of the nearest trigger of an amount rule that owns no number and comes
+  // before the number at index number in its sentence, within kUnitPriceReach, or -1.
+  int SentenceAmountTrigger(const ExtractScratch& scratch, size_t number) const;
   // Fills scratch->headings and scratch->heading_triggers from scratch->lists. Keeps a
   // heading that has a trigger or a cue. Returns whether it kept one.
   bool FindListHeadings(ExtractScratch* scratch) const;
@@ -2822,6 +2834,89 @@ void Extractor::Impl::BindNumbers(ExtractScratch* scratch) const {
       number = dropped;
     }
   }
+}
+
+void Extractor::Impl::MoveUnitPrices(ExtractScratch* scratch) const {
+  std::u32string_view folded = View(scratch->buffer.folded);
+  for (size_t number = 0; number < scratch->numbers.size(); ++number) {
+    int bound = scratch->binding[number];
+    if ((bound >= 0 && rules[scratch->triggers[bound].rule].kind != QuantityKind::kAmount) ||
+        !FollowsUnitPriceWord(folded, scratch->clauses[scratch->number_clause[number]].first,
+                              scratch->numbers[number].begin)) {
+      continue;
+    }
+    if (bound >= 0) {
+      MoveUnitPrice(number, scratch);
+      continue;
+    }
+    // A price with a bare scale binds to no trigger across a comma (签约3台，单价2万，共6万), but
+    // a sum after it still takes the amount trigger before it in the sentence.
+    int trigger = SentenceAmountTrigger(*scratch, number);
+    if (trigger >= 0) {
+      scratch->binding[number] = trigger;
+      if (!MoveUnitPrice(number, scratch)) {
+        scratch->binding[number] = -1;
+      }
+    }
+  }
+}
+
+int Extractor::Impl::SentenceAmountTrigger(const ExtractScratch& scratch, size_t number) const {
+  std::u32string_view folded = View(scratch.buffer.folded);
+  int32_t price = scratch.numbers[number].begin;
+  int best = -1;
+  for (size_t index = 0; index < scratch.triggers.size(); ++index) {
+    const Trigger& trigger = scratch.triggers[index];
+    if (rules[trigger.rule].kind != QuantityKind::kAmount || trigger.clause < 0 ||
+        trigger.end > price || price - trigger.end > kUnitPriceReach ||
+        scratch.trigger_owner[index] >= 0 ||
+        (best >= 0 && scratch.triggers[best].end >= trigger.end)) {
+      continue;
+    }
+    bool same_sentence = true;
+    for (int32_t at = trigger.end; at < price && same_sentence; ++at) {
+      same_sentence = !IsClauseBreak(folded, at) || folded[at] == U',';
+    }
+    if (same_sentence) {
+      best = static_cast<int>(index);
+    }
+  }
+  return best;
+}
+
+__attribute__((noinline)) bool Extractor::Impl::MoveUnitPrice(size_t number,
+                                                              ExtractScratch* scratch) const {
+  std::u32string_view folded = View(scratch->buffer.folded);
+  const NumberMatch& price = scratch->numbers[number];
+  const Trigger& trigger = scratch->triggers[scratch->binding[number]];
+  // The sentence goes on over commas (，folds to ,) and ends at any other clause break.
+  auto size = static_cast<int32_t>(folded.size());
+  int32_t sentence_end = price.end;
+  while (sentence_end < size && sentence_end - price.end < kUnitPriceReach &&
+         (!IsClauseBreak(folded, sentence_end) || folded[sentence_end] == U',')) {
+    ++sentence_end;
+  }
+  bool other_number = number > 0 && scratch->numbers[number - 1].begin >= trigger.end;
+  for (size_t next = number + 1;
+       next < scratch->numbers.size() && scratch->numbers[next].begin < sentence_end; ++next) {
+    const NumberMatch& candidate = scratch->numbers[next];
+    if (candidate.identifier || candidate.unreadable) {
+      continue;
+    }
+    other_number = true;
+    bool is_amount = (candidate.unit_class != UnitClass::kNone || candidate.scaled) &&
+                     Fit(trigger.rule, candidate) >= 0;
+    if (is_amount && scratch->binding[next] < 0 &&
+        FollowsSumWord(folded, price.end, candidate.begin)) {
+      scratch->binding[next] = scratch->binding[number];
+      scratch->binding[number] = -1;
+      return true;
+    }
+  }
+  if (other_number) {
+    scratch->binding[number] = -1;
+  }
+  return false;
 }
 
 __attribute__((noinline)) bool Extractor::Impl::FindListHeadings(
@@ -3393,6 +3488,7 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
   }
 
   impl_->BindNumbers(&scratch);
+  impl_->MoveUnitPrices(&scratch);
   if (has_heading) {
     impl_->BindListItems(&scratch);
   }

@@ -414,6 +414,24 @@ TEST_CASE("Spaced 万 and remainder join", "[extract]") {
                  {"签约3万  5000元", "deals=5000; "}});
 }
 
+TEST_CASE("Unit price gives way to sum", "[extract]") {
+  CheckReadings({{"签约3台，单价2万元，共6万元", "deals=60000; "},
+                 {"签约华为，单价2.5万元，合计5万元", "deals=50000; "},
+                 // A price with a bare scale binds to no trigger, but the sum after it does.
+                 {"签约3台，单价2万，共6万", "deals=60000; "},
+                 {"签约华为，单价2万", ""},
+                 {"签约5万元，单价2万，共6万", "deals=50000; "},
+                 {"签约3台，每台2万元，总价6万元。回款1万元", "deals=60000; deals=10000; "},
+                 // A unit price with a count of units and no sum counts nothing.
+                 {"签约3台，单价2万元", ""},
+                 // Alone, it is the amount of the deal.
+                 {"签约华为，单价2万元", "deals=20000; "},
+                 // A sum in the next sentence is other money.
+                 {"签约华为，单价2万元。共6万元", "deals=20000; "},
+                 // An amount without a unit word before it stays counted.
+                 {"签约6万元，共3台", "deals=60000; "}});
+}
+
 TEST_CASE("Label value before another label", "[extract]") {
   // 2单 fits no amount, so 签约 of an amount rule is free to take the 5 before it.
   static const Extractor kSales = std::move(
