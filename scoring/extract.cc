@@ -1494,7 +1494,7 @@ bool FollowsUnitPriceWord(std::u32string_view folded, int32_t limit, int32_t num
 constexpr int32_t kUnitPriceReach = 32;
 
 // Words right before an amount that make it the sum of a deal priced per unit (单价2万，共6万).
-constexpr std::u32string_view kSumWords[] = {U"共",   U"共计", U"合计",   U"总计",
+constexpr std::u32string_view kSumWords[] = {U"共",   U"共计", U"合计",  U"总计",
                                              U"总价", U"总额", U"总金额"};
 
 // Whether a word of kSumWords comes right before the number at folded[number], after limit.
@@ -2351,19 +2351,26 @@ struct Extractor::Impl {
   bool BindListItem(const ListHeading& heading, const ListItem& item, int32_t end,
                     size_t first_trigger, ExtractScratch* scratch) const;
   // Chooses what an amount rule takes from item for the number at index number: that number
-  // (kThis), a later number of the item (kLater) or no number of the item (kNone). A unit price (单价2.5万) gives way to a
-  // sum after it (共5万), and alone counts only when the item has no other number
-  // (华为单价2万, not 华为3台，单价2万). Under a payment heading the money of a deal gives way
-  // to a collected debt after it (华为2万元，收回欠款1万元).
+  // (kThis), a later number of the item (kLater) or no number of the item (kNone). A unit
+  // price (单价2.5万) gives way to a sum after it (共5万), and alone counts only when the item
+  // has no other number (华为单价2万, not 华为3台，单价2万). Under a payment heading the money of
+  // a deal gives way to a collected debt after it (华为2万元，收回欠款1万元).
   ItemChoice ChooseItemValue(const ExtractScratch& scratch, size_t number, const ListItem& item,
-                            int32_t end, int rule, bool payment) const;
+                             int32_t end, int rule, bool payment) const;
   // Binds a total in a later clause of the last item of a list to a count rule of the heading,
   // when no number of the list counted for that rule (拜访客户：1. 华为 2. 小米 3. 中兴，共3家
-  // counts 3 visits). The clause contains only 共, 共计, 合计, 总计, 总共 or 一共 before the number.
-  // The items run from list_begin to end, and the heading's counting triggers are those of
-  // scratch->triggers from first_trigger on.
+  // counts 3 visits). The clause contains only 共, 共计, 合计, 总计, 总共 or 一共 before the
+  // number. A total that an amount rule took is left to UnbindRepeatedTotal. The items run
+  // from list_begin to end, and the heading's counting triggers are those of scratch->triggers
+  // from first_trigger on.
   void BindListTotal(const ListHeading& heading, const ListItem& last, int32_t end,
                      int32_t list_begin, size_t first_trigger, ExtractScratch* scratch) const;
+  // Unbinds the total at index number, which a heading's trigger took as the value of the last
+  // item. It does so when that item has no number before the total and earlier items of the
+  // list counted for the same rule, because then the total repeats them (2、小米，共8万 after
+  // 1、华为5万).
+  void UnbindRepeatedTotal(size_t number, const ListItem& last, int32_t list_begin,
+                           size_t first_trigger, ExtractScratch* scratch) const;
   // Whether a number in folded[begin, end) is bound to a trigger of rule.
   bool CountsListNumber(const ExtractScratch& scratch, int32_t begin, int32_t end, int rule) const;
   // Adds the rule and word of trigger, a heading's, to scratch->counted_rules with the colon of
@@ -3186,8 +3193,8 @@ bool Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& i
     std::u32string_view word =
         folded.substr(heading_trigger.begin, heading_trigger.end - heading_trigger.begin);
     if (rules[rule].kind == QuantityKind::kAmount) {
-      ItemChoice choice = ChooseItemValue(*scratch, number, item, end, rule,
-                                         HasAnyWord(word, kPaymentWords));
+      ItemChoice choice =
+          ChooseItemValue(*scratch, number, item, end, rule, HasAnyWord(word, kPaymentWords));
       if (choice == ItemChoice::kLater) {
         continue;
       }
@@ -3230,16 +3237,14 @@ void Extractor::Impl::BindListTotal(const ListHeading& heading, const ListItem& 
   constexpr std::u32string_view kListTotalWords[] = {U"共",   U"共计", U"合计",
                                                      U"总计", U"总共", U"一共"};
   auto number = static_cast<size_t>(
-      std::lower_bound(scratch->numbers.begin(), scratch->numbers.end(), last.content,
-                       [](const NumberMatch& match, int32_t position) {
-                         return match.begin < position;
-                       }) -
+      std::lower_bound(
+          scratch->numbers.begin(), scratch->numbers.end(), last.content,
+          [](const NumberMatch& match, int32_t position) { return match.begin < position; }) -
       scratch->numbers.begin());
   for (; number < scratch->numbers.size() && scratch->numbers[number].begin < end; ++number) {
     const NumberMatch& match = scratch->numbers[number];
     auto [clause_begin, clause_end] = scratch->clauses[scratch->number_clause[number]];
-    if (scratch->binding[number] >= 0 || match.identifier || match.unreadable ||
-        match.unit_class == UnitClass::kNone || clause_begin <= last.content) {
+    if (match.identifier || match.unreadable || clause_begin <= last.content) {
       continue;
     }
     // The total's clause contains only a total word before the number (中兴，共3家).
@@ -3251,6 +3256,14 @@ void Extractor::Impl::BindListTotal(const ListHeading& heading, const ListItem& 
     if (std::find(std::begin(kListTotalWords), std::end(kListTotalWords), label) ==
         std::end(kListTotalWords)) {
       continue;
+    }
+    int bound = scratch->binding[number];
+    if (bound >= 0) {
+      UnbindRepeatedTotal(number, last, list_begin, first_trigger, scratch);
+      return;
+    }
+    if (match.unit_class == UnitClass::kNone) {
+      return;
     }
     for (size_t t = first_trigger; t < scratch->triggers.size(); ++t) {
       int rule = scratch->triggers[t].rule;
@@ -3272,6 +3285,23 @@ void Extractor::Impl::BindListTotal(const ListHeading& heading, const ListItem& 
   }
 }
 
+void Extractor::Impl::UnbindRepeatedTotal(size_t number, const ListItem& last, int32_t list_begin,
+                                          size_t first_trigger, ExtractScratch* scratch) const {
+  auto bound = static_cast<size_t>(scratch->binding[number]);
+  bool item_has_number = number > 0 && scratch->numbers[number - 1].begin >= last.content;
+  if (bound < first_trigger || item_has_number ||
+      !CountsListNumber(*scratch, list_begin, last.begin, scratch->triggers[bound].rule)) {
+    return;
+  }
+  scratch->binding[number] = -1;
+  auto listed = std::find_if(
+      scratch->listed.begin(), scratch->listed.end(),
+      [number](const ListedNumber& entry) { return entry.number == static_cast<int>(number); });
+  if (listed != scratch->listed.end()) {
+    scratch->listed.erase(listed);
+  }
+}
+
 bool Extractor::Impl::CountsListNumber(const ExtractScratch& scratch, int32_t begin, int32_t end,
                                        int rule) const {
   auto number = std::lower_bound(
@@ -3290,12 +3320,12 @@ void Extractor::Impl::RecordCountedHeading(const Trigger& trigger, int32_t colon
                                            ExtractScratch* scratch) const {
   std::u32string_view folded = View(scratch->buffer.folded);
   std::u32string_view word = folded.substr(trigger.begin, trigger.end - trigger.begin);
-  bool recorded = std::any_of(
-      scratch->counted_rules.begin(), scratch->counted_rules.end(),
-      [&](const CountedHeading& entry) {
-        return entry.rule == trigger.rule &&
-               folded.substr(entry.word_begin, entry.word_end - entry.word_begin) == word;
-      });
+  bool recorded = std::any_of(scratch->counted_rules.begin(), scratch->counted_rules.end(),
+                              [&](const CountedHeading& entry) {
+                                return entry.rule == trigger.rule &&
+                                       folded.substr(entry.word_begin,
+                                                     entry.word_end - entry.word_begin) == word;
+                              });
   if (!recorded) {
     scratch->counted_rules.push_back(
         CountedHeading{trigger.rule, trigger.begin, trigger.end, colon});
@@ -3303,8 +3333,8 @@ void Extractor::Impl::RecordCountedHeading(const Trigger& trigger, int32_t colon
 }
 
 ItemChoice Extractor::Impl::ChooseItemValue(const ExtractScratch& scratch, size_t number,
-                                           const ListItem& item, int32_t end, int rule,
-                                           bool payment) const {
+                                            const ListItem& item, int32_t end, int rule,
+                                            bool payment) const {
   std::u32string_view folded = View(scratch.buffer.folded);
   const NumberMatch& match = scratch.numbers[number];
   bool unit_price = FollowsUnitPriceWord(folded, item.content, match.begin);
@@ -3320,8 +3350,8 @@ ItemChoice Extractor::Impl::ChooseItemValue(const ExtractScratch& scratch, size_
       continue;
     }
     other_number = true;
-    bool is_amount = (candidate.unit_class != UnitClass::kNone || candidate.scaled) &&
-                     Fit(rule, candidate) >= 0;
+    bool is_amount =
+        (candidate.unit_class != UnitClass::kNone || candidate.scaled) && Fit(rule, candidate) >= 0;
     if (!is_amount) {
       continue;
     }

@@ -226,7 +226,12 @@ TEST_CASE("List total after last item", "[extract]") {
                  {"拜访客户：|1、华为 2位|2、小米 3位，共5位", "visits=2; visits=3; "},
                  // A clause with other words before the number is no total.
                  {"拜访客户：1. 华为 2. 小米，对方3个人", ""},
-                 {"拜访客户：1. 华为 2. 小米，共见了3位领导", ""}});
+                 {"拜访客户：1. 华为 2. 小米，共见了3位领导", ""},
+                 // An amount total counts once: alone, or not at all after counted items.
+                 {"今日签约：|1、华为|2、小米，共8万", "deals=80000; "},
+                 {"今日签约：1、华为5万 2、小米，共8万", "deals=50000; "},
+                 // With a number before it, the sum belongs to its own item.
+                 {"今日签约：|1、华为5万|2、小米3台，共6万", "deals=50000; deals=60000; "}});
 }
 
 TEST_CASE("Later part of an item", "[extract]") {
@@ -246,16 +251,17 @@ TEST_CASE("Later part of an item", "[extract]") {
 }
 
 TEST_CASE("Unit price in an item", "[extract]") {
-  CheckReadings({{"今日签约：|1、华为单价2.5万，共5万", "deals=50000; "},
-                 {"今日签约：|1、华为3台，单价2万，合计6万|2、小米3万", "deals=60000; deals=30000; "},
-                 {"今日签约：|1、华为每台2万，总价6万", "deals=60000; "},
-                 {"今日签约：|1、华为单价为2万，共计6万元", "deals=60000; "},
-                 // A unit price with a count of units but no sum counts nothing.
-                 {"今日签约：|1、华为3台，单价2万|2、小米3万", "deals=30000; "},
-                 // Alone, a unit price is the item's value.
-                 {"今日签约：|1、华为单价2万", "deals=20000; "},
-                 // A price that no unit word precedes stays the item's value.
-                 {"今日签约：|1、华为2万，共3台", "deals=20000; "}});
+  CheckReadings(
+      {{"今日签约：|1、华为单价2.5万，共5万", "deals=50000; "},
+       {"今日签约：|1、华为3台，单价2万，合计6万|2、小米3万", "deals=60000; deals=30000; "},
+       {"今日签约：|1、华为每台2万，总价6万", "deals=60000; "},
+       {"今日签约：|1、华为单价为2万，共计6万元", "deals=60000; "},
+       // A unit price with a count of units but no sum counts nothing.
+       {"今日签约：|1、华为3台，单价2万|2、小米3万", "deals=30000; "},
+       // Alone, a unit price is the item's value.
+       {"今日签约：|1、华为单价2万", "deals=20000; "},
+       // A price that no unit word precedes stays the item's value.
+       {"今日签约：|1、华为2万，共3台", "deals=20000; "}});
 }
 
 TEST_CASE("Collected debt under payment heading", "[extract]") {
