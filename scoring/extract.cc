@@ -536,6 +536,9 @@ struct CountedHeading {
   int32_t colon = 0;
 };
 
+// The number of a list item that an amount rule of its heading takes (ChooseItemValue).
+enum class ItemChoice { kThis, kLater, kNone };
+
 // A list heading's change to the match of one number inside an item.
 struct ListedNumber {
   int number = 0;  // index into ExtractScratch::numbers
@@ -1064,6 +1067,19 @@ int32_t SkipLineIndent(std::u32string_view folded, int32_t from) {
     ++from;
   }
   return from;
+}
+
+// Whether a number of scratch.numbers between from and the number at index number is the value
+// of a label that another label follows (IsValueBeforeLabel), as the 5 of 拜访：5、新客户：2个.
+bool FollowsLabelValue(const ExtractScratch& scratch, size_t number, int32_t from) {
+  std::u32string_view folded = View(scratch.buffer.folded);
+  for (size_t previous = number; previous > 0 && scratch.numbers[previous - 1].begin >= from;
+       --previous) {
+    if (IsValueBeforeLabel(folded, scratch.numbers[previous - 1])) {
+      return true;
+    }
+  }
+  return false;
 }
 
 // Returns the position of the first line break in folded[from, limit), or limit.
@@ -1732,6 +1748,49 @@ constexpr std::u32string_view kCancelWords[] = {U"没签成", U"没成", U"未�
                                                 U"撤销", U"黄了", U"放弃", U"未到账", U"没到账",
                                                 U"未收到", U"没收到"};
 
+// Words that name money coming in. A heading trigger with one of them (今日回款：) reports money
+// received, so a later part of an item that puts the payment off (下周到账) makes it planned.
+constexpr std::u32string_view kPaymentWords[] = {U"回款", U"到账", U"收款", U"付款", U"打款",
+                                                 U"汇款", U"转账", U"结款", U"付"};
+
+// Words that name a deal. A heading trigger with one of them (今日签约：, 订单：) reports deals
+// made, so a later part of an item that puts the payment off (下周到账) leaves the deal done,
+// while one that puts the signing off (预计下周签) makes it planned.
+constexpr std::u32string_view kDealWords[] = {U"签", U"成交", U"订单", U"下单"};
+
+// Whether text contains one of words.
+bool HasAnyWord(std::u32string_view text, std::span<const std::u32string_view> words) {
+  return std::any_of(words.begin(), words.end(), [text](std::u32string_view word) {
+    return text.find(word) != std::u32string_view::npos;
+  });
+}
+
+// Whether folded[begin, end), a part of a list item after the part with its value, names the
+// work that the heading trigger word reports. That work is money coming in for 回款, a deal for
+// 签约 or 订单, and otherwise the trigger word itself (拜访).
+bool NamesHeadingWork(std::u32string_view folded, int32_t begin, int32_t end,
+                      std::u32string_view trigger_word) {
+  std::u32string_view part = folded.substr(begin, end - begin);
+  if (HasAnyWord(trigger_word, kPaymentWords)) {
+    return HasAnyWord(part, kPaymentWords);
+  }
+  if (HasAnyWord(trigger_word, kDealWords)) {
+    return HasAnyWord(part, kDealWords);
+  }
+  return part.find(trigger_word) != std::u32string_view::npos;
+}
+
+// Returns the end of the part of an item that contains the number ending at value_end: the
+// first space, tab or clause break after it, or end. Words written right after the value
+// (3万已签, 3万明天签) belong to its part.
+int32_t ValuePartEnd(std::u32string_view folded, int32_t value_end, int32_t end) {
+  int32_t at = value_end;
+  while (at < end && folded[at] != U' ' && folded[at] != U'\t' && !IsClauseBreak(folded, at)) {
+    ++at;
+  }
+  return at;
+}
+
 // Words that collect a debt (收回欠款5000元, 欠款5000元已结清), after which the money is taken.
 constexpr std::u32string_view kCollectWords[] = {U"收回", U"追回", U"结清", U"回收", U"收到",
                                                  U"到账", U"还清", U"付清", U"打过来", U"已还"};
@@ -1795,6 +1854,44 @@ int32_t FirstPositionFrom(const std::vector<int32_t>& positions, int32_t from) {
 bool IsWordCodePoint(char32_t cp) {
   return (cp >= U'a' && cp <= U'z') || (cp >= U'A' && cp <= U'Z') ||
          (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) || cp >= 0x20000;
+}
+
+// Returns where the label before the number at folded[number] ends: number, moved back over
+// spaces, a colon and a linking 为 or 是 (单价为2万, 合计：6万), but not before limit.
+int32_t LabelEnd(std::u32string_view folded, int32_t limit, int32_t number) {
+  int32_t at = number;
+  while (at > limit && (folded[at - 1] == U' ' || folded[at - 1] == U':' ||
+                        folded[at - 1] == U'为' || folded[at - 1] == U'是')) {
+    --at;
+  }
+  return at;
+}
+
+// Whether the number at folded[number] is the price of one unit: 单价 or 均价 comes right
+// before it, or 每 and one word character (每台2万, 每套1.5万). No character before limit is read.
+bool FollowsUnitPriceWord(std::u32string_view folded, int32_t limit, int32_t number) {
+  int32_t at = LabelEnd(folded, limit, number);
+  if (at - limit < 2) {
+    return false;
+  }
+  std::u32string_view word = folded.substr(at - 2, 2);
+  return word == U"单价" || word == U"均价" || (word[0] == U'每' && IsWordCodePoint(word[1]));
+}
+
+// The code points after a unit price that MoveUnitPrice searches for the sum of the deal.
+constexpr int32_t kUnitPriceReach = 32;
+
+// Words right before an amount that make it the sum of a deal priced per unit (单价2万，共6万).
+constexpr std::u32string_view kSumWords[] = {U"共",   U"共计", U"合计",  U"总计",
+                                             U"总价", U"总额", U"总金额"};
+
+// Whether a word of kSumWords comes right before the number at folded[number], after limit.
+bool FollowsSumWord(std::u32string_view folded, int32_t limit, int32_t number) {
+  int32_t at = LabelEnd(folded, limit, number);
+  return std::any_of(std::begin(kSumWords), std::end(kSumWords), [&](std::u32string_view word) {
+    auto length = static_cast<int32_t>(word.size());
+    return at - limit >= length && folded.substr(at - length, length) == word;
+  });
 }
 
 // Whether folded[begin, end) is made of words from words, of the triggers in others and of
@@ -1934,9 +2031,10 @@ int32_t PreviousListEnd(const ExtractScratch& scratch, size_t list, int32_t colo
   return last.content;
 }
 
-// Whether match directly follows the name that starts item and ends the item, which ends at
-// end: only words, digits and spaces come before it (1、华为 2位) and no word or digit after it.
-// Then a count is the item's own value, not a count inside its text (华为，见了2位领导).
+// Whether match directly follows the name that starts item and ends its clause of the item,
+// which ends at end. Only words, digits and spaces come before it (1、华为 2位), and no word or
+// digit comes after it before a clause break (1、华为1家，见了2位领导). Then a count is the
+// item's own value, not a count inside its text (华为，见了2位领导).
 bool FollowsItemName(std::u32string_view folded, const ListItem& item, const NumberMatch& match,
                      int32_t end) {
   auto is_digit = [](char32_t cp) { return cp >= U'0' && cp <= U'9'; };
@@ -1946,7 +2044,7 @@ bool FollowsItemName(std::u32string_view folded, const ListItem& item, const Num
       return false;
     }
   }
-  for (int32_t at = match.end; at < end; ++at) {
+  for (int32_t at = match.end; at < end && !IsClauseBreak(folded, at); ++at) {
     if (IsWordCodePoint(folded[at]) || is_digit(folded[at])) {
       return false;
     }
@@ -2643,6 +2741,18 @@ struct Extractor::Impl {
   // Binds every number to at most one trigger and every trigger to at most one counting
   // number, filling scratch->binding.
   void BindNumbers(ExtractScratch* scratch) const;
+  // Moves the binding of each unit price of an amount rule (签约3台，单价2万元，共6万元) to an
+  // unbound sum after it in its sentence, which kUnitPriceReach bounds. Without such a sum, the
+  // price stays bound only when no other number is between its trigger and the sentence's end,
+  // so 签约华为，单价2万元 counts 20000 and 签约3台，单价2万元 counts nothing. A sum also takes
+  // the trigger of an unbound price (签约3台，单价2万，共6万).
+  void MoveUnitPrices(ExtractScratch* scratch) const;
+  // Moves or drops the binding of the unit price at index number, as MoveUnitPrices describes.
+  // Returns whether a sum took the binding.
+  bool MoveUnitPrice(size_t number, ExtractScratch* scratch) const;
+  // Returns the index of the nearest trigger of an amount rule that owns no number and comes
+  // before the number at index number in its sentence, within kUnitPriceReach, or -1.
+  int SentenceAmountTrigger(const ExtractScratch& scratch, size_t number) const;
   // Fills scratch->headings and scratch->heading_triggers from scratch->lists. Keeps a
   // heading that has a trigger or a cue. Returns whether it kept one.
   bool FindListHeadings(ExtractScratch* scratch) const;
@@ -2666,6 +2776,32 @@ struct Extractor::Impl {
   // item is left bound to a trigger, so that it counts.
   bool BindListItem(const ListHeading& heading, const ListItem& item, int32_t end,
                     size_t first_trigger, ExtractScratch* scratch) const;
+  // Chooses what an amount rule takes from item for the number at index number: that number
+  // (kThis), a later number of the item (kLater) or no number of the item (kNone). A unit
+  // price (单价2.5万) gives way to a sum after it (共5万), and alone counts only when the item
+  // has no other number (华为单价2万, not 华为3台，单价2万). Under a payment heading the money of
+  // a deal gives way to a collected debt after it (华为2万元，收回欠款1万元).
+  ItemChoice ChooseItemValue(const ExtractScratch& scratch, size_t number, const ListItem& item,
+                             int32_t end, int rule, bool payment) const;
+  // Binds a total in a later clause of the last item of a list to a count rule of the heading,
+  // when no number of the list counted for that rule (拜访客户：1. 华为 2. 小米 3. 中兴，共3家
+  // counts 3 visits). The clause contains only 共, 共计, 合计, 总计, 总共 or 一共 before the
+  // number. A total that an amount rule took is left to UnbindRepeatedTotal. The items run
+  // from list_begin to end, and the heading's counting triggers are those of scratch->triggers
+  // from first_trigger on.
+  void BindListTotal(const ListHeading& heading, const ListItem& last, int32_t end,
+                     int32_t list_begin, size_t first_trigger, ExtractScratch* scratch) const;
+  // Unbinds the total at index number, which a heading's trigger took as the value of the last
+  // item. It does so when that item has no number before the total and earlier items of the
+  // list counted for the same rule, because then the total repeats them (2、小米，共8万 after
+  // 1、华为5万).
+  void UnbindRepeatedTotal(size_t number, const ListItem& last, int32_t list_begin,
+                           size_t first_trigger, ExtractScratch* scratch) const;
+  // Whether a number in folded[begin, end) is bound to a trigger of rule.
+  bool CountsListNumber(const ExtractScratch& scratch, int32_t begin, int32_t end, int rule) const;
+  // Adds the rule and word of trigger, a heading's, to scratch->counted_rules with the colon of
+  // its heading, unless the same rule and word are there already.
+  void RecordCountedHeading(const Trigger& trigger, int32_t colon, ExtractScratch* scratch) const;
   // Whether a trigger of scratch.triggers from first_trigger on is of rule.
   bool CountsRule(const ExtractScratch& scratch, size_t first_trigger, int rule) const;
   // Unbinds each number bound to a trigger outside the headings, after a heading that counted
@@ -3047,6 +3183,13 @@ int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
         continue;
       }
     }
+    // A number after a label's value and the next label belongs to that label, not to the
+    // trigger before them (拜访：5、新客户：2个 counts 5 visits).
+    if (trigger_first && !overlaps && number > 0 &&
+        scratch.numbers[number - 1].begin >= trigger.end &&
+        FollowsLabelValue(scratch, number, trigger.end)) {
+      continue;
+    }
     if (!trigger_first) {
       // A count of people names who did the work (两位同事拜访华为), and a label's value
       // belongs to that label, not to the label after it (拜访客户：5、签约：2单).
@@ -3124,6 +3267,89 @@ void Extractor::Impl::BindNumbers(ExtractScratch* scratch) const {
       number = dropped;
     }
   }
+}
+
+void Extractor::Impl::MoveUnitPrices(ExtractScratch* scratch) const {
+  std::u32string_view folded = View(scratch->buffer.folded);
+  for (size_t number = 0; number < scratch->numbers.size(); ++number) {
+    int bound = scratch->binding[number];
+    if ((bound >= 0 && rules[scratch->triggers[bound].rule].kind != QuantityKind::kAmount) ||
+        !FollowsUnitPriceWord(folded, scratch->clauses[scratch->number_clause[number]].first,
+                              scratch->numbers[number].begin)) {
+      continue;
+    }
+    if (bound >= 0) {
+      MoveUnitPrice(number, scratch);
+      continue;
+    }
+    // A price with a bare scale binds to no trigger across a comma (签约3台，单价2万，共6万), but
+    // a sum after it still takes the amount trigger before it in the sentence.
+    int trigger = SentenceAmountTrigger(*scratch, number);
+    if (trigger >= 0) {
+      scratch->binding[number] = trigger;
+      if (!MoveUnitPrice(number, scratch)) {
+        scratch->binding[number] = -1;
+      }
+    }
+  }
+}
+
+int Extractor::Impl::SentenceAmountTrigger(const ExtractScratch& scratch, size_t number) const {
+  std::u32string_view folded = View(scratch.buffer.folded);
+  int32_t price = scratch.numbers[number].begin;
+  int best = -1;
+  for (size_t index = 0; index < scratch.triggers.size(); ++index) {
+    const Trigger& trigger = scratch.triggers[index];
+    if (rules[trigger.rule].kind != QuantityKind::kAmount || trigger.clause < 0 ||
+        trigger.end > price || price - trigger.end > kUnitPriceReach ||
+        scratch.trigger_owner[index] >= 0 ||
+        (best >= 0 && scratch.triggers[best].end >= trigger.end)) {
+      continue;
+    }
+    bool same_sentence = true;
+    for (int32_t at = trigger.end; at < price && same_sentence; ++at) {
+      same_sentence = !IsClauseBreak(folded, at) || folded[at] == U',';
+    }
+    if (same_sentence) {
+      best = static_cast<int>(index);
+    }
+  }
+  return best;
+}
+
+__attribute__((noinline)) bool Extractor::Impl::MoveUnitPrice(size_t number,
+                                                              ExtractScratch* scratch) const {
+  std::u32string_view folded = View(scratch->buffer.folded);
+  const NumberMatch& price = scratch->numbers[number];
+  const Trigger& trigger = scratch->triggers[scratch->binding[number]];
+  // The sentence goes on over commas (，folds to ,) and ends at any other clause break.
+  auto size = static_cast<int32_t>(folded.size());
+  int32_t sentence_end = price.end;
+  while (sentence_end < size && sentence_end - price.end < kUnitPriceReach &&
+         (!IsClauseBreak(folded, sentence_end) || folded[sentence_end] == U',')) {
+    ++sentence_end;
+  }
+  bool other_number = number > 0 && scratch->numbers[number - 1].begin >= trigger.end;
+  for (size_t next = number + 1;
+       next < scratch->numbers.size() && scratch->numbers[next].begin < sentence_end; ++next) {
+    const NumberMatch& candidate = scratch->numbers[next];
+    if (candidate.identifier || candidate.unreadable) {
+      continue;
+    }
+    other_number = true;
+    bool is_amount = (candidate.unit_class != UnitClass::kNone || candidate.scaled) &&
+                     Fit(trigger.rule, candidate) >= 0;
+    if (is_amount && scratch->binding[next] < 0 &&
+        FollowsSumWord(folded, price.end, candidate.begin)) {
+      scratch->binding[next] = scratch->binding[number];
+      scratch->binding[number] = -1;
+      return true;
+    }
+  }
+  if (other_number) {
+    scratch->binding[number] = -1;
+  }
+  return false;
 }
 
 __attribute__((noinline)) bool Extractor::Impl::FindListHeadings(
@@ -3247,11 +3473,13 @@ __attribute__((noinline)) void Extractor::Impl::BindListItems(ExtractScratch* sc
     }
     int32_t previous_end = -1;
     bool item_counted = false;  // whether the last item outside a sub-list counted a number
+    const ListItem* last_item = nullptr;
     for (size_t k = 0; k < list.item_count; ++k) {
       const ListItem& item = scratch->items[list.first_item + k];
       if (k > 0 && !ContinuesList(folded, previous_end, item.begin)) {
         break;
       }
+      last_item = &item;
       int32_t limit = list_limit;
       if (k + 1 < list.item_count) {
         limit = scratch->items[list.first_item + k + 1].begin;
@@ -3268,6 +3496,10 @@ __attribute__((noinline)) void Extractor::Impl::BindListItems(ExtractScratch* sc
                      scratch);
       }
       previous_end = end;
+    }
+    if (last_item != nullptr && scratch->triggers.size() > first_trigger) {
+      BindListTotal(heading, *last_item, previous_end, scratch->items[list.first_item].begin,
+                    first_trigger, scratch);
     }
   }
   if (!scratch->counted_rules.empty()) {
@@ -3395,6 +3627,20 @@ bool Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& i
         StopsItemMoney(folded, first_stop, match.begin, item.content, end)) {
       continue;
     }
+    const Trigger& heading_trigger = scratch->triggers[best];
+    std::u32string_view word =
+        folded.substr(heading_trigger.begin, heading_trigger.end - heading_trigger.begin);
+    if (rules[rule].kind == QuantityKind::kAmount) {
+      ItemChoice choice =
+          ChooseItemValue(*scratch, number, item, end, rule, HasAnyWord(word, kPaymentWords));
+      if (choice == ItemChoice::kLater) {
+        continue;
+      }
+      if (choice == ItemChoice::kNone) {
+        scratch->item_rules.push_back(rule);
+        continue;
+      }
+    }
     scratch->item_rules.push_back(rule);
     if (rules[rule].kind == QuantityKind::kCount && !FollowsItemName(folded, item, match, end)) {
       continue;
@@ -3402,29 +3648,160 @@ bool Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& i
     scratch->binding[number] = best;
     counted = true;
     auto [clause_begin, clause_end] = scratch->clauses[scratch->number_clause[number]];
+    int32_t part_end = ValuePartEnd(folded, match.end, std::min(clause_end, end));
     Aspect aspect = CombineAspects(
-        heading.aspect,
-        ClauseAspect(folded, std::max(clause_begin, item.content), std::min(clause_end, end)));
+        heading.aspect, ClauseAspect(folded, std::max(clause_begin, item.content), part_end));
+    // A later part of the item adds its plan cues only when it names the heading's work
+    // (2、小米3万 明天签). Another activity (2、小米3万 明天回访) or the payment of a deal
+    // (今日签约： over 2、小米3万元，下周到账) leaves the value done.
+    if (part_end < end && NamesHeadingWork(folded, part_end, end, word) &&
+        ClauseAspect(folded, part_end, end) == Aspect::kPlanned) {
+      aspect = CombineAspects(aspect, Aspect::kPlanned);
+    }
     // A later clause of the item that calls the deal off (2、小米3万元，最后没签成) negates it.
     if (clause_end < end && ContainsWord(folded, clause_end, end, kCancelWords)) {
       aspect = Aspect::kNegated;
     }
     scratch->listed.push_back(ListedNumber{static_cast<int>(number), item.begin, true, aspect});
-    const Trigger& heading_trigger = scratch->triggers[best];
-    std::u32string_view word =
-        folded.substr(heading_trigger.begin, heading_trigger.end - heading_trigger.begin);
-    bool recorded = std::any_of(
-        scratch->counted_rules.begin(), scratch->counted_rules.end(),
-        [&](const CountedHeading& entry) {
-          return entry.rule == rule &&
-                 folded.substr(entry.word_begin, entry.word_end - entry.word_begin) == word;
-        });
-    if (!recorded) {
-      scratch->counted_rules.push_back(
-          CountedHeading{rule, heading_trigger.begin, heading_trigger.end, heading.colon});
-    }
+    RecordCountedHeading(heading_trigger, heading.colon, scratch);
   }
   return counted;
+}
+
+void Extractor::Impl::BindListTotal(const ListHeading& heading, const ListItem& last, int32_t end,
+                                    int32_t list_begin, size_t first_trigger,
+                                    ExtractScratch* scratch) const {
+  std::u32string_view folded = View(scratch->buffer.folded);
+  constexpr std::u32string_view kListTotalWords[] = {U"共",   U"共计", U"合计",
+                                                     U"总计", U"总共", U"一共"};
+  auto number = static_cast<size_t>(
+      std::lower_bound(
+          scratch->numbers.begin(), scratch->numbers.end(), last.content,
+          [](const NumberMatch& match, int32_t position) { return match.begin < position; }) -
+      scratch->numbers.begin());
+  for (; number < scratch->numbers.size() && scratch->numbers[number].begin < end; ++number) {
+    const NumberMatch& match = scratch->numbers[number];
+    auto [clause_begin, clause_end] = scratch->clauses[scratch->number_clause[number]];
+    if (match.identifier || match.unreadable || clause_begin <= last.content) {
+      continue;
+    }
+    // The total's clause contains only a total word before the number (中兴，共3家).
+    int32_t start = clause_begin;
+    while (start < match.begin && IsAsciiSpace(folded[start])) {
+      ++start;
+    }
+    std::u32string_view label = folded.substr(start, LabelEnd(folded, start, match.begin) - start);
+    if (std::find(std::begin(kListTotalWords), std::end(kListTotalWords), label) ==
+        std::end(kListTotalWords)) {
+      continue;
+    }
+    int bound = scratch->binding[number];
+    if (bound >= 0) {
+      UnbindRepeatedTotal(number, last, list_begin, first_trigger, scratch);
+      return;
+    }
+    if (match.unit_class == UnitClass::kNone) {
+      return;
+    }
+    for (size_t t = first_trigger; t < scratch->triggers.size(); ++t) {
+      int rule = scratch->triggers[t].rule;
+      if (rules[rule].kind != QuantityKind::kCount || Fit(rule, match) < 0 ||
+          CountsListNumber(*scratch, list_begin, match.begin, rule)) {
+        continue;
+      }
+      scratch->binding[number] = static_cast<int>(t);
+      Aspect aspect = CombineAspects(heading.aspect,
+                                     ClauseAspect(folded, clause_begin, std::min(clause_end, end)));
+      auto at = std::lower_bound(
+          scratch->listed.begin(), scratch->listed.end(), static_cast<int>(number),
+          [](const ListedNumber& listed, int index) { return listed.number < index; });
+      scratch->listed.insert(at, ListedNumber{static_cast<int>(number), -1, true, aspect});
+      RecordCountedHeading(scratch->triggers[t], heading.colon, scratch);
+      return;
+    }
+    return;
+  }
+}
+
+void Extractor::Impl::UnbindRepeatedTotal(size_t number, const ListItem& last, int32_t list_begin,
+                                          size_t first_trigger, ExtractScratch* scratch) const {
+  auto bound = static_cast<size_t>(scratch->binding[number]);
+  bool item_has_number = number > 0 && scratch->numbers[number - 1].begin >= last.content;
+  if (bound < first_trigger || item_has_number ||
+      !CountsListNumber(*scratch, list_begin, last.begin, scratch->triggers[bound].rule)) {
+    return;
+  }
+  scratch->binding[number] = -1;
+  auto listed = std::find_if(
+      scratch->listed.begin(), scratch->listed.end(),
+      [number](const ListedNumber& entry) { return entry.number == static_cast<int>(number); });
+  if (listed != scratch->listed.end()) {
+    scratch->listed.erase(listed);
+  }
+}
+
+bool Extractor::Impl::CountsListNumber(const ExtractScratch& scratch, int32_t begin, int32_t end,
+                                       int rule) const {
+  auto number = std::lower_bound(
+      scratch.numbers.begin(), scratch.numbers.end(), begin,
+      [](const NumberMatch& match, int32_t position) { return match.begin < position; });
+  for (; number != scratch.numbers.end() && number->begin < end; ++number) {
+    int bound = scratch.binding[number - scratch.numbers.begin()];
+    if (bound >= 0 && scratch.triggers[bound].rule == rule) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void Extractor::Impl::RecordCountedHeading(const Trigger& trigger, int32_t colon,
+                                           ExtractScratch* scratch) const {
+  std::u32string_view folded = View(scratch->buffer.folded);
+  std::u32string_view word = folded.substr(trigger.begin, trigger.end - trigger.begin);
+  bool recorded = std::any_of(scratch->counted_rules.begin(), scratch->counted_rules.end(),
+                              [&](const CountedHeading& entry) {
+                                return entry.rule == trigger.rule &&
+                                       folded.substr(entry.word_begin,
+                                                     entry.word_end - entry.word_begin) == word;
+                              });
+  if (!recorded) {
+    scratch->counted_rules.push_back(
+        CountedHeading{trigger.rule, trigger.begin, trigger.end, colon});
+  }
+}
+
+ItemChoice Extractor::Impl::ChooseItemValue(const ExtractScratch& scratch, size_t number,
+                                            const ListItem& item, int32_t end, int rule,
+                                            bool payment) const {
+  std::u32string_view folded = View(scratch.buffer.folded);
+  const NumberMatch& match = scratch.numbers[number];
+  bool unit_price = FollowsUnitPriceWord(folded, item.content, match.begin);
+  if (!unit_price && !payment) {
+    return ItemChoice::kThis;
+  }
+  constexpr std::u32string_view kDebt[] = {U"欠"};
+  bool other_number = number > 0 && scratch.numbers[number - 1].begin >= item.content;
+  for (size_t next = number + 1; next < scratch.numbers.size() && scratch.numbers[next].begin < end;
+       ++next) {
+    const NumberMatch& candidate = scratch.numbers[next];
+    if (candidate.identifier || candidate.unreadable) {
+      continue;
+    }
+    other_number = true;
+    bool is_amount =
+        (candidate.unit_class != UnitClass::kNone || candidate.scaled) && Fit(rule, candidate) >= 0;
+    if (!is_amount) {
+      continue;
+    }
+    if (unit_price && FollowsSumWord(folded, match.end, candidate.begin)) {
+      return ItemChoice::kLater;
+    }
+    if (payment && ContainsWord(folded, match.end, candidate.begin, kCollectWords) &&
+        ContainsWord(folded, match.end, candidate.begin, kDebt)) {
+      return ItemChoice::kLater;
+    }
+  }
+  return unit_price && other_number ? ItemChoice::kNone : ItemChoice::kThis;
 }
 
 bool Extractor::Impl::CountsRule(const ExtractScratch& scratch, size_t first_trigger,
@@ -3579,6 +3956,7 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
   }
 
   impl_->BindNumbers(&scratch);
+  impl_->MoveUnitPrices(&scratch);
   if (has_heading) {
     impl_->BindListItems(&scratch);
   }

@@ -365,7 +365,12 @@ TEST_CASE("Label values are no list markers", "[extract]") {
                  // Label values that count up are no list (今日拜访：1. then 今日签约：2.).
                  {"今日拜访：1.\n今日签约：2.\n回款：3万元", "visits=1; deals=2; deals=30000; "},
                  {"拜访客户：1. 新签客户：2. 回款：3万", "visits=1; deals=30000; "},
-                 {"拜访客户（数量：3）", "visits=3; "}});
+                 {"拜访客户（数量：3）", "visits=3; "},
+                 // A number after the next label belongs to that label, not to the trigger.
+                 {"拜访：5、新客户：2家", "visits=5; "},
+                 {"拜访客户：3、新客户：2家、回款：3万", "visits=3; deals=30000; "},
+                 {"拜访：新客户：2家", "visits=2; "},
+                 {"拜访：新客户2家", "visits=2; "}});
 }
 
 TEST_CASE("Debt word after a comma", "[extract]") {
@@ -407,6 +412,24 @@ TEST_CASE("Spaced 万 and remainder join", "[extract]") {
                  {"签约3万 5000元手续费另付", "deals=5000; "},
                  {"签约3.5万 5000元", "deals=5000; "},
                  {"签约3万  5000元", "deals=5000; "}});
+}
+
+TEST_CASE("Unit price gives way to sum", "[extract]") {
+  CheckReadings({{"签约3台，单价2万元，共6万元", "deals=60000; "},
+                 {"签约华为，单价2.5万元，合计5万元", "deals=50000; "},
+                 // A price with a bare scale binds to no trigger, but the sum after it does.
+                 {"签约3台，单价2万，共6万", "deals=60000; "},
+                 {"签约华为，单价2万", ""},
+                 {"签约5万元，单价2万，共6万", "deals=50000; "},
+                 {"签约3台，每台2万元，总价6万元。回款1万元", "deals=60000; deals=10000; "},
+                 // A unit price with a count of units and no sum counts nothing.
+                 {"签约3台，单价2万元", ""},
+                 // Alone, it is the amount of the deal.
+                 {"签约华为，单价2万元", "deals=20000; "},
+                 // A sum in the next sentence is other money.
+                 {"签约华为，单价2万元。共6万元", "deals=20000; "},
+                 // An amount without a unit word before it stays counted.
+                 {"签约6万元，共3台", "deals=60000; "}});
 }
 
 TEST_CASE("Label value before another label", "[extract]") {

@@ -215,8 +215,66 @@ TEST_CASE("Counts inside visit items", "[extract]") {
 TEST_CASE("Item with its own trigger", "[extract]") {
   CheckReadings({{"回款情况：1.华为回款2万元 2.小米回款3万元", "deals=20000; deals=30000; "},
                  {"回款：|1、华为2万元|2、拜访小米2家", "deals=20000; visits=2; "},
-                 // The list's total after the last item is no item's own count.
-                 {"拜访客户：1. 华为 2. 小米 3. 中兴，共3家", ""}});
+                 {"拜访客户：|1、拜访华为2家|2、小米，共3家", "visits=2; "}});
+}
+
+TEST_CASE("List total after last item", "[extract]") {
+  CheckReadings({{"拜访客户：1. 华为 2. 小米 3. 中兴，共3家", "visits=3; "},
+                 {"拜访客户：|1、华为|2、小米，合计2家", "visits=2; "},
+                 {"明日计划拜访：1. 华为 2. 小米，共2家", "visits=2 planned; "},
+                 // The items counted already, so the total repeats them.
+                 {"拜访客户：|1、华为 2位|2、小米 3位，共5位", "visits=2; visits=3; "},
+                 // A clause with other words before the number is no total.
+                 {"拜访客户：1. 华为 2. 小米，对方3个人", ""},
+                 {"拜访客户：1. 华为 2. 小米，共见了3位领导", ""},
+                 // An amount total counts once: alone, or not at all after counted items.
+                 {"今日签约：|1、华为|2、小米，共8万", "deals=80000; "},
+                 {"今日签约：1、华为5万 2、小米，共8万", "deals=50000; "},
+                 // With a number before it, the sum belongs to its own item.
+                 {"今日签约：|1、华为5万|2、小米3台，共6万", "deals=50000; deals=60000; "}});
+}
+
+TEST_CASE("Later part of an item", "[extract]") {
+  CheckReadings(
+      {// A deal that is paid later is still signed, but money due later is not received.
+       {"今日签约：|1、华为5万|2、小米3万元，下周到账", "deals=50000; deals=30000; "},
+       {"订单：|1、华为5万|2、小米3万元，下周付款", "deals=50000; deals=30000; "},
+       {"今日回款：|1、华为5万|2、小米3万元，下周到账", "deals=50000; deals=30000 planned; "},
+       {"今日签约：|1、华为5万|2、小米3万元，预计下周签", "deals=50000; deals=30000 planned; "},
+       // Another activity after the value leaves it done.
+       {"签约：1、华为5万 2、小米3万 明天回访", "deals=50000; deals=30000; "},
+       {"回款情况：|1、华为2万元|2、小米3万元，下周回访", "deals=20000; deals=30000; "},
+       {"签约：1、华为5万 2、小米3万 明天签", "deals=50000; deals=30000 planned; "},
+       {"签约：|1、华为5万|2、小米3万明天签", "deals=50000; deals=30000 planned; "},
+       // Cues before the value still apply.
+       {"签约：|1、华为5万|2、小米明天3万", "deals=50000; deals=30000 planned; "}});
+}
+
+TEST_CASE("Unit price in an item", "[extract]") {
+  CheckReadings(
+      {{"今日签约：|1、华为单价2.5万，共5万", "deals=50000; "},
+       {"今日签约：|1、华为3台，单价2万，合计6万|2、小米3万", "deals=60000; deals=30000; "},
+       {"今日签约：|1、华为每台2万，总价6万", "deals=60000; "},
+       {"今日签约：|1、华为单价为2万，共计6万元", "deals=60000; "},
+       // A unit price with a count of units but no sum counts nothing.
+       {"今日签约：|1、华为3台，单价2万|2、小米3万", "deals=30000; "},
+       // Alone, a unit price is the item's value.
+       {"今日签约：|1、华为单价2万", "deals=20000; "},
+       // A price that no unit word precedes stays the item's value.
+       {"今日签约：|1、华为2万，共3台", "deals=20000; "}});
+}
+
+TEST_CASE("Collected debt under payment heading", "[extract]") {
+  CheckReadings({{"今日签约：|1、华为2万元，收回欠款1万元", "deals=20000; "},
+                 {"今日回款：|1、华为2万元，收回欠款1万元", "deals=10000; "},
+                 {"今日回款：|1、华为2万元，欠款1万元", "deals=20000; "},
+                 {"今日回款：|1、华为2万元已到账，另收到定金1万", "deals=20000; "}});
+}
+
+TEST_CASE("Item count before a later clause", "[extract]") {
+  CheckReadings({{"今日拜访：|1、华为1家，见了2位领导|2、小米1家", "visits=1; visits=1; "},
+                 {"今日拜访：|1、华为1家 见了2位领导|2、小米1家", "visits=1; "},
+                 {"拜访情况：|1、华为，见了2位领导", ""}});
 }
 
 TEST_CASE("Cues of heading and item", "[extract]") {
