@@ -132,7 +132,7 @@ TEST_CASE("Typed duration range from 0", "[normalize]") {
                  {"用时", "0~2小时", 100, 0, 200},
                  {"用时", "0小时-1小时", 50, 0, 100},
                  {"用时", "0到1天", 400, 0, 800}});
-  // Other kinds keep the rule of free text: a range from 0 is taken for a typing mistake.
+  // Other kinds keep the rule of free text, which takes a range from 0 for a typing mistake.
   CheckHint("件数", "0-1个", "starts at 0");
   CheckHint("金额", "0-5万", "starts at 0");
   CheckHint("进度", "0-10%", "starts at 0");
@@ -167,11 +167,11 @@ TEST_CASE("Typed value with a remark", "[normalize]") {
   REQUIRE(log.values.size() == 1);
   CHECK(log.values[0].evidence.span == Span{0, 2});
   CHECK(log.values[0].evidence.quote == "5万");
-  // A remark with a number of its own may hold the value meant.
+  // A remark with a number of its own may be the value meant.
   CheckHint("用时", "3天，其中路上1天", "has a number of its own");
   CheckHint("用时", "3天，其中路上1天", "such as 3天,");
   CheckHint("金额", "5万，另有一万", "has a number of its own");
-  // Digits after an ASCII comma are a digit group, not a remark.
+  // Digits after an ASCII comma are a digit group, not a remark, so 5,00 stays unreadable.
   CheckHint("金额", "5,00", "");
 }
 
@@ -195,7 +195,9 @@ TEST_CASE("Typed enum read loosely", "[normalize]") {
                  {"满意度", "满意。", 400, std::nullopt, std::nullopt},
                  {"满意度", "满意！", 400, std::nullopt, std::nullopt},
                  {"满意度", "满意（客户反馈）", 400, std::nullopt, std::nullopt},
-                 {"满意度", "一般 ", 300, std::nullopt, std::nullopt}});
+                 {"满意度", "一般 ", 300, std::nullopt, std::nullopt},
+                 {"满意度", "满\u3000意", 400, std::nullopt, std::nullopt},
+                 {"满意度", "满意!", 400, std::nullopt, std::nullopt}});
   for (const char* none : {"无", "-", "/", "暂无"}) {
     INFO("enum: " << none);
     NormalizedLog log = NormalizeField("满意度", none);
