@@ -322,7 +322,17 @@ std::string_view DropClockTime(std::string_view value) {
                      clock[hour_digits] == ':' && digits(minute, 2);
   bool ends = clock.size() == minute + 2 ||
               (clock.size() == minute + 5 && clock[minute + 2] == ':' && digits(minute + 3, 2));
-  return hour_minute && ends ? value.substr(0, space) : value;
+  if (!hour_minute || !ends) {
+    return value;
+  }
+  // A clock time needs an hour below 24 and minutes and seconds below 60.
+  int hour = clock[0] - '0';
+  if (hour_digits == 2) {
+    hour = hour * 10 + (clock[1] - '0');
+  }
+  bool seconds_valid = clock.size() == minute + 2 || clock[minute + 3] < '6';
+  bool on_clock = hour < 24 && clock[minute] < '6' && seconds_valid;
+  return on_clock ? value.substr(0, space) : value;
 }
 
 // Reads a typed date: the forms ParseDay reads, and 2026.11.03, 20261103 and 2026 11 03 (also

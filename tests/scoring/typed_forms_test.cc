@@ -217,7 +217,8 @@ TEST_CASE("Typed date with a clock time", "[normalize]") {
     CHECK(log.unreadable.empty());
     CHECK(log.work_day == expected);
   }
-  for (const char* value : {"2026-11-03 25", "2026-11-03 10:0", "2026-11-03 10:00:0"}) {
+  for (const char* value : {"2026-11-03 25", "2026-11-03 10:0", "2026-11-03 10:00:0",
+                            "2026-11-03 24:00", "2026-11-03 10:60", "2026-11-03 10:00:60"}) {
     INFO("date: " << value);
     CHECK(NormalizeField("日期", value).unreadable.size() == 1);
   }
