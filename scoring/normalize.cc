@@ -301,13 +301,14 @@ ValueForms FormsOf(FieldType type) {
 }
 
 // Returns value without a clock time after the day and one space (2026-11-03 10:00 or
-// 2026-11-03 10:00:00, as DingTalk date-time fields write it), or value as it is.
+// 2026-11-03 10:00:00), or value as it is.
 std::string_view DropClockTime(std::string_view value) {
   size_t space = value.rfind(' ');
   if (space == std::string_view::npos || space == 0) {
     return value;
   }
   std::string_view clock = value.substr(space + 1);
+
   auto digits = [&clock](size_t at, size_t count) {
     for (size_t i = at; i < at + count; ++i) {
       if (i >= clock.size() || clock[i] < '0' || clock[i] > '9') {
@@ -316,6 +317,8 @@ std::string_view DropClockTime(std::string_view value) {
     }
     return true;
   };
+
+  // The shape: H:MM or HH:MM, and :SS after it.
   size_t hour_digits = clock.size() > 1 && clock[1] == ':' ? 1 : 2;
   size_t minute = hour_digits + 1;
   bool hour_minute = digits(0, hour_digits) && clock.size() > hour_digits &&
@@ -325,6 +328,7 @@ std::string_view DropClockTime(std::string_view value) {
   if (!hour_minute || !ends) {
     return value;
   }
+
   // A clock time needs an hour below 24 and minutes and seconds below 60.
   int hour = clock[0] - '0';
   if (hour_digits == 2) {
