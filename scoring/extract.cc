@@ -2091,7 +2091,8 @@ constexpr std::u32string_view kLeadingWords[] = {U"已经完成", U"已完成", 
                                                  U"差不多",   U"大约",   U"大概",   U"将近",
                                                  U"接近",     U"约",     U"近"};
 constexpr size_t kFirstHedge = 4;
-constexpr std::u32string_view kTrailingHedges[] = {U"左右", U"上下", U"+"};
+// 以上 and 以内 bound the value (95%以上, 2小时以内), which counts as written, marked approximate.
+constexpr std::u32string_view kTrailingHedges[] = {U"左右", U"上下", U"以上", U"以内", U"+"};
 
 // Trims the words around a typed value and returns whether a hedge was among them.
 bool TrimHedges(std::u32string_view folded, int32_t* begin, int32_t* end) {
@@ -2148,12 +2149,26 @@ bool JoinsTenthsRange(std::u32string_view separator) {
           (IsRangeDash(separator[0]) || separator[0] == U'到' || separator[0] == U'至'));
 }
 
-// Reads a percentage written in tenths, 八成 or 8成 (80%) or 十成 (100%), or a range of them
+// Reads a percentage written in tenths, 八成 or 8成 (80%) or 十成 (100%), with one more digit
+// (九成五 = 95%), or a range of them
 // (8-9成, 8成-9成, 8 —— 9成, 八到九成), which is approximate like other typed ranges. Spaces may
 // stand before the final 成 (9 成). Returns nullopt for anything else, and for a range whose
 // ends are not rising or that IsRangeTooWide rejects.
 std::optional<Quantity> ReadTenthsPercent(const FoldBuffer& buffer, int32_t begin, int32_t end) {
   std::u32string_view folded = View(buffer.folded);
+  if (end - begin == 3 && folded[begin + 1] == U'成') {
+    // 九成五 or 9成5: tenths and then one more digit, 95%.
+    int64_t tenths = TenthsDigit(folded[begin]);
+    int64_t ones = TenthsDigit(folded[begin + 2]);
+    if (tenths < 1 || tenths > 9 || ones < 1 || ones > 9) {
+      return std::nullopt;
+    }
+    Quantity quantity;
+    quantity.low = quantity.high = Decimal::FromInt(tenths * 10 + ones);
+    quantity.unit = "成";
+    quantity.span = {OriginOf(buffer, begin), OriginOf(buffer, end - 1) + 1};
+    return quantity;
+  }
   if (end - begin < 2 || folded[end - 1] != U'成') {
     return std::nullopt;
   }
@@ -2245,9 +2260,11 @@ std::optional<NumberMatch> ReadDurationSum(const FoldBuffer& buffer, int32_t beg
 // Reads a typed range whose ends are written in full, such as 5千-6千, 五千到六千 or 80%-90%,
 // as an approximate quantity. Both ends must be exact and of one unit class, or the first
 // bare and the second a count or amount (3千-5千元), and the range no wider than
-// kMaxRangeRatio allows. Returns nullopt otherwise.
+// kMaxRangeRatio allows. For a duration (kind kDuration) a lower end of 0, bare or with a time
+// unit, starts a range of any width (0-1小时), because people write it for "under an hour".
+// Returns nullopt otherwise.
 std::optional<NumberMatch> ReadTypedRange(const FoldBuffer& buffer, int32_t begin, int32_t end,
-                                          const ScanOptions& options) {
+                                          QuantityKind kind, const ScanOptions& options) {
   for (int32_t split = begin + 1; split + 1 < end; ++split) {
     char32_t separator = buffer.folded[split];
     if (!IsRangeDash(separator) && separator != U'到' && separator != U'至') {
@@ -2267,13 +2284,17 @@ std::optional<NumberMatch> ReadTypedRange(const FoldBuffer& buffer, int32_t begi
         ReadOneNumber(buffer, begin, low_end, DefaultUnits(), options);
     std::optional<NumberMatch> high =
         ReadOneNumber(buffer, high_begin, end, DefaultUnits(), options);
-    if (!low || !high || low->approximate || high->approximate || !(low->low < high->low) ||
-        IsRangeTooWide(low->low, high->high)) {
+    if (!low || !high || low->approximate || high->approximate || !(low->low < high->low)) {
+      return std::nullopt;
+    }
+    bool duration_from_zero = kind == QuantityKind::kDuration && low->low == Decimal() &&
+                              high->unit_class == UnitClass::kDuration;
+    if (!duration_from_zero && IsRangeTooWide(low->low, high->high)) {
       return std::nullopt;
     }
     bool bare_low = low->unit_class == UnitClass::kNone &&
                     (high->unit_class == UnitClass::kCurrency ||
-                     high->unit_class == UnitClass::kMeasureWord);
+                     high->unit_class == UnitClass::kMeasureWord || duration_from_zero);
     if (low->unit_class != high->unit_class && !bare_low) {
       return std::nullopt;
     }
@@ -2434,7 +2455,7 @@ std::optional<Quantity> ReadQuantityAsWritten(std::string_view text, QuantityKin
     number = ReadDurationSum(buffer, begin, end, options);
   }
   if (!number) {
-    number = ReadTypedRange(buffer, begin, end, options);
+    number = ReadTypedRange(buffer, begin, end, kind, options);
   }
   if (!number || !FitsKind(kind, number->unit_class)) {
     return std::nullopt;
@@ -2447,19 +2468,14 @@ std::optional<Quantity> ReadQuantityAsWritten(std::string_view text, QuantityKin
   return ToQuantity(buffer, *number);
 }
 
-// ParseQuantity without the memo. A value that does not read as written is read once more
-// without the spaces before its scale word, so that an amount typed as "5 万" reads as 50000.
-std::optional<Quantity> ReadQuantity(std::string_view text, QuantityKind kind,
-                                     std::string_view default_unit) {
-  std::optional<Quantity> quantity = ReadQuantityAsWritten(text, kind, default_unit);
-  if (quantity) {
-    return quantity;
-  }
+// Reads text without the spaces before its scale word, or returns nullopt when it has none.
+std::optional<Quantity> ReadJoinedScale(std::string_view text, QuantityKind kind,
+                                        std::string_view default_unit) {
   std::optional<JoinedScale> joined = JoinSpacedScale(text);
   if (!joined) {
     return std::nullopt;
   }
-  quantity = ReadQuantityAsWritten(joined->text, kind, default_unit);
+  std::optional<Quantity> quantity = ReadQuantityAsWritten(joined->text, kind, default_unit);
   if (quantity) {
     // Map the span back to text: each space taken out before a position shifts it by one.
     auto shift = [&joined](int32_t index, bool inclusive) {
@@ -2472,6 +2488,52 @@ std::optional<Quantity> ReadQuantity(std::string_view text, QuantityKind kind,
     quantity->span = Span{shift(quantity->span.begin, true), shift(quantity->span.end, false)};
   }
   return quantity;
+}
+
+std::optional<Quantity> ReadQuantity(std::string_view text, QuantityKind kind,
+                                     std::string_view default_unit);
+
+// Reads a duration that ends with 分 rather than 分钟 (45分, 3小时20分) as minutes. In free text
+// 分 also names points and cents, so only a duration field reads it so.
+std::optional<Quantity> ReadBareMinutes(std::string_view text, std::string_view default_unit) {
+  constexpr std::string_view kMinute = "分";
+  if (!text.ends_with(kMinute)) {
+    return std::nullopt;
+  }
+  std::string minutes(text);
+  minutes += "钟";
+  std::optional<Quantity> quantity =
+      ReadQuantity(minutes, QuantityKind::kDuration, default_unit);
+  if (quantity) {
+    // The span ends before the 钟 that the text does not have.
+    int32_t length = CountCodePointsByStep(text).code_points;
+    quantity->span.end = std::min(quantity->span.end, length);
+  }
+  return quantity;
+}
+
+// ParseQuantity without the memo. A value that does not read as written is read once more
+// without the spaces before its scale word, so that an amount typed as "5 万" reads as 50000.
+// A duration may end with 分 for minutes (45分). A value that still does not read is read
+// without a remark after it that contains no number (3天，已完成). Each step runs only when the
+// steps before it failed, so a value that reads as written keeps its reading.
+std::optional<Quantity> ReadQuantity(std::string_view text, QuantityKind kind,
+                                     std::string_view default_unit) {
+  std::optional<Quantity> quantity = ReadQuantityAsWritten(text, kind, default_unit);
+  if (!quantity) {
+    quantity = ReadJoinedScale(text, kind, default_unit);
+  }
+  if (!quantity && kind == QuantityKind::kDuration) {
+    quantity = ReadBareMinutes(text, default_unit);
+  }
+  if (quantity) {
+    return quantity;
+  }
+  TypedRemark remark = FindTypedRemark(text);
+  if (remark.begin == std::string_view::npos || remark.has_number) {
+    return std::nullopt;
+  }
+  return ReadQuantity(text.substr(0, remark.begin), kind, default_unit);
 }
 
 // Recent ParseQuantity results of one thread. Typed fields repeat a few values (8小时, 2天),
@@ -2633,6 +2695,37 @@ std::optional<PlainTypedValue> ReadPlainTypedValue(std::string_view text, Quanti
     typed.value = *scaled;
   }
   return typed;
+}
+
+TypedRemark FindTypedRemark(std::string_view text) {
+  constexpr std::string_view kWideMarks[] = {"，", "；", "。"};
+  TypedRemark remark;
+  for (size_t at = 1; at < text.size() && remark.begin == std::string_view::npos; ++at) {
+    bool next_is_digit = at + 1 < text.size() && text[at + 1] >= '0' && text[at + 1] <= '9';
+    if ((text[at] == ',' || text[at] == ';') && !next_is_digit) {
+      remark.begin = at;
+    }
+    for (std::string_view mark : kWideMarks) {
+      if (text.substr(at).starts_with(mark)) {
+        remark.begin = at;
+      }
+    }
+  }
+  if (remark.begin == std::string_view::npos) {
+    return remark;
+  }
+  // Any digit, full-width digit or Chinese numeral counts, so 已完成一半 contains a number too.
+  constexpr std::string_view kNumerals[] = {"０", "１", "２", "３", "４", "５", "６", "７", "８",
+                                            "９", "零", "〇", "一", "二", "三", "四", "五", "六",
+                                            "七", "八", "九", "十", "百", "千", "万", "亿", "两",
+                                            "半", "壹", "贰", "叁", "肆", "伍", "陆", "柒", "捌",
+                                            "玖", "拾", "佰", "仟"};
+  std::string_view rest = text.substr(remark.begin);
+  remark.has_number = rest.find_first_of("0123456789") != std::string_view::npos;
+  for (std::string_view numeral : kNumerals) {
+    remark.has_number = remark.has_number || rest.find(numeral) != std::string_view::npos;
+  }
+  return remark;
 }
 
 bool HasIdentifierDigitRun(std::string_view text) {

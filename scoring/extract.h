@@ -79,6 +79,20 @@ struct PlainTypedValue {
 std::optional<PlainTypedValue> ReadPlainTypedValue(std::string_view text, QuantityKind kind,
                                                    std::string_view default_unit);
 
+// A remark after a typed value, as in 3天，已完成 or 5万；已回款.
+struct TypedRemark {
+  // The byte where the remark starts: its first ，, ；, 。, or a , or ; that no digit follows.
+  // npos when text has none after its first byte.
+  size_t begin = std::string_view::npos;
+  // Whether the remark contains a digit or a Chinese numeral (3天，其中路上1天), which may be the
+  // value meant, so that ParseQuantity does not read the value before it.
+  bool has_number = false;
+};
+
+// Finds the remark after a typed value. ParseQuantity reads a value without its remark only
+// when the whole text does not read and the remark contains no number.
+TypedRemark FindTypedRemark(std::string_view text);
+
 // Whether text, after folding, has a run of more than eight digits, which ParseQuantity and
 // Extract take for an identifier such as a phone or order number.
 bool HasIdentifierDigitRun(std::string_view text);

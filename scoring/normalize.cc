@@ -107,6 +107,51 @@ std::optional<Decimal> FindChoice(const FieldSpec& field, std::string_view value
   return std::nullopt;
 }
 
+// Returns text folded (full-width forms to ASCII) without white space, a parenthesised note at
+// the end and punctuation at the end, so that 满 意, 满意。 and 满意（客户反馈） all become 满意.
+std::string LooseChoiceText(std::string_view text) {
+  std::string folded = FoldText(text).text;
+  std::string loose;
+  loose.reserve(folded.size());
+  for (char c : folded) {
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+      loose += c;
+    }
+  }
+  if (!loose.empty() && loose.back() == ')') {
+    size_t open = loose.rfind('(');
+    if (open != std::string::npos && open > 0) {
+      loose.resize(open);
+    }
+  }
+  constexpr std::string_view kEndMarks[] = {".", "!", "?", ",", ";", "~", "。", "、", "…"};
+  for (bool trimmed = true; trimmed;) {
+    trimmed = false;
+    for (std::string_view mark : kEndMarks) {
+      if (loose.size() > mark.size() && std::string_view(loose).ends_with(mark)) {
+        loose.resize(loose.size() - mark.size());
+        trimmed = true;
+      }
+    }
+  }
+  return loose;
+}
+
+// Returns the value of the one enum choice that value matches when both are read loosely
+// (LooseChoiceText), or nullopt when none or several do. Runs only after an exact match failed.
+std::optional<Decimal> FindLooseChoice(const FieldSpec& field, std::string_view value) {
+  std::string loose = LooseChoiceText(value);
+  std::optional<Decimal> found;
+  int matches = 0;
+  for (const auto& [text, number] : field.choices) {
+    if (LooseChoiceText(text) == loose) {
+      found = number;
+      ++matches;
+    }
+  }
+  return matches == 1 ? found : std::nullopt;
+}
+
 // The parts of the first number in a folded typed value, for explaining why it did not parse.
 struct NumberShape {
   bool found = false;
@@ -255,12 +300,56 @@ ValueForms FormsOf(FieldType type) {
   }
 }
 
+// Returns value without a clock time after the day and one space (2026-11-03 10:00 or
+// 2026-11-03 10:00:00), or value as it is.
+std::string_view DropClockTime(std::string_view value) {
+  size_t space = value.rfind(' ');
+  if (space == std::string_view::npos || space == 0) {
+    return value;
+  }
+  std::string_view clock = value.substr(space + 1);
+
+  auto digits = [&clock](size_t at, size_t count) {
+    for (size_t i = at; i < at + count; ++i) {
+      if (i >= clock.size() || clock[i] < '0' || clock[i] > '9') {
+        return false;
+      }
+    }
+    return true;
+  };
+
+  // The shape: H:MM or HH:MM, and :SS after it.
+  size_t hour_digits = clock.size() > 1 && clock[1] == ':' ? 1 : 2;
+  size_t minute = hour_digits + 1;
+  bool hour_minute = digits(0, hour_digits) && clock.size() > hour_digits &&
+                     clock[hour_digits] == ':' && digits(minute, 2);
+  bool ends = clock.size() == minute + 2 ||
+              (clock.size() == minute + 5 && clock[minute + 2] == ':' && digits(minute + 3, 2));
+  if (!hour_minute || !ends) {
+    return value;
+  }
+
+  // A clock time needs an hour below 24 and minutes and seconds below 60.
+  int hour = clock[0] - '0';
+  if (hour_digits == 2) {
+    hour = hour * 10 + (clock[1] - '0');
+  }
+  bool seconds_valid = clock.size() == minute + 2 || clock[minute + 3] < '6';
+  bool on_clock = hour < 24 && clock[minute] < '6' && seconds_valid;
+  return on_clock ? value.substr(0, space) : value;
+}
+
 // Reads a typed date: the forms ParseDay reads, and 2026.11.03, 20261103 and 2026 11 03 (also
-// full-width), which the free-text reader takes for dates under the same calendar check.
+// full-width), which the free-text reader takes for dates under the same calendar check. A
+// clock time after the day is dropped (DropClockTime).
 Result<int64_t> ParseTypedDay(std::string_view value) {
   Result<int64_t> day = ParseDay(value);
   if (day.ok()) {
     return day;
+  }
+  std::string_view without_clock = DropClockTime(value);
+  if (without_clock.size() < value.size()) {
+    return ParseTypedDay(without_clock);
   }
   FoldBuffer folded;
   Fold(value, &folded);
@@ -269,6 +358,49 @@ Result<int64_t> ParseTypedDay(std::string_view value) {
     return day;
   }
   return DaysFromCivil({date->year, date->month, date->day});
+}
+
+// Returns why a typed date did not parse and the forms that read.
+std::string DateHint(std::string_view value) {
+  constexpr std::string_view kForms =
+      "Write a day on the calendar such as 2026-11-03, 2026/11/03, 2026年11月3日, 2026.11.03, "
+      "20261103 or 2026 11 03";
+  // A month and day alone (11月3日, 11-03) may belong to this year or the last, at a year's turn.
+  std::string folded = FoldText(value).text;
+  size_t digits = folded.find_first_not_of("0123456789");
+  bool month_day = digits >= 1 && digits <= 2 && digits < folded.size() &&
+                   folded.find("年") == std::string::npos &&
+                   (folded.substr(digits).starts_with("月") || folded[digits] == '-' ||
+                    folded[digits] == '/' || folded[digits] == '.');
+  if (month_day) {
+    return "It has no year, and a log near the turn of a year may mean either year. " +
+           std::string(kForms);
+  }
+  return "It does not read as a date. " + std::string(kForms);
+}
+
+// Returns the text after the first / that follows a digit, as in 5万元/年, or "" when there is
+// none. A rate such as 5万元/年 names no single amount.
+std::string_view RatePeriod(std::string_view folded) {
+  size_t slash = folded.find('/');
+  if (slash == std::string_view::npos || slash == 0 ||
+      folded.find_first_of("0123456789") > slash || slash + 1 >= folded.size() ||
+      (folded[slash + 1] >= '0' && folded[slash + 1] <= '9')) {
+    return {};
+  }
+  return folded.substr(slash + 1);
+}
+
+// Returns the mark of another currency in folded text ($, €, £, 美元, USD...), or "".
+std::string_view ForeignCurrency(std::string_view folded) {
+  constexpr std::string_view kMarks[] = {"$", "€", "£", "美元", "美金", "港元", "港币",
+                                         "日元", "欧元", "英镑", "USD", "usd"};
+  for (std::string_view mark : kMarks) {
+    if (folded.find(mark) != std::string_view::npos) {
+      return mark;
+    }
+  }
+  return {};
 }
 
 // Returns why a typed value did not parse and what to write instead, or "" when no known rule
@@ -280,13 +412,39 @@ std::string UnreadableHint(std::string_view value, const FieldSpec& field) {
       choices += (choices.empty() ? "" : ", ") + text;
     }
     return "It is not one of the allowed choices: " + choices +
-           " (matched exactly after trimming spaces); write one of those";
+           " (spaces, full-width forms, a note in brackets and punctuation at the end are "
+           "ignored); write one of those";
   }
 
   std::string folded = FoldText(value).text;
   if (field.type == FieldType::kPercent && HasScaleWord(folded)) {
     return "A percentage takes no scale word such as 万, 千 or k, so it looks like an amount; "
            "write a percentage such as 80% or 八成, or move the amount to an amount field";
+  }
+  if (field.type == FieldType::kDuration && HasScaleWord(folded)) {
+    return "It has a scale word such as 万, 千 or k, which makes it an amount, not a duration; "
+           "write a duration such as 1小时 or a range such as 2-3小时";
+  }
+  if (std::string_view per = RatePeriod(folded); !per.empty()) {
+    ValueForms forms = FormsOf(field.type);
+    return "It is a rate per " + std::string(per) +
+           ", not one value; write the value this log reports, such as " + forms.value +
+           ", and put the rate in a text field";
+  }
+  if (field.type == FieldType::kAmount) {
+    if (std::string_view currency = ForeignCurrency(folded); !currency.empty()) {
+      return "It is in another currency (" + std::string(currency) +
+             "), and amounts count in 元; write the amount in 元, such as 5万, and put the "
+             "original in a text field";
+    }
+  }
+  if (TypedRemark remark = FindTypedRemark(value);
+      remark.has_number && QuantityKindOf(field.type) &&
+      ParseQuantity(value.substr(0, remark.begin), *QuantityKindOf(field.type), field.unit)) {
+    return "The remark after the value (" + std::string(value.substr(remark.begin)) +
+           ") has a number of its own, so it is unclear which number is meant; write the value "
+           "alone, such as " + std::string(TrimSpace(value.substr(0, remark.begin))) +
+           ", and put the remark in a text field";
   }
   WideRange wide = FindWideRange(folded, field);
   if (wide == WideRange::kTooWide) {
@@ -297,8 +455,7 @@ std::string UnreadableHint(std::string_view value, const FieldSpec& field) {
            forms.value + " or a narrower range such as " + forms.range;
   }
   if (wide == WideRange::kFromZero) {
-    // NOTE: 0-1小时 is still rejected, because IsRangeTooWide, which free text uses too,
-    // takes every range from 0 for too wide.
+    // Only amounts, counts and percents get here, because a duration from 0 (0-1小时) reads.
     ValueForms forms = FormsOf(field.type);
     return "It reads as a range that starts at 0, and such a range is taken for a typing "
            "mistake, not an estimate; write one value such as " +
@@ -540,11 +697,11 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
 
   if (field.type == FieldType::kDate) {
     Result<int64_t> day = ParseTypedDay(value);
+    if (!day.ok() && IsExplicitNone(value)) {
+      return;
+    }
     if (!day.ok()) {
-      log_->unreadable.push_back(
-          {field.key, std::string(value), field.type,
-           "It does not read as a date. Write a day on the calendar such as 2026-11-03, "
-           "2026/11/03, 2026年11月3日, 2026.11.03, 20261103 or 2026 11 03"});
+      log_->unreadable.push_back({field.key, std::string(value), field.type, DateHint(value)});
     } else if (field.work_date) {
       log_->work_day = *day;
     }
@@ -561,6 +718,13 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
   }
   if (field.type == FieldType::kEnum) {
     number = FindChoice(field, value);
+    if (!number) {
+      number = FindLooseChoice(field, value);
+    }
+    // A choice named 无 matched above, so here 无 or - means no choice was made.
+    if (!number && IsExplicitNone(value)) {
+      return;
+    }
     whole = {lead, lead + CodePointsOf(value)};
     span = whole;
   } else if (std::optional<PlainTypedValue> plain =
