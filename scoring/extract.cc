@@ -567,6 +567,9 @@ struct ExtractScratch {
   std::vector<std::optional<Aspect>> clause_aspect;  // computed on first use
   std::vector<int> rules_hit;
   std::vector<Trigger> triggers;
+  // Index into triggers of the first trigger of each clause, and the number of triggers last,
+  // so that a number looks only at the triggers of its own clause and the one before it.
+  std::vector<int> clause_triggers;
   std::vector<int> binding;              // trigger index of each number, -1 when unbound
   std::vector<int> trigger_owner;        // the counting number bound to each trigger, or -1
   std::vector<Claim> trigger_claim;      // how well the owner fits its trigger
@@ -2814,8 +2817,11 @@ struct Extractor::Impl {
   // and one before a unit word (5+个用户), before 左右 or at the end of the text a hedge.
   void AddPlusJoin(std::u32string_view folded, const NumberMatch& number,
                    std::vector<int32_t>* joins) const;
-  // Fills scratch->triggers from the clauses in scratch->clauses.
+  // Fills scratch->triggers from the clauses in scratch->clauses, in clause order, and
+  // scratch->clause_triggers.
   void CollectTriggers(ExtractScratch* scratch) const;
+  // Appends the triggers of the regex rules that match the searched text.
+  void CollectRegexTriggers(ExtractScratch* scratch) const;
   // Whether the number at index number may bind to trigger in the clause before its own. Only
   // a comma may separate the clauses, and the number needs a unit word or mark. No trigger of
   // the same rule may lie in the number's own clause, and no number the rule counts may follow
@@ -3160,10 +3166,29 @@ void Extractor::Impl::CollectTriggers(ExtractScratch* scratch) const {
       triggers[i].clause = clause;
     }
   }
-  if (regex_triggers == nullptr) {
-    return;
+  if (regex_triggers != nullptr) {
+    CollectRegexTriggers(scratch);
   }
+  // Literal triggers come in clause order, and the regex ones after them rule by rule, so a
+  // stable sort by clause keeps the order of the triggers within a clause.
+  if (!std::is_sorted(triggers.begin(), triggers.end(),
+                      [](const Trigger& a, const Trigger& b) { return a.clause < b.clause; })) {
+    std::stable_sort(triggers.begin(), triggers.end(),
+                     [](const Trigger& a, const Trigger& b) { return a.clause < b.clause; });
+  }
+  scratch->clause_triggers.assign(static_cast<size_t>(clause_count) + 1, 0);
+  for (const Trigger& trigger : triggers) {
+    ++scratch->clause_triggers[static_cast<size_t>(trigger.clause) + 1];
+  }
+  for (int clause = 0; clause < clause_count; ++clause) {
+    scratch->clause_triggers[clause + 1] += scratch->clause_triggers[clause];
+  }
+}
 
+void Extractor::Impl::CollectRegexTriggers(ExtractScratch* scratch) const {
+  const FoldBuffer& buffer = scratch->buffer;
+  std::vector<Trigger>& triggers = scratch->triggers;
+  auto clause_count = static_cast<int>(scratch->clauses.size());
   size_t searched_begin = buffer.cp_byte[scratch->clauses.front().first];
   size_t searched_end = buffer.cp_byte[scratch->clauses.back().second];
   scratch->rules_hit.clear();
@@ -3191,17 +3216,20 @@ bool Extractor::Impl::BindsAcrossComma(const ExtractScratch& scratch, size_t num
       !FollowsComma(View(scratch.buffer.folded), scratch.clauses[clause].first)) {
     return false;
   }
-  if (std::any_of(scratch.triggers.begin(), scratch.triggers.end(),
-                  [&](const Trigger& t) { return t.clause == clause && t.rule == trigger.rule; })) {
-    return false;
+  for (int t = scratch.clause_triggers[clause]; t < scratch.clause_triggers[clause + 1]; ++t) {
+    if (scratch.triggers[t].rule == trigger.rule) {
+      return false;
+    }
   }
   // Nor may a number that the rule counts, with a unit or (for amounts) a scale, follow the
   // trigger in its own clause within max_gap. So in 签约5万，欠款3万元 the debt does not take the
   // place of the deal. A bare number there (签约2，金额5万元) is more likely a count.
   const ExtractionRule& rule = rules[trigger.rule];
-  for (size_t other = 0; other < scratch.numbers.size(); ++other) {
-    const NumberMatch& candidate = scratch.numbers[other];
-    bool follows_closely = scratch.number_clause[other] == trigger.clause &&
+  // The numbers of the trigger's clause come right before this number's clause.
+  for (size_t other = number; other > 0 && scratch.number_clause[other - 1] >= trigger.clause;
+       --other) {
+    const NumberMatch& candidate = scratch.numbers[other - 1];
+    bool follows_closely = scratch.number_clause[other - 1] == trigger.clause &&
                            candidate.begin >= trigger.end &&
                            candidate.begin - trigger.end <= rule.max_gap;
     bool has_unit = candidate.unit_class != UnitClass::kNone ||
@@ -3234,9 +3262,11 @@ int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
   int clause = scratch.number_clause[number];
   int best = -1;
   std::tuple<int, int, int, int> best_score;
-  for (size_t index = 0; index < scratch.triggers.size(); ++index) {
+  // Only triggers of the number's clause and of the clause before it may take the number.
+  auto first = static_cast<size_t>(scratch.clause_triggers[std::max(clause - 1, 0)]);
+  auto last = static_cast<size_t>(scratch.clause_triggers[clause + 1]);
+  for (size_t index = first; index < last; ++index) {
     const Trigger& trigger = scratch.triggers[index];
-    // Most triggers lie in other clauses, so the clause is checked before the fit.
     if (trigger.clause != clause && !BindsAcrossComma(scratch, number, trigger)) {
       continue;
     }
@@ -3294,7 +3324,10 @@ int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
       // (拜访客户3家签约2家: 签约 takes 2家, not 3家). An unreadable one counts here too, since
       // the writer meant it for the trigger (收到3万元定金后签约3万-2万元 is no deal of 30000).
       bool claimed = false;
-      for (size_t next = number + 1; next < scratch.numbers.size() && !claimed; ++next) {
+      // Numbers come in text order, so those of later clauses end the search.
+      for (size_t next = number + 1; next < scratch.numbers.size() && !claimed &&
+                                     scratch.number_clause[next] == clause;
+           ++next) {
         const NumberMatch& candidate = scratch.numbers[next];
         claimed = !candidate.identifier && !IsEnclosedItemNumber(scratch.buffer, candidate) &&
                   candidate.begin >= trigger.end &&
