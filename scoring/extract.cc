@@ -1783,6 +1783,25 @@ bool NamesHeadingWork(std::u32string_view folded, int32_t begin, int32_t end,
   return part.find(trigger_word) != std::u32string_view::npos;
 }
 
+// Words of work other than a deal or a payment, which a later part of an item may plan without
+// putting the item off (2、小米3万 明天回访).
+constexpr std::u32string_view kOtherWorkWords[] = {U"拜访", U"回访", U"走访", U"跟进", U"联系",
+                                                   U"沟通", U"见面", U"约见", U"开会", U"会议",
+                                                   U"出差", U"电话", U"汇报", U"培训", U"演示"};
+
+// Whether folded[begin, end), a part of a list item after the part with its value, names other
+// work than the heading trigger word reports: a payment under 签约, a deal under 回款, or
+// another activity (回访, 跟进).
+bool NamesOtherWork(std::u32string_view folded, int32_t begin, int32_t end,
+                    std::u32string_view trigger_word) {
+  if (NamesHeadingWork(folded, begin, end, trigger_word)) {
+    return false;
+  }
+  std::u32string_view part = folded.substr(begin, end - begin);
+  return HasAnyWord(part, kPaymentWords) || HasAnyWord(part, kDealWords) ||
+         HasAnyWord(part, kOtherWorkWords);
+}
+
 // Returns the end of the part of an item that contains the number ending at value_end: the
 // first space, tab or clause break after it, or end. Words written right after the value
 // (3万已签, 3万明天签) belong to its part.
@@ -3777,9 +3796,16 @@ bool Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& i
     int32_t part_end = ValuePartEnd(folded, match.end, std::min(clause_end, end));
     Aspect aspect = CombineAspects(
         heading.aspect, ClauseAspect(folded, std::max(clause_begin, item.content), part_end));
-    // A later part of the item adds its plan cues only when it names the heading's work
-    // (2、小米3万 明天签). Another activity (2、小米3万 明天回访) or the payment of a deal
-    // (今日签约： over 2、小米3万元，下周到账) leaves the value done.
+    // The rest of the value's clause adds its cues unless it names other work, so a status
+    // after a space (3、中兴 10万 未完成, 2、小米3万 待盖章) applies to the item, while
+    // 2、小米3万 明天回访 and 2、小米3万 还没回款 under 今日签约： leave it done.
+    int32_t clause_rest_end = std::min(clause_end, end);
+    if (part_end < clause_rest_end && !NamesOtherWork(folded, part_end, clause_rest_end, word)) {
+      aspect = CombineAspects(aspect, ClauseAspect(folded, part_end, clause_rest_end));
+    }
+    // A later clause of the item adds its plan cues only when it names the heading's work
+    // (2、小米3万元，预计下周签). Another activity or the payment of a deal (今日签约： over
+    // 2、小米3万元，下周到账) leaves the value done.
     if (part_end < end && NamesHeadingWork(folded, part_end, end, word) &&
         ClauseAspect(folded, part_end, end) == Aspect::kPlanned) {
       aspect = CombineAspects(aspect, Aspect::kPlanned);

@@ -250,6 +250,20 @@ TEST_CASE("Later part of an item", "[extract]") {
        {"签约：|1、华为5万|2、小米明天3万", "deals=50000; deals=30000 planned; "}});
 }
 
+TEST_CASE("Status after an item's value", "[extract]") {
+  CheckReadings(
+      {// A status after a space in the value's clause applies to the item.
+       {"今日签约：|1、华为5万|2、中兴 10万 未完成", "deals=50000; deals=100000 negated; "},
+       {"今日签约：|1、华为5万|2、中兴 10万 没谈拢", "deals=50000; deals=100000 negated; "},
+       {"今日签约：|1、华为5万|2、中兴 约10万 待定", "deals=50000; deals=100000 planned; "},
+       {"今日签约：|- 华为 5万 - 已盖章|- 小米 3万 - 待盖章", "deals=50000; deals=30000 planned; "},
+       // Other work named there leaves the item done.
+       {"今日签约：|1、华为5万|2、小米3万 下周继续跟进", "deals=50000; deals=30000; "},
+       {"今日签约：|1、华为5万|2、小米3万 明天电话回访", "deals=50000; deals=30000; "},
+       // A later clause without the heading's work leaves the item done.
+       {"今日签约：|1、华为5万|2、小米3万，无异议", "deals=50000; deals=30000; "}});
+}
+
 TEST_CASE("Unit price in an item", "[extract]") {
   CheckReadings(
       {{"今日签约：|1、华为单价2.5万，共5万", "deals=50000; "},
