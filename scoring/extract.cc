@@ -1711,16 +1711,16 @@ constexpr std::u32string_view kTotalWords[] = {U"合计", U"总计", U"小计", 
 // collects the debt or accepts the quote (StopsItemMoney).
 constexpr std::u32string_view kStopWords[] = {U"欠", U"退款", U"报价", U"询价"};
 
-// Words that make an amount in the same clause of a list item an estimate, a list price, a sum
-// still owed or a decrease (预算20万, 原价20万, 应收20万, 合同减少3万). A heading's trigger takes no
-// number after one of them in its clause, so a later clause names the money taken (应收20万，实收5万,
-// 原价20万，优惠后18万).
+// Words that make an amount after them in the same clause of a list item no money taken: an
+// estimate, a list price, a sum still owed or a decrease (预算20万, 原价20万, 应收20万, 合同减少3万).
+// A heading's trigger takes no such number, so a later clause names the money taken
+// (应收20万，实收5万, 原价20万，优惠后18万).
 constexpr std::u32string_view kClauseStopWords[] = {U"预算", U"预估", U"预计", U"估值", U"应收",
                                                     U"原价", U"标价", U"减少", U"降了", U"少了"};
 
-// Marks of a sum next to a trigger after a list (今日共签约8万, 总签约8万, 签约共8万). Alone 共
-// and 总 are no total words, because they start words such as 共享 and 总部.
-constexpr std::u32string_view kSumMarks[] = {U"共", U"总"};
+// Whether cp marks a sum next to a trigger after a list (今日共签约8万, 总签约8万, 签约共8万).
+// Alone 共 and 总 are no total words, because they start words such as 共享 and 总部.
+bool IsSumMark(char32_t cp) { return cp == U'共' || cp == U'总'; }
 
 // Words that make an amount after a list new work, not a repeat of the items (另外签约8万).
 constexpr std::u32string_view kAdditionWords[] = {U"另外", U"另", U"还", U"此外", U"额外",
@@ -1794,6 +1794,19 @@ bool NamesHeadingWork(std::u32string_view folded, int32_t begin, int32_t end,
     return HasAnyWord(part, kDealWords);
   }
   return part.find(trigger_word) != std::u32string_view::npos;
+}
+
+// Whether two trigger words name the same work: the same word, two words for money coming in
+// (回款, 到账) or two words for a deal (签约, 成交).
+bool NamesSameWork(std::u32string_view word, std::u32string_view other) {
+  if (word == other) {
+    return true;
+  }
+  bool payment = HasAnyWord(word, kPaymentWords);
+  if (payment != HasAnyWord(other, kPaymentWords)) {
+    return false;
+  }
+  return payment || (HasAnyWord(word, kDealWords) && HasAnyWord(other, kDealWords));
 }
 
 // Returns the end of the part of an item that contains the number ending at value_end: the
@@ -1926,8 +1939,8 @@ bool FollowsSumWord(std::u32string_view folded, int32_t limit, int32_t number) {
 }
 
 // Whether a multiplication sign (*, ×, x or X) comes right before the number at
-// folded[number], after spaces, and more of the item comes before the sign after limit. The
-// number is then the price of one unit (100台*500元, 单价3000元×20台 has the count after it).
+// folded[number], after spaces, with more of the item between limit and the sign. The number
+// is then the price of one unit, as 500元 in 100台*500元. A sign at limit is a bullet (* 华为).
 bool FollowsTimesSign(std::u32string_view folded, int32_t limit, int32_t number) {
   int32_t at = number;
   while (at > limit && folded[at - 1] == U' ') {
@@ -2939,9 +2952,10 @@ struct Extractor::Impl {
                     size_t first_trigger, ExtractScratch* scratch) const;
   // Chooses what an amount rule takes from item for the number at index number: that number
   // (kThis), a later number of the item (kLater) or no number of the item (kNone). A unit
-  // price (单价2.5万) gives way to a sum after it (共5万), and alone counts only when the item
-  // has no other number (华为单价2万, not 华为3台，单价2万). Under a payment heading the money of
-  // a deal gives way to a collected debt after it (华为2万元，收回欠款1万元).
+  // price (单价2.5万, or 500元 after 100台*) gives way to a sum after it (共5万, =5万), and alone
+  // counts only when the item has no other number (华为单价2万, not 华为3台，单价2万). Under a
+  // payment heading the money of a deal gives way to a collected debt after it
+  // (华为2万元，收回欠款1万元).
   ItemChoice ChooseItemValue(const ExtractScratch& scratch, size_t number, const ListItem& item,
                              int32_t end, int rule, bool payment) const;
   // Binds a total in a later clause of the last item of a list to a count rule of the heading,
@@ -2961,8 +2975,10 @@ struct Extractor::Impl {
   // Fills scratch->item_rules with the rules of the heading's counting triggers, those of
   // scratch->triggers from first_trigger on, that a trigger inside item already counts with a
   // number of the item. Such an item names its own value (华为 10万合同，回款5万 under 今日回款：),
-  // so the heading's trigger of that rule takes no other number of it. The item's numbers start
-  // at index first_number.
+  // so the heading's trigger of that rule takes no other number of it. This holds only when the
+  // item's trigger names the heading trigger's work (NamesSameWork) and no word of
+  // kAdditionWords comes before it in its clause (华为 5万，另回款2万 under 今日签约： counts both).
+  // The item's numbers start at index first_number.
   void FindOwnItemRules(ExtractScratch* scratch, const ListItem& item, int32_t end,
                         size_t first_number, size_t first_trigger) const;
   // Whether a number in folded[begin, end) is bound to a trigger of rule.
@@ -2976,10 +2992,11 @@ struct Extractor::Impl {
   // items under the same trigger word, when a total word comes before the number in its clause
   // or the trigger's. Such a total repeats the items (今日签约合计：8万 after the items).
   void DropRepeatedTotals(ExtractScratch* scratch) const;
-  // Whether the number at index number, bound to the trigger at index bound, repeats the items
-  // that a heading with the same trigger word counted before it. It does when 共 or 总 comes
-  // between the trigger and the number (今日共签约8万, 签约共8万), or when its value is the sum
-  // of those items and no word of kAdditionWords (另外签约8万) precedes it in its clause.
+  // Whether the number at index number, bound to the trigger at index bound outside any list
+  // item, repeats the items that a heading with the same trigger word counted before it. It
+  // does when 共 or 总 comes between the trigger and the number (今日共签约8万, 签约共8万). It
+  // also does when its value is the sum of those items and no word of kAdditionWords
+  // (另外签约8万) precedes it in its clause.
   bool RepeatsListedSum(const ExtractScratch& scratch, size_t number, int bound) const;
   // Appends the matches of rule's pattern inside folded code points [begin, end).
   void FindTriggers(const FoldBuffer& text, int rule, int32_t begin, int32_t end,
@@ -3717,6 +3734,7 @@ void Extractor::Impl::FindOwnItemRules(ExtractScratch* scratch, const ListItem& 
   if (scratch->triggers.size() <= first_trigger) {
     return;
   }
+  std::u32string_view folded = View(scratch->buffer.folded);
   for (size_t number = first_number;
        number < scratch->numbers.size() && scratch->numbers[number].begin < end; ++number) {
     const NumberMatch& match = scratch->numbers[number];
@@ -3728,9 +3746,19 @@ void Extractor::Impl::FindOwnItemRules(ExtractScratch* scratch, const ListItem& 
     bool in_item = trigger.clause >= 0 && trigger.begin >= item.content && trigger.end <= end;
     int32_t clause_begin =
         std::max(scratch->clauses[scratch->number_clause[number]].first, item.content);
-    if (in_item && CountsRule(*scratch, first_trigger, trigger.rule) &&
-        FirstPositionFrom(scratch->total_positions, clause_begin) >= match.begin) {
-      scratch->item_rules.push_back(trigger.rule);
+    if (!in_item || FirstPositionFrom(scratch->total_positions, clause_begin) < match.begin ||
+        ContainsWord(folded, clause_begin, trigger.begin, kAdditionWords)) {
+      continue;
+    }
+    std::u32string_view word = folded.substr(trigger.begin, trigger.end - trigger.begin);
+    for (size_t t = first_trigger; t < scratch->triggers.size(); ++t) {
+      const Trigger& heading_trigger = scratch->triggers[t];
+      std::u32string_view heading_word =
+          folded.substr(heading_trigger.begin, heading_trigger.end - heading_trigger.begin);
+      if (heading_trigger.rule == trigger.rule && NamesSameWork(word, heading_word)) {
+        scratch->item_rules.push_back(trigger.rule);
+        break;
+      }
     }
   }
 }
@@ -4077,9 +4105,16 @@ bool Extractor::Impl::RepeatsListedSum(const ExtractScratch& scratch, size_t num
     return false;
   }
 
-  int32_t begin = std::max(clause_begin, trigger.begin - 1);
-  if (trigger.begin < match.begin && ContainsWord(folded, begin, match.begin, kSumMarks)) {
-    return true;
+  // The mark is right before or after the trigger or right before the number, so 签约中兴总部3万
+  // is no repeat.
+  if (trigger.begin < match.begin) {
+    int32_t label_end = LabelEnd(folded, trigger.end, match.begin);
+    bool marked = (trigger.begin > clause_begin && IsSumMark(folded[trigger.begin - 1])) ||
+                  (trigger.end < match.begin && IsSumMark(folded[trigger.end])) ||
+                  (label_end > trigger.end && IsSumMark(folded[label_end - 1]));
+    if (marked) {
+      return true;
+    }
   }
   if (ContainsWord(folded, clause_begin, match.begin, kAdditionWords)) {
     return false;

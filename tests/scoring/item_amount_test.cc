@@ -1,6 +1,6 @@
-// Tests for which number of a list item or a clause is the deal amount: closing lines that
-// repeat the items, estimates and list prices, an item's own trigger, unit prices, an amount
-// label after a count of deals, and decreases.
+// Tests for which number of a list item or a clause is the deal amount. They cover closing
+// lines that repeat the items, estimates and list prices, an item's own trigger and unit prices.
+// They also cover an amount label after a count of deals, and decreases.
 #include <initializer_list>
 #include <string>
 #include <vector>
@@ -61,6 +61,7 @@ TEST_CASE("Closing line repeats the items", "[extract]") {
       {"今日签约：|1、华为5万|2、小米3万|今日签约8万", "deals=50000; deals=30000; "},
       {"今日签约：|1、华为5万|2、小米3万|今日共签约：8万", "deals=50000; deals=30000; "},
       {"今日签约：|1、华为5万|2、小米3万|签约共8万", "deals=50000; deals=30000; "},
+      {"今日签约：|1、华为5万|2、小米3万|总签约8万", "deals=50000; deals=30000; "},
   });
 }
 
@@ -71,6 +72,9 @@ TEST_CASE("Closing line adds new work", "[extract]") {
       {"今日签约：|1、华为5万|2、小米3万|另外签约8万", "deals=50000; deals=30000; deals=80000; "},
       {"今日签约：|1、华为5万|2、小米3万|另外签约2万", "deals=50000; deals=30000; deals=20000; "},
       {"今日签约：|1、华为5万|2、小米3万|回款8万", "deals=50000; deals=30000; deals=80000; "},
+      {"今日签约：|1、华为5万|2、小米3万|签约中兴总部3万", "deals=50000; deals=30000; deals=30000; "},
+      {"今日签约：|1、华为5万|2、小米3万|签约中兴共享项目3万",
+       "deals=50000; deals=30000; deals=30000; "},
       // An item's own trigger is no closing line, even with the sum of the items above.
       {"今日签约：|1、华为5万|2、签约小米5万", "deals=50000; deals=50000; "},
   });
@@ -100,6 +104,12 @@ TEST_CASE("Item own trigger decides", "[extract]") {
   CheckReadings({
       {"今日回款：|1、华为 10万合同，回款5万|2、小米3万", "deals=50000; deals=30000; "},
       {"今日签约：|1、华为 总价20万，本次签约8万|2、小米3万", "deals=80000; deals=30000; "},
+      // Other work or an addition word leaves the heading's value counted too.
+      {"今日签约：|1、华为 5万，另回款2万|2、小米3万", "deals=50000; deals=20000; deals=30000; "},
+      {"今日签约：|1、华为 5万，回款2万|2、小米3万", "deals=50000; deals=20000; deals=30000; "},
+      {"今日回款：|1、华为 5万，另签约新单10万|2、小米3万",
+       "deals=50000; deals=100000; deals=30000; "},
+      {"今日签约：|1、华为 5万，另外签约2万|2、小米3万", "deals=50000; deals=20000; deals=30000; "},
       // Without its own trigger the item's first amount still counts.
       {"今日回款：|1、华为 10万|2、小米3万", "deals=100000; deals=30000; "},
   });
@@ -111,6 +121,9 @@ TEST_CASE("Item unit price gives way", "[extract]") {
       {"今日订单：|* 华为 100台*500元=5万|* 小米3万", "deals=50000; deals=30000; "},
       {"今日签约：|1、华为 20台 单价2000元|2、小米3万", "deals=30000; "},
       {"今日签约：|1、华为 单价2000元|2、小米3万", "deals=2000; deals=30000; "},
+      {"今日回款：|1、华为，单价3000元×20台，共6万|2、小米3万", "deals=60000; deals=30000; "},
+      // A sign at the start of the item is a bullet, not a multiplication.
+      {"今日签约：|* 华为5万|* 小米3万", "deals=50000; deals=30000; "},
   });
 }
 
