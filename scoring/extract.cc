@@ -2994,9 +2994,9 @@ struct Extractor::Impl {
   void DropRepeatedTotals(ExtractScratch* scratch) const;
   // Whether the number at index number, bound to the trigger at index bound outside any list
   // item, repeats the items that a heading with the same trigger word counted before it. It
-  // does when 共 or 总 comes between the trigger and the number (今日共签约8万, 签约共8万). It
-  // also does when its value is the sum of those items and no word of kAdditionWords
-  // (另外签约8万) precedes it in its clause.
+  // does when 共 or 总 is right before or after the trigger or right before the number
+  // (今日共签约8万, 签约共8万). It also does when its value is the sum of those items and no
+  // word of kAdditionWords (另外签约8万) precedes it in its clause.
   bool RepeatsListedSum(const ExtractScratch& scratch, size_t number, int bound) const;
   // Appends the matches of rule's pattern inside folded code points [begin, end).
   void FindTriggers(const FoldBuffer& text, int rule, int32_t begin, int32_t end,
