@@ -589,6 +589,7 @@ struct ExtractScratch {
   // only when a heading's trigger counts items.
   std::vector<int32_t> total_positions;
   std::vector<int32_t> stop_positions;
+  std::vector<int32_t> clause_stop_positions;
   // The heading triggers that took an item's number, one per rule and trigger word, with the
   // colon of the first such heading.
   std::vector<CountedHeading> counted_rules;
@@ -747,7 +748,7 @@ __attribute__((noinline)) bool EndsWithDate(std::u32string_view folded, int32_t 
 
 // Labels that name the amount of the work a trigger in the clause before them names
 // (签约日期2026-11-03，金额5万元). Other money labels such as 欠款金额 or 报价金额 are left out.
-constexpr std::u32string_view kAmountLabels[] = {U"金额", U"合同金额", U"订单金额"};
+constexpr std::u32string_view kAmountLabels[] = {U"金额", U"合同金额", U"订单金额", U"总金额"};
 
 // Whether folded[begin, end) is one of kAmountLabels, with optional spaces around it and an
 // optional colon after it.
@@ -1713,6 +1714,21 @@ constexpr std::u32string_view kTotalWords[] = {U"合计", U"总计", U"小计", 
 // collects the debt or accepts the quote (StopsItemMoney).
 constexpr std::u32string_view kStopWords[] = {U"欠", U"退款", U"报价", U"询价"};
 
+// Words that make an amount after them in the same clause of a list item no money taken: an
+// estimate, a list price, a sum still owed or a decrease (预算20万, 原价20万, 应收20万, 合同减少3万).
+// A heading's trigger takes no such number, so a later clause names the money taken
+// (应收20万，实收5万, 原价20万，优惠后18万).
+constexpr std::u32string_view kClauseStopWords[] = {U"预算", U"预估", U"预计", U"估值", U"应收",
+                                                    U"原价", U"标价", U"减少", U"降了", U"少了"};
+
+// Whether cp marks a sum next to a trigger after a list (今日共签约8万, 总签约8万, 签约共8万).
+// Alone 共 and 总 are no total words, because they start words such as 共享 and 总部.
+bool IsSumMark(char32_t cp) { return cp == U'共' || cp == U'总'; }
+
+// Words that make an amount after a list new work, not a repeat of the items (另外签约8万).
+constexpr std::u32string_view kAdditionWords[] = {U"另外", U"另", U"还", U"此外", U"额外",
+                                                  U"新增"};
+
 // Words that may come before a heading's trigger in a heading whose cues mark the work done:
 // the day, week or month of the report (今日签约：), or the day or week before it, which a
 // report written the next day or on Monday covers (昨日签约：, 上周回款：). The heading's other
@@ -1802,6 +1818,19 @@ bool NamesOtherWork(std::u32string_view folded, int32_t begin, int32_t end,
          HasAnyWord(part, kOtherWorkWords);
 }
 
+// Whether two trigger words name the same work: the same word, two words for money coming in
+// (回款, 到账) or two words for a deal (签约, 成交).
+bool NamesSameWork(std::u32string_view word, std::u32string_view other) {
+  if (word == other) {
+    return true;
+  }
+  bool payment = HasAnyWord(word, kPaymentWords);
+  if (payment != HasAnyWord(other, kPaymentWords)) {
+    return false;
+  }
+  return payment || (HasAnyWord(word, kDealWords) && HasAnyWord(other, kDealWords));
+}
+
 // Returns the end of the part of an item that contains the number ending at value_end: the
 // first space, tab or clause break after it, or end. Words written right after the value
 // (3万已签, 3万明天签) belong to its part.
@@ -1889,6 +1918,21 @@ int32_t LabelEnd(std::u32string_view folded, int32_t limit, int32_t number) {
   return at;
 }
 
+// Whether a word of kClauseStopWords, at one of positions, lies in folded[begin, number) and
+// so makes the number there no money taken. 预计 does so only right before the number
+// (预计20万), because 预计下周3万元 plans a deal.
+bool StopsInClause(std::u32string_view folded, const std::vector<int32_t>& positions,
+                   int32_t begin, int32_t number) {
+  for (auto at = std::lower_bound(positions.begin(), positions.end(), begin);
+       at != positions.end() && *at < number; ++at) {
+    bool plan = folded[*at] == U'预' && folded[*at + 1] == U'计';
+    if (!plan || LabelEnd(folded, *at + 2, number) == *at + 2) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Whether the number at folded[number] is the price of one unit: 单价 or 均价 comes right
 // before it, or 每 and one word character (每台2万, 每套1.5万). No character before limit is read.
 bool FollowsUnitPriceWord(std::u32string_view folded, int32_t limit, int32_t number) {
@@ -1914,6 +1958,31 @@ bool FollowsSumWord(std::u32string_view folded, int32_t limit, int32_t number) {
     auto length = static_cast<int32_t>(word.size());
     return at - limit >= length && folded.substr(at - length, length) == word;
   });
+}
+
+// Whether a multiplication sign (*, ×, x or X) comes right before the number at
+// folded[number], after spaces, with more of the item between limit and the sign. The number
+// is then the price of one unit, as 500元 in 100台*500元. A sign at limit is a bullet (* 华为).
+bool FollowsTimesSign(std::u32string_view folded, int32_t limit, int32_t number) {
+  int32_t at = number;
+  while (at > limit && folded[at - 1] == U' ') {
+    --at;
+  }
+  if (at - limit < 2) {
+    return false;
+  }
+  char32_t sign = folded[at - 1];
+  return sign == U'*' || sign == U'×' || sign == U'x' || sign == U'X';
+}
+
+// Whether an equals sign comes right before the number at folded[number], after spaces and
+// not before limit. The number is then the product of the numbers before it (100台*500元=5万).
+bool FollowsEqualsSign(std::u32string_view folded, int32_t limit, int32_t number) {
+  int32_t at = number;
+  while (at > limit && folded[at - 1] == U' ') {
+    --at;
+  }
+  return at > limit && folded[at - 1] == U'=';
 }
 
 // Whether folded[begin, end) is made of words from words, of the triggers in others and of
@@ -1967,6 +2036,18 @@ int32_t SkipDealCount(std::u32string_view folded, int32_t begin, int32_t end) {
     return begin;
   }
   return at + 1;
+}
+
+// Whether folded[begin, end) is a count of deals after optional spaces and 了, with nothing
+// after it but spaces (the 3单 of 签约3单 when begin is the end of 签约).
+bool EndsWithDealCount(std::u32string_view folded, int32_t begin, int32_t end) {
+  while (end > begin && folded[end - 1] == U' ') {
+    --end;
+  }
+  while (begin < end && (folded[begin] == U' ' || folded[begin] == U'了')) {
+    ++begin;
+  }
+  return begin < end && SkipDealCount(folded, begin, end) == end;
 }
 
 // Whether trigger, found in heading, makes the heading count the items of its list. A
@@ -2850,7 +2931,7 @@ struct Extractor::Impl {
                         const Trigger& trigger) const;
   // Whether an amount label (金额, 合同金额, 订单金额) starts the clause of the number at index
   // number and directly precedes it, and trigger is of an amount rule in the clause before,
-  // which ends with a date (签约日期2026-11-03，金额5万元).
+  // which ends with a date or a count of deals (签约日期2026-11-03，金额5万元, 签约3单，金额15万).
   bool HasAmountLabel(const ExtractScratch& scratch, size_t number, const Trigger& trigger) const;
   // Returns the index of the trigger that the number at index number binds to, or -1, and
   // sets *claim to the number's claim on it. A counting number skips a trigger that another
@@ -2896,9 +2977,10 @@ struct Extractor::Impl {
                     size_t first_trigger, ExtractScratch* scratch) const;
   // Chooses what an amount rule takes from item for the number at index number: that number
   // (kThis), a later number of the item (kLater) or no number of the item (kNone). A unit
-  // price (单价2.5万) gives way to a sum after it (共5万), and alone counts only when the item
-  // has no other number (华为单价2万, not 华为3台，单价2万). Under a payment heading the money of
-  // a deal gives way to a collected debt after it (华为2万元，收回欠款1万元).
+  // price (单价2.5万, or 500元 after 100台*) gives way to a sum after it (共5万, =5万), and alone
+  // counts only when the item has no other number (华为单价2万, not 华为3台，单价2万). Under a
+  // payment heading the money of a deal gives way to a collected debt after it
+  // (华为2万元，收回欠款1万元).
   ItemChoice ChooseItemValue(const ExtractScratch& scratch, size_t number, const ListItem& item,
                              int32_t end, int rule, bool payment) const;
   // Binds a total in a later clause of the last item of a list to a count rule of the heading,
@@ -2915,6 +2997,15 @@ struct Extractor::Impl {
   // 1、华为5万).
   void UnbindRepeatedTotal(size_t number, const ListItem& last, int32_t list_begin,
                            size_t first_trigger, ExtractScratch* scratch) const;
+  // Fills scratch->item_rules with the rules of the heading's counting triggers, those of
+  // scratch->triggers from first_trigger on, that a trigger inside item already counts with a
+  // number of the item. Such an item names its own value (华为 10万合同，回款5万 under 今日回款：),
+  // so the heading's trigger of that rule takes no other number of it. This holds only when the
+  // item's trigger names the heading trigger's work (NamesSameWork) and no word of
+  // kAdditionWords comes before it in its clause (华为 5万，另回款2万 under 今日签约： counts both).
+  // The item's numbers start at index first_number.
+  void FindOwnItemRules(ExtractScratch* scratch, const ListItem& item, int32_t end,
+                        size_t first_number, size_t first_trigger) const;
   // Whether a number in folded[begin, end) is bound to a trigger of rule.
   bool CountsListNumber(const ExtractScratch& scratch, int32_t begin, int32_t end, int rule) const;
   // Adds the rule and word of trigger, a heading's, to scratch->counted_rules with the colon of
@@ -2926,6 +3017,12 @@ struct Extractor::Impl {
   // items under the same trigger word, when a total word comes before the number in its clause
   // or the trigger's. Such a total repeats the items (今日签约合计：8万 after the items).
   void DropRepeatedTotals(ExtractScratch* scratch) const;
+  // Whether the number at index number, bound to the trigger at index bound outside any list
+  // item, repeats the items that a heading with the same trigger word counted before it. It
+  // does when 共 or 总 is right before or after the trigger or right before the number
+  // (今日共签约8万, 签约共8万). It also does when its value is the sum of those items and no
+  // word of kAdditionWords (另外签约8万) precedes it in its clause.
+  bool RepeatsListedSum(const ExtractScratch& scratch, size_t number, int bound) const;
   // Appends the matches of rule's pattern inside folded code points [begin, end).
   void FindTriggers(const FoldBuffer& text, int rule, int32_t begin, int32_t end,
                     std::vector<Trigger>* out) const;
@@ -3230,8 +3327,13 @@ bool Extractor::Impl::BindsAcrossComma(const ExtractScratch& scratch, size_t num
                                        const Trigger& trigger) const {
   const NumberMatch& quantity = scratch.numbers[number];
   int clause = scratch.number_clause[number];
-  if (trigger.clause != clause - 1 || quantity.unit_class == UnitClass::kNone ||
-      scratch.clauses[clause - 1].second + 1 != scratch.clauses[clause].first ||
+  if (trigger.clause != clause - 1) {
+    return false;
+  }
+  // A number with a bare scale binds only under an amount label (签约3单，金额15万).
+  bool has_unit = quantity.unit_class != UnitClass::kNone ||
+                  (quantity.scaled && HasAmountLabel(scratch, number, trigger));
+  if (!has_unit || scratch.clauses[clause - 1].second + 1 != scratch.clauses[clause].first ||
       !FollowsComma(View(scratch.buffer.folded), scratch.clauses[clause].first)) {
     return false;
   }
@@ -3270,9 +3372,13 @@ bool Extractor::Impl::HasAmountLabel(const ExtractScratch& scratch, size_t numbe
                                      const Trigger& trigger) const {
   int clause = scratch.number_clause[number];
   std::u32string_view folded = View(scratch.buffer.folded);
-  return rules[trigger.rule].kind == QuantityKind::kAmount && trigger.clause == clause - 1 &&
-         IsAmountLabel(folded, scratch.clauses[clause].first, scratch.numbers[number].begin) &&
-         EndsWithDate(folded, trigger.end, scratch.clauses[clause - 1].second);
+  if (rules[trigger.rule].kind != QuantityKind::kAmount || trigger.clause != clause - 1 ||
+      !IsAmountLabel(folded, scratch.clauses[clause].first, scratch.numbers[number].begin)) {
+    return false;
+  }
+  int32_t trigger_clause_end = scratch.clauses[clause - 1].second;
+  return EndsWithDate(folded, trigger.end, trigger_clause_end) ||
+         EndsWithDealCount(folded, trigger.end, trigger_clause_end);
 }
 
 int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
@@ -3604,6 +3710,8 @@ __attribute__((noinline)) void Extractor::Impl::BindListItems(ExtractScratch* sc
       scratch->stop_positions.clear();
       FindWordPositions(folded, kTotalWords, &scratch->total_positions);
       FindWordPositions(folded, kStopWords, &scratch->stop_positions);
+      scratch->clause_stop_positions.clear();
+      FindWordPositions(folded, kClauseStopWords, &scratch->clause_stop_positions);
     }
 
     // An item ends at the next item or the end of its line, and the last one also at the next
@@ -3671,6 +3779,42 @@ bool Extractor::Impl::HasOwnTotal(const ExtractScratch& scratch, const ListHeadi
   return false;
 }
 
+void Extractor::Impl::FindOwnItemRules(ExtractScratch* scratch, const ListItem& item,
+                                       int32_t end, size_t first_number,
+                                       size_t first_trigger) const {
+  scratch->item_rules.clear();
+  if (scratch->triggers.size() <= first_trigger) {
+    return;
+  }
+  std::u32string_view folded = View(scratch->buffer.folded);
+  for (size_t number = first_number;
+       number < scratch->numbers.size() && scratch->numbers[number].begin < end; ++number) {
+    const NumberMatch& match = scratch->numbers[number];
+    int bound = scratch->binding[number];
+    if (bound < 0 || match.identifier || match.unreadable) {
+      continue;
+    }
+    const Trigger& trigger = scratch->triggers[bound];
+    bool in_item = trigger.clause >= 0 && trigger.begin >= item.content && trigger.end <= end;
+    int32_t clause_begin =
+        std::max(scratch->clauses[scratch->number_clause[number]].first, item.content);
+    if (!in_item || FirstPositionFrom(scratch->total_positions, clause_begin) < match.begin ||
+        ContainsWord(folded, clause_begin, trigger.begin, kAdditionWords)) {
+      continue;
+    }
+    std::u32string_view word = folded.substr(trigger.begin, trigger.end - trigger.begin);
+    for (size_t t = first_trigger; t < scratch->triggers.size(); ++t) {
+      const Trigger& heading_trigger = scratch->triggers[t];
+      std::u32string_view heading_word =
+          folded.substr(heading_trigger.begin, heading_trigger.end - heading_trigger.begin);
+      if (heading_trigger.rule == trigger.rule && NamesSameWork(word, heading_word)) {
+        scratch->item_rules.push_back(trigger.rule);
+        break;
+      }
+    }
+  }
+}
+
 bool Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& item, int32_t end,
                                    size_t first_trigger, ExtractScratch* scratch) const {
   std::u32string_view folded = View(scratch->buffer.folded);
@@ -3693,13 +3837,14 @@ bool Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& i
   // Whether the item's first number of a counted rule follows a total word (3、合计8万).
   bool total_line = false;
   bool seen_counted = false;
-  scratch->item_rules.clear();
-  auto number = static_cast<size_t>(
+  auto first_number = static_cast<size_t>(
       std::lower_bound(scratch->numbers.begin(), scratch->numbers.end(), item.content,
                        [](const NumberMatch& match, int32_t position) {
                          return match.begin < position;
                        }) -
       scratch->numbers.begin());
+  FindOwnItemRules(scratch, item, end, first_number, first_trigger);
+  size_t number = first_number;
   bool counted = false;
   for (; number < scratch->numbers.size() && scratch->numbers[number].begin < end; ++number) {
     const NumberMatch& match = scratch->numbers[number];
@@ -3768,8 +3913,11 @@ bool Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& i
     }
     bool rule_has_value = std::find(scratch->item_rules.begin(), scratch->item_rules.end(), rule) !=
                           scratch->item_rules.end();
+    auto [clause_begin, clause_end] = scratch->clauses[scratch->number_clause[number]];
+    int32_t value_clause_begin = std::max(clause_begin, item.content);
     if (total_line || rule_has_value ||
-        StopsItemMoney(folded, first_stop, match.begin, item.content, end)) {
+        StopsItemMoney(folded, first_stop, match.begin, item.content, end) ||
+        StopsInClause(folded, scratch->clause_stop_positions, value_clause_begin, match.begin)) {
       continue;
     }
     const Trigger& heading_trigger = scratch->triggers[best];
@@ -3792,10 +3940,9 @@ bool Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& i
     }
     scratch->binding[number] = best;
     counted = true;
-    auto [clause_begin, clause_end] = scratch->clauses[scratch->number_clause[number]];
     int32_t part_end = ValuePartEnd(folded, match.end, std::min(clause_end, end));
-    Aspect aspect = CombineAspects(
-        heading.aspect, ClauseAspect(folded, std::max(clause_begin, item.content), part_end));
+    Aspect aspect =
+        CombineAspects(heading.aspect, ClauseAspect(folded, value_clause_begin, part_end));
     // The rest of the value's clause adds its cues unless it names other work, so a status
     // after a space (3、中兴 10万 未完成, 2、小米3万 待盖章) applies to the item, while
     // 2、小米3万 明天回访 and 2、小米3万 还没回款 under 今日签约： leave it done.
@@ -3927,7 +4074,8 @@ ItemChoice Extractor::Impl::ChooseItemValue(const ExtractScratch& scratch, size_
                                             bool payment) const {
   std::u32string_view folded = View(scratch.buffer.folded);
   const NumberMatch& match = scratch.numbers[number];
-  bool unit_price = FollowsUnitPriceWord(folded, item.content, match.begin);
+  bool unit_price = FollowsUnitPriceWord(folded, item.content, match.begin) ||
+                    FollowsTimesSign(folded, item.content, match.begin);
   if (!unit_price && !payment) {
     return ItemChoice::kThis;
   }
@@ -3945,7 +4093,8 @@ ItemChoice Extractor::Impl::ChooseItemValue(const ExtractScratch& scratch, size_
     if (!is_amount) {
       continue;
     }
-    if (unit_price && FollowsSumWord(folded, match.end, candidate.begin)) {
+    if (unit_price && (FollowsSumWord(folded, match.end, candidate.begin) ||
+                       FollowsEqualsSign(folded, match.end, candidate.begin))) {
       return ItemChoice::kLater;
     }
     if (payment && ContainsWord(folded, match.end, candidate.begin, kCollectWords) &&
@@ -3987,11 +4136,67 @@ void Extractor::Impl::DropRepeatedTotals(ExtractScratch* scratch) const {
     if (!after_counted) {
       continue;
     }
-    int32_t start = std::min(scratch->clauses[scratch->number_clause[number]].first, trigger.begin);
-    if (FirstPositionFrom(scratch->total_positions, start) < match.begin) {
+    int32_t clause_begin = scratch->clauses[scratch->number_clause[number]].first;
+    int32_t start = std::min(clause_begin, trigger.begin);
+    if (FirstPositionFrom(scratch->total_positions, start) < match.begin ||
+        RepeatsListedSum(*scratch, number, bound)) {
       scratch->binding[number] = -1;
     }
   }
+}
+
+bool Extractor::Impl::RepeatsListedSum(const ExtractScratch& scratch, size_t number,
+                                       int bound) const {
+  std::u32string_view folded = View(scratch.buffer.folded);
+  const Trigger& trigger = scratch.triggers[bound];
+  const NumberMatch& match = scratch.numbers[number];
+  int32_t clause_begin = scratch.clauses[scratch.number_clause[number]].first;
+
+  // A number in a list item is an item's own value (2、签约小米5万), never a closing line.
+  int32_t line_begin = std::min(trigger.begin, match.begin);
+  while (line_begin > 0 && folded[line_begin - 1] != U'\n') {
+    --line_begin;
+  }
+  int32_t line_end = LineEnd(folded, line_begin, static_cast<int32_t>(folded.size()));
+  if (std::any_of(scratch.items.begin(), scratch.items.end(), [&](const ListItem& item) {
+        return item.begin >= line_begin && item.begin < line_end;
+      })) {
+    return false;
+  }
+
+  // The mark is right before or after the trigger or right before the number, so 签约中兴总部3万
+  // is no repeat.
+  if (trigger.begin < match.begin) {
+    int32_t label_end = LabelEnd(folded, trigger.end, match.begin);
+    bool marked = (trigger.begin > clause_begin && IsSumMark(folded[trigger.begin - 1])) ||
+                  (trigger.end < match.begin && IsSumMark(folded[trigger.end])) ||
+                  (label_end > trigger.end && IsSumMark(folded[label_end - 1]));
+    if (marked) {
+      return true;
+    }
+  }
+  if (ContainsWord(folded, clause_begin, match.begin, kAdditionWords)) {
+    return false;
+  }
+
+  // A plain repeat states the sum of the items that the same trigger word counted above it.
+  std::u32string_view word = folded.substr(trigger.begin, trigger.end - trigger.begin);
+  Decimal sum;
+  bool any = false;
+  for (const ListedNumber& listed : scratch.listed) {
+    int listed_bound = scratch.binding[listed.number];
+    if (listed.span_begin < 0 || listed_bound < 0 || listed.number >= static_cast<int>(number)) {
+      continue;
+    }
+    const Trigger& heading_trigger = scratch.triggers[listed_bound];
+    if (heading_trigger.clause >= 0 || heading_trigger.rule != trigger.rule ||
+        folded.substr(heading_trigger.begin, heading_trigger.end - heading_trigger.begin) != word) {
+      continue;
+    }
+    sum = sum + scratch.numbers[listed.number].low;
+    any = true;
+  }
+  return any && sum == match.low && match.low == match.high;
 }
 
 std::vector<Extraction> Extractor::Extract(std::string_view text) const {

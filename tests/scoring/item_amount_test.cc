@@ -1,0 +1,150 @@
+// Tests for which number of a list item or a clause is the deal amount. They cover closing
+// lines that repeat the items, estimates and list prices, an item's own trigger and unit prices.
+// They also cover an amount label after a count of deals, and decreases.
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "scoring/extract.h"
+
+namespace logbridge::scoring {
+namespace {
+
+// The rules of config/sales.toml.
+const Extractor& Sales() {
+  static const Extractor kExtractor = std::move(
+      Extractor::Create(
+          {{"deals", "sales", "签约|签单|成交|订单|回款", QuantityKind::kAmount, {}, 8},
+           {"visits", "visits", "拜访|走访|上门", QuantityKind::kCount, {"家", "位", "个", "次"}, 8}})
+          .value());
+  return kExtractor;
+}
+
+// Returns rule=value for each extraction, with planned or negated when the work is not done.
+std::string Describe(const std::vector<Extraction>& found) {
+  std::string out;
+  for (const Extraction& e : found) {
+    out += e.rule + "=" + e.quantity.Value().ToString();
+    if (e.aspect == Aspect::kPlanned) {
+      out += " planned";
+    }
+    if (e.aspect == Aspect::kNegated) {
+      out += " negated";
+    }
+    out += "; ";
+  }
+  return out;
+}
+
+// A log text, with | for a line break, and the expected Describe output.
+struct Reading {
+  const char* text;
+  const char* expected;
+};
+
+void CheckReadings(std::initializer_list<Reading> readings) {
+  for (const Reading& reading : readings) {
+    std::string text = reading.text;
+    for (size_t bar = text.find('|'); bar != std::string::npos; bar = text.find('|', bar)) {
+      text.replace(bar, 1, "\n");
+    }
+    INFO("text: " << reading.text);
+    CHECK(Describe(Sales().Extract(text)) == reading.expected);
+  }
+}
+
+TEST_CASE("Closing line repeats the items", "[extract]") {
+  CheckReadings({
+      {"今日签约：|1、华为5万|2、小米3万|今日共签约8万", "deals=50000; deals=30000; "},
+      {"今日签约：|1、华为5万|2、小米3万|今日签约8万", "deals=50000; deals=30000; "},
+      {"今日签约：|1、华为5万|2、小米3万|今日共签约：8万", "deals=50000; deals=30000; "},
+      {"今日签约：|1、华为5万|2、小米3万|签约共8万", "deals=50000; deals=30000; "},
+      {"今日签约：|1、华为5万|2、小米3万|总签约8万", "deals=50000; deals=30000; "},
+  });
+}
+
+TEST_CASE("Closing line adds new work", "[extract]") {
+  CheckReadings({
+      // Another amount, an addition word or another trigger word is no repeat.
+      {"今日签约：|1、华为5万|2、小米3万|今日签约2万", "deals=50000; deals=30000; deals=20000; "},
+      {"今日签约：|1、华为5万|2、小米3万|另外签约8万", "deals=50000; deals=30000; deals=80000; "},
+      {"今日签约：|1、华为5万|2、小米3万|另外签约2万", "deals=50000; deals=30000; deals=20000; "},
+      {"今日签约：|1、华为5万|2、小米3万|回款8万", "deals=50000; deals=30000; deals=80000; "},
+      {"今日签约：|1、华为5万|2、小米3万|签约中兴总部3万", "deals=50000; deals=30000; deals=30000; "},
+      {"今日签约：|1、华为5万|2、小米3万|签约中兴共享项目3万",
+       "deals=50000; deals=30000; deals=30000; "},
+      // An item's own trigger is no closing line, even with the sum of the items above.
+      {"今日签约：|1、华为5万|2、签约小米5万", "deals=50000; deals=50000; "},
+  });
+}
+
+TEST_CASE("Item estimate is no deal", "[extract]") {
+  CheckReadings({
+      {"今日签约：|1、华为 预算20万|2、小米3万", "deals=30000; "},
+      {"今日签约：|1、华为 项目预估20万|2、小米3万", "deals=30000; "},
+      {"今日签约：|1、华为 预计20万|2、小米3万", "deals=30000; "},
+      {"今日签约：|1、华为 估值20万|2、小米3万", "deals=30000; "},
+      {"今日签约：|1、华为 标价20万|2、小米3万", "deals=30000; "},
+  });
+}
+
+TEST_CASE("Item later real amount wins", "[extract]") {
+  CheckReadings({
+      {"今日回款：|1、华为 应收20万，实收5万|2、小米3万", "deals=50000; deals=30000; "},
+      {"今日签约：|1、华为 原价20万，优惠后18万|2、小米3万", "deals=180000; deals=30000; "},
+      {"今日签约：|1、华为 客户预算20万，最终8万签约|2、小米3万", "deals=80000; deals=30000; "},
+      // A stop word after the value leaves it counted.
+      {"今日签约：|1、华为5万，预计下周到账|2、小米3万", "deals=50000; deals=30000; "},
+  });
+}
+
+TEST_CASE("Item own trigger decides", "[extract]") {
+  CheckReadings({
+      {"今日回款：|1、华为 10万合同，回款5万|2、小米3万", "deals=50000; deals=30000; "},
+      {"今日签约：|1、华为 总价20万，本次签约8万|2、小米3万", "deals=80000; deals=30000; "},
+      // Other work or an addition word leaves the heading's value counted too.
+      {"今日签约：|1、华为 5万，另回款2万|2、小米3万", "deals=50000; deals=20000; deals=30000; "},
+      {"今日签约：|1、华为 5万，回款2万|2、小米3万", "deals=50000; deals=20000; deals=30000; "},
+      {"今日回款：|1、华为 5万，另签约新单10万|2、小米3万",
+       "deals=50000; deals=100000; deals=30000; "},
+      {"今日签约：|1、华为 5万，另外签约2万|2、小米3万", "deals=50000; deals=20000; deals=30000; "},
+      // Without its own trigger the item's first amount still counts.
+      {"今日回款：|1、华为 10万|2、小米3万", "deals=100000; deals=30000; "},
+  });
+}
+
+TEST_CASE("Item unit price gives way", "[extract]") {
+  CheckReadings({
+      {"今日订单：|1、华为 电脑50台，单价3000元，共15万|2、小米 3万", "deals=150000; deals=30000; "},
+      {"今日订单：|* 华为 100台*500元=5万|* 小米3万", "deals=50000; deals=30000; "},
+      {"今日签约：|1、华为 20台 单价2000元|2、小米3万", "deals=30000; "},
+      {"今日签约：|1、华为 单价2000元|2、小米3万", "deals=2000; deals=30000; "},
+      {"今日回款：|1、华为，单价3000元×20台，共6万|2、小米3万", "deals=60000; deals=30000; "},
+      // A sign at the start of the item is a bullet, not a multiplication.
+      {"今日签约：|* 华为5万|* 小米3万", "deals=50000; deals=30000; "},
+  });
+}
+
+TEST_CASE("Amount label after deal count", "[extract]") {
+  CheckReadings({
+      {"本周工作：|1. 拜访客户12家|2. 签约3单，金额15万|3. 回款8万",
+       "visits=12; deals=150000; deals=80000; "},
+      {"签约3单，合同金额15万", "deals=150000; "},
+      {"签约3单，总金额15万", "deals=150000; "},
+      // Another label after the count names other money.
+      {"签约3单，欠款15万", ""},
+  });
+}
+
+TEST_CASE("Item decrease is no deal", "[extract]") {
+  CheckReadings({
+      {"今日签约：|- 华为5万|- 小米合同减少3万", "deals=50000; "},
+      {"今日签约：|- 华为5万|- 小米合同降了3万", "deals=50000; "},
+      {"今日签约：|- 华为5万|- 小米比去年少了3万", "deals=50000; "},
+  });
+}
+
+}  // namespace
+}  // namespace logbridge::scoring
