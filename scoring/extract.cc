@@ -1146,7 +1146,7 @@ int32_t LineEnd(std::u32string_view folded, int32_t from, int32_t limit) {
 // of other text between them ends the list.
 bool ContinuesList(std::u32string_view folded, int32_t from, int32_t to) {
   int line_breaks = 0;
-  bool separator = false;  // whether the current line holds a - after a line break
+  bool separator = false;  // whether the current line contains a - after a line break
   for (int32_t i = from; i < to; ++i) {
     char32_t cp = folded[i];
     if (cp == U'\r' && i + 1 < to && folded[i + 1] == U'\n') {

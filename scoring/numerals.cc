@@ -1384,7 +1384,7 @@ bool NumberReader::ReadListedRangeEnd(Core* core, bool* range) const {
       StartsItem(core->end)) {
     return true;
   }
-  // Likewise a day of the month or an hour after an item number stays apart from it, so 1、30号
+  // Likewise a day of the month or an hour after an item number stays apart from it. So 1、30号
   // and 2、14点 at the start of a line are items, not the days 1 to 30 or the hours 2 to 14.
   // The bounds match StartsDayOrTime in extract.cc, which drops such a number outside a list.
   char32_t after_upper = At(upper.end);

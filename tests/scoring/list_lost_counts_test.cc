@@ -1,6 +1,6 @@
-// Tests for list shapes whose counts were lost: headings with words that state the work done,
-// items that start with a day, a time, a date or their amount, titles with a count of deals,
-// separator lines and bare amounts in items. Each shape has cases that must count nothing.
+// Tests for list shapes whose counts were lost. The shapes are headings with words that state
+// the work done, items that start with a day, a time, a date or their amount, titles with a
+// count of deals, separator lines and bare amounts. Each shape has cases that count nothing.
 #include <initializer_list>
 #include <string>
 #include <vector>
