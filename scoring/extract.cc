@@ -1649,6 +1649,28 @@ void FindBulletLists(std::u32string_view folded, const std::vector<int32_t>& mar
       bullet_lists->pop_back();
     }
   };
+  auto size = static_cast<int32_t>(folded.size());
+  // A dot bullet (· • ●) may stand again inside the line of the last item, where it starts the
+  // next item (·华为5万·小米3万). A - or * there is more often a dash or a sign.
+  auto add_items_in_line = [&]() {
+    char32_t style = bullet_items->back().style;
+    if (style != 0x00B7 && style != 0x2022 && style != 0x25CF) {
+      return;
+    }
+    int32_t line_end = LineEnd(folded, bullet_items->back().content, size);
+    for (int32_t at = bullet_items->back().content; at < line_end; ++at) {
+      if (folded[at] != style) {
+        continue;
+      }
+      std::optional<ListItem> item = ReadBulletItem(folded, at);
+      if (!item || item->content >= line_end) {
+        continue;
+      }
+      item->value = bullet_items->back().value + 1;
+      bullet_items->push_back(*item);
+      ++bullet_lists->back().item_count;
+    }
+  };
   bool open = false;
   auto read_line = [&](int32_t line_start) {
     std::optional<ListItem> item = ReadBulletItem(folded, SkipLineIndent(folded, line_start));
@@ -1664,6 +1686,7 @@ void FindBulletLists(std::u32string_view folded, const std::vector<int32_t>& mar
         item->value = last.value + 1;
         bullet_items->push_back(*item);
         ++bullet_lists->back().item_count;
+        add_items_in_line();
         return;
       }
     }
@@ -1672,10 +1695,10 @@ void FindBulletLists(std::u32string_view folded, const std::vector<int32_t>& mar
       close_list();
       bullet_lists->push_back(NumberedList{bullet_items->size(), 1});
       bullet_items->push_back(*item);
+      add_items_in_line();
     }
   };
   read_line(0);
-  auto size = static_cast<int32_t>(folded.size());
   for (int32_t position : marked) {
     bool crlf = folded[position] == U'\r' && position + 1 < size && folded[position + 1] == U'\n';
     if (!crlf && (folded[position] == U'\n' || folded[position] == U'\r')) {
@@ -2169,16 +2192,19 @@ bool FollowsItemName(std::u32string_view folded, const ListItem& item, const Num
 }
 
 // Whether match, a bare number in the item that starts at item and ends at end, is the item's
-// amount although it has no unit or scale (1、华为 50000). It must be a whole number of 3 to 8
-// digits that follows the item's name and ends its clause (FollowsItemName). A year from 1900 to
-// 2099 does not count, nor a number right after a letter or a word for a place (A座1203, 3楼302),
-// because those name a room. A phone number is an identifier and never reaches this test.
+// amount although it has no unit or scale (1、华为 50000). It must be a whole number of 5 to 8
+// digits that follows the item's name and ends its clause (FollowsItemName). Shorter numbers
+// are left out, because rooms, extensions and years (1203, 8001, 2026) take those forms. Nor
+// does a number right after a letter or a word for a place count (A座12030). A phone number is
+// an identifier and never reaches this test.
 bool IsBareItemAmount(std::u32string_view folded, const ListItem& item, const NumberMatch& match,
                       int32_t end) {
   constexpr std::u32string_view kPlaceWords = U"座楼层室房栋号区";
+  constexpr int32_t kMinDigits = 5;
+  constexpr int32_t kMaxDigits = 8;
   int32_t digits = match.end - match.begin;
   if (match.unit_class != UnitClass::kNone || match.scaled || match.approximate ||
-      match.hedged || digits < 3 || digits > 8 || folded[match.begin] == U'0') {
+      match.hedged || digits < kMinDigits || digits > kMaxDigits || folded[match.begin] == U'0') {
     return false;
   }
   for (int32_t at = match.begin; at < match.end; ++at) {
@@ -2186,12 +2212,10 @@ bool IsBareItemAmount(std::u32string_view folded, const ListItem& item, const Nu
       return false;
     }
   }
-  bool year = digits == 4 && (folded.substr(match.begin, 2) == U"19" ||
-                              folded.substr(match.begin, 2) == U"20");
   char32_t before = match.begin > 0 ? folded[match.begin - 1] : 0;
   bool after_place = (before >= U'A' && before <= U'Z') || (before >= U'a' && before <= U'z') ||
                      kPlaceWords.find(before) != std::u32string_view::npos;
-  return !year && !after_place && FollowsItemName(folded, item, match, end);
+  return !after_place && FollowsItemName(folded, item, match, end);
 }
 
 // Whether the money at number in folded[begin, end), one clause, is another party's rather than
@@ -3834,7 +3858,7 @@ bool Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& i
     // As across a comma, only a number with a unit word or mark of the rule's kind binds, or
     // for amounts one with a scale (华为5万). A bare number may be a date, a room or an
     // extension.
-    // A whole number of 3 or more digits after the item's name is taken as an amount too
+    // A whole number of 5 or more digits after the item's name is taken as an amount too
     // (1、华为 50000), because many logs leave out 元 (IsBareItemAmount).
     bool bare_amount = match.unit_class == UnitClass::kNone && !match.scaled &&
                        IsBareItemAmount(folded, item, match, end);

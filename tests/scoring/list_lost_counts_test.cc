@@ -169,18 +169,29 @@ TEST_CASE("Bullet after numbered items", "[extract]") {
                  {"今日签约：|1、华为5万|2、小米3万|一、中兴2万", kBoth}});
 }
 
+TEST_CASE("Dot bullets in one line", "[extract]") {
+  CheckReadings({{"今日签约：|·华为5万·小米3万", kBoth},
+                 {"今日签约：|• 华为5万 • 小米3万", kBoth},
+                 {"今日签约：|·华为5万·小米3万|·中兴2万", "deals=50000; deals=30000; deals=20000; "},
+                 // A dash inside the line is no bullet, and a topic heading counts nothing.
+                 {"今日签约：|- 华为5万 - 小米3万", "deals=50000; "},
+                 {"签约进展：|·华为5万·小米3万", ""}});
+}
+
 TEST_CASE("Bare amounts in items", "[extract]") {
   CheckReadings({{"今日回款：|1、华为 50000|2、小米 30000", kBoth},
                  {"今日回款：|1、华为50000|2、小米30000", kBoth},
                  {"今日签约|1、华为 50000|2、小米 30000", kBoth},
                  {"今日回款：|1、华为 50000元|2、小米 30000", kBoth},
-                 {"今日回款：|1、华为 800|2、小米 30000", "deals=800; deals=30000; "}});
+                 {"今日回款：|1、华为 10000|2、小米 99999999", "deals=10000; deals=99999999; "}});
 }
 
 TEST_CASE("Bare amount near misses", "[extract]") {
   CheckReadings({// Years, rooms, short numbers, decimals and phone numbers are no amounts.
                  {"今日回款：|1、华为 2026|2、小米 2025", ""},
-                 {"今日回款：|1、华为 A座1203|2、小米 3楼302", ""},
+                 {"今日回款：|1、华为 1203|2、小米 2万", "deals=20000; "},
+                 {"今日回款：|1、华为 8000|2、小米 800", ""},
+                 {"今日回款：|1、华为 A座12030|2、小米 3楼30200", ""},
                  {"今日回款：|1、华为 12|2、小米 30", ""},
                  {"今日回款：|1、华为 11.30|2、小米 12.02", ""},
                  {"今日回款：|1、华为 13812345678|2、小米 30000", "deals=30000; "},
