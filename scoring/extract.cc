@@ -1610,9 +1610,12 @@ std::optional<ListItem> ReadBulletItem(std::u32string_view folded, int32_t at) {
 
 // Whether the item at folded[begin] starts the line right after an item of numbered_items, the
 // items of the numbered lists in text order, so that it goes on with that item's list
-// (1、华为5万 and 2、小米3万 over - 中兴2万).
+// (1、华为5万 and 2、小米3万 over - 中兴2万). A * there marks a footnote (*注：...), no item.
 bool FollowsNumberedItem(std::u32string_view folded, const std::vector<ListItem>& numbered_items,
                          int32_t begin) {
+  if (folded[begin] == U'*') {
+    return false;
+  }
   auto after = std::lower_bound(
       numbered_items.begin(), numbered_items.end(), begin,
       [](const ListItem& item, int32_t position) { return item.begin < position; });
@@ -1754,7 +1757,8 @@ void MergeBulletLists(ExtractScratch* scratch) {
     auto first = items.begin() + static_cast<std::ptrdiff_t>(list.first_item);
     bool bullets = &items == &scratch->bullet_items;
     bool goes_on = false;
-    if (bullets && last_numbered && first->style != kChineseNumeralStyle) {
+    if (bullets && last_numbered && first->style != kChineseNumeralStyle &&
+        first->style != U'*') {
       const ListItem& last = scratch->merged_items.back();
       int32_t line_end = LineEnd(folded, last.content, first->begin);
       goes_on = !last.nested && line_end < first->begin &&

@@ -165,6 +165,8 @@ TEST_CASE("Bullet after numbered items", "[extract]") {
                  // A blank line between them ends the numbered list, and a lone bullet away
                  // from a heading stays text.
                  {"今日签约：|1、华为5万|2、小米3万||- 中兴2万", kBoth},
+                 // A * after the items marks a footnote.
+                 {"今日签约：|1、华为5万|2、小米3万|*注：小米3万为框架协议", kBoth},
                  // A section numeral after the items starts no item of theirs.
                  {"今日签约：|1、华为5万|2、小米3万|一、中兴2万", kBoth}});
 }
