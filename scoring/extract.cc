@@ -946,9 +946,7 @@ bool StartsMonthDay(std::u32string_view folded, int32_t begin) {
 // optional decimal part and then 万, 千 or 元 (5万, 1.5万, 30000元).
 bool StartsScaledAmount(std::u32string_view folded, int32_t begin) {
   auto size = static_cast<int32_t>(folded.size());
-  auto is_digit = [&](int32_t at) {
-    return at < size && folded[at] >= U'0' && folded[at] <= U'9';
-  };
+  auto is_digit = [&](int32_t at) { return at < size && folded[at] >= U'0' && folded[at] <= U'9'; };
   int32_t at = begin;
   while (is_digit(at)) {
     ++at;
@@ -1460,9 +1458,9 @@ void FindNumberedLists(const FoldBuffer& text, const std::vector<NumberMatch>& n
 }
 
 // Whether number is a bare number where an item may start that 、 and a higher month (2、11月30日),
-// a day or time of day (1、30号, 2、14点, 2、14:00) or a month and day (1、11.30) follow. ScanNumbers reads only such a
-// number apart from the date, which it would otherwise take for a range that ends in the date,
-// so it counts nothing unless it numbers an item.
+// a day or time of day (1、30号, 2、14点, 2、14:00) or a month and day (1、11.30) follow.
+// ScanNumbers reads only such a number apart from the date, which it would otherwise take for a
+// range that ends in the date, so it counts nothing unless it numbers an item.
 bool PrecedesItemDate(std::u32string_view folded, const NumberMatch& number) {
   if (number.unit_class != UnitClass::kNone || number.approximate || number.scale_word ||
       static_cast<size_t>(number.end) + 1 >= folded.size() || folded[number.end] != U'、' ||
@@ -1757,12 +1755,11 @@ void MergeBulletLists(ExtractScratch* scratch) {
     auto first = items.begin() + static_cast<std::ptrdiff_t>(list.first_item);
     bool bullets = &items == &scratch->bullet_items;
     bool goes_on = false;
-    if (bullets && last_numbered && first->style != kChineseNumeralStyle &&
-        first->style != U'*') {
+    if (bullets && last_numbered && first->style != kChineseNumeralStyle && first->style != U'*') {
       const ListItem& last = scratch->merged_items.back();
       int32_t line_end = LineEnd(folded, last.content, first->begin);
-      goes_on = !last.nested && line_end < first->begin &&
-                ContinuesList(folded, line_end, first->begin);
+      goes_on =
+          !last.nested && line_end < first->begin && ContinuesList(folded, line_end, first->begin);
     }
     last_numbered = !bullets;
     if (goes_on) {
@@ -1850,8 +1847,8 @@ constexpr std::u32string_view kStopWords[] = {U"欠", U"退款", U"报价", U"�
 // 今日共签约：). The heading's other triggers may stand on either side of the trigger, joined by
 // 及, 和 or 与 (今日拜访及签约：).
 constexpr std::u32string_view kHeadingTimeWords[] = {
-    U"今日", U"今天", U"本周", U"本月", U"本日", U"当日", U"昨日", U"昨天", U"上周", U"已",
-    U"新签", U"新",   U"完成", U"实际", U"共",   U"及",   U"和",   U"与"};
+    U"今日", U"今天", U"本周", U"本月", U"本日", U"当日", U"昨日", U"昨天", U"上周",
+    U"已",   U"新签", U"新",   U"完成", U"实际", U"共",   U"及",   U"和",   U"与"};
 
 // Words that may stand after a heading's trigger: plain report words (本周回款情况：,
 // 回款明细如下：, 签约客户：). A target, a problem or a follow-up (签约任务, 订单问题, 订单跟进)
@@ -2207,8 +2204,8 @@ bool IsBareItemAmount(std::u32string_view folded, const ListItem& item, const Nu
   constexpr int32_t kMinDigits = 5;
   constexpr int32_t kMaxDigits = 8;
   int32_t digits = match.end - match.begin;
-  if (match.unit_class != UnitClass::kNone || match.scaled || match.approximate ||
-      match.hedged || digits < kMinDigits || digits > kMaxDigits || folded[match.begin] == U'0') {
+  if (match.unit_class != UnitClass::kNone || match.scaled || match.approximate || match.hedged ||
+      digits < kMinDigits || digits > kMaxDigits || folded[match.begin] == U'0') {
     return false;
   }
   for (int32_t at = match.begin; at < match.end; ++at) {

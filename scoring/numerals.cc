@@ -1388,7 +1388,8 @@ bool NumberReader::ReadListedRangeEnd(Core* core, bool* range) const {
   // and 2、14点 at the start of a line are items, not the days 1 to 30 or the hours 2 to 14.
   // The bounds match StartsDayOrTime in extract.cc, which drops such a number outside a list.
   char32_t after_upper = At(upper.end);
-  bool day = (after_upper == U'号' || after_upper == U'日') && upper.value.low <= Decimal::FromInt(31);
+  bool day =
+      (after_upper == U'号' || after_upper == U'日') && upper.value.low <= Decimal::FromInt(31);
   bool hour = (after_upper == U'点' || (after_upper == U':' && IsAsciiDigit(At(upper.end + 1)) &&
                                         IsAsciiDigit(At(upper.end + 2)))) &&
               upper.value.low <= Decimal::FromInt(24);

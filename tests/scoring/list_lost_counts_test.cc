@@ -14,11 +14,16 @@ namespace {
 
 // The rules of config/sales.toml.
 const Extractor& Sales() {
-  static const Extractor kExtractor = std::move(
-      Extractor::Create(
-          {{"deals", "sales", "签约|签单|成交|订单|回款", QuantityKind::kAmount, {}, 8},
-           {"visits", "visits", "拜访|走访|上门", QuantityKind::kCount, {"家", "位", "个", "次"}, 8}})
-          .value());
+  static const Extractor kExtractor =
+      std::move(Extractor::Create(
+                    {{"deals", "sales", "签约|签单|成交|订单|回款", QuantityKind::kAmount, {}, 8},
+                     {"visits",
+                      "visits",
+                      "拜访|走访|上门",
+                      QuantityKind::kCount,
+                      {"家", "位", "个", "次"},
+                      8}})
+                    .value());
   return kExtractor;
 }
 
@@ -122,12 +127,12 @@ TEST_CASE("Item day near misses", "[extract]") {
 }
 
 TEST_CASE("Item starts with its amount", "[extract]") {
-  CheckReadings({{"今日回款：|1、5万 华为|2、3万 小米", kBoth},
-                 {"今日回款：|1、5万元 华为|2、3万元 小米", kBoth},
-                 {"今日回款：|1、5万元，华为|2、3万元，小米", kBoth},
-                 {"今日回款|1、5万 华为|2、3万 小米", kBoth},
-                 {"明日计划：|1、5万元回款华为|2、拜访中兴2家",
-                  "deals=50000 planned; visits=2 planned; "}});
+  CheckReadings(
+      {{"今日回款：|1、5万 华为|2、3万 小米", kBoth},
+       {"今日回款：|1、5万元 华为|2、3万元 小米", kBoth},
+       {"今日回款：|1、5万元，华为|2、3万元，小米", kBoth},
+       {"今日回款|1、5万 华为|2、3万 小米", kBoth},
+       {"明日计划：|1、5万元回款华为|2、拜访中兴2家", "deals=50000 planned; visits=2 planned; "}});
 }
 
 TEST_CASE("Item amount near misses", "[extract]") {
@@ -157,27 +162,28 @@ TEST_CASE("Separator line inside a list", "[extract]") {
 }
 
 TEST_CASE("Bullet after numbered items", "[extract]") {
-  CheckReadings({{"一、今日签约|1、华为 5万|2、小米 3万|- 中兴 2万",
-                  "deals=50000; deals=30000; deals=20000; "},
-                 {"今日签约：|1、华为5万|- 小米3万|- 中兴2万",
-                  "deals=50000; deals=30000; deals=20000; "},
-                 {"今日签约|- 华为5万", "deals=50000; "},
-                 // A blank line between them ends the numbered list, and a lone bullet away
-                 // from a heading stays text.
-                 {"今日签约：|1、华为5万|2、小米3万||- 中兴2万", kBoth},
-                 // A * after the items marks a footnote.
-                 {"今日签约：|1、华为5万|2、小米3万|*注：小米3万为框架协议", kBoth},
-                 // A section numeral after the items starts no item of theirs.
-                 {"今日签约：|1、华为5万|2、小米3万|一、中兴2万", kBoth}});
+  CheckReadings(
+      {{"一、今日签约|1、华为 5万|2、小米 3万|- 中兴 2万",
+        "deals=50000; deals=30000; deals=20000; "},
+       {"今日签约：|1、华为5万|- 小米3万|- 中兴2万", "deals=50000; deals=30000; deals=20000; "},
+       {"今日签约|- 华为5万", "deals=50000; "},
+       // A blank line between them ends the numbered list, and a lone bullet away
+       // from a heading stays text.
+       {"今日签约：|1、华为5万|2、小米3万||- 中兴2万", kBoth},
+       // A * after the items marks a footnote.
+       {"今日签约：|1、华为5万|2、小米3万|*注：小米3万为框架协议", kBoth},
+       // A section numeral after the items starts no item of theirs.
+       {"今日签约：|1、华为5万|2、小米3万|一、中兴2万", kBoth}});
 }
 
 TEST_CASE("Dot bullets in one line", "[extract]") {
-  CheckReadings({{"今日签约：|·华为5万·小米3万", kBoth},
-                 {"今日签约：|• 华为5万 • 小米3万", kBoth},
-                 {"今日签约：|·华为5万·小米3万|·中兴2万", "deals=50000; deals=30000; deals=20000; "},
-                 // A dash inside the line is no bullet, and a topic heading counts nothing.
-                 {"今日签约：|- 华为5万 - 小米3万", "deals=50000; "},
-                 {"签约进展：|·华为5万·小米3万", ""}});
+  CheckReadings(
+      {{"今日签约：|·华为5万·小米3万", kBoth},
+       {"今日签约：|• 华为5万 • 小米3万", kBoth},
+       {"今日签约：|·华为5万·小米3万|·中兴2万", "deals=50000; deals=30000; deals=20000; "},
+       // A dash inside the line is no bullet, and a topic heading counts nothing.
+       {"今日签约：|- 华为5万 - 小米3万", "deals=50000; "},
+       {"签约进展：|·华为5万·小米3万", ""}});
 }
 
 TEST_CASE("Bare amounts in items", "[extract]") {
