@@ -919,11 +919,58 @@ bool StartsDayOrTime(std::u32string_view folded, int32_t begin) {
   return day || hour;
 }
 
+// Whether a month and a day joined by . - or / start at folded[begin] (11.30, 11-30, 11/30),
+// with no digit, point, scale or money unit after them. ScanNumbers keeps such a date apart
+// from an item number before it.
+bool StartsMonthDay(std::u32string_view folded, int32_t begin) {
+  auto size = static_cast<int32_t>(folded.size());
+  auto read_part = [&](int32_t* at) {
+    int value = 0;
+    int32_t part_begin = *at;
+    while (*at < size && *at - part_begin < 2 && folded[*at] >= U'0' && folded[*at] <= U'9') {
+      value = value * 10 + static_cast<int>(folded[*at] - U'0');
+      ++*at;
+    }
+    return *at > part_begin ? value : 0;
+  };
+  int32_t at = begin;
+  int month = read_part(&at);
+  if (month < 1 || month > 12 || at >= size ||
+      (folded[at] != U'.' && folded[at] != U'-' && folded[at] != U'/')) {
+    return false;
+  }
+  ++at;
+  int day = read_part(&at);
+  constexpr std::u32string_view kAfterAmount = U"0123456789.万千百亿元块wWkK%";
+  return day >= 1 && day <= 31 &&
+         (at >= size || kAfterAmount.find(folded[at]) == std::u32string_view::npos);
+}
+
+// Whether an amount with a scale or a money unit starts at folded[begin]: ASCII digits with an
+// optional decimal part and then 万, 千 or 元 (5万, 1.5万, 30000元).
+bool StartsScaledAmount(std::u32string_view folded, int32_t begin) {
+  auto size = static_cast<int32_t>(folded.size());
+  auto is_digit = [&](int32_t at) { return at < size && folded[at] >= U'0' && folded[at] <= U'9'; };
+  int32_t at = begin;
+  while (is_digit(at)) {
+    ++at;
+  }
+  if (at > begin && at + 1 < size && folded[at] == U'.' && is_digit(at + 1)) {
+    at += 2;
+    while (is_digit(at)) {
+      ++at;
+    }
+  }
+  return at > begin && at < size &&
+         (folded[at] == U'万' || folded[at] == U'千' || folded[at] == U'元');
+}
+
 // Returns where an item's text starts after the marker sign at folded[sign]: past the sign and
 // any spaces. Returns -1 when the text ends there or a digit follows, because then the number
 // before the sign is a value (今日回款：50000.) or part of a list of numbers (1、2、3家). A
 // date, a day or a time may follow, because it starts an item's text as often as a name
-// (1、2026-11-03 华为2万元, 2、11月30日小米3万元, 2、30号小米3万元, 1、10:30华为签约2万).
+// (1、2026-11-03 华为2万元, 2、11月30日小米3万元, 2、30号小米3万元, 1、10:30华为签约2万). So may
+// an amount with a scale or a money unit (1、5万 华为, 1、5万元，华为).
 int32_t ItemContentAfter(std::u32string_view folded, int32_t sign) {
   auto size = static_cast<int32_t>(folded.size());
   int32_t content = sign + 1;
@@ -935,7 +982,8 @@ int32_t ItemContentAfter(std::u32string_view folded, int32_t sign) {
   }
   if (folded[content] >= U'0' && folded[content] <= U'9' &&
       !ReadDateAt(folded, content).has_value() && !StartsMonth(folded, content) &&
-      !StartsDayOrTime(folded, content)) {
+      !StartsDayOrTime(folded, content) && !StartsMonthDay(folded, content) &&
+      !StartsScaledAmount(folded, content)) {
     return -1;
   }
   return content;
@@ -1095,22 +1143,27 @@ int32_t LineEnd(std::u32string_view folded, int32_t from, int32_t limit) {
 }
 
 // Whether folded[from, to) contains only spaces, tabs and at most one line break, so that the
-// item that starts at to continues the list of the item that ends at from. A blank line or a
-// line of other text between them ends the list.
+// item that starts at to continues the list of the item that ends at from. A line of only - is
+// a separator and counts as no line (1、华为5万 over - over 2、小米3万). A blank line or a line
+// of other text between them ends the list.
 bool ContinuesList(std::u32string_view folded, int32_t from, int32_t to) {
   int line_breaks = 0;
+  bool separator = false;  // whether the current line contains a - after a line break
   for (int32_t i = from; i < to; ++i) {
     char32_t cp = folded[i];
     if (cp == U'\r' && i + 1 < to && folded[i + 1] == U'\n') {
       continue;  // \r\n is one line break
     }
     if (cp == U'\n' || cp == U'\r') {
-      ++line_breaks;
+      line_breaks += separator ? 0 : 1;
+      separator = false;
+    } else if (cp == U'-' && line_breaks > 0) {
+      separator = true;
     } else if (cp != U' ' && cp != U'\t') {
       return false;
     }
   }
-  return line_breaks <= 1;
+  return line_breaks <= 1 && !separator;
 }
 
 // The maximum length in code points of a title line without a colon above a list (明天计划,
@@ -1146,16 +1199,28 @@ int32_t PlanTitleBegin(std::u32string_view folded, int32_t last, int32_t item) {
   return begin;
 }
 
+// Whether folded[at] is 单 or 笔, the measure words of a count of deals (今日签约2单).
+bool IsDealMeasure(std::u32string_view folded, int32_t at) {
+  return at >= 0 && static_cast<size_t>(at) < folded.size() &&
+         (folded[at] == U'单' || folded[at] == U'笔');
+}
+
 // Returns the first code point of the line that ends at last when TitleLineBegin accepts that
-// line and the line has no ASCII digit, or -1. The item at item must start the next line, with
-// no blank line between.
+// line and the line has no ASCII digit other than a count of deals (今日签约2单), or -1. The item
+// at item must start the next line, with no blank line between.
 int32_t DigitlessTitleBegin(std::u32string_view folded, int32_t last, int32_t item) {
   int32_t begin = TitleLineBegin(folded, last, item);
   if (begin < 0 || !ContinuesList(folded, last + 1, item)) {
     return -1;
   }
   for (int32_t at = begin; at <= last; ++at) {
-    if (folded[at] >= U'0' && folded[at] <= U'9') {
+    if (folded[at] < U'0' || folded[at] > U'9') {
+      continue;
+    }
+    while (at <= last && folded[at] >= U'0' && folded[at] <= U'9') {
+      ++at;
+    }
+    if (at > last || !IsDealMeasure(folded, at)) {
       return -1;
     }
   }
@@ -1396,19 +1461,22 @@ void FindNumberedLists(const FoldBuffer& text, const std::vector<NumberMatch>& n
   DropUnkeptList(folded, items, lists);
 }
 
-// Whether number is a bare number where an item may start that 、 and a higher month follow
-// (2、11月30日). ScanNumbers reads only such a number apart from the month, which it would
-// otherwise take for the months 2 to 11, so it counts nothing unless it numbers an item.
-bool PrecedesMonth(std::u32string_view folded, const NumberMatch& number) {
+// Whether number is a bare number where an item may start that 、 and a higher month (2、11月30日),
+// a day or time of day (1、30号, 2、14点, 2、14:00) or a month and day (1、11.30) follow.
+// ScanNumbers reads only such a number apart from the date, which it would otherwise take for a
+// range that ends in the date, so it counts nothing unless it numbers an item.
+bool PrecedesItemDate(std::u32string_view folded, const NumberMatch& number) {
   if (number.unit_class != UnitClass::kNone || number.approximate || number.scale_word ||
-      static_cast<size_t>(number.end) + 1 >= folded.size() || folded[number.end] != U'、') {
+      static_cast<size_t>(number.end) + 1 >= folded.size() || folded[number.end] != U'、' ||
+      !MayStartItem(folded, number.begin)) {
     return false;
   }
   int month = MonthNumberAt(folded, number.end + 1);
-  return month > 0 && number.low < Decimal::FromInt(month) && MayStartItem(folded, number.begin);
+  return (month > 0 && number.low < Decimal::FromInt(month)) ||
+         StartsDayOrTime(folded, number.end + 1) || StartsMonthDay(folded, number.end + 1);
 }
 
-// Removes the item numbers of items from *numbers, and every number that PrecedesMonth
+// Removes the item numbers of items from *numbers, and every number that PrecedesItemDate
 // accepts. An item number that ScanNumbers read into a range (1、3家) leaves the number after
 // the 、, read again on its own.
 void RemoveListItems(const FoldBuffer& text, const UnitTable& units, const ScanOptions& options,
@@ -1423,7 +1491,7 @@ void RemoveListItems(const FoldBuffer& text, const UnitTable& units, const ScanO
       ++next_item;
     }
     bool is_item = next_item < items.size() && items[next_item].number == static_cast<int>(i);
-    if (!is_item && PrecedesMonth(folded, number)) {
+    if (!is_item && PrecedesItemDate(folded, number)) {
       continue;
     }
     if (is_item) {
@@ -1542,13 +1610,33 @@ std::optional<ListItem> ReadBulletItem(std::u32string_view folded, int32_t at) {
   return item;
 }
 
+// Whether the item at folded[begin] starts the line right after an item of numbered_items, the
+// items of the numbered lists in text order, so that it goes on with that item's list
+// (1、华为5万 and 2、小米3万 over - 中兴2万). A * there marks a footnote (*注：...), no item.
+bool FollowsNumberedItem(std::u32string_view folded, const std::vector<ListItem>& numbered_items,
+                         int32_t begin) {
+  if (folded[begin] == U'*') {
+    return false;
+  }
+  auto after = std::lower_bound(
+      numbered_items.begin(), numbered_items.end(), begin,
+      [](const ListItem& item, int32_t position) { return item.begin < position; });
+  if (after == numbered_items.begin()) {
+    return false;
+  }
+  const ListItem& last = *std::prev(after);
+  int32_t line_end = LineEnd(folded, last.content, begin);
+  return !last.nested && line_end < begin && ContinuesList(folded, line_end, begin);
+}
+
 // Finds the bullet lists of the text: items on consecutive lines that start with the same
 // bullet mark (- 华为5万 and - 小米3万), or with Chinese numerals that count up from 一. A
 // symbol bullet list of one item is kept only right under a colon or a plan title, as a lone
-// numbered item is, and a lone 一、 never, because it more often numbers a section
-// (一、签约情况). Appends the lists to *bullet_lists and their items, numbered from 1, to
-// *bullet_items.
+// numbered item is, or on the line after an item of numbered_items, the numbered lists' items.
+// A lone 一、 is never kept, because it more often numbers a section (一、签约情况). Appends the
+// lists to *bullet_lists and their items, numbered from 1, to *bullet_items.
 void FindBulletLists(std::u32string_view folded, const std::vector<int32_t>& marked,
+                     const std::vector<ListItem>& numbered_items,
                      std::vector<ListItem>* bullet_items, std::vector<NumberedList>* bullet_lists) {
   bullet_items->clear();
   bullet_lists->clear();
@@ -1560,9 +1648,32 @@ void FindBulletLists(std::u32string_view folded, const std::vector<int32_t>& mar
     const ListItem& first = (*bullet_items)[last.first_item];
     bool lone = last.item_count == 1;
     if (lone && (first.style == kChineseNumeralStyle ||
-                 !StartsLineUnderHeading(folded, first.begin))) {
+                 (!StartsLineUnderHeading(folded, first.begin) &&
+                  !FollowsNumberedItem(folded, numbered_items, first.begin)))) {
       bullet_items->resize(last.first_item);
       bullet_lists->pop_back();
+    }
+  };
+  auto size = static_cast<int32_t>(folded.size());
+  // A dot bullet (· • ●) may stand again inside the line of the last item, where it starts the
+  // next item (·华为5万·小米3万). A - or * there is more often a dash or a sign.
+  auto add_items_in_line = [&]() {
+    char32_t style = bullet_items->back().style;
+    if (style != 0x00B7 && style != 0x2022 && style != 0x25CF) {
+      return;
+    }
+    int32_t line_end = LineEnd(folded, bullet_items->back().content, size);
+    for (int32_t at = bullet_items->back().content; at < line_end; ++at) {
+      if (folded[at] != style) {
+        continue;
+      }
+      std::optional<ListItem> item = ReadBulletItem(folded, at);
+      if (!item || item->content >= line_end) {
+        continue;
+      }
+      item->value = bullet_items->back().value + 1;
+      bullet_items->push_back(*item);
+      ++bullet_lists->back().item_count;
     }
   };
   bool open = false;
@@ -1580,6 +1691,7 @@ void FindBulletLists(std::u32string_view folded, const std::vector<int32_t>& mar
         item->value = last.value + 1;
         bullet_items->push_back(*item);
         ++bullet_lists->back().item_count;
+        add_items_in_line();
         return;
       }
     }
@@ -1588,10 +1700,10 @@ void FindBulletLists(std::u32string_view folded, const std::vector<int32_t>& mar
       close_list();
       bullet_lists->push_back(NumberedList{bullet_items->size(), 1});
       bullet_items->push_back(*item);
+      add_items_in_line();
     }
   };
   read_line(0);
-  auto size = static_cast<int32_t>(folded.size());
   for (int32_t position : marked) {
     bool crlf = folded[position] == U'\r' && position + 1 < size && folded[position + 1] == U'\n';
     if (!crlf && (folded[position] == U'\n' || folded[position] == U'\r')) {
@@ -1633,15 +1745,32 @@ void RemoveBulletNumbers(const std::vector<ListItem>& bullet_items, std::vector<
 
 // Merges the bullet lists of scratch into scratch->lists and scratch->items, in the order of
 // their first items in the text. The items of each list stay together, and the numbered items
-// keep the order of their numbers.
+// keep the order of their numbers. A bullet list that starts on the line after the last item of
+// a numbered list goes on with that list (1、华为5万 and 2、小米3万 over - 中兴2万), so the
+// numbered list's heading counts it too.
 void MergeBulletLists(ExtractScratch* scratch) {
+  std::u32string_view folded = View(scratch->buffer.folded);
   scratch->merged_items.clear();
   scratch->merged_lists.clear();
   size_t numbered = 0;
   size_t bullet = 0;
-  auto append = [scratch](const std::vector<ListItem>& items, const NumberedList& list) {
-    scratch->merged_lists.push_back(NumberedList{scratch->merged_items.size(), list.item_count});
+  bool last_numbered = false;  // whether the last merged list is a numbered list
+  auto append = [&](const std::vector<ListItem>& items, const NumberedList& list) {
     auto first = items.begin() + static_cast<std::ptrdiff_t>(list.first_item);
+    bool bullets = &items == &scratch->bullet_items;
+    bool goes_on = false;
+    if (bullets && last_numbered && first->style != kChineseNumeralStyle && first->style != U'*') {
+      const ListItem& last = scratch->merged_items.back();
+      int32_t line_end = LineEnd(folded, last.content, first->begin);
+      goes_on =
+          !last.nested && line_end < first->begin && ContinuesList(folded, line_end, first->begin);
+    }
+    last_numbered = !bullets;
+    if (goes_on) {
+      scratch->merged_lists.back().item_count += list.item_count;
+    } else {
+      scratch->merged_lists.push_back(NumberedList{scratch->merged_items.size(), list.item_count});
+    }
     scratch->merged_items.insert(scratch->merged_items.end(), first,
                                  first + static_cast<std::ptrdiff_t>(list.item_count));
   };
@@ -1684,7 +1813,8 @@ __attribute__((noinline)) void RemoveNumberedLists(const UnitTable& units,
   }
   FindNumberedLists(scratch->buffer, scratch->numbers, &scratch->items, &scratch->lists);
   if (may_have_bullets) {
-    FindBulletLists(folded, scratch->marked, &scratch->bullet_items, &scratch->bullet_lists);
+    FindBulletLists(folded, scratch->marked, scratch->items, &scratch->bullet_items,
+                    &scratch->bullet_lists);
     if (!scratch->bullet_lists.empty()) {
       RemoveBulletNumbers(scratch->bullet_items, &scratch->items, &scratch->numbers);
       MergeBulletLists(scratch);
@@ -1731,11 +1861,13 @@ constexpr std::u32string_view kAdditionWords[] = {U"另外", U"另", U"还", U"�
 
 // Words that may come before a heading's trigger in a heading whose cues mark the work done:
 // the day, week or month of the report (今日签约：), or the day or week before it, which a
-// report written the next day or on Monday covers (昨日签约：, 上周回款：). The heading's other
-// triggers may stand on either side of it, joined by 及, 和 or 与 (今日拜访及签约：).
-constexpr std::u32string_view kHeadingTimeWords[] = {U"今日", U"今天", U"本周", U"本月",
-                                                     U"本日", U"当日", U"昨日", U"昨天",
-                                                     U"上周", U"及",   U"和",   U"与"};
+// report written the next day or on Monday covers (昨日签约：, 上周回款：). Words that state the
+// work as done or new may stand with them in any order (已签约：, 今日新签订单, 今日实际回款：,
+// 今日共签约：). The heading's other triggers may stand on either side of the trigger, joined by
+// 及, 和 or 与 (今日拜访及签约：).
+constexpr std::u32string_view kHeadingTimeWords[] = {
+    U"今日", U"今天", U"本周", U"本月", U"本日", U"当日", U"昨日", U"昨天", U"上周",
+    U"已",   U"新签", U"新",   U"完成", U"实际", U"共",   U"及",   U"和",   U"与"};
 
 // Words that may stand after a heading's trigger: plain report words (本周回款情况：,
 // 回款明细如下：, 签约客户：). A target, a problem or a follow-up (签约任务, 订单问题, 订单跟进)
@@ -2093,7 +2225,7 @@ bool HasHeadingForm(std::u32string_view folded, const ListHeading& heading, cons
 // Returns the first code point of the line that ends at last when that line may head the list
 // whose first item is at item without a colon (今日签约, 一、签约情况, 【今日回款】), or -1. Such
 // a line passes DigitlessTitleBegin and contains no number in words either (今日签约三家), other
-// than a section number at its start (一、).
+// than a section number at its start (一、) and a count of deals (今日签约2单, 今日签约两单).
 int32_t DoneTitleBegin(const ExtractScratch& scratch, int32_t last, int32_t item) {
   std::u32string_view folded = View(scratch.buffer.folded);
   int32_t begin = DigitlessTitleBegin(folded, last, item);
@@ -2106,7 +2238,8 @@ int32_t DoneTitleBegin(const ExtractScratch& scratch, int32_t last, int32_t item
   for (; number != scratch.numbers.end() && number->begin <= last; ++number) {
     bool section_number =
         number->begin == begin && number->end <= last && folded[number->end] == U'、';
-    if (!section_number) {
+    bool deal_count = IsDealMeasure(folded, number->end - 1) || IsDealMeasure(folded, number->end);
+    if (!section_number && !deal_count) {
       return -1;
     }
   }
@@ -2141,7 +2274,14 @@ int32_t PreviousListEnd(const ExtractScratch& scratch, size_t list, int32_t colo
 bool FollowsItemName(std::u32string_view folded, const ListItem& item, const NumberMatch& match,
                      int32_t end) {
   auto is_digit = [](char32_t cp) { return cp >= U'0' && cp <= U'9'; };
-  for (int32_t at = item.content; at < match.begin; ++at) {
+  // A time or date that starts the item (9:30 华为1家, 11.30 华为) is no part of its name.
+  int32_t name_begin = item.content;
+  while (name_begin < match.begin &&
+         (is_digit(folded[name_begin]) ||
+          std::u32string_view(U":./-").find(folded[name_begin]) != std::u32string_view::npos)) {
+    ++name_begin;
+  }
+  for (int32_t at = name_begin; at < match.begin; ++at) {
     char32_t cp = folded[at];
     if (!IsWordCodePoint(cp) && !is_digit(cp) && cp != U' ' && cp != U'\t') {
       return false;
@@ -2153,6 +2293,33 @@ bool FollowsItemName(std::u32string_view folded, const ListItem& item, const Num
     }
   }
   return true;
+}
+
+// Whether match, a bare number in the item that starts at item and ends at end, is the item's
+// amount although it has no unit or scale (1、华为 50000). It must be a whole number of 5 to 8
+// digits that follows the item's name and ends its clause (FollowsItemName). Shorter numbers
+// are left out, because rooms, extensions and years (1203, 8001, 2026) take those forms. Nor
+// does a number right after a letter or a word for a place count (A座12030). A phone number is
+// an identifier and never reaches this test.
+bool IsBareItemAmount(std::u32string_view folded, const ListItem& item, const NumberMatch& match,
+                      int32_t end) {
+  constexpr std::u32string_view kPlaceWords = U"座楼层室房栋号区";
+  constexpr int32_t kMinDigits = 5;
+  constexpr int32_t kMaxDigits = 8;
+  int32_t digits = match.end - match.begin;
+  if (match.unit_class != UnitClass::kNone || match.scaled || match.approximate || match.hedged ||
+      digits < kMinDigits || digits > kMaxDigits || folded[match.begin] == U'0') {
+    return false;
+  }
+  for (int32_t at = match.begin; at < match.end; ++at) {
+    if (folded[at] < U'0' || folded[at] > U'9') {
+      return false;
+    }
+  }
+  char32_t before = match.begin > 0 ? folded[match.begin - 1] : 0;
+  bool after_place = (before >= U'A' && before <= U'Z') || (before >= U'a' && before <= U'z') ||
+                     kPlaceWords.find(before) != std::u32string_view::npos;
+  return !after_place && FollowsItemName(folded, item, match, end);
 }
 
 // Whether the money at number in folded[begin, end), one clause, is another party's rather than
@@ -3889,12 +4056,17 @@ bool Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& i
     // As across a comma, only a number with a unit word or mark of the rule's kind binds, or
     // for amounts one with a scale (华为5万). A bare number may be a date, a room or an
     // extension.
+    // A whole number of 5 or more digits after the item's name is taken as an amount too
+    // (1、华为 50000), because many logs leave out 元 (IsBareItemAmount).
+    bool bare_amount = match.unit_class == UnitClass::kNone && !match.scaled &&
+                       IsBareItemAmount(folded, item, match, end);
     int best = -1;
     int best_fit = -1;
     for (size_t t = first_trigger; t < scratch->triggers.size(); ++t) {
       int rule = scratch->triggers[t].rule;
-      bool has_unit = match.unit_class != UnitClass::kNone ||
-                      (match.scaled && rules[rule].kind == QuantityKind::kAmount);
+      bool amount_rule = rules[rule].kind == QuantityKind::kAmount;
+      bool has_unit = match.unit_class != UnitClass::kNone || (match.scaled && amount_rule) ||
+                      (bare_amount && amount_rule);
       int fit = has_unit ? Fit(rule, match) : -1;
       if (fit >= 0 && fit >= best_fit) {
         best = static_cast<int>(t);

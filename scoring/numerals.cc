@@ -443,6 +443,9 @@ class NumberReader {
   // Whether the ASCII digits that end before sign may number a list item: they start the text
   // or follow a space, a tab, a colon or a clause break.
   bool StartsItem(int32_t sign) const;
+  // Whether a month and a day joined by . - or / start at i (11.30, 11-30, 11/30), with no digit,
+  // point, scale or money unit after them.
+  bool StartsMonthDay(int32_t i) const;
   bool ReadScaledRangeEnd(Core* core, bool chinese, bool* range) const;
   bool MarkUnreadableRange(const Core& upper, Core* core, bool* range) const;
   Prefix ReadPrefix(int32_t begin) const;
@@ -1381,11 +1384,63 @@ bool NumberReader::ReadListedRangeEnd(Core* core, bool* range) const {
       StartsItem(core->end)) {
     return true;
   }
+  // Likewise a day of the month or an hour after an item number stays apart from it. So 1、30号
+  // and 2、14点 at the start of a line are items, not the days 1 to 30 or the hours 2 to 14.
+  // The bounds match StartsDayOrTime in extract.cc, which drops such a number outside a list.
+  char32_t after_upper = At(upper.end);
+  bool day =
+      (after_upper == U'号' || after_upper == U'日') && upper.value.low <= Decimal::FromInt(31);
+  bool hour = (after_upper == U'点' || (after_upper == U':' && IsAsciiDigit(At(upper.end + 1)) &&
+                                        IsAsciiDigit(At(upper.end + 2)))) &&
+              upper.value.low <= Decimal::FromInt(24);
+  if ((day || hour) && upper.end - upper_begin <= 2 && IsAsciiDigit(At(upper_begin)) &&
+      StartsItem(core->end)) {
+    return true;
+  }
+  // So does a month and day at the start of a line (1、11.30 华为5万), which would otherwise make
+  // the range 1 to 11.3. Elsewhere (回款 1、11.30到账) the range stays and counts nothing.
+  int32_t item_begin = core->end;
+  while (IsAsciiDigit(At(item_begin - 1))) {
+    --item_begin;
+  }
+  int32_t line_start = item_begin;
+  while (At(line_start - 1) == U' ' || At(line_start - 1) == U'\t') {
+    --line_start;
+  }
+  bool starts_line = line_start == 0 || At(line_start - 1) == U'\n' || At(line_start - 1) == U'\r';
+  if (starts_line && StartsMonthDay(upper_begin) && StartsItem(core->end)) {
+    return true;
+  }
   core->value = Range{core->value.low, upper.value.high};
   core->approximate = true;
   core->end = upper.end;
   *range = true;
   return true;
+}
+
+bool NumberReader::StartsMonthDay(int32_t i) const {
+  auto read_part = [&](int32_t* at) {
+    int value = 0;
+    int32_t begin = *at;
+    while (IsAsciiDigit(At(*at)) && *at - begin < 2) {
+      value = value * 10 + static_cast<int>(At(*at) - U'0');
+      ++*at;
+    }
+    return *at > begin ? value : 0;
+  };
+  int32_t at = i;
+  int month = read_part(&at);
+  char32_t separator = At(at);
+  if (month < 1 || month > 12 || (separator != U'.' && separator != U'-' && separator != U'/')) {
+    return false;
+  }
+  ++at;
+  int day = read_part(&at);
+  if (day < 1 || day > 31) {
+    return false;
+  }
+  constexpr std::u32string_view kAfterAmount = U"0123456789.万千百亿元块wWkK%";
+  return kAfterAmount.find(At(at)) == std::u32string_view::npos;
 }
 
 bool NumberReader::StartsItem(int32_t sign) const {

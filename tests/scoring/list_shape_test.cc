@@ -143,11 +143,11 @@ TEST_CASE("Items that start with a day or time", "[extract]") {
                  {"今日签约：|1、10:30华为签约2万|2、小米3万", "deals=20000; deals=30000; "},
                  {"今日拜访：|1、9点拜访华为2家|2、14点拜访小米1家", "visits=2; visits=1; "},
                  {"今日签约：|1、上午10点华为5万|2、下午3点小米3万", "deals=50000; deals=30000; "},
-                 // The number reader takes 1、30号 for a date, and the item 2 after it still
-                 // makes it item 1.
+                 // An item 1 that starts with a day skips numbers as any item 1 does.
                  {"今日签约：|1、30号华为5万|2、小米3万", "deals=50000; deals=30000; "},
                  {"今日签约：\r\n1、30号华为5万\r\n2、10:30小米3万", "deals=50000; deals=30000; "},
-                 {"今日签约：|1、30号华为5万|3、小米3万", ""},
+                 {"今日签约：|1、30号华为5万|3、小米3万", "deals=50000; deals=30000; "},
+                 {"今日签约：|1、30号华为5万|9、小米3万", "deals=50000; "},
                  // After a space, 1、2家 stays a range.
                  {"今天拜访1、2家客户", "visits=1.5; "}});
 }
