@@ -43,8 +43,10 @@ struct Quantity {
   Decimal Value() const;
 };
 
-// Whether a quantity reports work done, work planned, or work explicitly not done.
-enum class Aspect { kDone, kPlanned, kNegated };
+// Whether a quantity reports work done, work planned, work explicitly not done, or a topic
+// other than the writer's own work done: a number under a heading of problems, risks,
+// competitors, others' results, complaints, feedback or requests (存在问题：, 团队业绩：).
+enum class Aspect { kDone, kPlanned, kNegated, kOtherSection };
 
 // Text after NFKC folding, with the original code-point index of each folded code point.
 struct FoldedText {
