@@ -42,6 +42,11 @@ constexpr std::u32string_view kTitleEndWords[] = {
 constexpr std::u32string_view kDoneTimeWords[] = {U"今日", U"今天", U"昨日", U"昨天",
                                                   U"本周", U"上周", U"本月"};
 
+// First words of a line that reports the day's own work (今天签约5万). Such a line ends a plan
+// section even without a heading. 本周 and 本月 may start a line of a target (本月签约30万 under
+// 本月任务), so they are not among them.
+constexpr std::u32string_view kDoneDayWords[] = {U"今日", U"今天", U"昨日", U"昨天"};
+
 // Words in a list item of a deal that was lost, so its numbers are negated.
 constexpr std::u32string_view kLostDealWords[] = {U"丢单", U"失败", U"反悔", U"退单", U"黄了"};
 
@@ -107,6 +112,7 @@ struct LineHead {
   Kind kind = Kind::kText;
   Aspect aspect = Aspect::kDone;  // the section a heading opens, or a label's own aspect
   bool item = false;              // the line starts with an item number or a bullet
+  bool done_day = false;          // the text after the marks starts with a kDoneDayWords word
 };
 
 // Skips the marks that start a line: an item number (1、 2. 3) (4)), a bullet, a section number
@@ -184,6 +190,7 @@ LineHead ReadLineHead(std::u32string_view line) {
 
   // Only the first kMaxTitle code points after the marks may hold a heading's colon.
   std::u32string_view rest = line.substr(at);
+  head.done_day = StartsWithWord(rest, kDoneDayWords);
   size_t colon = rest.substr(0, kMaxTitle + 1).find(U':');
   if (colon != std::u32string_view::npos) {
     std::u32string_view title = TrimTitleEnd(rest.substr(0, colon));
@@ -258,6 +265,8 @@ void ApplySectionAspects(std::u32string_view folded, std::span<const int32_t> br
       section = Aspect::kDone;
     } else if (head.kind == LineHead::Kind::kHeading) {
       section = head.aspect;
+    } else if (head.done_day && section == Aspect::kPlanned) {
+      section = Aspect::kDone;
     }
     Aspect line_aspect = section;
     if (head.kind == LineHead::Kind::kLabel && head.aspect != Aspect::kDone) {

@@ -81,6 +81,9 @@ TEST_CASE("Plan section ends at done heading", "[extract]") {
        {"明日计划：|签约20万||拜访3家", "deals=200000 planned; visits=3; "},
        {"明日计划：|签约20万|今日工作：|拜访3家", "deals=200000 planned; visits=3; "},
        {"下周计划：|签约20万|【本周总结】|拜访3家", "deals=200000 planned; visits=3; "},
+       {"明日计划：|签约20万|今天签约5万", "deals=200000 planned; deals=50000; "},
+       {"本月任务：|本月签约30万", "deals=300000 planned; "},
+       {"存在问题：|今天华为签约5万卡在法务", "deals=50000 other; "},
        {"明日计划\r\n签约20万\r\n拜访3家", "deals=200000 planned; visits=3 planned; "}});
 }
 
