@@ -15,6 +15,7 @@
 #include <re2/set.h>
 
 #include "scoring/numerals.h"
+#include "scoring/sections.h"
 #include "scoring/short_bytes.h"
 #include "scoring/text.h"
 #include "scoring/utf8_count.h"
@@ -594,6 +595,8 @@ struct ExtractScratch {
   // colon of the first such heading.
   std::vector<CountedHeading> counted_rules;
   std::vector<int> item_rules;  // the rules that took a number in the current item
+  // The folded position of the number of each match, for ApplySectionAspects.
+  std::vector<int32_t> match_positions;
 };
 
 // Whether number, the first number of its clause, is an item marker that numbers a list rather
@@ -4490,6 +4493,8 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
     impl_->BindListItems(&scratch);
   }
   out->clear();
+  scratch.match_positions.clear();
+  bool has_done = false;
   size_t next_listed = 0;
   for (size_t i = 0; i < scratch.numbers.size(); ++i) {
     if (scratch.binding[i] < 0) {
@@ -4497,6 +4502,7 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
     }
     const Trigger* best = &scratch.triggers[scratch.binding[i]];
     const NumberMatch& number = scratch.numbers[i];
+    scratch.match_positions.push_back(number.begin);
     const ListedNumber* listed = nullptr;
     if (has_heading) {
       while (next_listed < scratch.listed.size() &&
@@ -4543,6 +4549,13 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
     }
     extraction.identifier = number.identifier;
     extraction.unreadable = number.unreadable;
+    has_done = has_done || extraction.aspect == Aspect::kDone;
+  }
+  // Headings and labels of plans and other topics apply to whole lines (下周计划： over 签约20万),
+  // which the clause cues do not reach. Only a done match can change, so a log without one
+  // skips the line walk.
+  if (has_done) {
+    ApplySectionAspects(folded, scratch.breaks, scratch.match_positions, *out);
   }
 
   // Numbers are unique, so ordering by span and then number position is total; std::sort

@@ -43,8 +43,10 @@ struct Quantity {
   Decimal Value() const;
 };
 
-// Whether a quantity reports work done, work planned, or work explicitly not done.
-enum class Aspect { kDone, kPlanned, kNegated };
+// Whether a quantity reports work done, work planned, work explicitly not done, or a topic
+// other than the writer's own work done: a number under a heading of problems, risks,
+// competitors, others' results, complaints, feedback or requests (存在问题：, 团队业绩：).
+enum class Aspect { kDone, kPlanned, kNegated, kOtherSection };
 
 // Text after NFKC folding, with the original code-point index of each folded code point.
 struct FoldedText {
@@ -198,6 +200,10 @@ class Extractor {
   // counts. It skips items with a total word such as 合计, 累计 or 总额, and numbers after 欠,
   // 退款, 报价 or 询价 in their clause. Cues in the heading apply to every number in the items,
   // and the span of a number the heading counts starts at its item number.
+  //
+  // Sections then change done matches by line (scoring/sections.h): lines under a plan heading
+  // (下周计划：) or after a plan label (明日：) are planned, lines under a heading of another topic
+  // (存在问题：) are kOtherSection, and list items of lost or stalled deals are negated or planned.
   std::vector<Extraction> Extract(std::string_view text) const;
 
   // Replaces the contents of *out with what Extract(text) returns. Reuses the capacity of

@@ -342,8 +342,8 @@ std::string ReportsToTable(const std::vector<ScoreReport>& reports) {
     if (int64_t uncounted = static_cast<int64_t>(report.ignored.size()) + report.ignored_omitted;
         uncounted > 0) {
       out += "  " + std::to_string(uncounted) +
-             " rule match(es) not counted (planned, negated, identifier, unreadable, or replaced "
-             "by a typed field); explain lists them\n";
+             " rule match(es) not counted (planned, negated, other_section, identifier, "
+             "unreadable, or replaced by a typed field); explain lists them\n";
     }
     AppendFlagLines(report, &out);
     out += "\n";

@@ -56,7 +56,8 @@ Decimal SaturatingAdd(Decimal a, Decimal b) {
 struct IgnoredItem {
   Span span;
   Decimal value;
-  // A string literal: "planned", "negated", "identifier", "unreadable" or "replaced".
+  // A string literal: "planned", "negated", "other_section", "identifier", "unreadable" or
+  // "replaced".
   std::string_view reason;
   PackedStrings<6> texts;   // report id, field key, rule, metric, quote, replaced_by
 };
@@ -463,7 +464,8 @@ void FillIgnoredItem(const NormalizedLog& log, const IgnoredExtraction& ignored,
                  : extraction.identifier                 ? "identifier"
                  : extraction.unreadable                 ? "unreadable"
                  : extraction.aspect == Aspect::kPlanned ? "planned"
-                                                         : "negated";
+                 : extraction.aspect == Aspect::kNegated ? "negated"
+                                                         : "other_section";
   // The field is found as Normalize found it: by key, else by the configured sort.
   int32_t sort = -1;
   int fields_with_key = 0;
@@ -1068,8 +1070,8 @@ void Engine::AggregateWithFlags(const NormalizedLog& log, size_t person_hash, ui
       continue;
     }
     ++cell.ignored_omitted;
-    // A full list keeps planned, negated, identifier and unreadable matches before replaced
-    // ones, which only repeat a value that counted through a typed field.
+    // A full list keeps planned, negated, other_section, identifier and unreadable matches before
+    // replaced ones, which only repeat a value that counted through a typed field.
     if (!replaces && cell.ignored_replaced > 0) {
       auto replaced = std::find_if(cell.ignored.begin() + cell.ignored_search_from,
                                    cell.ignored.end(),

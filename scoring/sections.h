@@ -1,0 +1,31 @@
+// Sections of a work log: headings and labels that mark the lines under or after them as
+// planned work or as a topic other than the writer's own work done (明日计划：, 存在问题：), and
+// list items that report a stalled or lost deal. Extractor applies them to its matches after
+// binding. Pure functions on folded text, safe to call from any thread.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "scoring/extract.h"
+
+namespace logbridge::scoring {
+
+// Changes the aspect of each done match by the section its number stands in:
+// - under a plan heading (下周计划：, 明日计划, 二、下周计划, 本月任务, 跟进事项) every line is
+//   planned until a blank line or the next heading of done work or of another topic;
+// - under a heading of another topic (存在问题：, 风险客户：, 竞品动态：, 团队业绩：, 客户投诉：,
+//   三、客户反馈, 需协调事项：) every line is kOtherSection until the same ends;
+// - a line that starts with a plan or topic label and a colon (明日：, 下周：, 计划：, 问题：) has
+//   that aspect to its end, and the lines after it keep the section they were in;
+// - a list item (1、, 1., (1), -) with a word of a lost deal (丢单, 失败, 反悔, 退单) is
+//   negated, and one with a word of a stalled deal (谈判中, 暂缓, 还在走流程) is planned.
+// Matches that are planned or negated already keep their aspect.
+// positions[k] is the folded position of the number of matches[k]. breaks contains every line
+// break of folded (\n and \r) and may contain other positions, which are skipped.
+// REQUIRES: positions and breaks in increasing order, positions.size() == matches.size().
+void ApplySectionAspects(std::u32string_view folded, std::span<const int32_t> breaks,
+                         std::span<const int32_t> positions, std::span<ExtractionMatch> matches);
+
+}  // namespace logbridge::scoring
