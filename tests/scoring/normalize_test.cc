@@ -300,6 +300,32 @@ TEST_CASE("Normalize reads sums and falling ranges", "[normalize]") {
   }
 }
 
+TEST_CASE("Example R&D rules count fixes only", "[normalize]") {
+  const Config& config = RndConfig();
+  int bugs = config.FindMetric("bugs");
+  REQUIRE(bugs >= 0);
+  LogRecord record;
+  record.report_id = "r1";
+  record.template_name = "研发日报";
+  record.creator_id = "lisi";
+  record.create_time = EpochMs(1793000000000);
+  auto bugs_in = [&](const char* work) {
+    record.contents = {{"任务内容", 0, "1", work}};
+    NormalizedLog log = Normalize(config, record);
+    Decimal total;
+    for (const MetricValue& value : log.values) {
+      if (value.metric == bugs) {
+        total = total + value.value;
+      }
+    }
+    return total;
+  };
+  // An edit of files is no bug fix, while a fix or a solved problem is.
+  CHECK(bugs_in("今天修改了3个文件，提交代码1次") == Decimal::FromInt(0));
+  CHECK(bugs_in("修复了5个并发相关的bug") == Decimal::FromInt(5));
+  CHECK(bugs_in("重构导出模块，解决2处内存泄漏") == Decimal::FromInt(2));
+}
+
 TEST_CASE("Normalize reads a typed range of tenths", "[normalize]") {
   const Config& config = RndConfig();
   LogRecord record;
