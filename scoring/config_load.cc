@@ -879,17 +879,20 @@ void ConfigBuilder::LoadPeople(const toml::table* people, const toml::table* tar
     for (const auto& [kpi_name, value] : *table) {
       std::string key = path + "." + std::string(kpi_name.str());
       bool known = !role_defined;
+      std::string names;  // the KPI names of the person's role, or of all roles when unmapped
       for (const RoleSpec& role : config_.roles) {
         if (mapped != config_.person_roles.end() && role.name != mapped->second) {
           continue;
         }
         for (const KpiSpec& kpi : role.kpis) {
           known = known || kpi.name == kpi_name.str();
+          names += (names.empty() ? "" : ", ") + kpi.name;
         }
       }
       if (!known) {
         loader_.Problem(&value, key, "no KPI of the person's role is named " +
-                                         Quoted(kpi_name.str()),
+                                         Quoted(kpi_name.str()) + " (the role's KPIs: " +
+                                         names + ")",
                         "use the name of a KPI in the role's [[kpis]]");
       }
       std::optional<Decimal> target = loader_.NodeDecimal(value, key);

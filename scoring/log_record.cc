@@ -187,8 +187,11 @@ Result<LogRecord> ParseRecord(const Json& item, std::string_view source, size_t 
 // Returns an error for a DingTalk error response such as {"errcode": 88, "errmsg": "..."}:
 // a non-zero errcode and no result. Anything else is OK.
 Status CheckErrorResponse(const Json& root, std::string_view source) {
-  if (!root.is_object() || !root.contains("errcode") || root.contains("result") ||
-      root.contains("report_id")) {
+  // An error response may carry an empty result ({"errcode":88,...,"result":{}}), so a
+  // result without data_list does not make it a list response.
+  bool has_list = root.is_object() && root.contains("result") && root["result"].is_object() &&
+                  root["result"].contains("data_list");
+  if (!root.is_object() || !root.contains("errcode") || has_list || root.contains("report_id")) {
     return OkStatus();
   }
   const Json& code = root["errcode"];
@@ -203,8 +206,9 @@ Status CheckErrorResponse(const Json& root, std::string_view source) {
   return MakeError(ErrorCode::kInvalidArgument,
                    std::string(source) + ": DingTalk returned errcode " + code_text + ": " +
                        (message.empty() ? "(no errmsg)" : message) +
-                       "; this is an error response, not logs. Fix the request that produced "
-                       "it and export the logs again");
+                       "; this is an error response, not logs, so the log export failed. Fix "
+                       "the cause that errmsg names (such as a missing permission) and export "
+                       "the logs again");
 }
 
 // Whether an object has any member of a data_list item, so that it reads as one record.

@@ -71,9 +71,12 @@ class FieldFinder {
 };
 
 // Whether a typed field value means there is nothing to report, as when people write 无,
-// 暂无签约 or 没有 in an amount or duration field. Such a value adds nothing and is not flagged as unreadable.
+// 暂无签约 or 没有 in an amount or duration field, or a state such as 未成交 or 未反馈 in place of
+// the value. Such a value adds nothing and is not flagged as unreadable.
 bool IsExplicitNone(std::string_view value) {
-  static constexpr std::string_view kNoneMarks[] = {"-", "—", "/", "无", "暂无", "没有", "尚无"};
+  static constexpr std::string_view kNoneMarks[] = {
+      "-",  "--",   "—",    "——",   "/",    "无",   "暂无", "没有",
+      "尚无", "未成交", "未反馈", "未填写", "未填", "未评价", "不适用"};
   static constexpr std::string_view kNonePrefixes[] = {"暂无", "没有", "尚无", "暂未", "无"};
   // Most typed values are numbers, and no mark or prefix starts with a digit.
   if (!value.empty() && value.front() >= '0' && value.front() <= '9') {
@@ -107,8 +110,27 @@ std::optional<Decimal> FindChoice(const FieldSpec& field, std::string_view value
   return std::nullopt;
 }
 
+// Returns the bytes of the emoji that ends text, or 0: a code point from U+1F000 to U+1FFFF
+// (😀, 👍), one from U+2600 to U+27BF (✅, ✔, ☑) or the emoji variation selector U+FE0F.
+size_t TrailingEmojiBytes(std::string_view text) {
+  auto byte = [&text](size_t from_end) {
+    return static_cast<unsigned char>(text[text.size() - from_end]);
+  };
+  if (text.size() >= 4 && byte(4) == 0xF0 && byte(3) == 0x9F) {
+    return 4;
+  }
+  if (text.size() >= 3 && byte(3) == 0xE2 && byte(2) >= 0x98 && byte(2) <= 0x9E) {
+    return 3;
+  }
+  if (text.size() >= 3 && byte(3) == 0xEF && byte(2) == 0xB8 && byte(1) == 0x8F) {
+    return 3;
+  }
+  return 0;
+}
+
 // Returns text folded (full-width forms to ASCII) without white space, a parenthesised note at
-// the end and punctuation at the end, so that 满 意, 满意。 and 满意（客户反馈） all become 满意.
+// the end, punctuation and emoji at the end, so that 满 意, 满意。, 满意✅ and 满意（客户反馈） all
+// become 满意.
 std::string LooseChoiceText(std::string_view text) {
   std::string folded = FoldText(text).text;
   std::string loose;
@@ -132,6 +154,11 @@ std::string LooseChoiceText(std::string_view text) {
         loose.resize(loose.size() - mark.size());
         trimmed = true;
       }
+    }
+    size_t emoji = TrailingEmojiBytes(loose);
+    if (emoji > 0 && emoji < loose.size()) {
+      loose.resize(loose.size() - emoji);
+      trimmed = true;
     }
   }
   return loose;
@@ -388,7 +415,13 @@ std::string_view RatePeriod(std::string_view folded) {
       (folded[slash + 1] >= '0' && folded[slash + 1] <= '9')) {
     return {};
   }
-  return folded.substr(slash + 1);
+  // Only the unit is quoted: 20分钟/人,共3人 gives 人, not the remark after it.
+  std::string_view per = folded.substr(slash + 1);
+  size_t end = per.find_first_of(",;:.!? ()");
+  for (std::string_view mark : {"。", "、", "，", "；"}) {
+    end = std::min(end, per.find(mark));
+  }
+  return per.substr(0, end);
 }
 
 // Returns the mark of another currency in folded text ($, €, £, 美元, USD...), or "".
@@ -403,6 +436,204 @@ std::string_view ForeignCurrency(std::string_view folded) {
   return {};
 }
 
+// Returns the start of a text field value that a distinct count keys on: the value without
+// spaces, punctuation and a note in brackets at its end, so that 市场部。 and 市场部（张三） count
+// as 市场部. The key is a prefix of value, so nothing is copied. A value that is all punctuation
+// keeps its text.
+std::string_view DistinctKeyOf(std::string_view value) {
+  constexpr std::string_view kEndMarks[] = {" ", "\t", ".", "!", "?", ",", ";", "~", "。",
+                                            "、", "…", "！", "？", "，", "；", "～", "．"};
+  std::string_view key = value;
+  for (bool trimmed = true; trimmed && !key.empty();) {
+    trimmed = false;
+    for (std::string_view mark : kEndMarks) {
+      if (key.ends_with(mark)) {
+        key.remove_suffix(mark.size());
+        trimmed = true;
+      }
+    }
+    for (auto [open, close] : {std::pair<std::string_view, std::string_view>{"(", ")"},
+                               {"（", "）"}}) {
+      if (!key.ends_with(close)) {
+        continue;
+      }
+      size_t at = key.rfind(open);
+      if (at != std::string_view::npos && at > 0) {
+        key = key.substr(0, at);
+        trimmed = true;
+      }
+    }
+  }
+  return key.empty() ? value : key;
+}
+
+// A span of two clock times, in minutes after midnight, as in 10:00-11:30.
+struct ClockSpan {
+  int start = 0;
+  int end = 0;
+};
+
+// Reads H:MM or HH:MM at *at and moves *at past it. Returns minutes after midnight, or -1.
+int ReadClockTime(std::string_view text, size_t* at) {
+  auto digit = [&text](size_t i) { return i < text.size() && text[i] >= '0' && text[i] <= '9'; };
+  size_t i = *at;
+  int hour = 0;
+  while (digit(i) && i - *at < 2) {
+    hour = hour * 10 + (text[i++] - '0');
+  }
+  if (i == *at || i >= text.size() || text[i] != ':' || !digit(i + 1) || !digit(i + 2)) {
+    return -1;
+  }
+  int minute = (text[i + 1] - '0') * 10 + (text[i + 2] - '0');
+  if (minute > 59 || hour > 24 || (hour == 24 && minute > 0)) {
+    return -1;
+  }
+  *at = i + 3;
+  return hour * 60 + minute;
+}
+
+// Reads folded text that is two clock times joined by -, ~, 到 or 至 (10:00-11:30, 9:00 到
+// 12:00), or returns nullopt. The end may be before the start, which the caller rejects.
+std::optional<ClockSpan> ReadClockSpan(std::string_view folded) {
+  if (folded.find(':') == std::string_view::npos) {
+    return std::nullopt;
+  }
+  auto skip_spaces = [&folded](size_t* at) {
+    while (*at < folded.size() && folded[*at] == ' ') {
+      ++*at;
+    }
+  };
+
+  size_t at = 0;
+  ClockSpan span;
+  span.start = ReadClockTime(folded, &at);
+  if (span.start < 0) {
+    return std::nullopt;
+  }
+
+  skip_spaces(&at);
+  bool joined = false;
+  for (std::string_view mark : {"-", "~", "到", "至", "——", "—"}) {
+    if (folded.substr(at, mark.size()) == mark) {
+      at += mark.size();
+      joined = true;
+      break;
+    }
+  }
+  skip_spaces(&at);
+  if (!joined) {
+    return std::nullopt;
+  }
+
+  span.end = ReadClockTime(folded, &at);
+  if (span.end < 0 || at != folded.size()) {
+    return std::nullopt;
+  }
+  return span;
+}
+
+// Reads a count followed by a unit noun of ASCII letters (2个bug, 3 commits), or returns
+// nullopt. The noun needs two letters or more and may not be a scale word (2k, 3w, 2kw), so
+// that no scale is dropped.
+std::optional<Decimal> ReadCountWithNoun(std::string_view value, const FieldSpec& field) {
+  size_t last = value.find_last_not_of(
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+  if (last == std::string_view::npos || value.size() - last - 1 < 2) {
+    return std::nullopt;
+  }
+  std::string_view noun = value.substr(last + 1);
+  if (noun.find_first_not_of("kKwW") == std::string_view::npos) {
+    return std::nullopt;
+  }
+  std::string_view head = TrimSpace(value.substr(0, last + 1));
+  std::optional<Quantity> count = ParseQuantity(head, QuantityKind::kCount, field.unit);
+  if (!count || count->approximate) {
+    return std::nullopt;
+  }
+  return count->Value();
+}
+
+// Reads a percentage after a label (进度80%, 完成度：80%) or a fraction of 100 from 0/100 to
+// 100/100 (80/100), or returns nullopt.
+std::optional<Decimal> ReadLabeledPercent(std::string_view value, const FieldSpec& field) {
+  if (value.ends_with("/100")) {
+    std::optional<Decimal> share = Decimal::Parse(value.substr(0, value.size() - 4));
+    if (!share || *share < Decimal() || *share > Decimal::FromInt(100)) {
+      return std::nullopt;
+    }
+    return share;
+  }
+  for (std::string_view label : {"完成进度", "完成度", "进度", "已完成", "完成"}) {
+    if (!value.starts_with(label)) {
+      continue;
+    }
+    std::string_view rest = value.substr(label.size());
+    for (std::string_view mark : {":", "：", " "}) {
+      if (rest.starts_with(mark)) {
+        rest.remove_prefix(mark.size());
+      }
+    }
+    std::optional<Quantity> percent = ParseQuantity(rest, QuantityKind::kPercent, field.unit);
+    if (!percent || percent->approximate) {
+      return std::nullopt;
+    }
+    return percent->Value();
+  }
+  return std::nullopt;
+}
+
+// Returns the value of a form that ParseQuantity does not read, or nullopt. A duration field
+// reads 上午, 下午, 一上午 and 一下午 as half a working day (as 半天 reads) and a clock span
+// (10:00-11:30 is 1.5 hours). A percentage field reads 已完成, 完成 (100) and 未开始 (0), and the
+// forms of ReadLabeledPercent. A count field reads the forms of ReadCountWithNoun. Runs only
+// after the value failed to parse.
+std::optional<Decimal> ReadExtraForm(std::string_view value, const FieldSpec& field) {
+  if (field.type == FieldType::kDuration) {
+    for (std::string_view word : {"上午", "下午", "一上午", "一下午"}) {
+      if (value == word) {
+        std::optional<Quantity> half = ParseQuantity("半天", QuantityKind::kDuration, field.unit);
+        return half ? std::optional<Decimal>(half->Value()) : std::nullopt;
+      }
+    }
+    std::optional<ClockSpan> clock = ReadClockSpan(FoldText(value).text);
+    if (clock && clock->end > clock->start) {
+      return Decimal::FromInt(clock->end - clock->start) / Decimal::FromInt(60);
+    }
+  }
+  if (field.type == FieldType::kCount) {
+    return ReadCountWithNoun(value, field);
+  }
+  if (field.type == FieldType::kPercent) {
+    for (std::string_view word : {"已完成", "完成", "全部完成"}) {
+      if (value == word) {
+        return Decimal::FromInt(100);
+      }
+    }
+    if (value == "未开始") {
+      return Decimal();
+    }
+    return ReadLabeledPercent(value, field);
+  }
+  return std::nullopt;
+}
+
+// Returns the forms a field of type reads, for a value that no narrower hint explains.
+std::string AcceptedFormsHint(FieldType type) {
+  switch (type) {
+    case FieldType::kDuration:
+      return "It does not read as a duration; write a duration such as 1.5小时, 90分钟, 2天 or "
+             "半天";
+    case FieldType::kPercent:
+      return "It does not read as a percentage; write a percentage such as 80%, 八成 or 已完成";
+    case FieldType::kCount:
+      return "It does not read as a count; write a count such as 3 or 3个";
+    case FieldType::kAmount:
+      return "It does not read as an amount; write an amount such as 5万, 50000 or 50000元";
+    default:
+      return "It does not read as that type";
+  }
+}
+
 // Returns why a typed value did not parse and what to write instead, or "" when no known rule
 // explains it. Runs only for unreadable values, so its copies cost nothing on valid logs.
 std::string UnreadableHint(std::string_view value, const FieldSpec& field) {
@@ -412,11 +643,19 @@ std::string UnreadableHint(std::string_view value, const FieldSpec& field) {
       choices += (choices.empty() ? "" : ", ") + text;
     }
     return "It is not one of the allowed choices: " + choices +
-           " (spaces, full-width forms, a note in brackets and punctuation at the end are "
-           "ignored); write one of those";
+           " (spaces, full-width forms, a note in brackets, and punctuation and emoji at the "
+           "end are ignored); write one of those";
   }
 
+  if (field.type == FieldType::kPercent && (value == "进行中" || value == "正在进行")) {
+    return "It names a state, not how far the work is; write a percentage such as 50%";
+  }
   std::string folded = FoldText(value).text;
+  if (std::optional<ClockSpan> clock = ReadClockSpan(folded);
+      clock && field.type == FieldType::kDuration) {
+    return "Its end time is not after its start time; write the clock times in order, such as "
+           "10:00-11:30, or the duration, such as 1.5小时";
+  }
   if (field.type == FieldType::kPercent && HasScaleWord(folded)) {
     return "A percentage takes no scale word such as 万, 千 or k, so it looks like an amount; "
            "write a percentage such as 80% or 八成, or move the amount to an amount field";
@@ -752,10 +991,14 @@ void LogNormalizer::ReadField(const FieldSpec& field) {
     if (quantity && quantity->approximate) {
       approximate = ValueRange{quantity->low, quantity->high};
     }
+    if (!quantity) {
+      number = ReadExtraForm(value, field);
+    }
   }
   if (!number) {
-    log_->unreadable.push_back(
-        {field.key, std::string(value), field.type, UnreadableHint(value, field)});
+    std::string hint = UnreadableHint(value, field);
+    log_->unreadable.push_back({field.key, std::string(value), field.type,
+                                hint.empty() ? AcceptedFormsHint(field.type) : std::move(hint)});
     return;
   }
   if (field.type == FieldType::kDuration) {
@@ -789,10 +1032,11 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
   log_->free_text += value;
   int metric = field.metric_index;
   if (metric >= 0) {
-    // A text field feeding a metric counts once per log; distinct counts use its text.
+    // A text field feeding a metric counts once per log. Distinct counts key on its text
+    // without end punctuation and notes, while the evidence quotes the whole value.
     scratch_.typed_fields[metric] = &field;
     Span whole{lead, lead + CodePointsOf(value)};
-    AddValue(metric, Decimal::FromInt(1), value, field.key, "field", whole, value);
+    AddValue(metric, Decimal::FromInt(1), DistinctKeyOf(value), field.key, "field", whole, value);
   }
   if (field.extractor < 0) {
     return;
@@ -857,6 +1101,16 @@ void LogNormalizer::AddTimeSavings() {
                                   "A planned time of 0 leaves no time saving to compute, so " +
                                       metric.name + " got no value from this log; write the "
                                       "time the task was planned to take"});
+      continue;
+    }
+    if (actual->hours <= Decimal()) {
+      // An actual time of 0 against a plan is almost always a field left at 0, and it would
+      // give full marks.
+      log_->unreadable.push_back({std::string(actual->key), std::string(actual->text),
+                                  FieldType::kDuration,
+                                  "An actual time of 0 usually means the field was not filled "
+                                  "in, so " + metric.name + " got no value from this log; write "
+                                  "the time the task took"});
       continue;
     }
     // Both durations are in hours, so 2天 (16 hours) planned and 1.8天 done save 10%. The

@@ -177,6 +177,16 @@ TEST_CASE("undefined person role hides target checks", "[config]") {
   CHECK(problems[0].message == "names role \"salse\", which is not defined");
 }
 
+TEST_CASE("unknown target KPI lists names", "[config]") {
+  std::vector<ConfigProblem> problems =
+      ProblemsWith("[people]\n\"u1\" = \"sales\"\n[targets.u1]\n\"销售\" = 150000\n");
+  INFO(Describe(problems));
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].key == "targets.u1.销售");
+  CHECK(problems[0].message ==
+        "no KPI of the person's role is named \"销售\" (the role's KPIs: 销售额)");
+}
+
 TEST_CASE("invalid values are quoted", "[config]") {
   std::vector<ConfigProblem> problems =
       ProblemsWith("[validation]\ndown_weight = 2\nmin_chars = \"x\"\n");

@@ -10,6 +10,7 @@
 
 #include "scoring/config.h"
 #include "scoring/log_record.h"
+#include "scoring/normalize.h"
 #include "scoring/report_format.h"
 #include "scoring/score.h"
 
@@ -287,6 +288,54 @@ TEST_CASE("aggregations and ratio", "[engine]") {
   // 12 tasks over 10 hours.
   CHECK(FindKpi(report, "时效").raw == Dec("1.2"));
   CHECK(report.logs_counted == 3);
+}
+
+TEST_CASE("distinct key drops end notes", "[engine]") {
+  std::shared_ptr<const Config> config = SmallConfig();
+  int projects = -1;
+  for (size_t i = 0; i < config->metrics.size(); ++i) {
+    if (config->metrics[i].name == "projects") {
+      projects = static_cast<int>(i);
+    }
+  }
+  REQUIRE(projects >= 0);
+  const std::pair<const char*, const char*> kCases[] = {
+      {"市场部", "市场部"},          {"市场部。", "市场部"},     {"市场部（张三）", "市场部"},
+      {"市场部 (张三) 。", "市场部"}, {"市场部!", "市场部"},      {"市场部，", "市场部"},
+      {"(市场部)", "(市场部)"},       {"。", "。"},               {"市场部、财务部", "市场部、财务部"},
+      {"市场(一部)二组", "市场(一部)二组"}};
+  for (const auto& [project, key] : kCases) {
+    INFO("project: " << project);
+    LogRecord record = SmallLog("a", 0, "4", "4", project);
+    NormalizedLog log = Normalize(*config, record);
+    const MetricValue* value = nullptr;
+    for (const MetricValue& item : log.values) {
+      if (item.metric == projects) {
+        value = &item;
+      }
+    }
+    REQUIRE(value != nullptr);
+    CHECK(value->text == key);
+    CHECK(value->evidence.quote == project);
+  }
+
+  // Three ways of writing 市场部 and one other name count 2, when a KPI counts the projects.
+  std::string text(kSmallConfig);
+  std::string_view best = "name = \"缺失\"\n  metric = \"best\"";
+  size_t at = text.find(best);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, best.size(), "name = \"缺失\"\n  metric = \"projects\"");
+  Result<Config> distinct = LoadConfigString(text, "small.toml");
+  INFO((distinct.ok() ? "" : distinct.error().message));
+  REQUIRE(distinct.ok());
+  Engine engine(std::make_shared<const Config>(std::move(distinct).value()), {});
+  engine.Add(SmallLog("a", 0, "4", "4", "市场部"));
+  engine.Add(SmallLog("b", 1, "4", "4", "市场部。"));
+  engine.Add(SmallLog("c", 2, "4", "4", "市场部（张三）"));
+  engine.Add(SmallLog("d", 3, "4", "4", "财务部"));
+  std::vector<ScoreReport> reports = engine.Reports();
+  REQUIRE(reports.size() == 1);
+  CHECK(FindKpi(reports[0], "缺失").raw == Dec("2"));
 }
 
 TEST_CASE("renormalize spreads missing weight", "[engine]") {
@@ -692,6 +741,21 @@ TEST_CASE("zero planned time is unreadable", "[engine]") {
   CHECK(outcome.flags[0].code == "unreadable_value");
   CHECK(outcome.flags[0].field == "计划用时");
   CHECK(outcome.flags[0].message.find("A planned time of 0 leaves no time saving to compute") !=
+        std::string::npos);
+  CHECK_FALSE(FindKpi(engine.Reports().at(0), "效率").has_data);
+}
+
+TEST_CASE("zero actual time is unreadable", "[engine]") {
+  Engine engine(LoadSalesConfig(), {});
+  LogRecord record = SalesLog("r1", "拜访客户2家，跟进合同");
+  record.contents.push_back({"计划用时", 4, "1", "2小时"});
+  record.contents.push_back({"实际用时", 5, "1", "0"});
+  LogOutcome outcome = engine.Add(record);
+  REQUIRE(outcome.flags.size() == 1);
+  CHECK(outcome.flags[0].code == "unreadable_value");
+  CHECK(outcome.flags[0].field == "实际用时");
+  CHECK(outcome.flags[0].message.find("An actual time of 0 usually means the field was not "
+                                      "filled in, so efficiency got no value") !=
         std::string::npos);
   CHECK_FALSE(FindKpi(engine.Reports().at(0), "效率").has_data);
 }

@@ -158,8 +158,17 @@ TEST_CASE("record rejects DingTalk error responses", "[log_record]") {
   INFO(message);
   CHECK(message.find("export.json: DingTalk returned errcode 88: ding talk error[subcode=40078") ==
         0);
-  CHECK(message.find("this is an error response, not logs") != std::string::npos);
+  CHECK(message.find("this is an error response, not logs, so the log export failed") !=
+        std::string::npos);
   CHECK(message.find("report_id") == std::string::npos);
+
+  // An empty result does not make it a list response.
+  Result<std::vector<LogRecord>> with_result = ParseLogRecords(
+      R"({"errcode":88,"errmsg":"no permission","result":{}})", "err.json");
+  REQUIRE_FALSE(with_result.ok());
+  CHECK(with_result.error().message.find(
+            "err.json: DingTalk returned errcode 88: no permission; this is an error response") ==
+        0);
 
   // The code may come as a string, and the error may be one line of a JSON Lines file.
   Result<std::vector<LogRecord>> string_code =

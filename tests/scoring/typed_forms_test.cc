@@ -3,6 +3,7 @@
 // choices and dates with a clock time, and the hints for the forms that stay unreadable.
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include <catch2/catch.hpp>
@@ -204,6 +205,11 @@ TEST_CASE("Typed enum read loosely", "[normalize]") {
     CHECK(log.values.empty());
     CHECK(log.unreadable.empty());
   }
+  CheckReadings({{"满意度", "满意✅", 400, std::nullopt, std::nullopt},
+                 {"满意度", "满意👍", 400, std::nullopt, std::nullopt},
+                 {"满意度", "非常满意✔️", 500, std::nullopt, std::nullopt},
+                 {"满意度", "满意！😀", 400, std::nullopt, std::nullopt}});
+  CheckHint("满意度", "✅", "not one of the allowed choices");
   CheckHint("满意度", "一般般", "not one of the allowed choices");
   CheckHint("满意度", "很满意", "not one of the allowed choices");
 }
@@ -238,6 +244,99 @@ TEST_CASE("Typed hints name the problem", "[normalize]") {
   CheckHint("件数", "3次/周", "rate per 周");
   CheckHint("金额", "$5000", "another currency ($)");
   CheckHint("金额", "5000美元", "another currency (美元)");
+}
+
+TEST_CASE("Typed states mean no value", "[normalize]") {
+  for (const char* key : {"金额", "用时", "件数", "进度", "满意度"}) {
+    for (const char* none : {"未成交", "未反馈", "——", "—", "--", "未填写", "不适用"}) {
+      INFO(key << ": " << none);
+      NormalizedLog log = NormalizeField(key, none);
+      CHECK(log.values.empty());
+      CHECK(log.unreadable.empty());
+    }
+  }
+  // A state word with more text is not a state alone.
+  CheckHint("金额", "未成交客户", "write an amount such as 5万");
+}
+
+TEST_CASE("Typed half day words", "[normalize]") {
+  CheckReadings({{"用时", "上午", 400, std::nullopt, std::nullopt},
+                 {"用时", "下午", 400, std::nullopt, std::nullopt},
+                 {"用时", "一上午", 400, std::nullopt, std::nullopt},
+                 {"用时", "一下午", 400, std::nullopt, std::nullopt},
+                 {"用时", "半天", 400, std::nullopt, std::nullopt}});
+  LogRecord record = FieldLog("用时", "一上午");
+  NormalizedLog log = Normalize(FormsConfig(), record);
+  REQUIRE(log.values.size() == 1);
+  CHECK(log.values[0].evidence.quote == "一上午");
+  // The words are read only in a duration field, and only alone.
+  CheckHint("件数", "上午", "write a count such as 3 or 3个");
+  CheckHint("用时", "上午开会", "write a duration such as 1.5小时");
+}
+
+TEST_CASE("Typed duration clock span", "[normalize]") {
+  CheckReadings({{"用时", "10:00-11:30", 150, std::nullopt, std::nullopt},
+                 {"用时", "9:00 - 12:00", 300, std::nullopt, std::nullopt},
+                 {"用时", "14：00～15：15", 125, std::nullopt, std::nullopt},
+                 {"用时", "8:30到17:30", 900, std::nullopt, std::nullopt}});
+  CheckHint("用时", "11:30-10:00", "Its end time is not after its start time; write the clock "
+                                  "times in order, such as 10:00-11:30");
+  CheckHint("用时", "10:00-10:00", "Its end time is not after its start time");
+  // Only a duration field reads clock times, and only two of them.
+  CheckHint("件数", "10:00-11:30", "write a count such as 3");
+  CheckHint("用时", "10:00-11:30-12:00", "write a duration such as 1.5小时");
+  CheckHint("用时", "10:00-25:00", "write a duration such as 1.5小时");
+}
+
+TEST_CASE("Typed percent states", "[normalize]") {
+  CheckReadings({{"进度", "已完成", 10000, std::nullopt, std::nullopt},
+                 {"进度", "完成", 10000, std::nullopt, std::nullopt},
+                 {"进度", "全部完成", 10000, std::nullopt, std::nullopt},
+                 {"进度", "未开始", 0, std::nullopt, std::nullopt}});
+  CheckHint("进度", "进行中", "It names a state, not how far the work is; write a percentage "
+                             "such as 50%");
+  CheckHint("件数", "已完成", "write a count such as 3 or 3个");
+}
+
+TEST_CASE("Typed count with unit noun", "[normalize]") {
+  CheckReadings({{"件数", "2个bug", 200, std::nullopt, std::nullopt},
+                 {"件数", "3 commits", 300, std::nullopt, std::nullopt},
+                 {"件数", "4PR", 400, std::nullopt, std::nullopt}});
+  // A scale word is no noun, and a noun needs two letters.
+  CheckHint("件数", "2kw", "write a count such as 3");
+  CheckHint("件数", "bug", "write a count such as 3");
+  CheckHint("件数", "2个bug和3个PR", "");
+}
+
+TEST_CASE("Typed percent label and fraction", "[normalize]") {
+  CheckReadings({{"进度", "进度80%", 8000, std::nullopt, std::nullopt},
+                 {"进度", "完成度：80%", 8000, std::nullopt, std::nullopt},
+                 {"进度", "完成 90%", 9000, std::nullopt, std::nullopt},
+                 {"进度", "80/100", 8000, std::nullopt, std::nullopt},
+                 {"进度", "72.5/100", 7250, std::nullopt, std::nullopt}});
+  CheckHint("进度", "80/200", "");
+  CheckHint("进度", "120/100", "");
+  CheckHint("进度", "-5/100", "");
+  CheckHint("进度", "进度约70%-80%", "");
+}
+
+TEST_CASE("Typed hints name accepted forms", "[normalize]") {
+  CheckHint("用时", "很久", "It does not read as a duration; write a duration such as 1.5小时, "
+                          "90分钟, 2天 or 半天");
+  CheckHint("进度", "差不多", "It does not read as a percentage; write a percentage such as 80%, "
+                           "八成 or 已完成");
+  CheckHint("件数", "若干", "It does not read as a count; write a count such as 3 or 3个");
+  CheckHint("金额", "不少", "It does not read as an amount; write an amount such as 5万, 50000 "
+                          "or 50000元");
+}
+
+TEST_CASE("Typed rate hint quotes unit", "[normalize]") {
+  for (auto [key, value, per] : {std::tuple{"用时", "20分钟/人，共3人", "It is a rate per 人, "},
+                                 std::tuple{"金额", "5万/年，签3年", "It is a rate per 年, "},
+                                 std::tuple{"金额", "5万/年 签3年", "It is a rate per 年, "},
+                                 std::tuple{"件数", "3次/周。", "It is a rate per 周, "}}) {
+    CheckHint(key, value, per);
+  }
 }
 
 }  // namespace
