@@ -210,7 +210,7 @@ struct SkippedLogs {
   int64_t unknown_template_total = 0;
 };
 
-// Returns "12 logs of templates not in the config: 周报 (12), 行政周报 (3)" and the other skip
+// Returns "12 logs of templates not in the config: "周报" (12), "行政周报" (3)" and the other skip
 // reasons, joined by "; ". When with_fixes is true, each cause ends with what to do about it.
 std::string DescribeSkipped(const SkippedLogs& skipped, bool with_fixes) {
   std::vector<std::string> parts;
@@ -221,8 +221,9 @@ std::string DescribeSkipped(const SkippedLogs& skipped, bool with_fixes) {
                      [](const auto& a, const auto& b) { return a.second > b.second; });
     std::string names;
     for (const auto& [name, count] : templates) {
-      names += (names.empty() ? "" : ", ") + (name.empty() ? "(no template name)" : name) +
-               " (" + std::to_string(count) + ")";
+      // A quoted name shows white space that would make it look like a name in the config.
+      std::string label = name.empty() ? "(no template name)" : "\"" + name + "\"";
+      names += (names.empty() ? "" : ", ") + label + " (" + std::to_string(count) + ")";
     }
     parts.push_back(CountLogs(skipped.unknown_template_total) +
                     " of templates not in the config: " + names +

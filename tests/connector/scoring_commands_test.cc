@@ -91,7 +91,8 @@ TEST_CASE("score of sample logs succeeds", "[scoring_commands]") {
   INFO(run.err);
   CHECK(run.exit_code == kExitOk);
   CHECK(Contains(run.out, "zhangsan"));
-  CHECK(Contains(run.err, "note: not scored: 1 log of templates not in the config: 行政周报 (1)"));
+  CHECK(Contains(run.err,
+                 "note: not scored: 1 log of templates not in the config: \"行政周报\" (1)"));
 }
 
 TEST_CASE("score of empty input exits 1", "[scoring_commands]") {
@@ -117,8 +118,18 @@ TEST_CASE("score of unknown templates exits 1", "[scoring_commands]") {
   INFO(run.err);
   CHECK(run.exit_code == kExitFailure);
   CHECK(run.out.empty());
-  CHECK(Contains(run.err, "error: no log scored: 3 logs of templates not in the config: 周报 (2), "
-                          "月报 (1)"));
+  CHECK(Contains(run.err, "error: no log scored: 3 logs of templates not in the config: "
+                          "\"周报\" (2), \"月报\" (1)"));
+}
+
+TEST_CASE("unknown template name is quoted", "[scoring_commands]") {
+  TempDir dir;
+  std::string logs = dir.Write("space.json", R"([
+      {"report_id":"s1","template_name":"销售日报 ","creator_id":"u1","create_time":1793500000000}])");
+  Run run = RunCommand({"score", "--config", kSalesConfig, "--input", logs});
+  INFO(run.err);
+  CHECK(run.exit_code == kExitFailure);
+  CHECK(Contains(run.err, "1 log of templates not in the config: \"销售日报 \" (1)"));
 }
 
 TEST_CASE("score outside every log's period exits 1", "[scoring_commands]") {
