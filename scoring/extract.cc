@@ -1793,9 +1793,153 @@ void MergeBulletLists(ExtractScratch* scratch) {
   scratch->lists.swap(scratch->merged_lists);
 }
 
-// Finds the numbered lists of the text and removes their item numbers from scratch->numbers.
-// Kept out of line, so that MatchInto pays only a call for the common text, whose numbers
-// MayBeListItem all rejects. Then scratch->lists is cleared and scratch->items left as it was.
+// The style of an item of an inline list (今日回款：华为2万、小米1万), which no mark starts.
+constexpr char32_t kInlineStyle = U'、';
+
+// Whether a number with a unit or a scale (2万, 5千, 3家) ends an inline segment: 、 , ; a
+// space or a tab follows it, after a closing bracket at most (华为（5万）、小米（3万）).
+// Returns the position past the separator and the spaces after it, or -1.
+int32_t InlineSegmentEnd(std::u32string_view folded, const NumberMatch& number) {
+  if (number.unit_class == UnitClass::kNone && !number.scaled && !number.scale_word) {
+    return -1;
+  }
+  auto size = static_cast<int32_t>(folded.size());
+  int32_t at = number.end;
+  if (at < size && folded[at] == U')') {
+    ++at;
+  }
+  if (at >= size) {
+    return -1;
+  }
+  char32_t cp = folded[at];
+  if (cp != U'、' && cp != U',' && cp != U';' && cp != U' ' && cp != U'\t') {
+    return -1;
+  }
+  ++at;
+  while (at < size && (folded[at] == U' ' || folded[at] == U'\t')) {
+    ++at;
+  }
+  // A dash or a sign there joins the numbers rather than starting a new item (华为5万 - 小米3万).
+  if (at < size && (IsBulletMark(folded[at]) || folded[at] == U'+' || folded[at] == U'=')) {
+    return -1;
+  }
+  return at;
+}
+
+// Whether the text may hold an inline list, as a quick test before FindInlineLists: a number
+// with a unit or a scale ends a segment and another number follows it.
+bool MayHaveInlineList(std::u32string_view folded, const std::vector<NumberMatch>& numbers) {
+  for (size_t i = 0; i + 1 < numbers.size(); ++i) {
+    if (InlineSegmentEnd(folded, numbers[i]) >= 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Finds the inline lists of the text: after a colon, segments that each end with a number with
+// a unit or a scale and that 、 , ; or spaces separate, up to the line's end (今日回款：华为2万、
+// 小米1万). A line needs two such segments and no second colon, and a line that already holds
+// an item of scratch->lists is left to that list. Adds each inline list to scratch->lists and its items
+// to scratch->items, in text order. Whether the clause before the colon heads the list is for
+// FindListHeadings to decide, as for other lists.
+void FindInlineLists(ExtractScratch* scratch) {
+  std::u32string_view folded = View(scratch->buffer.folded);
+  auto size = static_cast<int32_t>(folded.size());
+  const std::vector<NumberMatch>& numbers = scratch->numbers;
+  std::vector<ListItem>& found_items = scratch->bullet_items;
+  std::vector<NumberedList>& found_lists = scratch->bullet_lists;
+  found_items.clear();
+  found_lists.clear();
+  size_t next_item = 0;  // the first item of scratch->items at or after the current line
+  size_t i = 0;
+  while (i < numbers.size()) {
+    // Find the line of numbers[i] and the last colon on it before that number.
+    int32_t line_begin = numbers[i].begin;
+    while (line_begin > 0 && folded[line_begin - 1] != U'\n' && folded[line_begin - 1] != U'\r') {
+      --line_begin;
+    }
+    int32_t line_end = LineEnd(folded, numbers[i].begin, size);
+    size_t line_last = i;
+    while (line_last + 1 < numbers.size() && numbers[line_last + 1].begin < line_end) {
+      ++line_last;
+    }
+    int32_t colon = numbers[i].begin - 1;
+    while (colon >= line_begin && folded[colon] != U':') {
+      --colon;
+    }
+    while (next_item < scratch->items.size() && scratch->items[next_item].begin < line_begin) {
+      ++next_item;
+    }
+    bool has_item =
+        next_item < scratch->items.size() && scratch->items[next_item].begin < line_end;
+    // A second colon makes the line a row of labels and values (拜访客户：3、回款：3万).
+    bool has_label = colon >= line_begin &&
+                     folded.substr(colon + 1, line_end - colon - 1).find(U':') !=
+                         std::u32string_view::npos;
+    if (colon >= line_begin && !has_item && !has_label && line_last > i) {
+      size_t first = found_items.size();
+      ListItem item;
+      item.number = -1;
+      item.style = kInlineStyle;
+      item.after_colon = true;
+      item.begin = SkipLineIndent(folded, colon + 1);
+      for (size_t k = i; k <= line_last; ++k) {
+        int32_t next = InlineSegmentEnd(folded, numbers[k]);
+        if (next < 0 || next >= line_end || k == line_last) {
+          continue;
+        }
+        item.content = item.begin;
+        item.value = static_cast<int>(found_items.size() - first) + 1;
+        found_items.push_back(item);
+        item.after_colon = false;
+        item.begin = next;
+      }
+      if (found_items.size() > first && item.begin < line_end) {
+        item.content = item.begin;
+        item.value = static_cast<int>(found_items.size() - first) + 1;
+        found_items.push_back(item);
+        found_lists.push_back(NumberedList{first, found_items.size() - first});
+      } else {
+        found_items.resize(first);
+      }
+    }
+    i = line_last + 1;
+  }
+  if (found_lists.empty()) {
+    return;
+  }
+
+  // Merge the inline lists with the other lists in text order. No line holds both.
+  scratch->merged_items.clear();
+  scratch->merged_lists.clear();
+  size_t other = 0;
+  size_t inline_list = 0;
+  auto append = [&](const std::vector<ListItem>& items, const NumberedList& list) {
+    scratch->merged_lists.push_back(NumberedList{scratch->merged_items.size(), list.item_count});
+    auto begin = items.begin() + static_cast<std::ptrdiff_t>(list.first_item);
+    scratch->merged_items.insert(scratch->merged_items.end(), begin,
+                                 begin + static_cast<std::ptrdiff_t>(list.item_count));
+  };
+  while (other < scratch->lists.size() || inline_list < found_lists.size()) {
+    bool take_inline = other == scratch->lists.size() ||
+                       (inline_list < found_lists.size() &&
+                        found_items[found_lists[inline_list].first_item].begin <
+                            scratch->items[scratch->lists[other].first_item].begin);
+    if (take_inline) {
+      append(found_items, found_lists[inline_list++]);
+    } else {
+      append(scratch->items, scratch->lists[other++]);
+    }
+  }
+  scratch->items.swap(scratch->merged_items);
+  scratch->lists.swap(scratch->merged_lists);
+}
+
+// Finds the numbered lists of the text and removes their item numbers from scratch->numbers,
+// then adds the inline lists. Kept out of line, so that MatchInto pays only a call for the
+// common text, whose numbers MayBeListItem all rejects. Then scratch->lists is cleared and
+// scratch->items left as it was, unless an inline list is found.
 __attribute__((noinline)) void RemoveNumberedLists(const UnitTable& units,
                                                    const ScanOptions& options,
                                                    ExtractScratch* scratch) {
@@ -1810,8 +1954,13 @@ __attribute__((noinline)) void RemoveNumberedLists(const UnitTable& units,
     }
   }
   bool may_have_bullets = MayHaveBullets(folded, scratch->marked);
+  bool may_inline = MayHaveInlineList(folded, scratch->numbers);
   if (!may_contain_item && !may_have_bullets) {
     scratch->lists.clear();
+    if (may_inline) {
+      scratch->items.clear();
+      FindInlineLists(scratch);
+    }
     return;
   }
   FindNumberedLists(scratch->buffer, scratch->numbers, &scratch->items, &scratch->lists);
@@ -1824,6 +1973,9 @@ __attribute__((noinline)) void RemoveNumberedLists(const UnitTable& units,
     }
   }
   RemoveListItems(scratch->buffer, units, options, scratch->items, &scratch->numbers);
+  if (may_inline) {
+    FindInlineLists(scratch);
+  }
 }
 
 // Returns the aspect of scratch->clauses[clause], computed on first use.

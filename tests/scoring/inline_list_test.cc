@@ -1,0 +1,95 @@
+// Tests for inline lists, whose items follow a heading's colon on the same line (今日回款：华为2万、
+// 小米1万): which numbers the heading's trigger counts, and which it must not count.
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "scoring/extract.h"
+
+namespace logbridge::scoring {
+namespace {
+
+// The rules of config/sales.toml.
+const Extractor& Sales() {
+  static const Extractor kExtractor = std::move(
+      Extractor::Create(
+          {{"deals", "sales", "签约|签单|成交|订单|回款", QuantityKind::kAmount, {}, 8},
+           {"visits", "visits", "拜访|走访|上门", QuantityKind::kCount, {"家", "位", "个", "次"}, 8}})
+          .value());
+  return kExtractor;
+}
+
+// Returns rule=value for each match, with its aspect when the work is not done.
+std::string Describe(const std::vector<Extraction>& found) {
+  std::string out;
+  for (const Extraction& e : found) {
+    out += e.rule + "=" + e.quantity.Value().ToString();
+    if (e.aspect == Aspect::kPlanned) {
+      out += " planned";
+    }
+    if (e.aspect == Aspect::kNegated) {
+      out += " negated";
+    }
+    out += "; ";
+  }
+  return out;
+}
+
+// A text, with | for a line break, and what Describe returns for its extractions.
+struct Reading {
+  const char* text;
+  const char* found;
+};
+
+void CheckReadings(std::initializer_list<Reading> readings) {
+  for (const Reading& reading : readings) {
+    std::string text = reading.text;
+    for (size_t bar = text.find('|'); bar != std::string::npos; bar = text.find('|', bar)) {
+      text.replace(bar, 1, "\n");
+    }
+    INFO("text: " << reading.text);
+    CHECK(Describe(Sales().Extract(text)) == reading.found);
+  }
+}
+
+TEST_CASE("Inline list counts every item", "[extract]") {
+  CheckReadings({
+      {"今日回款：华为2万、小米1万、中兴3万", "deals=20000; deals=10000; deals=30000; "},
+      // NOTE: a heading counts no item amount with 千 and no unit word, so 中兴5千 is lost.
+      {"今日回款：华为2万、小米1万、中兴5千", "deals=20000; deals=10000; "},
+      {"今日签约：华为5万，小米3万", "deals=50000; deals=30000; "},
+      {"今日签约：华为5万；小米3万", "deals=50000; deals=30000; "},
+      {"今日新签订单：华为 5万；小米 3万", "deals=50000; deals=30000; "},
+      {"今日签约：华为5万 小米3万", "deals=50000; deals=30000; "},
+      {"今日签单：华为5W，小米3W", "deals=50000; deals=30000; "},
+      {"今日签约：华为（5万）、小米（3万）、中兴（2万）",
+       "deals=50000; deals=30000; deals=20000; "},
+      {"今日拜访：华为2家、小米1家", "visits=2; visits=1; "},
+  });
+}
+
+TEST_CASE("Inline list total repeats items", "[extract]") {
+  CheckReadings({
+      {"今日签约：华为5万、小米3万，合计8万", "deals=50000; deals=30000; "},
+  });
+}
+
+TEST_CASE("Inline list under other heading", "[extract]") {
+  CheckReadings({
+      // A heading without a trigger counts nothing, and a trigger in an item counts its own.
+      {"客户：华为2万、小米1万", ""},
+      {"今日工作：拜访华为2家、小米1万", "visits=2; "},
+      // A heading of the strict form only: a target or a follow-up counts nothing.
+      {"本月签约任务：华为5万、小米3万", "deals=50000 planned; "},
+      // A second colon makes labels and values, no list. A dash between amounts starts no item.
+      {"今日拜访客户：5、签约：2单、回款：3万", "visits=5; deals=30000; "},
+      {"签约：华为5万 - 小米3万", "deals=50000; "},
+      {"明日计划签约：华为5万、小米3万", "deals=50000 planned; deals=30000 planned; "},
+      {"未回款客户：华为2万、小米1万", "deals=20000 negated; deals=10000 negated; "},
+  });
+}
+
+}  // namespace
+}  // namespace logbridge::scoring
