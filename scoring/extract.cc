@@ -80,15 +80,16 @@ struct Cue {
 };
 
 // Single characters such as 待 and 拟 are cues only outside these words: 接待了3位客户 is done
-// work, and so is 完成目标5万.
+// work, and so are 完成目标5万 and 挽回损失.
 constexpr std::u32string_view kNotCues[] = {
     U"无锡", U"无论", U"无误", U"无数", U"无限", U"无线", U"无偿", U"没事", U"并无不",
     U"接待", U"招待", U"款待", U"对待", U"看待", U"优待", U"善待", U"待遇", U"模拟", U"虚拟",
     U"草拟", U"拟定", U"比拟", U"完成目标", U"达成目标", U"实现目标", U"超额完成目标",
-    U"主要", U"重要", U"只要", U"必要"};
+    U"主要", U"重要", U"只要", U"必要", U"挽回损失", U"减少损失", U"避免损失"};
 
-// Negation covers work that was refused, cancelled or withdrawn. Deferred work (推迟, 延期) and
-// intentions (希望, 有望, 力争, 目标, 意向) count as planned: neither is done work.
+// Negation covers work that was refused, cancelled, withdrawn or lost (签约失败, 丢单, 退单,
+// 反悔, 损失订单). Deferred work (推迟, 延期) and intentions (希望, 有望, 力争, 目标, 意向)
+// count as planned: neither is done work.
 constexpr Cue kCues[] = {
     {U"尚未", Aspect::kNegated},   {U"并未", Aspect::kNegated},   {U"还没", Aspect::kNegated},
     {U"没有", Aspect::kNegated},   {U"没", Aspect::kNegated},     {U"不曾", Aspect::kNegated},
@@ -112,6 +113,8 @@ constexpr Cue kCues[] = {
     {U"后天", Aspect::kPlanned},   {U"下周", Aspect::kPlanned},   {U"下星期", Aspect::kPlanned},
     {U"下个月", Aspect::kPlanned}, {U"下月", Aspect::kPlanned},   {U"争取", Aspect::kPlanned},
     {U"下一步", Aspect::kPlanned}, {U"接下来", Aspect::kPlanned}, {U"后续跟进", Aspect::kPlanned},
+    {U"失败", Aspect::kNegated},   {U"退单", Aspect::kNegated},   {U"丢单", Aspect::kNegated},
+    {U"反悔", Aspect::kNegated},   {U"损失", Aspect::kNegated},
 };
 
 // The entries of kNotCues and kCues by first code point. For one code point the words of
@@ -2010,6 +2013,41 @@ constexpr std::u32string_view kClauseStopWords[] = {U"预算", U"预估", U"预�
 // Alone 共 and 总 are no total words, because they start words such as 共享 and 总部.
 bool IsSumMark(char32_t cp) { return cp == U'共' || cp == U'总'; }
 
+// Words that, before a number in its clause outside a list, make it a running total
+// (本月累计回款15万, 截至目前拜访12家) that repeats earlier days' work.
+constexpr std::u32string_view kRunningTotalWords[] = {U"累计", U"截至目前", U"截止目前", U"迄今",
+                                                      U"至今"};
+
+// Words that, before a number in its clause outside a list, make it a value from before the
+// report (原订单10万元, 上次签约3万) and so no new work. 之前 is left out, because it also
+// ends a deadline (下班之前回款2万).
+constexpr std::u32string_view kEarlierWords[] = {U"原订单", U"原合同", U"原有", U"上次"};
+
+// Returns kRunningTotal or kEarlierValue when a word of those lists lies in folded[begin,
+// number), else kDone. Words are compared only at 累, 截, 迄, 至, 原 or 上, so other code
+// points cost six comparisons each.
+Aspect RunningTotalAspect(std::u32string_view folded, int32_t begin, int32_t number) {
+  for (int32_t at = std::max(begin, 0); at < number; ++at) {
+    char32_t cp = folded[at];
+    if (cp != U'累' && cp != U'截' && cp != U'迄' && cp != U'至' && cp != U'原' && cp != U'上') {
+      continue;
+    }
+    for (std::u32string_view word : kRunningTotalWords) {
+      if (word.front() == cp && at + static_cast<int32_t>(word.size()) <= number &&
+          ContinuesWith(folded, at, word)) {
+        return Aspect::kRunningTotal;
+      }
+    }
+    for (std::u32string_view word : kEarlierWords) {
+      if (word.front() == cp && at + static_cast<int32_t>(word.size()) <= number &&
+          ContinuesWith(folded, at, word)) {
+        return Aspect::kEarlierValue;
+      }
+    }
+  }
+  return Aspect::kDone;
+}
+
 // Words that make an amount after a list new work, not a repeat of the items (另外签约8万).
 constexpr std::u32string_view kAdditionWords[] = {U"另外", U"另", U"还", U"此外", U"额外",
                                                   U"新增"};
@@ -2045,6 +2083,49 @@ bool ContainsWord(std::u32string_view folded, int32_t begin, int32_t end,
   return std::any_of(words.begin(), words.end(), [range](std::u32string_view word) {
     return range.find(word) != std::u32string_view::npos;
   });
+}
+
+// Whether a total word is before the number at folded[number] in its sentence. The sentence
+// starts after the last 。, !, ?, ; or line break before it. A total word is a word of
+// kTotalWords (签约小米3万元。今日签约合计8万元), 共 before a word (今日共修复bug 3个，提交2次) or
+// 总 right before trigger or number (总签约8万). 共 in 共享, 共同, 共识, 共建, 共赢 and 公共 is no total.
+// A word of kAdditionWords in the number's clause (另外签约2万) makes it new work.
+bool FollowsSummaryWord(std::u32string_view folded, int32_t clause_begin, int32_t trigger,
+                        int32_t number) {
+  if (ContainsWord(folded, clause_begin, number, kAdditionWords)) {
+    return false;
+  }
+  int32_t begin = std::min(trigger, number);
+  while (begin > 0) {
+    char32_t cp = folded[begin - 1];
+    if (cp == U'。' || cp == U'!' || cp == U'?' || cp == U';' || cp == U'\n' || cp == U'\r') {
+      break;
+    }
+    --begin;
+  }
+  if (ContainsWord(folded, begin, number, kTotalWords)) {
+    return true;
+  }
+  for (int32_t at = begin; at + 1 < number; ++at) {
+    char32_t next = folded[at + 1];
+    if (folded[at] == U'共' && (at == 0 || folded[at - 1] != U'公') && next != U'享' &&
+        next != U'同' && next != U'识' && next != U'建' && next != U'赢') {
+      return true;
+    }
+  }
+  return (trigger > 0 && folded[trigger - 1] == U'总') ||
+         (number > 0 && folded[number - 1] == U'总');
+}
+
+// Whether the last match of out, bound to trigger, is a summary that repeats done matches of
+// its rule before it in the same text (签约华为5万元，签约小米3万元。今日签约合计8万元). Alone
+// (今日共拜访3家) a summary is the only count, so it stays.
+bool RepeatsCountedMatches(const std::vector<ExtractionMatch>& out, std::u32string_view folded,
+                           int32_t clause_begin, const Trigger& trigger, int32_t number) {
+  bool counted_before = std::any_of(out.begin(), out.end() - 1, [&](const ExtractionMatch& m) {
+    return m.rule == trigger.rule && m.aspect == Aspect::kDone && !m.identifier && !m.unreadable;
+  });
+  return counted_before && FollowsSummaryWord(folded, clause_begin, trigger.begin, number);
 }
 
 // Words that call off the deal or payment of a list item in a clause after its value
@@ -4697,6 +4778,21 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
       }
       if (listed != nullptr) {
         extraction.aspect = CombineAspects(extraction.aspect, listed->aspect);
+      }
+    }
+    // List items have their own total rules, so only free text is read for running totals
+    // and summary lines.
+    if (listed == nullptr && extraction.aspect == Aspect::kDone) {
+      int32_t start = std::min(scratch.clauses[scratch.number_clause[i]].first, best->begin);
+      extraction.aspect = RunningTotalAspect(folded, start, number.begin);
+      // After a heading that counted items, DropRepeatedTotals already decided which totals
+      // repeat them, by trigger word.
+      bool heading_counted = has_heading && !scratch.counted_rules.empty();
+      if (extraction.aspect == Aspect::kDone && !heading_counted &&
+          RepeatsCountedMatches(*out, folded, start, *best, number.begin)) {
+        out->pop_back();
+        scratch.match_positions.pop_back();
+        continue;
       }
     }
     extraction.identifier = number.identifier;

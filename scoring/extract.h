@@ -45,8 +45,10 @@ struct Quantity {
 
 // Whether a quantity reports work done, work planned, work explicitly not done, or a topic
 // other than the writer's own work done: a number under a heading of problems, risks,
-// competitors, others' results, complaints, feedback or requests (存在问题：, 团队业绩：).
-enum class Aspect { kDone, kPlanned, kNegated, kOtherSection };
+// competitors, others' results, complaints, feedback or requests (存在问题：, 团队业绩：). Outside
+// lists, a running total (本月累计回款15万) and a value from before the report (原订单10万) are
+// also not the day's work.
+enum class Aspect { kDone, kPlanned, kNegated, kOtherSection, kRunningTotal, kEarlierValue };
 
 // Text after NFKC folding, with the original code-point index of each folded code point.
 struct FoldedText {

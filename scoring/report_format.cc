@@ -342,8 +342,9 @@ std::string ReportsToTable(const std::vector<ScoreReport>& reports) {
     if (int64_t uncounted = static_cast<int64_t>(report.ignored.size()) + report.ignored_omitted;
         uncounted > 0) {
       out += "  " + std::to_string(uncounted) +
-             " rule match(es) not counted (planned, negated, other_section, identifier, "
-             "unreadable, or replaced by a typed field); explain lists them\n";
+             " rule match(es) not counted (planned, negated, other_section, running_total, "
+             "earlier_value, identifier, unreadable, or replaced by a typed field); explain "
+             "lists them\n";
     }
     AppendFlagLines(report, &out);
     out += "\n";

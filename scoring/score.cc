@@ -56,8 +56,8 @@ Decimal SaturatingAdd(Decimal a, Decimal b) {
 struct IgnoredItem {
   Span span;
   Decimal value;
-  // A string literal: "planned", "negated", "other_section", "identifier", "unreadable" or
-  // "replaced".
+  // A string literal: "planned", "negated", "other_section", "running_total",
+  // "earlier_value", "identifier", "unreadable" or "replaced".
   std::string_view reason;
   PackedStrings<6> texts;   // report id, field key, rule, metric, quote, replaced_by
 };
@@ -465,7 +465,9 @@ void FillIgnoredItem(const NormalizedLog& log, const IgnoredExtraction& ignored,
                  : extraction.unreadable                 ? "unreadable"
                  : extraction.aspect == Aspect::kPlanned ? "planned"
                  : extraction.aspect == Aspect::kNegated ? "negated"
-                                                         : "other_section";
+                 : extraction.aspect == Aspect::kRunningTotal ? "running_total"
+                 : extraction.aspect == Aspect::kEarlierValue ? "earlier_value"
+                                                              : "other_section";
   // The field is found as Normalize found it: by key, else by the configured sort.
   int32_t sort = -1;
   int fields_with_key = 0;

@@ -88,8 +88,8 @@ struct IgnoredMatch {
   std::string metric;
   Span span;           // code points of the field's original text
   std::string quote;   // the text of span
-  // "planned", "negated", "other_section", "identifier", "unreadable", or "replaced" when a
-  // typed field of the same log gave the metric's value
+  // "planned", "negated", "other_section", "running_total", "earlier_value", "identifier",
+  // "unreadable", or "replaced" when a typed field of the same log gave the metric's value
   std::string reason;
   std::string replaced_by;  // the typed field's key for a replaced match, or empty
   // The value it would have had. An identifier or an unreadable number has none (null in

@@ -149,8 +149,8 @@ TEST_CASE("table hides achievement of value curves", "[report_format]") {
   CHECK(table.find("targets of sum and count KPIs are month targets x 7/30") !=
         std::string::npos);
   CHECK(table.find("  3 rule match(es) not counted (planned, negated, other_section, "
-                   "identifier, unreadable, or replaced by a typed field); explain lists them\n") !=
-        std::string::npos);
+                   "running_total, earlier_value, identifier, unreadable, or replaced by a "
+                   "typed field); explain lists them\n") != std::string::npos);
   CHECK(ReportsToTable({SampleReport()}).find("not counted") == std::string::npos);
 }
 
