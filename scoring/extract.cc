@@ -2089,14 +2089,20 @@ bool ContainsWord(std::u32string_view folded, int32_t begin, int32_t end,
 // starts after the last 。, !, ?, ; or line break before it. A total word is a word of
 // kTotalWords (签约小米3万元。今日签约合计8万元), 共 before a word (今日共修复bug 3个，提交2次) or
 // 总 right before trigger or number (总签约8万). 共 in 共享, 共同, 共识, 共建, 共赢 and 公共 is no total.
-// A word of kAdditionWords in the number's clause (另外签约2万) makes it new work.
+// A word of kAdditionWords in the number's clause (另外签约2万) makes it new work. The search
+// reaches kSummaryReach code points before the trigger or number, so that a sentence of many
+// clauses is not read again for each of its numbers.
+constexpr int32_t kSummaryReach = 48;
+
 bool FollowsSummaryWord(std::u32string_view folded, int32_t clause_begin, int32_t trigger,
                         int32_t number) {
-  if (ContainsWord(folded, clause_begin, number, kAdditionWords)) {
+  int32_t first = std::min(trigger, number);
+  int32_t reach = std::max(0, first - kSummaryReach);
+  if (ContainsWord(folded, std::max(clause_begin, reach), number, kAdditionWords)) {
     return false;
   }
-  int32_t begin = std::min(trigger, number);
-  while (begin > 0) {
+  int32_t begin = first;
+  while (begin > reach) {
     char32_t cp = folded[begin - 1];
     if (cp == U'。' || cp == U'!' || cp == U'?' || cp == U';' || cp == U'\n' || cp == U'\r') {
       break;
