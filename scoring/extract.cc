@@ -1913,7 +1913,7 @@ void FindInlineLists(ExtractScratch* scratch) {
     return;
   }
 
-  // Merge the inline lists with the other lists in text order. No line holds both.
+  // Merge the inline lists with the other lists in text order. No line contains both.
   scratch->merged_items.clear();
   scratch->merged_lists.clear();
   size_t other = 0;

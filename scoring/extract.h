@@ -203,9 +203,9 @@ class Extractor {
   // 退款, 报价 or 询价 in their clause. Cues in the heading apply to every number in the items,
   // and the span of a number the heading counts starts at its item number.
   //
-  // Sections then change done matches by line (scoring/sections.h): lines under a plan heading
-  // (下周计划：) or after a plan label (明日：) are planned, lines under a heading of another topic
-  // (存在问题：) are kOtherSection, and list items of lost or stalled deals are negated or planned.
+  // Sections then change done matches by line (scoring/sections.h). Lines under a plan heading
+  // (下周计划：) or after a plan label (明日：) are planned. Lines under a heading of another topic
+  // (存在问题：) are kOtherSection. List items of lost or stalled deals are negated or planned.
   std::vector<Extraction> Extract(std::string_view text) const;
 
   // Replaces the contents of *out with what Extract(text) returns. Reuses the capacity of

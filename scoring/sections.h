@@ -1,7 +1,7 @@
-// Sections of a work log: headings and labels that mark the lines under or after them as
-// planned work or as a topic other than the writer's own work done (明日计划：, 存在问题：), and
-// list items that report a stalled or lost deal. Extractor applies them to its matches after
-// binding. Pure functions on folded text, safe to call from any thread.
+// Sections of a work log. Headings and labels mark the lines under or after them as planned work
+// or as a topic other than the writer's own work done (明日计划：, 存在问题：). List items may
+// report a stalled or lost deal. Extractor applies both to its matches after binding.
+// Pure functions on folded text, safe to call from any thread.
 #pragma once
 
 #include <cstdint>
@@ -12,7 +12,7 @@
 
 namespace logbridge::scoring {
 
-// Changes the aspect of each done match by the section its number stands in:
+// Changes the aspect of each done match by the section that contains its number:
 // - under a plan heading (下周计划：, 明日计划, 二、下周计划, 本月任务, 跟进事项) every line is
 //   planned until a blank line or the next heading of done work or of another topic;
 // - under a heading of another topic (存在问题：, 风险客户：, 竞品动态：, 团队业绩：, 客户投诉：,
