@@ -7,52 +7,12 @@
 #include <catch2/catch.hpp>
 
 #include "scoring/extract.h"
+#include "tests/scoring/reading_test_support.h"
 
 namespace logbridge::scoring {
 namespace {
 
-// The rules of config/sales.toml.
-const Extractor& Sales() {
-  static const Extractor kExtractor = std::move(
-      Extractor::Create(
-          {{"deals", "sales", "签约|签单|成交|订单|回款", QuantityKind::kAmount, {}, 8},
-           {"visits", "visits", "拜访|走访|上门", QuantityKind::kCount, {"家", "位", "个", "次"}, 8}})
-          .value());
-  return kExtractor;
-}
-
-// Returns rule=value for each match, with its aspect when the work is not done.
-std::string Describe(const std::vector<Extraction>& found) {
-  std::string out;
-  for (const Extraction& e : found) {
-    out += e.rule + "=" + e.quantity.Value().ToString();
-    if (e.aspect == Aspect::kPlanned) {
-      out += " planned";
-    }
-    if (e.aspect == Aspect::kNegated) {
-      out += " negated";
-    }
-    out += "; ";
-  }
-  return out;
-}
-
-// A text, with | for a line break, and what Describe returns for its extractions.
-struct Reading {
-  const char* text;
-  const char* found;
-};
-
-void CheckReadings(std::initializer_list<Reading> readings) {
-  for (const Reading& reading : readings) {
-    std::string text = reading.text;
-    for (size_t bar = text.find('|'); bar != std::string::npos; bar = text.find('|', bar)) {
-      text.replace(bar, 1, "\n");
-    }
-    INFO("text: " << reading.text);
-    CHECK(Describe(Sales().Extract(text)) == reading.found);
-  }
-}
+using reading_check::CheckReadings;
 
 TEST_CASE("Inline list counts every item", "[extract]") {
   CheckReadings({

@@ -8,52 +8,14 @@
 #include <catch2/catch.hpp>
 
 #include "scoring/extract.h"
+#include "tests/scoring/reading_test_support.h"
 
 namespace logbridge::scoring {
 namespace {
 
-// The rules of config/sales.toml.
-const Extractor& Sales() {
-  static const Extractor kExtractor = std::move(
-      Extractor::Create(
-          {{"deals", "sales", "签约|签单|成交|订单|回款", QuantityKind::kAmount, {}, 8},
-           {"visits", "visits", "拜访|走访|上门", QuantityKind::kCount, {"家", "位", "个", "次"}, 8}})
-          .value());
-  return kExtractor;
-}
-
-// Returns rule=value for each match, with its aspect when the work is not done.
-std::string Describe(const std::vector<Extraction>& found) {
-  std::string out;
-  for (const Extraction& e : found) {
-    out += e.rule + "=" + e.quantity.Value().ToString();
-    if (e.aspect == Aspect::kPlanned) {
-      out += " planned";
-    }
-    if (e.aspect == Aspect::kNegated) {
-      out += " negated";
-    }
-    out += "; ";
-  }
-  return out;
-}
-
-// A text, with | for a line break, and what Describe returns for its extractions.
-struct Reading {
-  const char* text;
-  const char* found;
-};
-
-void CheckReadings(std::initializer_list<Reading> readings) {
-  for (const Reading& reading : readings) {
-    std::string text = reading.text;
-    for (size_t bar = text.find('|'); bar != std::string::npos; bar = text.find('|', bar)) {
-      text.replace(bar, 1, "\n");
-    }
-    INFO("text: " << reading.text);
-    CHECK(Describe(Sales().Extract(text)) == reading.found);
-  }
-}
+using reading_check::CheckReadings;
+using reading_check::Describe;
+using reading_check::SalesRules;
 
 TEST_CASE("Heading counts every item", "[extract]") {
   CheckReadings({{"今日签约：|1、华为5万|2、小米3万", "deals=50000; deals=30000; "},
@@ -188,7 +150,7 @@ TEST_CASE("Topic headings count nothing", "[extract]") {
         "订单问题：", "签约条件：", "回款方式：", "签约遇到的问题：", "意向签约：", "目标回款："}) {
     std::string text = std::string(heading) + "\n1、华为50万\n2、小米30万";
     INFO("text: " << text);
-    CHECK(Describe(Sales().Extract(text)).empty());
+    CHECK(Describe(SalesRules().Extract(text)).empty());
   }
 }
 
@@ -366,7 +328,7 @@ TEST_CASE("Long list counts past 99", "[extract]") {
   for (int i = 1; i <= 120; ++i) {
     text += "\n" + std::to_string(i) + "、客户1万元";
   }
-  std::vector<Extraction> found = Sales().Extract(text);
+  std::vector<Extraction> found = SalesRules().Extract(text);
   CHECK(found.size() == 120);
   Decimal sum;
   for (const Extraction& e : found) {
@@ -378,7 +340,7 @@ TEST_CASE("Long list counts past 99", "[extract]") {
 TEST_CASE("Heading item spans", "[extract]") {
   // The quote of an item's value starts at its item number, so it shows no earlier item.
   std::string text = "签约：\n1、华为5万\n2、小米3万";
-  std::vector<Extraction> found = Sales().Extract(text);
+  std::vector<Extraction> found = SalesRules().Extract(text);
   REQUIRE(found.size() == 2);
   CHECK(text.substr(found[0].span_begin_byte,
                     found[0].span_end_byte - found[0].span_begin_byte) == "1、华为5万");

@@ -9,30 +9,19 @@
 #include <catch2/catch.hpp>
 
 #include "scoring/extract.h"
+#include "tests/scoring/reading_test_support.h"
 
 namespace logbridge::scoring {
 namespace {
 
-// The rules of config/sales.toml.
-const Extractor& Sales() {
-  static const Extractor kExtractor =
-      std::move(Extractor::Create(
-                    {{"deals", "sales", "签约|签单|成交|订单|回款", QuantityKind::kAmount, {}, 8},
-                     {"visits",
-                      "visits",
-                      "拜访|走访|上门",
-                      QuantityKind::kCount,
-                      {"家", "位", "个", "次"},
-                      8}})
-                    .value());
-  return kExtractor;
-}
+using reading_check::CheckReadings;
+using reading_check::SalesRules;
 
 // The rules of config/rnd.toml and config/product.toml.
 const Extractor& Others() {
   static const Extractor kExtractor =
       std::move(Extractor::Create(
-                    {{"bugs", "bugs", "修复|解决|修改", QuantityKind::kCount, {"个", "处", "项"}, 8},
+                    {{"bugs", "bugs", "修复|解决", QuantityKind::kCount, {"个", "处", "项"}, 8},
                      {"commits", "commits", "提交|合入", QuantityKind::kCount, {"次", "个", "笔"}, 8},
                      {"interviews",
                       "interviews",
@@ -44,51 +33,8 @@ const Extractor& Others() {
   return kExtractor;
 }
 
-// Returns rule=value for each match, with its aspect when the work is not done.
-std::string Describe(const std::vector<Extraction>& found) {
-  std::string out;
-  for (const Extraction& e : found) {
-    out += e.rule + "=" + e.quantity.Value().ToString();
-    switch (e.aspect) {
-      case Aspect::kPlanned:
-        out += " planned";
-        break;
-      case Aspect::kNegated:
-        out += " negated";
-        break;
-      case Aspect::kRunningTotal:
-        out += " running_total";
-        break;
-      case Aspect::kEarlierValue:
-        out += " earlier_value";
-        break;
-      default:
-        break;
-    }
-    out += "; ";
-  }
-  return out;
-}
-
-// A text, with | for a line break, and what Describe returns for its extractions.
-struct Reading {
-  const char* text;
-  const char* found;
-};
-
-void CheckReadings(const Extractor& extractor, std::initializer_list<Reading> readings) {
-  for (const Reading& reading : readings) {
-    std::string text = reading.text;
-    for (size_t bar = text.find('|'); bar != std::string::npos; bar = text.find('|', bar)) {
-      text.replace(bar, 1, "\n");
-    }
-    INFO("text: " << reading.text);
-    CHECK(Describe(extractor.Extract(text)) == reading.found);
-  }
-}
-
 TEST_CASE("Running totals are not counted", "[extract]") {
-  CheckReadings(Sales(), {
+  CheckReadings(SalesRules(), {
                              {"今日回款3万元，本月累计回款15万元。",
                               "deals=30000; deals=150000 running_total; "},
                              {"今天拜访客户3家，本周累计拜访12家。",
@@ -107,7 +53,7 @@ TEST_CASE("Running totals are not counted", "[extract]") {
 
 TEST_CASE("Running total word after number counts", "[extract]") {
   // The total word comes after the number, or in another clause, so the day's work counts.
-  CheckReadings(Sales(), {
+  CheckReadings(SalesRules(), {
                              {"今日回款3万元，本月累计回款15万元。", "deals=30000; deals=150000 running_total; "},
                              {"今天签约5万元，累计客户满意", "deals=50000; "},
                              {"本月累计回款：见附件。今日回款2万元", "deals=20000; "},
@@ -115,7 +61,7 @@ TEST_CASE("Running total word after number counts", "[extract]") {
 }
 
 TEST_CASE("Summary lines repeat counted sentences", "[extract]") {
-  CheckReadings(Sales(), {
+  CheckReadings(SalesRules(), {
                              {"签约华为5万元，签约小米3万元。今日签约合计8万元。",
                               "deals=50000; deals=30000; "},
                              {"今天客户华为回款2万元，另外中兴回款1万元，合计回款3万元。",
@@ -130,7 +76,7 @@ TEST_CASE("Summary lines repeat counted sentences", "[extract]") {
 }
 
 TEST_CASE("Summary alone counts", "[extract]") {
-  CheckReadings(Sales(), {
+  CheckReadings(SalesRules(), {
                              {"今日共拜访3家", "visits=3; "},
                              {"今日签约合计8万元。", "deals=80000; "},
                              // An addition word makes the number after a total new work.
@@ -144,7 +90,7 @@ TEST_CASE("Summary alone counts", "[extract]") {
 }
 
 TEST_CASE("Earlier values are not new deals", "[extract]") {
-  CheckReadings(Sales(), {
+  CheckReadings(SalesRules(), {
                              {"客户华为原订单10万元，今天增购2万元，签约补充协议。",
                               "deals=100000 earlier_value; "},
                              {"上次签约3万元，今天回款3万元", "deals=30000 earlier_value; deals=30000; "},
@@ -153,7 +99,7 @@ TEST_CASE("Earlier values are not new deals", "[extract]") {
 }
 
 TEST_CASE("Lost deal words negate clause", "[extract]") {
-  CheckReadings(Sales(), {
+  CheckReadings(SalesRules(), {
                              {"今天签约失败，华为最终选择了竞争对手，损失订单20万。",
                               "deals=200000 negated; "},
                              {"签约5万元后客户反悔", "deals=50000 negated; "},
