@@ -425,7 +425,7 @@ namespace {
 bool IsAsciiSkipped(unsigned char c) {
   // Bit c of the pair is set for '0'-'9', 'A'-'Z' and 'a'-'z'.
   // Static, because GCC 12 stores a local table on the stack again for every character that
-  // SketchWithBins tests.
+  // SketchInto tests.
   static constexpr uint64_t kKept[2] = {0x03FF000000000000ULL, 0x07FFFFFE07FFFFFEULL};
   return ((kKept[c >> 6] >> (c & 63)) & 1) == 0;
 }
@@ -435,8 +435,11 @@ bool IsWideSkipped(char32_t cp) {
   return cp - 0x3000 < 0x40 || cp - 0x2000 < 0x70 || cp - 0xFF01 < 0x0F || cp - 0xFF1A < 0x07;
 }
 
-// TextSketch, which also sets *bins to the mask of the bins it used.
-Sketch SketchWithBins(std::string_view text, uint64_t* bins) {
+// Stores TextSketch(text) in *sketch and the mask of the bins it used in *bins. It writes only
+// the used bins, so a caller whose sketch is zeroed already, as a new LogFacts is, saves a second
+// zeroing and the copy of a returned sketch.
+// REQUIRES: every bin of *sketch is 0.
+void SketchInto(std::string_view text, Sketch* sketch, uint64_t* bins) {
   // The fill stores 16 bytes at a time, fully unrolled. As a loop, GCC 12 turns it into rep
   // stosq, which runs 64 iterations of one 8-byte store.
   std::array<uint64_t, kSketchSize> smallest;
@@ -536,22 +539,22 @@ Sketch SketchWithBins(std::string_view text, uint64_t* bins) {
   // Visiting only the used bins spares a branch per bin, which mispredicts often because a short
   // text uses about half of the bins.
   static_assert(kSketchSize == 64, "one bit per bin");
-  Sketch sketch{};
   for (uint64_t rest = used_bins; rest != 0; rest &= rest - 1) {
     size_t bin = static_cast<size_t>(std::countr_zero(rest));
     // The fingerprint mixes the smallest hash again, because a minimum has small high bits.
     uint16_t fingerprint = static_cast<uint16_t>(Mix(smallest[bin] / kSketchSize));
-    sketch[bin] = fingerprint == 0 ? 1 : fingerprint;
+    (*sketch)[bin] = fingerprint == 0 ? 1 : fingerprint;
   }
   *bins = used_bins;
-  return sketch;
 }
 
 }  // namespace
 
 Sketch TextSketch(std::string_view text) {
+  Sketch sketch{};
   uint64_t bins = 0;
-  return SketchWithBins(text, &bins);
+  SketchInto(text, &sketch, &bins);
+  return sketch;
 }
 
 double SketchSimilarity(const Sketch& a, const Sketch& b) {
@@ -673,7 +676,8 @@ Validator::LogFacts Validator::ValueFactsOf(const NormalizedLog& log) const {
 void Validator::AddSketch(const NormalizedLog& log, LogFacts* facts) const {
   const ValidationSpec& spec = config_.validation;
   if (spec.duplicate_window > 0 && log.text_chars >= spec.min_chars) {
-    facts->sketch = SketchWithBins(log.free_text, &facts->used_bins);
+    // A LogFacts starts with an empty sketch, which SketchInto requires.
+    SketchInto(log.free_text, &facts->sketch, &facts->used_bins);
   }
 }
 
