@@ -191,6 +191,7 @@ class Validator {
   // Returns the facts of a log's values, which is FactsOf without the sketch.
   LogFacts ValueFactsOf(const NormalizedLog& log) const;
   // Sets the sketch and its used bins in facts, the rest of FactsOf.
+  // REQUIRES: facts->sketch is empty, as ValueFactsOf returns it.
   void AddSketch(const NormalizedLog& log, LogFacts* facts) const;
   // Sets facts->customer when the log has an order amount and names a known customer, and
   // starts loading that customer's record and order index.
