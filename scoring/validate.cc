@@ -456,12 +456,7 @@ void SketchInto(std::string_view text, Sketch* sketch, uint64_t* bins) {
     // until the fingerprint.
     size_t bin = hash % kSketchSize;
     smallest[bin] = std::min(smallest[bin], hash);
-#if defined(__x86_64__)
-    // One BTS instruction, where GCC 12 emits a move, a shift and an OR.
-    asm("btsq %1, %0" : "+r"(used_bins) : "r"(bin) : "cc");
-#else
     used_bins |= uint64_t{1} << bin;
-#endif
   };
 
   const unsigned char* data = reinterpret_cast<const unsigned char*>(text.data());
