@@ -1060,6 +1060,7 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
     if (extraction.aspect != Aspect::kDone || extraction.identifier || extraction.unreadable) {
       IgnoredExtraction& ignored = log_->ignored.emplace_back();
       ignored.field_key = field.key;
+      ignored.field = &raw;
       extractor.ToExtraction(extraction, &ignored.extraction);
       continue;
     }
@@ -1153,6 +1154,7 @@ void LogNormalizer::AddExtractions() {
     IgnoredExtraction& replaced = log_->ignored.emplace_back();
     replaced.field_key = item.evidence.field_key;
     replaced.replaced_by = typed->key;
+    replaced.field = scratch_.extracted_from[i];
     Extraction& extraction = replaced.extraction;
     extraction.metric = config_.metrics[static_cast<size_t>(item.metric)].name;
     extraction.rule = item.evidence.source;

@@ -468,17 +468,24 @@ void FillIgnoredItem(const NormalizedLog& log, const IgnoredExtraction& ignored,
                  : extraction.aspect == Aspect::kRunningTotal ? "running_total"
                  : extraction.aspect == Aspect::kEarlierValue ? "earlier_value"
                                                               : "other_section";
-  // The field is found as Normalize found it: by key, else by the configured sort.
-  int32_t sort = -1;
-  int fields_with_key = 0;
-  for (const FieldSpec& field : log.spec->fields) {
-    if (SameText(field.key, ignored.field_key)) {
-      sort = field.sort;
-      ++fields_with_key;
+  // The field is found as Normalize found it: by key, else by the configured sort. Normalize
+  // stores the field it read in ignored.field. For a non-empty key that is the same field, and
+  // only one field spec has the key, because the non-empty keys of a template are distinct.
+  const LogField* field = ignored.field;
+  int fields_with_key = 1;
+  if (field == nullptr || ignored.field_key.empty()) {
+    int32_t sort = -1;
+    fields_with_key = 0;
+    for (const FieldSpec& spec : log.spec->fields) {
+      if (SameText(spec.key, ignored.field_key)) {
+        sort = spec.sort;
+        ++fields_with_key;
+      }
     }
+    field = FindRecordField(*log.record, ignored.field_key, sort);
   }
   std::string_view quote;
-  if (const LogField* field = FindRecordField(*log.record, ignored.field_key, sort)) {
+  if (field != nullptr) {
     // The extraction's byte offsets are into the text it was extracted from, which is this
     // field's only when one field of the template has the key. Then they save walking the text.
     bool offsets_apply = fields_with_key == 1 && extraction.span_begin_byte >= 0 &&
