@@ -502,6 +502,16 @@ void FillIgnoredItem(const NormalizedLog& log, const IgnoredExtraction& ignored,
                       extraction.metric, quote, ignored.replaced_by});
 }
 
+// Sets *to to text like assign() does. Ids of one batch often have the size of the previous
+// log's id, and then the bytes are copied inline without assign's call into the library.
+inline void AssignKeepingBuffer(std::string_view text, std::string* to) {
+  if (to->size() == text.size()) {
+    CopyShortBytes(text.data(), text.size(), to->data());
+    return;
+  }
+  to->assign(text);
+}
+
 // Starts loading every cache line that bytes overlap.
 void StartLoads(std::span<const std::byte> bytes) {
   constexpr uintptr_t kLine = 64;
@@ -1004,10 +1014,10 @@ void Engine::AggregateWithFlags(const NormalizedLog& log, size_t person_hash, ui
                                 bool names_from_config, LogOutcome* out) {
   const LogRecord& record = *log.record;
   LogOutcome& outcome = *out;
-  // assign() keeps the strings' buffers, so ids longer than the inline capacity of a
+  // AssignKeepingBuffer keeps the strings' buffers, so ids longer than the inline capacity of a
   // std::string are not allocated again for every log.
-  outcome.report_id.assign(record.report_id);
-  outcome.person_id.assign(record.creator_id);
+  AssignKeepingBuffer(record.report_id, &outcome.report_id);
+  AssignKeepingBuffer(record.creator_id, &outcome.person_id);
   outcome.period = state_->PeriodFor(options_.period_kind, log.work_day);
   outcome.skip_reason.clear();
   if (log.spec == nullptr) {
