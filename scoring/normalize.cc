@@ -3,6 +3,7 @@
 #include "scoring/normalize.h"
 
 #include <algorithm>
+#include <array>
 #include <string>
 #include <utility>
 
@@ -441,10 +442,24 @@ std::string_view ForeignCurrency(std::string_view folded) {
 // as 市场部. The key is a prefix of value, so nothing is copied. A value that is all punctuation
 // keeps its text.
 std::string_view DistinctKeyOf(std::string_view value) {
-  constexpr std::string_view kEndMarks[] = {" ", "\t", ".", "!", "?", ",", ";", "~", "。",
-                                            "、", "…", "！", "？", "，", "；", "～", "．"};
+  static constexpr std::string_view kEndMarks[] = {
+      " ", "\t", ".", "!", "?", ",", ";", "~", "。", "、", "…", "！", "？", "，", "；", "～", "．"};
+  // The last bytes of the end marks and closing brackets. Most values end in a letter, digit
+  // or ideograph, whose last byte matches none of these, so they skip every comparison below.
+  static constexpr std::array<bool, 256> kLastBytes = [] {
+    std::array<bool, 256> last{};
+    for (std::string_view mark : kEndMarks) {
+      last[static_cast<unsigned char>(mark.back())] = true;
+    }
+    last[static_cast<unsigned char>(')')] = true;
+    last[static_cast<unsigned char>(std::string_view("）").back())] = true;
+    return last;
+  }();
   std::string_view key = value;
   for (bool trimmed = true; trimmed && !key.empty();) {
+    if (!kLastBytes[static_cast<unsigned char>(key.back())]) {
+      break;
+    }
     trimmed = false;
     for (std::string_view mark : kEndMarks) {
       if (key.ends_with(mark)) {
@@ -783,17 +798,17 @@ struct NormalizeScratch {
   std::vector<Duration> durations;
   std::vector<ExtractionMatch> matches;
 
-  // Rules that LookUpRule found in earlier logs, as indexes into known_rules_config. Logs of
-  // one config name the same few rules, so a search of the config is rarely needed. Each use
-  // compares both names again, so an entry never decides a lookup on its own.
+  // Rules that LookUpRule found in earlier logs, as indexes into known_rules_config, in the
+  // entry that the extractor's rule index selects. Logs of one config name the same few rules,
+  // so a search of the config is rarely needed, and one entry is checked instead of all. Each
+  // use compares both names again, so an entry never decides a lookup on its own.
   struct KnownRule {
     size_t rule = 0;  // index into Config::rules
-    int metric = 0;   // index into Config::metrics
+    int metric = -1;  // index into Config::metrics, or -1 for an empty entry
   };
-  static constexpr size_t kMaxKnownRules = 8;
+  static constexpr size_t kKnownRules = 8;
   const Config* known_rules_config = nullptr;
-  std::vector<KnownRule> known_rules;
-  size_t next_known_rule = 0;  // the entry to replace when known_rules is full
+  std::array<KnownRule, kKnownRules> known_rules;
 };
 
 // The state of one Normalize call. Typed values and time savings go straight into the log.
@@ -832,8 +847,10 @@ class LogNormalizer {
   size_t RuleIndex(std::string_view name) const;
   // Returns the metric index and the config's rule name for a counted match of the rule
   // rule_name, which feeds metric_name. Matches of one rule usually follow each other, so the
-  // last lookup is kept, and the rules of earlier logs are tried before the config is searched.
-  const RuleLookup& LookUpRule(std::string_view rule_name, std::string_view metric_name);
+  // last lookup is kept, and the rule an earlier log found for the same extractor rule index
+  // (rule_index) is tried before the config is searched.
+  const RuleLookup& LookUpRule(std::string_view rule_name, std::string_view metric_name,
+                               size_t rule_index);
 
   const Config& config_;
   FieldFinder fields_;
@@ -868,22 +885,21 @@ size_t LogNormalizer::RuleIndex(std::string_view name) const {
 }
 
 const RuleLookup& LogNormalizer::LookUpRule(std::string_view rule_name,
-                                            std::string_view metric_name) {
+                                            std::string_view metric_name, size_t rule_index) {
   if (last_rule_.reusable && KeysEqual(rule_name, last_rule_.source) &&
       KeysEqual(metric_name, config_.metrics[last_rule_.metric].name)) {
     return last_rule_;
   }
   if (scratch_.known_rules_config != &config_) {
     scratch_.known_rules_config = &config_;
-    scratch_.known_rules.clear();
-    scratch_.next_known_rule = 0;
+    scratch_.known_rules.fill({});
   }
-  for (const NormalizeScratch::KnownRule& known : scratch_.known_rules) {
-    // The config may have changed at the same address, so the indexes are checked as well.
-    if (known.rule >= config_.rules.size() ||
-        static_cast<size_t>(known.metric) >= config_.metrics.size()) {
-      continue;
-    }
+  NormalizeScratch::KnownRule& known =
+      scratch_.known_rules[rule_index % NormalizeScratch::kKnownRules];
+  // The config may have changed at the same address, so the indexes are checked as well. An
+  // empty entry has metric -1, which the cast makes too large.
+  if (known.rule < config_.rules.size() &&
+      static_cast<size_t>(known.metric) < config_.metrics.size()) {
     const std::string& name = config_.rules[known.rule].rule.name;
     if (KeysEqual(name, rule_name) &&
         KeysEqual(config_.metrics[static_cast<size_t>(known.metric)].name, metric_name)) {
@@ -899,13 +915,7 @@ const RuleLookup& LogNormalizer::LookUpRule(std::string_view rule_name,
   last_rule_.metric = config_.FindMetric(metric_name);
   last_rule_.reusable = last_rule_.metric >= 0 && rule < config_.rules.size();
   if (last_rule_.reusable) {
-    NormalizeScratch::KnownRule known{rule, last_rule_.metric};
-    if (scratch_.known_rules.size() < NormalizeScratch::kMaxKnownRules) {
-      scratch_.known_rules.push_back(known);
-    } else {
-      scratch_.known_rules[scratch_.next_known_rule] = known;
-      scratch_.next_known_rule = (scratch_.next_known_rule + 1) % scratch_.known_rules.size();
-    }
+    known = NormalizeScratch::KnownRule{rule, last_rule_.metric};
   }
   return last_rule_;
 }
@@ -1050,11 +1060,13 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
     if (extraction.aspect != Aspect::kDone || extraction.identifier || extraction.unreadable) {
       IgnoredExtraction& ignored = log_->ignored.emplace_back();
       ignored.field_key = field.key;
+      ignored.field = &raw;
       extractor.ToExtraction(extraction, &ignored.extraction);
       continue;
     }
     const ExtractionRule& extraction_rule = extractor.rule(extraction.rule);
-    const RuleLookup& rule = LookUpRule(extraction_rule.name, extraction_rule.metric);
+    const RuleLookup& rule = LookUpRule(extraction_rule.name, extraction_rule.metric,
+                                        static_cast<size_t>(extraction.rule));
     MetricValue& item = scratch_.extracted.emplace_back();
     scratch_.extracted_from.push_back(&raw);
     item.metric = rule.metric;
@@ -1142,6 +1154,7 @@ void LogNormalizer::AddExtractions() {
     IgnoredExtraction& replaced = log_->ignored.emplace_back();
     replaced.field_key = item.evidence.field_key;
     replaced.replaced_by = typed->key;
+    replaced.field = scratch_.extracted_from[i];
     Extraction& extraction = replaced.extraction;
     extraction.metric = config_.metrics[static_cast<size_t>(item.metric)].name;
     extraction.rule = item.evidence.source;

@@ -81,6 +81,9 @@ struct IgnoredExtraction {
   // The key of the typed field whose value counted instead of this match, or empty. Points into
   // the config.
   std::string_view replaced_by;
+  // The record field whose text the match was read from, or nullptr when that is not known.
+  // Points into the record.
+  const LogField* field = nullptr;
 };
 
 struct NormalizedLog {

@@ -468,17 +468,24 @@ void FillIgnoredItem(const NormalizedLog& log, const IgnoredExtraction& ignored,
                  : extraction.aspect == Aspect::kRunningTotal ? "running_total"
                  : extraction.aspect == Aspect::kEarlierValue ? "earlier_value"
                                                               : "other_section";
-  // The field is found as Normalize found it: by key, else by the configured sort.
-  int32_t sort = -1;
-  int fields_with_key = 0;
-  for (const FieldSpec& field : log.spec->fields) {
-    if (SameText(field.key, ignored.field_key)) {
-      sort = field.sort;
-      ++fields_with_key;
+  // The field is found as Normalize found it: by key, else by the configured sort. Normalize
+  // stores the field it read in ignored.field. For a non-empty key that is the same field, and
+  // only one field spec has the key, because the non-empty keys of a template are distinct.
+  const LogField* field = ignored.field;
+  int fields_with_key = 1;
+  if (field == nullptr || ignored.field_key.empty()) {
+    int32_t sort = -1;
+    fields_with_key = 0;
+    for (const FieldSpec& spec : log.spec->fields) {
+      if (SameText(spec.key, ignored.field_key)) {
+        sort = spec.sort;
+        ++fields_with_key;
+      }
     }
+    field = FindRecordField(*log.record, ignored.field_key, sort);
   }
   std::string_view quote;
-  if (const LogField* field = FindRecordField(*log.record, ignored.field_key, sort)) {
+  if (field != nullptr) {
     // The extraction's byte offsets are into the text it was extracted from, which is this
     // field's only when one field of the template has the key. Then they save walking the text.
     bool offsets_apply = fields_with_key == 1 && extraction.span_begin_byte >= 0 &&
@@ -493,6 +500,16 @@ void FillIgnoredItem(const NormalizedLog& log, const IgnoredExtraction& ignored,
   }
   item->texts.Assign({log.record->report_id, ignored.field_key, extraction.rule,
                       extraction.metric, quote, ignored.replaced_by});
+}
+
+// Sets *to to text like assign() does. Ids of one batch often have the size of the previous
+// log's id, and then the bytes are copied inline without assign's call into the library.
+inline void AssignKeepingBuffer(std::string_view text, std::string* to) {
+  if (to->size() == text.size()) {
+    CopyShortBytes(text.data(), text.size(), to->data());
+    return;
+  }
+  to->assign(text);
 }
 
 // Starts loading every cache line that bytes overlap.
@@ -997,10 +1014,10 @@ void Engine::AggregateWithFlags(const NormalizedLog& log, size_t person_hash, ui
                                 bool names_from_config, LogOutcome* out) {
   const LogRecord& record = *log.record;
   LogOutcome& outcome = *out;
-  // assign() keeps the strings' buffers, so ids longer than the inline capacity of a
+  // AssignKeepingBuffer keeps the strings' buffers, so ids longer than the inline capacity of a
   // std::string are not allocated again for every log.
-  outcome.report_id.assign(record.report_id);
-  outcome.person_id.assign(record.creator_id);
+  AssignKeepingBuffer(record.report_id, &outcome.report_id);
+  AssignKeepingBuffer(record.creator_id, &outcome.person_id);
   outcome.period = state_->PeriodFor(options_.period_kind, log.work_day);
   outcome.skip_reason.clear();
   if (log.spec == nullptr) {

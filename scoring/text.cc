@@ -125,6 +125,18 @@ inline bool IsCommonIdeograph(std::string_view bytes, size_t pos) {
   return (second & 0xC0) == 0x80 && (third & 0xC0) == 0x80 && !(lead == 0xE4 && second == 0xB7);
 }
 
+// Whether bytes[pos] starts the UTF-8 of a full-width ASCII form (U+FF01 to U+FF5E), whose
+// bytes are EF BC 81 to EF BC BF or EF BD 80 to EF BD 9E.
+inline bool IsFullWidthAscii(std::string_view bytes, size_t pos) {
+  if (static_cast<unsigned char>(bytes[pos]) != 0xEF || pos + 2 >= bytes.size()) {
+    return false;
+  }
+  auto second = static_cast<unsigned char>(bytes[pos + 1]);
+  auto third = static_cast<unsigned char>(bytes[pos + 2]);
+  return (second == 0xBC && third >= 0x81 && third <= 0xBF) ||
+         (second == 0xBD && third >= 0x80 && third <= 0x9E);
+}
+
 #if defined(__x86_64__)
 // Tests the five three-byte sequences that start at bytes[0], [3], [6], [9] and [12] as
 // IsCommonIdeograph does, and returns a mask with bit 3k set when sequence k passes. REQUIRES:
@@ -466,17 +478,23 @@ bool FoldOneToOne(std::string_view input, FoldBuffer* out) {
       continue;
     }
 #if defined(__x86_64__)
-    // Runs of ideographs are checked five at a time, and up to four at the front of the run
-    // are decoded together. Each code point takes at least one byte, so with 16 bytes left
-    // the buffers, sized by the input, have room for four more entries.
+    // Runs of ideographs are checked five at a time. Up to four at the front of the run are
+    // decoded together, and a fifth one alone, which costs less than another round of checks.
+    // Each code point takes at least one byte, so with 16 bytes left the buffers, sized by the
+    // input, have room for five more entries.
     if (size - pos >= 16) {
       int run = IdeographRun(CommonIdeographStarts(bytes + pos));
       if (run > 0) {
         DecodeFourIdeographs(bytes + pos, static_cast<int32_t>(pos) - shift, folded + count,
                              cp_byte + count);
-        int decoded = std::min(run, 4);
-        count += static_cast<size_t>(decoded);
-        pos += 3 * static_cast<size_t>(decoded);
+        if (run == 5) {
+          const unsigned char* fifth = bytes + pos + 12;
+          folded[count + 4] = ((fifth[0] & 0x0F) << 12) | ((fifth[1] & 0x3F) << 6) |
+                              (fifth[2] & 0x3F);
+          cp_byte[count + 4] = static_cast<int32_t>(pos + 12) - shift;
+        }
+        count += static_cast<size_t>(run);
+        pos += 3 * static_cast<size_t>(run);
         continue;
       }
     }
@@ -490,21 +508,30 @@ bool FoldOneToOne(std::string_view input, FoldBuffer* out) {
       continue;
     }
     size_t start = pos;
-    char32_t cp = DecodeFast(input, &pos);
-    if (cp == kReplacement) {
-      return false;
-    }
-    // Full-width punctuation such as the comma U+FF0C is the common change, so it is looked
-    // up before the table of stable code points, which does not contain it.
-    char32_t ascii = FullWidthToAscii(cp);
-    if (ascii == 0) {
-      if (!IsStableByTable(cp)) {
+    char32_t cp = 0;
+    char32_t ascii = 0;
+    if (IsFullWidthAscii(input, pos)) {
+      // The full-width comma U+FF0C and its kin are the common change, so they are decoded
+      // without DecodeFast's checks.
+      cp = ((lead & 0x0F) << 12) | ((bytes[pos + 1] & 0x3F) << 6) | (bytes[pos + 2] & 0x3F);
+      ascii = cp - 0xFEE0;
+      pos += 3;
+    } else {
+      cp = DecodeFast(input, &pos);
+      if (cp == kReplacement) {
         return false;
       }
-      folded[count] = cp;
-      cp_byte[count] = static_cast<int32_t>(start) - shift;
-      ++count;
-      continue;
+      // U+3000 and U+FFE5 change too, and the table of stable code points contains neither.
+      ascii = FullWidthToAscii(cp);
+      if (ascii == 0) {
+        if (!IsStableByTable(cp)) {
+          return false;
+        }
+        folded[count] = cp;
+        cp_byte[count] = static_cast<int32_t>(start) - shift;
+        ++count;
+        continue;
+      }
     }
 
     // A changed code point: copy the run before it, then write its folded form.

@@ -4,6 +4,7 @@
 // continuation bytes, which needs no walk from one sequence to the next.
 #include "scoring/utf8_count.h"
 
+#include <algorithm>
 #include <cstring>
 
 #if defined(__x86_64__)
@@ -34,8 +35,11 @@ struct ChunkCounts {
   __m128i space_bytes = _mm_setzero_si128();
   __m128i continuations = _mm_setzero_si128();  // 64-bit sums of flushed counts
   __m128i spaces = _mm_setzero_si128();
-  int unflushed_chunks = 0;
 };
+
+// Each chunk adds 0 or 1 to each byte counter of ChunkCounts, so the counters move into the
+// 64-bit sums before any can pass 255.
+constexpr size_t kMaxChunksPerFlush = 255;
 
 inline __m128i Load(const unsigned char* at) {
   return _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
@@ -73,17 +77,14 @@ inline void CountChunk(__m128i chunk, __m128i back1, __m128i back2, __m128i back
                     _mm_cmpeq_epi8(chunk, x80));
   counts->space_bytes = _mm_sub_epi8(
       counts->space_bytes, _mm_and_si128(_mm_or_si128(space, ideographic_space), counted));
+}
 
-  // Each chunk adds 0 or 1 to each byte counter, so the counters move into the 64-bit sums
-  // before any can pass 255.
-  constexpr int kMaxChunksPerFlush = 255;
-  if (++counts->unflushed_chunks == kMaxChunksPerFlush) {
-    counts->continuations = AddByteCounts(counts->continuations, counts->continuation_bytes);
-    counts->spaces = AddByteCounts(counts->spaces, counts->space_bytes);
-    counts->continuation_bytes = _mm_setzero_si128();
-    counts->space_bytes = _mm_setzero_si128();
-    counts->unflushed_chunks = 0;
-  }
+// Moves the byte counters of *counts into the 64-bit sums.
+inline void Flush(ChunkCounts* counts) {
+  counts->continuations = AddByteCounts(counts->continuations, counts->continuation_bytes);
+  counts->spaces = AddByteCounts(counts->spaces, counts->space_bytes);
+  counts->continuation_bytes = _mm_setzero_si128();
+  counts->space_bytes = _mm_setzero_si128();
 }
 
 // Counts the 16 bytes at chunk_bytes into *counts. REQUIRES: chunk_bytes[-3] to
@@ -131,9 +132,17 @@ CodePointCounts CountCodePoints(std::string_view text) {
   __m128i first = Load(bytes);
   CountChunk(first, _mm_slli_si128(first, 1), _mm_slli_si128(first, 2), _mm_slli_si128(first, 3),
              _mm_set1_epi8(-1), &chunked);
+  // The full chunks are counted in blocks with a flush after each, so that the loop keeps no
+  // count of chunks. The first block follows the first chunk, and the tail chunk comes after
+  // the last flush, so a block of kMaxChunksPerFlush - 2 chunks keeps every counter in range.
+  // A chunk at offset is full when offset + 16 <= size, that is offset < size - 15.
   size_t offset = 16;
-  for (; offset + 16 <= size; offset += 16) {
-    CountChunk(bytes + offset, &chunked);
+  while (offset < size - 15) {
+    size_t block_end = std::min(offset + 16 * (kMaxChunksPerFlush - 2), size - 15);
+    for (; offset < block_end; offset += 16) {
+      CountChunk(bytes + offset, &chunked);
+    }
+    Flush(&chunked);
   }
   if (offset < size) {
     // Lane k of the last 16 bytes is new when k >= 16 - rest. The lanes are 0 to 15, so the
