@@ -244,6 +244,15 @@ Aspect DealStateOfItem(std::u32string_view line) {
 
 }  // namespace
 
+bool MayHaveLineSection(std::u32string_view folded) {
+  // These are the tests of ReadLineHead that can make its line a heading or an item, after
+  // which ApplySectionAspects changes nothing on a line of kText under no section.
+  bool item = false;
+  bool marked = false;
+  int32_t at = SkipLineMarks(folded, &item, &marked);
+  return item || IsTitleText(TrimTitleEnd(folded.substr(at)));
+}
+
 void ApplySectionAspects(std::u32string_view folded, std::span<const int32_t> breaks,
                          std::span<const int32_t> positions, std::span<ExtractionMatch> matches) {
   auto size = static_cast<int32_t>(folded.size());
