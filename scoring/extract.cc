@@ -2050,6 +2050,12 @@ bool StartsTotalWord(char32_t cp) {
 // Appends to *hits each word of kRunningTotalWords and then of kEarlierWords that starts at
 // folded[at], in the order of those lists.
 void AddTotalWordsAt(std::u32string_view folded, int32_t at, std::vector<TotalWordHit>* hits) {
+  // The second code point rules out most positions at once, such as the 上 of 上午 and 上门.
+  char32_t second = static_cast<size_t>(at) + 1 < folded.size() ? folded[at + 1] : 0;
+  if (second != U'计' && second != U'至' && second != U'止' && second != U'今' && second != U'订' &&
+      second != U'合' && second != U'有' && second != U'次') {
+    return;
+  }
   char32_t cp = folded[at];
   auto add = [&](std::span<const std::u32string_view> words, Aspect aspect) {
     for (std::u32string_view word : words) {
@@ -2363,8 +2369,12 @@ bool FollowsUnitPriceWord(std::u32string_view folded, int32_t limit, int32_t num
   if (at - limit < 2) {
     return false;
   }
-  std::u32string_view word = folded.substr(at - 2, 2);
-  return word == U"单价" || word == U"均价" || (word[0] == U'每' && IsWordCodePoint(word[1]));
+  // Code points are compared one by one, because a compare of two views costs more here, where
+  // every number of the text is checked.
+  char32_t first = folded[at - 2];
+  char32_t second = folded[at - 1];
+  return (second == U'价' && (first == U'单' || first == U'均')) ||
+         (first == U'每' && IsWordCodePoint(second));
 }
 
 // The code points after a unit price that MoveUnitPrice searches for the sum of the deal.
