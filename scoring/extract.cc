@@ -571,11 +571,14 @@ struct ExtractScratch {
   // cue and running total words, in increasing order.
   std::vector<int32_t> marked;
   std::vector<int32_t> breaks;                       // the clause breaks among them
-  // Whether the text has a line break or a colon, read from marked. The passes for lists,
-  // labels and sections need one of them, so a text of one sentence skips those passes.
+  // Whether the text has a line break or a colon, read from marked. Inline lists need a colon,
+  // bullet lines after the first need a line break, and a section needs one of them unless its
+  // line starts the text, so a text of one sentence skips most of those searches.
   bool has_line_break = false;
   bool has_colon = false;
-  // The words of kRunningTotalWords and kEarlierWords in the text, by position.
+  // Whether the text has 价 or 每, without which no number is a unit price (单价2万, 每台2万).
+  bool has_price_word = false;
+  // The words of kRunningTotalWords and kEarlierWords in the text, in increasing position.
   std::vector<TotalWordHit> total_words;
   // Positions of each + that joins an amount with a scale or unit to a new word
   // (回款2万+欠款3万元), in increasing order. A trigger before such a + takes no number after it.
@@ -2083,13 +2086,15 @@ Aspect RunningTotalAspect(const std::vector<TotalWordHit>& hits, int32_t begin, 
   return Aspect::kDone;
 }
 
-// Fills scratch->breaks, has_line_break, has_colon and total_words from scratch->marked.
+// Fills scratch->breaks, has_line_break, has_colon, has_price_word and total_words from
+// scratch->marked.
 void ReadMarks(ExtractScratch* scratch) {
   std::u32string_view folded = View(scratch->buffer.folded);
   scratch->breaks.clear();
   scratch->total_words.clear();
   scratch->has_line_break = false;
   scratch->has_colon = false;
+  scratch->has_price_word = false;
   for (int32_t position : scratch->marked) {
     char32_t cp = folded[position];
     if (IsClauseBreak(folded, position)) {
@@ -2097,6 +2102,8 @@ void ReadMarks(ExtractScratch* scratch) {
       scratch->has_line_break = scratch->has_line_break || cp == U'\n' || cp == U'\r';
     } else if (cp == U':') {
       scratch->has_colon = true;
+    } else if (cp == U'价' || cp == U'每') {
+      scratch->has_price_word = true;
     } else if (StartsTotalWord(cp)) {
       AddTotalWordsAt(folded, position, &scratch->total_words);
     }
@@ -3710,9 +3717,11 @@ Result<Extractor> Extractor::Create(std::vector<ExtractionRule> rules) {
   for (char32_t cp : kClauseBreakCodePoints) {
     impl->scan_marks.Add(cp);
   }
-  // The colon and the first code points of the running total words are marked too, so that
-  // MatchInto learns whether the text has them from marked instead of a pass over the text.
+  // The colon, 价, 每 and the first code points of the running total words are marked too, so
+  // that MatchInto learns whether the text has them from marked instead of a pass over the text.
   impl->scan_marks.Add(U':');
+  impl->scan_marks.Add(U'价');
+  impl->scan_marks.Add(U'每');
   for (std::u32string_view word : kRunningTotalWords) {
     impl->scan_marks.Add(word.front());
   }
@@ -4746,9 +4755,8 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
     return;
   }
 
-  // One walk of the marked positions finds the clause breaks, the line breaks and colons that
-  // lists, labels and sections need, and the running total words, so the text is not walked
-  // again.
+  // One walk of the marked positions finds the clause breaks, the line breaks, colons and price
+  // words that gate later passes, and the running total words, so the text is not walked again.
   std::u32string_view folded = View(scratch.buffer.folded);
   auto folded_size = static_cast<int32_t>(folded.size());
   ReadMarks(&scratch);
@@ -4799,7 +4807,9 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
   }
 
   impl_->BindNumbers(&scratch);
-  impl_->MoveUnitPrices(&scratch);
+  if (scratch.has_price_word) {
+    impl_->MoveUnitPrices(&scratch);
+  }
   if (has_heading) {
     impl_->BindListItems(&scratch);
   }
