@@ -576,6 +576,8 @@ struct ExtractScratch {
   // line starts the text, so a text of one sentence skips most of those searches.
   bool has_line_break = false;
   bool has_colon = false;
+  // Whether the text has a clause break that is sentence punctuation: , ; ! ? or 。.
+  bool has_sentence_break = false;
   // Whether the text has 价 or 每, without which no number is a unit price (单价2万, 每台2万).
   bool has_price_word = false;
   // The words of kRunningTotalWords and kEarlierWords in the text, in increasing position.
@@ -2086,20 +2088,23 @@ Aspect RunningTotalAspect(const std::vector<TotalWordHit>& hits, int32_t begin, 
   return Aspect::kDone;
 }
 
-// Fills scratch->breaks, has_line_break, has_colon, has_price_word and total_words from
-// scratch->marked.
+// Fills scratch->breaks, has_line_break, has_colon, has_sentence_break, has_price_word and
+// total_words from scratch->marked.
 void ReadMarks(ExtractScratch* scratch) {
   std::u32string_view folded = View(scratch->buffer.folded);
   scratch->breaks.clear();
   scratch->total_words.clear();
   scratch->has_line_break = false;
   scratch->has_colon = false;
+  scratch->has_sentence_break = false;
   scratch->has_price_word = false;
   for (int32_t position : scratch->marked) {
     char32_t cp = folded[position];
     if (IsClauseBreak(folded, position)) {
       scratch->breaks.push_back(position);
-      scratch->has_line_break = scratch->has_line_break || cp == U'\n' || cp == U'\r';
+      bool line_break = cp == U'\n' || cp == U'\r';
+      scratch->has_line_break = scratch->has_line_break || line_break;
+      scratch->has_sentence_break = scratch->has_sentence_break || (!line_break && cp != U'.');
     } else if (cp == U':') {
       scratch->has_colon = true;
     } else if (cp == U'价' || cp == U'每') {
@@ -4890,7 +4895,8 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
   // Headings and labels of plans and other topics apply to whole lines (下周计划： over 签约20万),
   // which the clause cues do not reach. Only a done match can change, so a log without one
   // skips the line walk.
-  if (has_done && (scratch.has_line_break || scratch.has_colon || MayHaveLineSection(folded))) {
+  if (has_done && (scratch.has_line_break || scratch.has_colon ||
+                   MayHaveLineSection(folded, scratch.has_sentence_break))) {
     ApplySectionAspects(folded, scratch.breaks, scratch.match_positions, *out);
   }
 

@@ -260,7 +260,19 @@ Aspect DealStateOfItem(std::u32string_view line) {
 
 }  // namespace
 
-bool MayHaveLineSection(std::u32string_view folded) {
+bool MayHaveLineSection(std::u32string_view folded, bool has_sentence_break) {
+  // A title contains no sentence punctuation, and SkipLineMarks and TrimTitleEnd never drop
+  // such a code point, so a text with one is no title. It is an item only when a bullet, a
+  // digit or ( starts it.
+  if (has_sentence_break) {
+    size_t at = 0;
+    while (at < folded.size() && IsSpace(folded[at])) {
+      ++at;
+    }
+    return at < folded.size() &&
+           (IsBullet(folded[at]) || IsDigit(folded[at]) || folded[at] == U'(');
+  }
+
   // These are the tests of ReadLineHead that can make its line a heading or an item, after
   // which ApplySectionAspects changes nothing on a line of kText under no section.
   bool item = false;
