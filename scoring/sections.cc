@@ -60,8 +60,8 @@ bool IsSpace(char32_t cp) { return cp == U' ' || cp == U'\t' || cp == U'\u3000';
 
 bool IsDigit(char32_t cp) { return cp >= U'0' && cp <= U'9'; }
 
-// A switch, because a find in a string of the ten numerals costs more than the rest of
-// SkipLineMarks, which reads the head of every text with a match.
+// A switch, because a find in a string of the ten numerals takes several times the
+// instructions, and SkipLineMarks reads the head of every text with a match.
 bool IsChineseSectionNumeral(char32_t cp) {
   switch (cp) {
     case U'一':
