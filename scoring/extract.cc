@@ -554,15 +554,34 @@ struct ListedNumber {
   Aspect aspect = Aspect::kDone;
 };
 
+// A word of a running total (累计) or of a value from before the report (原订单) at folded
+// code points [begin, end), with the aspect it gives a number after it in its clause.
+struct TotalWordHit {
+  int32_t begin = 0;
+  int32_t end = 0;
+  Aspect aspect = Aspect::kDone;
+};
+
 // Scratch state of one Extract call. Kept per thread so that its vectors keep their
 // capacity between calls.
 struct ExtractScratch {
   FoldBuffer buffer;
   std::vector<NumberMatch> numbers;
-  // Positions that ScanNumbers marked: possible clause breaks and starts of trigger and cue
-  // words, in increasing order.
+  // Positions that ScanNumbers marked: possible clause breaks, colons and starts of trigger,
+  // cue and running total words, in increasing order.
   std::vector<int32_t> marked;
   std::vector<int32_t> breaks;                       // the clause breaks among them
+  // Whether the text has a line break or a colon, read from marked. Inline lists need a colon,
+  // bullet lines after the first need a line break, and a section needs one of them unless its
+  // line starts the text, so a text of one sentence skips most of those searches.
+  bool has_line_break = false;
+  bool has_colon = false;
+  // Whether the text has a clause break that is sentence punctuation: , ; ! ? or 。.
+  bool has_sentence_break = false;
+  // Whether the text has 价 or 每, without which no number is a unit price (单价2万, 每台2万).
+  bool has_price_word = false;
+  // The words of kRunningTotalWords and kEarlierWords in the text, in increasing position.
+  std::vector<TotalWordHit> total_words;
   // Positions of each + that joins an amount with a scale or unit to a new word
   // (回款2万+欠款3万元), in increasing order. A trigger before such a + takes no number after it.
   std::vector<int32_t> plus_joins;
@@ -1559,8 +1578,9 @@ bool IsBulletMark(char32_t cp) {
 
 // Whether a line of the text may start with a bullet item, as a quick test before
 // FindBulletLists: a bullet mark or a Chinese numeral starts the text or follows a line break.
-// marked contains every line break of the text.
-bool MayHaveBullets(std::u32string_view folded, const std::vector<int32_t>& marked) {
+// marked contains every line break of the text, and has_line_break is false when it has none.
+bool MayHaveBullets(std::u32string_view folded, const std::vector<int32_t>& marked,
+                    bool has_line_break) {
   constexpr std::u32string_view kNumerals = U"一二三四五六七八九十";
   auto size = static_cast<int32_t>(folded.size());
   auto starts_bullet = [&](int32_t at) {
@@ -1571,6 +1591,9 @@ bool MayHaveBullets(std::u32string_view folded, const std::vector<int32_t>& mark
   };
   if (starts_bullet(0)) {
     return true;
+  }
+  if (!has_line_break) {
+    return false;
   }
   for (int32_t position : marked) {
     if ((folded[position] == U'\n' || folded[position] == U'\r') && starts_bullet(position + 1)) {
@@ -1942,7 +1965,7 @@ void FindInlineLists(ExtractScratch* scratch) {
 // Finds the numbered lists of the text and removes their item numbers from scratch->numbers,
 // then adds the inline lists. Kept out of line, so that MatchInto pays only a call for the
 // common text, whose numbers MayBeListItem all rejects. Then scratch->lists is cleared and
-// scratch->items left as it was, unless an inline list is found.
+// scratch->items left as it was, unless an inline list is found. REQUIRES: ReadMarks ran.
 __attribute__((noinline)) void RemoveNumberedLists(const UnitTable& units,
                                                    const ScanOptions& options,
                                                    ExtractScratch* scratch) {
@@ -1956,8 +1979,9 @@ __attribute__((noinline)) void RemoveNumberedLists(const UnitTable& units,
       break;
     }
   }
-  bool may_have_bullets = MayHaveBullets(folded, scratch->marked);
-  bool may_inline = MayHaveInlineList(folded, scratch->numbers);
+  bool may_have_bullets = MayHaveBullets(folded, scratch->marked, scratch->has_line_break);
+  // An inline list follows a colon, so a text without one skips the search.
+  bool may_inline = scratch->has_colon && MayHaveInlineList(folded, scratch->numbers);
   if (!may_contain_item && !may_have_bullets) {
     scratch->lists.clear();
     if (may_inline) {
@@ -2023,29 +2047,72 @@ constexpr std::u32string_view kRunningTotalWords[] = {U"累计", U"截至目前"
 // ends a deadline (下班之前回款2万).
 constexpr std::u32string_view kEarlierWords[] = {U"原订单", U"原合同", U"原有", U"上次"};
 
-// Returns kRunningTotal or kEarlierValue when a word of those lists lies in folded[begin,
-// number), else kDone. Words are compared only at 累, 截, 迄, 至, 原 or 上, so other code
-// points cost six comparisons each.
-Aspect RunningTotalAspect(std::u32string_view folded, int32_t begin, int32_t number) {
-  for (int32_t at = std::max(begin, 0); at < number; ++at) {
-    char32_t cp = folded[at];
-    if (cp != U'累' && cp != U'截' && cp != U'迄' && cp != U'至' && cp != U'原' && cp != U'上') {
-      continue;
-    }
-    for (std::u32string_view word : kRunningTotalWords) {
-      if (word.front() == cp && at + static_cast<int32_t>(word.size()) <= number &&
-          ContinuesWith(folded, at, word)) {
-        return Aspect::kRunningTotal;
+// Whether cp starts a word of kRunningTotalWords or kEarlierWords.
+bool StartsTotalWord(char32_t cp) {
+  return cp == U'累' || cp == U'截' || cp == U'迄' || cp == U'至' || cp == U'原' || cp == U'上';
+}
+
+// Appends to *hits each word of kRunningTotalWords and then of kEarlierWords that starts at
+// folded[at], in the order of those lists.
+void AddTotalWordsAt(std::u32string_view folded, int32_t at, std::vector<TotalWordHit>* hits) {
+  // The second code point rules out most positions at once, such as the 上 of 上午 and 上门.
+  char32_t second = static_cast<size_t>(at) + 1 < folded.size() ? folded[at + 1] : 0;
+  if (second != U'计' && second != U'至' && second != U'止' && second != U'今' && second != U'订' &&
+      second != U'合' && second != U'有' && second != U'次') {
+    return;
+  }
+  char32_t cp = folded[at];
+  auto add = [&](std::span<const std::u32string_view> words, Aspect aspect) {
+    for (std::u32string_view word : words) {
+      if (word.front() == cp && ContinuesWith(folded, at, word)) {
+        hits->push_back({at, at + static_cast<int32_t>(word.size()), aspect});
       }
     }
-    for (std::u32string_view word : kEarlierWords) {
-      if (word.front() == cp && at + static_cast<int32_t>(word.size()) <= number &&
-          ContinuesWith(folded, at, word)) {
-        return Aspect::kEarlierValue;
-      }
+  };
+  add(kRunningTotalWords, Aspect::kRunningTotal);
+  add(kEarlierWords, Aspect::kEarlierValue);
+}
+
+// Returns the aspect of the first word of hits, the text's words in the order AddTotalWordsAt
+// appends them, that lies in folded[begin, number), or kDone when none does. A running total
+// word wins over an earlier value word at the same position.
+Aspect RunningTotalAspect(const std::vector<TotalWordHit>& hits, int32_t begin, int32_t number) {
+  for (const TotalWordHit& hit : hits) {
+    if (hit.begin >= number) {
+      break;
+    }
+    if (hit.begin >= begin && hit.end <= number) {
+      return hit.aspect;
     }
   }
   return Aspect::kDone;
+}
+
+// Fills scratch->breaks, has_line_break, has_colon, has_sentence_break, has_price_word and
+// total_words from scratch->marked.
+void ReadMarks(ExtractScratch* scratch) {
+  std::u32string_view folded = View(scratch->buffer.folded);
+  scratch->breaks.clear();
+  scratch->total_words.clear();
+  scratch->has_line_break = false;
+  scratch->has_colon = false;
+  scratch->has_sentence_break = false;
+  scratch->has_price_word = false;
+  for (int32_t position : scratch->marked) {
+    char32_t cp = folded[position];
+    if (IsClauseBreak(folded, position)) {
+      scratch->breaks.push_back(position);
+      bool line_break = cp == U'\n' || cp == U'\r';
+      scratch->has_line_break = scratch->has_line_break || line_break;
+      scratch->has_sentence_break = scratch->has_sentence_break || (!line_break && cp != U'.');
+    } else if (cp == U':') {
+      scratch->has_colon = true;
+    } else if (cp == U'价' || cp == U'每') {
+      scratch->has_price_word = true;
+    } else if (StartsTotalWord(cp)) {
+      AddTotalWordsAt(folded, position, &scratch->total_words);
+    }
+  }
 }
 
 // Words that make an amount after a list new work, not a repeat of the items (另外签约8万).
@@ -2314,8 +2381,12 @@ bool FollowsUnitPriceWord(std::u32string_view folded, int32_t limit, int32_t num
   if (at - limit < 2) {
     return false;
   }
-  std::u32string_view word = folded.substr(at - 2, 2);
-  return word == U"单价" || word == U"均价" || (word[0] == U'每' && IsWordCodePoint(word[1]));
+  // Code points are compared one by one, because a compare of two views costs more here, where
+  // every number of the text is checked.
+  char32_t first = folded[at - 2];
+  char32_t second = folded[at - 1];
+  return (second == U'价' && (first == U'单' || first == U'均')) ||
+         (first == U'每' && IsWordCodePoint(second));
 }
 
 // The code points after a unit price that MoveUnitPrice searches for the sum of the deal.
@@ -3651,6 +3722,17 @@ Result<Extractor> Extractor::Create(std::vector<ExtractionRule> rules) {
   for (char32_t cp : kClauseBreakCodePoints) {
     impl->scan_marks.Add(cp);
   }
+  // The colon, 价, 每 and the first code points of the running total words are marked too, so
+  // that MatchInto learns whether the text has them from marked instead of a pass over the text.
+  impl->scan_marks.Add(U':');
+  impl->scan_marks.Add(U'价');
+  impl->scan_marks.Add(U'每');
+  for (std::u32string_view word : kRunningTotalWords) {
+    impl->scan_marks.Add(word.front());
+  }
+  for (std::u32string_view word : kEarlierWords) {
+    impl->scan_marks.Add(word.front());
+  }
   impl->marks = std::make_unique<ScanMarks>(impl->scan_marks);
   impl->rules = std::move(rules);
   return Extractor(std::move(impl));
@@ -4672,6 +4754,18 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
       break;
     }
   }
+  // List items are only ever removed from the numbers, so a text without numbers ends here.
+  if (scratch.numbers.empty()) {
+    out->clear();
+    return;
+  }
+
+  // One walk of the marked positions finds the clause breaks, the line breaks, colons and price
+  // words that gate later passes, and the running total words, so the text is not walked again.
+  std::u32string_view folded = View(scratch.buffer.folded);
+  auto folded_size = static_cast<int32_t>(folded.size());
+  ReadMarks(&scratch);
+
   // The item numbers of numbered lists count nothing, so they are removed before binding.
   RemoveNumberedLists(impl_->units, scan_options, &scratch);
   if (scratch.numbers.empty()) {
@@ -4681,16 +4775,7 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
 
   // A trigger binds only within its number's clause, so only clauses with numbers are
   // searched: for literal words in one pass, and for other patterns with the RE2 set
-  // first and then with each pattern that occurs. The clauses come from the breaks that
-  // ScanNumbers marked, so the text is not walked again.
-  std::u32string_view folded = View(scratch.buffer.folded);
-  auto folded_size = static_cast<int32_t>(folded.size());
-  scratch.breaks.clear();
-  for (int32_t position : scratch.marked) {
-    if (IsClauseBreak(folded, position)) {
-      scratch.breaks.push_back(position);
-    }
-  }
+  // first and then with each pattern that occurs.
   scratch.clauses.clear();
   scratch.number_clause.clear();
   scratch.plus_joins.clear();
@@ -4727,7 +4812,9 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
   }
 
   impl_->BindNumbers(&scratch);
-  impl_->MoveUnitPrices(&scratch);
+  if (scratch.has_price_word) {
+    impl_->MoveUnitPrices(&scratch);
+  }
   if (has_heading) {
     impl_->BindListItems(&scratch);
   }
@@ -4790,7 +4877,7 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
     // and summary lines.
     if (listed == nullptr && extraction.aspect == Aspect::kDone) {
       int32_t start = std::min(scratch.clauses[scratch.number_clause[i]].first, best->begin);
-      extraction.aspect = RunningTotalAspect(folded, start, number.begin);
+      extraction.aspect = RunningTotalAspect(scratch.total_words, start, number.begin);
       // After a heading that counted items, DropRepeatedTotals already decided which totals
       // repeat them, by trigger word.
       bool heading_counted = has_heading && !scratch.counted_rules.empty();
@@ -4808,7 +4895,8 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
   // Headings and labels of plans and other topics apply to whole lines (下周计划： over 签约20万),
   // which the clause cues do not reach. Only a done match can change, so a log without one
   // skips the line walk.
-  if (has_done) {
+  if (has_done && (scratch.has_line_break || scratch.has_colon ||
+                   MayHaveLineSection(folded, scratch.has_sentence_break))) {
     ApplySectionAspects(folded, scratch.breaks, scratch.match_positions, *out);
   }
 

@@ -60,8 +60,24 @@ bool IsSpace(char32_t cp) { return cp == U' ' || cp == U'\t' || cp == U'\u3000';
 
 bool IsDigit(char32_t cp) { return cp >= U'0' && cp <= U'9'; }
 
+// A switch, because a find in a string of the ten numerals takes several times the
+// instructions, and SkipLineMarks reads the head of every text with a match.
 bool IsChineseSectionNumeral(char32_t cp) {
-  return std::u32string_view(U"一二三四五六七八九十").find(cp) != std::u32string_view::npos;
+  switch (cp) {
+    case U'一':
+    case U'二':
+    case U'三':
+    case U'四':
+    case U'五':
+    case U'六':
+    case U'七':
+    case U'八':
+    case U'九':
+    case U'十':
+      return true;
+    default:
+      return false;
+  }
 }
 
 bool IsBullet(char32_t cp) {
@@ -243,6 +259,27 @@ Aspect DealStateOfItem(std::u32string_view line) {
 }
 
 }  // namespace
+
+bool MayHaveLineSection(std::u32string_view folded, bool has_sentence_break) {
+  // A title contains no sentence punctuation, and SkipLineMarks and TrimTitleEnd never drop
+  // such a code point, so a text with one is no title. It is an item only when a bullet, a
+  // digit or ( starts it.
+  if (has_sentence_break) {
+    size_t at = 0;
+    while (at < folded.size() && IsSpace(folded[at])) {
+      ++at;
+    }
+    return at < folded.size() &&
+           (IsBullet(folded[at]) || IsDigit(folded[at]) || folded[at] == U'(');
+  }
+
+  // These are the tests of ReadLineHead that can make its line a heading or an item, after
+  // which ApplySectionAspects changes nothing on a line of kText under no section.
+  bool item = false;
+  bool marked = false;
+  int32_t at = SkipLineMarks(folded, &item, &marked);
+  return item || IsTitleText(TrimTitleEnd(folded.substr(at)));
+}
 
 void ApplySectionAspects(std::u32string_view folded, std::span<const int32_t> breaks,
                          std::span<const int32_t> positions, std::span<ExtractionMatch> matches) {

@@ -124,5 +124,16 @@ TEST_CASE("Lost or stalled items count nothing", "[extract]") {
        {"签约华为5万，拜访小米失败", "deals=50000; "}});
 }
 
+TEST_CASE("One-line texts keep sections", "[extract]") {
+  // A text of one line without a colon skips the section pass unless it may be an item or a
+  // title, so these pin both sides of that test.
+  CheckReadings({{"1、签约华为5万，拜访失败", "deals=50000 negated; "},
+                 {"- 签约华为5万，客户反悔", "deals=50000 negated; "},
+                 {"(1)签约华为5万，谈判中", "deals=50000 planned; "},
+                 {"签约华为5万，拜访失败", "deals=50000; "},
+                 {"  签约华为5万，客户反悔", "deals=50000; "},
+                 {"下周拜访五家客户", "visits=5 planned; "}});
+}
+
 }  // namespace
 }  // namespace logbridge::scoring
