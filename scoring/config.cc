@@ -106,6 +106,16 @@ const RoleSpec* Config::RoleForLog(std::string_view creator_id,
   return nullptr;
 }
 
+const RoleSpec* Config::RoleForLog(std::string_view creator_id, const TemplateSpec& spec) const {
+  if (!person_roles.empty()) {
+    auto mapped = person_roles.find(creator_id);
+    if (mapped != person_roles.end()) {
+      return FindRole(mapped->second);
+    }
+  }
+  return spec.role_index >= 0 ? &roles[static_cast<size_t>(spec.role_index)] : nullptr;
+}
+
 std::optional<Decimal> Config::TargetFor(std::string_view creator_id, const KpiSpec& kpi) const {
   auto person = person_targets.find(creator_id);
   if (person != person_targets.end()) {

@@ -69,7 +69,15 @@ struct TemplateSpec {
   std::string name;  // matched against template_name
   std::vector<FieldSpec> fields;
   std::optional<Deadline> deadline;
+  int role_index = -1;  // index into Config::roles of the first role listing this template, or -1
   int line = 0;
+};
+
+// The config rule that one rule of a compiled Extractor came from, and the metric that its
+// counted matches feed.
+struct ExtractorRuleTarget {
+  size_t rule = 0;  // index into Config::rules
+  int metric = -1;  // index into Config::metrics
 };
 
 // An extraction rule as configured, with the text fields it reads (empty: every text field).
@@ -194,6 +202,9 @@ struct Config {
   std::map<std::string, std::map<std::string, Decimal, std::less<>>, std::less<>> person_targets;
   ValidationSpec validation;
   std::vector<Extractor> extractors;  // compiled rule sets, shared by fields with equal rules
+  // The target of each rule of each extractor: extractor_targets[e][r] for extractors[e].rule(r),
+  // resolved once at load, so that a counted match looks up no names.
+  std::vector<std::vector<ExtractorRuleTarget>> extractor_targets;
 
   const TemplateSpec* FindTemplate(std::string_view name) const;
   int FindMetric(std::string_view name) const;  // index, or -1
@@ -202,6 +213,9 @@ struct Config {
   // Returns the role for a log: the person's explicit role, else the first role listing the
   // template, else nullptr.
   const RoleSpec* RoleForLog(std::string_view creator_id, std::string_view template_name) const;
+  // Returns the role as above, but takes the template's role that loading resolved instead of
+  // searching the roles by name. REQUIRES: spec is one of this config's templates.
+  const RoleSpec* RoleForLog(std::string_view creator_id, const TemplateSpec& spec) const;
 
   // The target of a KPI for a person: the person's override, else the KPI's target.
   std::optional<Decimal> TargetFor(std::string_view creator_id, const KpiSpec& kpi) const;

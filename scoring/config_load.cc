@@ -604,8 +604,10 @@ void ConfigBuilder::CompileExtractors() {
         continue;
       }
       std::vector<ExtractionRule> rules;
+      std::vector<ExtractorRuleTarget> targets;
       for (size_t i : rule_set) {
         rules.push_back(config_.rules[i].rule);
+        targets.push_back({i, config_.FindMetric(config_.rules[i].rule.metric)});
       }
       Result<Extractor> extractor = Extractor::Create(std::move(rules));
       if (!extractor.ok()) {
@@ -614,6 +616,7 @@ void ConfigBuilder::CompileExtractors() {
       field.extractor = static_cast<int>(config_.extractors.size());
       by_rule_set[rule_set] = field.extractor;
       config_.extractors.push_back(std::move(extractor).value());
+      config_.extractor_targets.push_back(std::move(targets));
     }
   }
 }
@@ -739,6 +742,15 @@ void ConfigBuilder::LoadRoles(const toml::table* roles) {
       }
     }
     config_.roles.push_back(std::move(role));
+  }
+
+  for (TemplateSpec& spec : config_.templates) {
+    for (size_t i = 0; i < config_.roles.size() && spec.role_index < 0; ++i) {
+      const std::vector<std::string>& names = config_.roles[i].templates;
+      if (std::find(names.begin(), names.end(), spec.name) != names.end()) {
+        spec.role_index = static_cast<int>(i);
+      }
+    }
   }
 }
 

@@ -778,15 +778,6 @@ struct Duration {
   Span span;              // of text, in the field's original text
 };
 
-// The config's rule name and metric index for an extraction's rule and metric names.
-struct RuleLookup {
-  std::string_view source;  // the config's copy of the rule name, or "rule"
-  int metric = -1;          // index into Config::metrics, or -1
-  // Whether source and metric name are the names looked up, so that a later extraction with
-  // equal names may reuse this lookup. False when a name was not found in the config.
-  bool reusable = false;
-};
-
 // Buffers of one Normalize call. Kept per thread so that a log costs no allocations beyond
 // those of the NormalizedLog it returns.
 struct NormalizeScratch {
@@ -797,18 +788,6 @@ struct NormalizeScratch {
   std::vector<const LogField*> extracted_from;
   std::vector<Duration> durations;
   std::vector<ExtractionMatch> matches;
-
-  // Rules that LookUpRule found in earlier logs, as indexes into known_rules_config, in the
-  // entry that the extractor's rule index selects. Logs of one config name the same few rules,
-  // so a search of the config is rarely needed, and one entry is checked instead of all. Each
-  // use compares both names again, so an entry never decides a lookup on its own.
-  struct KnownRule {
-    size_t rule = 0;  // index into Config::rules
-    int metric = -1;  // index into Config::metrics, or -1 for an empty entry
-  };
-  static constexpr size_t kKnownRules = 8;
-  const Config* known_rules_config = nullptr;
-  std::array<KnownRule, kKnownRules> known_rules;
 };
 
 // The state of one Normalize call. Typed values and time savings go straight into the log.
@@ -842,22 +821,11 @@ class LogNormalizer {
   int32_t CodePointsOf(std::string_view part) const {
     return regular_text_ ? CountLeadBytes(part) : CountCodePointsByStep(part).code_points;
   }
-  // Returns the index of the first rule in config_.rules with this name, or the number of
-  // rules when none has it.
-  size_t RuleIndex(std::string_view name) const;
-  // Returns the metric index and the config's rule name for a counted match of the rule
-  // rule_name, which feeds metric_name. Matches of one rule usually follow each other, so the
-  // last lookup is kept, and the rule an earlier log found for the same extractor rule index
-  // (rule_index) is tried before the config is searched.
-  const RuleLookup& LookUpRule(std::string_view rule_name, std::string_view metric_name,
-                               size_t rule_index);
 
   const Config& config_;
   FieldFinder fields_;
   NormalizedLog* log_;
   NormalizeScratch& scratch_;
-  // The last lookup of LookUpRule, for as long as this log is read.
-  RuleLookup last_rule_;
   const bool regular_text_;
 };
 
@@ -873,51 +841,6 @@ inline void LogNormalizer::AddValue(int metric, Decimal value, std::string_view 
   item.evidence.source = source;
   item.evidence.span = span;
   item.evidence.quote = quote;
-}
-
-size_t LogNormalizer::RuleIndex(std::string_view name) const {
-  for (size_t i = 0; i < config_.rules.size(); ++i) {
-    if (config_.rules[i].rule.name == name) {
-      return i;
-    }
-  }
-  return config_.rules.size();
-}
-
-const RuleLookup& LogNormalizer::LookUpRule(std::string_view rule_name,
-                                            std::string_view metric_name, size_t rule_index) {
-  if (last_rule_.reusable && KeysEqual(rule_name, last_rule_.source) &&
-      KeysEqual(metric_name, config_.metrics[last_rule_.metric].name)) {
-    return last_rule_;
-  }
-  if (scratch_.known_rules_config != &config_) {
-    scratch_.known_rules_config = &config_;
-    scratch_.known_rules.fill({});
-  }
-  NormalizeScratch::KnownRule& known =
-      scratch_.known_rules[rule_index % NormalizeScratch::kKnownRules];
-  // The config may have changed at the same address, so the indexes are checked as well. An
-  // empty entry has metric -1, which the cast makes too large.
-  if (known.rule < config_.rules.size() &&
-      static_cast<size_t>(known.metric) < config_.metrics.size()) {
-    const std::string& name = config_.rules[known.rule].rule.name;
-    if (KeysEqual(name, rule_name) &&
-        KeysEqual(config_.metrics[static_cast<size_t>(known.metric)].name, metric_name)) {
-      last_rule_ = RuleLookup{name, known.metric, true};
-      return last_rule_;
-    }
-  }
-
-  size_t rule = RuleIndex(rule_name);
-  // "rule" is not reached, because every extractor is built from config_.rules.
-  last_rule_.source = rule < config_.rules.size() ? std::string_view(config_.rules[rule].rule.name)
-                                                  : std::string_view("rule");
-  last_rule_.metric = config_.FindMetric(metric_name);
-  last_rule_.reusable = last_rule_.metric >= 0 && rule < config_.rules.size();
-  if (last_rule_.reusable) {
-    known = NormalizeScratch::KnownRule{rule, last_rule_.metric};
-  }
-  return last_rule_;
 }
 
 void LogNormalizer::ReadField(const FieldSpec& field) {
@@ -1054,6 +977,7 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
   // Matches carry their rule as an index, so a counted one copies no strings. Only the
   // ignored ones become Extractions, which own their names and unit.
   const Extractor& extractor = config_.extractors[field.extractor];
+  const std::vector<ExtractorRuleTarget>& targets = config_.extractor_targets[field.extractor];
   extractor.MatchInto(raw.value, &scratch_.matches);
   Utf8Slicer quotes(raw.value);  // for invalid UTF-8; matches come sorted by span start
   for (const ExtractionMatch& extraction : scratch_.matches) {
@@ -1064,15 +988,13 @@ void LogNormalizer::ReadText(const FieldSpec& field, const LogField& raw, std::s
       extractor.ToExtraction(extraction, &ignored.extraction);
       continue;
     }
-    const ExtractionRule& extraction_rule = extractor.rule(extraction.rule);
-    const RuleLookup& rule = LookUpRule(extraction_rule.name, extraction_rule.metric,
-                                        static_cast<size_t>(extraction.rule));
+    const ExtractorRuleTarget& target = targets[static_cast<size_t>(extraction.rule)];
     MetricValue& item = scratch_.extracted.emplace_back();
     scratch_.extracted_from.push_back(&raw);
-    item.metric = rule.metric;
+    item.metric = target.metric;
     item.value = extraction.Value();
     item.evidence.field_key = field.key;
-    item.evidence.source = rule.source;
+    item.evidence.source = config_.rules[target.rule].rule.name;
     item.evidence.span = extraction.span;
     if (extraction.span_begin_byte >= 0) {
       item.evidence.quote = std::string_view(raw.value).substr(
@@ -1375,7 +1297,7 @@ void Normalize(const Config& config, const LogRecord& record, NormalizedLog* out
     return;
   }
 
-  log.role = config.RoleForLog(record.creator_id, record.template_name);
+  log.role = config.RoleForLog(record.creator_id, *log.spec);
   // A new log gets one allocation that fits a value per field and per metric, so that filling
   // it rarely grows it again.
   if (log.values.capacity() == 0) {

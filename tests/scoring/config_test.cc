@@ -75,6 +75,7 @@ TEST_CASE("valid config loads", "[config]") {
   CHECK(config->FindMetric("sales") == 0);
   CHECK(config->RoleForLog("anyone", "日报")->name == "sales");
   CHECK(config->RoleForLog("anyone", "周报") == nullptr);
+  CHECK(config->RoleForLog("anyone", *config->FindTemplate("日报"))->name == "sales");
   CHECK(config->validation.min_chars == 10);
   CHECK(config->validation.boilerplate.size() == 2);
 }
@@ -331,6 +332,22 @@ TEST_CASE("person target overrides role", "[config]") {
   CHECK(*config->TargetFor("u2", kpi) == Decimal::FromInt(100000));
 }
 
+TEST_CASE("template role resolved at load", "[config]") {
+  std::string text(kValid);
+  text += "\n[[templates]]\nname = \"周报\"\n[[templates.fields]]\nkey = \"备注\"\n";
+  Result<Config> config = LoadConfigString(text, "test.toml");
+  INFO((config.ok() ? "" : config.error().message));
+  REQUIRE(config.ok());
+  const TemplateSpec* daily = config->FindTemplate("日报");
+  const TemplateSpec* weekly = config->FindTemplate("周报");
+  REQUIRE(daily != nullptr);
+  REQUIRE(weekly != nullptr);
+  CHECK(daily->role_index == 0);
+  CHECK(weekly->role_index == -1);
+  CHECK(config->RoleForLog("anyone", *daily) == &config->roles[0]);
+  CHECK(config->RoleForLog("anyone", *weekly) == nullptr);
+}
+
 TEST_CASE("person role looked up by view", "[config]") {
   std::string text(kValid);
   text += "\n[people]\n\"u1\" = \"sales\"\n";
@@ -345,6 +362,7 @@ TEST_CASE("person role looked up by view", "[config]") {
   CHECK(role->name == "sales");
   CHECK(config->RoleForLog(std::string_view(ids).substr(0, 1), "周报") == nullptr);
   CHECK(config->RoleForLog(ids, "周报") == nullptr);
+  CHECK(config->RoleForLog("u1", *config->FindTemplate("日报"))->name == "sales");
   CHECK(*config->TargetFor(std::string_view(ids).substr(0, 2), config->roles[0].kpis[0]) ==
         Decimal::FromInt(100000));
 }
