@@ -291,12 +291,48 @@ bool FollowsComma(std::u32string_view folded, int32_t begin) {
   return begin > 0 && folded[begin - 1] == U',';
 }
 
-// Appends the clause that ends at the comma before folded[clause_begin], unless it is empty or
-// already the last one in *clauses, so its triggers are searched too.
+// Labels that name the amount of the work a trigger in the clause or line before them names
+// (签约日期2026-11-03，金额5万元). Other money labels such as 欠款金额 or 报价金额 are left out.
+constexpr std::u32string_view kAmountLabels[] = {U"金额",   U"合同金额", U"订单金额", U"总金额",
+                                                 U"合同额", U"总额",     U"签约额"};
+
+// Whether a line starts at folded[begin] with one of kAmountLabels, after optional spaces, and
+// a colon follows the label after optional spaces (金额：8万元).
+bool StartsAmountLabelLine(std::u32string_view folded, int32_t begin) {
+  if (begin == 0 || folded[begin - 1] != U'\n') {
+    return false;
+  }
+  auto size = static_cast<int32_t>(folded.size());
+  while (begin < size && folded[begin] == U' ') {
+    ++begin;
+  }
+  // Every label starts with one of these, which rejects most lines at once.
+  char32_t first = begin < size ? folded[begin] : U' ';
+  if (first != U'金' && first != U'合' && first != U'订' && first != U'总' && first != U'签') {
+    return false;
+  }
+  for (std::u32string_view label : kAmountLabels) {
+    if (label.front() != first || !ContinuesWith(folded, begin, label)) {
+      continue;
+    }
+    auto at = begin + static_cast<int32_t>(label.size());
+    while (at < size && folded[at] == U' ') {
+      ++at;
+    }
+    if (at < size && folded[at] == U':') {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Appends the clause that ends at the comma before folded[clause_begin], or at the line break
+// before an amount label line (金额：8万元), unless it is empty or already the last one in
+// *clauses, so its triggers are searched too.
 void AddClauseBeforeComma(std::u32string_view folded, const std::vector<int32_t>& breaks,
                           int32_t clause_begin,
                           std::vector<std::pair<int32_t, int32_t>>* clauses) {
-  if (!FollowsComma(folded, clause_begin)) {
+  if (!FollowsComma(folded, clause_begin) && !StartsAmountLabelLine(folded, clause_begin)) {
     return;
   }
   // A clause that ends at the comma is the one ClauseAround would find, so the walk back over
@@ -770,10 +806,6 @@ __attribute__((noinline)) bool EndsWithDate(std::u32string_view folded, int32_t 
   }
   return false;
 }
-
-// Labels that name the amount of the work a trigger in the clause before them names
-// (签约日期2026-11-03，金额5万元). Other money labels such as 欠款金额 or 报价金额 are left out.
-constexpr std::u32string_view kAmountLabels[] = {U"金额", U"合同金额", U"订单金额", U"总金额"};
 
 // Whether folded[begin, end) is one of kAmountLabels, with optional spaces around it and an
 // optional colon after it.
@@ -2483,16 +2515,17 @@ int32_t SkipDealCount(std::u32string_view folded, int32_t begin, int32_t end) {
   return at + 1;
 }
 
-// Whether folded[begin, end) is a count of deals after optional spaces and 了, with nothing
-// after it but spaces (the 3单 of 签约3单 when begin is the end of 签约).
-bool EndsWithDealCount(std::u32string_view folded, int32_t begin, int32_t end) {
+// Whether folded[begin, end), the rest of a trigger's clause after it, names no amount: it
+// contains only spaces, 了 and a colon, and then at most a count of deals (the empty rest of
+// 与华为签约, the 3单 of 签约3单, the ：2单 of 今日签约：2单).
+bool LeavesAmountOpen(std::u32string_view folded, int32_t begin, int32_t end) {
   while (end > begin && folded[end - 1] == U' ') {
     --end;
   }
-  while (begin < end && (folded[begin] == U' ' || folded[begin] == U'了')) {
+  while (begin < end && (folded[begin] == U' ' || folded[begin] == U'了' || folded[begin] == U':')) {
     ++begin;
   }
-  return begin < end && SkipDealCount(folded, begin, end) == end;
+  return begin == end || SkipDealCount(folded, begin, end) == end;
 }
 
 // Whether trigger, found in heading, makes the heading count the items of its list. A
@@ -3824,8 +3857,15 @@ bool Extractor::Impl::BindsAcrossComma(const ExtractScratch& scratch, size_t num
   // A number with a bare scale binds only under an amount label (签约3单，金额15万).
   bool has_unit = quantity.unit_class != UnitClass::kNone ||
                   (quantity.scaled && HasAmountLabel(scratch, number, trigger));
-  if (!has_unit || scratch.clauses[clause - 1].second + 1 != scratch.clauses[clause].first ||
-      !FollowsComma(View(scratch.buffer.folded), scratch.clauses[clause].first)) {
+  if (!has_unit || scratch.clauses[clause - 1].second + 1 != scratch.clauses[clause].first) {
+    return false;
+  }
+  // Besides a comma, a line break separates the clauses when the number's line starts with an
+  // amount label and a colon (今日签约：2单 over 金额：8万元).
+  std::u32string_view folded = View(scratch.buffer.folded);
+  int32_t clause_begin = scratch.clauses[clause].first;
+  if (!FollowsComma(folded, clause_begin) &&
+      !(StartsAmountLabelLine(folded, clause_begin) && HasAmountLabel(scratch, number, trigger))) {
     return false;
   }
   for (int t = scratch.clause_triggers[clause]; t < scratch.clause_triggers[clause + 1]; ++t) {
@@ -3855,8 +3895,7 @@ bool Extractor::Impl::BindsAcrossComma(const ExtractScratch& scratch, size_t num
   // while 回款，收回欠款5000元, 回款11月3号，收到5000元 and 签约11月3日，共5万元 count. A date
   // alone does not block the link, since it only names the day of the work, and a quote after
   // a deal (成功签约，最终报价5万元) is usually its price.
-  return !NamesOtherMoney(View(scratch.buffer.folded), scratch.clauses[clause].first,
-                          quantity.begin, scratch.clauses[clause].second);
+  return !NamesOtherMoney(folded, clause_begin, quantity.begin, scratch.clauses[clause].second);
 }
 
 bool Extractor::Impl::HasAmountLabel(const ExtractScratch& scratch, size_t number,
@@ -3869,7 +3908,7 @@ bool Extractor::Impl::HasAmountLabel(const ExtractScratch& scratch, size_t numbe
   }
   int32_t trigger_clause_end = scratch.clauses[clause - 1].second;
   return EndsWithDate(folded, trigger.end, trigger_clause_end) ||
-         EndsWithDealCount(folded, trigger.end, trigger_clause_end);
+         LeavesAmountOpen(folded, trigger.end, trigger_clause_end);
 }
 
 int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
@@ -4788,12 +4827,14 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
     if (scratch.clauses.empty() || number.begin >= scratch.clauses.back().second) {
       std::pair<int32_t, int32_t> clause =
           ClauseAroundFrom(scratch.breaks, folded_size, number.begin, &next_break);
-      // Only a number with a unit binds across a comma, so only then is the clause before
-      // the comma searched too.
+      // Only a number with a unit, or with a scale after an amount label (金额5万), binds
+      // across a comma, so only then is the clause before the comma searched too.
       bool has_unit = false;
       for (size_t j = i; j < scratch.numbers.size() && scratch.numbers[j].begin < clause.second;
            ++j) {
-        has_unit = has_unit || scratch.numbers[j].unit_class != UnitClass::kNone;
+        const NumberMatch& next = scratch.numbers[j];
+        has_unit = has_unit || next.unit_class != UnitClass::kNone ||
+                   (next.scaled && IsAmountLabel(folded, clause.first, next.begin));
       }
       if (has_unit) {
         AddClauseBeforeComma(folded, scratch.breaks, clause.first, &scratch.clauses);
@@ -4876,7 +4917,12 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
     // List items have their own total rules, so only free text is read for running totals
     // and summary lines.
     if (listed == nullptr && extraction.aspect == Aspect::kDone) {
+      // A trigger in the clause or line before the number adds the words before it there
+      // (本月累计签约，金额5万).
       int32_t start = std::min(scratch.clauses[scratch.number_clause[i]].first, best->begin);
+      if (best->clause >= 0 && best->clause != scratch.number_clause[i]) {
+        start = std::min(start, scratch.clauses[best->clause].first);
+      }
       extraction.aspect = RunningTotalAspect(scratch.total_words, start, number.begin);
       // After a heading that counted items, DropRepeatedTotals already decided which totals
       // repeat them, by trigger word.

@@ -191,7 +191,9 @@ class Extractor {
   // and none before itself when a number, even an unreadable one, follows it closely. A number with a unit word or mark of the rule's kind (1万元, 2家, 3小时, 80%)
   // may also bind to a trigger in the clause just before its own (签约，金额1万元). Only a
   // comma may separate the two clauses, the number's own clause must have no trigger of that
-  // rule, and the gap, comma included, must be within max_gap. The aspect comes from cue
+  // rule, and the gap, comma included, must be within max_gap. A line break may separate them
+  // instead when the number's line starts with an amount label and a colon and the trigger's
+  // clause has no amount (今日签约：2单 over 金额：8万元). The aspect comes from cue
   // words in the number's clause (未, 没有, 无 negate; 计划, 准备, 明天, 下周 plan), and for
   // such a binding from the trigger's clause too.
   //
