@@ -2120,6 +2120,63 @@ Aspect RunningTotalAspect(const std::vector<TotalWordHit>& hits, int32_t begin, 
   return Aspect::kDone;
 }
 
+// Words that start a clause about the writer's team or company (部门今日签约合计50万元).
+constexpr std::u32string_view kTeamWords[] = {U"部门", U"团队", U"全组", U"公司", U"大家"};
+
+// Words for the day or period of a report that may come before a word of kTeamWords.
+constexpr std::u32string_view kTeamTimeWords[] = {U"今日", U"今天", U"本周", U"本月", U"昨日",
+                                                  U"昨天"};
+
+// Returns the end of the word of words that starts at folded[begin], or begin when none does.
+int32_t SkipWord(std::u32string_view folded, int32_t begin,
+                 std::span<const std::u32string_view> words) {
+  for (std::u32string_view word : words) {
+    if (word.front() == folded[begin] && ContinuesWith(folded, begin, word)) {
+      return begin + static_cast<int32_t>(word.size());
+    }
+  }
+  return begin;
+}
+
+// Whether the clause that starts at folded[begin] reports a total of the writer's team: it starts
+// with a word of kTeamWords, after a time word at most, and 合计, 总计 or 共 comes between that
+// word and the number at folded[number] (部门今日签约合计50万元, 团队共签约50万元). Such a total
+// contains others' work. A team word later in the clause (与华为公司签约共5万元) is a name.
+bool IsTeamTotal(std::u32string_view folded, int32_t begin, int32_t number) {
+  while (begin < number && IsAsciiSpace(folded[begin])) {
+    ++begin;
+  }
+  if (begin >= number) {
+    return false;
+  }
+  // Every time word starts with one of these, and every team word with one of those below,
+  // which rejects most clauses at once.
+  char32_t first = folded[begin];
+  if (first == U'今' || first == U'本' || first == U'昨') {
+    begin = SkipWord(folded, begin, kTeamTimeWords);
+    first = begin < number ? folded[begin] : U' ';
+  }
+  if (first != U'部' && first != U'团' && first != U'全' && first != U'公' && first != U'大') {
+    return false;
+  }
+  int32_t team_end = SkipWord(folded, begin, kTeamWords);
+  if (team_end == begin) {
+    return false;
+  }
+  for (int32_t at = team_end; at < number; ++at) {
+    char32_t cp = folded[at];
+    char32_t next = folded[at + 1];
+    if ((cp == U'合' || cp == U'总') && next == U'计') {
+      return true;
+    }
+    if (cp == U'共' && next != U'享' && next != U'同' && next != U'识' && next != U'建' &&
+        next != U'赢') {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Fills scratch->breaks, has_line_break, has_colon, has_sentence_break, has_price_word and
 // total_words from scratch->marked.
 void ReadMarks(ExtractScratch* scratch) {
@@ -4924,6 +4981,9 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
         start = std::min(start, scratch.clauses[best->clause].first);
       }
       extraction.aspect = RunningTotalAspect(scratch.total_words, start, number.begin);
+      if (extraction.aspect == Aspect::kDone && IsTeamTotal(folded, start, number.begin)) {
+        extraction.aspect = Aspect::kOtherSection;
+      }
       // After a heading that counted items, DropRepeatedTotals already decided which totals
       // repeat them, by trigger word.
       bool heading_counted = has_heading && !scratch.counted_rules.empty();

@@ -47,7 +47,8 @@ struct Quantity {
 // other than the writer's own work done: a number under a heading of problems, risks,
 // competitors, others' results, complaints, feedback or requests (存在问题：, 团队业绩：). Outside
 // lists, a running total (本月累计回款15万) and a value from before the report (原订单10万) are
-// also not the day's work.
+// also not the day's work, and a total of the writer's team (部门今日签约合计50万) is
+// kOtherSection.
 enum class Aspect { kDone, kPlanned, kNegated, kOtherSection, kRunningTotal, kEarlierValue };
 
 // Text after NFKC folding, with the original code-point index of each folded code point.
