@@ -1926,6 +1926,20 @@ void FindInlineLists(ExtractScratch* scratch) {
     while (colon >= line_begin && folded[colon] != U':') {
       --colon;
     }
+    // A count of deals may come right before the colon (今日签约3单：华为5万、小米3万), and then
+    // the segments start at the number after it.
+    size_t first_segment = i;
+    if (colon < line_begin && i < line_last &&
+        (IsDealMeasure(folded, numbers[i].end - 1) || IsDealMeasure(folded, numbers[i].end))) {
+      int32_t after = numbers[i].end + (IsDealMeasure(folded, numbers[i].end) ? 1 : 0);
+      while (after < line_end && folded[after] == U' ') {
+        ++after;
+      }
+      if (after < line_end && folded[after] == U':') {
+        colon = after;
+        first_segment = i + 1;
+      }
+    }
     while (next_item < scratch->items.size() && scratch->items[next_item].begin < line_begin) {
       ++next_item;
     }
@@ -1935,14 +1949,14 @@ void FindInlineLists(ExtractScratch* scratch) {
     bool has_label = colon >= line_begin &&
                      folded.substr(colon + 1, line_end - colon - 1).find(U':') !=
                          std::u32string_view::npos;
-    if (colon >= line_begin && !has_item && !has_label && line_last > i) {
+    if (colon >= line_begin && !has_item && !has_label && line_last > first_segment) {
       size_t first = found_items.size();
       ListItem item;
       item.number = -1;
       item.style = kInlineStyle;
       item.after_colon = true;
       item.begin = SkipLineIndent(folded, colon + 1);
-      for (size_t k = i; k <= line_last; ++k) {
+      for (size_t k = first_segment; k <= line_last; ++k) {
         int32_t next = InlineSegmentEnd(folded, numbers[k]);
         if (next < 0 || next >= line_end || k == line_last) {
           continue;
@@ -4474,7 +4488,7 @@ bool Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& i
     }
 
     // As across a comma, only a number with a unit word or mark of the rule's kind binds, or
-    // for amounts one with a scale (华为5万). A bare number may be a date, a room or an
+    // for amounts one with a scale (华为5万, 中兴5千). A bare number may be a date, a room or an
     // extension.
     // A whole number of 5 or more digits after the item's name is taken as an amount too
     // (1、华为 50000), because many logs leave out 元 (IsBareItemAmount).
@@ -4485,8 +4499,8 @@ bool Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& i
     for (size_t t = first_trigger; t < scratch->triggers.size(); ++t) {
       int rule = scratch->triggers[t].rule;
       bool amount_rule = rules[rule].kind == QuantityKind::kAmount;
-      bool has_unit = match.unit_class != UnitClass::kNone || (match.scaled && amount_rule) ||
-                      (bare_amount && amount_rule);
+      bool has_unit = match.unit_class != UnitClass::kNone ||
+                      ((match.scaled || match.scale_word || bare_amount) && amount_rule);
       int fit = has_unit ? Fit(rule, match) : -1;
       if (fit >= 0 && fit >= best_fit) {
         best = static_cast<int>(t);

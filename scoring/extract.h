@@ -201,10 +201,10 @@ class Extractor {
   // In a numbered list of two or more items after a heading that ends with a colon
   // (签约： over 1、华为5万 and 2、小米3万), a trigger in the heading counts the items unless it
   // counts a number before the colon. It takes every number in the items that has a unit word
-  // or mark of its rule's kind (or a scale, for amounts) and that no trigger in its own item
-  // counts. It skips items with a total word such as 合计, 累计 or 总额, and numbers after 欠,
-  // 退款, 报价 or 询价 in their clause. Cues in the heading apply to every number in the items,
-  // and the span of a number the heading counts starts at its item number.
+  // or mark of its rule's kind (or a scale such as 万 or 千, for amounts) and that no trigger in
+  // its own item counts. It skips items with a total word such as 合计, 累计 or 总额, and numbers
+  // after 欠, 退款, 报价 or 询价 in their clause. Cues in the heading apply to every number in the
+  // items, and the span of a number the heading counts starts at its item number.
   //
   // Sections then change done matches by line (scoring/sections.h). Lines under a plan heading
   // (下周计划：) or after a plan label (明日：) are planned. Lines under a heading of another topic
