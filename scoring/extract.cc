@@ -1854,23 +1854,60 @@ void MergeBulletLists(ExtractScratch* scratch) {
 // The style of an item of an inline list (今日回款：华为2万、小米1万), which no mark starts.
 constexpr char32_t kInlineStyle = U'、';
 
+// The maximum length in code points of a name in brackets after an inline item's amount
+// (5万（华为）).
+constexpr int32_t kMaxBracketedName = 16;
+
+// Returns the position past a name in brackets at folded[at] (the （华为） of 5万（华为）), or at
+// when none is there. A name is at most kMaxBracketedName code points without a digit, a
+// bracket or a break.
+int32_t SkipBracketedName(std::u32string_view folded, int32_t at) {
+  auto size = static_cast<int32_t>(folded.size());
+  if (at >= size || folded[at] != U'(') {
+    return at;
+  }
+  int32_t limit = std::min(size, at + 2 + kMaxBracketedName);
+  for (int32_t close = at + 1; close < limit; ++close) {
+    char32_t cp = folded[close];
+    if (cp == U')') {
+      return close > at + 1 ? close + 1 : at;
+    }
+    if ((cp >= U'0' && cp <= U'9') || cp == U'(' || cp == U'\n' || cp == U'\r' ||
+        IsClauseBreak(folded, close)) {
+      return at;
+    }
+  }
+  return at;
+}
+
 // Whether a number with a unit or a scale (2万, 5千, 3家) ends an inline segment: 、 , ; a
-// space or a tab follows it, after a closing bracket at most (华为（5万）、小米（3万）).
-// Returns the position past the separator and the spaces after it, or -1.
+// space or a tab follows it, after a closing bracket at most (华为（5万）、小米（3万）). After a
+// name in brackets a + separates the segments too (5万（华为）+ 3万（小米）), since the name
+// shows that each amount is an item of its own. Returns the position past the separator and
+// the spaces after it, or -1.
 int32_t InlineSegmentEnd(std::u32string_view folded, const NumberMatch& number) {
   if (number.unit_class == UnitClass::kNone && !number.scaled && !number.scale_word) {
     return -1;
   }
   auto size = static_cast<int32_t>(folded.size());
   int32_t at = number.end;
+  bool after_name = false;
   if (at < size && folded[at] == U')') {
+    ++at;
+  } else if (at < size && folded[at] == U'(') {
+    int32_t name_end = SkipBracketedName(folded, at);
+    after_name = name_end > at;
+    at = name_end;
+  }
+  while (after_name && at < size && (folded[at] == U' ' || folded[at] == U'\t')) {
     ++at;
   }
   if (at >= size) {
     return -1;
   }
   char32_t cp = folded[at];
-  if (cp != U'、' && cp != U',' && cp != U';' && cp != U' ' && cp != U'\t') {
+  bool plus = after_name && cp == U'+';
+  if (!plus && cp != U'、' && cp != U',' && cp != U';' && cp != U' ' && cp != U'\t') {
     return -1;
   }
   ++at;

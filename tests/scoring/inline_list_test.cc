@@ -43,6 +43,17 @@ TEST_CASE("Inline list after deal count", "[extract]") {
   });
 }
 
+TEST_CASE("Inline list joined by plus", "[extract]") {
+  CheckReadings({
+      {"今日签约：5万（华为）+ 3万（小米）", "deals=50000; deals=30000; "},
+      {"今日签约：5万（华为）+3万（小米）", "deals=50000; deals=30000; "},
+      {"今日签约：5万（华为）、3万（小米）", "deals=50000; deals=30000; "},
+      {"明天签约：5万（华为）+ 3万（小米）", "deals=50000 planned; deals=30000 planned; "},
+      // Without a name in brackets a + still adds the amounts into one.
+      {"今日签约：5万+3万", "deals=80000; "},
+  });
+}
+
 TEST_CASE("Inline list total repeats items", "[extract]") {
   CheckReadings({
       {"今日签约：华为5万、小米3万，合计8万", "deals=50000; deals=30000; "},
