@@ -2189,10 +2189,10 @@ int32_t SkipWord(std::u32string_view folded, int32_t begin,
   return begin;
 }
 
-// Whether the clause that starts at folded[begin] reports a total of the writer's team: it starts
-// with a word of kTeamWords, after a time word at most, and 合计, 总计 or 共 comes between that
-// word and the number at folded[number] (部门今日签约合计50万元, 团队共签约50万元). Such a total
-// contains others' work. A team word later in the clause (与华为公司签约共5万元) is a name.
+// Whether the clause that starts at folded[begin] reports a total of the writer's team, which
+// contains others' work. Such a clause starts with a word of kTeamWords, after a time word at
+// most. Then 合计, 总计 or 共 comes before the number at folded[number] (部门今日签约合计50万元,
+// 团队共签约50万元). A team word later in the clause (与华为公司签约共5万元) is a name.
 bool IsTeamTotal(std::u32string_view folded, int32_t begin, int32_t number) {
   while (begin < number && IsAsciiSpace(folded[begin])) {
     ++begin;
@@ -2623,9 +2623,9 @@ int32_t SkipDealCount(std::u32string_view folded, int32_t begin, int32_t end) {
   return at + 1;
 }
 
-// Whether folded[begin, end), the rest of a trigger's clause after it, names no amount: it
-// contains only spaces, 了 and a colon, and then at most a count of deals (the empty rest of
-// 与华为签约, the 3单 of 签约3单, the ：2单 of 今日签约：2单).
+// Whether folded[begin, end), the rest of a trigger's clause after it, names no amount. Such a
+// rest contains only spaces, 了 and a colon, and then at most a count of deals. Examples are
+// the empty rest of 与华为签约, the 3单 of 签约3单 and the ：2单 of 今日签约：2单.
 bool LeavesAmountOpen(std::u32string_view folded, int32_t begin, int32_t end) {
   while (end > begin && folded[end - 1] == U' ') {
     --end;

@@ -112,7 +112,8 @@ TEST_CASE("Amount label after bare trigger", "[extract]") {
       // Other money and a price after the trigger are no deal amount.
       {"与华为签约，欠款5万", ""},
       {"与华为签约，单价2万", ""},
-      // A trigger with words after it in its clause keeps the old reading.
+      // Words after the trigger in its clause may name the amount, so a bare scale after the
+      // comma does not bind.
       {"与华为签约一年期合同，金额5万", ""},
   });
 }
