@@ -332,7 +332,9 @@ bool StartsAmountLabelLine(std::u32string_view folded, int32_t begin) {
 void AddClauseBeforeComma(std::u32string_view folded, const std::vector<int32_t>& breaks,
                           int32_t clause_begin,
                           std::vector<std::pair<int32_t, int32_t>>* clauses) {
-  if (!FollowsComma(folded, clause_begin) && !StartsAmountLabelLine(folded, clause_begin)) {
+  bool after_line_break = clause_begin > 0 && folded[clause_begin - 1] == U'\n';
+  if (!FollowsComma(folded, clause_begin) &&
+      !(after_line_break && StartsAmountLabelLine(folded, clause_begin))) {
     return;
   }
   // A clause that ends at the comma is the one ClauseAround would find, so the walk back over
@@ -616,6 +618,8 @@ struct ExtractScratch {
   bool has_sentence_break = false;
   // Whether the text has 价 or 每, without which no number is a unit price (单价2万, 每台2万).
   bool has_price_word = false;
+  // Whether the text has a word of kTeamWords, without which no clause reports a team's total.
+  bool has_team_word = false;
   // The words of kRunningTotalWords and kEarlierWords in the text, in increasing position.
   std::vector<TotalWordHit> total_words;
   // Positions of each + that joins an amount with a scale or unit to a new word
@@ -2174,6 +2178,11 @@ Aspect RunningTotalAspect(const std::vector<TotalWordHit>& hits, int32_t begin, 
 // Words that start a clause about the writer's team or company (部门今日签约合计50万元).
 constexpr std::u32string_view kTeamWords[] = {U"部门", U"团队", U"全组", U"公司", U"大家"};
 
+// Whether cp starts a word of kTeamWords.
+bool StartsTeamWord(char32_t cp) {
+  return cp == U'部' || cp == U'团' || cp == U'全' || cp == U'公' || cp == U'大';
+}
+
 // Words for the day or period of a report that may come before a word of kTeamWords.
 constexpr std::u32string_view kTeamTimeWords[] = {U"今日", U"今天", U"本周", U"本月", U"昨日",
                                                   U"昨天"};
@@ -2207,7 +2216,7 @@ bool IsTeamTotal(std::u32string_view folded, int32_t begin, int32_t number) {
     begin = SkipWord(folded, begin, kTeamTimeWords);
     first = begin < number ? folded[begin] : U' ';
   }
-  if (first != U'部' && first != U'团' && first != U'全' && first != U'公' && first != U'大') {
+  if (!StartsTeamWord(first)) {
     return false;
   }
   int32_t team_end = SkipWord(folded, begin, kTeamWords);
@@ -2228,8 +2237,25 @@ bool IsTeamTotal(std::u32string_view folded, int32_t begin, int32_t number) {
   return false;
 }
 
-// Fills scratch->breaks, has_line_break, has_colon, has_sentence_break, has_price_word and
-// total_words from scratch->marked.
+// A bit for the low six bits of the first code point of each word of kRunningTotalWords,
+// kEarlierWords and kTeamWords. ReadMarks tests it first, because most marked positions start
+// a trigger or a cue word and none of these words.
+constexpr uint64_t kMarkedWordStarts = [] {
+  uint64_t bits = 0;
+  for (std::u32string_view word : kRunningTotalWords) {
+    bits |= uint64_t{1} << (word.front() & 63);
+  }
+  for (std::u32string_view word : kEarlierWords) {
+    bits |= uint64_t{1} << (word.front() & 63);
+  }
+  for (std::u32string_view word : kTeamWords) {
+    bits |= uint64_t{1} << (word.front() & 63);
+  }
+  return bits;
+}();
+
+// Fills scratch->breaks, has_line_break, has_colon, has_sentence_break, has_price_word,
+// has_team_word and total_words from scratch->marked.
 void ReadMarks(ExtractScratch* scratch) {
   std::u32string_view folded = View(scratch->buffer.folded);
   scratch->breaks.clear();
@@ -2238,6 +2264,7 @@ void ReadMarks(ExtractScratch* scratch) {
   scratch->has_colon = false;
   scratch->has_sentence_break = false;
   scratch->has_price_word = false;
+  scratch->has_team_word = false;
   for (int32_t position : scratch->marked) {
     char32_t cp = folded[position];
     if (IsClauseBreak(folded, position)) {
@@ -2249,8 +2276,12 @@ void ReadMarks(ExtractScratch* scratch) {
       scratch->has_colon = true;
     } else if (cp == U'价' || cp == U'每') {
       scratch->has_price_word = true;
+    } else if (((kMarkedWordStarts >> (cp & 63)) & 1) == 0) {
+      continue;
     } else if (StartsTotalWord(cp)) {
       AddTotalWordsAt(folded, position, &scratch->total_words);
+    } else if (!scratch->has_team_word && StartsTeamWord(cp)) {
+      scratch->has_team_word = SkipWord(folded, position, kTeamWords) != position;
     }
   }
 }
@@ -3544,7 +3575,8 @@ struct Extractor::Impl {
   // Appends the triggers of the regex rules that match the searched text.
   void CollectRegexTriggers(ExtractScratch* scratch) const;
   // Whether the number at index number may bind to trigger in the clause before its own. Only
-  // a comma may separate the clauses, and the number needs a unit word or mark. No trigger of
+  // a comma may separate the clauses, or a line break before an amount label and a colon
+  // (金额：8万元), and the number needs a unit word or mark. No trigger of
   // the same rule may lie in the number's own clause, and no number the rule counts may follow
   // the trigger within max_gap in the trigger's own clause, and the number's clause may name no
   // other money (NamesOtherMoney). The caller still checks the number's own fit and gap.
@@ -3552,7 +3584,8 @@ struct Extractor::Impl {
                         const Trigger& trigger) const;
   // Whether an amount label (金额, 合同金额, 订单金额) starts the clause of the number at index
   // number and directly precedes it, and trigger is of an amount rule in the clause before,
-  // which ends with a date or a count of deals (签约日期2026-11-03，金额5万元, 签约3单，金额15万).
+  // which ends with a date, a count of deals or the trigger (签约日期2026-11-03，金额5万元,
+  // 签约3单，金额15万, 与华为签约，金额5万).
   bool HasAmountLabel(const ExtractScratch& scratch, size_t number, const Trigger& trigger) const;
   // Returns the index of the trigger that the number at index number binds to, or -1, and
   // sets *claim to the number's claim on it. A counting number skips a trigger that another
@@ -3863,8 +3896,9 @@ Result<Extractor> Extractor::Create(std::vector<ExtractionRule> rules) {
   for (char32_t cp : kClauseBreakCodePoints) {
     impl->scan_marks.Add(cp);
   }
-  // The colon, 价, 每 and the first code points of the running total words are marked too, so
-  // that MatchInto learns whether the text has them from marked instead of a pass over the text.
+  // The colon, 价, 每 and the first code points of the running total and team words are marked
+  // too, so that MatchInto learns whether the text has them from marked instead of a pass over
+  // the text.
   impl->scan_marks.Add(U':');
   impl->scan_marks.Add(U'价');
   impl->scan_marks.Add(U'每');
@@ -3872,6 +3906,9 @@ Result<Extractor> Extractor::Create(std::vector<ExtractionRule> rules) {
     impl->scan_marks.Add(word.front());
   }
   for (std::u32string_view word : kEarlierWords) {
+    impl->scan_marks.Add(word.front());
+  }
+  for (std::u32string_view word : kTeamWords) {
     impl->scan_marks.Add(word.front());
   }
   impl->marks = std::make_unique<ScanMarks>(impl->scan_marks);
@@ -5032,7 +5069,8 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
         start = std::min(start, scratch.clauses[best->clause].first);
       }
       extraction.aspect = RunningTotalAspect(scratch.total_words, start, number.begin);
-      if (extraction.aspect == Aspect::kDone && IsTeamTotal(folded, start, number.begin)) {
+      if (extraction.aspect == Aspect::kDone && scratch.has_team_word &&
+          IsTeamTotal(folded, start, number.begin)) {
         extraction.aspect = Aspect::kOtherSection;
       }
       // After a heading that counted items, DropRepeatedTotals already decided which totals
