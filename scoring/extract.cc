@@ -291,12 +291,50 @@ bool FollowsComma(std::u32string_view folded, int32_t begin) {
   return begin > 0 && folded[begin - 1] == U',';
 }
 
-// Appends the clause that ends at the comma before folded[clause_begin], unless it is empty or
-// already the last one in *clauses, so its triggers are searched too.
+// Labels that name the amount of the work a trigger in the clause or line before them names
+// (签约日期2026-11-03，金额5万元). Other money labels such as 欠款金额 or 报价金额 are left out.
+constexpr std::u32string_view kAmountLabels[] = {U"金额",   U"合同金额", U"订单金额", U"总金额",
+                                                 U"合同额", U"总额",     U"签约额"};
+
+// Whether a line starts at folded[begin] with one of kAmountLabels, after optional spaces, and
+// a colon follows the label after optional spaces (金额：8万元).
+bool StartsAmountLabelLine(std::u32string_view folded, int32_t begin) {
+  if (begin == 0 || folded[begin - 1] != U'\n') {
+    return false;
+  }
+  auto size = static_cast<int32_t>(folded.size());
+  while (begin < size && folded[begin] == U' ') {
+    ++begin;
+  }
+  // Every label starts with one of these, which rejects most lines at once.
+  char32_t first = begin < size ? folded[begin] : U' ';
+  if (first != U'金' && first != U'合' && first != U'订' && first != U'总' && first != U'签') {
+    return false;
+  }
+  for (std::u32string_view label : kAmountLabels) {
+    if (label.front() != first || !ContinuesWith(folded, begin, label)) {
+      continue;
+    }
+    auto at = begin + static_cast<int32_t>(label.size());
+    while (at < size && folded[at] == U' ') {
+      ++at;
+    }
+    if (at < size && folded[at] == U':') {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Appends the clause that ends at the comma before folded[clause_begin], or at the line break
+// before an amount label line (金额：8万元), unless it is empty or already the last one in
+// *clauses, so its triggers are searched too.
 void AddClauseBeforeComma(std::u32string_view folded, const std::vector<int32_t>& breaks,
                           int32_t clause_begin,
                           std::vector<std::pair<int32_t, int32_t>>* clauses) {
-  if (!FollowsComma(folded, clause_begin)) {
+  bool after_line_break = clause_begin > 0 && folded[clause_begin - 1] == U'\n';
+  if (!FollowsComma(folded, clause_begin) &&
+      !(after_line_break && StartsAmountLabelLine(folded, clause_begin))) {
     return;
   }
   // A clause that ends at the comma is the one ClauseAround would find, so the walk back over
@@ -580,6 +618,8 @@ struct ExtractScratch {
   bool has_sentence_break = false;
   // Whether the text has 价 or 每, without which no number is a unit price (单价2万, 每台2万).
   bool has_price_word = false;
+  // Whether the text has a word of kTeamWords, without which no clause reports a team's total.
+  bool has_team_word = false;
   // The words of kRunningTotalWords and kEarlierWords in the text, in increasing position.
   std::vector<TotalWordHit> total_words;
   // Positions of each + that joins an amount with a scale or unit to a new word
@@ -770,10 +810,6 @@ __attribute__((noinline)) bool EndsWithDate(std::u32string_view folded, int32_t 
   }
   return false;
 }
-
-// Labels that name the amount of the work a trigger in the clause before them names
-// (签约日期2026-11-03，金额5万元). Other money labels such as 欠款金额 or 报价金额 are left out.
-constexpr std::u32string_view kAmountLabels[] = {U"金额", U"合同金额", U"订单金额", U"总金额"};
 
 // Whether folded[begin, end) is one of kAmountLabels, with optional spaces around it and an
 // optional colon after it.
@@ -1822,23 +1858,60 @@ void MergeBulletLists(ExtractScratch* scratch) {
 // The style of an item of an inline list (今日回款：华为2万、小米1万), which no mark starts.
 constexpr char32_t kInlineStyle = U'、';
 
+// The maximum length in code points of a name in brackets after an inline item's amount
+// (5万（华为）).
+constexpr int32_t kMaxBracketedName = 16;
+
+// Returns the position past a name in brackets at folded[at] (the （华为） of 5万（华为）), or at
+// when none is there. A name is at most kMaxBracketedName code points without a digit, a
+// bracket or a break.
+int32_t SkipBracketedName(std::u32string_view folded, int32_t at) {
+  auto size = static_cast<int32_t>(folded.size());
+  if (at >= size || folded[at] != U'(') {
+    return at;
+  }
+  int32_t limit = std::min(size, at + 2 + kMaxBracketedName);
+  for (int32_t close = at + 1; close < limit; ++close) {
+    char32_t cp = folded[close];
+    if (cp == U')') {
+      return close > at + 1 ? close + 1 : at;
+    }
+    if ((cp >= U'0' && cp <= U'9') || cp == U'(' || cp == U'\n' || cp == U'\r' ||
+        IsClauseBreak(folded, close)) {
+      return at;
+    }
+  }
+  return at;
+}
+
 // Whether a number with a unit or a scale (2万, 5千, 3家) ends an inline segment: 、 , ; a
-// space or a tab follows it, after a closing bracket at most (华为（5万）、小米（3万）).
-// Returns the position past the separator and the spaces after it, or -1.
+// space or a tab follows it, after a closing bracket at most (华为（5万）、小米（3万）). After a
+// name in brackets a + separates the segments too (5万（华为）+ 3万（小米）), since the name
+// shows that each amount is an item of its own. Returns the position past the separator and
+// the spaces after it, or -1.
 int32_t InlineSegmentEnd(std::u32string_view folded, const NumberMatch& number) {
   if (number.unit_class == UnitClass::kNone && !number.scaled && !number.scale_word) {
     return -1;
   }
   auto size = static_cast<int32_t>(folded.size());
   int32_t at = number.end;
+  bool after_name = false;
   if (at < size && folded[at] == U')') {
+    ++at;
+  } else if (at < size && folded[at] == U'(') {
+    int32_t name_end = SkipBracketedName(folded, at);
+    after_name = name_end > at;
+    at = name_end;
+  }
+  while (after_name && at < size && (folded[at] == U' ' || folded[at] == U'\t')) {
     ++at;
   }
   if (at >= size) {
     return -1;
   }
   char32_t cp = folded[at];
-  if (cp != U'、' && cp != U',' && cp != U';' && cp != U' ' && cp != U'\t') {
+  bool plus = after_name && cp == U'+';
+  if (!plus && cp != U'、' && cp != U',' && cp != U';' && cp != U' ' && cp != U'\t') {
     return -1;
   }
   ++at;
@@ -1894,6 +1967,20 @@ void FindInlineLists(ExtractScratch* scratch) {
     while (colon >= line_begin && folded[colon] != U':') {
       --colon;
     }
+    // A count of deals may come right before the colon (今日签约3单：华为5万、小米3万), and then
+    // the segments start at the number after it.
+    size_t first_segment = i;
+    if (colon < line_begin && i < line_last &&
+        (IsDealMeasure(folded, numbers[i].end - 1) || IsDealMeasure(folded, numbers[i].end))) {
+      int32_t after = numbers[i].end + (IsDealMeasure(folded, numbers[i].end) ? 1 : 0);
+      while (after < line_end && folded[after] == U' ') {
+        ++after;
+      }
+      if (after < line_end && folded[after] == U':') {
+        colon = after;
+        first_segment = i + 1;
+      }
+    }
     while (next_item < scratch->items.size() && scratch->items[next_item].begin < line_begin) {
       ++next_item;
     }
@@ -1903,14 +1990,14 @@ void FindInlineLists(ExtractScratch* scratch) {
     bool has_label = colon >= line_begin &&
                      folded.substr(colon + 1, line_end - colon - 1).find(U':') !=
                          std::u32string_view::npos;
-    if (colon >= line_begin && !has_item && !has_label && line_last > i) {
+    if (colon >= line_begin && !has_item && !has_label && line_last > first_segment) {
       size_t first = found_items.size();
       ListItem item;
       item.number = -1;
       item.style = kInlineStyle;
       item.after_colon = true;
       item.begin = SkipLineIndent(folded, colon + 1);
-      for (size_t k = i; k <= line_last; ++k) {
+      for (size_t k = first_segment; k <= line_last; ++k) {
         int32_t next = InlineSegmentEnd(folded, numbers[k]);
         if (next < 0 || next >= line_end || k == line_last) {
           continue;
@@ -2088,8 +2175,87 @@ Aspect RunningTotalAspect(const std::vector<TotalWordHit>& hits, int32_t begin, 
   return Aspect::kDone;
 }
 
-// Fills scratch->breaks, has_line_break, has_colon, has_sentence_break, has_price_word and
-// total_words from scratch->marked.
+// Words that start a clause about the writer's team or company (部门今日签约合计50万元).
+constexpr std::u32string_view kTeamWords[] = {U"部门", U"团队", U"全组", U"公司", U"大家"};
+
+// Whether cp starts a word of kTeamWords.
+bool StartsTeamWord(char32_t cp) {
+  return cp == U'部' || cp == U'团' || cp == U'全' || cp == U'公' || cp == U'大';
+}
+
+// Words for the day or period of a report that may come before a word of kTeamWords.
+constexpr std::u32string_view kTeamTimeWords[] = {U"今日", U"今天", U"本周", U"本月", U"昨日",
+                                                  U"昨天"};
+
+// Returns the end of the word of words that starts at folded[begin], or begin when none does.
+int32_t SkipWord(std::u32string_view folded, int32_t begin,
+                 std::span<const std::u32string_view> words) {
+  for (std::u32string_view word : words) {
+    if (word.front() == folded[begin] && ContinuesWith(folded, begin, word)) {
+      return begin + static_cast<int32_t>(word.size());
+    }
+  }
+  return begin;
+}
+
+// Whether the clause that starts at folded[begin] reports a total of the writer's team, which
+// contains others' work. Such a clause starts with a word of kTeamWords, after a time word at
+// most. Then 合计, 总计 or 共 comes before the number at folded[number] (部门今日签约合计50万元,
+// 团队共签约50万元). A team word later in the clause (与华为公司签约共5万元) is a name.
+bool IsTeamTotal(std::u32string_view folded, int32_t begin, int32_t number) {
+  while (begin < number && IsAsciiSpace(folded[begin])) {
+    ++begin;
+  }
+  if (begin >= number) {
+    return false;
+  }
+  // Every time word starts with one of these, and every team word with one of those below,
+  // which rejects most clauses at once.
+  char32_t first = folded[begin];
+  if (first == U'今' || first == U'本' || first == U'昨') {
+    begin = SkipWord(folded, begin, kTeamTimeWords);
+    first = begin < number ? folded[begin] : U' ';
+  }
+  if (!StartsTeamWord(first)) {
+    return false;
+  }
+  int32_t team_end = SkipWord(folded, begin, kTeamWords);
+  if (team_end == begin) {
+    return false;
+  }
+  for (int32_t at = team_end; at < number; ++at) {
+    char32_t cp = folded[at];
+    char32_t next = folded[at + 1];
+    if ((cp == U'合' || cp == U'总') && next == U'计') {
+      return true;
+    }
+    if (cp == U'共' && next != U'享' && next != U'同' && next != U'识' && next != U'建' &&
+        next != U'赢') {
+      return true;
+    }
+  }
+  return false;
+}
+
+// A bit for the low six bits of the first code point of each word of kRunningTotalWords,
+// kEarlierWords and kTeamWords. ReadMarks tests it first, because most marked positions start
+// a trigger or a cue word and none of these words.
+constexpr uint64_t kMarkedWordStarts = [] {
+  uint64_t bits = 0;
+  for (std::u32string_view word : kRunningTotalWords) {
+    bits |= uint64_t{1} << (word.front() & 63);
+  }
+  for (std::u32string_view word : kEarlierWords) {
+    bits |= uint64_t{1} << (word.front() & 63);
+  }
+  for (std::u32string_view word : kTeamWords) {
+    bits |= uint64_t{1} << (word.front() & 63);
+  }
+  return bits;
+}();
+
+// Fills scratch->breaks, has_line_break, has_colon, has_sentence_break, has_price_word,
+// has_team_word and total_words from scratch->marked.
 void ReadMarks(ExtractScratch* scratch) {
   std::u32string_view folded = View(scratch->buffer.folded);
   scratch->breaks.clear();
@@ -2098,6 +2264,7 @@ void ReadMarks(ExtractScratch* scratch) {
   scratch->has_colon = false;
   scratch->has_sentence_break = false;
   scratch->has_price_word = false;
+  scratch->has_team_word = false;
   for (int32_t position : scratch->marked) {
     char32_t cp = folded[position];
     if (IsClauseBreak(folded, position)) {
@@ -2109,8 +2276,12 @@ void ReadMarks(ExtractScratch* scratch) {
       scratch->has_colon = true;
     } else if (cp == U'价' || cp == U'每') {
       scratch->has_price_word = true;
+    } else if (((kMarkedWordStarts >> (cp & 63)) & 1) == 0) {
+      continue;
     } else if (StartsTotalWord(cp)) {
       AddTotalWordsAt(folded, position, &scratch->total_words);
+    } else if (!scratch->has_team_word && StartsTeamWord(cp)) {
+      scratch->has_team_word = SkipWord(folded, position, kTeamWords) != position;
     }
   }
 }
@@ -2483,16 +2654,17 @@ int32_t SkipDealCount(std::u32string_view folded, int32_t begin, int32_t end) {
   return at + 1;
 }
 
-// Whether folded[begin, end) is a count of deals after optional spaces and 了, with nothing
-// after it but spaces (the 3单 of 签约3单 when begin is the end of 签约).
-bool EndsWithDealCount(std::u32string_view folded, int32_t begin, int32_t end) {
+// Whether folded[begin, end), the rest of a trigger's clause after it, names no amount. Such a
+// rest contains only spaces, 了 and a colon, and then at most a count of deals. Examples are
+// the empty rest of 与华为签约, the 3单 of 签约3单 and the ：2单 of 今日签约：2单.
+bool LeavesAmountOpen(std::u32string_view folded, int32_t begin, int32_t end) {
   while (end > begin && folded[end - 1] == U' ') {
     --end;
   }
-  while (begin < end && (folded[begin] == U' ' || folded[begin] == U'了')) {
+  while (begin < end && (folded[begin] == U' ' || folded[begin] == U'了' || folded[begin] == U':')) {
     ++begin;
   }
-  return begin < end && SkipDealCount(folded, begin, end) == end;
+  return begin == end || SkipDealCount(folded, begin, end) == end;
 }
 
 // Whether trigger, found in heading, makes the heading count the items of its list. A
@@ -3403,7 +3575,8 @@ struct Extractor::Impl {
   // Appends the triggers of the regex rules that match the searched text.
   void CollectRegexTriggers(ExtractScratch* scratch) const;
   // Whether the number at index number may bind to trigger in the clause before its own. Only
-  // a comma may separate the clauses, and the number needs a unit word or mark. No trigger of
+  // a comma may separate the clauses, or a line break before an amount label and a colon
+  // (金额：8万元), and the number needs a unit word or mark. No trigger of
   // the same rule may lie in the number's own clause, and no number the rule counts may follow
   // the trigger within max_gap in the trigger's own clause, and the number's clause may name no
   // other money (NamesOtherMoney). The caller still checks the number's own fit and gap.
@@ -3411,7 +3584,8 @@ struct Extractor::Impl {
                         const Trigger& trigger) const;
   // Whether an amount label (金额, 合同金额, 订单金额) starts the clause of the number at index
   // number and directly precedes it, and trigger is of an amount rule in the clause before,
-  // which ends with a date or a count of deals (签约日期2026-11-03，金额5万元, 签约3单，金额15万).
+  // which ends with a date, a count of deals or the trigger (签约日期2026-11-03，金额5万元,
+  // 签约3单，金额15万, 与华为签约，金额5万).
   bool HasAmountLabel(const ExtractScratch& scratch, size_t number, const Trigger& trigger) const;
   // Returns the index of the trigger that the number at index number binds to, or -1, and
   // sets *claim to the number's claim on it. A counting number skips a trigger that another
@@ -3722,8 +3896,9 @@ Result<Extractor> Extractor::Create(std::vector<ExtractionRule> rules) {
   for (char32_t cp : kClauseBreakCodePoints) {
     impl->scan_marks.Add(cp);
   }
-  // The colon, 价, 每 and the first code points of the running total words are marked too, so
-  // that MatchInto learns whether the text has them from marked instead of a pass over the text.
+  // The colon, 价, 每 and the first code points of the running total and team words are marked
+  // too, so that MatchInto learns whether the text has them from marked instead of a pass over
+  // the text.
   impl->scan_marks.Add(U':');
   impl->scan_marks.Add(U'价');
   impl->scan_marks.Add(U'每');
@@ -3731,6 +3906,9 @@ Result<Extractor> Extractor::Create(std::vector<ExtractionRule> rules) {
     impl->scan_marks.Add(word.front());
   }
   for (std::u32string_view word : kEarlierWords) {
+    impl->scan_marks.Add(word.front());
+  }
+  for (std::u32string_view word : kTeamWords) {
     impl->scan_marks.Add(word.front());
   }
   impl->marks = std::make_unique<ScanMarks>(impl->scan_marks);
@@ -3824,8 +4002,15 @@ bool Extractor::Impl::BindsAcrossComma(const ExtractScratch& scratch, size_t num
   // A number with a bare scale binds only under an amount label (签约3单，金额15万).
   bool has_unit = quantity.unit_class != UnitClass::kNone ||
                   (quantity.scaled && HasAmountLabel(scratch, number, trigger));
-  if (!has_unit || scratch.clauses[clause - 1].second + 1 != scratch.clauses[clause].first ||
-      !FollowsComma(View(scratch.buffer.folded), scratch.clauses[clause].first)) {
+  if (!has_unit || scratch.clauses[clause - 1].second + 1 != scratch.clauses[clause].first) {
+    return false;
+  }
+  // Besides a comma, a line break separates the clauses when the number's line starts with an
+  // amount label and a colon (今日签约：2单 over 金额：8万元).
+  std::u32string_view folded = View(scratch.buffer.folded);
+  int32_t clause_begin = scratch.clauses[clause].first;
+  if (!FollowsComma(folded, clause_begin) &&
+      !(StartsAmountLabelLine(folded, clause_begin) && HasAmountLabel(scratch, number, trigger))) {
     return false;
   }
   for (int t = scratch.clause_triggers[clause]; t < scratch.clause_triggers[clause + 1]; ++t) {
@@ -3855,8 +4040,7 @@ bool Extractor::Impl::BindsAcrossComma(const ExtractScratch& scratch, size_t num
   // while 回款，收回欠款5000元, 回款11月3号，收到5000元 and 签约11月3日，共5万元 count. A date
   // alone does not block the link, since it only names the day of the work, and a quote after
   // a deal (成功签约，最终报价5万元) is usually its price.
-  return !NamesOtherMoney(View(scratch.buffer.folded), scratch.clauses[clause].first,
-                          quantity.begin, scratch.clauses[clause].second);
+  return !NamesOtherMoney(folded, clause_begin, quantity.begin, scratch.clauses[clause].second);
 }
 
 bool Extractor::Impl::HasAmountLabel(const ExtractScratch& scratch, size_t number,
@@ -3869,7 +4053,7 @@ bool Extractor::Impl::HasAmountLabel(const ExtractScratch& scratch, size_t numbe
   }
   int32_t trigger_clause_end = scratch.clauses[clause - 1].second;
   return EndsWithDate(folded, trigger.end, trigger_clause_end) ||
-         EndsWithDealCount(folded, trigger.end, trigger_clause_end);
+         LeavesAmountOpen(folded, trigger.end, trigger_clause_end);
 }
 
 int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
@@ -4378,7 +4562,7 @@ bool Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& i
     }
 
     // As across a comma, only a number with a unit word or mark of the rule's kind binds, or
-    // for amounts one with a scale (华为5万). A bare number may be a date, a room or an
+    // for amounts one with a scale (华为5万, 中兴5千). A bare number may be a date, a room or an
     // extension.
     // A whole number of 5 or more digits after the item's name is taken as an amount too
     // (1、华为 50000), because many logs leave out 元 (IsBareItemAmount).
@@ -4389,8 +4573,8 @@ bool Extractor::Impl::BindListItem(const ListHeading& heading, const ListItem& i
     for (size_t t = first_trigger; t < scratch->triggers.size(); ++t) {
       int rule = scratch->triggers[t].rule;
       bool amount_rule = rules[rule].kind == QuantityKind::kAmount;
-      bool has_unit = match.unit_class != UnitClass::kNone || (match.scaled && amount_rule) ||
-                      (bare_amount && amount_rule);
+      bool has_unit = match.unit_class != UnitClass::kNone ||
+                      ((match.scaled || match.scale_word || bare_amount) && amount_rule);
       int fit = has_unit ? Fit(rule, match) : -1;
       if (fit >= 0 && fit >= best_fit) {
         best = static_cast<int>(t);
@@ -4788,12 +4972,14 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
     if (scratch.clauses.empty() || number.begin >= scratch.clauses.back().second) {
       std::pair<int32_t, int32_t> clause =
           ClauseAroundFrom(scratch.breaks, folded_size, number.begin, &next_break);
-      // Only a number with a unit binds across a comma, so only then is the clause before
-      // the comma searched too.
+      // Only a number with a unit, or with a scale after an amount label (金额5万), binds
+      // across a comma, so only then is the clause before the comma searched too.
       bool has_unit = false;
       for (size_t j = i; j < scratch.numbers.size() && scratch.numbers[j].begin < clause.second;
            ++j) {
-        has_unit = has_unit || scratch.numbers[j].unit_class != UnitClass::kNone;
+        const NumberMatch& next = scratch.numbers[j];
+        has_unit = has_unit || next.unit_class != UnitClass::kNone ||
+                   (next.scaled && IsAmountLabel(folded, clause.first, next.begin));
       }
       if (has_unit) {
         AddClauseBeforeComma(folded, scratch.breaks, clause.first, &scratch.clauses);
@@ -4876,8 +5062,17 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
     // List items have their own total rules, so only free text is read for running totals
     // and summary lines.
     if (listed == nullptr && extraction.aspect == Aspect::kDone) {
+      // A trigger in the clause or line before the number adds the words before it there
+      // (本月累计签约，金额5万).
       int32_t start = std::min(scratch.clauses[scratch.number_clause[i]].first, best->begin);
+      if (best->clause >= 0 && best->clause != scratch.number_clause[i]) {
+        start = std::min(start, scratch.clauses[best->clause].first);
+      }
       extraction.aspect = RunningTotalAspect(scratch.total_words, start, number.begin);
+      if (extraction.aspect == Aspect::kDone && scratch.has_team_word &&
+          IsTeamTotal(folded, start, number.begin)) {
+        extraction.aspect = Aspect::kOtherSection;
+      }
       // After a heading that counted items, DropRepeatedTotals already decided which totals
       // repeat them, by trigger word.
       bool heading_counted = has_heading && !scratch.counted_rules.empty();

@@ -47,7 +47,8 @@ struct Quantity {
 // other than the writer's own work done: a number under a heading of problems, risks,
 // competitors, others' results, complaints, feedback or requests (存在问题：, 团队业绩：). Outside
 // lists, a running total (本月累计回款15万) and a value from before the report (原订单10万) are
-// also not the day's work.
+// also not the day's work, and a total of the writer's team (部门今日签约合计50万) is
+// kOtherSection.
 enum class Aspect { kDone, kPlanned, kNegated, kOtherSection, kRunningTotal, kEarlierValue };
 
 // Text after NFKC folding, with the original code-point index of each folded code point.
@@ -191,17 +192,19 @@ class Extractor {
   // and none before itself when a number, even an unreadable one, follows it closely. A number with a unit word or mark of the rule's kind (1万元, 2家, 3小时, 80%)
   // may also bind to a trigger in the clause just before its own (签约，金额1万元). Only a
   // comma may separate the two clauses, the number's own clause must have no trigger of that
-  // rule, and the gap, comma included, must be within max_gap. The aspect comes from cue
+  // rule, and the gap, comma included, must be within max_gap. A line break may separate them
+  // instead when the number's line starts with an amount label and a colon and the trigger's
+  // clause has no amount (今日签约：2单 over 金额：8万元). The aspect comes from cue
   // words in the number's clause (未, 没有, 无 negate; 计划, 准备, 明天, 下周 plan), and for
   // such a binding from the trigger's clause too.
   //
   // In a numbered list of two or more items after a heading that ends with a colon
   // (签约： over 1、华为5万 and 2、小米3万), a trigger in the heading counts the items unless it
   // counts a number before the colon. It takes every number in the items that has a unit word
-  // or mark of its rule's kind (or a scale, for amounts) and that no trigger in its own item
-  // counts. It skips items with a total word such as 合计, 累计 or 总额, and numbers after 欠,
-  // 退款, 报价 or 询价 in their clause. Cues in the heading apply to every number in the items,
-  // and the span of a number the heading counts starts at its item number.
+  // or mark of its rule's kind (or a scale such as 万 or 千, for amounts) and that no trigger in
+  // its own item counts. It skips items with a total word such as 合计, 累计 or 总额, and numbers
+  // after 欠, 退款, 报价 or 询价 in their clause. Cues in the heading apply to every number in the
+  // items, and the span of a number the heading counts starts at its item number.
   //
   // Sections then change done matches by line (scoring/sections.h). Lines under a plan heading
   // (下周计划：) or after a plan label (明日：) are planned. Lines under a heading of another topic

@@ -17,8 +17,7 @@ using reading_check::CheckReadings;
 TEST_CASE("Inline list counts every item", "[extract]") {
   CheckReadings({
       {"今日回款：华为2万、小米1万、中兴3万", "deals=20000; deals=10000; deals=30000; "},
-      // NOTE: a heading counts no item amount with 千 and no unit word, so 中兴5千 is lost.
-      {"今日回款：华为2万、小米1万、中兴5千", "deals=20000; deals=10000; "},
+      {"今日回款：华为2万、小米1万、中兴5千", "deals=20000; deals=10000; deals=5000; "},
       {"今日签约：华为5万，小米3万", "deals=50000; deals=30000; "},
       {"今日签约：华为5万；小米3万", "deals=50000; deals=30000; "},
       {"今日新签订单：华为 5万；小米 3万", "deals=50000; deals=30000; "},
@@ -27,6 +26,31 @@ TEST_CASE("Inline list counts every item", "[extract]") {
       {"今日签约：华为（5万）、小米（3万）、中兴（2万）",
        "deals=50000; deals=30000; deals=20000; "},
       {"今日拜访：华为2家、小米1家", "visits=2; visits=1; "},
+  });
+}
+
+TEST_CASE("Inline list after deal count", "[extract]") {
+  CheckReadings({
+      {"今日签约3单：华为5万、小米3万、中兴5千", "deals=50000; deals=30000; deals=5000; "},
+      {"今日签约2单：华为5万、小米3万", "deals=50000; deals=30000; "},
+      {"今日签约2笔：华为5万、小米3万", "deals=50000; deals=30000; "},
+      {"明天签约2单：华为5万、小米3万", "deals=50000 planned; deals=30000 planned; "},
+      {"未签约2单：华为5万、小米3万", "deals=50000 negated; deals=30000 negated; "},
+      // An amount before the colon is the heading's own total, so the items count nothing.
+      {"今日签约8万：华为5万、小米3万", "deals=80000; "},
+      // Under a running total the heading counts nothing, and the first amount is the total's.
+      {"本月累计签约3单：华为5万、小米3万", "deals=50000 running_total; "},
+  });
+}
+
+TEST_CASE("Inline list joined by plus", "[extract]") {
+  CheckReadings({
+      {"今日签约：5万（华为）+ 3万（小米）", "deals=50000; deals=30000; "},
+      {"今日签约：5万（华为）+3万（小米）", "deals=50000; deals=30000; "},
+      {"今日签约：5万（华为）、3万（小米）", "deals=50000; deals=30000; "},
+      {"明天签约：5万（华为）+ 3万（小米）", "deals=50000 planned; deals=30000 planned; "},
+      // Without a name in brackets a + still adds the amounts into one.
+      {"今日签约：5万+3万", "deals=80000; "},
   });
 }
 

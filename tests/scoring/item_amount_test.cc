@@ -1,6 +1,7 @@
 // Tests for which number of a list item or a clause is the deal amount. They cover closing
 // lines that repeat the items, estimates and list prices, an item's own trigger and unit prices.
-// They also cover an amount label after a count of deals, and decreases.
+// They also cover an amount label after a count of deals or a bare trigger, in the next clause
+// or on the next line, and decreases.
 #include <initializer_list>
 #include <string>
 #include <vector>
@@ -95,6 +96,47 @@ TEST_CASE("Amount label after deal count", "[extract]") {
       {"签约3单，总金额15万", "deals=150000; "},
       // Another label after the count names other money.
       {"签约3单，欠款15万", ""},
+  });
+}
+
+TEST_CASE("Amount label after bare trigger", "[extract]") {
+  CheckReadings({
+      {"与华为签约，金额5万", "deals=50000; "},
+      {"与华为签约，合同额5万元", "deals=50000; "},
+      {"签约了，金额5万", "deals=50000; "},
+      {"与华为签约，订单金额：5万", "deals=50000; "},
+      // The trigger's clause adds its cues.
+      {"明天与华为签约，金额5万", "deals=50000 planned; "},
+      {"未与华为签约，金额5万", "deals=50000 negated; "},
+      {"本月累计签约，金额5万", "deals=50000 running_total; "},
+      // Other money and a price after the trigger are no deal amount.
+      {"与华为签约，欠款5万", ""},
+      {"与华为签约，单价2万", ""},
+      // Words after the trigger in its clause may name the amount, so a bare scale after the
+      // comma does not bind.
+      {"与华为签约一年期合同，金额5万", ""},
+  });
+}
+
+TEST_CASE("Amount label line after trigger", "[extract]") {
+  CheckReadings({
+      {"今日签约：2单|金额：8万元", "deals=80000; "},
+      {"今日签约：2单|金额：8万", "deals=80000; "},
+      {"今日签约：2单|合同额：8万元", "deals=80000; "},
+      {"今日签约：2单|总额：8万", "deals=80000; "},
+      {"今日签约：2单|签约额：8万元", "deals=80000; "},
+      {"今日签约：2单|订单金额：8万元", "deals=80000; "},
+      {"与华为签约|金额：8万元", "deals=80000; "},
+      // A trigger that has its amount keeps it, and the label line counts nothing more.
+      {"今日签约：5万元|金额：8万元", "deals=50000; "},
+      // Cues of the trigger's line apply.
+      {"明天签约：2单|金额：8万元", "deals=80000 planned; "},
+      {"今日未签约|金额：8万元", "deals=80000 negated; "},
+      {"本月累计签约：2单|金额：8万元", "deals=80000 running_total; "},
+      // Other money, a price and a blank line bind nothing.
+      {"今日签约：2单|欠款：8万元", ""},
+      {"今日签约：2单|单价：2万", ""},
+      {"今日签约：2单||金额：8万元", ""},
   });
 }
 

@@ -1,7 +1,7 @@
 // Tests for numbers outside lists that repeat or precede the day's work: running totals
 // (本月累计回款15万元), summary lines after counted sentences (今日签约合计8万元), values from
-// before the report (原订单10万元) and clauses of lost deals (签约失败). Each rule has cases
-// that must still count.
+// before the report (原订单10万元), totals of a team (部门今日签约合计50万元) and clauses of lost
+// deals (签约失败). Each rule has cases that must still count.
 #include <initializer_list>
 #include <string>
 #include <vector>
@@ -87,6 +87,27 @@ TEST_CASE("Summary alone counts", "[extract]") {
                              // 共享 is no total word.
                              {"签约华为5万元。共享资料后签约小米3万元", "deals=50000; deals=30000; "},
                          });
+}
+
+TEST_CASE("Team totals are not own work", "[extract]") {
+  CheckReadings({
+      {"部门今日签约合计50万元，我签约5万元", "deals=500000 other; deals=50000; "},
+      {"团队共签约50万元", "deals=500000 other; "},
+      {"全组本周总计回款30万元", "deals=300000 other; "},
+      {"公司今日签约合计100万元", "deals=1000000 other; "},
+      {"大家今天共拜访20家", "visits=20 other; "},
+      {"今天部门共签约50万元", "deals=500000 other; "},
+      // The writer's own work and own total still count.
+      {"我签约5万元", "deals=50000; "},
+      {"今日签约合计8万元", "deals=80000; "},
+      // A team word that does not start the clause is a customer's name or another noun.
+      {"与华为公司签约共5万元", "deals=50000; "},
+      // Without a total word the team word changes nothing.
+      {"部门今日签约5万元", "deals=50000; "},
+      // A running total and a plan keep their aspect.
+      {"部门本月累计签约合计50万元", "deals=500000 running_total; "},
+      {"部门明天共签约50万元", "deals=500000 planned; "},
+  });
 }
 
 TEST_CASE("Earlier values are not new deals", "[extract]") {
