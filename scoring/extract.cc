@@ -2202,6 +2202,8 @@ int32_t SkipWord(std::u32string_view folded, int32_t begin,
 // contains others' work. Such a clause starts with a word of kTeamWords, after a time word at
 // most. Then 合计, 总计 or 共 comes before the number at folded[number] (部门今日签约合计50万元,
 // 团队共签约50万元). A team word later in the clause (与华为公司签约共5万元) is a name.
+// NOTE: a team word after another word (我们部门今日签约合计50万元) and a team amount without
+// a total word (部门今日签约5万元) still count as the writer's work.
 bool IsTeamTotal(std::u32string_view folded, int32_t begin, int32_t number) {
   while (begin < number && IsAsciiSpace(folded[begin])) {
     ++begin;

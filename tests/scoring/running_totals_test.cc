@@ -100,7 +100,7 @@ TEST_CASE("Team totals are not own work", "[extract]") {
       // The writer's own work and own total still count.
       {"我签约5万元", "deals=50000; "},
       {"今日签约合计8万元", "deals=80000; "},
-      // A team word that does not start the clause is a customer's name or another noun.
+      // A team word later in the clause, such as the 公司 of a customer's name, marks no team.
       {"与华为公司签约共5万元", "deals=50000; "},
       // Without a total word the team word changes nothing.
       {"部门今日签约5万元", "deals=50000; "},
