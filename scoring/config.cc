@@ -2,6 +2,7 @@
 #include "scoring/config.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace logbridge::scoring {
 
@@ -89,13 +90,27 @@ const RoleSpec* Config::FindRole(std::string_view name) const {
   return nullptr;
 }
 
+namespace {
+
+// Returns the role that the config maps the person to, which may be nullptr for a role name
+// the config lacks, or nullopt when the person has no explicit role.
+std::optional<const RoleSpec*> ExplicitRole(const Config& config, std::string_view creator_id) {
+  if (config.person_roles.empty()) {
+    return std::nullopt;
+  }
+  auto mapped = config.person_roles.find(creator_id);
+  if (mapped == config.person_roles.end()) {
+    return std::nullopt;
+  }
+  return config.FindRole(mapped->second);
+}
+
+}  // namespace
+
 const RoleSpec* Config::RoleForLog(std::string_view creator_id,
                                    std::string_view template_name) const {
-  if (!person_roles.empty()) {
-    auto mapped = person_roles.find(creator_id);
-    if (mapped != person_roles.end()) {
-      return FindRole(mapped->second);
-    }
+  if (std::optional<const RoleSpec*> explicit_role = ExplicitRole(*this, creator_id)) {
+    return *explicit_role;
   }
   for (const RoleSpec& role : roles) {
     if (std::find(role.templates.begin(), role.templates.end(), template_name) !=
@@ -107,11 +122,8 @@ const RoleSpec* Config::RoleForLog(std::string_view creator_id,
 }
 
 const RoleSpec* Config::RoleForLog(std::string_view creator_id, const TemplateSpec& spec) const {
-  if (!person_roles.empty()) {
-    auto mapped = person_roles.find(creator_id);
-    if (mapped != person_roles.end()) {
-      return FindRole(mapped->second);
-    }
+  if (std::optional<const RoleSpec*> explicit_role = ExplicitRole(*this, creator_id)) {
+    return *explicit_role;
   }
   return spec.role_index >= 0 ? &roles[static_cast<size_t>(spec.role_index)] : nullptr;
 }
