@@ -624,6 +624,7 @@ Validator::Validator(const Config& config)
                  kAmountHistory),
       orders_(std::chrono::hours(24 * kOrderWindowDays)) {
   boilerplate_ending_count_ = PhraseEndings(config_.validation.boilerplate, &boilerplate_endings_);
+  metric_totals_.resize(config_.metrics.size());
   // The same division SimilarityAtLeast makes, so the integer compare agrees with it exactly. A
   // similarity of 0 never flags, so at least one bin must match.
   double threshold = config_.validation.duplicate_similarity;
@@ -645,25 +646,39 @@ Validator::LogFacts Validator::FactsOf(const NormalizedLog& log) const {
 Validator::LogFacts Validator::ValueFactsOf(const NormalizedLog& log) const {
   LogFacts facts;
   const ValidationSpec& spec = config_.validation;
-  // Logs have a few metrics each, so a linear search finds a metric's total fastest.
-  metric_totals_.clear();
+  // Logs have a few metrics each, so a linear search finds a metric's total fastest. The totals
+  // are written by position into the reused buffer, which spares push_back its capacity check
+  // and lets the search stop at a count kept in a register.
+  LogMetricTotal* totals = metric_totals_.data();
+  size_t count = 0;
+  size_t order_total = SIZE_MAX;  // the position of the order metric's total
   for (size_t i = 0; i < log.values.size(); ++i) {
     const MetricValue& value = log.values[i];
     facts.values_print += Mix((static_cast<uint64_t>(value.metric) << 56) ^
                               static_cast<uint64_t>(value.value.units()));
-    auto same_metric = [&value](const LogMetricTotal& sum) { return sum.metric == value.metric; };
-    auto found = std::find_if(metric_totals_.begin(), metric_totals_.end(), same_metric);
-    if (found == metric_totals_.end()) {
-      metric_totals_.push_back({value.metric, static_cast<uint32_t>(i), value.value});
-    } else {
-      found->total = found->total + value.value;
+    size_t at = 0;
+    while (at < count && totals[at].metric != value.metric) {
+      ++at;
     }
+    if (at < count) {
+      totals[at].total = totals[at].total + value.value;
+      continue;
+    }
+    // A log has as many totals as distinct metrics, which the constructor's size covers when
+    // every metric is a configured one. Growing keeps any other log correct.
+    if (count == metric_totals_.size()) {
+      metric_totals_.resize(count + 1);
+      totals = metric_totals_.data();
+    }
+    totals[count] = {value.metric, static_cast<uint32_t>(i), value.value};
+    if (value.metric == spec.order_metric_index) {
+      order_total = count;
+    }
+    ++count;
   }
-  facts.metric_totals = metric_totals_;
-  for (const LogMetricTotal& sum : metric_totals_) {
-    if (sum.metric == spec.order_metric_index && sum.total > Decimal()) {
-      facts.order_amount = sum.total;
-    }
+  facts.metric_totals = std::span<const LogMetricTotal>(totals, count);
+  if (order_total != SIZE_MAX && totals[order_total].total > Decimal()) {
+    facts.order_amount = totals[order_total].total;
   }
   return facts;
 }

@@ -263,8 +263,9 @@ class Validator {
   // Indexed by role index x metric count + metric; empty until the first value arrives.
   std::vector<Distribution> role_values_;
   MedianScratch median_scratch_;
-  // FactsOf's buffer for LogFacts::metric_totals, reused so that no log allocates. Mutable
-  // like deadline_cache_.
+  // FactsOf's buffer for LogFacts::metric_totals, reused so that no log allocates. The
+  // constructor sizes it to the metric count, and its size is a capacity, not a log's count.
+  // Mutable like deadline_cache_.
   mutable std::vector<LogMetricTotal> metric_totals_;
   // DeadlineOf's last result, keyed by the deadline's values, not its address, which a log
   // normalized with another config may share. Mutable, because a cache changes no observable
