@@ -428,12 +428,19 @@ FlagAction ActionForFlags(const ValidationSpec& spec, const std::vector<Flag>& f
 namespace {
 
 // Returns whether an ASCII character is skipped: everything but letters and digits.
+// REQUIRES: c < 0x80.
 bool IsAsciiSkipped(unsigned char c) {
-  // Bit c of the pair is set for '0'-'9', 'A'-'Z' and 'a'-'z'.
-  // Static, because GCC 12 stores a local table on the stack again for every character that
-  // SketchInto tests.
-  static constexpr uint64_t kKept[2] = {0x03FF000000000000ULL, 0x07FFFFFE07FFFFFEULL};
-  return ((kKept[c >> 6] >> (c & 63)) & 1) == 0;
+  // One byte per character, so a test is one load and compare, where a two-word bit set takes
+  // about six more instructions (GCC 12). Static, because GCC 12 stores a local table on the
+  // stack again for every character that SketchInto tests.
+  static constexpr std::array<bool, 0x80> kSkipped = [] {
+    std::array<bool, 0x80> skipped{};
+    for (size_t k = 0; k < skipped.size(); ++k) {
+      skipped[k] = !((k >= '0' && k <= '9') || (k >= 'A' && k <= 'Z') || (k >= 'a' && k <= 'z'));
+    }
+    return skipped;
+  }();
+  return kSkipped[c];
 }
 
 // IsSpaceOrPunctuation for a code point from U+0080 to U+FFFF.
@@ -445,10 +452,11 @@ bool IsWideSkipped(char32_t cp) {
 // word, and one BMI2 pext keeps the low 4 bits of the first byte and the low 6 bits of the
 // others, in order. The shifts and masks that do the same take about six instructions more.
 // REQUIRES: the CPU has BMI2, and data[-1] is readable.
-uint64_t DecodeThreeByExtract(const unsigned char* data) {
+// mask is kExtractMask, passed in so that a caller can keep it in a register.
+constexpr uint32_t kExtractMask = 0x000F3F3F;
+uint64_t DecodeThreeByExtract(const unsigned char* data, uint32_t mask) {
   uint32_t word;
   std::memcpy(&word, data - 1, sizeof(word));
-  uint32_t mask = 0x000F3F3F;
   uint64_t code_point;
   // The swap puts the last byte of the sequence lowest and the byte before it highest. Inline
   // assembly rather than _pext_u32, which only compiles inside a function whose target has
@@ -475,12 +483,30 @@ __attribute__((always_inline)) inline void SketchWith(std::string_view text, Ske
   for (size_t first = 0; first < kSketchSize; first += 2) {
     std::memcpy(&smallest[first], &all_ones, sizeof(all_ones));
   }
+  // In the BMI2 form, the empty asm statements hide these constants from GCC, which then keeps
+  // them in registers. So it loads no mask before each pext, and it picks a bin with bzhi, one
+  // instruction where a copy and an and take two.
+  uint64_t mix_shift = 33;
+  uint32_t extract_mask = kExtractMask;
+  uint64_t bin_bits = std::countr_zero(kSketchSize);
+  if constexpr (kBmi2) {
+    asm("" : "+r"(mix_shift));
+    asm("" : "+r"(extract_mask));
+    asm("" : "+r"(bin_bits));
+  }
+
   uint64_t used_bins = 0;
   auto add = [&](uint64_t hash) {
     // The low bits pick the bin, and the rest ranks the 3-gram within it. The hashes of one bin
     // share their low bits, so the smallest hash has the smallest rest, and the division waits
     // until the fingerprint.
-    size_t bin = hash % kSketchSize;
+    size_t bin;
+    if constexpr (kBmi2) {
+      // hash % kSketchSize, which is a power of two, in one instruction.
+      asm("bzhiq %2, %1, %0" : "=r"(bin) : "r"(hash), "r"(bin_bits));
+    } else {
+      bin = hash % kSketchSize;
+    }
     smallest[bin] = std::min(smallest[bin], hash);
     // bts sets the bit in one instruction, where GCC 12 emits three for the shift and or.
     asm("btsq %1, %0" : "+r"(used_bins) : "r"(bin) : "cc");
@@ -497,7 +523,7 @@ __attribute__((always_inline)) inline void SketchWith(std::string_view text, Ske
     constexpr bool kExtract = kBmi2 && decltype(past_first)::value;
     auto decode_three = [&] __attribute__((always_inline)) {
       if constexpr (kExtract) {
-        return DecodeThreeByExtract(data + i);
+        return DecodeThreeByExtract(data + i, extract_mask);
       } else {
         return (static_cast<char32_t>(data[i] & 0x0F) << 12) |
                (static_cast<char32_t>(data[i + 1] & 0x3F) << 6) | (data[i + 2] & 0x3F);
@@ -536,10 +562,6 @@ __attribute__((always_inline)) inline void SketchWith(std::string_view text, Ske
   // value a 3-gram hashes. The first two kept code points only fill it, and every later one
   // completes a 3-gram, so the later loops need no count.
   constexpr uint64_t kKeyMask = (uint64_t{1} << 63) - 1;
-  uint64_t mix_shift = 33;
-  if constexpr (kBmi2) {
-    asm("" : "+r"(mix_shift));
-  }
   uint64_t key = 0;
   size_t seen = 0;
   // 64 bits wide, so that joining it to key needs no widening.
@@ -586,7 +608,8 @@ __attribute__((always_inline)) inline void SketchWith(std::string_view text, Ske
   *bins = used_bins;
 }
 
-__attribute__((target("bmi2"))) void SketchIntoWithBmi2(std::string_view text, Sketch* sketch,
+// BMI1 too, which gives blsr and tzcnt for the walk over the used bins.
+__attribute__((target("bmi,bmi2"))) void SketchIntoWithBmi2(std::string_view text, Sketch* sketch,
                                                        uint64_t* bins) {
   SketchWith<true>(text, sketch, bins);
 }
@@ -596,7 +619,7 @@ __attribute__((target("bmi2"))) void SketchIntoWithBmi2(std::string_view text, S
 void SketchInto(std::string_view text, Sketch* sketch, uint64_t* bins) {
   // NOTE: where the CPU has BMI2, the tests run only the BMI2 form, so the form without it is
   // tested only on CPUs that lack BMI2.
-  static const bool has_bmi2 = __builtin_cpu_supports("bmi2");
+  static const bool has_bmi2 = __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
   if (has_bmi2) {
     SketchIntoWithBmi2(text, sketch, bins);
   } else {
