@@ -512,49 +512,52 @@ __attribute__((always_inline)) inline void SketchWith(std::string_view text, Ske
     asm("btsq %1, %0" : "+r"(used_bins) : "r"(bin) : "cc");
   };
 
+  // The decode walks a pointer rather than an index, which saves the address computation and a
+  // copy of the index per character. last_three is the first position where fewer than three
+  // bytes remain.
   const unsigned char* data = reinterpret_cast<const unsigned char*>(text.data());
-  size_t size = text.size();
-  size_t i = 0;
-  // Decodes the code point at i into *cp and moves i past it. Returns false for a code point the
+  const unsigned char* end = data + text.size();
+  const unsigned char* last_three = text.size() >= 3 ? end - 2 : data;
+  const unsigned char* p = data;
+  // Decodes the code point at p into *cp and moves p past it. Returns false for a code point the
   // sketch skips. The common cases, ASCII and 3-byte sequences, decode inline. It is inlined in
   // all loops below, because as a call it costs more than the count it saves. past_first is
-  // std::true_type where i > 0 is known, which lets the BMI2 form read the byte before i.
+  // std::true_type where p > data is known, which lets the BMI2 form read the byte before p.
   auto next_kept = [&](uint64_t* cp, auto past_first) __attribute__((always_inline)) {
     constexpr bool kExtract = kBmi2 && decltype(past_first)::value;
     auto decode_three = [&] __attribute__((always_inline)) {
       if constexpr (kExtract) {
-        return DecodeThreeByExtract(data + i, extract_mask);
+        return DecodeThreeByExtract(p, extract_mask);
       } else {
-        return (static_cast<char32_t>(data[i] & 0x0F) << 12) |
-               (static_cast<char32_t>(data[i + 1] & 0x3F) << 6) | (data[i + 2] & 0x3F);
+        return (static_cast<char32_t>(p[0] & 0x0F) << 12) |
+               (static_cast<char32_t>(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
       }
     };
-    unsigned char lead = data[i];
+    unsigned char lead = *p;
     // A lead byte from E4 to EE starts a code point from U+4000 to U+EFFF, between the skipped
     // ranges, and CJK ideographs are among them. So the lead byte alone keeps most characters
     // of Chinese text, before any decoding.
-    if (static_cast<unsigned char>(lead - 0xE4) <= 0xEE - 0xE4 && i + 3 <= size) {
+    if (static_cast<unsigned char>(lead - 0xE4) <= 0xEE - 0xE4 && p < last_three) {
       *cp = decode_three();
-      i += 3;
+      p += 3;
       return true;
     }
     if (lead < 0x80) {
-      i += 1;
+      p += 1;
       *cp = lead;
       return !IsAsciiSkipped(lead);
     }
-    if ((lead >> 4) == 0xE && i + 3 <= size) {
+    if ((lead >> 4) == 0xE && p < last_three) {
       *cp = decode_three();
-      i += 3;
+      p += 3;
       // Code points from U+3040 up to U+FF00 lie between the skipped ranges. An overlong
       // sequence can encode ASCII, which follows the ASCII rule.
       return *cp - 0x3040 < 0xFF01 - 0x3040 ||
              !(*cp < 0x80 ? IsAsciiSkipped(static_cast<unsigned char>(*cp)) : IsWideSkipped(*cp));
     }
-    // A copy of i, so that i itself can stay in a register in the common paths.
-    size_t at = i;
+    size_t at = static_cast<size_t>(p - data);
     *cp = DecodeAt(text, &at);
-    i = at;
+    p = data + at;
     return !IsSpaceOrPunctuation(*cp);
   };
 
@@ -566,7 +569,7 @@ __attribute__((always_inline)) inline void SketchWith(std::string_view text, Ske
   size_t seen = 0;
   // 64 bits wide, so that joining it to key needs no widening.
   uint64_t cp = 0;
-  while (seen < 2 && i < size) {
+  while (seen < 2 && p < end) {
     if (next_kept(&cp, std::false_type{})) {
       key = (key << 21) | cp;
       ++seen;
@@ -574,15 +577,15 @@ __attribute__((always_inline)) inline void SketchWith(std::string_view text, Ske
   }
   // While three bytes remain, the compiler drops the bounds checks of the 3-byte paths, which
   // the loop condition already made. The last two bytes take the checked paths.
-  while (i + 3 <= size) {
-    // Two kept code points came before, so i > 0.
+  while (p < last_three) {
+    // Two kept code points came before, so p > data.
     if (next_kept(&cp, std::true_type{})) {
       key = ((key << 21) | cp) & kKeyMask;
       add(MixWithShift(key, mix_shift));
     }
   }
-  while (i < size) {
-    // Two kept code points came before, so i > 0.
+  while (p < end) {
+    // Two kept code points came before, so p > data.
     if (next_kept(&cp, std::true_type{})) {
       key = ((key << 21) | cp) & kKeyMask;
       add(MixWithShift(key, mix_shift));
