@@ -620,8 +620,6 @@ __attribute__((target("bmi,bmi2"))) void SketchIntoWithBmi2(std::string_view tex
 // Stores TextSketch(text) in *sketch and the mask of the bins it used in *bins, as SketchWith.
 // REQUIRES: every bin of *sketch is 0.
 void SketchInto(std::string_view text, Sketch* sketch, uint64_t* bins) {
-  // NOTE: where the CPU has BMI2, the tests run only the BMI2 form, so the form without it is
-  // tested only on CPUs that lack BMI2.
   static const bool has_bmi2 = __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
   if (has_bmi2) {
     SketchIntoWithBmi2(text, sketch, bins);
@@ -636,6 +634,13 @@ Sketch TextSketch(std::string_view text) {
   Sketch sketch{};
   uint64_t bins = 0;
   SketchInto(text, &sketch, &bins);
+  return sketch;
+}
+
+Sketch TextSketchWithoutBmi2(std::string_view text) {
+  Sketch sketch{};
+  uint64_t bins = 0;
+  SketchWith<false>(text, &sketch, &bins);
   return sketch;
 }
 

@@ -44,6 +44,10 @@ FlagAction ActionForFlags(const ValidationSpec& spec, const std::vector<Flag>& f
 // Returns the Sketch (defined in scoring/person_histories.h) of a text's character 3-grams.
 Sketch TextSketch(std::string_view text);
 
+// TextSketch by the form that uses no BMI2 instructions, which TextSketch runs only on CPUs
+// without them. The tests compare both forms with a reference.
+Sketch TextSketchWithoutBmi2(std::string_view text);
+
 // Estimates the Jaccard similarity of the two texts' 3-gram sets as the share of matching
 // fingerprints among the bins used by either sketch. Equal 3-gram sets give 1, and an empty text
 // gives 0. The standard error is about sqrt(J(1-J)/64), which is 0.04 around J = 0.9.
