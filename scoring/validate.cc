@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <span>
+#include <type_traits>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -84,14 +85,19 @@ bool HasMeaningfulChars(std::string_view text, int32_t minimum) {
   return count >= minimum;
 }
 
-uint64_t Mix(uint64_t value) {
-  value ^= value >> 33;
+// Mix with its shift count as an argument, which callers always set to 33. SketchWith's BMI2
+// form hides the count from GCC, which then keeps it in a register and shifts with shrx. That
+// writes another register, so each shift saves the copy that a shift by a constant needs.
+__attribute__((always_inline)) inline uint64_t MixWithShift(uint64_t value, uint64_t shift) {
+  value ^= value >> shift;
   value *= 0xff51afd7ed558ccdULL;
-  value ^= value >> 33;
+  value ^= value >> shift;
   value *= 0xc4ceb9fe1a85ec53ULL;
-  value ^= value >> 33;
+  value ^= value >> shift;
   return value;
 }
+
+uint64_t Mix(uint64_t value) { return MixWithShift(value, 33); }
 
 // Returns whether text contains phrase. It looks for the phrase's last byte, because in
 // Chinese text a character's final UTF-8 byte recurs far less often than its lead byte, which
@@ -422,12 +428,19 @@ FlagAction ActionForFlags(const ValidationSpec& spec, const std::vector<Flag>& f
 namespace {
 
 // Returns whether an ASCII character is skipped: everything but letters and digits.
+// REQUIRES: c < 0x80.
 bool IsAsciiSkipped(unsigned char c) {
-  // Bit c of the pair is set for '0'-'9', 'A'-'Z' and 'a'-'z'.
-  // Static, because GCC 12 stores a local table on the stack again for every character that
-  // SketchInto tests.
-  static constexpr uint64_t kKept[2] = {0x03FF000000000000ULL, 0x07FFFFFE07FFFFFEULL};
-  return ((kKept[c >> 6] >> (c & 63)) & 1) == 0;
+  // One byte per character, so a test is one load and compare, where a two-word bit set takes
+  // about six more instructions (GCC 12). Static, because GCC 12 stores a local table on the
+  // stack again for every character that SketchInto tests.
+  static constexpr std::array<bool, 0x80> kSkipped = [] {
+    std::array<bool, 0x80> skipped{};
+    for (size_t k = 0; k < skipped.size(); ++k) {
+      skipped[k] = !((k >= '0' && k <= '9') || (k >= 'A' && k <= 'Z') || (k >= 'a' && k <= 'z'));
+    }
+    return skipped;
+  }();
+  return kSkipped[c];
 }
 
 // IsSpaceOrPunctuation for a code point from U+0080 to U+FFFF.
@@ -435,11 +448,32 @@ bool IsWideSkipped(char32_t cp) {
   return cp - 0x3000 < 0x40 || cp - 0x2000 < 0x70 || cp - 0xFF01 < 0x0F || cp - 0xFF1A < 0x07;
 }
 
+// Returns the code point of the 3-byte UTF-8 sequence at data[0..2]. It loads data[-1..2] as one
+// word, and one BMI2 pext keeps the low 4 bits of the first byte and the low 6 bits of the
+// others, in order. The shifts and masks that do the same take about six instructions more.
+// REQUIRES: the CPU has BMI2, and data[-1] is readable.
+// mask is kExtractMask, passed in so that a caller can keep it in a register.
+constexpr uint32_t kExtractMask = 0x000F3F3F;
+uint64_t DecodeThreeByExtract(const unsigned char* data, uint32_t mask) {
+  uint32_t word;
+  std::memcpy(&word, data - 1, sizeof(word));
+  uint64_t code_point;
+  // The swap puts the last byte of the sequence lowest and the byte before it highest. Inline
+  // assembly rather than _pext_u32, which only compiles inside a function whose target has
+  // BMI2, while SketchWith is inlined into both targets. The 32-bit pext clears the upper half
+  // of the 64-bit result, which the compiler would otherwise clear again.
+  asm("bswapl %k1\n\tpextl %k2, %k1, %k0" : "=r"(code_point), "+r"(word) : "r"(mask));
+  return code_point;
+}
+
 // Stores TextSketch(text) in *sketch and the mask of the bins it used in *bins. It writes only
 // the used bins, so a caller whose sketch is zeroed already, as a new LogFacts is, saves a second
-// zeroing and the copy of a returned sketch.
-// REQUIRES: every bin of *sketch is 0.
-void SketchInto(std::string_view text, Sketch* sketch, uint64_t* bins) {
+// zeroing and the copy of a returned sketch. kBmi2 selects DecodeThreeByExtract for 3-byte
+// sequences after the first byte of the text.
+// REQUIRES: every bin of *sketch is 0, and the CPU has BMI2 when kBmi2 is true.
+template <bool kBmi2>
+__attribute__((always_inline)) inline void SketchWith(std::string_view text, Sketch* sketch,
+                                                      uint64_t* bins) {
   // The fill stores 16 bytes at a time, fully unrolled. As a loop, GCC 12 turns it into rep
   // stosq, which runs 64 iterations of one 8-byte store.
   std::array<uint64_t, kSketchSize> smallest;
@@ -449,51 +483,81 @@ void SketchInto(std::string_view text, Sketch* sketch, uint64_t* bins) {
   for (size_t first = 0; first < kSketchSize; first += 2) {
     std::memcpy(&smallest[first], &all_ones, sizeof(all_ones));
   }
+  // In the BMI2 form, the empty asm statements hide these constants from GCC, which then keeps
+  // them in registers. So it loads no mask before each pext, and it picks a bin with bzhi, one
+  // instruction where a copy and an and take two.
+  uint64_t mix_shift = 33;
+  uint32_t extract_mask = kExtractMask;
+  uint64_t bin_bits = std::countr_zero(kSketchSize);
+  if constexpr (kBmi2) {
+    asm("" : "+r"(mix_shift));
+    asm("" : "+r"(extract_mask));
+    asm("" : "+r"(bin_bits));
+  }
+
   uint64_t used_bins = 0;
   auto add = [&](uint64_t hash) {
     // The low bits pick the bin, and the rest ranks the 3-gram within it. The hashes of one bin
     // share their low bits, so the smallest hash has the smallest rest, and the division waits
     // until the fingerprint.
-    size_t bin = hash % kSketchSize;
+    size_t bin;
+    if constexpr (kBmi2) {
+      // hash % kSketchSize, which is a power of two, in one instruction.
+      asm("bzhiq %2, %1, %0" : "=r"(bin) : "r"(hash), "r"(bin_bits));
+    } else {
+      bin = hash % kSketchSize;
+    }
     smallest[bin] = std::min(smallest[bin], hash);
-    used_bins |= uint64_t{1} << bin;
+    // bts sets the bit in one instruction, where GCC 12 emits three for the shift and or.
+    asm("btsq %1, %0" : "+r"(used_bins) : "r"(bin) : "cc");
   };
 
+  // The decode walks a pointer rather than an index, which saves the address computation and a
+  // copy of the index per character. last_three is the first position where fewer than three
+  // bytes remain.
   const unsigned char* data = reinterpret_cast<const unsigned char*>(text.data());
-  size_t size = text.size();
-  size_t i = 0;
-  // Decodes the code point at i into *cp and moves i past it. Returns false for a code point the
+  const unsigned char* end = data + text.size();
+  const unsigned char* last_three = text.size() >= 3 ? end - 2 : data;
+  const unsigned char* p = data;
+  // Decodes the code point at p into *cp and moves p past it. Returns false for a code point the
   // sketch skips. The common cases, ASCII and 3-byte sequences, decode inline. It is inlined in
-  // both loops below, because as a call it costs more than the count it saves.
-  auto next_kept = [&](char32_t* cp) __attribute__((always_inline)) {
-    unsigned char lead = data[i];
+  // all loops below, because as a call it costs more than the count it saves. past_first is
+  // std::true_type where p > data is known, which lets the BMI2 form read the byte before p.
+  auto next_kept = [&](uint64_t* cp, auto past_first) __attribute__((always_inline)) {
+    constexpr bool kExtract = kBmi2 && decltype(past_first)::value;
+    auto decode_three = [&] __attribute__((always_inline)) {
+      if constexpr (kExtract) {
+        return DecodeThreeByExtract(p, extract_mask);
+      } else {
+        return (static_cast<char32_t>(p[0] & 0x0F) << 12) |
+               (static_cast<char32_t>(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+      }
+    };
+    unsigned char lead = *p;
     // A lead byte from E4 to EE starts a code point from U+4000 to U+EFFF, between the skipped
     // ranges, and CJK ideographs are among them. So the lead byte alone keeps most characters
     // of Chinese text, before any decoding.
-    if (static_cast<unsigned char>(lead - 0xE4) <= 0xEE - 0xE4 && i + 3 <= size) {
-      *cp = (static_cast<char32_t>(lead & 0x0F) << 12) |
-            (static_cast<char32_t>(data[i + 1] & 0x3F) << 6) | (data[i + 2] & 0x3F);
-      i += 3;
+    if (static_cast<unsigned char>(lead - 0xE4) <= 0xEE - 0xE4 && p < last_three) {
+      *cp = decode_three();
+      p += 3;
       return true;
     }
     if (lead < 0x80) {
-      i += 1;
+      p += 1;
       *cp = lead;
       return !IsAsciiSkipped(lead);
     }
-    if ((lead >> 4) == 0xE && i + 3 <= size) {
-      *cp = (static_cast<char32_t>(lead & 0x0F) << 12) |
-            (static_cast<char32_t>(data[i + 1] & 0x3F) << 6) | (data[i + 2] & 0x3F);
-      i += 3;
+    if ((lead >> 4) == 0xE && p < last_three) {
+      *cp = decode_three();
+      p += 3;
       // Code points from U+3040 up to U+FF00 lie between the skipped ranges. An overlong
       // sequence can encode ASCII, which follows the ASCII rule.
       return *cp - 0x3040 < 0xFF01 - 0x3040 ||
              !(*cp < 0x80 ? IsAsciiSkipped(static_cast<unsigned char>(*cp)) : IsWideSkipped(*cp));
     }
-    // A copy of i, so that i itself can stay in a register in the common paths.
-    size_t at = i;
+    size_t at = static_cast<size_t>(p - data);
     *cp = DecodeAt(text, &at);
-    i = at;
+    p = data + at;
     return !IsSpaceOrPunctuation(*cp);
   };
 
@@ -503,25 +567,28 @@ void SketchInto(std::string_view text, Sketch* sketch, uint64_t* bins) {
   constexpr uint64_t kKeyMask = (uint64_t{1} << 63) - 1;
   uint64_t key = 0;
   size_t seen = 0;
-  char32_t cp = 0;
-  while (seen < 2 && i < size) {
-    if (next_kept(&cp)) {
+  // 64 bits wide, so that joining it to key needs no widening.
+  uint64_t cp = 0;
+  while (seen < 2 && p < end) {
+    if (next_kept(&cp, std::false_type{})) {
       key = (key << 21) | cp;
       ++seen;
     }
   }
   // While three bytes remain, the compiler drops the bounds checks of the 3-byte paths, which
   // the loop condition already made. The last two bytes take the checked paths.
-  while (i + 3 <= size) {
-    if (next_kept(&cp)) {
+  while (p < last_three) {
+    // Two kept code points came before, so p > data.
+    if (next_kept(&cp, std::true_type{})) {
       key = ((key << 21) | cp) & kKeyMask;
-      add(Mix(key));
+      add(MixWithShift(key, mix_shift));
     }
   }
-  while (i < size) {
-    if (next_kept(&cp)) {
+  while (p < end) {
+    // Two kept code points came before, so p > data.
+    if (next_kept(&cp, std::true_type{})) {
       key = ((key << 21) | cp) & kKeyMask;
-      add(Mix(key));
+      add(MixWithShift(key, mix_shift));
     }
   }
   if (used_bins == 0 && (seen == 1 || seen == 2)) {
@@ -537,10 +604,28 @@ void SketchInto(std::string_view text, Sketch* sketch, uint64_t* bins) {
   for (uint64_t rest = used_bins; rest != 0; rest &= rest - 1) {
     size_t bin = static_cast<size_t>(std::countr_zero(rest));
     // The fingerprint mixes the smallest hash again, because a minimum has small high bits.
-    uint16_t fingerprint = static_cast<uint16_t>(Mix(smallest[bin] / kSketchSize));
+    uint16_t fingerprint =
+        static_cast<uint16_t>(MixWithShift(smallest[bin] / kSketchSize, mix_shift));
     (*sketch)[bin] = fingerprint == 0 ? 1 : fingerprint;
   }
   *bins = used_bins;
+}
+
+// BMI1 too, which gives blsr and tzcnt for the walk over the used bins.
+__attribute__((target("bmi,bmi2"))) void SketchIntoWithBmi2(std::string_view text, Sketch* sketch,
+                                                       uint64_t* bins) {
+  SketchWith<true>(text, sketch, bins);
+}
+
+// Stores TextSketch(text) in *sketch and the mask of the bins it used in *bins, as SketchWith.
+// REQUIRES: every bin of *sketch is 0.
+void SketchInto(std::string_view text, Sketch* sketch, uint64_t* bins) {
+  static const bool has_bmi2 = __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
+  if (has_bmi2) {
+    SketchIntoWithBmi2(text, sketch, bins);
+  } else {
+    SketchWith<false>(text, sketch, bins);
+  }
 }
 
 }  // namespace
@@ -549,6 +634,13 @@ Sketch TextSketch(std::string_view text) {
   Sketch sketch{};
   uint64_t bins = 0;
   SketchInto(text, &sketch, &bins);
+  return sketch;
+}
+
+Sketch TextSketchWithoutBmi2(std::string_view text) {
+  Sketch sketch{};
+  uint64_t bins = 0;
+  SketchWith<false>(text, &sketch, &bins);
   return sketch;
 }
 
@@ -624,6 +716,7 @@ Validator::Validator(const Config& config)
                  kAmountHistory),
       orders_(std::chrono::hours(24 * kOrderWindowDays)) {
   boilerplate_ending_count_ = PhraseEndings(config_.validation.boilerplate, &boilerplate_endings_);
+  metric_totals_.resize(config_.metrics.size());
   // The same division SimilarityAtLeast makes, so the integer compare agrees with it exactly. A
   // similarity of 0 never flags, so at least one bin must match.
   double threshold = config_.validation.duplicate_similarity;
@@ -645,25 +738,39 @@ Validator::LogFacts Validator::FactsOf(const NormalizedLog& log) const {
 Validator::LogFacts Validator::ValueFactsOf(const NormalizedLog& log) const {
   LogFacts facts;
   const ValidationSpec& spec = config_.validation;
-  // Logs have a few metrics each, so a linear search finds a metric's total fastest.
-  metric_totals_.clear();
+  // Logs have a few metrics each, so a linear search finds a metric's total fastest. The totals
+  // are written by position into the reused buffer, which spares push_back its capacity check
+  // and lets the search stop at a count kept in a register.
+  LogMetricTotal* totals = metric_totals_.data();
+  size_t count = 0;
+  size_t order_total = SIZE_MAX;  // the position of the order metric's total
   for (size_t i = 0; i < log.values.size(); ++i) {
     const MetricValue& value = log.values[i];
     facts.values_print += Mix((static_cast<uint64_t>(value.metric) << 56) ^
                               static_cast<uint64_t>(value.value.units()));
-    auto same_metric = [&value](const LogMetricTotal& sum) { return sum.metric == value.metric; };
-    auto found = std::find_if(metric_totals_.begin(), metric_totals_.end(), same_metric);
-    if (found == metric_totals_.end()) {
-      metric_totals_.push_back({value.metric, static_cast<uint32_t>(i), value.value});
-    } else {
-      found->total = found->total + value.value;
+    size_t at = 0;
+    while (at < count && totals[at].metric != value.metric) {
+      ++at;
     }
+    if (at < count) {
+      totals[at].total = totals[at].total + value.value;
+      continue;
+    }
+    // A log has as many totals as distinct metrics, which the constructor's size covers when
+    // every metric is a configured one. Growing keeps any other log correct.
+    if (count == metric_totals_.size()) {
+      metric_totals_.resize(count + 1);
+      totals = metric_totals_.data();
+    }
+    totals[count] = {value.metric, static_cast<uint32_t>(i), value.value};
+    if (value.metric == spec.order_metric_index) {
+      order_total = count;
+    }
+    ++count;
   }
-  facts.metric_totals = metric_totals_;
-  for (const LogMetricTotal& sum : metric_totals_) {
-    if (sum.metric == spec.order_metric_index && sum.total > Decimal()) {
-      facts.order_amount = sum.total;
-    }
+  facts.metric_totals = std::span<const LogMetricTotal>(totals, count);
+  if (order_total != SIZE_MAX && totals[order_total].total > Decimal()) {
+    facts.order_amount = totals[order_total].total;
   }
   return facts;
 }

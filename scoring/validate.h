@@ -44,6 +44,10 @@ FlagAction ActionForFlags(const ValidationSpec& spec, const std::vector<Flag>& f
 // Returns the Sketch (defined in scoring/person_histories.h) of a text's character 3-grams.
 Sketch TextSketch(std::string_view text);
 
+// TextSketch by the form that uses no BMI2 instructions, which TextSketch runs only on CPUs
+// without them. The tests compare both forms with a reference.
+Sketch TextSketchWithoutBmi2(std::string_view text);
+
 // Estimates the Jaccard similarity of the two texts' 3-gram sets as the share of matching
 // fingerprints among the bins used by either sketch. Equal 3-gram sets give 1, and an empty text
 // gives 0. The standard error is about sqrt(J(1-J)/64), which is 0.04 around J = 0.9.
@@ -263,8 +267,9 @@ class Validator {
   // Indexed by role index x metric count + metric; empty until the first value arrives.
   std::vector<Distribution> role_values_;
   MedianScratch median_scratch_;
-  // FactsOf's buffer for LogFacts::metric_totals, reused so that no log allocates. Mutable
-  // like deadline_cache_.
+  // FactsOf's buffer for LogFacts::metric_totals, reused so that no log allocates. The
+  // constructor sizes it to the metric count, and its size is a capacity, not a log's count.
+  // Mutable like deadline_cache_.
   mutable std::vector<LogMetricTotal> metric_totals_;
   // DeadlineOf's last result, keyed by the deadline's values, not its address, which a log
   // normalized with another config may share. Mutable, because a cache changes no observable

@@ -836,6 +836,7 @@ TEST_CASE("sketch matches plain reference", "[validate]") {
   for (const std::string& text : texts) {
     INFO("text: " << text);
     CHECK(TextSketch(text) == ReferenceSketch(text));
+    CHECK(TextSketchWithoutBmi2(text) == ReferenceSketch(text));
   }
 }
 
@@ -857,6 +858,7 @@ TEST_CASE("sketch matches reference on generated texts", "[validate]") {
     }
     INFO("round " << round << ", text: " << text);
     CHECK(TextSketch(text) == ReferenceSketch(text));
+    CHECK(TextSketchWithoutBmi2(text) == ReferenceSketch(text));
   }
 }
 
