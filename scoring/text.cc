@@ -16,6 +16,8 @@
 #include <unicode/normalizer2.h>
 #include <unicode/stringpiece.h>
 
+#include "scoring/short_bytes.h"
+
 namespace logbridge::scoring {
 namespace {
 
@@ -441,6 +443,22 @@ void FoldWithIcu(std::string_view source, FoldBuffer* out) {
   out->utf8 = out->folded_utf8;
 }
 
+// Copies size bytes from `from` to `to`, which must not overlap. A run between two full-width
+// commas is often a clause of five to ten ideographs, 16 to 32 bytes, which two overlapping
+// 16-byte moves copy in fewer instructions than a call to memcpy.
+inline void CopyRun(const char* from, size_t size, char* to) {
+#if defined(__x86_64__)
+  if (size >= 16 && size <= 32) {
+    __m128i head = _mm_loadu_si128(reinterpret_cast<const __m128i*>(from));
+    __m128i tail = _mm_loadu_si128(reinterpret_cast<const __m128i*>(from + size - 16));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(to), head);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(to + size - 16), tail);
+    return;
+  }
+#endif
+  CopyShortBytes(from, size, to);
+}
+
 // Shrinks buffer to size elements. For elements without a destructor erase only moves the
 // end and is inlined, where resize, which can also grow, is a call (about 30 instructions
 // under callgrind).
@@ -481,8 +499,10 @@ bool FoldOneToOne(std::string_view input, FoldBuffer* out) {
     // Runs of ideographs are checked five at a time. Up to four at the front of the run are
     // decoded together, and a fifth one alone, which costs less than another round of checks.
     // Each code point takes at least one byte, so with 16 bytes left the buffers, sized by the
-    // input, have room for five more entries.
-    if (size - pos >= 16) {
+    // input, have room for five more entries. An ideograph's lead byte is E4 to E9, so a run
+    // cannot start at any other lead, such as EF of the full-width comma or E3 of 。, and the
+    // vector checks are skipped there.
+    if (static_cast<unsigned char>(lead - 0xE4) <= 0xE9 - 0xE4 && size - pos >= 16) {
       int run = IdeographRun(CommonIdeographStarts(bytes + pos));
       if (run > 0) {
         DecodeFourIdeographs(bytes + pos, static_cast<int32_t>(pos) - shift, folded + count,
@@ -540,8 +560,8 @@ bool FoldOneToOne(std::string_view input, FoldBuffer* out) {
     }
     char* folded_bytes = out->folded_utf8.data();
     auto folded_start = static_cast<int32_t>(start) - shift;
-    std::memcpy(folded_bytes + (copied - static_cast<size_t>(shift)), input.data() + copied,
-                start - copied);
+    CopyRun(input.data() + copied, start - copied,
+            folded_bytes + (copied - static_cast<size_t>(shift)));
     int32_t folded_length = 1;
     if (ascii < 0x80) {
       folded_bytes[folded_start] = static_cast<char>(ascii);
@@ -565,8 +585,8 @@ bool FoldOneToOne(std::string_view input, FoldBuffer* out) {
   if (out->changes.empty()) {
     out->utf8 = input;
   } else {
-    std::memcpy(out->folded_utf8.data() + (copied - static_cast<size_t>(shift)),
-                input.data() + copied, size - copied);
+    CopyRun(input.data() + copied, size - copied,
+            out->folded_utf8.data() + (copied - static_cast<size_t>(shift)));
     out->utf8 = std::string_view(out->folded_utf8.data(), size - static_cast<size_t>(shift));
   }
   out->well_formed = true;
