@@ -189,6 +189,34 @@ TEST_CASE("Fold expands a dropped space", "[text]") {
   CheckAccessors(input, buffer);
 }
 
+TEST_CASE("Fold finds spaces in ASCII runs", "[text]") {
+  // ASCII runs of 3 to 22 bytes end with the space before 万, and the ideographs after them
+  // leave 8 or more bytes, so that the runs are read eight at a time.
+  for (int letters = 0; letters < 20; ++letters) {
+    std::string input = "签约" + std::string(static_cast<size_t>(letters), 'a') +
+                        " 5 万元，拜访3家客户，计划下周再跟进";
+    INFO("letters before the number: " << letters);
+    FoldBuffer buffer;
+    Fold(input, &buffer);
+    CHECK_FALSE(buffer.one_to_one);
+    std::u32string expected = U"签约" + std::u32string(static_cast<size_t>(letters), U'a') +
+                              U" 5万元,拜访3家客户,计划下周再跟进";
+    CHECK(View(buffer.folded) == expected);
+    CheckAccessors(input, buffer);
+  }
+
+  // A tab right after a run of digits, and ASCII without any space.
+  FoldBuffer buffer;
+  std::string tabbed = "签约12345678\t万元，计划下周再跟进";
+  Fold(tabbed, &buffer);
+  CHECK(View(buffer.folded) == U"签约12345678万元,计划下周再跟进");
+  std::string plain = "order ABC-12345678, 3家客户，计划下周再跟进";
+  Fold(plain, &buffer);
+  REQUIRE(buffer.one_to_one);
+  CHECK(buffer.utf8 == "order ABC-12345678, 3家客户,计划下周再跟进");
+  CheckAccessors(plain, buffer);
+}
+
 TEST_CASE("Fold keeps a space that starts no scale", "[text]") {
   FoldBuffer buffer;
   std::string input = "拜访 3家，共 2 次";
