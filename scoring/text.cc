@@ -853,11 +853,12 @@ int32_t CodePointAt(const FoldBuffer& text, size_t byte) {
 
 namespace {
 
-// Returns the first change of a one-to-one fold at code point i or after it. Typical text has
-// a few changes (its full-width commas), which a plain loop passes in fewer instructions than
-// a binary search takes.
+// Typical text has a few changes (its full-width commas), which a plain loop passes in fewer
+// instructions than a binary search takes. Up to this many changes are searched by the loop.
+constexpr size_t kMaxLinearSearch = 8;
+
+// Returns the first change of a one-to-one fold at code point i or after it.
 std::vector<FoldChange>::const_iterator FirstChangeFrom(const FoldBuffer& text, int32_t i) {
-  constexpr size_t kMaxLinearSearch = 8;
   if (text.changes.size() <= kMaxLinearSearch) {
     auto change = text.changes.begin();
     while (change != text.changes.end() && change->index < i) {
@@ -893,6 +894,21 @@ int32_t OriginalByteOf(const FoldBuffer& text, int32_t i) {
 std::pair<int32_t, int32_t> OriginalBytesOf(const FoldBuffer& text, Span span) {
   if (!text.one_to_one) {
     return {text.original_byte[span.begin], text.original_byte[span.end]};
+  }
+  if (text.changes.size() <= kMaxLinearSearch) {
+    // One walk of the few changes finds the last one before each end of the span.
+    int32_t begin_shift = 0;
+    int32_t end_shift = 0;
+    for (const FoldChange& change : text.changes) {
+      if (change.index >= span.end) {
+        break;
+      }
+      end_shift = change.byte_shift;
+      if (change.index < span.begin) {
+        begin_shift = change.byte_shift;
+      }
+    }
+    return {text.cp_byte[span.begin] + begin_shift, text.cp_byte[span.end] + end_shift};
   }
   auto shift_before = [&text](std::vector<FoldChange>::const_iterator after) {
     return after == text.changes.begin() ? 0 : std::prev(after)->byte_shift;
