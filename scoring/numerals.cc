@@ -2178,6 +2178,11 @@ void MarkHedge(std::u32string_view folded, NumberMatch* match) {
     }
     break;
   }
+  // A trailing hedge starts with 左, or with + after any spaces, so most numbers skip the loop.
+  char32_t after = static_cast<size_t>(match->end) < folded.size() ? folded[match->end] : 0;
+  if (after != U'左' && after != U'+' && after != U' ') {
+    return;
+  }
   for (std::u32string_view hedge : kTrailingHedges) {
     auto at = static_cast<size_t>(match->end);
     auto next = at + hedge.size();
