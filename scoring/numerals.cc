@@ -2050,6 +2050,7 @@ UnitTable::UnitTable(const std::vector<std::string>& extra_measure_words) {
         first_slots_[slot].single_word = order_[same];
       } else {
         first_slots_[slot].second_bits |= uint64_t{1} << (text[1] & 63);
+        first_slots_[slot].second_high_bits |= uint64_t{1} << ((text[1] >> 6) & 63);
       }
     }
   }
@@ -2074,12 +2075,21 @@ const UnitWord* UnitTable::Match(std::u32string_view text, size_t pos) const {
   // In most logs the code point after a unit word starts no longer word (3家客户), and the
   // bitmap of second code points shows that without comparing any word.
   char32_t after_first = pos + 1 < text.size() ? text[pos + 1] : 0;
-  if (((first_slots_[slot].second_bits >> (after_first & 63)) & 1) == 0) {
-    uint16_t single_word = first_slots_[slot].single_word;
-    return single_word == kNoWord ? nullptr : &words_[single_word];
+  const FirstSlot& entry = first_slots_[slot];
+  if (((entry.second_bits >> (after_first & 63)) & 1) == 0 ||
+      ((entry.second_high_bits >> ((after_first >> 6) & 63)) & 1) == 0) {
+    return entry.single_word == kNoWord ? nullptr : &words_[entry.single_word];
   }
+  return MatchLonger(text, pos, slot);
+}
+
+// Kept out of line, so that Match, which returns after the bitmaps for most code points,
+// stays short.
+[[gnu::noinline]] const UnitWord* UnitTable::MatchLonger(std::u32string_view text, size_t pos,
+                                                         size_t slot) const {
   // The first code points are equal, so the comparison starts at the second. Words are one
   // to five code points long, which a plain loop compares faster than memcmp.
+  char32_t first = text[pos];
   size_t rest = text.size() - pos;
   for (size_t k = first_slots_[slot].start; k < order_.size() && order_firsts_[k] == first;
        ++k) {
@@ -2177,6 +2187,11 @@ void MarkHedge(std::u32string_view folded, NumberMatch* match) {
       match->hedged = true;
     }
     break;
+  }
+  // A trailing hedge starts with 左, or with + after any spaces, so most numbers skip the loop.
+  char32_t after = static_cast<size_t>(match->end) < folded.size() ? folded[match->end] : 0;
+  if (after != U'左' && after != U'+' && after != U' ') {
+    return;
   }
   for (std::u32string_view hedge : kTrailingHedges) {
     auto at = static_cast<size_t>(match->end);

@@ -67,9 +67,17 @@ class UnitTable {
     // starts with first. When the bit of the code point after first is clear, no longer word
     // matches, so the match is single_word.
     uint64_t second_bits = 0;
+    // The same with bit ((cp >> 6) & 63), so that a code point after first must pass both to
+    // reach the word comparisons. The longer words of 个 set 10 of the 64 bits of second_bits,
+    // so that bitmap alone passes about one code point in six (门 of 个门店, as 周 of 个周).
+    uint64_t second_high_bits = 0;
   };
   std::vector<FirstSlot> first_slots_;
   int first_slot_bits_ = 0;                  // log2 of first_slots_.size()
+
+  // Returns Match's result by comparing the words that start with text[pos], longest first,
+  // given the slot of text[pos] in first_slots_.
+  const UnitWord* MatchLonger(std::u32string_view text, size_t pos, size_t slot) const;
 
   size_t FirstSlotOf(char32_t first) const {
     return (static_cast<uint32_t>(first) * 0x9E3779B1U) >> (32 - first_slot_bits_);

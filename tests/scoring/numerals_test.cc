@@ -729,6 +729,27 @@ TEST_CASE("Fold reuses a buffer between texts", "[extract]") {
   }
 }
 
+TEST_CASE("UnitTable matches words of 个", "[extract]") {
+  // Each longer word of 个 is found, also when more text follows, and a code point that passes
+  // only one of the bitmaps of second code points (门 after 个, like 周) falls back to 个.
+  UnitTable units;
+  for (std::u32string_view expected :
+       {U"个半小时", U"个半钟头", U"个周", U"个多小时", U"个季度", U"个小时", U"个工作日",
+        U"个星期", U"个月", U"个百分点", U"个礼拜", U"个钟头"}) {
+    for (std::u32string_view after : {U"", U"门", U"，"}) {
+      std::u32string text = U"3" + std::u32string(expected) + std::u32string(after);
+      const UnitWord* word = units.Match(text, 1);
+      REQUIRE(word != nullptr);
+      CHECK(word->text == expected);
+    }
+  }
+  for (std::u32string_view text : {U"3个门店", U"3个", U"3个人"}) {
+    const UnitWord* word = units.Match(text, 1);
+    REQUIRE(word != nullptr);
+    CHECK(word->text == U"个");
+  }
+}
+
 TEST_CASE("UnitTable matches the longest word", "[extract]") {
   UnitTable units({"个体", "箩"});
   std::u32string_view text = U"3个半小时个体户个人箩筐天x";

@@ -110,6 +110,45 @@ TEST_CASE("Fold lists full-width forms as changes", "[text]") {
   CheckAccessors(input, buffer);
 }
 
+TEST_CASE("Fold copies runs around changes", "[text]") {
+  // Runs of every length from 0 to 40 bytes before, between and after two full-width commas,
+  // made of ASCII letters, ideographs or both, so that every copy path gets short, 16 to 32
+  // byte and longer runs.
+  const std::string pieces[] = {"a", "客", "b户"};
+  for (const std::string& piece : pieces) {
+    for (int length = 0; length <= 40; ++length) {
+      std::string run;
+      while (static_cast<int>(run.size()) + static_cast<int>(piece.size()) <= length) {
+        run += piece;
+      }
+      std::string input = run + "，" + run + "，" + run;
+      std::string expected = run + "," + run + "," + run;
+      FoldBuffer buffer;
+      Fold(input, &buffer);
+      REQUIRE(buffer.one_to_one);
+      CHECK(buffer.utf8 == expected);
+      CHECK(buffer.changes.size() == 2);
+      CheckAccessors(input, buffer);
+    }
+  }
+}
+
+TEST_CASE("Fold mixes ideographs and punctuation", "[text]") {
+  // A lead byte outside E4..E9 (。 is E3 80 82) before runs of ideographs with 16 or more
+  // bytes left, and a hexagram symbol of U+4DC0..U+4DFF, which the table leaves to ICU.
+  FoldBuffer buffer;
+  std::string input = "。上午拜访三家客户。签约。今日工作顺利完成。";
+  Fold(input, &buffer);
+  REQUIRE(buffer.one_to_one);
+  CHECK(buffer.utf8 == input);
+  CheckAccessors(input, buffer);
+
+  std::string hexagram = "。䷀拜访三家客户签约今日工作顺利";
+  Fold(hexagram, &buffer);
+  CHECK(View(buffer.folded).substr(0, 3) == U"。䷀拜");
+  CheckAccessors(hexagram, buffer);
+}
+
 TEST_CASE("OriginalSpan of one-to-one text", "[text]") {
   // The inline path for one-to-one text must give what the general mapping gives, including
   // for empty, reversed and out-of-range bounds.
@@ -148,6 +187,34 @@ TEST_CASE("Fold expands a dropped space", "[text]") {
   CHECK(OriginOf(buffer, 3) == 4);
   CHECK(OriginalAt(buffer, 3) == U'\u3000');
   CheckAccessors(input, buffer);
+}
+
+TEST_CASE("Fold finds spaces in ASCII runs", "[text]") {
+  // ASCII runs of 3 to 22 bytes end with the space before 万, and the ideographs after them
+  // leave 8 or more bytes, so that the runs are read eight at a time.
+  for (int letters = 0; letters < 20; ++letters) {
+    std::string input = "签约" + std::string(static_cast<size_t>(letters), 'a') +
+                        " 5 万元，拜访3家客户，计划下周再跟进";
+    INFO("letters before the number: " << letters);
+    FoldBuffer buffer;
+    Fold(input, &buffer);
+    CHECK_FALSE(buffer.one_to_one);
+    std::u32string expected = U"签约" + std::u32string(static_cast<size_t>(letters), U'a') +
+                              U" 5万元,拜访3家客户,计划下周再跟进";
+    CHECK(View(buffer.folded) == expected);
+    CheckAccessors(input, buffer);
+  }
+
+  // A tab right after a run of digits, and ASCII without any space.
+  FoldBuffer buffer;
+  std::string tabbed = "签约12345678\t万元，计划下周再跟进";
+  Fold(tabbed, &buffer);
+  CHECK(View(buffer.folded) == U"签约12345678万元,计划下周再跟进");
+  std::string plain = "order ABC-12345678, 3家客户，计划下周再跟进";
+  Fold(plain, &buffer);
+  REQUIRE(buffer.one_to_one);
+  CHECK(buffer.utf8 == "order ABC-12345678, 3家客户,计划下周再跟进");
+  CheckAccessors(plain, buffer);
 }
 
 TEST_CASE("Fold keeps a space that starts no scale", "[text]") {
