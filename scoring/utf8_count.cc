@@ -115,6 +115,12 @@ CodePointCounts CountCodePointsByStep(std::string_view text) {
   return counts;
 }
 
+#if defined(__x86_64__)
+// Legacy SSE instructions overwrite one operand, so the SSE2 build copies registers around most
+// operations. The AVX clone runs the same operations in the three-operand VEX encoding, and the
+// dynamic loader picks a clone for the processor.
+__attribute__((target_clones("avx", "default")))
+#endif
 CodePointCounts CountCodePoints(std::string_view text) {
 #if !defined(__x86_64__)
   return CountCodePointsByStep(text);
