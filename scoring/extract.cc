@@ -3378,20 +3378,27 @@ inline bool SameShortText(std::string_view a, std::string_view b) {
   return a.size() == b.size() && EqualShortBytes(a.data(), b.data(), a.size());
 }
 
-// Returns the resolved default unit. The last few are kept per thread, because the typed
-// fields of a template pass the same kinds and units for every log, so a log of amount and
-// duration fields alternates between two of them.
-const PlainUnit& ResolvePlainUnit(QuantityKind kind, std::string_view default_unit) {
-  constexpr size_t kKeptUnits = 4;
-  thread_local std::array<PlainUnit, kKeptUnits> recent_units;
-  thread_local size_t next_replaced = 0;
-  for (const PlainUnit& unit : recent_units) {
-    if (unit.valid && unit.kind == kind && SameShortText(unit.input, default_unit)) {
-      return unit;
-    }
-  }
-  PlainUnit& unit = recent_units[next_replaced];
-  next_replaced = (next_replaced + 1) % kKeptUnits;
+// The default units resolved last on this thread. The typed fields of a template pass the
+// same kinds and units for every log, so a log of amount and duration fields alternates between
+// two of them.
+struct RecentPlainUnits {
+  static constexpr size_t kKeptUnits = 4;
+  std::array<PlainUnit, kKeptUnits> units;
+  size_t next_replaced = 0;
+};
+
+RecentPlainUnits& RecentUnitsOfThread() {
+  thread_local RecentPlainUnits recent;
+  return recent;
+}
+
+// Resolves a default unit that RecentUnitsOfThread does not keep, in place of the oldest one.
+// Kept out of line, so that the common lookup in ReadPlainTypedValue needs a smaller frame.
+[[gnu::noinline]] const PlainUnit& ResolveNewPlainUnit(QuantityKind kind,
+                                                       std::string_view default_unit) {
+  RecentPlainUnits& recent = RecentUnitsOfThread();
+  PlainUnit& unit = recent.units[recent.next_replaced];
+  recent.next_replaced = (recent.next_replaced + 1) % RecentPlainUnits::kKeptUnits;
   unit.resolved = ResolveDefaultUnit(kind, default_unit);
   unit.input.assign(default_unit);
   unit.kind = kind;
@@ -3400,6 +3407,16 @@ const PlainUnit& ResolvePlainUnit(QuantityKind kind, std::string_view default_un
                   unit.resolved.divisor == Decimal::FromInt(1));
   unit.valid = true;
   return unit;
+}
+
+// Returns the resolved default unit.
+inline const PlainUnit& ResolvePlainUnit(QuantityKind kind, std::string_view default_unit) {
+  for (const PlainUnit& unit : RecentUnitsOfThread().units) {
+    if (unit.valid && unit.kind == kind && SameShortText(unit.input, default_unit)) {
+      return unit;
+    }
+  }
+  return ResolveNewPlainUnit(kind, default_unit);
 }
 
 }  // namespace

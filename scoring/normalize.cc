@@ -71,18 +71,27 @@ class FieldFinder {
   bool in_order_ = true;  // whether every earlier spec found the field at its own index by key
 };
 
+// Returns IsExplicitNone for a value that does not start with a digit. Kept out of line, so
+// that IsExplicitNone stays small enough to inline.
+[[gnu::noinline]] bool IsNoneText(std::string_view value);
+
 // Whether a typed field value means there is nothing to report, as when people write 无,
 // 暂无签约 or 没有 in an amount or duration field, or a state such as 未成交 or 未反馈 in place of
 // the value. Such a value adds nothing and is not flagged as unreadable.
-bool IsExplicitNone(std::string_view value) {
+inline bool IsExplicitNone(std::string_view value) {
+  // Most typed values are numbers, and no mark or prefix starts with a digit. This test is
+  // inlined at each call, so that a number costs no call.
+  if (!value.empty() && value.front() >= '0' && value.front() <= '9') {
+    return false;
+  }
+  return IsNoneText(value);
+}
+
+bool IsNoneText(std::string_view value) {
   static constexpr std::string_view kNoneMarks[] = {
       "-",  "--",   "—",    "——",   "/",    "无",   "暂无", "没有",
       "尚无", "未成交", "未反馈", "未填写", "未填", "未评价", "不适用"};
   static constexpr std::string_view kNonePrefixes[] = {"暂无", "没有", "尚无", "暂未", "无"};
-  // Most typed values are numbers, and no mark or prefix starts with a digit.
-  if (!value.empty() && value.front() >= '0' && value.front() <= '9') {
-    return false;
-  }
   for (std::string_view mark : kNoneMarks) {
     if (value == mark) {
       return true;

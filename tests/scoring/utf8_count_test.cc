@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -42,6 +43,25 @@ TEST_CASE("utf8 count across chunk edges", "[utf8_count]") {
       continue;  // not a code point boundary
     }
     CheckAgainstStepping(text.substr(0, size));
+  }
+}
+
+TEST_CASE("utf8 count of near-space bytes", "[utf8_count]") {
+  // Every ASCII byte, and sequences that share two of U+3000's bytes E3 80 80, at each lane of
+  // the first two chunks. Only tab, line feed, carriage return, space and U+3000 are white space.
+  std::vector<std::string> probes = {"\xE3\x80\x81", "\xE3\x81\x80", "\xE2\x80\x80",
+                                     "\xE3\x80\x80", "\xE3\x80\x80\xE3\x80\x80"};
+  for (int byte = 0; byte < 0x80; ++byte) {
+    probes.emplace_back(1, static_cast<char>(byte));
+  }
+  const std::string base(40, 'x');
+  for (const std::string& probe : probes) {
+    for (size_t at = 0; at <= 36; ++at) {
+      std::string text = base.substr(0, at) + probe + base.substr(at);
+      INFO("probe of " << probe.size() << " bytes at " << at);
+      CHECK(CountCodePoints(text).regular);
+      CheckAgainstStepping(text);
+    }
   }
 }
 
