@@ -625,6 +625,9 @@ struct ExtractScratch {
   bool has_follow_up_start = false;
   bool has_assist_start = false;
   bool has_call_off_start = false;
+  // Whether the text may have a word of kEarlierTimeWords, without which no trigger names
+  // earlier work.
+  bool has_earlier_start = false;
   // The folded positions of item numbers written in enclosed digits (①) that start a line.
   std::vector<int32_t> enclosed_items;
   // The words of kRunningTotalWords and kEarlierWords in the text, in increasing position.
@@ -2298,24 +2301,60 @@ constexpr int32_t kMaxAssistGap = 4;
 // clause, so a clause that names another customer first (华为要求退单) leaves the deal done.
 constexpr std::u32string_view kCallOffLaterWords[] = {
     U"退单", U"撤单", U"取消订单", U"取消合同", U"取消签约", U"取消合作", U"取消了订单",
-    U"取消了合同", U"解约", U"毁约", U"退货", U"反悔"};
+    U"取消了合同", U"解约", U"毁约", U"退货", U"反悔", U"丢单", U"黄了"};
 constexpr std::u32string_view kCallOffLeadWords[] = {
     U"今天", U"今日", U"当天", U"上午", U"下午", U"晚上", U"但是", U"但", U"可是", U"不过",
     U"可惜", U"结果", U"后来", U"随后", U"之后", U"最后", U"最终", U"该客户", U"客户", U"对方",
     U"又", U"却", U"已经", U"已", U"临时", U"突然", U"要求", U"提出", U"申请", U"决定", U"还是",
     U"被"};
 
-// The first code points of kFollowUpWords, kAssistWords and kCallOffLaterWords, which ReadMarks
-// notes.
-constexpr char32_t kOwnWorkWordStarts[] = {U'跟', U'协', U'帮', U'配', U'辅', U'替',
-                                           U'退', U'撤', U'取', U'解', U'毁', U'反'};
+// The first code points of kFollowUpWords, kAssistWords, kCallOffLaterWords and of
+// kEarlierTimeWords other than 上, which ReadMarks notes. 上 starts a word of kEarlierWords too.
+constexpr char32_t kOwnWorkWordStarts[] = {U'跟', U'协', U'帮', U'配', U'辅', U'替', U'退',
+                                           U'撤', U'取', U'解', U'毁', U'反', U'丢', U'黄',
+                                           U'昨', U'前', U'之', U'此', U'以', U'早', U'先', U'去'};
 
 bool StartsAssistWord(char32_t cp) {
   return cp == U'协' || cp == U'帮' || cp == U'配' || cp == U'辅' || cp == U'替';
 }
 
-bool StartsCallOffLaterWord(char32_t cp) {
-  return cp == U'退' || cp == U'撤' || cp == U'取' || cp == U'解' || cp == U'毁' || cp == U'反';
+// Sets the flag of the scratch for the words that cp starts when cp is in kOwnWorkWordStarts.
+// Returns false and sets nothing for any other code point.
+bool NoteOwnWorkStart(char32_t cp, ExtractScratch* scratch) {
+  switch (cp) {
+    case U'跟':
+      scratch->has_follow_up_start = true;
+      return true;
+    case U'协':
+    case U'帮':
+    case U'配':
+    case U'辅':
+    case U'替':
+      scratch->has_assist_start = true;
+      return true;
+    case U'退':
+    case U'撤':
+    case U'取':
+    case U'解':
+    case U'毁':
+    case U'反':
+    case U'丢':
+    case U'黄':
+      scratch->has_call_off_start = true;
+      return true;
+    case U'昨':
+    case U'前':
+    case U'之':
+    case U'此':
+    case U'以':
+    case U'早':
+    case U'先':
+    case U'去':
+      scratch->has_earlier_start = true;
+      return true;
+    default:
+      return false;
+  }
 }
 
 // A bit for the low six bits of the first code point of each word of kRunningTotalWords,
@@ -2352,6 +2391,7 @@ void ReadMarks(ExtractScratch* scratch) {
   scratch->has_follow_up_start = false;
   scratch->has_assist_start = false;
   scratch->has_call_off_start = false;
+  scratch->has_earlier_start = false;
   for (int32_t position : scratch->marked) {
     char32_t cp = folded[position];
     if (IsClauseBreak(folded, position)) {
@@ -2365,13 +2405,15 @@ void ReadMarks(ExtractScratch* scratch) {
       scratch->has_price_word = true;
     } else if (((kMarkedWordStarts >> (cp & 63)) & 1) == 0) {
       continue;
-    } else if (cp == U'跟') {
-      scratch->has_follow_up_start = true;
-    } else if (StartsAssistWord(cp)) {
-      scratch->has_assist_start = true;
-    } else if (StartsCallOffLaterWord(cp)) {
-      scratch->has_call_off_start = true;
+    } else if (NoteOwnWorkStart(cp, scratch)) {
+      continue;
     } else if (StartsTotalWord(cp)) {
+      // 上 also starts 上周, 上星期, 上个月 and 上月 of kEarlierTimeWords.
+      if (cp == U'上' && static_cast<size_t>(position) + 1 < folded.size()) {
+        char32_t next = folded[position + 1];
+        scratch->has_earlier_start = scratch->has_earlier_start || next == U'周' ||
+                                     next == U'星' || next == U'个' || next == U'月';
+      }
       AddTotalWordsAt(folded, position, &scratch->total_words);
     } else if (!scratch->has_team_word && StartsTeamWord(cp)) {
       scratch->has_team_word = SkipWord(folded, position, kTeamWords) != position;
@@ -2968,21 +3010,20 @@ bool NamesEarlierWork(std::u32string_view folded, int32_t begin, const Trigger& 
 // kMaxFollowUpGap code points, with no word of kFollowUpEnds between them, and the trigger is a
 // word of kFollowedDealWords.
 bool FollowsUpDeal(std::u32string_view folded, int32_t begin, const Trigger& trigger) {
-  std::u32string_view word = folded.substr(trigger.begin, trigger.end - trigger.begin);
-  if (!HasAnyWord(word, kFollowedDealWords)) {
+  int32_t limit = std::max(begin, trigger.begin - kMaxFollowUpGap - 2);
+  int32_t at = trigger.begin - 2;
+  while (at >= limit && !(folded[at] == U'跟' && folded[at + 1] == U'进')) {
+    --at;
+  }
+  if (at < limit) {
     return false;
   }
-  int32_t limit = std::max(begin, trigger.begin - kMaxFollowUpGap - 2);
-  for (int32_t at = trigger.begin - 2; at >= limit; --at) {
-    if (folded[at] == U'跟' && folded[at + 1] == U'进') {
-      std::u32string_view between = folded.substr(at + 2, trigger.begin - at - 2);
-      return std::none_of(std::begin(kFollowUpEnds), std::end(kFollowUpEnds),
-                          [between](char32_t cp) {
-                            return between.find(cp) != std::u32string_view::npos;
-                          });
-    }
-  }
-  return false;
+  std::u32string_view between = folded.substr(at + 2, trigger.begin - at - 2);
+  bool closed = std::any_of(std::begin(kFollowUpEnds), std::end(kFollowUpEnds), [between](char32_t cp) {
+    return between.find(cp) != std::u32string_view::npos;
+  });
+  std::u32string_view word = folded.substr(trigger.begin, trigger.end - trigger.begin);
+  return !closed && HasAnyWord(word, kFollowedDealWords);
 }
 
 // Whether folded[begin, end) contains a word of kAssistWords that a word of kColleagueWords
@@ -3083,13 +3124,15 @@ Aspect OwnWorkAspect(const ExtractScratch& scratch, size_t number, const Trigger
   std::u32string_view folded = View(scratch.buffer.folded);
   int32_t position = scratch.numbers[number].begin;
   int clause = scratch.number_clause[number];
-  if (NamesEarlierWork(folded, start, best, position)) {
-    return Aspect::kEarlierValue;
-  }
-  for (int t = scratch.clause_triggers[clause]; t < scratch.clause_triggers[clause + 1]; ++t) {
-    const Trigger& trigger = scratch.triggers[t];
-    if (trigger.rule == best.rule && NamesEarlierWork(folded, start, trigger, position)) {
+  if (scratch.has_earlier_start) {
+    if (NamesEarlierWork(folded, start, best, position)) {
       return Aspect::kEarlierValue;
+    }
+    for (int t = scratch.clause_triggers[clause]; t < scratch.clause_triggers[clause + 1]; ++t) {
+      const Trigger& trigger = scratch.triggers[t];
+      if (trigger.rule == best.rule && NamesEarlierWork(folded, start, trigger, position)) {
+        return Aspect::kEarlierValue;
+      }
     }
   }
   if (scratch.has_follow_up_start && FollowsUpDeal(folded, start, best)) {

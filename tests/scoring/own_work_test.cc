@@ -1,7 +1,7 @@
 // Tests for deals that a text names but that are not the writer's own work done that day. The
-// cases are items numbered with enclosed digits that report a lost deal, lines after a bracketed
-// risk label, follow-ups of open orders, deals made earlier, deals called off in a later clause
-// and deals of a colleague the writer helped. Each case has near misses that keep their reading.
+// first cases are items numbered with enclosed digits that report a lost deal and lines after a
+// bracketed risk label. Then come follow-ups of open orders, deals made earlier, deals called off
+// in a later clause and deals of a colleague the writer helped. Each case has near misses that keep their reading.
 // The last cases read an amount label after a trigger and the other party's name.
 #include <catch2/catch.hpp>
 
@@ -80,7 +80,9 @@ TEST_CASE("Deal called off later", "[extract]") {
                  {"签约小米3万元，客户要求取消订单", "deals=30000 negated; "},
                  {"签约小米3万元，但对方临时反悔", "deals=30000 negated; "},
                  {"签约小米3万元，下午客户又提出解约", "deals=30000 negated; "},
-                 {"  签约华为5万，客户反悔了", "deals=50000 negated; "}});
+                 {"  签约华为5万，客户反悔了", "deals=50000 negated; "},
+                 {"华为签约五万，丢单", "deals=50000 negated; "},
+                 {"华为签约五万，最后黄了", "deals=50000 negated; "}});
 }
 
 TEST_CASE("Called off near misses", "[extract]") {
@@ -89,7 +91,11 @@ TEST_CASE("Called off near misses", "[extract]") {
                  {"签约小米3万元，今天华为客户要求退单", "deals=30000; "},
                  {"签约小米3万元。", "deals=30000; "},
                  {"拜访华为3家，客户要求退单", "visits=3; "},
-                 {"签约小米3万元，退单率下降", "deals=30000; "}});
+                 {"签约小米3万元，退单率下降", "deals=30000; "},
+                 {"签约小米3万元，中兴丢单", "deals=30000; "},
+                 {"签约小米3万元，黄经理到场", "deals=30000; "},
+                 // The sentence has ended.
+                 {"签约小米3万元。客户要求退单", "deals=30000; "}});
 }
 
 TEST_CASE("Deal of a helped colleague", "[extract]") {
