@@ -621,13 +621,14 @@ struct ExtractScratch {
   // Whether the text has a word of kTeamWords, without which no clause reports a team's total.
   bool has_team_word = false;
   // Whether the text has a first code point of a word of kFollowUpWords, kAssistWords or
-  // kCallOffLaterWords, without which OwnWorkAspect skips that word's search.
+  // kCallOffLaterWords, or a 的, without which OwnWorkAspect skips that word's search.
   bool has_follow_up_start = false;
   bool has_assist_start = false;
-  bool has_call_off_start = false;
-  // Whether the text may have a word of kEarlierTimeWords, without which no trigger names
-  // earlier work.
-  bool has_earlier_start = false;
+  bool has_de = false;
+  // Whether a count of deals (3单, 2笔) may be in the text: 单 or 笔 after a numeral.
+  bool has_deal_count = false;
+  // The positions of the first code points of kCallOffLaterWords, in increasing order.
+  std::vector<int32_t> call_off_starts;
   // The folded positions of item numbers written in enclosed digits (①) that start a line.
   std::vector<int32_t> enclosed_items;
   // The words of kRunningTotalWords and kEarlierWords in the text, in increasing position.
@@ -1950,7 +1951,11 @@ bool MayHaveInlineList(std::u32string_view folded, const std::vector<NumberMatch
 // test before FindInlineLists for a text without a colon (今日签约3单，华为5万、小米3万).
 bool MayHaveCountedInlineList(std::u32string_view folded,
                               const std::vector<NumberMatch>& numbers) {
+  // 单 and 笔 are count measure words, so the number reads them as its unit.
   for (size_t i = 0; i + 1 < numbers.size(); ++i) {
+    if (numbers[i].unit_class != UnitClass::kMeasureWord) {
+      continue;
+    }
     int32_t after = numbers[i].end;
     if (IsDealMeasure(folded, after)) {
       ++after;
@@ -2102,7 +2107,7 @@ __attribute__((noinline)) void RemoveNumberedLists(const UnitTable& units,
   // An inline list follows a colon, or a comma after a count of deals, so a text without
   // either skips the search.
   bool may_inline = (scratch->has_colon && MayHaveInlineList(folded, scratch->numbers)) ||
-                    (scratch->has_sentence_break &&
+                    (scratch->has_deal_count && scratch->has_sentence_break &&
                      MayHaveCountedInlineList(folded, scratch->numbers));
   if (!may_contain_item && !may_have_bullets) {
     scratch->lists.clear();
@@ -2308,20 +2313,41 @@ constexpr std::u32string_view kCallOffLeadWords[] = {
     U"又", U"却", U"已经", U"已", U"临时", U"突然", U"要求", U"提出", U"申请", U"决定", U"还是",
     U"被"};
 
-// The first code points of kFollowUpWords, kAssistWords, kCallOffLaterWords and of
-// kEarlierTimeWords other than 上, which ReadMarks notes. 上 starts a word of kEarlierWords too.
-constexpr char32_t kOwnWorkWordStarts[] = {U'跟', U'协', U'帮', U'配', U'辅', U'替', U'退',
-                                           U'撤', U'取', U'解', U'毁', U'反', U'丢', U'黄',
-                                           U'昨', U'前', U'之', U'此', U'以', U'早', U'先', U'去'};
+// The first code points of kFollowUpWords, kAssistWords and kCallOffLaterWords, with 的 and the
+// 单 and 笔 of a count of deals, which ReadMarks notes.
+constexpr char32_t kOwnWorkWordStarts[] = {U'跟', U'协', U'帮', U'配', U'辅', U'替', U'退', U'撤',
+                                           U'取', U'解', U'毁', U'反', U'丢', U'黄', U'的', U'单',
+                                           U'笔'};
+
+// Whether cp is a Chinese numeral that may come before 单 or 笔 in a count of deals (三单).
+bool IsChineseNumeralCodePoint(char32_t cp) {
+  switch (cp) {
+    case U'一':
+    case U'二':
+    case U'两':
+    case U'三':
+    case U'四':
+    case U'五':
+    case U'六':
+    case U'七':
+    case U'八':
+    case U'九':
+    case U'十':
+    case U'几':
+      return true;
+    default:
+      return false;
+  }
+}
 
 bool StartsAssistWord(char32_t cp) {
   return cp == U'协' || cp == U'帮' || cp == U'配' || cp == U'辅' || cp == U'替';
 }
 
-// Sets the flag of the scratch for the words that cp starts when cp is in kOwnWorkWordStarts.
-// Returns false and sets nothing for any other code point.
-bool NoteOwnWorkStart(char32_t cp, ExtractScratch* scratch) {
-  switch (cp) {
+// Notes in the scratch the words of kOwnWorkWordStarts that folded[position] starts. Returns
+// false and notes nothing for any other code point.
+bool NoteOwnWorkStart(std::u32string_view folded, int32_t position, ExtractScratch* scratch) {
+  switch (folded[position]) {
     case U'跟':
       scratch->has_follow_up_start = true;
       return true;
@@ -2340,17 +2366,17 @@ bool NoteOwnWorkStart(char32_t cp, ExtractScratch* scratch) {
     case U'反':
     case U'丢':
     case U'黄':
-      scratch->has_call_off_start = true;
+      scratch->call_off_starts.push_back(position);
       return true;
-    case U'昨':
-    case U'前':
-    case U'之':
-    case U'此':
-    case U'以':
-    case U'早':
-    case U'先':
-    case U'去':
-      scratch->has_earlier_start = true;
+    case U'的':
+      scratch->has_de = true;
+      return true;
+    case U'单':
+    case U'笔':
+      scratch->has_deal_count =
+          scratch->has_deal_count ||
+          (position > 0 && ((folded[position - 1] >= U'0' && folded[position - 1] <= U'9') ||
+                            IsChineseNumeralCodePoint(folded[position - 1])));
       return true;
     default:
       return false;
@@ -2390,8 +2416,9 @@ void ReadMarks(ExtractScratch* scratch) {
   scratch->has_team_word = false;
   scratch->has_follow_up_start = false;
   scratch->has_assist_start = false;
-  scratch->has_call_off_start = false;
-  scratch->has_earlier_start = false;
+  scratch->has_de = false;
+  scratch->has_deal_count = false;
+  scratch->call_off_starts.clear();
   for (int32_t position : scratch->marked) {
     char32_t cp = folded[position];
     if (IsClauseBreak(folded, position)) {
@@ -2405,15 +2432,9 @@ void ReadMarks(ExtractScratch* scratch) {
       scratch->has_price_word = true;
     } else if (((kMarkedWordStarts >> (cp & 63)) & 1) == 0) {
       continue;
-    } else if (NoteOwnWorkStart(cp, scratch)) {
+    } else if (NoteOwnWorkStart(folded, position, scratch)) {
       continue;
     } else if (StartsTotalWord(cp)) {
-      // 上 also starts 上周, 上星期, 上个月 and 上月 of kEarlierTimeWords.
-      if (cp == U'上' && static_cast<size_t>(position) + 1 < folded.size()) {
-        char32_t next = folded[position + 1];
-        scratch->has_earlier_start = scratch->has_earlier_start || next == U'周' ||
-                                     next == U'星' || next == U'个' || next == U'月';
-      }
       AddTotalWordsAt(folded, position, &scratch->total_words);
     } else if (!scratch->has_team_word && StartsTeamWord(cp)) {
       scratch->has_team_word = SkipWord(folded, position, kTeamWords) != position;
@@ -3051,7 +3072,7 @@ bool AssistsColleague(std::u32string_view folded, int32_t begin, int32_t end) {
 // (，客户要求退单了). breaks
 // contains every clause break in increasing order, and only commas join clauses here.
 bool CallsOffLater(std::u32string_view folded, const std::vector<int32_t>& breaks,
-                   int32_t clause_end) {
+                   const std::vector<int32_t>& call_off_starts, int32_t clause_end) {
   auto size = static_cast<int32_t>(folded.size());
   auto next = std::upper_bound(breaks.begin(), breaks.end(), clause_end);
   while (clause_end < size && folded[clause_end] == U',') {
@@ -3059,6 +3080,15 @@ bool CallsOffLater(std::u32string_view folded, const std::vector<int32_t>& break
     clause_end = next != breaks.end() ? *next : size;
     if (next != breaks.end()) {
       ++next;
+    }
+    // Most clauses contain no first code point of a call-off word, and then the search of its
+    // lead words is skipped.
+    auto first = std::lower_bound(call_off_starts.begin(), call_off_starts.end(), begin);
+    if (first == call_off_starts.end()) {
+      return false;
+    }
+    if (*first >= clause_end) {
+      continue;
     }
     int32_t at = begin;
     for (int32_t skipped = at - 1; skipped != at && at < clause_end;) {
@@ -3113,6 +3143,26 @@ void FindEnclosedItems(const FoldBuffer& text, const std::vector<int32_t>& break
   }
 }
 
+// Whether best, or a trigger of its rule in clause, names earlier work (NamesEarlierWork) before
+// the number at folded position.
+bool HasEarlierWorkTrigger(const ExtractScratch& scratch, int clause, const Trigger& best,
+                           int32_t start, int32_t position) {
+  std::u32string_view folded = View(scratch.buffer.folded);
+  // A trigger of earlier work has 的 right after it, which rules out most triggers at once.
+  if (best.clause != clause && best.end < position && folded[best.end] == U'的' &&
+      NamesEarlierWork(folded, start, best, position)) {
+    return true;
+  }
+  for (int t = scratch.clause_triggers[clause]; t < scratch.clause_triggers[clause + 1]; ++t) {
+    const Trigger& trigger = scratch.triggers[t];
+    if (trigger.end < position && folded[trigger.end] == U'的' && trigger.rule == best.rule &&
+        NamesEarlierWork(folded, start, trigger, position)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Returns the aspect that words around a done number outside lists give it, or kDone. A trigger
 // of earlier work (上周签约的) gives kEarlierValue, and a follow-up of a deal (跟进华为订单) gives
 // kPlanned. Help for a colleague (协助同事签约) gives kOtherSection. For an amount, a later
@@ -3124,16 +3174,8 @@ Aspect OwnWorkAspect(const ExtractScratch& scratch, size_t number, const Trigger
   std::u32string_view folded = View(scratch.buffer.folded);
   int32_t position = scratch.numbers[number].begin;
   int clause = scratch.number_clause[number];
-  if (scratch.has_earlier_start) {
-    if (NamesEarlierWork(folded, start, best, position)) {
-      return Aspect::kEarlierValue;
-    }
-    for (int t = scratch.clause_triggers[clause]; t < scratch.clause_triggers[clause + 1]; ++t) {
-      const Trigger& trigger = scratch.triggers[t];
-      if (trigger.rule == best.rule && NamesEarlierWork(folded, start, trigger, position)) {
-        return Aspect::kEarlierValue;
-      }
-    }
+  if (scratch.has_de && HasEarlierWorkTrigger(scratch, clause, best, start, position)) {
+    return Aspect::kEarlierValue;
   }
   if (scratch.has_follow_up_start && FollowsUpDeal(folded, start, best)) {
     return Aspect::kPlanned;
@@ -3142,8 +3184,9 @@ Aspect OwnWorkAspect(const ExtractScratch& scratch, size_t number, const Trigger
       AssistsColleague(folded, start, std::min(best.begin, position))) {
     return Aspect::kOtherSection;
   }
-  if (scratch.has_call_off_start && kind == QuantityKind::kAmount &&
-      CallsOffLater(folded, scratch.breaks, scratch.clauses[clause].second)) {
+  if (!scratch.call_off_starts.empty() && kind == QuantityKind::kAmount &&
+      CallsOffLater(folded, scratch.breaks, scratch.call_off_starts,
+                    scratch.clauses[clause].second)) {
     return Aspect::kNegated;
   }
   return Aspect::kDone;
@@ -5414,7 +5457,9 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
           IsTeamTotal(folded, start, number.begin)) {
         extraction.aspect = Aspect::kOtherSection;
       }
-      if (extraction.aspect == Aspect::kDone) {
+      if (extraction.aspect == Aspect::kDone &&
+          (scratch.has_de || scratch.has_follow_up_start || scratch.has_assist_start ||
+           !scratch.call_off_starts.empty())) {
         extraction.aspect = OwnWorkAspect(scratch, i, *best, start, impl_->rules[best->rule].kind);
       }
       // After a heading that counted items, DropRepeatedTotals already decided which totals
