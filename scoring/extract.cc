@@ -624,7 +624,7 @@ struct ExtractScratch {
   // kCallOffLaterWords, or a 的, without which OwnWorkAspect skips that word's search.
   bool has_follow_up_start = false;
   bool has_assist_start = false;
-  bool has_de = false;
+  bool has_de_particle = false;
   // Whether a count of deals (3单, 2笔) may be in the text: 单 or 笔 after a numeral.
   bool has_deal_count = false;
   // The positions of the first code points of kCallOffLaterWords, in increasing order.
@@ -2369,7 +2369,7 @@ bool NoteOwnWorkStart(std::u32string_view folded, int32_t position, ExtractScrat
       scratch->call_off_starts.push_back(position);
       return true;
     case U'的':
-      scratch->has_de = true;
+      scratch->has_de_particle = true;
       return true;
     case U'单':
     case U'笔':
@@ -2384,7 +2384,7 @@ bool NoteOwnWorkStart(std::u32string_view folded, int32_t position, ExtractScrat
 }
 
 // A bit for the low six bits of the first code point of each word of kRunningTotalWords,
-// kEarlierWords, kTeamWords and kOwnWorkWordStarts. ReadMarks tests it first, because most marked positions start
+// kEarlierWords and kTeamWords. ReadMarks tests it first, because most marked positions start
 // a trigger or a cue word and none of these words.
 constexpr uint64_t kMarkedWordStarts = [] {
   uint64_t bits = 0;
@@ -2397,6 +2397,13 @@ constexpr uint64_t kMarkedWordStarts = [] {
   for (std::u32string_view word : kTeamWords) {
     bits |= uint64_t{1} << (word.front() & 63);
   }
+  return bits;
+}();
+
+// The same bits for kOwnWorkWordStarts, kept apart so that the common marked positions, which
+// start a trigger or a cue word, pay one more test and no more.
+constexpr uint64_t kOwnWorkWordBits = [] {
+  uint64_t bits = 0;
   for (char32_t cp : kOwnWorkWordStarts) {
     bits |= uint64_t{1} << (cp & 63);
   }
@@ -2416,7 +2423,7 @@ void ReadMarks(ExtractScratch* scratch) {
   scratch->has_team_word = false;
   scratch->has_follow_up_start = false;
   scratch->has_assist_start = false;
-  scratch->has_de = false;
+  scratch->has_de_particle = false;
   scratch->has_deal_count = false;
   scratch->call_off_starts.clear();
   for (int32_t position : scratch->marked) {
@@ -2430,14 +2437,14 @@ void ReadMarks(ExtractScratch* scratch) {
       scratch->has_colon = true;
     } else if (cp == U'价' || cp == U'每') {
       scratch->has_price_word = true;
-    } else if (((kMarkedWordStarts >> (cp & 63)) & 1) == 0) {
-      continue;
-    } else if (NoteOwnWorkStart(folded, position, scratch)) {
-      continue;
-    } else if (StartsTotalWord(cp)) {
+    } else if (((kMarkedWordStarts >> (cp & 63)) & 1) != 0 && StartsTotalWord(cp)) {
       AddTotalWordsAt(folded, position, &scratch->total_words);
-    } else if (!scratch->has_team_word && StartsTeamWord(cp)) {
-      scratch->has_team_word = SkipWord(folded, position, kTeamWords) != position;
+    } else if (((kMarkedWordStarts >> (cp & 63)) & 1) != 0 && StartsTeamWord(cp)) {
+      if (!scratch->has_team_word) {
+        scratch->has_team_word = SkipWord(folded, position, kTeamWords) != position;
+      }
+    } else if (((kOwnWorkWordBits >> (cp & 63)) & 1) != 0) {
+      NoteOwnWorkStart(folded, position, scratch);
     }
   }
 }
@@ -3069,47 +3076,46 @@ bool AssistsColleague(std::u32string_view folded, int32_t begin, int32_t end) {
 
 // Whether a clause after the one that ends at folded[clause_end], in the same sentence, is a word
 // of kCallOffLaterWords after words of kCallOffLeadWords and spaces only, and before 了 at most
-// (，客户要求退单了). breaks
-// contains every clause break in increasing order, and only commas join clauses here.
+// (，客户要求退单了). breaks contains every clause break in increasing order, and only commas
+// join clauses here. call_off_starts contains, in increasing order, every position where a word
+// of kCallOffLaterWords may start, so a clause without one is not read.
 bool CallsOffLater(std::u32string_view folded, const std::vector<int32_t>& breaks,
                    const std::vector<int32_t>& call_off_starts, int32_t clause_end) {
   auto size = static_cast<int32_t>(folded.size());
   auto next = std::upper_bound(breaks.begin(), breaks.end(), clause_end);
-  while (clause_end < size && folded[clause_end] == U',') {
+  auto start = std::upper_bound(call_off_starts.begin(), call_off_starts.end(), clause_end);
+  while (clause_end < size && folded[clause_end] == U',' && start != call_off_starts.end()) {
     int32_t begin = clause_end + 1;
     clause_end = next != breaks.end() ? *next : size;
     if (next != breaks.end()) {
       ++next;
     }
-    // Most clauses contain no first code point of a call-off word, and then the search of its
-    // lead words is skipped.
-    auto first = std::lower_bound(call_off_starts.begin(), call_off_starts.end(), begin);
-    if (first == call_off_starts.end()) {
-      return false;
-    }
-    if (*first >= clause_end) {
-      continue;
-    }
-    int32_t at = begin;
-    for (int32_t skipped = at - 1; skipped != at && at < clause_end;) {
-      skipped = at;
-      while (at < clause_end && IsAsciiSpace(folded[at])) {
-        ++at;
+    for (; start != call_off_starts.end() && *start < clause_end; ++start) {
+      // Only 了 may follow the word, so 退单率下降 is no call-off.
+      int32_t word_end = SkipWord(folded, *start, kCallOffLaterWords);
+      if (word_end == *start) {
+        continue;
       }
-      if (at < clause_end) {
-        at = SkipWord(folded, at, kCallOffLeadWords);
+      while (word_end < clause_end && (folded[word_end] == U'了' || folded[word_end] == U' ')) {
+        ++word_end;
       }
-    }
-    int32_t word_end = at < clause_end ? SkipWord(folded, at, kCallOffLaterWords) : at;
-    if (word_end == at) {
-      continue;
-    }
-    // Only 了 may follow the word, so 退单率下降 is no call-off.
-    while (word_end < clause_end && (folded[word_end] == U'了' || folded[word_end] == U' ')) {
-      ++word_end;
-    }
-    if (word_end == clause_end) {
-      return true;
+      if (word_end != clause_end) {
+        continue;
+      }
+      // Only lead words and spaces may come before the word.
+      int32_t at = begin;
+      for (int32_t skipped = at - 1; skipped != at && at < *start;) {
+        skipped = at;
+        while (at < *start && IsAsciiSpace(folded[at])) {
+          ++at;
+        }
+        if (at < *start) {
+          at = SkipWord(folded, at, kCallOffLeadWords);
+        }
+      }
+      if (at == *start) {
+        return true;
+      }
     }
   }
   return false;
@@ -3174,7 +3180,7 @@ Aspect OwnWorkAspect(const ExtractScratch& scratch, size_t number, const Trigger
   std::u32string_view folded = View(scratch.buffer.folded);
   int32_t position = scratch.numbers[number].begin;
   int clause = scratch.number_clause[number];
-  if (scratch.has_de && HasEarlierWorkTrigger(scratch, clause, best, start, position)) {
+  if (scratch.has_de_particle && HasEarlierWorkTrigger(scratch, clause, best, start, position)) {
     return Aspect::kEarlierValue;
   }
   if (scratch.has_follow_up_start && FollowsUpDeal(folded, start, best)) {
@@ -5458,7 +5464,7 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
         extraction.aspect = Aspect::kOtherSection;
       }
       if (extraction.aspect == Aspect::kDone &&
-          (scratch.has_de || scratch.has_follow_up_start || scratch.has_assist_start ||
+          (scratch.has_de_particle || scratch.has_follow_up_start || scratch.has_assist_start ||
            !scratch.call_off_starts.empty())) {
         extraction.aspect = OwnWorkAspect(scratch, i, *best, start, impl_->rules[best->rule].kind);
       }
