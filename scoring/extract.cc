@@ -620,15 +620,15 @@ struct ExtractScratch {
   bool has_price_word = false;
   // Whether the text has a word of kTeamWords, without which no clause reports a team's total.
   bool has_team_word = false;
-  // Whether the text has a first code point of a word of kFollowUpWords, kAssistWords or
-  // kCallOffLaterWords, or a 的, without which OwnWorkAspect skips that word's search.
-  bool has_follow_up_start = false;
-  bool has_assist_start = false;
+  // Whether the text has a 的, without which no trigger names earlier work.
   bool has_de_particle = false;
   // Whether a count of deals (3单, 2笔) may be in the text: 单 or 笔 after a numeral.
   bool has_deal_count = false;
-  // The positions of the first code points of kCallOffLaterWords, in increasing order.
+  // The positions of the first code points of kCallOffLaterWords, of kFollowUpWords and of
+  // kAssistWords, each in increasing order.
   std::vector<int32_t> call_off_starts;
+  std::vector<int32_t> follow_up_starts;
+  std::vector<int32_t> assist_starts;
   // The folded positions of item numbers written in enclosed digits (①) that start a line.
   std::vector<int32_t> enclosed_items;
   // The words of kRunningTotalWords and kEarlierWords in the text, in increasing position.
@@ -2340,23 +2340,19 @@ bool IsChineseNumeralCodePoint(char32_t cp) {
   }
 }
 
-bool StartsAssistWord(char32_t cp) {
-  return cp == U'协' || cp == U'帮' || cp == U'配' || cp == U'辅' || cp == U'替';
-}
-
 // Notes in the scratch the words of kOwnWorkWordStarts that folded[position] starts. Returns
 // false and notes nothing for any other code point.
 bool NoteOwnWorkStart(std::u32string_view folded, int32_t position, ExtractScratch* scratch) {
   switch (folded[position]) {
     case U'跟':
-      scratch->has_follow_up_start = true;
+      scratch->follow_up_starts.push_back(position);
       return true;
     case U'协':
     case U'帮':
     case U'配':
     case U'辅':
     case U'替':
-      scratch->has_assist_start = true;
+      scratch->assist_starts.push_back(position);
       return true;
     case U'退':
     case U'撤':
@@ -2421,11 +2417,11 @@ void ReadMarks(ExtractScratch* scratch) {
   scratch->has_sentence_break = false;
   scratch->has_price_word = false;
   scratch->has_team_word = false;
-  scratch->has_follow_up_start = false;
-  scratch->has_assist_start = false;
   scratch->has_de_particle = false;
   scratch->has_deal_count = false;
   scratch->call_off_starts.clear();
+  scratch->follow_up_starts.clear();
+  scratch->assist_starts.clear();
   for (int32_t position : scratch->marked) {
     char32_t cp = folded[position];
     if (IsClauseBreak(folded, position)) {
@@ -3036,31 +3032,40 @@ bool NamesEarlierWork(std::u32string_view folded, int32_t begin, const Trigger& 
 
 // Whether a word of kFollowUpWords comes before trigger in folded[begin, trigger.begin) within
 // kMaxFollowUpGap code points, with no word of kFollowUpEnds between them, and the trigger is a
-// word of kFollowedDealWords.
-bool FollowsUpDeal(std::u32string_view folded, int32_t begin, const Trigger& trigger) {
+// word of kFollowedDealWords. follow_up_starts contains every position where such a word may
+// start, in increasing order.
+bool FollowsUpDeal(std::u32string_view folded, const std::vector<int32_t>& follow_up_starts,
+                   int32_t begin, const Trigger& trigger) {
   int32_t limit = std::max(begin, trigger.begin - kMaxFollowUpGap - 2);
-  int32_t at = trigger.begin - 2;
-  while (at >= limit && !(folded[at] == U'跟' && folded[at + 1] == U'进')) {
-    --at;
+  auto after =
+      std::lower_bound(follow_up_starts.begin(), follow_up_starts.end(), trigger.begin - 1);
+  int32_t at = -1;
+  for (auto it = after; it != follow_up_starts.begin() && *(it - 1) >= limit; --it) {
+    if (folded[*(it - 1) + 1] == U'进') {
+      at = *(it - 1);
+      break;
+    }
   }
-  if (at < limit) {
+  if (at < 0) {
     return false;
   }
   std::u32string_view between = folded.substr(at + 2, trigger.begin - at - 2);
-  bool closed = std::any_of(std::begin(kFollowUpEnds), std::end(kFollowUpEnds), [between](char32_t cp) {
-    return between.find(cp) != std::u32string_view::npos;
-  });
+  bool closed = std::any_of(std::begin(kFollowUpEnds), std::end(kFollowUpEnds),
+                            [between](char32_t cp) {
+                              return between.find(cp) != std::u32string_view::npos;
+                            });
   std::u32string_view word = folded.substr(trigger.begin, trigger.end - trigger.begin);
   return !closed && HasAnyWord(word, kFollowedDealWords);
 }
 
 // Whether folded[begin, end) contains a word of kAssistWords that a word of kColleagueWords
-// follows within kMaxAssistGap code points, and 下 does not follow directly.
-bool AssistsColleague(std::u32string_view folded, int32_t begin, int32_t end) {
-  for (int32_t at = begin; at < end; ++at) {
-    if (!StartsAssistWord(folded[at])) {
-      continue;
-    }
+// follows within kMaxAssistGap code points, and 下 does not follow directly. assist_starts
+// contains every position where such a word may start, in increasing order.
+bool AssistsColleague(std::u32string_view folded, const std::vector<int32_t>& assist_starts,
+                      int32_t begin, int32_t end) {
+  auto first = std::lower_bound(assist_starts.begin(), assist_starts.end(), begin);
+  for (auto it = first; it != assist_starts.end() && *it < end; ++it) {
+    int32_t at = *it;
     int32_t word_end = SkipWord(folded, at, kAssistWords);
     if (word_end == at || (word_end < end && folded[word_end] == U'下')) {
       continue;
@@ -3124,8 +3129,9 @@ bool CallsOffLater(std::u32string_view folded, const std::vector<int32_t>& break
 // Replaces *out with the folded position of each number written in enclosed digits (①) that
 // starts a line after its indent. Fold's one-to-one path has no enclosed digits, so a text
 // that it folded has none. breaks contains every line break of the text.
-void FindEnclosedItems(const FoldBuffer& text, const std::vector<int32_t>& breaks,
-                       std::vector<int32_t>* out) {
+__attribute__((noinline)) void FindEnclosedItems(const FoldBuffer& text,
+                                                 const std::vector<int32_t>& breaks,
+                                                 std::vector<int32_t>* out) {
   out->clear();
   if (text.one_to_one) {
     return;
@@ -3174,20 +3180,23 @@ bool HasEarlierWorkTrigger(const ExtractScratch& scratch, int clause, const Trig
 // kPlanned. Help for a colleague (协助同事签约) gives kOtherSection. For an amount, a later
 // clause that calls the deal off (，客户要求退单) gives kNegated. The number is
 // scratch.numbers[number], best is its trigger, and start is the first position of its clause
-// or of its trigger's clause.
-Aspect OwnWorkAspect(const ExtractScratch& scratch, size_t number, const Trigger& best,
-                     int32_t start, QuantityKind kind) {
+// or of its trigger's clause. Kept out of line, so that MatchInto stays small enough for GCC 12
+// to inline its other helpers.
+__attribute__((noinline)) Aspect OwnWorkAspect(const ExtractScratch& scratch, size_t number,
+                                               const Trigger& best, int32_t start,
+                                               QuantityKind kind) {
   std::u32string_view folded = View(scratch.buffer.folded);
   int32_t position = scratch.numbers[number].begin;
   int clause = scratch.number_clause[number];
   if (scratch.has_de_particle && HasEarlierWorkTrigger(scratch, clause, best, start, position)) {
     return Aspect::kEarlierValue;
   }
-  if (scratch.has_follow_up_start && FollowsUpDeal(folded, start, best)) {
+  if (!scratch.follow_up_starts.empty() &&
+      FollowsUpDeal(folded, scratch.follow_up_starts, start, best)) {
     return Aspect::kPlanned;
   }
-  if (scratch.has_assist_start &&
-      AssistsColleague(folded, start, std::min(best.begin, position))) {
+  if (!scratch.assist_starts.empty() &&
+      AssistsColleague(folded, scratch.assist_starts, start, std::min(best.begin, position))) {
     return Aspect::kOtherSection;
   }
   if (!scratch.call_off_starts.empty() && kind == QuantityKind::kAmount &&
@@ -5464,8 +5473,8 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
         extraction.aspect = Aspect::kOtherSection;
       }
       if (extraction.aspect == Aspect::kDone &&
-          (scratch.has_de_particle || scratch.has_follow_up_start || scratch.has_assist_start ||
-           !scratch.call_off_starts.empty())) {
+          (scratch.has_de_particle || !scratch.follow_up_starts.empty() ||
+           !scratch.assist_starts.empty() || !scratch.call_off_starts.empty())) {
         extraction.aspect = OwnWorkAspect(scratch, i, *best, start, impl_->rules[best->rule].kind);
       }
       // After a heading that counted items, DropRepeatedTotals already decided which totals

@@ -1,8 +1,9 @@
 // Tests for deals that a text names but that are not the writer's own work done that day. The
 // first cases are items numbered with enclosed digits that report a lost deal and lines after a
 // bracketed risk label. Then come follow-ups of open orders, deals made earlier, deals called off
-// in a later clause and deals of a colleague the writer helped. Each case has near misses that keep their reading.
-// The last cases read an amount label after a trigger and the other party's name.
+// in a later clause and deals of a colleague the writer helped. Each case has near misses that
+// keep their reading. The last cases read an amount label after a trigger and the other party's
+// name.
 #include <catch2/catch.hpp>
 
 #include "tests/scoring/reading_test_support.h"
