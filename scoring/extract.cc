@@ -620,6 +620,17 @@ struct ExtractScratch {
   bool has_price_word = false;
   // Whether the text has a word of kTeamWords, without which no clause reports a team's total.
   bool has_team_word = false;
+  // Whether the text has a 的, without which no trigger names earlier work.
+  bool has_de_particle = false;
+  // Whether a count of deals (3单, 2笔) may be in the text: 单 or 笔 after a numeral.
+  bool has_deal_count = false;
+  // The positions of the first code points of kCallOffLaterWords, of kFollowUpWords and of
+  // kAssistWords, each in increasing order.
+  std::vector<int32_t> call_off_starts;
+  std::vector<int32_t> follow_up_starts;
+  std::vector<int32_t> assist_starts;
+  // The folded positions of item numbers written in enclosed digits (①) that start a line.
+  std::vector<int32_t> enclosed_items;
   // The words of kRunningTotalWords and kEarlierWords in the text, in increasing position.
   std::vector<TotalWordHit> total_words;
   // Positions of each + that joins an amount with a scale or unit to a new word
@@ -1936,6 +1947,31 @@ bool MayHaveInlineList(std::u32string_view folded, const std::vector<NumberMatch
   return false;
 }
 
+// Whether a count of deals (3单, 2笔) that a comma follows comes before another number, as a quick
+// test before FindInlineLists for a text without a colon (今日签约3单，华为5万、小米3万).
+bool MayHaveCountedInlineList(std::u32string_view folded,
+                              const std::vector<NumberMatch>& numbers) {
+  // 单 and 笔 are count measure words, so the number reads them as its unit.
+  for (size_t i = 0; i + 1 < numbers.size(); ++i) {
+    if (numbers[i].unit_class != UnitClass::kMeasureWord) {
+      continue;
+    }
+    int32_t after = numbers[i].end;
+    if (IsDealMeasure(folded, after)) {
+      ++after;
+    } else if (!IsDealMeasure(folded, after - 1)) {
+      continue;
+    }
+    while (static_cast<size_t>(after) < folded.size() && folded[after] == U' ') {
+      ++after;
+    }
+    if (static_cast<size_t>(after) < folded.size() && folded[after] == U',') {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Finds the inline lists of the text: after a colon, segments that each end with a number with
 // a unit or a scale and that 、 , ; or spaces separate, up to the line's end (今日回款：华为2万、
 // 小米1万). A line needs two such segments and no second colon, and a line that already holds
@@ -1967,8 +2003,9 @@ void FindInlineLists(ExtractScratch* scratch) {
     while (colon >= line_begin && folded[colon] != U':') {
       --colon;
     }
-    // A count of deals may come right before the colon (今日签约3单：华为5万、小米3万), and then
-    // the segments start at the number after it.
+    // A count of deals may come right before the colon (今日签约3单：华为5万、小米3万), or before a
+    // comma in its place (今日签约3单，华为5万、小米3万), and then the segments start at the number
+    // after it.
     size_t first_segment = i;
     if (colon < line_begin && i < line_last &&
         (IsDealMeasure(folded, numbers[i].end - 1) || IsDealMeasure(folded, numbers[i].end))) {
@@ -1976,7 +2013,7 @@ void FindInlineLists(ExtractScratch* scratch) {
       while (after < line_end && folded[after] == U' ') {
         ++after;
       }
-      if (after < line_end && folded[after] == U':') {
+      if (after < line_end && (folded[after] == U':' || folded[after] == U',')) {
         colon = after;
         first_segment = i + 1;
       }
@@ -2067,8 +2104,11 @@ __attribute__((noinline)) void RemoveNumberedLists(const UnitTable& units,
     }
   }
   bool may_have_bullets = MayHaveBullets(folded, scratch->marked, scratch->has_line_break);
-  // An inline list follows a colon, so a text without one skips the search.
-  bool may_inline = scratch->has_colon && MayHaveInlineList(folded, scratch->numbers);
+  // An inline list follows a colon, or a comma after a count of deals, so a text without
+  // either skips the search.
+  bool may_inline = (scratch->has_colon && MayHaveInlineList(folded, scratch->numbers)) ||
+                    (scratch->has_deal_count && scratch->has_sentence_break &&
+                     MayHaveCountedInlineList(folded, scratch->numbers));
   if (!may_contain_item && !may_have_bullets) {
     scratch->lists.clear();
     if (may_inline) {
@@ -2239,6 +2279,106 @@ bool IsTeamTotal(std::u32string_view folded, int32_t begin, int32_t number) {
   return false;
 }
 
+// Words that, before a deal or payment trigger in its clause, make the deal one that the writer
+// follows up and has not closed (跟进华为订单（5万元）). A word of kFollowUpEnds between them
+// (跟进后签约5万元, 跟进并签约) closes the follow-up, so the deal is done.
+constexpr std::u32string_view kFollowUpWords[] = {U"跟进"};
+constexpr char32_t kFollowUpEnds[] = {U'后', U'并', U'且', U'完', U'已', U'再'};
+
+// Trigger words of a deal or a payment, which a follow-up leaves open.
+constexpr std::u32string_view kFollowedDealWords[] = {U"签约", U"签单", U"订单", U"合同",
+                                                      U"成交", U"下单", U"回款", U"到账"};
+
+// The maximum number of code points between a follow-up word and the deal trigger after it.
+constexpr int32_t kMaxFollowUpGap = 8;
+
+// Words of helping others, which make a deal after them in its clause another person's
+// (协助同事与小米签约3万元), when a word of kColleagueWords follows within kMaxAssistGap code
+// points. 下 right after the word (在同事协助下签约) makes the writer the one helped.
+constexpr std::u32string_view kAssistWords[] = {U"协助", U"帮助", U"帮", U"配合", U"辅助",
+                                                U"替", U"协同"};
+constexpr std::u32string_view kColleagueWords[] = {U"同事", U"领导", U"经理", U"主管", U"总监",
+                                                   U"组长", U"他人", U"别人", U"队友", U"销售"};
+constexpr int32_t kMaxAssistGap = 4;
+
+// Words that call off a deal in a clause after the number's clause in the same sentence
+// (签约小米3万元，今天客户要求退单). Only kCallOffLeadWords may come before the word in its
+// clause, so a clause that names another customer first (华为要求退单) leaves the deal done.
+constexpr std::u32string_view kCallOffLaterWords[] = {
+    U"退单", U"撤单", U"取消订单", U"取消合同", U"取消签约", U"取消合作", U"取消了订单",
+    U"取消了合同", U"解约", U"毁约", U"退货", U"反悔", U"丢单", U"黄了"};
+constexpr std::u32string_view kCallOffLeadWords[] = {
+    U"今天", U"今日", U"当天", U"上午", U"下午", U"晚上", U"但是", U"但", U"可是", U"不过",
+    U"可惜", U"结果", U"后来", U"随后", U"之后", U"最后", U"最终", U"该客户", U"客户", U"对方",
+    U"又", U"却", U"已经", U"已", U"临时", U"突然", U"要求", U"提出", U"申请", U"决定", U"还是",
+    U"被"};
+
+// The first code points of kFollowUpWords, kAssistWords and kCallOffLaterWords, with 的 and the
+// 单 and 笔 of a count of deals, which ReadMarks notes.
+constexpr char32_t kOwnWorkWordStarts[] = {U'跟', U'协', U'帮', U'配', U'辅', U'替', U'退', U'撤',
+                                           U'取', U'解', U'毁', U'反', U'丢', U'黄', U'的', U'单',
+                                           U'笔'};
+
+// Whether cp is a Chinese numeral that may come before 单 or 笔 in a count of deals (三单).
+bool IsChineseNumeralCodePoint(char32_t cp) {
+  switch (cp) {
+    case U'一':
+    case U'二':
+    case U'两':
+    case U'三':
+    case U'四':
+    case U'五':
+    case U'六':
+    case U'七':
+    case U'八':
+    case U'九':
+    case U'十':
+    case U'几':
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Notes in the scratch the words of kOwnWorkWordStarts that folded[position] starts. Returns
+// false and notes nothing for any other code point.
+bool NoteOwnWorkStart(std::u32string_view folded, int32_t position, ExtractScratch* scratch) {
+  switch (folded[position]) {
+    case U'跟':
+      scratch->follow_up_starts.push_back(position);
+      return true;
+    case U'协':
+    case U'帮':
+    case U'配':
+    case U'辅':
+    case U'替':
+      scratch->assist_starts.push_back(position);
+      return true;
+    case U'退':
+    case U'撤':
+    case U'取':
+    case U'解':
+    case U'毁':
+    case U'反':
+    case U'丢':
+    case U'黄':
+      scratch->call_off_starts.push_back(position);
+      return true;
+    case U'的':
+      scratch->has_de_particle = true;
+      return true;
+    case U'单':
+    case U'笔':
+      scratch->has_deal_count =
+          scratch->has_deal_count ||
+          (position > 0 && ((folded[position - 1] >= U'0' && folded[position - 1] <= U'9') ||
+                            IsChineseNumeralCodePoint(folded[position - 1])));
+      return true;
+    default:
+      return false;
+  }
+}
+
 // A bit for the low six bits of the first code point of each word of kRunningTotalWords,
 // kEarlierWords and kTeamWords. ReadMarks tests it first, because most marked positions start
 // a trigger or a cue word and none of these words.
@@ -2256,6 +2396,16 @@ constexpr uint64_t kMarkedWordStarts = [] {
   return bits;
 }();
 
+// The same bits for kOwnWorkWordStarts, kept apart so that the common marked positions, which
+// start a trigger or a cue word, pay one more test and no more.
+constexpr uint64_t kOwnWorkWordBits = [] {
+  uint64_t bits = 0;
+  for (char32_t cp : kOwnWorkWordStarts) {
+    bits |= uint64_t{1} << (cp & 63);
+  }
+  return bits;
+}();
+
 // Fills scratch->breaks, has_line_break, has_colon, has_sentence_break, has_price_word,
 // has_team_word and total_words from scratch->marked.
 void ReadMarks(ExtractScratch* scratch) {
@@ -2267,6 +2417,11 @@ void ReadMarks(ExtractScratch* scratch) {
   scratch->has_sentence_break = false;
   scratch->has_price_word = false;
   scratch->has_team_word = false;
+  scratch->has_de_particle = false;
+  scratch->has_deal_count = false;
+  scratch->call_off_starts.clear();
+  scratch->follow_up_starts.clear();
+  scratch->assist_starts.clear();
   for (int32_t position : scratch->marked) {
     char32_t cp = folded[position];
     if (IsClauseBreak(folded, position)) {
@@ -2278,12 +2433,14 @@ void ReadMarks(ExtractScratch* scratch) {
       scratch->has_colon = true;
     } else if (cp == U'价' || cp == U'每') {
       scratch->has_price_word = true;
-    } else if (((kMarkedWordStarts >> (cp & 63)) & 1) == 0) {
-      continue;
-    } else if (StartsTotalWord(cp)) {
+    } else if (((kMarkedWordStarts >> (cp & 63)) & 1) != 0 && StartsTotalWord(cp)) {
       AddTotalWordsAt(folded, position, &scratch->total_words);
-    } else if (!scratch->has_team_word && StartsTeamWord(cp)) {
-      scratch->has_team_word = SkipWord(folded, position, kTeamWords) != position;
+    } else if (((kMarkedWordStarts >> (cp & 63)) & 1) != 0 && StartsTeamWord(cp)) {
+      if (!scratch->has_team_word) {
+        scratch->has_team_word = SkipWord(folded, position, kTeamWords) != position;
+      }
+    } else if (((kOwnWorkWordBits >> (cp & 63)) & 1) != 0) {
+      NoteOwnWorkStart(folded, position, scratch);
     }
   }
 }
@@ -2669,6 +2826,27 @@ bool LeavesAmountOpen(std::u32string_view folded, int32_t begin, int32_t end) {
   return begin == end || SkipDealCount(folded, begin, end) == end;
 }
 
+// The maximum length in code points of the party's name after a trigger (签约华为).
+constexpr int32_t kMaxPartyName = 10;
+
+// Whether folded[begin, end), the rest of a trigger's clause after it, is only the name of the
+// other party (the 华为 of 签约华为): one to kMaxPartyName letters or ideographs, with spaces
+// around them at most. A Chinese numeral rules a name out, because such a rest names a term or
+// a count (签约一年期合同), which the amount after the comma may not be.
+bool NamesOnlyParty(std::u32string_view folded, int32_t begin, int32_t end) {
+  while (end > begin && folded[end - 1] == U' ') {
+    --end;
+  }
+  while (begin < end && folded[begin] == U' ') {
+    ++begin;
+  }
+  constexpr std::u32string_view kNumerals = U"零一二两三四五六七八九十百千万亿";
+  return begin < end && end - begin <= kMaxPartyName &&
+         std::all_of(folded.begin() + begin, folded.begin() + end, [&](char32_t cp) {
+           return IsWordCodePoint(cp) && kNumerals.find(cp) == std::u32string_view::npos;
+         });
+}
+
 // Whether trigger, found in heading, makes the heading count the items of its list. A
 // modifier right before the trigger (本月应回款) never does. In a heading whose cues mark the
 // work done, only time words may come before the trigger and only report words after it,
@@ -2817,6 +2995,216 @@ bool NamesOtherMoney(std::u32string_view folded, int32_t begin, int32_t number, 
   return ContainsWord(folded, begin, number, kRefund) ||
          (ContainsWord(folded, begin, number, kDebt) &&
           !ContainsWord(folded, begin, end, kCollectWords));
+}
+
+// Words of a day or period before the report. One of them right before a trigger that 的
+// follows (上周签约的小米3万元订单, 昨天已签约的订单) makes the trigger describe a deal made
+// before, which the text only names. Without 的 (昨天签约5万) the clause reports that work.
+constexpr std::u32string_view kEarlierTimeWords[] = {
+    U"上周", U"上星期", U"上个月", U"上月", U"昨天", U"昨日", U"前天",
+    U"之前", U"此前", U"以前", U"早前", U"先前", U"去年"};
+
+// Whether trigger, which ends before the number at folded[number], names earlier work: 的
+// follows it, and a word of kEarlierTimeWords, then 已 or 已经 at most, comes right before it
+// and after begin.
+bool NamesEarlierWork(std::u32string_view folded, int32_t begin, const Trigger& trigger,
+                      int32_t number) {
+  if (trigger.end >= number || folded[trigger.end] != U'的') {
+    return false;
+  }
+  int32_t end = trigger.begin;
+  while (end > begin && folded[end - 1] == U' ') {
+    --end;
+  }
+  if (end > begin && folded[end - 1] == U'已') {
+    --end;
+  } else if (end - 1 > begin && folded[end - 2] == U'已' && folded[end - 1] == U'经') {
+    end -= 2;
+  }
+  for (std::u32string_view word : kEarlierTimeWords) {
+    auto size = static_cast<int32_t>(word.size());
+    if (end - size >= begin && folded.substr(end - size, size) == word) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Whether a word of kFollowUpWords comes before trigger in folded[begin, trigger.begin) within
+// kMaxFollowUpGap code points, with no word of kFollowUpEnds between them, and the trigger is a
+// word of kFollowedDealWords. follow_up_starts contains every position where such a word may
+// start, in increasing order.
+bool FollowsUpDeal(std::u32string_view folded, const std::vector<int32_t>& follow_up_starts,
+                   int32_t begin, const Trigger& trigger) {
+  int32_t limit = std::max(begin, trigger.begin - kMaxFollowUpGap - 2);
+  auto after =
+      std::lower_bound(follow_up_starts.begin(), follow_up_starts.end(), trigger.begin - 1);
+  int32_t at = -1;
+  for (auto it = after; it != follow_up_starts.begin() && *(it - 1) >= limit; --it) {
+    if (folded[*(it - 1) + 1] == U'进') {
+      at = *(it - 1);
+      break;
+    }
+  }
+  if (at < 0) {
+    return false;
+  }
+  std::u32string_view between = folded.substr(at + 2, trigger.begin - at - 2);
+  bool closed = std::any_of(std::begin(kFollowUpEnds), std::end(kFollowUpEnds),
+                            [between](char32_t cp) {
+                              return between.find(cp) != std::u32string_view::npos;
+                            });
+  std::u32string_view word = folded.substr(trigger.begin, trigger.end - trigger.begin);
+  return !closed && HasAnyWord(word, kFollowedDealWords);
+}
+
+// Whether folded[begin, end) contains a word of kAssistWords that a word of kColleagueWords
+// follows within kMaxAssistGap code points, and 下 does not follow directly. assist_starts
+// contains every position where such a word may start, in increasing order.
+bool AssistsColleague(std::u32string_view folded, const std::vector<int32_t>& assist_starts,
+                      int32_t begin, int32_t end) {
+  auto first = std::lower_bound(assist_starts.begin(), assist_starts.end(), begin);
+  for (auto it = first; it != assist_starts.end() && *it < end; ++it) {
+    int32_t at = *it;
+    int32_t word_end = SkipWord(folded, at, kAssistWords);
+    if (word_end == at || (word_end < end && folded[word_end] == U'下')) {
+      continue;
+    }
+    std::u32string_view after =
+        folded.substr(word_end, std::min(end - word_end, kMaxAssistGap + 2));
+    if (HasAnyWord(after, kColleagueWords)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Whether a clause after the one that ends at folded[clause_end], in the same sentence, is a word
+// of kCallOffLaterWords after words of kCallOffLeadWords and spaces only, and before 了 at most
+// (，客户要求退单了). breaks contains every clause break in increasing order, and only commas
+// join clauses here. call_off_starts contains, in increasing order, every position where a word
+// of kCallOffLaterWords may start, so a clause without one is not read.
+bool CallsOffLater(std::u32string_view folded, const std::vector<int32_t>& breaks,
+                   const std::vector<int32_t>& call_off_starts, int32_t clause_end) {
+  auto size = static_cast<int32_t>(folded.size());
+  auto next = std::upper_bound(breaks.begin(), breaks.end(), clause_end);
+  auto start = std::upper_bound(call_off_starts.begin(), call_off_starts.end(), clause_end);
+  while (clause_end < size && folded[clause_end] == U',' && start != call_off_starts.end()) {
+    int32_t begin = clause_end + 1;
+    clause_end = next != breaks.end() ? *next : size;
+    if (next != breaks.end()) {
+      ++next;
+    }
+    for (; start != call_off_starts.end() && *start < clause_end; ++start) {
+      // Only 了 may follow the word, so 退单率下降 is no call-off.
+      int32_t word_end = SkipWord(folded, *start, kCallOffLaterWords);
+      if (word_end == *start) {
+        continue;
+      }
+      while (word_end < clause_end && (folded[word_end] == U'了' || folded[word_end] == U' ')) {
+        ++word_end;
+      }
+      if (word_end != clause_end) {
+        continue;
+      }
+      // Only lead words and spaces may come before the word.
+      int32_t at = begin;
+      for (int32_t skipped = at - 1; skipped != at && at < *start;) {
+        skipped = at;
+        while (at < *start && IsAsciiSpace(folded[at])) {
+          ++at;
+        }
+        if (at < *start) {
+          at = SkipWord(folded, at, kCallOffLeadWords);
+        }
+      }
+      if (at == *start) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+// Replaces *out with the folded position of each number written in enclosed digits (①) that
+// starts a line after its indent. Fold's one-to-one path has no enclosed digits, so a text
+// that it folded has none. breaks contains every line break of the text.
+__attribute__((noinline)) void FindEnclosedItems(const FoldBuffer& text,
+                                                 const std::vector<int32_t>& breaks,
+                                                 std::vector<int32_t>* out) {
+  out->clear();
+  if (text.one_to_one) {
+    return;
+  }
+  std::u32string_view folded = View(text.folded);
+  auto size = static_cast<int32_t>(folded.size());
+  auto add_line = [&](int32_t at) {
+    while (at < size && (folded[at] == U' ' || folded[at] == U'\t')) {
+      ++at;
+    }
+    if (at < size && folded[at] >= U'0' && folded[at] <= U'9' &&
+        IsEnclosedAlphanumeric(OriginalAt(text, OriginOf(text, at)))) {
+      out->push_back(at);
+    }
+  };
+  add_line(0);
+  for (int32_t position : breaks) {
+    if (folded[position] == U'\n' || folded[position] == U'\r') {
+      add_line(position + 1);
+    }
+  }
+}
+
+// Whether best, or a trigger of its rule in clause, names earlier work (NamesEarlierWork) before
+// the number at folded position.
+bool HasEarlierWorkTrigger(const ExtractScratch& scratch, int clause, const Trigger& best,
+                           int32_t start, int32_t position) {
+  std::u32string_view folded = View(scratch.buffer.folded);
+  // A trigger of earlier work has 的 right after it, which rules out most triggers at once.
+  if (best.clause != clause && best.end < position && folded[best.end] == U'的' &&
+      NamesEarlierWork(folded, start, best, position)) {
+    return true;
+  }
+  for (int t = scratch.clause_triggers[clause]; t < scratch.clause_triggers[clause + 1]; ++t) {
+    const Trigger& trigger = scratch.triggers[t];
+    if (trigger.end < position && folded[trigger.end] == U'的' && trigger.rule == best.rule &&
+        NamesEarlierWork(folded, start, trigger, position)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Returns the aspect that words around a done number outside lists give it, or kDone. A trigger
+// of earlier work (上周签约的) gives kEarlierValue, and a follow-up of a deal (跟进华为订单) gives
+// kPlanned. Help for a colleague (协助同事签约) gives kOtherSection. For an amount, a later
+// clause that calls the deal off (，客户要求退单) gives kNegated. The number is
+// scratch.numbers[number], best is its trigger, and start is the first position of its clause
+// or of its trigger's clause. Kept out of line, so that MatchInto stays small enough for GCC 12
+// to inline its other helpers.
+__attribute__((noinline)) Aspect OwnWorkAspect(const ExtractScratch& scratch, size_t number,
+                                               const Trigger& best, int32_t start,
+                                               QuantityKind kind) {
+  std::u32string_view folded = View(scratch.buffer.folded);
+  int32_t position = scratch.numbers[number].begin;
+  int clause = scratch.number_clause[number];
+  if (scratch.has_de_particle && HasEarlierWorkTrigger(scratch, clause, best, start, position)) {
+    return Aspect::kEarlierValue;
+  }
+  if (!scratch.follow_up_starts.empty() &&
+      FollowsUpDeal(folded, scratch.follow_up_starts, start, best)) {
+    return Aspect::kPlanned;
+  }
+  if (!scratch.assist_starts.empty() &&
+      AssistsColleague(folded, scratch.assist_starts, start, std::min(best.begin, position))) {
+    return Aspect::kOtherSection;
+  }
+  if (!scratch.call_off_starts.empty() && kind == QuantityKind::kAmount &&
+      CallsOffLater(folded, scratch.breaks, scratch.call_off_starts,
+                    scratch.clauses[clause].second)) {
+    return Aspect::kNegated;
+  }
+  return Aspect::kDone;
 }
 
 }  // namespace
@@ -3930,6 +4318,9 @@ Result<Extractor> Extractor::Create(std::vector<ExtractionRule> rules) {
   for (std::u32string_view word : kTeamWords) {
     impl->scan_marks.Add(word.front());
   }
+  for (char32_t cp : kOwnWorkWordStarts) {
+    impl->scan_marks.Add(cp);
+  }
   impl->marks = std::make_unique<ScanMarks>(impl->scan_marks);
   impl->rules = std::move(rules);
   return Extractor(std::move(impl));
@@ -4072,7 +4463,8 @@ bool Extractor::Impl::HasAmountLabel(const ExtractScratch& scratch, size_t numbe
   }
   int32_t trigger_clause_end = scratch.clauses[clause - 1].second;
   return EndsWithDate(folded, trigger.end, trigger_clause_end) ||
-         LeavesAmountOpen(folded, trigger.end, trigger_clause_end);
+         LeavesAmountOpen(folded, trigger.end, trigger_clause_end) ||
+         NamesOnlyParty(folded, trigger.end, trigger_clause_end);
 }
 
 int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
@@ -4318,8 +4710,13 @@ __attribute__((noinline)) bool Extractor::Impl::FindListHeadings(
     heading.list = list;
     heading.colon = colon;
     heading.first_trigger = triggers.size();
-    // A title line without a colon heads the list only when it has a trigger.
-    bool title_only = folded[colon] != U':';
+    // A title line without a colon heads the list only when it has a trigger. The comma after
+    // a count of deals ends the heading of an inline list as a colon does (今日签约3单，华为5万、
+    // 小米3万).
+    const ListItem& first = scratch->items[scratch->lists[list].first_item];
+    bool inline_comma = folded[colon] == U',' && first.style == kInlineStyle &&
+                        first.number < 0 && first.begin == first.content;
+    bool title_only = folded[colon] != U':' && !inline_comma;
     if (title_only) {
       // A short line of plan words right above the list titles a plan without a colon
       // (明天计划, 【下周计划】, 三、下周计划), so the items' own triggers count nothing done.
@@ -5092,6 +5489,11 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
           IsTeamTotal(folded, start, number.begin)) {
         extraction.aspect = Aspect::kOtherSection;
       }
+      if (extraction.aspect == Aspect::kDone &&
+          (scratch.has_de_particle || !scratch.follow_up_starts.empty() ||
+           !scratch.assist_starts.empty() || !scratch.call_off_starts.empty())) {
+        extraction.aspect = OwnWorkAspect(scratch, i, *best, start, impl_->rules[best->rule].kind);
+      }
       // After a heading that counted items, DropRepeatedTotals already decided which totals
       // repeat them, by trigger word.
       bool heading_counted = has_heading && !scratch.counted_rules.empty();
@@ -5111,7 +5513,9 @@ void Extractor::MatchInto(std::string_view text, std::vector<ExtractionMatch>* o
   // skips the line walk.
   if (has_done && (scratch.has_line_break || scratch.has_colon ||
                    MayHaveLineSection(folded, scratch.has_sentence_break))) {
-    ApplySectionAspects(folded, scratch.breaks, scratch.match_positions, *out);
+    FindEnclosedItems(scratch.buffer, scratch.breaks, &scratch.enclosed_items);
+    ApplySectionAspects(folded, scratch.breaks, scratch.match_positions, *out,
+                        scratch.enclosed_items);
   }
 
   // Numbers are unique, so ordering by span and then number position is total; std::sort

@@ -46,9 +46,10 @@ struct Quantity {
 // Whether a quantity reports work done, work planned, work explicitly not done, or a topic
 // other than the writer's own work done: a number under a heading of problems, risks,
 // competitors, others' results, complaints, feedback or requests (存在问题：, 团队业绩：). Outside
-// lists, a running total (本月累计回款15万) and a value from before the report (原订单10万) are
-// also not the day's work, and a total of the writer's team (部门今日签约合计50万) is
-// kOtherSection.
+// lists, a running total (本月累计回款15万) and a value from before the report (原订单10万,
+// 上周签约的小米3万元订单) are also not the day's work. A total of the writer's team
+// (部门今日签约合计50万) and a colleague's deal that the writer helped with (协助同事签约3万元)
+// are kOtherSection.
 enum class Aspect { kDone, kPlanned, kNegated, kOtherSection, kRunningTotal, kEarlierValue };
 
 // Text after NFKC folding, with the original code-point index of each folded code point.
@@ -206,9 +207,15 @@ class Extractor {
   // after 欠, 退款, 报价 or 询价 in their clause. Cues in the heading apply to every number in the
   // items, and the span of a number the heading counts starts at its item number.
   //
+  // Outside lists, words around a done number change its aspect too. A trigger of earlier work
+  // (上周签约的) gives kEarlierValue, and a follow-up before a deal trigger (跟进华为订单) gives
+  // kPlanned. Help for a colleague (协助同事签约) gives kOtherSection. For an amount rule, a later
+  // clause of the sentence that calls the deal off (，客户要求退单) gives kNegated.
+  //
   // Sections then change done matches by line (scoring/sections.h). Lines under a plan heading
-  // (下周计划：) or after a plan label (明日：) are planned. Lines under a heading of another topic
-  // (存在问题：) are kOtherSection. List items of lost or stalled deals are negated or planned.
+  // (下周计划：) or after a plan label (明日：, 【明日计划】) are planned. Lines under a heading or
+  // after a label of another topic (存在问题：, 【风险】) are kOtherSection. List items of lost or
+  // stalled deals (1、 or ①) are negated or planned.
   std::vector<Extraction> Extract(std::string_view text) const;
 
   // Replaces the contents of *out with what Extract(text) returns. Reuses the capacity of

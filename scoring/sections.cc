@@ -194,6 +194,39 @@ bool IsTitleText(std::u32string_view title) {
          });
 }
 
+// Reads a bracketed plan or topic label that opens a line and that text follows on the same line
+// (【风险】华为签约五万), as a label before a colon is read. rest_begin is where SkipLineMarks
+// stopped, past the opening bracket. Returns false, leaving *head as it was, for a bracket that
+// does not close within kMaxLabel code points, for one of done work (【今日】) and for a bracket
+// that nothing follows, which the title rules read as a heading.
+bool ReadBracketLabel(std::u32string_view line, int32_t rest_begin, LineHead* head) {
+  int32_t open = rest_begin - 1;
+  while (open >= 0 && line[open] != U'【' && line[open] != U'[') {
+    --open;
+  }
+  if (open < 0) {
+    return false;
+  }
+  char32_t closing = line[open] == U'【' ? U'】' : U']';
+  std::u32string_view rest = line.substr(rest_begin);
+  size_t close = rest.substr(0, kMaxLabel + 1).find(closing);
+  if (close == std::u32string_view::npos) {
+    return false;
+  }
+  std::u32string_view after = rest.substr(close + 1);
+  std::u32string_view title = TrimTitleEnd(rest.substr(0, close));
+  if (std::all_of(after.begin(), after.end(), IsSpace) || !IsTitleText(title)) {
+    return false;
+  }
+  Aspect aspect = ClassifyTitle(title);
+  if (aspect == Aspect::kDone) {
+    return false;
+  }
+  head->kind = LineHead::Kind::kLabel;
+  head->aspect = aspect;
+  return true;
+}
+
 // Reads whether a line is blank, a heading, a label with text after its colon, or other text.
 LineHead ReadLineHead(std::u32string_view line) {
   LineHead head;
@@ -207,6 +240,9 @@ LineHead ReadLineHead(std::u32string_view line) {
   // Only the first kMaxTitle code points after the marks may hold a heading's colon.
   std::u32string_view rest = line.substr(at);
   head.done_day = StartsWithWord(rest, kDoneDayWords);
+  if (marked && ReadBracketLabel(line, at, &head)) {
+    return head;
+  }
   size_t colon = rest.substr(0, kMaxTitle + 1).find(U':');
   if (colon != std::u32string_view::npos) {
     std::u32string_view title = TrimTitleEnd(rest.substr(0, colon));
@@ -263,14 +299,14 @@ Aspect DealStateOfItem(std::u32string_view line) {
 bool MayHaveLineSection(std::u32string_view folded, bool has_sentence_break) {
   // A title contains no sentence punctuation, and SkipLineMarks and TrimTitleEnd never drop
   // such a code point, so a text with one is no title. It is an item only when a bullet, a
-  // digit or ( starts it.
+  // digit or ( starts it, and a bracketed label only when 【 or [ does.
   if (has_sentence_break) {
     size_t at = 0;
     while (at < folded.size() && IsSpace(folded[at])) {
       ++at;
     }
-    return at < folded.size() &&
-           (IsBullet(folded[at]) || IsDigit(folded[at]) || folded[at] == U'(');
+    return at < folded.size() && (IsBullet(folded[at]) || IsDigit(folded[at]) ||
+                                  folded[at] == U'(' || folded[at] == U'【' || folded[at] == U'[');
   }
 
   // These are the tests of ReadLineHead that can make its line a heading or an item, after
@@ -282,11 +318,13 @@ bool MayHaveLineSection(std::u32string_view folded, bool has_sentence_break) {
 }
 
 void ApplySectionAspects(std::u32string_view folded, std::span<const int32_t> breaks,
-                         std::span<const int32_t> positions, std::span<ExtractionMatch> matches) {
+                         std::span<const int32_t> positions, std::span<ExtractionMatch> matches,
+                         std::span<const int32_t> enclosed_items) {
   auto size = static_cast<int32_t>(folded.size());
   Aspect section = Aspect::kDone;
   size_t next_break = 0;
   size_t next_match = 0;
+  size_t next_enclosed = 0;
   int32_t begin = 0;
   while (next_match < positions.size()) {
     while (next_break < breaks.size() &&
@@ -298,6 +336,12 @@ void ApplySectionAspects(std::u32string_view folded, std::span<const int32_t> br
 
     // A blank line ends a section, and a heading starts one.
     LineHead head = ReadLineHead(line);
+    while (next_enclosed < enclosed_items.size() && enclosed_items[next_enclosed] < begin) {
+      ++next_enclosed;
+    }
+    if (next_enclosed < enclosed_items.size() && enclosed_items[next_enclosed] < end) {
+      head.item = true;
+    }
     if (head.kind == LineHead::Kind::kBlank) {
       section = Aspect::kDone;
     } else if (head.kind == LineHead::Kind::kHeading) {

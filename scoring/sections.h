@@ -19,14 +19,22 @@ namespace logbridge::scoring {
 //   三、客户反馈, 需协调事项：) every line is kOtherSection until the same ends;
 // - a line that starts with a plan or topic label and a colon (明日：, 下周：, 计划：, 问题：) has
 //   that aspect to its end, and the lines after it keep the section they were in;
-// - a list item (1、, 1., (1), -) with a word of a lost deal (丢单, 失败, 反悔, 退单) is
-//   negated, and one with a word of a stalled deal (谈判中, 暂缓, 还在走流程) is planned.
+// - a line that opens with a bracketed plan or topic label (【风险】, 【明日计划】) and has more
+//   text has that aspect to its end, as a label before a colon does.
+// - a list item (1、, 1., (1), -, or a line in enclosed_items) with a word of a lost deal
+//   (丢单, 失败, 反悔, 退单) is negated, and one with a word of a stalled deal (谈判中, 暂缓,
+//   还在走流程) is planned.
 // Matches that are planned or negated already keep their aspect.
 // positions[k] is the folded position of the number of matches[k]. breaks contains every line
 // break of folded (\n and \r) and may contain other positions, which are skipped.
-// REQUIRES: positions and breaks in increasing order, positions.size() == matches.size().
+// enclosed_items contains the folded position of each item number written in enclosed digits
+// (① folds to 1, which the line marks alone do not tell from a number). Such a number makes
+// its line an item.
+// REQUIRES: positions, breaks and enclosed_items in increasing order,
+// positions.size() == matches.size().
 void ApplySectionAspects(std::u32string_view folded, std::span<const int32_t> breaks,
-                         std::span<const int32_t> positions, std::span<ExtractionMatch> matches);
+                         std::span<const int32_t> positions, std::span<ExtractionMatch> matches,
+                         std::span<const int32_t> enclosed_items = {});
 
 // Whether ApplySectionAspects may change a match of folded, a text of one line with no colon.
 // Such a line is no label, so only a short title without digits or punctuation, which may be a

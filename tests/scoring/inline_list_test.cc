@@ -43,6 +43,27 @@ TEST_CASE("Inline list after deal count", "[extract]") {
   });
 }
 
+TEST_CASE("Inline list after count and comma", "[extract]") {
+  CheckReadings({
+      {"今日签约3单，华为5万、小米3万", "deals=50000; deals=30000; "},
+      {"今日签约2笔，华为5万、小米3万", "deals=50000; deals=30000; "},
+      {"今日签约3单 ，华为5万、小米3万、中兴5千", "deals=50000; deals=30000; deals=5000; "},
+      {"明天签约2单，华为5万、小米3万", "deals=50000 planned; deals=30000 planned; "},
+      {"今日签约3单，华为5万、小米3万|明天拜访2家", "deals=50000; deals=30000; visits=2 planned; "},
+  });
+}
+
+TEST_CASE("Comma list near misses", "[extract]") {
+  CheckReadings({
+      // Without a count of deals a comma heads no list.
+      {"今日签约，华为5万、小米3万", ""},
+      {"今日拜访3家，华为5万、小米3万", "visits=3; "},
+      // One item is no list.
+      {"今日签约1单，华为5万", ""},
+      {"本月累计签约3单，华为5万、小米3万", ""},
+  });
+}
+
 TEST_CASE("Inline list joined by plus", "[extract]") {
   CheckReadings({
       {"今日签约：5万（华为）+ 3万（小米）", "deals=50000; deals=30000; "},

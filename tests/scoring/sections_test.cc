@@ -131,7 +131,7 @@ TEST_CASE("One-line texts keep sections", "[extract]") {
                  {"- 签约华为5万，客户反悔", "deals=50000 negated; "},
                  {"(1)签约华为5万，谈判中", "deals=50000 planned; "},
                  {"签约华为5万，拜访失败", "deals=50000; "},
-                 {"  签约华为5万，客户反悔", "deals=50000; "},
+                 {"  签约华为5万，拜访失败", "deals=50000; "},
                  {"下周拜访五家客户", "visits=5 planned; "}});
 }
 
