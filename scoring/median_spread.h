@@ -26,11 +26,31 @@ struct MedianScratch {
   std::vector<uint64_t> spare;
   std::vector<double> sorted;
   std::vector<uint32_t> counts;  // values per key, when the keys' range is small
+  std::vector<int64_t> units;    // RingMedianAndSpread's newer half, ascending
 };
 
 // Returns the median and MAD of values, with every value taken as Decimal::ToDouble. An even
 // count takes the mean of the two middle values, for both.
 // REQUIRES: values is not empty.
 MedianSpread MedianAndSpread(std::span<const Decimal> values, MedianScratch* scratch);
+
+// The half of a ring that RingMedianAndSpread keeps sorted from one call to the next, as the
+// ascending units of the values written just before the last call. valid is false until a call
+// sorted them, and after a call that counted the values instead of sorting them.
+struct SortedRingHalf {
+  std::vector<int64_t> units;
+  bool whole = true;  // every value of the half is a whole number
+  bool valid = false;
+};
+
+// Returns MedianAndSpread(ring) for a full ring in which exactly the half starting at slot
+// newer_begin (wrapping around) was written since the previous call with the same *half. Values
+// that are sorted, not counted, sort only that newer half and merge it with the half kept in
+// *half, which then becomes the newer half. So a ring refreshed every half turn sorts each value
+// once instead of twice.
+// REQUIRES: ring.size() is even and positive, newer_begin < ring.size(), and *half is unchanged
+// since the previous call on this ring or has valid false.
+MedianSpread RingMedianAndSpread(std::span<const Decimal> ring, size_t newer_begin,
+                                 SortedRingHalf* half, MedianScratch* scratch);
 
 }  // namespace logbridge::scoring

@@ -668,7 +668,7 @@ void Validator::Distribution::Add(Decimal value, MedianScratch* scratch) {
   values[next] = value;
   next = (next + 1) % kDistributionSize;
   if (++added_since_refresh >= static_cast<int64_t>(kDistributionSize / 2)) {
-    Refresh(scratch);
+    RefreshFull(scratch);
   }
 }
 
@@ -685,11 +685,27 @@ __attribute__((noinline)) void Validator::Distribution::AddWhileFilling(Decimal 
   Refresh(scratch);
 }
 
-// Out of line, like AddWhileFilling, because a full distribution refreshes once in 256 values
-// and Add without these calls is small enough to inline into its caller's loop.
+// Out of line, like AddWhileFilling and RefreshFull, because a full distribution refreshes once
+// in 256 values and Add without these calls is small enough to inline into its caller's loop.
 __attribute__((noinline)) void Validator::Distribution::Refresh(MedianScratch* scratch) {
   added_since_refresh = 0;
+  // The values written since the last refresh need not be half of a full ring, so the next
+  // RefreshFull sorts both halves.
+  sorted_half.valid = false;
   MedianSpread spread = MedianAndSpread(values, scratch);
+  median = spread.median;
+  mad = spread.mad;
+}
+
+__attribute__((noinline)) void Validator::Distribution::RefreshFull(MedianScratch* scratch) {
+  // Add refreshes a full ring after exactly half of it was written, which leaves next at the
+  // oldest value, so the newest half starts half a ring after it. Refresh, which a filling ring
+  // uses, marks sorted_half invalid. So a valid sorted_half is the half that the previous
+  // RefreshFull found newest, which is the older half now.
+  static_assert(kDistributionSize % 2 == 0);
+  added_since_refresh = 0;
+  size_t newer_begin = (next + kDistributionSize / 2) % kDistributionSize;
+  MedianSpread spread = RingMedianAndSpread(values, newer_begin, &sorted_half, scratch);
   median = spread.median;
   mad = spread.mad;
 }
