@@ -277,19 +277,23 @@ Bounds RingBoundsOf(std::span<const Decimal> ring, size_t first, size_t count) {
   return bounds;
 }
 
-// RingMedianAndSpread once the smallest value and the largest key are known. newer_whole tells
-// whether the newer half contains only whole numbers, which the next call needs for its older
-// half.
+// RingMedianAndSpread once the smallest value and the largest key are known. newer contains the
+// bounds of the newer half, which the next call takes for its older half.
 template <uint64_t kStep>
 MedianSpread RingOfKeys(std::span<const Decimal> ring, size_t newer_begin, const Keys<kStep>& keys,
-                        uint64_t largest_key, bool newer_whole, SortedRingHalf* half,
+                        uint64_t largest_key, const Bounds& newer, SortedRingHalf* half,
                         MedianScratch* scratch) {
+  bool older_sorted = half->valid && half->sorted;
+  half->smallest = newer.smallest;
+  half->largest = newer.largest;
+  half->whole = newer.whole;
+  half->valid = true;
   if (CountsKeys(ring.size(), largest_key)) {
-    half->valid = false;
+    half->sorted = false;
     return CountedOfKeys(ring, keys, largest_key, scratch);
   }
   size_t count = ring.size() / 2;
-  if (!half->valid) {
+  if (!older_sorted) {
     size_t older_begin = newer_begin + count;
     older_begin -= older_begin >= ring.size() ? ring.size() : 0;
     SortRingUnits(ring, older_begin, count, keys, largest_key, scratch, &half->units);
@@ -297,8 +301,7 @@ MedianSpread RingOfKeys(std::span<const Decimal> ring, size_t newer_begin, const
   SortRingUnits(ring, newer_begin, count, keys, largest_key, scratch, &scratch->units);
   MergeToDoubles(half->units, scratch->units, &scratch->sorted);
   half->units.swap(scratch->units);
-  half->whole = newer_whole;
-  half->valid = true;
+  half->sorted = true;
   return SortedMedianAndSpread(scratch->sorted);
 }
 
@@ -328,8 +331,8 @@ MedianSpread RingMedianAndSpread(std::span<const Decimal> ring, size_t newer_beg
   Bounds newer = RingBoundsOf(ring, newer_begin, count);
   Bounds all = newer;
   if (half->valid) {
-    // The kept half is the older half now, whose values have not changed since it was sorted.
-    all.Add(Bounds{half->units.front(), half->units.back(), half->whole});
+    // The kept half is the older half now, whose values have not changed since the last call.
+    all.Add(Bounds{half->smallest, half->largest, half->whole});
   } else {
     size_t older_begin = newer_begin + count;
     older_begin -= older_begin >= ring.size() ? ring.size() : 0;
@@ -339,9 +342,9 @@ MedianSpread RingMedianAndSpread(std::span<const Decimal> ring, size_t newer_beg
   uint64_t range = static_cast<uint64_t>(all.largest) - base;
   if (all.whole) {
     return RingOfKeys(ring, newer_begin, Keys<Decimal::kScale>{base}, range / Decimal::kScale,
-                      newer.whole, half, scratch);
+                      newer, half, scratch);
   }
-  return RingOfKeys(ring, newer_begin, Keys<1>{base}, range, newer.whole, half, scratch);
+  return RingOfKeys(ring, newer_begin, Keys<1>{base}, range, newer, half, scratch);
 }
 
 }  // namespace logbridge::scoring

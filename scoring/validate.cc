@@ -706,7 +706,7 @@ __attribute__((noinline)) void Validator::Distribution::AddWhileFilling(Decimal 
 __attribute__((noinline)) void Validator::Distribution::Refresh(MedianScratch* scratch) {
   added_since_refresh = 0;
   // The values written since the last refresh need not be half of a full ring, so the next
-  // RefreshFull sorts both halves.
+  // RefreshFull reads both halves again.
   sorted_half.valid = false;
   MedianSpread spread = MedianAndSpread(values, scratch);
   median = spread.median;

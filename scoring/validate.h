@@ -148,8 +148,8 @@ class Validator {
     double median = 0;
     double mad = 0;
     int64_t added_since_refresh = 0;
-    // The values of a full ring that were newest at its last refresh, sorted, so that the next
-    // refresh sorts only the half written since.
+    // The newest half of a full ring as its last refresh kept it, so that the next refresh
+    // scans and sorts only the half written since.
     SortedRingHalf sorted_half;
     // scratch is reused for the median, so a refresh allocates nothing once it has grown.
     void Add(Decimal value, MedianScratch* scratch);
