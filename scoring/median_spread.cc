@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <utility>
 
 namespace logbridge::scoring {
@@ -50,9 +51,8 @@ struct Keys {
   uint64_t base = 0;
 
   uint64_t Of(Decimal value) const { return (static_cast<uint64_t>(value.units()) - base) / kStep; }
-  double ValueOf(uint64_t key) const {
-    return Decimal::FromUnits(static_cast<int64_t>(key * kStep + base)).ToDouble();
-  }
+  int64_t UnitsOf(uint64_t key) const { return static_cast<int64_t>(key * kStep + base); }
+  double ValueOf(uint64_t key) const { return Decimal::FromUnits(UnitsOf(key)).ToDouble(); }
 };
 
 // The median and MAD from counts[k], the number of values whose key is k, for total values.
@@ -163,17 +163,29 @@ MedianSpread SortedMedianAndSpread(const std::vector<double>& sorted) {
   return result;
 }
 
+// Returns whether the values' keys are few enough to count instead of sort.
+bool CountsKeys(size_t values, uint64_t largest_key) {
+  return largest_key < values + kCountingSlack;
+}
+
+// MedianAndSpread by counting the values per key.
+template <uint64_t kStep>
+MedianSpread CountedOfKeys(std::span<const Decimal> values, const Keys<kStep>& keys,
+                           uint64_t largest_key, MedianScratch* scratch) {
+  std::vector<uint32_t>& counts = scratch->counts;
+  counts.assign(static_cast<size_t>(largest_key) + 1, 0);
+  for (Decimal value : values) {
+    ++counts[static_cast<size_t>(keys.Of(value))];
+  }
+  return CountedMedianAndSpread(counts, values.size(), keys);
+}
+
 // MedianAndSpread once the smallest value and the largest key are known.
 template <uint64_t kStep>
 MedianSpread MedianAndSpreadOfKeys(std::span<const Decimal> values, const Keys<kStep>& keys,
                                    uint64_t largest_key, MedianScratch* scratch) {
-  if (largest_key < values.size() + kCountingSlack) {
-    std::vector<uint32_t>& counts = scratch->counts;
-    counts.assign(static_cast<size_t>(largest_key) + 1, 0);
-    for (Decimal value : values) {
-      ++counts[static_cast<size_t>(keys.Of(value))];
-    }
-    return CountedMedianAndSpread(counts, values.size(), keys);
+  if (CountsKeys(values.size(), largest_key)) {
+    return CountedOfKeys(values, keys, largest_key, scratch);
   }
 
   std::vector<uint64_t>& sorted_keys = scratch->keys;
@@ -190,26 +202,149 @@ MedianSpread MedianAndSpreadOfKeys(std::span<const Decimal> values, const Keys<k
   return SortedMedianAndSpread(sorted);
 }
 
-}  // namespace
+// Sorts the units of count ring values, from slot first on and wrapping around, into *units.
+template <uint64_t kStep>
+void SortRingUnits(std::span<const Decimal> ring, size_t first, size_t count,
+                   const Keys<kStep>& keys, uint64_t largest_key, MedianScratch* scratch,
+                   std::vector<int64_t>* units) {
+  std::vector<uint64_t>& sorted_keys = scratch->keys;
+  sorted_keys.resize(count);
+  size_t slot = first;
+  for (size_t i = 0; i < count; ++i) {
+    sorted_keys[i] = keys.Of(ring[slot]);
+    slot = slot + 1 == ring.size() ? 0 : slot + 1;
+  }
+  RadixSort(&sorted_keys, &scratch->spare, largest_key);
+  units->resize(count);
+  for (size_t i = 0; i < count; ++i) {
+    (*units)[i] = keys.UnitsOf(sorted_keys[i]);
+  }
+}
 
-MedianSpread MedianAndSpread(std::span<const Decimal> values, MedianScratch* scratch) {
-  int64_t smallest = values[0].units();
-  int64_t largest = smallest;
+// Merges two ascending lists of units into *sorted as doubles, ascending. Equal units give equal
+// doubles, so which list an equal value comes from does not matter.
+void MergeToDoubles(const std::vector<int64_t>& a, const std::vector<int64_t>& b,
+                    std::vector<double>* sorted) {
+  sorted->resize(a.size() + b.size());
+  double* out = sorted->data();
+  size_t i = 0;
+  size_t j = 0;
+  while (i < a.size() && j < b.size()) {
+    bool from_a = a[i] <= b[j];
+    *out++ = Decimal::FromUnits(from_a ? a[i] : b[j]).ToDouble();
+    i += from_a ? 1 : 0;
+    j += from_a ? 0 : 1;
+  }
+  for (; i < a.size(); ++i) {
+    *out++ = Decimal::FromUnits(a[i]).ToDouble();
+  }
+  for (; j < b.size(); ++j) {
+    *out++ = Decimal::FromUnits(b[j]).ToDouble();
+  }
+}
+
+// The smallest and largest units of some values, and whether every value is a whole number.
+struct Bounds {
+  int64_t smallest = INT64_MAX;
+  int64_t largest = INT64_MIN;
   bool whole = true;
-  for (Decimal value : values) {
+
+  void Add(Decimal value) {
     smallest = std::min(smallest, value.units());
     largest = std::max(largest, value.units());
     whole &= value.units() % Decimal::kScale == 0;
   }
+  void Add(const Bounds& other) {
+    smallest = std::min(smallest, other.smallest);
+    largest = std::max(largest, other.largest);
+    whole &= other.whole;
+  }
+};
+
+Bounds BoundsOf(std::span<const Decimal> values) {
+  Bounds bounds;
+  for (Decimal value : values) {
+    bounds.Add(value);
+  }
+  return bounds;
+}
+
+// The bounds of count ring values from slot first on, wrapping around.
+Bounds RingBoundsOf(std::span<const Decimal> ring, size_t first, size_t count) {
+  size_t before_end = std::min(count, ring.size() - first);
+  Bounds bounds = BoundsOf(ring.subspan(first, before_end));
+  bounds.Add(BoundsOf(ring.first(count - before_end)));
+  return bounds;
+}
+
+// RingMedianAndSpread once the smallest value and the largest key are known. newer contains the
+// bounds of the newer half, which the next call takes for its older half.
+template <uint64_t kStep>
+MedianSpread RingOfKeys(std::span<const Decimal> ring, size_t newer_begin, const Keys<kStep>& keys,
+                        uint64_t largest_key, const Bounds& newer, SortedRingHalf* half,
+                        MedianScratch* scratch) {
+  bool older_sorted = half->valid && half->sorted;
+  half->smallest = newer.smallest;
+  half->largest = newer.largest;
+  half->whole = newer.whole;
+  half->valid = true;
+  if (CountsKeys(ring.size(), largest_key)) {
+    half->sorted = false;
+    return CountedOfKeys(ring, keys, largest_key, scratch);
+  }
+  size_t count = ring.size() / 2;
+  if (!older_sorted) {
+    size_t older_begin = newer_begin + count;
+    older_begin -= older_begin >= ring.size() ? ring.size() : 0;
+    SortRingUnits(ring, older_begin, count, keys, largest_key, scratch, &half->units);
+  }
+  SortRingUnits(ring, newer_begin, count, keys, largest_key, scratch, &scratch->units);
+  MergeToDoubles(half->units, scratch->units, &scratch->sorted);
+  half->units.swap(scratch->units);
+  half->sorted = true;
+  return SortedMedianAndSpread(scratch->sorted);
+}
+
+// MedianAndSpread once the bounds of the values are known.
+MedianSpread MedianAndSpreadIn(std::span<const Decimal> values, const Bounds& bounds,
+                               MedianScratch* scratch) {
   // Offsets from the smallest value are unsigned and keep the order, even across the sign.
   // Between whole values they are multiples of kScale, and dividing them keeps the order too.
-  uint64_t base = static_cast<uint64_t>(smallest);
-  uint64_t range = static_cast<uint64_t>(largest) - base;
-  if (whole) {
-    return MedianAndSpreadOfKeys(values, Keys<Decimal::kScale>{base},
-                                 range / Decimal::kScale, scratch);
+  uint64_t base = static_cast<uint64_t>(bounds.smallest);
+  uint64_t range = static_cast<uint64_t>(bounds.largest) - base;
+  if (bounds.whole) {
+    return MedianAndSpreadOfKeys(values, Keys<Decimal::kScale>{base}, range / Decimal::kScale,
+                                 scratch);
   }
   return MedianAndSpreadOfKeys(values, Keys<1>{base}, range, scratch);
+}
+
+}  // namespace
+
+MedianSpread MedianAndSpread(std::span<const Decimal> values, MedianScratch* scratch) {
+  return MedianAndSpreadIn(values, BoundsOf(values), scratch);
+}
+
+MedianSpread RingMedianAndSpread(std::span<const Decimal> ring, size_t newer_begin,
+                                 SortedRingHalf* half, MedianScratch* scratch) {
+  size_t count = ring.size() / 2;
+  Bounds newer = RingBoundsOf(ring, newer_begin, count);
+  Bounds all = newer;
+  if (half->valid) {
+    // The kept half is the older half now, whose values have not changed since the last call.
+    all.Add(Bounds{half->smallest, half->largest, half->whole});
+  } else {
+    size_t older_begin = newer_begin + count;
+    older_begin -= older_begin >= ring.size() ? ring.size() : 0;
+    all.Add(RingBoundsOf(ring, older_begin, count));
+  }
+  uint64_t base = static_cast<uint64_t>(all.smallest);
+  uint64_t range = static_cast<uint64_t>(all.largest) - base;
+  if (all.whole) {
+    return RingOfKeys(ring, newer_begin, Keys<Decimal::kScale>{base}, range / Decimal::kScale,
+                      newer, half, scratch);
+  }
+  return RingOfKeys(ring, newer_begin, Keys<1>{base}, range, newer, half, scratch);
 }
 
 }  // namespace logbridge::scoring

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <initializer_list>
 #include <span>
 #include <type_traits>
 
@@ -49,6 +50,21 @@ std::string FormatDouble(double value, int digits) {
 }
 
 // Decodes the UTF-8 sequence at *at and moves *at past it. A stray byte becomes U+FFFD.
+// Joins parts into one string that is allocated once. Flag messages have up to a dozen parts,
+// and appending them one at a time reallocated each message several times.
+std::string Concat(std::initializer_list<std::string_view> parts) {
+  size_t size = 0;
+  for (std::string_view part : parts) {
+    size += part.size();
+  }
+  std::string text;
+  text.reserve(size);
+  for (std::string_view part : parts) {
+    text.append(part);
+  }
+  return text;
+}
+
 char32_t DecodeAt(std::string_view text, size_t* at) {
   size_t i = *at;
   unsigned char lead = static_cast<unsigned char>(text[i]);
@@ -668,7 +684,7 @@ void Validator::Distribution::Add(Decimal value, MedianScratch* scratch) {
   values[next] = value;
   next = (next + 1) % kDistributionSize;
   if (++added_since_refresh >= static_cast<int64_t>(kDistributionSize / 2)) {
-    Refresh(scratch);
+    RefreshFull(scratch);
   }
 }
 
@@ -685,11 +701,27 @@ __attribute__((noinline)) void Validator::Distribution::AddWhileFilling(Decimal 
   Refresh(scratch);
 }
 
-// Out of line, like AddWhileFilling, because a full distribution refreshes once in 256 values
-// and Add without these calls is small enough to inline into its caller's loop.
+// Out of line, like AddWhileFilling and RefreshFull, because a full distribution refreshes once
+// in 256 values and Add without these calls is small enough to inline into its caller's loop.
 __attribute__((noinline)) void Validator::Distribution::Refresh(MedianScratch* scratch) {
   added_since_refresh = 0;
+  // The values written since the last refresh need not be half of a full ring, so the next
+  // RefreshFull reads both halves again.
+  sorted_half.valid = false;
   MedianSpread spread = MedianAndSpread(values, scratch);
+  median = spread.median;
+  mad = spread.mad;
+}
+
+__attribute__((noinline)) void Validator::Distribution::RefreshFull(MedianScratch* scratch) {
+  // Add refreshes a full ring after exactly half of it was written, which leaves next at the
+  // oldest value, so the newest half starts half a ring after it. Refresh, which a filling ring
+  // uses, marks sorted_half invalid. So a valid sorted_half is the half that the previous
+  // RefreshFull found newest, which is the older half now.
+  static_assert(kDistributionSize % 2 == 0);
+  added_since_refresh = 0;
+  size_t newer_begin = (next + kDistributionSize / 2) % kDistributionSize;
+  MedianSpread spread = RingMedianAndSpread(values, newer_begin, &sorted_half, scratch);
   median = spread.median;
   mad = spread.mad;
 }
@@ -1018,13 +1050,13 @@ void Validator::CheckContent(const NormalizedLog& log, std::vector<Flag>* flags)
   }
   if (!found.empty() && !HasMeaningfulChars(rest, spec.min_chars)) {
     flags->push_back({std::string(kFlagBoilerplate), Severity::kWarning, "",
-                      "the log is mostly the stock phrase \"" + std::string(found) +
-                          "\" with no details"});
+                      Concat({"the log is mostly the stock phrase \"", found,
+                              "\" with no details"})});
   }
 
   for (const std::string& key : log.missing_fields) {
     flags->push_back({std::string(kFlagMissingField), Severity::kError, key,
-                      "required field \"" + key + "\" is missing or empty"});
+                      Concat({"required field \"", key, "\" is missing or empty"})});
   }
   for (const UnreadableField& field : log.unreadable) {
     flags->push_back({std::string(kFlagUnreadableValue), Severity::kWarning, field.key,
@@ -1045,10 +1077,10 @@ void Validator::CheckAmounts(const NormalizedLog& log, Decimal amount, const Cus
     const Customer& known = *customer;
     if (known.largest > Decimal() && amount > known.jump_above) {
       flags->push_back({std::string(kFlagAmountJump), Severity::kWarning, field,
-                        "amount " + amount.ToString() + " for customer \"" + log.customer +
-                            "\" is over " + spec.amount_multiple.ToString() +
-                            " times the largest earlier amount " + known.largest.ToString() +
-                            " (report " + known.largest_report + ")"});
+                        Concat({"amount ", amount.ToString(), " for customer \"", log.customer,
+                                "\" is over ", spec.amount_multiple.ToString(),
+                                " times the largest earlier amount ", known.largest.ToString(),
+                                " (report ", known.largest_report, ")"})});
     }
     // Interned ids compare as the person ids do, and an unknown author has claimed nothing.
     const OrderClaims::Claim* claim = orders_.Find(OrderKey{known.id, amount.units()});
@@ -1060,16 +1092,17 @@ void Validator::CheckAmounts(const NormalizedLog& log, Decimal amount, const Cus
     }
     if (claim != nullptr && claim->person != person) {
       flags->push_back({std::string(kFlagDuplicateOrder), Severity::kError, field,
-                        "the order of " + amount.ToString() + " from customer \"" +
-                            log.customer + "\" was already claimed by " +
-                            people_[static_cast<size_t>(claim->person)] + " in report " +
-                            claim->report_id});
+                        Concat({"the order of ", amount.ToString(), " from customer \"",
+                                log.customer, "\" was already claimed by ",
+                                people_[static_cast<size_t>(claim->person)], " in report ",
+                                claim->report_id})});
     } else if (claim != nullptr && claim->report_id != log.record->report_id) {
       // The same person again: a new order of the same amount is possible, so it is a warning.
       flags->push_back({std::string(kFlagRepeatedOrder), Severity::kWarning, field,
-                        "the order of " + amount.ToString() + " from customer \"" +
-                            log.customer + "\" was already claimed by the same person in report " +
-                            claim->report_id + "; check that it is a new order"});
+                        Concat({"the order of ", amount.ToString(), " from customer \"",
+                                log.customer,
+                                "\" was already claimed by the same person in report ",
+                                claim->report_id, "; check that it is a new order"})});
     }
   }
 
@@ -1097,11 +1130,11 @@ void Validator::CheckAmounts(const NormalizedLog& log, Decimal amount, const Cus
   if (power != 0 && std::fabs(exponent - power) <= 0.15) {
     // The relation reads "about 100 times" or "about 1/100 of" in the message.
     std::string factor = FormatDouble(std::pow(10.0, std::fabs(power)), 0);
-    std::string relation = power > 0 ? "about " + factor + " times" : "about 1/" + factor + " of";
     flags->push_back({std::string(kFlagUnitSlip), Severity::kWarning, field,
-                      "amount " + amount.ToString() + " is " + relation +
-                          " this person's usual " + FormatDouble(median, 2) +
-                          "; check the unit (元 or 万元)"});
+                      Concat({"amount ", amount.ToString(), " is ",
+                              power > 0 ? "about " : "about 1/", factor,
+                              power > 0 ? " times" : " of", " this person's usual ",
+                              FormatDouble(median, 2), "; check the unit (元 or 万元)"})});
   }
 }
 
@@ -1128,10 +1161,10 @@ void Validator::CheckOutliers(const NormalizedLog& log, const LogFacts& facts,
       const std::string& name = config_.metrics[sum.metric].name;
       flags->push_back({std::string(kFlagRoleOutlier), Severity::kInfo,
                         std::string(log.values[sum.first].evidence.field_key),
-                        name + " of " + FormatDouble(total, 2) + " is far from the " +
-                            log.role->name + " role's usual " +
-                            FormatDouble(distribution->median, 2) + " (robust z-score " +
-                            FormatDouble(score, 1) + ")"});
+                        Concat({name, " of ", FormatDouble(total, 2), " is far from the ",
+                                log.role->name, " role's usual ",
+                                FormatDouble(distribution->median, 2), " (robust z-score ",
+                                FormatDouble(score, 1), ")"})});
     }
   }
 }
@@ -1179,13 +1212,13 @@ void Validator::CheckDuplicates(const NormalizedLog& log, const LogFacts& facts,
   }
   if (copy_report != nullptr) {
     flags->push_back({std::string(kFlagNearDuplicate), Severity::kWarning, "",
-                      "the text is " + FormatDouble(best_copy * 100, 0) +
-                          "% similar to the same person's earlier report " + *copy_report});
+                      Concat({"the text is ", FormatDouble(best_copy * 100, 0),
+                              "% similar to the same person's earlier report ", *copy_report})});
   } else if (best_report != nullptr) {
     flags->push_back({std::string(kFlagReusedText), Severity::kInfo, "",
-                      "the text is " + FormatDouble(best * 100, 0) +
-                          "% similar to the same person's earlier report " + *best_report +
-                          ", but its counted values differ, so it is not taken for a copy"});
+                      Concat({"the text is ", FormatDouble(best * 100, 0),
+                              "% similar to the same person's earlier report ", *best_report,
+                              ", but its counted values differ, so it is not taken for a copy"})});
   }
 }
 
@@ -1208,12 +1241,14 @@ void Validator::CheckDeadline(const NormalizedLog& log, std::vector<Flag>* flags
   };
   if (record.create_time > due) {
     flags->push_back({std::string(kFlagLate), Severity::kInfo, "",
-                      "submitted " + time_after(record.create_time) + " after the deadline"});
+                      Concat({"submitted ", time_after(record.create_time),
+                              " after the deadline"})});
   }
   if (record.modified_time > due && record.modified_time > record.create_time &&
       !EditAllowed(record.report_id, record.modified_time)) {
     flags->push_back({std::string(kFlagEditedLate), Severity::kWarning, "",
-                      "edited " + time_after(record.modified_time) + " after the deadline"});
+                      Concat({"edited ", time_after(record.modified_time),
+                              " after the deadline"})});
   }
 }
 

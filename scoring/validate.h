@@ -148,6 +148,9 @@ class Validator {
     double median = 0;
     double mad = 0;
     int64_t added_since_refresh = 0;
+    // The newest half of a full ring as its last refresh kept it, so that the next refresh
+    // scans and sorts only the half written since.
+    SortedRingHalf sorted_half;
     // scratch is reused for the median, so a refresh allocates nothing once it has grown.
     void Add(Decimal value, MedianScratch* scratch);
     // Appends value while the ring is not full yet, and refreshes by the rule for a growing
@@ -155,6 +158,8 @@ class Validator {
     void AddWhileFilling(Decimal value, MedianScratch* scratch);
     // Recomputes median and mad from values.
     void Refresh(MedianScratch* scratch);
+    // Refresh for a full ring whose newest half was written since the last refresh.
+    void RefreshFull(MedianScratch* scratch);
   };
   struct Customer {
     int32_t id = 0;             // OrderKey::customer: the index in customers_ plus one

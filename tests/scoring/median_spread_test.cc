@@ -99,5 +99,37 @@ TEST_CASE("median of whole and fractional values", "[median_spread]") {
   CHECK(spread.mad == 1.0);
 }
 
+// A ring written half a turn between calls, as the role outlier distributions are. Each turn
+// draws its range anew, so calls that sort and calls that count alternate, and the kept half
+// must be dropped after a count. Every call must equal selection on the whole ring.
+TEST_CASE("ring median matches selection", "[median_spread]") {
+  std::mt19937_64 random(23);
+  MedianScratch scratch;
+  const std::vector<int64_t> ranges = {7, 300, 5000000, int64_t{1} << 40};
+  for (size_t size : {size_t{2}, size_t{8}, size_t{512}}) {
+    std::vector<Decimal> ring(size);
+    for (Decimal& value : ring) {
+      value = Decimal::FromUnits(static_cast<int64_t>(random() % 1000000));
+    }
+    SortedRingHalf half;
+    size_t next = 0;  // the oldest slot
+    for (int turn = 0; turn < 60; ++turn) {
+      int64_t range = ranges[random() % ranges.size()];
+      bool whole = turn % 3 == 0;
+      for (size_t i = 0; i < size / 2; ++i) {
+        int64_t drawn = static_cast<int64_t>(random() % static_cast<uint64_t>(range));
+        drawn = turn % 4 == 1 && i % 2 == 0 ? -drawn : drawn;
+        ring[next] = whole ? Decimal::FromInt(drawn) : Decimal::FromUnits(drawn);
+        next = (next + 1) % size;
+      }
+      MedianSpread expected = Reference(ring);
+      MedianSpread spread = RingMedianAndSpread(ring, (next + size / 2) % size, &half, &scratch);
+      INFO("size " << size << ", turn " << turn << ", range " << range);
+      CHECK(spread.median == expected.median);
+      CHECK(spread.mad == expected.mad);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace logbridge::scoring
