@@ -46,7 +46,10 @@ TEST_CASE("Follow-up deal near misses", "[extract]") {
                  {"跟进未签约客户中兴，签约华为5万元", "deals=50000; "},
                  {"跟进华为签约，合同额5万", "deals=50000 planned; "},
                  {"明日计划：|跟进华为订单5万|签约小米3万", "deals=50000 planned; deals=30000 planned; "},
-                 {"今日工作：|1、跟进华为订单，已签约5万元", "deals=50000; "}});
+                 {"今日工作：|1、跟进华为订单，已签约5万元", "deals=50000; "},
+                 {"今日签约：|1、华为5万（跟进三个月）", "deals=50000; "},
+                 {"签约华为5万元，后续跟进回款", "deals=50000; "},
+                 {"今日回款：华为跟进3万、小米2万", "deals=30000; deals=20000; "}});
 }
 
 // A trigger with 的 after an earlier-time word marks every number in its clause, so new work
@@ -70,6 +73,15 @@ TEST_CASE("Earlier deal amount after comma", "[extract][!mayfail]") {
                  {"上周签约的小米订单，共3万元", "deals=30000 earlier_value; "}});
 }
 
+// The earlier-time word must be one of a fixed list right before the trigger, so a weekday,
+// a vague count of days or 就 in between leaves an earlier deal counted.
+TEST_CASE("Earlier day in other words", "[extract][!mayfail]") {
+  CheckReadings({{"上周五签约的小米订单3万元", "deals=30000 earlier_value; "},
+                 {"前两天签约的小米订单3万元", "deals=30000 earlier_value; "},
+                 {"前几天签约的小米订单3万元", "deals=30000 earlier_value; "},
+                 {"上周就签约的小米订单3万元", "deals=30000 earlier_value; "}});
+}
+
 // After a time of day or a deadline, 之前 means earlier today, not before the report.
 TEST_CASE("Deal before a deadline today", "[extract][!mayfail]") {
   CheckReadings({{"下班之前签约的小米订单3万元", "deals=30000; "},
@@ -84,6 +96,8 @@ TEST_CASE("Earlier deal cue near misses", "[extract]") {
                  {"上周签约的小米订单，合同额3万元", "deals=30000 earlier_value; "},
                  {"上周签约的小米，金额3万元", "deals=30000 earlier_value; "},
                  {"上周已签约的小米3万元订单", "deals=30000 earlier_value; "},
+                 {"上周已经签约的小米订单3万元", "deals=30000 earlier_value; "},
+                 {"上次签约的小米订单3万元", "deals=30000 earlier_value; "},
                  {"上周签约的华为3万元订单|今日签约小米3万", "deals=30000 earlier_value; deals=30000; "}});
 }
 
@@ -92,7 +106,12 @@ TEST_CASE("Earlier deal cue near misses", "[extract]") {
 TEST_CASE("Help for a customer's manager", "[extract][!mayfail]") {
   CheckReadings({{"协助华为采购经理完成签约5万元", "deals=50000; "},
                  {"协助华为张经理完成签约5万元", "deals=50000; "},
-                 {"帮华为王总监申请特价签约5万元", "deals=50000; "}});
+                 {"帮华为王总监申请特价签约5万元", "deals=50000; "},
+                 {"协助客户方经理完成签约3万元", "deals=30000; "},
+                 {"配合客户领导签约5万元", "deals=50000; "},
+                 {"配合华为销售部完成签约5万元", "deals=50000; "},
+                 {"帮华为领导演示方案后签约5万元", "deals=50000; "},
+                 {"替华为经理申请折扣后签约5万元", "deals=50000; "}});
 }
 
 // A joint visit is a visit the writer made. The help cue is documented for deals only.
@@ -107,6 +126,8 @@ TEST_CASE("Help word near misses", "[extract]") {
                  {"经理帮我签约小米3万元", "deals=30000; "},
                  {"在经理的帮助下签约小米3万元", "deals=30000; "},
                  {"帮客户签约3万元", "deals=30000; "},
+                 {"经理帮忙签约小米3万元", "deals=30000; "},
+                 {"帮华为领导演示方案，签约5万元", "deals=50000; "},
                  {"帮客户经理申请特价，签约5万元", "deals=50000; "},
                  {"替客户申请特价，签约3万元", "deals=30000; "},
                  {"替换友商设备签约华为5万元", "deals=50000; "},
