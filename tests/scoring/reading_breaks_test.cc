@@ -147,6 +147,11 @@ TEST_CASE("Item with a lost deal avoided", "[extract][!mayfail]") {
                  {"1、挽回丢单客户小米，签约3万", "deals=30000; "},
                  {"1、差点黄了的华为项目今天签约5万", "deals=50000; "},
                  {"1、华为签约5万元，小米丢单", "deals=50000; "},
+                 {"1、华为签约5万，退单风险已排除", "deals=50000; "},
+                 {"- 华为签约5万，防止丢单", "deals=50000; "},
+                 {"1、华为签约5万，客户曾两次反悔", "deals=50000; "},
+                 {"1、华为签约5万，上次投标失败后重新争取", "deals=50000; "},
+                 {"1、华为签约5万，打印机故障导致第一次盖章失败", "deals=50000; "},
                  {"今日签约： |1、华为5万|2、小米3万，之前差点丢单", "deals=50000; deals=30000; "}});
 }
 
@@ -154,6 +159,8 @@ TEST_CASE("Lost deal word near misses", "[extract]") {
   CheckReadings({{"1、黄总签约5万元", "deals=50000; "},
                  {"黄经理签约小米3万元", "deals=30000; "},
                  {"签约黄氏集团3万元", "deals=30000; "},
+                 {"1、华为签约5万，黄总亲自盖章", "deals=50000; "},
+                 {"1、华为签约5万，客户丢了发票", "deals=50000; "},
                  {"签约小米3万元，差点黄了", "deals=30000; "},
                  {"签约小米3万元，黄总很满意", "deals=30000; "},
                  {"签约小米3万元，客户没有反悔", "deals=30000; "},
@@ -243,9 +250,12 @@ TEST_CASE("Bracketed label extra near misses", "[extract]") {
                  {"【跟进】华为签约5万", "deals=50000 planned; "}});
 }
 
-// A count of deals followed by a total, or written with spaces, drops the whole amount.
-TEST_CASE("Deal count then total", "[extract][!mayfail]") {
+// A count of deals followed by a total, by a single deal with a bare scale, or written with
+// spaces drops the whole amount.
+TEST_CASE("Deal count heading misses", "[extract][!mayfail]") {
   CheckReadings({{"今日签约3单，共8万", "deals=80000; "},
+                 {"今日签约1单，华为5万", "deals=50000; "},
+                 {"今日签约一单，华为5万", "deals=50000; "},
                  {"今日签约2单，共8万", "deals=80000; "},
                  {"今日签约 3单，华为5万、小米3万", "deals=50000; deals=30000; "},
                  {"今日 签约 3单，华为 5万、小米 3万", "deals=50000; deals=30000; "}});
@@ -268,6 +278,14 @@ TEST_CASE("Deal count list near misses", "[extract]") {
                  {"今日签约3单，华为5万、小米3万、中兴5千", "deals=50000; deals=30000; deals=5000; "},
                  {"今日签约3单，华为5万、小米3万，合计8万", "deals=50000; deals=30000; "},
                  {"今日签约3单，金额8万", "deals=80000; "},
+                 {"今日签约1单，华为5万元", "deals=50000; "},
+                 {"今日签约1单：华为5万", "deals=50000; "},
+                 {"今日成交2单，华为5万、小米3万", "deals=50000; deals=30000; "},
+                 {"本周签约5单，其中华为5万、小米3万", "deals=50000; deals=30000; "},
+                 {"今日签约2单，华为5万，小米3万", "deals=50000; deals=30000; "},
+                 {"今日签约2单，回款5万、欠款3万", "deals=50000; "},
+                 {"今日签约2单，华为5万、小米3万，明天再签中兴2万",
+                  "deals=50000; deals=30000; deals=20000 planned; "},
                  {"今日签约2单，合计8万元", "deals=80000; "},
                  {"今日签约3单，总计8万元", "deals=80000; "},
                  {"签约华为，合同额五万", "deals=50000; "},
