@@ -220,8 +220,8 @@ TEST_CASE("Call-off near misses", "[extract]") {
                  {"签约小米3万元，客户要求开发票", "deals=30000; "}});
 }
 
-// A topic label in brackets marks its line only when the line ends with punctuation or its
-// amount is written in Chinese numerals, so the common form with digits and no 。 counts.
+// A one-line text with a bracketed topic label, a digit amount and no punctuation counts. The
+// same line reads right after another line, with 。 or with the amount in Chinese numerals.
 TEST_CASE("Bracketed label before digits", "[extract][!mayfail]") {
   CheckReadings({{"【风险】华为签约5万", "deals=50000 other; "},
                  {"【风险】华为签约5万元", "deals=50000 other; "},
@@ -238,6 +238,9 @@ TEST_CASE("Bracketed label extra near misses", "[extract]") {
   CheckReadings({{"【风险】华为签约5万。", "deals=50000 other; "},
                  {"【风险提示】华为签约5万。", "deals=50000 other; "},
                  {"【风险】华为签约5万，待盖章", "deals=50000 other; "},
+                 {"今天签约小米3万|【风险】华为签约5万", "deals=30000; deals=50000 other; "},
+                 {"【风险】华为签约5万|今天签约小米3万", "deals=50000 other; deals=30000; "},
+                 {"【风险】拜访客户3家|", "visits=3 other; "},
                  {"【问题】华为签约五万", "deals=50000 other; "},
                  {"【明日计划】拜访客户3家", "visits=3 planned; "},
                  {"【成交】华为签约5万", "deals=50000; "},
