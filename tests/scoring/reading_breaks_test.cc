@@ -33,23 +33,24 @@ TEST_CASE("Follow-up of a payment received", "[extract][!mayfail]") {
 }
 
 TEST_CASE("Follow-up deal near misses", "[extract]") {
-  CheckReadings({{"跟进华为订单，成功签约5万元", "deals=50000; "},
-                 {"跟进华为，成功签约5万元", "deals=50000; "},
-                 {"今天跟进华为订单，最终签约5万元", "deals=50000; "},
-                 {"跟进三个月的华为项目今天签约5万元", "deals=50000; "},
-                 {"跟进完华为签约5万元", "deals=50000; "},
-                 {"跟进华为之后签约5万元", "deals=50000; "},
-                 {"跟进华为，下午签约5万元", "deals=50000; "},
-                 {"电话跟进华为订单已签约5万元", "deals=50000; "},
-                 {"跟进华为订单 已签约5万元", "deals=50000; "},
-                 {"跟进华为订单已签约，金额5万元", "deals=50000; "},
-                 {"跟进未签约客户中兴，签约华为5万元", "deals=50000; "},
-                 {"跟进华为签约，合同额5万", "deals=50000 planned; "},
-                 {"明日计划：|跟进华为订单5万|签约小米3万", "deals=50000 planned; deals=30000 planned; "},
-                 {"今日工作：|1、跟进华为订单，已签约5万元", "deals=50000; "},
-                 {"今日签约：|1、华为5万（跟进三个月）", "deals=50000; "},
-                 {"签约华为5万元，后续跟进回款", "deals=50000; "},
-                 {"今日回款：华为跟进3万、小米2万", "deals=30000; deals=20000; "}});
+  CheckReadings(
+      {{"跟进华为订单，成功签约5万元", "deals=50000; "},
+       {"跟进华为，成功签约5万元", "deals=50000; "},
+       {"今天跟进华为订单，最终签约5万元", "deals=50000; "},
+       {"跟进三个月的华为项目今天签约5万元", "deals=50000; "},
+       {"跟进完华为签约5万元", "deals=50000; "},
+       {"跟进华为之后签约5万元", "deals=50000; "},
+       {"跟进华为，下午签约5万元", "deals=50000; "},
+       {"电话跟进华为订单已签约5万元", "deals=50000; "},
+       {"跟进华为订单 已签约5万元", "deals=50000; "},
+       {"跟进华为订单已签约，金额5万元", "deals=50000; "},
+       {"跟进未签约客户中兴，签约华为5万元", "deals=50000; "},
+       {"跟进华为签约，合同额5万", "deals=50000 planned; "},
+       {"明日计划：|跟进华为订单5万|签约小米3万", "deals=50000 planned; deals=30000 planned; "},
+       {"今日工作：|1、跟进华为订单，已签约5万元", "deals=50000; "},
+       {"今日签约：|1、华为5万（跟进三个月）", "deals=50000; "},
+       {"签约华为5万元，后续跟进回款", "deals=50000; "},
+       {"今日回款：华为跟进3万、小米2万", "deals=30000; deals=20000; "}});
 }
 
 // A trigger with 的 after an earlier-time word marks every number in its clause, so new work
@@ -90,15 +91,16 @@ TEST_CASE("Deal before a deadline today", "[extract][!mayfail]") {
 }
 
 TEST_CASE("Earlier deal cue near misses", "[extract]") {
-  CheckReadings({{"刚签约的小米订单3万元", "deals=30000; "},
-                 {"上月签约的华为订单，今日回款5万元", "deals=50000; "},
-                 {"上个月签约的华为，今日回款5万元", "deals=50000; "},
-                 {"上周签约的小米订单，合同额3万元", "deals=30000 earlier_value; "},
-                 {"上周签约的小米，金额3万元", "deals=30000 earlier_value; "},
-                 {"上周已签约的小米3万元订单", "deals=30000 earlier_value; "},
-                 {"上周已经签约的小米订单3万元", "deals=30000 earlier_value; "},
-                 {"上次签约的小米订单3万元", "deals=30000 earlier_value; "},
-                 {"上周签约的华为3万元订单|今日签约小米3万", "deals=30000 earlier_value; deals=30000; "}});
+  CheckReadings(
+      {{"刚签约的小米订单3万元", "deals=30000; "},
+       {"上月签约的华为订单，今日回款5万元", "deals=50000; "},
+       {"上个月签约的华为，今日回款5万元", "deals=50000; "},
+       {"上周签约的小米订单，合同额3万元", "deals=30000 earlier_value; "},
+       {"上周签约的小米，金额3万元", "deals=30000 earlier_value; "},
+       {"上周已签约的小米3万元订单", "deals=30000 earlier_value; "},
+       {"上周已经签约的小米订单3万元", "deals=30000 earlier_value; "},
+       {"上次签约的小米订单3万元", "deals=30000 earlier_value; "},
+       {"上周签约的华为3万元订单|今日签约小米3万", "deals=30000 earlier_value; deals=30000; "}});
 }
 
 // Customer contacts carry the same titles as colleagues (经理, 总监), so help for a customer's
@@ -141,18 +143,19 @@ TEST_CASE("Help word near misses", "[extract]") {
 // A lost-deal word anywhere in a list item negates the item's deal, also when the word is
 // itself negated or avoided, or names another customer.
 TEST_CASE("Item with a lost deal avoided", "[extract][!mayfail]") {
-  CheckReadings({{"1、华为签约5万，差点丢单", "deals=50000; "},
-                 {"1、华为签约5万，避免了丢单", "deals=50000; "},
-                 {"① 华为签约五万，未丢单", "deals=50000; "},
-                 {"1、挽回丢单客户小米，签约3万", "deals=30000; "},
-                 {"1、差点黄了的华为项目今天签约5万", "deals=50000; "},
-                 {"1、华为签约5万元，小米丢单", "deals=50000; "},
-                 {"1、华为签约5万，退单风险已排除", "deals=50000; "},
-                 {"- 华为签约5万，防止丢单", "deals=50000; "},
-                 {"1、华为签约5万，客户曾两次反悔", "deals=50000; "},
-                 {"1、华为签约5万，上次投标失败后重新争取", "deals=50000; "},
-                 {"1、华为签约5万，打印机故障导致第一次盖章失败", "deals=50000; "},
-                 {"今日签约： |1、华为5万|2、小米3万，之前差点丢单", "deals=50000; deals=30000; "}});
+  CheckReadings(
+      {{"1、华为签约5万，差点丢单", "deals=50000; "},
+       {"1、华为签约5万，避免了丢单", "deals=50000; "},
+       {"① 华为签约五万，未丢单", "deals=50000; "},
+       {"1、挽回丢单客户小米，签约3万", "deals=30000; "},
+       {"1、差点黄了的华为项目今天签约5万", "deals=50000; "},
+       {"1、华为签约5万元，小米丢单", "deals=50000; "},
+       {"1、华为签约5万，退单风险已排除", "deals=50000; "},
+       {"- 华为签约5万，防止丢单", "deals=50000; "},
+       {"1、华为签约5万，客户曾两次反悔", "deals=50000; "},
+       {"1、华为签约5万，上次投标失败后重新争取", "deals=50000; "},
+       {"1、华为签约5万，打印机故障导致第一次盖章失败", "deals=50000; "},
+       {"今日签约： |1、华为5万|2、小米3万，之前差点丢单", "deals=50000; deals=30000; "}});
 }
 
 TEST_CASE("Lost deal word near misses", "[extract]") {
@@ -189,9 +192,10 @@ TEST_CASE("Call-off in other words", "[extract][!mayfail]") {
 // A call-off clause negates only the deal of the clause right before it, not every deal of the
 // sentence, and a customer named in it picks one item of an inline list.
 TEST_CASE("Call-off of one deal", "[extract][!mayfail]") {
-  CheckReadings({{"签约华为5万元，签约小米3万元，今天客户要求退单", "deals=50000; deals=30000 negated; "},
-                 {"今日签约3单，华为5万、小米3万、中兴2万，其中中兴客户反悔",
-                  "deals=50000; deals=30000; deals=20000 negated; "}});
+  CheckReadings(
+      {{"签约华为5万元，签约小米3万元，今天客户要求退单", "deals=50000; deals=30000 negated; "},
+       {"今日签约3单，华为5万、小米3万、中兴2万，其中中兴客户反悔",
+        "deals=50000; deals=30000; deals=20000 negated; "}});
 }
 
 // A deal the item reports as signed is done under a follow-up heading too.
@@ -266,41 +270,42 @@ TEST_CASE("Deal count heading misses", "[extract][!mayfail]") {
 
 // A sum word after the comma, with a bare scale, binds to no trigger before it.
 TEST_CASE("Contract sum after a comma", "[extract][!mayfail]") {
-  CheckReadings({{"签约华为，合同总额5万", "deals=50000; "},
-                 {"签约华为，总价5万", "deals=50000; "}});
+  CheckReadings(
+      {{"签约华为，合同总额5万", "deals=50000; "}, {"签约华为，总价5万", "deals=50000; "}});
 }
 
 TEST_CASE("Deal count list near misses", "[extract]") {
-  CheckReadings({{"今日签约2单，华为5万、小米3万", "deals=50000; deals=30000; "},
-                 {"今日签约三单，华为5万、小米3万", "deals=50000; deals=30000; "},
-                 {"今日签约3单,华为5万、小米3万", "deals=50000; deals=30000; "},
-                 {"今日签约3单，华为 5万、小米 3万", "deals=50000; deals=30000; "},
-                 {"今日签约3单，华为5W、小米3W", "deals=50000; deals=30000; "},
-                 {"今日签约3单，华为（5万）、小米（3万）", "deals=50000; deals=30000; "},
-                 {"今日签约3单，华为5万；小米3万", "deals=50000; deals=30000; "},
-                 {"今日签约3单，华为5万、小米3万、中兴5千", "deals=50000; deals=30000; deals=5000; "},
-                 {"今日签约3单，华为5万、小米3万，合计8万", "deals=50000; deals=30000; "},
-                 {"今日签约3单，金额8万", "deals=80000; "},
-                 {"今日签约1单，华为5万元", "deals=50000; "},
-                 {"今日签约1单：华为5万", "deals=50000; "},
-                 {"今日成交2单，华为5万、小米3万", "deals=50000; deals=30000; "},
-                 {"本周签约5单，其中华为5万、小米3万", "deals=50000; deals=30000; "},
-                 {"今日签约2单，华为5万，小米3万", "deals=50000; deals=30000; "},
-                 {"今日签约2单，回款5万、欠款3万", "deals=50000; "},
-                 {"今日签约2单，华为5万、小米3万，明天再签中兴2万",
-                  "deals=50000; deals=30000; deals=20000 planned; "},
-                 {"今日签约2单，合计8万元", "deals=80000; "},
-                 {"今日签约3单，总计8万元", "deals=80000; "},
-                 {"签约华为，合同额五万", "deals=50000; "},
-                 {"签约华为，合同额：5万", "deals=50000; "},
-                 {"签约华为 合同额5万", "deals=50000; "},
-                 {"签约华为，合同总额5万元", "deals=50000; "},
-                 {"签约华为，总价5万元", "deals=50000; "},
-                 {"签约华为，总额5万", "deals=50000; "},
-                 {"签约华为，合同额5万，首付1万", "deals=50000; "},
-                 {"签约华为，合同额5万元，本月累计15万元", "deals=50000; "},
-                 {"拜访华为，合同额5万", ""},
-                 {"华为合同额5万，未签约", ""}});
+  CheckReadings(
+      {{"今日签约2单，华为5万、小米3万", "deals=50000; deals=30000; "},
+       {"今日签约三单，华为5万、小米3万", "deals=50000; deals=30000; "},
+       {"今日签约3单,华为5万、小米3万", "deals=50000; deals=30000; "},
+       {"今日签约3单，华为 5万、小米 3万", "deals=50000; deals=30000; "},
+       {"今日签约3单，华为5W、小米3W", "deals=50000; deals=30000; "},
+       {"今日签约3单，华为（5万）、小米（3万）", "deals=50000; deals=30000; "},
+       {"今日签约3单，华为5万；小米3万", "deals=50000; deals=30000; "},
+       {"今日签约3单，华为5万、小米3万、中兴5千", "deals=50000; deals=30000; deals=5000; "},
+       {"今日签约3单，华为5万、小米3万，合计8万", "deals=50000; deals=30000; "},
+       {"今日签约3单，金额8万", "deals=80000; "},
+       {"今日签约1单，华为5万元", "deals=50000; "},
+       {"今日签约1单：华为5万", "deals=50000; "},
+       {"今日成交2单，华为5万、小米3万", "deals=50000; deals=30000; "},
+       {"本周签约5单，其中华为5万、小米3万", "deals=50000; deals=30000; "},
+       {"今日签约2单，华为5万，小米3万", "deals=50000; deals=30000; "},
+       {"今日签约2单，回款5万、欠款3万", "deals=50000; "},
+       {"今日签约2单，华为5万、小米3万，明天再签中兴2万",
+        "deals=50000; deals=30000; deals=20000 planned; "},
+       {"今日签约2单，合计8万元", "deals=80000; "},
+       {"今日签约3单，总计8万元", "deals=80000; "},
+       {"签约华为，合同额五万", "deals=50000; "},
+       {"签约华为，合同额：5万", "deals=50000; "},
+       {"签约华为 合同额5万", "deals=50000; "},
+       {"签约华为，合同总额5万元", "deals=50000; "},
+       {"签约华为，总价5万元", "deals=50000; "},
+       {"签约华为，总额5万", "deals=50000; "},
+       {"签约华为，合同额5万，首付1万", "deals=50000; "},
+       {"签约华为，合同额5万元，本月累计15万元", "deals=50000; "},
+       {"拜访华为，合同额5万", ""},
+       {"华为合同额5万，未签约", ""}});
 }
 
 }  // namespace
