@@ -268,6 +268,15 @@ TEST_CASE("Deal count heading misses", "[extract][!mayfail]") {
                  {"今日 签约 3单，华为 5万、小米 3万", "deals=50000; deals=30000; "}});
 }
 
+// A clause after an inline list about a customer that is not in the list passes its plan or
+// negation cue to the last item.
+TEST_CASE("Inline list then other customer", "[extract][!mayfail]") {
+  CheckReadings({{"今日签约3单，华为5万、小米3万，中兴未签约", "deals=50000; deals=30000; "},
+                 {"今日签约2单：华为5万、小米3万，中兴未签约", "deals=50000; deals=30000; "},
+                 {"今日签约：华为5万、小米3万，中兴未签约", "deals=50000; deals=30000; "},
+                 {"今日签约2单，华为5万、小米3万，中兴下周签", "deals=50000; deals=30000; "}});
+}
+
 // A sum word after the comma, with a bare scale, binds to no trigger before it.
 TEST_CASE("Contract sum after a comma", "[extract][!mayfail]") {
   CheckReadings(
