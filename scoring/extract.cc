@@ -2279,15 +2279,18 @@ bool IsTeamTotal(std::u32string_view folded, int32_t begin, int32_t number) {
   return false;
 }
 
-// Words that, before a deal or payment trigger in its clause, make the deal one that the writer
-// follows up and has not closed (跟进华为订单（5万元）). A word of kFollowUpEnds between them
-// (跟进后签约5万元, 跟进并签约) closes the follow-up, so the deal is done.
+// Words that, before a deal trigger in its clause, make the deal one that the writer follows up
+// and has not closed (跟进华为订单（5万元）). A code point of kFollowUpEnds between them closes
+// the follow-up, so the deal is done: 后, 并, 且, 完, 已, 再 (跟进后签约5万元, 跟进并签约), the
+// 成 of 成功, the 终 of 最终 and 终于, the 今 of 今天 (跟进华为今天签约) and 的 (跟进的客户签约).
 constexpr std::u32string_view kFollowUpWords[] = {U"跟进"};
-constexpr char32_t kFollowUpEnds[] = {U'后', U'并', U'且', U'完', U'已', U'再'};
+constexpr char32_t kFollowUpEnds[] = {U'后', U'并', U'且', U'完', U'已', U'再',
+                                      U'成', U'终', U'今', U'的'};
 
-// Trigger words of a deal or a payment, which a follow-up leaves open.
+// Trigger words of a deal, which a follow-up leaves open. Payments are not among them: a
+// follow-up of a payment (跟进小米回款3万元) usually reports the money that came in.
 constexpr std::u32string_view kFollowedDealWords[] = {U"签约", U"签单", U"订单", U"合同",
-                                                      U"成交", U"下单", U"回款", U"到账"};
+                                                      U"成交", U"下单"};
 
 // The maximum number of code points between a follow-up word and the deal trigger after it.
 constexpr int32_t kMaxFollowUpGap = 8;
@@ -2297,8 +2300,9 @@ constexpr int32_t kMaxFollowUpGap = 8;
 // points. 下 right after the word (在同事协助下签约) makes the writer the one helped.
 constexpr std::u32string_view kAssistWords[] = {U"协助", U"帮助", U"帮", U"配合", U"辅助",
                                                 U"替", U"协同"};
-constexpr std::u32string_view kColleagueWords[] = {U"同事", U"领导", U"经理", U"主管", U"总监",
-                                                   U"组长", U"他人", U"别人", U"队友", U"销售"};
+// Titles such as 经理 or 销售 are not among them, because a customer's staff carry them too
+// (协助华为张经理完成签约).
+constexpr std::u32string_view kColleagueWords[] = {U"同事", U"他人", U"别人", U"队友"};
 constexpr int32_t kMaxAssistGap = 4;
 
 // Words that call off a deal in a clause after the number's clause in the same sentence
@@ -3000,9 +3004,10 @@ bool NamesOtherMoney(std::u32string_view folded, int32_t begin, int32_t number, 
 // Words of a day or period before the report. One of them right before a trigger that 的
 // follows (上周签约的小米3万元订单, 昨天已签约的订单) makes the trigger describe a deal made
 // before, which the text only names. Without 的 (昨天签约5万) the clause reports that work.
+// 之前 is not among them, because it also ends a time of the same day (下班之前签约的).
 constexpr std::u32string_view kEarlierTimeWords[] = {
     U"上周", U"上星期", U"上个月", U"上月", U"昨天", U"昨日", U"前天",
-    U"之前", U"此前", U"以前", U"早前", U"先前", U"去年"};
+    U"此前", U"以前", U"早前", U"先前", U"去年"};
 
 // Whether trigger, which ends before the number at folded[number], names earlier work: 的
 // follows it, and a word of kEarlierTimeWords, then 已 or 已经 at most, comes right before it
@@ -3160,15 +3165,31 @@ __attribute__((noinline)) void FindEnclosedItems(const FoldBuffer& text,
 bool HasEarlierWorkTrigger(const ExtractScratch& scratch, int clause, const Trigger& best,
                            int32_t start, int32_t position) {
   std::u32string_view folded = View(scratch.buffer.folded);
+  // The earlier deal is only named when no work of today on it follows before the number: 今天
+  // or 今日 (之前签约的客户今天追加订单3万元), or a trigger other than the nouns that name the
+  // deal itself (上周签约的小米订单本周回款3万元, but 昨天签约的小米订单3万元 only names it).
+  auto names_only = [&](const Trigger& earlier) {
+    if (folded.substr(earlier.end, position - earlier.end).find(U'今') !=
+        std::u32string_view::npos) {
+      return false;
+    }
+    return std::none_of(scratch.triggers.begin(), scratch.triggers.end(),
+                        [&](const Trigger& other) {
+                          std::u32string_view word =
+                              folded.substr(other.begin, other.end - other.begin);
+                          return other.begin > earlier.end && other.begin < position &&
+                                 word != U"订单" && word != U"合同";
+                        });
+  };
   // A trigger of earlier work has 的 right after it, which rules out most triggers at once.
   if (best.clause != clause && best.end < position && folded[best.end] == U'的' &&
-      NamesEarlierWork(folded, start, best, position)) {
+      NamesEarlierWork(folded, start, best, position) && names_only(best)) {
     return true;
   }
   for (int t = scratch.clause_triggers[clause]; t < scratch.clause_triggers[clause + 1]; ++t) {
     const Trigger& trigger = scratch.triggers[t];
     if (trigger.end < position && folded[trigger.end] == U'的' && trigger.rule == best.rule &&
-        NamesEarlierWork(folded, start, trigger, position)) {
+        NamesEarlierWork(folded, start, trigger, position) && names_only(trigger)) {
       return true;
     }
   }
@@ -3177,7 +3198,7 @@ bool HasEarlierWorkTrigger(const ExtractScratch& scratch, int clause, const Trig
 
 // Returns the aspect that words around a done number outside lists give it, or kDone. A trigger
 // of earlier work (上周签约的) gives kEarlierValue, and a follow-up of a deal (跟进华为订单) gives
-// kPlanned. Help for a colleague (协助同事签约) gives kOtherSection. For an amount, a later
+// kPlanned. For an amount, help for a colleague (协助同事签约) gives kOtherSection, and a later
 // clause that calls the deal off (，客户要求退单) gives kNegated. The number is
 // scratch.numbers[number], best is its trigger, and start is the first position of its clause
 // or of its trigger's clause. Kept out of line, so that MatchInto stays small enough for GCC 12
@@ -3195,7 +3216,8 @@ __attribute__((noinline)) Aspect OwnWorkAspect(const ExtractScratch& scratch, si
       FollowsUpDeal(folded, scratch.follow_up_starts, start, best)) {
     return Aspect::kPlanned;
   }
-  if (!scratch.assist_starts.empty() &&
+  // Visits made together with a colleague (配合同事拜访客户3家) are the writer's visits too.
+  if (!scratch.assist_starts.empty() && kind == QuantityKind::kAmount &&
       AssistsColleague(folded, scratch.assist_starts, start, std::min(best.begin, position))) {
     return Aspect::kOtherSection;
   }
