@@ -309,12 +309,18 @@ bool MayHaveLineSection(std::u32string_view folded, bool has_sentence_break) {
                                   folded[at] == U'(' || folded[at] == U'【' || folded[at] == U'[');
   }
 
-  // These are the tests of ReadLineHead that can make its line a heading or an item, after
-  // which ApplySectionAspects changes nothing on a line of kText under no section.
+  // These are the tests of ReadLineHead that can make its line a heading, a bracketed label or
+  // an item, after which ApplySectionAspects changes nothing on a line of kText under no
+  // section. A label's text may contain digits (【风险】华为签约5万), so an opening bracket is
+  // enough, as in the branch above.
   bool item = false;
   bool marked = false;
   int32_t at = SkipLineMarks(folded, &item, &marked);
-  return item || IsTitleText(TrimTitleEnd(folded.substr(at)));
+  if (item || IsTitleText(TrimTitleEnd(folded.substr(at)))) {
+    return true;
+  }
+  return marked && std::any_of(folded.begin(), folded.begin() + at,
+                               [](char32_t cp) { return cp == U'【' || cp == U'['; });
 }
 
 void ApplySectionAspects(std::u32string_view folded, std::span<const int32_t> breaks,

@@ -37,10 +37,11 @@ void ApplySectionAspects(std::u32string_view folded, std::span<const int32_t> br
                          std::span<const int32_t> enclosed_items = {});
 
 // Whether ApplySectionAspects may change a match of folded, a text of one line with no colon.
-// Such a line is no label, so only a short title without digits or punctuation, which may be a
-// heading, or a list item, whose deal words apply, may change one. A false return lets the
-// caller skip ApplySectionAspects. has_sentence_break is whether folded contains , ; ! ? or 。,
-// which rules out a title. REQUIRES: folded has no \n, \r or colon.
+// Only a short title without digits or punctuation, which may be a heading, a line that opens
+// with 【 or [, which may be a bracketed label, or a list item, whose deal words apply, may
+// change one. A false return lets the caller skip ApplySectionAspects. has_sentence_break is
+// whether folded contains , ; ! ? or 。, which rules out a title.
+// REQUIRES: folded has no \n, \r or colon.
 bool MayHaveLineSection(std::u32string_view folded, bool has_sentence_break);
 
 }  // namespace logbridge::scoring

@@ -224,9 +224,9 @@ TEST_CASE("Call-off near misses", "[extract]") {
                  {"签约小米3万元，客户要求开发票", "deals=30000; "}});
 }
 
-// A one-line text with a bracketed topic label, a digit amount and no punctuation counts. The
-// same line reads right after another line, with 。 or with the amount in Chinese numerals.
-TEST_CASE("Bracketed label before digits", "[extract][!mayfail]") {
+// A one-line text with a bracketed topic label, a digit amount and no punctuation is the
+// label's topic, as the same line is after another line, with 。 or with Chinese numerals.
+TEST_CASE("Bracketed label before digits", "[extract]") {
   CheckReadings({{"【风险】华为签约5万", "deals=50000 other; "},
                  {"【风险】华为签约5万元", "deals=50000 other; "},
                  {"【风险】华为签约50000元", "deals=50000 other; "},
