@@ -39,9 +39,9 @@ void ApplySectionAspects(std::u32string_view folded, std::span<const int32_t> br
                          std::span<const int32_t> enclosed_items = {});
 
 // Whether ApplySectionAspects may change a match of folded, a text of one line with no colon.
-// Three kinds of line may change one: a short title without digits or punctuation, which may
-// be a heading, a line that opens with 【 or [, which may be a bracketed label, and a list
-// item, whose deal words apply. A false return lets the caller skip ApplySectionAspects.
+// Three kinds of line may change one. A short title without digits or punctuation may be a
+// heading, a line that opens with 【 or [ may be a bracketed label, and the deal words of a
+// list item apply. A false return lets the caller skip ApplySectionAspects.
 // has_sentence_break is whether folded contains , ; ! ? or 。, which rules out a title.
 // REQUIRES: folded has no \n, \r or colon.
 bool MayHaveLineSection(std::u32string_view folded, bool has_sentence_break);
