@@ -47,8 +47,22 @@ constexpr std::u32string_view kDoneTimeWords[] = {U"今日", U"今天", U"昨日
 // 本月任务), so they are not among them.
 constexpr std::u32string_view kDoneDayWords[] = {U"今日", U"今天", U"昨日", U"昨天"};
 
-// Words in a list item of a deal that was lost, so its numbers are negated.
+// Words in a list item of a deal that was lost, so its numbers are negated. Each counts only
+// where LosesItemDeal accepts it.
 constexpr std::u32string_view kLostDealWords[] = {U"丢单", U"失败", U"反悔", U"退单", U"黄了"};
+
+// Words before a lost-deal word in its clause that make the loss averted, feared or an earlier
+// attempt (差点丢单, 避免了丢单, 未丢单, 客户曾两次反悔, 第一次盖章失败).
+constexpr std::u32string_view kLossAvertedWords[] = {U"差点", U"差一点", U"险些",   U"避免",
+                                                     U"防止", U"未",     U"没有",   U"没",
+                                                     U"风险", U"曾",     U"第一次", U"上次"};
+
+// Words that may open a clause after the deal's clause when that clause reports the loss of the
+// item's own deal (客户反悔, （已退单）, 最终黄了). Any other opening, such as a customer's name
+// in 小米丢单, names another deal.
+constexpr std::u32string_view kSameDealOpeners[] = {
+    U"客户", U"对方", U"甲方", U"该单", U"这单", U"此单", U"单子", U"订单", U"合同", U"项目", U"已",
+    U"最终", U"最后", U"后来", U"结果", U"但",   U"可惜", U"又",   U"还是", U"却",   U"被"};
 
 // Words in a list item of a deal that is not closed yet, so its numbers are planned. A contract
 // that is still in process (合同还在走流程) belongs to a signed deal, so it is no such word.
@@ -275,10 +289,61 @@ LineHead ReadLineHead(std::u32string_view line) {
   return head;
 }
 
-// Returns the aspect that a word of a lost or stalled deal gives a list item, or kDone.
-Aspect DealStateOfItem(std::u32string_view line) {
-  if (HasWord(line, kLostDealWords)) {
-    return Aspect::kNegated;
+// Punctuation that ends a clause inside a list item. 、 is among it, so an item's own number
+// (1、) ends a clause too.
+bool IsItemClauseBreak(char32_t cp) {
+  return IsSentencePunctuation(cp) || cp == U'；' || cp == U'！' || cp == U'？' || cp == U'(' ||
+         cp == U')' || cp == U'（' || cp == U'）';
+}
+
+// Whether the lost-deal word at [at, at + size) of an item's line reports the loss of the deal
+// whose number is at deal. The word must come after that number and end its clause, with only
+// 了 or spaces after it, so 退单风险已排除 and 挽回丢单客户 report no loss. The clause before the
+// word must contain no kLossAvertedWords word. In a clause after the number's clause, a word
+// other than 失败 must follow nothing or a kSameDealOpeners word. 失败 follows the action that
+// failed (拜访失败), so its clause may open with any word.
+bool LosesItemDeal(std::u32string_view line, size_t at, size_t size, size_t deal) {
+  if (at < deal) {
+    return false;
+  }
+  size_t end = at + size;
+  if (end < line.size() && line[end] == U'了') {
+    ++end;
+  }
+  while (end < line.size() && IsSpace(line[end])) {
+    ++end;
+  }
+  if (end < line.size() && !IsItemClauseBreak(line[end])) {
+    return false;
+  }
+
+  size_t clause_begin = at;
+  while (clause_begin > 0 && !IsItemClauseBreak(line[clause_begin - 1])) {
+    --clause_begin;
+  }
+  std::u32string_view before = line.substr(clause_begin, at - clause_begin);
+  if (HasWord(before, kLossAvertedWords)) {
+    return false;
+  }
+  if (clause_begin <= deal || line.substr(at, size) == U"失败") {
+    return true;
+  }
+  while (!before.empty() && IsSpace(before.front())) {
+    before.remove_prefix(1);
+  }
+  return before.empty() || StartsWithWord(before, kSameDealOpeners);
+}
+
+// Returns the aspect that a word of a lost or stalled deal gives a list item, or kDone. deal is
+// the position in line of the number of the item's first done match.
+Aspect DealStateOfItem(std::u32string_view line, size_t deal) {
+  for (std::u32string_view word : kLostDealWords) {
+    for (size_t at = line.find(word); at != std::u32string_view::npos;
+         at = line.find(word, at + 1)) {
+      if (LosesItemDeal(line, at, word.size(), deal)) {
+        return Aspect::kNegated;
+      }
+    }
   }
   for (std::u32string_view word : kStalledDealWords) {
     size_t at = line.find(word);
@@ -309,12 +374,18 @@ bool MayHaveLineSection(std::u32string_view folded, bool has_sentence_break) {
                                   folded[at] == U'(' || folded[at] == U'【' || folded[at] == U'[');
   }
 
-  // These are the tests of ReadLineHead that can make its line a heading or an item, after
-  // which ApplySectionAspects changes nothing on a line of kText under no section.
+  // These are the tests of ReadLineHead that can make its line a heading, a bracketed label or
+  // an item, after which ApplySectionAspects changes nothing on a line of kText under no
+  // section. A label's text may contain digits (【风险】华为签约5万), so an opening bracket is
+  // enough, as in the branch above.
   bool item = false;
   bool marked = false;
   int32_t at = SkipLineMarks(folded, &item, &marked);
-  return item || IsTitleText(TrimTitleEnd(folded.substr(at)));
+  if (item || IsTitleText(TrimTitleEnd(folded.substr(at)))) {
+    return true;
+  }
+  return marked && std::any_of(folded.begin(), folded.begin() + at,
+                               [](char32_t cp) { return cp == U'【' || cp == U'['; });
 }
 
 void ApplySectionAspects(std::u32string_view folded, std::span<const int32_t> breaks,
@@ -363,7 +434,7 @@ void ApplySectionAspects(std::u32string_view folded, std::span<const int32_t> br
         continue;
       }
       if (line_aspect == Aspect::kDone && head.item && !state_read) {
-        deal_state = DealStateOfItem(line);
+        deal_state = DealStateOfItem(line, static_cast<size_t>(positions[next_match] - begin));
         state_read = true;
       }
       match.aspect = line_aspect != Aspect::kDone ? line_aspect : deal_state;

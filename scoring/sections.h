@@ -21,9 +21,11 @@ namespace logbridge::scoring {
 //   that aspect to its end, and the lines after it keep the section they were in;
 // - a line that opens with a bracketed plan or topic label (【风险】, 【明日计划】) and has more
 //   text has that aspect to its end, as a label before a colon does.
-// - a list item (1、, 1., (1), -, or a line in enclosed_items) with a word of a lost deal
-//   (丢单, 失败, 反悔, 退单) is negated, and one with a word of a stalled deal (谈判中, 暂缓,
-//   还在走流程) is planned.
+// - a list item (1、, 1., (1), -, or a line in enclosed_items) is negated when a word of a lost
+//   deal (丢单, 失败, 反悔, 退单, 黄了) ends a clause after the number of its first done match.
+//   A word of an averted or earlier loss (差点丢单, 未丢单) before it in the clause, or in a
+//   later clause another customer's name first (小米丢单), keeps the item done. An item with a
+//   word of a stalled deal (谈判中, 暂缓, 还在走流程) is planned.
 // Matches that are planned or negated already keep their aspect.
 // positions[k] is the folded position of the number of matches[k]. breaks contains every line
 // break of folded (\n and \r) and may contain other positions, which are skipped.
@@ -37,10 +39,11 @@ void ApplySectionAspects(std::u32string_view folded, std::span<const int32_t> br
                          std::span<const int32_t> enclosed_items = {});
 
 // Whether ApplySectionAspects may change a match of folded, a text of one line with no colon.
-// Such a line is no label, so only a short title without digits or punctuation, which may be a
-// heading, or a list item, whose deal words apply, may change one. A false return lets the
-// caller skip ApplySectionAspects. has_sentence_break is whether folded contains , ; ! ? or 。,
-// which rules out a title. REQUIRES: folded has no \n, \r or colon.
+// Three kinds of line may change one. A short title without digits or punctuation may be a
+// heading, a line that opens with 【 or [ may be a bracketed label, and the deal words of a
+// list item apply. A false return lets the caller skip ApplySectionAspects.
+// has_sentence_break is whether folded contains , ; ! ? or 。, which rules out a title.
+// REQUIRES: folded has no \n, \r or colon.
 bool MayHaveLineSection(std::u32string_view folded, bool has_sentence_break);
 
 }  // namespace logbridge::scoring

@@ -140,9 +140,9 @@ TEST_CASE("Help word near misses", "[extract]") {
                  {"替同事签约小米3万元", "deals=30000 other; "}});
 }
 
-// A lost-deal word anywhere in a list item negates the item's deal, also when the word is
-// itself negated or avoided, or names another customer.
-TEST_CASE("Item with a lost deal avoided", "[extract][!mayfail]") {
+// A lost-deal word negates an item's deal only when it ends a clause after the deal, with no
+// word of an averted loss before it and no other customer named first.
+TEST_CASE("Item with a lost deal avoided", "[extract]") {
   CheckReadings(
       {{"1、华为签约5万，差点丢单", "deals=50000; "},
        {"1、华为签约5万，避免了丢单", "deals=50000; "},
@@ -224,9 +224,9 @@ TEST_CASE("Call-off near misses", "[extract]") {
                  {"签约小米3万元，客户要求开发票", "deals=30000; "}});
 }
 
-// A one-line text with a bracketed topic label, a digit amount and no punctuation counts. The
-// same line reads right after another line, with 。 or with the amount in Chinese numerals.
-TEST_CASE("Bracketed label before digits", "[extract][!mayfail]") {
+// A one-line text with a bracketed topic label, a digit amount and no punctuation is the
+// label's topic, as the same line is after another line, with 。 or with Chinese numerals.
+TEST_CASE("Bracketed label before digits", "[extract]") {
   CheckReadings({{"【风险】华为签约5万", "deals=50000 other; "},
                  {"【风险】华为签约5万元", "deals=50000 other; "},
                  {"【风险】华为签约50000元", "deals=50000 other; "},

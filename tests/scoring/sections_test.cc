@@ -117,6 +117,12 @@ TEST_CASE("Lost or stalled items count nothing", "[extract]") {
        {"- 签约华为5万，谈判中|- 签约小米3万", "deals=50000 planned; deals=30000; "},
        {"1、拜访华为失败|2、拜访小米2家", "visits=2; "},
        {"1、签约华为5万，拜访失败|2、签约小米3万", "deals=50000 negated; deals=30000; "},
+       {"1、华为签约5万，最终还是丢单了", "deals=50000 negated; "},
+       {"1、华为签约5万，客户反悔了。", "deals=50000 negated; "},
+       {"1、华为签约5万，单子黄了|2、小米签约3万", "deals=50000 negated; deals=30000; "},
+       // The word must end a clause after the deal, with nothing of an averted loss before it.
+       {"1、华为签约5万，差一点丢单", "deals=50000; "},
+       {"1、华为签约5万，中兴反悔", "deals=50000; "},
        // A contract still in process belongs to a signed deal.
        {"今日签约：|1、华为5万|2、小米3万（合同还在走流程）", "deals=50000; deals=30000; "},
        {"今日签约：|1、华为5万|2、中兴 10万 还在走流程", "deals=50000; deals=100000 planned; "},
