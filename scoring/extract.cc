@@ -3084,13 +3084,40 @@ bool AssistsColleague(std::u32string_view folded, const std::vector<int32_t>& as
   return false;
 }
 
+// Whether folded[begin, end) reports a deal of its own: a trigger of rule, or an amount, which
+// is a number with a currency unit or a bare scale (签约小米3万元, 小米3万).
+bool HasOwnDeal(const ExtractScratch& scratch, int rule, int32_t begin, int32_t end) {
+  bool has_trigger =
+      std::any_of(scratch.triggers.begin(), scratch.triggers.end(), [&](const Trigger& trigger) {
+        return trigger.rule == rule && trigger.begin >= begin && trigger.begin < end;
+      });
+  if (has_trigger) {
+    return true;
+  }
+  auto number = std::lower_bound(
+      scratch.numbers.begin(), scratch.numbers.end(), begin,
+      [](const NumberMatch& match, int32_t position) { return match.begin < position; });
+  for (; number != scratch.numbers.end() && number->begin < end; ++number) {
+    bool amount = number->unit_class == UnitClass::kCurrency ||
+                  (number->scaled && number->unit_class == UnitClass::kNone);
+    if (amount && !number->identifier) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Whether a clause after the one that ends at folded[clause_end], in the same sentence, is a word
 // of kCallOffLaterWords after words of kCallOffLeadWords and spaces only, and before 了 at most
-// (，客户要求退单了). breaks contains every clause break in increasing order, and only commas
-// join clauses here. call_off_starts contains, in increasing order, every position where a word
-// of kCallOffLaterWords may start, so a clause without one is not read.
-bool CallsOffLater(std::u32string_view folded, const std::vector<int32_t>& breaks,
-                   const std::vector<int32_t>& call_off_starts, int32_t clause_end) {
+// (，客户要求退单了). Only commas join clauses here, and the search stops at a clause that reports
+// a deal of its own (HasOwnDeal with rule), because a call-off after it calls off that deal
+// (签约华为5万元，签约小米3万元，客户要求退单). scratch.call_off_starts contains, in increasing
+// order, every position where a word of kCallOffLaterWords may start, so a clause without one is
+// not read.
+bool CallsOffLater(const ExtractScratch& scratch, int rule, int32_t clause_end) {
+  std::u32string_view folded = View(scratch.buffer.folded);
+  const std::vector<int32_t>& breaks = scratch.breaks;
+  const std::vector<int32_t>& call_off_starts = scratch.call_off_starts;
   auto size = static_cast<int32_t>(folded.size());
   auto next = std::upper_bound(breaks.begin(), breaks.end(), clause_end);
   auto start = std::upper_bound(call_off_starts.begin(), call_off_starts.end(), clause_end);
@@ -3126,6 +3153,9 @@ bool CallsOffLater(std::u32string_view folded, const std::vector<int32_t>& break
       if (at == *start) {
         return true;
       }
+    }
+    if (HasOwnDeal(scratch, rule, begin, clause_end)) {
+      return false;
     }
   }
   return false;
@@ -3222,8 +3252,7 @@ __attribute__((noinline)) Aspect OwnWorkAspect(const ExtractScratch& scratch, si
     return Aspect::kOtherSection;
   }
   if (!scratch.call_off_starts.empty() && kind == QuantityKind::kAmount &&
-      CallsOffLater(folded, scratch.breaks, scratch.call_off_starts,
-                    scratch.clauses[clause].second)) {
+      CallsOffLater(scratch, best.rule, scratch.clauses[clause].second)) {
     return Aspect::kNegated;
   }
   return Aspect::kDone;
