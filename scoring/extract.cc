@@ -2851,6 +2851,40 @@ bool NamesOnlyParty(std::u32string_view folded, int32_t begin, int32_t end) {
          });
 }
 
+// Words of a sum that may come before the amount after a count of deals (今日签约3单，共8万).
+constexpr std::u32string_view kCountSumWords[] = {U"共", U"共计", U"一共", U"合计", U"总计"};
+
+// Whether a count of deals ends the trigger's clause, folded[trigger_end, trigger_clause_end),
+// and the number's clause before the number, folded[clause_begin, number_begin), is a word of
+// kCountSumWords or the name of a party (今日签约1单，华为5万). The count and the comma then name
+// the number as the deals' amount, as an amount label would (签约3单，金额8万).
+bool FollowsDealCount(std::u32string_view folded, int32_t trigger_end,
+                      int32_t trigger_clause_end, int32_t clause_begin, int32_t number_begin) {
+  int32_t count_begin = trigger_end;
+  while (count_begin < trigger_clause_end && folded[count_begin] == U' ') {
+    ++count_begin;
+  }
+  int32_t count_end = SkipDealCount(folded, count_begin, trigger_clause_end);
+  while (count_end < trigger_clause_end && folded[count_end] == U' ') {
+    ++count_end;
+  }
+  if (count_end == count_begin || count_end != trigger_clause_end) {
+    return false;
+  }
+  int32_t begin = clause_begin;
+  int32_t end = number_begin;
+  while (begin < end && folded[begin] == U' ') {
+    ++begin;
+  }
+  while (end > begin && folded[end - 1] == U' ') {
+    --end;
+  }
+  std::u32string_view words = folded.substr(begin, end - begin);
+  return std::find(std::begin(kCountSumWords), std::end(kCountSumWords), words) !=
+             std::end(kCountSumWords) ||
+         NamesOnlyParty(folded, begin, end);
+}
+
 // Whether trigger, found in heading, makes the heading count the items of its list. A
 // modifier right before the trigger (本月应回款) never does. In a heading whose cues mark the
 // work done, only time words may come before the trigger and only report words after it,
@@ -2886,8 +2920,13 @@ bool HasHeadingForm(std::u32string_view folded, const ListHeading& heading, cons
       (folded[numeral_end] == U'、' || folded[numeral_end] == U'.')) {
     begin = numeral_end + 1;
   }
+  // A count of deals may follow the trigger after spaces (今日签约 3单，华为5万、小米3万).
+  int32_t count_begin = trigger.end;
+  while (count_begin < heading.colon && IsAsciiSpace(folded[count_begin])) {
+    ++count_begin;
+  }
   return ConsistsOfWords(folded, begin, trigger.begin, kHeadingTimeWords, others) &&
-         ConsistsOfWords(folded, SkipDealCount(folded, trigger.end, heading.colon), heading.colon,
+         ConsistsOfWords(folded, SkipDealCount(folded, count_begin, heading.colon), heading.colon,
                          kHeadingReportWords, others);
 }
 
@@ -4045,6 +4084,10 @@ struct Extractor::Impl {
   // which ends with a date, a count of deals or the trigger (签约日期2026-11-03，金额5万元,
   // 签约3单，金额15万, 与华为签约，金额5万).
   bool HasAmountLabel(const ExtractScratch& scratch, size_t number, const Trigger& trigger) const;
+  // Whether trigger is of an amount rule in the clause before the number at index number, and
+  // FollowsDealCount is true of the two clauses (签约1单，华为5万).
+  bool FollowsCountOfDeals(const ExtractScratch& scratch, size_t number,
+                           const Trigger& trigger) const;
   // Returns the index of the trigger that the number at index number binds to, or -1, and
   // sets *claim to the number's claim on it. A counting number skips a trigger that another
   // number owns with a better claim; an identifier, which never counts, takes any trigger.
@@ -4460,9 +4503,11 @@ bool Extractor::Impl::BindsAcrossComma(const ExtractScratch& scratch, size_t num
   if (trigger.clause != clause - 1) {
     return false;
   }
-  // A number with a bare scale binds only under an amount label (签约3单，金额15万).
+  // A number with a bare scale binds only under an amount label (签约3单，金额15万), or after a
+  // count of deals and a sum word or a party (签约3单，共8万, 签约1单，华为5万).
   bool has_unit = quantity.unit_class != UnitClass::kNone ||
-                  (quantity.scaled && HasAmountLabel(scratch, number, trigger));
+                  (quantity.scaled && (HasAmountLabel(scratch, number, trigger) ||
+                                       FollowsCountOfDeals(scratch, number, trigger)));
   if (!has_unit || scratch.clauses[clause - 1].second + 1 != scratch.clauses[clause].first) {
     return false;
   }
@@ -4516,6 +4561,16 @@ bool Extractor::Impl::HasAmountLabel(const ExtractScratch& scratch, size_t numbe
   return EndsWithDate(folded, trigger.end, trigger_clause_end) ||
          LeavesAmountOpen(folded, trigger.end, trigger_clause_end) ||
          NamesOnlyParty(folded, trigger.end, trigger_clause_end);
+}
+
+bool Extractor::Impl::FollowsCountOfDeals(const ExtractScratch& scratch, size_t number,
+                                          const Trigger& trigger) const {
+  int clause = scratch.number_clause[number];
+  if (rules[trigger.rule].kind != QuantityKind::kAmount || trigger.clause != clause - 1) {
+    return false;
+  }
+  return FollowsDealCount(View(scratch.buffer.folded), trigger.end, scratch.clauses[clause - 1].second,
+                          scratch.clauses[clause].first, scratch.numbers[number].begin);
 }
 
 int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,
