@@ -4569,7 +4569,8 @@ bool Extractor::Impl::FollowsCountOfDeals(const ExtractScratch& scratch, size_t 
   if (rules[trigger.rule].kind != QuantityKind::kAmount || trigger.clause != clause - 1) {
     return false;
   }
-  return FollowsDealCount(View(scratch.buffer.folded), trigger.end, scratch.clauses[clause - 1].second,
+  int32_t trigger_clause_end = scratch.clauses[clause - 1].second;
+  return FollowsDealCount(View(scratch.buffer.folded), trigger.end, trigger_clause_end,
                           scratch.clauses[clause].first, scratch.numbers[number].begin);
 }
 
