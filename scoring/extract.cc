@@ -2851,6 +2851,40 @@ bool NamesOnlyParty(std::u32string_view folded, int32_t begin, int32_t end) {
          });
 }
 
+// Words of a sum that may come before the amount after a count of deals (今日签约3单，共8万).
+constexpr std::u32string_view kCountSumWords[] = {U"共", U"共计", U"一共", U"合计", U"总计"};
+
+// Whether a count of deals ends the trigger's clause, folded[trigger_end, trigger_clause_end),
+// and the number's clause before the number, folded[clause_begin, number_begin), is a word of
+// kCountSumWords or the name of a party (今日签约1单，华为5万). The count and the comma then name
+// the number as the deals' amount, as an amount label would (签约3单，金额8万).
+bool FollowsDealCount(std::u32string_view folded, int32_t trigger_end,
+                      int32_t trigger_clause_end, int32_t clause_begin, int32_t number_begin) {
+  int32_t count_begin = trigger_end;
+  while (count_begin < trigger_clause_end && folded[count_begin] == U' ') {
+    ++count_begin;
+  }
+  int32_t count_end = SkipDealCount(folded, count_begin, trigger_clause_end);
+  while (count_end < trigger_clause_end && folded[count_end] == U' ') {
+    ++count_end;
+  }
+  if (count_end == count_begin || count_end != trigger_clause_end) {
+    return false;
+  }
+  int32_t begin = clause_begin;
+  int32_t end = number_begin;
+  while (begin < end && folded[begin] == U' ') {
+    ++begin;
+  }
+  while (end > begin && folded[end - 1] == U' ') {
+    --end;
+  }
+  std::u32string_view words = folded.substr(begin, end - begin);
+  return std::find(std::begin(kCountSumWords), std::end(kCountSumWords), words) !=
+             std::end(kCountSumWords) ||
+         NamesOnlyParty(folded, begin, end);
+}
+
 // Whether trigger, found in heading, makes the heading count the items of its list. A
 // modifier right before the trigger (本月应回款) never does. In a heading whose cues mark the
 // work done, only time words may come before the trigger and only report words after it,
@@ -2886,8 +2920,13 @@ bool HasHeadingForm(std::u32string_view folded, const ListHeading& heading, cons
       (folded[numeral_end] == U'、' || folded[numeral_end] == U'.')) {
     begin = numeral_end + 1;
   }
+  // A count of deals may follow the trigger after spaces (今日签约 3单，华为5万、小米3万).
+  int32_t count_begin = trigger.end;
+  while (count_begin < heading.colon && IsAsciiSpace(folded[count_begin])) {
+    ++count_begin;
+  }
   return ConsistsOfWords(folded, begin, trigger.begin, kHeadingTimeWords, others) &&
-         ConsistsOfWords(folded, SkipDealCount(folded, trigger.end, heading.colon), heading.colon,
+         ConsistsOfWords(folded, SkipDealCount(folded, count_begin, heading.colon), heading.colon,
                          kHeadingReportWords, others);
 }
 
@@ -3084,13 +3123,40 @@ bool AssistsColleague(std::u32string_view folded, const std::vector<int32_t>& as
   return false;
 }
 
+// Whether folded[begin, end) reports a deal of its own: a trigger of rule, or an amount, which
+// is a number with a currency unit or a bare scale (签约小米3万元, 小米3万).
+bool HasOwnDeal(const ExtractScratch& scratch, int rule, int32_t begin, int32_t end) {
+  bool has_trigger =
+      std::any_of(scratch.triggers.begin(), scratch.triggers.end(), [&](const Trigger& trigger) {
+        return trigger.rule == rule && trigger.begin >= begin && trigger.begin < end;
+      });
+  if (has_trigger) {
+    return true;
+  }
+  auto number = std::lower_bound(
+      scratch.numbers.begin(), scratch.numbers.end(), begin,
+      [](const NumberMatch& match, int32_t position) { return match.begin < position; });
+  for (; number != scratch.numbers.end() && number->begin < end; ++number) {
+    bool amount = number->unit_class == UnitClass::kCurrency ||
+                  (number->scaled && number->unit_class == UnitClass::kNone);
+    if (amount && !number->identifier) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Whether a clause after the one that ends at folded[clause_end], in the same sentence, is a word
 // of kCallOffLaterWords after words of kCallOffLeadWords and spaces only, and before 了 at most
-// (，客户要求退单了). breaks contains every clause break in increasing order, and only commas
-// join clauses here. call_off_starts contains, in increasing order, every position where a word
-// of kCallOffLaterWords may start, so a clause without one is not read.
-bool CallsOffLater(std::u32string_view folded, const std::vector<int32_t>& breaks,
-                   const std::vector<int32_t>& call_off_starts, int32_t clause_end) {
+// (，客户要求退单了). Only commas join clauses here, and the search stops at a clause that reports
+// a deal of its own (HasOwnDeal with rule), because a call-off after it calls off that deal
+// (签约华为5万元，签约小米3万元，客户要求退单). scratch.call_off_starts contains, in increasing
+// order, every position where a word of kCallOffLaterWords may start, so a clause without one is
+// not read.
+bool CallsOffLater(const ExtractScratch& scratch, int rule, int32_t clause_end) {
+  std::u32string_view folded = View(scratch.buffer.folded);
+  const std::vector<int32_t>& breaks = scratch.breaks;
+  const std::vector<int32_t>& call_off_starts = scratch.call_off_starts;
   auto size = static_cast<int32_t>(folded.size());
   auto next = std::upper_bound(breaks.begin(), breaks.end(), clause_end);
   auto start = std::upper_bound(call_off_starts.begin(), call_off_starts.end(), clause_end);
@@ -3126,6 +3192,9 @@ bool CallsOffLater(std::u32string_view folded, const std::vector<int32_t>& break
       if (at == *start) {
         return true;
       }
+    }
+    if (HasOwnDeal(scratch, rule, begin, clause_end)) {
+      return false;
     }
   }
   return false;
@@ -3222,8 +3291,7 @@ __attribute__((noinline)) Aspect OwnWorkAspect(const ExtractScratch& scratch, si
     return Aspect::kOtherSection;
   }
   if (!scratch.call_off_starts.empty() && kind == QuantityKind::kAmount &&
-      CallsOffLater(folded, scratch.breaks, scratch.call_off_starts,
-                    scratch.clauses[clause].second)) {
+      CallsOffLater(scratch, best.rule, scratch.clauses[clause].second)) {
     return Aspect::kNegated;
   }
   return Aspect::kDone;
@@ -4016,6 +4084,10 @@ struct Extractor::Impl {
   // which ends with a date, a count of deals or the trigger (签约日期2026-11-03，金额5万元,
   // 签约3单，金额15万, 与华为签约，金额5万).
   bool HasAmountLabel(const ExtractScratch& scratch, size_t number, const Trigger& trigger) const;
+  // Whether trigger is of an amount rule in the clause before the number at index number, and
+  // FollowsDealCount is true of the two clauses (签约1单，华为5万).
+  bool FollowsCountOfDeals(const ExtractScratch& scratch, size_t number,
+                           const Trigger& trigger) const;
   // Returns the index of the trigger that the number at index number binds to, or -1, and
   // sets *claim to the number's claim on it. A counting number skips a trigger that another
   // number owns with a better claim; an identifier, which never counts, takes any trigger.
@@ -4431,9 +4503,11 @@ bool Extractor::Impl::BindsAcrossComma(const ExtractScratch& scratch, size_t num
   if (trigger.clause != clause - 1) {
     return false;
   }
-  // A number with a bare scale binds only under an amount label (签约3单，金额15万).
+  // A number with a bare scale binds only under an amount label (签约3单，金额15万), or after a
+  // count of deals and a sum word or a party (签约3单，共8万, 签约1单，华为5万).
   bool has_unit = quantity.unit_class != UnitClass::kNone ||
-                  (quantity.scaled && HasAmountLabel(scratch, number, trigger));
+                  (quantity.scaled && (HasAmountLabel(scratch, number, trigger) ||
+                                       FollowsCountOfDeals(scratch, number, trigger)));
   if (!has_unit || scratch.clauses[clause - 1].second + 1 != scratch.clauses[clause].first) {
     return false;
   }
@@ -4487,6 +4561,17 @@ bool Extractor::Impl::HasAmountLabel(const ExtractScratch& scratch, size_t numbe
   return EndsWithDate(folded, trigger.end, trigger_clause_end) ||
          LeavesAmountOpen(folded, trigger.end, trigger_clause_end) ||
          NamesOnlyParty(folded, trigger.end, trigger_clause_end);
+}
+
+bool Extractor::Impl::FollowsCountOfDeals(const ExtractScratch& scratch, size_t number,
+                                          const Trigger& trigger) const {
+  int clause = scratch.number_clause[number];
+  if (rules[trigger.rule].kind != QuantityKind::kAmount || trigger.clause != clause - 1) {
+    return false;
+  }
+  int32_t trigger_clause_end = scratch.clauses[clause - 1].second;
+  return FollowsDealCount(View(scratch.buffer.folded), trigger.end, trigger_clause_end,
+                          scratch.clauses[clause].first, scratch.numbers[number].begin);
 }
 
 int Extractor::Impl::BestTrigger(const ExtractScratch& scratch, size_t number,

@@ -58,9 +58,10 @@ TEST_CASE("Comma list near misses", "[extract]") {
       // Without a count of deals a comma heads no list.
       {"今日签约，华为5万、小米3万", ""},
       {"今日拜访3家，华为5万、小米3万", "visits=3; "},
-      // One item is no list.
-      {"今日签约1单，华为5万", ""},
-      {"本月累计签约3单，华为5万、小米3万", ""},
+      // One item is no list, but the count before the comma still makes 5万 the deal's amount.
+      {"今日签约1单，华为5万", "deals=50000; "},
+      // As after a colon, the first amount is the running total's.
+      {"本月累计签约3单，华为5万、小米3万", "deals=50000 running_total; "},
   });
 }
 
