@@ -293,8 +293,8 @@ bool FollowsComma(std::u32string_view folded, int32_t begin) {
 
 // Labels that name the amount of the work a trigger in the clause or line before them names
 // (签约日期2026-11-03，金额5万元). Other money labels such as 欠款金额 or 报价金额 are left out.
-constexpr std::u32string_view kAmountLabels[] = {U"金额",   U"合同金额", U"订单金额", U"总金额",
-                                                 U"合同额", U"总额",     U"签约额"};
+constexpr std::u32string_view kAmountLabels[] = {
+    U"金额", U"合同金额", U"订单金额", U"总金额", U"合同额", U"合同总额", U"总额", U"签约额"};
 
 // Whether a line starts at folded[begin] with one of kAmountLabels, after optional spaces, and
 // a colon follows the label after optional spaces (金额：8万元).

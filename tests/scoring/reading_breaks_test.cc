@@ -286,9 +286,12 @@ TEST_CASE("Inline list then other customer", "[extract][!mayfail]") {
 }
 
 // A sum word after the comma, with a bare scale, binds to no trigger before it.
-TEST_CASE("Contract sum after a comma", "[extract][!mayfail]") {
-  CheckReadings(
-      {{"签约华为，合同总额5万", "deals=50000; "}, {"签约华为，总价5万", "deals=50000; "}});
+TEST_CASE("Contract sum after a comma", "[extract]") {
+  CheckReadings({{"签约华为，合同总额5万", "deals=50000; "}});
+}
+
+TEST_CASE("Total price after a comma", "[extract][!mayfail]") {
+  CheckReadings({{"签约华为，总价5万", "deals=50000; "}});
 }
 
 TEST_CASE("Deal count list near misses", "[extract]") {
