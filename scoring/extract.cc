@@ -2281,8 +2281,8 @@ bool IsTeamTotal(std::u32string_view folded, int32_t begin, int32_t number) {
 
 // Words that, before a deal trigger in its clause, make the deal one that the writer follows up
 // and has not closed (跟进华为订单（5万元）). A code point of kFollowUpEnds between them closes
-// the follow-up, so the deal is done: 后, 并, 且, 完, 已, 再 (跟进后签约5万元, 跟进并签约), the
-// 成 of 成功, the 终 of 最终 and 终于, the 今 of 今天 (跟进华为今天签约) and 的 (跟进的客户签约).
+// the follow-up, so the deal is done (跟进后签约5万元, 跟进华为成功签约, 跟进的客户今天签约).
+// Besides 后, 并, 且, 完, 已 and 再, these are the 成 of 成功, the 终 of 最终 and the 今 of 今天.
 constexpr std::u32string_view kFollowUpWords[] = {U"跟进"};
 constexpr char32_t kFollowUpEnds[] = {U'后', U'并', U'且', U'完', U'已', U'再',
                                       U'成', U'终', U'今', U'的'};
